@@ -1,0 +1,91 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .admin_base import ScopedModelAdmin
+from .models import Organization, SecurityEvent, StaffRole
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind", "field", "parent", "founded_on", "dissolved_on"]
+    list_filter = ["kind", "field"]
+    search_fields = ["name", "short_name", "code"]
+    ordering = ["path"]
+    list_select_related = ["parent"]
+    readonly_fields = ["path", "version"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "code", "kind", "field", "parent", "founded_on", "dissolved_on"]}),
+        (
+            _("Village statistics"),
+            {
+                "fields": [
+                    "households",
+                    "population",
+                    "area_km2",
+                    "cultivated_mu",
+                    "natural_villages",
+                    "collective_income",
+                ]
+            },
+        ),
+        (_("System"), {"fields": ["path", "version"]}),
+    ]
+
+    def save_via_service(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        if change:
+            return services.organization_update(actor=request.user, organization=obj, expected_version=None, **data)
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "parent"}
+        return services.organization_create(actor=request.user, parent=form.cleaned_data.get("parent"), **fields)
+
+
+@admin.register(StaffRole)
+class StaffRoleAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+    list_display = ["user", "organization", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "organization__name"]
+    list_select_related = ["user", "organization"]
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def save_via_service(self, request, obj, form, change):
+        return services.staff_role_grant(
+            actor=request.user,
+            user=form.cleaned_data["user"],
+            organization=form.cleaned_data["organization"],
+            role=form.cleaned_data["role"],
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+
+    def delete_model(self, request, obj):
+        services.staff_role_revoke(actor=request.user, staff_role=obj, ip_address=request.META.get("REMOTE_ADDR"))
+
+    def delete_queryset(self, request, queryset):
+        for staff_role in queryset:
+            self.delete_model(request, staff_role)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ScopedModelAdmin):
+    list_display = ["occurred_at", "kind", "username", "ip_address", "organization"]
+    list_filter = ["kind"]
+    search_fields = ["username"]
+    list_select_related = ["organization"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request, "staff", obj)
+
+    def has_module_permission(self, request):
+        return self._may(request, "staff")

@@ -1,0 +1,56 @@
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from partybuild.viewsets import ScopedRelatedField, VersionedSerializerMixin
+
+from ..models import Organization, StaffRole
+
+
+class OrganizationSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    parent = ScopedRelatedField(queryset=Organization.objects.all(), allow_null=True, required=False)
+    depth = serializers.IntegerField(read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    field_display = serializers.CharField(source="get_field_display", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "code",
+            "kind",
+            "kind_display",
+            "field",
+            "field_display",
+            "parent",
+            "path",
+            "depth",
+            "founded_on",
+            "dissolved_on",
+            "households",
+            "population",
+            "area_km2",
+            "cultivated_mu",
+            "natural_villages",
+            "collective_income",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["path", "created_at", "updated_at"]
+
+
+class StaffRoleSerializer(serializers.ModelSerializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
+    username = serializers.CharField(source="user.get_username", read_only=True)
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = StaffRole
+        fields = ["id", "user", "username", "organization", "organization_name", "role", "role_display", "created_at"]
+        read_only_fields = ["created_at"]
+        # Uniqueness is checked by the service's full_clean, inside the scope check.
+        validators = []

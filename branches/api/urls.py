@@ -1,0 +1,6 @@
+from .views import OrganizationViewSet, StaffRoleViewSet
+
+
+def register(router):
+    router.register("organizations", OrganizationViewSet)
+    router.register("staff-roles", StaffRoleViewSet)

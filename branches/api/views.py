@@ -1,0 +1,56 @@
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
+
+from partybuild.viewsets import ScopedModelViewSet
+
+from .. import services
+from ..filters import OrganizationFilter, StaffRoleFilter
+from ..models import Organization, StaffRole
+from .serializers import OrganizationSerializer, StaffRoleSerializer
+
+
+def _organization_update(*, actor, instance, **changes):
+    return services.organization_update(actor=actor, organization=instance, **changes)
+
+
+def _staff_role_grant(*, actor, **data):
+    return services.staff_role_grant(actor=actor, **data)
+
+
+def _staff_role_revoke(*, actor, instance):
+    services.staff_role_revoke(actor=actor, staff_role=instance)
+
+
+class OrganizationViewSet(ScopedModelViewSet):
+    """Party organizations of the county tree; each user sees the subtrees they hold a role on."""
+
+    queryset = Organization.objects.all()
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+    search_fields = ["name", "short_name", "code"]
+    ordering_fields = ["path", "name", "code", "kind", "founded_on"]
+    ordering = ["path"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_service = staticmethod(services.organization_create)
+    update_service = staticmethod(_organization_update)
+
+
+class StaffRoleViewSet(ScopedModelViewSet):
+    """Who holds which role where. Granting and revoking are security events."""
+
+    queryset = StaffRole.objects.select_related("user", "organization")
+    serializer_class = StaffRoleSerializer
+    filterset_class = StaffRoleFilter
+    search_fields = ["user__username", "user__first_name", "user__last_name", "organization__name"]
+    ordering_fields = ["organization__path", "user__username", "role", "created_at"]
+    ordering = ["organization__path", "user__username"]
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    create_service = staticmethod(_staff_role_grant)
+    delete_service = staticmethod(_staff_role_revoke)
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (logins are rate-limited and locked out)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"

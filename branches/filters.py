@@ -1,0 +1,52 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organization, OrganizationField, OrganizationKind, StaffRole
+from .roles import Role
+
+
+class WithinFilterMixin:
+    """``?within=<organization id>``: rows in that organization's subtree (empty when out of scope)."""
+
+    within_path_lookup = "path"
+
+    def filter_within(self, queryset, name, value: Organization):
+        return queryset.filter(**{f"{self.within_path_lookup}__startswith": value.path})
+
+
+def within_filter():
+    return django_filters.ModelChoiceFilter(
+        label=_("within organization"),
+        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
+        method="filter_within",
+    )
+
+
+class OrganizationFilter(WithinFilterMixin, django_filters.FilterSet):
+    parent = django_filters.ModelChoiceFilter(
+        label=_("parent organization"),
+        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
+    )
+    kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices)
+    field = django_filters.MultipleChoiceFilter(choices=OrganizationField.choices)
+    within = within_filter()
+    active = django_filters.BooleanFilter(label=_("active"), field_name="dissolved_on", lookup_expr="isnull")
+
+    class Meta:
+        model = Organization
+        fields = ["parent", "kind", "field", "within", "active", "code"]
+
+
+class StaffRoleFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+
+    organization = django_filters.ModelChoiceFilter(
+        label=_("organization"),
+        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
+    )
+    role = django_filters.MultipleChoiceFilter(choices=Role.choices)
+    within = within_filter()
+
+    class Meta:
+        model = StaffRole
+        fields = ["organization", "role", "user", "within"]

@@ -1,0 +1,113 @@
+"""Every write to organizations, staff roles and security events."""
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+
+from partybuild.editing import apply_changes, lock_for_edit
+
+from .models import Organization, SecurityEvent, SecurityEventKind, StaffRole
+from .roles import Capability
+from .scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, forget_scope, organization_in_scope
+
+
+def _require_capability(actor, organization, capability):
+    if organization is None or not organization_in_scope(actor, organization, capability):
+        raise OutOfScope(NOT_ALLOWED)
+
+
+@transaction.atomic
+def organization_create(*, actor, parent: Organization | None, **data) -> Organization:
+    if parent is not None:
+        _require_capability(actor, parent, Capability.STRUCTURE)
+    elif not (actor and actor.is_superuser):
+        raise OutOfScope(NOT_ALLOWED)
+    organization = Organization(parent=parent, **data)
+    organization.path = f"tmp-{id(organization)}"
+    organization.full_clean(exclude=["path"])
+    organization._history_user = actor
+    organization.save()
+    organization.path = f"{parent.path if parent else '/'}{organization.pk}/"
+    Organization.objects.filter(pk=organization.pk).update(path=organization.path)
+    ensure_in_scope(actor, organization, "add")
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *, actor, organization: Organization, expected_version=None, precondition=False, **changes
+) -> Organization:
+    ensure_in_scope(actor, organization, "change", NOT_ALLOWED)
+    organization = lock_for_edit(organization, expected_version, precondition=precondition)
+    old_path = organization.path
+    apply_changes(organization, changes, actor=actor, exclude_clean=["path"])
+    if organization.parent_id != _parent_id_from_path(old_path):
+        _move_subtree(organization, old_path)
+    ensure_in_scope(actor, organization, "change")
+    return organization
+
+
+def _parent_id_from_path(path: str) -> int | None:
+    parts = path.strip("/").split("/")
+    return int(parts[-2]) if len(parts) > 1 else None
+
+
+def _move_subtree(organization: Organization, old_path: str) -> None:
+    """Rewrite the paths of the organization and all its descendants in one statement."""
+    new_path = f"{organization.parent.path if organization.parent else '/'}{organization.pk}/"
+    Organization.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1))
+    )
+    organization.path = new_path
+
+
+@transaction.atomic
+def staff_role_grant(*, actor, user, organization: Organization, role: str, ip_address=None) -> StaffRole:
+    _require_capability(actor, organization, Capability.STAFF)
+    staff_role = StaffRole(user=user, organization=organization, role=role)
+    staff_role.full_clean()
+    staff_role._history_user = actor
+    staff_role.save()
+    ensure_in_scope(actor, staff_role, "add")
+    forget_scope(user)
+    security_event_record(
+        kind=SecurityEventKind.ROLE_GRANTED,
+        user=actor,
+        organization=organization,
+        ip_address=ip_address,
+        detail={"grantee": user.get_username(), "role": role},
+    )
+    return staff_role
+
+
+@transaction.atomic
+def staff_role_revoke(*, actor, staff_role: StaffRole, ip_address=None) -> None:
+    ensure_in_scope(actor, staff_role, "delete", NOT_ALLOWED)
+    detail = {"grantee": staff_role.user.get_username(), "role": staff_role.role}
+    organization = staff_role.organization
+    staff_role._history_user = actor
+    staff_role.delete()
+    forget_scope(staff_role.user)
+    security_event_record(
+        kind=SecurityEventKind.ROLE_REVOKED,
+        user=actor,
+        organization=organization,
+        ip_address=ip_address,
+        detail=detail,
+    )
+
+
+def security_event_record(*, kind, user=None, username="", organization=None, ip_address=None, detail=None):
+    if user is not None and not username:
+        username = user.get_username()
+    if organization is None and user is not None and user.pk:
+        first_role = StaffRole.objects.filter(user=user).select_related("organization").first()
+        organization = first_role.organization if first_role else None
+    return SecurityEvent.objects.create(
+        kind=kind,
+        user=user if (user is not None and user.pk) else None,
+        username=username[:150],
+        organization=organization,
+        ip_address=ip_address,
+        detail=detail or {},
+    )

@@ -1,0 +1,35 @@
+"""Login, logout and lockout are security events (design §7)."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .models import SecurityEventKind
+from .services import security_event_record
+
+
+def _ip(request):
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs):
+    security_event_record(kind=SecurityEventKind.LOGIN, user=user, ip_address=_ip(request))
+
+
+@receiver(user_logged_out)
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        security_event_record(kind=SecurityEventKind.LOGOUT, user=user, ip_address=_ip(request))
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    security_event_record(
+        kind=SecurityEventKind.LOGIN_FAILED, username=str(credentials.get("username", "")), ip_address=_ip(request)
+    )
+
+
+@receiver(user_locked_out)
+def on_lockout(sender, request, username, ip_address, **kwargs):
+    security_event_record(kind=SecurityEventKind.LOCKOUT, username=username or "", ip_address=ip_address)

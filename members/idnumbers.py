@@ -1,0 +1,53 @@
+"""Resident identity numbers (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit sequence, check char."""
+
+from datetime import date
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"
+
+
+def check_char(first17: str) -> str:
+    return CHECK_CHARS[sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS, strict=True)) % 11]
+
+
+def birth_date_of(id_number: str) -> date:
+    return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def is_female(id_number: str) -> bool:
+    """The sequence digit (17th) is odd for men and even for women."""
+    return int(id_number[16]) % 2 == 0
+
+
+def build(region: str, born: date, sequence: int) -> str:
+    first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
+    return first17 + check_char(first17)
+
+
+def mask(id_number: str) -> str:
+    """Keep the region and the last four characters: 110101********123X."""
+    if len(id_number) != 18:
+        return "*" * len(id_number)
+    return f"{id_number[:6]}{'*' * 8}{id_number[14:]}"
+
+
+class IdNumberError(ValueError):
+    pass
+
+
+def parse(raw) -> str:
+    """Normalize and validate; raise IdNumberError with a reason code the caller turns into a message."""
+    if not isinstance(raw, str):
+        raise IdNumberError("not_text")
+    value = raw.strip().upper()
+    if len(value) != 18:
+        raise IdNumberError("length")
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise IdNumberError("characters")
+    try:
+        birth_date_of(value)
+    except ValueError as error:
+        raise IdNumberError("birth_date") from error
+    if check_char(value[:17]) != value[17]:
+        raise IdNumberError("checksum")
+    return value

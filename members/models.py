@@ -1,0 +1,141 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from branches.models import Organization
+from branches.scoping import ScopedQuerySet
+from partybuild.models import VersionedModel
+
+from . import idnumbers
+
+ID_NUMBER_MESSAGES = {
+    "not_text": _("The ID number must be entered as text (a numeric spreadsheet cell loses digits)."),
+    "length": _("An ID number has exactly 18 characters."),
+    "characters": _("An ID number is 17 digits followed by a digit or X."),
+    "birth_date": _("The birth date inside the ID number is not a real date."),
+    "checksum": _("The ID number's check character is wrong; please check each digit."),
+}
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR_HIGH = "junior_high", _("Junior high school")
+    SENIOR_HIGH = "senior_high", _("Senior high / secondary vocational")
+    JUNIOR_COLLEGE = "junior_college", _("Junior college")
+    BACHELOR = "bachelor", _("Bachelor")
+    POSTGRADUATE = "postgraduate", _("Postgraduate")
+
+
+class MemberCategory(models.TextChoices):
+    FULL = "full", _("Full member")
+    PROBATIONARY = "probationary", _("Probationary member")
+
+
+class Occupation(models.TextChoices):
+    FARMER = "farmer", _("Farmer or herder")
+    MIGRANT_WORKER = "migrant_worker", _("Migrant worker")
+    VILLAGE_CADRE = "village_cadre", _("Village cadre")
+    PUBLIC_SECTOR = "public_sector", _("Government or public institution")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    STUDENT = "student", _("Student")
+    RETIRED = "retired", _("Retired")
+    UNEMPLOYED = "unemployed", _("No occupation")
+    OTHER = "other", _("Other")
+
+
+class MemberStatus(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    LOST_CONTACT = "lost_contact", _("Lost contact")
+    STOPPED = "stopped", _("Membership suspended")
+    LEFT = "left", _("Left the party")
+    DECEASED = "deceased", _("Deceased")
+    TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+
+
+def validate_id_number(value):
+    try:
+        idnumbers.parse(value)
+    except idnumbers.IdNumberError as error:
+        raise ValidationError(ID_NUMBER_MESSAGES[str(error)], code=f"id_{error}") from error
+
+
+class MemberQuerySet(ScopedQuerySet):
+    def on_roll(self):
+        """Members a branch counts: neither gone nor transferred out."""
+        return self.filter(status__in=[MemberStatus.NORMAL, MemberStatus.LOST_CONTACT])
+
+
+class Member(VersionedModel):
+    scope_path_lookup = "branch__path"
+
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
+    birth_date = models.DateField(_("birth date"))
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices)
+    category = models.CharField(_("category"), max_length=12, choices=MemberCategory.choices)
+    branch = models.ForeignKey(
+        Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="members"
+    )
+    joined_on = models.DateField(_("joined the party on"))
+    confirmed_on = models.DateField(_("confirmed as full member on"), null=True, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=20, choices=Occupation.choices)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.NORMAL)
+    is_mobile = models.BooleanField(_("mobile member"), default=False)
+    mobile_destination = models.CharField(_("working away in"), max_length=100, blank=True)
+    mobile_contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    mobile_last_contact_on = models.DateField(_("last contact on"), null=True, blank=True)
+    post_duty = models.CharField(_("set-post duty"), max_length=100, blank=True)
+
+    objects = MemberQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("party member")
+        verbose_name_plural = _("party members")
+        ordering = ["branch__path", "name"]
+        indexes = [
+            models.Index(fields=["branch", "status"], name="member_branch_status"),
+            models.Index(fields=["joined_on"], name="member_joined_on"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return idnumbers.mask(self.id_number)
+
+    def clean(self):
+        errors = {}
+        if self.id_number:
+            self.id_number = self.id_number.strip().upper()
+        try:
+            id_number = idnumbers.parse(self.id_number)
+        except idnumbers.IdNumberError:
+            id_number = None
+        today = timezone.localdate()
+        if id_number and self.birth_date and idnumbers.birth_date_of(id_number) != self.birth_date:
+            errors["birth_date"] = _("The birth date does not match the one inside the ID number.")
+        if self.birth_date and self.birth_date > today:
+            errors["birth_date"] = _("The birth date cannot be in the future.")
+        if self.joined_on and self.joined_on > today:
+            errors["joined_on"] = _("The joining date cannot be in the future.")
+        if self.confirmed_on and self.joined_on and self.confirmed_on < self.joined_on:
+            errors["confirmed_on"] = _("Confirmation cannot come before joining.")
+        if self.category == MemberCategory.FULL and not self.confirmed_on:
+            errors["confirmed_on"] = _("A full member needs the date of confirmation.")
+        if self.branch_id and not self.branch.is_branch:
+            errors["branch"] = _("Members belong to a party branch, not to a party committee.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,12 @@
+"""The one API router: every app registers its viewsets here."""
+
+from rest_framework.routers import DefaultRouter
+
+from assessments.api.urls import register as register_assessments
+from branches.api.urls import register as register_branches
+from members.api.urls import register as register_members
+
+router = DefaultRouter()
+register_branches(router)
+register_members(router)
+register_assessments(router)

@@ -1,0 +1,46 @@
+"""Optimistic-locked edits for every VersionedModel: a stale write changes nothing and says who won."""
+
+from django.db import transaction
+
+from .exceptions import StaleWrite
+
+
+def _last_change(instance):
+    history = getattr(instance, "history", None)
+    if history is None:
+        return None, None
+    last = history.order_by("-history_date").select_related("history_user").first()
+    if last is None:
+        return None, None
+    user = last.history_user
+    return (user.get_full_name() or user.get_username()) if user else None, last.history_date
+
+
+def lock_for_edit(instance, expected_version: int | None, *, precondition: bool = False):
+    """Re-read ``instance`` under a row lock and refuse if it moved past ``expected_version``.
+
+    Must run inside a transaction. ``precondition`` marks an If-Match header (answered 412) as opposed to a
+    version sent in the body (answered 409).
+    """
+    assert transaction.get_connection().in_atomic_block, "lock_for_edit needs a transaction"
+    current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and current.version != expected_version:
+        changed_by, changed_at = _last_change(current)
+        raise StaleWrite(
+            current_version=current.version,
+            changed_by=changed_by,
+            changed_at=changed_at,
+            precondition=precondition,
+        )
+    return current
+
+
+def apply_changes(instance, changes: dict, *, actor, exclude_clean=None):
+    """Set fields, validate, bump the version and save with ``actor`` recorded in history."""
+    for field, value in changes.items():
+        setattr(instance, field, value)
+    instance.full_clean(exclude=exclude_clean)
+    instance.version += 1
+    instance._history_user = actor
+    instance.save()
+    return instance

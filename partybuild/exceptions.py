@@ -1,0 +1,51 @@
+"""Domain errors shared by every app and the one API exception handler that turns them into answers.
+
+Bad input must never become a 500: Django ValidationErrors raised by model ``clean()`` or services are
+reported as 400 with per-field messages in the user's language.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class StaleWrite(exceptions.APIException):
+    """Someone saved the record after the client read it."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale_write"
+    default_detail = _("This record was changed by someone else after you opened it. Reload it and try again.")
+
+    def __init__(self, *, current_version, changed_by=None, changed_at=None, precondition=False):
+        detail = {
+            "detail": self.default_detail,
+            "current_version": current_version,
+            "changed_by": changed_by,
+            "changed_at": changed_at,
+        }
+        super().__init__(detail)
+        self.payload = {**detail, "detail": str(self.default_detail)}
+        if precondition:
+            self.status_code = status.HTTP_412_PRECONDITION_FAILED
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_validation_detail(exc))
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, StaleWrite):
+        response = Response(exc.payload, status=exc.status_code)
+    return response
+
+
+def _validation_detail(error: DjangoValidationError):
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in error.message_dict.items()
+        }
+    return {"non_field_errors": error.messages}
