@@ -16,7 +16,21 @@ class OrganizationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     list_select_related = ["parent"]
     readonly_fields = ["path", "version"]
     fieldsets = [
-        (None, {"fields": ["name", "short_name", "code", "kind", "field", "parent", "founded_on", "dissolved_on"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "short_name",
+                    "code",
+                    "kind",
+                    "field",
+                    "parent",
+                    "founded_on",
+                    "dissolved_on",
+                ]
+            },
+        ),
         (
             _("Village statistics"),
             {
@@ -36,9 +50,13 @@ class OrganizationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     def save_via_service(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
         if change:
-            return services.organization_update(actor=request.user, organization=obj, expected_version=None, **data)
+            return services.organization_update(
+                actor=request.user, organization=obj, expected_version=None, **data
+            )
         fields = {k: v for k, v in form.cleaned_data.items() if k != "parent"}
-        return services.organization_create(actor=request.user, parent=form.cleaned_data.get("parent"), **fields)
+        return services.organization_create(
+            actor=request.user, parent=form.cleaned_data.get("parent"), **fields
+        )
 
 
 @admin.register(StaffRole)
@@ -61,7 +79,9 @@ class StaffRoleAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         )
 
     def delete_model(self, request, obj):
-        services.staff_role_revoke(actor=request.user, staff_role=obj, ip_address=request.META.get("REMOTE_ADDR"))
+        services.staff_role_revoke(
+            actor=request.user, staff_role=obj, ip_address=request.META.get("REMOTE_ADDR")
+        )
 
     def delete_queryset(self, request, queryset):
         for staff_role in queryset:

@@ -8,7 +8,7 @@ from .scoping import capability_for, ensure_in_scope, scope_paths
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
-    """Subclasses implement ``save_via_service(request, obj, form, change)`` to route writes through services."""
+    """Subclasses implement ``save_via_service(request, obj, form, change)``: writes go through services."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user, "view")

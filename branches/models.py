@@ -32,7 +32,9 @@ class OrganizationField(models.TextChoices):
 
 
 COMMITTEE_KINDS = frozenset({OrganizationKind.TOWNSHIP_COMMITTEE, OrganizationKind.STREET_COMMITTEE})
-BRANCH_KINDS = frozenset({OrganizationKind.BRANCH, OrganizationKind.JOINT_BRANCH, OrganizationKind.GENERAL_BRANCH})
+BRANCH_KINDS = frozenset(
+    {OrganizationKind.BRANCH, OrganizationKind.JOINT_BRANCH, OrganizationKind.GENERAL_BRANCH}
+)
 RURAL_FIELDS = frozenset({OrganizationField.VILLAGE, OrganizationField.COMMUNITY})
 
 # Which kinds may sit directly under which: a county holds townships, streets and its own institution
@@ -94,7 +96,12 @@ class Organization(VersionedModel):
         _("area (km²)"), max_digits=9, decimal_places=2, null=True, blank=True, validators=[non_negative]
     )
     cultivated_mu = models.DecimalField(
-        _("cultivated land (mu)"), max_digits=11, decimal_places=1, null=True, blank=True, validators=[non_negative]
+        _("cultivated land (mu)"),
+        max_digits=11,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[non_negative],
     )
     natural_villages = models.PositiveIntegerField(_("natural villages"), null=True, blank=True)
     collective_income = models.DecimalField(
@@ -211,7 +218,7 @@ class AppendOnlyQuerySet(ScopedQuerySet):
     def delete(self):
         raise PermissionError("Security events are append-only.")
 
-    def _purge_older_than(self, cutoff):
+    def purge_older_than(self, cutoff):
         """The only way rows ever leave: the retention purge, which never touches younger rows."""
         return models.QuerySet.delete(self.filter(occurred_at__lt=cutoff))
 

@@ -22,4 +22,6 @@ def staff_role_list(*, user):
 
 
 def user_roles(*, user):
-    return list(StaffRole.objects.filter(user=user).select_related("organization").order_by("organization__path"))
+    return list(
+        StaffRole.objects.filter(user=user).select_related("organization").order_by("organization__path")
+    )

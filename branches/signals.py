@@ -26,7 +26,9 @@ def on_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     security_event_record(
-        kind=SecurityEventKind.LOGIN_FAILED, username=str(credentials.get("username", "")), ip_address=_ip(request)
+        kind=SecurityEventKind.LOGIN_FAILED,
+        username=str(credentials.get("username", "")),
+        ip_address=_ip(request),
     )
 
 

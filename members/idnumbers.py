@@ -1,4 +1,4 @@
-"""Resident identity numbers (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit sequence, check char."""
+"""Resident identity numbers (GB 11643-1999): region, birth date, sequence and a check character."""
 
 from datetime import date
 

@@ -90,7 +90,9 @@ class Member(VersionedModel):
     occupation = models.CharField(_("occupation"), max_length=20, choices=Occupation.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.NORMAL)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.NORMAL
+    )
     is_mobile = models.BooleanField(_("mobile member"), default=False)
     mobile_destination = models.CharField(_("working away in"), max_length=100, blank=True)
     mobile_contact_person = models.CharField(_("contact person"), max_length=50, blank=True)

@@ -16,7 +16,9 @@ class StaleWrite(exceptions.APIException):
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "stale_write"
-    default_detail = _("This record was changed by someone else after you opened it. Reload it and try again.")
+    default_detail = _(
+        "This record was changed by someone else after you opened it. Reload it and try again."
+    )
 
     def __init__(self, *, current_version, changed_by=None, changed_at=None, precondition=False):
         detail = {

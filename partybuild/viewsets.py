@@ -19,7 +19,7 @@ def _if_match_version(request) -> int | None:
     try:
         return int(value)
     except ValueError as error:
-        raise exceptions.ValidationError({"If-Match": [_("Send the version you read, e.g. \"3\".")]}) from error
+        raise exceptions.ValidationError({"If-Match": [_('Send the version you read, e.g. "3".')]}) from error
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -55,7 +55,11 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         data = getattr(response, "data", None)
-        if self.action in {"retrieve", "update", "partial_update"} and isinstance(data, dict) and "version" in data:
+        if (
+            self.action in {"retrieve", "update", "partial_update"}
+            and isinstance(data, dict)
+            and "version" in data
+        ):
             response["ETag"] = f'"{data["version"]}"'
         return response
 

@@ -50,7 +50,16 @@ class StaffRoleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StaffRole
-        fields = ["id", "user", "username", "organization", "organization_name", "role", "role_display", "created_at"]
+        fields = [
+            "id",
+            "user",
+            "username",
+            "organization",
+            "organization_name",
+            "role",
+            "role_display",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
         # Uniqueness is checked by the service's full_clean, inside the scope check.
         validators = []

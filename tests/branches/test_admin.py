@@ -1,0 +1,76 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(world, who):
+    client = Client()
+    client.force_login(world.users[who])
+    return client
+
+
+def test_secretary_admin_changelist_shows_only_own_branch(world):
+    response = _client(world, "secretary_a1").get(reverse("admin:branches_organization_changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "东一村党支部" in html
+    assert "西一村党支部" not in html and "东二社区党支部" not in html
+
+
+def test_foreign_object_in_admin_looks_like_a_missing_one(world):
+    client = _client(world, "staff_a")
+    foreign = client.get(reverse("admin:branches_organization_change", args=[world.branch_b1.pk]))
+    missing = client.get(reverse("admin:branches_organization_change", args=[10**9]))
+    assert foreign.status_code == missing.status_code
+    assert foreign.status_code in {302, 404}
+
+
+def test_user_without_role_cannot_enter_admin(world):
+    response = _client(world, "nobody").get(reverse("admin:index"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_admin_is_chinese_by_default_and_english_on_request(world):
+    client = _client(world, "county_admin")
+    assert "组织" in client.get(reverse("admin:index")).content.decode()
+    english = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Organizations" in english.content.decode()
+
+
+def test_county_admin_edits_through_the_service_with_history(world):
+    client = _client(world, "county_admin")
+    url = reverse("admin:branches_organization_change", args=[world.branch_a1.pk])
+    data = {
+        "name": "东一村党支部（改）",
+        "short_name": "",
+        "code": "C1-TA-1",
+        "kind": "branch",
+        "field": "village",
+        "parent": world.township_a.pk,
+        "founded_on": "",
+        "dissolved_on": "",
+        "households": "",
+        "population": "",
+        "area_km2": "",
+        "cultivated_mu": "",
+        "natural_villages": "",
+        "collective_income": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    world.branch_a1.refresh_from_db()
+    assert world.branch_a1.name == "东一村党支部（改）" and world.branch_a1.version == 2
+    assert world.branch_a1.history.latest().history_user == world.users["county_admin"]
+
+
+def test_township_staff_cannot_edit_the_tree_in_admin(world):
+    client = _client(world, "staff_a")
+    url = reverse("admin:branches_organization_change", args=[world.branch_a1.pk])
+    response = client.post(
+        url, {"name": "改名", "code": "C1-TA-1", "kind": "branch", "parent": world.township_a.pk}
+    )
+    assert response.status_code == 403
+    world.branch_a1.refresh_from_db()
+    assert world.branch_a1.name == "东一村党支部"

@@ -1,0 +1,39 @@
+"""Fails when an endpoint registered on the API router has no ScopeSuite subclass testing it."""
+
+import importlib
+import pkgutil
+
+import tests
+from partybuild.api import router
+from tests.utils.scope import ScopeSuite
+
+
+def _all_suites(cls=ScopeSuite):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _all_suites(subclass)
+
+
+def _import_all_test_modules():
+    for module in pkgutil.walk_packages(tests.__path__, prefix="tests."):
+        if module.name.rsplit(".", 1)[-1].startswith("test_") and ".e2e." not in module.name:
+            importlib.import_module(module.name)
+
+
+def test_every_router_endpoint_has_a_scope_suite():
+    _import_all_test_modules()
+    tested = {suite.basename for suite in _all_suites() if suite.basename}
+    registered = {basename for _prefix, _viewset, basename in router.registry}
+    assert registered, "the router has no endpoints"
+    missing = sorted(registered - tested)
+    assert not missing, f"endpoints without a ScopeSuite subclass: {missing}"
+
+
+def test_every_router_endpoint_is_scoped():
+    """Each registered viewset builds on the scoped base, so restrict() runs on every read."""
+    from partybuild.viewsets import ScopedModelViewSet
+
+    unscoped = [
+        prefix for prefix, viewset, _ in router.registry if not issubclass(viewset, ScopedModelViewSet)
+    ]
+    assert not unscoped

@@ -1,0 +1,79 @@
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+
+from branches.models import Organization, OrganizationField, OrganizationKind, StaffRole
+from branches.roles import Role
+from members import idnumbers
+from members.models import Education, Gender, Member, MemberCategory, Occupation
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", "Secret-pass-1")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    """Builds the materialized path exactly as branches.services.organization_create does."""
+
+    class Meta:
+        model = Organization
+
+    name = factory.Sequence(lambda n: f"第{n}党支部")
+    code = factory.Sequence(lambda n: f"ORG{n:05d}")
+    kind = OrganizationKind.BRANCH
+    field = OrganizationField.VILLAGE
+    parent = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        organization = model_class(*args, **kwargs)
+        organization.path = f"tmp-{organization.code}"
+        organization.save()
+        parent_path = organization.parent.path if organization.parent else "/"
+        organization.path = f"{parent_path}{organization.pk}/"
+        Organization.objects.filter(pk=organization.pk).update(path=organization.path)
+        return organization
+
+
+class StaffRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffRole
+
+    user = factory.SubFactory(UserFactory)
+    organization = factory.SubFactory(OrganizationFactory)
+    role = Role.VIEWER
+
+
+def id_number_for(birth_date: dt.date, sequence: int, region: str = "130123") -> str:
+    return idnumbers.build(region, birth_date, sequence % 1000)
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    name = factory.Sequence(lambda n: f"党员{n}")
+    birth_date = factory.Sequence(lambda n: dt.date(1960, 1, 1) + dt.timedelta(days=n))
+    id_number = factory.LazyAttributeSequence(lambda o, n: id_number_for(o.birth_date, 2 * n + 1))
+    gender = factory.LazyAttribute(
+        lambda o: Gender.FEMALE if idnumbers.is_female(o.id_number) else Gender.MALE
+    )
+    education = Education.JUNIOR_HIGH
+    category = MemberCategory.FULL
+    branch = factory.SubFactory(OrganizationFactory)
+    joined_on = dt.date(2000, 7, 1)
+    confirmed_on = dt.date(2001, 7, 1)
+    occupation = Occupation.FARMER
