@@ -18,6 +18,7 @@ class Capability(models.TextChoices):
     POLICY = "policy", _("set county policy")
     STAFF = "staff", _("manage staff roles")
     STRUCTURE = "structure", _("change the organization tree")
+    UNMASK = "unmask", _("see full ID numbers and phones")
 
 
 CAPABILITY_ROLES: dict[str, frozenset[str]] = {
@@ -27,4 +28,5 @@ CAPABILITY_ROLES: dict[str, frozenset[str]] = {
     Capability.POLICY: frozenset({Role.COUNTY_ADMIN}),
     Capability.STAFF: frozenset({Role.COUNTY_ADMIN}),
     Capability.STRUCTURE: frozenset({Role.COUNTY_ADMIN}),
+    Capability.UNMASK: frozenset({Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF}),
 }

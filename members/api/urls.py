@@ -1,2 +1,7 @@
+from . import cadres, pipeline, roster
+
+
 def register(router):
-    """No endpoints yet."""
+    roster.register(router)
+    pipeline.register(router)
+    cadres.register(router)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -8,7 +9,7 @@ from branches.models import Organization
 from branches.scoping import ScopedQuerySet
 from partybuild.models import VersionedModel
 
-from . import idnumbers
+from .. import idnumbers
 
 ID_NUMBER_MESSAGES = {
     "not_text": _("The ID number must be entered as text (a numeric spreadsheet cell loses digits)."),
@@ -141,3 +142,62 @@ class Member(VersionedModel):
             errors["branch"] = _("Members belong to a party branch, not to a party committee.")
         if errors:
             raise ValidationError(errors)
+
+
+class MemberEventKind(models.TextChoices):
+    STATUS_CHANGE = "status_change", _("Status change")
+    TRANSFER = "transfer", _("Transfer between branches")
+    ADMISSION = "admission", _("Admission as probationary member")
+    CONFIRMATION = "confirmation", _("Confirmation as full member")
+
+
+class MemberEvent(models.Model):
+    """What happened to a membership, in order: status changes, transfers, admission, confirmation."""
+
+    scope_path_lookup = "member__branch__path"
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("party member"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=MemberEventKind.choices)
+    occurred_on = models.DateField(_("date"))
+    from_branch = models.ForeignKey(
+        Organization,
+        verbose_name=_("from branch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    to_branch = models.ForeignKey(
+        Organization,
+        verbose_name=_("to branch"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    from_status = models.CharField(
+        _("previous status"), max_length=16, choices=MemberStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("new status"), max_length=16, choices=MemberStatus.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership event")
+        verbose_name_plural = _("membership events")
+        ordering = ["member", "occurred_on", "pk"]
+
+    def __str__(self):
+        return f"{self.member} {self.get_kind_display()} {self.occurred_on}"

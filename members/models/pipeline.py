@@ -1,0 +1,112 @@
+"""The member development pipeline (发展党员工作细则): applicant → activist → candidate → probationary → full.
+
+The model only stores what happened and when; whether a step may happen is decided by
+``members.services.pipeline``, which names the rule and the date a refused step becomes possible.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from branches.models import Organization
+from branches.scoping import ScopedQuerySet
+from partybuild.models import VersionedModel
+
+from .roster import Education, Gender, Member, Occupation, validate_id_number
+
+
+class ApplicantStage(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    ACTIVIST = "activist", _("Activist")
+    CANDIDATE = "candidate", _("Candidate for development")
+    PROBATIONARY = "probationary", _("Probationary member")
+    FULL = "full", _("Full member")
+
+
+STAGE_ORDER = list(ApplicantStage.values)
+
+
+class ApplicantStatus(models.TextChoices):
+    ACTIVE = "active", _("In progress")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DISQUALIFIED = "disqualified", _("Disqualified")
+
+
+class PoliticalStatus(models.TextChoices):
+    MEMBER = "member", _("Party member")
+    PROBATIONARY = "probationary", _("Probationary member")
+    ACTIVIST = "activist", _("Activist")
+    APPLICANT = "applicant", _("Applicant")
+    LEAGUE = "league", _("Communist Youth League member")
+    MASSES = "masses", _("Masses")
+
+
+class Applicant(VersionedModel):
+    scope_path_lookup = "branch__path"
+
+    branch = models.ForeignKey(
+        Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="applicants"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
+    birth_date = models.DateField(_("birth date"))
+    education = models.CharField(_("education"), max_length=20, choices=Education.choices)
+    occupation = models.CharField(_("occupation"), max_length=20, choices=Occupation.choices)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=ApplicantStage.choices, default=ApplicantStage.APPLICANT
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ApplicantStatus.choices, default=ApplicantStatus.ACTIVE
+    )
+
+    applied_on = models.DateField(_("application submitted on"))
+    activist_on = models.DateField(_("designated activist on"), null=True, blank=True)
+    mentors = models.ManyToManyField(
+        Member, verbose_name=_("mentors"), blank=True, related_name="mentored_applicants"
+    )
+    political_review_on = models.DateField(_("political review completed on"), null=True, blank=True)
+    training_completed_on = models.DateField(_("centralized training completed on"), null=True, blank=True)
+    training_days = models.PositiveSmallIntegerField(_("training days"), null=True, blank=True)
+    training_hours = models.PositiveSmallIntegerField(_("training class hours"), null=True, blank=True)
+    notice_started_on = models.DateField(_("public notice started on"), null=True, blank=True)
+    candidate_on = models.DateField(_("designated candidate on"), null=True, blank=True)
+    pre_reviewed_on = models.DateField(_("township pre-review on"), null=True, blank=True)
+    sponsors = models.ManyToManyField(
+        Member, verbose_name=_("sponsors"), blank=True, related_name="sponsored_applicants"
+    )
+    assembly_on = models.DateField(_("branch assembly on"), null=True, blank=True)
+    votes_entitled = models.PositiveSmallIntegerField(
+        _("full members entitled to vote"), null=True, blank=True
+    )
+    votes_yes = models.PositiveSmallIntegerField(_("votes in favour"), null=True, blank=True)
+    approved_on = models.DateField(_("approved by the higher committee on"), null=True, blank=True)
+    probation_extension_months = models.PositiveSmallIntegerField(
+        _("probation extended by (months)"), null=True, blank=True
+    )
+    probation_extended_on = models.DateField(_("probation extended on"), null=True, blank=True)
+    confirmed_on = models.DateField(_("confirmed as full member on"), null=True, blank=True)
+    member = models.OneToOneField(
+        Member,
+        verbose_name=_("member record"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="development_record",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[mentors, sponsors])
+
+    class Meta:
+        verbose_name = _("development record")
+        verbose_name_plural = _("development records")
+        ordering = ["branch__path", "applied_on", "pk"]
+        indexes = [models.Index(fields=["branch", "stage", "status"], name="applicant_branch_stage")]
+
+    def __str__(self):
+        return f"{self.name} · {self.get_stage_display()}"

@@ -1,0 +1,1 @@
+"""Split by topic: roster, pipeline, cadres."""
