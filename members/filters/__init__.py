@@ -1,0 +1,1 @@
+"""FilterSets shared by the browser UI and the API, split by topic."""
