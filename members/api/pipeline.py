@@ -1,2 +1,230 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from branches.models import Organization
+from branches.selectors import organization_get
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+
+from ..filters.pipeline import ApplicantFilter
+from ..idnumbers import mask
+from ..models import Applicant, ApplicantStage, ApplicantStatus, Member
+from ..selectors import pipeline as selectors
+from ..selectors.pipeline import MISSING_LABELS
+from ..services import pipeline as services
+
+
+class ApplicantSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    branch = ScopedRelatedField(queryset=Organization.objects.all())
+    branch_name = serializers.CharField(source="branch.name", read_only=True)
+    mentors = ScopedRelatedField(queryset=Member.objects.all(), many=True, required=False)
+    sponsors = ScopedRelatedField(queryset=Member.objects.all(), many=True, required=False)
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "id",
+            "branch",
+            "branch_name",
+            "name",
+            "gender",
+            "ethnicity",
+            "id_number",
+            "birth_date",
+            "education",
+            "occupation",
+            "phone",
+            "address",
+            "stage",
+            "stage_display",
+            "status",
+            "applied_on",
+            "activist_on",
+            "mentors",
+            "political_review_on",
+            "training_completed_on",
+            "training_days",
+            "training_hours",
+            "notice_started_on",
+            "candidate_on",
+            "pre_reviewed_on",
+            "sponsors",
+            "assembly_on",
+            "votes_entitled",
+            "votes_yes",
+            "approved_on",
+            "probation_extension_months",
+            "probation_extended_on",
+            "confirmed_on",
+            "member",
+            "note",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "stage",
+            "status",
+            "activist_on",
+            "candidate_on",
+            "approved_on",
+            "probation_extension_months",
+            "probation_extended_on",
+            "confirmed_on",
+            "member",
+            "created_at",
+            "updated_at",
+        ]
+        validators = []
+        extra_kwargs = {"id_number": {"validators": []}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["id_number"] = mask(instance.id_number)
+        return data
+
+
+class AdvanceSerializer(serializers.Serializer):
+    to_stage = serializers.ChoiceField(choices=ApplicantStage.choices[1:])
+    on = serializers.DateField(help_text=_("the date of the step: designation, approval or confirmation"))
+    version = serializers.IntegerField(required=False, min_value=1)
+    mentors = ScopedRelatedField(queryset=Member.objects.all(), many=True, required=False)
+    sponsors = ScopedRelatedField(queryset=Member.objects.all(), many=True, required=False)
+    political_review_on = serializers.DateField(required=False)
+    training_completed_on = serializers.DateField(required=False)
+    training_days = serializers.IntegerField(required=False, min_value=0, max_value=365)
+    training_hours = serializers.IntegerField(required=False, min_value=0, max_value=2000)
+    notice_started_on = serializers.DateField(required=False)
+    pre_reviewed_on = serializers.DateField(required=False)
+    assembly_on = serializers.DateField(required=False)
+    votes_entitled = serializers.IntegerField(required=False, min_value=1, max_value=10000)
+    votes_yes = serializers.IntegerField(required=False, min_value=0, max_value=10000)
+
+
+class ExtendProbationSerializer(serializers.Serializer):
+    months = serializers.IntegerField(min_value=1, max_value=24)
+    on = serializers.DateField()
+
+
+class CloseSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[ApplicantStatus.WITHDRAWN, ApplicantStatus.DISQUALIFIED])
+    reason = serializers.CharField(max_length=500)
+
+
+class DueStepSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="applicant.pk")
+    name = serializers.CharField(source="applicant.name")
+    branch = serializers.IntegerField(source="applicant.branch_id")
+    branch_name = serializers.CharField(source="applicant.branch.name")
+    stage = serializers.CharField(source="applicant.stage")
+    next_stage = serializers.CharField()
+    possible_from = serializers.DateField(allow_null=True)
+    deadline = serializers.DateField(allow_null=True)
+    missing = serializers.SerializerMethodField()
+    ready = serializers.SerializerMethodField()
+
+    def get_missing(self, step) -> list[str]:
+        return [str(MISSING_LABELS[code]) for code in step.missing]
+
+    def get_ready(self, step) -> bool:
+        return step.is_ready(self.context["today"])
+
+
+def _register(*, actor, **data):
+    return services.applicant_register(actor=actor, **data)
+
+
+def _update(*, actor, instance, **changes):
+    return services.applicant_update(actor=actor, instance=instance, **changes)
+
+
+class ApplicantViewSet(ScopedModelViewSet):
+    """The development pipeline: applicants, activists, candidates and probationary members (发展党员)."""
+
+    queryset = Applicant.objects.select_related("branch").prefetch_related("mentors", "sponsors")
+    serializer_class = ApplicantSerializer
+    filterset_class = ApplicantFilter
+    search_fields = ["name"]
+    ordering_fields = ["applied_on", "name", "stage", "activist_on", "candidate_on", "assembly_on"]
+    ordering = ["branch__path", "applied_on", "pk"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_service = staticmethod(_register)
+    update_service = staticmethod(_update)
+
+    def get_serializer_class(self):
+        return {
+            "advance": AdvanceSerializer,
+            "extend_probation": ExtendProbationSerializer,
+            "close": CloseSerializer,
+            "due_list": DueStepSerializer,
+        }.get(self.action, ApplicantSerializer)
+
+    def _answer(self, applicant):
+        return Response(ApplicantSerializer(applicant, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=AdvanceSerializer, responses=ApplicantSerializer)
+    @action(detail=True, methods=["post"])
+    def advance(self, request, pk=None):
+        """Take the next pipeline step; a refused step names the rule and the date it becomes possible."""
+        serializer = AdvanceSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        applicant = services.applicant_advance(
+            actor=request.user,
+            applicant=self.get_object(),
+            expected_version=data.pop("version", None),
+            **data,
+        )
+        return self._answer(applicant)
+
+    @extend_schema(request=ExtendProbationSerializer, responses=ApplicantSerializer)
+    @action(detail=True, methods=["post"], url_path="extend-probation")
+    def extend_probation(self, request, pk=None):
+        serializer = ExtendProbationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        applicant = services.probation_extend(
+            actor=request.user, applicant=self.get_object(), **serializer.validated_data
+        )
+        return self._answer(applicant)
+
+    @extend_schema(request=CloseSerializer, responses=ApplicantSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        serializer = CloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        applicant = services.applicant_close(
+            actor=request.user, applicant=self.get_object(), **serializer.validated_data
+        )
+        return self._answer(applicant)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("organization", int, description="limit to this organization's subtree")
+        ],
+        responses=DueStepSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], url_path="due-list")
+    def due_list(self, request):
+        """Who can take which next step, from which date (and the approval deadline after an assembly)."""
+        organization = None
+        if request.query_params.get("organization"):
+            try:
+                organization = organization_get(
+                    user=request.user, pk=int(request.query_params["organization"])
+                )
+            except ValueError as error:
+                raise ValidationError({"organization": [_("Give an organization id.")]}) from error
+        today = timezone.localdate()
+        steps = selectors.due_list(user=request.user, organization=organization, today=today)
+        page = self.paginate_queryset(steps)
+        serializer = DueStepSerializer(page, many=True, context={"today": today})
+        return self.get_paginated_response(serializer.data)
+
+
 def register(router):
-    """Filled in with this topic's viewsets."""
+    router.register("applicants", ApplicantViewSet)

@@ -1,1 +1,26 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
 
+from branches.filters import WithinFilterMixin, within_filter
+from branches.models import Organization
+
+from ..models import Applicant, ApplicantStage, ApplicantStatus
+
+
+class ApplicantFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "branch__path"
+
+    branch = django_filters.ModelChoiceFilter(
+        label=_("branch"),
+        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
+    )
+    within = within_filter()
+    stage = django_filters.MultipleChoiceFilter(choices=ApplicantStage.choices)
+    status = django_filters.MultipleChoiceFilter(choices=ApplicantStatus.choices)
+    applied_after = django_filters.DateFilter(
+        label=_("applied on or after"), field_name="applied_on", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = Applicant
+        fields = ["branch", "within", "stage", "status", "applied_after"]

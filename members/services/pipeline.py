@@ -1,1 +1,389 @@
+"""Every write to the development pipeline. Each refused step says which rule and from when it is possible."""
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from branches.roles import Capability
+from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from partybuild.editing import apply_changes, lock_for_edit
+
+from .. import pipeline_rules as rules
+from ..models import (
+    Applicant,
+    ApplicantStage,
+    ApplicantStatus,
+    Member,
+    MemberCategory,
+    MemberEvent,
+    MemberEventKind,
+    MemberStatus,
+)
+from ..models.pipeline import STAGE_ORDER
+
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "id_number",
+    "birth_date",
+    "education",
+    "occupation",
+    "phone",
+    "address",
+)
+# Facts only the township (or county) may record: they are its decisions, not the branch's.
+REVIEW_FACTS = frozenset({"pre_reviewed_on", "approved_on"})
+STEP_FACTS = {
+    ApplicantStage.ACTIVIST: ("mentors",),
+    ApplicantStage.CANDIDATE: (
+        "political_review_on",
+        "training_completed_on",
+        "training_days",
+        "training_hours",
+        "notice_started_on",
+    ),
+    ApplicantStage.PROBATIONARY: (
+        "pre_reviewed_on",
+        "assembly_on",
+        "votes_entitled",
+        "votes_yes",
+        "sponsors",
+    ),
+    ApplicantStage.FULL: (),
+}
+STEP_CAPABILITY = {
+    ApplicantStage.ACTIVIST: Capability.RECORDS,
+    ApplicantStage.CANDIDATE: Capability.RECORDS,
+    ApplicantStage.PROBATIONARY: Capability.REVIEW,
+    ApplicantStage.FULL: Capability.REVIEW,
+}
+
+
+def _day(value: dt.date) -> str:
+    return date_format(value, "Y-m-d")
+
+
+def _require(actor, organization, capability):
+    if not organization_in_scope(actor, organization, capability):
+        raise OutOfScope(NOT_ALLOWED)
+
+
+def _refuse(field: str, message: str):
+    raise ValidationError({field: [message]})
+
+
+def _not_in_future(on: dt.date, field: str = "on"):
+    if on > timezone.localdate():
+        _refuse(field, _("The date cannot be in the future."))
+
+
+@transaction.atomic
+def applicant_register(*, actor, branch, applied_on: dt.date, **person) -> Applicant:
+    """Record an application to join the party (入党申请)."""
+    _require(actor, branch, Capability.RECORDS)
+    if not branch.is_branch:
+        _refuse("branch", _("Applications are made to a party branch."))
+    _not_in_future(applied_on, "applied_on")
+    applicant = Applicant(branch=branch, applied_on=applied_on, **person)
+    applicant.full_clean()
+    if applied_on < rules.adult_from(applicant.birth_date):
+        _refuse(
+            "applied_on",
+            _("An applicant must be at least 18 years old when applying; this person turns 18 on %(date)s.")
+            % {"date": _day(rules.adult_from(applicant.birth_date))},
+        )
+    if Member.objects.filter(id_number=applicant.id_number).exists():
+        _refuse("id_number", _("A party member with this ID number is already on the roll."))
+    applicant._history_user = actor
+    applicant.save()
+    ensure_in_scope(actor, applicant, "add")
+    return applicant
+
+
+@transaction.atomic
+def applicant_update(*, actor, instance: Applicant, expected_version=None, precondition=False, **changes):
+    """Correct personal details or record facts of the current step; stages only move through advance."""
+    ensure_in_scope(actor, instance, "change", NOT_ALLOWED)
+    if REVIEW_FACTS & changes.keys():
+        _require(actor, instance.branch, Capability.REVIEW)
+    applicant = lock_for_edit(instance, expected_version, precondition=precondition)
+    mentors = changes.pop("mentors", None)
+    sponsors = changes.pop("sponsors", None)
+    for field in ("stage", "status", "member", "confirmed_on", "branch"):
+        if field in changes:
+            _refuse(field, _("This field changes only through the pipeline steps."))
+    apply_changes(applicant, changes, actor=actor)
+    if mentors is not None:
+        _check_full_members(mentors, "mentors")
+        applicant.mentors.set(mentors)
+    if sponsors is not None:
+        _check_full_members(sponsors, "sponsors")
+        applicant.sponsors.set(sponsors)
+    ensure_in_scope(actor, applicant, "change")
+    return applicant
+
+
+@transaction.atomic
+def applicant_advance(*, actor, applicant: Applicant, to_stage: str, on: dt.date, **facts) -> Applicant:
+    """Move ``applicant`` one stage on, on date ``on``, after recording the step's ``facts``."""
+    applicant = lock_for_edit(applicant, facts.pop("expected_version", None))
+    ensure_in_scope(actor, applicant, "change", NOT_ALLOWED)
+    _require(actor, applicant.branch, STEP_CAPABILITY.get(to_stage, Capability.REVIEW))
+    if applicant.status != ApplicantStatus.ACTIVE:
+        _refuse(
+            "to_stage",
+            _("This development record is closed (%(status)s).") % {"status": applicant.get_status_display()},
+        )
+    expected = (
+        STAGE_ORDER[STAGE_ORDER.index(applicant.stage) + 1]
+        if applicant.stage != ApplicantStage.FULL
+        else None
+    )
+    if to_stage != expected:
+        _refuse(
+            "to_stage",
+            _("The next step from “%(stage)s” is “%(next)s”.")
+            % {
+                "stage": applicant.get_stage_display(),
+                "next": ApplicantStage(expected).label if expected else _("none: already a full member"),
+            },
+        )
+    _not_in_future(on)
+    unexpected = sorted(set(facts) - set(STEP_FACTS[to_stage]))
+    if unexpected:
+        _refuse(
+            unexpected[0],
+            _("This fact is not recorded at the step to “%(next)s”.")
+            % {"next": ApplicantStage(to_stage).label},
+        )
+    _record_facts(applicant, facts)
+    STEP_CHECKS[to_stage](applicant, on)
+    STEP_EFFECTS[to_stage](applicant, on, actor)
+    applicant.stage = to_stage
+    applicant.version += 1
+    applicant._history_user = actor
+    applicant.save()
+    return applicant
+
+
+def _record_facts(applicant: Applicant, facts: dict):
+    people = {name: facts.pop(name) for name in ("mentors", "sponsors") if name in facts}
+    for field, value in facts.items():
+        setattr(applicant, field, value)
+    for name, members in people.items():
+        _check_full_members(members, name)
+        getattr(applicant, name).set(members)
+
+
+def _check_full_members(members, field: str):
+    for member in members:
+        if member.category != MemberCategory.FULL or member.status != MemberStatus.NORMAL:
+            _refuse(field, _("%(name)s is not a full party member in good standing.") % {"name": member.name})
+
+
+def _check_activist(applicant: Applicant, on: dt.date):
+    if on < applicant.applied_on:
+        _refuse(
+            "on",
+            _("An activist is designated after the application (%(date)s).")
+            % {"date": _day(applicant.applied_on)},
+        )
+    count = applicant.mentors.count()
+    if not rules.MENTORS_MIN <= count <= rules.MENTORS_MAX:
+        _refuse("mentors", _("An activist needs one or two mentors (培养联系人) who are full members."))
+
+
+def _check_candidate(applicant: Applicant, on: dt.date):
+    earliest = rules.candidate_from_activist(applicant.activist_on)
+    if on < earliest:
+        _refuse(
+            "on",
+            _("A candidate is designated one full year after becoming an activist: possible from %(date)s.")
+            % {"date": _day(earliest)},
+        )
+    if not applicant.political_review_on or applicant.political_review_on > on:
+        _refuse(
+            "political_review_on",
+            _("The political review must be completed before designation as a candidate."),
+        )
+    if not applicant.training_completed_on or applicant.training_completed_on > on:
+        _refuse("training_completed_on", _("The centralized training must be completed before designation."))
+    if not rules.training_is_sufficient(applicant.training_days, applicant.training_hours):
+        _refuse("training_days", _("Centralized training must last at least 3 days or 24 class hours."))
+    if not applicant.notice_started_on:
+        _refuse("notice_started_on", _("A public notice must be posted before designation."))
+    notice_over = rules.notice_over_from(applicant.notice_started_on)
+    if on < notice_over:
+        _refuse(
+            "on",
+            _("The public notice runs %(days)d working days: designation is possible from %(date)s.")
+            % {"days": rules.notice_days(), "date": _day(notice_over)},
+        )
+
+
+def _check_admission(applicant: Applicant, on: dt.date):
+    if not applicant.pre_reviewed_on:
+        _refuse(
+            "pre_reviewed_on",
+            _("The township committee's pre-review is required before the branch assembly."),
+        )
+    if not applicant.assembly_on:
+        _refuse("assembly_on", _("Record the branch assembly that voted on the admission."))
+    if not applicant.candidate_on <= applicant.pre_reviewed_on <= applicant.assembly_on:
+        _refuse(
+            "pre_reviewed_on",
+            _("The pre-review comes after designation as a candidate and before the assembly."),
+        )
+    if applicant.sponsors.count() != rules.SPONSORS_REQUIRED:
+        _refuse("sponsors", _("Admission needs exactly two sponsors (入党介绍人) who are full members."))
+    _check_vote(applicant)
+    if on < applicant.assembly_on:
+        _refuse(
+            "on",
+            _("Approval comes after the branch assembly (%(date)s).") % {"date": _day(applicant.assembly_on)},
+        )
+    deadline = rules.approval_deadline(applicant.assembly_on)
+    if on > deadline:
+        _refuse(
+            "on",
+            _("Approval must come within three months of the branch assembly, by %(date)s.")
+            % {"date": _day(deadline)},
+        )
+
+
+def _check_vote(applicant: Applicant):
+    entitled, yes = applicant.votes_entitled, applicant.votes_yes
+    if entitled is None or yes is None:
+        _refuse("votes_yes", _("Record the number of full members entitled to vote and the votes in favour."))
+    if yes > entitled:
+        _refuse("votes_yes", _("There cannot be more votes in favour than members entitled to vote."))
+    if not rules.assembly_passes(yes, entitled):
+        _refuse(
+            "votes_yes",
+            _(
+                "Admission needs more than half of the %(entitled)d full members entitled to vote: "
+                "at least %(needed)d votes in favour."
+            )
+            % {"entitled": entitled, "needed": entitled // 2 + 1},
+        )
+
+
+def _check_confirmation(applicant: Applicant, on: dt.date):
+    earliest = rules.probation_ends(applicant.assembly_on, applicant.probation_extension_months)
+    if on < earliest:
+        _refuse(
+            "on",
+            _(
+                "The probation (one year from the branch assembly, plus any extension) ends: full "
+                "membership is possible from %(date)s."
+            )
+            % {"date": _day(earliest)},
+        )
+
+
+def _set_activist(applicant, on, actor):
+    applicant.activist_on = on
+
+
+def _set_candidate(applicant, on, actor):
+    applicant.candidate_on = on
+
+
+def _admit(applicant: Applicant, on: dt.date, actor):
+    """Approval makes the applicant a probationary member, a member since the branch assembly."""
+    applicant.approved_on = on
+    member = Member(
+        branch=applicant.branch,
+        category=MemberCategory.PROBATIONARY,
+        joined_on=applicant.assembly_on,
+        **{field: getattr(applicant, field) for field in PERSON_FIELDS},
+    )
+    member.full_clean()
+    member._history_user = actor
+    member.save()
+    applicant.member = member
+    MemberEvent.objects.create(
+        member=member,
+        kind=MemberEventKind.ADMISSION,
+        occurred_on=on,
+        to_branch=applicant.branch,
+        recorded_by=actor,
+    )
+
+
+def _confirm(applicant: Applicant, on: dt.date, actor):
+    applicant.confirmed_on = on
+    member = applicant.member
+    member.category = MemberCategory.FULL
+    member.confirmed_on = on
+    member.version += 1
+    member._history_user = actor
+    member.full_clean()
+    member.save()
+    MemberEvent.objects.create(
+        member=member, kind=MemberEventKind.CONFIRMATION, occurred_on=on, recorded_by=actor
+    )
+
+
+STEP_CHECKS = {
+    ApplicantStage.ACTIVIST: _check_activist,
+    ApplicantStage.CANDIDATE: _check_candidate,
+    ApplicantStage.PROBATIONARY: _check_admission,
+    ApplicantStage.FULL: _check_confirmation,
+}
+STEP_EFFECTS = {
+    ApplicantStage.ACTIVIST: _set_activist,
+    ApplicantStage.CANDIDATE: _set_candidate,
+    ApplicantStage.PROBATIONARY: _admit,
+    ApplicantStage.FULL: _confirm,
+}
+
+
+@transaction.atomic
+def probation_extend(*, actor, applicant: Applicant, months: int, on: dt.date) -> Applicant:
+    """Extend a probation once, by 6 to 12 months, decided before it ends."""
+    applicant = lock_for_edit(applicant, None)
+    ensure_in_scope(actor, applicant, "change", NOT_ALLOWED)
+    _require(actor, applicant.branch, Capability.REVIEW)
+    if applicant.stage != ApplicantStage.PROBATIONARY:
+        _refuse("months", _("Only a probationary member's probation can be extended."))
+    if applicant.probation_extension_months:
+        _refuse("months", _("A probation can be extended only once."))
+    if not rules.EXTENSION_MIN_MONTHS <= months <= rules.EXTENSION_MAX_MONTHS:
+        _refuse("months", _("An extension lasts from 6 to 12 months."))
+    _not_in_future(on)
+    ends = rules.probation_ends(applicant.assembly_on, None)
+    if not applicant.assembly_on <= on < ends:
+        _refuse(
+            "on", _("The extension is decided during the probation, before %(date)s.") % {"date": _day(ends)}
+        )
+    applicant.probation_extension_months = months
+    applicant.probation_extended_on = on
+    applicant.version += 1
+    applicant._history_user = actor
+    applicant.save()
+    return applicant
+
+
+@transaction.atomic
+def applicant_close(*, actor, applicant: Applicant, status: str, reason: str) -> Applicant:
+    """Withdraw or disqualify a development record that has not reached membership."""
+    applicant = lock_for_edit(applicant, None)
+    ensure_in_scope(actor, applicant, "change", NOT_ALLOWED)
+    if status not in (ApplicantStatus.WITHDRAWN, ApplicantStatus.DISQUALIFIED):
+        _refuse("status", _("Choose withdrawn or disqualified."))
+    if applicant.stage in (ApplicantStage.PROBATIONARY, ApplicantStage.FULL):
+        _refuse("status", _("A member's record is closed through the member's status, not here."))
+    if not reason.strip():
+        _refuse("reason", _("Give the reason."))
+    applicant.status = status
+    applicant.note = f"{applicant.note}\n{reason}".strip()
+    applicant.version += 1
+    applicant._history_user = actor
+    applicant.save()
+    return applicant

@@ -190,6 +190,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Working days a candidate's public notice runs before designation (发展党员公示, default 5).
+PIPELINE_NOTICE_WORKING_DAYS = env.int("PIPELINE_NOTICE_WORKING_DAYS", default=5)
+
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -1,0 +1,43 @@
+import datetime as dt
+
+import factory
+
+from members import idnumbers
+from members.models import Applicant, ApplicantStage, Education, Gender, Occupation
+
+from .factories import OrganizationFactory
+
+
+class ApplicantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Applicant
+
+    branch = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"申请人{n}")
+    birth_date = dt.date(1995, 4, 12)
+    id_number = factory.LazyAttributeSequence(
+        lambda o, n: idnumbers.build("130124", o.birth_date, (2 * n + 1) % 1000)
+    )
+    gender = Gender.MALE
+    education = Education.SENIOR_HIGH
+    occupation = Occupation.FARMER
+    stage = ApplicantStage.APPLICANT
+    applied_on = dt.date(2022, 3, 1)
+
+
+def activist(**kwargs):
+    defaults = {"stage": ApplicantStage.ACTIVIST, "activist_on": dt.date(2022, 9, 1)}
+    return ApplicantFactory(**{**defaults, **kwargs})
+
+
+def candidate(**kwargs):
+    defaults = {
+        "stage": ApplicantStage.CANDIDATE,
+        "activist_on": dt.date(2022, 9, 1),
+        "political_review_on": dt.date(2023, 8, 1),
+        "training_completed_on": dt.date(2023, 8, 20),
+        "training_days": 3,
+        "notice_started_on": dt.date(2023, 9, 4),
+        "candidate_on": dt.date(2023, 9, 20),
+    }
+    return ApplicantFactory(**{**defaults, **kwargs})
