@@ -1,8 +1,8 @@
 """Demo members for the demo county (``manage.py seed_demo``): plausible rosters, deterministic per seed.
 
-Shapes follow what the seeds say about rural party members: many old members with junior-high schooling or
+The shapes follow what the seeds say of rural party members: many old members with junior-high schooling or
 less, young ones better educated, men the large majority in villages, migrant workers kept as mobile members
-with a contact person, members without jobs given a set post (设岗定责).
+with a contact person, members without a job given a set post (设岗定责).
 """
 
 import random
@@ -20,11 +20,16 @@ from .models import Education, Gender, Member, MemberCategory, MemberStatus, Occ
 DEFAULT_MEMBERS = 8000
 BATCH_SIZE = 500
 PROBATIONARY_SHARE = 0.04
+MOBILE_SHARE = 0.8  # of migrant workers
+LOST_CONTACT_SHARE = 0.03  # of mobile members
+SET_POST_SHARE = 0.35  # of rural members without a job
 
 Field = OrganizationField
+Edu = Education
+Job = Occupation
 
-COUNTY_REGION = "130799"  # not an assigned county code, so demo ID numbers cannot be anyone's real one
-OTHER_REGIONS = ("130702", "130703", "130705", "130722", "130723", "130725", "130728", "130732", "150102", "110105")
+COUNTY_REGION = "130799"  # not an assigned county code, so no demo ID number can be a real person's
+OTHER_REGIONS = ("130702", "130703", "130705", "130722", "130723", "130725", "130728", "150102", "110105")
 
 # Seed 003: eight new members this year, one of them a woman; eighteen members run demonstration sheep farms.
 SEED_003_NEW_MEMBERS = 8
@@ -40,16 +45,22 @@ SURNAMES = {
     "任": 5, "姜": 5, "石": 5, "姚": 5, "谢": 4, "崔": 4, "唐": 4, "邢": 4, "霍": 4, "杜": 4, "安": 4,
     "程": 4, "袁": 4, "卢": 3, "牛": 3, "段": 3, "齐": 3, "尹": 3, "秦": 3, "温": 3, "岳": 3, "申": 2,
 }  # fmt: skip
-GIVEN = {
-    (Gender.MALE, "old"): "国建志海明永福德文春林忠军华平金山宝贵成有发长玉占继振树喜胜旺利生庆和全瑞祥顺",
-    (Gender.MALE, "new"): "伟强磊鹏涛浩宇杰博凯超辉飞俊帅鑫晨阳亮斌然睿轩泽子一嘉航昊宁",
-    (Gender.FEMALE, "old"): "秀英兰桂珍淑玉凤芳华梅荣琴云霞莲爱萍翠花素彩春香",
-    (Gender.FEMALE, "new"): "丽静敏燕艳娜婷颖雪晶慧琳佳欣悦怡雨思梦涵萌璐倩蕾薇瑶",
+# (first characters of two-character given names, characters that also stand alone as a given name)
+GIVEN_NAME_CHARACTERS = {
+    (Gender.MALE, "old"): (
+        "国建志海明永福德文春玉占继振树长宝金",
+        "林忠军华平山贵成发生庆和全瑞祥顺胜旺利喜",
+    ),
+    (Gender.MALE, "new"): ("子一嘉浩宇俊博家志晨天明", "轩宇杰航辰阳鹏磊强涛凯超辉飞帅鑫亮斌睿泽昊宁"),
+    (Gender.FEMALE, "old"): ("秀淑玉桂凤春翠素彩爱金", "英兰珍芳华梅荣琴云霞莲萍花香"),
+    (Gender.FEMALE, "new"): ("佳欣雨思梦诗子雅晓", "丽静敏燕艳娜婷颖雪晶慧琳悦怡涵萌璐倩蕾薇瑶"),
 }
 ETHNICITIES = {"汉族": 955, "满族": 20, "蒙古族": 18, "回族": 7}
-PHONE_PREFIXES = tuple(f"13{digit}" for digit in range(10)) + (
+PHONE_PREFIXES = (
+    *(f"13{digit}" for digit in range(10)),
     "150", "151", "152", "155", "156", "157", "158", "159",
-) + tuple(f"18{digit}" for digit in range(10))  # fmt: skip
+    *(f"18{digit}" for digit in range(10)),
+)  # fmt: skip
 DESTINATIONS = (
     "北京市朝阳区", "北京市大兴区", "北京市昌平区", "天津市滨海新区", "河北省张家口市桥东区",
     "河北省石家庄市长安区", "河北省唐山市路北区", "内蒙古自治区呼和浩特市赛罕区", "山西省大同市平城区",
@@ -61,85 +72,95 @@ POST_DUTIES = (
     "政策宣传员", "环境卫生监督员", "治安巡逻员", "文明劝导员", "结对帮扶联系人", "村务监督联络员",
 )  # fmt: skip
 
-# (weight, youngest, oldest) age bands of full members per field; rural rolls are old (seed 003's "age problem").
+# (weight, youngest, oldest) age bands of full members; rural rolls are old (seed 003's "age problem").
 AGE_BANDS = {
-    Field.VILLAGE: ((12, 22, 34), (18, 35, 49), (30, 50, 64), (40, 65, 88)),
-    Field.COMMUNITY: ((15, 25, 39), (30, 40, 59), (55, 60, 90)),
+    Field.VILLAGE: ((12, 22, 34), (18, 35, 49), (32, 50, 64), (28, 65, 79), (10, 80, 90)),
+    Field.COMMUNITY: ((15, 25, 39), (30, 40, 59), (40, 60, 79), (15, 80, 90)),
     Field.COOPERATIVE: ((30, 25, 39), (50, 40, 59), (20, 60, 70)),
     Field.INSTITUTION: ((25, 24, 34), (40, 35, 49), (35, 50, 59)),
     Field.SCHOOL: ((35, 24, 34), (40, 35, 49), (25, 50, 59)),
-    "default": ((40, 23, 34), (45, 35, 49), (15, 50, 58)),
+    None: ((40, 23, 34), (45, 35, 49), (15, 50, 58)),
 }
+# New members are mostly young: the quota wants 70% of them under 35 (seed 001).
 PROBATIONARY_AGE_BANDS = ((55, 19, 28), (30, 29, 35), (15, 36, 45))
-MALE_SHARE = {Field.VILLAGE: 0.8, Field.COOPERATIVE: 0.8, Field.COMMUNITY: 0.55, Field.SCHOOL: 0.45}
+MALE_SHARE = {
+    Field.VILLAGE: 0.8,
+    Field.COOPERATIVE: 0.8,
+    Field.COMMUNITY: 0.55,
+    Field.SCHOOL: 0.45,
+    None: 0.6,
+}
 
-E = Education
-RURAL_EDUCATION = (  # (oldest age in band, {education: weight})
-    (34, {E.JUNIOR_HIGH: 15, E.SENIOR_HIGH: 30, E.JUNIOR_COLLEGE: 30, E.BACHELOR: 25}),
-    (49, {E.PRIMARY: 5, E.JUNIOR_HIGH: 50, E.SENIOR_HIGH: 30, E.JUNIOR_COLLEGE: 12, E.BACHELOR: 3}),
-    (64, {E.PRIMARY: 20, E.JUNIOR_HIGH: 58, E.SENIOR_HIGH: 18, E.JUNIOR_COLLEGE: 4}),
-    (200, {E.PRIMARY: 50, E.JUNIOR_HIGH: 42, E.SENIOR_HIGH: 8}),
+RURAL_EDUCATION = (  # (oldest age of the band, {education: weight}), ...
+    (34, {Edu.JUNIOR_HIGH: 25, Edu.SENIOR_HIGH: 35, Edu.JUNIOR_COLLEGE: 25, Edu.BACHELOR: 15}),
+    (49, {Edu.PRIMARY: 5, Edu.JUNIOR_HIGH: 50, Edu.SENIOR_HIGH: 30, Edu.JUNIOR_COLLEGE: 12, Edu.BACHELOR: 3}),
+    (64, {Edu.PRIMARY: 20, Edu.JUNIOR_HIGH: 58, Edu.SENIOR_HIGH: 18, Edu.JUNIOR_COLLEGE: 4}),
+    (200, {Edu.PRIMARY: 50, Edu.JUNIOR_HIGH: 42, Edu.SENIOR_HIGH: 8}),
 )
-TOWN_EDUCATION = (
-    (34, {E.SENIOR_HIGH: 15, E.JUNIOR_COLLEGE: 35, E.BACHELOR: 45, E.POSTGRADUATE: 5}),
-    (49, {E.JUNIOR_HIGH: 15, E.SENIOR_HIGH: 35, E.JUNIOR_COLLEGE: 30, E.BACHELOR: 20}),
-    (64, {E.JUNIOR_HIGH: 35, E.SENIOR_HIGH: 40, E.JUNIOR_COLLEGE: 15, E.BACHELOR: 10}),
-    (200, {E.PRIMARY: 25, E.JUNIOR_HIGH: 45, E.SENIOR_HIGH: 25, E.JUNIOR_COLLEGE: 5}),
-)
-OFFICE_EDUCATION = (
-    (49, {E.JUNIOR_COLLEGE: 20, E.BACHELOR: 68, E.POSTGRADUATE: 12}),
-    (200, {E.SENIOR_HIGH: 10, E.JUNIOR_COLLEGE: 40, E.BACHELOR: 48, E.POSTGRADUATE: 2}),
-)
-EDUCATION_BY_FIELD = {
+EDUCATION = {
     Field.VILLAGE: RURAL_EDUCATION,
     Field.COOPERATIVE: RURAL_EDUCATION,
-    Field.COMMUNITY: TOWN_EDUCATION,
-    Field.INSTITUTION: OFFICE_EDUCATION,
-    Field.SCHOOL: ((200, {E.JUNIOR_COLLEGE: 15, E.BACHELOR: 75, E.POSTGRADUATE: 10}),),
-    "default": ((200, {E.SENIOR_HIGH: 25, E.JUNIOR_COLLEGE: 35, E.BACHELOR: 35, E.POSTGRADUATE: 5}),),
+    Field.COMMUNITY: (
+        (34, {Edu.SENIOR_HIGH: 15, Edu.JUNIOR_COLLEGE: 35, Edu.BACHELOR: 45, Edu.POSTGRADUATE: 5}),
+        (49, {Edu.JUNIOR_HIGH: 15, Edu.SENIOR_HIGH: 35, Edu.JUNIOR_COLLEGE: 30, Edu.BACHELOR: 20}),
+        (64, {Edu.JUNIOR_HIGH: 35, Edu.SENIOR_HIGH: 40, Edu.JUNIOR_COLLEGE: 15, Edu.BACHELOR: 10}),
+        (200, {Edu.PRIMARY: 25, Edu.JUNIOR_HIGH: 45, Edu.SENIOR_HIGH: 25, Edu.JUNIOR_COLLEGE: 5}),
+    ),
+    Field.INSTITUTION: (
+        (49, {Edu.JUNIOR_COLLEGE: 20, Edu.BACHELOR: 68, Edu.POSTGRADUATE: 12}),
+        (200, {Edu.SENIOR_HIGH: 10, Edu.JUNIOR_COLLEGE: 40, Edu.BACHELOR: 48, Edu.POSTGRADUATE: 2}),
+    ),
+    Field.SCHOOL: ((200, {Edu.JUNIOR_COLLEGE: 15, Edu.BACHELOR: 75, Edu.POSTGRADUATE: 10}),),
+    None: ((200, {Edu.SENIOR_HIGH: 25, Edu.JUNIOR_COLLEGE: 35, Edu.BACHELOR: 35, Edu.POSTGRADUATE: 5}),),
 }
-
-O = Occupation
-OCCUPATIONS = {  # field -> ((oldest age in band, {occupation: weight}), ...)
+OCCUPATIONS = {
     Field.VILLAGE: (
-        (59, {O.FARMER: 55, O.MIGRANT_WORKER: 30, O.ENTERPRISE: 5, O.OTHER: 5, O.UNEMPLOYED: 5}),
-        (200, {O.FARMER: 85, O.RETIRED: 8, O.OTHER: 7}),
+        (59, {Job.FARMER: 55, Job.MIGRANT_WORKER: 30, Job.ENTERPRISE: 5, Job.OTHER: 5, Job.UNEMPLOYED: 5}),
+        (200, {Job.FARMER: 85, Job.RETIRED: 8, Job.OTHER: 7}),
     ),
     Field.COMMUNITY: (
-        (59, {O.ENTERPRISE: 45, O.PUBLIC_SECTOR: 10, O.UNEMPLOYED: 15, O.OTHER: 20, O.MIGRANT_WORKER: 10}),
-        (200, {O.RETIRED: 85, O.OTHER: 10, O.UNEMPLOYED: 5}),
+        (
+            59,
+            {
+                Job.ENTERPRISE: 45,
+                Job.PUBLIC_SECTOR: 10,
+                Job.UNEMPLOYED: 15,
+                Job.OTHER: 20,
+                Job.MIGRANT_WORKER: 10,
+            },
+        ),
+        (200, {Job.RETIRED: 85, Job.OTHER: 10, Job.UNEMPLOYED: 5}),
     ),
-    Field.COOPERATIVE: ((200, {O.FARMER: 70, O.ENTERPRISE: 30}),),
-    Field.INSTITUTION: ((200, {O.PUBLIC_SECTOR: 1}),),
-    Field.SCHOOL: ((200, {O.PUBLIC_SECTOR: 1}),),
-    Field.SOCIAL_ORG: ((200, {O.OTHER: 50, O.ENTERPRISE: 50}),),
-    "default": ((200, {O.ENTERPRISE: 1}),),
+    Field.COOPERATIVE: ((200, {Job.FARMER: 70, Job.ENTERPRISE: 30}),),
+    Field.INSTITUTION: ((200, {Job.PUBLIC_SECTOR: 1}),),
+    Field.SCHOOL: ((200, {Job.PUBLIC_SECTOR: 1}),),
+    Field.SOCIAL_ORG: ((200, {Job.OTHER: 50, Job.ENTERPRISE: 50}),),
+    None: ((200, {Job.ENTERPRISE: 1}),),
 }
-VILLAGE_CADRES = (3, 5)  # members per village branch who sit on the two committees
-WITHOUT_JOB = frozenset({O.FARMER, O.RETIRED, O.UNEMPLOYED, O.OTHER})
-RURAL_FIELDS = frozenset({Field.VILLAGE, Field.COMMUNITY})
+VILLAGE_CADRES = (3, 5)  # members of a village branch who sit on the two committees
+WITHOUT_JOB = frozenset({Job.FARMER, Job.RETIRED, Job.UNEMPLOYED, Job.OTHER})
+RURAL_FIELDS = frozenset({Field.VILLAGE, Field.COMMUNITY, Field.COOPERATIVE})
 
-# Branch size relative to others, before scaling to the requested total.
-SIZE_RANGES = {
+# Relative branch sizes before scaling to the requested total; a village's follows its population.
+SIZES = {
     Field.COMMUNITY: (30, 90),
     Field.INSTITUTION: (8, 35),
     Field.SCHOOL: (8, 30),
     Field.PUBLIC_ENTERPRISE: (10, 40),
-    Field.PRIVATE_ENTERPRISE: (3, 15),
+    None: (3, 12),
 }
-SMALL_BRANCH = (3, 10)
 
 
 def weighted(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def by_age(bands, age: int):
+def by_age(bands, age: int) -> dict:
     return next(weights for oldest, weights in bands if age <= oldest)
 
 
 def for_field(table: dict, branch: Organization):
-    return table.get(branch.field, table["default"])
+    return table.get(branch.field, table[None])
 
 
 def years_before(day: date, years: int) -> date:
@@ -149,17 +170,20 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def anniversary(day: date) -> date:
-    return years_before(day, -1)
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+# --- how many members each branch gets ---------------------------------------------------------------
 
 
 def minimum_total(tree: DemoTree) -> int:
-    """Every branch gets at least one member; the seed-003 township keeps the seed's figures."""
+    """The seed-003 township keeps the seed's figures and every other branch gets at least one member."""
     return sum(tree.fixed_members.values()) + len(tree.member_branches) - len(tree.fixed_members)
 
 
 def member_counts(rng: random.Random, tree: DemoTree, total: int) -> dict[int, int]:
-    """Split ``total`` across branches: seed figures first, the rest by branch size, largest remainder."""
+    """Branch pk -> members: seed figures first, the rest by relative size (largest remainder)."""
     free = [branch for branch in tree.member_branches if branch.pk not in tree.fixed_members]
     sizes = {branch.pk: _relative_size(rng, branch) for branch in free}
     rest = total - sum(tree.fixed_members.values()) - len(free)
@@ -167,7 +191,7 @@ def member_counts(rng: random.Random, tree: DemoTree, total: int) -> dict[int, i
     shares = {pk: size * scale for pk, size in sizes.items()}
     counts = {pk: 1 + int(share) for pk, share in shares.items()}
     leftover = rest - sum(int(share) for share in shares.values())
-    for pk in sorted(shares, key=lambda pk: shares[pk] - int(shares[pk]), reverse=True)[:leftover]:
+    for pk in sorted(shares, key=lambda pk: int(shares[pk]) - shares[pk])[:leftover]:
         counts[pk] += 1
     return {**counts, **tree.fixed_members}
 
@@ -175,7 +199,10 @@ def member_counts(rng: random.Random, tree: DemoTree, total: int) -> dict[int, i
 def _relative_size(rng: random.Random, branch: Organization) -> float:
     if branch.field == Field.VILLAGE:
         return branch.population * rng.uniform(0.025, 0.04)
-    return rng.uniform(*SIZE_RANGES.get(branch.field, SMALL_BRANCH))
+    return rng.uniform(*for_field(SIZES, branch))
+
+
+# --- one member --------------------------------------------------------------------------------------
 
 
 class IdNumberPool:
@@ -188,7 +215,7 @@ class IdNumberPool:
     def issue(self, region: str, born: date, gender: str) -> str:
         parity = 1 if gender == Gender.MALE else 0
         while True:
-            sequence = self.rng.randrange(1, 500) * 2 + parity - 1 if parity else self.rng.randrange(1, 500) * 2
+            sequence = self.rng.randrange(1 - parity, 500) * 2 + parity  # 001-999, never 000
             id_number = idnumbers.build(region, born, sequence)
             if id_number not in self.issued:
                 self.issued.add(id_number)
@@ -196,173 +223,193 @@ class IdNumberPool:
 
 
 @dataclass
-class RosterContext:
+class Roster:
+    """What every member drawn for the county shares: the random stream, the ID pool and the places."""
+
     rng: random.Random
     ids: IdNumberPool
     today: date
     communities: list[Organization]
+    villages: dict[int, list[Organization]]  # township pk -> its village branches
+
+    def member(self, branch: Organization, category: str, gender: str | None = None) -> Member:
+        rng = self.rng
+        probationary = category == MemberCategory.PROBATIONARY
+        age = self.age(PROBATIONARY_AGE_BANDS if probationary else for_field(AGE_BANDS, branch))
+        born = years_before(self.today, age) - timedelta(days=rng.randint(0, 364))
+        gender = gender or (Gender.MALE if rng.random() < for_field(MALE_SHARE, branch) else Gender.FEMALE)
+        joined_on = (
+            self.today - timedelta(days=rng.randint(10, 360)) if probationary else self.joined_on(born)
+        )
+        return Member(
+            name=self.name(gender, born.year),
+            gender=gender,
+            ethnicity=weighted(rng, ETHNICITIES),
+            id_number=self.ids.issue(self.region(branch), born, gender),
+            birth_date=born,
+            education=weighted(rng, by_age(for_field(EDUCATION, branch), age)),
+            category=category,
+            branch=branch,
+            joined_on=joined_on,
+            confirmed_on=None if probationary else years_before(joined_on, -1),
+            occupation=weighted(rng, by_age(for_field(OCCUPATIONS, branch), age)),
+            phone=self.phone(age),
+            address=self.address(branch),
+        )
+
+    def age(self, bands) -> int:
+        _weight, youngest, oldest = self.rng.choices(bands, weights=[band[0] for band in bands])[0]
+        return self.rng.randint(youngest, oldest)
+
+    def joined_on(self, born: date) -> date:
+        """Joined between 18 and about 45, and over a year ago, so the probation is over."""
+        rng = self.rng
+        joined = years_before(born, -round(rng.triangular(18, 45, 25))) + timedelta(days=rng.randint(0, 364))
+        last_possible = years_before(self.today, 1) - timedelta(days=1)
+        if joined > last_possible:
+            joined = max(years_before(born, -18), last_possible - timedelta(days=rng.randint(0, 700)))
+        return joined
+
+    def name(self, gender: str, birth_year: int) -> str:
+        generation = "old" if birth_year < 1975 else "new"
+        if self.rng.random() < 0.2:  # names cross generations both ways
+            generation = "new" if generation == "old" else "old"
+        firsts, lasts = GIVEN_NAME_CHARACTERS[(gender, generation)]
+        given = self.rng.choice(lasts)
+        if self.rng.random() < 0.7:
+            given = self.rng.choice(firsts) + given
+        return weighted(self.rng, SURNAMES) + given
+
+    def region(self, branch: Organization) -> str:
+        local_share = 0.96 if branch.field in RURAL_FIELDS else 0.7
+        return COUNTY_REGION if self.rng.random() < local_share else self.rng.choice(OTHER_REGIONS)
+
+    def phone(self, age: int) -> str:
+        if age >= 80 and self.rng.random() < 0.4:  # many of the oldest have no phone of their own
+            return ""
+        return self.rng.choice(PHONE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+
+    def address(self, branch: Organization) -> str:
+        rng = self.rng
+        if branch.field in (Field.VILLAGE, Field.COOPERATIVE):
+            # A cooperative's members come from the villages around it.
+            village = branch if branch.field == Field.VILLAGE else rng.choice(self.villages[branch.parent_id])
+            group, house = rng.randint(1, (village.natural_villages or 4) + 2), rng.randint(1, 120)
+            return f"{COUNTY_PLACE}{village.parent.short_name}{village.short_name}{group}组{house}号"
+        community = branch if branch.field == Field.COMMUNITY else rng.choice(self.communities)
+        building, unit, room = (
+            rng.randint(1, 24),
+            rng.randint(1, 4),
+            rng.randint(1, 6) * 100 + rng.randint(1, 4),
+        )
+        place = f"{COUNTY_PLACE}{community.parent.short_name}{community.short_name}"
+        return f"{place}{building}号楼{unit}单元{room}室"
+
+    # --- one branch ----------------------------------------------------------------------------------
+
+    def branch_roster(self, branch: Organization, count: int, new_members: list[str] | None) -> list[Member]:
+        """``new_members``: the genders of the branch's probationary members when the seed fixes them."""
+        if new_members is None:
+            new_members = [None] * sum(self.rng.random() < PROBATIONARY_SHARE for _ in range(count))
+        new_members = new_members[:count]
+        roster = [self.member(branch, MemberCategory.PROBATIONARY, gender) for gender in new_members]
+        roster += [self.member(branch, MemberCategory.FULL) for _ in range(count - len(roster))]
+        if branch.field == Field.VILLAGE:
+            self.appoint_village_cadres(roster)
+        self.register_mobile_members(roster)
+        if branch.field in RURAL_FIELDS:
+            self.set_posts(roster)
+        return roster
+
+    def appoint_village_cadres(self, roster: list[Member]) -> None:
+        working_age = [
+            m
+            for m in roster
+            if m.category == MemberCategory.FULL and 28 <= age_on(m.birth_date, self.today) <= 62
+        ]
+        for cadre in self.rng.sample(working_age, min(self.rng.randint(*VILLAGE_CADRES), len(working_age))):
+            cadre.occupation = Occupation.VILLAGE_CADRE
+
+    def register_mobile_members(self, roster: list[Member]) -> None:
+        """Most migrant workers are registered as mobile members, each with a contact person in the branch."""
+        rng, today = self.rng, self.today
+        migrants = [m for m in roster if m.occupation == Job.MIGRANT_WORKER and rng.random() < MOBILE_SHARE]
+        contacts = [m.name for m in roster if m not in migrants and 40 <= age_on(m.birth_date, today) <= 70]
+        for migrant in migrants:
+            migrant.is_mobile = True
+            migrant.mobile_destination = rng.choice(DESTINATIONS)
+            migrant.mobile_contact_person = rng.choice(contacts) if contacts else self.name(Gender.MALE, 1965)
+            if rng.random() < LOST_CONTACT_SHARE:
+                migrant.status = MemberStatus.LOST_CONTACT
+                migrant.mobile_last_contact_on = today - timedelta(days=rng.randint(200, 700))
+            else:
+                migrant.mobile_last_contact_on = today - timedelta(days=rng.randint(1, 90))
+
+    def set_posts(self, roster: list[Member]) -> None:
+        for m in roster:
+            without_job = (
+                m.occupation in WITHOUT_JOB and m.category == MemberCategory.FULL and not m.is_mobile
+            )
+            able = age_on(m.birth_date, self.today) <= 75
+            if without_job and able and self.rng.random() < SET_POST_SHARE:
+                m.post_duty = self.rng.choice(POST_DUTIES)
+
+
+# --- the county --------------------------------------------------------------------------------------
 
 
 def build_demo_members(*, tree: DemoTree, total: int, seed: int, today: date) -> list[Member]:
-    """Unsaved members for the whole demo county, in branch order."""
+    """Unsaved members for the whole demo county, branch by branch."""
     rng = random.Random(f"partybuild-demo-{seed}-members")
-    context = RosterContext(
+    roster = Roster(
         rng=rng,
         ids=IdNumberPool(rng),
         today=today,
         communities=[branch for branch in tree.member_branches if branch.field == Field.COMMUNITY],
+        villages=_villages_by_township(tree),
     )
     counts = member_counts(rng, tree, total)
-    new_members = _seed_003_new_members(rng, tree)
+    new_members = _seed_003_new_members(tree)
     members = []
     for branch in tree.member_branches:
-        members += branch_roster(context, branch, counts[branch.pk], new_members.get(branch.pk))
+        members += roster.branch_roster(branch, counts[branch.pk], new_members.get(branch.pk))
     _seed_003_demonstration_farms(rng, tree, members)
     return members
 
 
 def create_demo_members(*, actor, tree: DemoTree, total: int, seed: int, today: date) -> int:
+    """Bulk insert (8,000 rows in seconds) with one history row per member, as every write path must leave."""
     members = build_demo_members(tree=tree, total=total, seed=seed, today=today)
     bulk_create_with_history(members, Member, batch_size=BATCH_SIZE, default_user=actor)
     return len(members)
 
 
-def _seed_003_new_members(rng: random.Random, tree: DemoTree) -> dict[int, list[str]]:
-    """branch pk -> genders of its probationary members, for the seed-003 township's villages."""
-    villages = [
-        branch
-        for branch in tree.member_branches
-        if branch.parent_id == tree.seed_township.pk and branch.field == Field.VILLAGE
+def _villages_by_township(tree: DemoTree) -> dict[int, list[Organization]]:
+    villages: dict[int, list[Organization]] = {}
+    for branch in tree.member_branches:
+        if branch.field == Field.VILLAGE:
+            villages.setdefault(branch.parent_id, []).append(branch)
+    return villages
+
+
+def _seed_003_new_members(tree: DemoTree) -> dict[int, list[str]]:
+    """Branch pk -> genders of its probationary members, for every branch of the seed-003 township."""
+    township_branches = [
+        branch for branch in tree.member_branches if branch.parent_id == tree.seed_township.pk
     ]
-    genders = [Gender.FEMALE] * SEED_003_NEW_WOMEN + [Gender.MALE] * (SEED_003_NEW_MEMBERS - SEED_003_NEW_WOMEN)
-    plan = {branch.pk: [] for branch in tree.member_branches if branch.parent_id == tree.seed_township.pk}
-    for number, gender in enumerate(genders):
+    villages = [branch for branch in township_branches if branch.field == Field.VILLAGE]
+    plan: dict[int, list[str]] = {branch.pk: [] for branch in township_branches}
+    men = SEED_003_NEW_MEMBERS - SEED_003_NEW_WOMEN
+    for number, gender in enumerate([Gender.FEMALE] * SEED_003_NEW_WOMEN + [Gender.MALE] * men):
         plan[villages[number % len(villages)].pk].append(gender)
     return plan
 
 
 def _seed_003_demonstration_farms(rng: random.Random, tree: DemoTree, members: list[Member]) -> None:
     farmers = [
-        member
-        for member in members
-        if member.branch.parent_id == tree.seed_township.pk
-        and member.occupation == Occupation.FARMER
-        and member.category == MemberCategory.FULL
-        and not member.post_duty
+        m
+        for m in members
+        if m.branch.parent_id == tree.seed_township.pk and m.occupation == Job.FARMER and not m.post_duty
     ]
-    for member in rng.sample(farmers, min(SEED_003_DEMONSTRATION_FARMS, len(farmers))):
-        member.post_duty = DEMONSTRATION_FARM_DUTY
-
-
-def branch_roster(
-    context: RosterContext, branch: Organization, count: int, new_members: list[str] | None
-) -> list[Member]:
-    """``new_members``: the genders of the branch's probationary members when fixed (seed figures)."""
-    rng = context.rng
-    if new_members is None:
-        new_members = [None] * sum(rng.random() < PROBATIONARY_SHARE for _ in range(count))
-    new_members = new_members[:count]
-    roster = [member(context, branch, MemberCategory.PROBATIONARY, gender) for gender in new_members]
-    roster += [member(context, branch, MemberCategory.FULL) for _ in range(count - len(roster))]
-    if branch.field == Field.VILLAGE:
-        _appoint_village_cadres(rng, roster)
-    _register_mobile_members(context, roster)
-    _set_posts(rng, branch, roster)
-    return roster
-
-
-def member(context: RosterContext, branch: Organization, category: str, gender: str | None = None) -> Member:
-    rng, today = context.rng, context.today
-    probationary = category == MemberCategory.PROBATIONARY
-    age = _age(rng, PROBATIONARY_AGE_BANDS if probationary else for_field(AGE_BANDS, branch))
-    born = _birth_date(rng, today, age)
-    gender = gender or (Gender.MALE if rng.random() < MALE_SHARE.get(branch.field, 0.6) else Gender.FEMALE)
-    joined_on = _probationary_joined_on(rng, today) if probationary else _joined_on(rng, born, today)
-    return Member(
-        name=person_name(rng, gender, born.year),
-        gender=gender,
-        ethnicity=weighted(rng, ETHNICITIES),
-        id_number=context.ids.issue(_region(rng, branch), born, gender),
-        birth_date=born,
-        education=weighted(rng, by_age(for_field(EDUCATION_BY_FIELD, branch), age)),
-        category=category,
-        branch=branch,
-        joined_on=joined_on,
-        confirmed_on=None if probationary else anniversary(joined_on),
-        occupation=weighted(rng, by_age(for_field(OCCUPATIONS, branch), age)),
-        phone=_phone(rng, age),
-        address=_address(context, branch),
-    )
-
-
-def _age(rng: random.Random, bands) -> int:
-    _weight, youngest, oldest = rng.choices(bands, weights=[band[0] for band in bands])[0]
-    return rng.randint(youngest, oldest)
-
-
-def _birth_date(rng: random.Random, today: date, age: int) -> date:
-    """A birth date that makes the person exactly ``age`` today."""
-    latest = years_before(today, age)
-    return latest - timedelta(days=rng.randint(0, 364))
-
-
-def _joined_on(rng: random.Random, born: date, today: date) -> date:
-    """Joined between 18 and about 45, and at least a year ago so the probation is over."""
-    joining_age = round(rng.triangular(18, 45, 25))
-    joined = years_before(born, -joining_age) + timedelta(days=rng.randint(0, 364))
-    last_possible = years_before(today, 1) - timedelta(days=1)
-    if joined > last_possible:
-        earliest = years_before(born, -18)
-        joined = max(earliest, last_possible - timedelta(days=rng.randint(0, 700)))
-    return joined
-
-
-def _probationary_joined_on(rng: random.Random, today: date) -> date:
-    return today - timedelta(days=rng.randint(10, 360))
-
-
-def person_name(rng: random.Random, gender: str, birth_year: int) -> str:
-    generation = "old" if birth_year < 1975 else "new"
-    if rng.random() < 0.2:  # names cross generations both ways
-        generation = "new" if generation == "old" else "old"
-    characters = GIVEN[(gender, generation)]
-    given_length = 2 if rng.random() < 0.7 else 1
-    return weighted(rng, SURNAMES) + "".join(rng.choice(characters) for _ in range(given_length))
-
-
-def _region(rng: random.Random, branch: Organization) -> str:
-    local_share = 0.96 if branch.field in RURAL_FIELDS or branch.field == Field.COOPERATIVE else 0.7
-    return COUNTY_REGION if rng.random() < local_share else rng.choice(OTHER_REGIONS)
-
-
-def _phone(rng: random.Random, age: int) -> str:
-    if age >= 80 and rng.random() < 0.4:  # many of the oldest have no phone of their own
-        return ""
-    return rng.choice(PHONE_PREFIXES) + f"{rng.randrange(10**8):08d}"
-
-
-def _address(context: RosterContext, branch: Organization) -> str:
-    rng = context.rng
-    if branch.field in (Field.VILLAGE, Field.COOPERATIVE):
-        township, village = branch.parent.short_name, branch.short_name
-        if branch.field == Field.COOPERATIVE:
-            village = f"{branch.short_name[:2]}村"
-        group = rng.randint(1, (branch.natural_villages or 4) + 2)
-        return f"{COUNTY_PLACE}{township}{village}{group}组{rng.randint(1, 120)}号"
-    community = branch if branch.field == Field.COMMUNITY else rng.choice(context.communities)
-    building, unit, room = rng.randint(1, 24), rng.randint(1, 4), rng.randint(1, 6) * 100 + rng.randint(1, 4)
-    return f"{COUNTY_PLACE}{community.parent.short_name}{community.short_name}{building}号楼{unit}单元{room}室"
-
-
-def _appoint_village_cadres(rng: random.Random, roster: list[Member]) -> None:
-    working_age = [m for m in roster if m.category == MemberCategory.FULL and 28 <= _age_of(m) <= 62]
-    for cadre in rng.sample(working_age, min(rng.randint(*VILLAGE_CADRES), len(working_age))):
-        cadre.occupation = Occupation.VILLAGE_CADRE
-
-
-def _age_of(member: Member) -> int:
-    return member.joined_on.year - member.birth_date.year if False else _years_between(member.birth_date)
-
-
-def _years_between(born: date) -> int:
-    return date.today().year - born.year
+    for farmer in rng.sample(farmers, min(SEED_003_DEMONSTRATION_FARMS, len(farmers))):
+        farmer.post_duty = DEMONSTRATION_FARM_DUTY

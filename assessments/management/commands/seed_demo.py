@@ -1,0 +1,76 @@
+"""``manage.py seed_demo``: a realistic demo county with one login per role.
+
+It lives in ``assessments`` because it will also seed records and quotas, and imports flow
+branches <- members <- assessments; the work itself is done by ``branches.demo`` and ``members.demo``.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.demo import (
+    COUNTY_CODE,
+    DEFAULT_SEED,
+    build_demo_tree,
+    demo_county,
+    demo_login_rows,
+    grant_demo_logins,
+    system_user,
+)
+from members.demo import DEFAULT_MEMBERS, create_demo_members, minimum_total
+
+
+class Command(BaseCommand):
+    help = (  # argparse needs a plain str here, not a lazy translation
+        "Create the demo county (organizations, members and one login per role). "
+        "Does nothing if the demo county already exists."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--members", type=int, default=DEFAULT_MEMBERS, help=_("Number of party members to create.")
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=DEFAULT_SEED,
+            help=_("Random seed: the same seed gives the same county."),
+        )
+
+    def handle(self, *args, members, seed, **options):
+        county = demo_county()
+        if county is not None:
+            message = _("The demo county %(name)s (%(code)s) already exists; nothing was changed.")
+            self.stdout.write(message % {"name": county.name, "code": COUNTY_CODE})
+        else:
+            started = time.perf_counter()
+            self.seed(members=members, seed=seed)
+            self.stdout.write(_("Done in %(seconds).1f s.") % {"seconds": time.perf_counter() - started})
+        self.print_logins()
+
+    @transaction.atomic
+    def seed(self, *, members, seed):
+        actor = system_user()
+        tree = build_demo_tree(actor=actor, seed=seed)
+        if members < minimum_total(tree):
+            raise CommandError(
+                _("--members must be at least %(minimum)d.") % {"minimum": minimum_total(tree)}
+            )
+        grant_demo_logins(actor=actor, tree=tree)
+        created = create_demo_members(
+            actor=actor, tree=tree, total=members, seed=seed, today=timezone.localdate()
+        )
+        message = _("Created the demo county %(name)s: %(organizations)d organizations, %(members)d members.")
+        self.stdout.write(
+            self.style.SUCCESS(
+                message % {"name": tree.county.name, "organizations": tree.organizations, "members": created}
+            )
+        )
+
+    def print_logins(self):
+        self.stdout.write(_("Demo logins (username / password / role / organization):"))
+        for username, password, role, organization in demo_login_rows():
+            self.stdout.write(f"  {username} / {password} / {role} / {organization}")
