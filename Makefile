@@ -1,0 +1,111 @@
+# partybuild — set-up, demo and tests.
+#
+#   make demo   set everything up, load the demo county and serve it at http://127.0.0.1:8000
+#   make test   set everything up and run the test suite (embedded default unless DATABASE_URL /
+#               CELERY_BROKER_URL point at real services; skipped service tests are listed)
+#   make lint   ruff check + ruff format --check
+#   make bench  the heavy benchmarks in tests/perf (see tests/perf/README.md)
+#
+# Re-runs are cheap: each step leaves a stamp keyed on the content of what it installs from
+# (requirements.lock, package.json + package-lock.json + .npmrc) and is skipped while that is unchanged.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+LOCK_SUM := $(shell cat requirements.lock | sha256sum | cut -c1-16)
+NPM_SUM := $(shell cat package.json package-lock.json .npmrc 2>/dev/null | sha256sum | cut -c1-16)
+PY_STAMP := $(VENV)/.partybuild-lock-$(LOCK_SUM)
+NPM_STAMP := node_modules/.partybuild-npm-$(NPM_SUM)
+STATIC_STAMP := var/staticfiles/.partybuild-collected
+STATIC_SOURCES := $(shell find static $(wildcard */static) -type f 2>/dev/null) partybuild/settings/base.py
+
+.PHONY: help setup deps assets messages static migrate demo test lint bench clean
+
+help:
+	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
+
+## --- set-up ---------------------------------------------------------------------------------------
+
+setup: deps assets messages static migrate
+
+deps: $(PY_STAMP)
+assets: $(NPM_STAMP)
+static: $(STATIC_STAMP)
+
+# The virtual environment, from the hash-pinned lock (it holds the dev extras too: one lock, one venv).
+$(PY_STAMP): requirements.lock
+	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+		echo "Creating $(VENV) with $(PYTHON)"; \
+		$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "partybuild needs Python >= 3.11")'; \
+		rm -rf $(VENV); \
+		$(PYTHON) -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-input --require-hashes -r requirements.lock
+	@rm -f $(VENV)/.partybuild-lock-*
+	@touch $@
+
+# Front-end packages (bootstrap, echarts, htmx, the CJK font) from package-lock.json.
+$(NPM_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js 20) is needed to install the front-end assets"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Translation catalogs (locale/zh_Hans, locale/en). Needs GNU gettext's msgfmt; installed with apt
+# when missing and we are root on Debian, otherwise a clear message. Up-to-date .mo files are skipped.
+messages: $(PY_STAMP)
+	@if ! command -v msgfmt >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing gettext (msgfmt) with apt-get"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get install -y -qq --no-install-recommends gettext >/dev/null \
+				|| { apt-get update -qq && apt-get install -y -qq --no-install-recommends gettext >/dev/null; }; \
+		else \
+			echo "msgfmt not found: install GNU gettext (Debian: sudo apt-get install gettext)"; exit 1; \
+		fi; \
+	fi
+	@if find locale $(wildcard */locale) -name '*.po' 2>/dev/null | grep -q .; then \
+		$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules --ignore=var --verbosity=0; \
+	else \
+		echo "No .po catalogs under locale/ yet: the interface will be untranslated"; \
+	fi
+
+$(STATIC_STAMP): $(PY_STAMP) $(NPM_STAMP) $(STATIC_SOURCES)
+	$(MANAGE) collectstatic --noinput --verbosity=0
+	@touch $@
+
+migrate: $(PY_STAMP)
+	$(MANAGE) migrate --noinput --verbosity=1
+
+## --- the two commands -----------------------------------------------------------------------------
+
+demo: setup
+	$(MANAGE) seed_demo
+	@echo
+	@echo "Serving the demo county at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Tests create their own database; the set-up here is the same as for the demo minus the migration
+# of the demo database. Skipped tests (and why) are listed at the end; pytest's exit code 5
+# ("no tests collected") fails like any other non-zero status.
+test: deps assets messages static
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: deps assets messages static
+	$(VENV)/bin/pytest -m benchmark -s tests/perf $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules var/staticfiles

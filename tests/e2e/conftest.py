@@ -1,0 +1,57 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium against pytest-django's live server.
+
+Never ``playwright install``: the browser is the system's /usr/bin/chromium (apt-get install chromium).
+"""
+
+import pytest
+
+from tests.conftest import CHROMIUM
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_sync_orm_under_playwrights_loop():
+    """Playwright's sync API keeps an event loop running in the main thread once started, and Django
+    refuses synchronous ORM calls there. The calls the tests make (data set-up, the test database) are
+    plain synchronous code, so they are allowed — from the first browser test on, which tests/conftest.py
+    runs last, so no other test (nor a subprocess one spawns, e.g. ``check --deploy``) inherits it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A phone screen, and a browser set to Chinese like the county's own users'.
+    return {**browser_context_args, "viewport": PHONE, "locale": "zh-CN"}
+
+
+@pytest.fixture
+def console_errors(page):
+    """Every console error and uncaught page error seen by ``page`` during the test."""
+    errors = []
+
+    def on_console(message):
+        if message.type == "error":
+            errors.append(f"{message.text} [{message.location.get('url', '')}]")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    page.on("response", lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
+    return errors

@@ -1,0 +1,106 @@
+"""A village secretary on a phone: logs in, sees their role in Chinese, switches to English, reads the API."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import expect
+
+from branches.models import OrganizationField, OrganizationKind
+from branches.roles import Role
+from branches.services import organization_create, staff_role_grant
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "e2e-Secret-pass-42"
+LOGOUT_BUTTON = 'form[action="/accounts/logout/"] button'
+
+
+def zh(text) -> str:
+    """``text`` (a lazy label or a msgid) as the Chinese interface shows it."""
+    with translation.override("zh-hans"):
+        return translation.gettext(text) if isinstance(text, str) else str(text)
+
+
+@pytest.fixture
+def secretary(transactional_db, django_user_model):
+    root = django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
+    county = organization_create(
+        actor=root, parent=None, name="测试县委", code="E2E-C", kind=OrganizationKind.COUNTY_COMMITTEE
+    )
+    township = organization_create(
+        actor=root, parent=county, name="东风镇党委", code="E2E-T", kind=OrganizationKind.TOWNSHIP_COMMITTEE
+    )
+    branch = organization_create(
+        actor=root, parent=township, name="红星村党支部", code="E2E-B1",
+        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
+    )  # fmt: skip
+    other = organization_create(
+        actor=root, parent=township, name="向阳村党支部", code="E2E-B2",
+        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
+    )  # fmt: skip
+    user = django_user_model.objects.create_user("secretary", password=PASSWORD)
+    staff_role_grant(actor=root, user=user, organization=branch, role=Role.BRANCH_SECRETARY)
+    return SimpleNamespace(user=user, branch=branch, other=other, township=township, county=county)
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_secretary_logs_in_on_a_phone_and_sees_role_and_branch_in_chinese(
+    page, live_server, secretary, console_errors
+):
+    log_in(page, live_server, "secretary")
+
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    roles = page.locator("#roles")
+    expect(roles).to_contain_text(secretary.branch.name)
+    expect(roles).not_to_contain_text(secretary.other.name)
+    role_label = zh(Role.BRANCH_SECRETARY.label)
+    assert role_label != "Branch secretary", "no Chinese translation of the role: is locale/zh_Hans compiled?"
+    expect(roles).to_contain_text(role_label)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways on a phone"
+    page.wait_for_load_state("networkidle")  # late requests (the favicon) count too
+    assert console_errors == []
+
+
+def test_language_buttons_switch_the_interface_to_english(page, live_server, secretary, console_errors):
+    log_in(page, live_server, "secretary")
+    logout = page.locator(LOGOUT_BUTTON)
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    chinese_logout = logout.inner_text().strip()
+
+    page.locator('#language-form button[name="language"][value="en"]').click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+
+    assert page.url == f"{live_server.url}/"
+    assert logout.inner_text().strip() == "Log out"
+    expect(page.locator("#roles")).to_contain_text("Branch secretary")
+    assert chinese_logout == zh("Log out")
+    assert chinese_logout != "Log out", "the Chinese page said 'Log out': is locale/zh_Hans compiled?"
+    page.wait_for_load_state("networkidle")
+    assert console_errors == []
+
+
+def test_api_in_the_browser_lists_only_the_secretarys_branch(page, live_server, secretary):
+    log_in(page, live_server, "secretary")
+
+    response = page.goto(f"{live_server.url}/api/v1/organizations/?format=json")
+    assert response.status == 200
+    data = response.json()
+    assert data["count"] == 1
+    assert [row["name"] for row in data["results"]] == [secretary.branch.name]
+
+    response = page.goto(f"{live_server.url}/api/v1/organizations/")  # the browsable API, as HTML
+    assert response.status == 200
+    expect(page.locator("body")).to_contain_text(secretary.branch.code)
+    expect(page.locator("body")).not_to_contain_text(secretary.other.code)
+    expect(page.locator("body")).not_to_contain_text(secretary.township.code)
+
+    response = page.goto(f"{live_server.url}/api/v1/organizations/{secretary.other.pk}/?format=json")
+    assert response.status == 404
