@@ -74,3 +74,13 @@ def test_township_staff_cannot_edit_the_tree_in_admin(world):
     assert response.status_code == 403
     world.branch_a1.refresh_from_db()
     assert world.branch_a1.name == "东一村党支部"
+
+
+def test_admin_language_switch_changes_the_interface(world):
+    client = _client(world, "county_admin")
+    index = reverse("admin:index")
+    assert 'value="en"' in client.get(index).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": index})
+    assert "Organizations" in client.get(index).content.decode()
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": index})
+    assert "组织" in client.get(index).content.decode()
