@@ -69,7 +69,8 @@ class OrganizationQuerySet(ScopedQuerySet):
 
 class Organization(VersionedModel):
     """A party organization. ``path`` is a materialized path of primary keys ("/1/7/42/") so a whole
-    subtree is one indexed prefix match on SQLite and PostgreSQL alike."""
+    subtree is one indexed prefix match on SQLite and PostgreSQL alike (being unique, it gets a
+    varchar_pattern_ops index on PostgreSQL, which LIKE 'prefix%' uses whatever the collation)."""
 
     scope_path_lookup = "path"
     scope_write_capability = Capability.STRUCTURE
@@ -116,7 +117,6 @@ class Organization(VersionedModel):
         verbose_name_plural = _("organizations")
         ordering = ["path"]
         indexes = [
-            models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["kind", "field"], name="org_kind_field"),
         ]
         constraints = [
