@@ -1,0 +1,113 @@
+"""Import, import template and export actions for any ScopedModelViewSet that names a ``resource_class``.
+
+- ``POST <list>/import/`` (multipart: ``file``, ``dry_run`` default true): every row's errors, then all rows
+  or none (201 when written, 400 when a commit was refused, 200 for a dry run);
+- ``GET <list>/import-template/?file_format=xlsx|csv``: the empty template with its instructions;
+- ``GET <list>/export/`` with the list's own filters: an xlsx of the filtered, scoped list, recorded as a
+  security event.
+
+The apps' import machinery (``branches.imports``/``branches.exports``) is imported lazily: partybuild imports
+no app at module level.
+"""
+
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+FALSE_WORDS = frozenset({"false", "0", "no", "off", "否"})
+PAGING_PARAMS = frozenset({"page", "page_size"})
+
+
+def _flag(value, *, default: bool) -> bool:
+    if value is None or str(value).strip() == "":
+        return default
+    return str(value).strip().lower() not in FALSE_WORDS
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+class ImportExportViewSetMixin:
+    resource_class = None
+
+    def get_import_export_resource(self):
+        return self.resource_class(actor=self.request.user)
+
+    def _file_stem(self) -> str:
+        return str(self.get_queryset().model._meta.verbose_name_plural)
+
+    @extend_schema(
+        request=inline_serializer(
+            "ImportUpload",
+            {"file": serializers.FileField(), "dry_run": serializers.BooleanField(default=True)},
+        ),
+        responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_file(self, request, *args, **kwargs):
+        from branches.imports import import_table
+
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise exceptions.ValidationError({"file": [_("Choose an .xlsx or .csv file to import.")]})
+        dry_run = _flag(request.data.get("dry_run"), default=True)
+        report = import_table(
+            actor=request.user, resource=self.get_import_export_resource(), upload=upload, dry_run=dry_run
+        )
+        if dry_run:
+            answer = status.HTTP_200_OK
+        else:
+            answer = status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST
+        return Response(report.as_dict(), status=answer)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("file_format", str, enum=["xlsx", "csv"])],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], url_path="import-template", url_name="import-template")
+    def import_template(self, request, *args, **kwargs):
+        from branches.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, template_csv, template_xlsx
+
+        file_format = request.query_params.get("file_format", "xlsx")
+        if file_format not in {"xlsx", "csv"}:
+            raise exceptions.ValidationError({"file_format": [_("Choose xlsx or csv.")]})
+        resource = self.get_import_export_resource()
+        if file_format == "csv":
+            content, content_type = template_csv(resource), CSV_CONTENT_TYPE
+        else:
+            content, content_type = template_xlsx(resource), XLSX_CONTENT_TYPE
+        filename = f"{resource.template_title}.{file_format}"
+        return FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], url_path="export", url_name="export")
+    def export(self, request, *args, **kwargs):
+        from branches.exports import XLSX_CONTENT_TYPE, export_xlsx
+
+        queryset = self.filter_queryset(self.get_queryset())
+        filters = {
+            key: request.query_params.getlist(key) for key in request.query_params if key not in PAGING_PARAMS
+        }
+        output, _rows = export_xlsx(
+            actor=request.user,
+            resource=self.get_import_export_resource(),
+            queryset=queryset,
+            title=self._file_stem(),
+            filters=filters,
+            ip_address=_client_ip(request),
+        )
+        filename = f"{self._file_stem()}-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
