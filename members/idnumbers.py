@@ -1,7 +1,10 @@
 """Resident identity numbers (GB 11643-1999): region, birth date, sequence and a check character."""
 
+import re
+import unicodedata
 from datetime import date
 
+ASCII_FORM = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
@@ -36,13 +39,17 @@ class IdNumberError(ValueError):
 
 
 def parse(raw) -> str:
-    """Normalize and validate; raise IdNumberError with a reason code the caller turns into a message."""
+    """Normalize and validate; raise IdNumberError with a reason code the caller turns into a message.
+
+    Full-width digits typed with a Chinese input method become ASCII (NFKC), so one person's number is
+    always stored the same way; any other non-ASCII digit is refused.
+    """
     if not isinstance(raw, str):
         raise IdNumberError("not_text")
-    value = raw.strip().upper()
+    value = unicodedata.normalize("NFKC", raw).strip().upper()
     if len(value) != 18:
         raise IdNumberError("length")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not ASCII_FORM.fullmatch(value):
         raise IdNumberError("characters")
     try:
         birth_date_of(value)

@@ -1,2 +1,295 @@
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from branches.models import Organization
+from partybuild.importexport_api import ImportExportViewSetMixin
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+
+from ..filters.cadres import CadreFilter, ReserveCadreFilter
+from ..models import Cadre, CadrePost, Member, ReserveCadre
+from ..resources import CadreResource, ReserveCadreResource
+from ..selectors.cadres import ConcurrentPosts, is_young
+from ..selectors.roster import Unmasker, mask_phone
+from ..services import cadres as services
+
+
+class ConcurrentPostSerializer(serializers.ModelSerializer):
+    post_display = serializers.CharField(source="get_post_display")
+
+    class Meta:
+        model = Cadre
+        fields = ["id", "post", "post_display", "started_on", "ended_on"]
+
+
+class MaskedPhoneMixin(serializers.Serializer):
+    """Phones in full only for those who may unmask in the record's organization, as in exports."""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        unmasker = self.context.setdefault("unmasker", Unmasker(request.user if request else None))
+        data["phone"] = unmasker.phone(instance.phone, instance.organization)
+        return data
+
+    def validate_phone(self, value):
+        # A client writing back what it read must not replace the number with its mask.
+        current = self.instance.phone if self.instance is not None else ""
+        return current if current and value == mask_phone(current) else value
+
+
+class CadreSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
+    post_display = serializers.CharField(source="get_post_display", read_only=True)
+    is_serving = serializers.SerializerMethodField(help_text=_("serving today"))
+    concurrent_posts = serializers.SerializerMethodField(
+        help_text=_(
+            "the posts on the other side (branch or village committee) the same person holds in the same "
+            "village on the reference day (?on=, default today): cross-appointment"
+        )
+    )
+    is_one_shoulder = serializers.SerializerMethodField(
+        help_text=_("branch secretary and village committee director at once (一肩挑) on the reference day")
+    )
+
+    class Meta:
+        model = Cadre
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "post",
+            "post_display",
+            "member",
+            "name",
+            "gender",
+            "birth_date",
+            "education",
+            "phone",
+            "started_on",
+            "ended_on",
+            "sending_unit",
+            "note",
+            "is_serving",
+            "concurrent_posts",
+            "is_one_shoulder",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # Filled from the member record when one is given; the service says what is missing otherwise.
+        extra_kwargs = {"name": {"required": False}}
+
+    def _concurrent_for(self, cadre) -> ConcurrentPosts:
+        """The list view builds one index for its page; a single row gets its own (one query)."""
+        shared = self.context.get("concurrent_posts")
+        if shared is not None:
+            return shared
+        own = self.__dict__.setdefault("_concurrent_by_pk", {})
+        if cadre.pk not in own:
+            own[cadre.pk] = ConcurrentPosts([cadre], on=timezone.localdate())
+        return own[cadre.pk]
+
+    def get_is_serving(self, cadre) -> bool:
+        today = timezone.localdate()
+        return cadre.started_on <= today and (cadre.ended_on is None or cadre.ended_on >= today)
+
+    @extend_schema_field(ConcurrentPostSerializer(many=True))
+    def get_concurrent_posts(self, cadre):
+        return ConcurrentPostSerializer(self._concurrent_for(cadre).of(cadre), many=True).data
+
+    def get_is_one_shoulder(self, cadre) -> bool:
+        return self._concurrent_for(cadre).is_one_shoulder(cadre)
+
+
+class EndTermSerializer(serializers.Serializer):
+    on = serializers.DateField(help_text=_("the last day of the term"))
+    reason = serializers.CharField(max_length=200)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ReserveCadreSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    is_young = serializers.SerializerMethodField(help_text=_("aged 35 or less today"))
+
+    class Meta:
+        model = ReserveCadre
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "member",
+            "name",
+            "gender",
+            "birth_date",
+            "is_young",
+            "education",
+            "phone",
+            "political_status",
+            "source",
+            "entered_on",
+            "mentor",
+            "trainings_attended",
+            "status",
+            "status_display",
+            "promoted_post",
+            "promoted_on",
+            "removed_on",
+            "removed_reason",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "status",
+            "promoted_post",
+            "promoted_on",
+            "removed_on",
+            "removed_reason",
+            "created_at",
+            "updated_at",
+        ]
+        # Filled from the member record when one is given; the service says what is missing otherwise.
+        extra_kwargs = {
+            field: {"required": False}
+            for field in ("name", "gender", "birth_date", "education", "political_status")
+        }
+
+    def get_is_young(self, reserve) -> bool:
+        return is_young(reserve.birth_date, timezone.localdate())
+
+
+class PromoteSerializer(serializers.Serializer):
+    post = serializers.ChoiceField(choices=CadrePost.choices)
+    on = serializers.DateField(help_text=_("the first day in the post"))
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class RemoveSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=200)
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+def _appoint(*, actor, **data):
+    return services.cadre_appoint(actor=actor, **data)
+
+
+def _cadre_update(*, actor, instance, **changes):
+    return services.cadre_update(actor=actor, cadre=instance, **changes)
+
+
+def _reserve_update(*, actor, instance, **changes):
+    return services.reserve_update(actor=actor, reserve=instance, **changes)
+
+
+class CadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
+    """Post holdings of the two committees, first secretaries, instructors and other village cadres.
+    Cross-appointment (交叉任职, 一肩挑) is derived from the rows, never entered."""
+
+    queryset = Cadre.objects.select_related("organization")
+    resource_class = CadreResource
+    serializer_class = CadreSerializer
+    filterset_class = CadreFilter
+    search_fields = ["name"]
+    ordering_fields = ["organization__path", "post", "name", "started_on", "ended_on", "birth_date"]
+    ordering = ["organization__path", "post", "started_on", "pk"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_service = staticmethod(_appoint)
+    update_service = staticmethod(_cadre_update)
+
+    def reference_date(self):
+        try:
+            return parse_date(self.request.query_params.get("on", "")) or timezone.localdate()
+        except ValueError:
+            return timezone.localdate()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        rows = page if page is not None else queryset
+        self.concurrent_posts = ConcurrentPosts(rows, on=self.reference_date())
+        return page
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "concurrent_posts", None) is not None:
+            context["concurrent_posts"] = self.concurrent_posts
+        return context
+
+    def get_serializer_class(self):
+        return EndTermSerializer if self.action == "end_term" else CadreSerializer
+
+    @extend_schema(request=EndTermSerializer, responses=CadreSerializer)
+    @action(detail=True, methods=["post"], url_path="end-term")
+    def end_term(self, request, pk=None):
+        """End the term on a day, with the reason (re-election, resignation, dismissal…)."""
+        serializer = EndTermSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        cadre = services.cadre_end_term(
+            actor=request.user, cadre=self.get_object(), expected_version=data.pop("version", None), **data
+        )
+        return Response(CadreSerializer(cadre, context=self.get_serializer_context()).data)
+
+
+class ReserveCadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
+    """Each village's reserve cadre roster (后备干部): entry, promotion to a post, removal with a reason."""
+
+    queryset = ReserveCadre.objects.select_related("organization")
+    resource_class = ReserveCadreResource
+    serializer_class = ReserveCadreSerializer
+    filterset_class = ReserveCadreFilter
+    search_fields = ["name"]
+    ordering_fields = [
+        "organization__path",
+        "name",
+        "birth_date",
+        "entered_on",
+        "status",
+        "trainings_attended",
+    ]
+    ordering = ["organization__path", "entered_on", "pk"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_service = staticmethod(services.reserve_enter)
+    update_service = staticmethod(_reserve_update)
+
+    def get_serializer_class(self):
+        return {"promote": PromoteSerializer, "remove": RemoveSerializer}.get(
+            self.action, ReserveCadreSerializer
+        )
+
+    def _step(self, request, service, serializer_class):
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        reserve = service(
+            actor=request.user, reserve=self.get_object(), expected_version=data.pop("version", None), **data
+        )
+        return Response(ReserveCadreSerializer(reserve, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=PromoteSerializer, responses=ReserveCadreSerializer)
+    @action(detail=True, methods=["post"])
+    def promote(self, request, pk=None):
+        """Promote to a post from a day on; the post is appointed with it, or nothing changes."""
+        return self._step(request, services.reserve_promote, PromoteSerializer)
+
+    @extend_schema(request=RemoveSerializer, responses=ReserveCadreSerializer)
+    @action(detail=True, methods=["post"])
+    def remove(self, request, pk=None):
+        """Take off the roster on a day, with the reason."""
+        return self._step(request, services.reserve_remove, RemoveSerializer)
+
+
 def register(router):
-    """Filled in with this topic's viewsets."""
+    router.register("cadres", CadreViewSet)
+    router.register("reserve-cadres", ReserveCadreViewSet)

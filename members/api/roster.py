@@ -1,2 +1,205 @@
+"""``/api/v1/members/``: the roster, its membership events, transfers, status changes, unmasking, import and
+export.
+
+ID numbers and phones are masked in every list and detail answer, for every user: whoever may unmask
+(county admins and township staff on their subtree) asks for one record at a time with ``unmask/``, and each
+such request is a security event. ID numbers never travel in a URL: ``search`` matches names only, and an
+exact ID lookup is ``POST find-by-id/``.
+"""
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from branches.models import Organization
+from partybuild.importexport_api import ImportExportViewSetMixin
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+
+from ..filters.roster import MemberFilter
+from ..models import Member, MemberEvent, MemberStatus
+from ..resources import MemberResource
+from ..selectors import roster as selectors
+from ..services import roster as services
+
+
+class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    branch = ScopedRelatedField(queryset=Organization.objects.all())
+    branch_name = serializers.CharField(source="branch.name", read_only=True)
+    gender_display = serializers.CharField(source="get_gender_display", read_only=True)
+    education_display = serializers.CharField(source="get_education_display", read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    occupation_display = serializers.CharField(source="get_occupation_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "gender_display",
+            "ethnicity",
+            "id_number",
+            "birth_date",
+            "education",
+            "education_display",
+            "category",
+            "category_display",
+            "branch",
+            "branch_name",
+            "joined_on",
+            "confirmed_on",
+            "occupation",
+            "occupation_display",
+            "phone",
+            "address",
+            "status",
+            "status_display",
+            "is_mobile",
+            "mobile_destination",
+            "mobile_contact_person",
+            "mobile_last_contact_on",
+            "post_duty",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # Uniqueness of the ID number is checked by the service's full_clean, inside the scope check.
+        extra_kwargs = {"id_number": {"validators": []}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["id_number"] = selectors.mask_id_number(instance.id_number)
+        data["phone"] = selectors.mask_phone(instance.phone)
+        return data
+
+
+class MemberEventSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    from_branch_name = serializers.CharField(source="from_branch.name", read_only=True, default=None)
+    to_branch_name = serializers.CharField(source="to_branch.name", read_only=True, default=None)
+    recorded_by = serializers.CharField(source="recorded_by.get_username", read_only=True, default=None)
+
+    class Meta:
+        model = MemberEvent
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "occurred_on",
+            "from_branch",
+            "from_branch_name",
+            "to_branch",
+            "to_branch_name",
+            "from_status",
+            "to_status",
+            "reason",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+
+class TransferSerializer(VersionedSerializerMixin):
+    to_branch = ScopedRelatedField(queryset=Organization.objects.all())
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class StatusChangeSerializer(VersionedSerializerMixin):
+    status = serializers.ChoiceField(choices=MemberStatus.choices)
+    on = serializers.DateField()
+    reason = serializers.CharField(max_length=200)
+
+
+class FindByIdSerializer(serializers.Serializer):
+    id_number = serializers.CharField(max_length=32)
+
+
+UNMASKED = inline_serializer(
+    "UnmaskedMember",
+    {
+        "id": serializers.IntegerField(),
+        "id_number": serializers.CharField(),
+        "phone": serializers.CharField(),
+    },
+)
+
+
+class MemberViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
+    """Party members of the branches you are responsible for. Members are never deleted: they leave the
+    roll through a status change (left, deceased, transferred out) that keeps their history."""
+
+    queryset = Member.objects.select_related("branch")
+    serializer_class = MemberSerializer
+    filterset_class = MemberFilter
+    search_fields = ["name"]
+    ordering_fields = ["name", "birth_date", "joined_on", "branch__path", "category", "status", "created_at"]
+    ordering = ["branch__path", "name", "pk"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_service = staticmethod(services.member_create)
+    update_service = staticmethod(services.member_update)
+    resource_class = MemberResource
+
+    @extend_schema(responses=MemberEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        member = self.get_object()
+        return Response(MemberEventSerializer(selectors.member_events(member=member), many=True).data)
+
+    @extend_schema(request=TransferSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        member = self.get_object()
+        data = self._validated(TransferSerializer)
+        member = services.member_transfer(
+            actor=request.user,
+            member=member,
+            to_branch=data["to_branch"],
+            on=data["on"],
+            reason=data["reason"],
+            expected_version=data.get("version"),
+        )
+        return Response(self.get_serializer(member).data)
+
+    @extend_schema(request=StatusChangeSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"], url_path="change-status", url_name="change-status")
+    def change_status(self, request, pk=None):
+        member = self.get_object()
+        data = self._validated(StatusChangeSerializer)
+        member = services.member_change_status(
+            actor=request.user,
+            member=member,
+            status=data["status"],
+            on=data["on"],
+            reason=data["reason"],
+            expected_version=data.get("version"),
+        )
+        return Response(self.get_serializer(member).data)
+
+    @extend_schema(request=None, responses=UNMASKED)
+    @action(detail=True, methods=["post"])
+    def unmask(self, request, pk=None):
+        member = self.get_object()
+        return Response(
+            services.member_unmask(
+                actor=request.user, member=member, ip_address=request.META.get("REMOTE_ADDR")
+            )
+        )
+
+    @extend_schema(request=FindByIdSerializer, responses=MemberSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path="find-by-id", url_name="find-by-id")
+    def find_by_id(self, request):
+        data = self._validated(FindByIdSerializer)
+        members = selectors.member_find_by_id_number(user=request.user, id_number=data["id_number"])
+        return Response({"results": self.get_serializer(members, many=True).data})
+
+    def _validated(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
 def register(router):
-    """Filled in with this topic's viewsets."""
+    router.register("members", MemberViewSet)

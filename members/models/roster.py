@@ -121,10 +121,8 @@ class Member(VersionedModel):
 
     def clean(self):
         errors = {}
-        if self.id_number:
-            self.id_number = self.id_number.strip().upper()
         try:
-            id_number = idnumbers.parse(self.id_number)
+            id_number = self.id_number = idnumbers.parse(self.id_number)
         except idnumbers.IdNumberError:
             id_number = None
         today = timezone.localdate()

@@ -1,1 +1,155 @@
+"""Every write to the member roster: create, edit, transfer between branches, status changes, unmasking."""
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import SecurityEventKind
+from branches.roles import Capability
+from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.services import security_event_record
+from partybuild.editing import apply_changes, lock_for_edit
+
+from ..models import Member, MemberEvent, MemberEventKind, MemberStatus
+
+ON_ROLL = frozenset({MemberStatus.NORMAL, MemberStatus.LOST_CONTACT})
+NEW_MEMBER_STATUS = _(
+    "A new member record starts with the status normal; record a later change with the status change action."
+)
+# Fields that only move through their own services, so that each move leaves a membership event.
+EVENT_FIELDS = {
+    "branch": _("Move a member to another branch with the transfer action."),
+    "status": _("Change a member's status with the status change action."),
+}
+
+
+def _require_records(actor, organization) -> None:
+    if organization is None or not organization_in_scope(actor, organization, Capability.RECORDS):
+        raise OutOfScope(NOT_ALLOWED)
+
+
+@transaction.atomic
+def member_create(*, actor, branch, **data) -> Member:
+    _require_records(actor, branch)
+    if data.get("status", MemberStatus.NORMAL) != MemberStatus.NORMAL:
+        raise ValidationError({"status": NEW_MEMBER_STATUS})
+    member = Member(branch=branch, **data)
+    member.full_clean()
+    member._history_user = actor
+    member.save()
+    ensure_in_scope(actor, member, "add")
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, instance: Member, expected_version=None, precondition=False, **changes) -> Member:
+    """Edit roster fields, mobile-member details and set-post duty; never the branch or the status."""
+    ensure_in_scope(actor, instance, "change", NOT_ALLOWED)
+    member = lock_for_edit(instance, expected_version, precondition=precondition)
+    moved = {
+        name: message
+        for name, message in EVENT_FIELDS.items()
+        if name in changes and _value(changes[name]) != _value(getattr(member, name))
+    }
+    if moved:
+        raise ValidationError(moved)
+    changes = {name: value for name, value in changes.items() if name not in EVENT_FIELDS}
+    apply_changes(member, changes, actor=actor)
+    ensure_in_scope(actor, member, "change")
+    return member
+
+
+def _value(value):
+    return getattr(value, "pk", value)
+
+
+@transaction.atomic
+def member_transfer(
+    *, actor, member: Member, to_branch, on, reason="", expected_version=None, precondition=False
+) -> Member:
+    """Move a member to another branch; the actor keeps records on both branches."""
+    ensure_in_scope(actor, member, "change", NOT_ALLOWED)
+    _require_records(actor, to_branch)
+    member = lock_for_edit(member, expected_version, precondition=precondition)
+    from_branch = member.branch
+    errors = _event_date_errors(member, on)
+    if to_branch.pk == from_branch.pk:
+        errors["to_branch"] = _("The member already belongs to this branch.")
+    elif not to_branch.is_branch or to_branch.dissolved_on:
+        errors["to_branch"] = _("Members can only be transferred to an active party branch.")
+    if member.status not in ON_ROLL:
+        errors["status"] = _("Only members on the roll (normal or lost contact) can be transferred.")
+    if errors:
+        raise ValidationError(errors)
+    apply_changes(member, {"branch": to_branch}, actor=actor)
+    _record_event(
+        actor, member, MemberEventKind.TRANSFER, on, reason, from_branch=from_branch, to_branch=to_branch
+    )
+    ensure_in_scope(actor, member, "change")
+    return member
+
+
+@transaction.atomic
+def member_change_status(
+    *, actor, member: Member, status, on, reason, expected_version=None, precondition=False
+) -> Member:
+    """Lost contact, suspended, left, deceased, transferred out — or back to normal — with the reason."""
+    ensure_in_scope(actor, member, "change", NOT_ALLOWED)
+    member = lock_for_edit(member, expected_version, precondition=precondition)
+    from_status = member.status
+    errors = _event_date_errors(member, on)
+    if status == from_status:
+        errors["status"] = _("The member already has this status.")
+    if not (reason or "").strip():
+        errors["reason"] = _("Give the reason for the status change.")
+    if errors:
+        raise ValidationError(errors)
+    apply_changes(member, {"status": status}, actor=actor)
+    _record_event(
+        actor, member, MemberEventKind.STATUS_CHANGE, on, reason, from_status=from_status, to_status=status
+    )
+    ensure_in_scope(actor, member, "change")
+    return member
+
+
+def _event_date_errors(member: Member, on) -> dict:
+    if on is None:
+        return {"on": _("Give the date.")}
+    if on > timezone.localdate():
+        return {"on": _("The date cannot be in the future.")}
+    if on < member.joined_on:
+        return {
+            "on": _("The date cannot be before the member joined the party (%(date)s).")
+            % {"date": member.joined_on}
+        }
+    last = member.events.order_by("-occurred_on").values_list("occurred_on", flat=True).first()
+    if last and on < last:
+        return {
+            "on": _("The date cannot be before the member's last recorded change (%(date)s).")
+            % {"date": last}
+        }
+    return {}
+
+
+def _record_event(actor, member, kind, on, reason, **fields) -> MemberEvent:
+    event = MemberEvent(
+        member=member, kind=kind, occurred_on=on, reason=(reason or "").strip(), recorded_by=actor, **fields
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def member_unmask(*, actor, member: Member, ip_address=None) -> dict:
+    """The full ID number and phone of one member, for users allowed to unmask on its branch; logged."""
+    if not organization_in_scope(actor, member.branch, Capability.UNMASK):
+        raise OutOfScope(_("You are not allowed to see this member's full ID number and phone."))
+    security_event_record(
+        kind=SecurityEventKind.UNMASK,
+        user=actor,
+        organization=member.branch,
+        ip_address=ip_address,
+        detail={"member": member.pk, "fields": ["id_number", "phone"]},
+    )
+    return {"id": member.pk, "id_number": member.id_number, "phone": member.phone}
