@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from branches.demo import COUNTY_PLACE, DemoTree
 from branches.models import Organization, OrganizationField
 
-from . import idnumbers
+from . import idnumbers, pipeline_rules
 from .models import Education, Gender, Member, MemberCategory, MemberStatus, Occupation
 
 DEFAULT_MEMBERS = 8000
@@ -83,6 +83,9 @@ AGE_BANDS = {
 }
 # New members are mostly young: the quota wants 70% of them under 35 (seed 001).
 PROBATIONARY_AGE_BANDS = ((55, 19, 28), (30, 29, 35), (15, 36, 45))
+# A new member applied at 18 or later and spent over a year as an activist before the branch assembly, so
+# they were at least this old (plus a few months) when admitted; ``members.demo_pipeline`` relies on it.
+AGE_AT_ADMISSION = 19
 MALE_SHARE = {
     Field.VILLAGE: 0.8,
     Field.COOPERATIVE: 0.8,
@@ -238,9 +241,13 @@ class Roster:
         age = self.age(PROBATIONARY_AGE_BANDS if probationary else for_field(AGE_BANDS, branch))
         born = years_before(self.today, age) - timedelta(days=rng.randint(0, 364))
         gender = gender or (Gender.MALE if rng.random() < for_field(MALE_SHARE, branch) else Gender.FEMALE)
-        joined_on = (
-            self.today - timedelta(days=rng.randint(10, 360)) if probationary else self.joined_on(born)
-        )
+        if probationary:
+            joined_on = self.today - timedelta(days=rng.randint(10, 360))
+            earliest_birth = years_before(joined_on, AGE_AT_ADMISSION) - timedelta(days=rng.randint(100, 400))
+            born = min(born, earliest_birth)
+            age = age_on(born, self.today)
+        else:
+            joined_on = self.joined_on(born)
         return Member(
             name=self.name(gender, born.year),
             gender=gender,
@@ -251,7 +258,7 @@ class Roster:
             category=category,
             branch=branch,
             joined_on=joined_on,
-            confirmed_on=None if probationary else years_before(joined_on, -1),
+            confirmed_on=None if probationary else pipeline_rules.years_after(joined_on, 1),
             occupation=weighted(rng, by_age(for_field(OCCUPATIONS, branch), age)),
             phone=self.phone(age),
             address=self.address(branch),
@@ -358,16 +365,24 @@ class Roster:
 # --- the county --------------------------------------------------------------------------------------
 
 
-def build_demo_members(*, tree: DemoTree, total: int, seed: int, today: date) -> list[Member]:
-    """Unsaved members for the whole demo county, branch by branch."""
-    rng = random.Random(f"partybuild-demo-{seed}-members")
-    roster = Roster(
+def county_roster(rng: random.Random, tree: DemoTree, today: date, issued: set[str] | None = None) -> Roster:
+    """A roster drawing people for ``tree``; ``issued`` are ID numbers already taken (members, applicants)."""
+    ids = IdNumberPool(rng)
+    if issued is not None:
+        ids.issued = issued
+    return Roster(
         rng=rng,
-        ids=IdNumberPool(rng),
+        ids=ids,
         today=today,
         communities=[branch for branch in tree.member_branches if branch.field == Field.COMMUNITY],
         villages=_villages_by_township(tree),
     )
+
+
+def build_demo_members(*, tree: DemoTree, total: int, seed: int, today: date) -> list[Member]:
+    """Unsaved members for the whole demo county, branch by branch."""
+    rng = random.Random(f"partybuild-demo-{seed}-members")
+    roster = county_roster(rng, tree, today)
     counts = member_counts(rng, tree, total)
     new_members = _seed_003_new_members(tree)
     members = []
@@ -377,11 +392,11 @@ def build_demo_members(*, tree: DemoTree, total: int, seed: int, today: date) ->
     return members
 
 
-def create_demo_members(*, actor, tree: DemoTree, total: int, seed: int, today: date) -> int:
-    """Bulk insert (8,000 rows in seconds) with one history row per member, as every write path must leave."""
+def create_demo_members(*, actor, tree: DemoTree, total: int, seed: int, today: date) -> list[Member]:
+    """Bulk insert (8,000 rows in seconds) with one history row per member, as every write path must leave.
+    Returns the saved members, with their primary keys, for the development records and cadre posts."""
     members = build_demo_members(tree=tree, total=total, seed=seed, today=today)
-    bulk_create_with_history(members, Member, batch_size=BATCH_SIZE, default_user=actor)
-    return len(members)
+    return bulk_create_with_history(members, Member, batch_size=BATCH_SIZE, default_user=actor)
 
 
 def _villages_by_township(tree: DemoTree) -> dict[int, list[Organization]]:

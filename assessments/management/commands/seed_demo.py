@@ -1,7 +1,8 @@
 """``manage.py seed_demo``: a realistic demo county with one login per role.
 
 It lives in ``assessments`` because it will also seed records and quotas, and imports flow
-branches <- members <- assessments; the work itself is done by ``branches.demo`` and ``members.demo``.
+branches <- members <- assessments; the work itself is done by ``branches.demo``, ``members.demo`` (the
+roster), ``members.demo_pipeline`` (development records) and ``members.demo_cadres`` (posts, reserve rosters).
 """
 
 import time
@@ -21,11 +22,14 @@ from branches.demo import (
     system_user,
 )
 from members.demo import DEFAULT_MEMBERS, create_demo_members, minimum_total
+from members.demo_cadres import create_demo_cadres
+from members.demo_pipeline import create_demo_pipeline
 
 
 class Command(BaseCommand):
     help = (  # argparse needs a plain str here, not a lazy translation
-        "Create the demo county (organizations, members and one login per role). "
+        "Create the demo county (organizations, members, development records, cadre posts, reserve "
+        "rosters and one login per role). "
         "Does nothing if the demo county already exists."
     )
 
@@ -60,14 +64,27 @@ class Command(BaseCommand):
                 _("--members must be at least %(minimum)d.") % {"minimum": minimum_total(tree)}
             )
         grant_demo_logins(actor=actor, tree=tree)
-        created = create_demo_members(
-            actor=actor, tree=tree, total=members, seed=seed, today=timezone.localdate()
+        today = timezone.localdate()
+        created = create_demo_members(actor=actor, tree=tree, total=members, seed=seed, today=today)
+        applicants = create_demo_pipeline(actor=actor, tree=tree, members=created, seed=seed, today=today)
+        cadres, reserves = create_demo_cadres(
+            actor=actor, tree=tree, members=created, applicants=applicants, seed=seed, today=today
         )
         message = _("Created the demo county %(name)s: %(organizations)d organizations, %(members)d members.")
         self.stdout.write(
             self.style.SUCCESS(
-                message % {"name": tree.county.name, "organizations": tree.organizations, "members": created}
+                message
+                % {"name": tree.county.name, "organizations": tree.organizations, "members": len(created)}
             )
+        )
+        records = _(
+            "Also created %(applicants)d development records (%(admitted)d of them admitted members), "
+            "%(cadres)d cadre posts and %(reserves)d reserve cadres."
+        )
+        admitted = sum(applicant.member_id is not None for applicant in applicants)
+        self.stdout.write(
+            records
+            % {"applicants": len(applicants), "admitted": admitted, "cadres": cadres, "reserves": reserves}
         )
 
     def print_logins(self):
