@@ -172,6 +172,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set shared by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "MemberStatusEnum": "members.models.MemberStatus",
+        "CadrePostEnum": "members.models.CadrePost",
+        "ApplicantStatusEnum": "members.models.ApplicantStatus",
+        "ReserveStatusEnum": "members.models.ReserveStatus",
+    },
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
