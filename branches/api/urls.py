@@ -1,6 +1,8 @@
+from . import records
 from .views import OrganizationViewSet, StaffRoleViewSet
 
 
 def register(router):
     router.register("organizations", OrganizationViewSet)
     router.register("staff-roles", StaffRoleViewSet)
+    records.register(router)

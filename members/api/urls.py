@@ -1,7 +1,8 @@
-from . import cadres, pipeline, roster
+from . import activities, cadres, pipeline, roster
 
 
 def register(router):
     roster.register(router)
     pipeline.register(router)
     cadres.register(router)
+    activities.register(router)

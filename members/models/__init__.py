@@ -1,3 +1,13 @@
+from .activities import (
+    ContactPoint,
+    Meeting,
+    MeetingKind,
+    StudyRecord,
+    Training,
+    TrainingAudience,
+    TrainingLevel,
+    VisitLog,
+)
 from .cadres import Cadre, CadrePost, ReserveCadre, ReserveSource, ReserveStatus
 from .pipeline import Applicant, ApplicantStage, ApplicantStatus, PoliticalStatus
 from .roster import (
@@ -14,6 +24,14 @@ from .roster import (
 )
 
 __all__ = [
+    "ContactPoint",
+    "Meeting",
+    "MeetingKind",
+    "StudyRecord",
+    "Training",
+    "TrainingAudience",
+    "TrainingLevel",
+    "VisitLog",
     "ID_NUMBER_MESSAGES",
     "Applicant",
     "ApplicantStage",

@@ -1,8 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organization, OrganizationField, OrganizationKind, StaffRole
-from .roles import Role
+from ..models import Organization, OrganizationField, OrganizationKind, StaffRole
+from ..roles import Role
 
 
 class WithinFilterMixin:

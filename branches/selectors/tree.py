@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from .models import Organization, StaffRole
+from ..models import Organization, StaffRole
 
 
 def organization_list(*, user, action: str = "view"):

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .admin_base import ScopedModelAdmin
-from .models import Organization, SecurityEvent, StaffRole
+from .. import services
+from ..admin_base import ScopedModelAdmin
+from ..models import Organization, SecurityEvent, StaffRole
 
 
 @admin.register(Organization)

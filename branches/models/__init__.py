@@ -1,0 +1,43 @@
+from .records import (
+    ActivityRoom,
+    DisclosurePeriod,
+    FinancialDisclosure,
+    InvestmentSource,
+    ReviewKind,
+    ReviewRecord,
+    RoomInvestment,
+    StandardizedRoomTarget,
+)
+from .tree import (
+    ALLOWED_PARENT_KINDS,
+    BRANCH_KINDS,
+    COMMITTEE_KINDS,
+    RURAL_FIELDS,
+    Organization,
+    OrganizationField,
+    OrganizationKind,
+    SecurityEvent,
+    SecurityEventKind,
+    StaffRole,
+)
+
+__all__ = [
+    "ALLOWED_PARENT_KINDS",
+    "BRANCH_KINDS",
+    "COMMITTEE_KINDS",
+    "RURAL_FIELDS",
+    "ActivityRoom",
+    "DisclosurePeriod",
+    "FinancialDisclosure",
+    "InvestmentSource",
+    "Organization",
+    "OrganizationField",
+    "OrganizationKind",
+    "ReviewKind",
+    "ReviewRecord",
+    "RoomInvestment",
+    "SecurityEvent",
+    "SecurityEventKind",
+    "StaffRole",
+    "StandardizedRoomTarget",
+]

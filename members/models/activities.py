@@ -1,0 +1,294 @@
+"""Records that name people: meetings (三会一课) with attendance, trainings with attendees, household visit
+logs, study records and township leaders' contact points."""
+
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from branches.models import Organization
+from branches.scoping import ScopedQuerySet
+from partybuild.models import VersionedModel
+
+from .cadres import Cadre
+from .roster import Member
+
+
+def _not_in_future(value, field, errors):
+    if value and value > timezone.localdate():
+        errors[field] = _("The date cannot be in the future.")
+
+
+class MeetingKind(models.TextChoices):
+    ASSEMBLY = "assembly", _("Branch members' assembly")
+    COMMITTEE = "committee", _("Branch committee meeting")
+    GROUP = "group", _("Party group meeting")
+    LECTURE = "lecture", _("Party lecture")
+    THEME_DAY = "theme_day", _("Theme party day")
+    LIFE_MEETING = "life_meeting", _("Organizational life meeting")
+    APPRAISAL = "appraisal", _("Democratic appraisal of members")
+
+
+class Meeting(VersionedModel):
+    """One of the "three meetings and one lecture" or another organizational-life meeting. The attendance
+    rate compares the attendees with the members on the roll when the meeting was recorded."""
+
+    scope_path_lookup = "organization__path"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices)
+    held_on = models.DateField(_("held on"))
+    topic = models.CharField(_("topic"), max_length=200)
+    speaker = models.CharField(_("speaker or chair"), max_length=50, blank=True)
+    attendees = models.ManyToManyField(
+        Member, verbose_name=_("attendees"), blank=True, related_name="meetings"
+    )
+    members_expected = models.PositiveIntegerField(_("members expected"), default=0, editable=False)
+    attendee_count = models.PositiveIntegerField(_("attendees"), default=0, editable=False)
+    minutes = models.TextField(_("minutes"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[attendees])
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["organization__path", "-held_on", "-pk"]
+        indexes = [models.Index(fields=["organization", "kind", "held_on"], name="meeting_org_kind_day")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.held_on}"
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return round(self.attendee_count / self.members_expected, 4) if self.members_expected else None
+
+    def clean(self):
+        errors = {}
+        _not_in_future(self.held_on, "held_on", errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class TrainingLevel(models.TextChoices):
+    COUNTY = "county", _("County level")
+    TOWNSHIP = "township", _("Township level")
+    VILLAGE = "village", _("Village level")
+
+
+class TrainingAudience(models.TextChoices):
+    SECRETARIES = "secretaries", _("Branch secretaries")
+    TWO_COMMITTEES = "two_committees", _("Members of the two village committees")
+    MEMBERS = "members", _("Party members")
+    VILLAGERS = "villagers", _("Villagers")
+    RESERVE = "reserve", _("Reserve cadres")
+
+
+class Training(VersionedModel):
+    """A training held by the county, a township or a village; attendees come from the organizer's subtree."""
+
+    scope_path_lookup = "organizer__path"
+
+    organizer = models.ForeignKey(
+        Organization, verbose_name=_("organizer"), on_delete=models.PROTECT, related_name="trainings"
+    )
+    level = models.CharField(_("level"), max_length=10, choices=TrainingLevel.choices, editable=False)
+    audience = models.CharField(_("audience"), max_length=16, choices=TrainingAudience.choices)
+    held_on = models.DateField(_("first day"))
+    days = models.DecimalField(
+        _("days"), max_digits=4, decimal_places=1, validators=[MinValueValidator(0.5), MaxValueValidator(365)]
+    )
+    hours = models.PositiveSmallIntegerField(_("class hours"), null=True, blank=True)
+    topic = models.CharField(_("topic"), max_length=200)
+    member_attendees = models.ManyToManyField(
+        Member, verbose_name=_("member attendees"), blank=True, related_name="trainings"
+    )
+    cadre_attendees = models.ManyToManyField(
+        Cadre, verbose_name=_("cadre attendees"), blank=True, related_name="trainings"
+    )
+    villager_count = models.PositiveIntegerField(_("other attendees (villagers)"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], m2m_fields=[member_attendees, cadre_attendees]
+    )
+
+    class Meta:
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        ordering = ["organizer__path", "-held_on", "-pk"]
+        indexes = [models.Index(fields=["organizer", "held_on"], name="training_organizer_day")]
+
+    def __str__(self):
+        return f"{self.topic} {self.held_on}"
+
+    def clean(self):
+        errors = {}
+        _not_in_future(self.held_on, "held_on", errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class VisitLog(VersionedModel):
+    """A village cadre's household visit (走访日志). A household is counted once a year however often it is
+    visited: ``household_key`` is its normalized identity (village group + household head)."""
+
+    scope_path_lookup = "organization__path"
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="visits")
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("village branch"),
+        on_delete=models.PROTECT,
+        related_name="visits",
+        editable=False,
+    )
+    household_name = models.CharField(_("household head"), max_length=50)
+    village_group = models.CharField(_("village group"), max_length=50, blank=True)
+    household_key = models.CharField(_("household key"), max_length=110, editable=False)
+    visited_on = models.DateField(_("visited on"))
+    concerns = models.TextField(_("concerns raised"), blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("household visit")
+        verbose_name_plural = _("household visits")
+        ordering = ["organization__path", "-visited_on", "-pk"]
+        indexes = [
+            models.Index(fields=["cadre", "visited_on"], name="visit_cadre_day"),
+            models.Index(fields=["organization", "visited_on"], name="visit_org_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.household_name} {self.visited_on}"
+
+    @staticmethod
+    def key_for(village_group: str, household_name: str) -> str:
+        """Same household however it is typed: spaces and full-width forms do not make a new one."""
+
+        def norm(text):
+            return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+        return f"{norm(village_group)}|{norm(household_name)}"
+
+    def clean(self):
+        errors = {}
+        _not_in_future(self.visited_on, "visited_on", errors)
+        if self.resolved_on and self.visited_on and self.resolved_on < self.visited_on:
+            errors["resolved_on"] = _("A concern cannot be resolved before the visit that raised it.")
+        _not_in_future(self.resolved_on, "resolved_on", errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class StudyRecord(VersionedModel):
+    """A cadre's study in one month: sessions attended, characters of notes, articles written."""
+
+    scope_path_lookup = "organization__path"
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="study_records"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="study_records",
+        editable=False,
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    sessions = models.PositiveSmallIntegerField(_("study sessions"), default=0)
+    note_characters = models.PositiveIntegerField(_("characters of study notes"), default=0)
+    articles = models.PositiveSmallIntegerField(_("articles written"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("study record")
+        verbose_name_plural = _("study records")
+        ordering = ["organization__path", "-year", "-month"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year", "month"], name="study_one_per_month")]
+
+    def __str__(self):
+        return f"{self.cadre} {self.year}-{self.month:02d}"
+
+    def clean(self):
+        today = timezone.localdate()
+        if self.year and self.month and (self.year, self.month) > (today.year, today.month):
+            raise ValidationError({"month": _("A month in the future cannot be recorded.")})
+
+
+class ContactPoint(VersionedModel):
+    """A township leader's contact village for a year: one lecture, one check, one activity, days there."""
+
+    scope_path_lookup = "organization__path"
+
+    leader = models.ForeignKey(
+        Member, verbose_name=_("township leader"), on_delete=models.PROTECT, related_name="contact_points"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("contact village"),
+        on_delete=models.PROTECT,
+        related_name="contact_points",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    lecture_on = models.DateField(_("lecture given on"), null=True, blank=True)
+    check_on = models.DateField(_("check made on"), null=True, blank=True)
+    activity_on = models.DateField(_("activity held on"), null=True, blank=True)
+    days_spent = models.PositiveSmallIntegerField(_("days spent in the village"), default=0)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("contact point")
+        verbose_name_plural = _("contact points")
+        ordering = ["organization__path", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["leader", "organization", "year"], name="contact_point_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.leader} · {self.organization} · {self.year}"
+
+    def clean(self):
+        errors = {}
+        for field in ("lecture_on", "check_on", "activity_on"):
+            day = getattr(self, field)
+            _not_in_future(day, field, errors)
+            if day and self.year and day.year != self.year:
+                errors[field] = _("The date must fall within the contact year.")
+        if self.days_spent > 366:
+            errors["days_spent"] = _("A year has at most 366 days.")
+        if errors:
+            raise ValidationError(errors)
