@@ -1,1 +1,1 @@
-from . import activities, cadres, pipeline, roster  # noqa: F401  (each module registers its ModelAdmins)
+from . import activities, cadres, pipeline, roster, visits  # noqa: F401  (each module registers its ModelAdmins)

@@ -1,4 +1,4 @@
-from . import activities, cadres, pipeline, roster
+from . import activities, cadres, pipeline, roster, visits
 
 
 def register(router):
@@ -6,3 +6,4 @@ def register(router):
     pipeline.register(router)
     cadres.register(router)
     activities.register(router)
+    visits.register(router)

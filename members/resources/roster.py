@@ -19,10 +19,10 @@ from branches.imports import (
     TextWidget,
 )
 
-from . import idnumbers
-from .models import Cadre, Member, ReserveCadre
-from .selectors.roster import Unmasker, mask_id_number, mask_phone
-from .services import cadres as cadre_services
+from .. import idnumbers
+from ..models import Cadre, Member, ReserveCadre
+from ..selectors.roster import Unmasker, mask_id_number, mask_phone
+from ..services import cadres as cadre_services
 
 GENDER = {"male": "男", "female": "女"}
 EDUCATION = {
