@@ -40,7 +40,18 @@ class VersionedSerializerMixin(serializers.Serializer):
     )
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
+class ScopedQuerysetMixin:
+    """Every read goes through the model's restrict(): out of scope is the same 404 as missing."""
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, "view")
+
+
+class ScopedReadOnlyModelViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """For records the system derives (results, alerts): listed and read, never written through the API."""
+
+
+class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
     """Subclasses name the services: ``create_service(actor=, **data)``,
     ``update_service(actor=, instance=, expected_version=, precondition=, **changes)`` and
     ``delete_service(actor=, instance=)``."""
@@ -48,9 +59,6 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     create_service = None
     update_service = None
     delete_service = None
-
-    def get_queryset(self):
-        return super().get_queryset().restrict(self.request.user, "view")
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -30,10 +30,10 @@ def test_every_router_endpoint_has_a_scope_suite():
 
 
 def test_every_router_endpoint_is_scoped():
-    """Each registered viewset builds on the scoped base, so restrict() runs on every read."""
-    from partybuild.viewsets import ScopedModelViewSet
+    """Each registered viewset builds on the scoped queryset mixin, so restrict() runs on every read."""
+    from partybuild.viewsets import ScopedQuerysetMixin
 
     unscoped = [
-        prefix for prefix, viewset, _ in router.registry if not issubclass(viewset, ScopedModelViewSet)
+        prefix for prefix, viewset, _ in router.registry if not issubclass(viewset, ScopedQuerysetMixin)
     ]
     assert not unscoped

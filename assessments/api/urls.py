@@ -1,2 +1,5 @@
+from . import quotas
+
+
 def register(router):
-    """No endpoints yet."""
+    quotas.register(router)

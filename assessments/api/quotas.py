@@ -1,0 +1,174 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from branches.models import Organization
+from partybuild.viewsets import (
+    ScopedModelViewSet,
+    ScopedQuerysetMixin,
+    ScopedReadOnlyModelViewSet,
+    ScopedRelatedField,
+    VersionedSerializerMixin,
+)
+
+from ..filters.quotas import AlertFilter, QuotaPolicyFilter, QuotaResultFilter, QuotaRunFilter
+from ..models import Alert, QuotaPolicy, QuotaResult, QuotaRun
+from ..selectors.quotas import published_alerts, published_results
+from ..services import quotas as services
+
+
+class QuotaPolicySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    county = ScopedRelatedField(queryset=Organization.objects.all())
+    county_name = serializers.CharField(source="county.name", read_only=True)
+
+    class Meta:
+        model = QuotaPolicy
+        exclude = ["created_at", "updated_at"]
+        validators = []
+
+
+def _policy_update(*, actor, instance, **changes):
+    changes.pop("county", None)
+    changes.pop("year", None)
+    return services.quota_policy_update(actor=actor, instance=instance, **changes)
+
+
+class QuotaPolicyViewSet(ScopedModelViewSet):
+    """The county's targets for a year (design §5); every change is a security event."""
+
+    queryset = QuotaPolicy.objects.select_related("county")
+    serializer_class = QuotaPolicySerializer
+    filterset_class = QuotaPolicyFilter
+    ordering_fields = ["year"]
+    ordering = ["county__path", "-year"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_service = staticmethod(services.quota_policy_create)
+    update_service = staticmethod(_policy_update)
+
+
+class QuotaRunSerializer(serializers.ModelSerializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+    class Meta:
+        model = QuotaRun
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "year",
+            "state",
+            "progress",
+            "stage",
+            "trigger",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "duration_seconds",
+            "counts",
+            "error",
+        ]
+        read_only_fields = [
+            "state",
+            "progress",
+            "stage",
+            "trigger",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "counts",
+            "error",
+        ]
+
+
+class QuotaRunViewSet(
+    ScopedQuerysetMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Start a computation of every quota for a subtree and year; poll it for state and progress."""
+
+    queryset = QuotaRun.objects.select_related("organization")
+    serializer_class = QuotaRunSerializer
+    filterset_class = QuotaRunFilter
+    ordering_fields = ["created_at", "year"]
+    ordering = ["-created_at", "-pk"]
+
+    @extend_schema(responses={202: QuotaRunSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run = services.quota_run_start(actor=request.user, trigger="api", **serializer.validated_data)
+        run.refresh_from_db()
+        return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+
+class QuotaResultSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = QuotaResult
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "year",
+            "code",
+            "target",
+            "actual",
+            "met",
+            "detail",
+            "run",
+        ]
+
+
+class QuotaResultViewSet(ScopedReadOnlyModelViewSet):
+    """The published result of every indicator for each organization and year."""
+
+    queryset = published_results().select_related("organization")
+    serializer_class = QuotaResultSerializer
+    filterset_class = QuotaResultFilter
+    ordering_fields = ["code", "year", "actual"]
+    ordering = ["organization__path", "code"]
+
+
+class AlertSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True, default=None)
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "year",
+            "kind",
+            "kind_display",
+            "cadre",
+            "cadre_name",
+            "detail",
+            "run",
+        ]
+
+
+class AlertViewSet(ScopedReadOnlyModelViewSet):
+    """Alerts of the published runs: what needs doing, where."""
+
+    queryset = published_alerts().select_related("organization", "cadre")
+    serializer_class = AlertSerializer
+    filterset_class = AlertFilter
+    ordering_fields = ["kind", "year"]
+    ordering = ["organization__path", "kind"]
+
+
+def register(router):
+    router.register("quota-policies", QuotaPolicyViewSet)
+    router.register("quota-runs", QuotaRunViewSet)
+    router.register("quota-results", QuotaResultViewSet, basename="quotaresult")
+    router.register("alerts", AlertViewSet, basename="alert")

@@ -1,0 +1,250 @@
+"""Annual quotas (design §5): the county's policy for a year, runs of the engine, their results and alerts.
+
+A run writes its results under its own id while it computes; readers only ever see the run published for
+an organization and year (``QuotaPublication``), which is swapped for the whole scope in one statement at the
+end — so a reader sees the old set or the new one, never a mix, and a run that dies leaves the old one.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from branches.models import Organization, OrganizationKind
+from branches.roles import Capability
+from branches.scoping import ScopedQuerySet
+from partybuild.models import VersionedModel
+
+share = [MinValueValidator(0), MaxValueValidator(100)]
+count = [MinValueValidator(0)]
+
+
+def _count(label, default):
+    return models.PositiveIntegerField(label, default=default, validators=count)
+
+
+def _share(label, default):
+    return models.DecimalField(label, max_digits=5, decimal_places=2, default=default, validators=share)
+
+
+class QuotaPolicy(VersionedModel):
+    """Every annual target of design §5 for one county and year; the defaults are the seeds' numbers."""
+
+    scope_path_lookup = "county__path"
+    scope_write_capability = Capability.POLICY
+
+    county = models.ForeignKey(
+        Organization,
+        verbose_name=_("county committee"),
+        on_delete=models.CASCADE,
+        related_name="quota_policies",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    dev_branch_min = _count(_("admissions per rural branch a year"), 1)
+    dev_two_years_none = models.PositiveSmallIntegerField(
+        _("years without admission that trigger an investigation"),
+        default=2,
+        validators=[MinValueValidator(1)],
+    )
+    dev_young_share = _share(_("share of new members under 35 (%)"), 70)
+    dev_educated_share = _share(_("share of new members with senior high school or more (%)"), 50)
+    dev_under_25 = _count(_("new members under 25 per branch a year (advisory)"), 1)
+    train_per_level = _count(_("trainings held by each level a year"), 2)
+    train_secretary = _count(_("centralized trainings each branch secretary attends a year"), 1)
+    train_rotation = _share(_("share of rural members trained over the cycle (%)"), 100)
+    train_rotation_cycle_years = models.PositiveSmallIntegerField(
+        _("rotation training cycle (years)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    visit_households = _count(_("distinct households each village cadre visits a year"), 50)
+    study_village_sessions = _count(_("study sessions of a village secretary a year"), 12)
+    study_village_notes = _count(_("characters of study notes of a village secretary a year"), 5000)
+    study_village_articles = _count(_("articles of a village secretary a year"), 1)
+    study_township_notes = _count(_("characters of study notes of a township cadre a year"), 10000)
+    study_township_articles = _count(_("articles of a township cadre a year"), 2)
+    meet_assembly = _count(_("branch assemblies a year"), 4)
+    meet_committee = _count(_("branch committee meetings a year"), 12)
+    meet_group = _count(_("party group meetings a year"), 12)
+    meet_lecture = _count(_("party lectures a year"), 4)
+    meet_theme_day = _count(_("theme party days a year"), 12)
+    meet_life_meeting = _count(_("organizational life meetings a year"), 1)
+    meet_appraisal = _count(_("democratic appraisals a year"), 1)
+    review_committee_reports = _count(_("village committee reports to the branch a year"), 2)
+    review_branch_reports = _count(_("branch reports to members a year"), 2)
+    review_democratic = _count(_("democratic reviews of village cadres a year"), 2)
+    review_disclosures = _count(_("financial disclosures a year"), 2)
+    reserve_young = _count(_("reserve cadres aged 35 or under per village"), 1)
+    reserve_team_young = _count(_("two-committee members aged 35 or under per village"), 1)
+    contact_lectures = _count(_("lectures per contact village"), 1)
+    contact_checks = _count(_("checks per contact village"), 1)
+    contact_activities = _count(_("activities per contact village"), 1)
+    contact_days = models.PositiveSmallIntegerField(
+        _("days a township leader spends in the contact village"),
+        default=90,
+        validators=[MaxValueValidator(366)],
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("quota policy")
+        verbose_name_plural = _("quota policies")
+        ordering = ["county__path", "-year"]
+        constraints = [models.UniqueConstraint(fields=["county", "year"], name="quota_policy_one_per_year")]
+
+    def __str__(self):
+        return f"{self.county} {self.year}"
+
+    def clean(self):
+        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
+            raise ValidationError({"county": _("Quota policies are set by a county party committee.")})
+
+
+class RunState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class QuotaRun(models.Model):
+    """One computation of every indicator for every organization in a subtree and a year."""
+
+    scope_path_lookup = "organization__path"
+    scope_write_capability = Capability.REVIEW
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("scope"), on_delete=models.CASCADE, related_name="quota_runs"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    state = models.CharField(_("state"), max_length=10, choices=RunState.choices, default=RunState.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stage = models.CharField(_("stage"), max_length=60, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    trigger = models.CharField(_("trigger"), max_length=10, default="api")
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quota run")
+        verbose_name_plural = _("quota runs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "year", "state"], name="quota_run_scope_state")]
+
+    def __str__(self):
+        return f"{self.organization} {self.year} #{self.pk}"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return round((self.finished_at - self.started_at).total_seconds(), 3)
+        return None
+
+
+class QuotaResult(models.Model):
+    """One indicator for one organization and year, as computed by one run."""
+
+    scope_path_lookup = "organization__path"
+
+    run = models.ForeignKey(QuotaRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="results")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="quota_results"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    code = models.CharField(_("indicator"), max_length=40)
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2, null=True)
+    actual = models.DecimalField(_("actual"), max_digits=12, decimal_places=2, null=True)
+    met = models.BooleanField(_("met"), null=True)
+    detail = models.JSONField(_("detail"), default=dict)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quota result")
+        verbose_name_plural = _("quota results")
+        ordering = ["organization__path", "code"]
+        indexes = [
+            models.Index(fields=["run", "organization"], name="quota_result_run_org"),
+            models.Index(fields=["organization", "year", "code"], name="quota_result_org_year_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.year} {self.code}"
+
+
+class QuotaPublication(models.Model):
+    """Which run's results are the current ones for an organization and year."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    run = models.ForeignKey(QuotaRun, on_delete=models.CASCADE, related_name="publications")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="quota_publication_unique")
+        ]
+        indexes = [models.Index(fields=["run"], name="quota_publication_run")]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year} → run {self.run_id}"
+
+
+class AlertKind(models.TextChoices):
+    NO_ADMISSION = "dev.two_years_none", _("No admission two years running: investigate and rectify")
+    VISIT_PACE = "visit.pace", _("Household visits on pace to fall short of the year's target")
+    TRAININGS_MISSING = "train.per_level", _("Trainings behind the level's target")
+    MEETINGS_OVERDUE = "meet.overdue", _("Meetings overdue this quarter")
+    NO_YOUNG_RESERVE = "reserve.young", _("No reserve cadre aged 35 or under")
+    SECRETARY_UNTRAINED = "train.secretary", _("Secretary without this year's centralized training")
+
+
+class Alert(models.Model):
+    scope_path_lookup = "organization__path"
+
+    run = models.ForeignKey(QuotaRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="alerts")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="alerts"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
+    cadre = models.ForeignKey(
+        "members.Cadre",
+        verbose_name=_("cadre"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    detail = models.JSONField(_("detail"), default=dict)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["organization__path", "kind"]
+        indexes = [models.Index(fields=["run", "organization"], name="alert_run_org")]
+
+    def __str__(self):
+        return f"{self.organization} {self.get_kind_display()}"

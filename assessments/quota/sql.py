@@ -1,0 +1,62 @@
+"""The few SQL expressions that differ between PostgreSQL and SQLite, so the engine's statements run on both."""
+
+from django.db import connection
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def year_of(column: str) -> str:
+    if is_postgres():
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS integer)"
+    return f"CAST(strftime('%%Y', {column}) AS integer)"
+
+
+def month_day(column: str) -> str:
+    if is_postgres():
+        return f"to_char({column}, 'MMDD')"
+    return f"strftime('%%m%%d', {column})"
+
+
+def age_at(birth: str, day: str) -> str:
+    """Full years between two date expressions; a 29 February birthday comes on 1 March."""
+    return f"({year_of(day)} - {year_of(birth)} - CASE WHEN {month_day(day)} < {month_day(birth)} THEN 1 ELSE 0 END)"
+
+
+def root_id(path_column: str) -> str:
+    """The first segment of a materialized path "/7/42/99/": the tree's root (a county committee)."""
+    if is_postgres():
+        return f"CAST(split_part({path_column}, '/', 2) AS bigint)"
+    return f"CAST(substr({path_column}, 2, instr(substr({path_column}, 2), '/') - 1) AS integer)"
+
+
+def json_object(*pairs: tuple[str, str]) -> str:
+    function = "jsonb_build_object" if is_postgres() else "json_object"
+    arguments = ", ".join(f"'{key}', {value}" for key, value in pairs)
+    return f"{function}({arguments})"
+
+
+def json_array_agg(expression: str) -> str:
+    return f"jsonb_agg({expression})" if is_postgres() else f"json_group_array({expression})"
+
+
+def json_bool(condition: str) -> str:
+    """A JSON true/false (SQLite would otherwise store 1/0)."""
+    if is_postgres():
+        return f"({condition})"
+    return f"CASE WHEN {condition} THEN json('true') ELSE json('false') END"
+
+
+def date_literal(day) -> str:
+    """A constant date from Python (never user text): inlined so one expression can use it several times."""
+    return f"DATE '{day.isoformat()}'" if is_postgres() else f"'{day.isoformat()}'"
+
+
+def floor(expression: str) -> str:
+    """Floor of a non-negative number."""
+    return f"FLOOR({expression})" if is_postgres() else f"CAST({expression} AS INTEGER)"
+
+
+def share(numerator: str, denominator: str) -> str:
+    return f"CASE WHEN {denominator} > 0 THEN ROUND(100.0 * {numerator} / {denominator}, 2) END"

@@ -1,0 +1,1 @@
+"""Every write in the assessments app, split by topic."""

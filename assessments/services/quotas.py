@@ -1,0 +1,183 @@
+"""Quota policies and runs: who may start what, and the life of a run around the engine."""
+
+import contextlib
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches.models import Organization, OrganizationKind, SecurityEventKind
+from branches.roles import Capability
+from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.services import security_event_record
+from partybuild.editing import apply_changes, lock_for_edit
+
+from ..models import QuotaPolicy, QuotaRun, RunState
+from ..quota import engine
+
+logger = logging.getLogger(__name__)
+STALE_AFTER = dt.timedelta(hours=1)
+ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)
+
+
+@transaction.atomic
+def quota_policy_create(*, actor, county: Organization, year: int, **targets) -> QuotaPolicy:
+    if not organization_in_scope(actor, county, Capability.POLICY):
+        raise OutOfScope(NOT_ALLOWED)
+    policy = QuotaPolicy(county=county, year=year, **targets)
+    policy.full_clean()
+    policy._history_user = actor
+    policy.save()
+    ensure_in_scope(actor, policy, "add")
+    security_event_record(
+        kind=SecurityEventKind.POLICY_CHANGED,
+        user=actor,
+        organization=county,
+        detail={"year": year, "created": True},
+    )
+    return policy
+
+
+@transaction.atomic
+def quota_policy_update(
+    *, actor, instance: QuotaPolicy, expected_version=None, precondition=False, **changes
+):
+    ensure_in_scope(actor, instance, "change", NOT_ALLOWED)
+    policy = lock_for_edit(instance, expected_version, precondition=precondition)
+    before = {field: getattr(policy, field) for field in changes}
+    apply_changes(policy, changes, actor=actor, exclude_clean=None)
+    ensure_in_scope(actor, policy, "change")
+    changed = {
+        field: [str(before[field]), str(value)] for field, value in changes.items() if before[field] != value
+    }
+    security_event_record(
+        kind=SecurityEventKind.POLICY_CHANGED,
+        user=actor,
+        organization=policy.county,
+        detail={"year": policy.year, "changed": changed},
+    )
+    return policy
+
+
+def _overlapping_active_run(organization: Organization, year: int):
+    """A queued or running run of the same year whose scope contains, or lies inside, this one."""
+    ancestors = [int(pk) for pk in organization.path.strip("/").split("/")]
+    return (
+        QuotaRun.objects.filter(year=year, state__in=ACTIVE_STATES, organization_id__in=ancestors)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def quota_run_start(*, actor, organization: Organization, year: int, trigger: str = "api") -> QuotaRun:
+    """Queue a run for ``organization``'s subtree and ``year``; one already queued for it is returned."""
+    if not organization_in_scope(actor, organization, Capability.REVIEW):
+        raise OutOfScope(NOT_ALLOWED)
+    if not 2000 <= year <= timezone.localdate().year:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"year": [_("Choose a year from 2000 to this year.")]})
+    with transaction.atomic():
+        existing = _overlapping_active_run(organization, year)
+        if existing is not None and existing.organization_id == organization.pk:
+            return existing
+        run = QuotaRun.objects.create(
+            organization=organization,
+            year=year,
+            requested_by=actor if actor and actor.pk else None,
+            trigger=trigger,
+        )
+    _enqueue(run)
+    return run
+
+
+def _enqueue(run: QuotaRun):
+    from ..tasks import quota_run_task
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        quota_run_task.apply(args=[run.pk])
+    else:
+        transaction.on_commit(lambda: quota_run_task.delay(run.pk))
+
+
+def _claim(run_id: int) -> QuotaRun | None:
+    """Mark the run running; a run found already running was started by a worker that died."""
+    with transaction.atomic():
+        run = QuotaRun.objects.select_for_update().select_related("organization").get(pk=run_id)
+        if run.state == RunState.RUNNING:
+            _fail(run, _("The worker running this computation stopped before it finished."))
+            return None
+        if run.state != RunState.QUEUED:
+            return None
+        now = timezone.now()
+        run.state, run.started_at, run.heartbeat_at, run.progress = RunState.RUNNING, now, now, 0
+        run.save(update_fields=["state", "started_at", "heartbeat_at", "progress"])
+        return run
+
+
+def _fail(run: QuotaRun, message: str):
+    QuotaRun.objects.filter(pk=run.pk).update(
+        state=RunState.FAILED, finished_at=timezone.now(), error=message[:2000]
+    )
+
+
+@contextlib.contextmanager
+def _tree_lock(run: QuotaRun):
+    """Runs in the same tree and year never interleave (PostgreSQL advisory lock; SQLite has one writer)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    root = int(run.organization.path.strip("/").split("/")[0]) if run.organization_id else 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", (root, run.year))
+        try:
+            yield
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", (root, run.year))
+
+
+def quota_run_execute(run_id: int, *, today: dt.date | None = None) -> QuotaRun:
+    """The Celery task's body: compute, publish, record the outcome; never a half-published run."""
+    run = _claim(run_id)
+    if run is None:
+        return QuotaRun.objects.get(pk=run_id)
+    # Inside an outer transaction (tasks run eagerly in a request) a savepoint keeps a failure contained.
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    try:
+        with _tree_lock(run), guard:
+            counts = engine.compute(run, today=today)
+            engine.publish(run)
+    except Exception as error:  # the run's record must say it failed, whatever broke
+        logger.exception("quota run %s failed", run_id)
+        _fail(run, f"{type(error).__name__}: {error}")
+        return QuotaRun.objects.get(pk=run_id)
+    QuotaRun.objects.filter(pk=run.pk).update(
+        state=RunState.SUCCEEDED, progress=100, stage="", counts=counts, finished_at=timezone.now()
+    )
+    engine.collect_garbage(year=run.year)
+    return QuotaRun.objects.get(pk=run_id)
+
+
+def quota_runs_fail_stale() -> int:
+    """Runs whose worker went silent long ago are failed, so a new run of their scope can start."""
+    cutoff = timezone.now() - STALE_AFTER
+    return QuotaRun.objects.filter(state=RunState.RUNNING, heartbeat_at__lt=cutoff).update(
+        state=RunState.FAILED,
+        finished_at=timezone.now(),
+        error=_("No sign of life for an hour: marked failed."),
+    )
+
+
+def quota_runs_schedule(*, year: int, trigger: str) -> list[QuotaRun]:
+    """One run per county for ``year``: what the nightly and the 1 January schedules start."""
+    from django.contrib.auth import get_user_model
+
+    quota_runs_fail_stale()
+    system = get_user_model()(username="scheduler", is_superuser=True, is_active=True)
+    counties = Organization.objects.filter(kind=OrganizationKind.COUNTY_COMMITTEE, parent__isnull=True)
+    return [
+        quota_run_start(actor=system, organization=county, year=year, trigger=trigger) for county in counties
+    ]

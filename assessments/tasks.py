@@ -1,0 +1,23 @@
+from celery import shared_task
+from django.utils import timezone
+
+from .services import quotas
+
+
+@shared_task(name="assessments.quota_run", acks_late=True, reject_on_worker_lost=True)
+def quota_run_task(run_id: int):
+    return quotas.quota_run_execute(run_id).state
+
+
+@shared_task(name="assessments.quota_runs_nightly")
+def quota_runs_nightly():
+    """Every night: this year's quotas for every county."""
+    return [run.pk for run in quotas.quota_runs_schedule(year=timezone.localdate().year, trigger="nightly")]
+
+
+@shared_task(name="assessments.quota_runs_year_end")
+def quota_runs_year_end():
+    """On 1 January: the final run of the year that just ended."""
+    return [
+        run.pk for run in quotas.quota_runs_schedule(year=timezone.localdate().year - 1, trigger="year_end")
+    ]

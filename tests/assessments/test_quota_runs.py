@@ -1,0 +1,168 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from assessments.models import QuotaPolicy, QuotaResult, QuotaRun, RunState
+from assessments.quota import engine
+from assessments.selectors.quotas import published_alerts, published_results
+from assessments.services.quotas import quota_run_execute, quota_run_start, quota_runs_fail_stale
+from branches.models import OrganizationKind
+from tests.utils.factories import MemberFactory, OrganizationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PAST = dt.date(2026, 3, 1)
+
+
+@pytest.fixture
+def root(db):
+    return UserFactory(username="root", is_superuser=True)
+
+
+def _county_with_branches(count: int, code: str):
+    county = OrganizationFactory(kind=OrganizationKind.COUNTY_COMMITTEE, field="", code=code)
+    township = OrganizationFactory(
+        kind=OrganizationKind.TOWNSHIP_COMMITTEE, field="", parent=county, code=f"{code}-T"
+    )
+    branches = [OrganizationFactory(parent=township, code=f"{code}-B{n}") for n in range(count)]
+    for branch in branches[:3]:
+        MemberFactory(branch=branch, joined_on=dt.date(2025, 7, 1), confirmed_on=dt.date(2026, 1, 1))
+    return county
+
+
+def _queries_of_a_run(county, year=2025):
+    run = QuotaRun.objects.create(organization=county, year=year)
+    with CaptureQueriesContext(connection) as captured:
+        quota_run_execute(run.pk, today=PAST)
+    run.refresh_from_db()
+    assert run.state == RunState.SUCCEEDED, run.error
+    return len(captured)
+
+
+def test_a_run_issues_the_same_number_of_queries_for_10_and_200_organizations(db):
+    small = _queries_of_a_run(_county_with_branches(8, "S"))
+    large = _queries_of_a_run(_county_with_branches(198, "L"))
+    assert small == large
+
+
+def test_run_computes_every_rural_branch_indicator(world, root):
+    run = quota_run_start(actor=root, organization=world.county, year=2025)
+    run.refresh_from_db()
+    assert run.state == RunState.SUCCEEDED and run.progress == 100
+    codes = set(published_results(year=2025, organization=world.branch_a1).values_list("code", flat=True))
+    assert {
+        "dev.branch_min",
+        "train.secretary",
+        "visit.households",
+        "meet.assembly",
+        "review.disclosures",
+    } <= codes
+    assert run.counts["organizations"] == 6
+    assert not published_results(year=2025, organization=world.other_county).exists()
+
+
+def test_rerunning_replaces_the_published_results_and_drops_the_old_ones(world, root):
+    first = quota_run_start(actor=root, organization=world.county, year=2025)
+    MemberFactory(branch=world.branch_a1, joined_on=dt.date(2025, 5, 1), confirmed_on=dt.date(2026, 5, 1))
+    second = quota_run_start(actor=root, organization=world.county, year=2025)
+    result = published_results(year=2025, organization=world.branch_a1).get(code="dev.branch_min")
+    assert result.run_id == second.pk and result.actual == 1
+    assert not QuotaResult.objects.filter(run=first).exists()
+
+
+def test_readers_keep_the_old_set_until_the_new_run_is_published(world, root):
+    first = quota_run_start(actor=root, organization=world.county, year=2025)
+    pending = QuotaRun.objects.create(organization=world.county, year=2025)
+    engine.compute(pending, today=PAST)
+    assert set(published_results(year=2025).values_list("run_id", flat=True)) == {first.pk}
+    engine.publish(pending)
+    assert set(published_results(year=2025).values_list("run_id", flat=True)) == {pending.pk}
+
+
+def test_a_failing_run_is_marked_failed_and_leaves_the_previous_results(world, root, monkeypatch):
+    first = quota_run_start(actor=root, organization=world.county, year=2025)
+    before = published_results(year=2025).count()
+
+    def broken(statements):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(engine, "STAGES", (*engine.STAGES[:3], ("broken", broken)))
+    failed = quota_run_start(actor=root, organization=world.county, year=2025)
+    failed.refresh_from_db()
+    assert failed.state == RunState.FAILED and "disk full" in failed.error
+    assert published_results(year=2025).count() == before
+    assert set(published_results(year=2025).values_list("run_id", flat=True)) == {first.pk}
+    assert not QuotaResult.objects.filter(run=failed).exists()
+
+
+def test_a_task_redelivered_after_its_worker_died_marks_the_run_failed(world, root):
+    run = QuotaRun.objects.create(organization=world.county, year=2025, state=RunState.RUNNING)
+    quota_run_execute(run.pk)
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED and run.error
+    again = quota_run_start(actor=root, organization=world.county, year=2025)
+    again.refresh_from_db()
+    assert again.state == RunState.SUCCEEDED
+
+
+def test_runs_silent_for_an_hour_are_failed(world):
+    from django.utils import timezone
+
+    stale = QuotaRun.objects.create(
+        organization=world.county,
+        year=2025,
+        state=RunState.RUNNING,
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=61),
+    )
+    alive = QuotaRun.objects.create(
+        organization=world.township_a,
+        year=2025,
+        state=RunState.RUNNING,
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=59),
+    )
+    assert quota_runs_fail_stale() == 1
+    stale.refresh_from_db()
+    alive.refresh_from_db()
+    assert (stale.state, alive.state) == (RunState.FAILED, RunState.RUNNING)
+
+
+def test_starting_a_run_already_queued_returns_it(world, root):
+    queued = QuotaRun.objects.create(organization=world.county, year=2025)
+    assert quota_run_start(actor=root, organization=world.county, year=2025).pk == queued.pk
+
+
+def test_a_township_run_publishes_only_its_subtree(world, root):
+    county_run = quota_run_start(actor=root, organization=world.county, year=2025)
+    township_run = quota_run_start(actor=root, organization=world.township_a, year=2025)
+    assert published_results(year=2025, organization=world.branch_a1).first().run_id == township_run.pk
+    assert published_results(year=2025, organization=world.branch_b1).first().run_id == county_run.pk
+
+
+def test_missing_policy_is_created_with_the_defaults(world, root):
+    quota_run_start(actor=root, organization=world.township_a, year=2025)
+    policy = QuotaPolicy.objects.get(county=world.county, year=2025)
+    assert (policy.visit_households, policy.meet_committee, policy.dev_young_share) == (50, 12, 70)
+
+
+def test_the_policy_targets_are_used(world, root):
+    from assessments.services.quotas import quota_policy_create
+
+    quota_policy_create(actor=root, county=world.county, year=2025, meet_assembly=6)
+    quota_run_start(actor=root, organization=world.county, year=2025)
+    result = published_results(year=2025, organization=world.branch_a1).get(code="meet.assembly")
+    assert result.target == 6
+
+
+def test_alerts_are_derived_and_published(world, root):
+    quota_run_start(actor=root, organization=world.county, year=2025)
+    kinds = set(published_alerts(year=2025).values_list("kind", flat=True))
+    assert {"dev.two_years_none", "reserve.young", "train.per_level"} <= kinds
+
+
+def test_rollups_count_branches_meeting_each_indicator(world, root):
+    MemberFactory(branch=world.branch_a1, joined_on=dt.date(2025, 5, 1), confirmed_on=dt.date(2026, 5, 1))
+    quota_run_start(actor=root, organization=world.county, year=2025)
+    rollup = published_results(year=2025).get(organization=world.township_a, code="rollup.dev.branch_min")
+    assert (rollup.target, rollup.actual, rollup.met) == (2, 1, False)
+    assert float(rollup.detail["share"]) == 50.0

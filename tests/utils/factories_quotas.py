@@ -1,0 +1,30 @@
+from assessments.models import Alert, AlertKind, QuotaPublication, QuotaResult, QuotaRun, RunState
+
+
+def root_county(organization):
+    from branches.models import Organization
+
+    return Organization.objects.get(pk=int(organization.path.strip("/").split("/")[0]))
+
+
+def published_run(organization, year=2024):
+    """A finished run published for ``organization`` (as the engine would leave it)."""
+    run = QuotaRun.objects.create(
+        organization=organization, year=year, state=RunState.SUCCEEDED, progress=100
+    )
+    QuotaPublication.objects.update_or_create(organization=organization, year=year, defaults={"run": run})
+    return run
+
+
+def published_result(organization, code="meet.assembly", year=2024):
+    run = published_run(organization, year)
+    return QuotaResult.objects.create(
+        run=run, organization=organization, year=year, code=code, target=4, actual=3, met=False
+    )
+
+
+def published_alert(organization, year=2024):
+    run = published_run(organization, year)
+    return Alert.objects.create(
+        run=run, organization=organization, year=year, kind=AlertKind.MEETINGS_OVERDUE
+    )
