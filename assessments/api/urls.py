@@ -1,5 +1,6 @@
-from . import quotas
+from . import quotas, ratings
 
 
 def register(router):
     quotas.register(router)
+    ratings.register(router)

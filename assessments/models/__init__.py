@@ -1,3 +1,35 @@
 from .quotas import Alert, AlertKind, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
+from .ratings import (
+    DIMENSIONS,
+    AppraisalGrade,
+    Classification,
+    MemberAppraisal,
+    RatingPolicy,
+    RatingStage,
+    RatingStep,
+    Rectification,
+    RectificationNote,
+    RectificationStatus,
+    StarRating,
+)
 
-__all__ = ["Alert", "AlertKind", "QuotaPolicy", "QuotaPublication", "QuotaResult", "QuotaRun", "RunState"]
+__all__ = [
+    "DIMENSIONS",
+    "Alert",
+    "AlertKind",
+    "AppraisalGrade",
+    "Classification",
+    "MemberAppraisal",
+    "QuotaPolicy",
+    "QuotaPublication",
+    "QuotaResult",
+    "QuotaRun",
+    "RatingPolicy",
+    "RatingStage",
+    "RatingStep",
+    "Rectification",
+    "RectificationNote",
+    "RectificationStatus",
+    "RunState",
+    "StarRating",
+]

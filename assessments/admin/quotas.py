@@ -3,8 +3,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin_base import ScopedModelAdmin
 
-from .models import Alert, QuotaPolicy, QuotaRun
-from .services import quotas as services
+from ..models import Alert, QuotaPolicy, QuotaRun
+from ..services import quotas as services
 
 
 @admin.register(QuotaPolicy)
