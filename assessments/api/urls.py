@@ -1,6 +1,8 @@
-from . import quotas, ratings
+from . import appraisals, quotas, ratings, rectifications
 
 
 def register(router):
     quotas.register(router)
     ratings.register(router)
+    appraisals.register(router)
+    rectifications.register(router)

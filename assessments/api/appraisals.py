@@ -1,0 +1,2 @@
+def register(router):
+    """Filled in with this topic's viewsets."""
