@@ -1,1 +1,272 @@
+"""Import/export resources: the file formats of activity rooms, reports and reviews, and financial
+disclosures.
 
+Headers and choice labels are fixed Chinese whatever the interface language: they are a file format shared
+with other offices' spreadsheets, not interface text. The services' rules run on every row; a record already
+registered (the same room name, the same kind of report on the same day, the same half-year's disclosure) is
+refused in the file and against the database, set-based, so a file is validated in chunks.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext_lazy as _
+from import_export import widgets
+from import_export.fields import Field
+
+from .imports import (
+    BooleanWidget,
+    CellError,
+    ChoiceWidget,
+    DateWidget,
+    ImportableResource,
+    IntegerWidget,
+    OrganizationCodeWidget,
+    TextWidget,
+    is_blank,
+)
+from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
+from .services import records as services
+
+REVIEW_KIND = {
+    "committee_report": "村委会向党支部述职",
+    "branch_report": "党支部向党员报告工作",
+    "member_review": "党员评议村委会干部",
+    "representative_review": "村民代表评议村委会干部",
+}
+REVIEW_KIND_ALIASES = {
+    "村委会述职": "committee_report",
+    "村委会向村党支部述职": "committee_report",
+    "支部报告工作": "branch_report",
+    "党支部向党员报告": "branch_report",
+    "党员评议": "member_review",
+    "党员评议村干部": "member_review",
+    "村民代表评议": "representative_review",
+    "村民代表评议村干部": "representative_review",
+}
+DISCLOSURE_PERIOD = {"1": "上半年", "2": "下半年"}
+DISCLOSURE_PERIOD_ALIASES = {"上半年度": "1", "下半年度": "2", "1-6月": "1", "7-12月": "2"}
+BRANCH_CODE_HEADER = "所在支部编码"
+BRANCH_HEADER_ALIASES = {"支部编码": BRANCH_CODE_HEADER, "组织编码": BRANCH_CODE_HEADER}
+
+
+class DecimalWidget(widgets.Widget):
+    """A number cell, or text like 1234.5 or 1,234.50."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        text = str(value).strip().replace(",", "").replace("，", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise CellError("number", _("Enter a number, like 1234.50."))
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return None if kwargs.get("force_native_type") else ""
+        return value if kwargs.get("force_native_type") else str(value)
+
+    def hint(self):
+        return _("A number, like 1234.50.")
+
+
+class NumberChoiceWidget(ChoiceWidget):
+    """A choice stored as a number (the half of the year), written as its Chinese label."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(int(value))
+        choice = super().clean(value, row, **kwargs)
+        return int(choice) if choice else None
+
+    def render(self, value, obj=None, **kwargs):
+        return super().render("" if value is None else str(value), obj, **kwargs)
+
+
+def _facility(attribute, header):
+    return Field(attribute, header, BooleanWidget())
+
+
+class ActivityRoomResource(ImportableResource):
+    organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
+    organization_name = Field("organization__name", "所在组织", readonly=True)
+    name = Field("name", "活动室名称", TextWidget())
+    address = Field("address", "地址", TextWidget())
+    area_m2 = Field("area_m2", "面积(平方米)", DecimalWidget())
+    built_year = Field("built_year", "建成年份", IntegerWidget())
+    renovated_year = Field("renovated_year", "改造年份", IntegerWidget())
+    is_standardized = Field("is_standardized", "是否规范化", BooleanWidget())
+    standardized_on = Field("standardized_on", "规范化认定日期", DateWidget())
+    has_audio_visual = _facility("has_audio_visual", "音视频设备")
+    has_remote_education = _facility("has_remote_education", "远程教育终端")
+    has_tables_chairs = _facility("has_tables_chairs", "桌椅")
+    has_signage = _facility("has_signage", "标识标牌")
+    has_rules_on_wall = _facility("has_rules_on_wall", "制度上墙")
+    has_archive_cabinet = _facility("has_archive_cabinet", "档案柜")
+    facilities_count = Field("facilities_count", "设施项数", IntegerWidget(), readonly=True)
+    investments_total = Field("investments_total", "累计投入(元)", DecimalWidget(), readonly=True)
+
+    header_aliases = {
+        "组织编码": "所在组织编码",
+        "支部编码": "所在组织编码",
+        "名称": "活动室名称",
+        "面积": "面积(平方米)",
+        "建筑面积": "面积(平方米)",
+        "认定日期": "规范化认定日期",
+        "远程教育站点": "远程教育终端",
+    }
+    template_title = "党员活动室"
+
+    class Meta:
+        model = ActivityRoom
+        fields = [
+            "organization",
+            "organization_name",
+            "name",
+            "address",
+            "area_m2",
+            "built_year",
+            "renovated_year",
+            "is_standardized",
+            "standardized_on",
+            "has_audio_visual",
+            "has_remote_education",
+            "has_tables_chairs",
+            "has_signage",
+            "has_rules_on_wall",
+            "has_archive_cabinet",
+            "facilities_count",
+            "investments_total",
+        ]
+        export_order = fields
+        import_order = fields
+        chunk_size = 2000
+
+    def validate_instance(self, room, exclude) -> None:
+        services.room_check(room, check_duplicate=False, exclude=exclude)
+
+    def import_key(self, room):
+        return (room.organization_id, room.name) if room.organization_id and room.name else None
+
+    def existing_keys(self, keys) -> set:
+        rows = ActivityRoom.objects.filter(
+            organization_id__in={key[0] for key in keys}, name__in={key[1] for key in keys}
+        ).values_list("organization_id", "name")
+        return set(rows) & set(keys)
+
+    def prepare_export_queryset(self, queryset):
+        from .selectors.records import with_room_totals
+
+        if "investments_total" not in queryset.query.annotations:
+            queryset = with_room_totals(queryset)
+        return queryset.select_related("organization")
+
+
+class ReviewRecordResource(ImportableResource):
+    organization = Field("organization", BRANCH_CODE_HEADER, OrganizationCodeWidget())
+    organization_name = Field("organization__name", "所在支部", readonly=True)
+    kind = Field("kind", "类型", ChoiceWidget(REVIEW_KIND, REVIEW_KIND_ALIASES))
+    held_on = Field("held_on", "日期", DateWidget())
+    topic = Field("topic", "主题", TextWidget())
+    participants = Field("participants", "参加人数", IntegerWidget())
+    satisfied = Field("satisfied", "满意及以上票数", IntegerWidget())
+    summary = Field("summary", "情况摘要", TextWidget())
+
+    header_aliases = {
+        **BRANCH_HEADER_ALIASES,
+        "召开日期": "日期",
+        "时间": "日期",
+        "述职评议类型": "类型",
+        "满意票数": "满意及以上票数",
+        "内容摘要": "情况摘要",
+    }
+    template_title = "两述两评记录"
+
+    class Meta:
+        model = ReviewRecord
+        fields = [
+            "organization",
+            "organization_name",
+            "kind",
+            "held_on",
+            "topic",
+            "participants",
+            "satisfied",
+            "summary",
+        ]
+        export_order = fields
+        import_order = fields
+        chunk_size = 2000
+
+    def validate_instance(self, record, exclude) -> None:
+        services.review_check(record, check_duplicate=False, exclude=exclude)
+
+    def import_key(self, record):
+        if not (record.organization_id and record.kind and record.held_on):
+            return None
+        return (record.organization_id, record.kind, record.held_on)
+
+    def existing_keys(self, keys) -> set:
+        rows = ReviewRecord.objects.filter(
+            organization_id__in={key[0] for key in keys}, held_on__in={key[2] for key in keys}
+        ).values_list("organization_id", "kind", "held_on")
+        return set(rows) & set(keys)
+
+    def prepare_export_queryset(self, queryset):
+        return queryset.select_related("organization")
+
+
+class FinancialDisclosureResource(ImportableResource):
+    organization = Field("organization", BRANCH_CODE_HEADER, OrganizationCodeWidget())
+    organization_name = Field("organization__name", "所在支部", readonly=True)
+    year = Field("year", "年度", IntegerWidget())
+    period = Field("period", "期间", NumberChoiceWidget(DISCLOSURE_PERIOD, DISCLOSURE_PERIOD_ALIASES))
+    disclosed_on = Field("disclosed_on", "公开日期", DateWidget())
+    income_yuan = Field("income_yuan", "收入(元)", DecimalWidget())
+    expenditure_yuan = Field("expenditure_yuan", "支出(元)", DecimalWidget())
+    content = Field("content", "公开内容", TextWidget())
+
+    header_aliases = {
+        **BRANCH_HEADER_ALIASES,
+        "年份": "年度",
+        "半年": "期间",
+        "收入": "收入(元)",
+        "支出": "支出(元)",
+    }
+    template_title = "财务公开记录"
+
+    class Meta:
+        model = FinancialDisclosure
+        fields = [
+            "organization",
+            "organization_name",
+            "year",
+            "period",
+            "disclosed_on",
+            "income_yuan",
+            "expenditure_yuan",
+            "content",
+        ]
+        export_order = fields
+        import_order = fields
+        chunk_size = 2000
+
+    def validate_instance(self, disclosure, exclude) -> None:
+        services.disclosure_check(disclosure, check_duplicate=False, exclude=exclude)
+
+    def import_key(self, disclosure):
+        if not (disclosure.organization_id and disclosure.year and disclosure.period):
+            return None
+        return (disclosure.organization_id, disclosure.year, disclosure.period)
+
+    def existing_keys(self, keys) -> set:
+        rows = FinancialDisclosure.objects.filter(
+            organization_id__in={key[0] for key in keys}, year__in={key[1] for key in keys}
+        ).values_list("organization_id", "year", "period")
+        return set(rows) & set(keys)
+
+    def prepare_export_queryset(self, queryset):
+        return queryset.select_related("organization")

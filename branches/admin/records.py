@@ -1,1 +1,274 @@
+"""Admin for an organization's own records. Forms show the services' rules beside the fields; every save and
+delete goes through a service, so each leaves a history row naming who did it."""
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import FileResponse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..admin_base import ScopedModelAdmin
+from ..models import (
+    COMMITTEE_KINDS,
+    ActivityRoom,
+    FinancialDisclosure,
+    Organization,
+    ReviewRecord,
+    RoomInvestment,
+    StandardizedRoomTarget,
+)
+from ..models.records import FACILITY_FIELDS
+from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
+from ..selectors.records import with_room_totals, with_target_progress
+from ..services import records as services
+
+
+class RuleCheckedForm(forms.ModelForm):
+    """Runs the service's check on the built instance so a broken rule shows on the form, not as an error
+    page after saving."""
+
+    def check(self, instance) -> None:
+        raise NotImplementedError
+
+    def _post_clean(self):
+        super()._post_clean()
+        self._drop_generic_uniqueness()
+        if self._errors:
+            return
+        try:
+            self.check(self.instance)
+        except ValidationError as error:
+            self.add_error(
+                None,
+                {
+                    (field if field in self.fields else NON_FIELD_ERRORS): messages
+                    for field, messages in error.message_dict.items()
+                },
+            )
+
+    def _drop_generic_uniqueness(self):
+        """The check says which record is in the way: Django's generic "already exists" gives way to it."""
+        errors = self._errors.get(NON_FIELD_ERRORS)
+        if not errors:
+            return
+        kept = [error for error in errors.as_data() if error.code != "unique_together"]
+        if kept:
+            self._errors[NON_FIELD_ERRORS] = self.error_class(
+                kept, error_class="nonfield", renderer=self.renderer
+            )
+        else:
+            del self._errors[NON_FIELD_ERRORS]
+
+
+def _form(model, fields, check):
+    meta = type("Meta", (), {"model": model, "fields": fields})
+    return type(f"{model.__name__}Form", (RuleCheckedForm,), {"Meta": meta, "check": staticmethod(check)})
+
+
+ActivityRoomForm = _form(
+    ActivityRoom,
+    [
+        "organization",
+        "name",
+        "address",
+        "area_m2",
+        "built_year",
+        "renovated_year",
+        "is_standardized",
+        "standardized_on",
+        *FACILITY_FIELDS,
+    ],
+    services.room_check,
+)
+RoomInvestmentForm = _form(
+    RoomInvestment, ["room", "amount_yuan", "source", "invested_on", "purpose"], services.investment_check
+)
+RoomTargetForm = _form(StandardizedRoomTarget, ["organization", "year", "target"], services.room_target_check)
+ReviewRecordForm = _form(
+    ReviewRecord,
+    ["organization", "kind", "held_on", "topic", "participants", "satisfied", "summary"],
+    services.review_check,
+)
+FinancialDisclosureForm = _form(
+    FinancialDisclosure,
+    ["organization", "year", "period", "disclosed_on", "income_yuan", "expenditure_yuan", "content"],
+    services.disclosure_check,
+)
+
+
+class RecordAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+    """Writes and deletes through the services named by the subclass; an xlsx export of the selection
+    where a resource is named."""
+
+    create_service = None
+    update_service = None
+    delete_service = None
+    # The keyword the update and delete services name the record by.
+    record_arg = ""
+    resource_class = None
+    actions = ["export_xlsx"]
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.resource_class is None:
+            actions.pop("export_xlsx", None)
+        return actions
+
+    @staticmethod
+    def changed(form) -> dict:
+        return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+
+    def save_via_service(self, request, obj, form, change):
+        if change:
+            return type(self).update_service(
+                actor=request.user, **{self.record_arg: obj}, **self.changed(form)
+            )
+        return type(self).create_service(actor=request.user, **form.cleaned_data)
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(actor=request.user, **{self.record_arg: obj})
+
+    def delete_queryset(self, request, queryset):
+        # Row by row through the service, with its rules and a history row each.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    @admin.action(description=_("Export the selected rows to xlsx"))
+    def export_xlsx(self, request, queryset):
+        from ..exports import XLSX_CONTENT_TYPE, export_xlsx
+
+        output, _rows = export_xlsx(
+            actor=request.user,
+            resource=self.resource_class(actor=request.user),
+            queryset=queryset,
+            title=self.model._meta.verbose_name_plural,
+            filters={"source": ["admin"]},
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        filename = f"{self.model._meta.model_name}.xlsx"
+        return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+@admin.register(ActivityRoom)
+class ActivityRoomAdmin(RecordAdmin):
+    form = ActivityRoomForm
+    list_display = [
+        "name",
+        "organization",
+        "area_m2",
+        "is_standardized",
+        "standardized_on",
+        "facilities",
+        "invested",
+    ]
+    list_filter = ["is_standardized", *FACILITY_FIELDS]
+    search_fields = ["name", "address", "organization__name"]
+    list_select_related = ["organization"]
+    readonly_fields = ["version"]
+    ordering = ["organization__path", "name"]
+    resource_class = ActivityRoomResource
+    create_service = staticmethod(services.activity_room_create)
+    update_service = staticmethod(services.activity_room_update)
+    delete_service = staticmethod(services.activity_room_delete)
+    record_arg = "room"
+
+    def get_queryset(self, request):
+        return with_room_totals(super().get_queryset(request))
+
+    @admin.display(description=_("facilities"), ordering="facilities_total")
+    def facilities(self, room):
+        return room.facilities_total
+
+    @admin.display(description=_("invested (yuan)"), ordering="investments_total")
+    def invested(self, room):
+        return room.investments_total
+
+
+@admin.register(RoomInvestment)
+class RoomInvestmentAdmin(RecordAdmin):
+    form = RoomInvestmentForm
+    list_display = ["room", "organization", "amount_yuan", "source", "invested_on", "purpose"]
+    list_filter = ["source"]
+    search_fields = ["purpose", "room__name", "room__organization__name"]
+    list_select_related = ["room__organization"]
+    ordering = ["room__organization__path", "room__name", "invested_on"]
+    create_service = staticmethod(services.room_investment_add)
+    update_service = staticmethod(services.room_investment_update)
+    delete_service = staticmethod(services.room_investment_delete)
+    record_arg = "investment"
+
+    @admin.display(description=_("organization"), ordering="room__organization__path")
+    def organization(self, investment):
+        return investment.room.organization
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is ActivityRoom:
+            kwargs["queryset"] = ActivityRoom.objects.restrict(request.user, "change").select_related(
+                "organization"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(StandardizedRoomTarget)
+class RoomTargetAdmin(RecordAdmin):
+    form = RoomTargetForm
+    list_display = ["organization", "year", "target", "standardized", "met"]
+    list_filter = ["year"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization"]
+    ordering = ["organization__path", "-year"]
+    create_service = staticmethod(services.room_target_set)
+    update_service = staticmethod(services.room_target_update)
+    delete_service = staticmethod(services.room_target_delete)
+    record_arg = "room_target"
+
+    def get_queryset(self, request):
+        return with_target_progress(super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.related_model is Organization:
+            formfield.queryset = formfield.queryset.filter(kind__in=COMMITTEE_KINDS)
+        return formfield
+
+    @admin.display(description=_("standardized rooms"), ordering="standardized_count")
+    def standardized(self, target):
+        return target.standardized_count
+
+    @admin.display(description=_("target met"), boolean=True)
+    def met(self, target):
+        return target.met
+
+
+@admin.register(ReviewRecord)
+class ReviewRecordAdmin(RecordAdmin):
+    form = ReviewRecordForm
+    list_display = ["organization", "kind", "held_on", "topic", "participants", "satisfied"]
+    list_filter = ["kind"]
+    date_hierarchy = "held_on"
+    search_fields = ["topic", "organization__name"]
+    list_select_related = ["organization"]
+    readonly_fields = ["version"]
+    ordering = ["organization__path", "-held_on"]
+    resource_class = ReviewRecordResource
+    create_service = staticmethod(services.review_record_create)
+    update_service = staticmethod(services.review_record_update)
+    delete_service = staticmethod(services.review_record_delete)
+    record_arg = "record"
+
+
+@admin.register(FinancialDisclosure)
+class FinancialDisclosureAdmin(RecordAdmin):
+    form = FinancialDisclosureForm
+    list_display = ["organization", "year", "period", "disclosed_on", "income_yuan", "expenditure_yuan"]
+    list_filter = ["year", "period"]
+    search_fields = ["content", "organization__name"]
+    list_select_related = ["organization"]
+    readonly_fields = ["version"]
+    ordering = ["organization__path", "-year", "-period"]
+    resource_class = FinancialDisclosureResource
+    create_service = staticmethod(services.disclosure_create)
+    update_service = staticmethod(services.disclosure_update)
+    delete_service = staticmethod(services.disclosure_delete)
+    record_arg = "disclosure"

@@ -1,2 +1,319 @@
+"""/api/v1/activity-rooms/, /room-investments/, /room-targets/, /reviews/ and /financial-disclosures/: an
+organization's own records, scoped like everything else, written through ``branches.services.records``."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from partybuild.importexport_api import ImportExportViewSetMixin
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+
+from ..filters.records import (
+    ActivityRoomFilter,
+    FinancialDisclosureFilter,
+    ReviewRecordFilter,
+    RoomInvestmentFilter,
+    RoomTargetFilter,
+)
+from ..models import (
+    ActivityRoom,
+    FinancialDisclosure,
+    Organization,
+    ReviewRecord,
+    RoomInvestment,
+    StandardizedRoomTarget,
+)
+from ..models.records import FACILITY_FIELDS
+from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
+from ..selectors.records import with_room_totals, with_target_progress
+from ..services import records as services
+
+# --- serializers ----------------------------------------------------------------------------------------
+
+
+class ActivityRoomSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    facilities_count = serializers.IntegerField(
+        read_only=True, help_text=_("facilities ticked on the checklist (of six)")
+    )
+    investments_total = serializers.DecimalField(
+        max_digits=14, decimal_places=2, read_only=True, help_text=_("yuan invested in the room so far")
+    )
+
+    class Meta:
+        model = ActivityRoom
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "name",
+            "address",
+            "area_m2",
+            "built_year",
+            "renovated_year",
+            "is_standardized",
+            "standardized_on",
+            *FACILITY_FIELDS,
+            "facilities_count",
+            "investments_total",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class RoomInvestmentSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    room = ScopedRelatedField(queryset=ActivityRoom.objects.all())
+    room_name = serializers.CharField(source="room.name", read_only=True)
+    organization = serializers.IntegerField(source="room.organization_id", read_only=True)
+    organization_name = serializers.CharField(source="room.organization.name", read_only=True)
+    # The service explains a zero or negative amount in its own words.
+    amount_yuan = serializers.DecimalField(max_digits=12, decimal_places=2)
+    source_display = serializers.CharField(source="get_source_display", read_only=True)
+
+    class Meta:
+        model = RoomInvestment
+        fields = [
+            "id",
+            "room",
+            "room_name",
+            "organization",
+            "organization_name",
+            "amount_yuan",
+            "source",
+            "source_display",
+            "invested_on",
+            "purpose",
+            "version",
+        ]
+
+
+class RoomTargetSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    standardized_count = serializers.IntegerField(
+        read_only=True,
+        help_text=_(
+            "standardized activity rooms in the township's subtree certified by 31 December of the year"
+        ),
+    )
+    met = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = StandardizedRoomTarget
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "year",
+            "target",
+            "standardized_count",
+            "met",
+            "version",
+        ]
+        # One target a year: checked by the service, inside the scope check, with a clearer message.
+        validators = []
+
+
+class ReviewRecordSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = ReviewRecord
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "kind",
+            "kind_display",
+            "held_on",
+            "topic",
+            "participants",
+            "satisfied",
+            "summary",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class FinancialDisclosureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    period_display = serializers.CharField(source="get_period_display", read_only=True)
+
+    class Meta:
+        model = FinancialDisclosure
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "year",
+            "period",
+            "period_display",
+            "disclosed_on",
+            "income_yuan",
+            "expenditure_yuan",
+            "content",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+        # One disclosure a half-year: checked by the service, inside the scope check, with a clearer message.
+        validators = []
+
+
+# --- service adapters -----------------------------------------------------------------------------------
+
+
+def _room_update(*, actor, instance, **changes):
+    return services.activity_room_update(actor=actor, room=instance, **changes)
+
+
+def _room_delete(*, actor, instance):
+    services.activity_room_delete(actor=actor, room=instance)
+
+
+def _investment_update(*, actor, instance, **changes):
+    return services.room_investment_update(actor=actor, investment=instance, **changes)
+
+
+def _investment_delete(*, actor, instance):
+    services.room_investment_delete(actor=actor, investment=instance)
+
+
+def _target_update(*, actor, instance, **changes):
+    return services.room_target_update(actor=actor, room_target=instance, **changes)
+
+
+def _target_delete(*, actor, instance):
+    services.room_target_delete(actor=actor, room_target=instance)
+
+
+def _review_update(*, actor, instance, **changes):
+    return services.review_record_update(actor=actor, record=instance, **changes)
+
+
+def _review_delete(*, actor, instance):
+    services.review_record_delete(actor=actor, record=instance)
+
+
+def _disclosure_update(*, actor, instance, **changes):
+    return services.disclosure_update(actor=actor, disclosure=instance, **changes)
+
+
+def _disclosure_delete(*, actor, instance):
+    services.disclosure_delete(actor=actor, disclosure=instance)
+
+
+# --- viewsets -------------------------------------------------------------------------------------------
+
+
+class AnnotatedAnswerMixin:
+    """After a write, answer with the row as the list shows it, its annotations included."""
+
+    def _reload(self, serializer):
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        self._reload(serializer)
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        self._reload(serializer)
+
+
+class ActivityRoomViewSet(AnnotatedAnswerMixin, ImportExportViewSetMixin, ScopedModelViewSet):
+    """Party members' activity rooms (党员活动室): facilities checklist, standardization and the money
+    invested (see /room-investments/). A room with investments cannot be deleted."""
+
+    queryset = with_room_totals(ActivityRoom.objects.select_related("organization"))
+    serializer_class = ActivityRoomSerializer
+    filterset_class = ActivityRoomFilter
+    resource_class = ActivityRoomResource
+    search_fields = ["name", "address", "organization__name"]
+    ordering_fields = [
+        "organization__path",
+        "name",
+        "area_m2",
+        "standardized_on",
+        "facilities_total",
+        "investments_total",
+    ]
+    ordering = ["organization__path", "name", "pk"]
+    create_service = staticmethod(services.activity_room_create)
+    update_service = staticmethod(_room_update)
+    delete_service = staticmethod(_room_delete)
+
+
+class RoomInvestmentViewSet(ScopedModelViewSet):
+    """Money invested in activity rooms: amount, source, date and purpose."""
+
+    queryset = RoomInvestment.objects.select_related("room__organization")
+    serializer_class = RoomInvestmentSerializer
+    filterset_class = RoomInvestmentFilter
+    search_fields = ["purpose", "room__name"]
+    ordering_fields = ["invested_on", "amount_yuan", "room__organization__path"]
+    ordering = ["room__organization__path", "room__name", "invested_on", "pk"]
+    create_service = staticmethod(services.room_investment_add)
+    update_service = staticmethod(_investment_update)
+    delete_service = staticmethod(_investment_delete)
+
+
+class RoomTargetViewSet(AnnotatedAnswerMixin, ScopedModelViewSet):
+    """Standardized activity rooms each township or street is to have by the end of a year, set by the
+    county, with the rooms certified so far and whether the target is met."""
+
+    queryset = with_target_progress(StandardizedRoomTarget.objects.select_related("organization"))
+    serializer_class = RoomTargetSerializer
+    filterset_class = RoomTargetFilter
+    ordering_fields = ["organization__path", "year", "target", "standardized_count"]
+    ordering = ["organization__path", "-year", "pk"]
+    create_service = staticmethod(services.room_target_set)
+    update_service = staticmethod(_target_update)
+    delete_service = staticmethod(_target_delete)
+
+
+class ReviewRecordViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
+    """ "Two reports, two comments" (两述两评): the village committee's reports to the branch, the branch's
+    reports to its members, and the democratic reviews of the village committee cadres."""
+
+    queryset = ReviewRecord.objects.select_related("organization")
+    serializer_class = ReviewRecordSerializer
+    filterset_class = ReviewRecordFilter
+    resource_class = ReviewRecordResource
+    search_fields = ["topic", "organization__name"]
+    ordering_fields = ["organization__path", "held_on", "kind", "participants"]
+    ordering = ["organization__path", "-held_on", "pk"]
+    create_service = staticmethod(services.review_record_create)
+    update_service = staticmethod(_review_update)
+    delete_service = staticmethod(_review_delete)
+
+
+class FinancialDisclosureViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
+    """Village finances made public (财务公开), one disclosure per half-year."""
+
+    queryset = FinancialDisclosure.objects.select_related("organization")
+    serializer_class = FinancialDisclosureSerializer
+    filterset_class = FinancialDisclosureFilter
+    resource_class = FinancialDisclosureResource
+    search_fields = ["content", "organization__name"]
+    ordering_fields = ["organization__path", "year", "period", "disclosed_on"]
+    ordering = ["organization__path", "-year", "-period", "pk"]
+    create_service = staticmethod(services.disclosure_create)
+    update_service = staticmethod(_disclosure_update)
+    delete_service = staticmethod(_disclosure_delete)
+
+
 def register(router):
-    """Filled in with the organization records' viewsets."""
+    router.register("activity-rooms", ActivityRoomViewSet)
+    router.register("room-investments", RoomInvestmentViewSet)
+    router.register("room-targets", RoomTargetViewSet)
+    router.register("reviews", ReviewRecordViewSet)
+    router.register("financial-disclosures", FinancialDisclosureViewSet)

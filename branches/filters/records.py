@@ -1,1 +1,102 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
 
+from ..models import (
+    ActivityRoom,
+    DisclosurePeriod,
+    FinancialDisclosure,
+    InvestmentSource,
+    Organization,
+    ReviewKind,
+    ReviewRecord,
+    RoomInvestment,
+    StandardizedRoomTarget,
+)
+from .tree import WithinFilterMixin, within_filter
+
+
+def _visible(model, label, **kwargs):
+    return django_filters.ModelChoiceFilter(
+        label=label,
+        **kwargs,
+        queryset=lambda request: model.objects.restrict(getattr(request, "user", None), "view"),
+    )
+
+
+def _year(field_name):
+    return django_filters.NumberFilter(label=_("year"), field_name=field_name, lookup_expr="year")
+
+
+class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+
+    organization = _visible(Organization, _("organization"))
+    within = within_filter()
+    is_standardized = django_filters.BooleanFilter(label=_("standardized"))
+    standardized_by = django_filters.DateFilter(
+        label=_("standardized by"),
+        field_name="standardized_on",
+        lookup_expr="lte",
+        help_text=_("rooms certified as standardized on or before this day"),
+    )
+    min_facilities = django_filters.NumberFilter(
+        label=_("at least this many facilities"), field_name="facilities_total", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = ActivityRoom
+        fields = ["organization", "within", "is_standardized", "standardized_by", "min_facilities"]
+
+
+class RoomInvestmentFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "room__organization__path"
+
+    room = _visible(ActivityRoom, _("activity room"))
+    organization = _visible(Organization, _("organization"), field_name="room__organization")
+    within = within_filter()
+    source = django_filters.MultipleChoiceFilter(choices=InvestmentSource.choices)
+    year = _year("invested_on")
+
+    class Meta:
+        model = RoomInvestment
+        fields = ["room", "organization", "within", "source", "year"]
+
+
+class RoomTargetFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+
+    organization = _visible(Organization, _("township or street"))
+    within = within_filter()
+    year = django_filters.NumberFilter(label=_("year"))
+    met = django_filters.BooleanFilter(label=_("target met"))
+
+    class Meta:
+        model = StandardizedRoomTarget
+        fields = ["organization", "within", "year", "met"]
+
+
+class ReviewRecordFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+
+    organization = _visible(Organization, _("branch"))
+    within = within_filter()
+    kind = django_filters.MultipleChoiceFilter(choices=ReviewKind.choices)
+    year = _year("held_on")
+    held_on = django_filters.DateFromToRangeFilter(label=_("held between"))
+
+    class Meta:
+        model = ReviewRecord
+        fields = ["organization", "within", "kind", "year", "held_on"]
+
+
+class FinancialDisclosureFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+
+    organization = _visible(Organization, _("branch"))
+    within = within_filter()
+    year = django_filters.NumberFilter(label=_("year"))
+    period = django_filters.ChoiceFilter(choices=DisclosurePeriod.choices)
+
+    class Meta:
+        model = FinancialDisclosure
+        fields = ["organization", "within", "year", "period"]

@@ -1,6 +1,8 @@
 """Records that belong to an organization alone: activity rooms, the room targets, reports and reviews
 ("two reports, two comments", seed 000) and financial disclosures."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -91,21 +93,21 @@ class InvestmentSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class RoomInvestment(models.Model):
+class RoomInvestment(VersionedModel):
     scope_path_lookup = "room__organization__path"
 
     room = models.ForeignKey(
         ActivityRoom, verbose_name=_("activity room"), on_delete=models.CASCADE, related_name="investments"
     )
     amount_yuan = models.DecimalField(
-        _("amount (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0.01)]
+        _("amount (yuan)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     source = models.CharField(_("source"), max_length=16, choices=InvestmentSource.choices)
     invested_on = models.DateField(_("date"))
     purpose = models.CharField(_("purpose"), max_length=200)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("room investment")
@@ -116,7 +118,7 @@ class RoomInvestment(models.Model):
         return f"{self.room} {self.amount_yuan}"
 
 
-class StandardizedRoomTarget(models.Model):
+class StandardizedRoomTarget(VersionedModel):
     """How many standardized activity rooms a township is to have by the end of a year (seed 000: 15)."""
 
     scope_path_lookup = "organization__path"
@@ -134,7 +136,7 @@ class StandardizedRoomTarget(models.Model):
     target = models.PositiveSmallIntegerField(_("standardized rooms targeted"))
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("standardized room target")

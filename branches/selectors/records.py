@@ -1,1 +1,160 @@
+"""Reads over the organizations' own records, and the counts the annual quotas read (design §5:
+``room.standardized`` and ``review.*``).
 
+Everything here is set-based: each function annotates a queryset with correlated subqueries, so any number of
+organizations costs one query, never one per organization.
+"""
+
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+
+from ..models import (
+    ActivityRoom,
+    FinancialDisclosure,
+    ReviewKind,
+    ReviewRecord,
+    RoomInvestment,
+    StandardizedRoomTarget,
+)
+from ..models.records import FACILITY_FIELDS
+
+# The annotation ``review_counts`` gives each kind of report or review.
+REVIEW_COUNT_NAMES = {
+    ReviewKind.COMMITTEE_REPORT: "committee_reports",
+    ReviewKind.BRANCH_REPORT: "branch_reports",
+    ReviewKind.MEMBER_REVIEW: "member_reviews",
+    ReviewKind.REPRESENTATIVE_REVIEW: "representative_reviews",
+}
+
+
+def _count(queryset):
+    """``SELECT COUNT(*)`` of a correlated queryset as a subquery: one row, 0 when nothing matches."""
+    counted = queryset.order_by().annotate(count=Func(F("pk"), function="COUNT")).values("count")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+# --- activity rooms -------------------------------------------------------------------------------------
+
+
+def with_room_totals(queryset):
+    """Rooms annotated with ``facilities_total`` (facilities ticked on the checklist) and
+    ``investments_total`` (yuan invested so far), for lists that show or sort by them."""
+    invested = (
+        RoomInvestment.objects.filter(room=OuterRef("pk"))
+        .order_by()
+        .values("room")
+        .annotate(total=Sum("amount_yuan"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=14, decimal_places=2)
+    facilities = sum(Cast(name, IntegerField()) for name in FACILITY_FIELDS)
+    return queryset.annotate(
+        facilities_total=facilities,
+        investments_total=Coalesce(
+            Subquery(invested, output_field=money), Value(Decimal("0.00")), output_field=money
+        ),
+    )
+
+
+def activity_room_list(*, user, action: str = "view"):
+    return with_room_totals(ActivityRoom.objects.restrict(user, action).select_related("organization"))
+
+
+def room_investment_list(*, user, action: str = "view"):
+    return RoomInvestment.objects.restrict(user, action).select_related("room__organization")
+
+
+# --- standardized rooms against the townships' targets ---------------------------------------------------
+
+
+def _standardized_rooms(*, path, year):
+    """Standardized rooms in the subtree under ``path`` certified by 31 December of ``year``, leaving out
+    the rooms of organizations dissolved by then. ``path`` and ``year`` may be outer references."""
+    rooms = ActivityRoom.objects.filter(
+        Q(organization__dissolved_on__isnull=True) | Q(organization__dissolved_on__year__gt=year),
+        is_standardized=True,
+        standardized_on__year__lte=year,
+        organization__path__startswith=path,
+    )
+    return _count(rooms)
+
+
+def _met(count: str, target: str):
+    """True or False against the target; None when there is no target."""
+    return Case(
+        When(**{f"{target}__isnull": True}, then=Value(None)),
+        When(**{f"{count}__gte": F(target)}, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(null=True),
+    )
+
+
+def standardized_rooms_vs_target(*, organizations, year: int):
+    """``organizations`` (townships and streets, a queryset) annotated with ``standardized_rooms`` (in the
+    subtree, certified by the end of ``year``), ``room_target`` (that year's target, None when none is set)
+    and ``room_target_met`` (None without a target). One query whatever the number of organizations."""
+    target = StandardizedRoomTarget.objects.filter(organization=OuterRef("pk"), year=year)
+    target = target.order_by().values("target")[:1]
+    return organizations.annotate(
+        standardized_rooms=_standardized_rooms(path=OuterRef("path"), year=year),
+        room_target=Subquery(target, output_field=IntegerField()),
+    ).annotate(room_target_met=_met("standardized_rooms", "room_target"))
+
+
+def with_target_progress(queryset):
+    """Targets annotated with ``standardized_count`` (the township's standardized rooms certified by the end
+    of the target's year) and ``met``."""
+    return queryset.annotate(
+        standardized_count=_standardized_rooms(path=OuterRef("organization__path"), year=OuterRef("year"))
+    ).annotate(met=_met("standardized_count", "target"))
+
+
+def room_target_list(*, user, action: str = "view"):
+    return with_target_progress(
+        StandardizedRoomTarget.objects.restrict(user, action).select_related("organization")
+    )
+
+
+# --- reports, reviews and disclosures (quota review.*) ---------------------------------------------------
+
+
+def review_record_list(*, user, action: str = "view"):
+    return ReviewRecord.objects.restrict(user, action).select_related("organization")
+
+
+def disclosure_list(*, user, action: str = "view"):
+    return FinancialDisclosure.objects.restrict(user, action).select_related("organization")
+
+
+def review_counts(*, organizations, year: int):
+    """``organizations`` (branches, a queryset) annotated, for reports and reviews held in ``year``, with
+    one count per kind (names in ``REVIEW_COUNT_NAMES``) and ``democratic_reviews`` (by members and by
+    village representatives together). One query whatever the number of organizations."""
+    held = ReviewRecord.objects.filter(organization=OuterRef("pk"), held_on__year=year)
+    counts = {name: _count(held.filter(kind=kind)) for kind, name in REVIEW_COUNT_NAMES.items()}
+    return organizations.annotate(**counts).annotate(
+        democratic_reviews=F("member_reviews") + F("representative_reviews")
+    )
+
+
+def disclosure_counts(*, organizations, year: int):
+    """``organizations`` (branches, a queryset) annotated with ``disclosed_halves``: how many of ``year``'s
+    two half-years have their financial disclosure (0, 1 or 2). One query whatever the number of
+    organizations."""
+    disclosed = FinancialDisclosure.objects.filter(organization=OuterRef("pk"), year=year)
+    return organizations.annotate(disclosed_halves=_count(disclosed))

@@ -1,1 +1,382 @@
+"""Every write to an organization's own records: activity rooms and their investments, the townships'
+standardized-room targets, reports and reviews (两述两评) and financial disclosures.
 
+The rules beyond the models' own ``clean()`` live in the ``*_check`` functions; the admin forms and the
+imports call them too, so every write path refuses the same things in the same words. Scope: the "records"
+capability for everything a branch enters, the "policy" capability (county administrators) for targets.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from partybuild.editing import apply_changes, lock_for_edit
+
+from ..models import (
+    COMMITTEE_KINDS,
+    ActivityRoom,
+    DisclosurePeriod,
+    FinancialDisclosure,
+    Organization,
+    ReviewRecord,
+    RoomInvestment,
+    StandardizedRoomTarget,
+)
+from ..roles import Capability
+from ..scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+
+MESSAGES = {
+    "room_name_taken": _("%(organization)s already has an activity room named “%(name)s”."),
+    "room_has_investments": _(
+        "This activity room has investments recorded: delete them first, or keep the room."
+    ),
+    "amount_positive": _("The amount must be more than zero."),
+    "in_future": _("The date cannot be in the future."),
+    "target_place": _("A standardized-room target is set for a township or street party committee."),
+    "target_taken": _("%(organization)s already has a standardized-room target for %(year)s: edit that one."),
+    "branch_only": _("This record belongs to a party branch."),
+    "review_taken": _("%(organization)s already has a “%(kind)s” recorded on %(day)s."),
+    "disclosure_taken": _(
+        "%(organization)s already has a financial disclosure for %(year)s, %(period)s: edit that one."
+    ),
+    "disclosure_too_early": _("A disclosure for %(year)s, %(period)s is made public on %(start)s or later."),
+}
+
+# The first day each half-year's accounts can be made public.
+PERIOD_START_MONTH = {DisclosurePeriod.FIRST_HALF: 1, DisclosurePeriod.SECOND_HALF: 7}
+
+
+def _require(actor, organization, capability=Capability.RECORDS) -> None:
+    if organization is None or not organization_in_scope(actor, organization, capability):
+        raise OutOfScope(NOT_ALLOWED)
+
+
+def _model_errors(instance, exclude=None) -> dict[str, list]:
+    """The model's own validation; uniqueness is checked by the rules, with messages that say which record
+    is in the way."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return {field: list(messages) for field, messages in error.message_dict.items()}
+    return {}
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _add(errors: dict, field: str, message) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _organization(record, errors) -> Organization | None:
+    """The record's organization when it is set and valid, without a query for an unset one."""
+    if "organization" in errors or record.organization_id is None:
+        return None
+    return record.organization
+
+
+def _save(record, actor):
+    record._history_user = actor
+    record.save()
+    return record
+
+
+def _delete(record, actor) -> None:
+    record._history_user = actor
+    record.delete()
+
+
+def _lock(record):
+    """Re-read a record under a row lock: for deletes, and edits of records that carry no version."""
+    return type(record)._default_manager.select_for_update().get(pk=record.pk)
+
+
+# --- activity rooms -------------------------------------------------------------------------------------
+
+
+def room_check(room: ActivityRoom, *, check_duplicate: bool = True, exclude=None) -> None:
+    """Every rule an activity room follows; forms and imports call it too."""
+    errors = _model_errors(room, exclude)
+    organization = _organization(room, errors)
+    if check_duplicate and organization is not None and "name" not in errors:
+        same_name = ActivityRoom.objects.filter(organization=organization, name=room.name).exclude(pk=room.pk)
+        if same_name.exists():
+            _add(
+                errors,
+                "name",
+                MESSAGES["room_name_taken"] % {"organization": organization, "name": room.name},
+            )
+    _raise(errors)
+
+
+@transaction.atomic
+def activity_room_create(*, actor, organization: Organization, **data) -> ActivityRoom:
+    _require(actor, organization)
+    room = ActivityRoom(organization=organization, **data)
+    room_check(room)
+    _save(room, actor)
+    ensure_in_scope(actor, room, "add")
+    return room
+
+
+@transaction.atomic
+def activity_room_update(
+    *, actor, room: ActivityRoom, expected_version=None, precondition=False, **changes
+) -> ActivityRoom:
+    ensure_in_scope(actor, room, "change", NOT_ALLOWED)
+    room = lock_for_edit(room, expected_version, precondition=precondition)
+    for field, value in changes.items():
+        setattr(room, field, value)
+    room_check(room)
+    apply_changes(room, {}, actor=actor)
+    ensure_in_scope(actor, room, "change")
+    return room
+
+
+@transaction.atomic
+def activity_room_delete(*, actor, room: ActivityRoom) -> None:
+    """Only a room without investments: those are deleted first, one by one, each leaving its history row."""
+    ensure_in_scope(actor, room, "delete", NOT_ALLOWED)
+    room = _lock(room)
+    if room.investments.exists():
+        raise ValidationError({"investments": MESSAGES["room_has_investments"]})
+    _delete(room, actor)
+
+
+# --- room investments -----------------------------------------------------------------------------------
+
+
+def _amount_errors(amount) -> list:
+    """More than zero, in at most 12 digits with 2 decimals. The model's own minimum is the float 0.01,
+    which refuses Decimal("0.01") itself, so it is not run."""
+    field = RoomInvestment._meta.get_field("amount_yuan")
+    try:
+        amount = field.clean(amount, None) if amount is None else field.to_python(amount)
+    except ValidationError as error:
+        return error.messages
+    if amount <= 0:
+        return [MESSAGES["amount_positive"]]
+    errors = []
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator):
+            continue
+        try:
+            validator(amount)
+        except ValidationError as error:
+            errors += error.messages
+    return errors
+
+
+def investment_check(investment: RoomInvestment, *, exclude=None) -> None:
+    exclude = [*(exclude or []), "amount_yuan"]
+    errors = _model_errors(investment, exclude)
+    if amount_errors := _amount_errors(investment.amount_yuan):
+        errors["amount_yuan"] = amount_errors
+    if (
+        "invested_on" not in errors
+        and investment.invested_on
+        and investment.invested_on > timezone.localdate()
+    ):
+        _add(errors, "invested_on", MESSAGES["in_future"])
+    _raise(errors)
+
+
+@transaction.atomic
+def room_investment_add(*, actor, room: ActivityRoom, **data) -> RoomInvestment:
+    _require(actor, room.organization if room else None)
+    investment = RoomInvestment(room=room, **data)
+    investment_check(investment)
+    _save(investment, actor)
+    ensure_in_scope(actor, investment, "add")
+    return investment
+
+
+@transaction.atomic
+def room_investment_update(
+    *, actor, investment: RoomInvestment, expected_version=None, precondition=False, **changes
+) -> RoomInvestment:
+    ensure_in_scope(actor, investment, "change", NOT_ALLOWED)
+    investment = lock_for_edit(investment, expected_version, precondition=precondition)
+    for field, value in changes.items():
+        setattr(investment, field, value)
+    investment_check(investment)
+    apply_changes(investment, {}, actor=actor)
+    ensure_in_scope(actor, investment, "change")
+    return investment
+
+
+@transaction.atomic
+def room_investment_delete(*, actor, investment: RoomInvestment) -> None:
+    ensure_in_scope(actor, investment, "delete", NOT_ALLOWED)
+    _delete(_lock(investment), actor)
+
+
+# --- standardized-room targets --------------------------------------------------------------------------
+
+
+def room_target_check(target: StandardizedRoomTarget, *, check_duplicate: bool = True, exclude=None) -> None:
+    errors = _model_errors(target, exclude)
+    organization = _organization(target, errors)
+    if organization is not None and organization.kind not in COMMITTEE_KINDS:
+        _add(errors, "organization", MESSAGES["target_place"])
+    if check_duplicate and organization is not None and not errors.keys() & {"organization", "year"}:
+        taken = StandardizedRoomTarget.objects.filter(organization=organization, year=target.year)
+        if taken.exclude(pk=target.pk).exists():
+            params = {"organization": organization, "year": target.year}
+            _add(errors, "year", MESSAGES["target_taken"] % params)
+    _raise(errors)
+
+
+@transaction.atomic
+def room_target_set(*, actor, organization: Organization, year: int, target: int) -> StandardizedRoomTarget:
+    """A county administrator sets how many standardized rooms a township or street is to have by the end
+    of ``year``."""
+    _require(actor, organization, Capability.POLICY)
+    room_target = StandardizedRoomTarget(organization=organization, year=year, target=target)
+    room_target_check(room_target)
+    _save(room_target, actor)
+    ensure_in_scope(actor, room_target, "add")
+    return room_target
+
+
+@transaction.atomic
+def room_target_update(
+    *, actor, room_target: StandardizedRoomTarget, expected_version=None, precondition=False, **changes
+) -> StandardizedRoomTarget:
+    ensure_in_scope(actor, room_target, "change", NOT_ALLOWED)
+    room_target = lock_for_edit(room_target, expected_version, precondition=precondition)
+    for field, value in changes.items():
+        setattr(room_target, field, value)
+    room_target_check(room_target)
+    apply_changes(room_target, {}, actor=actor)
+    ensure_in_scope(actor, room_target, "change")
+    return room_target
+
+
+@transaction.atomic
+def room_target_delete(*, actor, room_target: StandardizedRoomTarget) -> None:
+    ensure_in_scope(actor, room_target, "delete", NOT_ALLOWED)
+    _delete(_lock(room_target), actor)
+
+
+# --- reports and reviews --------------------------------------------------------------------------------
+
+
+def review_check(record: ReviewRecord, *, check_duplicate: bool = True, exclude=None) -> None:
+    """The model refuses a date in the future and more satisfied votes than participants; here: a branch's
+    record, and one record of a kind a day (a second is a double entry that would inflate the count)."""
+    errors = _model_errors(record, exclude)
+    organization = _organization(record, errors)
+    if organization is not None and not organization.is_branch:
+        _add(errors, "organization", MESSAGES["branch_only"])
+    if (
+        check_duplicate
+        and organization is not None
+        and not errors.keys() & {"organization", "kind", "held_on"}
+    ):
+        same = ReviewRecord.objects.filter(
+            organization=organization, kind=record.kind, held_on=record.held_on
+        )
+        if same.exclude(pk=record.pk).exists():
+            params = {"organization": organization, "kind": record.get_kind_display(), "day": record.held_on}
+            _add(errors, "held_on", MESSAGES["review_taken"] % params)
+    _raise(errors)
+
+
+@transaction.atomic
+def review_record_create(*, actor, organization: Organization, **data) -> ReviewRecord:
+    _require(actor, organization)
+    record = ReviewRecord(organization=organization, **data)
+    review_check(record)
+    _save(record, actor)
+    ensure_in_scope(actor, record, "add")
+    return record
+
+
+@transaction.atomic
+def review_record_update(
+    *, actor, record: ReviewRecord, expected_version=None, precondition=False, **changes
+) -> ReviewRecord:
+    ensure_in_scope(actor, record, "change", NOT_ALLOWED)
+    record = lock_for_edit(record, expected_version, precondition=precondition)
+    for field, value in changes.items():
+        setattr(record, field, value)
+    review_check(record)
+    apply_changes(record, {}, actor=actor)
+    ensure_in_scope(actor, record, "change")
+    return record
+
+
+@transaction.atomic
+def review_record_delete(*, actor, record: ReviewRecord) -> None:
+    ensure_in_scope(actor, record, "delete", NOT_ALLOWED)
+    _delete(_lock(record), actor)
+
+
+# --- financial disclosures ------------------------------------------------------------------------------
+
+
+def period_start(year: int, period: int) -> dt.date:
+    return dt.date(year, PERIOD_START_MONTH[DisclosurePeriod(period)], 1)
+
+
+def disclosure_check(disclosure: FinancialDisclosure, *, check_duplicate: bool = True, exclude=None) -> None:
+    """One disclosure per branch, year and half, made public during the half or after it."""
+    errors = _model_errors(disclosure, exclude)
+    organization = _organization(disclosure, errors)
+    if organization is not None and not organization.is_branch:
+        _add(errors, "organization", MESSAGES["branch_only"])
+    period_known = not errors.keys() & {"year", "period"} and disclosure.year and disclosure.period
+    if period_known and "disclosed_on" not in errors and disclosure.disclosed_on:
+        start = period_start(disclosure.year, disclosure.period)
+        if disclosure.disclosed_on < start:
+            params = {"period": disclosure.get_period_display(), "year": disclosure.year, "start": start}
+            _add(errors, "disclosed_on", MESSAGES["disclosure_too_early"] % params)
+    if check_duplicate and organization is not None and period_known:
+        same = FinancialDisclosure.objects.filter(
+            organization=organization, year=disclosure.year, period=disclosure.period
+        )
+        if same.exclude(pk=disclosure.pk).exists():
+            params = {
+                "organization": organization,
+                "period": disclosure.get_period_display(),
+                "year": disclosure.year,
+            }
+            _add(errors, "period", MESSAGES["disclosure_taken"] % params)
+    _raise(errors)
+
+
+@transaction.atomic
+def disclosure_create(*, actor, organization: Organization, **data) -> FinancialDisclosure:
+    _require(actor, organization)
+    disclosure = FinancialDisclosure(organization=organization, **data)
+    disclosure_check(disclosure)
+    _save(disclosure, actor)
+    ensure_in_scope(actor, disclosure, "add")
+    return disclosure
+
+
+@transaction.atomic
+def disclosure_update(
+    *, actor, disclosure: FinancialDisclosure, expected_version=None, precondition=False, **changes
+) -> FinancialDisclosure:
+    ensure_in_scope(actor, disclosure, "change", NOT_ALLOWED)
+    disclosure = lock_for_edit(disclosure, expected_version, precondition=precondition)
+    for field, value in changes.items():
+        setattr(disclosure, field, value)
+    disclosure_check(disclosure)
+    apply_changes(disclosure, {}, actor=actor)
+    ensure_in_scope(actor, disclosure, "change")
+    return disclosure
+
+
+@transaction.atomic
+def disclosure_delete(*, actor, disclosure: FinancialDisclosure) -> None:
+    ensure_in_scope(actor, disclosure, "delete", NOT_ALLOWED)
+    _delete(_lock(disclosure), actor)

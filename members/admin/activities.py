@@ -1,1 +1,244 @@
+"""Admin for meetings, trainings, study records and contact points. Every save and delete goes through the
+services; the forms run the services' rule checks so that a broken rule shows beside the fields. People
+(attendees, leaders, cadres) are chosen among the records the user can see."""
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from branches.admin_base import ScopedModelAdmin
+
+from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
+from ..selectors.activities import contact_point_flags
+from ..services import activities as services
+
+
+class RuleCheckedForm(forms.ModelForm):
+    """Runs ``check(instance)`` once the fields are valid and shows its errors beside the fields."""
+
+    def check(self, instance) -> None:
+        raise NotImplementedError
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._errors:
+            return
+        try:
+            self.check(self.instance)
+        except ValidationError as error:
+            self.add_error(
+                None,
+                {
+                    (field if field in self.fields else NON_FIELD_ERRORS): messages
+                    for field, messages in error.message_dict.items()
+                },
+            )
+
+    def recorded(self, field: str) -> set[int]:
+        if self.instance.pk is None:
+            return set()
+        return set(
+            type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list(field, flat=True)
+        )
+
+
+class MeetingForm(RuleCheckedForm):
+    class Meta:
+        model = Meeting
+        fields = ["organization", "kind", "held_on", "topic", "speaker", "attendees", "minutes"]
+
+    def check(self, meeting):
+        moved = "organization" in self.changed_data
+        recorded = set() if moved else self.recorded("attendees")
+        services.meeting_check(meeting, self.cleaned_data.get("attendees", ()), already_recorded=recorded)
+
+
+class TrainingForm(RuleCheckedForm):
+    class Meta:
+        model = Training
+        fields = [
+            "organizer",
+            "audience",
+            "held_on",
+            "days",
+            "hours",
+            "topic",
+            "member_attendees",
+            "cadre_attendees",
+            "villager_count",
+        ]
+
+    def check(self, training):
+        organizer = self.cleaned_data.get("organizer")
+        if organizer is not None:
+            training.level = services.training_level(organizer)
+        services.training_check(
+            training,
+            self.cleaned_data.get("member_attendees", ()),
+            self.cleaned_data.get("cadre_attendees", ()),
+        )
+
+
+class StudyRecordForm(RuleCheckedForm):
+    class Meta:
+        model = StudyRecord
+        fields = ["cadre", "year", "month", "sessions", "note_characters", "articles"]
+
+    def check(self, record):
+        record.organization = record.cadre.organization
+        services.study_check(record)
+
+
+class ContactPointForm(RuleCheckedForm):
+    class Meta:
+        model = ContactPoint
+        fields = [
+            "leader",
+            "organization",
+            "year",
+            "lecture_on",
+            "check_on",
+            "activity_on",
+            "days_spent",
+            "note",
+        ]
+
+    def check(self, point):
+        services.contact_point_check(point)
+
+
+class ServiceWritesMixin:
+    """Scoped choices of people; writes and deletes through the services named by the subclass."""
+
+    record_service = None
+    update_service = None
+    delete_service = None
+    instance_name = ""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model in (Member, Cadre):
+            kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.related_model in (Member, Cadre):
+            kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_via_service(self, request, obj, form, change):
+        if change:
+            changed = {
+                name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+            }
+            return type(self).update_service(actor=request.user, **{self.instance_name: obj}, **changed)
+        return type(self).record_service(actor=request.user, **form.cleaned_data)
+
+    def save_related(self, request, form, formsets, change):
+        # The service has set the people already: form.save_m2m() would write them a second time.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        type(self).delete_service(actor=request.user, **{self.instance_name: obj})
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Reverting to a past version would bypass the services (counters, attendee rules).
+        raise PermissionDenied
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+    form = MeetingForm
+    record_service = staticmethod(services.meeting_record)
+    update_service = staticmethod(services.meeting_update)
+    delete_service = staticmethod(services.meeting_delete)
+    instance_name = "meeting"
+    list_display = [
+        "held_on",
+        "kind",
+        "topic",
+        "organization",
+        "attendee_count",
+        "members_expected",
+        "attendance",
+    ]
+    list_filter = ["kind", "held_on"]
+    date_hierarchy = "held_on"
+    search_fields = ["topic", "organization__name"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["attendees"]
+    readonly_fields = ["members_expected", "attendee_count", "attendance", "version"]
+    ordering = ["organization__path", "-held_on"]
+
+    @admin.display(description=_("attendance rate"))
+    def attendance(self, meeting):
+        rate = meeting.attendance_rate
+        return "—" if rate is None else f"{rate:.0%}"
+
+
+@admin.register(Training)
+class TrainingAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+    form = TrainingForm
+    record_service = staticmethod(services.training_record)
+    update_service = staticmethod(services.training_update)
+    delete_service = staticmethod(services.training_delete)
+    instance_name = "training"
+    list_display = ["held_on", "topic", "organizer", "level", "audience", "days", "hours"]
+    list_filter = ["level", "audience", "held_on"]
+    date_hierarchy = "held_on"
+    search_fields = ["topic", "organizer__name"]
+    list_select_related = ["organizer"]
+    autocomplete_fields = ["member_attendees", "cadre_attendees"]
+    readonly_fields = ["level", "version"]
+    ordering = ["organizer__path", "-held_on"]
+
+
+@admin.register(StudyRecord)
+class StudyRecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+    form = StudyRecordForm
+    record_service = staticmethod(services.study_record)
+    update_service = staticmethod(services.study_update)
+    delete_service = staticmethod(services.study_delete)
+    instance_name = "record"
+    list_display = ["cadre", "organization", "year", "month", "sessions", "note_characters", "articles"]
+    list_filter = ["year", "month"]
+    search_fields = ["cadre__name", "organization__name"]
+    list_select_related = ["cadre__organization", "organization"]
+    autocomplete_fields = ["cadre"]
+    readonly_fields = ["organization", "version"]
+    ordering = ["organization__path", "-year", "-month"]
+
+
+@admin.register(ContactPoint)
+class ContactPointAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+    form = ContactPointForm
+    record_service = staticmethod(services.contact_point_record)
+    update_service = staticmethod(services.contact_point_update)
+    delete_service = staticmethod(services.contact_point_delete)
+    instance_name = "point"
+    list_display = [
+        "leader",
+        "organization",
+        "year",
+        "lecture_on",
+        "check_on",
+        "activity_on",
+        "days_spent",
+        "complete",
+    ]
+    list_filter = ["year"]
+    search_fields = ["leader__name", "organization__name"]
+    list_select_related = ["leader", "organization"]
+    autocomplete_fields = ["leader"]
+    readonly_fields = ["version"]
+    ordering = ["organization__path", "-year"]
+
+    @admin.display(description=_("complete"), boolean=True)
+    def complete(self, point):
+        return contact_point_flags(point)["complete"]

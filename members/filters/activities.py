@@ -1,1 +1,133 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
 
+from branches.filters import WithinFilterMixin, within_filter
+from branches.models import Organization
+
+from ..models import (
+    Cadre,
+    ContactPoint,
+    Meeting,
+    MeetingKind,
+    Member,
+    StudyRecord,
+    Training,
+    TrainingAudience,
+    TrainingLevel,
+)
+from ..selectors.activities import CONTACT_MIN_DAYS, contact_point_progress
+
+
+def _visible(model):
+    return lambda request: model.objects.restrict(getattr(request, "user", None), "view")
+
+
+def _organization_filter(label, field_name="organization"):
+    return django_filters.ModelChoiceFilter(
+        label=label, field_name=field_name, queryset=_visible(Organization)
+    )
+
+
+def _year_filter(field_name):
+    return django_filters.NumberFilter(
+        label=_("year"), field_name=field_name, lookup_expr="year", min_value=1900, max_value=2100
+    )
+
+
+class MeetingFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+
+    organization = _organization_filter(_("organization"))
+    within = within_filter()
+    kind = django_filters.MultipleChoiceFilter(choices=MeetingKind.choices)
+    attendee = django_filters.ModelChoiceFilter(
+        label=_("attended by"), field_name="attendees", queryset=_visible(Member)
+    )
+    held_after = django_filters.DateFilter(
+        label=_("held on or after"), field_name="held_on", lookup_expr="gte"
+    )
+    held_before = django_filters.DateFilter(
+        label=_("held on or before"), field_name="held_on", lookup_expr="lte"
+    )
+    year = _year_filter("held_on")
+    month = django_filters.NumberFilter(
+        label=_("month"), field_name="held_on", lookup_expr="month", min_value=1, max_value=12
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["organization", "within", "kind", "attendee", "held_after", "held_before", "year", "month"]
+
+
+class TrainingFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organizer__path"
+
+    organizer = _organization_filter(_("organizer"), "organizer")
+    # The same as ``organizer``, under the name every other record list uses.
+    organization = _organization_filter(_("organizer"), "organizer")
+    within = within_filter()
+    level = django_filters.MultipleChoiceFilter(choices=TrainingLevel.choices)
+    audience = django_filters.MultipleChoiceFilter(choices=TrainingAudience.choices)
+    member = django_filters.ModelChoiceFilter(
+        label=_("attended by the member"), field_name="member_attendees", queryset=_visible(Member)
+    )
+    cadre = django_filters.ModelChoiceFilter(
+        label=_("attended by the cadre"), field_name="cadre_attendees", queryset=_visible(Cadre)
+    )
+    held_after = django_filters.DateFilter(
+        label=_("held on or after"), field_name="held_on", lookup_expr="gte"
+    )
+    held_before = django_filters.DateFilter(
+        label=_("held on or before"), field_name="held_on", lookup_expr="lte"
+    )
+    year = _year_filter("held_on")
+
+    class Meta:
+        model = Training
+        fields = [
+            "organizer",
+            "organization",
+            "within",
+            "level",
+            "audience",
+            "member",
+            "cadre",
+            "held_after",
+            "held_before",
+            "year",
+        ]
+
+
+class StudyRecordFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+
+    organization = _organization_filter(_("organization"))
+    within = within_filter()
+    cadre = django_filters.ModelChoiceFilter(label=_("cadre"), queryset=_visible(Cadre))
+    year = django_filters.NumberFilter(label=_("year"), min_value=1900, max_value=2100)
+    month = django_filters.NumberFilter(label=_("month"), min_value=1, max_value=12)
+
+    class Meta:
+        model = StudyRecord
+        fields = ["organization", "within", "cadre", "year", "month"]
+
+
+class ContactPointFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+
+    organization = _organization_filter(_("contact village"))
+    within = within_filter()
+    leader = django_filters.ModelChoiceFilter(label=_("township leader"), queryset=_visible(Member))
+    year = django_filters.NumberFilter(label=_("year"), min_value=1900, max_value=2100)
+    complete = django_filters.BooleanFilter(
+        label=_("one lecture, one check, one activity and enough days done"), method="filter_complete"
+    )
+
+    class Meta:
+        model = ContactPoint
+        fields = ["organization", "within", "leader", "year", "complete"]
+
+    def filter_complete(self, queryset, name, value):
+        if "complete" not in queryset.query.annotations:
+            queryset = contact_point_progress(points=queryset, min_days=CONTACT_MIN_DAYS)
+        return queryset.filter(complete=value)

@@ -1,0 +1,202 @@
+"""Set-based counts for the quotas: standardized rooms against the townships' targets (room.standardized),
+reports and reviews by kind and financial disclosures (review.*). One query whatever the number of
+organizations."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from branches.models import Organization, OrganizationKind
+from branches.selectors import disclosure_counts, review_counts, standardized_rooms_vs_target
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories_records import (
+    ActivityRoomFactory,
+    FinancialDisclosureFactory,
+    ReviewRecordFactory,
+    StandardizedRoomTargetFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+def by_pk(queryset) -> dict:
+    return {organization.pk: organization for organization in queryset}
+
+
+def townships(world):
+    return Organization.objects.filter(pk__in=[world.township_a.pk, world.township_b.pk])
+
+
+def counted(world, year, township=None):
+    return by_pk(standardized_rooms_vs_target(organizations=townships(world), year=year))[
+        (township or world.township_a).pk
+    ]
+
+
+# --- standardized rooms against the target --------------------------------------------------------------
+
+
+def test_a_room_certified_on_31_december_counts_for_that_year(world):
+    ActivityRoomFactory(organization=world.branch_a1, standardized_on=D(2024, 12, 31))
+    assert counted(world, 2024).standardized_rooms == 1
+    assert counted(world, 2023).standardized_rooms == 0
+
+
+def test_a_room_certified_on_1_january_counts_from_that_year_only(world):
+    ActivityRoomFactory(organization=world.branch_a1, standardized_on=D(2025, 1, 1))
+    assert counted(world, 2024).standardized_rooms == 0
+    assert counted(world, 2025).standardized_rooms == 1
+
+
+def test_rooms_count_in_the_whole_subtree_and_never_in_a_foreign_township(world):
+    general = OrganizationFactory(kind=OrganizationKind.GENERAL_BRANCH, parent=world.township_a)
+    nested = OrganizationFactory(parent=general)
+    for organization in (world.township_a, world.branch_a2, nested, world.branch_b1, world.branch_z1):
+        ActivityRoomFactory(organization=organization, standardized_on=D(2024, 5, 1))
+    ActivityRoomFactory(organization=world.branch_a1)  # not standardized
+    assert counted(world, 2024).standardized_rooms == 3
+    assert counted(world, 2024, world.township_b).standardized_rooms == 1
+
+
+def test_a_township_whose_path_prefixes_another_number_does_not_borrow_its_rooms(world):
+    """Paths end in "/": township …/9001/ must not take the rooms of …/90012/."""
+    short, longer = world.township_a, world.township_b
+    Organization.objects.filter(pk=short.pk).update(path=f"{world.county.path}9001/")
+    Organization.objects.filter(pk=longer.pk).update(path=f"{world.county.path}90012/")
+    Organization.objects.filter(pk=world.branch_b1.pk).update(path=f"{world.county.path}90012/1/")
+    ActivityRoomFactory(organization=world.branch_b1, standardized_on=D(2024, 1, 2))
+    assert counted(world, 2024).standardized_rooms == 0
+    assert counted(world, 2024, world.township_b).standardized_rooms == 1
+
+
+def test_rooms_of_dissolved_organizations_are_left_out(world):
+    dissolved = OrganizationFactory(parent=world.township_a, dissolved_on=D(2024, 6, 30))
+    ActivityRoomFactory(organization=dissolved, standardized_on=D(2022, 5, 1))
+    ActivityRoomFactory(organization=world.branch_a1, standardized_on=D(2022, 5, 1))
+    assert counted(world, 2024).standardized_rooms == 1
+    # Before it was dissolved, its room counted.
+    assert counted(world, 2023).standardized_rooms == 2
+
+
+def test_target_of_the_year_and_whether_it_is_met(world):
+    for _ in range(2):
+        ActivityRoomFactory(organization=world.branch_a1, standardized_on=D(2024, 3, 1))
+    StandardizedRoomTargetFactory(organization=world.township_a, year=2024, target=2)
+    StandardizedRoomTargetFactory(organization=world.township_a, year=2025, target=3)
+    StandardizedRoomTargetFactory(organization=world.township_b, year=2024, target=1)
+    this_year = by_pk(standardized_rooms_vs_target(organizations=townships(world), year=2024))
+    assert (this_year[world.township_a.pk].room_target, this_year[world.township_a.pk].room_target_met) == (
+        2,
+        True,
+    )
+    assert (this_year[world.township_b.pk].room_target, this_year[world.township_b.pk].room_target_met) == (
+        1,
+        False,
+    )
+    next_year = counted(world, 2025)
+    assert (next_year.standardized_rooms, next_year.room_target, next_year.room_target_met) == (2, 3, False)
+
+
+def test_without_a_target_there_is_nothing_to_meet(world):
+    ActivityRoomFactory(organization=world.branch_a1, standardized_on=D(2024, 3, 1))
+    row = counted(world, 2024)
+    assert (row.room_target, row.room_target_met) == (None, None)
+
+
+def _townships_with_rooms(world, count):
+    created = []
+    for index in range(count):
+        township = OrganizationFactory(
+            kind=OrganizationKind.TOWNSHIP_COMMITTEE, field="", parent=world.county
+        )
+        branch = OrganizationFactory(parent=township)
+        ActivityRoomFactory(organization=branch, standardized_on=D(2024, 4, 1))
+        StandardizedRoomTargetFactory(organization=township, year=2024, target=index % 3)
+        created.append(township.pk)
+    return Organization.objects.filter(pk__in=created)
+
+
+def _queries(evaluate) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        evaluate()
+    return len(captured)
+
+
+def test_target_selector_costs_the_same_for_2_or_8_townships(world):
+    two = _townships_with_rooms(world, 2)
+    eight = _townships_with_rooms(world, 8)
+    few = _queries(
+        lambda: [t.room_target_met for t in standardized_rooms_vs_target(organizations=two, year=2024)]
+    )
+    many = _queries(
+        lambda: [t.room_target_met for t in standardized_rooms_vs_target(organizations=eight, year=2024)]
+    )
+    assert few == many == 1
+    assert all(
+        t.standardized_rooms == 1 for t in standardized_rooms_vs_target(organizations=eight, year=2024)
+    )
+
+
+# --- reports, reviews, disclosures ----------------------------------------------------------------------
+
+
+def test_review_counts_by_kind_within_the_year(world):
+    for kind, day in [
+        ("committee_report", D(2024, 1, 1)),
+        ("committee_report", D(2024, 12, 31)),
+        ("committee_report", D(2023, 12, 31)),
+        ("branch_report", D(2024, 7, 1)),
+        ("member_review", D(2024, 12, 1)),
+        ("representative_review", D(2024, 12, 2)),
+    ]:
+        ReviewRecordFactory(organization=world.branch_a1, kind=kind, held_on=day)
+    ReviewRecordFactory(organization=world.branch_a2, kind="branch_report", held_on=D(2024, 3, 1))
+    branches = Organization.objects.filter(
+        pk__in=[world.branch_a1.pk, world.branch_a2.pk, world.branch_b1.pk]
+    )
+    counts = by_pk(review_counts(organizations=branches, year=2024))
+    a1 = counts[world.branch_a1.pk]
+    assert (a1.committee_reports, a1.branch_reports, a1.member_reviews, a1.representative_reviews) == (
+        2,
+        1,
+        1,
+        1,
+    )
+    assert a1.democratic_reviews == 2
+    assert (
+        counts[world.branch_a2.pk].branch_reports == 1 and counts[world.branch_a2.pk].committee_reports == 0
+    )
+    assert counts[world.branch_b1.pk].democratic_reviews == 0
+
+
+def test_disclosure_counts_halves_of_the_year(world):
+    FinancialDisclosureFactory(organization=world.branch_a1, year=2024, period=1, disclosed_on=D(2024, 7, 2))
+    FinancialDisclosureFactory(organization=world.branch_a1, year=2024, period=2, disclosed_on=D(2025, 1, 5))
+    FinancialDisclosureFactory(organization=world.branch_a2, year=2023, period=2, disclosed_on=D(2024, 1, 5))
+    branches = Organization.objects.filter(pk__in=[world.branch_a1.pk, world.branch_a2.pk])
+    counts = by_pk(disclosure_counts(organizations=branches, year=2024))
+    assert counts[world.branch_a1.pk].disclosed_halves == 2
+    assert counts[world.branch_a2.pk].disclosed_halves == 0
+
+
+def test_review_and_disclosure_counts_compose_in_one_query_for_any_number_of_branches(world):
+    def branches(count):
+        made = [OrganizationFactory(parent=world.township_a) for _ in range(count)]
+        for branch in made:
+            ReviewRecordFactory(organization=branch, kind="member_review", held_on=D(2024, 5, 5))
+            FinancialDisclosureFactory(organization=branch, year=2024, period=1, disclosed_on=D(2024, 7, 1))
+        return Organization.objects.filter(pk__in=[b.pk for b in made])
+
+    def evaluate(queryset):
+        combined = disclosure_counts(
+            organizations=review_counts(organizations=queryset, year=2024), year=2024
+        )
+        return [(b.member_reviews, b.disclosed_halves) for b in combined]
+
+    few, many = branches(2), branches(8)
+    assert _queries(lambda: evaluate(few)) == _queries(lambda: evaluate(many)) == 1
+    assert evaluate(many) == [(1, 1)] * 8
