@@ -178,6 +178,8 @@ SPECTACULAR_SETTINGS = {
         "CadrePostEnum": "members.models.CadrePost",
         "ApplicantStatusEnum": "members.models.ApplicantStatus",
         "ReserveStatusEnum": "members.models.ReserveStatus",
+        "TrainingLevelEnum": "members.models.TrainingLevel",
+        "TrainingAudienceEnum": "members.models.TrainingAudience",
     },
 }
 
