@@ -269,10 +269,16 @@ def visits(q: Statements):
         "GROUP BY organization_id, person",
         index="organization_id, person",
     )
+    # A person's households count over every post they held at the branch this year, not only the current one.
+    posts_of_persons = (
+        "SELECT pp.organization_id, pp.person, c.id AS cadre_id FROM qt_person pp JOIN members_cadre c "
+        "ON c.member_id = pp.person AND c.organization_id = pp.organization_id WHERE pp.person > 0 "
+        "UNION ALL SELECT pp.organization_id, pp.person, -pp.person FROM qt_person pp WHERE pp.person < 0"
+    )
     q.temp(
         "qt_hh",
-        "SELECT d.organization_id, d.person, COUNT(*) AS households FROM (SELECT DISTINCT q.organization_id, "
-        "q.person, v.household_key FROM qt_cad q JOIN members_visitlog v ON v.cadre_id = q.cadre_id "
+        "SELECT d.organization_id, d.person, COUNT(*) AS households FROM (SELECT DISTINCT x.organization_id, "
+        f"x.person, v.household_key FROM ({posts_of_persons}) x JOIN members_visitlog v ON v.cadre_id = x.cadre_id "
         f"WHERE {period.within_year('v.visited_on')}) d GROUP BY d.organization_id, d.person",
         index="organization_id, person",
     )
@@ -293,7 +299,7 @@ def visits(q: Statements):
         f"{sql.json_object(('persons', 'COUNT(pp.person)'))} FROM qt_scope s {POLICY} "
         f"LEFT JOIN qt_person pp ON pp.organization_id = s.id WHERE {RURAL} GROUP BY s.id, p.reserve_team_young",
     )
-    if period.is_current and period.today < period.end:
+    if period.is_current:
         days_in_year = 366 if calendar.isleap(period.year) else 365
         elapsed = (period.today - period.start).days + 1
         households = "COALESCE(h.households, 0)"
@@ -326,15 +332,22 @@ def study(q: Statements):
             f"{sql.json_object(('vacant', sql.json_bool(vacant)))} FROM qt_scope s {POLICY} "
             f"LEFT JOIN ({sums}) st ON st.organization_id = s.id WHERE {RURAL}",
         )
+    # Instructors serving at branches of each committee; their study counts over all their instructor posts.
+    serving_instructors = (
+        "SELECT DISTINCT an.ancestor_id AS committee_id, COALESCE(c.member_id, -c.id) AS person "
+        "FROM members_cadre c JOIN qt_scope s ON s.id = c.organization_id JOIN qt_anc an ON an.org_id = c.organization_id "
+        f"WHERE c.post = 'instructor' AND {period.serving('c')} AND {BRANCH}"
+    )
+    totals = (
+        "SELECT pr.person, SUM(COALESCE(sr.note_characters, 0)) AS notes, SUM(COALESCE(sr.articles, 0)) AS articles "
+        f"FROM (SELECT DISTINCT person FROM ({serving_instructors}) si) pr JOIN members_cadre c ON c.post = 'instructor' "
+        "AND ((pr.person > 0 AND c.member_id = pr.person) OR (pr.person < 0 AND c.id = -pr.person)) "
+        f"LEFT JOIN members_studyrecord sr ON sr.cadre_id = c.id AND sr.year = {period.year} GROUP BY pr.person"
+    )
     q.temp(
         "qt_inst",
-        "SELECT an.ancestor_id AS committee_id, i.person AS person, SUM(COALESCE(sr.note_characters, 0)) AS notes, "
-        "SUM(COALESCE(sr.articles, 0)) AS articles FROM (SELECT c.id AS cadre_id, c.organization_id, "
-        "COALESCE(c.member_id, -c.id) AS person FROM members_cadre c JOIN qt_scope s ON s.id = c.organization_id "
-        f"WHERE c.post = 'instructor' AND {period.serving('c')} AND {BRANCH}) i "
-        "JOIN qt_anc an ON an.org_id = i.organization_id "
-        f"LEFT JOIN members_studyrecord sr ON sr.cadre_id = i.cadre_id AND sr.year = {period.year} "
-        "GROUP BY an.ancestor_id, i.person",
+        f"SELECT si.committee_id, si.person, t.notes, t.articles FROM ({serving_instructors}) si "
+        f"JOIN ({totals}) t ON t.person = si.person",
         index="committee_id",
     )
     for code, column, target in (

@@ -1,0 +1,421 @@
+"""The quota engine equals the naive oracle (``quota_oracle.py``, straight from ``assessments/quota/SPEC.md``)
+on many small random datasets, and both give the hand-computed answer on the edge cases the issue names:
+an empty branch, joining on 31 Dec / 1 Jan, a household visited twice, a transferred member, a secretary's
+term ending the day before ``ref``, and ages 35 / 36 on ``ref``."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessments.models import QuotaPolicy, QuotaRun
+from assessments.quota.engine import run_quota
+from assessments.selectors.quotas import published_alerts, published_results
+from branches.models import Organization
+from members.models import Cadre, MemberEvent, ReserveCadre, StudyRecord, Training, VisitLog
+
+from .quota_oracle import dec, oracle
+from .strategies import CASES, Case, build, create_org, member_row, plans
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES_PER_CASE = 25
+
+
+# --- comparing the engine with the oracle ---------------------------------------------------------------
+
+
+def engine_view(scope: Organization, year: int):
+    results, duplicates = {}, []
+    for row in published_results(year=year, organization=scope):
+        key = (row.organization_id, row.code)
+        if key in results:
+            duplicates.append(key)
+        results[key] = (dec(row.target), dec(row.actual), row.met, row.detail)
+    alerts = [
+        (a.organization_id, a.kind, a.cadre_id) for a in published_alerts(year=year, organization=scope)
+    ]
+    return results, set(alerts), duplicates, len(alerts) - len(set(alerts))
+
+
+def mismatches(scope: Organization, year: int, today: dt.date) -> list[str]:
+    """Run the engine on ``scope`` and list every difference from the oracle, one readable line each."""
+    run_quota(QuotaRun.objects.create(organization=scope, year=year), today=today)
+    expected, expected_alerts = oracle(scope_org=scope, year=year, today=today)
+    got, got_alerts, duplicates, duplicate_alerts = engine_view(scope, year)
+    orgs = {org.id: org for org in Organization.objects.all()}
+
+    def label(org_id):
+        org = orgs.get(org_id)
+        return f"{org.kind}/{org.field or '-'}#{org_id}" if org else f"#{org_id}"
+
+    lines = [f"duplicate result {label(o)} {code}" for o, code in duplicates]
+    if duplicate_alerts:
+        lines.append(f"{duplicate_alerts} duplicate alert(s)")
+    for key in sorted(expected.keys() | got.keys(), key=lambda k: (k[1], k[0])):
+        org_id, code = key
+        if key not in got:
+            lines.append(f"missing in engine: {label(org_id)} {code} oracle={expected[key][:3]}")
+        elif key not in expected:
+            lines.append(f"extra in engine: {label(org_id)} {code} engine={got[key][:3]}")
+        else:
+            want, have = expected[key], got[key]
+            if want[:3] != have[:3]:
+                lines.append(
+                    f"{label(org_id)} {code}: (target, actual, met) oracle={want[:3]} engine={have[:3]}"
+                    f" engine detail={have[3]}"
+                )
+            for name, value in want[3].items():
+                if have[3].get(name) != value:
+                    lines.append(f"{label(org_id)} {code}: detail {name} oracle={value!r} engine={have[3]!r}")
+    for org_id, kind, cadre in sorted(expected_alerts - got_alerts, key=str):
+        lines.append(f"alert missing in engine: {label(org_id)} {kind} cadre={cadre}")
+    for org_id, kind, cadre in sorted(got_alerts - expected_alerts, key=str):
+        lines.append(f"alert extra in engine: {label(org_id)} {kind} cadre={cadre}")
+    return lines
+
+
+def assert_engine_agrees(scope: Organization, year: int, today: dt.date):
+    problems = mismatches(scope, year, today)
+    assert not problems, "engine ≠ oracle:\n" + "\n".join(problems)
+
+
+# --- the property ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
+@settings(
+    max_examples=EXAMPLES_PER_CASE,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(data=st.data())
+def test_engine_equals_oracle(case: Case, data):
+    plan = data.draw(plans(case), label="plan")
+    with transaction.atomic():  # each example starts from a clean database: roll its rows back
+        built = build(plan)
+        assert_engine_agrees(built.scope, case.year, case.today)
+        transaction.set_rollback(True)
+
+
+# --- the named edge cases, computed by hand -------------------------------------------------------------
+
+PAST = CASES["past_year"]  # Y = 2022, today 2024-03-10: ref = 2022-12-31
+Y = PAST.year
+
+
+@pytest.fixture
+def tree():
+    county = create_org("county_committee")
+    township = create_org("township_committee", parent=county)
+    return county, township
+
+
+def results_of(scope, case=PAST):
+    return oracle(scope_org=scope, year=case.year, today=case.today)
+
+
+def test_empty_branch(tree):
+    county, township = tree
+    branch = create_org("branch", "village", township)
+    results, alerts = results_of(county)
+    row = {
+        code: results[(branch.id, code)] for code in ("dev.branch_min", "train.rotation", "visit.households")
+    }
+    assert row["dev.branch_min"][:3] == (Decimal("1.00"), Decimal("0.00"), False)
+    assert row["train.rotation"][:3] == (Decimal("100.00"), None, None)
+    assert row["visit.households"][:3] == (Decimal("0.00"), Decimal("0.00"), None)
+    assert results[(branch.id, "train.secretary")] == (
+        Decimal("1.00"),
+        Decimal("0.00"),
+        False,
+        {"vacant": True},
+    )
+    assert (branch.id, "contact.visit") not in results
+    assert results[(township.id, "dev.young_share")] == (Decimal("70.00"), None, None, {"admissions": 0})
+    assert results[(county.id, "rollup.dev.branch_min")][:3] == (Decimal("1.00"), Decimal("0.00"), False)
+    assert (county.id, "rollup.train.rotation") not in results  # no branch with a non-null met: no row
+    assert alerts == {
+        (branch.id, "dev.two_years_none", None),
+        (branch.id, "reserve.young", None),
+        (branch.id, "train.per_level", None),
+        (township.id, "train.per_level", None),
+        (county.id, "train.per_level", None),
+    }
+    assert_engine_agrees(county, Y, PAST.today)
+
+
+def test_joining_on_31_december_counts_for_the_year_1_january_not(tree):
+    county, township = tree
+    branch = create_org("branch", "village", township)
+    born = dt.date(1990, 5, 5)
+    for joined in (dt.date(Y, 12, 31), dt.date(Y + 1, 1, 1), dt.date(Y, 1, 1), dt.date(Y - 1, 12, 31)):
+        member_row(branch, born, joined, education="bachelor").save()
+    results, _alerts = results_of(county)
+    assert results[(branch.id, "dev.branch_min")][1] == Decimal(2)
+    assert results[(township.id, "dev.young_share")][1] == Decimal(100)
+    assert results[(township.id, "dev.educated_share")][1] == Decimal(100)
+    assert_engine_agrees(county, Y, PAST.today)
+
+
+def test_household_visited_twice_counts_once(tree):
+    county, township = tree
+    branch = create_org("branch", "village", township)
+    QuotaPolicy.objects.create(county=county, year=Y, visit_households=3)
+    post = Cadre.objects.create(
+        organization=branch,
+        post="village_committee",
+        name="甲",
+        birth_date=dt.date(1980, 1, 1),
+        started_on=dt.date(2020, 1, 1),
+    )
+    for group, name, day in (
+        ("1组", "张三", dt.date(Y, 3, 1)),
+        ("１组", "张 三", dt.date(Y, 9, 1)),  # the same household, typed differently
+        ("1组", "李四", dt.date(Y, 9, 2)),
+        ("1组", "王五", dt.date(Y - 1, 12, 31)),  # last year's
+    ):
+        VisitLog.objects.create(
+            cadre=post,
+            organization=branch,
+            household_name=name,
+            village_group=group,
+            household_key=VisitLog.key_for(group, name),
+            visited_on=day,
+        )
+    results, _alerts = results_of(county)
+    assert results[(branch.id, "visit.households")][:3] == (Decimal(1), Decimal(0), False)  # 2 households < 3
+    QuotaPolicy.objects.filter(county=county, year=Y).update(visit_households=2)
+    results, _alerts = results_of(county)
+    assert results[(branch.id, "visit.households")][:3] == (Decimal(1), Decimal(1), True)
+    assert_engine_agrees(county, Y, PAST.today)
+
+
+def test_transferred_member_credited_to_admitting_branch(tree):
+    county, township = tree
+    admitting = create_org("branch", "village", township)
+    middle = create_org("branch", "community", township)
+    now = create_org("branch", "village", township)
+    member = member_row(now, dt.date(2000, 1, 1), dt.date(Y, 6, 1))
+    member.save()
+    # Inserted later-first: the earliest by date wins, not the lowest id.
+    MemberEvent.objects.create(
+        member=member, kind="transfer", occurred_on=dt.date(Y, 11, 1), from_branch=middle, to_branch=now
+    )
+    MemberEvent.objects.create(
+        member=member, kind="transfer", occurred_on=dt.date(Y, 8, 1), from_branch=admitting, to_branch=middle
+    )
+    results, _alerts = results_of(county)
+    assert [results[(b.id, "dev.branch_min")][1] for b in (admitting, middle, now)] == [1, 0, 0]
+    assert results[(admitting.id, "dev.under_25")][:4] == (Decimal(1), Decimal(1), True, {"advisory": True})
+    assert results[(now.id, "train.rotation")][:3] == (Decimal(100), Decimal(0), False)  # on now's roll
+    assert_engine_agrees(county, Y, PAST.today)
+
+
+def test_transfers_on_the_same_day_the_first_recorded_wins(tree):
+    county, township = tree
+    first, second, now = (create_org("branch", "village", township) for _ in range(3))
+    member = member_row(now, dt.date(2000, 1, 1), dt.date(Y, 6, 1))
+    member.save()
+    for source in (first, second):
+        MemberEvent.objects.create(
+            member=member, kind="transfer", occurred_on=dt.date(Y, 8, 1), from_branch=source, to_branch=now
+        )
+    results, _alerts = results_of(county)
+    assert [results[(b.id, "dev.branch_min")][1] for b in (first, second, now)] == [1, 0, 0]
+    assert_engine_agrees(county, Y, PAST.today)
+
+
+@pytest.mark.parametrize("ended_on, serving", [(PAST.ref - dt.timedelta(days=1), False), (PAST.ref, True)])
+def test_secretary_whose_term_ended_before_ref_is_not_serving(tree, ended_on, serving):
+    county, township = tree
+    branch = create_org("branch", "village", township)
+    member = member_row(branch, dt.date(1970, 1, 1), dt.date(1999, 7, 1))
+    member.save()
+    Cadre.objects.create(
+        organization=branch,
+        post="secretary",
+        member=member,
+        name="书记",
+        started_on=dt.date(2018, 1, 1),
+        ended_on=ended_on,
+    )
+    training = Training.objects.create(
+        organizer=county,
+        level="county",
+        audience="secretaries",
+        held_on=dt.date(Y, 5, 1),
+        days=3,
+        topic="轮训",
+    )
+    training.member_attendees.set([member])  # attended as a member, not as the post
+    results, alerts = results_of(county)
+    if serving:
+        assert results[(branch.id, "train.secretary")][:4] == (Decimal(1), Decimal(1), True, {})
+        assert results[(branch.id, "visit.households")][:3] == (Decimal(1), Decimal(0), False)
+    else:
+        assert results[(branch.id, "train.secretary")][:4] == (
+            Decimal(1),
+            Decimal(0),
+            False,
+            {"vacant": True},
+        )
+        assert results[(branch.id, "visit.households")][:3] == (Decimal(0), Decimal(0), None)
+    assert (branch.id, "train.secretary", None) not in alerts
+    assert_engine_agrees(county, Y, PAST.today)
+
+
+@pytest.mark.parametrize("case", [PAST, CASES["mid_year"]], ids=["past_year", "mid_year"])
+def test_reserve_aged_35_on_ref_counts_36_not(tree, case):
+    county, township = tree
+    branch = create_org("branch", "village", township)
+    ref = case.ref
+    turns_36_on_ref = ref.replace(year=ref.year - 36)
+    for birth in (turns_36_on_ref, turns_36_on_ref + dt.timedelta(days=1)):  # 36 on ref; still 35 on ref
+        ReserveCadre.objects.create(
+            organization=branch,
+            name="后备",
+            gender="male",
+            birth_date=birth,
+            education="bachelor",
+            political_status="masses",
+            source="graduate",
+            entered_on=ref,
+        )
+    results, alerts = results_of(county, case)
+    assert results[(branch.id, "reserve.young")][:3] == (Decimal(1), Decimal(1), True)
+    assert (branch.id, "reserve.young", None) not in alerts
+    assert_engine_agrees(county, case.year, case.today)
+
+
+def test_current_year_pace_quarters_and_shares_by_hand(tree):
+    """Mid-year (15 Aug 2023, two quarters done): pace, overdue meetings, trainings behind, shares."""
+    county, township = tree
+    case = CASES["mid_year"]
+    year, today = case.year, case.today
+    branch = create_org("branch", "village", township)
+    QuotaPolicy.objects.create(
+        county=county, year=year, visit_households=3, meet_assembly=4, train_per_level=2
+    )
+    person = Cadre.objects.create(
+        organization=branch,
+        post="village_director",
+        name="乙",
+        birth_date=dt.date(1990, 1, 1),
+        started_on=dt.date(2020, 1, 1),
+    )
+    VisitLog.objects.create(
+        cadre=person,
+        organization=branch,
+        household_name="张三",
+        village_group="1组",
+        household_key=VisitLog.key_for("1组", "张三"),
+        visited_on=dt.date(year, 2, 1),
+    )
+    for birth, education in (
+        (dt.date(1990, 1, 1), "bachelor"),
+        (dt.date(1980, 1, 1), "primary"),
+        (dt.date(2000, 1, 1), "primary"),
+    ):
+        member_row(branch, birth, dt.date(year, 3, 1), education=education).save()
+    Training.objects.create(
+        organizer=township,
+        level="township",
+        audience="members",
+        held_on=dt.date(year, 4, 1),
+        days=1,
+        topic="t",
+    )
+    results, alerts = results_of(county, case)
+    # 1 household × 365 / 227 days ≈ 1.6 < 3: behind pace.
+    assert (branch.id, "visit.pace", person.id) in alerts
+    # assemblies 0 < int(4 × 2 / 4) = 2: overdue; trainings: township 1 ≥ int(2 × 2 / 4) = 1, county 0 < 1.
+    assert (branch.id, "meet.overdue", None) in alerts
+    assert (township.id, "train.per_level", None) not in alerts
+    assert (county.id, "train.per_level", None) in alerts
+    assert results[(township.id, "dev.young_share")][:3] == (Decimal(70), Decimal("66.67"), False)
+    assert results[(county.id, "dev.educated_share")][:3] == (Decimal(50), Decimal("33.33"), False)
+    assert results[(branch.id, "reserve.team_young")][:3] == (Decimal(1), Decimal(1), True)  # 33 on ref
+    assert today == dt.date(2023, 8, 15)
+    assert_engine_agrees(county, year, today)
+
+
+# --- where the SPEC's words decide between readings (see the oracle's READING notes) ---------------------
+
+
+def test_pace_alert_on_31_december_too():
+    """ "only if Y is the current year": 31 Dec is still in it (0 households × 366 / 366 < 50)."""
+    case = CASES["on_y1"]
+    county = create_org("county_committee")
+    branch = create_org("branch", "village", create_org("township_committee", parent=county))
+    post = Cadre.objects.create(
+        organization=branch, post="village_committee", name="丙", started_on=dt.date(2020, 1, 1)
+    )
+    _results, alerts = results_of(county, case)
+    assert (branch.id, "visit.pace", post.id) in alerts
+    assert_engine_agrees(county, case.year, case.today)
+
+
+def test_visits_of_all_the_persons_posts_at_the_branch_count():
+    """A member's households over "the visits of all their posts at the branch": the post they left in June
+    and the one they hold since July."""
+    county = create_org("county_committee")
+    branch = create_org("branch", "village", create_org("township_committee", parent=county))
+    QuotaPolicy.objects.create(county=county, year=Y, visit_households=2)
+    member = member_row(branch, dt.date(1980, 1, 1), dt.date(2005, 7, 1))
+    member.save()
+    common = {"organization": branch, "member": member, "name": "丁"}
+    before = Cadre.objects.create(
+        post="village_committee", started_on=dt.date(2019, 1, 1), ended_on=dt.date(Y, 6, 30), **common
+    )
+    now = Cadre.objects.create(post="village_director", started_on=dt.date(Y, 7, 1), **common)
+    for post, name, day in ((before, "张三", dt.date(Y, 3, 1)), (now, "李四", dt.date(Y, 9, 1))):
+        VisitLog.objects.create(
+            cadre=post,
+            organization=branch,
+            household_name=name,
+            village_group="1组",
+            household_key=VisitLog.key_for("1组", name),
+            visited_on=day,
+        )
+    results, _alerts = results_of(county)
+    assert results[(branch.id, "visit.households")][:3] == (Decimal(1), Decimal(1), True)
+    assert_engine_agrees(county, Y, PAST.today)
+
+
+def test_instructor_notes_over_all_their_instructor_posts():
+    """ "summed over year Y (all their instructor posts)": the post held at another township till June too."""
+    county = create_org("county_committee")
+    here, there = (create_org("township_committee", parent=county) for _ in range(2))
+    branch_here, branch_there = create_org("branch", "village", here), create_org("branch", "village", there)
+    QuotaPolicy.objects.create(county=county, year=Y, study_township_articles=2)
+    member = member_row(branch_here, dt.date(1980, 1, 1), dt.date(2005, 7, 1))
+    member.save()
+    serving_post = Cadre.objects.create(
+        organization=branch_here, post="instructor", member=member, name="戊", started_on=dt.date(Y, 7, 1)
+    )
+    ended_post = Cadre.objects.create(
+        organization=branch_there,
+        post="instructor",
+        member=member,
+        name="戊",
+        started_on=dt.date(2020, 1, 1),
+        ended_on=dt.date(Y, 6, 30),
+    )
+    for post, month in ((ended_post, 3), (serving_post, 9)):
+        StudyRecord.objects.create(
+            cadre=post, organization=post.organization, year=Y, month=month, articles=1
+        )
+    results, _alerts = results_of(county)
+    assert results[(here.id, "study.township.articles")][:3] == (Decimal(1), Decimal(1), True)
+    assert results[(there.id, "study.township.articles")][:3] == (Decimal(0), Decimal(0), None)
+    assert_engine_agrees(county, Y, PAST.today)
