@@ -1,1 +1,113 @@
+"""Admin for rectifications of weak branches: opened and edited through the services (the township's
+"review" capability); the status steps (request close, verify, reopen) and progress notes go through the API,
+so here notes are shown, not edited."""
 
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from branches.admin_base import ScopedModelAdmin
+from branches.roles import Capability
+from branches.scoping import scope_paths
+from members.models import Cadre, CadrePost
+
+from ..models import Rectification, RectificationNote
+from ..services import rectifications as services
+
+EDITABLE = ["plan", "responsible_leader", "instructor", "deadline"]
+
+
+class RectificationForm(forms.ModelForm):
+    actor = None
+
+    class Meta:
+        model = Rectification
+        fields = ["organization", "year", *EDITABLE]
+
+    def _post_clean(self):
+        super()._post_clean()
+        self._errors.pop(NON_FIELD_ERRORS, None)  # "already exists": the rules say it in words below
+        if self._errors:
+            return
+        adding = self.instance.pk is None
+        try:
+            services.rectification_check(
+                actor=self.actor, rectification=self.instance, changed=None if adding else self.changed_data
+            )
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+
+
+class NoteInline(admin.TabularInline):
+    model = RectificationNote
+    fields = ["written_on", "text", "author", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rectification)
+class RectificationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+    form = RectificationForm
+    inlines = [NoteInline]
+    list_display = ["organization", "year", "status", "responsible_leader", "instructor", "deadline"]
+    list_filter = ["year", "status"]
+    search_fields = ["organization__name", "responsible_leader"]
+    list_select_related = ["organization", "instructor"]
+    readonly_fields = [
+        "reasons",
+        "status",
+        "opened_by",
+        "close_summary",
+        "verified_by",
+        "verified_on",
+        "version",
+    ]
+    ordering = ["organization__path", "-year"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["organization", "year"] if obj is not None else []
+        return [*fixed, *self.readonly_fields]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Cadre:
+            instructors = Cadre.objects.restrict(request.user, "view").filter(post=CadrePost.INSTRUCTOR)
+            kwargs["queryset"] = instructors.select_related("organization")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return scope_paths(request.user, Capability.REVIEW) != []
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return self.has_add_permission(request)
+        return Rectification.objects.restrict(request.user, Capability.REVIEW).filter(pk=obj.pk).exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # The township's capability is "review", not the records capability the base re-checks with.
+        self.save_via_service(request, obj, form, change)
+
+    def save_via_service(self, request, obj, form, change):
+        if change:
+            data = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE}
+            original = Rectification.objects.get(pk=obj.pk)
+            return services.rectification_update(actor=request.user, rectification=original, **data)
+        data = dict(form.cleaned_data)
+        saved = services.rectification_open(actor=request.user, **data)
+        obj.pk = saved.pk
+        return saved

@@ -1,2 +1,146 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from branches.models import Organization
+from members.models import Member
+from partybuild.importexport_api import ImportExportViewSetMixin
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+
+from ..filters.appraisals import MemberAppraisalFilter
+from ..models import AppraisalGrade, MemberAppraisal
+from ..resources_appraisals import MemberAppraisalResource
+from ..selectors.appraisals import member_star_rollup
+from ..services import appraisals as services
+
+YEAR = {"min_value": 2000, "max_value": 2100}
+
+
+class MemberAppraisalSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    member = ScopedRelatedField(queryset=Member.objects.all())
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    member_category = serializers.CharField(source="member.category", read_only=True)
+    branch_name = serializers.CharField(source="branch.name", read_only=True)
+    grade = serializers.ChoiceField(choices=AppraisalGrade.choices, allow_blank=True, required=False)
+    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    year = serializers.IntegerField(**YEAR)
+
+    class Meta:
+        model = MemberAppraisal
+        fields = [
+            "id",
+            "member",
+            "member_name",
+            "member_category",
+            "branch",
+            "branch_name",
+            "year",
+            "participated",
+            "grade",
+            "grade_display",
+            "stars",
+            "appraised_on",
+            "note",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["branch", "stars", "created_at", "updated_at"]
+        # The service says "already appraised" in words; the unique constraint would only say it in general.
+        validators = []
+
+
+class EntrySerializer(serializers.Serializer):
+    member = serializers.IntegerField(help_text=_("the member's id"))
+    grade = serializers.ChoiceField(choices=AppraisalGrade.choices, allow_blank=True, required=False)
+    participated = serializers.BooleanField(default=True)
+    note = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    version = serializers.IntegerField(
+        min_value=1, required=False, help_text=_("the version read, when correcting a recorded appraisal")
+    )
+
+
+class RecordManySerializer(serializers.Serializer):
+    branch = ScopedRelatedField(queryset=Organization.objects.all())
+    year = serializers.IntegerField(**YEAR)
+    appraised_on = serializers.DateField()
+    entries = EntrySerializer(many=True, allow_empty=False, max_length=1000)
+
+
+class RollupQuerySerializer(serializers.Serializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    year = serializers.IntegerField(**YEAR)
+
+
+class StarShareSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(source="organization.pk")
+    organization_name = serializers.CharField(source="organization.name")
+    kind = serializers.CharField(source="organization.kind")
+    rated = serializers.IntegerField(help_text=_("rural members rated (one star or more)"))
+    at_three_or_more = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True, help_text=_("% at three stars or more; null: none rated"))
+    target = serializers.IntegerField(help_text=_("the county's target (%)"))
+    met = serializers.BooleanField(allow_null=True)
+
+
+def _record(*, actor, **data):
+    return services.appraisal_record(actor=actor, **data)
+
+
+def _update(*, actor, instance, **changes):
+    return services.appraisal_update(actor=actor, appraisal=instance, **changes)
+
+
+def _delete(*, actor, instance):
+    services.appraisal_delete(actor=actor, appraisal=instance)
+
+
+class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
+    """Democratic appraisal of members (民主评议党员): one a year per member, graded by the branch; at most
+    one third of the graded members of a branch excellent; probationary members take part ungraded. Member
+    stars are derived (see the services' rules)."""
+
+    queryset = MemberAppraisal.objects.select_related("member", "branch")
+    resource_class = MemberAppraisalResource
+    serializer_class = MemberAppraisalSerializer
+    filterset_class = MemberAppraisalFilter
+    search_fields = ["member__name"]
+    ordering_fields = ["branch__path", "year", "member__name", "grade", "stars", "appraised_on"]
+    ordering = ["branch__path", "-year", "member__name", "pk"]
+    create_service = staticmethod(_record)
+    update_service = staticmethod(_update)
+    delete_service = staticmethod(_delete)
+
+    def get_serializer_class(self):
+        return {"record_many": RecordManySerializer, "rollup": RollupQuerySerializer}.get(
+            self.action, MemberAppraisalSerializer
+        )
+
+    @extend_schema(request=RecordManySerializer, responses={201: MemberAppraisalSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="record-many", url_name="record-many")
+    def record_many(self, request):
+        """A branch's appraisal meeting in one request: every member with their grade. Members already
+        appraised that year are corrected (send the version read); all entries are written or none, and the
+        excellent cap is judged on the branch's set after all of them."""
+        serializer = RecordManySerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        appraisals = services.appraisal_record_many(actor=request.user, **serializer.validated_data)
+        rows = self.get_queryset().filter(pk__in=[appraisal.pk for appraisal in appraisals])
+        data = MemberAppraisalSerializer(rows, many=True, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[RollupQuerySerializer], responses=StarShareSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def rollup(self, request):
+        """Share of rural members at three stars or more among those rated, for the organization and every
+        organization under it with rated rural members, against the county's target (default 90%)."""
+        query = RollupQuerySerializer(data=request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        rows = member_star_rollup(**query.validated_data)
+        return Response(StarShareSerializer(rows, many=True).data)
+
+
 def register(router):
-    """Filled in with this topic's viewsets."""
+    router.register("appraisals", MemberAppraisalViewSet)

@@ -1,2 +1,257 @@
+from django.db.models import Count
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from branches.exports import XLSX_CONTENT_TYPE, export_xlsx
+from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
+from members.models import Cadre
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+
+from ..filters.rectifications import RectificationFilter
+from ..models import Rectification, RectificationNote
+from ..resources_appraisals import RectificationResource
+from ..selectors.rectifications import REASON_CODES, rectification_candidates
+from ..services import rectifications as services
+
+YEAR = {"min_value": 2000, "max_value": 2100}
+LISTING_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
+
+
+def _name(user) -> str | None:
+    return (user.get_full_name() or user.get_username()) if user else None
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("one of the reason codes"))
+    message = serializers.CharField()
+
+
+class RectificationSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    year = serializers.IntegerField(**YEAR)
+    reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=REASON_CODES),
+        required=False,
+        help_text=_(
+            "Write: reason codes (none: every reason the branch is listed for). Read: each reason's code and "
+            "message."
+        ),
+    )
+    instructor = ScopedRelatedField(queryset=Cadre.objects.all(), allow_null=True)
+    instructor_name = serializers.CharField(source="instructor.name", read_only=True, default=None)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    opened_by = serializers.SerializerMethodField()
+    verified_by = serializers.SerializerMethodField()
+    note_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Rectification
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "year",
+            "reasons",
+            "plan",
+            "responsible_leader",
+            "instructor",
+            "instructor_name",
+            "deadline",
+            "status",
+            "status_display",
+            "opened_by",
+            "close_summary",
+            "verified_by",
+            "verified_on",
+            "note_count",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "close_summary", "verified_on", "created_at", "updated_at"]
+        # "One per branch and year" is said in words by the service.
+        validators = []
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["reasons"] = ReasonSerializer(instance.reasons, many=True).data
+        return data
+
+    def get_opened_by(self, rectification) -> str | None:
+        return _name(rectification.opened_by)
+
+    def get_verified_by(self, rectification) -> str | None:
+        return _name(rectification.verified_by)
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RectificationNote
+        fields = ["id", "written_on", "text", "author", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def get_author(self, note) -> str | None:
+        return _name(note.author)
+
+
+class RequestCloseSerializer(serializers.Serializer):
+    summary = serializers.CharField(help_text=_("what the rectification achieved"))
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class VerifySerializer(serializers.Serializer):
+    verified_on = serializers.DateField()
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class CandidateQuerySerializer(serializers.Serializer):
+    organization = ScopedRelatedField(
+        queryset=Organization.objects.all(), help_text=_("a county, township or street committee")
+    )
+    year = serializers.IntegerField(**YEAR)
+
+    def validate_organization(self, organization):
+        if organization.kind not in LISTING_KINDS:
+            raise serializers.ValidationError(
+                _("Candidates are listed for a county, township or street party committee.")
+            )
+        return organization
+
+
+class CandidateSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(source="organization.pk")
+    organization_name = serializers.CharField(source="organization.name")
+    parent_name = serializers.CharField(source="organization.parent.name", default=None)
+    rating_total = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    stars = serializers.IntegerField(allow_null=True)
+    reasons = ReasonSerializer(many=True)
+    rectification = serializers.IntegerField(source="rectification_id", allow_null=True)
+    rectification_status = serializers.CharField(allow_null=True)
+
+
+def _open(*, actor, **data):
+    return services.rectification_open(actor=actor, **data)
+
+
+def _update(*, actor, instance, **changes):
+    return services.rectification_update(actor=actor, rectification=instance, **changes)
+
+
+class RectificationViewSet(ScopedModelViewSet):
+    """Rectification of weak branches (软弱涣散党组织整顿): the township opens it with a plan, responsible
+    leader, instructor and deadline, progress is noted, the township asks for the close and only the county
+    verifies it (or reopens it with a reason). ``candidates`` lists the year's weak branches with reasons."""
+
+    queryset = Rectification.objects.select_related(
+        "organization", "instructor", "opened_by", "verified_by"
+    ).annotate(note_count=Count("notes"))
+    serializer_class = RectificationSerializer
+    filterset_class = RectificationFilter
+    search_fields = ["organization__name", "responsible_leader"]
+    ordering_fields = ["organization__path", "year", "deadline", "status", "created_at"]
+    ordering = ["organization__path", "-year", "pk"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_service = staticmethod(_open)
+    update_service = staticmethod(_update)
+
+    def get_serializer_class(self):
+        return {
+            "notes": NoteSerializer,
+            "request_close": RequestCloseSerializer,
+            "verify": VerifySerializer,
+            "reopen": ReopenSerializer,
+            "candidates": CandidateQuerySerializer,
+        }.get(self.action, RectificationSerializer)
+
+    def _answer(self, rectification):
+        fresh = self.get_queryset().get(pk=rectification.pk)
+        return Response(RectificationSerializer(fresh, context=self.get_serializer_context()).data)
+
+    def _step(self, request, serializer_class, service):
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        rectification = service(
+            actor=request.user,
+            rectification=self.get_object(),
+            expected_version=data.pop("version", None),
+            **data,
+        )
+        return self._answer(rectification)
+
+    @extend_schema(methods=["get"], request=None, responses=NoteSerializer(many=True))
+    @extend_schema(methods=["post"], request=NoteSerializer, responses={201: NoteSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request, pk=None):
+        """Progress notes, oldest first; POST adds one (the branch's secretary may report progress)."""
+        rectification = self.get_object()
+        if request.method == "GET":
+            notes = rectification.notes.select_related("author").order_by("written_on", "pk")
+            return Response(NoteSerializer(notes, many=True).data)
+        serializer = NoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = services.rectification_note(
+            actor=request.user, rectification=rectification, **serializer.validated_data
+        )
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RequestCloseSerializer, responses=RectificationSerializer)
+    @action(detail=True, methods=["post"], url_path="request-close", url_name="request-close")
+    def request_close(self, request, pk=None):
+        """The township reports the results and asks the county to verify the close."""
+        return self._step(request, RequestCloseSerializer, services.rectification_request_close)
+
+    @extend_schema(request=VerifySerializer, responses=RectificationSerializer)
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        """The county verifies the close (county administrators only)."""
+        return self._step(request, VerifySerializer, services.rectification_verify)
+
+    @extend_schema(request=ReopenSerializer, responses=RectificationSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """The county sends a close request back, or reopens a verified rectification, with the reason."""
+        return self._step(request, ReopenSerializer, services.rectification_reopen)
+
+    @extend_schema(parameters=[CandidateQuerySerializer], responses=CandidateSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def candidates(self, request):
+        """The year's weak-branch candidates of a county or township, each with every reason that applies."""
+        query = CandidateQuerySerializer(data=request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        rows = rectification_candidates(**query.validated_data)
+        return Response(CandidateSerializer(rows, many=True).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The filtered list as xlsx (recorded as a security event)."""
+        filters = {key: request.query_params.getlist(key) for key in request.query_params}
+        output, _rows = export_xlsx(
+            actor=request.user,
+            resource=RectificationResource(actor=request.user),
+            queryset=self.filter_queryset(self.get_queryset()),
+            title=str(Rectification._meta.verbose_name_plural),
+            filters=filters,
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        filename = f"{Rectification._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
 def register(router):
-    """Filled in with this topic's viewsets."""
+    router.register("rectifications", RectificationViewSet)

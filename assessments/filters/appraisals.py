@@ -1,1 +1,47 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
 
+from branches.filters import WithinFilterMixin, within_filter
+from branches.models import Organization
+from members.models import Member
+
+from ..models import AppraisalGrade, MemberAppraisal
+
+
+class MemberAppraisalFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "branch__path"
+
+    branch = django_filters.ModelChoiceFilter(
+        label=_("branch"),
+        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
+    )
+    within = within_filter()
+    member = django_filters.ModelChoiceFilter(
+        label=_("party member"),
+        queryset=lambda request: Member.objects.restrict(getattr(request, "user", None), "view"),
+    )
+    year = django_filters.NumberFilter()
+    grade = django_filters.MultipleChoiceFilter(choices=AppraisalGrade.choices)
+    graded = django_filters.BooleanFilter(label=_("graded"), method="filter_graded")
+    participated = django_filters.BooleanFilter()
+    stars = django_filters.NumberFilter()
+    stars_min = django_filters.NumberFilter(
+        label=_("at least this many stars"), field_name="stars", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = MemberAppraisal
+        fields = [
+            "branch",
+            "within",
+            "member",
+            "year",
+            "grade",
+            "graded",
+            "participated",
+            "stars",
+            "stars_min",
+        ]
+
+    def filter_graded(self, queryset, name, value):
+        return queryset.exclude(grade="") if value else queryset.filter(grade="")

@@ -1,1 +1,31 @@
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from branches.filters import WithinFilterMixin, within_filter
+from branches.models import Organization
+
+from ..models import Rectification, RectificationStatus
+
+
+class RectificationFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+
+    organization = django_filters.ModelChoiceFilter(
+        label=_("branch"),
+        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
+    )
+    within = within_filter()
+    year = django_filters.NumberFilter()
+    status = django_filters.MultipleChoiceFilter(choices=RectificationStatus.choices)
+    overdue = django_filters.BooleanFilter(
+        label=_("past the deadline and still open"), method="filter_overdue"
+    )
+
+    class Meta:
+        model = Rectification
+        fields = ["organization", "within", "year", "status", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        condition = {"status": RectificationStatus.OPEN, "deadline__lt": timezone.localdate()}
+        return queryset.filter(**condition) if value else queryset.exclude(**condition)

@@ -1,1 +1,149 @@
+"""Reads over member appraisals: meeting attendance behind member stars, and the rural roll-up of member
+stars against the county's target (design §6, seed 001: ≥90% of rural members at three stars or more)."""
 
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
+
+from branches.models import RURAL_FIELDS, Organization
+from members.models import Meeting, MeetingKind, MemberCategory
+
+from ..models import AppraisalGrade, MemberAppraisal, RatingPolicy
+
+# Meetings the whole branch is expected at. Committee meetings (支委会) are for the committee members and
+# party group meetings (党小组会) for each group's own members, so neither counts against an ordinary member.
+WHOLE_BRANCH_MEETINGS = (
+    MeetingKind.ASSEMBLY,
+    MeetingKind.LECTURE,
+    MeetingKind.THEME_DAY,
+    MeetingKind.LIFE_MEETING,
+    MeetingKind.APPRAISAL,
+)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Whole-branch meetings held per (branch, year) and attended per (member, branch, year)."""
+
+    held: dict
+    attended: dict
+
+    def missed_most(self, member_id: int, branch_id: int, year: int) -> bool:
+        """Missed more than half of the year's meetings of the branch: attended × 2 < held."""
+        held = self.held.get((branch_id, year), 0)
+        return 2 * self.attended.get((member_id, branch_id, year), 0) < held
+
+
+def meeting_attendance(*, branch_years, member_ids) -> Attendance:
+    """Two queries whatever the number of members, branches and years."""
+    branch_years = set(branch_years)
+    if not branch_years:
+        return Attendance({}, {})
+    branch_ids = {branch for branch, _year in branch_years}
+    years = {year for _branch, year in branch_years}
+    window = {
+        "held_on__gte": dt.date(min(years), 1, 1),
+        "held_on__lte": dt.date(max(years), 12, 31),
+    }
+    held = (
+        Meeting.objects.filter(organization_id__in=branch_ids, kind__in=WHOLE_BRANCH_MEETINGS, **window)
+        .annotate(year=ExtractYear("held_on"))
+        .values("organization_id", "year")
+        .annotate(n=Count("pk"))
+    )
+    attended = (
+        Meeting.attendees.through.objects.filter(
+            member_id__in=set(member_ids),
+            meeting__organization_id__in=branch_ids,
+            meeting__kind__in=WHOLE_BRANCH_MEETINGS,
+            **{f"meeting__{key}": value for key, value in window.items()},
+        )
+        .annotate(year=ExtractYear("meeting__held_on"))
+        .values("member_id", "meeting__organization_id", "year")
+        .annotate(n=Count("pk"))
+    )
+    return Attendance(
+        held={(row["organization_id"], row["year"]): row["n"] for row in held},
+        attended={
+            (row["member_id"], row["meeting__organization_id"], row["year"]): row["n"] for row in attended
+        },
+    )
+
+
+def excellent_counts(*, branch_ids, year, excluding=None) -> dict[int, tuple[int, int]]:
+    """Per branch: (graded, excellent) for ``year`` — graded are full members with a grade; ``excluding``
+    an appraisal's pk leaves that one out."""
+    rows = (
+        MemberAppraisal.objects.filter(
+            branch_id__in=set(branch_ids), year=year, member__category=MemberCategory.FULL
+        )
+        .exclude(grade="")
+        .exclude(pk=excluding)
+        .values("branch_id")
+        .annotate(graded=Count("pk"), excellent=Count("pk", filter=Q(grade=AppraisalGrade.EXCELLENT)))
+    )
+    return {row["branch_id"]: (row["graded"], row["excellent"]) for row in rows}
+
+
+def root_county_id(organization: Organization) -> int:
+    return int(organization.path.strip("/").split("/")[0])
+
+
+def rating_policy_for(organization: Organization, year: int) -> RatingPolicy:
+    """The RatingPolicy of the organization's county for ``year``; the defaults when the county set none."""
+    county_id = root_county_id(organization)
+    policy = RatingPolicy.objects.filter(county_id=county_id, year=year).first()
+    return policy or RatingPolicy(county_id=county_id, year=year)
+
+
+@dataclass
+class StarShare:
+    organization: Organization
+    rated: int
+    at_three_or_more: int
+    target: int
+
+    @property
+    def share(self) -> float | None:
+        return round(100 * self.at_three_or_more / self.rated, 2) if self.rated else None
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.share is None else self.share >= self.target
+
+
+def member_star_rollup(*, organization: Organization, year: int) -> list[StarShare]:
+    """The share of rural members (of village and community branches) at three stars or more among those
+    rated (stars > 0), for ``organization`` and every organization under it that has rated rural members:
+    branches, general branches, townships and the county. ``organization`` comes first, then by path.
+
+    Three queries whatever the size of the subtree: the per-branch counts, the organizations, the policy.
+    """
+    per_branch = (
+        MemberAppraisal.objects.filter(
+            year=year,
+            stars__gt=0,
+            branch__path__startswith=organization.path,
+            branch__field__in=RURAL_FIELDS,
+        )
+        .values("branch__path")
+        .annotate(rated=Count("pk"), high=Count("pk", filter=Q(stars__gte=3)))
+    )
+    totals: dict[int, list[int]] = {organization.pk: [0, 0]}
+    depth = organization.path.count("/") - 2
+    for row in per_branch:
+        for ancestor in [int(pk) for pk in row["branch__path"].strip("/").split("/")][depth:]:
+            counts = totals.setdefault(ancestor, [0, 0])
+            counts[0] += row["rated"]
+            counts[1] += row["high"]
+    target = rating_policy_for(organization, year).member_three_star_target
+    organizations = Organization.objects.in_bulk(list(totals))
+    rows = [
+        StarShare(organizations[pk], rated, high, target)
+        for pk, (rated, high) in totals.items()
+        if pk in organizations
+    ]
+    rows.sort(key=lambda row: (row.organization.pk != organization.pk, row.organization.path))
+    return rows

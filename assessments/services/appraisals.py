@@ -1,1 +1,380 @@
+"""Every write to member appraisals (民主评议党员, design §6).
 
+Rules:
+- a member is appraised once a year, in the branch they belong to when recorded (``branch`` follows the
+  member and never changes afterwards); the appraisal is dated in its year or early in the next one, never in
+  the future;
+- probationary members take part but are not graded: a grade for one is refused;
+- a full member who took part gets a grade (excellent, qualified, basically qualified, unqualified); one who
+  did not take part may be left ungraded;
+- **excellent for at most one third of the graded members of the branch that year**, graded meaning full
+  members with a grade. It is checked on the set as it stands after the write (the row being saved counted),
+  with the branch row locked so two concurrent requests cannot both slip under the cap: 3 of 9 and 3 of 10
+  pass, 4 of 9 and 4 of 10 do not, 1 of 3 passes and 2 of 3 does not. Ungrading or deleting a member can
+  break the cap too and is refused the same way.
+
+Member stars (``stars``, set here, never entered) — our reading of "from the appraisal and participation"
+(seed 001):
+- excellent 5, qualified 4, basically qualified 2, unqualified 1;
+- a qualified member who missed more than half of the year's meetings of their branch (attended × 2 < held)
+  gets 3 instead of 4. The meetings counted are those the whole branch is expected at — assemblies, party
+  lectures, theme party days, organizational life meetings and appraisal meetings held by the appraisal's
+  branch in the appraisal's year, attendance as recorded on each meeting (``Meeting.attendees``);
+  committee and party-group meetings are left out, an ordinary member not being expected at them. A branch
+  that held none of them has missed nothing;
+- probationary members and ungraded full members: 0 (not rated).
+Stars are computed when the appraisal is written; writing it again (an edit) recomputes them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from branches.models import Organization
+from branches.roles import Capability
+from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from members.models import Member, MemberCategory, MemberStatus
+from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.exceptions import StaleWrite
+
+from ..models import AppraisalGrade, MemberAppraisal
+from ..selectors.appraisals import excellent_counts, meeting_attendance
+
+GRADE_STARS = {
+    AppraisalGrade.EXCELLENT: 5,
+    AppraisalGrade.QUALIFIED: 4,
+    AppraisalGrade.BASIC: 2,
+    AppraisalGrade.UNQUALIFIED: 1,
+}
+QUALIFIED_BUT_ABSENT_STARS = 3
+ON_ROLL = (MemberStatus.NORMAL, MemberStatus.LOST_CONTACT)
+
+MESSAGES = {
+    "already_appraised": _(
+        "%(member)s already has an appraisal for %(year)s: edit it instead of recording another."
+    ),
+    "appraised_elsewhere": _("%(member)s was already appraised for %(year)s in %(branch)s."),
+    "probationary_graded": _(
+        "%(member)s is a probationary member: probationary members take part in the appraisal but are not "
+        "graded. Leave the grade empty."
+    ),
+    "grade_required": _("%(member)s took part in the appraisal as a full member: give the grade."),
+    "not_on_roll": _("%(member)s is not on the roll of a branch (status: %(status)s)."),
+    "not_in_branch": _("%(member)s is not a member of %(branch)s."),
+    "in_future": _("The appraisal date cannot be in the future."),
+    "date_outside_year": _(
+        "An appraisal for %(year)s is held in %(year)s or early in the following year, not on %(date)s."
+    ),
+    "future_year": _("Members cannot be appraised for a year that has not begun."),
+    "excellent_cap": _(
+        "At most one third of the graded members of a branch can be excellent: %(branch)s has %(graded)s "
+        "graded members in %(year)s, so at most %(allowed)s can be excellent, and this would make "
+        "%(excellent)s."
+    ),
+    "fixed": _("The member and the year of an appraisal cannot change: delete it and record it again."),
+    "no_entries": _("Send at least one member."),
+    "duplicate_entry": _("%(member)s appears more than once."),
+    "unknown_member": _("There is no party member with id %(id)s among the records you can see."),
+    "entry": _("%(member)s: %(message)s"),
+}
+
+
+def _message(key, **params):
+    return MESSAGES[key] % params if params else MESSAGES[key]
+
+
+def _require_records(actor, branch: Organization) -> None:
+    if not organization_in_scope(actor, branch, Capability.RECORDS):
+        raise OutOfScope(NOT_ALLOWED)
+
+
+def _lock_branches(branch_ids) -> None:
+    """Serialize writes to the appraisals of these branches (the excellent cap counts a whole branch)."""
+    list(Organization.objects.select_for_update().filter(pk__in=sorted(set(branch_ids))).values_list("pk"))
+
+
+# --- rules ------------------------------------------------------------------------------------------
+
+
+def appraisal_rule_errors(appraisal: MemberAppraisal, *, recording=True, today=None) -> dict[str, list]:
+    """The rules one appraisal must follow on its own (the cap is judged on the branch's set). Where the
+    member stands (on the roll, in the branch) is judged when recording, not when an edit comes later."""
+    today = today or timezone.localdate()
+    member = appraisal.member
+    errors: dict[str, list] = {}
+
+    def add(field, key, **params):
+        errors.setdefault(field, []).append(_message(key, **params))
+
+    if recording and member.status not in ON_ROLL:
+        add("member", "not_on_roll", member=member, status=member.get_status_display())
+    if recording and appraisal.branch_id != member.branch_id:
+        add("member", "not_in_branch", member=member, branch=appraisal.branch)
+    if member.category == MemberCategory.PROBATIONARY and appraisal.grade:
+        add("grade", "probationary_graded", member=member)
+    if member.category == MemberCategory.FULL and appraisal.participated and not appraisal.grade:
+        add("grade", "grade_required", member=member)
+    if appraisal.year and appraisal.year > today.year:
+        add("year", "future_year")
+    day = appraisal.appraised_on
+    if day and day > today:
+        add("appraised_on", "in_future")
+    elif day and appraisal.year and day.year not in (appraisal.year, appraisal.year + 1):
+        add("appraised_on", "date_outside_year", year=appraisal.year, date=day)
+    return errors
+
+
+def appraisal_check(appraisal: MemberAppraisal, *, recording=True, exclude=()) -> None:
+    """Model validation and the rules above; forms and imports call it too (``exclude``: fields already
+    checked, such as a member found by the import)."""
+    errors: dict[str, list] = {}
+    try:
+        appraisal.full_clean(exclude=["branch", "stars", *exclude], validate_constraints=False)
+    except ValidationError as error:
+        errors = {field: list(messages) for field, messages in error.message_dict.items()}
+    if not errors.keys() & {"member", "year", "appraised_on"}:
+        for field, messages in appraisal_rule_errors(appraisal, recording=recording).items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def member_stars(appraisal: MemberAppraisal, *, missed_most_meetings: bool) -> int:
+    if appraisal.member.category != MemberCategory.FULL or not appraisal.grade:
+        return 0
+    if appraisal.grade == AppraisalGrade.QUALIFIED and missed_most_meetings:
+        return QUALIFIED_BUT_ABSENT_STARS
+    return GRADE_STARS[appraisal.grade]
+
+
+def set_stars(appraisals) -> None:
+    """Set ``stars`` on each appraisal; two queries for any number of them."""
+    attendance = meeting_attendance(
+        branch_years={(a.branch_id, a.year) for a in appraisals},
+        member_ids={a.member_id for a in appraisals if a.grade == AppraisalGrade.QUALIFIED},
+    )
+    for appraisal in appraisals:
+        missed = attendance.missed_most(appraisal.member_id, appraisal.branch_id, appraisal.year)
+        appraisal.stars = member_stars(appraisal, missed_most_meetings=missed)
+
+
+def check_excellent_cap(branch_years, *, field: str = "grade") -> None:
+    """Refuse when excellent × 3 > graded in any of these (branch, year): run after the write, inside it."""
+    errors = []
+    for year in sorted({year for _branch, year in branch_years}):
+        branch_ids = {branch for branch, y in branch_years if y == year}
+        over = {
+            branch: (graded, excellent)
+            for branch, (graded, excellent) in excellent_counts(branch_ids=branch_ids, year=year).items()
+            if 3 * excellent > graded
+        }
+        names = Organization.objects.in_bulk(list(over)) if over else {}
+        for branch, (graded, excellent) in sorted(over.items()):
+            errors.append(
+                _message(
+                    "excellent_cap",
+                    branch=names[branch],
+                    graded=graded,
+                    year=year,
+                    allowed=graded // 3,
+                    excellent=excellent,
+                )
+            )
+    if errors:
+        raise ValidationError({field: errors})
+
+
+def predict_excellent_cap(appraisal: MemberAppraisal) -> None:
+    """The cap as it would stand once ``appraisal`` is written; forms call it to show the refusal beside the
+    grade (the service judges it again after the write, under the branch lock)."""
+    graded, excellent = excellent_counts(
+        branch_ids=[appraisal.branch_id], year=appraisal.year, excluding=appraisal.pk
+    ).get(appraisal.branch_id, (0, 0))
+    if appraisal.grade and appraisal.member.category == MemberCategory.FULL:
+        graded += 1
+        excellent += appraisal.grade == AppraisalGrade.EXCELLENT
+    if 3 * excellent > graded:
+        message = _message(
+            "excellent_cap",
+            branch=appraisal.branch,
+            graded=graded,
+            year=appraisal.year,
+            allowed=graded // 3,
+            excellent=excellent,
+        )
+        raise ValidationError({"grade": message})
+
+
+# --- one appraisal ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appraisal_record(
+    *, actor, member: Member, year: int, grade: str = "", participated: bool = True, appraised_on, note=""
+) -> MemberAppraisal:
+    branch = member.branch
+    _require_records(actor, branch)
+    _lock_branches([branch.pk])
+    if MemberAppraisal.objects.filter(member=member, year=year).exists():
+        raise ValidationError({"member": _message("already_appraised", member=member, year=year)})
+    appraisal = MemberAppraisal(
+        member=member,
+        branch=branch,
+        year=year,
+        grade=grade or "",
+        participated=participated,
+        appraised_on=appraised_on,
+        note=note or "",
+    )
+    appraisal_check(appraisal)
+    set_stars([appraisal])
+    appraisal._history_user = actor
+    appraisal.save()
+    check_excellent_cap({(branch.pk, year)})
+    ensure_in_scope(actor, appraisal, "add")
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_update(
+    *, actor, appraisal: MemberAppraisal, expected_version=None, precondition=False, **changes
+) -> MemberAppraisal:
+    ensure_in_scope(actor, appraisal, "change", NOT_ALLOWED)
+    _refuse_fixed_changes(appraisal, changes)
+    _lock_branches([appraisal.branch_id])
+    appraisal = lock_for_edit(appraisal, expected_version, precondition=precondition)
+    for field, value in changes.items():
+        setattr(appraisal, field, ("" if value is None else value) if field in {"grade", "note"} else value)
+    appraisal_check(appraisal, recording=False)
+    set_stars([appraisal])
+    apply_changes(appraisal, {}, actor=actor, exclude_clean=["branch", "stars"])
+    check_excellent_cap({(appraisal.branch_id, appraisal.year)})
+    ensure_in_scope(actor, appraisal, "change")
+    return appraisal
+
+
+def _refuse_fixed_changes(appraisal: MemberAppraisal, changes: dict) -> None:
+    member = changes.pop("member", None)
+    year = changes.pop("year", None)
+    if (member is not None and member.pk != appraisal.member_id) or (
+        year is not None and year != appraisal.year
+    ):
+        raise ValidationError({"member": _message("fixed")})
+
+
+@transaction.atomic
+def appraisal_delete(*, actor, appraisal: MemberAppraisal) -> None:
+    ensure_in_scope(actor, appraisal, "delete", NOT_ALLOWED)
+    _lock_branches([appraisal.branch_id])
+    key = (appraisal.branch_id, appraisal.year)
+    appraisal._history_user = actor
+    appraisal.delete()
+    check_excellent_cap({key})
+
+
+# --- a whole branch's meeting at once ---------------------------------------------------------------
+
+
+@transaction.atomic
+def appraisal_record_many(
+    *, actor, branch: Organization, year: int, appraised_on, entries: list[dict]
+) -> list[MemberAppraisal]:
+    """Record the appraisal meeting of a branch in one go: each entry names a ``member`` (a Member or its
+    id) with ``grade``, ``participated`` (default true), ``note`` and, to update an appraisal already
+    recorded, optionally the ``version`` read. All entries are written or none; the excellent cap is judged
+    on the branch's set as it stands after all of them."""
+    _require_records(actor, branch)
+    if not entries:
+        raise ValidationError({"entries": _message("no_entries")})
+    _lock_branches([branch.pk])
+    members = _entry_members(actor, entries)
+    existing = {
+        a.member_id: a
+        for a in MemberAppraisal.objects.select_for_update()
+        .select_related("branch")
+        .filter(year=year, member_id__in=list(members))
+    }
+    appraisals, errors = [], []
+    for entry in entries:
+        member = members[_member_id(entry["member"])]
+        appraisal = existing.get(member.pk) or MemberAppraisal(member=member, branch=branch, year=year)
+        appraisal.member = member
+        errors += _apply_entry(appraisal, entry, branch=branch, year=year, appraised_on=appraised_on)
+        appraisals.append(appraisal)
+    if errors:
+        raise ValidationError({"entries": errors})
+    set_stars(appraisals)
+    _write_entries(appraisals, actor)
+    check_excellent_cap({(branch.pk, year)}, field="entries")
+    return appraisals
+
+
+def _member_id(value) -> int:
+    return value.pk if isinstance(value, Member) else int(value)
+
+
+def _entry_members(actor, entries) -> dict[int, Member]:
+    ids = [_member_id(entry["member"]) for entry in entries]
+    members = Member.objects.restrict(actor, "view").select_related("branch").in_bulk(ids)
+    errors = [_message("unknown_member", id=pk) for pk in dict.fromkeys(ids) if pk not in members]
+    seen = set()
+    for pk in ids:
+        if pk in seen and pk in members:
+            errors.append(_message("duplicate_entry", member=members[pk]))
+        seen.add(pk)
+    if errors:
+        raise ValidationError({"entries": errors})
+    return members
+
+
+def _apply_entry(appraisal, entry, *, branch, year, appraised_on) -> list:
+    member = appraisal.member
+    if appraisal.pk is not None and appraisal.branch_id != branch.pk:
+        return [_message("appraised_elsewhere", member=member, year=year, branch=appraisal.branch)]
+    version = entry.get("version")
+    if appraisal.pk is not None and version is not None and version != appraisal.version:
+        raise StaleWrite(current_version=appraisal.version)
+    appraisal.grade = entry.get("grade") or ""
+    appraisal.participated = entry.get("participated", True)
+    appraisal.note = entry.get("note") or ""
+    appraisal.appraised_on = appraised_on
+    try:
+        appraisal_check(appraisal, exclude=["member"])  # loaded above, in one query for all entries
+    except ValidationError as error:
+        messages = [str(m) for texts in error.message_dict.values() for m in texts]
+        # Rule messages name the member already; model messages get the name in front.
+        return [m if str(member) in m else _message("entry", member=member, message=m) for m in messages]
+    return []
+
+
+def _write_entries(appraisals, actor) -> None:
+    fresh = [a for a in appraisals if a.pk is None]
+    changed = [a for a in appraisals if a.pk is not None]
+    now = timezone.now()
+    for appraisal in changed:
+        appraisal.version += 1
+        appraisal.updated_at = now
+    if fresh:
+        bulk_create_with_history(fresh, MemberAppraisal, default_user=actor)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            MemberAppraisal,
+            ["grade", "participated", "note", "appraised_on", "stars", "version", "updated_at"],
+            default_user=actor,
+        )
+
+
+# --- a file of appraisals ---------------------------------------------------------------------------
+
+
+def appraisals_import(appraisals, *, actor) -> None:
+    """Write the rows of an import file, each already checked on its own: stars, then the excellent cap on
+    the set each branch has with them (a ValidationError rolls the whole import back)."""
+    keys = {(appraisal.branch_id, appraisal.year) for appraisal in appraisals}
+    _lock_branches({branch for branch, _year in keys})
+    set_stars(appraisals)
+    bulk_create_with_history(appraisals, MemberAppraisal, default_user=actor)
+    check_excellent_cap(keys, field="file")

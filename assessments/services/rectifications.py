@@ -1,1 +1,306 @@
+"""Every write to rectifications of weak branches (软弱涣散党组织整顿, design §6).
 
+Who does what (design §3's role table):
+- the township (``review``: township staff, the county admin) opens a rectification for a branch with the
+  plan, the responsible leader, the instructor and the deadline, may edit those while it is open, and asks
+  for the close with a summary of the results;
+- whoever enters the branch's records (``records``: the branch's secretary too) adds progress notes;
+- only the county (``policy``) verifies the close, or reopens it with a reason (which is kept as a note).
+
+Status flow: open → close_requested → verified; reopen takes close_requested or verified back to open.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import COMMITTEE_KINDS, Organization
+from branches.roles import Capability
+from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from members.models import Cadre, CadrePost
+from partybuild.editing import apply_changes, lock_for_edit
+
+from ..models import Rectification, RectificationNote, RectificationStatus
+from ..selectors.rectifications import REASON_CODES, candidate_reasons, reason_labels
+
+OPEN = RectificationStatus.OPEN
+CLOSE_REQUESTED = RectificationStatus.CLOSE_REQUESTED
+VERIFIED = RectificationStatus.VERIFIED
+EDITABLE_FIELDS = frozenset({"plan", "responsible_leader", "instructor", "deadline", "reasons"})
+
+MESSAGES = {
+    "not_a_branch": _("Rectifications are opened for a party branch."),
+    "already_open": _("%(organization)s already has a rectification for %(year)s."),
+    "future_year": _("A rectification is opened for this year or an earlier one."),
+    "deadline_past": _("The deadline must be in the future."),
+    "instructor_required": _("Name the party-building instructor who guides the rectification."),
+    "instructor_post": _("%(name)s does not hold the post of party-building instructor."),
+    "instructor_not_serving": _("%(name)s is no longer serving as a party-building instructor."),
+    "instructor_place": _(
+        "The instructor must serve at %(organization)s or at another branch of %(area)s; %(name)s serves at "
+        "%(serves)s."
+    ),
+    "instructor_not_visible": _("There is no such instructor among the records you can see."),
+    "unknown_reason": _("Unknown reason “%(code)s”; choose among: %(codes)s."),
+    "no_reason": _(
+        "%(organization)s is not on the candidate list for %(year)s: give the reasons for rectifying it."
+    ),
+    "text_required": _("This field cannot be empty."),
+    "note_in_future": _("The date cannot be in the future."),
+    "note_closed": _("This rectification has been verified and closed: reopen it before adding progress."),
+    "fixed": _("The branch and the year of a rectification cannot change."),
+    "status_fixed": _("The status changes only through its steps: request the close, verify, reopen."),
+    "close_not_open": _("Only an open rectification can be put forward for closing; this one is %(status)s."),
+    "edit_not_open": _("Only an open rectification can be edited; this one is %(status)s."),
+    "verify_not_requested": _(
+        "Only a rectification whose close was requested can be verified; this one is %(status)s."
+    ),
+    "verified_in_future": _("The verification date cannot be in the future."),
+    "verified_before_open": _("The verification date cannot come before the rectification was opened."),
+    "reopen_open": _("This rectification is already open."),
+    "reopened_note": _("Reopened by the county: %(reason)s"),
+}
+
+
+def _message(key, **params):
+    return MESSAGES[key] % params if params else MESSAGES[key]
+
+
+def _error(field, key, **params):
+    return ValidationError({field: _message(key, **params)})
+
+
+def _require(actor, rectification: Rectification, capability: str) -> None:
+    """Seen but not allowed: 403; the API has already answered 404 for what the actor cannot see."""
+    ensure_in_scope(actor, rectification, capability, NOT_ALLOWED)
+
+
+def committee_above(organization: Organization) -> Organization | None:
+    """The township or street committee a branch belongs to (through a general branch, if any)."""
+    ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1]]
+    return (
+        Organization.objects.filter(pk__in=ancestor_ids, kind__in=COMMITTEE_KINDS).order_by("-path").first()
+    )
+
+
+# --- rules ------------------------------------------------------------------------------------------
+
+
+def _instructor_error(actor, instructor: Cadre | None, branch: Organization):
+    if instructor is None:
+        return _message("instructor_required")
+    if not Cadre.objects.restrict(actor, "view").filter(pk=instructor.pk).exists():
+        return _message("instructor_not_visible")
+    if instructor.post != CadrePost.INSTRUCTOR:
+        return _message("instructor_post", name=instructor.name)
+    today = timezone.localdate()
+    if instructor.started_on > today or (instructor.ended_on is not None and instructor.ended_on < today):
+        return _message("instructor_not_serving", name=instructor.name)
+    area = committee_above(branch) or branch
+    if not instructor.organization.path.startswith(area.path):
+        return _message(
+            "instructor_place",
+            organization=branch,
+            area=area,
+            name=instructor.name,
+            serves=instructor.organization,
+        )
+    return None
+
+
+def rectification_check(*, actor, rectification: Rectification, changed=None) -> None:
+    """The rules of the fields a township sets; ``changed`` names those to judge (None: all of them, for a
+    new rectification). Forms call it too, to show the errors beside the fields."""
+    judged = set(changed) if changed is not None else {"organization", "year", "deadline", "instructor"}
+    errors = {}
+    branch = rectification.organization
+    if "organization" in judged and not branch.is_branch:
+        errors["organization"] = _message("not_a_branch")
+    elif (
+        rectification.pk is None
+        and Rectification.objects.filter(organization=branch, year=rectification.year).exists()
+    ):
+        errors["organization"] = _message("already_open", organization=branch, year=rectification.year)
+    if "year" in judged and rectification.year > timezone.localdate().year:
+        errors["year"] = _message("future_year")
+    if "deadline" in judged and rectification.deadline <= timezone.localdate():
+        errors["deadline"] = _message("deadline_past")
+    if "instructor" in judged and "organization" not in errors:
+        instructor_error = _instructor_error(actor, rectification.instructor, branch)
+        if instructor_error:
+            errors["instructor"] = instructor_error
+    if errors:
+        raise ValidationError(errors)
+
+
+def _reasons(codes, *, branch, year) -> list[dict]:
+    """The reasons as {code, message}: the candidate list's own messages where the branch is listed for
+    them, the reason's label otherwise. No codes given: every reason the branch is listed for."""
+    codes = list(dict.fromkeys(codes or []))
+    unknown = [code for code in codes if code not in REASON_CODES]
+    if unknown:
+        raise _error("reasons", "unknown_reason", code=unknown[0], codes="、".join(REASON_CODES))
+    listed = {
+        reason["code"]: reason
+        for reason in candidate_reasons(branch=branch, year=year, within=committee_above(branch) or branch)
+    }
+    if not codes:
+        if not listed:
+            raise _error("reasons", "no_reason", organization=branch, year=year)
+        return list(listed.values())
+    labels = reason_labels()
+    return [listed.get(code) or {"code": code, "message": labels[code]} for code in codes]
+
+
+def _require_text(field, value) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise _error(field, "text_required")
+    return value
+
+
+# --- writes -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rectification_open(
+    *,
+    actor,
+    organization: Organization,
+    year: int,
+    plan: str,
+    responsible_leader: str,
+    instructor: Cadre | None,
+    deadline,
+    reasons=None,
+) -> Rectification:
+    if not organization_in_scope(actor, organization, Capability.REVIEW):
+        raise OutOfScope(NOT_ALLOWED)
+    rectification = Rectification(
+        organization=organization,
+        year=year,
+        plan=_require_text("plan", plan),
+        responsible_leader=_require_text("responsible_leader", responsible_leader),
+        instructor=instructor,
+        deadline=deadline,
+        reasons=[],
+        opened_by=actor,
+    )
+    rectification_check(actor=actor, rectification=rectification)
+    rectification.reasons = _reasons(reasons, branch=organization, year=year)
+    rectification.full_clean()
+    rectification._history_user = actor
+    rectification.save()
+    ensure_in_scope(actor, rectification, Capability.REVIEW)
+    return rectification
+
+
+@transaction.atomic
+def rectification_update(
+    *, actor, rectification: Rectification, expected_version=None, precondition=False, **changes
+) -> Rectification:
+    """Edit the plan, leader, instructor, deadline or reasons of an open rectification (the township)."""
+    _require(actor, rectification, Capability.REVIEW)
+    _refuse_fixed(rectification, changes)
+    rectification = lock_for_edit(rectification, expected_version, precondition=precondition)
+    if rectification.status != OPEN:
+        raise _error("status", "edit_not_open", status=rectification.get_status_display())
+    if "plan" in changes:
+        changes["plan"] = _require_text("plan", changes["plan"])
+    if "responsible_leader" in changes:
+        changes["responsible_leader"] = _require_text("responsible_leader", changes["responsible_leader"])
+    changed = [field for field, value in changes.items() if getattr(rectification, field) != value]
+    for field, value in changes.items():
+        setattr(rectification, field, value)
+    rectification_check(actor=actor, rectification=rectification, changed=changed)
+    if "reasons" in changes:
+        changes["reasons"] = _reasons(
+            changes["reasons"], branch=rectification.organization, year=rectification.year
+        )
+    apply_changes(rectification, changes, actor=actor)
+    ensure_in_scope(actor, rectification, Capability.REVIEW)
+    return rectification
+
+
+def _refuse_fixed(rectification: Rectification, changes: dict) -> None:
+    organization = changes.pop("organization", None)
+    year = changes.pop("year", None)
+    if (organization is not None and organization.pk != rectification.organization_id) or (
+        year is not None and year != rectification.year
+    ):
+        raise _error("organization", "fixed")
+    if "status" in changes:
+        raise _error("status", "status_fixed")
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise _error(sorted(unknown)[0], "status_fixed")
+
+
+@transaction.atomic
+def rectification_note(*, actor, rectification: Rectification, written_on, text: str) -> RectificationNote:
+    """A progress note: the branch's secretary reports, the township records what it saw."""
+    _require(actor, rectification, Capability.RECORDS)
+    rectification = Rectification.objects.select_for_update().get(pk=rectification.pk)
+    if rectification.status == VERIFIED:
+        raise _error("text", "note_closed")
+    if written_on > timezone.localdate():
+        raise _error("written_on", "note_in_future")
+    note = RectificationNote(
+        rectification=rectification, written_on=written_on, text=_require_text("text", text), author=actor
+    )
+    note.full_clean()
+    note._history_user = actor
+    note.save()
+    return note
+
+
+@transaction.atomic
+def rectification_request_close(
+    *, actor, rectification: Rectification, summary: str, expected_version=None
+) -> Rectification:
+    _require(actor, rectification, Capability.REVIEW)
+    rectification = lock_for_edit(rectification, expected_version)
+    if rectification.status != OPEN:
+        raise _error("status", "close_not_open", status=rectification.get_status_display())
+    changes = {"status": CLOSE_REQUESTED, "close_summary": _require_text("summary", summary)}
+    apply_changes(rectification, changes, actor=actor)
+    return rectification
+
+
+@transaction.atomic
+def rectification_verify(
+    *, actor, rectification: Rectification, verified_on, expected_version=None
+) -> Rectification:
+    _require(actor, rectification, Capability.POLICY)
+    rectification = lock_for_edit(rectification, expected_version)
+    if rectification.status != CLOSE_REQUESTED:
+        raise _error("status", "verify_not_requested", status=rectification.get_status_display())
+    if verified_on > timezone.localdate():
+        raise _error("verified_on", "verified_in_future")
+    if verified_on < timezone.localtime(rectification.created_at).date():
+        raise _error("verified_on", "verified_before_open")
+    changes = {"status": VERIFIED, "verified_on": verified_on, "verified_by": actor}
+    apply_changes(rectification, changes, actor=actor)
+    return rectification
+
+
+@transaction.atomic
+def rectification_reopen(*, actor, rectification: Rectification, reason: str, expected_version=None):
+    """The county sends a close request back, or reopens a verified rectification; the reason is kept as a
+    progress note."""
+    _require(actor, rectification, Capability.POLICY)
+    rectification = lock_for_edit(rectification, expected_version)
+    if rectification.status == OPEN:
+        raise _error("status", "reopen_open")
+    reason = _require_text("reason", reason)
+    apply_changes(rectification, {"status": OPEN, "verified_on": None, "verified_by": None}, actor=actor)
+    note = RectificationNote(
+        rectification=rectification,
+        written_on=timezone.localdate(),
+        text=str(_message("reopened_note", reason=reason)),
+        author=actor,
+    )
+    note._history_user = actor
+    note.save()
+    return rectification

@@ -1,0 +1,170 @@
+"""File formats of member appraisals (import and export) and rectifications (export only).
+
+Headers and choice labels are fixed Chinese, like every other import file. An appraisal file names each
+member by ID number (masked in exports unless the exporting user may unmask); the branch follows from the
+member. The whole file is validated and written as one set, so the excellent cap (at most one third of the
+graded members of a branch) is judged on the file together with what each branch had recorded before.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from import_export.fields import Field
+
+from branches.imports import (
+    MAX_ROWS,
+    BooleanWidget,
+    ChoiceWidget,
+    DateWidget,
+    ImportableResource,
+    IntegerWidget,
+    LookupWidget,
+    TextWidget,
+)
+from members.models import Member
+from members.resources.roster import CATEGORY, MaskingResourceMixin
+
+from .models import MemberAppraisal, Rectification
+from .services import appraisals as services
+
+GRADE = {"excellent": "优秀", "qualified": "合格", "basic": "基本合格", "unqualified": "不合格"}
+GRADE_ALIASES = {"不定等次": "", "基本合格党员": "basic", "合格党员": "qualified", "优秀党员": "excellent"}
+RECTIFICATION_STATUS = {"open": "整顿中", "close_requested": "申请销号", "verified": "已验收销号"}
+ID_NUMBER_HEADER = "身份证号"
+
+
+class MemberForAppraisal(LookupWidget):
+    """A member the importer enters records for, found by ID number with their branch in the same query."""
+
+    def __init__(self):
+        super().__init__(
+            Member,
+            "id_number",
+            action="records",
+            key_widget=TextWidget(identifier=True),
+            unknown_message=_("No party member with this ID number among the members you enter records for."),
+        )
+
+    def resolve(self, keys, actor) -> dict:
+        queryset = Member.objects.restrict(actor, self.action).select_related("branch")
+        return {member.id_number: member for member in queryset.filter(id_number__in=keys)}
+
+
+def _cached(record, relation):
+    return record._state.fields_cache.get(relation)
+
+
+class MemberAppraisalResource(MaskingResourceMixin, ImportableResource):
+    member = Field("member", ID_NUMBER_HEADER, MemberForAppraisal())
+    member_name = Field("member__name", "姓名", readonly=True)
+    category = Field("member__category", "党员类别", ChoiceWidget(CATEGORY), readonly=True)
+    branch_code = Field("branch__code", "所在支部编码", readonly=True)
+    branch_name = Field("branch__name", "所在支部", readonly=True)
+    year = Field("year", "评议年度", IntegerWidget())
+    participated = Field("participated", "是否参加评议", BooleanWidget())
+    grade = Field("grade", "评定等次", ChoiceWidget(GRADE, GRADE_ALIASES))
+    appraised_on = Field("appraised_on", "评议日期", DateWidget())
+    stars = Field("stars", "党员星级", IntegerWidget(), readonly=True)
+    note = Field("note", "备注", TextWidget())
+
+    header_aliases = {
+        "公民身份号码": ID_NUMBER_HEADER,
+        "身份证号码": ID_NUMBER_HEADER,
+        "党员身份证号": ID_NUMBER_HEADER,
+        "年度": "评议年度",
+        "等次": "评定等次",
+        "评议等次": "评定等次",
+        "是否参加": "是否参加评议",
+    }
+    key_column = ID_NUMBER_HEADER
+    template_title = "民主评议党员"
+    export_related = ("member", "branch")
+    # One chunk for the whole file: the excellent cap is judged on the final set of each branch.
+    import_chunk_size = MAX_ROWS
+
+    class Meta:
+        model = MemberAppraisal
+        fields = [
+            "member",
+            "member_name",
+            "category",
+            "branch_code",
+            "branch_name",
+            "year",
+            "participated",
+            "grade",
+            "appraised_on",
+            "stars",
+            "note",
+        ]
+        export_order = fields
+        import_order = fields
+        chunk_size = 2000
+
+    def prepare_instance(self, appraisal) -> None:
+        member = _cached(appraisal, "member")
+        if member is not None:
+            appraisal.branch = member.branch
+
+    def validate_instance(self, appraisal, exclude) -> None:
+        if _cached(appraisal, "member") is None:
+            return
+        services.appraisal_check(appraisal, exclude=exclude)
+
+    def import_key(self, appraisal):
+        if appraisal.member_id is None or appraisal.year is None:
+            return None
+        return (appraisal.member_id, appraisal.year)
+
+    def existing_keys(self, keys) -> set:
+        rows = MemberAppraisal.objects.filter(
+            member_id__in={key[0] for key in keys}, year__in={key[1] for key in keys}
+        ).values_list("member_id", "year")
+        return set(rows) & set(keys)
+
+    def write(self, instances, actor) -> None:
+        services.appraisals_import(instances, actor=actor)
+
+    def dehydrate_member(self, appraisal) -> str:
+        member = _cached(appraisal, "member")
+        return self.masked_id_number(member.id_number, _cached(appraisal, "branch")) if member else ""
+
+
+class RectificationResource(ImportableResource):
+    """Export only: rectifications are opened and closed through their workflow, never imported."""
+
+    organization_code = Field("organization__code", "支部编码", readonly=True)
+    organization_name = Field("organization__name", "支部名称", readonly=True)
+    year = Field("year", "年度", readonly=True)
+    status = Field("status", "状态", ChoiceWidget(RECTIFICATION_STATUS), readonly=True)
+    reasons = Field("reasons", "列入原因", readonly=True)
+    plan = Field("plan", "整顿方案", readonly=True)
+    responsible_leader = Field("responsible_leader", "责任领导", readonly=True)
+    instructor = Field("instructor__name", "党建指导员", readonly=True)
+    deadline = Field("deadline", "整顿时限", DateWidget(), readonly=True)
+    close_summary = Field("close_summary", "整顿成效", readonly=True)
+    verified_on = Field("verified_on", "验收日期", DateWidget(), readonly=True)
+
+    template_title = "软弱涣散党组织整顿"
+
+    class Meta:
+        model = Rectification
+        fields = [
+            "organization_code",
+            "organization_name",
+            "year",
+            "status",
+            "reasons",
+            "plan",
+            "responsible_leader",
+            "instructor",
+            "deadline",
+            "close_summary",
+            "verified_on",
+        ]
+        export_order = fields
+        chunk_size = 2000
+
+    def prepare_export_queryset(self, queryset):
+        return queryset.select_related("organization", "instructor")
+
+    def dehydrate_reasons(self, rectification) -> str:
+        return "；".join(reason.get("message", reason.get("code", "")) for reason in rectification.reasons)
