@@ -7,17 +7,33 @@ from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 from itertools import pairwise
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Mod
+from django.test import TestCase
 from django.utils import timezone
 
 from branches.demo import COUNTY_CODE, DEMO_LOGINS, SEED_003_TOWNSHIP
-from branches.models import BRANCH_KINDS, Organization, OrganizationField, OrganizationKind, StaffRole
+from branches.models import (
+    BRANCH_KINDS,
+    ActivityRoom,
+    DisclosurePeriod,
+    FinancialDisclosure,
+    Organization,
+    OrganizationField,
+    OrganizationKind,
+    ReviewKind,
+    ReviewRecord,
+    RoomInvestment,
+    StaffRole,
+    StandardizedRoomTarget,
+)
 from branches.roles import Role
 from members import idnumbers
 from members import pipeline_rules as rules
@@ -28,7 +44,10 @@ from members.models import (
     ApplicantStatus,
     Cadre,
     CadrePost,
+    ContactPoint,
     Gender,
+    Meeting,
+    MeetingKind,
     Member,
     MemberCategory,
     MemberEvent,
@@ -38,6 +57,11 @@ from members.models import (
     ReserveCadre,
     ReserveSource,
     ReserveStatus,
+    StudyRecord,
+    Training,
+    TrainingAudience,
+    TrainingLevel,
+    VisitLog,
 )
 from members.models.cadres import MEMBER_ONLY_POSTS
 from members.models.pipeline import STAGE_ORDER
@@ -53,8 +77,14 @@ RURAL = [OrganizationField.VILLAGE, OrganizationField.COMMUNITY]
 
 @pytest.fixture(scope="module", autouse=True)
 def demo_county(django_db_setup, django_db_blocker):
-    """One full-size seeding shared by the module; each test still runs in its own savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """One full-size seeding shared by the module; each test still runs in its own savepoint. The foreign
+    keys of the seeded county are checked once (``test_the_seeded_county_passes_the_foreign_key_check``)
+    rather than after every test: over a million rows, that check would cost each test half a second."""
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        mock.patch.object(TestCase, "_should_check_constraints", return_value=False),
+    ):
         call_command("seed_demo", stdout=StringIO())
         yield
         transaction.set_rollback(True)
@@ -645,3 +675,377 @@ def test_reserve_cadres_are_consistent_with_members_activists_and_posts():
             assert reserve.entered_on <= reserve.removed_on <= today and reserve.removed_reason
     assert statuses[ReserveStatus.PROMOTED] >= 5 and statuses[ReserveStatus.REMOVED] >= 5
     assert ReserveCadre.history.model.objects.count() == ReserveCadre.objects.count()
+
+
+# --- a year of branch records (members.demo_activities, branches.demo_records) ---------------------------
+
+ROLL = [MemberStatus.NORMAL, MemberStatus.LOST_CONTACT]
+
+
+def _previous_year() -> int:
+    return timezone.localdate().year - 1
+
+
+def _per_organization(queryset, year: int) -> dict[int, Counter]:
+    counts = defaultdict(Counter)
+    for organization_id, kind in queryset.filter(held_on__year=year).values_list("organization_id", "kind"):
+        counts[organization_id][kind] += 1
+    return counts
+
+
+def test_every_meeting_attendee_is_on_the_roll_of_the_meeting_branch():
+    through = Meeting.attendees.through.objects
+    assert through.count() > 100_000
+    outside = through.filter(
+        ~Q(member__branch=F("meeting__organization"))
+        | ~Q(member__status__in=ROLL)
+        | Q(member__joined_on__gt=F("meeting__held_on"))
+    )
+    assert not outside.exists()
+
+
+def test_meeting_counters_match_the_attendees_and_the_roll():
+    today = timezone.localdate()
+    meetings = Meeting.objects.all()
+    assert not meetings.filter(held_on__gt=today).exists()
+    assert not meetings.annotate(found=Count("attendees")).exclude(attendee_count=F("found")).exists()
+    roll = (
+        Member.objects.filter(
+            branch=OuterRef("organization"), status__in=ROLL, joined_on__lte=OuterRef("held_on")
+        )
+        .order_by()
+        .values("branch")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    assert not meetings.annotate(roll=Subquery(roll)).exclude(members_expected=F("roll")).exists()
+    for expected, present in meetings.filter(members_expected__gte=3).values_list(
+        "members_expected", "attendee_count"
+    ):
+        assert 0.6 <= present / expected <= 0.95
+
+
+def test_branches_meet_mostly_as_often_as_the_rules_ask_and_some_fall_short():
+    year = _previous_year()
+    counts = _per_organization(Meeting.objects, year)
+    branches = Organization.objects.filter(kind__in=BRANCH_KINDS).exclude(
+        kind=OrganizationKind.GENERAL_BRANCH
+    )
+    assert set(counts) == set(branches.values_list("pk", flat=True))
+    monthly = (MeetingKind.THEME_DAY, MeetingKind.COMMITTEE, MeetingKind.GROUP)
+    assert all(all(found[kind] <= 12 for kind in monthly) for found in counts.values())
+    assert sum(all(found[kind] == 12 for kind in monthly) for found in counts.values()) >= 0.8 * len(counts)
+    short = [c for c in counts.values() if c[MeetingKind.ASSEMBLY] < 4 or c[MeetingKind.LECTURE] < 4]
+    assert 0.07 <= len(short) / len(counts) <= 0.3
+    for kind in (MeetingKind.LIFE_MEETING, MeetingKind.APPRAISAL):
+        held = [found[kind] for found in counts.values()]
+        assert max(held) == 1 and 0.9 * len(held) <= sum(held) < len(held)
+
+
+def test_meetings_trainings_and_visits_carry_their_first_history_row():
+    for model in (Meeting, Training, VisitLog, StudyRecord, ContactPoint, ReviewRecord, FinancialDisclosure):
+        history = model.history.model.objects
+        assert history.filter(history_type="+").count() == model.objects.count() > 0, model
+        assert not history.filter(history_user__isnull=True).exists(), model
+    pairs = (
+        (Meeting, "attendees", "meeting_id", "member_id"),
+        (Training, "member_attendees", "training_id", "member_id"),
+        (Training, "cadre_attendees", "training_id", "cadre_id"),
+    )
+    for model, name, left, right in pairs:
+        historical = getattr(model.history.model, name).model.objects
+        rows = getattr(model, name).through.objects
+        assert historical.count() == rows.count() > 0
+        first_versions = historical.filter(history__history_type="+", history__id=F(left))
+        assert first_versions.count() == rows.count()
+        sums = [Sum("id"), Sum(left), Sum(right)]
+        assert historical.aggregate(*sums) == rows.aggregate(*sums)
+
+
+def test_the_seeded_county_passes_the_foreign_key_check():
+    connection.check_constraints()
+
+
+def test_records_pass_model_validation():
+    pick = random.Random(7)
+    for model in (Meeting, Training, VisitLog, StudyRecord, ContactPoint, ActivityRoom, ReviewRecord):
+        pks = list(model.objects.values_list("pk", flat=True))
+        for record in model.objects.filter(pk__in=pick.sample(pks, min(30, len(pks)))):
+            record.full_clean()
+    for disclosure in FinancialDisclosure.objects.all()[:30]:
+        disclosure.full_clean(validate_constraints=False)
+
+
+def test_every_training_attendee_lies_within_the_organizer_subtree():
+    members = Training.member_attendees.through.objects
+    cadres = Training.cadre_attendees.through.objects
+    assert members.count() > 1000 and cadres.count() > 200
+    assert not members.exclude(member__branch__path__startswith=F("training__organizer__path")).exists()
+    assert not members.filter(member__joined_on__gt=F("training__held_on")).exists()
+    assert not cadres.exclude(cadre__organization__path__startswith=F("training__organizer__path")).exists()
+    serving = Q(cadre__started_on__lte=F("training__held_on")) & (
+        Q(cadre__ended_on__isnull=True) | Q(cadre__ended_on__gte=F("training__held_on"))
+    )
+    assert not cadres.exclude(serving).exists()
+    levels = {
+        OrganizationKind.COUNTY_COMMITTEE: TrainingLevel.COUNTY,
+        OrganizationKind.TOWNSHIP_COMMITTEE: TrainingLevel.TOWNSHIP,
+        OrganizationKind.STREET_COMMITTEE: TrainingLevel.TOWNSHIP,
+        OrganizationKind.BRANCH: TrainingLevel.VILLAGE,
+    }
+    for kind, level in Training.objects.values_list("organizer__kind", "level").distinct():
+        assert levels[kind] == level
+    assert not Training.objects.filter(held_on__gt=timezone.localdate()).exists()
+
+
+def test_each_level_trains_twice_a_year_with_a_few_exceptions():
+    trainings = Counter(
+        Training.objects.filter(held_on__year=_previous_year()).values_list("level", "organizer_id")
+    )
+    by_level = defaultdict(list)
+    for (level, _organizer), count in trainings.items():
+        by_level[level].append(count)
+    assert len(by_level[TrainingLevel.COUNTY]) == 1 and by_level[TrainingLevel.COUNTY][0] >= 2
+    townships = by_level[TrainingLevel.TOWNSHIP]
+    assert len(townships) == 12 and 1 <= sum(count < 2 for count in townships) <= 2
+    villages = Organization.objects.filter(field__in=RURAL).count()
+    twice = sum(count >= 2 for count in by_level[TrainingLevel.VILLAGE])
+    assert 0.75 * villages <= twice < villages
+
+
+def test_most_secretaries_attend_a_secretaries_training_each_year_and_a_few_do_not():
+    year = _previous_year()
+    trained = set(
+        Training.cadre_attendees.through.objects.filter(
+            training__held_on__year=year,
+            training__audience=TrainingAudience.SECRETARIES,
+            training__level__in=[TrainingLevel.COUNTY, TrainingLevel.TOWNSHIP],
+        ).values_list("cadre__organization_id", flat=True)
+    )
+    secretaries = Cadre.objects.filter(  # in post from before the trainings (spring) to their end
+        Q(ended_on__isnull=True) | Q(ended_on__gte=date(year, 6, 10)),
+        post=CadrePost.SECRETARY,
+        started_on__lte=date(year, 3, 1),
+    )
+    serving = set(secretaries.values_list("organization_id", flat=True))
+    assert len(serving) > 50
+    assert 0.8 <= len(trained & serving) / len(serving) < 0.98
+
+
+def test_the_share_of_rural_members_trained_varies_between_villages():
+    year = _previous_year()
+    trained = defaultdict(set)
+    for branch_id, member_id in Training.member_attendees.through.objects.filter(
+        training__held_on__year=year, member__branch__field__in=RURAL
+    ).values_list("member__branch_id", "member_id"):
+        trained[branch_id].add(member_id)
+    roll = Counter(
+        Member.objects.on_roll().filter(branch__field__in=RURAL).values_list("branch_id", flat=True)
+    )
+    shares = [len(trained[branch]) / total for branch, total in roll.items() if total >= 10]
+    assert min(shares) < 0.4 and max(shares) > 0.8
+
+
+def _two_committee_posts():
+    return Cadre.objects.filter(post__in=TWO_COMMITTEE_POSTS, organization__field__in=RURAL)
+
+
+def test_every_visit_falls_within_the_cadre_term_and_never_in_the_future():
+    today = timezone.localdate()
+    visits = VisitLog.objects.all()
+    outside = visits.filter(
+        Q(visited_on__lt=F("cadre__started_on"))
+        | Q(visited_on__gt=F("cadre__ended_on"))
+        | Q(visited_on__gt=today)
+        | Q(resolved_on__lt=F("visited_on"))
+        | Q(resolved_on__gt=today)
+        | ~Q(organization=F("cadre__organization"))
+    )
+    assert not outside.exists()
+    assert set(visits.values_list("cadre_id", flat=True).distinct()) <= set(
+        _two_committee_posts().values_list("pk", flat=True)
+    )
+    spaced = visits.filter(household_name__contains=" ")  # typed differently: the same household
+    assert spaced.exists()
+    sample = visits.alias(tenth=Mod("pk", 10)).filter(Q(tenth=0) | Q(household_name__contains=" "))
+    for group, name, key in sample.values_list("village_group", "household_name", "household_key"):
+        assert key == VisitLog.key_for(group, name)
+    concerns = visits.exclude(concerns="")
+    assert concerns.count() > 0.1 * visits.count()
+    assert 0.6 < concerns.filter(resolved_on__isnull=False).count() / concerns.count() < 1
+
+
+def test_every_serving_village_cadre_logs_visits_this_year():
+    today = timezone.localdate()
+    month_in_post = today - timedelta(days=30)  # this year, that is
+    posts = _serving(today).filter(
+        post__in=TWO_COMMITTEE_POSTS,
+        organization__field__in=RURAL,
+        started_on__lte=month_in_post,
+    )
+    if month_in_post.year == today.year:
+        visiting = VisitLog.objects.filter(visited_on__year=today.year).values_list("cadre_id", flat=True)
+        assert posts.exists() and set(posts.values_list("pk", flat=True)) <= set(visiting)
+
+
+def _households_by_person(visits) -> tuple[dict, Counter]:
+    """Person (the post's member, or the post of a non-member) at a branch -> distinct households, visits."""
+    households, count = defaultdict(set), Counter()
+    for organization, member, cadre, key in visits.values_list(
+        "organization_id", "cadre__member_id", "cadre_id", "household_key"
+    ):
+        person = (organization, member or f"post {cadre}")
+        households[person].add(key)
+        count[person] += 1
+    return households, count
+
+
+def _person(cadre: Cadre) -> tuple:
+    return cadre.organization_id, cadre.member_id or f"post {cadre.pk}"
+
+
+def test_some_cadres_visit_fewer_than_fifty_households_and_some_households_twice():
+    today = timezone.localdate()
+    households, visits = _households_by_person(VisitLog.objects.filter(visited_on__year=_previous_year()))
+    assert len(households) > 100
+    assert 0.1 <= sum(len(found) < 50 for found in households.values()) / len(households) <= 0.25
+    assert sum(visits[person] > len(found) for person, found in households.items()) > len(households) / 3
+    elapsed = (today - date(today.year, 1, 1)).days + 1
+    serving = _serving(today).filter(post__in=TWO_COMMITTEE_POSTS, organization__field__in=RURAL)
+    households, _visits = _households_by_person(VisitLog.objects.filter(visited_on__year=today.year))
+    people = {_person(cadre) for cadre in serving}
+    slow = [len(households[person]) * 365 / elapsed < 50 for person in people]
+    assert 0.1 <= sum(slow) / len(slow) <= 0.25
+
+
+def test_study_records_are_monthly_per_person_within_the_term():
+    today = timezone.localdate()
+    records = StudyRecord.objects.select_related("cadre__organization")
+    seen = Counter()
+    for record in records:
+        cadre = record.cadre
+        person = ("post", cadre.pk) if cadre.post == CadrePost.SECRETARY else ("member", cadre.member_id)
+        seen[(person, record.year, record.month)] += 1
+        assert record.organization_id == cadre.organization_id
+        assert cadre.post == CadrePost.INSTRUCTOR or (
+            cadre.post == CadrePost.SECRETARY and cadre.organization.field in RURAL
+        )
+        assert (record.year, record.month) <= (today.year, today.month)
+        assert date(record.year, record.month, 1) <= (cadre.ended_on or today)
+        assert (record.year, record.month) >= (cadre.started_on.year, cadre.started_on.month)
+    assert seen and max(seen.values()) == 1
+    assert records.filter(cadre__post=CadrePost.INSTRUCTOR).exists()
+    year = _previous_year()
+    whole_year = Q(ended_on__isnull=True) | Q(ended_on__gte=date(year, 12, 31))
+    secretaries = Cadre.objects.filter(whole_year, post=CadrePost.SECRETARY, started_on__lte=date(year, 1, 1))
+    totals = defaultdict(lambda: [0, 0, 0])
+    for cadre_id, sessions, notes, articles in StudyRecord.objects.filter(
+        year=year, cadre__in=secretaries
+    ).values_list("cadre_id", "sessions", "note_characters", "articles"):
+        totals[cadre_id][0] += sessions
+        totals[cadre_id][1] += notes
+        totals[cadre_id][2] += articles
+    met = [s >= 12 and n >= 5000 and a >= 1 for s, n, a in totals.values()]
+    assert 0.5 <= sum(met) / len(met) < 0.95
+    instructors = Cadre.objects.filter(
+        whole_year, post=CadrePost.INSTRUCTOR, started_on__lte=date(year, 1, 1)
+    )
+    township = defaultdict(lambda: [0, 0])  # instructors, the whole year: 10,000 characters, two articles
+    for member, notes, articles in StudyRecord.objects.filter(
+        year=year, cadre__member__in=instructors.values("member"), cadre__post=CadrePost.INSTRUCTOR
+    ).values_list("cadre__member_id", "note_characters", "articles"):
+        township[member][0] += notes
+        township[member][1] += articles
+    met = [notes >= 10_000 and articles >= 2 for notes, articles in township.values()]
+    assert not met or sum(met) / len(met) >= 0.5
+    notes = set(records.filter(cadre__post=CadrePost.INSTRUCTOR).values_list("note_characters", flat=True))
+    assert max(notes) >= 860 and min(notes) < 700  # a spread: most reach 10,000 a year, some do not
+
+
+def test_activity_rooms_and_township_targets():
+    today = timezone.localdate()
+    rural = Organization.objects.filter(field__in=RURAL)
+    committees = Organization.objects.filter(
+        kind__in=[OrganizationKind.TOWNSHIP_COMMITTEE, OrganizationKind.STREET_COMMITTEE]
+    )
+    rooms = ActivityRoom.objects.all()
+    assert Counter(rooms.values_list("organization_id", flat=True)) == Counter(
+        list(rural.values_list("pk", flat=True)) + list(committees.values_list("pk", flat=True))
+    )
+    standardized = rooms.filter(is_standardized=True)
+    assert 0.35 <= standardized.count() / rooms.count() <= 0.65
+    assert not standardized.filter(Q(standardized_on__isnull=True) | Q(standardized_on__gt=today)).exists()
+    assert not rooms.filter(is_standardized=False, standardized_on__isnull=False).exists()
+    assert len({room.facilities_count for room in rooms}) >= 4
+    assert RoomInvestment.objects.filter(room__is_standardized=True).count() >= standardized.count()
+    assert not RoomInvestment.objects.filter(invested_on__gt=today).exists()
+    outcomes = Counter()
+    for target in StandardizedRoomTarget.objects.select_related("organization"):
+        end = min(date(target.year, 12, 31), today)
+        subtree = rooms.filter(organization__path__startswith=target.organization.path)
+        reached = subtree.filter(is_standardized=True, standardized_on__lte=end).count()
+        assert 1 <= target.target <= subtree.count()
+        outcomes[(target.year, reached >= target.target)] += 1
+    year = _previous_year()
+    assert sum(outcomes.values()) == 2 * committees.count()
+    assert outcomes[(year, True)] and outcomes[(year, False)]
+
+
+def test_two_reports_two_reviews_per_village_and_a_few_gaps():
+    today = timezone.localdate()
+    year = _previous_year()
+    records = ReviewRecord.objects.all()
+    assert not records.filter(held_on__gt=today).exists()
+    assert not records.filter(satisfied__gt=F("participants")).exists()
+    counts = _per_organization(records, year)
+    rural = set(Organization.objects.filter(field__in=RURAL).values_list("pk", flat=True))
+    assert set(counts) == rural
+    reports = (ReviewKind.COMMITTEE_REPORT, ReviewKind.BRANCH_REPORT)
+    complete = [all(found[kind] == 2 for kind in reports) for found in counts.values()]
+    assert 0.8 * len(complete) <= sum(complete) < len(complete)
+    for kind in (ReviewKind.MEMBER_REVIEW, ReviewKind.REPRESENTATIVE_REVIEW):
+        assert all(found[kind] == 1 for found in counts.values())
+    reviews = records.filter(satisfied__isnull=False)
+    low = [
+        satisfied / participants < 0.6
+        for participants, satisfied in reviews.values_list("participants", "satisfied")
+    ]
+    assert 1 <= sum(low) <= 0.1 * len(low)
+
+
+def test_financial_disclosures_every_half_year_never_early_and_a_few_missing():
+    today = timezone.localdate()
+    halves = Counter()
+    for year, period, disclosed in FinancialDisclosure.objects.values_list("year", "period", "disclosed_on"):
+        start = date(year, 1, 1) if period == DisclosurePeriod.FIRST_HALF else date(year, 7, 1)
+        assert start <= disclosed <= today
+        halves[(year, period)] += 1
+    keys = FinancialDisclosure.objects.values_list("organization_id", "year", "period")
+    assert len(set(keys)) == keys.count()
+    rural = Organization.objects.filter(field__in=RURAL).count()
+    year = _previous_year()
+    over = [(year, 1)] + ([(year, 2)] if today > date(year + 1, 1, 25) else [])  # disclosed by now
+    for half in over:
+        assert 0.85 * rural <= halves[half] <= rural
+    assert sum(halves.values()) < rural * len(halves)  # a few villages missed one
+
+
+def test_township_leaders_have_a_contact_village_in_their_township():
+    today = timezone.localdate()
+    points = ContactPoint.objects.select_related("leader__branch", "organization__parent")
+    assert points.count() >= 50
+    for point in points:
+        township = point.organization.parent
+        assert point.organization.field in RURAL
+        assert township.kind in (OrganizationKind.TOWNSHIP_COMMITTEE, OrganizationKind.STREET_COMMITTEE)
+        branch = point.leader.branch
+        assert branch.path.startswith(township.path) and branch.short_name.startswith(
+            f"{township.short_name}机关"
+        )
+        for day in (point.lecture_on, point.check_on, point.activity_on):
+            assert day is None or (day.year == point.year and day <= today)
+        assert point.days_spent <= (min(date(point.year, 12, 31), today) - date(point.year, 1, 1)).days + 1
+    assert points.filter(days_spent__lt=90).exists() and points.filter(days_spent__gte=90).exists()
+    assert points.filter(lecture_on__isnull=True).exists()
+    per_year = Counter(points.values_list("leader_id", "year"))
+    assert set(per_year.values()) == {1}

@@ -1,5 +1,6 @@
-"""The demo roster, development records, cadre posts and reserve rosters on a fresh database: deterministic,
-sized as asked. Each seeding costs a second or two, so the module seeds three times in all."""
+"""The demo roster, development records, cadre posts, reserve rosters and a year of branch records on a fresh
+database: deterministic, sized as asked. Each seeding costs a few seconds, so the module seeds three times
+in all."""
 
 import functools
 import hashlib
@@ -10,8 +11,26 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from branches.models import Organization
-from members.models import Applicant, Cadre, Member, MemberEvent, ReserveCadre
+from branches.models import (
+    ActivityRoom,
+    FinancialDisclosure,
+    Organization,
+    ReviewRecord,
+    RoomInvestment,
+    StandardizedRoomTarget,
+)
+from members.models import (
+    Applicant,
+    Cadre,
+    ContactPoint,
+    Meeting,
+    Member,
+    MemberEvent,
+    ReserveCadre,
+    StudyRecord,
+    Training,
+    VisitLog,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +69,62 @@ def _fingerprint() -> tuple:
         "mentor",
         "status",
     )
-    return tuple(
-        list(rows)
-        for rows in (members, organizations, applicants, mentors, sponsors, events, cadres, reserves)
+    return (
+        tuple(
+            list(rows)
+            for rows in (members, organizations, applicants, mentors, sponsors, events, cadres, reserves)
+        )
+        + _records_fingerprint()
+    )
+
+
+CADRE = ("cadre__organization__code", "cadre__post", "cadre__name", "cadre__started_on")
+
+
+def _rows(queryset, *fields) -> list:
+    """Rows by natural keys (codes, ID numbers, names and dates), never primary keys, fully ordered."""
+    return list(queryset.order_by(*fields).values_list(*fields))
+
+
+def _records_fingerprint() -> tuple:
+    """The branch records of ``members.demo_activities`` and ``branches.demo_records``."""
+    meeting = ("organization__code", "kind", "held_on")
+    training = ("organizer__code", "audience", "held_on")
+    return (
+        _rows(Meeting.objects, *meeting, "topic", "speaker", "members_expected", "attendee_count"),
+        _rows(Meeting.attendees.through.objects, *(f"meeting__{f}" for f in meeting), "member__id_number"),
+        _rows(Training.objects, *training, "level", "days", "hours", "topic", "villager_count"),
+        _rows(
+            Training.member_attendees.through.objects,
+            *(f"training__{f}" for f in training),
+            "member__id_number",
+        ),
+        _rows(Training.cadre_attendees.through.objects, *(f"training__{f}" for f in training), *CADRE),
+        _rows(
+            VisitLog.objects,
+            *CADRE,
+            "visited_on",
+            "household_key",
+            "household_name",
+            "concerns",
+            "resolved_on",
+        ),
+        _rows(StudyRecord.objects, *CADRE, "year", "month", "sessions", "note_characters", "articles"),
+        _rows(
+            ContactPoint.objects,
+            "leader__id_number",
+            "year",
+            "organization__code",
+            "lecture_on",
+            "days_spent",
+        ),
+        _rows(ActivityRoom.objects, "organization__code", "name", "area_m2", "standardized_on"),
+        _rows(RoomInvestment.objects, "room__organization__code", "invested_on", "amount_yuan", "purpose"),
+        _rows(StandardizedRoomTarget.objects, "organization__code", "year", "target"),
+        _rows(ReviewRecord.objects, "organization__code", "kind", "held_on", "participants", "satisfied"),
+        _rows(
+            FinancialDisclosure.objects, "organization__code", "year", "period", "disclosed_on", "income_yuan"
+        ),
     )
 
 
@@ -67,7 +139,18 @@ def _seed(**options) -> tuple[str, dict]:
     with transaction.atomic():
         call_command("seed_demo", stdout=StringIO(), **options)
         digest = hashlib.sha256(repr(_fingerprint()).encode()).hexdigest()
-        counts = {model.__name__: model.objects.count() for model in (Member, Applicant, Cadre, ReserveCadre)}
+        models = (
+            Member,
+            Applicant,
+            Cadre,
+            ReserveCadre,
+            Meeting,
+            Training,
+            VisitLog,
+            StudyRecord,
+            ActivityRoom,
+        )
+        counts = {model.__name__: model.objects.count() for model in models}
         transaction.set_rollback(True)
     return digest, counts
 
@@ -84,6 +167,8 @@ def test_creates_exactly_the_requested_number_of_members_and_the_other_records()
     counts = seeded_county(members=SMALL)[1]
     assert counts["Member"] == SMALL
     assert counts["Applicant"] > 0 and counts["Cadre"] > 0 and counts["ReserveCadre"] > 0
+    assert counts["Meeting"] > 0 and counts["Training"] > 0 and counts["VisitLog"] > 0
+    assert counts["StudyRecord"] > 0 and counts["ActivityRoom"] > 0
 
 
 def test_too_few_members_for_the_tree_is_refused_and_leaves_nothing():
@@ -91,3 +176,6 @@ def test_too_few_members_for_the_tree_is_refused_and_leaves_nothing():
         call_command("seed_demo", members=100, stdout=StringIO())
     assert not Organization.objects.exists()
     assert not Applicant.objects.exists() and not Cadre.objects.exists()
+    assert (
+        not Meeting.objects.exists() and not VisitLog.objects.exists() and not ActivityRoom.objects.exists()
+    )

@@ -2,7 +2,9 @@
 
 It lives in ``assessments`` because it will also seed records and quotas, and imports flow
 branches <- members <- assessments; the work itself is done by ``branches.demo``, ``members.demo`` (the
-roster), ``members.demo_pipeline`` (development records) and ``members.demo_cadres`` (posts, reserve rosters).
+roster), ``members.demo_pipeline`` (development records), ``members.demo_cadres`` (posts, reserve rosters),
+``members.demo_activities`` (meetings, trainings, visits, study, contact points) and ``branches.demo_records``
+(activity rooms, targets, reports and reviews, financial disclosures).
 """
 
 import time
@@ -21,7 +23,9 @@ from branches.demo import (
     grant_demo_logins,
     system_user,
 )
+from branches.demo_records import create_demo_records
 from members.demo import DEFAULT_MEMBERS, create_demo_members, minimum_total
+from members.demo_activities import create_demo_activities
 from members.demo_cadres import create_demo_cadres
 from members.demo_pipeline import create_demo_pipeline
 
@@ -29,7 +33,7 @@ from members.demo_pipeline import create_demo_pipeline
 class Command(BaseCommand):
     help = (  # argparse needs a plain str here, not a lazy translation
         "Create the demo county (organizations, members, development records, cadre posts, reserve "
-        "rosters and one login per role). "
+        "rosters, a year of branch records and one login per role). "
         "Does nothing if the demo county already exists."
     )
 
@@ -85,6 +89,29 @@ class Command(BaseCommand):
         self.stdout.write(
             records
             % {"applicants": len(applicants), "admitted": admitted, "cadres": cadres, "reserves": reserves}
+        )
+        activities = create_demo_activities(actor=actor, tree=tree, seed=seed, today=today)
+        rooms = create_demo_records(
+            actor=actor, tree=tree, seed=seed, today=today, roll_counts=activities.roll_counts
+        )
+        branch_records = _(
+            "Branch records since 1 January %(year)d: %(meetings)d meetings, %(trainings)d trainings, "
+            "%(visits)d household visits, %(study)d study records, %(contacts)d contact points, %(rooms)d "
+            "activity rooms, %(reviews)d reports and reviews, %(disclosures)d financial disclosures."
+        )
+        self.stdout.write(
+            branch_records
+            % {
+                "year": today.year - 1,
+                "meetings": activities.meetings,
+                "trainings": activities.trainings,
+                "visits": activities.visits,
+                "study": activities.study_records,
+                "contacts": activities.contact_points,
+                "rooms": rooms.rooms,
+                "reviews": rooms.reviews,
+                "disclosures": rooms.disclosures,
+            }
         )
 
     def print_logins(self):
