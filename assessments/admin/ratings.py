@@ -1,1 +1,78 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin_base import ScopedModelAdmin
+
+from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
+from ..services import ratings as services
+
+
+class RatingStepInline(admin.TabularInline):
+    model = RatingStep
+    fields = ["stage", "actor", "at", *DIMENSIONS, "total", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # Shown inside a rating the scoped admin already let the user open.
+        return True
+
+
+@admin.register(StarRating)
+class StarRatingAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+    """Read here with every step and the history; ratings are proposed and moved on through the workflow
+    (API), never edited in place."""
+
+    list_display = ["organization", "year", "stage", "total", "stars", "classification"]
+    list_filter = ["year", "stage", "stars", "classification"]
+    list_select_related = ["organization"]
+    search_fields = ["organization__name", "organization__code"]
+    readonly_fields = [
+        "organization",
+        "year",
+        "stage",
+        *DIMENSIONS,
+        "total",
+        "stars",
+        "classification",
+        "proposal",
+        "proposed_at",
+        "version",
+    ]
+    inlines = [RatingStepInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RatingPolicy)
+class RatingPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+    list_display = [
+        "county",
+        "year",
+        "five_stars_from",
+        "four_stars_from",
+        "three_stars_from",
+        "three_star_target",
+    ]
+    list_filter = ["year"]
+    list_select_related = ["county"]
+
+    def save_via_service(self, request, obj, form, change):
+        if change:
+            data = {name: form.cleaned_data[name] for name in form.changed_data}
+            return services.rating_policy_update(actor=request.user, instance=obj, **data)
+        return services.rating_policy_create(actor=request.user, **form.cleaned_data)

@@ -1,2 +1,254 @@
+"""/api/v1/star-ratings/ (the five-good workflow) and /api/v1/rating-policies/ (the county's bands)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from branches.models import Organization
+from partybuild.importexport_api import ImportExportViewSetMixin
+from partybuild.viewsets import (
+    ScopedModelViewSet,
+    ScopedQuerysetMixin,
+    ScopedRelatedField,
+    VersionedSerializerMixin,
+)
+
+from ..filters.ratings import RatingPolicyFilter, StarRatingFilter
+from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
+from ..resources import StarRatingResource
+from ..selectors.ratings import dimension_table, rating_rollup, rating_steps
+from ..services import ratings as services
+
+
+class StarRatingSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    classification_display = serializers.CharField(source="get_classification_display", read_only=True)
+    proposal = serializers.JSONField(
+        read_only=True,
+        help_text=_(
+            "what the system proposed (scores, total, stars, classification) and, per dimension, the "
+            "indicators behind the score: code and met"
+        ),
+    )
+
+    class Meta:
+        model = StarRating
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "year",
+            "stage",
+            "stage_display",
+            *DIMENSIONS,
+            "total",
+            "stars",
+            "classification",
+            "classification_display",
+            "proposal",
+            "proposed_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+def _score_field():
+    return serializers.DecimalField(max_digits=5, decimal_places=1, required=False)
+
+
+class RatingStepInputSerializer(serializers.Serializer):
+    """The scores this step sets (a score left out keeps the previous step's) and why."""
+
+    leadership = _score_field()
+    members = _score_field()
+    mechanism = _score_field()
+    performance = _score_field()
+    feedback = _score_field()
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("required when a score differs from the previous step's"),
+    )
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class RatingStepSerializer(serializers.ModelSerializer):
+    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RatingStep
+        fields = ["id", "stage", "stage_display", "actor", "actor_name", "at", *DIMENSIONS, "total", "reason"]
+
+    def get_actor_name(self, step) -> str | None:
+        if step.actor is None:
+            return None
+        return step.actor.get_full_name() or step.actor.get_username()
+
+
+class ProposeSerializer(serializers.Serializer):
+    organization = ScopedRelatedField(
+        queryset=Organization.objects.all(), help_text=_("every branch of this organization's subtree")
+    )
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class RollupQuerySerializer(serializers.Serializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class ProposalSummarySerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    branches = serializers.IntegerField(help_text=_("branches of the subtree taking part"))
+    with_results = serializers.IntegerField(help_text=_("of them, with published quota results"))
+    written = serializers.IntegerField(help_text=_("ratings created or refreshed; confirmed ones stay"))
+
+
+class RollupRowSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    branches = serializers.IntegerField(help_text=_("branches taking part"))
+    rated = serializers.IntegerField()
+    three_stars_latest = serializers.IntegerField(help_text=_("at three stars or more, at any stage"))
+    confirmed = serializers.IntegerField()
+    three_stars_confirmed = serializers.IntegerField(help_text=_("confirmed at three stars or more"))
+    share = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    share_latest = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    target = serializers.IntegerField()
+    meets_target = serializers.BooleanField()
+
+
+class StarRatingViewSet(
+    ImportExportViewSetMixin,
+    ScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Five-good star ratings (五好): the system proposes them from the year's quota results, the branch
+    self-assesses, the township reviews, the county confirms. Ratings are created by ``propose`` only."""
+
+    queryset = StarRating.objects.select_related("organization")
+    serializer_class = StarRatingSerializer
+    filterset_class = StarRatingFilter
+    resource_class = StarRatingResource
+    ordering_fields = ["organization__path", "year", "total", "stars", "stage"]
+    ordering = ["organization__path", "-year"]
+    # Export only: ratings come from the proposal and the workflow, never from a file.
+    import_file = None
+    import_template = None
+
+    def get_serializer_class(self):
+        return {
+            "propose": ProposeSerializer,
+            "self_assess": RatingStepInputSerializer,
+            "review": RatingStepInputSerializer,
+            "confirm": RatingStepInputSerializer,
+            "steps": RatingStepSerializer,
+            "rollup": RollupQuerySerializer,
+        }.get(self.action, StarRatingSerializer)
+
+    @extend_schema(request=ProposeSerializer, responses=ProposalSummarySerializer)
+    @action(detail=False, methods=["post"])
+    def propose(self, request):
+        """Propose the ratings of every branch of a subtree for a year from its published quota results
+        (needs the review capability there). Ratings past the proposal keep their people's scores."""
+        serializer = ProposeSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        summary = services.rating_propose(actor=request.user, **serializer.validated_data)
+        return Response(vars(summary))
+
+    def _step(self, request, service):
+        serializer = RatingStepInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        reason = data.pop("reason", "")
+        rating = service(
+            actor=request.user, rating=self.get_object(), scores=data, reason=reason, expected_version=version
+        )
+        return Response(StarRatingSerializer(rating, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=RatingStepInputSerializer, responses=StarRatingSerializer)
+    @action(detail=True, methods=["post"], url_path="self-assess")
+    def self_assess(self, request, pk=None):
+        """The branch's self-assessment (the secretary, or township or county staff on its behalf)."""
+        return self._step(request, services.rating_self_assess)
+
+    @extend_schema(request=RatingStepInputSerializer, responses=StarRatingSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """The township's review of the self-assessment."""
+        return self._step(request, services.rating_review)
+
+    @extend_schema(request=RatingStepInputSerializer, responses=StarRatingSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """The county's confirmation: final."""
+        return self._step(request, services.rating_confirm)
+
+    @extend_schema(responses=RatingStepSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def steps(self, request, pk=None):
+        """Every step of the rating: who, when, the five scores and why."""
+        steps = rating_steps(rating=self.get_object())
+        return Response(RatingStepSerializer(steps, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("organization", int, required=True),
+            OpenApiParameter("year", int, required=True),
+        ],
+        responses=RollupRowSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"])
+    def rollup(self, request):
+        """Share of branches at three stars or more per county and township committee against the county's
+        target: ``share`` counts confirmed ratings (official), ``share_latest`` every rating at its latest
+        stage (provisional); both counts are given."""
+        serializer = RollupQuerySerializer(data=request.query_params, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return Response(RollupRowSerializer(rating_rollup(**serializer.validated_data), many=True).data)
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["get"])
+    def dimensions(self, request):
+        """The five dimensions and the quota indicators each proposal is computed from."""
+        return Response(dimension_table())
+
+
+class RatingPolicySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    county = ScopedRelatedField(queryset=Organization.objects.all())
+    county_name = serializers.CharField(source="county.name", read_only=True)
+
+    class Meta:
+        model = RatingPolicy
+        exclude = ["created_at", "updated_at"]
+        validators = []  # the service's full_clean says "one per county and year" in the user's language
+
+
+class RatingPolicyViewSet(ScopedModelViewSet):
+    """The county's star bands, targets and rectification settings for a year; every change is a security
+    event. The bands must rise: three stars < four stars < five stars."""
+
+    queryset = RatingPolicy.objects.select_related("county")
+    serializer_class = RatingPolicySerializer
+    filterset_class = RatingPolicyFilter
+    ordering_fields = ["year"]
+    ordering = ["county__path", "-year"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_service = staticmethod(services.rating_policy_create)
+    update_service = staticmethod(services.rating_policy_update)
+
+
 def register(router):
-    """Filled in with star ratings, appraisals and rectifications."""
+    router.register("star-ratings", StarRatingViewSet)
+    router.register("rating-policies", RatingPolicyViewSet)

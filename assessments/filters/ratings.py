@@ -1,1 +1,37 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
 
+from branches.filters import WithinFilterMixin, within_filter
+from branches.models import Organization
+
+from ..models import Classification, RatingPolicy, RatingStage, StarRating
+
+
+def _organizations(request):
+    return Organization.objects.restrict(getattr(request, "user", None), "view")
+
+
+class StarRatingFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+    organization = django_filters.ModelChoiceFilter(label=_("organization"), queryset=_organizations)
+    within = within_filter()
+    stage = django_filters.MultipleChoiceFilter(choices=RatingStage.choices)
+    stars = django_filters.MultipleChoiceFilter(
+        choices=[(n, str(n)) for n in (0, 3, 4, 5)], help_text=_("0 means unrated")
+    )
+    stars_min = django_filters.NumberFilter(
+        label=_("at least this many stars"), field_name="stars", lookup_expr="gte"
+    )
+    classification = django_filters.MultipleChoiceFilter(choices=Classification.choices)
+
+    class Meta:
+        model = StarRating
+        fields = ["organization", "within", "year", "stage", "stars", "stars_min", "classification"]
+
+
+class RatingPolicyFilter(django_filters.FilterSet):
+    county = django_filters.ModelChoiceFilter(label=_("county committee"), queryset=_organizations)
+
+    class Meta:
+        model = RatingPolicy
+        fields = ["county", "year"]

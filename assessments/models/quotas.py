@@ -120,7 +120,13 @@ class QuotaRun(models.Model):
     scope_write_capability = Capability.REVIEW
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("scope"), on_delete=models.CASCADE, related_name="quota_runs"
+        Organization,
+        verbose_name=_("scope"),
+        on_delete=models.CASCADE,
+        related_name="quota_runs",
+        null=True,
+        blank=True,
+        help_text=_("empty: every tree in the database (system runs only)"),
     )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]

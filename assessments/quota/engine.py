@@ -87,6 +87,9 @@ class Statements:
         self.execute(f"CREATE TEMPORARY TABLE {name} AS {select}", params)
         if index:
             self.execute(f"CREATE INDEX {name}_idx ON {name} ({index})")
+        if sql.is_postgres():
+            # Autovacuum never looks at temporary tables: without statistics the planner guesses row counts.
+            self.execute(f"ANALYZE {name}")
 
     def results(self, code: str | None, select: str, params=()):
         """``select`` yields organization_id, target, actual, met, detail (and code first when ``code`` is None)."""
@@ -591,6 +594,10 @@ def publish(run: QuotaRun) -> None:
                 "SELECT o.id, %s, %s FROM branches_organization o WHERE o.path LIKE %s",
                 (run.year, run.pk, prefix + "%"),
             )
+    if sql.is_postgres():
+        with connection.cursor() as cursor:
+            # Readers join results to publications; fresh statistics keep their plans sane after a big run.
+            cursor.execute("ANALYZE assessments_quotaresult, assessments_quotapublication")
 
 
 def collect_garbage(*, year: int) -> int:

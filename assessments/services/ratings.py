@@ -1,1 +1,209 @@
+"""Five-good star ratings (design §6): the system proposes, the branch self-assesses, the township reviews,
+the county confirms. Each step keeps who, when, the five scores and why; a step that changes a score from
+the previous one needs a reason; a confirmed rating is final. The county's policy sets the bands."""
 
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Organization, SecurityEventKind
+from branches.roles import Capability
+from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.services import security_event_record
+from partybuild.editing import apply_changes, lock_for_edit
+
+from ..models import DIMENSIONS, RatingPolicy, RatingStage, RatingStep, StarRating
+from ..ratings_proposal import ProposalSummary, propose
+from ..selectors.ratings import classification_for, rating_policy_for, stars_for
+
+# Each step: the stage it must follow and the capability it needs (design §3's role table).
+STEPS = {
+    RatingStage.SELF_ASSESSED: (RatingStage.PROPOSED, Capability.RECORDS),
+    RatingStage.REVIEWED: (RatingStage.SELF_ASSESSED, Capability.REVIEW),
+    RatingStage.CONFIRMED: (RatingStage.REVIEWED, Capability.POLICY),
+}
+ONE_DECIMAL = Decimal("0.1")
+
+MESSAGES = {
+    "confirmed": _("This rating was confirmed by the county and is final."),
+    "out_of_order": _("This rating stands at “%(current)s”: the next step is “%(next)s”, not “%(step)s”."),
+    "score_range": _("Each score is from 0 to 20 points, with at most one decimal."),
+    "unknown_dimension": _("Unknown dimension: %(names)s."),
+    "reason": _("You changed %(dimensions)s from the previous step: give the reason."),
+    "year": _("Choose a year from 2000 to this year."),
+    "policy_moves": _("The county and year of a policy cannot change: create a policy for the other one."),
+}
+
+
+# --- the proposal -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rating_propose(*, actor, organization: Organization, year: int) -> ProposalSummary:
+    """Propose the ratings of every branch of ``organization``'s subtree from the year's published quotas."""
+    if not organization_in_scope(actor, organization, Capability.REVIEW):
+        raise OutOfScope(NOT_ALLOWED)
+    if not 2000 <= year <= timezone.localdate().year:
+        raise ValidationError({"year": [MESSAGES["year"]]})
+    return propose(prefix=organization.path, year=year, actor=actor)
+
+
+# --- the workflow -------------------------------------------------------------------------------------------
+
+
+def _clean_scores(scores: dict) -> dict[str, Decimal]:
+    unknown = sorted(set(scores) - set(DIMENSIONS))
+    if unknown:
+        raise ValidationError({"scores": [MESSAGES["unknown_dimension"] % {"names": ", ".join(unknown)}]})
+    cleaned, errors = {}, {}
+    for dimension, value in scores.items():
+        try:
+            number = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            number = None
+        if (
+            number is None
+            or not number.is_finite()
+            or not 0 <= number <= 20
+            or number != number.quantize(ONE_DECIMAL)
+        ):
+            errors[dimension] = [MESSAGES["score_range"]]
+        else:
+            cleaned[dimension] = number.quantize(ONE_DECIMAL)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _check_order(rating: StarRating, stage: str) -> None:
+    if rating.stage == RatingStage.CONFIRMED:
+        raise ValidationError({"stage": [MESSAGES["confirmed"]]})
+    following = {previous: step for step, (previous, _capability) in STEPS.items()}
+    if STEPS[stage][0] != rating.stage:
+        raise ValidationError(
+            {
+                "stage": [
+                    MESSAGES["out_of_order"]
+                    % {
+                        "current": rating.get_stage_display(),
+                        "next": RatingStage(following[rating.stage]).label,
+                        "step": RatingStage(stage).label,
+                    }
+                ]
+            }
+        )
+
+
+def _check_reason(rating: StarRating, scores: dict[str, Decimal], reason: str) -> None:
+    changed = [d for d in DIMENSIONS if scores[d] != getattr(rating, d)]
+    if changed and not reason.strip():
+        labels = "、".join(str(StarRating._meta.get_field(d).verbose_name) for d in changed)
+        raise ValidationError({"reason": [MESSAGES["reason"] % {"dimensions": labels}]})
+
+
+@transaction.atomic
+def _advance(
+    *,
+    actor,
+    rating: StarRating,
+    stage: str,
+    scores: dict,
+    reason: str,
+    expected_version=None,
+    precondition=False,
+):
+    capability = STEPS[stage][1]
+    ensure_in_scope(actor, rating, capability, NOT_ALLOWED)
+    rating = lock_for_edit(rating, expected_version, precondition=precondition)
+    _check_order(rating, stage)
+    given = _clean_scores(scores or {})
+    # The previous step's scores (the system's while the rating is still proposed) are its current ones.
+    scores = {d: given.get(d, getattr(rating, d)) for d in DIMENSIONS}
+    reason = (reason or "").strip()
+    _check_reason(rating, scores, reason)
+    total = sum(scores.values(), Decimal(0))
+    step = RatingStep(rating=rating, stage=stage, actor=actor, total=total, reason=reason, **scores)
+    step.full_clean()
+    step.save()
+    stars = stars_for(total, rating_policy_for(organization=rating.organization, year=rating.year))
+    changes = {**scores, "total": total, "stars": stars, "classification": classification_for(stars)}
+    apply_changes(rating, {**changes, "stage": stage}, actor=actor)
+    ensure_in_scope(actor, rating, capability)
+    return rating
+
+
+def rating_self_assess(
+    *, actor, rating: StarRating, scores: dict | None = None, reason: str = "", **lock
+) -> StarRating:
+    """The branch rates itself (the secretary, or township or county staff on its behalf)."""
+    return _advance(
+        actor=actor, rating=rating, stage=RatingStage.SELF_ASSESSED, scores=scores, reason=reason, **lock
+    )
+
+
+def rating_review(
+    *, actor, rating: StarRating, scores: dict | None = None, reason: str = "", **lock
+) -> StarRating:
+    """The township reviews the branch's self-assessment."""
+    return _advance(
+        actor=actor, rating=rating, stage=RatingStage.REVIEWED, scores=scores, reason=reason, **lock
+    )
+
+
+def rating_confirm(
+    *, actor, rating: StarRating, scores: dict | None = None, reason: str = "", **lock
+) -> StarRating:
+    """The county confirms: the rating is final from then on."""
+    return _advance(
+        actor=actor, rating=rating, stage=RatingStage.CONFIRMED, scores=scores, reason=reason, **lock
+    )
+
+
+# --- the county's policy ------------------------------------------------------------------------------------
+
+
+def _policy_event(actor, policy: RatingPolicy, detail: dict) -> None:
+    security_event_record(
+        kind=SecurityEventKind.POLICY_CHANGED,
+        user=actor,
+        organization=policy.county,
+        detail={"model": "rating_policy", "year": policy.year, **detail},
+    )
+
+
+@transaction.atomic
+def rating_policy_create(*, actor, county: Organization, year: int, **settings) -> RatingPolicy:
+    if not organization_in_scope(actor, county, Capability.POLICY):
+        raise OutOfScope(NOT_ALLOWED)
+    policy = RatingPolicy(county=county, year=year, **settings)
+    policy.full_clean()
+    policy._history_user = actor
+    policy.save()
+    ensure_in_scope(actor, policy, "add")
+    _policy_event(actor, policy, {"created": True})
+    return policy
+
+
+@transaction.atomic
+def rating_policy_update(
+    *, actor, instance: RatingPolicy, expected_version=None, precondition=False, **changes
+) -> RatingPolicy:
+    ensure_in_scope(actor, instance, "change", NOT_ALLOWED)
+    policy = lock_for_edit(instance, expected_version, precondition=precondition)
+    moved = [
+        field for field in ("county", "year") if field in changes and changes[field] != getattr(policy, field)
+    ]
+    if moved:
+        raise ValidationError({field: [MESSAGES["policy_moves"]] for field in moved})
+    changes = {field: value for field, value in changes.items() if field not in {"county", "year"}}
+    before = {field: getattr(policy, field) for field in changes}
+    apply_changes(policy, changes, actor=actor)
+    ensure_in_scope(actor, policy, "change")
+    changed = {
+        field: [str(before[field]), str(value)] for field, value in changes.items() if before[field] != value
+    }
+    _policy_event(actor, policy, {"changed": changed})
+    return policy

@@ -180,6 +180,7 @@ SPECTACULAR_SETTINGS = {
         "ReserveStatusEnum": "members.models.ReserveStatus",
         "TrainingLevelEnum": "members.models.TrainingLevel",
         "TrainingAudienceEnum": "members.models.TrainingAudience",
+        "RatingStageEnum": "assessments.models.RatingStage",
     },
 }
 

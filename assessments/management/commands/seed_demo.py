@@ -4,7 +4,7 @@ It lives in ``assessments`` because it will also seed records and quotas, and im
 branches <- members <- assessments; the work itself is done by ``branches.demo``, ``members.demo`` (the
 roster), ``members.demo_pipeline`` (development records), ``members.demo_cadres`` (posts, reserve rosters),
 ``members.demo_activities`` (meetings, trainings, visits, study, contact points) and ``branches.demo_records``
-(activity rooms, targets, reports and reviews, financial disclosures).
+(activity rooms, targets, reports and reviews, financial disclosures), then ``assessments.demo`` (quota runs).
 """
 
 import time
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.demo import create_demo_assessments
 from branches.demo import (
     COUNTY_CODE,
     DEFAULT_SEED,
@@ -111,6 +112,17 @@ class Command(BaseCommand):
                 "rooms": rooms.rooms,
                 "reviews": rooms.reviews,
                 "disclosures": rooms.disclosures,
+            }
+        )
+        judgements = create_demo_assessments(actor=actor, tree=tree, today=today)
+        quotas = _("Quota runs for %(last)d and %(this)d: %(results)d results, %(alerts)d alerts.")
+        self.stdout.write(
+            quotas
+            % {
+                "last": today.year - 1,
+                "this": today.year,
+                "results": judgements.quota_results,
+                "alerts": judgements.alerts,
             }
         )
 

@@ -1,0 +1,59 @@
+"""Export files of the assessments app. Headers and choice labels are fixed Chinese whatever the interface
+language: they are a file format shared with other offices' spreadsheets, not interface text.
+
+Star ratings are exported only: they are created by the system's proposal and changed by the workflow, never
+imported.
+"""
+
+from import_export.fields import Field
+
+from branches.imports import ChoiceWidget, ImportableResource, IntegerWidget, OrganizationCodeWidget
+from branches.resources import DecimalWidget
+
+from .models import StarRating
+
+RATING_STAGE = {
+    "proposed": "系统建议",
+    "self_assessed": "支部自评",
+    "reviewed": "乡镇审核",
+    "confirmed": "县委确定",
+}
+CLASSIFICATION = {"advanced": "先进(创)", "general": "一般(升)", "backward": "后进(帮)"}
+
+
+class StarRatingResource(ImportableResource):
+    organization = Field("organization", "组织编码", OrganizationCodeWidget(), readonly=True)
+    organization_name = Field("organization__name", "组织名称", readonly=True)
+    year = Field("year", "年度", IntegerWidget(), readonly=True)
+    stage = Field("stage", "阶段", ChoiceWidget(RATING_STAGE), readonly=True)
+    leadership = Field("leadership", "领导班子好", DecimalWidget(), readonly=True)
+    members = Field("members", "党员队伍好", DecimalWidget(), readonly=True)
+    mechanism = Field("mechanism", "工作机制好", DecimalWidget(), readonly=True)
+    performance = Field("performance", "工作业绩好", DecimalWidget(), readonly=True)
+    feedback = Field("feedback", "群众反映好", DecimalWidget(), readonly=True)
+    total = Field("total", "总分", DecimalWidget(), readonly=True)
+    stars = Field("stars", "星级", IntegerWidget(), readonly=True)
+    classification = Field("classification", "类别", ChoiceWidget(CLASSIFICATION), readonly=True)
+
+    template_title = "五好星级评定"
+
+    class Meta:
+        model = StarRating
+        fields = [
+            "organization",
+            "organization_name",
+            "year",
+            "stage",
+            "leadership",
+            "members",
+            "mechanism",
+            "performance",
+            "feedback",
+            "total",
+            "stars",
+            "classification",
+        ]
+        export_order = fields
+
+    def prepare_export_queryset(self, queryset):
+        return queryset.select_related("organization")
