@@ -4,7 +4,8 @@ It lives in ``assessments`` because it will also seed records and quotas, and im
 branches <- members <- assessments; the work itself is done by ``branches.demo``, ``members.demo`` (the
 roster), ``members.demo_pipeline`` (development records), ``members.demo_cadres`` (posts, reserve rosters),
 ``members.demo_activities`` (meetings, trainings, visits, study, contact points) and ``branches.demo_records``
-(activity rooms, targets, reports and reviews, financial disclosures), then ``assessments.demo`` (quota runs).
+(activity rooms, targets, reports and reviews, financial disclosures), then ``assessments.demo`` (quota
+runs, ratings, appraisals, rectifications).
 """
 
 import time
@@ -114,7 +115,7 @@ class Command(BaseCommand):
                 "disclosures": rooms.disclosures,
             }
         )
-        judgements = create_demo_assessments(actor=actor, tree=tree, today=today)
+        judgements = create_demo_assessments(actor=actor, tree=tree, today=today, seed=seed)
         quotas = _("Quota runs for %(last)d and %(this)d: %(results)d results, %(alerts)d alerts.")
         self.stdout.write(
             quotas
@@ -123,6 +124,18 @@ class Command(BaseCommand):
                 "this": today.year,
                 "results": judgements.quota_results,
                 "alerts": judgements.alerts,
+            }
+        )
+        ratings = _(
+            "Star ratings %(ratings)d (last year's at every workflow stage), "
+            "member appraisals %(appraisals)d, open rectifications %(rectifications)d."
+        )
+        self.stdout.write(
+            ratings
+            % {
+                "ratings": judgements.ratings,
+                "appraisals": judgements.appraisals,
+                "rectifications": judgements.rectifications,
             }
         )
 
