@@ -106,7 +106,7 @@ def _enqueue(run: QuotaRun):
 def _claim(run_id: int) -> QuotaRun | None:
     """Mark the run running; a run found already running was started by a worker that died."""
     with transaction.atomic():
-        run = QuotaRun.objects.select_for_update().select_related("organization").get(pk=run_id)
+        run = QuotaRun.objects.select_for_update(of=("self",)).select_related("organization").get(pk=run_id)
         if run.state == RunState.RUNNING:
             _fail(run, _("The worker running this computation stopped before it finished."))
             return None
