@@ -173,9 +173,18 @@ class QuotaResult(models.Model):
 
     scope_path_lookup = "organization__path"
 
-    run = models.ForeignKey(QuotaRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="results")
+    # Results are derived rows written by the engine in bulk; checking a million foreign keys per run costs
+    # seconds and protects nothing the engine does not already guarantee, so the keys have no database
+    # constraint (Django still cascades deletes).
+    run = models.ForeignKey(
+        QuotaRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="results", db_constraint=False
+    )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="quota_results"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="quota_results",
+        db_constraint=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     code = models.CharField(_("indicator"), max_length=40)
@@ -228,9 +237,15 @@ class AlertKind(models.TextChoices):
 class Alert(models.Model):
     scope_path_lookup = "organization__path"
 
-    run = models.ForeignKey(QuotaRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="alerts")
+    run = models.ForeignKey(
+        QuotaRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="alerts", db_constraint=False
+    )
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="alerts"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        db_constraint=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
@@ -241,6 +256,7 @@ class Alert(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     detail = models.JSONField(_("detail"), default=dict)
 

@@ -281,7 +281,8 @@ def visits(q: Statements):
     q.temp(
         "qt_hh",
         "SELECT d.organization_id, d.person, COUNT(*) AS households FROM (SELECT DISTINCT x.organization_id, "
-        f"x.person, v.household_key FROM ({posts_of_persons}) x JOIN members_visitlog v ON v.cadre_id = x.cadre_id "
+        f"x.person, {sql.bytewise('v.household_key')} AS household_key FROM ({posts_of_persons}) x "
+        "JOIN members_visitlog v ON v.cadre_id = x.cadre_id "
         f"WHERE {period.within_year('v.visited_on')}) d GROUP BY d.organization_id, d.person",
         index="organization_id, person",
     )
@@ -376,14 +377,15 @@ def meetings(q: Statements):
         "GROUP BY mt.organization_id, mt.kind",
         index="organization_id",
     )
-    for kind in MEETING_KINDS:
-        target, literal = f"p.meet_{kind}", f"'{kind}'"
-        q.results(
-            f"meet.{kind}",
-            f"SELECT s.id, {target}, {_count_met('COALESCE(m.n, 0)', target)}, "
-            f"{sql.json_object(('kind', literal))} FROM qt_scope s {POLICY} "
-            f"LEFT JOIN qt_meet m ON m.organization_id = s.id AND m.kind = '{kind}' WHERE {BRANCH}",
-        )
+    # One statement for the seven kinds: each branch crossed with the kinds, the target picked per kind.
+    kinds = " UNION ALL ".join(f"SELECT '{kind}' AS kind" for kind in MEETING_KINDS)
+    target = "CASE k.kind " + " ".join(f"WHEN '{kind}' THEN p.meet_{kind}" for kind in MEETING_KINDS) + " END"
+    q.results(
+        None,
+        f"SELECT 'meet.' || k.kind, s.id, {target}, {_count_met('COALESCE(m.n, 0)', target)}, "
+        f"{sql.json_object(('kind', 'k.kind'))} FROM qt_scope s {POLICY} CROSS JOIN ({kinds}) k "
+        f"LEFT JOIN qt_meet m ON m.organization_id = s.id AND m.kind = k.kind WHERE {BRANCH}",
+    )
 
 
 def reviews(q: Statements):
