@@ -1,0 +1,129 @@
+"""Quota run benchmark: the engine over a whole scale tier, beside the hand-written SQL floor.
+
+The county and province tiers run on demand against a scale database, never a test database::
+
+    QUOTA_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/partybuild_scale \\
+        .venv/bin/pytest tests/perf/test_quota_bench.py -m benchmark -s
+
+which runs ``manage.py bench_quota`` in a child process with DATABASE_URL set to QUOTA_BENCH_DATABASE_URL:
+that process talks to the scale database itself, while this pytest process keeps its own settings and
+never opens it (the simplest honest way to keep the test database and the scale database apart). The same
+figures come from::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/partybuild_scale .venv/bin/python manage.py bench_quota
+
+``QUOTA_BENCH_YEAR`` picks the year (default: this year), ``QUOTA_BENCH_ROUNDS`` the rounds (default 2: the
+first one warms the caches; the best of each is reported). The command times the engine's run
+(``quota_run_execute``: claim, compute, publish), its garbage collection apart, then
+``assessments/quota/floor.sql``; it checks that the floor and the engine agree on every result and alert,
+and fails when they do not.
+
+Inside the normal test command, at the tiny tier on the test database, so this cannot rot: the engine on
+any database; on PostgreSQL (what CI runs) the floor and the equality check too — the ``postgres`` test
+fails rather than skips when PARTYBUILD_REQUIRE_SERVICES=1. Times are printed, not asserted.
+"""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from assessments.management.commands.bench_quota import benchmark
+from assessments.models import QuotaPublication, QuotaResult
+from assessments.scale import generate
+from branches.models import Organization
+from members.models import Cadre, Member, MemberEvent, VisitLog
+
+ROOT = Path(__file__).resolve().parents[2]
+RURAL = {"kind": "branch", "field__in": ["village", "community"]}
+
+
+def run(year, today, **options) -> dict:
+    lines = []
+    figures = benchmark(year=year, today=today, write=lines.append, **options)
+    print("\n" + "\n".join(lines))
+    return figures
+
+
+@pytest.mark.django_db
+def test_quota_bench_tiny_tier():
+    """The engine over the tiny tier (and, on PostgreSQL, the floor and the check)."""
+    generate(tier="tiny", seed=7)
+    today = timezone.localdate()
+    figures = run(today.year, today, tier="tiny")
+    assert figures["rounds"][0]["organizations"] == Organization.objects.count()
+    assert figures["rounds"][0]["results"] == QuotaResult.objects.count() > 0
+    assert QuotaPublication.objects.filter(year=today.year).count() == Organization.objects.count()
+    assert not figures["mismatches"], figures["mismatches"]
+    if connection.vendor == "postgresql":
+        assert figures["floor"] > 0
+
+
+def edge_cases(year: int, today: dt.date):
+    """What the generator leaves out: a dissolved branch, a transfer, boundary days, a non-member post."""
+    rural = list(Organization.objects.filter(**RURAL).order_by("pk"))
+    dissolved, source, target = rural[0], rural[1], rural[2]
+    Organization.objects.filter(pk=dissolved.pk).update(dissolved_on=min(today, dt.date(year, 12, 31)))
+    movers = list(Member.objects.filter(branch=target).order_by("pk")[:3])
+    days = [dt.date(year, 1, 1), dt.date(year, 12, 31), dt.date(year - 1, 12, 31)]
+    for member, joined in zip(movers, days, strict=False):
+        Member.objects.filter(pk=member.pk).update(
+            joined_on=joined, birth_date=dt.date(joined.year - 25, 1, 1)
+        )
+        for occurred, origin in (
+            (joined + dt.timedelta(days=40), source),
+            (joined + dt.timedelta(days=90), target),
+        ):
+            MemberEvent.objects.create(
+                member=member, kind="transfer", occurred_on=occurred, from_branch=origin, to_branch=target
+            )
+    post = (
+        Cadre.objects.filter(organization=source, post="village_committee").first()
+        or Cadre.objects.filter(organization__in=rural, post="village_committee").first()
+    )
+    if post is not None:
+        Cadre.objects.filter(pk=post.pk).update(member=None, birth_date=dt.date(1996, 2, 29))
+        VisitLog.objects.filter(cadre=post).update(household_key="same household")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize("past_year", [False, True], ids=["this-year", "last-year"])
+def test_quota_floor_equals_engine_tiny_tier(past_year):
+    """On PostgreSQL the floor and the engine agree, edge cases included, this year and the year before."""
+    generate(tier="tiny", seed=13)
+    today = timezone.localdate()
+    year = today.year - 1 if past_year else today.year
+    edge_cases(year, today)
+    figures = run(year, today, tier="tiny")
+    assert figures["floor"] > 0
+    assert not figures["mismatches"], figures["mismatches"]
+
+
+@pytest.mark.benchmark
+def test_quota_bench_scale_tier():
+    url = os.environ.get("QUOTA_BENCH_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip(
+            "set QUOTA_BENCH_DATABASE_URL to a PostgreSQL database generate_scale filled (partybuild_scale)"
+        )
+    command = [
+        sys.executable,
+        "manage.py",
+        "bench_quota",
+        "--rounds",
+        os.environ.get("QUOTA_BENCH_ROUNDS", "2"),
+    ]
+    if os.environ.get("QUOTA_BENCH_YEAR"):
+        command += ["--year", os.environ["QUOTA_BENCH_YEAR"]]
+    environment = {**os.environ, "DATABASE_URL": url}
+    done = subprocess.run(
+        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=3600, check=False
+    )
+    print("\n" + done.stdout + done.stderr)
+    assert done.returncode == 0, "the floor and the engine differ, or the run failed: see the output"
