@@ -293,6 +293,9 @@ class ImportableResource(resources.ModelResource):
     template_title = _("Import template")
     # Rows validated (set-based) and written together; 1 for resources whose rules query earlier rows.
     import_chunk_size = CHUNK_SIZE
+    # Upload limits of this kind of file; None: the project's IMPORT_MAX_ROWS / IMPORT_MAX_BYTES.
+    max_rows: int | None = None
+    max_bytes: int | None = None
 
     def __init__(self, *, actor=None, **kwargs):
         super().__init__(**kwargs)
@@ -369,27 +372,29 @@ class Table:
         if self._closer:
             self._closer()
 
-    def data_rows(self):
+    def data_rows(self, max_rows: int | None = None):
+        max_rows = max_rows or MAX_ROWS
         count = 0
         for number, cells in self._numbered:
             if all(is_blank(cell) for cell in cells):
                 continue
             count += 1
-            if count > MAX_ROWS:
+            if count > max_rows:
                 raise UploadRejected(
                     _("The file has more than %(max)s rows; split it into several files.")
-                    % {"max": MAX_ROWS},
+                    % {"max": max_rows},
                     "too_many_rows",
                 )
             yield number, list(cells)
 
 
-def open_table(upload) -> Table:
+def open_table(upload, max_bytes: int | None = None) -> Table:
     """Check an uploaded file by its content and open it as a Table (raises UploadRejected)."""
+    max_bytes = max_bytes or MAX_BYTES
     size = _size(upload)
-    if size > MAX_BYTES:
+    if size > max_bytes:
         raise UploadRejected(
-            _("The file is larger than %(max)s MB.") % {"max": MAX_BYTES // (1024 * 1024)}, "too_large"
+            _("The file is larger than %(max)s MB.") % {"max": max_bytes // (1024 * 1024)}, "too_large"
         )
     if size == 0:
         raise UploadRejected(_("The file is empty."), "empty")
@@ -564,12 +569,12 @@ def import_table(*, actor, resource: ImportableResource, upload, dry_run: bool =
     if scope_paths(actor, capability_for(resource._meta.model, "add")) == []:
         raise OutOfScope(NOT_ALLOWED)
     report = ImportReport(dry_run=dry_run)
-    with open_table(upload) as table:
+    with open_table(upload, resource.max_bytes) as table:
         columns = match_columns(resource, table.header, report)
         importer = _ChunkImporter(actor, resource, columns, report)
         try:
             with transaction.atomic():
-                rows = table.data_rows()
+                rows = table.data_rows(resource.max_rows)
                 while chunk := list(islice(rows, resource.import_chunk_size)):
                     importer.process(chunk)
                 if dry_run or not report.ok:
@@ -688,7 +693,8 @@ class _ChunkImporter:
         values, _keys = parsed_row
         instance = self.resource.build_instance(values)
         self.resource.prepare_instance(instance)
-        failed = {column.attribute for _, column in self.columns if column.header in _columns_of(errors)}
+        with_errors = _columns_of(errors)
+        failed = {column.attribute for _, column in self.columns if column.header in with_errors}
         exclude = failed | {column.attribute for _, column in self.columns if column.is_lookup}
         try:
             self.resource.validate_instance(instance, exclude=sorted(exclude))

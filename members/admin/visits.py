@@ -1,1 +1,105 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin_base import ScopedModelAdmin
+
+from ..models import Cadre, VisitLog
+from ..selectors.visits import is_open
+from ..services import visits as services
+
+
+class VisitLogForm(forms.ModelForm):
+    """Shows the service's rules (the cadre's place and term) beside the fields instead of failing on save."""
+
+    class Meta:
+        model = VisitLog
+        fields = [
+            "cadre",
+            "household_name",
+            "village_group",
+            "visited_on",
+            "concerns",
+            "follow_up",
+            "resolved_on",
+        ]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._errors:
+            return
+        services.derive(self.instance)
+        try:
+            services.visit_check(self.instance)
+        except ValidationError as error:
+            self.add_error(
+                None,
+                {
+                    (field if field in self.fields else NON_FIELD_ERRORS): messages
+                    for field, messages in error.message_dict.items()
+                },
+            )
+
+
+class OpenConcernFilter(admin.SimpleListFilter):
+    title = _("concern not resolved yet")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(is_open())
+        if self.value() == "no":
+            return queryset.exclude(is_open())
+        return queryset
+
+
+@admin.register(VisitLog)
+class VisitLogAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+    """Household visit logs; the branch and the household key follow from the cadre and the household."""
+
+    form = VisitLogForm
+    list_display = [
+        "household_name",
+        "village_group",
+        "cadre_display",
+        "organization",
+        "visited_on",
+        "resolved_on",
+    ]
+    list_filter = [OpenConcernFilter, "cadre__post"]
+    date_hierarchy = "visited_on"
+    search_fields = ["household_name", "cadre__name", "organization__name"]
+    list_select_related = ["cadre", "organization"]
+    readonly_fields = ["organization", "household_key", "recorded_by", "version"]
+    ordering = ["organization__path", "-visited_on", "-pk"]
+
+    @admin.display(description=_("cadre"), ordering="cadre__name")
+    def cadre_display(self, visit):
+        return f"{visit.cadre.name} · {visit.cadre.get_post_display()}"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Cadre:
+            kwargs["queryset"] = Cadre.objects.restrict(request.user, "view").select_related("organization")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_via_service(self, request, obj, form, change):
+        if change:
+            changed = {
+                name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+            }
+            return services.visit_update(actor=request.user, visit=obj, **changed)
+        return services.visit_record(actor=request.user, **form.cleaned_data)
+
+    def delete_model(self, request, obj):
+        services.visit_delete(actor=request.user, visit=obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for visit in queryset:
+            services.visit_delete(actor=request.user, visit=visit)

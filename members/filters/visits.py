@@ -1,1 +1,42 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
 
+from branches.filters import WithinFilterMixin, within_filter
+from branches.models import Organization
+
+from ..models import Cadre, VisitLog
+from ..selectors.visits import in_year, is_open
+
+
+class VisitLogFilter(WithinFilterMixin, django_filters.FilterSet):
+    within_path_lookup = "organization__path"
+
+    organization = django_filters.ModelChoiceFilter(
+        label=_("village branch"),
+        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
+    )
+    within = within_filter()
+    cadre = django_filters.ModelChoiceFilter(
+        label=_("cadre"),
+        queryset=lambda request: Cadre.objects.restrict(getattr(request, "user", None), "view"),
+    )
+    year = django_filters.NumberFilter(
+        label=_("year visited"), method="filter_year", min_value=1900, max_value=2100, decimal_places=0
+    )
+    visited_after = django_filters.DateFilter(
+        label=_("visited on or after"), field_name="visited_on", lookup_expr="gte"
+    )
+    visited_before = django_filters.DateFilter(
+        label=_("visited on or before"), field_name="visited_on", lookup_expr="lte"
+    )
+    open = django_filters.BooleanFilter(label=_("concern not resolved yet"), method="filter_open")
+
+    class Meta:
+        model = VisitLog
+        fields = ["organization", "within", "cadre", "year", "visited_after", "visited_before", "open"]
+
+    def filter_year(self, queryset, name, value):
+        return queryset.filter(in_year(int(value)))
+
+    def filter_open(self, queryset, name, value):
+        return queryset.filter(is_open()) if value else queryset.exclude(is_open())

@@ -2,6 +2,7 @@
 
 from .activities import ContactPointResource, MeetingResource, StudyRecordResource, TrainingResource
 from .roster import CadreResource, MemberResource, ReserveCadreResource
+from .visits import VisitLogResource
 
 __all__ = [
     "CadreResource",
@@ -11,4 +12,5 @@ __all__ = [
     "ReserveCadreResource",
     "StudyRecordResource",
     "TrainingResource",
+    "VisitLogResource",
 ]

@@ -1,1 +1,259 @@
+"""Import/export of household visit logs (走访日志), built for files of a whole county's year (≈150,000 rows).
 
+A cadre is named in a file by the code of their organization (所在组织编码), their name (干部姓名) and,
+only when needed, the post (职务): the rows of the file are matched against the cadre posts serving in
+that organization on the visit date. A person holding two posts there (一肩挑) needs no post column: the
+visit goes under their branch post (the first in the post order), and the quota counts the person once
+anyway. Two different people of the same name serving there at once need the post column; a row that is
+still ambiguous says so.
+
+The fast path of ``branches.imports``: cadres are looked up by name for a whole chunk in one query (within
+the importer's "records" scope), every rule is checked in memory, and rows are written with
+``bulk_create_with_history``.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from import_export.fields import Field
+
+from branches.imports import (
+    ChoiceWidget,
+    DateWidget,
+    ImportableResource,
+    LookupWidget,
+    OrganizationCodeWidget,
+    TextWidget,
+)
+
+from ..models import Cadre, VisitLog
+from ..selectors.visits import POST_ORDER, group_people
+from ..services.visits import place_error, term_error
+from .roster import CADRE_POST, CADRE_POST_ALIASES
+
+CADRE_NAME_HEADER = "干部姓名"
+POST_HEADER = "职务"
+HOUSEHOLD_HEADER = "户主姓名"
+# Texts the model limits in length, and the column a too long one is reported under (the household key is
+# made of the group and the name, and normalizing may lengthen them).
+TEXT_FIELDS = [
+    (VisitLog._meta.get_field(name), reported_as)
+    for name, reported_as in (
+        ("household_name", "household_name"),
+        ("village_group", "village_group"),
+        ("household_key", "household_name"),
+    )
+]
+# What the model's own constructor fills in when not given, in the order of its positional arguments.
+ATTNAMES = tuple(field.attname for field in VisitLog._meta.concrete_fields)
+DEFAULTS = {field.attname: field.get_default() for field in VisitLog._meta.concrete_fields}
+
+MESSAGES = {
+    "unknown_cadre": _("No cadre of this name among the organizations you are responsible for."),
+    "not_here": _("%(name)s holds no post in %(organization)s; check the name and the organization code."),
+    "not_here_as": _("%(name)s does not hold the post of %(post)s in %(organization)s."),
+    "ambiguous": _(
+        "Several cadres named %(name)s serve in %(organization)s on that day: fill in the post column (职务) "
+        "to say which one made the visit."
+    ),
+    "ambiguous_post": _(
+        "Several cadres named %(name)s hold the post of %(post)s in %(organization)s on that day; a file "
+        "cannot tell them apart: enter these visits one by one."
+    ),
+}
+
+
+class CadreNameWidget(LookupWidget):
+    """A cadre's name, resolved for a whole chunk at once to every post row of that name in the importer's
+    scope; the resource then picks the row by organization, post and visit date."""
+
+    def __init__(self):
+        super().__init__(Cadre, "name", action="records", unknown_message=MESSAGES["unknown_cadre"])
+
+    def resolve(self, keys, actor) -> dict:
+        rows = (
+            Cadre.objects.restrict(actor, self.action)
+            .filter(name__in=keys)
+            .only(
+                "id", "organization_id", "post", "member_id", "name", "birth_date", "started_on", "ended_on"
+            )
+            .order_by("pk")
+        )
+        found: dict[str, list[Cadre]] = {}
+        for row in rows:
+            found.setdefault(row.name, []).append(row)
+        return found
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.name
+
+    def hint(self):
+        return _("The cadre's name as in the cadre list; the organization code says where they serve.")
+
+
+class VisitLogResource(ImportableResource):
+    organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
+    organization_name = Field("organization__name", "所在组织", readonly=True)
+    cadre = Field("cadre", CADRE_NAME_HEADER, CadreNameWidget())
+    cadre_post = Field("cadre_post", POST_HEADER, ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
+    household_name = Field("household_name", HOUSEHOLD_HEADER, TextWidget())
+    village_group = Field("village_group", "村民小组", TextWidget())
+    visited_on = Field("visited_on", "走访日期", DateWidget())
+    concerns = Field("concerns", "反映问题", TextWidget())
+    follow_up = Field("follow_up", "办理情况", TextWidget())
+    resolved_on = Field("resolved_on", "办结日期", DateWidget())
+
+    header_aliases = {
+        "组织编码": "所在组织编码",
+        "支部编码": "所在组织编码",
+        "村党支部编码": "所在组织编码",
+        "走访人": CADRE_NAME_HEADER,
+        "走访干部": CADRE_NAME_HEADER,
+        "户主": HOUSEHOLD_HEADER,
+        "走访户": HOUSEHOLD_HEADER,
+        "村民组": "村民小组",
+        "组别": "村民小组",
+        "热点难点问题": "反映问题",
+        "群众反映问题": "反映问题",
+        "办理结果": "办理情况",
+        "解决时间": "办结日期",
+        "办结时间": "办结日期",
+    }
+    key_column = HOUSEHOLD_HEADER
+    template_title = "走访日志"
+    # A county's year of visits in one file.
+    max_rows = 150_000
+    max_bytes = 40 * 1024 * 1024
+    export_related = ("organization", "cadre")
+
+    class Meta:
+        model = VisitLog
+        fields = [
+            "organization",
+            "organization_name",
+            "cadre",
+            "cadre_post",
+            "household_name",
+            "village_group",
+            "visited_on",
+            "concerns",
+            "follow_up",
+            "resolved_on",
+        ]
+        export_order = fields
+        import_order = fields
+        chunk_size = 2000
+
+    # --- import ---
+
+    def build_instance(self, values: dict) -> VisitLog:
+        candidates = values.pop("cadre", None)
+        post = values.pop("cadre_post", "")
+        organization = values.pop("organization", None)
+        row = DEFAULTS | values
+        row["household_name"] = row["household_name"].strip()
+        row["village_group"] = row["village_group"].strip()
+        row["household_key"] = VisitLog.key_for(row["village_group"], row["household_name"])
+        row["recorded_by_id"] = getattr(self.actor, "pk", None)
+        # Positional: a tenth of the keyword constructor's cost, which matters at 100,000 rows.
+        visit = VisitLog(*(row[name] for name in ATTNAMES))
+        visit._cadre_problem = None
+        if organization is not None:
+            visit.organization = organization
+            if candidates is not None:
+                self._place_cadre(visit, organization, candidates, post)
+        return visit
+
+    def _place_cadre(self, visit: VisitLog, organization, candidates: list[Cadre], post: str) -> None:
+        here = [
+            row
+            for row in candidates
+            if row.organization_id == organization.pk and (not post or row.post == post)
+        ]
+        day = visit.visited_on
+        serving = [row for row in here if day is None or _serves(row, day)]
+        if len(serving) == 1:
+            visit.cadre = serving[0]
+            return
+        params = {
+            "name": candidates[0].name,
+            "organization": organization,
+            "post": CADRE_POST.get(post, post),
+        }
+        if not here:
+            visit._cadre_problem = ("cadre", MESSAGES["not_here_as" if post else "not_here"] % params)
+        elif not serving:
+            nearest = min(here, key=lambda row: _distance(row, day))
+            visit.cadre = nearest
+            visit._cadre_problem = ("visited_on", term_error(nearest, day))
+        elif len(group_people(serving)) > 1:
+            visit._cadre_problem = ("cadre", MESSAGES["ambiguous_post" if post else "ambiguous"] % params)
+        else:
+            visit.cadre = min(
+                serving, key=lambda row: (POST_ORDER.get(row.post, 99), -row.started_on.toordinal())
+            )
+
+    def validate_instance(self, visit: VisitLog, exclude) -> None:
+        """The model's rules without ``full_clean``'s per-row cost: the widgets already typed every cell and
+        the lookups found the cadre and the organization, so what is left is the length of the texts and the
+        model's ``clean()`` (dates), then the cadre's place and term."""
+        errors: dict[str, list] = {}
+        for field, reported_as in TEXT_FIELDS:
+            value = getattr(visit, field.attname)
+            if len(value) > field.max_length or "\x00" in value:
+                try:
+                    field.run_validators(value)
+                except ValidationError as error:
+                    errors.setdefault(reported_as, error.messages)
+        try:
+            visit.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if visit._cadre_problem is not None:
+            name, message = visit._cadre_problem
+            errors.setdefault(name, []).append(message)
+        elif visit.cadre_id is not None and (message := place_error(visit.organization)):
+            errors.setdefault("cadre", []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def import_key(self, visit: VisitLog):
+        """One string, not a tuple: the importer keeps every key of the file to find repeated rows, and at
+        100,000 rows a compact key is a third of the memory."""
+        if visit.cadre_id is None or visit.visited_on is None or not visit.household_name:
+            return None
+        return f"{visit.cadre_id}:{visit.visited_on.toordinal()}:{visit.household_key}"
+
+    def existing_keys(self, keys) -> set:
+        parsed = [key.split(":", 2) for key in keys]
+        days = [int(day) for _cadre, day, _household in parsed]
+        rows = VisitLog.objects.filter(
+            cadre_id__in={int(cadre) for cadre, _day, _household in parsed},
+            household_key__in={household for _cadre, _day, household in parsed},
+            visited_on__range=(dt.date.fromordinal(min(days)), dt.date.fromordinal(max(days))),
+        ).values_list("cadre_id", "visited_on", "household_key")
+        found = {f"{cadre}:{day.toordinal()}:{household}" for cadre, day, household in rows}
+        return found & set(keys)
+
+    # --- export ---
+
+    def prepare_export_queryset(self, queryset):
+        return queryset.select_related(*self.export_related)
+
+    def dehydrate_cadre(self, visit: VisitLog) -> str:
+        return visit.cadre.name
+
+    def dehydrate_cadre_post(self, visit: VisitLog) -> str:
+        return CADRE_POST.get(visit.cadre.post, visit.cadre.post)
+
+
+def _serves(cadre: Cadre, day: dt.date) -> bool:
+    return cadre.started_on <= day and (cadre.ended_on is None or day <= cadre.ended_on)
+
+
+def _distance(cadre: Cadre, day: dt.date) -> int:
+    if day < cadre.started_on:
+        return (cadre.started_on - day).days
+    return (day - cadre.ended_on).days if cadre.ended_on else 0

@@ -1,1 +1,194 @@
+"""Every write to household visit logs (走访日志).
 
+A visit is logged under the post row of the cadre who made it and belongs to that cadre's village branch;
+the household is kept as typed and as a normalized key, so the yearly count of distinct households is one
+COUNT(DISTINCT). ``visit_check`` holds the rules; the import (set-based) and the admin form call it too.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import RURAL_FIELDS
+from branches.roles import Capability
+from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from partybuild.editing import apply_changes, lock_for_edit
+
+from ..models import Cadre, VisitLog
+from ..selectors.visits import own_secretary_post
+
+# What an edit may change; the branch, the household key and who recorded it follow from these.
+EDITABLE_FIELDS = frozenset(
+    {"cadre", "household_name", "village_group", "visited_on", "concerns", "follow_up", "resolved_on"}
+)
+
+MESSAGES = {
+    "cadre_required": _("Choose the cadre who made the visit."),
+    "no_serving_secretary": _(
+        "No branch secretary of %(branch)s is recorded as serving today; choose the cadre who made the visit."
+    ),
+    "cadre_place": _("Household visits are logged by the cadres of a village or community party branch."),
+    "before_term": _(
+        "The visit cannot come before %(name)s took up the post of %(post)s: the term runs %(term)s."
+    ),
+    "after_term": _("The visit cannot come after %(name)s left the post of %(post)s: the term ran %(term)s."),
+    "term_open": _("since %(started)s"),
+    "term_closed": _("from %(started)s to %(ended)s"),
+    "nothing_to_resolve": _("This visit raised no concern to resolve."),
+    "already_resolved": _("This concern was already resolved on %(resolved)s."),
+    "follow_up_required": _("Say how the concern was handled."),
+}
+
+
+def _require_records(actor, cadre: Cadre) -> None:
+    if not organization_in_scope(actor, cadre.organization, Capability.RECORDS):
+        raise OutOfScope(NOT_ALLOWED)
+
+
+def term_text(cadre: Cadre) -> str:
+    if cadre.ended_on is None:
+        return MESSAGES["term_open"] % {"started": cadre.started_on}
+    return MESSAGES["term_closed"] % {"started": cadre.started_on, "ended": cadre.ended_on}
+
+
+def term_error(cadre: Cadre, visited_on: dt.date | None):
+    """The message refusing a visit outside the cadre's term, or None when the day lies within it."""
+    if visited_on is None:
+        return None
+    params = {"name": cadre.name, "post": cadre.get_post_display(), "term": term_text(cadre)}
+    if visited_on < cadre.started_on:
+        return MESSAGES["before_term"] % params
+    if cadre.ended_on is not None and visited_on > cadre.ended_on:
+        return MESSAGES["after_term"] % params
+    return None
+
+
+def place_error(organization):
+    """The message refusing visits logged in ``organization`` (the cadre's), or None for a village branch."""
+    if not (organization.is_branch and organization.field in RURAL_FIELDS):
+        return MESSAGES["cadre_place"]
+    return None
+
+
+def derive(visit: VisitLog) -> None:
+    """Fill what follows from the entered fields: the branch and the household's identity."""
+    visit.household_name = (visit.household_name or "").strip()
+    visit.village_group = (visit.village_group or "").strip()
+    visit.household_key = VisitLog.key_for(visit.village_group, visit.household_name)
+    if visit.cadre_id is not None:
+        visit.organization = visit.cadre.organization
+
+
+def visit_check(visit: VisitLog, *, exclude=None) -> None:
+    """Every rule a visit must follow (the model's own, the cadre's place and term); forms call it too."""
+    errors: dict[str, list] = {}
+    exclude = set(exclude or ())
+    if visit.cadre_id is None:
+        exclude.add("organization")  # follows from the cadre, whose own error says what to do
+    try:
+        visit.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = {field: list(messages) for field, messages in error.message_dict.items()}
+    if visit.cadre_id is not None and "cadre" not in errors:
+        if message := place_error(visit.cadre.organization):
+            errors.setdefault("cadre", []).append(message)
+        if "visited_on" not in errors and (message := term_error(visit.cadre, visit.visited_on)):
+            errors.setdefault("visited_on", []).append(message)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _default_cadre(actor, today: dt.date) -> Cadre:
+    """A branch secretary of one branch logs their own visits: the quick entry needs no cadre."""
+    own = own_secretary_post(actor, today)
+    if own.branch is None:
+        raise ValidationError({"cadre": MESSAGES["cadre_required"]})
+    if own.cadre is None:
+        raise ValidationError({"cadre": MESSAGES["no_serving_secretary"] % {"branch": own.branch}})
+    return own.cadre
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor,
+    cadre: Cadre | None = None,
+    household_name: str,
+    village_group: str = "",
+    visited_on: dt.date | None = None,
+    concerns: str = "",
+    follow_up: str = "",
+    resolved_on: dt.date | None = None,
+) -> VisitLog:
+    """Log one visit in one request, as on a phone: the date defaults to today and, for the secretary of one
+    branch, the cadre to that branch's serving secretary post."""
+    today = timezone.localdate()
+    cadre = cadre or _default_cadre(actor, today)
+    _require_records(actor, cadre)
+    visit = VisitLog(
+        cadre=cadre,
+        household_name=household_name,
+        village_group=village_group,
+        visited_on=visited_on or today,
+        concerns=concerns,
+        follow_up=follow_up,
+        resolved_on=resolved_on,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    derive(visit)
+    visit_check(visit)
+    visit._history_user = actor
+    visit.save()
+    ensure_in_scope(actor, visit, "add")
+    return visit
+
+
+@transaction.atomic
+def visit_update(*, actor, visit: VisitLog, expected_version=None, precondition=False, **changes) -> VisitLog:
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"visit_update cannot change {sorted(unknown)}")
+    ensure_in_scope(actor, visit, "change", NOT_ALLOWED)
+    visit = lock_for_edit(visit, expected_version, precondition=precondition)
+    if changes.get("cadre") is not None:
+        _require_records(actor, changes["cadre"])
+    for field, value in changes.items():
+        setattr(visit, field, value)
+    derive(visit)
+    visit_check(visit)
+    apply_changes(visit, {}, actor=actor)
+    ensure_in_scope(actor, visit, "change")
+    return visit
+
+
+@transaction.atomic
+def visit_resolve(
+    *, actor, visit: VisitLog, resolved_on: dt.date, follow_up: str, expected_version=None
+) -> VisitLog:
+    """Close the concern a visit raised: the day it was resolved and how it was handled."""
+    ensure_in_scope(actor, visit, "change", NOT_ALLOWED)
+    visit = lock_for_edit(visit, expected_version)
+    follow_up = (follow_up or "").strip()
+    if not visit.concerns.strip():
+        raise ValidationError({"concerns": MESSAGES["nothing_to_resolve"]})
+    if visit.resolved_on is not None:
+        raise ValidationError({"resolved_on": MESSAGES["already_resolved"] % {"resolved": visit.resolved_on}})
+    if not follow_up:
+        raise ValidationError({"follow_up": MESSAGES["follow_up_required"]})
+    visit.resolved_on = resolved_on
+    visit.follow_up = follow_up
+    visit_check(visit)
+    apply_changes(visit, {}, actor=actor)
+    ensure_in_scope(actor, visit, "change")
+    return visit
+
+
+@transaction.atomic
+def visit_delete(*, actor, visit: VisitLog) -> None:
+    """Remove a visit logged by mistake; history keeps the deleted row and who deleted it."""
+    ensure_in_scope(actor, visit, "delete", NOT_ALLOWED)
+    visit._history_user = actor
+    visit.delete()
