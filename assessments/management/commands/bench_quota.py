@@ -100,7 +100,8 @@ def execute_run(run_id: int, today, notes: list[str]) -> tuple[float, QuotaRun]:
     with a note: the bench must not hide the bug, nor stop at it."""
     started = time.perf_counter()
     try:
-        return time.perf_counter() - started, quota_run_execute(run_id, today=today)
+        run = quota_run_execute(run_id, today=today)
+        return time.perf_counter() - started, run
     except NotSupportedError as error:
         notes.append(
             f"quota_run_execute failed to claim a run over every tree ({str(error).strip()}); claimed with "
