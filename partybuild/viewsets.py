@@ -22,6 +22,16 @@ def _if_match_version(request) -> int | None:
         raise exceptions.ValidationError({"If-Match": [_('Send the version you read, e.g. "3".')]}) from error
 
 
+def on_instance(service, keyword: str):
+    """Adapt a service named by the record it changes (``meeting_update(actor=, meeting=, ...)``) to the
+    viewset's ``update_service``/``delete_service`` call, which passes the record as ``instance``."""
+
+    def call(*, actor, instance, **changes):
+        return service(actor=actor, **{keyword: instance}, **changes)
+
+    return call
+
+
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key whose choices are the objects the requesting user can see: a foreign id reads as
     "does not exist", the same answer as a missing one."""

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from branches.models import Organization
 from members.models import Member
 from partybuild.importexport_api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.appraisals import MemberAppraisalFilter
 from ..models import AppraisalGrade, MemberAppraisal
@@ -89,14 +89,6 @@ def _record(*, actor, **data):
     return services.appraisal_record(actor=actor, **data)
 
 
-def _update(*, actor, instance, **changes):
-    return services.appraisal_update(actor=actor, appraisal=instance, **changes)
-
-
-def _delete(*, actor, instance):
-    services.appraisal_delete(actor=actor, appraisal=instance)
-
-
 class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Democratic appraisal of members (民主评议党员): one a year per member, graded by the branch; at most
     one third of the graded members of a branch excellent; probationary members take part ungraded. Member
@@ -110,8 +102,8 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering_fields = ["branch__path", "year", "member__name", "grade", "stars", "appraised_on"]
     ordering = ["branch__path", "-year", "member__name", "pk"]
     create_service = staticmethod(_record)
-    update_service = staticmethod(_update)
-    delete_service = staticmethod(_delete)
+    update_service = staticmethod(on_instance(services.appraisal_update, "appraisal"))
+    delete_service = staticmethod(on_instance(services.appraisal_delete, "appraisal"))
 
     def get_serializer_class(self):
         return {"record_many": RecordManySerializer, "rollup": RollupQuerySerializer}.get(

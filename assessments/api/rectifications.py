@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from branches.exports import XLSX_CONTENT_TYPE, export_xlsx
 from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
 from members.models import Cadre
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.rectifications import RectificationFilter
 from ..models import Rectification, RectificationNote
@@ -147,10 +147,6 @@ def _open(*, actor, **data):
     return services.rectification_open(actor=actor, **data)
 
 
-def _update(*, actor, instance, **changes):
-    return services.rectification_update(actor=actor, rectification=instance, **changes)
-
-
 class RectificationViewSet(ScopedModelViewSet):
     """Rectification of weak branches (软弱涣散党组织整顿): the township opens it with a plan, responsible
     leader, instructor and deadline, progress is noted, the township asks for the close and only the county
@@ -166,7 +162,7 @@ class RectificationViewSet(ScopedModelViewSet):
     ordering = ["organization__path", "-year", "pk"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_open)
-    update_service = staticmethod(_update)
+    update_service = staticmethod(on_instance(services.rectification_update, "rectification"))
 
     def get_serializer_class(self):
         return {

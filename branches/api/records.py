@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from partybuild.importexport_api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.records import (
     ActivityRoomFilter,
@@ -171,46 +171,6 @@ class FinancialDisclosureSerializer(VersionedSerializerMixin, serializers.ModelS
 # --- service adapters -----------------------------------------------------------------------------------
 
 
-def _room_update(*, actor, instance, **changes):
-    return services.activity_room_update(actor=actor, room=instance, **changes)
-
-
-def _room_delete(*, actor, instance):
-    services.activity_room_delete(actor=actor, room=instance)
-
-
-def _investment_update(*, actor, instance, **changes):
-    return services.room_investment_update(actor=actor, investment=instance, **changes)
-
-
-def _investment_delete(*, actor, instance):
-    services.room_investment_delete(actor=actor, investment=instance)
-
-
-def _target_update(*, actor, instance, **changes):
-    return services.room_target_update(actor=actor, room_target=instance, **changes)
-
-
-def _target_delete(*, actor, instance):
-    services.room_target_delete(actor=actor, room_target=instance)
-
-
-def _review_update(*, actor, instance, **changes):
-    return services.review_record_update(actor=actor, record=instance, **changes)
-
-
-def _review_delete(*, actor, instance):
-    services.review_record_delete(actor=actor, record=instance)
-
-
-def _disclosure_update(*, actor, instance, **changes):
-    return services.disclosure_update(actor=actor, disclosure=instance, **changes)
-
-
-def _disclosure_delete(*, actor, instance):
-    services.disclosure_delete(actor=actor, disclosure=instance)
-
-
 # --- viewsets -------------------------------------------------------------------------------------------
 
 
@@ -248,8 +208,8 @@ class ActivityRoomViewSet(AnnotatedAnswerMixin, ImportExportViewSetMixin, Scoped
     ]
     ordering = ["organization__path", "name", "pk"]
     create_service = staticmethod(services.activity_room_create)
-    update_service = staticmethod(_room_update)
-    delete_service = staticmethod(_room_delete)
+    update_service = staticmethod(on_instance(services.activity_room_update, "room"))
+    delete_service = staticmethod(on_instance(services.activity_room_delete, "room"))
 
 
 class RoomInvestmentViewSet(ScopedModelViewSet):
@@ -262,8 +222,8 @@ class RoomInvestmentViewSet(ScopedModelViewSet):
     ordering_fields = ["invested_on", "amount_yuan", "room__organization__path"]
     ordering = ["room__organization__path", "room__name", "invested_on", "pk"]
     create_service = staticmethod(services.room_investment_add)
-    update_service = staticmethod(_investment_update)
-    delete_service = staticmethod(_investment_delete)
+    update_service = staticmethod(on_instance(services.room_investment_update, "investment"))
+    delete_service = staticmethod(on_instance(services.room_investment_delete, "investment"))
 
 
 class RoomTargetViewSet(AnnotatedAnswerMixin, ScopedModelViewSet):
@@ -276,8 +236,8 @@ class RoomTargetViewSet(AnnotatedAnswerMixin, ScopedModelViewSet):
     ordering_fields = ["organization__path", "year", "target", "standardized_count"]
     ordering = ["organization__path", "-year", "pk"]
     create_service = staticmethod(services.room_target_set)
-    update_service = staticmethod(_target_update)
-    delete_service = staticmethod(_target_delete)
+    update_service = staticmethod(on_instance(services.room_target_update, "room_target"))
+    delete_service = staticmethod(on_instance(services.room_target_delete, "room_target"))
 
 
 class ReviewRecordViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
@@ -292,8 +252,8 @@ class ReviewRecordViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering_fields = ["organization__path", "held_on", "kind", "participants"]
     ordering = ["organization__path", "-held_on", "pk"]
     create_service = staticmethod(services.review_record_create)
-    update_service = staticmethod(_review_update)
-    delete_service = staticmethod(_review_delete)
+    update_service = staticmethod(on_instance(services.review_record_update, "record"))
+    delete_service = staticmethod(on_instance(services.review_record_delete, "record"))
 
 
 class FinancialDisclosureViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
@@ -307,8 +267,8 @@ class FinancialDisclosureViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering_fields = ["organization__path", "year", "period", "disclosed_on"]
     ordering = ["organization__path", "-year", "-period", "pk"]
     create_service = staticmethod(services.disclosure_create)
-    update_service = staticmethod(_disclosure_update)
-    delete_service = staticmethod(_disclosure_delete)
+    update_service = staticmethod(on_instance(services.disclosure_update, "disclosure"))
+    delete_service = staticmethod(on_instance(services.disclosure_delete, "disclosure"))
 
 
 def register(router):

@@ -1,7 +1,7 @@
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
-from partybuild.viewsets import ScopedModelViewSet
+from partybuild.viewsets import ScopedModelViewSet, on_instance
 
 from .. import services
 from ..filters import OrganizationFilter, StaffRoleFilter
@@ -9,16 +9,8 @@ from ..models import Organization, StaffRole
 from .serializers import OrganizationSerializer, StaffRoleSerializer
 
 
-def _organization_update(*, actor, instance, **changes):
-    return services.organization_update(actor=actor, organization=instance, **changes)
-
-
 def _staff_role_grant(*, actor, **data):
     return services.staff_role_grant(actor=actor, **data)
-
-
-def _staff_role_revoke(*, actor, instance):
-    services.staff_role_revoke(actor=actor, staff_role=instance)
 
 
 class OrganizationViewSet(ScopedModelViewSet):
@@ -32,7 +24,7 @@ class OrganizationViewSet(ScopedModelViewSet):
     ordering = ["path"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(services.organization_create)
-    update_service = staticmethod(_organization_update)
+    update_service = staticmethod(on_instance(services.organization_update, "organization"))
 
 
 class StaffRoleViewSet(ScopedModelViewSet):
@@ -46,7 +38,7 @@ class StaffRoleViewSet(ScopedModelViewSet):
     ordering = ["organization__path", "user__username"]
     http_method_names = ["get", "post", "delete", "head", "options"]
     create_service = staticmethod(_staff_role_grant)
-    delete_service = staticmethod(_staff_role_revoke)
+    delete_service = staticmethod(on_instance(services.staff_role_revoke, "staff_role"))
 
 
 class TokenView(ObtainAuthToken):

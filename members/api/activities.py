@@ -13,7 +13,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 
 from branches.models import Organization
 from partybuild.importexport_api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.activities import ContactPointFilter, MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
@@ -231,38 +231,6 @@ class ContactPointSerializer(VersionedSerializerMixin, serializers.ModelSerializ
         return super().to_representation(point)
 
 
-def _meeting_update(*, actor, instance, **changes):
-    return services.meeting_update(actor=actor, meeting=instance, **changes)
-
-
-def _meeting_delete(*, actor, instance):
-    services.meeting_delete(actor=actor, meeting=instance)
-
-
-def _training_update(*, actor, instance, **changes):
-    return services.training_update(actor=actor, training=instance, **changes)
-
-
-def _training_delete(*, actor, instance):
-    services.training_delete(actor=actor, training=instance)
-
-
-def _study_update(*, actor, instance, **changes):
-    return services.study_update(actor=actor, record=instance, **changes)
-
-
-def _study_delete(*, actor, instance):
-    services.study_delete(actor=actor, record=instance)
-
-
-def _contact_update(*, actor, instance, **changes):
-    return services.contact_point_update(actor=actor, point=instance, **changes)
-
-
-def _contact_delete(*, actor, instance):
-    services.contact_point_delete(actor=actor, point=instance)
-
-
 class _RecordViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """The scoped list comes from the selector, which adds what the page needs in a fixed number of
     queries."""
@@ -294,8 +262,8 @@ class MeetingViewSet(_RecordViewSet):
     ]
     ordering = ["organization__path", "-held_on", "-pk"]
     create_service = staticmethod(services.meeting_record)
-    update_service = staticmethod(_meeting_update)
-    delete_service = staticmethod(_meeting_delete)
+    update_service = staticmethod(on_instance(services.meeting_update, "meeting"))
+    delete_service = staticmethod(on_instance(services.meeting_delete, "meeting"))
 
 
 class TrainingViewSet(_RecordViewSet):
@@ -310,8 +278,8 @@ class TrainingViewSet(_RecordViewSet):
     ordering_fields = ["held_on", "level", "audience", "days", "organizer__path", "topic", "created_at"]
     ordering = ["organizer__path", "-held_on", "-pk"]
     create_service = staticmethod(services.training_record)
-    update_service = staticmethod(_training_update)
-    delete_service = staticmethod(_training_delete)
+    update_service = staticmethod(on_instance(services.training_update, "training"))
+    delete_service = staticmethod(on_instance(services.training_delete, "training"))
 
 
 class StudyRecordViewSet(_RecordViewSet):
@@ -326,8 +294,8 @@ class StudyRecordViewSet(_RecordViewSet):
     ordering_fields = ["year", "month", "sessions", "note_characters", "articles", "organization__path"]
     ordering = ["organization__path", "-year", "-month", "pk"]
     create_service = staticmethod(services.study_record)
-    update_service = staticmethod(_study_update)
-    delete_service = staticmethod(_study_delete)
+    update_service = staticmethod(on_instance(services.study_update, "record"))
+    delete_service = staticmethod(on_instance(services.study_delete, "record"))
 
 
 class ContactPointViewSet(_RecordViewSet):
@@ -343,8 +311,8 @@ class ContactPointViewSet(_RecordViewSet):
     ordering_fields = ["year", "days_spent", "organization__path", "leader__name"]
     ordering = ["organization__path", "-year", "pk"]
     create_service = staticmethod(services.contact_point_record)
-    update_service = staticmethod(_contact_update)
-    delete_service = staticmethod(_contact_delete)
+    update_service = staticmethod(on_instance(services.contact_point_update, "point"))
+    delete_service = staticmethod(on_instance(services.contact_point_delete, "point"))
 
 
 def register(router):

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from branches.models import Organization
 from partybuild.importexport_api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.cadres import CadreFilter, ReserveCadreFilter
 from ..models import Cadre, CadrePost, Member, ReserveCadre
@@ -185,14 +185,6 @@ def _appoint(*, actor, **data):
     return services.cadre_appoint(actor=actor, **data)
 
 
-def _cadre_update(*, actor, instance, **changes):
-    return services.cadre_update(actor=actor, cadre=instance, **changes)
-
-
-def _reserve_update(*, actor, instance, **changes):
-    return services.reserve_update(actor=actor, reserve=instance, **changes)
-
-
 class CadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Post holdings of the two committees, first secretaries, instructors and other village cadres.
     Cross-appointment (交叉任职, 一肩挑) is derived from the rows, never entered."""
@@ -206,7 +198,7 @@ class CadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering = ["organization__path", "post", "started_on", "pk"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_appoint)
-    update_service = staticmethod(_cadre_update)
+    update_service = staticmethod(on_instance(services.cadre_update, "cadre"))
 
     def reference_date(self):
         try:
@@ -261,7 +253,7 @@ class ReserveCadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering = ["organization__path", "entered_on", "pk"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(services.reserve_enter)
-    update_service = staticmethod(_reserve_update)
+    update_service = staticmethod(on_instance(services.reserve_update, "reserve"))
 
     def get_serializer_class(self):
         return {"promote": PromoteSerializer, "remove": RemoveSerializer}.get(

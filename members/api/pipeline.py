@@ -139,10 +139,6 @@ def _register(*, actor, **data):
     return services.applicant_register(actor=actor, **data)
 
 
-def _update(*, actor, instance, **changes):
-    return services.applicant_update(actor=actor, instance=instance, **changes)
-
-
 class ApplicantViewSet(ScopedModelViewSet):
     """The development pipeline: applicants, activists, candidates and probationary members (发展党员)."""
 
@@ -154,7 +150,7 @@ class ApplicantViewSet(ScopedModelViewSet):
     ordering = ["branch__path", "applied_on", "pk"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_register)
-    update_service = staticmethod(_update)
+    update_service = staticmethod(services.applicant_update)
 
     def get_serializer_class(self):
         return {

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from branches.models import Organization
 from partybuild.importexport_api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.visits import VisitLogFilter
 from ..models import Cadre, VisitLog
@@ -119,14 +119,6 @@ def _record(*, actor, **data):
     return services.visit_record(actor=actor, **data)
 
 
-def _update(*, actor, instance, **changes):
-    return services.visit_update(actor=actor, visit=instance, **changes)
-
-
-def _delete(*, actor, instance):
-    services.visit_delete(actor=actor, visit=instance)
-
-
 class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Household visits of village cadres (走访日志). Creating one is a single request: the date defaults to
     today and, for the secretary of one branch, the cadre to that branch's serving secretary."""
@@ -139,8 +131,8 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering_fields = ["visited_on", "household_name", "village_group", "resolved_on", "organization__path"]
     ordering = ["-visited_on", "-pk"]
     create_service = staticmethod(_record)
-    update_service = staticmethod(_update)
-    delete_service = staticmethod(_delete)
+    update_service = staticmethod(on_instance(services.visit_update, "visit"))
+    delete_service = staticmethod(on_instance(services.visit_delete, "visit"))
 
     def get_serializer_class(self):
         return ResolveSerializer if self.action == "resolve" else VisitLogSerializer
