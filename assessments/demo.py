@@ -11,7 +11,7 @@ from branches.models import BRANCH_KINDS, Organization
 from members.models import Cadre, Member, MemberCategory, MemberStatus
 from members.models.cadres import CadrePost
 
-from .models import DIMENSIONS, AppraisalGrade, RatingStage, RunState, StarRating
+from .models import DIMENSIONS, AppraisalGrade, RunState, StarRating
 from .selectors.rectifications import rectification_candidates
 from .services.appraisals import appraisal_record_many
 from .services.quotas import quota_run_start
@@ -144,8 +144,3 @@ def _open_rectifications(actor, county: Organization, year: int, today) -> int:
         if opened == 2:
             break
     return opened
-
-
-def stage_counts(county: Organization, year: int) -> dict[str, int]:
-    ratings = StarRating.objects.filter(organization__path__startswith=county.path, year=year)
-    return {stage: ratings.filter(stage=stage).count() for stage in RatingStage.values}

@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef
 
-from ..models import Alert, QuotaPublication, QuotaResult, QuotaRun
+from ..models import Alert, QuotaPublication, QuotaResult
 
 
 def _published(queryset, *, year=None, organization=None):
@@ -23,7 +23,3 @@ def published_results(*, year=None, organization=None):
 
 def published_alerts(*, year=None, organization=None):
     return _published(Alert.objects.all(), year=year, organization=organization)
-
-
-def quota_run_list(*, user):
-    return QuotaRun.objects.restrict(user, "view").select_related("organization", "requested_by")
