@@ -1,4 +1,4 @@
-from . import appraisals, quotas, ratings, rectifications
+from . import appraisals, dashboard, evaluation, quotas, ratings, rectifications, reports
 
 
 def register(router):
@@ -6,3 +6,6 @@ def register(router):
     ratings.register(router)
     appraisals.register(router)
     rectifications.register(router)
+    evaluation.register(router)
+    reports.register(router)
+    dashboard.register(router)

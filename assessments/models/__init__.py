@@ -1,3 +1,15 @@
+from .evaluation import (
+    GRADE_POINTS,
+    CycleState,
+    EvaluationCycle,
+    EvaluationGrade,
+    EvaluationLevel,
+    EvaluationRater,
+    EvaluationScore,
+    RaterGroup,
+    SecretaryGrade,
+    Statement,
+)
 from .quotas import Alert, AlertKind, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
 from .ratings import (
     DIMENSIONS,
@@ -12,24 +24,38 @@ from .ratings import (
     RectificationStatus,
     StarRating,
 )
+from .reports import ReportFormat, ReportJob, ReportKind
 
 __all__ = [
-    "DIMENSIONS",
     "Alert",
     "AlertKind",
     "AppraisalGrade",
     "Classification",
+    "CycleState",
+    "DIMENSIONS",
+    "EvaluationCycle",
+    "EvaluationGrade",
+    "EvaluationLevel",
+    "EvaluationRater",
+    "EvaluationScore",
+    "GRADE_POINTS",
     "MemberAppraisal",
     "QuotaPolicy",
     "QuotaPublication",
     "QuotaResult",
     "QuotaRun",
+    "RaterGroup",
     "RatingPolicy",
     "RatingStage",
     "RatingStep",
     "Rectification",
     "RectificationNote",
     "RectificationStatus",
+    "ReportFormat",
+    "ReportJob",
+    "ReportKind",
     "RunState",
+    "SecretaryGrade",
     "StarRating",
+    "Statement",
 ]

@@ -1,4 +1,4 @@
-from . import records
+from . import audit, records
 from .views import OrganizationViewSet, StaffRoleViewSet
 
 
@@ -6,3 +6,4 @@ def register(router):
     router.register("organizations", OrganizationViewSet)
     router.register("staff-roles", StaffRoleViewSet)
     records.register(router)
+    audit.register(router)

@@ -1,0 +1,5 @@
+"""Placeholder until this module's endpoints land."""
+
+
+def register(router):
+    return None

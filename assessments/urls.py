@@ -1,0 +1,12 @@
+"""Browser pages of dashboards, quotas, ratings, jobs and reports."""
+
+from .views import branch, dashboard, jobs, lists, reports
+
+app_name = "assessments"
+urlpatterns = [
+    *dashboard.urlpatterns,
+    *branch.urlpatterns,
+    *jobs.urlpatterns,
+    *reports.urlpatterns,
+    *lists.urlpatterns,
+]

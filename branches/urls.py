@@ -1,0 +1,6 @@
+"""Browser pages of the organization tree and its records (under /org/)."""
+
+from .views import audit, entry, lists
+
+app_name = "branches"
+urlpatterns = [*lists.urlpatterns, *entry.urlpatterns, *audit.urlpatterns]

@@ -1,0 +1,3 @@
+"""Browser pages of this part; empty until they land."""
+
+urlpatterns = []

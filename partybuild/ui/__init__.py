@@ -1,0 +1,1 @@
+"""Generic browser-UI building blocks shared by every app: lists, exports, imports."""
