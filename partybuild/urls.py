@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from branches.api.views import TokenView
 
+from .api import paths as api_paths
 from .api import router
 from .views import home
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("people/", include("members.urls")),
     path("", include("assessments.urls")),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/", include(api_paths)),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

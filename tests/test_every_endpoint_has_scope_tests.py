@@ -6,9 +6,10 @@ import pkgutil
 import tests
 from partybuild.api import router
 from tests.utils.scope import ScopeSuite
+from tests.utils.scope_reports import OrganizationParamScopeSuite
 
 
-def _all_suites(cls=ScopeSuite):
+def _all_suites(cls):
     for subclass in cls.__subclasses__():
         yield subclass
         yield from _all_suites(subclass)
@@ -22,7 +23,7 @@ def _import_all_test_modules():
 
 def test_every_router_endpoint_has_a_scope_suite():
     _import_all_test_modules()
-    tested = {suite.basename for suite in _all_suites() if suite.basename}
+    tested = {suite.basename for suite in _all_suites(ScopeSuite) if suite.basename}
     registered = {basename for _prefix, _viewset, basename in router.registry}
     assert registered, "the router has no endpoints"
     missing = sorted(registered - tested)
@@ -37,3 +38,13 @@ def test_every_router_endpoint_is_scoped():
         prefix for prefix, viewset, _ in router.registry if not issubclass(viewset, ScopedQuerysetMixin)
     ]
     assert not unscoped
+
+
+def test_every_organization_parameter_endpoint_has_a_scope_suite():
+    """Dashboards and reports live beside the router (``partybuild.api.paths``); each needs its suite."""
+    from partybuild.api import paths
+
+    _import_all_test_modules()
+    tested = {suite.url_name for suite in _all_suites(OrganizationParamScopeSuite) if suite.url_name}
+    missing = sorted({route.name for route in paths} - tested)
+    assert not missing, f"endpoints without an OrganizationParamScopeSuite subclass: {missing}"

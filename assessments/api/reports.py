@@ -3,3 +3,7 @@
 
 def register(router):
     return None
+
+
+# django.urls.path() entries served under /api/v1/; each needs an OrganizationParamScopeSuite.
+paths = []

@@ -9,3 +9,6 @@ def register(router):
     evaluation.register(router)
     reports.register(router)
     dashboard.register(router)
+
+
+paths = [*dashboard.paths, *reports.paths]
