@@ -1,3 +1,239 @@
-"""Browser pages of this part; empty until they land."""
+"""The secretary's branch page (/branch/<organization id>/?year=): the branch's published quotas for the year,
+its development due list, what is overdue (meetings this quarter, the pace of household visits), the entry
+buttons, and "refresh my numbers": a quota run scoped to the branch, whose progress is polled with htmx.
 
-urlpatterns = []
+A fixed number of queries whatever the size of the branch: results, alerts, the due list and the visit pace
+are one query each.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from branches.models import Organization
+from branches.roles import Capability
+from branches.scoping import organization_in_scope
+from members.models import ApplicantStage
+from members.selectors.pipeline import MISSING_LABELS, due_list
+from members.selectors.visits import distinct_households_by_person, projected_households
+
+from ..models import AlertKind, QuotaRun, RunState
+from ..ratings_proposal import INDICATOR_LABELS
+from ..selectors.quotas import published_alerts, published_results
+from ..services.quotas import ACTIVE_STATES, quota_run_start
+
+REFRESHED = _("Your numbers were computed again.")
+REFRESH_FAILED = _("Computing your numbers failed: %(error)s")
+EXTRA_LABELS = {
+    "dev.young_share": _("Share of new members under 35"),
+    "dev.educated_share": _("Share of new members with senior high school or more"),
+    "room.standardized": _("Standardized activity room"),
+}
+# The actions a secretary takes from the page: URL name and label, in the order shown.
+ENTRY_BUTTONS = (
+    ("members:visit-create", _("Record a visit")),
+    ("members:meeting-create", _("Record a meeting")),
+    ("members:training-create", _("Record a training")),
+    ("members:studyrecord-create", _("Record study")),
+    ("members:member-create", _("New member")),
+    ("members:applicant-create", _("New application")),
+    ("members:cadre-create", _("New cadre post")),
+    ("members:reservecadre-create", _("New reserve cadre")),
+    ("branches:activityroom-create", _("New activity room")),
+)
+
+
+def indicator_label(code: str) -> str:
+    label = INDICATOR_LABELS.get(code) or EXTRA_LABELS.get(code)
+    return str(label) if label else code
+
+
+def _year(request) -> int:
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except (TypeError, ValueError):
+        return this_year
+    return year if 2000 <= year <= this_year else this_year
+
+
+def _organization(request, pk) -> Organization:
+    """In the user's reading scope, or 404 exactly like a missing one."""
+    return get_object_or_404(Organization.objects.restrict(request.user, "view"), pk=pk)
+
+
+def _url_or_none(name: str, *args) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def quota_rows(organization, year: int) -> list[dict]:
+    results = published_results(year=year, organization=organization).filter(organization=organization)
+    return [
+        {
+            "code": row.code,
+            "label": indicator_label(row.code),
+            "target": row.target,
+            "actual": row.actual,
+            "met": row.met,
+        }
+        for row in results.order_by("code")
+    ]
+
+
+def overdue(organization, year: int) -> dict:
+    alerts = (
+        published_alerts(year=year, organization=organization)
+        .filter(organization=organization)
+        .select_related("cadre")
+        .order_by("kind", "pk")
+    )
+    meetings, visits, other = [], [], []
+    for alert in alerts:
+        if alert.kind == AlertKind.MEETINGS_OVERDUE:
+            meetings.extend(indicator_label(code) for code in alert.detail.get("kinds", []))
+        elif alert.kind == AlertKind.VISIT_PACE:
+            visits.append({"cadre": alert.cadre, "households": alert.detail.get("households")})
+        else:
+            other.append(alert.get_kind_display())
+    return {"meetings": meetings, "visits": visits, "other": other}
+
+
+def visit_pace(organization, year: int) -> list[dict]:
+    today = timezone.localdate()
+    rows = []
+    for person in distinct_households_by_person(organizations=[organization.pk], year=year):
+        projected = projected_households(person.households, year=year, on=today)
+        rows.append(
+            {
+                "name": person.name,
+                "posts": "、".join(post.get_post_display() for post in person.posts),
+                "households": person.households,
+                "target": person.target,
+                "projected": round(projected),
+                "behind": person.target is not None and projected < person.target,
+            }
+        )
+    return rows
+
+
+def due_rows(user, organization) -> list[dict]:
+    today = timezone.localdate()
+    return [
+        {
+            "applicant": step.applicant,
+            "next_stage": ApplicantStage(step.next_stage).label,
+            "possible_from": step.possible_from,
+            "deadline": step.deadline,
+            "missing": [MISSING_LABELS[key] for key in step.missing],
+            "ready": step.is_ready(today),
+            "advance_url": _url_or_none("members:applicant-advance", step.applicant.pk),
+        }
+        for step in due_list(user=user, organization=organization, today=today)
+    ]
+
+
+def latest_run(user, organization, year: int) -> QuotaRun | None:
+    runs = QuotaRun.objects.restrict(user, "view").filter(organization=organization, year=year)
+    return runs.order_by("-created_at", "-pk").first()
+
+
+def can_refresh(user, organization) -> bool:
+    return organization.is_branch and organization_in_scope(user, organization, Capability.RECORDS)
+
+
+@login_required
+@require_GET
+def branch_page(request, pk):
+    organization = _organization(request, pk)
+    year = _year(request)
+    user = request.user
+    run = latest_run(user, organization, year)
+    context = {
+        "organization": organization,
+        "year": year,
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 3, -1)),
+        "quotas": quota_rows(organization, year),
+        "due": due_rows(user, organization),
+        "overdue": overdue(organization, year),
+        "pace": visit_pace(organization, year),
+        "run": run,
+        "run_active": run is not None and run.state in ACTIVE_STATES,
+        "can_refresh": can_refresh(user, organization),
+        "buttons": [(url, label) for name, label in ENTRY_BUTTONS if (url := _url_or_none(name)) is not None],
+    }
+    return render(request, "assessments/branch/page.html", context)
+
+
+def _start(user, organization, year: int) -> QuotaRun:
+    """A quota run of this branch alone. ``quota_run_start`` asks for the review capability, which a branch
+    secretary lacks; refreshing one's own branch (records capability, checked by the caller) starts the run as
+    the scheduler does — a system actor — and records the secretary as the one who asked."""
+    if organization_in_scope(user, organization, Capability.REVIEW):
+        return quota_run_start(actor=user, organization=organization, year=year, trigger="branch")
+    system = get_user_model()(username="branch-refresh", is_superuser=True, is_active=True)
+    run = quota_run_start(actor=system, organization=organization, year=year, trigger="branch")
+    QuotaRun.objects.filter(pk=run.pk, requested_by__isnull=True).update(requested_by=user)
+    return run
+
+
+def _run_response(request, organization, run, *, started: bool):
+    """The progress partial; when the run is over, htmx reloads the page to show the new numbers."""
+    response = render(
+        request,
+        "assessments/branch/_run.html",
+        {"organization": organization, "run": run, "run_active": run.state in ACTIVE_STATES},
+    )
+    if request.headers.get("HX-Request") and run.state not in ACTIVE_STATES and started:
+        if run.state == RunState.SUCCEEDED:
+            messages.success(request, REFRESHED)
+        else:
+            messages.error(request, REFRESH_FAILED % {"error": run.error})
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def branch_refresh(request, pk):
+    organization = _organization(request, pk)
+    if not can_refresh(request.user, organization):
+        raise Http404
+    year = _year(request)
+    try:
+        run = _start(request.user, organization, year)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('assessments:branch-page', args=[organization.pk])}?year={year}")
+    run.refresh_from_db()
+    if request.headers.get("HX-Request"):
+        return _run_response(request, organization, run, started=True)
+    if run.state == RunState.SUCCEEDED:
+        messages.success(request, REFRESHED)
+    return redirect(f"{reverse('assessments:branch-page', args=[organization.pk])}?year={year}")
+
+
+@login_required
+@require_GET
+def branch_run(request, pk, run_pk):
+    """What htmx polls every second while a run is queued or running."""
+    organization = _organization(request, pk)
+    runs = QuotaRun.objects.restrict(request.user, "view").filter(organization=organization)
+    run = get_object_or_404(runs, pk=run_pk)
+    return _run_response(request, organization, run, started=True)
+
+
+urlpatterns = [
+    path("branch/<int:pk>/", branch_page, name="branch-page"),
+    path("branch/<int:pk>/refresh/", branch_refresh, name="branch-refresh"),
+    path("branch/<int:pk>/runs/<int:run_pk>/", branch_run, name="branch-run"),
+]

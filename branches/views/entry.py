@@ -1,3 +1,159 @@
-"""Browser pages of this part; empty until they land."""
+"""Data entry in the browser: the one view every entry form uses, and the activity room's pages (under /org/).
 
-urlpatterns = []
+``EntryView`` fetches the record through ``restrict(user, "change")`` (missing and out of scope are both 404),
+hands the form's data to the service, puts the service's ValidationError back on the fields, turns a stale
+write into a conflict message naming who changed the record and when, and after a save goes back to the
+branch page with a success message. It decides no rule of its own.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from partybuild.exceptions import StaleWrite
+
+from ..forms import ActivityRoomEditForm, ActivityRoomForm, conflict_message, records_organizations
+from ..models import ActivityRoom
+from ..services.records import activity_room_create, activity_room_update
+
+SAVED = _("Saved.")
+
+
+def reverse_or_none(name: str, *args) -> str | None:
+    """A page another part of the UI may not have yet: its URL, or None (the link is then left out)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def branch_page_url(organization) -> str:
+    return reverse("assessments:branch-page", args=[organization.pk])
+
+
+class EntryView(LoginRequiredMixin, View):
+    """Create (``model`` None) or edit one record through its service."""
+
+    form_class = None
+    model = None  # set on edit views: the record is fetched in the user's write scope
+    template_name = "branches/entry/form.html"
+    title = ""
+    success_message = SAVED
+    list_url_name = None  # a list page of these records, linked when it exists
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = None
+
+    def get_object(self):
+        queryset = self.model.objects.restrict(self.request.user, "change")
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def form_kwargs(self) -> dict:
+        kwargs = {"user": self.request.user}
+        if self.object is not None:
+            kwargs["instance"] = self.object
+        return kwargs
+
+    def make_form(self, data=None):
+        return self.form_class(data, **self.form_kwargs())
+
+    def save(self, form):
+        """Call the service with the form's data; returns the saved record."""
+        raise NotImplementedError
+
+    def organization_of(self, record):
+        return record.organization
+
+    def success_url(self, record) -> str:
+        return branch_page_url(self.organization_of(record))
+
+    def check_access(self, form) -> None:
+        """A create page is for users who keep records somewhere; to anyone else it does not exist."""
+        if self.object is None and not records_organizations(self.request.user).exists():
+            raise Http404
+
+    def get(self, request, *args, **kwargs):
+        if self.model is not None:
+            self.object = self.get_object()
+        form = self.make_form()
+        self.check_access(form)
+        return self.render(form)
+
+    def post(self, request, *args, **kwargs):
+        if self.model is not None:
+            self.object = self.get_object()
+        form = self.make_form(request.POST)
+        self.check_access(form)
+        conflict = None
+        if form.is_valid():
+            try:
+                record = self.save(form)
+            except StaleWrite as stale:
+                conflict = conflict_message(stale)
+            except ValidationError as error:
+                form.apply_service_errors(error)
+            except PermissionDenied as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, self.success_message)
+                return redirect(self.success_url(record))
+        return self.render(form, conflict=conflict)
+
+    def context(self, form) -> dict:
+        return {}
+
+    def render(self, form, conflict=None):
+        form.mark_invalid()
+        organization = getattr(form, "single_organization", None) or (
+            self.organization_of(self.object) if self.object is not None else None
+        )
+        context = {
+            "form": form,
+            "title": self.title,
+            "object": self.object,
+            "conflict": conflict,
+            "reload_url": self.request.path,
+            "organization": organization,
+            "back_url": branch_page_url(organization) if organization is not None else reverse("home"),
+            "list_url": reverse_or_none(self.list_url_name) if self.list_url_name else None,
+            **self.context(form),
+        }
+        return render(self.request, self.template_name, context)
+
+
+# --- activity rooms ---------------------------------------------------------------------------------------
+
+
+class ActivityRoomCreate(EntryView):
+    form_class = ActivityRoomForm
+    title = _("New activity room")
+    list_url_name = "branches:activityroom-list"
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        return activity_room_create(actor=self.request.user, **data)
+
+
+class ActivityRoomEdit(EntryView):
+    form_class = ActivityRoomEditForm
+    model = ActivityRoom
+    title = _("Edit activity room")
+    list_url_name = "branches:activityroom-list"
+
+    def save(self, form):
+        version = form.pop_version()
+        return activity_room_update(
+            actor=self.request.user, room=self.object, expected_version=version, **form.cleaned_data
+        )
+
+
+urlpatterns = [
+    path("activity-rooms/new/", ActivityRoomCreate.as_view(), name="activityroom-create"),
+    path("activity-rooms/<int:pk>/edit/", ActivityRoomEdit.as_view(), name="activityroom-edit"),
+]

@@ -1,3 +1,362 @@
-"""Browser pages of this part; empty until they land."""
+"""Data entry for village secretaries (and township staff) under /people/: visits, meetings with attendance,
+trainings, members, the development pipeline, cadres, the reserve roster and study records.
 
-urlpatterns = []
+Every page is an ``EntryView`` (branches.views.entry): the service does the writing and the rules.
+"""
+
+from django.db.models import Count
+from django.forms import HiddenInput
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from branches.views.entry import EntryView
+
+from ..forms.cadres import CadreEditForm, CadreForm, ReserveCadreEditForm, ReserveCadreForm
+from ..forms.meetings import MeetingEditForm, MeetingForm, OrganizationChoice
+from ..forms.pipeline import AdvanceForm, ApplicantForm
+from ..forms.roster import MemberEditForm, MemberForm
+from ..forms.study import StudyRecordEditForm, StudyRecordForm
+from ..forms.trainings import TrainingEditForm, TrainingForm
+from ..forms.visits import VisitEditForm, VisitForm
+from ..models import (
+    Applicant,
+    ApplicantStage,
+    ApplicantStatus,
+    Cadre,
+    Meeting,
+    Member,
+    ReserveCadre,
+    StudyRecord,
+    Training,
+    VisitLog,
+)
+from ..selectors.pipeline import MISSING_LABELS, NEXT_STEP
+from ..services.activities import (
+    meeting_record,
+    meeting_update,
+    study_record,
+    study_update,
+    training_record,
+    training_update,
+)
+from ..services.cadres import cadre_appoint, cadre_update, reserve_enter, reserve_update
+from ..services.pipeline import applicant_advance, applicant_register
+from ..services.roster import member_create, member_update
+from ..services.visits import visit_record, visit_update
+
+
+def _asked_organization(request):
+    """The ``?organization=`` (or ``?organizer=``) a page reloads its checklists with (htmx), or None."""
+    return OrganizationChoice(request.GET).chosen()
+
+
+def _reload_checklists_on_change(form, request, field_name: str, checklists) -> None:
+    """Choosing another organization reloads the checklists of its people in place (htmx, no script)."""
+    widget = form.fields[field_name].widget
+    if isinstance(widget, HiddenInput):
+        return
+    widget.attrs.update(
+        {
+            "hx-get": request.path,
+            "hx-trigger": "change",
+            "hx-swap": "none",
+            "hx-select-oob": ",".join(f"#field-{name}" for name in checklists),
+        }
+    )
+
+
+# --- visits -------------------------------------------------------------------------------------------
+
+
+class VisitCreate(EntryView):
+    form_class = VisitForm
+    template_name = "members/entry/visit.html"
+    title = _("Record a household visit")
+    list_url_name = "members:visit-list"
+
+    def save(self, form):
+        return visit_record(actor=self.request.user, **form.cleaned_data)
+
+    def render(self, form, conflict=None):
+        if getattr(form, "single_organization", None) is None:
+            cadre = form.initial.get("cadre")
+            chosen = form.fields["cadre"].queryset.filter(pk=cadre).first() if cadre else None
+            form.single_organization = chosen.organization if chosen else None
+        return super().render(form, conflict)
+
+
+class VisitEdit(VisitCreate):
+    form_class = VisitEditForm
+    model = VisitLog
+    title = _("Edit a household visit")
+
+    def save(self, form):
+        version = form.pop_version()
+        return visit_update(
+            actor=self.request.user, visit=self.object, expected_version=version, **form.cleaned_data
+        )
+
+
+# --- meetings -----------------------------------------------------------------------------------------
+
+
+class MeetingCreate(EntryView):
+    form_class = MeetingForm
+    template_name = "members/entry/meeting.html"
+    title = _("Record a meeting")
+    list_url_name = "members:meeting-list"
+
+    def form_kwargs(self):
+        return {**super().form_kwargs(), "organization": _asked_organization(self.request)}
+
+    def render(self, form, conflict=None):
+        _reload_checklists_on_change(form, self.request, "organization", ["attendees"])
+        return super().render(form, conflict)
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        data["attendees"] = list(data["attendees"])
+        return meeting_record(actor=self.request.user, **data)
+
+
+class MeetingEdit(MeetingCreate):
+    form_class = MeetingEditForm
+    model = Meeting
+    title = _("Edit a meeting")
+
+    def save(self, form):
+        version = form.pop_version()
+        data = dict(form.cleaned_data)
+        data["attendees"] = list(data["attendees"])
+        return meeting_update(actor=self.request.user, meeting=self.object, expected_version=version, **data)
+
+
+# --- trainings ----------------------------------------------------------------------------------------
+
+
+class TrainingCreate(EntryView):
+    form_class = TrainingForm
+    template_name = "members/entry/training.html"
+    title = _("Record a training")
+    list_url_name = "members:training-list"
+
+    def form_kwargs(self):
+        return {**super().form_kwargs(), "organization": _asked_organization(self.request)}
+
+    def organization_of(self, record):
+        return record.organizer
+
+    def render(self, form, conflict=None):
+        _reload_checklists_on_change(form, self.request, "organizer", ["member_attendees", "cadre_attendees"])
+        return super().render(form, conflict)
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        for name in ("member_attendees", "cadre_attendees"):
+            data[name] = list(data[name])
+        return training_record(actor=self.request.user, **data)
+
+
+class TrainingEdit(TrainingCreate):
+    form_class = TrainingEditForm
+    model = Training
+    title = _("Edit a training")
+
+    def save(self, form):
+        version = form.pop_version()
+        data = dict(form.cleaned_data)
+        for name in ("member_attendees", "cadre_attendees"):
+            data[name] = list(data[name])
+        return training_update(
+            actor=self.request.user, training=self.object, expected_version=version, **data
+        )
+
+
+# --- members ------------------------------------------------------------------------------------------
+
+
+class MemberCreate(EntryView):
+    form_class = MemberForm
+    title = _("New party member")
+    list_url_name = "members:member-list"
+
+    def organization_of(self, record):
+        return record.branch
+
+    def save(self, form):
+        return member_create(actor=self.request.user, **form.cleaned_data)
+
+
+class MemberEdit(MemberCreate):
+    form_class = MemberEditForm
+    model = Member
+    title = _("Edit party member")
+
+    def save(self, form):
+        version = form.pop_version()
+        return member_update(
+            actor=self.request.user, instance=self.object, expected_version=version, **form.changes()
+        )
+
+
+# --- development pipeline -----------------------------------------------------------------------------
+
+
+class ApplicantCreate(EntryView):
+    form_class = ApplicantForm
+    title = _("New application to join the party")
+    list_url_name = "members:applicant-list"
+
+    def organization_of(self, record):
+        return record.branch
+
+    def save(self, form):
+        return applicant_register(actor=self.request.user, **form.cleaned_data)
+
+
+def due_step(applicant: Applicant):
+    """The applicant's next step as the due list computes it (stage, from when, what is missing), or None for
+    a closed record or a full member."""
+    if applicant.status != ApplicantStatus.ACTIVE or applicant.stage not in NEXT_STEP:
+        return None
+    counts = {
+        "mentor_count": Count("mentors", distinct=True),
+        "sponsor_count": Count("sponsors", distinct=True),
+    }
+    row = Applicant.objects.filter(pk=applicant.pk).annotate(**counts).get()
+    return NEXT_STEP[applicant.stage](row)
+
+
+class ApplicantAdvance(EntryView):
+    """One step on, on a date, with that step's facts; the pipeline's rule messages land beside the fields."""
+
+    form_class = AdvanceForm
+    model = Applicant
+    template_name = "members/entry/advance.html"
+    title = _("Next development step")
+    list_url_name = "members:applicant-list"
+
+    def get_object(self):
+        queryset = Applicant.objects.restrict(self.request.user, "change").select_related("branch")
+        applicant = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        self.step = due_step(applicant)
+        return applicant
+
+    def form_kwargs(self):
+        return {
+            "user": self.request.user,
+            "applicant": self.object,
+            "to_stage": self.step.next_stage if self.step else None,
+        }
+
+    def organization_of(self, record):
+        return record.branch
+
+    def save(self, form):
+        return applicant_advance(
+            actor=self.request.user,
+            applicant=self.object,
+            to_stage=form.to_stage or "",
+            on=form.cleaned_data["on"],
+            expected_version=form.cleaned_data.get("version"),
+            **form.facts(),
+        )
+
+    def context(self, form):
+        step = self.step
+        return {
+            "applicant": self.object,
+            "to_stage": ApplicantStage(step.next_stage).label if step else None,
+            "missing": [MISSING_LABELS[key] for key in step.missing] if step else [],
+            "possible_from": step.possible_from if step else None,
+        }
+
+
+# --- cadres and the reserve roster --------------------------------------------------------------------
+
+
+class CadreCreate(EntryView):
+    form_class = CadreForm
+    title = _("New cadre post")
+    list_url_name = "members:cadre-list"
+
+    def save(self, form):
+        return cadre_appoint(actor=self.request.user, **form.data_for_service())
+
+
+class CadreEdit(CadreCreate):
+    form_class = CadreEditForm
+    model = Cadre
+    title = _("Edit cadre post")
+
+    def save(self, form):
+        version = form.pop_version()
+        return cadre_update(
+            actor=self.request.user, cadre=self.object, expected_version=version, **form.data_for_service()
+        )
+
+
+class ReserveCadreCreate(EntryView):
+    form_class = ReserveCadreForm
+    title = _("New reserve cadre")
+    list_url_name = "members:reservecadre-list"
+
+    def save(self, form):
+        return reserve_enter(actor=self.request.user, **form.data_for_service())
+
+
+class ReserveCadreEdit(ReserveCadreCreate):
+    form_class = ReserveCadreEditForm
+    model = ReserveCadre
+    title = _("Edit reserve cadre")
+
+    def save(self, form):
+        version = form.pop_version()
+        return reserve_update(
+            actor=self.request.user, reserve=self.object, expected_version=version, **form.data_for_service()
+        )
+
+
+# --- study records ------------------------------------------------------------------------------------
+
+
+class StudyRecordCreate(EntryView):
+    form_class = StudyRecordForm
+    title = _("Record a month's study")
+    list_url_name = "members:studyrecord-list"
+
+    def save(self, form):
+        return study_record(actor=self.request.user, **form.cleaned_data)
+
+
+class StudyRecordEdit(StudyRecordCreate):
+    form_class = StudyRecordEditForm
+    model = StudyRecord
+    title = _("Edit a month's study")
+
+    def save(self, form):
+        version = form.pop_version()
+        return study_update(
+            actor=self.request.user, record=self.object, expected_version=version, **form.cleaned_data
+        )
+
+
+urlpatterns = [
+    path("visits/new/", VisitCreate.as_view(), name="visit-create"),
+    path("visits/<int:pk>/edit/", VisitEdit.as_view(), name="visit-edit"),
+    path("meetings/new/", MeetingCreate.as_view(), name="meeting-create"),
+    path("meetings/<int:pk>/edit/", MeetingEdit.as_view(), name="meeting-edit"),
+    path("trainings/new/", TrainingCreate.as_view(), name="training-create"),
+    path("trainings/<int:pk>/edit/", TrainingEdit.as_view(), name="training-edit"),
+    path("members/new/", MemberCreate.as_view(), name="member-create"),
+    path("members/<int:pk>/edit/", MemberEdit.as_view(), name="member-edit"),
+    path("applicants/new/", ApplicantCreate.as_view(), name="applicant-create"),
+    path("applicants/<int:pk>/advance/", ApplicantAdvance.as_view(), name="applicant-advance"),
+    path("cadres/new/", CadreCreate.as_view(), name="cadre-create"),
+    path("cadres/<int:pk>/edit/", CadreEdit.as_view(), name="cadre-edit"),
+    path("reserve-cadres/new/", ReserveCadreCreate.as_view(), name="reservecadre-create"),
+    path("reserve-cadres/<int:pk>/edit/", ReserveCadreEdit.as_view(), name="reservecadre-edit"),
+    path("study-records/new/", StudyRecordCreate.as_view(), name="studyrecord-create"),
+    path("study-records/<int:pk>/edit/", StudyRecordEdit.as_view(), name="studyrecord-edit"),
+]

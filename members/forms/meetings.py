@@ -1,0 +1,69 @@
+"""Meetings (三会一课) with an attendance checklist of the branch roll."""
+
+from django import forms
+from django.utils import timezone
+
+from branches.forms import (
+    ServiceModelForm,
+    VersionedFormMixin,
+    hide_single_choice,
+    limit_organization_field,
+    records_organizations,
+)
+from branches.models import BRANCH_KINDS, Organization
+
+from ..models import Meeting, Member
+from ._people import Checklist, member_label, roll_of, set_checklist
+
+
+class MeetingForm(ServiceModelForm):
+    single_organization = None
+    attendees = Checklist(label=Meeting._meta.get_field("attendees").verbose_name)
+
+    class Meta:
+        model = Meeting
+        fields = ["organization", "kind", "held_on", "topic", "speaker", "attendees", "minutes"]
+
+    def __init__(self, *args, user, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.organization if self.instance.pk else None
+        choices = records_organizations(user, kinds=BRANCH_KINDS)
+        limit_organization_field(self.fields["organization"], choices, current=current)
+        hide_single_choice(self, "organization")
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("held_on", timezone.localdate())
+        self.organization = self._chosen(organization) or current or self.single_organization
+        recorded = self.instance.attendees.values("pk") if self.instance.pk else None
+        field = self.fields["attendees"]
+        field.label_from_instance = member_label
+        set_checklist(
+            field,
+            validate_against=Member.objects.restrict(user, "view"),
+            shown=roll_of(self.organization, recorded=recorded),
+        )
+
+    def _chosen(self, organization) -> Organization | None:
+        """The organization whose roll the checklist shows: as posted, as asked for, or none yet."""
+        pk = self.data.get(self.add_prefix("organization")) if self.is_bound else organization
+        if not pk:
+            return None
+        try:
+            return self.fields["organization"].queryset.filter(pk=pk).first()
+        except (ValueError, TypeError):
+            return None
+
+
+class MeetingEditForm(VersionedFormMixin, MeetingForm):
+    pass
+
+
+class OrganizationChoice(forms.Form):
+    """The ``?organization=`` of a form page that reloads its checklist for another branch."""
+
+    organization = forms.IntegerField(required=False)
+    organizer = forms.IntegerField(required=False)
+
+    def chosen(self) -> int | None:
+        if not self.is_valid():
+            return None
+        return self.cleaned_data["organization"] or self.cleaned_data["organizer"]

@@ -1,0 +1,81 @@
+"""Trainings with their attendees: members on the organizer's roll and cadres serving under it."""
+
+from django.utils import timezone
+
+from branches.forms import (
+    ServiceModelForm,
+    VersionedFormMixin,
+    hide_single_choice,
+    limit_organization_field,
+    records_organizations,
+)
+from branches.models import Organization
+
+from ..models import Cadre, Member, Training
+from ._people import Checklist, cadres_of, member_label, roll_of, set_checklist
+from .visits import cadre_label
+
+
+class TrainingForm(ServiceModelForm):
+    single_organization = None
+    member_attendees = Checklist(label=Training._meta.get_field("member_attendees").verbose_name)
+    cadre_attendees = Checklist(label=Training._meta.get_field("cadre_attendees").verbose_name)
+
+    class Meta:
+        model = Training
+        fields = [
+            "organizer",
+            "audience",
+            "held_on",
+            "days",
+            "hours",
+            "topic",
+            "member_attendees",
+            "cadre_attendees",
+            "villager_count",
+        ]
+
+    def __init__(self, *args, user, organization=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.organizer if self.instance.pk else None
+        limit_organization_field(self.fields["organizer"], records_organizations(user), current=current)
+        hide_single_choice(self, "organizer")
+        today = timezone.localdate()
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault("held_on", today)
+            self.initial.setdefault("days", 1)
+        self.organization = self._chosen(organization) or current or self.single_organization
+        members = self.fields["member_attendees"]
+        members.label_from_instance = member_label
+        set_checklist(
+            members,
+            validate_against=Member.objects.restrict(user, "view"),
+            shown=roll_of(
+                self.organization,
+                recorded=self.instance.member_attendees.values("pk") if self.instance.pk else None,
+            ),
+        )
+        cadres = self.fields["cadre_attendees"]
+        cadres.label_from_instance = cadre_label
+        set_checklist(
+            cadres,
+            validate_against=Cadre.objects.restrict(user, "view").select_related("organization"),
+            shown=cadres_of(
+                self.organization,
+                on=today,
+                recorded=self.instance.cadre_attendees.values("pk") if self.instance.pk else None,
+            ).select_related("organization"),
+        )
+
+    def _chosen(self, organization) -> Organization | None:
+        pk = self.data.get(self.add_prefix("organizer")) if self.is_bound else organization
+        if not pk:
+            return None
+        try:
+            return self.fields["organizer"].queryset.filter(pk=pk).first()
+        except (ValueError, TypeError):
+            return None
+
+
+class TrainingEditForm(VersionedFormMixin, TrainingForm):
+    pass

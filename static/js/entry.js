@@ -1,0 +1,85 @@
+/* Data-entry pages: attendance checklists ("tick everyone", "clear", a running count). No inline code. */
+(function () {
+  "use strict";
+
+  function setUp(list) {
+    if (list.dataset.checklistReady) {
+      return;
+    }
+    list.dataset.checklistReady = "1";
+    var boxes = function () {
+      return list.querySelectorAll('input[type="checkbox"]');
+    };
+    var count = list.querySelector("[data-checklist-count]");
+    var update = function () {
+      if (!count) {
+        return;
+      }
+      var all = boxes();
+      var ticked = 0;
+      all.forEach(function (box) {
+        if (box.checked) {
+          ticked += 1;
+        }
+      });
+      count.textContent = ticked + " / " + all.length;
+    };
+    var setAll = function (value) {
+      boxes().forEach(function (box) {
+        box.checked = value;
+      });
+      update();
+    };
+    var all = list.querySelector("[data-checklist-all]");
+    var none = list.querySelector("[data-checklist-none]");
+    if (all) {
+      all.addEventListener("click", function () {
+        setAll(true);
+      });
+    }
+    if (none) {
+      none.addEventListener("click", function () {
+        setAll(false);
+      });
+    }
+    list.addEventListener("change", update);
+    update();
+  }
+
+  // Progress bars: the width comes from data-progress (a style attribute would break the CSP).
+  function setProgress(root) {
+    root.querySelectorAll("[data-progress]").forEach(function (bar) {
+      bar.style.width = Math.max(0, Math.min(100, Number(bar.dataset.progress) || 0)) + "%";
+    });
+  }
+
+  // A select that changes the page (the year of the branch page) submits its form.
+  function setAutosubmit(root) {
+    root.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      if (select.dataset.autosubmitReady) {
+        return;
+      }
+      select.dataset.autosubmitReady = "1";
+      select.addEventListener("change", function () {
+        select.form.submit();
+      });
+    });
+  }
+
+  function setUpAll(root) {
+    (root || document).querySelectorAll("[data-checklist]").forEach(setUp);
+    setProgress(root || document);
+    setAutosubmit(root || document);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpAll(document);
+  });
+  // A checklist reloaded by htmx for another organization.
+  document.addEventListener("htmx:afterSettle", function () {
+    setUpAll(document);
+  });
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    setUpAll(document);
+  });
+})();

@@ -1,0 +1,161 @@
+"""A village secretary on a phone: logs in, records a household visit and a meeting with attendance, presses
+"refresh my numbers" and sees the branch's visit quota move — with no console errors."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from assessments.services.quotas import quota_run_start
+from branches.models import OrganizationField, OrganizationKind
+from branches.roles import Role
+from branches.services import organization_create, staff_role_grant
+from members.models import CadrePost, Meeting, MeetingKind, VisitLog
+from tests.utils.factories import MemberFactory
+from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_visits import VisitLogFactory
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "e2e-Secret-pass-42"
+VISIT_QUOTA = '#quota-list li[data-code="visit.households"] [data-actual]'
+
+
+@pytest.fixture
+def village(transactional_db, django_user_model):
+    """A village branch whose secretary has visited 49 households this year: the 50th meets the quota."""
+    root = django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
+    county = organization_create(
+        actor=root, parent=None, name="测试县委", code="E2E-C", kind=OrganizationKind.COUNTY_COMMITTEE
+    )
+    township = organization_create(
+        actor=root, parent=county, name="东风镇党委", code="E2E-T", kind=OrganizationKind.TOWNSHIP_COMMITTEE
+    )
+    branch = organization_create(
+        actor=root, parent=township, name="红星村党支部", code="E2E-B1",
+        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
+    )  # fmt: skip
+    members = [MemberFactory(branch=branch, name=name) for name in ("张建国", "李秀英", "王德明", "赵丽华")]
+    cadre = CadreFactory(organization=branch, post=CadrePost.SECRETARY, member=members[0])
+    today = timezone.localdate()
+    for n in range(49):
+        VisitLogFactory(cadre=cadre, household_name=f"已访户{n}", visited_on=today)
+    quota_run_start(actor=root, organization=branch, year=today.year)  # this morning's numbers
+    user = django_user_model.objects.create_user("secretary", password=PASSWORD)
+    staff_role_grant(actor=root, user=user, organization=branch, role=Role.BRANCH_SECRETARY)
+    return SimpleNamespace(user=user, branch=branch, members=members, cadre=cadre)
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def refresh_numbers(page):
+    with page.expect_navigation():  # the run finishes, htmx reloads the page with the new numbers
+        page.locator("#refresh").click()
+    expect(page.locator("#quota-list")).to_be_visible()
+
+
+def assert_fits_a_phone(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways on a phone"
+
+
+def test_secretary_records_a_visit_and_a_meeting_and_sees_the_visit_quota_move(
+    page, live_server, village, console_errors
+):
+    log_in(page, live_server, "secretary")
+    branch_page = f"{live_server.url}/branch/{village.branch.pk}/"
+
+    # Two taps from the home page: the button, then "save" on a form already filled with today and the
+    # secretary's own post.
+    page.locator("#record-visit").click()
+    page.wait_for_url(f"{live_server.url}/people/visits/new/")
+    assert page.locator("#id_cadre").input_value() == str(village.cadre.pk)
+    assert page.locator("#id_visited_on").input_value() == timezone.localdate().isoformat()
+    assert_fits_a_phone(page)
+    page.fill("#id_household_name", "新访户")
+    page.fill("#id_village_group", "三组")
+    page.fill("#id_concerns", "道路需要修缮")
+    page.locator("#save").click()
+    page.wait_for_url(branch_page)
+    expect(page.locator("#messages")).to_be_visible()
+    expect(page.locator("#branch-name")).to_have_text(village.branch.name)
+    assert VisitLog.objects.filter(household_name="新访户", cadre=village.cadre).exists()
+    # The numbers published this morning: the 50th household is not counted yet.
+    expect(page.locator(VISIT_QUOTA)).to_have_text("0")
+    assert_fits_a_phone(page)
+
+    # The meeting, with attendance ticked on the roll.
+    page.locator("#entry-buttons a").nth(1).click()
+    page.wait_for_url(f"{live_server.url}/people/meetings/new/")
+    assert page.locator('input[name="attendees"]').count() == len(village.members)
+    assert_fits_a_phone(page)
+    page.select_option("#id_kind", MeetingKind.THEME_DAY)
+    page.fill("#id_topic", "学习新修订的党章")
+    page.locator("#field-attendees label", has_text="张建国").click()
+    page.locator("#field-attendees label", has_text="李秀英").click()
+    page.locator("#field-attendees label", has_text="王德明").click()
+    expect(page.locator("[data-checklist-count]")).to_have_text("3 / 4")
+    page.locator("#save").click()
+    page.wait_for_url(branch_page)
+    meeting = Meeting.objects.get()
+    assert (meeting.kind, meeting.attendee_count, meeting.members_expected) == (MeetingKind.THEME_DAY, 3, 4)
+
+    expect(page.locator(VISIT_QUOTA)).to_have_text("0")
+    refresh_numbers(page)
+    expect(page.locator(VISIT_QUOTA)).to_have_text("1")
+    expect(page.locator('#quota-list li[data-code="meet.theme_day"] [data-actual]')).to_have_text("1")
+    assert_fits_a_phone(page)
+    page.wait_for_load_state("networkidle")
+    assert console_errors == []
+
+
+def test_a_visit_with_a_future_date_is_refused_beside_the_date(page, live_server, village, console_errors):
+    log_in(page, live_server, "secretary")
+    page.goto(f"{live_server.url}/people/visits/new/")
+    page.fill("#id_household_name", "未来户")
+    page.fill("#id_visited_on", "2999-01-01")
+    page.locator("#save").click()
+    error = page.locator("#field-visited_on .invalid-feedback")
+    expect(error).to_be_visible()
+    assert not VisitLog.objects.filter(household_name="未来户").exists()
+    page.wait_for_load_state("networkidle")
+    assert console_errors == []
+
+
+def test_another_branch_page_answers_404(page, live_server, village, django_user_model):
+    root = django_user_model.objects.get(username="root")
+    other = organization_create(
+        actor=root, parent=village.branch.parent, name="向阳村党支部", code="E2E-B2",
+        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
+    )  # fmt: skip
+    log_in(page, live_server, "secretary")
+    response = page.goto(f"{live_server.url}/branch/{other.pk}/")
+    assert response.status == 404
+
+
+def test_township_staff_pick_a_branch_and_its_roll_replaces_the_checklist(
+    page, live_server, village, django_user_model, console_errors
+):
+    root = django_user_model.objects.get(username="root")
+    other = organization_create(
+        actor=root, parent=village.branch.parent, name="向阳村党支部", code="E2E-B3",
+        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
+    )  # fmt: skip
+    MemberFactory(branch=other, name="孙向阳")
+    staff = django_user_model.objects.create_user("staff", password=PASSWORD)
+    staff_role_grant(actor=root, user=staff, organization=village.branch.parent, role=Role.TOWNSHIP_STAFF)
+    log_in(page, live_server, "staff")
+    page.goto(f"{live_server.url}/people/meetings/new/")
+    page.select_option("#id_organization", str(other.pk))
+    expect(page.locator("#field-attendees label")).to_have_text(["孙向阳"])
+    expect(page.locator("[data-checklist-count]")).to_have_text("0 / 1")
+    page.select_option("#id_organization", str(village.branch.pk))
+    expect(page.locator("#field-attendees label")).to_have_count(len(village.members))
+    page.wait_for_load_state("networkidle")
+    assert console_errors == []

@@ -1,0 +1,54 @@
+"""A secretary's branch ready for data entry in the browser: members on the roll, the serving secretary post
+(held by one of them) and a village committee member; plus helpers the entry-page tests share."""
+
+from dataclasses import dataclass
+
+from django.utils import translation
+
+from members.models import Cadre, CadrePost, Member
+
+from .factories import MemberFactory
+from .factories_cadres import CadreFactory
+
+
+@dataclass
+class EntryBranch:
+    members: list[Member]
+    secretary: Cadre
+    committee: Cadre
+
+
+def entry_branch(branch, *, roll: int = 3) -> EntryBranch:
+    members = MemberFactory.create_batch(roll, branch=branch)
+    secretary = CadreFactory(organization=branch, post=CadrePost.SECRETARY, member=members[0])
+    committee = CadreFactory(organization=branch, post=CadrePost.VILLAGE_COMMITTEE)
+    return EntryBranch(members=members, secretary=secretary, committee=committee)
+
+
+def zh(text) -> str:
+    """``text`` (a msgid or a lazy string) as the Chinese interface shows it."""
+    with translation.override("zh-hans"):
+        return translation.gettext(text) if isinstance(text, str) else str(text)
+
+
+def field_errors(response, name: str) -> list[str]:
+    form = response.context["form"]
+    return [str(error) for error in form.errors.get(name, [])]
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def changed_by(user) -> str:
+    """How a conflict message names the user who changed the record (as partybuild.editing does)."""
+    return user.get_full_name() or user.get_username()
+
+
+def assert_conflict(response, user, url: str) -> None:
+    """A stale write answered with the conflict: who changed the record, and a link that reloads it."""
+    assert response.status_code == 200
+    assert changed_by(user) in response.context["conflict"]
+    html = response.content.decode()
+    assert 'id="conflict-reload"' in html and f'href="{url}"' in html
