@@ -1,3 +1,84 @@
-"""Browser pages of this part; empty until they land."""
+"""List pages of judgements over the records (quota results, alerts, star ratings), on
+``partybuild.ui.lists.ScopedListView``: the API's FilterSets and scoped querysets (published runs only)."""
 
-urlpatterns = []
+from django.utils.translation import gettext_lazy as _
+
+from partybuild.ui.lists import Column, ScopedListView
+
+from ..filters.quotas import AlertFilter, QuotaResultFilter
+from ..filters.ratings import StarRatingFilter
+from ..models import Alert, QuotaResult, StarRating
+from ..resources import StarRatingResource
+from ..selectors.quotas import published_alerts, published_results
+
+PHONE_ONLY_WIDE = "d-none d-md-table-cell"
+
+
+class QuotaResultListView(ScopedListView):
+    model = QuotaResult
+    basename = "quotaresult"
+    filterset_class = QuotaResultFilter
+    filter_fields = ("within", "year", "code_prefix", "met")
+    search_fields = ("organization__name",)
+    search_label = _("Search by organization")
+    default_ordering = ("organization__path", "code", "pk")
+    columns = (
+        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        Column("year", _("year"), sort="year"),
+        Column("code", _("indicator"), sort="code"),
+        Column("met", _("met"), sort="met"),
+        Column("target", _("target"), classes=PHONE_ONLY_WIDE),
+        Column("actual", _("actual"), sort="actual", classes=PHONE_ONLY_WIDE),
+    )
+
+    def get_base_queryset(self):
+        return published_results().restrict(self.request.user, "view").select_related("organization")
+
+
+class AlertListView(ScopedListView):
+    model = Alert
+    basename = "alert"
+    filterset_class = AlertFilter
+    filter_fields = ("within", "year", "kind")
+    search_fields = ("organization__name",)
+    search_label = _("Search by organization")
+    default_ordering = ("organization__path", "kind", "pk")
+    columns = (
+        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        Column("year", _("year"), sort="year"),
+        Column("kind", _("kind"), "get_kind_display", sort="kind"),
+        Column("cadre", _("cadre"), "cadre.name", classes=PHONE_ONLY_WIDE),
+    )
+
+    def get_base_queryset(self):
+        return published_alerts().restrict(self.request.user, "view").select_related("organization", "cadre")
+
+
+class StarRatingListView(ScopedListView):
+    model = StarRating
+    basename = "starrating"
+    filterset_class = StarRatingFilter
+    filter_fields = ("within", "year", "stage", "stars", "classification")
+    search_fields = ("organization__name",)
+    search_label = _("Search by organization")
+    resource_class = StarRatingResource
+    importable = False  # ratings are proposed by the system and reviewed, never imported
+    default_ordering = ("organization__path", "-year", "pk")
+    columns = (
+        Column("organization", _("organization"), "organization.name", sort="organization__path", link=True),
+        Column("year", _("year"), sort="year"),
+        Column("stage", _("stage"), "get_stage_display", sort="stage"),
+        Column("stars", _("stars"), sort="stars"),
+        Column("total", _("total"), sort="total", classes=PHONE_ONLY_WIDE),
+        Column("classification", _("classification"), "get_classification_display", classes=PHONE_ONLY_WIDE),
+    )
+
+    def get_base_queryset(self):
+        return StarRating.objects.restrict(self.request.user, "view").select_related("organization")
+
+
+urlpatterns = [
+    *QuotaResultListView.urls("quota-results"),
+    *AlertListView.urls("alerts"),
+    *StarRatingListView.urls("star-ratings"),
+]

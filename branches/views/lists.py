@@ -1,3 +1,43 @@
-"""Browser pages of this part; empty until they land."""
+"""List pages of the organizations' own records (under /org/), on ``partybuild.ui.lists.ScopedListView``:
+the API's FilterSet and scoped queryset, export to Excel and import."""
 
-urlpatterns = []
+from django.utils.translation import gettext_lazy as _
+
+from partybuild.ui.lists import Column, ScopedListView
+
+from ..filters.records import ActivityRoomFilter
+from ..models import ActivityRoom
+from ..resources import ActivityRoomResource
+from ..selectors.records import activity_room_list
+
+PHONE_ONLY_WIDE = "d-none d-md-table-cell"
+DESKTOP_ONLY = "d-none d-lg-table-cell"
+
+
+class ActivityRoomListView(ScopedListView):
+    model = ActivityRoom
+    basename = "activityroom"
+    filterset_class = ActivityRoomFilter
+    filter_fields = ("within", "is_standardized", "standardized_by", "min_facilities")
+    search_fields = ("name", "address", "organization__name")
+    search_label = _("Search by name, address or organization")
+    resource_class = ActivityRoomResource
+    default_ordering = ("organization__path", "name", "pk")
+    columns = (
+        Column("name", _("name"), sort="name", link=True),
+        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        Column("is_standardized", _("standardized"), sort="is_standardized"),
+        Column("area_m2", _("floor area (m²)"), sort="area_m2", classes=PHONE_ONLY_WIDE),
+        Column("facilities_total", _("facilities"), sort="facilities_total", classes=PHONE_ONLY_WIDE),
+        Column(
+            "standardized_on", _("certified as standardized on"), sort="standardized_on", classes=DESKTOP_ONLY
+        ),
+        Column("investments_total", _("invested (yuan)"), sort="investments_total", classes=DESKTOP_ONLY),
+        Column("address", _("address"), classes=DESKTOP_ONLY),
+    )
+
+    def get_base_queryset(self):
+        return activity_room_list(user=self.request.user)
+
+
+urlpatterns = [*ActivityRoomListView.urls("activity-rooms")]
