@@ -11,6 +11,7 @@ from branches.models import BRANCH_KINDS, Organization
 from members.models import Cadre, Member, MemberCategory, MemberStatus
 from members.models.cadres import CadrePost
 
+from .demo_evaluation import create_demo_evaluation
 from .models import DIMENSIONS, AppraisalGrade, RunState, StarRating
 from .selectors.rectifications import rectification_candidates
 from .services.appraisals import appraisal_record_many
@@ -50,6 +51,7 @@ def create_demo_assessments(*, actor, tree, today, seed=2026) -> DemoAssessments
     summary.ratings = _walk_ratings(actor, tree.county, last_year, rng)
     summary.appraisals = _appraise(actor, tree.county, last_year, rng)
     summary.rectifications = _open_rectifications(actor, tree.county, last_year, today)
+    create_demo_evaluation(actor=actor, tree=tree, today=today, seed=seed)
     return summary
 
 

@@ -1,1 +1,1 @@
-from . import appraisals, quotas, ratings, rectifications  # noqa: F401  (each module registers its ModelAdmins)
+from . import appraisals, evaluation, quotas, ratings, rectifications  # noqa: F401  (each module registers its ModelAdmins)
