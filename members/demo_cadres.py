@@ -152,6 +152,13 @@ class CadreBuilder:
         education = weighted(rng, by_age(for_field(EDUCATION, organization), age))
         return Person(roster.name(gender, born.year), gender, born, education, roster.phone(age))
 
+    def committee_secretaries(self, organ_members: dict[Organization, list[Member]]) -> None:
+        """The county's and each township's party secretary, a full member of its own organ."""
+        for committee, candidates in organ_members.items():
+            if candidates:
+                secretary = self.rng.choice(candidates)
+                self.add(committee, Post.SECRETARY, Person.of(secretary), self.today - self.days(400, 1500))
+
     # --- one village or community -----------------------------------------------------------------
 
     def rural_team(self, organization: Organization, members: list[Member], *, old: bool) -> None:
@@ -474,10 +481,12 @@ def build_demo_cadres(
     builder.first_secretaries([v for v in villages if rng.random() < FIRST_SECRETARY_SHARE], senders)
 
     committees = Organization.objects.filter(kind__in=COMMITTEE_KINDS, path__startswith=tree.county.path)
+    committee_organs = {}
     for committee in committees.order_by("path"):
         under = [branch for branch in tree.member_branches if branch.path.startswith(committee.path)]
         organ = [branch for branch in under if _is_organ(branch, committee)]
         organ_members = [m for branch in organ for m in by_branch[branch.pk] if _serving_full(m)]
+        committee_organs[committee] = organ_members
         builder.instructors([branch for branch in under if branch not in organ], organ_members)
 
     activists: dict[int, list[Applicant]] = {}
@@ -492,6 +501,9 @@ def build_demo_cadres(
             old_roster=village.pk in old_roster,
             old_team=village.pk in old_team,
         )
+    # Drawn last so the rest of the demo stays as it was: the joint evaluation names these secretaries.
+    committee_organs[tree.county] = senders
+    builder.committee_secretaries(committee_organs)
     return builder.cadres, builder.reserves
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from branches.demo import COUNTY_CODE, DEMO_LOGINS, SEED_003_TOWNSHIP
 from branches.models import (
     BRANCH_KINDS,
+    COMMITTEE_KINDS,
     ActivityRoom,
     DisclosurePeriod,
     FinancialDisclosure,
@@ -515,13 +516,28 @@ def test_every_village_and_community_has_one_serving_holder_of_each_single_post(
     today = timezone.localdate()
     rural = set(Organization.objects.filter(field__in=RURAL).values_list("pk", flat=True))
     for post in (CadrePost.SECRETARY, CadrePost.VILLAGE_DIRECTOR, CadrePost.SUPERVISION_CHAIR):
-        holders = Counter(_serving(today).filter(post=post).values_list("organization_id", flat=True))
+        serving = _serving(today).filter(post=post, organization__in=rural)
+        holders = Counter(serving.values_list("organization_id", flat=True))
         assert set(holders) == rural and set(holders.values()) == {1}, post
-    secretaries = _serving(today).filter(post=CadrePost.SECRETARY).select_related("member")
+    secretaries = (
+        _serving(today).filter(post=CadrePost.SECRETARY).select_related("member__branch", "organization")
+    )
     for secretary in secretaries:
         member = secretary.member
-        assert member.branch_id == secretary.organization_id
+        assert member.branch.path.startswith(secretary.organization.path)
+        if secretary.organization_id in rural:
+            assert member.branch_id == secretary.organization_id
         assert member.category == MemberCategory.FULL and member.status == MemberStatus.NORMAL
+
+
+def test_the_county_and_every_township_have_a_party_secretary_for_the_joint_evaluation():
+    committees = Organization.objects.filter(
+        kind__in=[OrganizationKind.COUNTY_COMMITTEE, *COMMITTEE_KINDS], dissolved_on__isnull=True
+    )
+    serving = _serving(timezone.localdate()).filter(post=CadrePost.SECRETARY, organization__in=committees)
+    assert Counter(serving.values_list("organization_id", flat=True)) == Counter(
+        dict.fromkeys(committees.values_list("pk", flat=True), 1)
+    )
 
 
 def test_single_holder_posts_never_overlap_and_some_terms_have_ended():
