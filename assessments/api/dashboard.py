@@ -1,9 +1,80 @@
-"""Placeholder until this module's endpoints land."""
+"""``GET /api/v1/dashboard/?organization=<id>&year=<y>``: the county or township dashboard as JSON.
+
+The organization's kind chooses the dashboard: a county committee gets the county one (its townships
+compared), a township or street the township one, a branch its own small one (the same parts for itself).
+An organization outside the caller's scope answers 404 exactly like a missing one."""
+
+from django.http import Http404
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, permissions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from branches.selectors import organization_get
+
+from ..selectors.dashboard import dashboard
 
 
 def register(router):
     return None
 
 
+def parse_year(raw) -> int:
+    """The year parameter: this year when absent, else a year from 2000 to 2100; ValueError otherwise."""
+    if raw in (None, ""):
+        return timezone.localdate().year
+    year = int(str(raw).strip())
+    if not 2000 <= year <= 2100:
+        raise ValueError(raw)
+    return year
+
+
+def dashboard_params(params, user):
+    """(organization, year) from query parameters: 400 for malformed ones, 404 outside the user's scope."""
+    errors = {}
+    raw_organization = params.get("organization")
+    if raw_organization in (None, ""):
+        errors["organization"] = [_("Choose an organization.")]
+    elif not str(raw_organization).strip().isdigit():
+        errors["organization"] = [_("The organization must be given by its number.")]
+    try:
+        year = parse_year(params.get("year"))
+    except ValueError:
+        errors["year"] = [_("Choose a year from 2000 to 2100.")]
+    if errors:
+        raise exceptions.ValidationError(errors)
+    try:
+        organization = organization_get(user=user, pk=int(raw_organization))
+    except Http404 as error:
+        raise exceptions.NotFound() from error
+    return organization, year
+
+
+class DashboardView(APIView):
+    """The dashboard of an organization for a year (design §7, issue 8)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("organization", OpenApiTypes.INT, required=True),
+            OpenApiParameter("year", OpenApiTypes.INT, description="default: this year"),
+        ],
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+        },
+    )
+    def get(self, request):
+        organization, year = dashboard_params(request.query_params, request.user)
+        return Response(dashboard(user=request.user, organization=organization, year=year))
+
+
 # django.urls.path() entries served under /api/v1/; each needs an OrganizationParamScopeSuite.
-paths = []
+paths = [path("dashboard/", DashboardView.as_view(), name="dashboard")]

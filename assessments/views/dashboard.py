@@ -1,3 +1,272 @@
-"""Browser pages of this part; empty until they land."""
+"""Browser pages of the dashboards: township or county by the organization's kind, and the drill-down
+from a quota result to the records behind it. Out of scope answers 404 like a missing organization."""
 
-urlpatterns = []
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from branches.roles import Capability
+from branches.scoping import organization_in_scope
+from branches.selectors import organization_get
+
+from ..api.dashboard import parse_year
+from ..selectors.dashboard import STATUSES, dashboard, drill_down, indicator_label
+
+PAGE_SIZE = 25
+STATUS_CLASSES = {
+    "green": "text-bg-success",
+    "amber": "text-bg-warning",
+    "red": "text-bg-danger",
+    "none": "text-bg-secondary",
+}
+STATUS_COLOURS = {"green": "#198754", "amber": "#ffc107", "red": "#dc3545", "none": "#adb5bd"}
+
+
+def _year(request) -> int:
+    try:
+        return parse_year(request.GET.get("year"))
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _years(year: int) -> list[int]:
+    this_year = timezone.localdate().year
+    return sorted({*range(this_year - 4, this_year + 1), year}, reverse=True)
+
+
+def _pie(chart_id, title, values: dict, labels: dict) -> dict:
+    return {
+        "id": chart_id,
+        "type": "pie",
+        "title": title,
+        "data": [{"name": labels.get(key, key), "value": value} for key, value in values.items() if value],
+    }
+
+
+def _bar(chart_id, title, categories, series, *, stacked=False, horizontal=False, mark=None) -> dict:
+    return {
+        "id": chart_id,
+        "type": "bar",
+        "title": title,
+        "categories": categories,
+        "series": series,
+        "stacked": stacked,
+        "horizontal": horizontal,
+        "mark": mark,
+    }
+
+
+def _status_series(labels, rows) -> list[dict]:
+    return [
+        {
+            "name": labels["statuses"][status],
+            "color": STATUS_COLOURS[status],
+            "data": [row[status] for row in rows],
+        }
+        for status in ("green", "amber", "red")
+    ]
+
+
+def _member_charts(summary, labels) -> list[dict]:
+    ages = summary["members_by_age"]
+    education = summary["members_by_education"]
+    stars = summary["stars"]
+    star_keys = ["5", "4", "3", "0", "unrated"]
+    return [
+        _pie("chart-fields", _("Branches by field"), summary["branches_by_field"], labels["fields"]),
+        _pie(
+            "chart-category", _("Members by category"), summary["members_by_category"], labels["categories"]
+        ),
+        _pie("chart-gender", _("Members by gender"), summary["members_by_gender"], labels["genders"]),
+        _bar(
+            "chart-age",
+            _("Members by age"),
+            [labels["ages"][k] for k in ages],
+            [{"name": _("Members"), "data": list(ages.values())}],
+        ),  # fmt: skip
+        _bar(
+            "chart-education",
+            _("Members by education"),
+            [labels["education"][k] for k in education],
+            [{"name": _("Members"), "data": list(education.values())}],
+            horizontal=True,
+        ),  # fmt: skip
+        _bar(
+            "chart-stars",
+            _("Star ratings"),
+            [labels["stars"][k] for k in star_keys],
+            [{"name": _("Branches"), "data": [stars[k] for k in star_keys]}],
+        ),  # fmt: skip
+    ]
+
+
+def _township_charts(data) -> list[dict]:
+    labels, codes = data["labels"], data["quota_table"]["codes"]
+    return [
+        *_member_charts(data["summary"], labels),
+        _bar(
+            "chart-quota",
+            _("Quota progress by indicator"),
+            [c["label"] for c in codes],
+            _status_series(labels, codes),
+            stacked=True,
+            horizontal=True,
+        ),  # fmt: skip
+    ]
+
+
+def _county_charts(data) -> list[dict]:
+    labels, townships = data["labels"], data["townships"]
+    names = [row["organization"]["name"] for row in townships]
+    summary = data["summary"]
+    return [
+        _bar(
+            "chart-members",
+            _("Members and new members by township"),
+            names,
+            [
+                {"name": _("Members"), "data": [row["members"] for row in townships]},
+                {"name": _("New members this year"), "data": [row["new_members"] for row in townships]},
+            ],
+        ),  # fmt: skip
+        _bar(
+            "chart-quota",
+            _("Quota results by township"),
+            names,
+            _status_series(labels, [row["quota"] for row in townships]),
+            stacked=True,
+        ),  # fmt: skip
+        _bar(
+            "chart-stars-share",
+            _("Share of branches at three stars or more (%)"),
+            names,
+            [{"name": _("Share (%)"), "data": [row["stars_share"] for row in townships]}],
+            mark={"name": _("County target"), "value": summary["stars_target"]},
+        ),  # fmt: skip
+        _bar(
+            "chart-reserve",
+            _("Villages with a reserve cadre aged 35 or under (%)"),
+            names,
+            [{"name": _("Share (%)"), "data": [row["reserve"]["share"] for row in townships]}],
+        ),  # fmt: skip
+        _bar(
+            "chart-rooms",
+            _("Standardized activity rooms against target"),
+            names,
+            [
+                {"name": _("Standardized"), "data": [row["rooms"]["standardized"] for row in townships]},
+                {"name": _("Target"), "data": [row["rooms"]["target"] for row in townships]},
+            ],
+        ),  # fmt: skip
+        *_member_charts(summary, labels),
+    ]
+
+
+def _number_text(value) -> str:
+    return "—" if value is None else str(value)
+
+
+EMPTY_CELL = mark_safe('<td class="text-center"><span class="text-muted">·</span></td>')  # noqa: S308
+
+
+def _quota_rows(table, year) -> list[dict]:
+    """The quota table's rows, each with its cells as ready HTML: a badge of the result's colour linking to
+    the drill-down, or a dot where there is no result. Hundreds of cells: built here from one reversed URL,
+    escaping each indicator code once per column (statuses, classes and numbers are ours), which is many
+    times faster than template tags or format_html per cell."""
+    pattern = reverse("assessments:dashboard-drill", args=[987654321, "CODE"])
+    codes = [escape(column["code"]) for column in table["codes"]]
+    rows = []
+    for branch in table["branches"]:
+        prefix = escape(pattern.replace("987654321", str(int(branch["id"])), 1))
+        cells = []
+        for code, cell in zip(codes, branch["results"], strict=True):
+            if cell is None:
+                cells.append(EMPTY_CELL)
+                continue
+            text = _number_text(cell["actual"])
+            if cell["target"] is not None:
+                text = f"{text} / {_number_text(cell['target'])}"
+            status, href = cell["status"], f"{prefix.replace('CODE', code)}?year={int(year)}"
+            cells.append(
+                f'<td class="text-center"><a class="badge {STATUS_CLASSES[status]} pb-quota-cell" '
+                f'data-status="{status}" data-code="{code}" href="{href}">{escape(text)}</a></td>'
+            )
+        rows.append({**branch, "cells": mark_safe("".join(cells))})  # noqa: S308 - every part escaped above
+    return rows
+
+
+@login_required
+def dashboard_page(request, pk):
+    organization = organization_get(user=request.user, pk=pk)
+    year = _year(request)
+    data = dashboard(user=request.user, organization=organization, year=year)
+    if data["kind"] == "county":
+        charts, template = _county_charts(data), "assessments/dashboard/county.html"
+    else:
+        charts, template = _township_charts(data), "assessments/dashboard/township.html"
+    context = {
+        "organization": organization,
+        "year": year,
+        "years": _years(year),
+        "data": data,
+        "summary": data["summary"],
+        "charts": charts,
+        "status_classes": STATUS_CLASSES,
+        "status_legend": [(STATUS_CLASSES[s], data["labels"]["statuses"][s]) for s in STATUSES],
+    }
+    if data["kind"] != "county":
+        context["quota_codes"] = data["quota_table"]["codes"]
+        context["quota_rows"] = _quota_rows(data["quota_table"], year)
+    return render(request, template, context)
+
+
+def _parent_url(user, organization) -> str | None:
+    """The dashboard of the organization's parent, when the user may read it (a secretary may not)."""
+    parent = organization.parent
+    if parent is None or not organization_in_scope(user, parent, Capability.VIEW):
+        return None
+    return reverse("assessments:dashboard", args=[parent.pk])
+
+
+@login_required
+def drill_page(request, pk, code):
+    organization = organization_get(user=request.user, pk=pk)
+    year = _year(request)
+    if len(code) > 40:
+        raise Http404
+    result, drill = drill_down(user=request.user, organization=organization, code=code, year=year)
+    if result is None and drill is None:
+        raise Http404
+    page = rows = None
+    if drill is not None:
+        page = Paginator(drill.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [drill.cells(record) for record in page.object_list]
+    return render(
+        request,
+        "assessments/dashboard/drill.html",
+        {
+            "organization": organization,
+            "year": year,
+            "code": code,
+            "label": indicator_label(code),
+            "result": result,
+            "result_css": result and STATUS_CLASSES[result["status"]],
+            "drill": drill,
+            "page": page,
+            "rows": rows,
+            "parent_url": _parent_url(request.user, organization),
+        },
+    )
+
+
+urlpatterns = [
+    path("dashboard/<int:pk>/", dashboard_page, name="dashboard"),
+    path("dashboard/<int:pk>/drill/<str:code>/", drill_page, name="dashboard-drill"),
+]

@@ -1,3 +1,107 @@
-"""Browser pages of this part; empty until they land."""
+"""Browser pages of background jobs: quota runs — the list in scope, a form to start one, and a page whose
+progress bar polls a partial every second (htmx) until the run succeeds or fails."""
 
-urlpatterns = []
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
+from branches.roles import Capability
+from branches.scoping import OutOfScope, scope_paths
+
+from ..models import QuotaRun, RunState
+from ..services.quotas import quota_run_start
+
+PAGE_SIZE = 20
+RUN_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
+
+
+def _startable(user):
+    """Counties and townships (streets) where the user may start a run (the review capability)."""
+    return Organization.objects.restrict(user, Capability.REVIEW).filter(
+        kind__in=RUN_KINDS, dissolved_on__isnull=True
+    )
+
+
+class QuotaRunForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = _startable(user).order_by("path")
+        self.fields["organization"].widget.attrs["class"] = "form-select"
+        self.fields["year"].widget.attrs["class"] = "form-control"
+        self.fields["year"].initial = timezone.localdate().year
+
+
+def _runs(user):
+    return QuotaRun.objects.restrict(user).select_related("organization", "requested_by")
+
+
+@login_required
+def quota_run_list(request):
+    can_start = scope_paths(request.user, Capability.REVIEW) != []
+    form = QuotaRunForm(request.POST or None, user=request.user) if can_start else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                run = quota_run_start(
+                    actor=request.user,
+                    organization=form.cleaned_data["organization"],
+                    year=form.cleaned_data["year"],
+                    trigger="ui",
+                )
+            except OutOfScope as error:
+                raise Http404 from error
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages)
+            else:
+                return redirect("assessments:quota-run-detail", pk=run.pk)
+    page = Paginator(_runs(request.user).order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "assessments/jobs/quota_run_list.html", {"form": form, "page": page})
+
+
+def _run_get(user, pk) -> QuotaRun:
+    return get_object_or_404(_runs(user), pk=pk)
+
+
+def _progress_context(run: QuotaRun) -> dict:
+    active = run.state in (RunState.QUEUED, RunState.RUNNING)
+    css = {RunState.SUCCEEDED: "bg-success", RunState.FAILED: "bg-danger"}.get(
+        run.state, "progress-bar-striped progress-bar-animated bg-danger"
+    )
+    return {"run": run, "active": active, "bar_css": css}
+
+
+@login_required
+def quota_run_detail(request, pk):
+    run = _run_get(request.user, pk)
+    return render(request, "assessments/jobs/quota_run_detail.html", _progress_context(run))
+
+
+@login_required
+@require_GET
+def quota_run_progress(request, pk):
+    """The progress partial the detail page polls; once the run is over it stops asking (no hx-trigger)."""
+    run = _run_get(request.user, pk)
+    return render(request, "assessments/jobs/_progress.html", _progress_context(run))
+
+
+urlpatterns = [
+    path("jobs/quota-runs/", quota_run_list, name="quota-run-list"),
+    path("jobs/quota-runs/<int:pk>/", quota_run_detail, name="quota-run-detail"),
+    path("jobs/quota-runs/<int:pk>/progress/", quota_run_progress, name="quota-run-progress"),
+]

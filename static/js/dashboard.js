@@ -1,0 +1,92 @@
+/* Dashboard charts: reads the chart specifications the page put in <script id="dashboard-charts"
+   type="application/json"> (json_script) and draws each with ECharts into the element of the same id.
+   No inline script, so it runs under the strict Content-Security-Policy. */
+(function () {
+  "use strict";
+
+  var FONT = '"Noto Sans SC", system-ui, -apple-system, "Segoe UI", sans-serif';
+
+  function barOption(spec) {
+    var category = { type: "category", data: spec.categories, axisLabel: { interval: 0, hideOverlap: true } };
+    var value = { type: "value", minInterval: 1 };
+    if (!spec.horizontal) {
+      category.axisLabel.rotate = spec.categories.length > 4 ? 30 : 0;
+    } else {
+      category.axisLabel.width = 110;
+      category.axisLabel.overflow = "truncate";
+      category.inverse = true;
+    }
+    var series = spec.series.map(function (item, index) {
+      var one = { name: item.name, type: "bar", data: item.data };
+      if (spec.stacked) { one.stack = "total"; }
+      if (item.color) { one.itemStyle = { color: item.color }; }
+      if (spec.mark && index === 0) {
+        one.markLine = {
+          symbol: "none",
+          label: { position: "insideEndTop", formatter: spec.mark.name + " " + spec.mark.value },
+          data: [spec.horizontal ? { xAxis: spec.mark.value } : { yAxis: spec.mark.value }]
+        };
+      }
+      return one;
+    });
+    return {
+      textStyle: { fontFamily: FONT },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { show: spec.series.length > 1, top: 0, type: "scroll" },
+      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 28 : 12, bottom: 8, containLabel: true },
+      xAxis: spec.horizontal ? value : category,
+      yAxis: spec.horizontal ? category : value,
+      series: series
+    };
+  }
+
+  function pieOption(spec) {
+    return {
+      textStyle: { fontFamily: FONT },
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      legend: { bottom: 0, type: "scroll" },
+      series: [{
+        type: "pie",
+        radius: ["35%", "65%"],
+        center: ["50%", "45%"],
+        avoidLabelOverlap: true,
+        label: { formatter: "{b}: {c}" },
+        data: spec.data
+      }]
+    };
+  }
+
+  function draw(spec) {
+    var element = document.getElementById(spec.id);
+    if (!element) { return null; }
+    var chart = echarts.init(element, null, { renderer: "canvas" });
+    var option = spec.type === "pie" ? pieOption(spec) : barOption(spec);
+    var empty = spec.type === "pie" ? spec.data.length === 0 : spec.categories.length === 0;
+    if (empty) {
+      option.title = { text: element.dataset.empty || "—", left: "center", top: "middle",
+                       textStyle: { color: "#6c757d", fontSize: 14, fontFamily: FONT } };
+    }
+    chart.setOption(option);
+    element.dataset.rendered = "true";
+    return chart;
+  }
+
+  function start() {
+    var source = document.getElementById("dashboard-charts");
+    if (!source || typeof echarts === "undefined") { return; }
+    var charts = JSON.parse(source.textContent).map(draw).filter(Boolean);
+    window.addEventListener("resize", function () {
+      charts.forEach(function (chart) { chart.resize(); });
+    });
+    var year = document.getElementById("year-select");
+    if (year && year.form) {
+      year.addEventListener("change", function () { year.form.submit(); });
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

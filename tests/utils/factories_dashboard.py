@@ -1,0 +1,77 @@
+"""A small hand-built township for the dashboard tests: every number the dashboard shows is known."""
+
+import datetime as dt
+
+from assessments.models import Alert, AlertKind, QuotaPublication, QuotaResult, QuotaRun, RunState
+from branches.models import OrganizationField, OrganizationKind, StandardizedRoomTarget
+from members.models import Education, Gender, MemberCategory
+
+from .factories import MemberFactory, OrganizationFactory
+from .factories_cadres import ReserveCadreFactory
+from .factories_ratings import StarRatingFactory
+from .factories_records import ActivityRoomFactory
+
+YEAR = 2024
+TODAY = dt.date(2025, 3, 1)  # the reference day of 2024 is then 31 December 2024
+
+
+def publish(scope, rows, *, year=YEAR, alerts=()):
+    """One succeeded run over ``scope`` holding ``rows`` (organization, code, target, actual, met), published
+    for ``scope`` and every organization a row names, with ``alerts`` (organization, kind)."""
+    run = QuotaRun.objects.create(organization=scope, year=year, state=RunState.SUCCEEDED, progress=100)
+    QuotaResult.objects.bulk_create(
+        QuotaResult(
+            run=run, organization=organization, year=year, code=code, target=target, actual=actual, met=met
+        )
+        for organization, code, target, actual, met in rows
+    )
+    Alert.objects.bulk_create(
+        Alert(run=run, organization=organization, year=year, kind=kind) for organization, kind in alerts
+    )
+    organizations = {scope, *(row[0] for row in rows), *(alert[0] for alert in alerts)}
+    for organization in organizations:
+        QuotaPublication.objects.update_or_create(organization=organization, year=year, defaults={"run": run})
+    return run
+
+
+def village(township, name, *, households=None, population=None, field=OrganizationField.VILLAGE):
+    return OrganizationFactory(
+        name=name, parent=township, kind=OrganizationKind.BRANCH, field=field,
+        households=households, population=population,
+    )  # fmt: skip
+
+
+def member(branch, *, born, **fields):
+    values = {
+        "branch": branch,
+        "birth_date": born,
+        "gender": Gender.MALE,
+        "education": Education.JUNIOR_HIGH,
+        "category": MemberCategory.FULL,
+        "joined_on": dt.date(2000, 7, 1),
+        "confirmed_on": dt.date(2001, 7, 1),
+        **fields,
+    }
+    return MemberFactory(**values)
+
+
+def populate_township(township, branches, *, year=YEAR):
+    """``branches`` (village branches of ``township``) each get two members, a rating, a young reserve cadre
+    on every other one, a standardized room on the first, and three published results: one green, one amber
+    and one red. Used by the query-count tests at two sizes."""
+    rows = []
+    for index, branch in enumerate(branches):
+        member(branch, born=dt.date(1990, 1, 1))
+        member(branch, born=dt.date(1960, 1, 1), gender=Gender.FEMALE)
+        StarRatingFactory(organization=branch, year=year, stars=3 + index % 3)
+        if index % 2 == 0:
+            ReserveCadreFactory(organization=branch, birth_date=dt.date(1995, 1, 1))
+        rows += [
+            (branch, "meet.assembly", 4, 4, True),
+            (branch, "meet.committee", 12, 6, False),
+            (branch, "meet.group", 12, 2, False),
+        ]
+    if branches:
+        ActivityRoomFactory(organization=branches[0], standardized_on=dt.date(year, 5, 1))
+    StandardizedRoomTarget.objects.update_or_create(organization=township, year=year, defaults={"target": 3})
+    return publish(township, rows, year=year, alerts=[(b, AlertKind.MEETINGS_OVERDUE) for b in branches])
