@@ -21,3 +21,11 @@ def quota_runs_year_end():
     return [
         run.pk for run in quotas.quota_runs_schedule(year=timezone.localdate().year - 1, trigger="year_end")
     ]
+
+
+@shared_task(name="assessments.report_job", acks_late=True, reject_on_worker_lost=True)
+def report_job_task(job_id: str):
+    from .services.reports import report_job_run
+
+    job = report_job_run(job_id)
+    return job.state if job is not None else None

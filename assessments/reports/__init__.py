@@ -1,0 +1,1 @@
+"""Report files: the joint evaluation report rendered as an xlsx workbook and as a PDF."""

@@ -1,0 +1,165 @@
+"""The joint evaluation report's web page, its job buttons and progress partial."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import CycleState, ReportFormat, ReportJob, ReportKind, RunState
+from branches.roles import Role
+from tests.utils.factories import StaffRoleFactory, UserFactory
+from tests.utils.factories_reports import published_report_county, world_report
+
+PAGE = "assessments:report-joint-evaluation"
+
+
+def browser(world, who) -> Client:
+    client = Client()
+    client.force_login(world.users[who])
+    return client
+
+
+def page(client, **params):
+    return client.get(reverse(PAGE), params)
+
+
+@pytest.mark.django_db
+def test_the_county_admin_sees_the_summary_and_a_table_per_township(world):
+    world_report(world)
+    response = page(browser(world, "county_admin"), organization=world.county.pk, year=2025)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="mb-4 report-township"') == 2
+    assert "东一村党支部" in html and "西一村党支部" in html
+    assert 'id="generate-xlsx"' in html and "table-responsive" in html
+    assert 'id="report-county-row"' in html and "甲县委" in html
+    township = page(browser(world, "county_admin"), organization=world.township_a.pk, year=2025)
+    assert 'id="report-county-row"' not in township.content.decode()
+
+
+@pytest.mark.django_db
+def test_without_parameters_the_page_picks_the_users_organization_and_latest_year(world):
+    world_report(world, year=2024)
+    world_report(world, year=2025)
+    response = browser(world, "staff_a").get(reverse(PAGE))
+    assert response.status_code == 200
+    assert response.context["report"].year == 2025
+    assert response.context["report"].organization_id == world.township_a.pk
+
+
+@pytest.mark.django_db
+def test_the_page_obeys_scope_and_publication(world):
+    world_report(world, state=CycleState.CLOSED)
+    staff = browser(world, "staff_a")
+    assert page(staff, organization=world.township_b.pk, year=2025).status_code == 404
+    assert page(staff, organization=10**9, year=2025).status_code == 404
+    refused = page(staff, organization=world.township_a.pk, year=2025)
+    assert refused.status_code == 403
+    assert "2025" in refused.context["refusal"]
+    assert page(browser(world, "county_admin"), organization=world.county.pk, year=2024).status_code == 404
+    assert page(staff, organization=world.township_a.pk, year="20x5").status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_page_has_no_inline_script_style_or_handlers(world):
+    world_report(world)
+    html = page(browser(world, "county_admin"), organization=world.county.pk, year=2025).content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert "<style" not in html and " style=" not in html
+    assert not re.search(r"\son[a-z]+\s*=", html)
+    assert "hx-on" not in html
+
+
+@pytest.mark.django_db
+def test_the_page_takes_a_fixed_number_of_queries(world):
+    small = world_report(world)
+    built, _cycle = published_report_county(townships=4, villages_per_township=8)
+    admin = UserFactory(username="big-admin")
+    StaffRoleFactory(user=admin, organization=built.county, role=Role.COUNTY_ADMIN)
+
+    def count(user, organization):
+        client = Client()
+        client.force_login(user)
+        page(client, organization=organization.pk, year=2025)
+        with CaptureQueriesContext(connection) as captured:
+            assert page(client, organization=organization.pk, year=2025).status_code == 200
+        return len(captured)
+
+    assert small.year == 2025
+    assert count(world.users["county_admin"], world.county) == count(admin, built.county)
+
+
+@pytest.mark.django_db
+def test_generating_a_file_shows_progress_then_a_download_link(world, django_capture_on_commit_callbacks):
+    world_report(world)
+    client = browser(world, "staff_a")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("assessments:report-job-start"),
+            {"organization": world.township_a.pk, "year": 2025, "format": "xlsx"},
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    job = ReportJob.objects.get()
+    assert 'hx-trigger="every 1s"' in response.content.decode()
+    partial = client.get(reverse("assessments:report-job-progress", args=[job.pk])).content.decode()
+    assert job.pk and RunState.SUCCEEDED in partial
+    assert reverse("report-job-download", args=[job.pk]) in partial
+    assert "hx-trigger" not in partial
+
+
+@pytest.mark.django_db
+def test_without_htmx_the_button_redirects_to_the_page(world, django_capture_on_commit_callbacks):
+    world_report(world)
+    response = browser(world, "county_admin").post(
+        reverse("assessments:report-job-start"),
+        {"organization": world.county.pk, "year": 2025, "format": "pdf"},
+    )
+    assert response.status_code == 302
+    assert f"job-{ReportJob.objects.get().pk}" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_viewer_sees_no_buttons_and_cannot_start_a_job(world):
+    world_report(world)
+    client = browser(world, "viewer_a")
+    html = page(client, organization=world.township_a.pk, year=2025).content.decode()
+    assert 'id="generate-xlsx"' not in html
+    response = client.post(
+        reverse("assessments:report-job-start"),
+        {"organization": world.township_a.pk, "year": 2025, "format": "xlsx"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert not ReportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_my_report_files_lists_only_my_jobs(world):
+    world_report(world)
+    for who in ("staff_a", "county_admin"):
+        ReportJob.objects.create(
+            kind=ReportKind.JOINT_EVALUATION,
+            format=ReportFormat.PDF,
+            organization=world.township_a,
+            year=2025,
+            requested_by=world.users[who],
+        )
+    response = page(browser(world, "staff_a"), organization=world.township_a.pk, year=2025)
+    assert [item["job"].requested_by.username for item in response.context["my_jobs"]] == ["staff_a"]
+
+
+@pytest.mark.django_db
+def test_the_progress_partial_of_a_foreign_job_is_404(world):
+    job = ReportJob.objects.create(
+        kind=ReportKind.JOINT_EVALUATION,
+        format=ReportFormat.PDF,
+        organization=world.township_b,
+        year=2025,
+        requested_by=world.users["staff_b"],
+    )
+    response = browser(world, "staff_a").get(reverse("assessments:report-job-progress", args=[job.pk]))
+    assert response.status_code == 404
