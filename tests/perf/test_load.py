@@ -1,0 +1,161 @@
+"""Load test (issue 9): locust, headless, against gunicorn with 2 workers on PostgreSQL over loopback — a mix
+of dashboard, list and entry requests (tests/perf/locustfile.py). Zero failed requests is asserted; the
+throughput and the latency percentiles are printed, not asserted.
+
+- ``benchmark``: the demo county (``seed_demo``) in its own database, 50 users for 60 s:
+  ``LOAD_DATABASE_URL=postgres://postgres@127.0.0.1:5432/partybuild_load``
+  ``.venv/bin/pytest tests/perf/test_load.py -m benchmark -s``
+- in the normal suite: 5 users for 10 s against the test database, so the harness cannot rot.
+"""
+
+import csv
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from members.models import CadrePost
+from tests.utils.factories import MemberFactory
+from tests.utils.factories_cadres import CadreFactory
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+DEMO_USERS = {"county": "county", "township": "township", "secretary": "secretary"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def url_of(settings_dict) -> str:
+    return f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
+
+
+def service_env(database_url: str, settings_module: str = "partybuild.settings.base") -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": "",  # entry requests start no jobs; keep the web processes self-contained
+    }
+
+
+def start_gunicorn(database_url: str, port: int, log_path: Path, settings_module: str) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "gunicorn", "partybuild.wsgi:application",
+        "--workers", "2", "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--log-level", "warning",
+    ]  # fmt: skip
+    server = subprocess.Popen(
+        command,
+        cwd=BASE_DIR,
+        env=service_env(database_url),
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=10)  # noqa: S310 - loopback
+            return server
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.5)
+    server.terminate()
+    server.wait(timeout=30)
+    pytest.fail(f"gunicorn did not come up:\n{log_path.read_text()[-3000:]}")
+
+
+def run_locust(port: int, users: int, seconds: int, out: Path, tokens: str) -> dict:
+    env = {**os.environ, "LOAD_TOKENS": tokens}
+    spawn_rate = users if users <= 10 else users // 5
+    command = [
+        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
+        "--users", str(users), "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s",
+        "--host", f"http://127.0.0.1:{port}", "--csv", str(out / "load"), "--exit-code-on-error", "0",
+    ]  # fmt: skip
+    finished = subprocess.run(
+        command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=seconds + 120
+    )
+    stats = out / "load_stats.csv"
+    assert stats.exists(), finished.stdout[-3000:] + finished.stderr[-3000:]
+    with stats.open() as handle:
+        rows = {row["Name"]: row for row in csv.DictReader(handle)}
+    failures = (out / "load_failures.csv").read_text() if (out / "load_failures.csv").exists() else ""
+    return {"rows": rows, "failures": failures, "log": finished.stderr[-3000:]}
+
+
+def summarize(result: dict) -> str:
+    lines = []
+    for name, row in result["rows"].items():
+        lines.append(
+            f"{name:32} requests {row['Request Count']:>6}  failures {row['Failure Count']:>4}  "
+            f"rps {float(row['Requests/s']):7.1f}  median {row['50%']:>5} ms  p95 {row['95%']:>5} ms  "
+            f"p99 {row['99%']:>5} ms"
+        )
+    return "\n".join(lines)
+
+
+def load_run(database_url, users, seconds, tmp_path, *, tokens, settings_module="partybuild.settings.base"):
+    port = free_port()
+    server = start_gunicorn(database_url, port, tmp_path / "gunicorn.log", settings_module)
+    try:
+        result = run_locust(port, users, seconds, tmp_path, tokens)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(f"\nload: {users} users for {seconds} s against gunicorn (2 workers)\n{summarize(result)}")
+    total = result["rows"]["Aggregated"]
+    assert int(total["Request Count"]) > 0, result["log"]
+    assert int(total["Failure Count"]) == 0, result["failures"][:3000]
+    return result
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_tiny_load_run_has_no_errors(require_postgres, world, tmp_path):
+    secretary_member = MemberFactory(branch=world.branch_a1)
+    CadreFactory(
+        organization=world.branch_a1,
+        post=CadrePost.SECRETARY,
+        member=secretary_member,
+        started_on=dt.date(2021, 1, 15),
+    )
+    kinds = {"county_admin": "county", "staff_a": "township", "secretary_a1": "secretary"}
+    tokens = ",".join(
+        f"{Token.objects.create(user=world.users[who]).key}:{kind}" for who, kind in kinds.items()
+    )
+
+    result = load_run(
+        url_of(connection.settings_dict),
+        users=5,
+        seconds=10,
+        tmp_path=tmp_path,
+        tokens=tokens,
+        settings_module="partybuild.settings.test",
+    )
+
+    assert int(result["rows"]["Aggregated"]["Request Count"]) >= 10
+
+
+@pytest.mark.benchmark
+def test_fifty_users_for_a_minute_on_the_demo_county(tmp_path):
+    database_url = os.environ.get("LOAD_DATABASE_URL")
+    if not database_url:
+        pytest.skip("set LOAD_DATABASE_URL to an empty PostgreSQL database the benchmark may fill")
+    env = service_env(database_url)
+    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=BASE_DIR, env=env, check=True, timeout=900
+        )
+    load_run(database_url, users=50, seconds=60, tmp_path=tmp_path)
