@@ -40,11 +40,27 @@ def test_production_refuses_sqlite():
     assert "DATABASE_URL must point at PostgreSQL" in result.stderr
 
 
-def test_deploy_check_warns_only_about_the_opt_in_hsts_preload():
+def test_deploy_check_is_clean_with_production_settings():
     result = _manage("check", "--deploy", **PRODUCTION_ENV, SECRET_KEY=secrets.token_urlsafe(60))
     assert result.returncode == 0, result.stderr
-    warnings = [line for line in result.stderr.splitlines() if "(security." in line]
-    assert [line.split(")")[0] for line in warnings] == ["?: (security.W021"], result.stderr
+    security = [line for line in result.stderr.splitlines() if "(security." in line]
+    assert security == [], result.stderr
+    assert "System check identified no issues" in result.stdout + result.stderr, result.stderr
+
+
+def test_production_settings_harden_cookies_transport_and_headers():
+    code = (
+        "from django.conf import settings as s; import django; django.setup(); "
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_PRELOAD, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.SESSION_COOKIE_HTTPONLY, s.PRODUCTION, s.DEBUG)"
+    )
+    env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(60)}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env={**clean, **env}, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout.split() == ["True"] * 7 + ["False"], result.stderr
 
 
 def test_embedded_default_is_sqlite_with_eager_tasks():

@@ -1,1 +1,1 @@
-from . import records, tree  # noqa: F401  (each module registers its ModelAdmins)
+from . import accounts, records, tree  # noqa: F401  (each module registers its ModelAdmins)

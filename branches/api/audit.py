@@ -1,5 +1,211 @@
-"""Placeholder until this module's endpoints land."""
+"""Read-only audit endpoints for county administrators: ``security-events`` and ``change-history``.
+
+Both filter by ``?kind=`` (events) or ``?model=`` (history), ``?user=`` (username), ``?since=`` and
+``?until=`` (dates, inclusive) and export the filtered list to xlsx at ``…/export/`` (itself a security
+event). Scoping is described in branches/selectors/audit.py. Nothing here writes: security events are
+append-only, and history rows are written only by the records' own saves.
+"""
+
+import tempfile
+
+from django.http import FileResponse, Http404
+from django.utils import timezone
+from django.utils.functional import Promise
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from openpyxl import Workbook
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from partybuild.viewsets import ScopedQuerysetMixin
+
+from .. import selectors
+from ..exports import SPOOL_BYTES, XLSX_CONTENT_TYPE, escape_cell
+from ..models import SecurityEvent, SecurityEventKind
+from ..selectors.audit import change_history_table, security_event_table
+from ..services import security_event_record
+
+
+def _client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+# --- filters -------------------------------------------------------------------------------------
+
+
+class AuditFilterSerializer(serializers.Serializer):
+    user = serializers.CharField(required=False, max_length=150, help_text="username")
+    since = serializers.DateField(required=False)
+    until = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("since") and attrs.get("until") and attrs["until"] < attrs["since"]:
+            from django.utils.translation import gettext as _
+
+            raise serializers.ValidationError({"until": _("The end date cannot be before the start date.")})
+        return attrs
+
+
+class SecurityEventFilterSerializer(AuditFilterSerializer):
+    kind = serializers.ChoiceField(choices=SecurityEventKind.choices, required=False)
+
+
+class ChangeHistoryFilterSerializer(AuditFilterSerializer):
+    model = serializers.ChoiceField(choices=[], required=False, help_text="app_label.model_name")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [(t.label, t.label) for t in selectors.tracked_models()]
+
+
+def audit_filters(serializer_class, params) -> dict:
+    serializer = serializer_class(data={k: v for k, v in params.items() if v not in ("", None)})
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    if "user" in data:
+        data["username"] = data.pop("user")
+    return data
+
+
+# --- xlsx ----------------------------------------------------------------------------------------
+
+
+def table_xlsx(rows, *, title: str):
+    """Write a header and rows (a generator) to a spooled xlsx; returns (file, data rows)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    count = -1
+    for row in rows:
+        sheet.append([escape_cell(str(v)) if isinstance(v, str | Promise) else v for v in row])
+        count += 1
+    output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
+    workbook.save(output)
+    output.seek(0)
+    return output, max(count, 0)
+
+
+def export_audit(*, request, table, name: str, filters: dict):
+    output, rows = table_xlsx(table, title=name)
+    security_event_record(
+        kind=SecurityEventKind.EXPORT,
+        user=request.user,
+        ip_address=_client_ip(request),
+        detail={"model": f"audit.{name}", "rows": rows, "filters": {k: str(v) for k, v in filters.items()}},
+    )
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+# --- security events -----------------------------------------------------------------------------
+
+
+class SecurityEventSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True, default="")
+
+    class Meta:
+        model = SecurityEvent
+        fields = [
+            "id",
+            "occurred_at",
+            "kind",
+            "kind_display",
+            "username",
+            "ip_address",
+            "organization",
+            "organization_name",
+            "detail",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema(parameters=[SecurityEventFilterSerializer])
+class SecurityEventViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Logins, failures, lockouts, unmasking, exports, role and policy changes in the user's county
+    (county administrators; events without an organization: superusers only). Append-only: read-only here."""
+
+    queryset = SecurityEvent.objects.all()
+    serializer_class = SecurityEventSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        filters = audit_filters(SecurityEventFilterSerializer, self.request.query_params)
+        return selectors.security_event_list(user=self.request.user, **filters)
+
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], url_path="export", url_name="export")
+    def export(self, request, *args, **kwargs):
+        filters = audit_filters(SecurityEventFilterSerializer, request.query_params)
+        queryset = selectors.security_event_list(user=request.user, **filters)
+        return export_audit(
+            request=request,
+            table=security_event_table(queryset),
+            name="security-events",
+            filters=filters,
+        )
+
+
+# --- change history ------------------------------------------------------------------------------
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+
+
+class ChangeHistorySerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="app_label-model_name-history_id")
+    model = serializers.CharField()
+    model_name = serializers.CharField()
+    object_id = serializers.IntegerField()
+    object_repr = serializers.CharField()
+    history_id = serializers.IntegerField()
+    when = serializers.DateTimeField()
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    user = serializers.CharField()
+    reason = serializers.CharField()
+    changes = ChangeSerializer(many=True)
+
+
+@extend_schema(parameters=[ChangeHistoryFilterSerializer])
+class ChangeHistoryViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
+    """Who changed what, when, across every tracked record of the user's county (county administrators).
+    Personal data (ID numbers, phones) shows only that it changed."""
+
+    serializer_class = ChangeHistorySerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        filters = audit_filters(ChangeHistoryFilterSerializer, self.request.query_params)
+        return selectors.change_history_list(user=self.request.user, **filters)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        rows = selectors.change_history_rows(page)
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+    @extend_schema(parameters=[OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH)])
+    def retrieve(self, request, pk=None, *args, **kwargs):
+        row = selectors.change_history_get(user=request.user, key=str(pk))
+        if row is None:
+            raise Http404
+        return Response(self.get_serializer(row).data)
+
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], url_path="export", url_name="export")
+    def export(self, request, *args, **kwargs):
+        filters = audit_filters(ChangeHistoryFilterSerializer, request.query_params)
+        queryset = selectors.change_history_list(user=request.user, **filters)
+        return export_audit(
+            request=request,
+            table=change_history_table(queryset),
+            name="change-history",
+            filters=filters,
+        )
 
 
 def register(router):
-    return None
+    router.register("security-events", SecurityEventViewSet, basename="security-events")
+    router.register("change-history", ChangeHistoryViewSet, basename="change-history")

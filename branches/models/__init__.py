@@ -1,3 +1,4 @@
+from .accounts import AccountSecurity, CountySecurityPolicy
 from .records import (
     ActivityRoom,
     DisclosurePeriod,
@@ -22,6 +23,8 @@ from .tree import (
 )
 
 __all__ = [
+    "AccountSecurity",
+    "CountySecurityPolicy",
     "ALLOWED_PARENT_KINDS",
     "BRANCH_KINDS",
     "COMMITTEE_KINDS",

@@ -1,3 +1,11 @@
+from .audit import (
+    change_history_get,
+    change_history_list,
+    change_history_rows,
+    may_audit,
+    security_event_list,
+    tracked_models,
+)
 from .records import (
     REVIEW_COUNT_NAMES,
     activity_room_list,
@@ -26,4 +34,12 @@ __all__ += [
     "standardized_rooms_vs_target",
     "with_room_totals",
     "with_target_progress",
+]
+__all__ += [
+    "change_history_get",
+    "change_history_list",
+    "change_history_rows",
+    "may_audit",
+    "security_event_list",
+    "tracked_models",
 ]

@@ -1,5 +1,16 @@
 """Every write in the branches app, split by topic: the tree and roles, and organization records."""
 
+from .accounts import (
+    account_create,
+    account_gate_state,
+    account_password_changed,
+    account_require_password_change,
+    county_security_policy_set,
+    lockout_reset,
+    totp_device_confirm,
+    totp_device_for_enrolment,
+    totp_required,
+)
 from .records import (
     activity_room_create,
     activity_room_delete,
@@ -58,4 +69,15 @@ __all__ += [
     "room_target_delete",
     "room_target_set",
     "room_target_update",
+]
+__all__ += [
+    "account_create",
+    "account_gate_state",
+    "account_password_changed",
+    "account_require_password_change",
+    "county_security_policy_set",
+    "lockout_reset",
+    "totp_device_confirm",
+    "totp_device_for_enrolment",
+    "totp_required",
 ]

@@ -10,6 +10,7 @@ runs, ratings, appraisals, rectifications).
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -51,6 +52,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, members, seed, **options):
+        if getattr(settings, "PRODUCTION", False):
+            raise CommandError(_("seed_demo creates logins with published passwords: refused in production."))
         county = demo_county()
         if county is not None:
             message = _("The demo county %(name)s (%(code)s) already exists; nothing was changed.")

@@ -1,0 +1,76 @@
+"""Account security state beside Django's user, and each county's security policy."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partybuild.models import VersionedModel
+
+from ..roles import Capability
+from ..scoping import ScopedQuerySet
+from .tree import Organization, OrganizationKind
+
+
+class AccountSecurity(models.Model):
+    """One row per user who has security state: the first-login password change and its last change.
+
+    Users without a row have nothing pending: only accounts created by someone else (the admin's add-user
+    form, ``account_create``) get ``must_change_password``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="account_security",
+    )
+    must_change_password = models.BooleanField(_("must change password at next login"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("account security")
+        verbose_name_plural = _("account security")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class CountySecurityPolicyQuerySet(ScopedQuerySet):
+    pass
+
+
+class CountySecurityPolicy(VersionedModel):
+    """What a county requires of its users beyond the system-wide rules."""
+
+    scope_path_lookup = "county__path"
+    scope_write_capability = Capability.POLICY
+
+    county = models.OneToOneField(
+        Organization,
+        verbose_name=_("county party committee"),
+        on_delete=models.CASCADE,
+        related_name="security_policy",
+        limit_choices_to={"kind": OrganizationKind.COUNTY_COMMITTEE},
+    )
+    require_totp_for_admins = models.BooleanField(
+        _("county administrators must use a second factor (TOTP)"), default=False
+    )
+
+    objects = CountySecurityPolicyQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+
+    class Meta:
+        verbose_name = _("county security policy")
+        verbose_name_plural = _("county security policies")
+        ordering = ["county__path"]
+
+    def __str__(self):
+        return str(self.county)
+
+    def clean(self):
+        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
+            raise ValidationError({"county": _("A security policy belongs to a county party committee.")})
