@@ -1,0 +1,134 @@
+"""A Celery worker killed in the middle of a quota run (issue 9): the previous results stay published, the
+dead run is marked failed when its task comes back from the broker, and a rerun completes.
+
+Real processes throughout: the worker is ``celery worker`` on Redis against the test's PostgreSQL database.
+To be sure the kill lands mid-run, the test holds the run's tree lock (the advisory lock runs of one tree
+and year take) so the worker's run waits inside its computation; then the worker gets SIGKILL.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from assessments.models import QuotaPublication, QuotaResult, QuotaRun, RunState
+from assessments.services.quotas import quota_run_start
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+YEAR = 2026
+WAIT = 90
+
+
+def start_worker(queue: str, log_path: Path) -> subprocess.Popen:
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "partybuild.settings.base",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
+        # An unacknowledged task returns to the queue after 2 s instead of an hour.
+        "CELERY_VISIBILITY_TIMEOUT": "2",
+    }
+    command = [
+        sys.executable, "-m", "celery", "-A", "partybuild", "worker", "--pool=solo", "--concurrency=1",
+        "--without-heartbeat", "--without-gossip", "--without-mingle",
+        "--queues", queue, "--hostname", f"{queue}-{uuid.uuid4().hex[:6]}@%h", "--loglevel=INFO",
+    ]  # fmt: skip
+    log = log_path.open("ab")
+    return subprocess.Popen(
+        command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+
+
+def wait_for(run: QuotaRun, states: set, log_path: Path) -> QuotaRun:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.state in states:
+            return run
+        time.sleep(0.2)
+    pytest.fail(f"run {run.pk} stayed {run.state}, wanted {states}; worker log:\n{log_path.read_text()}")
+
+
+def published(year: int) -> tuple[dict, int]:
+    runs = dict(QuotaPublication.objects.filter(year=year).values_list("organization_id", "run_id"))
+    return runs, QuotaResult.objects.filter(run_id__in=set(runs.values())).count()
+
+
+def hold_tree_lock(organization, year: int):
+    database = connection.settings_dict
+    holder = psycopg2.connect(
+        dbname=database["NAME"], user=database["USER"], host=database["HOST"], port=database["PORT"]
+    )
+    holder.autocommit = True
+    root = int(organization.path.strip("/").split("/")[0])
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", (root, year))
+    return holder
+
+
+def send(run: QuotaRun, queue: str):
+    from partybuild.celery import app
+
+    app.send_task("assessments.quota_run", args=[run.pk], queue=queue)
+
+
+def test_killed_worker_leaves_previous_results_and_a_rerun_completes(
+    require_postgres, require_redis, world, tmp_path
+):
+    admin = world.users["county_admin"]
+    first = quota_run_start(actor=admin, organization=world.county, year=YEAR)  # eager: runs in-process
+    first.refresh_from_db()
+    assert first.state == RunState.SUCCEEDED
+    before = published(YEAR)
+    assert before[1] > 0 and set(before[0].values()) == {first.pk}
+
+    queue, log_path = f"kill-{uuid.uuid4().hex[:10]}", tmp_path / "worker.log"
+    doomed = QuotaRun.objects.create(organization=world.county, year=YEAR, requested_by=admin)
+    lock = hold_tree_lock(world.county, YEAR)
+    worker = start_worker(queue, log_path)
+    try:
+        send(doomed, queue)
+        wait_for(doomed, {RunState.RUNNING}, log_path)
+        time.sleep(0.5)  # the worker is now waiting for the tree lock, inside the run
+        stop(worker)
+        lock.close()
+
+        doomed.refresh_from_db()
+        assert doomed.state == RunState.RUNNING
+        assert published(YEAR) == before, "the killed run must not have published anything"
+
+        worker = start_worker(queue, log_path)  # the task comes back from Redis to this worker
+        doomed = wait_for(doomed, {RunState.FAILED, RunState.SUCCEEDED}, log_path)
+        assert doomed.state == RunState.FAILED
+        assert doomed.error
+        assert published(YEAR) == before
+
+        rerun = QuotaRun.objects.create(organization=world.county, year=YEAR, requested_by=admin)
+        send(rerun, queue)
+        rerun = wait_for(rerun, {RunState.SUCCEEDED, RunState.FAILED}, log_path)
+    finally:
+        stop(worker)
+        lock.close()
+
+    assert rerun.state == RunState.SUCCEEDED, rerun.error
+    runs, count = published(YEAR)
+    assert set(runs.values()) == {rerun.pk}
+    assert count == before[1]
