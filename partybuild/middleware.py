@@ -6,9 +6,6 @@ Session state lives in the session itself (no extra query per request): the logi
 ``settings.ACCOUNT_GATE_RECHECK``.
 """
 
-import base64
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -224,22 +221,10 @@ class PrivateResponseMiddleware:
         return response
 
 
-def style_attribute_hash(text: str) -> str:
-    """The CSP source allowing exactly one inline style attribute value (with 'unsafe-hashes')."""
-    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
-    return f"'sha256-{digest}'"
-
-
 class PathPolicyMiddleware:
-    """The two narrow CSP relaxations, by path, for pages whose markup is not the project's own:
-
-    - /api/docs/: Swagger UI injects <style> elements at run time: ``style-src 'unsafe-inline'`` there
-      (styles only; scripts stay 'self').
-    - /admin/: the one inline style attribute of templates/admin/base_site.html (``display:inline`` on the
-      language form), allowed by its hash only.
-    """
-
-    ADMIN_STYLE_ATTRIBUTES = ("display:inline",)
+    """The one narrow CSP relaxation, by path, for a page whose markup is not the project's own:
+    Swagger UI (/api/docs/) injects <style> elements at run time, so ``style-src 'unsafe-inline'`` there
+    (styles only; scripts stay 'self')."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -249,9 +234,6 @@ class PathPolicyMiddleware:
         path = request.path_info
         if path.startswith("/api/docs/"):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}
-        elif path.startswith("/admin/"):
-            hashes = [style_attribute_hash(text) for text in self.ADMIN_STYLE_ATTRIBUTES]
-            response._csp_update = {"style-src": ["'unsafe-hashes'", *hashes]}
         return response
 
 
