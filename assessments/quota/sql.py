@@ -65,3 +65,43 @@ def share(numerator: str, denominator: str) -> str:
 def bytewise(expression: str) -> str:
     """Compare text byte by byte: enough for telling keys apart, and much cheaper than a locale collation."""
     return f'{expression} COLLATE "C"' if is_postgres() else expression
+
+
+def create_work_table(name: str) -> str:
+    """The head of a CREATE … AS for one of a run's work tables.
+
+    PostgreSQL: UNLOGGED, not TEMPORARY — a statement reading a temporary table never gets a parallel plan
+    (its buffers are private to the session), an unlogged one does, and neither writes WAL. Such a table is
+    visible to other sessions only once committed: the engine creates and drops its tables inside the run's
+    one transaction, so a failure (or a worker killed mid-run) rolls them back with everything else, and no
+    one ever sees them. SQLite: a temporary table.
+    """
+    return f"CREATE UNLOGGED TABLE {name}" if is_postgres() else f"CREATE TEMPORARY TABLE {name}"
+
+
+def json_type() -> str:
+    return "jsonb" if is_postgres() else "text"
+
+
+def first_per_group(*, columns: str, source: str, partition: str, order: str) -> str:
+    """``columns`` (each ``expression AS name``) of the first row of ``source`` (a FROM … WHERE …) in each
+    ``partition`` by ``order``: DISTINCT ON on PostgreSQL, a window function on SQLite."""
+    if is_postgres():
+        return f"SELECT DISTINCT ON ({partition}) {columns} {source} ORDER BY {partition}, {order}"
+    names = ", ".join(column.rsplit(" AS ", 1)[-1] for column in columns.split(", "))
+    return (
+        f"SELECT {names} FROM (SELECT {columns}, ROW_NUMBER() OVER (PARTITION BY {partition} "
+        f"ORDER BY {order}) AS row_number {source}) ranked WHERE row_number = 1"
+    )
+
+
+def run_settings() -> list[tuple[str, str]]:
+    """Planner and memory settings for the run's transaction (PostgreSQL; none on SQLite).
+
+    Enough memory that the big sorts and aggregates (a year of visit logs by person and household) stay in
+    memory instead of spilling to disk; two workers per parallel plan (the machine's two cores); and no JIT
+    compilation: every statement of a run runs once, and compiling the big ones costs about what it saves.
+    """
+    if not is_postgres():
+        return []
+    return [("work_mem", "256MB"), ("max_parallel_workers_per_gather", "2"), ("jit", "off")]

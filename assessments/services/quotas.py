@@ -144,10 +144,11 @@ def quota_run_execute(run_id: int, *, today: dt.date | None = None) -> QuotaRun:
     run = _claim(run_id)
     if run is None:
         return QuotaRun.objects.get(pk=run_id)
-    # Inside an outer transaction (tasks run eagerly in a request) a savepoint keeps a failure contained.
-    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    # One transaction for the whole run: the engine's work tables, results, alerts and the publication commit
+    # together or not at all. Inside an outer transaction (tasks run eagerly in a request) it is a savepoint,
+    # which keeps a failure contained.
     try:
-        with _tree_lock(run), guard:
+        with _tree_lock(run), transaction.atomic():
             counts = engine.compute(run, today=today)
             engine.publish(run)
     except Exception as error:  # the run's record must say it failed, whatever broke

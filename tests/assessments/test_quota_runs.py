@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -166,3 +167,105 @@ def test_rollups_count_branches_meeting_each_indicator(world, root):
     rollup = published_results(year=2025).get(organization=world.township_a, code="rollup.dev.branch_min")
     assert (rollup.target, rollup.actual, rollup.met) == (2, 1, False)
     assert float(rollup.detail["share"]) == 50.0
+
+
+def _work_tables() -> set[str]:
+    """The engine's work tables (``qt<run id>_<name>``) this connection can see."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT relname FROM pg_class WHERE relname ~ '^qt[0-9]+_'")
+        else:
+            cursor.execute("SELECT name FROM sqlite_temp_master WHERE name LIKE 'qt%'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_a_run_leaves_no_work_table_behind(world, root):
+    seen = []
+    run = QuotaRun.objects.create(organization=world.county, year=2025)
+    engine.compute(run, today=PAST, on_stage=lambda done, total, label: seen.append(_work_tables()))
+    assert any(f"qt{run.pk}_res" in tables for tables in seen)  # they existed during the run
+    assert _work_tables() == set()
+
+
+def test_a_failing_run_leaves_no_work_table_behind(world, root, monkeypatch):
+    def broken(statements):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(engine, "STAGES", (*engine.STAGES[:2], ("broken", broken)))
+    failed = quota_run_start(actor=root, organization=world.county, year=2025)
+    failed.refresh_from_db()
+    assert failed.state == RunState.FAILED
+    assert _work_tables() == set()
+
+
+def test_two_runs_have_their_own_work_tables(world):
+    """Runs of different scopes may work side by side: on PostgreSQL their tables are real tables."""
+    first = QuotaRun.objects.create(organization=world.township_a, year=2025)
+    second = QuotaRun.objects.create(organization=world.township_b, year=2025)
+    names = {}
+    for run in (first, second):
+        engine.compute(
+            run,
+            today=PAST,
+            on_stage=lambda done, total, label, run=run: names.setdefault(run.pk, _work_tables()),
+        )
+    assert names[first.pk] and names[second.pk] and not names[first.pk] & names[second.pk]
+
+
+def test_a_run_is_one_transaction(world, root):
+    """After the claim, compute and publish are one transaction: nothing of the run commits before its end."""
+    run = QuotaRun.objects.create(organization=world.county, year=2025)
+    with CaptureQueriesContext(connection) as captured:
+        quota_run_execute(run.pk, today=PAST)
+    statements = [query["sql"] for query in captured.captured_queries]
+    inserts = [
+        n for n, text in enumerate(statements) if text.startswith("INSERT INTO assessments_quotaresult")
+    ]
+    assert len(inserts) == 1  # every result in one statement
+    publication = max(
+        n for n, text in enumerate(statements) if text.startswith("INSERT INTO assessments_quotapublication")
+    )
+    # Inside the test's transaction the run's transaction is a savepoint: opened before the engine's first
+    # statement (a work table) and released only after the publication.
+    first_table = min(n for n, text in enumerate(statements) if re.match(r"CREATE \w+ TABLE qt\d+_", text))
+    opened = max(n for n, text in enumerate(statements[:first_table]) if text.startswith("SAVEPOINT"))
+    released = statements.index(f"RELEASE SAVEPOINT {statements[opened].split()[-1]}")
+    assert opened < inserts[0] < publication < released
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_progress_shows_to_other_sessions_while_the_run_is_open():
+    """The run is one long transaction; its progress still reaches the API through its own connection."""
+    from django.db import transaction
+
+    county = _county_with_branches(3, "P")
+    run = QuotaRun.objects.create(organization=county, year=2025, state=RunState.RUNNING)
+    seen = []
+
+    def look(done, total, label):
+        other = connection.get_new_connection(connection.get_connection_params())
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT progress, stage FROM assessments_quotarun WHERE id = %s", [run.pk])
+                seen.append(cursor.fetchone())
+        finally:
+            other.close()
+
+    with transaction.atomic():
+        engine.compute(run, today=PAST, on_stage=look)
+    progress = [value for value, _ in seen]
+    assert progress == sorted(progress) and progress[0] > 0 and progress[-1] < 100
+    assert seen[-1][1] == engine.STAGES[-1][0]
+
+
+@pytest.mark.postgres
+def test_progress_never_waits_on_the_runs_own_transaction(world):
+    """Progress goes through a second connection: when the run's transaction holds the runs table (here a
+    lock; in the benchmark's tests, a TRUNCATE), it must give up at once rather than wait for a transaction
+    that waits for it."""
+    run = QuotaRun.objects.create(organization=world.county, year=2025)
+    with connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE assessments_quotarun IN SHARE ROW EXCLUSIVE MODE")
+    counts = engine.compute(run, today=PAST)
+    assert counts["organizations"] == 6
