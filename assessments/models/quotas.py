@@ -176,8 +176,15 @@ class QuotaResult(models.Model):
     # Results are derived rows written by the engine in bulk; checking a million foreign keys per run costs
     # seconds and protects nothing the engine does not already guarantee, so the keys have no database
     # constraint (Django still cascades deletes).
+    # Nor single-column indexes: the composite indexes below lead with each key, and every index costs
+    # its share of the run's one big INSERT.
     run = models.ForeignKey(
-        QuotaRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="results", db_constraint=False
+        QuotaRun,
+        verbose_name=_("run"),
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
     )
     organization = models.ForeignKey(
         Organization,
@@ -185,6 +192,7 @@ class QuotaResult(models.Model):
         on_delete=models.CASCADE,
         related_name="quota_results",
         db_constraint=False,
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     code = models.CharField(_("indicator"), max_length=40)
@@ -238,7 +246,12 @@ class Alert(models.Model):
     scope_path_lookup = "organization__path"
 
     run = models.ForeignKey(
-        QuotaRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="alerts", db_constraint=False
+        QuotaRun,
+        verbose_name=_("run"),
+        on_delete=models.CASCADE,
+        related_name="alerts",
+        db_constraint=False,
+        db_index=False,
     )
     organization = models.ForeignKey(
         Organization,

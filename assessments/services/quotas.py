@@ -72,9 +72,14 @@ def _overlapping_active_run(organization: Organization, year: int):
     )
 
 
+def quota_run_capability(organization: Organization) -> str:
+    return Capability.RECORDS if organization.is_branch else Capability.REVIEW
+
+
 def quota_run_start(*, actor, organization: Organization, year: int, trigger: str = "api") -> QuotaRun:
-    """Queue a run for ``organization``'s subtree and ``year``; one already queued for it is returned."""
-    if not organization_in_scope(actor, organization, Capability.REVIEW):
+    """Queue a run for ``organization``'s subtree and ``year``; one already queued for it is returned.
+    Reviewers run any subtree in scope; whoever keeps a branch's records may refresh that branch alone."""
+    if not organization_in_scope(actor, organization, quota_run_capability(organization)):
         raise OutOfScope(NOT_ALLOWED)
     if not 2000 <= year <= timezone.localdate().year:
         from django.core.exceptions import ValidationError

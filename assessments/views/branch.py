@@ -7,7 +7,6 @@ are one query each.
 """
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -175,15 +174,7 @@ def branch_page(request, pk):
 
 
 def _start(user, organization, year: int) -> QuotaRun:
-    """A quota run of this branch alone. ``quota_run_start`` asks for the review capability, which a branch
-    secretary lacks; refreshing one's own branch (records capability, checked by the caller) starts the run as
-    the scheduler does — a system actor — and records the secretary as the one who asked."""
-    if organization_in_scope(user, organization, Capability.REVIEW):
-        return quota_run_start(actor=user, organization=organization, year=year, trigger="branch")
-    system = get_user_model()(username="branch-refresh", is_superuser=True, is_active=True)
-    run = quota_run_start(actor=system, organization=organization, year=year, trigger="branch")
-    QuotaRun.objects.filter(pk=run.pk, requested_by__isnull=True).update(requested_by=user)
-    return run
+    return quota_run_start(actor=user, organization=organization, year=year, trigger="branch")
 
 
 def _run_response(request, organization, run, *, started: bool):

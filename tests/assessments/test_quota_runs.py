@@ -269,3 +269,31 @@ def test_progress_never_waits_on_the_runs_own_transaction(world):
         cursor.execute("LOCK TABLE assessments_quotarun IN SHARE ROW EXCLUSIVE MODE")
     counts = engine.compute(run, today=PAST)
     assert counts["organizations"] == 6
+
+
+# --- who may start a run ---------------------------------------------------------------------------------
+
+
+def test_a_branch_secretary_may_refresh_their_own_branch_alone(world):
+    run = quota_run_start(actor=world.users["secretary_a1"], organization=world.branch_a1, year=2025)
+
+    run.refresh_from_db()
+    assert run.organization == world.branch_a1
+    assert run.requested_by == world.users["secretary_a1"]
+    assert run.state == RunState.SUCCEEDED
+
+
+@pytest.mark.parametrize("target", ["township_a", "branch_a2", "branch_b1"])
+def test_a_branch_secretary_may_not_run_a_committee_or_another_branch(world, target):
+    from branches.scoping import OutOfScope
+
+    with pytest.raises(OutOfScope):
+        quota_run_start(actor=world.users["secretary_a1"], organization=getattr(world, target), year=2025)
+    assert not QuotaRun.objects.exists()
+
+
+def test_a_viewer_may_not_refresh_even_a_branch_in_view(world):
+    from branches.scoping import OutOfScope
+
+    with pytest.raises(OutOfScope):
+        quota_run_start(actor=world.users["viewer_a"], organization=world.branch_a1, year=2025)
