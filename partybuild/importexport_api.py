@@ -20,6 +20,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+# The media types of the files (the same as branches.exports, which partybuild does not import at load time).
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv"
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "否"})
 PAGING_PARAMS = frozenset({"page", "page_size"})
 
@@ -75,7 +78,7 @@ class ImportExportViewSetMixin:
 
     @extend_schema(
         parameters=[OpenApiParameter("file_format", str, enum=["xlsx", "csv"])],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={(200, XLSX): OpenApiTypes.BINARY, (200, CSV): OpenApiTypes.BINARY},
     )
     @action(detail=False, methods=["get"], url_path="import-template", url_name="import-template")
     def import_template(self, request, *args, **kwargs):
@@ -92,7 +95,7 @@ class ImportExportViewSetMixin:
         filename = f"{resource.template_title}.{file_format}"
         return FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], url_path="export", url_name="export")
     def export(self, request, *args, **kwargs):
         from branches.exports import XLSX_CONTENT_TYPE, export_xlsx

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, viewsets
 
+from .exceptions import ErrorResponsesAutoSchema
+
 
 def _if_match_version(request) -> int | None:
     header = request.headers.get("If-Match")
@@ -52,6 +54,8 @@ class VersionedSerializerMixin(serializers.Serializer):
 
 class ScopedQuerysetMixin:
     """Every read goes through the model's restrict(): out of scope is the same 404 as missing."""
+
+    schema = ErrorResponsesAutoSchema()
 
     def get_queryset(self):
         return super().get_queryset().restrict(self.request.user, "view")

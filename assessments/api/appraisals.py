@@ -124,7 +124,7 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
         return Response(data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[RollupQuerySerializer], responses=StarShareSerializer(many=True))
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def rollup(self, request):
         """Share of rural members at three stars or more among those rated, for the organization and every
         organization under it with rated rural members, against the county's target (default 90%)."""

@@ -139,7 +139,7 @@ class QuotaResultViewSet(ScopedReadOnlyModelViewSet):
 class AlertSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    cadre_name = serializers.CharField(source="cadre.name", read_only=True, default=None)
+    cadre_name = serializers.CharField(source="cadre.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Alert

@@ -1,7 +1,6 @@
 """/api/v1/star-ratings/ (the five-good workflow) and /api/v1/rating-policies/ (the county's bands)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -126,6 +125,18 @@ class RollupRowSerializer(serializers.Serializer):
     meets_target = serializers.BooleanField()
 
 
+class IndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+
+
+class DimensionSerializer(serializers.Serializer):
+    dimension = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.IntegerField()
+    indicators = IndicatorSerializer(many=True)
+
+
 class StarRatingViewSet(
     ImportExportViewSetMixin,
     ScopedQuerysetMixin,
@@ -218,8 +229,8 @@ class StarRatingViewSet(
         serializer.is_valid(raise_exception=True)
         return Response(RollupRowSerializer(rating_rollup(**serializer.validated_data), many=True).data)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
-    @action(detail=False, methods=["get"])
+    @extend_schema(responses=DimensionSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def dimensions(self, request):
         """The five dimensions and the quota indicators each proposal is computed from."""
         return Response(dimension_table())

@@ -2,6 +2,8 @@ from django.db.models import Count
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -32,11 +34,29 @@ class ReasonSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class ReasonsField(serializers.ListField):
+    """Written as reason codes, read as each reason's code and message."""
+
+    def to_representation(self, data):
+        return ReasonSerializer(data, many=True).data
+
+
+class ReasonsFieldSchema(OpenApiSerializerFieldExtension):
+    """Tells the schema the two shapes: codes in requests, code and message objects in responses."""
+
+    target_class = ReasonsField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "response":
+            return build_array_type(auto_schema.resolve_serializer(ReasonSerializer, direction).ref)
+        return build_array_type(auto_schema._map_serializer_field(self.target.child, direction))
+
+
 class RectificationSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     year = serializers.IntegerField(**YEAR)
-    reasons = serializers.ListField(
+    reasons = ReasonsField(
         child=serializers.ChoiceField(choices=REASON_CODES),
         required=False,
         help_text=_(
@@ -45,7 +65,9 @@ class RectificationSerializer(VersionedSerializerMixin, serializers.ModelSeriali
         ),
     )
     instructor = ScopedRelatedField(queryset=Cadre.objects.all(), allow_null=True)
-    instructor_name = serializers.CharField(source="instructor.name", read_only=True, default=None)
+    instructor_name = serializers.CharField(
+        source="instructor.name", read_only=True, default=None, allow_null=True
+    )
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     opened_by = serializers.SerializerMethodField()
     verified_by = serializers.SerializerMethodField()
@@ -78,11 +100,6 @@ class RectificationSerializer(VersionedSerializerMixin, serializers.ModelSeriali
         read_only_fields = ["status", "close_summary", "verified_on", "created_at", "updated_at"]
         # "One per branch and year" is said in words by the service.
         validators = []
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["reasons"] = ReasonSerializer(instance.reasons, many=True).data
-        return data
 
     def get_opened_by(self, rectification) -> str | None:
         return _name(rectification.opened_by)
@@ -135,7 +152,7 @@ class CandidateQuerySerializer(serializers.Serializer):
 class CandidateSerializer(serializers.Serializer):
     organization = serializers.IntegerField(source="organization.pk")
     organization_name = serializers.CharField(source="organization.name")
-    parent_name = serializers.CharField(source="organization.parent.name", default=None)
+    parent_name = serializers.CharField(source="organization.parent.name", default=None, allow_null=True)
     rating_total = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
     stars = serializers.IntegerField(allow_null=True)
     reasons = ReasonSerializer(many=True)
@@ -178,12 +195,15 @@ class RectificationViewSet(ScopedModelViewSet):
         return Response(RectificationSerializer(fresh, context=self.get_serializer_context()).data)
 
     def _step(self, request, serializer_class, service):
+        rectification = (
+            self.get_object()
+        )  # out of scope: 404 before the body is looked at, like a missing one
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         rectification = service(
             actor=request.user,
-            rectification=self.get_object(),
+            rectification=rectification,
             expected_version=data.pop("version", None),
             **data,
         )
@@ -232,7 +252,7 @@ class RectificationViewSet(ScopedModelViewSet):
         rows = rectification_candidates(**query.validated_data)
         return Response(CandidateSerializer(rows, many=True).data)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
     def export(self, request):
         """The filtered list as xlsx (recorded as a security event)."""

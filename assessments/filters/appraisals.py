@@ -20,13 +20,18 @@ class MemberAppraisalFilter(WithinFilterMixin, django_filters.FilterSet):
         label=_("party member"),
         queryset=lambda request: Member.objects.restrict(getattr(request, "user", None), "view"),
     )
-    year = django_filters.NumberFilter()
+    year = django_filters.NumberFilter(min_value=1900, max_value=2100, decimal_places=0)
     grade = django_filters.MultipleChoiceFilter(choices=AppraisalGrade.choices)
     graded = django_filters.BooleanFilter(label=_("graded"), method="filter_graded")
     participated = django_filters.BooleanFilter()
-    stars = django_filters.NumberFilter()
+    stars = django_filters.NumberFilter(min_value=0, max_value=5, decimal_places=0)
     stars_min = django_filters.NumberFilter(
-        label=_("at least this many stars"), field_name="stars", lookup_expr="gte"
+        label=_("at least this many stars"),
+        field_name="stars",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=5,
+        decimal_places=0,
     )
 
     class Meta:

@@ -20,7 +20,12 @@ class StarRatingFilter(WithinFilterMixin, django_filters.FilterSet):
         choices=[(n, str(n)) for n in (0, 3, 4, 5)], help_text=_("0 means unrated")
     )
     stars_min = django_filters.NumberFilter(
-        label=_("at least this many stars"), field_name="stars", lookup_expr="gte"
+        label=_("at least this many stars"),
+        field_name="stars",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=5,
+        decimal_places=0,
     )
     classification = django_filters.MultipleChoiceFilter(choices=Classification.choices)
 

@@ -16,7 +16,7 @@ class RectificationFilter(WithinFilterMixin, django_filters.FilterSet):
         queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
     )
     within = within_filter()
-    year = django_filters.NumberFilter()
+    year = django_filters.NumberFilter(min_value=1900, max_value=2100, decimal_places=0)
     status = django_filters.MultipleChoiceFilter(choices=RectificationStatus.choices)
     overdue = django_filters.BooleanFilter(
         label=_("past the deadline and still open"), method="filter_overdue"

@@ -1,12 +1,18 @@
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
+from partybuild.exceptions import ErrorResponsesAutoSchema
 from partybuild.viewsets import ScopedModelViewSet, on_instance
 
 from .. import services
 from ..filters import OrganizationFilter, StaffRoleFilter
 from ..models import Organization, StaffRole
 from .serializers import OrganizationSerializer, StaffRoleSerializer
+
+
+def _organization_create(*, actor, parent=None, **data):
+    """``parent`` may be left out: a new root (a county committee) is then refused to all but superusers."""
+    return services.organization_create(actor=actor, parent=parent, **data)
 
 
 def _staff_role_grant(*, actor, **data):
@@ -23,7 +29,7 @@ class OrganizationViewSet(ScopedModelViewSet):
     ordering_fields = ["path", "name", "code", "kind", "founded_on"]
     ordering = ["path"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    create_service = staticmethod(services.organization_create)
+    create_service = staticmethod(_organization_create)
     update_service = staticmethod(on_instance(services.organization_update, "organization"))
 
 
@@ -46,3 +52,4 @@ class TokenView(ObtainAuthToken):
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "token"
+    schema = ErrorResponsesAutoSchema(extra_codes=["429"])

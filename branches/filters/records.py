@@ -24,7 +24,14 @@ def _visible(model, label, **kwargs):
 
 
 def _year(field_name):
-    return django_filters.NumberFilter(label=_("year"), field_name=field_name, lookup_expr="year")
+    return django_filters.NumberFilter(
+        label=_("year"),
+        field_name=field_name,
+        lookup_expr="year",
+        min_value=1900,
+        max_value=2100,
+        decimal_places=0,
+    )
 
 
 class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
@@ -40,7 +47,12 @@ class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
         help_text=_("rooms certified as standardized on or before this day"),
     )
     min_facilities = django_filters.NumberFilter(
-        label=_("at least this many facilities"), field_name="facilities_total", lookup_expr="gte"
+        label=_("at least this many facilities"),
+        field_name="facilities_total",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=1000,
+        decimal_places=0,
     )
 
     class Meta:
@@ -67,7 +79,7 @@ class RoomTargetFilter(WithinFilterMixin, django_filters.FilterSet):
 
     organization = _visible(Organization, _("township or street"))
     within = within_filter()
-    year = django_filters.NumberFilter(label=_("year"))
+    year = django_filters.NumberFilter(label=_("year"), min_value=1900, max_value=2100, decimal_places=0)
     met = django_filters.BooleanFilter(label=_("target met"))
 
     class Meta:
@@ -94,7 +106,7 @@ class FinancialDisclosureFilter(WithinFilterMixin, django_filters.FilterSet):
 
     organization = _visible(Organization, _("branch"))
     within = within_filter()
-    year = django_filters.NumberFilter(label=_("year"))
+    year = django_filters.NumberFilter(label=_("year"), min_value=1900, max_value=2100, decimal_places=0)
     period = django_filters.ChoiceFilter(choices=DisclosurePeriod.choices)
 
     class Meta:

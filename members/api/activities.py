@@ -37,9 +37,12 @@ class _BulkManyRelatedField(serializers.ManyRelatedField):
             if isinstance(value, bool):
                 child.fail("incorrect_type", data_type=type(value).__name__)
             try:
-                keys.append(queryset.model._meta.pk.to_python(value))
+                key = queryset.model._meta.pk.to_python(value)
             except Exception:  # noqa: BLE001 - any unreadable id is the same client error
                 child.fail("incorrect_type", data_type=type(value).__name__)
+            if isinstance(key, int) and not -(2**63) <= key < 2**63:
+                child.fail("does_not_exist", pk_value=value)  # no database integer holds it
+            keys.append(key)
         found = queryset.in_bulk(set(keys))
         for key in keys:
             if key not in found:

@@ -121,6 +121,8 @@ class ReserveCadreSerializer(MaskedPhoneMixin, VersionedSerializerMixin, seriali
     member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     is_young = serializers.SerializerMethodField(help_text=_("aged 35 or less today"))
+    # Declared so the schema says what the list answers: blank until the reserve is promoted.
+    promoted_post = serializers.ChoiceField(choices=CadrePost.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ReserveCadre
@@ -225,11 +227,12 @@ class CadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     @action(detail=True, methods=["post"], url_path="end-term")
     def end_term(self, request, pk=None):
         """End the term on a day, with the reason (re-election, resignation, dismissal…)."""
+        cadre = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
         serializer = EndTermSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         cadre = services.cadre_end_term(
-            actor=request.user, cadre=self.get_object(), expected_version=data.pop("version", None), **data
+            actor=request.user, cadre=cadre, expected_version=data.pop("version", None), **data
         )
         return Response(CadreSerializer(cadre, context=self.get_serializer_context()).data)
 
@@ -261,11 +264,12 @@ class ReserveCadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
         )
 
     def _step(self, request, service, serializer_class):
+        reserve = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
         serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         reserve = service(
-            actor=request.user, reserve=self.get_object(), expected_version=data.pop("version", None), **data
+            actor=request.user, reserve=reserve, expected_version=data.pop("version", None), **data
         )
         return Response(ReserveCadreSerializer(reserve, context=self.get_serializer_context()).data)
 

@@ -167,12 +167,13 @@ class ApplicantViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
         """Take the next pipeline step; a refused step names the rule and the date it becomes possible."""
+        applicant = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
         serializer = AdvanceSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         applicant = services.applicant_advance(
             actor=request.user,
-            applicant=self.get_object(),
+            applicant=applicant,
             expected_version=data.pop("version", None),
             **data,
         )
@@ -181,20 +182,22 @@ class ApplicantViewSet(ScopedModelViewSet):
     @extend_schema(request=ExtendProbationSerializer, responses=ApplicantSerializer)
     @action(detail=True, methods=["post"], url_path="extend-probation")
     def extend_probation(self, request, pk=None):
+        applicant = self.get_object()
         serializer = ExtendProbationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         applicant = services.probation_extend(
-            actor=request.user, applicant=self.get_object(), **serializer.validated_data
+            actor=request.user, applicant=applicant, **serializer.validated_data
         )
         return self._answer(applicant)
 
     @extend_schema(request=CloseSerializer, responses=ApplicantSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
+        applicant = self.get_object()
         serializer = CloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         applicant = services.applicant_close(
-            actor=request.user, applicant=self.get_object(), **serializer.validated_data
+            actor=request.user, applicant=applicant, **serializer.validated_data
         )
         return self._answer(applicant)
 

@@ -78,9 +78,15 @@ class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 
 class MemberEventSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    from_branch_name = serializers.CharField(source="from_branch.name", read_only=True, default=None)
-    to_branch_name = serializers.CharField(source="to_branch.name", read_only=True, default=None)
-    recorded_by = serializers.CharField(source="recorded_by.get_username", read_only=True, default=None)
+    from_branch_name = serializers.CharField(
+        source="from_branch.name", read_only=True, default=None, allow_null=True
+    )
+    to_branch_name = serializers.CharField(
+        source="to_branch.name", read_only=True, default=None, allow_null=True
+    )
+    recorded_by = serializers.CharField(
+        source="recorded_by.get_username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = MemberEvent
@@ -188,8 +194,18 @@ class MemberViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
             )
         )
 
-    @extend_schema(request=FindByIdSerializer, responses=MemberSerializer(many=True))
-    @action(detail=False, methods=["post"], url_path="find-by-id", url_name="find-by-id")
+    @extend_schema(
+        request=FindByIdSerializer,
+        responses=inline_serializer("MemberMatches", {"results": MemberSerializer(many=True)}),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="find-by-id",
+        url_name="find-by-id",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def find_by_id(self, request):
         data = self._validated(FindByIdSerializer)
         members = selectors.member_find_by_id_number(user=request.user, id_number=data["id_number"])

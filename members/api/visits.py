@@ -33,7 +33,7 @@ class VisitLogSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     cadre_post_display = serializers.CharField(source="cadre.get_post_display", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     is_open = serializers.SerializerMethodField(help_text=_("a concern was raised and is not resolved yet"))
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = VisitLog
@@ -79,7 +79,7 @@ class HouseholdCountSerializer(serializers.Serializer):
     organization = serializers.IntegerField(source="organization_id")
     organization_name = serializers.CharField(source="organization.name")
     started_on = serializers.DateField()
-    ended_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True, help_text=_("empty while the term runs"))
     households = serializers.IntegerField()
     person_households = serializers.IntegerField(
         help_text=_("distinct households of the same person under all their posts in the village")
@@ -141,12 +141,13 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         """Close the concern the visit raised: the day (default today) and how it was handled."""
+        visit = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         visit = services.visit_resolve(
             actor=request.user,
-            visit=self.get_object(),
+            visit=visit,
             resolved_on=data.get("resolved_on") or timezone.localdate(),
             follow_up=data["follow_up"],
             expected_version=data.get("version"),

@@ -1,0 +1,106 @@
+"""Property-based conformance of the whole API against its own OpenAPI schema (schemathesis).
+
+Every operation of ``/api/schema/`` is called with up to 50 generated, schema-valid requests (fewer only
+where the operation's inputs have fewer distinct values) as a county administrator of the two-county world,
+through the WSGI app in-process, so the requests see the test database. The world holds one object of every
+endpoint (built by its ScopeSuite), so detail operations also meet real rows. Each response must not be a
+5xx, must have a documented status code and content type, and its body must match the documented schema.
+Generation is derandomized: CI sees the same cases on every run.
+"""
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from partybuild.api import router
+from tests.utils.fixtures import build_world
+
+from .test_permission_matrix import scope_suites
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES = 50
+# KNOWN FAILURES, to be emptied: operations of endpoints outside this proof's fixes that still fail, with the
+# finding (reported to their owners). They are left out of the run until fixed; nothing else is.
+_OVERFLOW = "a huge number in a filter (e.g. cycle=-1.8e308) reaches the database: 500 OverflowError"
+KNOWN_FAILURES: dict[str, str] = {
+    # assessments/api/evaluation.py (joint evaluation)
+    "GET /api/v1/joint-evaluations/": _OVERFLOW,
+    "GET /api/v1/joint-evaluations/grades/": _OVERFLOW,
+    "GET /api/v1/joint-evaluations/raters/": _OVERFLOW,
+    "GET /api/v1/joint-evaluations/raters/{id}/subjects/": _OVERFLOW,
+    "GET /api/v1/joint-evaluations/statements/": _OVERFLOW,
+    "GET /api/v1/joint-evaluations/scores/": "township_name is null for a county-level row (schema: string)",
+    "GET /api/v1/joint-evaluations/scores/{id}/": "township_name is null for a county-level row",
+    # branches/api/audit.py (audit trail)
+    "GET /api/v1/change-history/{id}/": "an id outside the lookup pattern gets Django's HTML 404",
+}
+
+
+def _load_schema():
+    """The schema ``/api/schema/`` serves, generated in-process (no request, no database at collection)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    loaded = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
+    loaded.app = get_wsgi_application()
+    loaded.config.generation.update(modes=["positive"], max_examples=EXAMPLES, deterministic=True)
+    return loaded.exclude(name=list(KNOWN_FAILURES)) if KNOWN_FAILURES else loaded
+
+
+schema = _load_schema()
+PREFIXES = sorted(((prefix, basename) for prefix, _, basename in router.registry), key=lambda p: -len(p[0]))
+
+
+@pytest.fixture
+def keep_test_connection():
+    """The WSGI app closes "old" connections at each request's start and end; inside the test's transaction
+    on PostgreSQL that would close the test's own connection (Django's test client disconnects it too)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_world(db, keep_test_connection):
+    """A county administrator's token in the two-county world; the operation's own endpoint gets one row in
+    each county (built by its ScopeSuite) on the first example, so detail operations meet real rows."""
+    world = build_world()
+    token = Token.objects.create(user=world.users["county_admin"]).key
+    return {"world": world, "token": token, "seeded": False}
+
+
+def _seed(api_world, operation_path):
+    api_world["seeded"] = True
+    relative = operation_path.removeprefix("/api/v1/")
+    basename = next((name for prefix, name in PREFIXES if relative.startswith(prefix + "/")), None)
+    suite = scope_suites().get(basename)
+    if suite is not None:
+        world = api_world["world"]
+        for organization in (world.branch_a1, world.branch_z1):
+            suite().make_object(world, organization)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_conforms_to_its_schema(case, api_world):
+    if not api_world["seeded"]:
+        _seed(api_world, case.operation.path)
+    case.call_and_validate(headers={"Authorization": f"Token {api_world['token']}"}, checks=CHECKS)
