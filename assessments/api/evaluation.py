@@ -425,7 +425,7 @@ class EvaluationRaterViewSet(ScopedModelViewSet):
         return super().create(request, *args, **kwargs)
 
     @extend_schema(responses=RaterSubjectSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def subjects(self, request, pk=None):
         """The secretaries this appointment grades: their statement (if any) and the grade given so far."""
         rater = self.get_object()
@@ -526,7 +526,9 @@ class SecretaryGradeViewSet(
 
 class EvaluationScoreSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    township_name = serializers.CharField(source="township.name", read_only=True, default=None)
+    township_name = serializers.CharField(
+        source="township.name", read_only=True, default=None, allow_null=True
+    )
     year = serializers.IntegerField(source="cycle.year", read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     grade_display = serializers.CharField(source="get_grade_display", read_only=True)

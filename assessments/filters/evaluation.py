@@ -18,6 +18,14 @@ from ..models import (
     Statement,
 )
 
+# Out-of-range numbers answer 400 with a message instead of reaching the database.
+ID_BOUNDS = {"min_value": 1, "max_value": 2**31 - 1, "decimal_places": 0}
+YEAR_BOUNDS = {"min_value": 2000, "max_value": 2100, "decimal_places": 0}
+
+
+def _id_filter(label, field_name):
+    return django_filters.NumberFilter(label=label, field_name=field_name, **ID_BOUNDS)
+
 
 def _within(lookup):
     def method(queryset, name, value):
@@ -26,11 +34,11 @@ def _within(lookup):
             return queryset.none()
         return queryset.filter(**{f"{lookup}__startswith": organization.path})
 
-    return django_filters.NumberFilter(label=_("within organization"), method=method)
+    return django_filters.NumberFilter(label=_("within organization"), method=method, **ID_BOUNDS)
 
 
 class EvaluationCycleFilter(django_filters.FilterSet):
-    county = django_filters.NumberFilter(label=_("county committee"), field_name="county_id")
+    county = django_filters.NumberFilter(label=_("county committee"), field_name="county_id", **ID_BOUNDS)
     state = django_filters.MultipleChoiceFilter(choices=CycleState.choices)
 
     class Meta:
@@ -39,9 +47,11 @@ class EvaluationCycleFilter(django_filters.FilterSet):
 
 
 class StatementFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id")
-    year = django_filters.NumberFilter(label=_("year"), field_name="cycle__year")
-    organization = django_filters.NumberFilter(label=_("organization"), field_name="organization_id")
+    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id", **ID_BOUNDS)
+    year = django_filters.NumberFilter(label=_("year"), field_name="cycle__year", **YEAR_BOUNDS)
+    organization = django_filters.NumberFilter(
+        label=_("organization"), field_name="organization_id", **ID_BOUNDS
+    )
     within = _within("organization__path")
     level = django_filters.MultipleChoiceFilter(choices=EvaluationLevel.choices)
     late = django_filters.BooleanFilter(label=_("late"))
@@ -52,9 +62,11 @@ class StatementFilter(django_filters.FilterSet):
 
 
 class EvaluationRaterFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id")
-    organization = django_filters.NumberFilter(label=_("organization"), field_name="organization_id")
-    user = django_filters.NumberFilter(label=_("rater"), field_name="user_id")
+    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id", **ID_BOUNDS)
+    organization = django_filters.NumberFilter(
+        label=_("organization"), field_name="organization_id", **ID_BOUNDS
+    )
+    user = django_filters.NumberFilter(label=_("rater"), field_name="user_id", **ID_BOUNDS)
     group = django_filters.MultipleChoiceFilter(choices=RaterGroup.choices)
 
     class Meta:
@@ -63,9 +75,11 @@ class EvaluationRaterFilter(django_filters.FilterSet):
 
 
 class SecretaryGradeFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="rater__cycle_id")
-    rater = django_filters.NumberFilter(label=_("rater"), field_name="rater_id")
-    organization = django_filters.NumberFilter(label=_("organization"), field_name="organization_id")
+    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="rater__cycle_id", **ID_BOUNDS)
+    rater = django_filters.NumberFilter(label=_("rater"), field_name="rater_id", **ID_BOUNDS)
+    organization = django_filters.NumberFilter(
+        label=_("organization"), field_name="organization_id", **ID_BOUNDS
+    )
     grade = django_filters.MultipleChoiceFilter(choices=EvaluationGrade.choices)
 
     class Meta:
@@ -74,11 +88,13 @@ class SecretaryGradeFilter(django_filters.FilterSet):
 
 
 class EvaluationScoreFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id")
-    year = django_filters.NumberFilter(label=_("year"), field_name="cycle__year")
+    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id", **ID_BOUNDS)
+    year = django_filters.NumberFilter(label=_("year"), field_name="cycle__year", **YEAR_BOUNDS)
     level = django_filters.MultipleChoiceFilter(choices=EvaluationLevel.choices)
-    township = django_filters.NumberFilter(label=_("township"), field_name="township_id")
-    organization = django_filters.NumberFilter(label=_("organization"), field_name="organization_id")
+    township = django_filters.NumberFilter(label=_("township"), field_name="township_id", **ID_BOUNDS)
+    organization = django_filters.NumberFilter(
+        label=_("organization"), field_name="organization_id", **ID_BOUNDS
+    )
     within = _within("organization__path")
     grade = django_filters.MultipleChoiceFilter(choices=EvaluationGrade.choices)
 

@@ -176,6 +176,8 @@ class ChangeHistoryViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
 
     serializer_class = ChangeHistorySerializer
     filter_backends = []
+    # Keys are "app-model-historyid"; any path segment reaches retrieve(), which answers 404 in JSON.
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
         filters = audit_filters(ChangeHistoryFilterSerializer, self.request.query_params)

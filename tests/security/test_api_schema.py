@@ -31,19 +31,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXAMPLES = 50
 # KNOWN FAILURES, to be emptied: operations of endpoints outside this proof's fixes that still fail, with the
 # finding (reported to their owners). They are left out of the run until fixed; nothing else is.
-_OVERFLOW = "a huge number in a filter (e.g. cycle=-1.8e308) reaches the database: 500 OverflowError"
-KNOWN_FAILURES: dict[str, str] = {
-    # assessments/api/evaluation.py (joint evaluation)
-    "GET /api/v1/joint-evaluations/": _OVERFLOW,
-    "GET /api/v1/joint-evaluations/grades/": _OVERFLOW,
-    "GET /api/v1/joint-evaluations/raters/": _OVERFLOW,
-    "GET /api/v1/joint-evaluations/raters/{id}/subjects/": _OVERFLOW,
-    "GET /api/v1/joint-evaluations/statements/": _OVERFLOW,
-    "GET /api/v1/joint-evaluations/scores/": "township_name is null for a county-level row (schema: string)",
-    "GET /api/v1/joint-evaluations/scores/{id}/": "township_name is null for a county-level row",
-    # branches/api/audit.py (audit trail)
-    "GET /api/v1/change-history/{id}/": "an id outside the lookup pattern gets Django's HTML 404",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _load_schema():
