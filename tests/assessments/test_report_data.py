@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from assessments.models import AlertKind, CycleState, EvaluationGrade
 from assessments.selectors.joint_report import (
@@ -155,7 +156,7 @@ def test_before_publishing_only_the_county_admin_sees_the_report(admin_of, state
     assert joint_evaluation_report(user=county_admin, organization=township, year=2025).published is False
     for role in (Role.TOWNSHIP_STAFF, Role.VIEWER):
         user = admin_of(township, role=role, username=f"u-{role}")
-        with pytest.raises(ReportNotPublished, match="not published"):
+        with translation.override("en"), pytest.raises(ReportNotPublished, match="not published"):
             joint_evaluation_report(user=user, organization=township, year=2025)
     viewer_of_county = admin_of(built.county, role=Role.VIEWER, username="county-viewer")
     with pytest.raises(ReportNotPublished):
