@@ -110,8 +110,11 @@ def test_start_a_quota_run_and_watch_it_reach_100(page, live_server, world, cons
     expect(page.locator("#run-progress")).to_have_attribute("data-state", "succeeded")
     bar = page.locator("#run-progress .progress-bar")
     expect(bar).to_have_text("100%")
-    assert page.evaluate("getComputedStyle(document.querySelector('#run-progress .progress-bar')).width") == (
-        page.evaluate("getComputedStyle(document.querySelector('#run-progress .progress')).width")
+    # The bar grows with a CSS transition: wait until it fills its track.
+    page.wait_for_function(
+        "() => { const bar = document.querySelector('#run-progress .progress-bar');"
+        " const track = document.querySelector('#run-progress .progress');"
+        " return bar.getBoundingClientRect().width >= track.getBoundingClientRect().width - 1; }"
     )
     expect(page.locator("#run-dashboard")).to_be_visible()
     shot(page, "quota-run")
