@@ -3,11 +3,11 @@
 #   make demo   set everything up, load the demo county and serve it at http://127.0.0.1:8000
 #   make test   set everything up and run the test suite (embedded default unless DATABASE_URL /
 #               CELERY_BROKER_URL point at real services; skipped service tests are listed)
-#   make lint   ruff check + ruff format --check
+#   make lint   ruff check, ruff format --check and the import contracts (.importlinter)
 #   make bench  the heavy benchmarks in tests/perf (see tests/perf/README.md)
 #
 # Re-runs are cheap: each step leaves a stamp keyed on the content of what it installs from
-# (requirements.lock, package.json + package-lock.json + .npmrc) and is skipped while that is unchanged.
+# (requirements-dev.lock, package.json + package-lock.json + .npmrc) and is skipped while that is unchanged.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -22,7 +22,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-LOCK_SUM := $(shell cat requirements.lock | sha256sum | cut -c1-16)
+LOCK_SUM := $(shell cat requirements-dev.lock | sha256sum | cut -c1-16)
 NPM_SUM := $(shell cat package.json package-lock.json .npmrc 2>/dev/null | sha256sum | cut -c1-16)
 PY_STAMP := $(VENV)/.partybuild-lock-$(LOCK_SUM)
 NPM_STAMP := node_modules/.partybuild-npm-$(NPM_SUM)
@@ -42,15 +42,16 @@ deps: $(PY_STAMP)
 assets: $(NPM_STAMP)
 static: $(STATIC_STAMP)
 
-# The virtual environment, from the hash-pinned lock (it holds the dev extras too: one lock, one venv).
-$(PY_STAMP): requirements.lock
+# The virtual environment for the demo and the tests, from the hash-pinned development lock (the runtime
+# lock plus the test and lint tools). The production image installs requirements.lock alone.
+$(PY_STAMP): requirements-dev.lock
 	@if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
 		echo "Creating $(VENV) with $(PYTHON)"; \
 		$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "partybuild needs Python >= 3.11")'; \
 		rm -rf $(VENV); \
 		$(PYTHON) -m venv $(VENV); \
 	fi
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-input --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-input --require-hashes -r requirements-dev.lock
 	@rm -f $(VENV)/.partybuild-lock-*
 	@touch $@
 
@@ -103,6 +104,7 @@ test: deps assets messages static
 lint: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 bench: deps assets messages static
 	$(VENV)/bin/pytest -m benchmark -s tests/perf $(PYTEST_ARGS)
