@@ -7,8 +7,9 @@ imported.
 
 from import_export.fields import Field
 
-from branches.imports import ChoiceWidget, ImportableResource, IntegerWidget, OrganizationCodeWidget
 from branches.resources import DecimalWidget
+from branches.tabular.importing import ImportableResource
+from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
 
 from .models import StarRating
 

@@ -9,12 +9,12 @@ graded members of a branch) is judged on the file together with what each branch
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.imports import (
-    MAX_ROWS,
+from branches.tabular.importing import ImportableResource
+from branches.tabular.reading import MAX_ROWS
+from branches.tabular.widgets import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
-    ImportableResource,
     IntegerWidget,
     LookupWidget,
     TextWidget,

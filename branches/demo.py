@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from .models import Organization, OrganizationField, OrganizationKind, StaffRole
-from .roles import Role
+from .scope.roles import Role
 from .services import organization_create, staff_role_grant
 
 DEFAULT_SEED = 2026

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import ActivityRoom, Organization
 from .models.records import FACILITY_FIELDS
-from .roles import Capability
+from .scope.roles import Capability
 
 CONFLICT_WHO_WHEN = _(
     "%(who)s changed this record at %(when)s, after you opened it. Nothing of yours was saved: reload the "

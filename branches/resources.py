@@ -13,19 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
-from .imports import (
+from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
+from .services import records as services
+from .tabular.importing import ImportableResource
+from .tabular.widgets import (
     BooleanWidget,
     CellError,
     ChoiceWidget,
     DateWidget,
-    ImportableResource,
     IntegerWidget,
     OrganizationCodeWidget,
     TextWidget,
     is_blank,
 )
-from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
-from .services import records as services
 
 REVIEW_KIND = {
     "committee_report": "村委会向党支部述职",

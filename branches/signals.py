@@ -10,19 +10,16 @@ from django.core import checks
 from django.db import DatabaseError
 from django.dispatch import receiver
 
-from partybuild.middleware import LOGOUT_REASON, record_login
+from branches.middleware import LOGOUT_REASON, record_login
+from partybuild.http import client_ip
 
 from .models import SecurityEventKind
 from .services import security_event_record
 
 
-def _ip(request):
-    return request.META.get("REMOTE_ADDR") if request is not None else None
-
-
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
-    security_event_record(kind=SecurityEventKind.LOGIN, user=user, ip_address=_ip(request))
+    security_event_record(kind=SecurityEventKind.LOGIN, user=user, ip_address=client_ip(request))
     if request is not None:
         record_login(request)
 
@@ -34,7 +31,7 @@ def on_logout(sender, request, user, **kwargs):
         security_event_record(
             kind=SecurityEventKind.LOGOUT,
             user=user,
-            ip_address=_ip(request),
+            ip_address=client_ip(request),
             detail={"reason": reason} if reason else None,
         )
 
@@ -44,7 +41,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     security_event_record(
         kind=SecurityEventKind.LOGIN_FAILED,
         username=str(credentials.get("username", "")),
-        ip_address=_ip(request),
+        ip_address=client_ip(request),
     )
 
 

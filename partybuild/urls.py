@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from assessments.views.home import home
 from branches.api.views import TokenView
 from branches.views import accounts
 
 from .api import paths as api_paths
 from .api import router
-from .views import home
 
 urlpatterns = [
     path("", home, name="home"),

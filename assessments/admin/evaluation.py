@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin_base import ScopedModelAdmin
+from branches.scope.admin import ScopedModelAdmin
 
 from ..models import EvaluationCycle, EvaluationRater, EvaluationScore, SecretaryGrade, Statement
 from ..selectors import evaluation as selectors

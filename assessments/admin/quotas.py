@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin_base import ScopedModelAdmin
+from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Alert, QuotaPolicy, QuotaRun
 from ..services import quotas as services

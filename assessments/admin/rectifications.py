@@ -7,9 +7,9 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin_base import ScopedModelAdmin
-from branches.roles import Capability
-from branches.scoping import scope_paths
+from branches.scope.admin import ScopedModelAdmin
+from branches.scope.querysets import scope_paths
+from branches.scope.roles import Capability
 from members.models import Cadre, CadrePost
 
 from ..models import Rectification, RectificationNote

@@ -5,8 +5,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.models import Organization
+from branches.tabular.api import ImportExportViewSetMixin
 from members.models import Member
-from partybuild.importexport_api import ImportExportViewSetMixin
 from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.appraisals import MemberAppraisalFilter

@@ -23,12 +23,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from branches.imports import ChoiceWidget, ImportableResource, IntegerWidget, OrganizationCodeWidget
 from branches.models import Organization
 from branches.resources import DecimalWidget
-from branches.roles import Capability
-from branches.scoping import scope_paths
-from partybuild.importexport_api import ImportExportViewSetMixin
+from branches.scope.querysets import scope_paths
+from branches.scope.roles import Capability
+from branches.tabular.api import ImportExportViewSetMixin
+from branches.tabular.importing import ImportableResource
+from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
 from partybuild.viewsets import (
     ScopedModelViewSet,
     ScopedQuerysetMixin,

@@ -10,9 +10,10 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from branches.exports import XLSX_CONTENT_TYPE, export_xlsx
 from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
+from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from members.models import Cadre
+from partybuild.http import client_ip
 from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.rectifications import RectificationFilter
@@ -263,7 +264,7 @@ class RectificationViewSet(ScopedModelViewSet):
             queryset=self.filter_queryset(self.get_queryset()),
             title=str(Rectification._meta.verbose_name_plural),
             filters=filters,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         filename = f"{Rectification._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

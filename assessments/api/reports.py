@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from branches.models import Organization
 from partybuild.exceptions import ErrorResponsesAutoSchema
+from partybuild.http import client_ip
 from partybuild.viewsets import ScopedQuerysetMixin, ScopedRelatedField
 
 from ..models import ReportFormat, ReportJob, ReportKind
@@ -177,7 +178,7 @@ class ReportJobViewSet(
         job = self.get_object()
         try:
             handle, filename = services.report_job_open(
-                actor=request.user, job=job, ip_address=request.META.get("REMOTE_ADDR")
+                actor=request.user, job=job, ip_address=client_ip(request)
             )
         except services.ReportNotReady as error:
             return Response(

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.models import Organization, OrganizationKind
-from branches.roles import Capability
-from branches.scoping import ScopedQuerySet
+from branches.scope.querysets import ScopedQuerySet
+from branches.scope.roles import Capability
 from partybuild.models import VersionedModel
 
 share = [MinValueValidator(0), MaxValueValidator(100)]

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from branches.scoping import ScopedQuerySet
+from branches.scope.querysets import ScopedQuerySet
 
 from .quotas import RunState
 

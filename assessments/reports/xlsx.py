@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from branches.exports import escape_cell
+from branches.tabular.exports import escape_cell
 
 from ..selectors.joint_report import GRADES, LEVELS, JointReport, ReportRow, grade_label, level_label
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 
 from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, RURAL_FIELDS, Organization, OrganizationKind
-from branches.roles import Capability
-from branches.scoping import scope_paths, subtree_q
+from branches.scope.querysets import scope_paths, subtree_q
+from branches.scope.roles import Capability
 from members.models import Cadre
 from members.models.cadres import CadrePost
 

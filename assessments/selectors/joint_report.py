@@ -20,8 +20,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, RURAL_FIELDS, Organization, OrganizationKind
-from branches.roles import Capability
-from branches.scoping import organization_in_scope
+from branches.scope.querysets import organization_in_scope
+from branches.scope.roles import Capability
 
 from ..models import (
     AlertKind,

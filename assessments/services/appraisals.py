@@ -33,8 +33,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Organization
-from branches.roles import Capability
-from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.roles import Capability
 from members.models import Member, MemberCategory, MemberStatus
 from partybuild.editing import apply_changes, lock_for_edit
 from partybuild.exceptions import StaleWrite

@@ -34,8 +34,8 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization, SecurityEventKind, StaffRole
-from branches.roles import Capability, Role
-from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.roles import Capability, Role
 from branches.services import security_event_record
 from partybuild.editing import apply_changes, lock_for_edit
 

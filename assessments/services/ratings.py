@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization, SecurityEventKind
-from branches.roles import Capability
-from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.roles import Capability
 from branches.services import security_event_record
 from partybuild.editing import apply_changes, lock_for_edit
 

@@ -17,8 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from branches.models import Organization, SecurityEventKind
-from branches.roles import Capability
-from branches.scoping import NOT_ALLOWED, OutOfScope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
+from branches.scope.roles import Capability
 from branches.services import security_event_record
 
 from ..models import ReportFormat, ReportJob, ReportKind, RunState

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Organization
-from branches.roles import Capability
-from branches.scoping import organization_in_scope
+from branches.scope.querysets import organization_in_scope
+from branches.scope.roles import Capability
 from members.models import ApplicantStage
 from members.selectors.pipeline import MISSING_LABELS, due_list
 from members.selectors.visits import distinct_households_by_person, projected_households

@@ -11,8 +11,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from branches.roles import Capability
-from branches.scoping import organization_in_scope
+from branches.scope.querysets import organization_in_scope
+from branches.scope.roles import Capability
 from branches.selectors import organization_get
 
 from ..api.dashboard import parse_year

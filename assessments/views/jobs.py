@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
-from branches.roles import Capability
-from branches.scoping import OutOfScope, scope_paths
+from branches.scope.querysets import OutOfScope, scope_paths
+from branches.scope.roles import Capability
 
 from ..models import QuotaRun, RunState
 from ..services.quotas import quota_run_start

@@ -1,9 +1,9 @@
 """List pages of judgements over the records (quota results, alerts, star ratings), on
-``partybuild.ui.lists.ScopedListView``: the API's FilterSets and scoped querysets (published runs only)."""
+``branches.scope.lists.ScopedListView``: the API's FilterSets and scoped querysets (published runs only)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.ui.lists import Column, ScopedListView
+from branches.scope.lists import Column, ScopedListView
 
 from ..filters.quotas import AlertFilter, QuotaResultFilter
 from ..filters.ratings import StarRatingFilter

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Organization
-from branches.roles import Capability
-from branches.scoping import OutOfScope, organization_in_scope
+from branches.scope.querysets import OutOfScope, organization_in_scope
+from branches.scope.roles import Capability
 
 from ..models import EvaluationCycle, ReportFormat, ReportJob, RunState
 from ..selectors.joint_report import (

@@ -9,15 +9,13 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
+from partybuild.http import client_ip
+
 from .. import services
-from ..admin_base import ScopedModelAdmin
 from ..models import CountySecurityPolicy, Organization, OrganizationKind
+from ..scope.admin import ScopedModelAdmin
 
 User = get_user_model()
-
-
-def _ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 if admin.site.is_registered(User):
@@ -32,7 +30,7 @@ class AccountUserAdmin(UserAdmin):
         super().save_model(request, obj, form, change)
         if not change and obj.has_usable_password():
             services.account_require_password_change(
-                actor=request.user, user=obj, ip_address=_ip(request), created=True
+                actor=request.user, user=obj, ip_address=client_ip(request), created=True
             )
 
     def user_change_password(self, request, id, form_url=""):
@@ -41,7 +39,7 @@ class AccountUserAdmin(UserAdmin):
             user = self.get_object(request, admin.utils.unquote(id))
             if user is not None and user.pk != request.user.pk and user.has_usable_password():
                 services.account_require_password_change(
-                    actor=request.user, user=user, ip_address=_ip(request)
+                    actor=request.user, user=user, ip_address=client_ip(request)
                 )
         return response
 
@@ -56,10 +54,10 @@ class AccessAttemptAdmin(AxesAccessAttemptAdmin):
     security event with who unlocked it."""
 
     def delete_model(self, request, obj):
-        services.lockout_reset(actor=request.user, attempts=[obj], ip_address=_ip(request))
+        services.lockout_reset(actor=request.user, attempts=[obj], ip_address=client_ip(request))
 
     def delete_queryset(self, request, queryset):
-        services.lockout_reset(actor=request.user, attempts=queryset, ip_address=_ip(request))
+        services.lockout_reset(actor=request.user, attempts=queryset, ip_address=client_ip(request))
 
 
 @admin.register(CountySecurityPolicy)
@@ -90,5 +88,5 @@ class CountySecurityPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
             county=county,
             require_totp_for_admins=form.cleaned_data["require_totp_for_admins"],
             expected_version=obj.version if change else None,
-            ip_address=_ip(request),
+            ip_address=client_ip(request),
         )

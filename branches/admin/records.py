@@ -8,7 +8,8 @@ from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..admin_base import ScopedModelAdmin
+from partybuild.http import client_ip
+
 from ..models import (
     COMMITTEE_KINDS,
     ActivityRoom,
@@ -20,6 +21,7 @@ from ..models import (
 )
 from ..models.records import FACILITY_FIELDS
 from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
+from ..scope.admin import ScopedModelAdmin
 from ..selectors.records import with_room_totals, with_target_progress
 from ..services import records as services
 
@@ -136,7 +138,7 @@ class RecordAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Export the selected rows to xlsx"))
     def export_xlsx(self, request, queryset):
-        from ..exports import XLSX_CONTENT_TYPE, export_xlsx
+        from ..tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 
         output, _rows = export_xlsx(
             actor=request.user,
@@ -144,7 +146,7 @@ class RecordAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
             queryset=queryset,
             title=self.model._meta.verbose_name_plural,
             filters={"source": ["admin"]},
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         filename = f"{self.model._meta.model_name}.xlsx"
         return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

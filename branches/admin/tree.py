@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from partybuild.http import client_ip
+
 from .. import services
-from ..admin_base import ScopedModelAdmin
 from ..models import Organization, SecurityEvent, StaffRole
+from ..scope.admin import ScopedModelAdmin
 
 
 @admin.register(Organization)
@@ -75,13 +77,11 @@ class StaffRoleAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
             user=form.cleaned_data["user"],
             organization=form.cleaned_data["organization"],
             role=form.cleaned_data["role"],
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
 
     def delete_model(self, request, obj):
-        services.staff_role_revoke(
-            actor=request.user, staff_role=obj, ip_address=request.META.get("REMOTE_ADDR")
-        )
+        services.staff_role_revoke(actor=request.user, staff_role=obj, ip_address=client_ip(request))
 
     def delete_queryset(self, request, queryset):
         for staff_role in queryset:

@@ -18,18 +18,14 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from partybuild.http import client_ip
 from partybuild.viewsets import ScopedQuerysetMixin
 
 from .. import selectors
-from ..exports import SPOOL_BYTES, XLSX_CONTENT_TYPE, escape_cell
 from ..models import SecurityEvent, SecurityEventKind
 from ..selectors.audit import change_history_table, security_event_table
 from ..services import security_event_record
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR")
-
+from ..tabular.exports import SPOOL_BYTES, XLSX_CONTENT_TYPE, escape_cell
 
 # --- filters -------------------------------------------------------------------------------------
 
@@ -90,7 +86,7 @@ def export_audit(*, request, table, name: str, filters: dict):
     security_event_record(
         kind=SecurityEventKind.EXPORT,
         user=request.user,
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         detail={"model": f"audit.{name}", "rows": rows, "filters": {k: str(v) for k, v in filters.items()}},
     )
     filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"

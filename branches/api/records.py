@@ -4,7 +4,7 @@ organization's own records, scoped like everything else, written through ``branc
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from partybuild.importexport_api import ImportExportViewSetMixin
+from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.records import (

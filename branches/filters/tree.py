@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Organization, OrganizationField, OrganizationKind, StaffRole
-from ..roles import Role
+from ..scope.roles import Role
 
 
 class WithinFilterMixin:

@@ -12,8 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from partybuild.models import VersionedModel
 
-from ..roles import Capability
-from ..scoping import ScopedQuerySet
+from ..scope.querysets import ScopedQuerySet
+from ..scope.roles import Capability
 from .tree import Organization
 
 FACILITY_FIELDS = (

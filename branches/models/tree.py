@@ -7,8 +7,8 @@ from simple_history.models import HistoricalRecords
 
 from partybuild.models import VersionedModel
 
-from ..roles import Capability, Role
-from ..scoping import ScopedQuerySet
+from ..scope.querysets import ScopedQuerySet
+from ..scope.roles import Capability, Role
 
 
 class OrganizationKind(models.TextChoices):

@@ -27,8 +27,8 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from ..models import SecurityEvent
-from ..roles import Capability
-from ..scoping import scope_paths, subtree_q
+from ..scope.querysets import scope_paths, subtree_q
+from ..scope.roles import Capability
 
 AUDIT_CAPABILITY = Capability.STAFF
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}

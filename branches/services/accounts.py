@@ -12,8 +12,8 @@ from django.utils import timezone
 from partybuild.editing import apply_changes, lock_for_edit
 
 from ..models import AccountSecurity, CountySecurityPolicy, Organization, SecurityEventKind, StaffRole
-from ..roles import Capability, Role
-from ..scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope, scope_paths
+from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope, scope_paths
+from ..scope.roles import Capability, Role
 from .tree import security_event_record
 
 ACCOUNT_EVENT = SecurityEventKind.POLICY_CHANGED

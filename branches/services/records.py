@@ -26,8 +26,8 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from ..roles import Capability
-from ..scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from ..scope.roles import Capability
 
 MESSAGES = {
     "room_name_taken": _("%(organization)s already has an activity room named “%(name)s”."),

@@ -7,8 +7,8 @@ from django.db.models.functions import Concat, Substr
 from partybuild.editing import apply_changes, lock_for_edit
 
 from ..models import Organization, SecurityEvent, SecurityEventKind, StaffRole
-from ..roles import Capability
-from ..scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, forget_scope, organization_in_scope
+from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, forget_scope, organization_in_scope
+from ..scope.roles import Capability
 
 
 def _require_capability(actor, organization, capability):

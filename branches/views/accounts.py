@@ -17,15 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from partybuild.middleware import refresh_gate
+from branches.middleware import refresh_gate
+from partybuild.http import client_ip
 
 from .. import services
 from ..models import SecurityEventKind
 from ..services.accounts import confirmed_totp_device
-
-
-def _ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 def _next_url(request, default="home"):
@@ -44,7 +41,7 @@ class AccountPasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.account_password_changed(user=self.request.user, ip_address=_ip(self.request))
+        services.account_password_changed(user=self.request.user, ip_address=client_ip(self.request))
         refresh_gate(self.request, self.request.user)
         return response
 
@@ -81,7 +78,7 @@ def otp_verify(request):
         services.security_event_record(
             kind=SecurityEventKind.LOGIN_FAILED,
             user=request.user,
-            ip_address=_ip(request),
+            ip_address=client_ip(request),
             detail={"factor": "totp"},
         )
         form.add_error("token", _("This code is not correct or has expired. Try the current code."))
@@ -101,7 +98,7 @@ def otp_enrol(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.totp_device_confirm(
-            user=request.user, device=device, token=form.cleaned_data["token"], ip_address=_ip(request)
+            user=request.user, device=device, token=form.cleaned_data["token"], ip_address=client_ip(request)
         ):
             from django_otp import login as otp_login
 

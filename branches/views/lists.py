@@ -1,9 +1,9 @@
-"""List pages of the organizations' own records (under /org/), on ``partybuild.ui.lists.ScopedListView``:
+"""List pages of the organizations' own records (under /org/), on ``branches.scope.lists.ScopedListView``:
 the API's FilterSet and scoped queryset, export to Excel and import."""
 
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.ui.lists import Column, ScopedListView
+from branches.scope.lists import Column, ScopedListView
 
 from ..filters.records import ActivityRoomFilter
 from ..models import ActivityRoom

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin_base import ScopedModelAdmin
+from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
 from ..selectors.activities import contact_point_flags

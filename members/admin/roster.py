@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from branches.admin_base import ScopedModelAdmin
+from branches.scope.admin import ScopedModelAdmin
+from partybuild.http import client_ip
 
 from ..models import Member, MemberEvent
 from ..resources import MemberResource
@@ -196,7 +197,7 @@ class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Export the selected members to xlsx"))
     def export_xlsx(self, request, queryset):
-        from branches.exports import XLSX_CONTENT_TYPE, export_xlsx
+        from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 
         output, _rows = export_xlsx(
             actor=request.user,
@@ -204,7 +205,7 @@ class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
             queryset=queryset,
             title=Member._meta.verbose_name_plural,
             filters={"source": ["admin"]},
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         return FileResponse(
             output, as_attachment=True, filename="members.xlsx", content_type=XLSX_CONTENT_TYPE

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin_base import ScopedModelAdmin
+from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Cadre, VisitLog
 from ..selectors.visits import is_open

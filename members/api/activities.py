@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from branches.models import Organization
-from partybuild.importexport_api import ImportExportViewSetMixin
+from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.activities import ContactPointFilter, MeetingFilter, StudyRecordFilter, TrainingFilter

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.models import Organization
-from partybuild.importexport_api import ImportExportViewSetMixin
+from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
 
 from ..filters.cadres import CadreFilter, ReserveCadreFilter

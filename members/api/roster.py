@@ -13,7 +13,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.models import Organization
-from partybuild.importexport_api import ImportExportViewSetMixin
+from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.http import client_ip
 from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.roster import MemberFilter
@@ -189,9 +190,7 @@ class MemberViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     def unmask(self, request, pk=None):
         member = self.get_object()
         return Response(
-            services.member_unmask(
-                actor=request.user, member=member, ip_address=request.META.get("REMOTE_ADDR")
-            )
+            services.member_unmask(actor=request.user, member=member, ip_address=client_ip(request))
         )
 
     @extend_schema(

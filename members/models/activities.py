@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.models import Organization
-from branches.scoping import ScopedQuerySet
+from branches.scope.querysets import ScopedQuerySet
 from partybuild.models import VersionedModel
 
 from .cadres import Cadre

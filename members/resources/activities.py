@@ -13,18 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
-from branches.imports import (
+from branches.scope.querysets import subtree_q
+from branches.tabular.importing import ImportableResource
+from branches.tabular.widgets import (
     CellError,
     ChoiceWidget,
     DateWidget,
-    ImportableResource,
     IntegerWidget,
     LookupWidget,
     OrganizationCodeWidget,
     TextWidget,
     is_blank,
 )
-from branches.scoping import subtree_q
 
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
 from ..selectors.activities import contact_point_flags

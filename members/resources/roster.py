@@ -8,11 +8,11 @@ user may unmask on the record's organization.
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.imports import (
+from branches.tabular.importing import ImportableResource
+from branches.tabular.widgets import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
-    ImportableResource,
     IntegerWidget,
     LookupWidget,
     OrganizationCodeWidget,

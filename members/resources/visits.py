@@ -7,9 +7,9 @@ visit goes under their branch post (the first in the post order), and the quota 
 anyway. Two different people of the same name serving there at once need the post column; a row that is
 still ambiguous says so.
 
-The fast path of ``branches.imports``: cadres are looked up by name for a whole chunk in one query (within
-the importer's "records" scope), every rule is checked in memory, and rows are written with
-``bulk_create_with_history``.
+The fast path of the import engine (branches/tabular/importing.py): cadres are looked up by name for a
+whole chunk in one query (within the importer's "records" scope), every rule is checked in memory, and rows
+are written with ``bulk_create_with_history``.
 """
 
 import datetime as dt
@@ -18,10 +18,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.imports import (
+from branches.tabular.importing import ImportableResource
+from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
-    ImportableResource,
     LookupWidget,
     OrganizationCodeWidget,
     TextWidget,

@@ -2,8 +2,8 @@
 
 from django.http import Http404
 
-from branches.roles import Capability
-from branches.scoping import scope_paths
+from branches.scope.querysets import scope_paths
+from branches.scope.roles import Capability
 
 from .. import idnumbers
 from ..models import Member, MemberEvent

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 
 from branches.models import BRANCH_KINDS, RURAL_FIELDS, Organization, StaffRole
-from branches.roles import Role
+from branches.scope.roles import Role
 
 from ..models import Cadre, CadrePost, VisitLog
 from .cadres import TWO_COMMITTEE_POSTS, overlapping, same_person, serving

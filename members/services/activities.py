@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import COMMITTEE_KINDS, RURAL_FIELDS, Organization, StaffRole
-from branches.roles import Capability, Role
-from branches.scoping import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.roles import Capability, Role
 from partybuild.editing import apply_changes, lock_for_edit
 
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training

@@ -1,12 +1,12 @@
 """List pages of people and what they take part in (under /people/): filters, search, sorting, pages,
-export to Excel and import, on ``partybuild.ui.lists.ScopedListView``. Filters are the API's FilterSets;
+export to Excel and import, on ``branches.scope.lists.ScopedListView``. Filters are the API's FilterSets;
 querysets the API's scoped ones, so a page never shows what the API would not."""
 
 from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.ui.lists import Column, ScopedListView
+from branches.scope.lists import Column, ScopedListView
 
 from ..filters.activities import MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..filters.cadres import CadreFilter, ReserveCadreFilter

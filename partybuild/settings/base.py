@@ -73,8 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Below the session, auth and messages: idle/absolute session limits, then the first-login password
     # change and second-factor gate, then Cache-Control: no-store on personal-data responses.
-    "partybuild.middleware.SessionLimitsMiddleware",
-    "partybuild.middleware.AccountGateMiddleware",
+    "branches.middleware.SessionLimitsMiddleware",
+    "branches.middleware.AccountGateMiddleware",
     "partybuild.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -95,7 +95,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "partybuild.context_processors.navigation",
+                "branches.scope.navigation.navigation",
             ],
         },
     },
@@ -136,9 +136,11 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# Reverse proxies in front of the app; the lockout reads the client address the same way (partybuild/http.py).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "partybuild.http.client_ip"
 
-# Sessions end after 30 idle minutes and at the latest 12 hours after the login (partybuild/middleware.py).
+# Sessions end after 30 idle minutes and at the latest 12 hours after the login (branches/middleware.py).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 # The gate's cached "must change password / second factor" decision is re-read this often.
@@ -172,7 +174,7 @@ MEDIA_URL = "/media/"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "partybuild.middleware.GuardedTokenAuthentication",
+        "branches.api.authentication.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from branches.scoping import forget_scope
+from branches.scope.querysets import forget_scope
 from tests.utils.factories_dashboard import YEAR, populate_township, village
 from tests.utils.scope_reports import OrganizationParamScopeSuite
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from branches.scoping import forget_scope
+from branches.scope.querysets import forget_scope
 from members.models import MeetingKind
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_dashboard import YEAR, populate_township, publish, village

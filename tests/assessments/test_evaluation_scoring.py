@@ -30,7 +30,7 @@ from assessments.services.evaluation import (
     grade_for,
 )
 from branches.models import OrganizationField, OrganizationKind
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from members.models import CadrePost
 from tests.utils.factories import OrganizationFactory, StaffRoleFactory
 from tests.utils.factories_cadres import CadreFactory

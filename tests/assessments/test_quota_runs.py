@@ -285,7 +285,7 @@ def test_a_branch_secretary_may_refresh_their_own_branch_alone(world):
 
 @pytest.mark.parametrize("target", ["township_a", "branch_a2", "branch_b1"])
 def test_a_branch_secretary_may_not_run_a_committee_or_another_branch(world, target):
-    from branches.scoping import OutOfScope
+    from branches.scope.querysets import OutOfScope
 
     with pytest.raises(OutOfScope):
         quota_run_start(actor=world.users["secretary_a1"], organization=getattr(world, target), year=2025)
@@ -293,7 +293,7 @@ def test_a_branch_secretary_may_not_run_a_committee_or_another_branch(world, tar
 
 
 def test_a_viewer_may_not_refresh_even_a_branch_in_view(world):
-    from branches.scoping import OutOfScope
+    from branches.scope.querysets import OutOfScope
 
     with pytest.raises(OutOfScope):
         quota_run_start(actor=world.users["viewer_a"], organization=world.branch_a1, year=2025)

@@ -11,7 +11,7 @@ from assessments.selectors.joint_report import (
     ReportNotPublished,
     joint_evaluation_report,
 )
-from branches.roles import Role
+from branches.scope.roles import Role
 from tests.utils.factories import StaffRoleFactory, UserFactory
 from tests.utils.factories_reports import (
     build_county,

@@ -15,7 +15,7 @@ from assessments.reports.pdf import RefusedURL, render_html, render_pdf, url_fet
 from assessments.reports.xlsx import render_xlsx
 from assessments.selectors.joint_report import joint_evaluation_report
 from branches.models import Organization
-from branches.roles import Role
+from branches.scope.roles import Role
 from tests.utils.factories import StaffRoleFactory, UserFactory
 from tests.utils.factories_reports import published_report_county
 

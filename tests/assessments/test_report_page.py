@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import CycleState, ReportFormat, ReportJob, ReportKind, RunState
-from branches.roles import Role
+from branches.scope.roles import Role
 from tests.utils.factories import StaffRoleFactory, UserFactory
 from tests.utils.factories_reports import published_report_county, world_report
 

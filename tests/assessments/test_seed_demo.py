@@ -35,7 +35,7 @@ from branches.models import (
     StaffRole,
     StandardizedRoomTarget,
 )
-from branches.roles import Role
+from branches.scope.roles import Role
 from members import idnumbers
 from members import pipeline_rules as rules
 from members.demo import COUNTY_REGION, DEFAULT_MEMBERS, age_on

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from branches.models import Organization, SecurityEvent, SecurityEventKind, StaffRole
-from branches.roles import Role
+from branches.scope.roles import Role
 from tests.utils.factories import OrganizationFactory, StaffRoleFactory, UserFactory
 from tests.utils.scope import ScopeSuite
 

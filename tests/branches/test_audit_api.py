@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from branches.models import SecurityEvent, SecurityEventKind, StaffRole
-from branches.roles import Role
+from branches.scope.roles import Role
 from branches.services import organization_update, security_event_record
 from tests.utils.factories import StaffRoleFactory, UserFactory
 from tests.utils.scope import ScopeSuite

@@ -6,11 +6,11 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 
+from branches.middleware import MUST_CHANGE_PASSWORD
 from branches.models import AccountSecurity, SecurityEvent, SecurityEventKind
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from branches.services import account_create
 from branches.services.accounts import must_change_password
-from partybuild.middleware import MUST_CHANGE_PASSWORD
 
 
 def in_chinese(message) -> str:

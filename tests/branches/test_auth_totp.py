@@ -8,10 +8,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
+from branches.middleware import ENROL_SECOND_FACTOR
 from branches.models import CountySecurityPolicy, SecurityEvent, SecurityEventKind
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from branches.services import county_security_policy_set, totp_required
-from partybuild.middleware import ENROL_SECOND_FACTOR
 
 
 def in_chinese(message) -> str:
@@ -163,7 +163,7 @@ def test_token_api_refuses_a_county_admin_without_a_device(totp_county):
 
 def test_policy_switched_on_during_a_session_applies_within_the_recheck(world, monkeypatch):
     clock = [1_800_000_000.0]
-    monkeypatch.setattr("partybuild.middleware.now", lambda: clock[0])
+    monkeypatch.setattr("branches.middleware.now", lambda: clock[0])
     client = login("county_admin")
     assert client.get(reverse("home")).status_code == 200
     county_security_policy_set(

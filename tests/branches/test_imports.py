@@ -6,18 +6,16 @@ import zipfile
 
 import pytest
 
-from branches import imports
-from branches.imports import (
+from branches.tabular import reading
+from branches.tabular.importing import import_table, normalize_header
+from branches.tabular.reading import detect_encoding, open_table
+from branches.tabular.widgets import (
     BooleanWidget,
     CellError,
     DateWidget,
     IntegerWidget,
     TextWidget,
     UploadRejected,
-    detect_encoding,
-    import_table,
-    normalize_header,
-    open_table,
 )
 from members.resources import MemberResource
 from tests.utils.import_files import csv_bytes, member_rows, member_values, upload, xlsx_bytes
@@ -40,7 +38,7 @@ def read_all(content, name):
 
 
 def test_file_over_the_size_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_BYTES", 1000)
     assert refusal(b"a" * 1001, "m.csv") == "too_large"
     assert read_all(b"a,b\n" * 250, "m.csv")[0] == ["a", "b"]
 
@@ -59,7 +57,7 @@ def test_text_renamed_to_xlsx_is_refused_by_its_content():
 
 
 def test_old_xls_is_refused_with_a_hint():
-    assert refusal(imports.OLE_SIGNATURE + b"\x00" * 600, "m.xlsx") == "xls"
+    assert refusal(reading.OLE_SIGNATURE + b"\x00" * 600, "m.xlsx") == "xls"
 
 
 def test_workbook_renamed_to_csv_is_refused():
@@ -78,7 +76,7 @@ def test_damaged_zip_is_refused():
 
 
 def test_zip_bomb_is_refused_by_its_uncompressed_size(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
+    monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 1024 * 1024)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         zipped.writestr("[Content_Types].xml", "<Types/>")
@@ -89,7 +87,7 @@ def test_zip_bomb_is_refused_by_its_uncompressed_size(monkeypatch):
 
 
 def test_zip_with_too_many_entries_is_refused(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ZIP_ENTRIES", 5)
+    monkeypatch.setattr(reading, "MAX_ZIP_ENTRIES", 5)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("[Content_Types].xml", "<Types/>")
@@ -100,7 +98,7 @@ def test_zip_with_too_many_entries_is_refused(monkeypatch):
 
 
 def test_csv_row_limit(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     assert len(read_all(csv_bytes([["a"], ["1"], ["2"], ["3"]]), "m.csv")[1]) == 3
     with pytest.raises(UploadRejected) as refused:
         read_all(csv_bytes([["a"], ["1"], ["2"], ["3"], ["4"]]), "m.csv")
@@ -108,13 +106,13 @@ def test_csv_row_limit(monkeypatch):
 
 
 def test_xlsx_row_limit(monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(reading, "MAX_ROWS", 2)
     with pytest.raises(UploadRejected):
         read_all(xlsx_bytes([["a"], ["1"], ["2"], ["3"]]), "m.xlsx")
 
 
 def test_row_limit_rolls_back_rows_already_written(world, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(reading, "MAX_ROWS", 2)
     monkeypatch.setattr(MemberResource, "import_chunk_size", 1)
     rows = member_rows([member_values("C1-TA-1", n) for n in range(1, 4)])
     actor = world.users["staff_a"]

@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from branches.exports import export_xlsx, template_xlsx
-from branches.imports import import_table
 from branches.models import ActivityRoom, FinancialDisclosure, ReviewRecord
 from branches.resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
+from branches.tabular.exports import export_xlsx, template_xlsx
+from branches.tabular.importing import import_table
 from tests.utils.factories_records import (
     ActivityRoomFactory,
     FinancialDisclosureFactory,

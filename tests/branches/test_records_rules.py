@@ -15,7 +15,7 @@ from branches.models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from branches.services import records as services
 from partybuild.exceptions import StaleWrite
 from tests.utils.factories import OrganizationFactory

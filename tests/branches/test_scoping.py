@@ -1,8 +1,8 @@
 import pytest
 
 from branches.models import Organization, StaffRole
-from branches.roles import Role
-from branches.scoping import OutOfScope, ensure_in_scope
+from branches.scope.querysets import OutOfScope, ensure_in_scope
+from branches.scope.roles import Role
 from tests.utils.factories import StaffRoleFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from branches.models import StaffRole
-from branches.roles import Role
+from branches.scope.roles import Role
 from tests.utils.factories_reports import published_report_county
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from branches.models import OrganizationField, OrganizationKind
-from branches.roles import Role
+from branches.scope.roles import Role
 from branches.services import organization_create, staff_role_grant
 from members.resources.visits import MESSAGES
 from tests.utils.factories import MemberFactory

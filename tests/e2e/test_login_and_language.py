@@ -7,7 +7,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from branches.models import OrganizationField, OrganizationKind
-from branches.roles import Role
+from branches.scope.roles import Role
 from branches.services import organization_create, staff_role_grant
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from assessments.services.quotas import quota_run_start
 from branches.models import OrganizationField, OrganizationKind
-from branches.roles import Role
+from branches.scope.roles import Role
 from branches.services import organization_create, staff_role_grant
 from members.models import CadrePost, Meeting, MeetingKind, VisitLog
 from tests.utils.factories import MemberFactory

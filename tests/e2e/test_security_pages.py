@@ -9,7 +9,7 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from branches.models import OrganizationKind
-from branches.roles import Role
+from branches.scope.roles import Role
 from branches.services import (
     account_create,
     county_security_policy_set,

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from branches.models import OrganizationField, OrganizationKind
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from members.models import Cadre, CadrePost, MemberStatus
 from members.services import cadres as services
 from partybuild.exceptions import StaleWrite

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.models import OrganizationField
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from members.models import ContactPoint, MemberStatus
 from members.selectors import activities as selectors
 from members.services import activities as services

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from branches.scoping import NOT_ALLOWED
+from branches.scope.querysets import NOT_ALLOWED
 from members import idnumbers
 from members import pipeline_rules as rules
 from members.models import Applicant, ApplicantStage

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from branches.exports import escape_cell
 from branches.models import SecurityEvent, SecurityEventKind
+from branches.tabular.exports import escape_cell
 from tests.utils.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db

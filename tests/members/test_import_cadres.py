@@ -7,8 +7,8 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from branches.exports import export_xlsx
-from branches.imports import import_table
+from branches.tabular.exports import export_xlsx
+from branches.tabular.importing import import_table
 from members.models import Cadre, ReserveCadre
 from members.resources import CadreResource, ReserveCadreResource
 from tests.utils.factories import MemberFactory

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from branches.imports import UploadRejected, import_table
+from branches.tabular.importing import import_table
+from branches.tabular.widgets import UploadRejected
 from members.models import Member
 from members.resources import MemberResource
 from tests.utils.factories import MemberFactory

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from branches.models import Organization
-from branches.roles import Role
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
+from branches.scope.roles import Role
 from members.models import Meeting, MeetingKind, MemberStatus
 from members.selectors.activities import meeting_counts
 from members.services import activities as services

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from members.models import (
     ApplicantStage,
     ApplicantStatus,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Organization, OrganizationField
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from members.models import Cadre, CadrePost, MemberCategory, PoliticalStatus, ReserveCadre, ReserveStatus
 from members.selectors.cadres import village_youth, years_before, young_born_after
 from members.services import cadres as services

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from branches.models import SecurityEvent, SecurityEventKind
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from members.models import Member, MemberEvent, MemberEventKind, MemberStatus
 from members.services import roster as services
 from partybuild.exceptions import StaleWrite

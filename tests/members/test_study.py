@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from members.models import Cadre, CadrePost, StudyRecord
 from members.selectors import activities as selectors
 from members.services import activities as services

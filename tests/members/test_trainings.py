@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from branches.models import Organization, OrganizationField
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
 from members.models import CadrePost, MemberStatus, Training, TrainingAudience, TrainingLevel
 from members.selectors import activities as selectors
 from members.services import activities as services

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from branches.models import OrganizationField
-from branches.roles import Role
-from branches.scoping import OutOfScope
+from branches.scope.querysets import OutOfScope
+from branches.scope.roles import Role
 from members.models import CadrePost, VisitLog
 from members.selectors import visits as selectors
 from members.services import visits as services

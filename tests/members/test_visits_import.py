@@ -8,10 +8,11 @@ import pytest
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from branches import imports
-from branches.exports import export_xlsx
-from branches.imports import UploadRejected, import_table
 from branches.models import OrganizationField
+from branches.tabular import reading
+from branches.tabular.exports import export_xlsx
+from branches.tabular.importing import import_table
+from branches.tabular.widgets import UploadRejected
 from members.models import CadrePost, VisitLog
 from members.resources import VisitLogResource
 from members.resources.visits import MESSAGES
@@ -265,7 +266,7 @@ def test_a_visit_already_logged_is_refused(world, cadre):
 
 
 def test_a_visit_file_may_hold_a_countys_year(world, cadre, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_ROWS", 1)
+    monkeypatch.setattr(reading, "MAX_ROWS", 1)
     assert VisitLogResource.max_rows >= 150_000
     assert run(world, [row(), row(household="李四")]).committed
 
@@ -279,7 +280,7 @@ def test_the_visit_row_limit_is_its_own(world, cadre, monkeypatch):
 
 
 def test_the_visit_size_limit_is_its_own(world, cadre, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_BYTES", 100)
+    monkeypatch.setattr(reading, "MAX_BYTES", 100)
     assert run(world, [row()]).committed
     monkeypatch.setattr(VisitLogResource, "max_bytes", 100)
     with pytest.raises(UploadRejected) as refused:

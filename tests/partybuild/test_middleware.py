@@ -29,7 +29,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr("partybuild.middleware.now", clock)
+    monkeypatch.setattr("branches.middleware.now", clock)
     return clock
 
 

@@ -1,4 +1,4 @@
-"""The browser import (partybuild.ui.lists + partybuild.ui.uploads) through the visit list: upload, dry-run
+"""The browser import (branches.scope.lists + branches.scope.uploads) through the visit list: upload, dry-run
 preview with each row's errors in Chinese, then confirm (all rows or none) or cancel; the uploaded file waits
 on the server under a token bound to the user's session, and is deleted afterwards."""
 
@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from branches.scope import uploads
 from members.models import VisitLog
 from members.resources import VisitLogResource
 from members.resources.visits import MESSAGES
-from partybuild.ui import uploads
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.import_files import csv_bytes, xlsx_bytes
 

@@ -1,4 +1,4 @@
-"""The generic list page (partybuild.ui.lists) through the roster and visit lists: filters, search, sorting,
+"""The generic list page (branches.scope.lists) through the roster and visit lists: filters, search, sorting,
 pages, scope, masking, export to Excel (scoped, filtered, formula cells escaped, logged), query counts."""
 
 import datetime as dt
@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from branches.models import SecurityEvent, SecurityEventKind
+from branches.scope.lists import Column, display
 from members.selectors.roster import mask_id_number
-from partybuild.ui.lists import Column, display
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_lists import visits

@@ -31,7 +31,7 @@ from assessments.scale import generate
 from assessments.services.quotas import quota_run_execute
 from assessments.services.ratings import rating_propose
 from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization, OrganizationKind, StaffRole
-from branches.roles import Role
+from branches.scope.roles import Role
 from members.models import Member
 from tests.utils.factories import UserFactory
 

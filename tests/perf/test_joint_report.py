@@ -29,7 +29,7 @@ from assessments.reports.pdf import render_pdf
 from assessments.reports.xlsx import render_xlsx
 from assessments.selectors.joint_report import joint_evaluation_report
 from assessments.services.reports import report_job_run
-from branches.roles import Role
+from branches.scope.roles import Role
 from tests.utils.factories import StaffRoleFactory, UserFactory
 from tests.utils.factories_reports import published_report_county
 

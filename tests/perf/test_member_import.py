@@ -17,9 +17,9 @@ import tracemalloc
 import pytest
 from django.db import connection
 
-from branches.imports import import_table
 from branches.models import OrganizationKind
-from branches.roles import Role
+from branches.scope.roles import Role
+from branches.tabular.importing import import_table
 from members import idnumbers
 from members.models import Member
 from members.resources import MemberResource

@@ -28,9 +28,9 @@ import zipfile
 import pytest
 from django.db import connection
 
-from branches.imports import import_table
 from branches.models import Organization, OrganizationKind
-from branches.roles import Role
+from branches.scope.roles import Role
+from branches.tabular.importing import import_table
 from members.models import Cadre, CadrePost, VisitLog
 from members.resources import VisitLogResource
 from members.resources.roster import CADRE_POST

@@ -40,8 +40,8 @@ from openpyxl import load_workbook
 from rest_framework.routers import DefaultRouter
 
 import tests
-from branches.roles import CAPABILITY_ROLES
-from branches.scoping import capability_for, forget_scope
+from branches.scope.querysets import capability_for, forget_scope
+from branches.scope.roles import CAPABILITY_ROLES
 from partybuild.api import paths as organization_paths
 from partybuild.api import router
 from tests.utils.fixtures import build_world

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from branches.models import Organization, OrganizationField, OrganizationKind, StaffRole
-from branches.roles import Role
+from branches.scope.roles import Role
 from members import idnumbers
 from members.models import Education, Gender, Member, MemberCategory, Occupation
 

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from branches.models import Organization, OrganizationField, OrganizationKind
-from branches.roles import Role
+from branches.scope.roles import Role
 
 from .factories import OrganizationFactory, StaffRoleFactory, UserFactory
 

@@ -8,8 +8,7 @@ and ``-import-cancel`` inside the app's namespace.
 
 Every queryset starts from ``get_base_queryset()``: the model's ``restrict(user, "view")`` plus what the
 matching API viewset selects, so neither the page nor its export ever shows a row outside the user's scope.
-The page costs a fixed number of queries whatever the number of rows. The apps' import and export machinery
-(``branches.imports``, ``branches.exports``) is imported lazily: partybuild imports no app at module level.
+The page costs a fixed number of queries whatever the number of rows.
 """
 
 import datetime as dt
@@ -33,6 +32,18 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
+
+from branches.scope.querysets import OutOfScope, capability_for, scope_paths
+from branches.tabular.exports import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    export_xlsx,
+    template_csv,
+    template_xlsx,
+)
+from branches.tabular.importing import import_table
+from branches.tabular.reading import MAX_BYTES
+from partybuild.http import client_ip
 
 from . import uploads
 
@@ -120,8 +131,9 @@ def _bootstrap(form) -> None:
 
 
 class ColumnsResource:
-    """What ``branches.exports.export_xlsx`` asks of a django-import-export resource, answered from a list
-    page's columns, so that a list without a resource exports through the same path (escaping, logging)."""
+    """What ``export_xlsx`` (branches/tabular/exports.py) asks of a django-import-export resource, answered
+    from a list page's columns, so that a list without a resource exports through the same path (escaping,
+    logging)."""
 
     def __init__(self, view):
         self.view = view
@@ -387,7 +399,6 @@ class ScopedListView(LoginRequiredMixin, View):
     # --- export ------------------------------------------------------------------------------------------
 
     def export(self):
-        from branches.exports import XLSX_CONTENT_TYPE, export_xlsx
 
         filterset, queryset, ordering = self.filtered()
         if filterset.form.errors:
@@ -401,7 +412,7 @@ class ScopedListView(LoginRequiredMixin, View):
             queryset=queryset,
             title=title,
             filters=filters,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
         filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
@@ -417,7 +428,6 @@ class ScopedListView(LoginRequiredMixin, View):
 
     def user_may_write(self) -> bool:
         """Whether the user may add records of this model anywhere (one query per request, cached)."""
-        from branches.scoping import capability_for, scope_paths
 
         return scope_paths(self.request.user, capability_for(self.model, "add")) != []
 
@@ -446,7 +456,6 @@ class ScopedListView(LoginRequiredMixin, View):
         }
 
     def max_bytes(self) -> int:
-        from branches.imports import MAX_BYTES
 
         return getattr(self.resource_class, "max_bytes", None) or MAX_BYTES
 
@@ -455,7 +464,6 @@ class ScopedListView(LoginRequiredMixin, View):
         return render(self.request, self.import_template_name, self.import_context())
 
     def import_template(self):
-        from branches.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, template_csv, template_xlsx
 
         self.check_import()
         file_format = self.request.GET.get("file_format", "xlsx")
@@ -469,8 +477,6 @@ class ScopedListView(LoginRequiredMixin, View):
         return FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
 
     def run_import(self, pending, *, dry_run: bool):
-        from branches.imports import import_table
-        from branches.scoping import OutOfScope
 
         upload = pending.open()
         try:

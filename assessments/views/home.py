@@ -2,14 +2,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from assessments.selectors.quotas import published_alerts
+from branches.models import BRANCH_KINDS
+from branches.scope.roles import Role
+
 
 @login_required
 def home(request):
     """The home page by role: county admins and township staff get their dashboards and open alerts, a
     branch secretary their branch page and a big "record a visit" button, a viewer the dashboards to read."""
-    from assessments.selectors.quotas import published_alerts
-    from branches.models import BRANCH_KINDS
-    from branches.roles import Role
 
     roles = list(request.user.staff_roles.select_related("organization").order_by("organization__path"))
     year = timezone.localdate().year

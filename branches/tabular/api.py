@@ -5,9 +5,6 @@
 - ``GET <list>/import-template/?file_format=xlsx|csv``: the empty template with its instructions;
 - ``GET <list>/export/`` with the list's own filters: an xlsx of the filtered, scoped list, recorded as a
   security event.
-
-The apps' import machinery (``branches.imports``/``branches.exports``) is imported lazily: partybuild imports
-no app at module level.
 """
 
 from django.http import FileResponse
@@ -20,8 +17,17 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-# The media types of the files (the same as branches.exports, which partybuild does not import at load time).
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from branches.tabular.exports import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    export_xlsx,
+    template_csv,
+    template_xlsx,
+)
+from branches.tabular.importing import import_table
+from partybuild.http import client_ip
+
+# The schema names the csv media type without its charset parameter.
 CSV = "text/csv"
 FALSE_WORDS = frozenset({"false", "0", "no", "off", "否"})
 PAGING_PARAMS = frozenset({"page", "page_size"})
@@ -31,10 +37,6 @@ def _flag(value, *, default: bool) -> bool:
     if value is None or str(value).strip() == "":
         return default
     return str(value).strip().lower() not in FALSE_WORDS
-
-
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 class ImportExportViewSetMixin:
@@ -61,7 +63,6 @@ class ImportExportViewSetMixin:
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_file(self, request, *args, **kwargs):
-        from branches.imports import import_table
 
         upload = request.FILES.get("file")
         if upload is None:
@@ -78,11 +79,10 @@ class ImportExportViewSetMixin:
 
     @extend_schema(
         parameters=[OpenApiParameter("file_format", str, enum=["xlsx", "csv"])],
-        responses={(200, XLSX): OpenApiTypes.BINARY, (200, CSV): OpenApiTypes.BINARY},
+        responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, (200, CSV): OpenApiTypes.BINARY},
     )
     @action(detail=False, methods=["get"], url_path="import-template", url_name="import-template")
     def import_template(self, request, *args, **kwargs):
-        from branches.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, template_csv, template_xlsx
 
         file_format = request.query_params.get("file_format", "xlsx")
         if file_format not in {"xlsx", "csv"}:
@@ -95,10 +95,9 @@ class ImportExportViewSetMixin:
         filename = f"{resource.template_title}.{file_format}"
         return FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
 
-    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"], url_path="export", url_name="export")
     def export(self, request, *args, **kwargs):
-        from branches.exports import XLSX_CONTENT_TYPE, export_xlsx
 
         queryset = self.filter_queryset(self.get_queryset())
         filters = {
@@ -110,7 +109,7 @@ class ImportExportViewSetMixin:
             queryset=queryset,
             title=self._file_stem(),
             filters=filters,
-            ip_address=_client_ip(request),
+            ip_address=client_ip(request),
         )
         filename = f"{self._file_stem()}-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

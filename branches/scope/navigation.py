@@ -1,7 +1,10 @@
 """Template context for the site shell (templates/base.html). To be listed in TEMPLATES' context_processors
-as "partybuild.context_processors.navigation"; without it the shell simply hides the links it gates."""
+as "branches.scope.navigation.navigation"; without it the shell simply hides the links it gates."""
 
 from django.utils.functional import SimpleLazyObject
+
+from branches.scope.querysets import scope_paths
+from branches.scope.roles import Capability
 
 
 def navigation(request):
@@ -9,8 +12,6 @@ def navigation(request):
     template asks, and the answer reuses the user's cached scope (one query per request at most)."""
 
     def is_county_admin() -> bool:
-        from branches.roles import Capability
-        from branches.scoping import scope_paths
 
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:

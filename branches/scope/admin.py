@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
-from .models import Organization
-from .scoping import capability_for, ensure_in_scope, scope_paths
+from ..models import Organization
+from .querysets import capability_for, ensure_in_scope, scope_paths
 
 
 class ScopedModelAdmin(admin.ModelAdmin):

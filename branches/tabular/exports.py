@@ -16,9 +16,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
-from .imports import ChoiceWidget, LookupWidget, TextWidget
-from .models import SecurityEventKind
-from .services import security_event_record
+from ..models import SecurityEventKind
+from ..services import security_event_record
+from .widgets import ChoiceWidget, LookupWidget, TextWidget
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"

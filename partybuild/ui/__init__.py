@@ -1,1 +1,0 @@
-"""Generic browser-UI building blocks shared by every app: lists, exports, imports."""
