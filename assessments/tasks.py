@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .services import quotas
+from .services import quotas, reports
 
 
 @shared_task(name="assessments.quota_run", acks_late=True, reject_on_worker_lost=True)
@@ -25,7 +25,5 @@ def quota_runs_year_end():
 
 @shared_task(name="assessments.report_job", acks_late=True, reject_on_worker_lost=True)
 def report_job_task(job_id: str):
-    from .services.reports import report_job_run
-
-    job = report_job_run(job_id)
+    job = reports.report_job_run(job_id)
     return job.state if job is not None else None

@@ -7,4 +7,4 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Organizations")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import signals  # noqa: F401, PLC0415 - receivers connect once the app registry is ready

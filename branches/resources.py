@@ -14,6 +14,7 @@ from import_export import widgets
 from import_export.fields import Field
 
 from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
+from .selectors.records import with_room_totals
 from .services import records as services
 from .tabular.importing import ImportableResource
 from .tabular.widgets import (
@@ -158,7 +159,6 @@ class ActivityRoomResource(ImportableResource):
         return set(rows) & set(keys)
 
     def prepare_export_queryset(self, queryset):
-        from .selectors.records import with_room_totals
 
         if "investments_total" not in queryset.query.annotations:
             queryset = with_room_totals(queryset)

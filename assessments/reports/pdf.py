@@ -27,7 +27,7 @@ def _check(url: str) -> None:
 
 def url_fetcher():
     """A WeasyPrint fetcher that reads the font package's files only: no network, nothing else on disk."""
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415 - WeasyPrint is heavy; only report jobs load it
 
     class FontFilesOnly(URLFetcher):
         def fetch(self, url, headers=None):
@@ -58,7 +58,7 @@ def render_html(report: JointReport) -> str:
 
 
 def render_pdf(report: JointReport, progress: Callable[[float], None] | None = None) -> bytes:
-    import weasyprint
+    import weasyprint  # noqa: PLC0415 - heavy; only report jobs load it
 
     html = render_html(report)
     if progress is not None:

@@ -25,13 +25,36 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
+    ActivityRoom,
+    FinancialDisclosure,
     Organization,
     OrganizationField,
     OrganizationKind,
+    ReviewKind,
+    ReviewRecord,
 )
 from branches.selectors.records import standardized_rooms_vs_target
-from members.models import Education, Gender, Member, MemberCategory, MemberStatus, ReserveCadre
-from members.selectors.cadres import in_roster_on, years_before, young_born_after
+from members.models import (
+    Cadre,
+    ContactPoint,
+    Education,
+    Gender,
+    Meeting,
+    Member,
+    MemberCategory,
+    MemberStatus,
+    ReserveCadre,
+    StudyRecord,
+    Training,
+    VisitLog,
+)
+from members.selectors.cadres import (
+    TWO_COMMITTEE_POSTS,
+    in_roster_on,
+    serving,
+    years_before,
+    young_born_after,
+)
 
 from ..models import AlertKind, StarRating
 from ..ratings_proposal import INDICATOR_LABELS
@@ -502,9 +525,6 @@ def _date(value) -> str:
 
 
 def _drill_for(code: str, *, user, organization: Organization, year: int, ref: dt.date) -> Drill | None:
-    from branches.models import ActivityRoom, FinancialDisclosure, ReviewKind, ReviewRecord
-    from members.models import Cadre, ContactPoint, Meeting, StudyRecord, Training, VisitLog
-    from members.selectors.cadres import TWO_COMMITTEE_POSTS, serving
 
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     if code.startswith("meet."):

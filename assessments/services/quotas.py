@@ -4,7 +4,8 @@ import contextlib
 import datetime as dt
 import logging
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, o
 from branches.scope.roles import Capability
 from branches.services import security_event_record
 from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.jobs import dispatch
 
 from ..models import QuotaPolicy, QuotaRun, RunState
 from ..quota import engine
@@ -82,8 +84,6 @@ def quota_run_start(*, actor, organization: Organization, year: int, trigger: st
     if not organization_in_scope(actor, organization, quota_run_capability(organization)):
         raise OutOfScope(NOT_ALLOWED)
     if not 2000 <= year <= timezone.localdate().year:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"year": [_("Choose a year from 2000 to this year.")]})
     with transaction.atomic():
         existing = _overlapping_active_run(organization, year)
@@ -100,12 +100,7 @@ def quota_run_start(*, actor, organization: Organization, year: int, trigger: st
 
 
 def _enqueue(run: QuotaRun):
-    from ..tasks import quota_run_task
-
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        quota_run_task.apply(args=[run.pk])
-    else:
-        transaction.on_commit(lambda: quota_run_task.delay(run.pk))
+    dispatch("assessments.quota_run", run.pk, wait_for_commit=False)
 
 
 def _claim(run_id: int) -> QuotaRun | None:
@@ -179,7 +174,6 @@ def quota_runs_fail_stale() -> int:
 
 def quota_runs_schedule(*, year: int, trigger: str) -> list[QuotaRun]:
     """One run per county for ``year``: what the nightly and the 1 January schedules start."""
-    from django.contrib.auth import get_user_model
 
     quota_runs_fail_stale()
     system = get_user_model()(username="scheduler", is_superuser=True, is_active=True)

@@ -20,8 +20,11 @@ from branches.models import Organization, SecurityEventKind
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
+from partybuild.jobs import dispatch
 
 from ..models import ReportFormat, ReportJob, ReportKind, RunState
+from ..reports.pdf import render_pdf
+from ..reports.xlsx import render_xlsx
 from ..selectors.joint_report import (
     REPORT_KINDS,
     ReportNotFound,
@@ -84,19 +87,7 @@ def report_job_create(
 
 
 def _enqueue(job: ReportJob):
-    """Hand the job to a worker once the transaction that created it commits (the embedded default runs it
-    in-process right then, without touching a broker)."""
-    from ..tasks import report_job_task
-
-    job_id = str(job.pk)
-
-    def dispatch():
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            report_job_task.apply(args=[job_id])
-        else:
-            report_job_task.delay(job_id)
-
-    transaction.on_commit(dispatch)
+    dispatch("assessments.report_job", str(job.pk))
 
 
 def _progress(job_id, value: int):
@@ -137,8 +128,6 @@ def download_name(job: ReportJob) -> str:
 
 
 def _render(job: ReportJob, report) -> bytes:
-    from ..reports.pdf import render_pdf
-    from ..reports.xlsx import render_xlsx
 
     renderer = render_xlsx if job.format == ReportFormat.XLSX else render_pdf
     return renderer(report, progress=lambda share: _progress(job.pk, 30 + int(60 * share)))

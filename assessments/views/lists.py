@@ -3,7 +3,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from branches.scope.lists import Column, ScopedListView
+from branches.scope.columns import Column
+from branches.scope.lists import ScopedListView
 
 from ..filters.quotas import AlertFilter, QuotaResultFilter
 from ..filters.ratings import StarRatingFilter

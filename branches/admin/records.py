@@ -24,6 +24,7 @@ from ..resources import ActivityRoomResource, FinancialDisclosureResource, Revie
 from ..scope.admin import ScopedModelAdmin
 from ..selectors.records import with_room_totals, with_target_progress
 from ..services import records as services
+from ..tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 
 
 class RuleCheckedForm(forms.ModelForm):
@@ -138,7 +139,6 @@ class RecordAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Export the selected rows to xlsx"))
     def export_xlsx(self, request, queryset):
-        from ..tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 
         output, _rows = export_xlsx(
             actor=request.user,

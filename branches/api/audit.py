@@ -11,6 +11,7 @@ import tempfile
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from openpyxl import Workbook
@@ -37,8 +38,6 @@ class AuditFilterSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("since") and attrs.get("until") and attrs["until"] < attrs["since"]:
-            from django.utils.translation import gettext as _
-
             raise serializers.ValidationError({"until": _("The end date cannot be before the start date.")})
         return attrs
 

@@ -11,163 +11,34 @@ matching API viewset selects, so neither the page nor its export ever shows a ro
 The page costs a fixed number of queries whatever the number of rows.
 """
 
-import datetime as dt
-import inspect
 import operator
-from dataclasses import dataclass
-from decimal import Decimal
-from functools import partial, reduce
-from types import SimpleNamespace
+from functools import reduce
 
-from django import forms
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.http import FileResponse, HttpResponseNotAllowed
+from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from branches.scope.querysets import OutOfScope, capability_for, scope_paths
 from branches.tabular.exports import (
-    CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     export_xlsx,
-    template_csv,
-    template_xlsx,
 )
-from branches.tabular.importing import import_table
-from branches.tabular.reading import MAX_BYTES
 from partybuild.http import client_ip
 
-from . import uploads
+from .columns import ColumnsResource, bootstrap_form, descending, display
+from .list_imports import ListImportMixin
 
-EMPTY = "—"
 MAX_SEARCH_TERMS = 10
-EXPORT_CHUNK = 2000
 PAGING_PARAMS = frozenset({"page"})
 LIST_PARAMS = frozenset({"page", "search", "ordering"})
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of the table.
-
-    ``value`` is an attribute path (``"branch.name"``, ``"get_status_display"``; methods are called) or a
-    callable ``(obj, view) -> value``; by default the column's ``name``. ``sort`` is the whitelisted ORM
-    ordering (a string or a tuple of them) the header link sorts by, or None when the column does not sort.
-    ``classes`` go on the cells (e.g. ``"d-none d-md-table-cell"`` to hide a column on phones); ``link``
-    makes the cell the link to the record's edit page when there is one.
-    """
-
-    name: str
-    label: object
-    value: object = None
-    sort: object = None
-    classes: str = ""
-    link: bool = False
-
-    def get(self, obj, view):
-        source = self.value or self.name
-        if callable(source):
-            return source(obj, view)
-        value = obj
-        for part in source.split("."):
-            value = getattr(value, part, None)
-            if value is None:
-                return None
-            if inspect.ismethod(value) or isinstance(value, partial):  # get_FOO_display is a partial
-                value = value()
-        return value
-
-    @property
-    def orderings(self) -> tuple:
-        if self.sort is None:
-            return ()
-        return (self.sort,) if isinstance(self.sort, str) else tuple(self.sort)
-
-
-def display(value):
-    """A cell's text: dates as ISO dates, booleans as yes/no, empties as a dash."""
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return value
-
-
-def _descending(expression: str) -> str:
-    return expression[1:] if expression.startswith("-") else f"-{expression}"
-
-
-def _bootstrap(form) -> None:
-    """Bootstrap classes on django-filter's form widgets (the form's fields are its own copies)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select | forms.SelectMultiple):
-            css = "form-select form-select-sm"
-        else:
-            css = "form-control form-control-sm"
-        if isinstance(widget, forms.DateInput):
-            widget.input_type = "date"
-            widget.format = "%Y-%m-%d"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class ColumnsResource:
-    """What ``export_xlsx`` (branches/tabular/exports.py) asks of a django-import-export resource, answered
-    from a list page's columns, so that a list without a resource exports through the same path (escaping,
-    logging)."""
-
-    def __init__(self, view):
-        self.view = view
-        self._meta = SimpleNamespace(model=view.model)
-
-    def get_export_headers(self) -> list[str]:
-        return [str(column.label) for column in self.view.columns]
-
-    def prepare_export_queryset(self, queryset):
-        return queryset
-
-    def iter_queryset(self, queryset):
-        return queryset.iterator(chunk_size=EXPORT_CHUNK)
-
-    def export_resource(self, obj, force_native_type=True) -> list:
-        return [self._native(column.get(obj, self.view)) for column in self.view.columns]
-
-    def export_audit_detail(self) -> dict:
-        return {}
-
-    @staticmethod
-    def _native(value):
-        if value is None:
-            return ""
-        if isinstance(value, bool):
-            return gettext("yes") if value else gettext("no")
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            return timezone.localtime(value).replace(tzinfo=None)
-        if isinstance(value, str | int | float | Decimal | dt.date):
-            return value
-        return str(value)
-
-
-class ScopedListView(LoginRequiredMixin, View):
+class ScopedListView(ListImportMixin, LoginRequiredMixin, View):
     model = None
     basename = None
     title = None
@@ -284,7 +155,7 @@ class ScopedListView(LoginRequiredMixin, View):
 
     def get_filterset(self, queryset):
         filterset = self.filterset_class(self.request.GET, queryset=queryset, request=self.request)
-        _bootstrap(filterset.form)
+        bootstrap_form(filterset.form)
         return filterset
 
     def search(self, queryset):
@@ -309,7 +180,7 @@ class ScopedListView(LoginRequiredMixin, View):
         else:
             expressions = column.orderings
             if raw.startswith("-"):
-                expressions = tuple(_descending(expression) for expression in expressions)
+                expressions = tuple(descending(expression) for expression in expressions)
             ordering = [*expressions, *ordering]
         if "pk" not in ordering and "-pk" not in ordering:
             ordering.append("pk")
@@ -423,141 +294,3 @@ class ScopedListView(LoginRequiredMixin, View):
         if self.resource_class is not None:
             return self.resource_class(actor=self.request.user)
         return ColumnsResource(self)
-
-    # --- import ------------------------------------------------------------------------------------------
-
-    def user_may_write(self) -> bool:
-        """Whether the user may add records of this model anywhere (one query per request, cached)."""
-
-        return scope_paths(self.request.user, capability_for(self.model, "add")) != []
-
-    def user_may_import(self) -> bool:
-        return self.user_may_write()
-
-    def check_import(self) -> None:
-        if not self.can_import() or not self.user_may_import():
-            raise Http404
-
-    @property
-    def upload_kind(self) -> str:
-        return f"{self.model._meta.label_lower}:{self.basename}"
-
-    def import_context(self, **extra) -> dict:
-        return {
-            "view": self,
-            "title": self.get_title(),
-            "list_url": self.url("list"),
-            "import_url": self.url("import"),
-            "template_xlsx_url": self.url("import-template") + "?file_format=xlsx",
-            "template_csv_url": self.url("import-template") + "?file_format=csv",
-            "max_mb": self.max_bytes() // (1024 * 1024),
-            "errors": [],
-            **extra,
-        }
-
-    def max_bytes(self) -> int:
-
-        return getattr(self.resource_class, "max_bytes", None) or MAX_BYTES
-
-    def import_form(self):
-        self.check_import()
-        return render(self.request, self.import_template_name, self.import_context())
-
-    def import_template(self):
-
-        self.check_import()
-        file_format = self.request.GET.get("file_format", "xlsx")
-        resource = self.resource_class(actor=self.request.user)
-        if file_format == "csv":
-            content, content_type = template_csv(resource), CSV_CONTENT_TYPE
-        else:
-            file_format = "xlsx"
-            content, content_type = template_xlsx(resource), XLSX_CONTENT_TYPE
-        filename = f"{resource.template_title}.{file_format}"
-        return FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
-
-    def run_import(self, pending, *, dry_run: bool):
-
-        upload = pending.open()
-        try:
-            return import_table(
-                actor=self.request.user,
-                resource=self.resource_class(actor=self.request.user),
-                upload=upload,
-                dry_run=dry_run,
-            )
-        except OutOfScope as error:
-            raise Http404 from error
-        finally:
-            upload.close()
-
-    def import_upload(self):
-        self.check_import()
-        upload = self.request.FILES.get("file")
-        if upload is None:
-            return self._import_refused([gettext("Choose an .xlsx or .csv file to import.")])
-        if upload.size > self.max_bytes():
-            message = gettext("The file is larger than %(max)s MB.") % {
-                "max": self.max_bytes() // (1024 * 1024)
-            }
-            return self._import_refused([message])
-        pending = uploads.store(self.request, upload, kind=self.upload_kind)
-        try:
-            report = self.run_import(pending, dry_run=True)
-        except ValidationError as error:
-            uploads.discard(self.request, pending.token)
-            return self._import_refused(error.messages)
-        except BaseException:
-            uploads.discard(self.request, pending.token)
-            raise
-        return self._preview(report, pending=pending)
-
-    def import_confirm(self, token: str):
-        self.check_import()
-        pending = uploads.fetch(self.request, token, kind=self.upload_kind, claim=True)
-        try:
-            report = self.run_import(pending, dry_run=False)
-        except ValidationError as error:
-            return self._import_refused(error.messages)
-        finally:
-            uploads.discard(self.request, token)
-        if not report.committed:
-            return self._preview(report, pending=None, refused=True)
-        messages.success(
-            self.request,
-            gettext("Imported %(count)s rows from %(name)s.")
-            % {"count": report.created, "name": pending.name},
-        )
-        return redirect(self.url("list"))
-
-    def import_cancel(self, token: str):
-        self.check_import()
-        uploads.fetch(self.request, token, kind=self.upload_kind)
-        uploads.discard(self.request, token)
-        messages.info(self.request, gettext("Import cancelled: nothing was written."))
-        return redirect(self.url("list"))
-
-    def _import_refused(self, errors):
-        return render(self.request, self.import_template_name, self.import_context(errors=errors))
-
-    def _preview(self, report, *, pending, refused=False):
-        data = report.as_dict()
-        headers = list(data["preview"][0].keys()) if data["preview"] else []
-        preview_rows = [[display(row.get(header)) for header in headers] for row in data["preview"]]
-        errors = [
-            {"row": entry["row"], "column": error["column"] or "", "message": error["message"]}
-            for entry in data["errors"]
-            for error in entry["errors"]
-        ]
-        context = self.import_context(
-            report=data,
-            file_name=pending.name if pending else "",
-            token=pending.token if pending else None,
-            confirm_url=self.url("import-confirm", token=pending.token) if pending else None,
-            cancel_url=self.url("import-cancel", token=pending.token) if pending else None,
-            preview_headers=headers,
-            preview_rows=preview_rows,
-            row_errors=errors,
-            refused=refused,
-        )
-        return render(self.request, self.preview_template_name, context)

@@ -44,7 +44,7 @@ def scope_paths(user, capability: str) -> list[str] | None:
         return None
     cache = user.__dict__.setdefault("_scope_paths", {})
     if capability not in cache:
-        from ..models import StaffRole
+        from ..models import StaffRole  # noqa: PLC0415 - the models import this module for their querysets
 
         paths = sorted(
             set(

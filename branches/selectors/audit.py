@@ -24,6 +24,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import CharField, OuterRef, Subquery, Value
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import SecurityEvent
@@ -68,7 +69,6 @@ def _end(value):
 
 
 def _tz():
-    from django.utils import timezone
 
     return timezone.get_current_timezone()
 
@@ -319,7 +319,6 @@ def change_history_table(queryset):
 
 
 def _local(moment):
-    from django.utils import timezone
 
     return timezone.localtime(moment).replace(tzinfo=None)
 

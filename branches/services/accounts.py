@@ -8,6 +8,7 @@ second-factor enrolment and lockout resets are recorded as ``policy_changed`` to
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from partybuild.editing import apply_changes, lock_for_edit
 
@@ -99,7 +100,6 @@ def totp_required(user) -> bool:
 
 
 def confirmed_totp_device(user):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
@@ -107,7 +107,6 @@ def confirmed_totp_device(user):
 @transaction.atomic
 def totp_device_for_enrolment(*, user):
     """The user's unconfirmed device to enrol (created on first use; one at a time)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
@@ -118,7 +117,6 @@ def totp_device_for_enrolment(*, user):
 @transaction.atomic
 def totp_device_confirm(*, user, device, token: str, ip_address=None) -> bool:
     """Confirm the device if ``token`` matches it; the user's other devices are then removed."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
     if not device.verify_token(token):

@@ -6,6 +6,7 @@ import csv
 import os
 import zipfile
 
+import openpyxl
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -94,7 +95,6 @@ def _size(upload) -> int:
 
 
 def _xlsx_table(upload) -> Table:
-    import openpyxl
 
     _check_zip(upload)
     upload.seek(0)

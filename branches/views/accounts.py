@@ -2,6 +2,7 @@
 second factor (verification after the password, enrolment). Wired in partybuild/urls.py under /accounts/."""
 
 import io
+from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
@@ -16,6 +17,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from branches.middleware import refresh_gate
 from partybuild.http import client_ip
@@ -70,8 +73,6 @@ def otp_verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            from django_otp import login as otp_login
-
             otp_login(request, device)
             refresh_gate(request, request.user)
             return redirect(_next_url(request))
@@ -100,8 +101,6 @@ def otp_enrol(request):
         if services.totp_device_confirm(
             user=request.user, device=device, token=form.cleaned_data["token"], ip_address=client_ip(request)
         ):
-            from django_otp import login as otp_login
-
             device.refresh_from_db()
             otp_login(request, device)
             refresh_gate(request, request.user)
@@ -114,7 +113,6 @@ def otp_enrol(request):
 
 
 def _base32(device) -> str:
-    from base64 import b32encode
 
     key = b32encode(device.bin_key).decode()
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
@@ -123,7 +121,6 @@ def _base32(device) -> str:
 @login_required
 def otp_qr(request):
     """The enrolment QR code as an SVG image (served from here: no inline data in the page)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
     if device is None:

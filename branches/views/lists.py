@@ -3,7 +3,8 @@ the API's FilterSet and scoped queryset, export to Excel and import."""
 
 from django.utils.translation import gettext_lazy as _
 
-from branches.scope.lists import Column, ScopedListView
+from branches.scope.columns import Column
+from branches.scope.lists import ScopedListView
 
 from ..filters.records import ActivityRoomFilter
 from ..models import ActivityRoom

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from branches.scope.admin import ScopedModelAdmin
+from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from partybuild.http import client_ip
 
 from ..models import Member, MemberEvent
@@ -197,7 +198,6 @@ class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Export the selected members to xlsx"))
     def export_xlsx(self, request, queryset):
-        from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 
         output, _rows = export_xlsx(
             actor=request.user,

@@ -6,7 +6,8 @@ from functools import cached_property
 
 from django.utils.translation import gettext_lazy as _
 
-from branches.scope.lists import Column, ScopedListView
+from branches.scope.columns import Column
+from branches.scope.lists import ScopedListView
 
 from ..filters.activities import MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..filters.cadres import CadreFilter, ReserveCadreFilter

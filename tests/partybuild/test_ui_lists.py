@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from branches.models import SecurityEvent, SecurityEventKind
-from branches.scope.lists import Column, display
+from branches.scope.columns import Column, display
 from members.selectors.roster import mask_id_number
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory

@@ -1,0 +1,161 @@
+"""The import half of a list page: the template, the upload, the dry-run preview, confirm and cancel, all
+through the same import engine as the API (branches/tabular/importing.py)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+
+from branches.scope.querysets import OutOfScope, capability_for, scope_paths
+from branches.tabular.exports import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    template_csv,
+    template_xlsx,
+)
+from branches.tabular.importing import import_table
+from branches.tabular.reading import MAX_BYTES
+
+from . import uploads
+from .columns import display
+
+
+class ListImportMixin:
+    """Mixed into ``ScopedListView``: the import pages of a list whose model has a resource."""
+
+    def user_may_write(self) -> bool:
+        """Whether the user may add records of this model anywhere (one query per request, cached)."""
+
+        return scope_paths(self.request.user, capability_for(self.model, "add")) != []
+
+    def user_may_import(self) -> bool:
+        return self.user_may_write()
+
+    def check_import(self) -> None:
+        if not self.can_import() or not self.user_may_import():
+            raise Http404
+
+    @property
+    def upload_kind(self) -> str:
+        return f"{self.model._meta.label_lower}:{self.basename}"
+
+    def import_context(self, **extra) -> dict:
+        return {
+            "view": self,
+            "title": self.get_title(),
+            "list_url": self.url("list"),
+            "import_url": self.url("import"),
+            "template_xlsx_url": self.url("import-template") + "?file_format=xlsx",
+            "template_csv_url": self.url("import-template") + "?file_format=csv",
+            "max_mb": self.max_bytes() // (1024 * 1024),
+            "errors": [],
+            **extra,
+        }
+
+    def max_bytes(self) -> int:
+
+        return getattr(self.resource_class, "max_bytes", None) or MAX_BYTES
+
+    def import_form(self):
+        self.check_import()
+        return render(self.request, self.import_template_name, self.import_context())
+
+    def import_template(self):
+
+        self.check_import()
+        file_format = self.request.GET.get("file_format", "xlsx")
+        resource = self.resource_class(actor=self.request.user)
+        if file_format == "csv":
+            content, content_type = template_csv(resource), CSV_CONTENT_TYPE
+        else:
+            file_format = "xlsx"
+            content, content_type = template_xlsx(resource), XLSX_CONTENT_TYPE
+        filename = f"{resource.template_title}.{file_format}"
+        return FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
+
+    def run_import(self, pending, *, dry_run: bool):
+
+        upload = pending.open()
+        try:
+            return import_table(
+                actor=self.request.user,
+                resource=self.resource_class(actor=self.request.user),
+                upload=upload,
+                dry_run=dry_run,
+            )
+        except OutOfScope as error:
+            raise Http404 from error
+        finally:
+            upload.close()
+
+    def import_upload(self):
+        self.check_import()
+        upload = self.request.FILES.get("file")
+        if upload is None:
+            return self._import_refused([gettext("Choose an .xlsx or .csv file to import.")])
+        if upload.size > self.max_bytes():
+            message = gettext("The file is larger than %(max)s MB.") % {
+                "max": self.max_bytes() // (1024 * 1024)
+            }
+            return self._import_refused([message])
+        pending = uploads.store(self.request, upload, kind=self.upload_kind)
+        try:
+            report = self.run_import(pending, dry_run=True)
+        except ValidationError as error:
+            uploads.discard(self.request, pending.token)
+            return self._import_refused(error.messages)
+        except BaseException:
+            uploads.discard(self.request, pending.token)
+            raise
+        return self._preview(report, pending=pending)
+
+    def import_confirm(self, token: str):
+        self.check_import()
+        pending = uploads.fetch(self.request, token, kind=self.upload_kind, claim=True)
+        try:
+            report = self.run_import(pending, dry_run=False)
+        except ValidationError as error:
+            return self._import_refused(error.messages)
+        finally:
+            uploads.discard(self.request, token)
+        if not report.committed:
+            return self._preview(report, pending=None, refused=True)
+        messages.success(
+            self.request,
+            gettext("Imported %(count)s rows from %(name)s.")
+            % {"count": report.created, "name": pending.name},
+        )
+        return redirect(self.url("list"))
+
+    def import_cancel(self, token: str):
+        self.check_import()
+        uploads.fetch(self.request, token, kind=self.upload_kind)
+        uploads.discard(self.request, token)
+        messages.info(self.request, gettext("Import cancelled: nothing was written."))
+        return redirect(self.url("list"))
+
+    def _import_refused(self, errors):
+        return render(self.request, self.import_template_name, self.import_context(errors=errors))
+
+    def _preview(self, report, *, pending, refused=False):
+        data = report.as_dict()
+        headers = list(data["preview"][0].keys()) if data["preview"] else []
+        preview_rows = [[display(row.get(header)) for header in headers] for row in data["preview"]]
+        errors = [
+            {"row": entry["row"], "column": error["column"] or "", "message": error["message"]}
+            for entry in data["errors"]
+            for error in entry["errors"]
+        ]
+        context = self.import_context(
+            report=data,
+            file_name=pending.name if pending else "",
+            token=pending.token if pending else None,
+            confirm_url=self.url("import-confirm", token=pending.token) if pending else None,
+            cancel_url=self.url("import-cancel", token=pending.token) if pending else None,
+            preview_headers=headers,
+            preview_rows=preview_rows,
+            row_errors=errors,
+            refused=refused,
+        )
+        return render(self.request, self.preview_template_name, context)
