@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Classification, RatingPolicy, RatingStage, StarRating
 from .quota import sql
 
-# Dimension → the quota indicators (SPEC.md codes) its score is computed from.
+# Dimension → the quota indicators (codes of docs/quotas.md) its score is computed from.
 DIMENSION_INDICATORS: dict[str, tuple[str, ...]] = {
     "leadership": (  # 领导班子好
         "train.secretary",

@@ -10,7 +10,7 @@ database. For the year (default: this year) and each round:
    its scope set to ``None`` in memory for ``compute`` and ``publish`` (the engine reads nothing else for
    its scope), and the round is rolled back. ``--scope counties``: one run per county, as the schedule does;
 2. the floor, ``assessments/quota/floor.sql`` (PostgreSQL only): the same indicators and alerts computed
-   from SPEC.md by hand-written statements into the UNLOGGED tables ``floor_results`` and ``floor_alerts``,
+   from docs/quotas.md by hand-written statements into UNLOGGED tables ``floor_results`` and ``floor_alerts``,
    timed statement by statement;
 3. the check: the floor and the engine hold the same (organization, code) rows with the same target, actual
    and met, and the same alerts (organization, kind, post). A mismatch is listed by code with examples and
