@@ -20,7 +20,7 @@ Before each round (PostgreSQL, outside a transaction) the run tables are vacuume
 would between two nightly runs. A round runs in autocommit, as a worker runs the task, and its results stay
 published (the previous run's are garbage-collected); ``--rollback`` runs each round in one transaction rolled
 back at its end. The floor tables are dropped after the check unless ``--keep-floor``. ``--rounds`` repeats;
-the best of each figure is reported against the targets of issue 5 (county tier: the run ≤ 1 s; province:
+the best of each figure is set against the targets of docs/scale.md (county tier: the run ≤ 1 s; province:
 ≤ 20 s and ≤ 2 × the floor).
 """
 
