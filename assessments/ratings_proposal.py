@@ -1,4 +1,4 @@
-"""The system's five-good proposal (design §6), set-based: the same two statements whatever the number of
+"""The five-good proposal (docs/ratings-and-evaluation.md), set-based: two statements whatever the number of
 organizations — one ``INSERT … SELECT … ON CONFLICT (organization_id, year) DO UPDATE`` over the year's
 published quota results, one ``INSERT … SELECT`` of the history rows — on SQLite and PostgreSQL alike.
 
