@@ -1,4 +1,4 @@
-"""The system's five-good proposal (design §6), set-based: the same two statements whatever the number of
+"""The five-good proposal (docs/ratings-and-evaluation.md), set-based: two statements whatever the number of
 organizations — one ``INSERT … SELECT … ON CONFLICT (organization_id, year) DO UPDATE`` over the year's
 published quota results, one ``INSERT … SELECT`` of the history rows — on SQLite and PostgreSQL alike.
 
@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Classification, RatingPolicy, RatingStage, StarRating
 from .quota import sql
 
-# Dimension → the quota indicators (SPEC.md codes) its score is computed from.
+# Dimension → the quota indicators (codes of docs/quotas.md) its score is computed from.
 DIMENSION_INDICATORS: dict[str, tuple[str, ...]] = {
     "leadership": (  # 领导班子好
         "train.secretary",

@@ -1,7 +1,7 @@
 """The demo county: a deterministic organization tree and one login per role (``manage.py seed_demo``).
 
 Organization and people names are demo *data* and stay Chinese; only the command's own output is UI text.
-One township (坝头乡) follows seed 003 figure by figure; the rest of the county is drawn from a seeded
+One township (坝头乡) follows docs/demo.md figure by figure; the rest of the county is drawn from a seeded
 ``random.Random`` so two runs with the same seed build the same tree.
 """
 
@@ -47,9 +47,9 @@ class Village:
         }
 
 
-# Seed 003: 4 administrative villages, 4,653 people, 260 km², 14,700 mu; 173 members in 7 branches —
+# Model township (docs/demo.md): 4 villages, 4,653 people, 260 km², 14,700 mu; 173 members in 7 branches —
 # 4 rural (144), the township organ (12), the middle school (3) and one new enterprise (the digit is lost
-# in the translation: 173 - 144 - 12 - 3 = 14). The split across villages is ours; the totals are the seed's.
+# in the source: 173 - 144 - 12 - 3 = 14). The split across villages is ours; the totals are the source's.
 SEED_003_TOWNSHIP = "坝头乡"
 SEED_003_VILLAGES = (
     Village("新房村", 41, 1312, 505, "72.50", 4200, 7, 86000),
@@ -106,7 +106,7 @@ class DemoTree:
     county: Organization
     seed_township: Organization | None
     member_branches: list[Organization] = field(default_factory=list)
-    fixed_members: dict[int, int] = field(default_factory=dict)  # branch pk -> members (seed figures)
+    fixed_members: dict[int, int] = field(default_factory=dict)  # branch pk -> members (model township)
 
     @property
     def organizations(self) -> int:

@@ -1,6 +1,6 @@
 """A year of branch records for the demo county (``manage.py seed_demo``): activity rooms and their
 investments, each township's standardized-room targets, "two reports, two comments" and financial
-disclosures (seed 000).
+disclosures (docs/records.md).
 
 Records cover the whole previous year and the current one up to ``today``; nothing is dated in the future.
 Most villages meet the quotas, a few fall short (a missed report or disclosure, a review with under 60%

@@ -1,4 +1,4 @@
-"""Login, logout and lockout are security events (design §7); a login starts the session clocks.
+"""Login, logout and lockout are security events (docs/security.md); a login starts the session clocks.
 
 Also the start-up check that refuses the demo logins' published passwords in production.
 """

@@ -1,6 +1,6 @@
 """Demo members for the demo county (``manage.py seed_demo``): plausible rosters, deterministic per seed.
 
-The shapes follow what the seeds say of rural party members: many old members with junior-high schooling or
+The shapes follow docs/demo.md on rural party members: many old members with junior-high schooling or
 less, young ones better educated, men the large majority in villages, migrant workers kept as mobile members
 with a contact person, members without a job given a set post (设岗定责).
 """
@@ -31,7 +31,7 @@ Job = Occupation
 COUNTY_REGION = "130799"  # not an assigned county code, so no demo ID number can be a real person's
 OTHER_REGIONS = ("130702", "130703", "130705", "130722", "130723", "130725", "130728", "150102", "110105")
 
-# Seed 003: eight new members this year, one of them a woman; eighteen members run demonstration sheep farms.
+# Model township (docs/demo.md): eight new members this year, one a woman; eighteen run demonstration farms.
 SEED_003_NEW_MEMBERS = 8
 SEED_003_NEW_WOMEN = 1
 SEED_003_DEMONSTRATION_FARMS = 18
@@ -66,13 +66,13 @@ DESTINATIONS = (
     "河北省石家庄市长安区", "河北省唐山市路北区", "内蒙古自治区呼和浩特市赛罕区", "山西省大同市平城区",
     "上海市浦东新区", "广东省深圳市宝安区", "内蒙古自治区锡林郭勒盟锡林浩特市",
 )  # fmt: skip
-# Seed 003's set posts for members without a job, plus the usual village ones.
+# The model township's set posts for members without a job (docs/demo.md), plus the usual village ones.
 POST_DUTIES = (
     "红白理事会成员", "矛盾纠纷调解员", "护林防火巡查员", "禁赌协会成员", "移风易俗工作组成员",
     "政策宣传员", "环境卫生监督员", "治安巡逻员", "文明劝导员", "结对帮扶联系人", "村务监督联络员",
 )  # fmt: skip
 
-# (weight, youngest, oldest) age bands of full members; rural rolls are old (seed 003's "age problem").
+# (weight, youngest, oldest) age bands of full members; rural rolls are old (docs/demo.md).
 AGE_BANDS = {
     Field.VILLAGE: ((12, 22, 34), (18, 35, 49), (32, 50, 64), (28, 65, 79), (10, 80, 90)),
     Field.COMMUNITY: ((15, 25, 39), (30, 40, 59), (40, 60, 79), (15, 80, 90)),
@@ -81,7 +81,7 @@ AGE_BANDS = {
     Field.SCHOOL: ((35, 24, 34), (40, 35, 49), (25, 50, 59)),
     None: ((40, 23, 34), (45, 35, 49), (15, 50, 58)),
 }
-# New members are mostly young: the quota wants 70% of them under 35 (seed 001).
+# New members are mostly young: the quota wants 70% of them under 35 (docs/quotas.md).
 PROBATIONARY_AGE_BANDS = ((55, 19, 28), (30, 29, 35), (15, 36, 45))
 # A new member applied at 18 or later and spent over a year as an activist before the branch assembly, so
 # they were at least this old (plus a few months) when admitted; ``members.demo_pipeline`` relies on it.
@@ -181,12 +181,12 @@ def age_on(born: date, day: date) -> int:
 
 
 def minimum_total(tree: DemoTree) -> int:
-    """The seed-003 township keeps the seed's figures and every other branch gets at least one member."""
+    """The model township keeps its figures (docs/demo.md) and every other branch gets at least one member."""
     return sum(tree.fixed_members.values()) + len(tree.member_branches) - len(tree.fixed_members)
 
 
 def member_counts(rng: random.Random, tree: DemoTree, total: int) -> dict[int, int]:
-    """Branch pk -> members: seed figures first, the rest by relative size (largest remainder)."""
+    """Branch pk -> members: model-township figures first, the rest by relative size (largest remainder)."""
     free = [branch for branch in tree.member_branches if branch.pk not in tree.fixed_members]
     sizes = {branch.pk: _relative_size(rng, branch) for branch in free}
     rest = total - sum(tree.fixed_members.values()) - len(free)
@@ -315,7 +315,7 @@ class Roster:
     # --- one branch ----------------------------------------------------------------------------------
 
     def branch_roster(self, branch: Organization, count: int, new_members: list[str] | None) -> list[Member]:
-        """``new_members``: the genders of the branch's probationary members when the seed fixes them."""
+        """``new_members``: the genders of the branch's probationary members where docs/demo.md fixes them."""
         if new_members is None:
             new_members = [None] * sum(self.rng.random() < PROBATIONARY_SHARE for _ in range(count))
         new_members = new_members[:count]
@@ -408,7 +408,7 @@ def _villages_by_township(tree: DemoTree) -> dict[int, list[Organization]]:
 
 
 def _seed_003_new_members(tree: DemoTree) -> dict[int, list[str]]:
-    """Branch pk -> genders of its probationary members, for every branch of the seed-003 township."""
+    """Branch pk -> genders of its probationary members, for every branch of the model township."""
     township_branches = [
         branch for branch in tree.member_branches if branch.parent_id == tree.seed_township.pk
     ]

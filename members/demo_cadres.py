@@ -3,7 +3,7 @@
 Every village and community branch gets its two committees (支部委员会, 村/居民委员会), a supervision
 committee chair independent of both, party group leaders and the township's party-building instructor;
 about 60% of villages have their secretary also elected director (一肩挑, two rows for one member) and a
-quarter host a first secretary dispatched by a county unit (seed 004's 选派第一书记). Some posts show an
+quarter host a first secretary dispatched by a county unit (选派第一书记). Some posts show an
 ended term before the current one; single-holder posts never overlap. Villages keep a reserve roster
 (后备干部), mostly young, with the township instructor as mentor; a few villages have nobody aged 35 or less
 in the team or in the roster, which is what the youth alerts are for.

@@ -61,7 +61,7 @@ NEAR_DEADLINE_SHARE = 0.4  # of those: the three-month approval deadline is with
 WITHDRAWN_SHARE = 0.3  # of branches
 EXTENSION_SHARE = 0.05  # of probationary members: probation extended
 RECENT_YEARS = 4  # a full member who joined this recently may still have a development record
-# Age when applying: about a third under 25 and most under 35 (seed 001's young members, seed 003).
+# Age when applying: about a third under 25 and most under 35 (dev.under_25, dev.young_share).
 APPLICANT_AGE_BANDS = ((38, 18, 24), (42, 25, 34), (20, 35, 48))
 NEW_MALE_SHARE = {Field.VILLAGE: 0.62, Field.COMMUNITY: 0.45}
 TRAINING_DAYS = (3, 3, 3, 4, 5, 7)  # centralized training; eight class hours a day

@@ -1,4 +1,4 @@
-"""Date rules of the development pipeline (中国共产党发展党员工作细则), as pure functions.
+"""Date rules of the development pipeline (docs/members-and-pipeline.md), as pure functions.
 
 Shared by the advance service, which refuses a step naming the rule and the first date it is possible, and
 by the due list, which shows when each person's next step becomes possible.

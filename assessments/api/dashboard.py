@@ -55,7 +55,7 @@ def dashboard_params(params, user):
 
 
 class DashboardView(APIView):
-    """The dashboard of an organization for a year (design §7, issue 8)."""
+    """The dashboard of an organization for a year (README, "Dashboards"; colours: docs/quotas.md)."""
 
     permission_classes = [permissions.IsAuthenticated]
 

@@ -1,4 +1,4 @@
-"""/api/v1/joint-evaluations/ — the three-level joint evaluation (三级联述联评联考, design §6):
+"""/api/v1/joint-evaluations/ — the joint evaluation (三级联述联评联考, docs/ratings-and-evaluation.md):
 
 - ``joint-evaluations/``: the county's cycles (window, weights, thresholds) with ``close``, ``compute`` and
   ``publish``;

@@ -34,7 +34,7 @@ def _policy_update(*, actor, instance, **changes):
 
 
 class QuotaPolicyViewSet(ScopedModelViewSet):
-    """The county's targets for a year (design §5); every change is a security event."""
+    """The county's targets for a year (docs/quotas.md); every change is a security event."""
 
     queryset = QuotaPolicy.objects.select_related("county")
     serializer_class = QuotaPolicySerializer

@@ -110,7 +110,7 @@ def _organization(user, pk: int) -> Organization:
 
 
 class JointEvaluationReportView(APIView):
-    """The joint evaluation report of a county or township committee for a year (design §6)."""
+    """The joint evaluation report of a county or township for a year (docs/ratings-and-evaluation.md)."""
 
     content_negotiation_class = JSONOnly
     schema = ErrorResponsesAutoSchema()

@@ -1,4 +1,4 @@
-"""The quota schedule (issue 5): every night this year's runs; on 1 January the final run of the year past."""
+"""The quota schedule (docs/quotas.md): every night this year's runs; on 1 January the final run of the year past."""
 
 from django.db import migrations
 

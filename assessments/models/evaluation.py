@@ -1,4 +1,4 @@
-"""Three-level joint statement, evaluation and examination (三级联述联评联考, design §6).
+"""Three-level joint statement, evaluation and examination (三级联述联评联考, docs/ratings-and-evaluation.md).
 
 A county opens one cycle a year. The secretaries of the county committee, its township committees and its
 villages' branches are the ones evaluated; each is identified by the organization whose secretary they are,

@@ -1,4 +1,4 @@
-"""Annual quotas (design §5): the county's policy for a year, runs of the engine, their results and alerts.
+"""Annual quotas (docs/quotas.md): the county's policy for a year, engine runs, their results and alerts.
 
 A run writes its results under its own id while it computes; readers only ever see the run published for
 an organization and year (``QuotaPublication``), which is swapped for the whole scope in one statement at the
@@ -30,7 +30,7 @@ def _share(label, default):
 
 
 class QuotaPolicy(VersionedModel):
-    """Every annual target of design §5 for one county and year; the defaults are the seeds' numbers."""
+    """Every annual target of docs/quotas.md for one county and year, each with its default."""
 
     scope_path_lookup = "county__path"
     scope_write_capability = Capability.POLICY

@@ -1,5 +1,5 @@
 """Five-good star ratings of organizations, democratic appraisal of members and rectification of weak
-branches (design §6)."""
+branches (docs/ratings-and-evaluation.md)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

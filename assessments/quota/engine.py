@@ -1,4 +1,4 @@
-"""The annual quota engine: every indicator of SPEC.md for every organization of a scope, set-based.
+"""The annual quota engine: every indicator of docs/quotas.md for every organization of a scope, set-based.
 
 Each stage is a fixed handful of SQL statements over the run's work tables: the number of queries does not
 depend on the number of organizations, and no row of the records ever travels to Python. The whole run is one

@@ -1,5 +1,5 @@
--- The quota SQL floor: every indicator and alert of assessments/quota/SPEC.md, for the whole database and
--- one year, hand-written for PostgreSQL only (written from SPEC.md, not from the engine). It is what the
+-- The quota SQL floor: every indicator and alert of docs/quotas.md, for the whole database and
+-- one year, hand-written for PostgreSQL only (written from that page, not from the engine). It is what the
 -- benchmark (tests/perf/test_quota_bench.py, manage.py bench_quota) sets beside the engine: the least a
 -- database has to do for this work. Results go to the UNLOGGED tables floor_results and floor_alerts.
 --
@@ -10,7 +10,7 @@
 -- Every county's QuotaPolicy of the year must exist (the engine creates the missing ones with the defaults).
 -- ref = LEAST(today, 31 December): the day posts are held on, rolls taken and ages counted.
 -- Ages: age(birth, day) < N  <=>  birth > day - N years (PostgreSQL clamps 29 February to the 28th, which
--- is exactly SPEC's "a 29 February birthday comes on 1 March").
+-- is exactly what the age formula of docs/quotas.md gives: a 29 February birthday comes on 1 March).
 
 SET work_mem = '256MB';
 

@@ -2,7 +2,7 @@
 visit logs, study records, trainings and their attendees, meetings, reports and reviews, financial
 disclosures, activity rooms and their township targets, contact points.
 
-Volumes follow the tier (design §9); shapes follow the indicators of design §5 so that each has organizations
+Volumes follow the tier (docs/scale.md), shapes the indicators (docs/quotas.md) so that each has organizations
 that meet it and organizations that fall short.
 """
 
@@ -17,7 +17,7 @@ from .people import People
 from .tree import Org, Tree
 
 CHUNK_LINES = 20000
-# Visit logs: how many distinct households a two-committee person visits in a full year (≥50 asked, seed 000).
+# Visit logs: distinct households a two-committee person visits in a full year (visit.households asks ≥50).
 VISIT_PROFILES = pools.Draw({(50, 66): 78, (25, 49): 17, (0, 12): 5})
 BASE_REPEAT = 1.08  # visits per distinct household when the tier does not fix the volume
 # Meetings: how fully a branch keeps its "three meetings and one lecture": the complete ones hold every
@@ -182,7 +182,7 @@ class Records:
     # --- study records ----------------------------------------------------------------------------
 
     def study_chunks(self):
-        """Monthly study of the village secretaries and of the township instructors (seeds 000, 003)."""
+        """Monthly study of village secretaries and township instructors (study.village, study.township)."""
         now = self.now
         months = [(y, m) for y, first, last in self.years for m in range(1, date.fromordinal(last).month + 1)]
         month_days = [(y, m, date(y, m, 1).toordinal()) for y, m in months]
@@ -510,7 +510,7 @@ class Records:
     # --- reports, reviews, disclosures ------------------------------------------------------------
 
     def review_chunks(self):
-        """Two reports to the branch, two to the members and the two democratic reviews a year (seed 000),
+        """Two reports to the branch, two to the members and the two democratic reviews a year (review.*),
         mid-year and in December; a few branches skip some."""
         rnd, now, iso = self.rnd, self.now, self.days.iso
         lines = []
@@ -611,7 +611,7 @@ class Records:
         yield "".join(lines)
 
     def target_chunks(self):
-        """Each township's target of standardized rooms for the two years (seed 000: 15)."""
+        """Each township's target of standardized rooms for the two years (room.standardized)."""
         lines = []
         rural = {}
         for org in self.rural:
@@ -630,7 +630,7 @@ class Records:
 
     def contact_chunks(self):
         """Each township leader's contact village for each year: one lecture, one check, one activity and the
-        days spent there (≥90 asked, seed 000)."""
+        days spent there (≥90 asked, contact.visit)."""
         rnd, now, iso = self.rnd, self.now, self.days.iso
         lines = []
         for _township, villages, leaders in self.people.contacts:

@@ -1,4 +1,4 @@
-"""The scale tiers of design §9 and the knobs that give each its volumes."""
+"""The scale tiers of docs/scale.md and the knobs that give each its volumes."""
 
 from dataclasses import dataclass
 

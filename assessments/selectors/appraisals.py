@@ -1,5 +1,5 @@
 """Reads over member appraisals: meeting attendance behind member stars, and the rural roll-up of member
-stars against the county's target (design §6, seed 001: ≥90% of rural members at three stars or more)."""
+stars against the county's target (docs/ratings-and-evaluation.md: 90% of rural members at ≥ 3 stars)."""
 
 import datetime as dt
 from dataclasses import dataclass

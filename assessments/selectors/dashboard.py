@@ -1,4 +1,4 @@
-"""Township and county dashboards (issue 8, design §7): plain dicts, a fixed number of queries.
+"""Township and county dashboards (README, "Dashboards"): plain dicts, a fixed number of queries.
 
 Every aggregate groups in the database by the organization a row belongs to (``values(path).annotate(...)``)
 and the few hundred groups are credited here to each *unit* whose path is a prefix of theirs — the township

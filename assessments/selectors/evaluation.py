@@ -1,4 +1,4 @@
-"""Reads over the joint evaluation (三级联述联评联考, design §6): who is evaluated, and who sees what.
+"""Joint evaluation reads (三级联述联评联考, docs/ratings-and-evaluation.md): who is evaluated, who sees what.
 
 Who is evaluated in a county's cycle (the *subjects*), each identified by the organization whose secretary
 they are:

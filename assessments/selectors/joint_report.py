@@ -1,4 +1,4 @@
-"""The county report of the joint evaluation (design §6): one plain structure that the JSON endpoint, the web
+"""The county report (docs/ratings-and-evaluation.md): one plain structure that the JSON endpoint, the web
 page, the xlsx workbook and the PDF all render.
 
 It is built with a fixed number of queries whatever the size of the county: every table is read once for the

@@ -1,4 +1,4 @@
-"""Reads for the rectification of weak branches (软弱涣散党组织整顿, design §6): the yearly candidate list.
+"""Rectification reads (软弱涣散党组织整顿, docs/ratings-and-evaluation.md): the yearly candidate list.
 
 A branch of the listed organization's subtree (a county or a township) is a candidate for every one of these
 reasons that applies; the numbers come from the RatingPolicy of its county for the year (the defaults when

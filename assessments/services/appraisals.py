@@ -1,4 +1,4 @@
-"""Every write to member appraisals (民主评议党员, design §6).
+"""Every write to member appraisals (民主评议党员, docs/ratings-and-evaluation.md).
 
 Rules:
 - a member is appraised once a year, in the branch they belong to when recorded (``branch`` follows the
@@ -13,8 +13,8 @@ Rules:
   pass, 4 of 9 and 4 of 10 do not, 1 of 3 passes and 2 of 3 does not. Ungrading or deleting a member can
   break the cap too and is refused the same way.
 
-Member stars (``stars``, set here, never entered) — our reading of "from the appraisal and participation"
-(seed 001):
+Member stars (``stars``, set here, never entered), from the grade and the member's participation
+(docs/ratings-and-evaluation.md):
 - excellent 5, qualified 4, basically qualified 2, unqualified 1;
 - a qualified member who missed more than half of the year's meetings of their branch (attended × 2 < held)
   gets 3 instead of 4. The meetings counted are those the whole branch is expected at — assemblies, party

@@ -1,7 +1,7 @@
-"""Every write of the joint evaluation (三级联述联评联考, design §6): the county's cycle, the secretaries'
+"""Joint evaluation writes (三级联述联评联考, docs/ratings-and-evaluation.md): the cycle, the secretaries'
 statements (述), the raters and their grades (评) and the computed scores (考).
 
-The scoring rules (README "Joint evaluation"):
+The scoring rules (docs/ratings-and-evaluation.md):
 
 - evaluation score = Σ over the rater groups that graded (group mean of 100/80/60/40 points × group weight),
   divided by the sum of those groups' weights (a group without grades drops out and the others share its

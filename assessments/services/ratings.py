@@ -1,4 +1,4 @@
-"""Five-good star ratings (design §6): the system proposes, the branch self-assesses, the township reviews,
+"""Five-good star ratings (docs/ratings-and-evaluation.md): after proposal, self-assessment and review,
 the county confirms. Each step keeps who, when, the five scores and why; a step that changes a score from
 the previous one needs a reason; a confirmed rating is final. The county's policy sets the bands."""
 
@@ -19,7 +19,7 @@ from ..models import DIMENSIONS, RatingPolicy, RatingStage, RatingStep, StarRati
 from ..ratings_proposal import ProposalSummary, propose
 from ..selectors.ratings import classification_for, rating_policy_for, stars_for
 
-# Each step: the stage it must follow and the capability it needs (design §3's role table).
+# Each step: the stage it must follow and the capability it needs (docs/scope-and-roles.md).
 STEPS = {
     RatingStage.SELF_ASSESSED: (RatingStage.PROPOSED, Capability.RECORDS),
     RatingStage.REVIEWED: (RatingStage.SELF_ASSESSED, Capability.REVIEW),

@@ -1,6 +1,6 @@
-"""Every write to rectifications of weak branches (软弱涣散党组织整顿, design §6).
+"""Every write to rectifications of weak branches (软弱涣散党组织整顿, docs/ratings-and-evaluation.md).
 
-Who does what (design §3's role table):
+Who does what (docs/scope-and-roles.md):
 - the township (``review``: township staff, the county admin) opens a rectification for a branch with the
   plan, the responsible leader, the instructor and the deadline, may edit those while it is open, and asks
   for the close with a summary of the results;

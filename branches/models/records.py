@@ -1,5 +1,5 @@
 """Records that belong to an organization alone: activity rooms, the room targets, reports and reviews
-("two reports, two comments", seed 000) and financial disclosures."""
+("two reports, two comments", docs/records.md) and financial disclosures."""
 
 from decimal import Decimal
 
@@ -119,7 +119,7 @@ class RoomInvestment(VersionedModel):
 
 
 class StandardizedRoomTarget(VersionedModel):
-    """How many standardized activity rooms a township is to have by the end of a year (seed 000: 15)."""
+    """How many standardized activity rooms a township is to have by the end of a year (docs/quotas.md)."""
 
     scope_path_lookup = "organization__path"
     scope_write_capability = Capability.POLICY

@@ -1,4 +1,4 @@
-"""Roles and what each may do (design §3): the one table every scope check reads."""
+"""Roles and what each may do (docs/scope-and-roles.md): the one table every scope check reads."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

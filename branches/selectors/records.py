@@ -1,4 +1,4 @@
-"""Reads over the organizations' own records, and the counts the annual quotas read (design §5:
+"""Reads over the organizations' own records, and the counts the annual quotas read (docs/quotas.md:
 ``room.standardized`` and ``review.*``).
 
 Everything here is set-based: each function annotates a queryset with correlated subqueries, so any number of

@@ -1,4 +1,4 @@
-"""The member development pipeline (发展党员工作细则): applicant → activist → candidate → probationary → full.
+"""The pipeline (docs/members-and-pipeline.md): applicant → activist → candidate → probationary → full member.
 
 The model only stores what happened and when; whether a step may happen is decided by
 ``members.services.pipeline``, which names the rule and the date a refused step becomes possible.

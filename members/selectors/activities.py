@@ -1,5 +1,5 @@
 """Reads over meetings, trainings, study records and contact points, and the yearly figures the quotas
-compare with their targets (design §5): ``meet.*``, ``train.per_level``, ``train.secretary``,
+compare with their targets (docs/quotas.md): ``meet.*``, ``train.per_level``, ``train.secretary``,
 ``train.rotation``, ``study.village``, ``study.township`` and ``contact.visit``.
 
 Everything here is set-based: one query for any number of organizations, cadres or points, never one per

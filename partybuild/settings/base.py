@@ -62,7 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "partybuild.middleware.PathPolicyMiddleware",
+    "branches.middleware.PathPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,7 +75,7 @@ MIDDLEWARE = [
     # change and second-factor gate, then Cache-Control: no-store on personal-data responses.
     "branches.middleware.SessionLimitsMiddleware",
     "branches.middleware.AccountGateMiddleware",
-    "partybuild.middleware.PrivateResponseMiddleware",
+    "branches.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -120,7 +120,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # MLPS level 3 practice: at least 8 characters mixing 3 of the 4 character classes, not a common password
-# and not close to the user's own name (README, "Authentication").
+# and not close to the user's own name (docs/security.md).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

@@ -1,4 +1,4 @@
-"""Log hygiene: resident ID numbers and mobile numbers never reach a log line in clear (design §7)."""
+"""Log hygiene: resident ID numbers and mobile numbers never reach a log line in clear (docs/security.md)."""
 
 import logging
 import re

@@ -1,11 +1,11 @@
-"""A deliberately naive computation of every quota indicator of ``assessments/quota/SPEC.md``, used only in
+"""A deliberately naive computation of every quota indicator of ``docs/quotas.md``, used only in
 tests as the correctness oracle of the set-based engine.
 
 Plain Python loops over ``Model.objects.all()`` lists — no ORM aggregation, no joins, no cleverness — each
-indicator written straight from the SPEC's wording, so that a disagreement with the engine points at one of
-the two and the SPEC decides which.
+indicator written straight from that page's wording, so that a disagreement with the engine points at one of
+the two and the page decides which.
 
-Readings of the SPEC where its words leave a choice (each marked ``READING`` below, and reported to the lead):
+Readings of the page where its words leave a choice (each marked ``READING`` below, and listed there too):
 
 * "in the subtree" (dev.*_share admissions, instructors' branches, rooms) means the organizations of the
   subtree taking part: a branch dissolved on or before ``ref`` has left the computation altogether.
@@ -118,10 +118,10 @@ def policy_for(root_id, year):
 
 
 def oracle(*, scope_org, year, today):
-    """Every result and alert of SPEC.md for ``scope_org``'s subtree and ``year``, as of ``today``.
+    """Every result and alert of docs/quotas.md for ``scope_org``'s subtree and ``year``, as of ``today``.
 
     Returns ``(results, alerts)``: ``results[(organization_id, code)] = (target, actual, met, detail)``
-    with ``target``/``actual`` Decimals to the cent (or None) and ``detail`` only the keys the SPEC names;
+    with ``target``/``actual`` Decimals to the cent (or None) and ``detail`` only the keys the page names;
     ``alerts`` a set of ``(organization_id, kind, cadre_id or None)``.
     """
     y0, y1 = dt.date(year, 1, 1), dt.date(year, 12, 31)

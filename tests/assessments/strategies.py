@@ -1,4 +1,4 @@
-"""Hypothesis strategies for the quota oracle: small random datasets around the edges the SPEC names.
+"""Hypothesis strategies for the quota oracle: small random datasets around the edges docs/quotas.md names.
 
 ``plans(case)`` draws a plain-data ``Plan`` (no database: it prints readably when an example fails and shrinks
 well); ``build(plan)`` writes it to the test database with bulk inserts and returns the rows. Every date is

@@ -1,4 +1,4 @@
-"""The quota engine equals the naive oracle (``quota_oracle.py``, straight from ``assessments/quota/SPEC.md``)
+"""The quota engine equals the naive oracle (``quota_oracle.py``, straight from ``docs/quotas.md``)
 on many small random datasets, and both give the hand-computed answer on the edge cases the issue names:
 an empty branch, joining on 31 Dec / 1 Jan, a household visited twice, a transferred member, a secretary's
 term ending the day before ``ref``, and ages 35 / 36 on ``ref``."""
@@ -349,7 +349,7 @@ def test_current_year_pace_quarters_and_shares_by_hand(tree):
     assert_engine_agrees(county, year, today)
 
 
-# --- where the SPEC's words decide between readings (see the oracle's READING notes) ---------------------
+# --- where the words of docs/quotas.md decide between readings (see the oracle's READING notes) ---------
 
 
 def test_pace_alert_on_31_december_too():

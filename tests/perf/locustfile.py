@@ -1,4 +1,4 @@
-"""The load test's users (issue 9): township and county staff reading dashboards and lists, and village
+"""The load test's users (docs/scale.md): township and county staff reading dashboards and lists, and village
 secretaries entering visits from a phone, each with its own API token.
 
 API tokens come from ``LOAD_TOKENS`` ("token:kind,..." with kind county|township|secretary), made by the

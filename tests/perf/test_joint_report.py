@@ -5,7 +5,7 @@ xlsx and as PDF, with the number of queries of the JSON build::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/partybuild_report \\
         .venv/bin/pytest tests/perf/test_joint_report.py -m benchmark -s
 
-(pytest-django builds ``test_partybuild_report`` beside that database.) Targets (issue 7): JSON ≤ 3 s, xlsx
+(pytest-django builds ``test_partybuild_report`` beside that DB.) Targets (docs/scale.md): JSON ≤ 3 s, xlsx
 and PDF ≤ 10 s each, a constant number of queries. "render" is the file alone from the built data; "job" is
 the whole background job as the Celery task runs it (data, render, save, progress updates). Each figure is
 wall-clock seconds and, beside it (``_cpu``), the CPU seconds of this process: on the shared 2-core machine

@@ -1,4 +1,4 @@
-"""Load test (issue 9): locust, headless, against gunicorn with 2 workers on PostgreSQL over loopback — a mix
+"""Load test (docs/scale.md): headless locust against gunicorn (2 workers) on PostgreSQL over loopback — a mix
 of dashboard, list and entry requests (tests/perf/locustfile.py). Zero failed requests is asserted; the
 throughput and the latency percentiles are printed, not asserted.
 

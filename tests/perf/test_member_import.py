@@ -1,6 +1,6 @@
 """Member import benchmark: validate + write + history for a roster file, timed, with peak Python memory.
 
-Run on demand (design §9; target: 10,000 members in at most 15 s on PostgreSQL on the 2-core machine)::
+Run on demand (docs/scale.md; target: 10,000 members in at most 15 s on PostgreSQL on the 2-core machine)::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/partybuild \\
         .venv/bin/pytest tests/perf/test_member_import.py -m benchmark -s

@@ -1,4 +1,4 @@
-"""Backup and restore (issue 9): the README's pg_dump / pg_restore commands, run on a database with data in
+"""Backup and restore (docs/scale.md): the README's pg_dump/pg_restore commands, on a database with data in
 every kind of table, give a fresh database with every table's row count and the members' checksum equal."""
 
 import shutil

@@ -1,4 +1,4 @@
-"""The bad-file corpus (issue 9): each file is refused or imported correctly, always with a message, and a
+"""Bad-file corpus (docs/scale.md): each file is refused or imported correctly, always with a message, and a
 refused file leaves every table of the database exactly as it was.
 
 The files go through the real endpoint (``POST /api/v1/members/import/`` with ``dry_run=false``), so the

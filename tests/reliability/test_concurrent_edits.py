@@ -1,4 +1,4 @@
-"""Two people edit one member at the same moment (issue 9): exactly one write lands, the other gets the
+"""Two people edit one member at the same moment (docs/scale.md): exactly one write lands, the other gets the
 conflict and changes nothing. Real concurrency needs real transactions, so this runs on PostgreSQL with two
 threads, each with its own connection, released together by a barrier after both have read version 1."""
 

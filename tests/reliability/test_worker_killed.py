@@ -1,4 +1,4 @@
-"""A Celery worker killed in the middle of a quota run (issue 9): the previous results stay published, the
+"""A Celery worker killed during a quota run (docs/scale.md): the previous results stay published, the
 dead run is marked failed when its task comes back from the broker, and a rerun completes.
 
 Real processes throughout: the worker is ``celery worker`` on Redis against the test's PostgreSQL database.

@@ -1,10 +1,10 @@
-"""The permission matrix (issue 9): generated from the router, it proves that no endpoint leaks.
+"""Permission matrix (docs/scope-and-roles.md): generated from the router, it proves that no endpoint leaks.
 
 For every endpoint registered on ``partybuild.api.router`` — list, retrieve, create, update, partial update,
 destroy and every extra ``@action`` the viewset declares — and every role of the two-county world (county
 admin, township A staff, township B staff, the secretary of branch A1, a viewer of township A, a user without
 any role, anonymous), the matrix builds one object in branch A1, one in branch B1 and one in the other county
-(with the endpoint's own ``ScopeSuite``) and asserts the answer the design's table (DESIGN.md §3) gives:
+(with the endpoint's own ``ScopeSuite``) and asserts what the role table (docs/scope-and-roles.md) says:
 
 - anonymous is refused (401/403) everywhere;
 - an object the role cannot see answers 404 to every read and write, exactly like a missing one, and never
@@ -62,8 +62,8 @@ NARROWER_READS = {
     "joint-evaluation-rater": "a rater sees only their own appointments; the county sees all",
     "joint-evaluation-grade": "grades are secret: the rater who gave them and the county only",
     "joint-evaluation-score": "the county sees scores at once, the rest of the scope once published",
-    "security-events": "the audit trail is browsed by county administrators (issue 9)",
-    "change-history": "the audit trail is browsed by county administrators (issue 9)",
+    "security-events": "the audit trail is browsed by county administrators (docs/security.md)",
+    "change-history": "the audit trail is browsed by county administrators (docs/security.md)",
 }
 # Endpoints whose county-level rows are shown to every role inside that county (read only; writes keep the
 # table). The other county's rows stay invisible, and that is still checked.
@@ -83,11 +83,11 @@ EXCUSED_DENIALS = {
     # A contact point names a township leader, whom a branch secretary cannot see: the township sets them.
     "contactpoint": [("POST /api/v1/contact-points/ as secretary_a1:",)],
     # A rectification is opened and edited by the township or the county (review), never by the weak branch
-    # itself, whose secretary only adds progress notes (reported: Rectification.scope_write_capability
-    # should say REVIEW, as the services do).
+    # itself, whose secretary only adds progress notes (known gap, docs/scope-and-roles.md: the model's
+    # scope_write_capability should say REVIEW, as the services do).
     "rectification": [("/api/v1/rectifications/", " as secretary_a1: answered 403")],
     # A full PUT carries the review facts, which applicant_update refuses to a secretary even unchanged
-    # (reported to the lead: the service should compare them with the current values).
+    # (a known gap, docs/scope-and-roles.md: the service should compare them with the current values).
     "applicant": [("PUT /api/v1/applicants/", " as secretary_a1: answered 403")],
 }
 
