@@ -11,7 +11,7 @@ from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, Versione
 
 from ..filters.appraisals import MemberAppraisalFilter
 from ..models import AppraisalGrade, MemberAppraisal
-from ..resources_appraisals import MemberAppraisalResource
+from ..resources.appraisals import MemberAppraisalResource
 from ..selectors.appraisals import member_star_rollup
 from ..services import appraisals as services
 

@@ -17,7 +17,7 @@ from partybuild.viewsets import (
 
 from ..filters.ratings import RatingPolicyFilter, StarRatingFilter
 from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
-from ..resources import StarRatingResource
+from ..resources.ratings import StarRatingResource
 from ..selectors.ratings import dimension_table, rating_rollup, rating_steps
 from ..services import ratings as services
 

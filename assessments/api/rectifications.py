@@ -18,7 +18,7 @@ from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, Versione
 
 from ..filters.rectifications import RectificationFilter
 from ..models import Rectification, RectificationNote
-from ..resources_appraisals import RectificationResource
+from ..resources.appraisals import RectificationResource
 from ..selectors.rectifications import REASON_CODES, rectification_candidates
 from ..services import rectifications as services
 

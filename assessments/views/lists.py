@@ -9,7 +9,7 @@ from branches.scope.lists import ScopedListView
 from ..filters.quotas import AlertFilter, QuotaResultFilter
 from ..filters.ratings import StarRatingFilter
 from ..models import Alert, QuotaResult, StarRating
-from ..resources import StarRatingResource
+from ..resources.ratings import StarRatingResource
 from ..selectors.quotas import published_alerts, published_results
 
 PHONE_ONLY_WIDE = "d-none d-md-table-cell"

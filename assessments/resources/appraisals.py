@@ -22,8 +22,8 @@ from branches.tabular.widgets import (
 from members.models import Member
 from members.resources.roster import CATEGORY, MaskingResourceMixin
 
-from .models import MemberAppraisal, Rectification
-from .services import appraisals as services
+from ..models import MemberAppraisal, Rectification
+from ..services import appraisals as services
 
 GRADE = {"excellent": "优秀", "qualified": "合格", "basic": "基本合格", "unqualified": "不合格"}
 GRADE_ALIASES = {"不定等次": "", "基本合格党员": "basic", "合格党员": "qualified", "优秀党员": "excellent"}

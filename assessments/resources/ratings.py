@@ -11,7 +11,7 @@ from branches.resources import DecimalWidget
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
 
-from .models import StarRating
+from ..models import StarRating
 
 RATING_STAGE = {
     "proposed": "系统建议",
