@@ -7,4 +7,4 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Organizations")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from .models import Organization, OrganizationField, OrganizationKind, StaffRole
+from .passwords import PUBLISHED_DEMO_PASSWORDS
 from .roles import Role
 from .services import organization_create, staff_role_grant
 
@@ -121,11 +122,13 @@ class DemoLogin:
     role: str
 
 
+# The published passwords are kept with the password rules, where the production check refusing them
+# reads them without importing the demo.
 DEMO_LOGINS = (
-    DemoLogin("county", "Demo-2026county", "刘建军", Role.COUNTY_ADMIN),
-    DemoLogin("township", "Demo-2026township", "张海燕", Role.TOWNSHIP_STAFF),
-    DemoLogin("secretary", "Demo-2026secretary", "李长福", Role.BRANCH_SECRETARY),
-    DemoLogin("viewer", "Demo-2026viewer", "赵文静", Role.VIEWER),
+    DemoLogin("county", PUBLISHED_DEMO_PASSWORDS["county"], "刘建军", Role.COUNTY_ADMIN),
+    DemoLogin("township", PUBLISHED_DEMO_PASSWORDS["township"], "张海燕", Role.TOWNSHIP_STAFF),
+    DemoLogin("secretary", PUBLISHED_DEMO_PASSWORDS["secretary"], "李长福", Role.BRANCH_SECRETARY),
+    DemoLogin("viewer", PUBLISHED_DEMO_PASSWORDS["viewer"], "赵文静", Role.VIEWER),
 )
 
 

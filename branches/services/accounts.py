@@ -205,16 +205,14 @@ def lockout_reset(*, actor, attempts, ip_address=None) -> int:
 
 def demo_accounts_with_demo_password() -> list[str]:
     """Usernames of the demo logins that still accept their published demo password."""
-    from ..demo import DEMO_LOGINS
+    from ..passwords import PUBLISHED_DEMO_PASSWORDS
 
     users = {
         u.get_username(): u
-        for u in get_user_model().objects.filter(
-            username__in=[login.username for login in DEMO_LOGINS], is_active=True
-        )
+        for u in get_user_model().objects.filter(username__in=list(PUBLISHED_DEMO_PASSWORDS), is_active=True)
     }
     return [
-        login.username
-        for login in DEMO_LOGINS
-        if login.username in users and users[login.username].check_password(login.password)
+        username
+        for username, password in PUBLISHED_DEMO_PASSWORDS.items()
+        if username in users and users[username].check_password(password)
     ]
