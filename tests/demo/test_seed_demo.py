@@ -19,7 +19,6 @@ from django.db.models.functions import Mod
 from django.test import TestCase
 from django.utils import timezone
 
-from branches.demo import COUNTY_CODE, DEMO_LOGINS, SEED_003_TOWNSHIP
 from branches.models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
@@ -36,9 +35,10 @@ from branches.models import (
     StandardizedRoomTarget,
 )
 from branches.roles import Role
+from demo.members import COUNTY_REGION, DEFAULT_MEMBERS, age_on
+from demo.organizations import COUNTY_CODE, DEMO_LOGINS, SEED_003_TOWNSHIP
 from members import idnumbers
 from members import pipeline_rules as rules
-from members.demo import COUNTY_REGION, DEFAULT_MEMBERS, age_on
 from members.models import (
     Applicant,
     ApplicantStage,
@@ -275,7 +275,7 @@ def test_running_again_changes_nothing_and_prints_the_logins_again():
         assert f"{login.username} / {login.password}" in output
 
 
-# --- development records (members.demo_pipeline) ---------------------------------------------------------
+# --- development records (demo.pipeline) --------------------------------------------------------------------
 
 
 def _pipeline_problems(a: Applicant, mentors: list[Member], sponsors: list[Member], today) -> list[str]:
@@ -476,7 +476,7 @@ def test_mentors_and_sponsors_are_in_the_first_history_row():
         )
 
 
-# --- cadre posts and reserve rosters (members.demo_cadres) ------------------------------------------------
+# --- cadre posts and reserve rosters (demo.cadres) ----------------------------------------------------------
 
 
 def _same_person(a: Cadre, b: Cadre) -> bool:
@@ -693,7 +693,7 @@ def test_reserve_cadres_are_consistent_with_members_activists_and_posts():
     assert ReserveCadre.history.model.objects.count() == ReserveCadre.objects.count()
 
 
-# --- a year of branch records (members.demo_activities, branches.demo_records) ---------------------------
+# --- a year of branch records (demo.activities, demo.records) -----------------------------------------------
 
 ROLL = [MemberStatus.NORMAL, MemberStatus.LOST_CONTACT]
 

@@ -24,8 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from .demo import COUNTY_PLACE, DemoTree
-from .models import (
+from branches.models import (
     COMMITTEE_KINDS,
     RURAL_FIELDS,
     ActivityRoom,
@@ -39,7 +38,9 @@ from .models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from .models.records import FACILITY_FIELDS
+from branches.models.records import FACILITY_FIELDS
+
+from .organizations import COUNTY_PLACE, DemoTree
 
 BATCH_SIZE = 1000
 Field = OrganizationField

@@ -1,16 +1,17 @@
 """Pre-drawn pools and lookup tables: drawing from them costs one ``random()`` and one index, which is what
 lets a million members and ten million visits be written in a few minutes.
 
-The shapes come from the demo county (``members.demo``, ``members.demo_cadres``, ``branches.demo``); only the
+The shapes come from the demo county (``demo.members``, ``demo.cadres``, ``demo.organizations``); only the
 way of drawing is different.
 """
 
 import random
 from datetime import date
 
-from branches.demo import ENTERPRISE_BRANDS, ENTERPRISE_TRADES, VILLAGE_PREFIXES, VILLAGE_ROOTS
 from members import idnumbers
-from members.demo import (
+from members.models import Education, Gender
+
+from ..members import (
     DESTINATIONS,
     ETHNICITIES,
     GIVEN_NAME_CHARACTERS,
@@ -18,7 +19,7 @@ from members.demo import (
     POST_DUTIES,
     SURNAMES,
 )
-from members.models import Education, Gender
+from ..organizations import ENTERPRISE_BRANDS, ENTERPRISE_TRADES, VILLAGE_PREFIXES, VILLAGE_ROOTS
 
 TABLE_SIZE = 1000
 

@@ -1,11 +1,10 @@
 """``manage.py seed_demo``: a realistic demo county with one login per role.
 
-It lives in ``assessments`` because it will also seed records and quotas, and imports flow
-branches <- members <- assessments; the work itself is done by ``branches.demo``, ``members.demo`` (the
-roster), ``members.demo_pipeline`` (development records), ``members.demo_cadres`` (posts, reserve rosters),
-``members.demo_activities`` (meetings, trainings, visits, study, contact points) and ``branches.demo_records``
-(activity rooms, targets, reports and reviews, financial disclosures), then ``assessments.demo`` (quota
-runs, ratings, appraisals, rectifications).
+The work itself is done by ``demo.organizations`` (the tree and the logins), ``demo.members`` (the
+roster), ``demo.pipeline`` (development records), ``demo.cadres`` (posts, reserve rosters),
+``demo.activities`` (meetings, trainings, visits, study, contact points) and ``demo.records`` (activity
+rooms, targets, reports and reviews, financial disclosures), then ``demo.assessments`` (quota runs,
+ratings, appraisals, rectifications and the joint evaluation).
 """
 
 import time
@@ -16,8 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.demo import create_demo_assessments
-from branches.demo import (
+from demo.activities import create_demo_activities
+from demo.assessments import create_demo_assessments
+from demo.cadres import create_demo_cadres
+from demo.members import DEFAULT_MEMBERS, create_demo_members, minimum_total
+from demo.organizations import (
     COUNTY_CODE,
     DEFAULT_SEED,
     build_demo_tree,
@@ -26,11 +28,8 @@ from branches.demo import (
     grant_demo_logins,
     system_user,
 )
-from branches.demo_records import create_demo_records
-from members.demo import DEFAULT_MEMBERS, create_demo_members, minimum_total
-from members.demo_activities import create_demo_activities
-from members.demo_cadres import create_demo_cadres
-from members.demo_pipeline import create_demo_pipeline
+from demo.pipeline import create_demo_pipeline
+from demo.records import create_demo_records
 
 
 class Command(BaseCommand):

@@ -87,7 +87,7 @@ def _rows(queryset, *fields) -> list:
 
 
 def _records_fingerprint() -> tuple:
-    """The branch records of ``members.demo_activities`` and ``branches.demo_records``."""
+    """The branch records of ``demo.activities`` and ``demo.records``."""
     meeting = ("organization__code", "kind", "held_on")
     training = ("organizer__code", "audience", "held_on")
     return (

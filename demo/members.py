@@ -11,11 +11,11 @@ from datetime import date, timedelta
 
 from simple_history.utils import bulk_create_with_history
 
-from branches.demo import COUNTY_PLACE, DemoTree
 from branches.models import Organization, OrganizationField
+from members import idnumbers, pipeline_rules
+from members.models import Education, Gender, Member, MemberCategory, MemberStatus, Occupation
 
-from . import idnumbers, pipeline_rules
-from .models import Education, Gender, Member, MemberCategory, MemberStatus, Occupation
+from .organizations import COUNTY_PLACE, DemoTree
 
 DEFAULT_MEMBERS = 8000
 BATCH_SIZE = 500
@@ -84,7 +84,7 @@ AGE_BANDS = {
 # New members are mostly young: the quota wants 70% of them under 35 (seed 001).
 PROBATIONARY_AGE_BANDS = ((55, 19, 28), (30, 29, 35), (15, 36, 45))
 # A new member applied at 18 or later and spent over a year as an activist before the branch assembly, so
-# they were at least this old (plus a few months) when admitted; ``members.demo_pipeline`` relies on it.
+# they were at least this old (plus a few months) when admitted; ``demo.pipeline`` relies on it.
 AGE_AT_ADMISSION = 19
 MALE_SHARE = {
     Field.VILLAGE: 0.8,

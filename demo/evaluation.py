@@ -15,17 +15,24 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from branches.demo_records import insert_with_history
-from branches.models import Organization
-
-from .models import EvaluationGrade, EvaluationLevel, EvaluationRater, RaterGroup, SecretaryGrade, Statement
-from .selectors.evaluation import evaluation_subjects, secretary_names
-from .services.evaluation import (
+from assessments.models import (
+    EvaluationGrade,
+    EvaluationLevel,
+    EvaluationRater,
+    RaterGroup,
+    SecretaryGrade,
+    Statement,
+)
+from assessments.selectors.evaluation import evaluation_subjects, secretary_names
+from assessments.services.evaluation import (
     evaluation_cycle_close,
     evaluation_cycle_create,
     evaluation_cycle_publish,
     evaluation_scores_compute,
 )
+from branches.models import Organization
+
+from .records import insert_with_history
 
 G = EvaluationGrade
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"

@@ -5,16 +5,16 @@ assigned here and the materialized paths built from them (``parent.path + f"{id}
 import random
 from decimal import Decimal
 
-from branches.demo import (
+from branches.models import OrganizationField as Field
+from branches.models import OrganizationKind as Kind
+
+from ..organizations import (
     COOPERATIVE_TRADES,
     COUNTY_GENERAL_BRANCHES,
     COUNTY_OFFICES,
     COUNTY_PUBLIC_ENTERPRISES,
 )
-from branches.demo import COUNTY_SCHOOLS as DEMO_COUNTY_SCHOOLS
-from branches.models import OrganizationField as Field
-from branches.models import OrganizationKind as Kind
-
+from ..organizations import COUNTY_SCHOOLS as DEMO_COUNTY_SCHOOLS
 from . import pools
 from .tiers import Tier
 

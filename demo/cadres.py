@@ -15,22 +15,9 @@ from datetime import date, timedelta
 
 from simple_history.utils import bulk_create_with_history
 
-from branches.demo import DemoTree
 from branches.models import COMMITTEE_KINDS, Organization, OrganizationField
-
-from . import pipeline_rules as rules
-from .demo import (
-    BATCH_SIZE,
-    EDUCATION,
-    Roster,
-    age_on,
-    by_age,
-    county_roster,
-    for_field,
-    weighted,
-    years_before,
-)
-from .models import (
+from members import pipeline_rules as rules
+from members.models import (
     Applicant,
     ApplicantStage,
     ApplicantStatus,
@@ -47,6 +34,19 @@ from .models import (
     ReserveSource,
     ReserveStatus,
 )
+
+from .members import (
+    BATCH_SIZE,
+    EDUCATION,
+    Roster,
+    age_on,
+    by_age,
+    county_roster,
+    for_field,
+    weighted,
+    years_before,
+)
+from .organizations import DemoTree
 
 Field = OrganizationField
 Post = CadrePost

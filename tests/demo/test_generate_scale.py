@@ -12,8 +12,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import F
 
-from assessments.scale import ScaleError, generate
-from assessments.scale.tree import GENERATED_PREFIX
 from branches.models import (
     ActivityRoom,
     FinancialDisclosure,
@@ -22,6 +20,8 @@ from branches.models import (
     ReviewRecord,
     StandardizedRoomTarget,
 )
+from demo.scale import ScaleError, generate
+from demo.scale.tree import GENERATED_PREFIX
 from members.models import (
     Applicant,
     Cadre,

@@ -8,7 +8,7 @@ joined by then), training attendees lie within the organizer's subtree, visits f
 no date is in the future. Most branches and cadres meet the quotas; some fall short (a missed quarter's
 assembly or lecture, a township with one training, a cadre below 50 households, a leader under 90 days in
 the village) so the alerts have something to show. Meetings, trainings, visits and study records go through
-``branches.demo_records.insert_with_history``: the rows ``bulk_create_with_history`` would write, faster.
+``demo.records.insert_with_history``: the rows ``bulk_create_with_history`` would write, faster.
 """
 
 import bisect
@@ -22,17 +22,8 @@ from typing import NamedTuple
 
 from simple_history.utils import bulk_create_with_history
 
-from branches.demo import DemoTree
-from branches.demo_records import (
-    day_between,
-    demo_years,
-    insert_m2m_with_history,
-    insert_with_history,
-)
 from branches.models import COMMITTEE_KINDS, RURAL_FIELDS, Organization, OrganizationField
-
-from .demo import BATCH_SIZE, GIVEN_NAME_CHARACTERS, SURNAMES, age_on
-from .models import (
+from members.models import (
     Cadre,
     CadrePost,
     ContactPoint,
@@ -49,7 +40,16 @@ from .models import (
     TrainingLevel,
     VisitLog,
 )
-from .models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
+from members.models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
+
+from .members import BATCH_SIZE, GIVEN_NAME_CHARACTERS, SURNAMES, age_on
+from .organizations import DemoTree
+from .records import (
+    day_between,
+    demo_years,
+    insert_m2m_with_history,
+    insert_with_history,
+)
 
 Field = OrganizationField
 Kind = MeetingKind
@@ -693,7 +693,7 @@ def _month_end(year: int, month: int) -> date:
 
 class HouseholdBook:
     """Each village's households (head of household, village group), drawn when first needed. Heads are
-    mostly men of the older generation, named like ``members.demo`` names its members."""
+    mostly men of the older generation, named like ``demo.members`` names its members."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng

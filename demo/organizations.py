@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from .models import Organization, OrganizationField, OrganizationKind, StaffRole
-from .passwords import PUBLISHED_DEMO_PASSWORDS
-from .roles import Role
-from .services import organization_create, staff_role_grant
+from branches.models import Organization, OrganizationField, OrganizationKind, StaffRole
+from branches.passwords import PUBLISHED_DEMO_PASSWORDS
+from branches.roles import Role
+from branches.services import organization_create, staff_role_grant
 
 DEFAULT_SEED = 2026
 COUNTY_CODE = "C01"

@@ -7,17 +7,17 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from assessments.models import DIMENSIONS, AppraisalGrade, RunState, StarRating
+from assessments.selectors.rectifications import rectification_candidates
+from assessments.services.appraisals import appraisal_record_many
+from assessments.services.quotas import quota_run_start
+from assessments.services.ratings import rating_confirm, rating_propose, rating_review, rating_self_assess
+from assessments.services.rectifications import rectification_open
 from branches.models import BRANCH_KINDS, Organization
 from members.models import Cadre, Member, MemberCategory, MemberStatus
 from members.models.cadres import CadrePost
 
-from .demo_evaluation import create_demo_evaluation
-from .models import DIMENSIONS, AppraisalGrade, RunState, StarRating
-from .selectors.rectifications import rectification_candidates
-from .services.appraisals import appraisal_record_many
-from .services.quotas import quota_run_start
-from .services.ratings import rating_confirm, rating_propose, rating_review, rating_self_assess
-from .services.rectifications import rectification_open
+from .evaluation import create_demo_evaluation
 
 REVIEW_REASONS = ("走访记录与台账不符，酌情扣分", "“三会一课”记录不完整", "群众满意度测评偏低")
 PLANS = (

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from assessments.demo_evaluation import create_demo_evaluation
 from assessments.models import CycleState, EvaluationCycle, RaterGroup, SecretaryGrade, Statement
 from assessments.selectors.evaluation import evaluation_subjects
+from demo.evaluation import create_demo_evaluation
 
 pytestmark = pytest.mark.django_db
 

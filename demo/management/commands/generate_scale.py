@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from assessments.scale import TIERS, ScaleError, generate
+from demo.scale import TIERS, ScaleError, generate
 
 
 class Command(BaseCommand):

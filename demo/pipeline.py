@@ -15,11 +15,23 @@ from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from simple_history.utils import bulk_create_with_history
 
-from branches.demo import DemoTree
 from branches.models import Organization, OrganizationField
+from members import pipeline_rules as rules
+from members.models import (
+    Applicant,
+    ApplicantStage,
+    ApplicantStatus,
+    Gender,
+    Member,
+    MemberCategory,
+    MemberEvent,
+    MemberEventKind,
+    MemberStatus,
+    Occupation,
+)
+from members.services.pipeline import PERSON_FIELDS
 
-from . import pipeline_rules as rules
-from .demo import (
+from .members import (
     BATCH_SIZE,
     COUNTY_REGION,
     EDUCATION,
@@ -33,19 +45,7 @@ from .demo import (
     weighted,
     years_before,
 )
-from .models import (
-    Applicant,
-    ApplicantStage,
-    ApplicantStatus,
-    Gender,
-    Member,
-    MemberCategory,
-    MemberEvent,
-    MemberEventKind,
-    MemberStatus,
-    Occupation,
-)
-from .services.pipeline import PERSON_FIELDS
+from .organizations import DemoTree
 
 Field = OrganizationField
 Stage = ApplicantStage

@@ -11,8 +11,6 @@ from datetime import date
 
 from branches.models import OrganizationField as Field
 from members import pipeline_rules as rules
-from members.demo import AGE_BANDS, EDUCATION, MALE_SHARE, OCCUPATIONS, WITHOUT_JOB
-from members.demo_cadres import REMOVAL_REASONS, RESERVE_SOURCES, election_years
 from members.models import (
     CadrePost,
     Education,
@@ -25,6 +23,8 @@ from members.models import (
     ReserveStatus,
 )
 
+from ..cadres import REMOVAL_REASONS, RESERVE_SOURCES, election_years
+from ..members import AGE_BANDS, EDUCATION, MALE_SHARE, OCCUPATIONS, WITHOUT_JOB
 from . import pools
 from .tree import Org, Tree
 
