@@ -8,7 +8,7 @@ joined by then), training attendees lie within the organizer's subtree, visits f
 no date is in the future. Most branches and cadres meet the quotas; some fall short (a missed quarter's
 assembly or lecture, a township with one training, a cadre below 50 households, a leader under 90 days in
 the village) so the alerts have something to show. Meetings, trainings, visits and study records go through
-``demo.records.insert_with_history``: the rows ``bulk_create_with_history`` would write, faster.
+``demo.bulk.insert_with_history``: the rows ``bulk_create_with_history`` would write, faster.
 """
 
 import bisect
@@ -42,14 +42,10 @@ from members.models import (
 )
 from members.models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
 
+from .bulk import insert_m2m_with_history, insert_with_history
 from .members import BATCH_SIZE, GIVEN_NAME_CHARACTERS, SURNAMES, age_on
 from .organizations import DemoTree
-from .records import (
-    day_between,
-    demo_years,
-    insert_m2m_with_history,
-    insert_with_history,
-)
+from .records import day_between, demo_years
 
 Field = OrganizationField
 Kind = MeetingKind

@@ -32,7 +32,7 @@ from assessments.services.evaluation import (
 )
 from branches.models import Organization
 
-from .records import insert_with_history
+from .bulk import insert_with_history
 
 G = EvaluationGrade
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
