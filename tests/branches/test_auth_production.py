@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from branches.checks import demo_accounts_in_production
-from demo.organizations import DEMO_LOGINS
+from demo.logins import DEMO_LOGINS
 
 pytestmark = pytest.mark.django_db
 

@@ -35,8 +35,9 @@ from branches.models import (
     StandardizedRoomTarget,
 )
 from branches.roles import Role
+from demo.logins import DEMO_LOGINS
 from demo.members import COUNTY_REGION, DEFAULT_MEMBERS, age_on
-from demo.organizations import COUNTY_CODE, DEMO_LOGINS, SEED_003_TOWNSHIP
+from demo.organizations import COUNTY_CODE, SEED_003_TOWNSHIP
 from members import idnumbers
 from members import pipeline_rules as rules
 from members.models import (

@@ -1,6 +1,6 @@
 """``manage.py seed_demo``: a realistic demo county with one login per role.
 
-The work itself is done by ``demo.organizations`` (the tree and the logins), ``demo.members`` (the
+The work itself is done by ``demo.organizations`` (the tree), ``demo.logins``, ``demo.members`` (the
 roster), ``demo.pipeline`` (development records), ``demo.cadres`` (posts, reserve rosters),
 ``demo.activities`` (meetings, trainings, visits, study, contact points) and ``demo.records`` (activity
 rooms, targets, reports and reviews, financial disclosures), then ``demo.assessments`` (quota runs,
@@ -18,16 +18,9 @@ from django.utils.translation import gettext as _
 from demo.activities import create_demo_activities
 from demo.assessments import create_demo_assessments
 from demo.cadres import create_demo_cadres
+from demo.logins import demo_login_rows, grant_demo_logins, system_user
 from demo.members import DEFAULT_MEMBERS, create_demo_members, minimum_total
-from demo.organizations import (
-    COUNTY_CODE,
-    DEFAULT_SEED,
-    build_demo_tree,
-    demo_county,
-    demo_login_rows,
-    grant_demo_logins,
-    system_user,
-)
+from demo.organizations import COUNTY_CODE, DEFAULT_SEED, build_demo_tree, demo_county
 from demo.pipeline import create_demo_pipeline
 from demo.records import create_demo_records
 
