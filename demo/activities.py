@@ -43,8 +43,9 @@ from members.models import (
 from members.models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
 
 from .bulk import insert_m2m_with_history, insert_with_history
-from .members import BATCH_SIZE, GIVEN_NAME_CHARACTERS, SURNAMES, age_on
+from .members import BATCH_SIZE, age_on
 from .organizations import DemoTree
+from .population import GIVEN_NAME_CHARACTERS, SURNAMES
 from .records import day_between, demo_years
 
 Field = OrganizationField
@@ -689,7 +690,7 @@ def _month_end(year: int, month: int) -> date:
 
 class HouseholdBook:
     """Each village's households (head of household, village group), drawn when first needed. Heads are
-    mostly men of the older generation, named like ``demo.members`` names its members."""
+    mostly men of the older generation, named from the same tables as the members (``demo.population``)."""
 
     def __init__(self, rng: random.Random):
         self.rng = rng

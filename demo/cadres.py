@@ -35,18 +35,9 @@ from members.models import (
     ReserveStatus,
 )
 
-from .members import (
-    BATCH_SIZE,
-    EDUCATION,
-    Roster,
-    age_on,
-    by_age,
-    county_roster,
-    for_field,
-    weighted,
-    years_before,
-)
+from .members import BATCH_SIZE, Roster, age_on, county_roster, years_before
 from .organizations import DemoTree
+from .population import EDUCATION, by_age, for_field, weighted
 
 Field = OrganizationField
 Post = CadrePost

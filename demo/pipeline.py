@@ -31,21 +31,9 @@ from members.models import (
 )
 from members.services.pipeline import PERSON_FIELDS
 
-from .members import (
-    BATCH_SIZE,
-    COUNTY_REGION,
-    EDUCATION,
-    ETHNICITIES,
-    OCCUPATIONS,
-    Roster,
-    age_on,
-    by_age,
-    county_roster,
-    for_field,
-    weighted,
-    years_before,
-)
+from .members import BATCH_SIZE, Roster, age_on, county_roster, years_before
 from .organizations import DemoTree
+from .population import COUNTY_REGION, EDUCATION, ETHNICITIES, OCCUPATIONS, by_age, for_field, weighted
 
 Field = OrganizationField
 Stage = ApplicantStage

@@ -24,7 +24,7 @@ from members.models import (
 )
 
 from ..cadres import REMOVAL_REASONS, RESERVE_SOURCES, election_years
-from ..members import AGE_BANDS, EDUCATION, MALE_SHARE, OCCUPATIONS, WITHOUT_JOB
+from ..population import AGE_BANDS, EDUCATION, MALE_SHARE, OCCUPATIONS, WITHOUT_JOB
 from . import pools
 from .tree import Org, Tree
 

@@ -1,7 +1,7 @@
 """Pre-drawn pools and lookup tables: drawing from them costs one ``random()`` and one index, which is what
 lets a million members and ten million visits be written in a few minutes.
 
-The shapes come from the demo county (``demo.members``, ``demo.cadres``, ``demo.organizations``); only the
+The shapes come from the demo county (``demo.population``, ``demo.cadres``, ``demo.organizations``); only the
 way of drawing is different.
 """
 
@@ -11,7 +11,8 @@ from datetime import date
 from members import idnumbers
 from members.models import Education, Gender
 
-from ..members import (
+from ..organizations import ENTERPRISE_BRANDS, ENTERPRISE_TRADES, VILLAGE_PREFIXES, VILLAGE_ROOTS
+from ..population import (
     DESTINATIONS,
     ETHNICITIES,
     GIVEN_NAME_CHARACTERS,
@@ -19,7 +20,6 @@ from ..members import (
     POST_DUTIES,
     SURNAMES,
 )
-from ..organizations import ENTERPRISE_BRANDS, ENTERPRISE_TRADES, VILLAGE_PREFIXES, VILLAGE_ROOTS
 
 TABLE_SIZE = 1000
 

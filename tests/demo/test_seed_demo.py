@@ -36,8 +36,9 @@ from branches.models import (
 )
 from branches.roles import Role
 from demo.logins import DEMO_LOGINS
-from demo.members import COUNTY_REGION, DEFAULT_MEMBERS, age_on
+from demo.members import DEFAULT_MEMBERS, age_on
 from demo.organizations import COUNTY_CODE, SEED_003_TOWNSHIP
+from demo.population import COUNTY_REGION
 from members import idnumbers
 from members import pipeline_rules as rules
 from members.models import (
