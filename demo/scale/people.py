@@ -23,8 +23,9 @@ from members.models import (
     ReserveStatus,
 )
 
-from ..cadres import REMOVAL_REASONS, RESERVE_SOURCES, election_years
+from ..cadre_posts import election_years
 from ..population import AGE_BANDS, EDUCATION, MALE_SHARE, OCCUPATIONS, WITHOUT_JOB
+from ..reserves import REMOVAL_REASONS, RESERVE_SOURCES
 from . import pools
 from .tree import Org, Tree
 

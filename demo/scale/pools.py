@@ -1,8 +1,8 @@
 """Pre-drawn pools and lookup tables: drawing from them costs one ``random()`` and one index, which is what
 lets a million members and ten million visits be written in a few minutes.
 
-The shapes come from the demo county (``demo.population``, ``demo.cadres``, ``demo.organizations``); only the
-way of drawing is different.
+The shapes come from the demo county (``demo.population``, ``demo.reserves``, ``demo.organizations``);
+only the way of drawing is different.
 """
 
 import random
