@@ -45,7 +45,8 @@ MOBILE_SHARE = 0.8  # of migrant workers
 LOST_CONTACT_SHARE = 0.03  # of mobile members
 SET_POST_SHARE = 0.35  # of rural members without a job
 
-# Seed 003: eight new members this year, one of them a woman; eighteen members run demonstration sheep farms.
+# The reference township this year: eight new members, one of them a woman; eighteen members run
+# demonstration sheep farms.
 SEED_003_NEW_MEMBERS = 8
 SEED_003_NEW_WOMEN = 1
 SEED_003_DEMONSTRATION_FARMS = 18
@@ -76,12 +77,13 @@ def age_on(born: date, day: date) -> int:
 
 
 def minimum_total(tree: DemoTree) -> int:
-    """The seed-003 township keeps the seed's figures and every other branch gets at least one member."""
+    """The reference township keeps its figures and every other branch gets at least one member."""
     return sum(tree.fixed_members.values()) + len(tree.member_branches) - len(tree.fixed_members)
 
 
 def member_counts(rng: random.Random, tree: DemoTree, total: int) -> dict[int, int]:
-    """Branch pk -> members: seed figures first, the rest by relative size (largest remainder)."""
+    """Branch pk -> members: the reference township's figures first, the rest by relative size (largest
+    remainder)."""
     free = [branch for branch in tree.member_branches if branch.pk not in tree.fixed_members]
     sizes = {branch.pk: _relative_size(rng, branch) for branch in free}
     rest = total - sum(tree.fixed_members.values()) - len(free)
@@ -210,7 +212,8 @@ class Roster:
     # --- one branch ----------------------------------------------------------------------------------
 
     def branch_roster(self, branch: Organization, count: int, new_members: list[str] | None) -> list[Member]:
-        """``new_members``: the genders of the branch's probationary members when the seed fixes them."""
+        """``new_members``: the genders of the branch's probationary members where the reference township
+        fixes them."""
         if new_members is None:
             new_members = [None] * sum(self.rng.random() < PROBATIONARY_SHARE for _ in range(count))
         new_members = new_members[:count]
@@ -303,7 +306,7 @@ def _villages_by_township(tree: DemoTree) -> dict[int, list[Organization]]:
 
 
 def _seed_003_new_members(tree: DemoTree) -> dict[int, list[str]]:
-    """Branch pk -> genders of its probationary members, for every branch of the seed-003 township."""
+    """Branch pk -> genders of its probationary members, for every branch of the reference township."""
     township_branches = [
         branch for branch in tree.member_branches if branch.parent_id == tree.seed_township.pk
     ]

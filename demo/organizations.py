@@ -2,8 +2,9 @@
 ``demo.logins``.
 
 Organization and people names are demo *data* and stay Chinese; only the command's own output is UI text.
-One township (坝头乡) follows seed 003 figure by figure; the rest of the county is drawn from a seeded
-``random.Random`` so two runs with the same seed build the same tree.
+One township (坝头乡, the ``SEED_003_*`` names) keeps, figure by figure, the numbers of the documented
+township case the demo was modelled on, so that one place in the county is known to be realistic; the rest
+of the county is drawn from a seeded ``random.Random`` so two runs with the same seed build the same tree.
 """
 
 import random
@@ -44,9 +45,10 @@ class Village:
         }
 
 
-# Seed 003: 4 administrative villages, 4,653 people, 260 km², 14,700 mu; 173 members in 7 branches —
-# 4 rural (144), the township organ (12), the middle school (3) and one new enterprise (the digit is lost
-# in the translation: 173 - 144 - 12 - 3 = 14). The split across villages is ours; the totals are the seed's.
+# The reference township: 4 administrative villages, 4,653 people, 260 km², 14,700 mu; 173 members in 7
+# branches — 4 rural (144), the township organ (12), the middle school (3) and one new enterprise, whose own
+# figure is not known (it gets the rest: 173 - 144 - 12 - 3 = 14). The split across villages is ours; the
+# totals are the reference's.
 SEED_003_TOWNSHIP = "坝头乡"
 SEED_003_VILLAGES = (
     Village("新房村", 41, 1312, 505, "72.50", 4200, 7, 86000),
@@ -103,7 +105,7 @@ class DemoTree:
     county: Organization
     seed_township: Organization | None
     member_branches: list[Organization] = field(default_factory=list)
-    fixed_members: dict[int, int] = field(default_factory=dict)  # branch pk -> members (seed figures)
+    fixed_members: dict[int, int] = field(default_factory=dict)  # branch pk -> members (reference figures)
 
     @property
     def organizations(self) -> int:

@@ -18,7 +18,8 @@ from .population import COUNTY_REGION, EDUCATION, ETHNICITIES, OCCUPATIONS, by_a
 
 Field = OrganizationField
 
-# Age when applying: about a third under 25 and most under 35 (seed 001's young members, seed 003).
+# Age when applying: about a third under 25 and most under 35, as the quotas on young new members ask
+# (QuotaPolicy.dev_young_share, dev_under_25).
 APPLICANT_AGE_BANDS = ((38, 18, 24), (42, 25, 34), (20, 35, 48))
 NEW_MALE_SHARE = {Field.VILLAGE: 0.62, Field.COMMUNITY: 0.45}
 TRAINING_DAYS = (3, 3, 3, 4, 5, 7)  # centralized training; eight class hours a day

@@ -49,13 +49,13 @@ DESTINATIONS = (
     "河北省石家庄市长安区", "河北省唐山市路北区", "内蒙古自治区呼和浩特市赛罕区", "山西省大同市平城区",
     "上海市浦东新区", "广东省深圳市宝安区", "内蒙古自治区锡林郭勒盟锡林浩特市",
 )  # fmt: skip
-# Seed 003's set posts for members without a job, plus the usual village ones.
+# The set posts the reference township gives members without a job, plus the usual village ones.
 POST_DUTIES = (
     "红白理事会成员", "矛盾纠纷调解员", "护林防火巡查员", "禁赌协会成员", "移风易俗工作组成员",
     "政策宣传员", "环境卫生监督员", "治安巡逻员", "文明劝导员", "结对帮扶联系人", "村务监督联络员",
 )  # fmt: skip
 
-# (weight, youngest, oldest) age bands of full members; rural rolls are old (seed 003's "age problem").
+# (weight, youngest, oldest) age bands of full members; rural rolls are old: village branches are ageing.
 AGE_BANDS = {
     Field.VILLAGE: ((12, 22, 34), (18, 35, 49), (32, 50, 64), (28, 65, 79), (10, 80, 90)),
     Field.COMMUNITY: ((15, 25, 39), (30, 40, 59), (40, 60, 79), (15, 80, 90)),
@@ -64,7 +64,7 @@ AGE_BANDS = {
     Field.SCHOOL: ((35, 24, 34), (40, 35, 49), (25, 50, 59)),
     None: ((40, 23, 34), (45, 35, 49), (15, 50, 58)),
 }
-# New members are mostly young: the quota wants 70% of them under 35 (seed 001).
+# New members are mostly young: the quota policy asks for 70% of them under 35 (QuotaPolicy.dev_young_share).
 PROBATIONARY_AGE_BANDS = ((55, 19, 28), (30, 29, 35), (15, 36, 45))
 # A new member applied at 18 or later and spent over a year as an activist before the branch assembly, so
 # they were at least this old (plus a few months) when admitted; ``demo.pipeline`` relies on it.

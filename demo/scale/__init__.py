@@ -1,4 +1,5 @@
-"""Synthetic benchmark data at the scale tiers of design §9 (``manage.py generate_scale``)."""
+"""Synthetic benchmark data at a scale tier (``tiers.TIERS``: tiny, county, province) for
+``manage.py generate_scale``."""
 
 from .generator import Result, ScaleError, generate
 from .tiers import TIERS, Tier

@@ -45,7 +45,7 @@ SIZE = {
 }
 VILLAGE_SIZE_PER_PERSON = 0.03
 MIN_SIZE, MIN_ORGAN_SIZE, MIN_VILLAGE_SIZE = 3, 12, 8
-# Admissions a branch makes in a year: rural branches are asked for at least one (seed 000).
+# Admissions a branch makes in a year: rural branches are asked for at least one (QuotaPolicy.dev_branch_min).
 RURAL_ADMISSIONS = pools.Draw({0: 12, 1: 38, 2: 30, 3: 14, 4: 6})
 OTHER_ADMISSIONS = pools.Draw({0: 55, 1: 35, 2: 10})
 NONE_TWO_YEARS_SHARE = 0.06  # of rural branches: no admission in either year (the two-years alert)

@@ -133,7 +133,8 @@ ETHNICITY = Draw(ETHNICITIES)
 DESTINATION = Draw(dict.fromkeys(DESTINATIONS, 1))
 POST_DUTY = Draw(dict.fromkeys(POST_DUTIES, 1))
 
-# Education of people joining now: the quota wants half at senior high or above (seed 001).
+# Education of people joining now: the quota policy asks for half at senior high or above
+# (QuotaPolicy.dev_educated_share).
 Edu = Education
 NEW_EDUCATION_YOUNG = Draw(
     {Edu.JUNIOR_HIGH: 24, Edu.SENIOR_HIGH: 34, Edu.JUNIOR_COLLEGE: 26, Edu.BACHELOR: 15, Edu.POSTGRADUATE: 1}

@@ -2,8 +2,8 @@
 visit logs, study records, trainings and their attendees, meetings, reports and reviews, financial
 disclosures, activity rooms and their township targets, contact points.
 
-Volumes follow the tier (design §9); shapes follow the indicators of design §5 so that each has organizations
-that meet it and organizations that fall short.
+Volumes follow the tier (``demo.scale.tiers``); shapes follow the quota indicators (``assessments.quota``) so
+that each has organizations that meet it and organizations that fall short.
 """
 
 from datetime import date
@@ -13,7 +13,7 @@ from .meetings import Meetings
 from .record_state import CHUNK_LINES
 from .trainings import Trainings
 
-# Visit logs: how many distinct households a two-committee person visits in a full year (≥50 asked, seed 000).
+# Visit logs: how many distinct households a two-committee person visits in a full year (the quota asks 50).
 VISIT_PROFILES = pools.Draw({(50, 66): 78, (25, 49): 17, (0, 12): 5})
 BASE_REPEAT = 1.08  # visits per distinct household when the tier does not fix the volume
 
@@ -114,7 +114,8 @@ class Records(Trainings, Meetings):
     # --- study records ----------------------------------------------------------------------------
 
     def study_chunks(self):
-        """Monthly study of the village secretaries and of the township instructors (seeds 000, 003)."""
+        """Monthly study of the village secretaries and of the township instructors (the study quotas'
+        subjects)."""
         now = self.now
         months = [(y, m) for y, first, last in self.years for m in range(1, date.fromordinal(last).month + 1)]
         month_days = [(y, m, date(y, m, 1).toordinal()) for y, m in months]
@@ -149,8 +150,8 @@ class Records(Trainings, Meetings):
     # --- reports, reviews, disclosures ------------------------------------------------------------
 
     def review_chunks(self):
-        """Two reports to the branch, two to the members and the two democratic reviews a year (seed 000),
-        mid-year and in December; a few branches skip some."""
+        """Two reports to the branch, two to the members and the two democratic reviews a year (what the
+        quota asks), mid-year and in December; a few branches skip some."""
         rnd, now, iso = self.rnd, self.now, self.days.iso
         lines = []
         for org in self.rural:
@@ -250,7 +251,7 @@ class Records(Trainings, Meetings):
         yield "".join(lines)
 
     def target_chunks(self):
-        """Each township's target of standardized rooms for the two years (seed 000: 15)."""
+        """Each township's target of standardized rooms for the two years: a share of its villages."""
         lines = []
         rural = {}
         for org in self.rural:
@@ -269,7 +270,7 @@ class Records(Trainings, Meetings):
 
     def contact_chunks(self):
         """Each township leader's contact village for each year: one lecture, one check, one activity and the
-        days spent there (≥90 asked, seed 000)."""
+        days spent there (the quota asks 90)."""
         rnd, now, iso = self.rnd, self.now, self.days.iso
         lines = []
         for _township, villages, leaders in self.people.contacts:

@@ -1,4 +1,5 @@
-"""The scale tiers of design §9 and the knobs that give each its volumes."""
+"""The scale tiers (tiny for the tests, one county, a province of a hundred counties) and the knobs that give
+each its volumes."""
 
 from dataclasses import dataclass
 

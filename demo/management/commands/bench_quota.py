@@ -10,8 +10,8 @@ database. For the year (default: this year) and each round:
    its scope set to ``None`` in memory for ``compute`` and ``publish`` (the engine reads nothing else for
    its scope), and the round is rolled back. ``--scope counties``: one run per county, as the schedule does;
 2. the floor, ``assessments/quota/floor.sql`` (PostgreSQL only): the same indicators and alerts computed
-   from SPEC.md by hand-written statements into the UNLOGGED tables ``floor_results`` and ``floor_alerts``,
-   timed statement by statement;
+   from the indicators' definitions by hand-written statements into the UNLOGGED tables ``floor_results``
+   and ``floor_alerts``, timed statement by statement (``demo.quota_floor``);
 3. the check: the floor and the engine hold the same (organization, code) rows with the same target, actual
    and met, and the same alerts (organization, kind, post). A mismatch is listed by code with examples and
    fails the command; ``--exclude-code`` leaves a code (its roll-up and alert too) out, with a warning.
@@ -20,8 +20,8 @@ Before each round (PostgreSQL, outside a transaction) the run tables are vacuume
 would between two nightly runs. A round runs in autocommit, as a worker runs the task, and its results stay
 published (the previous run's are garbage-collected); ``--rollback`` runs each round in one transaction rolled
 back at its end. The floor tables are dropped after the check unless ``--keep-floor``. ``--rounds`` repeats;
-the best of each figure is reported against the targets of issue 5 (county tier: the run ≤ 1 s; province:
-≤ 20 s and ≤ 2 × the floor).
+the best of each figure is reported against the engine's performance targets (``TARGETS``: county tier,
+the run ≤ 1 s; province, ≤ 20 s and ≤ 2 × the floor).
 """
 
 import contextlib

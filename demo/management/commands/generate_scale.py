@@ -1,4 +1,4 @@
-"""``manage.py generate_scale --tier tiny|county|province``: synthetic benchmark data (design §9)."""
+"""``manage.py generate_scale --tier tiny|county|province``: synthetic benchmark data at a scale tier."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -8,10 +8,11 @@ from demo.scale import TIERS, ScaleError, generate
 
 class Command(BaseCommand):
     help = (  # argparse needs a plain str here, not a lazy translation
-        "Generate synthetic benchmark data for the annual quota engine at a scale tier of design §9: "
-        "organizations, members and their admission records, cadre posts, reserve rosters, visit logs, "
-        "study records, trainings, meetings, reports and reviews, financial disclosures, activity rooms and "
-        "contact points, for the given year up to today and the year before. Written with COPY on "
+        "Generate synthetic benchmark data for the annual quota engine at a scale tier (tiny, county, "
+        "province): organizations, members and their admission records, cadre posts, reserve rosters, "
+        "visit logs, study records, trainings, meetings, reports and reviews, financial disclosures, "
+        "activity rooms and contact points, for the given year up to today and the year before. Written "
+        "with COPY on "
         "PostgreSQL (bulk inserts on SQLite, tiny and county tiers only) in one transaction, with no history "
         "rows: this is synthetic benchmark data, not records anyone entered. Generated organizations have "
         "codes starting "
