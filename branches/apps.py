@@ -7,4 +7,5 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Organizations")
 
     def ready(self):
-        from . import signals  # noqa: F401, PLC0415 - receivers connect once the app registry is ready
+        # Receivers connect and the system checks register once the app registry is ready.
+        from . import checks, signals  # noqa: F401, PLC0415

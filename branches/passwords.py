@@ -37,3 +37,14 @@ class CharacterClassValidator:
             "Your password must use at least %(min)d of: lower-case letters, upper-case letters, digits, "
             "symbols."
         ) % {"min": self.min_classes}
+
+
+# The passwords the demo logins are published with (in the README and in what ``manage.py seed_demo``
+# prints), by username. The demo data takes them from here; production needs them only to refuse any account
+# that still accepts one (the branches.E001 check), and so never has to import the demo itself.
+PUBLISHED_DEMO_PASSWORDS = {
+    "county": "Demo-2026county",
+    "township": "Demo-2026township",
+    "secretary": "Demo-2026secretary",
+    "viewer": "Demo-2026viewer",
+}

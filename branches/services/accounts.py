@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from partybuild.editing import apply_changes, lock_for_edit
 
 from ..models import AccountSecurity, CountySecurityPolicy, Organization, SecurityEventKind, StaffRole
+from ..passwords import PUBLISHED_DEMO_PASSWORDS
 from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope, scope_paths
 from ..scope.roles import Capability, Role
 from .tree import security_event_record
@@ -203,16 +204,13 @@ def lockout_reset(*, actor, attempts, ip_address=None) -> int:
 
 def demo_accounts_with_demo_password() -> list[str]:
     """Usernames of the demo logins that still accept their published demo password."""
-    from ..demo import DEMO_LOGINS
 
     users = {
         u.get_username(): u
-        for u in get_user_model().objects.filter(
-            username__in=[login.username for login in DEMO_LOGINS], is_active=True
-        )
+        for u in get_user_model().objects.filter(username__in=list(PUBLISHED_DEMO_PASSWORDS), is_active=True)
     }
     return [
-        login.username
-        for login in DEMO_LOGINS
-        if login.username in users and users[login.username].check_password(login.password)
+        username
+        for username, password in PUBLISHED_DEMO_PASSWORDS.items()
+        if username in users and users[username].check_password(password)
     ]

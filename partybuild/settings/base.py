@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "branches",
     "members",
     "assessments",
+    "demo",  # seed_demo, generate_scale, bench_*: left out by partybuild.settings.production
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ if not env.str("CELERY_BROKER_URL", default=""):
 
 DEBUG = False
 PRODUCTION = True
+# The demo data and benchmark commands are not installed: no demo login can be seeded, no benchmark run.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]  # noqa: F405
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -4,8 +4,8 @@ seed_demo refuses to run under production settings."""
 import pytest
 from django.core.management import CommandError, call_command
 
-from branches.demo import DEMO_LOGINS
-from branches.signals import demo_accounts_in_production
+from branches.checks import demo_accounts_in_production
+from demo.logins import DEMO_LOGINS
 
 pytestmark = pytest.mark.django_db
 

@@ -27,11 +27,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import QuotaRun
-from assessments.scale import generate
 from assessments.services.quotas import quota_run_execute
 from assessments.services.ratings import rating_propose
 from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization, OrganizationKind, StaffRole
 from branches.scope.roles import Role
+from demo.scale import generate
 from members.models import Member
 from tests.utils.factories import UserFactory
 

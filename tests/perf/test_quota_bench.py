@@ -33,10 +33,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from assessments.management.commands.bench_quota import benchmark
 from assessments.models import QuotaPublication, QuotaResult
-from assessments.scale import generate
 from branches.models import Organization
+from demo.management.commands.bench_quota import benchmark
+from demo.scale import generate
 from members.models import Cadre, Member, MemberEvent, VisitLog
 
 ROOT = Path(__file__).resolve().parents[2]

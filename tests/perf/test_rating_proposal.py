@@ -31,9 +31,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from assessments.management.commands.bench_rating_proposal import benchmark
 from assessments.models import StarRating
-from assessments.scale import generate
+from demo.management.commands.bench_rating_proposal import benchmark
+from demo.scale import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,339 @@
+"""``manage.py bench_quota``: the quota engine over the whole database, beside the hand-written SQL floor.
+
+Runs against the database DATABASE_URL names (a scale tier from ``manage.py generate_scale``), never a test
+database. For the year (default: this year) and each round:
+
+1. the engine through ``quota_run_execute`` (the Celery task's body: claim, compute, publish, record), timed
+   as "the run", its stages timed through ``on_stage``, the garbage collection of the replaced results
+   timed apart. ``--scope whole`` (default): one run over every tree, ``QuotaRun(organization=None)``;
+   while the model still requires a run's organization, the run is stored against the first county with
+   its scope set to ``None`` in memory for ``compute`` and ``publish`` (the engine reads nothing else for
+   its scope), and the round is rolled back. ``--scope counties``: one run per county, as the schedule does;
+2. the floor, ``assessments/quota/floor.sql`` (PostgreSQL only): the same indicators and alerts computed
+   from the indicators' definitions by hand-written statements into the UNLOGGED tables ``floor_results``
+   and ``floor_alerts``, timed statement by statement (``demo.quota_floor``);
+3. the check: the floor and the engine hold the same (organization, code) rows with the same target, actual
+   and met, and the same alerts (organization, kind, post). A mismatch is listed by code with examples and
+   fails the command; ``--exclude-code`` leaves a code (its roll-up and alert too) out, with a warning.
+
+Before each round (PostgreSQL, outside a transaction) the run tables are vacuumed, untimed, as autovacuum
+would between two nightly runs. A round runs in autocommit, as a worker runs the task, and its results stay
+published (the previous run's are garbage-collected); ``--rollback`` runs each round in one transaction rolled
+back at its end. The floor tables are dropped after the check unless ``--keep-floor``. ``--rounds`` repeats;
+the best of each figure is reported against the engine's performance targets (``TARGETS``: county tier,
+the run ≤ 1 s; province, ≤ 20 s and ≤ 2 × the floor).
+"""
+
+import contextlib
+import time
+from unittest import mock
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import NotSupportedError, connection, transaction
+from django.utils import timezone
+
+from assessments.models import QuotaRun, RunState
+from assessments.quota import engine
+from assessments.services.quotas import quota_run_execute
+from branches.models import Organization
+from demo.quota_floor import compare, drop_floor_tables, run_floor
+
+TARGETS = {"county": {"run": 1.0}, "province": {"run": 20.0, "ratio": 2.0}}
+
+
+# --- the engine ---------------------------------------------------------------------------------------------
+
+
+def null_scope_allowed() -> bool:
+    """Whether the model lets a run cover every tree (``organization=None``)."""
+    return QuotaRun._meta.get_field("organization").null
+
+
+def execute_run(run_id: int, today, notes: list[str]) -> tuple[float, QuotaRun]:
+    """``quota_run_execute``, timed. On PostgreSQL its claim (``select_for_update().select_related(
+    "organization")``) cannot lock a run without organization ("FOR UPDATE cannot be applied to the nullable
+    side of an outer join"); then the claim is retried locking the run's own row only (``of=("self",)``),
+    with a note: the bench must not hide the bug, nor stop at it."""
+    started = time.perf_counter()
+    try:
+        run = quota_run_execute(run_id, today=today)
+        return time.perf_counter() - started, run
+    except NotSupportedError as error:
+        notes.append(
+            f"quota_run_execute failed to claim a run over every tree ({str(error).strip()}); claimed with "
+            'select_for_update(of=("self",)) instead: assessments/services/quotas.py _claim needs that fix'
+        )
+    manager = QuotaRun.objects
+    locking_the_run = mock.patch.object(
+        manager, "select_for_update", lambda **options: manager.get_queryset().select_for_update(of=("self",))
+    )
+    with locking_the_run:
+        started = time.perf_counter()
+        run = quota_run_execute(run_id, today=today)
+        return time.perf_counter() - started, run
+
+
+def run_engine(year: int, today, *, scope: str = "whole") -> dict:
+    """The engine through the task's body (``quota_run_execute``), its stages and the GC timed apart.
+
+    ``scope="whole"``: one run over every tree. Where the model still requires a run's organization, the run
+    is stored against the first county and its scope is set to ``None`` in memory for ``compute`` and
+    ``publish`` only (the engine reads no other field for its scope); the round is then always rolled back.
+    ``scope="counties"``: one run per county, what the nightly schedule starts, timed together.
+    """
+    stages: dict[str, float] = {}
+    timings = {"gc": 0.0, "publish": 0.0}
+    notes: list[str] = []
+    compute, publish, collect_garbage = engine.compute, engine.publish, engine.collect_garbage
+    whole_in_memory = scope == "whole" and not null_scope_allowed()
+
+    def every_tree(run):
+        if whole_in_memory:
+            run.organization = None
+        return run
+
+    def timed_compute(run, *, today=None, on_stage=None):
+        last = [time.perf_counter()]
+
+        def stage_done(done, total, label):  # called after the engine reported its progress
+            now = time.perf_counter()
+            stages[label] = stages.get(label, 0.0) + now - last[0]
+            last[0] = now
+
+        counts = compute(every_tree(run), today=today, on_stage=stage_done)
+        stages["writing the results"] = stages.get("writing the results", 0.0) + time.perf_counter() - last[0]
+        return counts
+
+    def timed_publish(run):
+        started = time.perf_counter()
+        publish(every_tree(run))
+        if connection.in_atomic_block and connection.vendor == "postgresql":
+            # Inside a transaction the deferred foreign-key checks of every result and alert would wait for a
+            # commit that never comes: fire them now, as the task's commits do.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        timings["publish"] += time.perf_counter() - started
+
+    def timed_gc(*, year):
+        started = time.perf_counter()
+        deleted = collect_garbage(year=year)
+        timings["gc"] += time.perf_counter() - started
+        return deleted
+
+    roots = list(Organization.objects.filter(parent__isnull=True).order_by("pk"))
+    if scope == "counties":
+        scopes, described = roots, f"{len(roots)} runs, one per county"
+    elif whole_in_memory:
+        scopes = roots[:1]
+        described = "one run over every tree (organization=None in memory: the model requires one)"
+    else:
+        scopes, described = [None], "one run over every tree (organization=None)"
+    runs = [QuotaRun.objects.create(organization=scope, year=year, trigger="bench") for scope in scopes]
+    with (
+        mock.patch.object(engine, "compute", timed_compute),
+        mock.patch.object(engine, "publish", timed_publish),
+        mock.patch.object(engine, "collect_garbage", timed_gc),
+    ):
+        total, executed = 0.0, []
+        for run in runs:
+            seconds, run = execute_run(run.pk, today, notes)
+            total += seconds
+            executed.append(run)
+        runs = executed
+    for run in runs:
+        if run.state != RunState.SUCCEEDED:
+            raise CommandError(f"the quota run {run.pk} failed: {run.error}")
+    counts = {key: sum(run.counts[key] for run in runs) for key in ("organizations", "results", "alerts")}
+    return {
+        "runs": [run.pk for run in runs],
+        "scope": described,
+        "counts": counts,
+        "seconds": total - timings["gc"],
+        "gc": timings["gc"],
+        "publish": timings["publish"],
+        "stages": list(stages.items()),
+        "notes": notes,
+    }
+
+
+# --- the benchmark ------------------------------------------------------------------------------------------
+
+
+RUN_TABLES = ("assessments_quotaresult", "assessments_alert", "assessments_quotapublication")
+
+
+def vacuum_run_tables(write) -> None:
+    """Before a round, what autovacuum does between two nightly runs: reclaim the rows the previous round's
+    garbage collection deleted (a province run replaces 900,000 results). Without it — on a server with
+    autovacuum off, or rounds closer together than its naptime — every round inserts into a table and indexes
+    bloated by all the rounds before it, and the figures drift with the number of rounds run. Not timed."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(RUN_TABLES)}")
+    seconds = time.perf_counter() - started
+    write(f"  (vacuumed {', '.join(RUN_TABLES)} before the round, {seconds:.2f} s, untimed)")
+
+
+def guess_tier() -> str:
+    roots = Organization.objects.filter(parent__isnull=True).count()
+    if roots > 1:
+        return "province"
+    return "county" if Organization.objects.count() > 100 else "tiny"
+
+
+def verdict(value: float, limit: float, unit: str = "") -> str:
+    return f"(≤ {limit:g}{unit}: {'met' if value <= limit else 'MISSED'})"
+
+
+def one_round(number, *, year, today, scope, exclude, keep_floor, write) -> dict:
+    done = run_engine(year, today, scope=scope)
+    figure = {**done["counts"], "engine": done["seconds"], "gc": done["gc"], "publish": done["publish"]}
+    write(
+        f"round {number}: organizations={figure['organizations']:,} results={figure['results']:,} "
+        f"alerts={figure['alerts']:,} ({done['scope']})"
+    )
+    write(
+        f"  engine run {done['seconds']:.2f} s (claim → compute → publish {done['publish']:.2f} s, with the "
+        f"foreign-key checks → succeeded); garbage collection of the replaced results {done['gc']:.2f} s"
+    )
+    for note in done["notes"]:
+        write(f"  NOTE {note}")
+    write("    stages: " + ", ".join(f"{label} {seconds:.2f}" for label, seconds in done["stages"]))
+    if connection.vendor != "postgresql":
+        return figure
+    figure["floor"], floor_stages = run_floor(year, today)
+    figure["ratio"] = figure["engine"] / figure["floor"]
+    write(f"  SQL floor {figure['floor']:.2f} s; ratio engine/floor {figure['ratio']:.2f}")
+    slowest = sorted(floor_stages, key=lambda stage: -stage[1])[:5]
+    write("    slowest: " + ", ".join(f"{label} {seconds:.2f}" for label, seconds in slowest))
+    figure["mismatches"], figure["warnings"] = compare(done["runs"], exclude)
+    for line in figure["warnings"]:
+        write(f"  WARNING (excluded from the check): {line}")
+    for line in figure["mismatches"]:
+        write(f"  MISMATCH {line}")
+    if not figure["mismatches"]:
+        leaving_out = f" (leaving out {', '.join(sorted(exclude))})" if exclude else ""
+        write(f"  check: the floor's results and alerts equal the engine's{leaving_out}")
+    if not keep_floor:
+        drop_floor_tables()
+    return figure
+
+
+def benchmark(
+    *,
+    year: int,
+    today=None,
+    rounds: int = 1,
+    tier=None,
+    scope="whole",
+    exclude=(),
+    rollback=False,
+    keep_floor=False,
+    write=print,
+) -> dict:
+    """Run the engine (and, on PostgreSQL, the floor and the check) ``rounds`` times; return the figures.
+
+    A round runs in autocommit, as a Celery worker runs the task, and its runs stay published; with
+    ``rollback`` it runs in one transaction rolled back at its end (the engine's statements are then not
+    committed one by one, which is cheaper). A run over every tree stored against a county (while the model
+    requires a run's organization) is always rolled back.
+    """
+    today = today or timezone.localdate()
+    exclude = set(exclude)
+    tier = tier or guess_tier()
+    figures = {"tier": tier, "vendor": connection.vendor, "rounds": []}
+    if scope == "whole" and not null_scope_allowed() and not rollback:
+        rollback = True
+        write(
+            "note: QuotaRun.organization is required, so the run over every tree is stored against the first "
+            "county and rolled back: its statements are timed inside one transaction, not committed one by "
+            "one as the task commits them (--scope counties times that path)"
+        )
+    write(
+        f"quota run benchmark [{connection.vendor}] tier={tier} year={year} today={today} rounds={rounds} "
+        f"({'each round in one transaction, rolled back' if rollback else 'autocommit, kept'})"
+    )
+    for number in range(1, rounds + 1):
+        vacuum_run_tables(write)
+        with transaction.atomic() if rollback else contextlib.nullcontext():
+            figure = one_round(
+                number,
+                year=year,
+                today=today,
+                scope=scope,
+                exclude=exclude,
+                keep_floor=keep_floor and not rollback,
+                write=write,
+            )
+            if rollback:
+                transaction.set_rollback(True)
+        figures["rounds"].append(figure)
+    done = figures["rounds"]
+    figures.update({key: min(r[key] for r in done) for key in ("engine", "gc")})
+    figures["mismatches"] = [line for r in done for line in r.get("mismatches", [])]
+    figures["warnings"] = [line for r in done for line in r.get("warnings", [])]
+    summary = (
+        f"quota run [{connection.vendor}] tier={tier}: organizations={done[-1]['organizations']:,} "
+        f"results={done[-1]['results']:,} engine={figures['engine']:.2f} s (gc {figures['gc']:.2f} s apart)"
+    )
+    if connection.vendor == "postgresql":
+        figures["floor"] = min(r["floor"] for r in done)
+        figures["ratio"] = figures["engine"] / figures["floor"]
+        summary += f" floor={figures['floor']:.2f} s ratio={figures['ratio']:.2f}"
+    write(summary + (" (best of each over the rounds)" if rounds > 1 else ""))
+    targets = TARGETS.get(tier, {})
+    if "run" in targets:
+        write(
+            f"  target: the run {figures['engine']:.2f} s {verdict(figures['engine'], targets['run'], ' s')}"
+        )
+    if "ratio" in targets and "ratio" in figures:
+        write(f"  target: engine/floor {figures['ratio']:.2f} {verdict(figures['ratio'], targets['ratio'])}")
+    return figures
+
+
+class Command(BaseCommand):
+    help = (
+        "Time the quota engine over the whole database (a generate_scale tier) beside the hand-written SQL "
+        "floor (PostgreSQL), check that both give the same results and alerts, and print the figures. "
+        "Autocommit and kept, as a worker runs it, unless --rollback."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, default=None, help="Year to compute (default: this year).")
+        parser.add_argument(
+            "--rounds", type=int, default=1, help="Engine + floor this many times (best kept)."
+        )
+        parser.add_argument(
+            "--tier", choices=["tiny", "county", "province"], help="Label (default: guessed)."
+        )
+        parser.add_argument(
+            "--scope",
+            choices=["whole", "counties"],
+            default="whole",
+            help="One run over every tree (default), or one run per county as the nightly schedule does.",
+        )
+        parser.add_argument(
+            "--exclude-code", action="append", default=[], help="Leave a code out of the check (warned)."
+        )
+        parser.add_argument(
+            "--rollback", action="store_true", help="Each round in one transaction, rolled back at its end."
+        )
+        parser.add_argument("--keep-floor", action="store_true", help="Keep floor_results and floor_alerts.")
+
+    def handle(self, *args, year, rounds, tier, scope, exclude_code, rollback, keep_floor, **options):
+        if not Organization.objects.exists():
+            raise CommandError("the database holds no organization: run manage.py generate_scale first")
+        figures = benchmark(
+            year=year or timezone.localdate().year,
+            rounds=rounds,
+            tier=tier,
+            scope=scope,
+            exclude=exclude_code,
+            rollback=rollback,
+            keep_floor=keep_floor,
+            write=self.stdout.write,
+        )
+        if figures["mismatches"]:
+            raise CommandError(f"the floor and the engine differ on {len(figures['mismatches'])} code(s)")

@@ -1,0 +1,181 @@
+"""The demo roster, development records, cadre posts, reserve rosters and a year of branch records on a fresh
+database: deterministic, sized as asked. Each seeding costs a few seconds, so the module seeds three times
+in all."""
+
+import functools
+import hashlib
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from branches.models import (
+    ActivityRoom,
+    FinancialDisclosure,
+    Organization,
+    ReviewRecord,
+    RoomInvestment,
+    StandardizedRoomTarget,
+)
+from members.models import (
+    Applicant,
+    Cadre,
+    ContactPoint,
+    Meeting,
+    Member,
+    MemberEvent,
+    ReserveCadre,
+    StudyRecord,
+    Training,
+    VisitLog,
+)
+
+pytestmark = pytest.mark.django_db
+
+SMALL = 600
+
+
+def _fingerprint() -> tuple:
+    members = Member.objects.order_by("id_number").values_list(
+        "id_number", "name", "gender", "birth_date", "education", "branch__code", "joined_on", "post_duty"
+    )
+    organizations = Organization.objects.order_by("code").values_list("code", "name", "population")
+    applicants = Applicant.objects.order_by("id_number").values_list(
+        "id_number", "name", "branch__code", "stage", "status", "applied_on", "activist_on", "candidate_on",
+        "assembly_on", "approved_on", "confirmed_on", "member__id_number",
+    )  # fmt: skip
+    mentors = Applicant.mentors.through.objects.order_by(
+        "applicant__id_number", "member__id_number"
+    ).values_list("applicant__id_number", "member__id_number")
+    sponsors = Applicant.sponsors.through.objects.order_by(
+        "applicant__id_number", "member__id_number"
+    ).values_list("applicant__id_number", "member__id_number")
+    events = MemberEvent.objects.order_by("member__id_number", "kind").values_list(
+        "member__id_number", "kind", "occurred_on"
+    )
+    cadres = Cadre.objects.order_by("organization__code", "post", "started_on", "name").values_list(
+        "organization__code", "post", "name", "birth_date", "member__id_number", "started_on", "ended_on",
+        "sending_unit",
+    )  # fmt: skip
+    reserves = ReserveCadre.objects.order_by("organization__code", "name", "birth_date").values_list(
+        "organization__code",
+        "name",
+        "birth_date",
+        "political_status",
+        "source",
+        "entered_on",
+        "mentor",
+        "status",
+    )
+    return (
+        tuple(
+            list(rows)
+            for rows in (members, organizations, applicants, mentors, sponsors, events, cadres, reserves)
+        )
+        + _records_fingerprint()
+    )
+
+
+CADRE = ("cadre__organization__code", "cadre__post", "cadre__name", "cadre__started_on")
+
+
+def _rows(queryset, *fields) -> list:
+    """Rows by natural keys (codes, ID numbers, names and dates), never primary keys, fully ordered."""
+    return list(queryset.order_by(*fields).values_list(*fields))
+
+
+def _records_fingerprint() -> tuple:
+    """The branch records of ``demo.activities`` and ``demo.records``."""
+    meeting = ("organization__code", "kind", "held_on")
+    training = ("organizer__code", "audience", "held_on")
+    return (
+        _rows(Meeting.objects, *meeting, "topic", "speaker", "members_expected", "attendee_count"),
+        _rows(Meeting.attendees.through.objects, *(f"meeting__{f}" for f in meeting), "member__id_number"),
+        _rows(Training.objects, *training, "level", "days", "hours", "topic", "villager_count"),
+        _rows(
+            Training.member_attendees.through.objects,
+            *(f"training__{f}" for f in training),
+            "member__id_number",
+        ),
+        _rows(Training.cadre_attendees.through.objects, *(f"training__{f}" for f in training), *CADRE),
+        _rows(
+            VisitLog.objects,
+            *CADRE,
+            "visited_on",
+            "household_key",
+            "household_name",
+            "concerns",
+            "resolved_on",
+        ),
+        _rows(StudyRecord.objects, *CADRE, "year", "month", "sessions", "note_characters", "articles"),
+        _rows(
+            ContactPoint.objects,
+            "leader__id_number",
+            "year",
+            "organization__code",
+            "lecture_on",
+            "days_spent",
+        ),
+        _rows(ActivityRoom.objects, "organization__code", "name", "area_m2", "standardized_on"),
+        _rows(RoomInvestment.objects, "room__organization__code", "invested_on", "amount_yuan", "purpose"),
+        _rows(StandardizedRoomTarget.objects, "organization__code", "year", "target"),
+        _rows(ReviewRecord.objects, "organization__code", "kind", "held_on", "participants", "satisfied"),
+        _rows(
+            FinancialDisclosure.objects, "organization__code", "year", "period", "disclosed_on", "income_yuan"
+        ),
+    )
+
+
+@functools.cache
+def seeded_county(**options) -> tuple[str, dict]:
+    """Seed in a savepoint, fingerprint the county and count its rows, then roll back to a fresh database.
+    Cached: a seeding is only repeated where the test is about repeating it."""
+    return _seed(**options)
+
+
+def _seed(**options) -> tuple[str, dict]:
+    with transaction.atomic():
+        call_command("seed_demo", stdout=StringIO(), **options)
+        digest = hashlib.sha256(repr(_fingerprint()).encode()).hexdigest()
+        models = (
+            Member,
+            Applicant,
+            Cadre,
+            ReserveCadre,
+            Meeting,
+            Training,
+            VisitLog,
+            StudyRecord,
+            ActivityRoom,
+        )
+        counts = {model.__name__: model.objects.count() for model in models}
+        transaction.set_rollback(True)
+    return digest, counts
+
+
+def test_same_seed_gives_the_same_county():
+    assert _seed(members=SMALL) == seeded_county(members=SMALL)
+
+
+def test_another_seed_gives_another_county():
+    assert seeded_county(members=SMALL, seed=1)[0] != seeded_county(members=SMALL)[0]
+
+
+def test_creates_exactly_the_requested_number_of_members_and_the_other_records():
+    counts = seeded_county(members=SMALL)[1]
+    assert counts["Member"] == SMALL
+    assert counts["Applicant"] > 0 and counts["Cadre"] > 0 and counts["ReserveCadre"] > 0
+    assert counts["Meeting"] > 0 and counts["Training"] > 0 and counts["VisitLog"] > 0
+    assert counts["StudyRecord"] > 0 and counts["ActivityRoom"] > 0
+
+
+def test_too_few_members_for_the_tree_is_refused_and_leaves_nothing():
+    with pytest.raises(CommandError, match="--members"):
+        call_command("seed_demo", members=100, stdout=StringIO())
+    assert not Organization.objects.exists()
+    assert not Applicant.objects.exists() and not Cadre.objects.exists()
+    assert (
+        not Meeting.objects.exists() and not VisitLog.objects.exists() and not ActivityRoom.objects.exists()
+    )
