@@ -238,3 +238,8 @@ class OrganizationCodeWidget(LookupWidget):
 
     def hint(self):
         return _("The organization's code, as shown in the organization list.")
+
+
+def loaded_relation(record, relation):
+    """A related record already loaded or assigned (select_related, import), without a query."""
+    return record._state.fields_cache.get(relation)

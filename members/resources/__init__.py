@@ -1,7 +1,9 @@
 """Import/export file formats (django-import-export Resources), split by topic."""
 
-from .activities import ContactPointResource, MeetingResource, StudyRecordResource, TrainingResource
-from .roster import CadreResource, MemberResource, ReserveCadreResource
+from .cadre_records import ContactPointResource, StudyRecordResource
+from .cadres import CadreResource, ReserveCadreResource
+from .meetings import MeetingResource, TrainingResource
+from .roster import MemberResource
 from .visits import VisitLogResource
 
 __all__ = [

@@ -30,7 +30,7 @@ from branches.tabular.widgets import (
 from ..models import Cadre, VisitLog
 from ..selectors.visits import POST_ORDER, group_people
 from ..services.visits import place_error, term_error
-from .roster import CADRE_POST, CADRE_POST_ALIASES
+from .cadres import CADRE_POST, CADRE_POST_ALIASES
 
 CADRE_NAME_HEADER = "干部姓名"
 POST_HEADER = "职务"

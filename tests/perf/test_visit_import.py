@@ -33,7 +33,7 @@ from branches.scope.roles import Role
 from branches.tabular.importing import import_table
 from members.models import Cadre, CadrePost, VisitLog
 from members.resources import VisitLogResource
-from members.resources.roster import CADRE_POST
+from members.resources.cadres import CADRE_POST
 from members.selectors.visits import distinct_households_by_cadre, distinct_households_by_person
 from tests.utils.factories import OrganizationFactory, StaffRoleFactory, UserFactory
 from tests.utils.import_files import csv_bytes, upload, xlsx_bytes

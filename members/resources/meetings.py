@@ -1,0 +1,227 @@
+"""Import/export file formats of meetings and trainings.
+
+Attendee lists are not part of the files (they are picked on the meeting or training itself): an imported
+meeting has no attendees yet, and its members expected are counted for the whole chunk in one query.
+Headers and choice labels are fixed Chinese, like every other import file."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from import_export import widgets
+from import_export.fields import Field
+
+from branches.scope.querysets import subtree_q
+from branches.tabular.importing import ImportableResource
+from branches.tabular.widgets import (
+    CellError,
+    ChoiceWidget,
+    DateWidget,
+    IntegerWidget,
+    OrganizationCodeWidget,
+    TextWidget,
+    is_blank,
+    loaded_relation,
+)
+
+from ..models import Meeting, Member, Training
+from ..services import activities as services
+
+MEETING_KIND = {
+    "assembly": "支部党员大会",
+    "committee": "支部委员会",
+    "group": "党小组会",
+    "lecture": "党课",
+    "theme_day": "主题党日",
+    "life_meeting": "组织生活会",
+    "appraisal": "民主评议党员",
+}
+MEETING_KIND_ALIASES = {
+    "党员大会": "assembly",
+    "支部大会": "assembly",
+    "支委会": "committee",
+    "支部委员会会议": "committee",
+    "小组会": "group",
+    "党小组会议": "group",
+    "主题党日活动": "theme_day",
+    "组织生活": "life_meeting",
+    "民主评议": "appraisal",
+}
+TRAINING_LEVEL = {"county": "县级", "township": "乡镇级", "village": "村级"}
+TRAINING_AUDIENCE = {
+    "secretaries": "党组织书记",
+    "two_committees": "村两委成员",
+    "members": "党员",
+    "villagers": "群众",
+    "reserve": "后备干部",
+}
+TRAINING_AUDIENCE_ALIASES = {
+    "支部书记": "secretaries",
+    "村党组织书记": "secretaries",
+    "书记": "secretaries",
+    "两委成员": "two_committees",
+    "两委干部": "two_committees",
+    "村两委干部": "two_committees",
+    "农村党员": "members",
+    "村民": "villagers",
+    "后备干部人选": "reserve",
+}
+
+
+class TenthsWidget(widgets.Widget):
+    """A number with at most one decimal, such as 0.5 or 3."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            number = None
+        if (
+            number is None
+            or not number.is_finite()
+            or number < 0
+            or number != number.quantize(Decimal("0.1"))
+        ):
+            raise CellError("decimal", _("Enter a number with at most one decimal, such as 0.5 or 3."))
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return None if kwargs.get("force_native_type") else ""
+        return float(value) if kwargs.get("force_native_type") else str(value)
+
+    def hint(self):
+        return _("A number with at most one decimal, such as 0.5 or 3.")
+
+
+class MeetingResource(ImportableResource):
+    organization = Field("organization", "组织编码", OrganizationCodeWidget())
+    organization_name = Field("organization__name", "组织名称", readonly=True)
+    kind = Field("kind", "会议类型", ChoiceWidget(MEETING_KIND, MEETING_KIND_ALIASES))
+    held_on = Field("held_on", "召开日期", DateWidget())
+    topic = Field("topic", "主题", TextWidget())
+    speaker = Field("speaker", "主讲人或主持人", TextWidget())
+    minutes = Field("minutes", "会议记录", TextWidget())
+    members_expected = Field("members_expected", "应到人数", IntegerWidget(), readonly=True)
+    attendee_count = Field("attendee_count", "实到人数", IntegerWidget(), readonly=True)
+    attendance_rate = Field("attendance_rate", "出席率", TenthsWidget(), readonly=True)
+
+    header_aliases = {
+        "支部编码": "组织编码",
+        "所在组织编码": "组织编码",
+        "会议日期": "召开日期",
+        "日期": "召开日期",
+    }
+    template_title = "三会一课"
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "organization",
+            "organization_name",
+            "kind",
+            "held_on",
+            "topic",
+            "speaker",
+            "minutes",
+            "members_expected",
+            "attendee_count",
+            "attendance_rate",
+        ]
+        export_order = fields
+        import_order = fields
+        chunk_size = 2000
+
+    def validate_instance(self, meeting, exclude) -> None:
+        services.meeting_check(meeting, exclude=exclude)
+
+    def write(self, instances, actor) -> None:
+        expected = _members_on_roll(instance.organization for instance in instances)
+        for meeting in instances:
+            meeting.members_expected = expected[meeting.organization_id]
+            meeting.attendee_count = 0
+        super().write(instances, actor)
+
+    def prepare_export_queryset(self, queryset):
+        return queryset.prefetch_related(None).select_related("organization")
+
+
+def _members_on_roll(organizations) -> dict[int, int]:
+    """Members on the roll of each organization's subtree, for a whole chunk in one query."""
+    organizations = {organization.pk: organization for organization in organizations}
+    if not organizations:
+        return {}
+    paths = sorted({organization.path for organization in organizations.values()})
+    by_branch = (
+        Member.objects.on_roll()
+        .filter(subtree_q("branch__path", paths))
+        .order_by()
+        .values_list("branch__path")
+        .annotate(n=Count("pk"))
+    )
+    counts = list(by_branch)
+    return {
+        pk: sum(n for path, n in counts if path.startswith(organization.path))
+        for pk, organization in organizations.items()
+    }
+
+
+class TrainingResource(ImportableResource):
+    organizer = Field("organizer", "主办组织编码", OrganizationCodeWidget())
+    organizer_name = Field("organizer__name", "主办组织", readonly=True)
+    level = Field("level", "培训层级", ChoiceWidget(TRAINING_LEVEL), readonly=True)
+    audience = Field("audience", "培训对象", ChoiceWidget(TRAINING_AUDIENCE, TRAINING_AUDIENCE_ALIASES))
+    held_on = Field("held_on", "开班日期", DateWidget())
+    days = Field("days", "培训天数", TenthsWidget())
+    hours = Field("hours", "学时", IntegerWidget())
+    topic = Field("topic", "培训主题", TextWidget())
+    villager_count = Field("villager_count", "参训群众人数", IntegerWidget())
+    member_attendee_count = Field("member_attendee_count", "参训党员人数", IntegerWidget(), readonly=True)
+    cadre_attendee_count = Field("cadre_attendee_count", "参训干部人数", IntegerWidget(), readonly=True)
+
+    header_aliases = {
+        "组织编码": "主办组织编码",
+        "主办单位编码": "主办组织编码",
+        "培训日期": "开班日期",
+        "天数": "培训天数",
+    }
+    template_title = "培训"
+
+    class Meta:
+        model = Training
+        fields = [
+            "organizer",
+            "organizer_name",
+            "level",
+            "audience",
+            "held_on",
+            "days",
+            "hours",
+            "topic",
+            "villager_count",
+            "member_attendee_count",
+            "cadre_attendee_count",
+        ]
+        export_order = fields
+        import_order = fields
+        chunk_size = 2000
+
+    def prepare_instance(self, training) -> None:
+        organizer = loaded_relation(training, "organizer")
+        if organizer is not None:
+            training.level = services.training_level(organizer)
+
+    def validate_instance(self, training, exclude) -> None:
+        services.training_check(training, exclude=exclude)
+
+    def prepare_export_queryset(self, queryset):
+        return (
+            queryset.prefetch_related(None)
+            .select_related("organizer")
+            .annotate(
+                member_attendee_count=Count("member_attendees", distinct=True),
+                cadre_attendee_count=Count("cadre_attendees", distinct=True),
+            )
+        )
