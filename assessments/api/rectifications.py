@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from branches.exports import XLSX_CONTENT_TYPE, export_xlsx
 from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
 from members.models import Cadre
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.rectifications import RectificationFilter
 from ..models import Rectification, RectificationNote
@@ -179,7 +179,7 @@ class RectificationViewSet(ScopedModelViewSet):
     ordering = ["organization__path", "-year", "pk"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_open)
-    update_service = staticmethod(on_instance(services.rectification_update, "rectification"))
+    update_service = staticmethod(services.rectification_update)
 
     def get_serializer_class(self):
         return {
