@@ -1,5 +1,9 @@
 """Optimistic-locked edits for every VersionedModel: a stale write changes nothing and says who won."""
 
+import functools
+import inspect
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .exceptions import StaleWrite
@@ -44,3 +48,34 @@ def apply_changes(instance, changes: dict, *, actor, exclude_clean=None):
     instance._history_user = actor
     instance.save()
     return instance
+
+
+def refuse_moves(instance, changes: dict, fields, message) -> None:
+    """Refuse a change to any of ``fields``, which stay as the record was created; sent along unchanged
+    (a full form or PUT), they pass."""
+    moved = [field for field in fields if field in changes and changes[field] != getattr(instance, field)]
+    if moved:
+        raise ValidationError({field: [message] for field in moved})
+
+
+def differences(instance, changes: dict) -> dict[str, list[str]]:
+    """``{field: [stored, given]}`` as text for the fields ``changes`` really changes, read before they are
+    set: what an audit event records."""
+    before = {field: getattr(instance, field) for field in changes}
+    return {
+        field: [str(before[field]), str(value)] for field, value in changes.items() if before[field] != value
+    }
+
+
+@functools.cache
+def record_keyword(service) -> str:
+    """The keyword an update or delete service takes its record by: the keyword-only parameter after
+    ``actor`` (``visit_update(*, actor, visit, ...)`` takes ``visit=``)."""
+    names = [name for name, p in inspect.signature(service).parameters.items() if p.kind is p.KEYWORD_ONLY]
+    return names[names.index("actor") + 1]
+
+
+def call_on_record(service, record, **kwargs):
+    """Call an update or delete service with ``record`` under its keyword: what the API viewsets, the entry
+    views and the admin do with the service a class names."""
+    return service(**{record_keyword(service): record}, **kwargs)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, viewsets
 
+from .editing import call_on_record
 from .exceptions import ErrorResponsesAutoSchema
 
 
@@ -22,16 +23,6 @@ def _if_match_version(request) -> int | None:
         return int(value)
     except ValueError as error:
         raise exceptions.ValidationError({"If-Match": [_('Send the version you read, e.g. "3".')]}) from error
-
-
-def on_instance(service, keyword: str):
-    """Adapt a service named by the record it changes (``meeting_update(actor=, meeting=, ...)``) to the
-    viewset's ``update_service``/``delete_service`` call, which passes the record as ``instance``."""
-
-    def call(*, actor, instance, **changes):
-        return service(actor=actor, **{keyword: instance}, **changes)
-
-    return call
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -67,8 +58,9 @@ class ScopedReadOnlyModelViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelView
 
 class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
     """Subclasses name the services: ``create_service(actor=, **data)``,
-    ``update_service(actor=, instance=, expected_version=, precondition=, **changes)`` and
-    ``delete_service(actor=, instance=)``."""
+    ``update_service(actor=, <record>=, expected_version=, precondition=, **changes)`` and
+    ``delete_service(actor=, <record>=)``, each taking the record by its own keyword
+    (``visit_update(actor=, visit=, ...)``)."""
 
     create_service = None
     update_service = None
@@ -96,9 +88,10 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
         body_version = data.pop("version", None)
         header_version = _if_match_version(self.request)
         with transaction.atomic():
-            serializer.instance = type(self).update_service(
+            serializer.instance = call_on_record(
+                type(self).update_service,
+                serializer.instance,
                 actor=self.request.user,
-                instance=serializer.instance,
                 expected_version=header_version if header_version is not None else body_version,
                 precondition=header_version is not None,
                 **data,
@@ -108,4 +101,4 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
         if type(self).delete_service is None:
             raise exceptions.MethodNotAllowed(self.request.method)
         with transaction.atomic():
-            type(self).delete_service(actor=self.request.user, instance=instance)
+            call_on_record(type(self).delete_service, instance, actor=self.request.user)

@@ -53,7 +53,7 @@ class EvaluationCycleAdmin(_VisibleAdmin, SimpleHistoryAdmin):
     def save_via_service(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         if change:
-            return services.evaluation_cycle_update(actor=request.user, instance=obj, **data)
+            return services.evaluation_cycle_update(actor=request.user, evaluation_cycle=obj, **data)
         fields = {k: v for k, v in form.cleaned_data.items() if k not in {"county", "year"}}
         return services.evaluation_cycle_create(
             actor=request.user, county=form.cleaned_data["county"], year=form.cleaned_data["year"], **fields

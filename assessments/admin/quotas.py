@@ -16,9 +16,7 @@ class QuotaPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     def save_via_service(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data}
         if change:
-            data.pop("county", None)
-            data.pop("year", None)
-            return services.quota_policy_update(actor=request.user, instance=obj, **data)
+            return services.quota_policy_update(actor=request.user, quota_policy=obj, **data)
         fields = {k: v for k, v in form.cleaned_data.items() if k not in {"county", "year"}}
         return services.quota_policy_create(
             actor=request.user, county=form.cleaned_data["county"], year=form.cleaned_data["year"], **fields

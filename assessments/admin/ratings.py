@@ -74,5 +74,5 @@ class RatingPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     def save_via_service(self, request, obj, form, change):
         if change:
             data = {name: form.cleaned_data[name] for name in form.changed_data}
-            return services.rating_policy_update(actor=request.user, instance=obj, **data)
+            return services.rating_policy_update(actor=request.user, rating_policy=obj, **data)
         return services.rating_policy_create(actor=request.user, **form.cleaned_data)

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from branches.models import Organization
 from branches.tabular.api import ImportExportViewSetMixin
 from members.models import Member
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.appraisals import MemberAppraisalFilter
 from ..models import AppraisalGrade, MemberAppraisal
@@ -102,8 +102,8 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering_fields = ["branch__path", "year", "member__name", "grade", "stars", "appraised_on"]
     ordering = ["branch__path", "-year", "member__name", "pk"]
     create_service = staticmethod(_record)
-    update_service = staticmethod(on_instance(services.appraisal_update, "appraisal"))
-    delete_service = staticmethod(on_instance(services.appraisal_delete, "appraisal"))
+    update_service = staticmethod(services.appraisal_update)
+    delete_service = staticmethod(services.appraisal_delete)
 
     def get_serializer_class(self):
         return {"record_many": RecordManySerializer, "rollup": RollupQuerySerializer}.get(

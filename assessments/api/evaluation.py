@@ -36,7 +36,6 @@ from partybuild.viewsets import (
     ScopedReadOnlyModelViewSet,
     ScopedRelatedField,
     VersionedSerializerMixin,
-    on_instance,
 )
 
 from ..filters.evaluation import (
@@ -189,10 +188,6 @@ class EvaluationCycleSerializer(VersionedSerializerMixin, serializers.ModelSeria
         return _display_name(cycle.published_by)
 
 
-def _cycle_update(*, actor, instance, **changes):
-    return services.evaluation_cycle_update(actor=actor, instance=instance, **changes)
-
-
 class CycleActionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
@@ -210,7 +205,7 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     lookup_value_regex = r"\d+"
     create_service = staticmethod(services.evaluation_cycle_create)
-    update_service = staticmethod(_cycle_update)
+    update_service = staticmethod(services.evaluation_cycle_update)
 
     def get_queryset(self):
         return selectors.visible_cycles(self.request.user, self.queryset.all())
@@ -415,7 +410,7 @@ class EvaluationRaterViewSet(ScopedModelViewSet):
     ordering = ["cycle", "organization__path", "group"]
     http_method_names = ["get", "post", "delete", "head", "options"]
     create_service = staticmethod(services.rater_appoint)
-    delete_service = staticmethod(on_instance(services.rater_remove, "rater"))
+    delete_service = staticmethod(services.rater_remove)
 
     def get_queryset(self):
         return selectors.visible_raters(self.request.user, self.queryset.all())

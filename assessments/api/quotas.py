@@ -27,12 +27,6 @@ class QuotaPolicySerializer(VersionedSerializerMixin, serializers.ModelSerialize
         validators = []
 
 
-def _policy_update(*, actor, instance, **changes):
-    changes.pop("county", None)
-    changes.pop("year", None)
-    return services.quota_policy_update(actor=actor, instance=instance, **changes)
-
-
 class QuotaPolicyViewSet(ScopedModelViewSet):
     """The county's targets for a year (docs/quotas.md); every change is a security event."""
 
@@ -43,7 +37,7 @@ class QuotaPolicyViewSet(ScopedModelViewSet):
     ordering = ["county__path", "-year"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(services.quota_policy_create)
-    update_service = staticmethod(_policy_update)
+    update_service = staticmethod(services.quota_policy_update)
 
 
 class QuotaRunSerializer(serializers.ModelSerializer):

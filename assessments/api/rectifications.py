@@ -14,7 +14,7 @@ from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
 from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from members.models import Cadre
 from partybuild.http import client_ip
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.rectifications import RectificationFilter
 from ..models import Rectification, RectificationNote
@@ -180,7 +180,7 @@ class RectificationViewSet(ScopedModelViewSet):
     ordering = ["organization__path", "-year", "pk"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_open)
-    update_service = staticmethod(on_instance(services.rectification_update, "rectification"))
+    update_service = staticmethod(services.rectification_update)
 
     def get_serializer_class(self):
         return {

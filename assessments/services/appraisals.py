@@ -33,10 +33,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Organization
+from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from members.models import Member, MemberCategory, MemberStatus
-from partybuild.editing import apply_changes, lock_for_edit
 from partybuild.exceptions import StaleWrite
 
 from ..models import AppraisalGrade, MemberAppraisal
@@ -241,18 +241,37 @@ def appraisal_record(
 def appraisal_update(
     *, actor, appraisal: MemberAppraisal, expected_version=None, precondition=False, **changes
 ) -> MemberAppraisal:
-    ensure_in_scope(actor, appraisal, "change", NOT_ALLOWED)
-    _refuse_fixed_changes(appraisal, changes)
-    _lock_branches([appraisal.branch_id])
-    appraisal = lock_for_edit(appraisal, expected_version, precondition=precondition)
-    for field, value in changes.items():
-        setattr(appraisal, field, ("" if value is None else value) if field in {"grade", "note"} else value)
-    appraisal_check(appraisal, recording=False)
-    set_stars([appraisal])
-    apply_changes(appraisal, {}, actor=actor, exclude_clean=["branch", "stars"])
+
+    def check():
+        _refuse_fixed_changes(appraisal, changes)
+        _lock_branches([appraisal.branch_id])
+
+    def blank_texts(appraisal, changes):
+        return {
+            field: ("" if value is None else value) if field in {"grade", "note"} else value
+            for field, value in changes.items()
+        }
+
+    def rules(appraisal):
+        appraisal_check(appraisal, recording=False)
+        set_stars([appraisal])
+
+    return scoped_update(
+        actor,
+        appraisal,
+        expected_version,
+        precondition,
+        changes,
+        check=check,
+        prepare=blank_texts,
+        rules=rules,
+        after_save=_check_cap,
+        exclude_clean=["branch", "stars"],
+    )
+
+
+def _check_cap(appraisal: MemberAppraisal) -> None:
     check_excellent_cap({(appraisal.branch_id, appraisal.year)})
-    ensure_in_scope(actor, appraisal, "change")
-    return appraisal
 
 
 def _refuse_fixed_changes(appraisal: MemberAppraisal, changes: dict) -> None:
@@ -266,12 +285,12 @@ def _refuse_fixed_changes(appraisal: MemberAppraisal, changes: dict) -> None:
 
 @transaction.atomic
 def appraisal_delete(*, actor, appraisal: MemberAppraisal) -> None:
-    ensure_in_scope(actor, appraisal, "delete", NOT_ALLOWED)
-    _lock_branches([appraisal.branch_id])
-    key = (appraisal.branch_id, appraisal.year)
-    appraisal._history_user = actor
-    appraisal.delete()
-    check_excellent_cap({key})
+    scoped_delete(
+        actor,
+        appraisal,
+        rules=lambda appraisal: _lock_branches([appraisal.branch_id]),
+        after_delete=_check_cap,
+    )
 
 
 # --- a whole branch's meeting at once ---------------------------------------------------------------

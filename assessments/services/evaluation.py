@@ -34,10 +34,11 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization, SecurityEventKind, StaffRole
+from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability, Role
 from branches.services import security_event_record
-from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.editing import apply_changes, differences, lock_for_edit, refuse_moves
 
 from ..models import (
     GRADE_POINTS,
@@ -353,28 +354,33 @@ RULE_FIELDS = frozenset(
 
 @transaction.atomic
 def evaluation_cycle_update(
-    *, actor, instance: EvaluationCycle, expected_version=None, precondition=False, **changes
+    *, actor, evaluation_cycle: EvaluationCycle, expected_version=None, precondition=False, **changes
 ) -> EvaluationCycle:
     """Change the window, weights or thresholds; the state changes only by closing and publishing."""
-    ensure_in_scope(actor, instance, "change", NOT_ALLOWED)
-    cycle = lock_for_edit(instance, expected_version, precondition=precondition)
-    moved = [
-        field for field in ("county", "year") if field in changes and changes[field] != getattr(cycle, field)
-    ]
-    if moved:
-        raise ValidationError({field: [MESSAGES["cycle_moves"]] for field in moved})
-    if cycle.state == CycleState.PUBLISHED:
-        raise ValidationError({"state": [MESSAGES["published"]]})
-    changes = {field: value for field, value in changes.items() if field in RULE_FIELDS}
-    before = {field: getattr(cycle, field) for field in changes}
-    apply_changes(cycle, changes, actor=actor, exclude_clean=["county"])
-    ensure_in_scope(actor, cycle, "change")
-    changed = {
-        field: [str(before[field]), str(value)] for field, value in changes.items() if before[field] != value
-    }
-    if changed:
-        _cycle_event(actor, cycle, {"changed": changed})
-    return cycle
+    changed = {}
+
+    def prepare(cycle, changes):
+        refuse_moves(cycle, changes, ("county", "year"), MESSAGES["cycle_moves"])
+        if cycle.state == CycleState.PUBLISHED:
+            raise ValidationError({"state": [MESSAGES["published"]]})
+        changes = {field: value for field, value in changes.items() if field in RULE_FIELDS}
+        changed.update(differences(cycle, changes))
+        return changes
+
+    def after_save(cycle):
+        if changed:
+            _cycle_event(actor, cycle, {"changed": changed})
+
+    return scoped_update(
+        actor,
+        evaluation_cycle,
+        expected_version,
+        precondition,
+        changes,
+        prepare=prepare,
+        after_save=after_save,
+        exclude_clean=["county"],
+    )
 
 
 @transaction.atomic
@@ -528,19 +534,25 @@ def statement_submit(
 
 @transaction.atomic
 def statement_update(
-    *, actor, instance: Statement, expected_version=None, precondition=False, **changes
+    *, actor, statement: Statement, expected_version=None, precondition=False, **changes
 ) -> Statement:
     """Rewrite the text or replace the attachment while the window is open (``attachment=None`` removes
     it). Whether the statement was late stays as at its first submission."""
-    ensure_in_scope(actor, instance, "change", NOT_ALLOWED)
-    statement = lock_for_edit(instance, expected_version, precondition=precondition)
-    moved = [
-        field
-        for field in ("cycle", "organization")
-        if field in changes and changes[field] != getattr(statement, field)
-    ]
-    if moved:
-        raise ValidationError({field: [MESSAGES["statement_moves"]] for field in moved})
+    return scoped_update(
+        actor,
+        statement,
+        expected_version,
+        precondition,
+        changes,
+        prepare=_statement_fields,
+        exclude_clean=["cycle", "organization", "secretary_name"],
+    )
+
+
+def _statement_fields(statement: Statement, changes: dict) -> dict:
+    """What an edit sets, while the window is open: the text (required) and the attachment. The cycle and
+    the organization stay."""
+    refuse_moves(statement, changes, ("cycle", "organization"), MESSAGES["statement_moves"])
     _check_window(statement.cycle, timezone.now())
     fields = {}
     if "text" in changes:
@@ -553,9 +565,7 @@ def statement_update(
             fields["attachment"] = statement.attachment
         else:
             fields.update(attachment="", attachment_name="")
-    apply_changes(statement, fields, actor=actor, exclude_clean=["cycle", "organization", "secretary_name"])
-    ensure_in_scope(actor, statement, "change")
-    return statement
+    return fields
 
 
 # --- raters and grades --------------------------------------------------------------------------------------

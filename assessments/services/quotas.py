@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Organization, OrganizationKind, SecurityEventKind
+from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
-from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.editing import differences
 from partybuild.jobs import dispatch
 
 from ..models import QuotaPolicy, QuotaRun, RunState
@@ -45,23 +46,28 @@ def quota_policy_create(*, actor, county: Organization, year: int, **targets) ->
 
 @transaction.atomic
 def quota_policy_update(
-    *, actor, instance: QuotaPolicy, expected_version=None, precondition=False, **changes
+    *, actor, quota_policy: QuotaPolicy, expected_version=None, precondition=False, **changes
 ):
-    ensure_in_scope(actor, instance, "change", NOT_ALLOWED)
-    policy = lock_for_edit(instance, expected_version, precondition=precondition)
-    before = {field: getattr(policy, field) for field in changes}
-    apply_changes(policy, changes, actor=actor, exclude_clean=None)
-    ensure_in_scope(actor, policy, "change")
-    changed = {
-        field: [str(before[field]), str(value)] for field, value in changes.items() if before[field] != value
-    }
-    security_event_record(
-        kind=SecurityEventKind.POLICY_CHANGED,
-        user=actor,
-        organization=policy.county,
-        detail={"year": policy.year, "changed": changed},
+    """Change the targets; the county and the year a policy is for stay (sent along, they are ignored)."""
+    changes.pop("county", None)
+    changes.pop("year", None)
+    changed = {}
+
+    def prepare(policy, changes):
+        changed.update(differences(policy, changes))
+        return changes
+
+    def after_save(policy):
+        security_event_record(
+            kind=SecurityEventKind.POLICY_CHANGED,
+            user=actor,
+            organization=policy.county,
+            detail={"year": policy.year, "changed": changed},
+        )
+
+    return scoped_update(
+        actor, quota_policy, expected_version, precondition, changes, prepare=prepare, after_save=after_save
     )
-    return policy
 
 
 def _overlapping_active_run(organization: Organization, year: int):

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization, SecurityEventKind
+from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
-from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.editing import apply_changes, differences, lock_for_edit, refuse_moves
 
 from ..models import DIMENSIONS, RatingPolicy, RatingStage, RatingStep, StarRating
 from ..ratings_proposal import ProposalSummary, propose
@@ -189,21 +190,22 @@ def rating_policy_create(*, actor, county: Organization, year: int, **settings) 
 
 @transaction.atomic
 def rating_policy_update(
-    *, actor, instance: RatingPolicy, expected_version=None, precondition=False, **changes
+    *, actor, rating_policy: RatingPolicy, expected_version=None, precondition=False, **changes
 ) -> RatingPolicy:
-    ensure_in_scope(actor, instance, "change", NOT_ALLOWED)
-    policy = lock_for_edit(instance, expected_version, precondition=precondition)
-    moved = [
-        field for field in ("county", "year") if field in changes and changes[field] != getattr(policy, field)
-    ]
-    if moved:
-        raise ValidationError({field: [MESSAGES["policy_moves"]] for field in moved})
-    changes = {field: value for field, value in changes.items() if field not in {"county", "year"}}
-    before = {field: getattr(policy, field) for field in changes}
-    apply_changes(policy, changes, actor=actor)
-    ensure_in_scope(actor, policy, "change")
-    changed = {
-        field: [str(before[field]), str(value)] for field, value in changes.items() if before[field] != value
-    }
-    _policy_event(actor, policy, {"changed": changed})
-    return policy
+    changed = {}
+
+    def prepare(policy, changes):
+        refuse_moves(policy, changes, ("county", "year"), MESSAGES["policy_moves"])
+        changes = {field: value for field, value in changes.items() if field not in {"county", "year"}}
+        changed.update(differences(policy, changes))
+        return changes
+
+    return scoped_update(
+        actor,
+        rating_policy,
+        expected_version,
+        precondition,
+        changes,
+        prepare=prepare,
+        after_save=lambda policy: _policy_event(actor, policy, {"changed": changed}),
+    )

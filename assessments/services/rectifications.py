@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import COMMITTEE_KINDS, Organization
+from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from members.models import Cadre, CadrePost
@@ -201,26 +202,36 @@ def rectification_update(
     *, actor, rectification: Rectification, expected_version=None, precondition=False, **changes
 ) -> Rectification:
     """Edit the plan, leader, instructor, deadline or reasons of an open rectification (the township)."""
-    _require(actor, rectification, Capability.REVIEW)
-    _refuse_fixed(rectification, changes)
-    rectification = lock_for_edit(rectification, expected_version, precondition=precondition)
-    if rectification.status != OPEN:
-        raise _error("status", "edit_not_open", status=rectification.get_status_display())
-    if "plan" in changes:
-        changes["plan"] = _require_text("plan", changes["plan"])
-    if "responsible_leader" in changes:
-        changes["responsible_leader"] = _require_text("responsible_leader", changes["responsible_leader"])
-    changed = [field for field, value in changes.items() if getattr(rectification, field) != value]
-    for field, value in changes.items():
-        setattr(rectification, field, value)
-    rectification_check(actor=actor, rectification=rectification, changed=changed)
-    if "reasons" in changes:
-        changes["reasons"] = _reasons(
-            changes["reasons"], branch=rectification.organization, year=rectification.year
-        )
-    apply_changes(rectification, changes, actor=actor)
-    ensure_in_scope(actor, rectification, Capability.REVIEW)
-    return rectification
+    changed = []
+
+    def prepare(rectification, changes):
+        if rectification.status != OPEN:
+            raise _error("status", "edit_not_open", status=rectification.get_status_display())
+        if "plan" in changes:
+            changes["plan"] = _require_text("plan", changes["plan"])
+        if "responsible_leader" in changes:
+            changes["responsible_leader"] = _require_text("responsible_leader", changes["responsible_leader"])
+        changed.extend(field for field, value in changes.items() if getattr(rectification, field) != value)
+        return changes
+
+    def rules(rectification):
+        rectification_check(actor=actor, rectification=rectification, changed=changed)
+        if "reasons" in changes:
+            rectification.reasons = _reasons(
+                changes["reasons"], branch=rectification.organization, year=rectification.year
+            )
+
+    return scoped_update(
+        actor,
+        rectification,
+        expected_version,
+        precondition,
+        changes,
+        action=Capability.REVIEW,
+        check=lambda: _refuse_fixed(rectification, changes),
+        prepare=prepare,
+        rules=rules,
+    )
 
 
 def _refuse_fixed(rectification: Rectification, changes: dict) -> None:

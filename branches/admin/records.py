@@ -8,6 +8,7 @@ from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from partybuild.editing import call_on_record
 from partybuild.http import client_ip
 
 from ..models import (
@@ -107,8 +108,6 @@ class RecordAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     create_service = None
     update_service = None
     delete_service = None
-    # The keyword the update and delete services name the record by.
-    record_arg = ""
     resource_class = None
     actions = ["export_xlsx"]
 
@@ -124,13 +123,11 @@ class RecordAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
     def save_via_service(self, request, obj, form, change):
         if change:
-            return type(self).update_service(
-                actor=request.user, **{self.record_arg: obj}, **self.changed(form)
-            )
+            return call_on_record(type(self).update_service, obj, actor=request.user, **self.changed(form))
         return type(self).create_service(actor=request.user, **form.cleaned_data)
 
     def delete_model(self, request, obj):
-        type(self).delete_service(actor=request.user, **{self.record_arg: obj})
+        call_on_record(type(self).delete_service, obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         # Row by row through the service, with its rules and a history row each.
@@ -173,7 +170,6 @@ class ActivityRoomAdmin(RecordAdmin):
     create_service = staticmethod(services.activity_room_create)
     update_service = staticmethod(services.activity_room_update)
     delete_service = staticmethod(services.activity_room_delete)
-    record_arg = "room"
 
     def get_queryset(self, request):
         return with_room_totals(super().get_queryset(request))
@@ -198,7 +194,6 @@ class RoomInvestmentAdmin(RecordAdmin):
     create_service = staticmethod(services.room_investment_add)
     update_service = staticmethod(services.room_investment_update)
     delete_service = staticmethod(services.room_investment_delete)
-    record_arg = "investment"
 
     @admin.display(description=_("organization"), ordering="room__organization__path")
     def organization(self, investment):
@@ -223,7 +218,6 @@ class RoomTargetAdmin(RecordAdmin):
     create_service = staticmethod(services.room_target_set)
     update_service = staticmethod(services.room_target_update)
     delete_service = staticmethod(services.room_target_delete)
-    record_arg = "room_target"
 
     def get_queryset(self, request):
         return with_target_progress(super().get_queryset(request))
@@ -257,7 +251,6 @@ class ReviewRecordAdmin(RecordAdmin):
     create_service = staticmethod(services.review_record_create)
     update_service = staticmethod(services.review_record_update)
     delete_service = staticmethod(services.review_record_delete)
-    record_arg = "record"
 
 
 @admin.register(FinancialDisclosure)
@@ -273,4 +266,3 @@ class FinancialDisclosureAdmin(RecordAdmin):
     create_service = staticmethod(services.disclosure_create)
     update_service = staticmethod(services.disclosure_update)
     delete_service = staticmethod(services.disclosure_delete)
-    record_arg = "disclosure"

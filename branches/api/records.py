@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from branches.tabular.api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.records import (
     ActivityRoomFilter,
@@ -208,8 +208,8 @@ class ActivityRoomViewSet(AnnotatedAnswerMixin, ImportExportViewSetMixin, Scoped
     ]
     ordering = ["organization__path", "name", "pk"]
     create_service = staticmethod(services.activity_room_create)
-    update_service = staticmethod(on_instance(services.activity_room_update, "room"))
-    delete_service = staticmethod(on_instance(services.activity_room_delete, "room"))
+    update_service = staticmethod(services.activity_room_update)
+    delete_service = staticmethod(services.activity_room_delete)
 
 
 class RoomInvestmentViewSet(ScopedModelViewSet):
@@ -222,8 +222,8 @@ class RoomInvestmentViewSet(ScopedModelViewSet):
     ordering_fields = ["invested_on", "amount_yuan", "room__organization__path"]
     ordering = ["room__organization__path", "room__name", "invested_on", "pk"]
     create_service = staticmethod(services.room_investment_add)
-    update_service = staticmethod(on_instance(services.room_investment_update, "investment"))
-    delete_service = staticmethod(on_instance(services.room_investment_delete, "investment"))
+    update_service = staticmethod(services.room_investment_update)
+    delete_service = staticmethod(services.room_investment_delete)
 
 
 class RoomTargetViewSet(AnnotatedAnswerMixin, ScopedModelViewSet):
@@ -236,8 +236,8 @@ class RoomTargetViewSet(AnnotatedAnswerMixin, ScopedModelViewSet):
     ordering_fields = ["organization__path", "year", "target", "standardized_count"]
     ordering = ["organization__path", "-year", "pk"]
     create_service = staticmethod(services.room_target_set)
-    update_service = staticmethod(on_instance(services.room_target_update, "room_target"))
-    delete_service = staticmethod(on_instance(services.room_target_delete, "room_target"))
+    update_service = staticmethod(services.room_target_update)
+    delete_service = staticmethod(services.room_target_delete)
 
 
 class ReviewRecordViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
@@ -252,8 +252,8 @@ class ReviewRecordViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering_fields = ["organization__path", "held_on", "kind", "participants"]
     ordering = ["organization__path", "-held_on", "pk"]
     create_service = staticmethod(services.review_record_create)
-    update_service = staticmethod(on_instance(services.review_record_update, "record"))
-    delete_service = staticmethod(on_instance(services.review_record_delete, "record"))
+    update_service = staticmethod(services.review_record_update)
+    delete_service = staticmethod(services.review_record_delete)
 
 
 class FinancialDisclosureViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
@@ -267,8 +267,8 @@ class FinancialDisclosureViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering_fields = ["organization__path", "year", "period", "disclosed_on"]
     ordering = ["organization__path", "-year", "-period", "pk"]
     create_service = staticmethod(services.disclosure_create)
-    update_service = staticmethod(on_instance(services.disclosure_update, "disclosure"))
-    delete_service = staticmethod(on_instance(services.disclosure_delete, "disclosure"))
+    update_service = staticmethod(services.disclosure_update)
+    delete_service = staticmethod(services.disclosure_delete)
 
 
 def register(router):

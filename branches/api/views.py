@@ -2,7 +2,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
 from partybuild.exceptions import ErrorResponsesAutoSchema
-from partybuild.viewsets import ScopedModelViewSet, on_instance
+from partybuild.viewsets import ScopedModelViewSet
 
 from .. import services
 from ..filters import OrganizationFilter, StaffRoleFilter
@@ -30,7 +30,7 @@ class OrganizationViewSet(ScopedModelViewSet):
     ordering = ["path"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_organization_create)
-    update_service = staticmethod(on_instance(services.organization_update, "organization"))
+    update_service = staticmethod(services.organization_update)
 
 
 class StaffRoleViewSet(ScopedModelViewSet):
@@ -44,7 +44,7 @@ class StaffRoleViewSet(ScopedModelViewSet):
     ordering = ["organization__path", "user__username"]
     http_method_names = ["get", "post", "delete", "head", "options"]
     create_service = staticmethod(_staff_role_grant)
-    delete_service = staticmethod(on_instance(services.staff_role_revoke, "staff_role"))
+    delete_service = staticmethod(services.staff_role_revoke)
 
 
 class TokenView(ObtainAuthToken):

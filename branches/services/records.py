@@ -14,8 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.editing import apply_changes, lock_for_edit
-
 from ..models import (
     COMMITTEE_KINDS,
     ActivityRoom,
@@ -26,6 +24,7 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
+from ..scope.editing import scoped_delete, scoped_update
 from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from ..scope.roles import Capability
 
@@ -87,16 +86,6 @@ def _save(record, actor):
     return record
 
 
-def _delete(record, actor) -> None:
-    record._history_user = actor
-    record.delete()
-
-
-def _lock(record):
-    """Re-read a record under a row lock: for deletes, and edits of records that carry no version."""
-    return type(record)._default_manager.select_for_update().get(pk=record.pk)
-
-
 # --- activity rooms -------------------------------------------------------------------------------------
 
 
@@ -127,26 +116,20 @@ def activity_room_create(*, actor, organization: Organization, **data) -> Activi
 
 @transaction.atomic
 def activity_room_update(
-    *, actor, room: ActivityRoom, expected_version=None, precondition=False, **changes
+    *, actor, activity_room: ActivityRoom, expected_version=None, precondition=False, **changes
 ) -> ActivityRoom:
-    ensure_in_scope(actor, room, "change", NOT_ALLOWED)
-    room = lock_for_edit(room, expected_version, precondition=precondition)
-    for field, value in changes.items():
-        setattr(room, field, value)
-    room_check(room)
-    apply_changes(room, {}, actor=actor)
-    ensure_in_scope(actor, room, "change")
-    return room
+    return scoped_update(actor, activity_room, expected_version, precondition, changes, rules=room_check)
+
+
+def _refuse_with_investments(room: ActivityRoom) -> None:
+    if room.investments.exists():
+        raise ValidationError({"investments": MESSAGES["room_has_investments"]})
 
 
 @transaction.atomic
-def activity_room_delete(*, actor, room: ActivityRoom) -> None:
+def activity_room_delete(*, actor, activity_room: ActivityRoom) -> None:
     """Only a room without investments: those are deleted first, one by one, each leaving its history row."""
-    ensure_in_scope(actor, room, "delete", NOT_ALLOWED)
-    room = _lock(room)
-    if room.investments.exists():
-        raise ValidationError({"investments": MESSAGES["room_has_investments"]})
-    _delete(room, actor)
+    scoped_delete(actor, activity_room, lock=True, rules=_refuse_with_investments)
 
 
 # --- room investments -----------------------------------------------------------------------------------
@@ -199,22 +182,16 @@ def room_investment_add(*, actor, room: ActivityRoom, **data) -> RoomInvestment:
 
 @transaction.atomic
 def room_investment_update(
-    *, actor, investment: RoomInvestment, expected_version=None, precondition=False, **changes
+    *, actor, room_investment: RoomInvestment, expected_version=None, precondition=False, **changes
 ) -> RoomInvestment:
-    ensure_in_scope(actor, investment, "change", NOT_ALLOWED)
-    investment = lock_for_edit(investment, expected_version, precondition=precondition)
-    for field, value in changes.items():
-        setattr(investment, field, value)
-    investment_check(investment)
-    apply_changes(investment, {}, actor=actor)
-    ensure_in_scope(actor, investment, "change")
-    return investment
+    return scoped_update(
+        actor, room_investment, expected_version, precondition, changes, rules=investment_check
+    )
 
 
 @transaction.atomic
-def room_investment_delete(*, actor, investment: RoomInvestment) -> None:
-    ensure_in_scope(actor, investment, "delete", NOT_ALLOWED)
-    _delete(_lock(investment), actor)
+def room_investment_delete(*, actor, room_investment: RoomInvestment) -> None:
+    scoped_delete(actor, room_investment, lock=True)
 
 
 # --- standardized-room targets --------------------------------------------------------------------------
@@ -249,20 +226,12 @@ def room_target_set(*, actor, organization: Organization, year: int, target: int
 def room_target_update(
     *, actor, room_target: StandardizedRoomTarget, expected_version=None, precondition=False, **changes
 ) -> StandardizedRoomTarget:
-    ensure_in_scope(actor, room_target, "change", NOT_ALLOWED)
-    room_target = lock_for_edit(room_target, expected_version, precondition=precondition)
-    for field, value in changes.items():
-        setattr(room_target, field, value)
-    room_target_check(room_target)
-    apply_changes(room_target, {}, actor=actor)
-    ensure_in_scope(actor, room_target, "change")
-    return room_target
+    return scoped_update(actor, room_target, expected_version, precondition, changes, rules=room_target_check)
 
 
 @transaction.atomic
 def room_target_delete(*, actor, room_target: StandardizedRoomTarget) -> None:
-    ensure_in_scope(actor, room_target, "delete", NOT_ALLOWED)
-    _delete(_lock(room_target), actor)
+    scoped_delete(actor, room_target, lock=True)
 
 
 # --- reports and reviews --------------------------------------------------------------------------------
@@ -301,22 +270,14 @@ def review_record_create(*, actor, organization: Organization, **data) -> Review
 
 @transaction.atomic
 def review_record_update(
-    *, actor, record: ReviewRecord, expected_version=None, precondition=False, **changes
+    *, actor, review_record: ReviewRecord, expected_version=None, precondition=False, **changes
 ) -> ReviewRecord:
-    ensure_in_scope(actor, record, "change", NOT_ALLOWED)
-    record = lock_for_edit(record, expected_version, precondition=precondition)
-    for field, value in changes.items():
-        setattr(record, field, value)
-    review_check(record)
-    apply_changes(record, {}, actor=actor)
-    ensure_in_scope(actor, record, "change")
-    return record
+    return scoped_update(actor, review_record, expected_version, precondition, changes, rules=review_check)
 
 
 @transaction.atomic
-def review_record_delete(*, actor, record: ReviewRecord) -> None:
-    ensure_in_scope(actor, record, "delete", NOT_ALLOWED)
-    _delete(_lock(record), actor)
+def review_record_delete(*, actor, review_record: ReviewRecord) -> None:
+    scoped_delete(actor, review_record, lock=True)
 
 
 # --- financial disclosures ------------------------------------------------------------------------------
@@ -366,17 +327,9 @@ def disclosure_create(*, actor, organization: Organization, **data) -> Financial
 def disclosure_update(
     *, actor, disclosure: FinancialDisclosure, expected_version=None, precondition=False, **changes
 ) -> FinancialDisclosure:
-    ensure_in_scope(actor, disclosure, "change", NOT_ALLOWED)
-    disclosure = lock_for_edit(disclosure, expected_version, precondition=precondition)
-    for field, value in changes.items():
-        setattr(disclosure, field, value)
-    disclosure_check(disclosure)
-    apply_changes(disclosure, {}, actor=actor)
-    ensure_in_scope(actor, disclosure, "change")
-    return disclosure
+    return scoped_update(actor, disclosure, expected_version, precondition, changes, rules=disclosure_check)
 
 
 @transaction.atomic
 def disclosure_delete(*, actor, disclosure: FinancialDisclosure) -> None:
-    ensure_in_scope(actor, disclosure, "delete", NOT_ALLOWED)
-    _delete(_lock(disclosure), actor)
+    scoped_delete(actor, disclosure, lock=True)

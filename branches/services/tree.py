@@ -4,9 +4,8 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
-from partybuild.editing import apply_changes, lock_for_edit
-
 from ..models import Organization, SecurityEvent, SecurityEventKind, StaffRole
+from ..scope.editing import scoped_update
 from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, forget_scope, organization_in_scope
 from ..scope.roles import Capability
 
@@ -37,14 +36,21 @@ def organization_create(*, actor, parent: Organization | None, **data) -> Organi
 def organization_update(
     *, actor, organization: Organization, expected_version=None, precondition=False, **changes
 ) -> Organization:
-    ensure_in_scope(actor, organization, "change", NOT_ALLOWED)
-    organization = lock_for_edit(organization, expected_version, precondition=precondition)
-    old_path = organization.path
-    apply_changes(organization, changes, actor=actor, exclude_clean=["path"])
-    if organization.parent_id != _parent_id_from_path(old_path):
-        _move_subtree(organization, old_path)
-    ensure_in_scope(actor, organization, "change")
-    return organization
+    return scoped_update(
+        actor,
+        organization,
+        expected_version,
+        precondition,
+        changes,
+        after_save=_move_if_reparented,
+        exclude_clean=["path"],
+    )
+
+
+def _move_if_reparented(organization: Organization) -> None:
+    """The path (never edited: it is derived) still names the old parent when the parent changed."""
+    if organization.parent_id != _parent_id_from_path(organization.path):
+        _move_subtree(organization, organization.path)
 
 
 def _parent_id_from_path(path: str) -> int | None:

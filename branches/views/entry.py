@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from partybuild.editing import call_on_record
 from partybuild.exceptions import StaleWrite
 
 from ..forms import ActivityRoomEditForm, ActivityRoomForm, conflict_message, records_organizations
@@ -41,6 +42,8 @@ class EntryView(LoginRequiredMixin, View):
 
     form_class = None
     model = None  # set on edit views: the record is fetched in the user's write scope
+    create_service = None  # create_service(actor=, **data)
+    update_service = None  # update_service(actor=, <record>=, expected_version=, **data)
     template_name = "branches/entry/form.html"
     title = ""
     success_message = SAVED
@@ -63,9 +66,22 @@ class EntryView(LoginRequiredMixin, View):
     def make_form(self, data=None):
         return self.form_class(data, **self.form_kwargs())
 
+    def service_data(self, form) -> dict:
+        """What the service receives besides the actor (and on edit the record and its version)."""
+        return dict(form.cleaned_data)
+
     def save(self, form):
         """Call the service with the form's data; returns the saved record."""
-        raise NotImplementedError
+        if self.object is None:
+            return type(self).create_service(actor=self.request.user, **self.service_data(form))
+        version = form.pop_version()
+        return call_on_record(
+            type(self).update_service,
+            self.object,
+            actor=self.request.user,
+            expected_version=version,
+            **self.service_data(form),
+        )
 
     def organization_of(self, record):
         return record.organization
@@ -134,23 +150,14 @@ class ActivityRoomCreate(EntryView):
     form_class = ActivityRoomForm
     title = _("New activity room")
     list_url_name = "branches:activityroom-list"
-
-    def save(self, form):
-        data = dict(form.cleaned_data)
-        return activity_room_create(actor=self.request.user, **data)
+    create_service = staticmethod(activity_room_create)
 
 
-class ActivityRoomEdit(EntryView):
+class ActivityRoomEdit(ActivityRoomCreate):
     form_class = ActivityRoomEditForm
     model = ActivityRoom
     title = _("Edit activity room")
-    list_url_name = "branches:activityroom-list"
-
-    def save(self, form):
-        version = form.pop_version()
-        return activity_room_update(
-            actor=self.request.user, room=self.object, expected_version=version, **form.cleaned_data
-        )
+    update_service = staticmethod(activity_room_update)
 
 
 urlpatterns = [

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.scope.admin import ScopedModelAdmin
+from partybuild.editing import call_on_record
 
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
 from ..selectors.activities import contact_point_flags
@@ -115,7 +116,6 @@ class ServiceWritesMixin:
     record_service = None
     update_service = None
     delete_service = None
-    instance_name = ""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model in (Member, Cadre):
@@ -132,7 +132,7 @@ class ServiceWritesMixin:
             changed = {
                 name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
             }
-            return type(self).update_service(actor=request.user, **{self.instance_name: obj}, **changed)
+            return call_on_record(type(self).update_service, obj, actor=request.user, **changed)
         return type(self).record_service(actor=request.user, **form.cleaned_data)
 
     def save_related(self, request, form, formsets, change):
@@ -141,7 +141,7 @@ class ServiceWritesMixin:
             self.save_formset(request, form, formset, change=change)
 
     def delete_model(self, request, obj):
-        type(self).delete_service(actor=request.user, **{self.instance_name: obj})
+        call_on_record(type(self).delete_service, obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
@@ -158,7 +158,6 @@ class MeetingAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     record_service = staticmethod(services.meeting_record)
     update_service = staticmethod(services.meeting_update)
     delete_service = staticmethod(services.meeting_delete)
-    instance_name = "meeting"
     list_display = [
         "held_on",
         "kind",
@@ -188,7 +187,6 @@ class TrainingAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     record_service = staticmethod(services.training_record)
     update_service = staticmethod(services.training_update)
     delete_service = staticmethod(services.training_delete)
-    instance_name = "training"
     list_display = ["held_on", "topic", "organizer", "level", "audience", "days", "hours"]
     list_filter = ["level", "audience", "held_on"]
     date_hierarchy = "held_on"
@@ -205,7 +203,6 @@ class StudyRecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin)
     record_service = staticmethod(services.study_record)
     update_service = staticmethod(services.study_update)
     delete_service = staticmethod(services.study_delete)
-    instance_name = "record"
     list_display = ["cadre", "organization", "year", "month", "sessions", "note_characters", "articles"]
     list_filter = ["year", "month"]
     search_fields = ["cadre__name", "organization__name"]
@@ -221,7 +218,6 @@ class ContactPointAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin
     record_service = staticmethod(services.contact_point_record)
     update_service = staticmethod(services.contact_point_update)
     delete_service = staticmethod(services.contact_point_delete)
-    instance_name = "point"
     list_display = [
         "leader",
         "organization",

@@ -47,7 +47,7 @@ class ApplicantAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     def save_via_service(self, request, obj, form, change):
         data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
         if change:
-            return services.applicant_update(actor=request.user, instance=obj, **data)
+            return services.applicant_update(actor=request.user, applicant=obj, **data)
         person = {
             k: v
             for k, v in form.cleaned_data.items()

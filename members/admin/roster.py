@@ -185,7 +185,7 @@ class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     def save_via_service(self, request, obj, form, change):
         if change:
             data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-            return services.member_update(actor=request.user, instance=obj, **data)
+            return services.member_update(actor=request.user, member=obj, **data)
         fields = {name: value for name, value in form.cleaned_data.items() if name != "branch"}
         return services.member_create(actor=request.user, branch=form.cleaned_data["branch"], **fields)
 

@@ -13,7 +13,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 
 from branches.models import Organization
 from branches.tabular.api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.activities import ContactPointFilter, MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
@@ -265,8 +265,8 @@ class MeetingViewSet(_RecordViewSet):
     ]
     ordering = ["organization__path", "-held_on", "-pk"]
     create_service = staticmethod(services.meeting_record)
-    update_service = staticmethod(on_instance(services.meeting_update, "meeting"))
-    delete_service = staticmethod(on_instance(services.meeting_delete, "meeting"))
+    update_service = staticmethod(services.meeting_update)
+    delete_service = staticmethod(services.meeting_delete)
 
 
 class TrainingViewSet(_RecordViewSet):
@@ -281,8 +281,8 @@ class TrainingViewSet(_RecordViewSet):
     ordering_fields = ["held_on", "level", "audience", "days", "organizer__path", "topic", "created_at"]
     ordering = ["organizer__path", "-held_on", "-pk"]
     create_service = staticmethod(services.training_record)
-    update_service = staticmethod(on_instance(services.training_update, "training"))
-    delete_service = staticmethod(on_instance(services.training_delete, "training"))
+    update_service = staticmethod(services.training_update)
+    delete_service = staticmethod(services.training_delete)
 
 
 class StudyRecordViewSet(_RecordViewSet):
@@ -297,8 +297,8 @@ class StudyRecordViewSet(_RecordViewSet):
     ordering_fields = ["year", "month", "sessions", "note_characters", "articles", "organization__path"]
     ordering = ["organization__path", "-year", "-month", "pk"]
     create_service = staticmethod(services.study_record)
-    update_service = staticmethod(on_instance(services.study_update, "record"))
-    delete_service = staticmethod(on_instance(services.study_delete, "record"))
+    update_service = staticmethod(services.study_update)
+    delete_service = staticmethod(services.study_delete)
 
 
 class ContactPointViewSet(_RecordViewSet):
@@ -314,8 +314,8 @@ class ContactPointViewSet(_RecordViewSet):
     ordering_fields = ["year", "days_spent", "organization__path", "leader__name"]
     ordering = ["organization__path", "-year", "pk"]
     create_service = staticmethod(services.contact_point_record)
-    update_service = staticmethod(on_instance(services.contact_point_update, "point"))
-    delete_service = staticmethod(on_instance(services.contact_point_delete, "point"))
+    update_service = staticmethod(services.contact_point_update)
+    delete_service = staticmethod(services.contact_point_delete)
 
 
 def register(router):

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from branches.models import Organization
 from branches.tabular.api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.cadres import CadreFilter, ReserveCadreFilter
 from ..models import Cadre, CadrePost, Member, ReserveCadre
@@ -200,7 +200,7 @@ class CadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering = ["organization__path", "post", "started_on", "pk"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_appoint)
-    update_service = staticmethod(on_instance(services.cadre_update, "cadre"))
+    update_service = staticmethod(services.cadre_update)
 
     def reference_date(self):
         try:
@@ -256,7 +256,7 @@ class ReserveCadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering = ["organization__path", "entered_on", "pk"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(services.reserve_enter)
-    update_service = staticmethod(on_instance(services.reserve_update, "reserve"))
+    update_service = staticmethod(services.reserve_update)
 
     def get_serializer_class(self):
         return {"promote": PromoteSerializer, "remove": RemoveSerializer}.get(

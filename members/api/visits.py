@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from branches.models import Organization
 from branches.tabular.api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
+from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.visits import VisitLogFilter
 from ..models import Cadre, VisitLog
@@ -131,8 +131,8 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering_fields = ["visited_on", "household_name", "village_group", "resolved_on", "organization__path"]
     ordering = ["-visited_on", "-pk"]
     create_service = staticmethod(_record)
-    update_service = staticmethod(on_instance(services.visit_update, "visit"))
-    delete_service = staticmethod(on_instance(services.visit_delete, "visit"))
+    update_service = staticmethod(services.visit_update)
+    delete_service = staticmethod(services.visit_delete)
 
     def get_serializer_class(self):
         return ResolveSerializer if self.action == "resolve" else VisitLogSerializer

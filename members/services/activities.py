@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import COMMITTEE_KINDS, RURAL_FIELDS, Organization, StaffRole
+from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability, Role
-from partybuild.editing import apply_changes, lock_for_edit
 
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
 from ..selectors.activities import LEVEL_BY_KIND
@@ -106,12 +106,6 @@ def _save(record, actor, **people) -> None:
 
 def _recorded(record, field: str) -> list[int]:
     return list(getattr(record, field).values_list("pk", flat=True))
-
-
-def _delete(*, actor, record) -> None:
-    ensure_in_scope(actor, record, "delete", NOT_ALLOWED)
-    record._history_user = actor
-    record.delete()
 
 
 def committee_above(organization: Organization) -> Organization | None:
@@ -207,30 +201,46 @@ def meeting_update(
     *, actor, meeting: Meeting, expected_version=None, precondition=False, **changes
 ) -> Meeting:
     """Edit a meeting; the members expected are counted again and the attendees with them."""
-    ensure_in_scope(actor, meeting, "change", NOT_ALLOWED)
-    if "organization" in changes:
-        if changes["organization"] is None:
-            raise _error("organization", "organization_required")
-        _require_records(actor, changes["organization"])
-    meeting = lock_for_edit(meeting, expected_version, precondition=precondition)
     given = changes.pop("attendees", None)
-    recorded = _recorded(meeting, "attendees")
-    moved = changes.get("organization") is not None and changes["organization"].pk != meeting.organization_id
-    for field, value in changes.items():
-        setattr(meeting, field, value)
-    attendees = recorded if given is None else _pks(given)
-    meeting_check(meeting, attendees, already_recorded=frozenset() if moved else frozenset(recorded))
-    _count_attendance(meeting, attendees)
-    apply_changes(meeting, {}, actor=actor)
-    if given is not None:
-        meeting.attendees.set(attendees)
-    ensure_in_scope(actor, meeting, "change")
-    return meeting
+    moved = False
+
+    def check():
+        if "organization" in changes:
+            if changes["organization"] is None:
+                raise _error("organization", "organization_required")
+            _require_records(actor, changes["organization"])
+
+    def prepare(meeting, changes):
+        nonlocal moved
+        moved = "organization" in changes and changes["organization"].pk != meeting.organization_id
+        return changes
+
+    def rules(meeting):
+        recorded = _recorded(meeting, "attendees")
+        attendees = recorded if given is None else _pks(given)
+        meeting_check(meeting, attendees, already_recorded=frozenset() if moved else frozenset(recorded))
+        _count_attendance(meeting, attendees)
+
+    def after_save(meeting):
+        if given is not None:
+            meeting.attendees.set(_pks(given))
+
+    return scoped_update(
+        actor,
+        meeting,
+        expected_version,
+        precondition,
+        changes,
+        check=check,
+        prepare=prepare,
+        rules=rules,
+        after_save=after_save,
+    )
 
 
 @transaction.atomic
 def meeting_delete(*, actor, meeting: Meeting) -> None:
-    _delete(actor=actor, record=meeting)
+    scoped_delete(actor, meeting)
 
 
 # --- trainings ----------------------------------------------------------------------------------------
@@ -292,31 +302,41 @@ def training_update(
     *, actor, training: Training, expected_version=None, precondition=False, **changes
 ) -> Training:
     """Edit a training; a new organizer brings its level and re-checks every attendee."""
-    ensure_in_scope(actor, training, "change", NOT_ALLOWED)
-    if "organizer" in changes:
-        _require_records(actor, changes["organizer"])
-    training = lock_for_edit(training, expected_version, precondition=precondition)
     given = {name: changes.pop(name) for name in ("member_attendees", "cadre_attendees") if name in changes}
-    for field, value in changes.items():
-        setattr(training, field, value)
-    training.level = training_level(training.organizer)
-    people = {
-        name: _pks(given[name])
-        if name in given
-        else list(getattr(training, name).values_list("pk", flat=True))
-        for name in ("member_attendees", "cadre_attendees")
-    }
-    training_check(training, people["member_attendees"], people["cadre_attendees"])
-    apply_changes(training, {}, actor=actor)
-    for name, pks in given.items():
-        getattr(training, name).set(_pks(pks))
-    ensure_in_scope(actor, training, "change")
-    return training
+
+    def check():
+        if "organizer" in changes:
+            _require_records(actor, changes["organizer"])
+
+    def rules(training):
+        training.level = training_level(training.organizer)
+        people = {
+            name: _pks(given[name])
+            if name in given
+            else list(getattr(training, name).values_list("pk", flat=True))
+            for name in ("member_attendees", "cadre_attendees")
+        }
+        training_check(training, people["member_attendees"], people["cadre_attendees"])
+
+    def after_save(training):
+        for name, pks in given.items():
+            getattr(training, name).set(_pks(pks))
+
+    return scoped_update(
+        actor,
+        training,
+        expected_version,
+        precondition,
+        changes,
+        check=check,
+        rules=rules,
+        after_save=after_save,
+    )
 
 
 @transaction.atomic
 def training_delete(*, actor, training: Training) -> None:
-    _delete(actor=actor, record=training)
+    scoped_delete(actor, training)
 
 
 # --- study records ------------------------------------------------------------------------------------
@@ -366,24 +386,22 @@ def study_record(*, actor, cadre: Cadre, **data) -> StudyRecord:
 
 @transaction.atomic
 def study_update(
-    *, actor, record: StudyRecord, expected_version=None, precondition=False, **changes
+    *, actor, study: StudyRecord, expected_version=None, precondition=False, **changes
 ) -> StudyRecord:
-    ensure_in_scope(actor, record, "change", NOT_ALLOWED)
-    if "cadre" in changes:
-        _require_records(actor, changes["cadre"].organization)
-    record = lock_for_edit(record, expected_version, precondition=precondition)
-    for field, value in changes.items():
-        setattr(record, field, value)
-    record.organization = record.cadre.organization
-    study_check(record)
-    apply_changes(record, {}, actor=actor)
-    ensure_in_scope(actor, record, "change")
-    return record
+    def check():
+        if "cadre" in changes:
+            _require_records(actor, changes["cadre"].organization)
+
+    def rules(record):
+        record.organization = record.cadre.organization
+        study_check(record)
+
+    return scoped_update(actor, study, expected_version, precondition, changes, check=check, rules=rules)
 
 
 @transaction.atomic
-def study_delete(*, actor, record: StudyRecord) -> None:
-    _delete(actor=actor, record=record)
+def study_delete(*, actor, study: StudyRecord) -> None:
+    scoped_delete(actor, study)
 
 
 # --- contact points -----------------------------------------------------------------------------------
@@ -439,22 +457,19 @@ def contact_point_record(*, actor, leader: Member, organization: Organization, *
 
 @transaction.atomic
 def contact_point_update(
-    *, actor, point: ContactPoint, expected_version=None, precondition=False, **changes
+    *, actor, contact_point: ContactPoint, expected_version=None, precondition=False, **changes
 ) -> ContactPoint:
-    ensure_in_scope(actor, point, "change", NOT_ALLOWED)
-    if "organization" in changes:
-        _require_records(actor, changes["organization"])
-    if "leader" in changes:
-        _require_visible_member(actor, changes["leader"])
-    point = lock_for_edit(point, expected_version, precondition=precondition)
-    for field, value in changes.items():
-        setattr(point, field, value)
-    contact_point_check(point)
-    apply_changes(point, {}, actor=actor)
-    ensure_in_scope(actor, point, "change")
-    return point
+    def check():
+        if "organization" in changes:
+            _require_records(actor, changes["organization"])
+        if "leader" in changes:
+            _require_visible_member(actor, changes["leader"])
+
+    return scoped_update(
+        actor, contact_point, expected_version, precondition, changes, check=check, rules=contact_point_check
+    )
 
 
 @transaction.atomic
-def contact_point_delete(*, actor, point: ContactPoint) -> None:
-    _delete(actor=actor, record=point)
+def contact_point_delete(*, actor, contact_point: ContactPoint) -> None:
+    scoped_delete(actor, contact_point)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import COMMITTEE_KINDS, RURAL_FIELDS, Organization
+from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from partybuild.editing import apply_changes, lock_for_edit
@@ -114,6 +115,20 @@ def _fill_from_member(record, identity: dict) -> None:
         setattr(record, field, value)
     if not record.phone:
         record.phone = record.member.phone
+
+
+def _edit_rules(actor, changes: dict, identity, check):
+    """The rules of an edit to a post holding or a roster entry: a member it is given must be one the actor
+    can see, and a member's record carries the member's identity."""
+
+    def rules(record):
+        if "member" in changes:
+            _require_visible_member(actor, changes["member"])
+        if record.member_id is not None:
+            _fill_from_member(record, identity(record.member))
+        check(record)
+
+    return rules
 
 
 # --- cadre rules ------------------------------------------------------------------------------------
@@ -252,18 +267,8 @@ def cadre_appoint(*, actor, organization: Organization, post: str, member: Membe
 
 @transaction.atomic
 def cadre_update(*, actor, cadre: Cadre, expected_version=None, precondition=False, **changes) -> Cadre:
-    ensure_in_scope(actor, cadre, "change", NOT_ALLOWED)
-    cadre = lock_for_edit(cadre, expected_version, precondition=precondition)
-    if "member" in changes:
-        _require_visible_member(actor, changes["member"])
-    for field, value in changes.items():
-        setattr(cadre, field, value)
-    if cadre.member_id is not None:
-        _fill_from_member(cadre, member_identity(cadre.member))
-    cadre_check(cadre)
-    apply_changes(cadre, {}, actor=actor)
-    ensure_in_scope(actor, cadre, "change")
-    return cadre
+    rules = _edit_rules(actor, changes, member_identity, cadre_check)
+    return scoped_update(actor, cadre, expected_version, precondition, changes, rules=rules)
 
 
 @transaction.atomic
@@ -336,19 +341,15 @@ def reserve_enter(*, actor, organization: Organization, **data) -> ReserveCadre:
 def reserve_update(
     *, actor, reserve: ReserveCadre, expected_version=None, precondition=False, **changes
 ) -> ReserveCadre:
-    ensure_in_scope(actor, reserve, "change", NOT_ALLOWED)
-    _refuse_lifecycle_fields(changes)
-    reserve = lock_for_edit(reserve, expected_version, precondition=precondition)
-    if "member" in changes:
-        _require_visible_member(actor, changes["member"])
-    for field, value in changes.items():
-        setattr(reserve, field, value)
-    if reserve.member is not None:
-        _fill_from_member(reserve, reserve_identity(reserve.member))
-    reserve_check(reserve)
-    apply_changes(reserve, {}, actor=actor)
-    ensure_in_scope(actor, reserve, "change")
-    return reserve
+    return scoped_update(
+        actor,
+        reserve,
+        expected_version,
+        precondition,
+        changes,
+        check=lambda: _refuse_lifecycle_fields(changes),
+        rules=_edit_rules(actor, changes, reserve_identity, reserve_check),
+    )
 
 
 def _check_lifecycle_step(reserve: ReserveCadre, on: dt.date) -> None:

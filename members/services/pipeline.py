@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
-from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.editing import lock_for_edit
 
 from .. import pipeline_rules as rules
 from ..models import (
@@ -106,26 +107,36 @@ def applicant_register(*, actor, branch, applied_on: dt.date, **person) -> Appli
 
 
 @transaction.atomic
-def applicant_update(*, actor, instance: Applicant, expected_version=None, precondition=False, **changes):
+def applicant_update(*, actor, applicant: Applicant, expected_version=None, precondition=False, **changes):
     """Correct personal details or record facts of the current step; stages only move through advance."""
-    ensure_in_scope(actor, instance, "change", NOT_ALLOWED)
-    if REVIEW_FACTS & changes.keys():
-        _require(actor, instance.branch, Capability.REVIEW)
-    applicant = lock_for_edit(instance, expected_version, precondition=precondition)
-    mentors = changes.pop("mentors", None)
-    sponsors = changes.pop("sponsors", None)
-    for field in ("stage", "status", "member", "confirmed_on", "branch"):
-        if field in changes:
-            _refuse(field, _("This field changes only through the pipeline steps."))
-    apply_changes(applicant, changes, actor=actor)
-    if mentors is not None:
-        _check_full_members(mentors, "mentors")
-        applicant.mentors.set(mentors)
-    if sponsors is not None:
-        _check_full_members(sponsors, "sponsors")
-        applicant.sponsors.set(sponsors)
-    ensure_in_scope(actor, applicant, "change")
-    return applicant
+    people = {name: changes.pop(name) for name in ("mentors", "sponsors") if name in changes}
+
+    def check():
+        if REVIEW_FACTS & changes.keys():
+            _require(actor, applicant.branch, Capability.REVIEW)
+
+    def refuse_step_fields(applicant, changes):
+        for field in ("stage", "status", "member", "confirmed_on", "branch"):
+            if field in changes:
+                _refuse(field, _("This field changes only through the pipeline steps."))
+        return changes
+
+    def after_save(applicant):
+        for name, members in people.items():
+            if members is not None:
+                _check_full_members(members, name)
+                getattr(applicant, name).set(members)
+
+    return scoped_update(
+        actor,
+        applicant,
+        expected_version,
+        precondition,
+        changes,
+        check=check,
+        prepare=refuse_step_fields,
+        after_save=after_save,
+    )
 
 
 @transaction.atomic

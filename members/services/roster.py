@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import SecurityEventKind
+from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
@@ -43,10 +44,13 @@ def member_create(*, actor, branch, **data) -> Member:
 
 
 @transaction.atomic
-def member_update(*, actor, instance: Member, expected_version=None, precondition=False, **changes) -> Member:
+def member_update(*, actor, member: Member, expected_version=None, precondition=False, **changes) -> Member:
     """Edit roster fields, mobile-member details and set-post duty; never the branch or the status."""
-    ensure_in_scope(actor, instance, "change", NOT_ALLOWED)
-    member = lock_for_edit(instance, expected_version, precondition=precondition)
+    return scoped_update(actor, member, expected_version, precondition, changes, prepare=_refuse_event_fields)
+
+
+def _refuse_event_fields(member: Member, changes: dict) -> dict:
+    """The branch and the status may come along unchanged (a full form or PUT); changing them is refused."""
     moved = {
         name: message
         for name, message in EVENT_FIELDS.items()
@@ -54,10 +58,7 @@ def member_update(*, actor, instance: Member, expected_version=None, preconditio
     }
     if moved:
         raise ValidationError(moved)
-    changes = {name: value for name, value in changes.items() if name not in EVENT_FIELDS}
-    apply_changes(member, changes, actor=actor)
-    ensure_in_scope(actor, member, "change")
-    return member
+    return {name: value for name, value in changes.items() if name not in EVENT_FIELDS}
 
 
 def _value(value):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import RURAL_FIELDS
+from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from partybuild.editing import apply_changes, lock_for_edit
@@ -151,17 +152,14 @@ def visit_update(*, actor, visit: VisitLog, expected_version=None, precondition=
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"visit_update cannot change {sorted(unknown)}")
-    ensure_in_scope(actor, visit, "change", NOT_ALLOWED)
-    visit = lock_for_edit(visit, expected_version, precondition=precondition)
-    if changes.get("cadre") is not None:
-        _require_records(actor, changes["cadre"])
-    for field, value in changes.items():
-        setattr(visit, field, value)
-    derive(visit)
-    visit_check(visit)
-    apply_changes(visit, {}, actor=actor)
-    ensure_in_scope(actor, visit, "change")
-    return visit
+
+    def rules(visit):
+        if changes.get("cadre") is not None:
+            _require_records(actor, changes["cadre"])
+        derive(visit)
+        visit_check(visit)
+
+    return scoped_update(actor, visit, expected_version, precondition, changes, rules=rules)
 
 
 @transaction.atomic
@@ -189,6 +187,4 @@ def visit_resolve(
 @transaction.atomic
 def visit_delete(*, actor, visit: VisitLog) -> None:
     """Remove a visit logged by mistake; history keeps the deleted row and who deleted it."""
-    ensure_in_scope(actor, visit, "delete", NOT_ALLOWED)
-    visit._history_user = actor
-    visit.delete()
+    scoped_delete(actor, visit)

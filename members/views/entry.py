@@ -74,9 +74,7 @@ class VisitCreate(EntryView):
     template_name = "members/entry/visit.html"
     title = _("Record a household visit")
     list_url_name = "members:visit-list"
-
-    def save(self, form):
-        return visit_record(actor=self.request.user, **form.cleaned_data)
+    create_service = staticmethod(visit_record)
 
     def render(self, form, conflict=None):
         if getattr(form, "single_organization", None) is None:
@@ -90,12 +88,7 @@ class VisitEdit(VisitCreate):
     form_class = VisitEditForm
     model = VisitLog
     title = _("Edit a household visit")
-
-    def save(self, form):
-        version = form.pop_version()
-        return visit_update(
-            actor=self.request.user, visit=self.object, expected_version=version, **form.cleaned_data
-        )
+    update_service = staticmethod(visit_update)
 
 
 # --- meetings -----------------------------------------------------------------------------------------
@@ -106,6 +99,7 @@ class MeetingCreate(EntryView):
     template_name = "members/entry/meeting.html"
     title = _("Record a meeting")
     list_url_name = "members:meeting-list"
+    create_service = staticmethod(meeting_record)
 
     def form_kwargs(self):
         return {**super().form_kwargs(), "organization": _asked_organization(self.request)}
@@ -114,22 +108,17 @@ class MeetingCreate(EntryView):
         _reload_checklists_on_change(form, self.request, "organization", ["attendees"])
         return super().render(form, conflict)
 
-    def save(self, form):
+    def service_data(self, form):
         data = dict(form.cleaned_data)
         data["attendees"] = list(data["attendees"])
-        return meeting_record(actor=self.request.user, **data)
+        return data
 
 
 class MeetingEdit(MeetingCreate):
     form_class = MeetingEditForm
     model = Meeting
     title = _("Edit a meeting")
-
-    def save(self, form):
-        version = form.pop_version()
-        data = dict(form.cleaned_data)
-        data["attendees"] = list(data["attendees"])
-        return meeting_update(actor=self.request.user, meeting=self.object, expected_version=version, **data)
+    update_service = staticmethod(meeting_update)
 
 
 # --- trainings ----------------------------------------------------------------------------------------
@@ -140,6 +129,7 @@ class TrainingCreate(EntryView):
     template_name = "members/entry/training.html"
     title = _("Record a training")
     list_url_name = "members:training-list"
+    create_service = staticmethod(training_record)
 
     def form_kwargs(self):
         return {**super().form_kwargs(), "organization": _asked_organization(self.request)}
@@ -151,26 +141,18 @@ class TrainingCreate(EntryView):
         _reload_checklists_on_change(form, self.request, "organizer", ["member_attendees", "cadre_attendees"])
         return super().render(form, conflict)
 
-    def save(self, form):
+    def service_data(self, form):
         data = dict(form.cleaned_data)
         for name in ("member_attendees", "cadre_attendees"):
             data[name] = list(data[name])
-        return training_record(actor=self.request.user, **data)
+        return data
 
 
 class TrainingEdit(TrainingCreate):
     form_class = TrainingEditForm
     model = Training
     title = _("Edit a training")
-
-    def save(self, form):
-        version = form.pop_version()
-        data = dict(form.cleaned_data)
-        for name in ("member_attendees", "cadre_attendees"):
-            data[name] = list(data[name])
-        return training_update(
-            actor=self.request.user, training=self.object, expected_version=version, **data
-        )
+    update_service = staticmethod(training_update)
 
 
 # --- members ------------------------------------------------------------------------------------------
@@ -180,24 +162,20 @@ class MemberCreate(EntryView):
     form_class = MemberForm
     title = _("New party member")
     list_url_name = "members:member-list"
+    create_service = staticmethod(member_create)
 
     def organization_of(self, record):
         return record.branch
-
-    def save(self, form):
-        return member_create(actor=self.request.user, **form.cleaned_data)
 
 
 class MemberEdit(MemberCreate):
     form_class = MemberEditForm
     model = Member
     title = _("Edit party member")
+    update_service = staticmethod(member_update)
 
-    def save(self, form):
-        version = form.pop_version()
-        return member_update(
-            actor=self.request.user, instance=self.object, expected_version=version, **form.changes()
-        )
+    def service_data(self, form):
+        return form.changes()
 
 
 # --- development pipeline -----------------------------------------------------------------------------
@@ -207,12 +185,10 @@ class ApplicantCreate(EntryView):
     form_class = ApplicantForm
     title = _("New application to join the party")
     list_url_name = "members:applicant-list"
+    create_service = staticmethod(applicant_register)
 
     def organization_of(self, record):
         return record.branch
-
-    def save(self, form):
-        return applicant_register(actor=self.request.user, **form.cleaned_data)
 
 
 def due_step(applicant: Applicant):
@@ -280,42 +256,34 @@ class CadreCreate(EntryView):
     form_class = CadreForm
     title = _("New cadre post")
     list_url_name = "members:cadre-list"
+    create_service = staticmethod(cadre_appoint)
 
-    def save(self, form):
-        return cadre_appoint(actor=self.request.user, **form.data_for_service())
+    def service_data(self, form):
+        return form.data_for_service()
 
 
 class CadreEdit(CadreCreate):
     form_class = CadreEditForm
     model = Cadre
     title = _("Edit cadre post")
-
-    def save(self, form):
-        version = form.pop_version()
-        return cadre_update(
-            actor=self.request.user, cadre=self.object, expected_version=version, **form.data_for_service()
-        )
+    update_service = staticmethod(cadre_update)
 
 
 class ReserveCadreCreate(EntryView):
     form_class = ReserveCadreForm
     title = _("New reserve cadre")
     list_url_name = "members:reservecadre-list"
+    create_service = staticmethod(reserve_enter)
 
-    def save(self, form):
-        return reserve_enter(actor=self.request.user, **form.data_for_service())
+    def service_data(self, form):
+        return form.data_for_service()
 
 
 class ReserveCadreEdit(ReserveCadreCreate):
     form_class = ReserveCadreEditForm
     model = ReserveCadre
     title = _("Edit reserve cadre")
-
-    def save(self, form):
-        version = form.pop_version()
-        return reserve_update(
-            actor=self.request.user, reserve=self.object, expected_version=version, **form.data_for_service()
-        )
+    update_service = staticmethod(reserve_update)
 
 
 # --- study records ------------------------------------------------------------------------------------
@@ -325,21 +293,14 @@ class StudyRecordCreate(EntryView):
     form_class = StudyRecordForm
     title = _("Record a month's study")
     list_url_name = "members:studyrecord-list"
-
-    def save(self, form):
-        return study_record(actor=self.request.user, **form.cleaned_data)
+    create_service = staticmethod(study_record)
 
 
 class StudyRecordEdit(StudyRecordCreate):
     form_class = StudyRecordEditForm
     model = StudyRecord
     title = _("Edit a month's study")
-
-    def save(self, form):
-        version = form.pop_version()
-        return study_update(
-            actor=self.request.user, record=self.object, expected_version=version, **form.cleaned_data
-        )
+    update_service = staticmethod(study_update)
 
 
 urlpatterns = [

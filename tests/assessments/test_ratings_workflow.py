@@ -256,7 +256,7 @@ def test_a_policy_with_bands_that_do_not_rise_is_refused(world):
 def test_a_policy_change_is_a_security_event_and_keeps_history(world):
     admin = world.users["county_admin"]
     policy = services.rating_policy_create(actor=admin, county=world.county, year=2024)
-    services.rating_policy_update(actor=admin, instance=policy, expected_version=1, three_star_target=90)
+    services.rating_policy_update(actor=admin, rating_policy=policy, expected_version=1, three_star_target=90)
     policy.refresh_from_db()
     assert policy.three_star_target == 90 and policy.version == 2 and policy.history.count() == 2
     event = SecurityEvent.objects.filter(kind=SecurityEventKind.POLICY_CHANGED).latest("pk")
@@ -267,7 +267,7 @@ def test_a_policy_cannot_move_to_another_year(world):
     admin = world.users["county_admin"]
     policy = services.rating_policy_create(actor=admin, county=world.county, year=2024)
     with pytest.raises(ValidationError) as refused:
-        services.rating_policy_update(actor=admin, instance=policy, year=2025)
+        services.rating_policy_update(actor=admin, rating_policy=policy, year=2025)
     assert "year" in refused.value.message_dict
 
 

@@ -73,7 +73,7 @@ def test_the_edit_saves_and_a_stale_one_is_a_conflict(secretary, world):
     room.refresh_from_db()
     assert (room.area_m2, room.version) == (60, 2)
     staff = world.users["staff_a"]
-    activity_room_update(actor=staff, room=room, expected_version=2, address="新址")
+    activity_room_update(actor=staff, activity_room=room, expected_version=2, address="新址")
     assert_conflict(secretary.post(url, payload(world, name="活动室", version=2)), staff, url)
     room.refresh_from_db()
     assert room.address == "新址"

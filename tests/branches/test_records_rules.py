@@ -86,17 +86,21 @@ def test_secretary_registers_rooms_of_the_own_branch_only(world):
 def test_moving_a_room_out_of_scope_is_rolled_back(world):
     own = room(world)
     with pytest.raises(OutOfScope):
-        services.activity_room_update(actor=world.users["staff_a"], room=own, organization=world.branch_b1)
+        services.activity_room_update(
+            actor=world.users["staff_a"], activity_room=own, organization=world.branch_b1
+        )
     own.refresh_from_db()
     assert own.organization == world.branch_a1 and own.version == 1
 
 
 def test_a_stale_room_edit_changes_nothing(world):
     own = room(world)
-    services.activity_room_update(actor=world.users["staff_a"], room=own, expected_version=1, address="一楼")
+    services.activity_room_update(
+        actor=world.users["staff_a"], activity_room=own, expected_version=1, address="一楼"
+    )
     with pytest.raises(StaleWrite):
         services.activity_room_update(
-            actor=world.users["staff_a"], room=own, expected_version=1, address="二楼"
+            actor=world.users["staff_a"], activity_room=own, expected_version=1, address="二楼"
         )
     own.refresh_from_db()
     assert (own.address, own.version) == ("一楼", 2)
@@ -105,9 +109,9 @@ def test_a_stale_room_edit_changes_nothing(world):
 def test_a_room_is_deleted_only_without_investments(world):
     investment = RoomInvestmentFactory(room__organization=world.branch_a1)
     with pytest.raises(ValidationError):
-        services.activity_room_delete(actor=world.users["staff_a"], room=investment.room)
-    services.room_investment_delete(actor=world.users["staff_a"], investment=investment)
-    services.activity_room_delete(actor=world.users["staff_a"], room=investment.room)
+        services.activity_room_delete(actor=world.users["staff_a"], activity_room=investment.room)
+    services.room_investment_delete(actor=world.users["staff_a"], room_investment=investment)
+    services.activity_room_delete(actor=world.users["staff_a"], activity_room=investment.room)
     assert not ActivityRoom.objects.exists()
     assert RoomInvestment.history.get(history_type="-").history_user == world.users["staff_a"]
 
@@ -151,7 +155,9 @@ def test_moving_an_investment_to_a_foreign_room_is_rolled_back(world):
     investment = invest(world)
     foreign = ActivityRoomFactory(organization=world.branch_b1)
     with pytest.raises(OutOfScope):
-        services.room_investment_update(actor=world.users["staff_a"], investment=investment, room=foreign)
+        services.room_investment_update(
+            actor=world.users["staff_a"], room_investment=investment, room=foreign
+        )
     investment.refresh_from_db()
     assert investment.room.organization == world.branch_a1
 
@@ -160,10 +166,10 @@ def test_an_investment_edit_is_checked_and_recorded(world):
     investment = invest(world)
     with pytest.raises(ValidationError):
         services.room_investment_update(
-            actor=world.users["secretary_a1"], investment=investment, amount_yuan=Decimal("0")
+            actor=world.users["secretary_a1"], room_investment=investment, amount_yuan=Decimal("0")
         )
     services.room_investment_update(
-        actor=world.users["secretary_a1"], investment=investment, amount_yuan=Decimal("250")
+        actor=world.users["secretary_a1"], room_investment=investment, amount_yuan=Decimal("250")
     )
     assert investment.history.latest().history_user == world.users["secretary_a1"]
 
@@ -270,13 +276,13 @@ def test_reports_and_reviews_belong_to_a_branch(world):
 def test_review_edit_rechecks_the_votes_and_is_version_locked(world):
     record = review(world, satisfied=20)
     with pytest.raises(ValidationError):
-        services.review_record_update(actor=world.users["staff_a"], record=record, participants=19)
+        services.review_record_update(actor=world.users["staff_a"], review_record=record, participants=19)
     services.review_record_update(
-        actor=world.users["staff_a"], record=record, expected_version=1, summary="好"
+        actor=world.users["staff_a"], review_record=record, expected_version=1, summary="好"
     )
     with pytest.raises(StaleWrite):
         services.review_record_update(
-            actor=world.users["staff_a"], record=record, expected_version=1, summary="差"
+            actor=world.users["staff_a"], review_record=record, expected_version=1, summary="差"
         )
     assert ReviewRecord.objects.get().summary == "好"
 
@@ -284,7 +290,7 @@ def test_review_edit_rechecks_the_votes_and_is_version_locked(world):
 def test_a_foreign_review_cannot_be_deleted(world):
     record = ReviewRecordFactory(organization=world.branch_b1)
     with pytest.raises(OutOfScope):
-        services.review_record_delete(actor=world.users["staff_a"], record=record)
+        services.review_record_delete(actor=world.users["staff_a"], review_record=record)
     assert ReviewRecord.objects.filter(pk=record.pk).exists()
 
 

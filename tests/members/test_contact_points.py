@@ -121,8 +121,8 @@ def test_update_rechecks_the_leader(world):
     point = record(world)
     stranger = township_leader(world.branch_b1)
     with pytest.raises(ValidationError):
-        services.contact_point_update(actor=world.users["county_admin"], point=point, leader=stranger)
-    updated = services.contact_point_update(actor=world.users["staff_a"], point=point, days_spent=95)
+        services.contact_point_update(actor=world.users["county_admin"], contact_point=point, leader=stranger)
+    updated = services.contact_point_update(actor=world.users["staff_a"], contact_point=point, days_spent=95)
     assert updated.days_spent == 95 and updated.version == 2
 
 

@@ -132,7 +132,7 @@ def test_a_stale_step_is_a_conflict(secretary, world):
     applicant = ApplicantFactory(branch=world.branch_a1, applied_on=dt.date(2024, 3, 1))
     mentor = MemberFactory(branch=world.branch_a1)
     staff = world.users["staff_a"]
-    applicant_update(actor=staff, instance=applicant, expected_version=1, address="新址")
+    applicant_update(actor=staff, applicant=applicant, expected_version=1, address="新址")
     url = advance_url(applicant)
     response = secretary.post(url, {"on": "2024-09-01", "version": 1, "mentors": [mentor.pk]})
     assert_conflict(response, staff, url)

@@ -102,7 +102,7 @@ def test_township_staff_see_the_phone_but_not_the_id_number(client, world):
 def test_a_stale_member_edit_is_a_conflict(secretary, world):
     member = MemberFactory(branch=world.branch_a1)
     staff = world.users["staff_a"]
-    member_update(actor=staff, instance=member, expected_version=1, address="新地址")
+    member_update(actor=staff, member=member, expected_version=1, address="新地址")
     url = reverse("members:member-edit", args=[member.pk])
     data = payload(world, id_number="", birth_date=member.birth_date.isoformat(), version=1)
     data.update(category="full", confirmed_on="2001-07-01", joined_on="2000-07-01")

@@ -59,7 +59,7 @@ def test_a_cadre_of_another_branch_cannot_be_chosen(secretary, world, branch):
 def test_a_stale_edit_is_a_conflict(secretary, world, branch):
     record = study_record(actor=world.users["secretary_a1"], cadre=branch.secretary, year=2025, month=3)
     staff = world.users["staff_a"]
-    study_update(actor=staff, record=record, expected_version=1, articles=1)
+    study_update(actor=staff, study=record, expected_version=1, articles=1)
     url = reverse("members:studyrecord-edit", args=[record.pk])
     assert_conflict(secretary.post(url, payload(branch.secretary, version=1)), staff, url)
     record.refresh_from_db()

@@ -64,7 +64,7 @@ def test_update_edits_mobile_member_fields_and_set_post_duty(world):
     actor = world.users["secretary_a1"]
     member = services.member_update(
         actor=actor,
-        instance=member,
+        member=member,
         expected_version=1,
         is_mobile=True,
         mobile_destination="浙江省义乌市",
@@ -82,7 +82,7 @@ def test_update_refuses_to_change_branch_or_status(world, field):
     member = MemberFactory(branch=world.branch_a1)
     value = world.branch_a2 if field == "branch" else MemberStatus.DECEASED
     with pytest.raises(ValidationError) as refused:
-        services.member_update(actor=world.users["staff_a"], instance=member, **{field: value})
+        services.member_update(actor=world.users["staff_a"], member=member, **{field: value})
     assert field in refused.value.message_dict
     member.refresh_from_db()
     assert member.branch == world.branch_a1 and member.status == MemberStatus.NORMAL
@@ -91,7 +91,7 @@ def test_update_refuses_to_change_branch_or_status(world, field):
 def test_update_accepts_the_unchanged_branch_and_status_of_a_full_payload(world):
     member = MemberFactory(branch=world.branch_a1)
     services.member_update(
-        actor=world.users["staff_a"], instance=member, branch=world.branch_a1, status="normal", name="新名字"
+        actor=world.users["staff_a"], member=member, branch=world.branch_a1, status="normal", name="新名字"
     )
     member.refresh_from_db()
     assert member.name == "新名字"
@@ -99,9 +99,9 @@ def test_update_accepts_the_unchanged_branch_and_status_of_a_full_payload(world)
 
 def test_stale_update_is_refused(world):
     member = MemberFactory(branch=world.branch_a1)
-    services.member_update(actor=world.users["staff_a"], instance=member, expected_version=1, name="一")
+    services.member_update(actor=world.users["staff_a"], member=member, expected_version=1, name="一")
     with pytest.raises(StaleWrite):
-        services.member_update(actor=world.users["staff_a"], instance=member, expected_version=1, name="二")
+        services.member_update(actor=world.users["staff_a"], member=member, expected_version=1, name="二")
 
 
 # --- transfer ---------------------------------------------------------------------------------------------

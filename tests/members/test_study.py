@@ -121,7 +121,7 @@ def test_a_secretary_records_only_for_cadres_of_own_branch(world):
 def test_changing_the_cadre_moves_the_record_with_it(world):
     study = record(world, CadreFactory(organization=world.branch_a1))
     other = CadreFactory(organization=world.branch_a2)
-    updated = services.study_update(actor=world.users["staff_a"], record=study, cadre=other)
+    updated = services.study_update(actor=world.users["staff_a"], study=study, cadre=other)
     assert updated.organization == world.branch_a2 and updated.version == 2
 
 
@@ -130,8 +130,8 @@ def test_update_into_a_taken_month_is_refused(world):
     record(world, cadre, month=3)
     april = record(world, cadre, month=4)
     with pytest.raises(ValidationError):
-        services.study_update(actor=world.users["staff_a"], record=april, month=3)
-    assert services.study_update(actor=world.users["staff_a"], record=april, sessions=5).sessions == 5
+        services.study_update(actor=world.users["staff_a"], study=april, month=3)
+    assert services.study_update(actor=world.users["staff_a"], study=april, sessions=5).sessions == 5
 
 
 # --- yearly totals ----------------------------------------------------------------------------------
