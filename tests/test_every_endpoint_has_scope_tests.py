@@ -32,7 +32,7 @@ def test_every_router_endpoint_has_a_scope_suite():
 
 def test_every_router_endpoint_is_scoped():
     """Each registered viewset builds on the scoped queryset mixin, so restrict() runs on every read."""
-    from partybuild.viewsets import ScopedQuerysetMixin
+    from branches.scope.viewsets import ScopedQuerysetMixin
 
     unscoped = [
         prefix for prefix, viewset, _ in router.registry if not issubclass(viewset, ScopedQuerysetMixin)

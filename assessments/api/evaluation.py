@@ -27,16 +27,16 @@ from branches.models import Organization
 from branches.resources import DecimalWidget
 from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
-from branches.tabular.api import ImportExportViewSetMixin
-from branches.tabular.importing import ImportableResource
-from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
-from partybuild.viewsets import (
+from branches.scope.viewsets import (
     ScopedModelViewSet,
     ScopedQuerysetMixin,
     ScopedReadOnlyModelViewSet,
     ScopedRelatedField,
     VersionedSerializerMixin,
 )
+from branches.tabular.api import ImportExportViewSetMixin
+from branches.tabular.importing import ImportableResource
+from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
 
 from ..filters.evaluation import (
     EvaluationCycleFilter,

@@ -3,7 +3,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from branches.models import Organization
-from partybuild.viewsets import (
+from branches.scope.viewsets import (
     ScopedModelViewSet,
     ScopedQuerysetMixin,
     ScopedReadOnlyModelViewSet,

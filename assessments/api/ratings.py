@@ -7,13 +7,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.models import Organization
-from branches.tabular.api import ImportExportViewSetMixin
-from partybuild.viewsets import (
+from branches.scope.viewsets import (
     ScopedModelViewSet,
     ScopedQuerysetMixin,
     ScopedRelatedField,
     VersionedSerializerMixin,
 )
+from branches.tabular.api import ImportExportViewSetMixin
 
 from ..filters.ratings import RatingPolicyFilter, StarRatingFilter
 from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating

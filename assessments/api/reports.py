@@ -19,9 +19,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branches.models import Organization
+from branches.scope.viewsets import ScopedQuerysetMixin, ScopedRelatedField
 from partybuild.exceptions import ErrorResponsesAutoSchema
 from partybuild.http import client_ip
-from partybuild.viewsets import ScopedQuerysetMixin, ScopedRelatedField
 
 from ..models import ReportFormat, ReportJob, ReportKind
 from ..selectors.joint_report import joint_evaluation_report, joint_report_cycle

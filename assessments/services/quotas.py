@@ -15,8 +15,8 @@ from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
-from partybuild.editing import differences
 from partybuild.jobs import dispatch
+from partybuild.versioning import differences
 
 from ..models import QuotaPolicy, QuotaRun, RunState
 from ..quota import engine

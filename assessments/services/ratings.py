@@ -14,7 +14,7 @@ from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
-from partybuild.editing import apply_changes, differences, lock_for_edit, refuse_moves
+from partybuild.versioning import apply_changes, differences, lock_for_edit, refuse_moves
 
 from ..models import DIMENSIONS, RatingPolicy, RatingStage, RatingStep, StarRating
 from ..ratings_proposal import ProposalSummary, propose

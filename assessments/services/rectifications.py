@@ -20,7 +20,7 @@ from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from members.models import Cadre, CadrePost
-from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Rectification, RectificationNote, RectificationStatus
 from ..selectors.rectifications import REASON_CODES, candidate_reasons, reason_labels

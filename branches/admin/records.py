@@ -8,8 +8,8 @@ from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from partybuild.editing import call_on_record
 from partybuild.http import client_ip
+from partybuild.versioning import call_on_record
 
 from ..models import (
     COMMITTEE_KINDS,

@@ -19,8 +19,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from branches.scope.viewsets import ScopedQuerysetMixin
 from partybuild.http import client_ip
-from partybuild.viewsets import ScopedQuerysetMixin
 
 from .. import selectors
 from ..models import SecurityEvent, SecurityEventKind

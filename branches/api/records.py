@@ -4,8 +4,8 @@ organization's own records, scoped like everything else, written through ``branc
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.records import (
     ActivityRoomFilter,

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from partybuild.viewsets import ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import ScopedRelatedField, VersionedSerializerMixin
 
 from ..models import Organization, StaffRole
 

@@ -1,8 +1,8 @@
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
+from branches.scope.viewsets import ScopedModelViewSet
 from partybuild.exceptions import ErrorResponsesAutoSchema
-from partybuild.viewsets import ScopedModelViewSet
 
 from .. import services
 from ..filters import OrganizationFilter, StaffRoleFilter

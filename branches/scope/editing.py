@@ -8,7 +8,7 @@ row naming the actor. The services pass their rules in; the sequence, the refusa
 the same for all.
 """
 
-from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.versioning import apply_changes, lock_for_edit
 
 from .querysets import NOT_ALLOWED, ensure_in_scope
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import AccountSecurity, CountySecurityPolicy, Organization, SecurityEventKind, StaffRole
 from ..passwords import PUBLISHED_DEMO_PASSWORDS

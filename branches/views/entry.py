@@ -15,8 +15,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from partybuild.editing import call_on_record
 from partybuild.exceptions import StaleWrite
+from partybuild.versioning import call_on_record
 
 from ..forms import ActivityRoomEditForm, ActivityRoomForm, conflict_message, records_organizations
 from ..models import ActivityRoom

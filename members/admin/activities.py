@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.scope.admin import ScopedModelAdmin
-from partybuild.editing import call_on_record
+from partybuild.versioning import call_on_record
 
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
 from ..selectors.activities import contact_point_flags

@@ -12,8 +12,8 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from branches.models import Organization
+from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.activities import ContactPointFilter, MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training

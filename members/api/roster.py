@@ -13,9 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.models import Organization
+from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.http import client_ip
-from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
 from ..filters.roster import MemberFilter
 from ..models import Member, MemberEvent, MemberStatus

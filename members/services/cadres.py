@@ -15,7 +15,7 @@ from branches.models import COMMITTEE_KINDS, RURAL_FIELDS, Organization
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
-from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Cadre, CadrePost, Member, MemberCategory, PoliticalStatus, ReserveCadre, ReserveStatus
 from ..models.cadres import MEMBER_ONLY_POSTS, VILLAGE_COMMITTEE_POSTS

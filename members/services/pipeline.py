@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
-from partybuild.editing import lock_for_edit
+from partybuild.versioning import lock_for_edit
 
 from .. import pipeline_rules as rules
 from ..models import (

@@ -10,7 +10,7 @@ from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
-from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Member, MemberEvent, MemberEventKind, MemberStatus
 

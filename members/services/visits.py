@@ -16,7 +16,7 @@ from branches.models import RURAL_FIELDS
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
-from partybuild.editing import apply_changes, lock_for_edit
+from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Cadre, VisitLog
 from ..selectors.visits import own_secretary_post

@@ -42,7 +42,7 @@ def logged_in(client, user):
 
 
 def changed_by(user) -> str:
-    """How a conflict message names the user who changed the record (as partybuild.editing does)."""
+    """How a conflict message names the user who changed the record (as partybuild.versioning does)."""
     return user.get_full_name() or user.get_username()
 
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, viewsets
 
-from .editing import call_on_record
-from .exceptions import ErrorResponsesAutoSchema
+from partybuild.exceptions import ErrorResponsesAutoSchema
+from partybuild.versioning import call_on_record
 
 
 def _if_match_version(request) -> int | None:
