@@ -62,7 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "branches.middleware.PathPolicyMiddleware",
+    "partybuild.middleware.PathPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -75,7 +75,7 @@ MIDDLEWARE = [
     # change and second-factor gate, then Cache-Control: no-store on personal-data responses.
     "branches.middleware.SessionLimitsMiddleware",
     "branches.middleware.AccountGateMiddleware",
-    "branches.middleware.PrivateResponseMiddleware",
+    "partybuild.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
