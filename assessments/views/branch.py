@@ -21,7 +21,7 @@ from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from members.models import ApplicantStage
 from members.selectors.pipeline import MISSING_LABELS, due_list
-from members.selectors.visits import distinct_households_by_person, projected_households
+from members.selectors.visits import distinct_households_by_person, projected_households, projected_short
 
 from ..models import AlertKind, QuotaRun, RunState
 from ..ratings_proposal import INDICATOR_LABELS
@@ -112,6 +112,9 @@ def visit_pace(organization, year: int) -> list[dict]:
     rows = []
     for person in distinct_households_by_person(organizations=[organization.pk], year=year):
         projected = projected_households(person.households, year=year, on=today)
+        behind = person.target is not None and projected_short(
+            person.households, year=year, on=today, target=person.target
+        )
         rows.append(
             {
                 "name": person.name,
@@ -119,7 +122,7 @@ def visit_pace(organization, year: int) -> list[dict]:
                 "households": person.households,
                 "target": person.target,
                 "projected": round(projected),
-                "behind": person.target is not None and projected < person.target,
+                "behind": behind,
             }
         )
     return rows
