@@ -1,5 +1,6 @@
-"""Reads over member appraisals: meeting attendance behind member stars, and the rural roll-up of member
-stars against the county's target (docs/ratings-and-evaluation.md: 90% of rural members at ≥ 3 stars)."""
+"""Reads over member appraisals: the list, meeting attendance behind member stars, and the rural roll-up of
+member stars against the county's target (docs/ratings-and-evaluation.md: 90% of rural members at ≥ 3
+stars)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ WHOLE_BRANCH_MEETINGS = (
     MeetingKind.LIFE_MEETING,
     MeetingKind.APPRAISAL,
 )
+
+
+def member_appraisal_list(*, user):
+    return MemberAppraisal.objects.restrict(user, "view").select_related("member", "branch")
 
 
 @dataclass(frozen=True)

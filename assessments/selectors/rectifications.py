@@ -26,6 +26,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import (
+    Count,
     Exists,
     F,
     IntegerField,
@@ -275,6 +276,9 @@ def candidate_reasons(*, branch: Organization, year: int, within: Organization, 
 
 
 def rectification_list(*, user):
-    return Rectification.objects.restrict(user, "view").select_related(
-        "organization", "instructor", "opened_by", "verified_by"
+    """The rectifications the user may read, with ``note_count`` (progress notes so far)."""
+    return (
+        Rectification.objects.restrict(user, "view")
+        .select_related("organization", "instructor", "opened_by", "verified_by")
+        .annotate(note_count=Count("notes"))
     )
