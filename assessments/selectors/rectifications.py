@@ -47,8 +47,8 @@ from branches.models.records import ReviewKind, ReviewRecord
 from members.models import Cadre, CadrePost
 
 from ..models import Rectification, StarRating
-from .appraisals import rating_policy_for
 from .quotas import published_results
+from .ratings import rating_policy_for
 
 LOWEST_SHARE = "lowest_share"
 SECRETARY_VACANT = "secretary_vacant"
@@ -107,7 +107,7 @@ def taking_part(organization: Organization, ref: dt.date):
 
 
 def _thresholds(organization, year, today) -> Thresholds:
-    policy = rating_policy_for(organization, year)
+    policy = rating_policy_for(organization=organization, year=year)
     ref = reference_day(year, today)
     ratings = StarRating.objects.filter(year=year, organization__in=taking_part(organization, ref))
     rated = ratings.count()
