@@ -12,6 +12,7 @@ from members.models import Member
 from ..filters.appraisals import MemberAppraisalFilter
 from ..models import AppraisalGrade, MemberAppraisal
 from ..resources.appraisals import MemberAppraisalResource
+from ..selectors import appraisals as selectors
 from ..selectors.appraisals import member_star_rollup
 from ..services import appraisals as services
 
@@ -94,7 +95,8 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     one third of the graded members of a branch excellent; probationary members take part ungraded. Member
     stars are derived (see the services' rules)."""
 
-    queryset = MemberAppraisal.objects.select_related("member", "branch")
+    queryset = MemberAppraisal.objects.all()
+    list_selector = staticmethod(selectors.member_appraisal_list)
     resource_class = MemberAppraisalResource
     serializer_class = MemberAppraisalSerializer
     filterset_class = MemberAppraisalFilter

@@ -197,7 +197,7 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
     the examination, of quotas and stars within the examination and of the three rater groups, and the grade
     thresholds. Seen by everyone with a role in the county and by the raters; set by the county."""
 
-    queryset = EvaluationCycle.objects.select_related("county", "published_by")
+    queryset = EvaluationCycle.objects.all()
     serializer_class = EvaluationCycleSerializer
     filterset_class = EvaluationCycleFilter
     ordering_fields = ["year", "state"]
@@ -208,7 +208,7 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
     update_service = staticmethod(services.evaluation_cycle_update)
 
     def get_queryset(self):
-        return selectors.visible_cycles(self.request.user, self.queryset.all())
+        return selectors.cycle_list(user=self.request.user)
 
     def _transition(self, request, service):
         serializer = CycleActionSerializer(data=request.data)
@@ -323,7 +323,7 @@ class StatementViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     records over it, within the cycle's window; ``late`` when submitted after the due date. Send JSON, or
     multipart with ``attachment`` (PDF, .docx or .xlsx of at most 10 MB, checked by content)."""
 
-    queryset = Statement.objects.select_related("cycle", "organization", "submitted_by")
+    queryset = Statement.objects.all()
     serializer_class = StatementSerializer
     filterset_class = StatementFilter
     resource_class = StatementResource
@@ -338,7 +338,7 @@ class StatementViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     update_service = staticmethod(services.statement_update)
 
     def get_queryset(self):
-        return selectors.visible_statements(self.request.user, self.queryset.all())
+        return selectors.statement_list(user=self.request.user)
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="attachment")
@@ -403,7 +403,7 @@ class EvaluationRaterViewSet(ScopedModelViewSet):
     representatives, mass representatives). Appointed and removed by the county; a rater sees their own
     appointments and, with ``subjects``, the secretaries they must grade."""
 
-    queryset = EvaluationRater.objects.select_related("cycle", "user", "organization")
+    queryset = EvaluationRater.objects.all()
     serializer_class = EvaluationRaterSerializer
     filterset_class = EvaluationRaterFilter
     ordering_fields = ["organization__path", "group", "created_at"]
@@ -413,7 +413,7 @@ class EvaluationRaterViewSet(ScopedModelViewSet):
     delete_service = staticmethod(services.rater_remove)
 
     def get_queryset(self):
-        return selectors.visible_raters(self.request.user, self.queryset.all())
+        return selectors.rater_list(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
         if scope_paths(request.user, Capability.POLICY) == []:
@@ -484,14 +484,14 @@ class SecretaryGradeViewSet(
     they stay hidden from everyone else. POST grades a secretary of the rater's subtree while the cycle is
     open: 201 for a first grade, 200 when it replaces the rater's earlier one (history keeps both)."""
 
-    queryset = SecretaryGrade.objects.select_related("rater", "organization")
+    queryset = SecretaryGrade.objects.all()
     serializer_class = SecretaryGradeSerializer
     filterset_class = SecretaryGradeFilter
     ordering_fields = ["organization__path", "updated_at"]
     ordering = ["organization__path", "rater"]
 
     def get_queryset(self):
-        return selectors.visible_grades(self.request.user, self.queryset.all())
+        return selectors.grade_list(user=self.request.user)
 
     def get_serializer_class(self):
         return GradeInputSerializer if self.action == "create" else SecretaryGradeSerializer
@@ -563,7 +563,7 @@ class EvaluationScoreViewSet(ImportExportViewSetMixin, ScopedReadOnlyModelViewSe
     and final score, final grade and ranks. The county sees them at once; everyone else in scope (the rated
     included) once the county has published."""
 
-    queryset = EvaluationScore.objects.select_related("cycle", "organization", "township")
+    queryset = EvaluationScore.objects.all()
     serializer_class = EvaluationScoreSerializer
     filterset_class = EvaluationScoreFilter
     resource_class = EvaluationScoreResource
@@ -574,7 +574,7 @@ class EvaluationScoreViewSet(ImportExportViewSetMixin, ScopedReadOnlyModelViewSe
     search_fields = ["organization__name", "secretary_name"]
 
     def get_queryset(self):
-        return selectors.visible_scores(self.request.user, self.queryset.all())
+        return selectors.score_list(user=self.request.user)
 
 
 def register(router):

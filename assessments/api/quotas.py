@@ -13,7 +13,7 @@ from branches.scope.viewsets import (
 
 from ..filters.quotas import AlertFilter, QuotaPolicyFilter, QuotaResultFilter, QuotaRunFilter
 from ..models import Alert, QuotaPolicy, QuotaResult, QuotaRun
-from ..selectors.quotas import published_alerts, published_results
+from ..selectors import quotas as selectors
 from ..services import quotas as services
 
 
@@ -30,7 +30,8 @@ class QuotaPolicySerializer(VersionedSerializerMixin, serializers.ModelSerialize
 class QuotaPolicyViewSet(ScopedModelViewSet):
     """The county's targets for a year (docs/quotas.md); every change is a security event."""
 
-    queryset = QuotaPolicy.objects.select_related("county")
+    queryset = QuotaPolicy.objects.all()
+    list_selector = staticmethod(selectors.quota_policy_list)
     serializer_class = QuotaPolicySerializer
     filterset_class = QuotaPolicyFilter
     ordering_fields = ["year"]
@@ -86,7 +87,8 @@ class QuotaRunViewSet(
 ):
     """Start a computation of every quota for a subtree and year; poll it for state and progress."""
 
-    queryset = QuotaRun.objects.select_related("organization")
+    queryset = QuotaRun.objects.all()
+    list_selector = staticmethod(selectors.quota_run_list)
     serializer_class = QuotaRunSerializer
     filterset_class = QuotaRunFilter
     ordering_fields = ["created_at", "year"]
@@ -123,7 +125,8 @@ class QuotaResultSerializer(serializers.ModelSerializer):
 class QuotaResultViewSet(ScopedReadOnlyModelViewSet):
     """The published result of every indicator for each organization and year."""
 
-    queryset = published_results().select_related("organization")
+    queryset = QuotaResult.objects.all()
+    list_selector = staticmethod(selectors.quota_result_list)
     serializer_class = QuotaResultSerializer
     filterset_class = QuotaResultFilter
     ordering_fields = ["code", "year", "actual"]
@@ -154,7 +157,8 @@ class AlertSerializer(serializers.ModelSerializer):
 class AlertViewSet(ScopedReadOnlyModelViewSet):
     """Alerts of the published runs: what needs doing, where."""
 
-    queryset = published_alerts().select_related("organization", "cadre")
+    queryset = Alert.objects.all()
+    list_selector = staticmethod(selectors.alert_list)
     serializer_class = AlertSerializer
     filterset_class = AlertFilter
     ordering_fields = ["kind", "year"]

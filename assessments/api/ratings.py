@@ -18,6 +18,7 @@ from branches.tabular.api import ImportExportViewSetMixin
 from ..filters.ratings import RatingPolicyFilter, StarRatingFilter
 from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
 from ..resources.ratings import StarRatingResource
+from ..selectors import ratings as selectors
 from ..selectors.ratings import dimension_table, rating_rollup, rating_steps
 from ..services import ratings as services
 
@@ -147,7 +148,8 @@ class StarRatingViewSet(
     """Five-good star ratings (五好): the system proposes them from the year's quota results, the branch
     self-assesses, the township reviews, the county confirms. Ratings are created by ``propose`` only."""
 
-    queryset = StarRating.objects.select_related("organization")
+    queryset = StarRating.objects.all()
+    list_selector = staticmethod(selectors.star_rating_list)
     serializer_class = StarRatingSerializer
     filterset_class = StarRatingFilter
     resource_class = StarRatingResource
@@ -250,7 +252,8 @@ class RatingPolicyViewSet(ScopedModelViewSet):
     """The county's star bands, targets and rectification settings for a year; every change is a security
     event. The bands must rise: three stars < four stars < five stars."""
 
-    queryset = RatingPolicy.objects.select_related("county")
+    queryset = RatingPolicy.objects.all()
+    list_selector = staticmethod(selectors.rating_policy_list)
     serializer_class = RatingPolicySerializer
     filterset_class = RatingPolicyFilter
     ordering_fields = ["year"]

@@ -1,4 +1,3 @@
-from django.db.models import Count
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from partybuild.http import client_ip
 from ..filters.rectifications import RectificationFilter
 from ..models import Rectification, RectificationNote
 from ..resources.appraisals import RectificationResource
+from ..selectors import rectifications as selectors
 from ..selectors.rectifications import REASON_CODES, rectification_candidates
 from ..services import rectifications as services
 
@@ -170,9 +170,8 @@ class RectificationViewSet(ScopedModelViewSet):
     leader, instructor and deadline, progress is noted, the township asks for the close and only the county
     verifies it (or reopens it with a reason). ``candidates`` lists the year's weak branches with reasons."""
 
-    queryset = Rectification.objects.select_related(
-        "organization", "instructor", "opened_by", "verified_by"
-    ).annotate(note_count=Count("notes"))
+    queryset = Rectification.objects.all()
+    list_selector = staticmethod(selectors.rectification_list)
     serializer_class = RectificationSerializer
     filterset_class = RectificationFilter
     search_fields = ["organization__name", "responsible_leader"]

@@ -24,6 +24,7 @@ from partybuild.exceptions import ErrorResponsesAutoSchema
 from partybuild.http import client_ip
 
 from ..models import ReportFormat, ReportJob, ReportKind
+from ..selectors import reports as selectors
 from ..selectors.joint_report import joint_evaluation_report, joint_report_cycle
 from ..services import reports as services
 
@@ -150,7 +151,8 @@ class ReportJobViewSet(
 
     ``?mine=1`` lists only the caller's own jobs."""
 
-    queryset = ReportJob.objects.select_related("organization", "requested_by")
+    queryset = ReportJob.objects.all()
+    list_selector = staticmethod(selectors.report_job_list)
     serializer_class = ReportJobSerializer
     filterset_fields = ["kind", "format", "state", "year", "organization"]
     ordering_fields = ["created_at", "year"]

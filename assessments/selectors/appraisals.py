@@ -1,5 +1,6 @@
-"""Reads over member appraisals: meeting attendance behind member stars, and the rural roll-up of member
-stars against the county's target (docs/ratings-and-evaluation.md: 90% of rural members at ≥ 3 stars)."""
+"""Reads over member appraisals: the list, meeting attendance behind member stars, and the rural roll-up of
+member stars against the county's target (docs/ratings-and-evaluation.md: 90% of rural members at ≥ 3
+stars)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -10,7 +11,8 @@ from django.db.models.functions import ExtractYear
 from branches.models import RURAL_FIELDS, Organization
 from members.models import Meeting, MeetingKind, MemberCategory
 
-from ..models import AppraisalGrade, MemberAppraisal, RatingPolicy
+from ..models import AppraisalGrade, MemberAppraisal
+from .ratings import rating_policy_for
 
 # Meetings the whole branch is expected at. Committee meetings (支委会) are for the committee members and
 # party group meetings (党小组会) for each group's own members, so neither counts against an ordinary member.
@@ -21,6 +23,10 @@ WHOLE_BRANCH_MEETINGS = (
     MeetingKind.LIFE_MEETING,
     MeetingKind.APPRAISAL,
 )
+
+
+def member_appraisal_list(*, user):
+    return MemberAppraisal.objects.restrict(user, "view").select_related("member", "branch")
 
 
 @dataclass(frozen=True)
@@ -87,17 +93,6 @@ def excellent_counts(*, branch_ids, year, excluding=None) -> dict[int, tuple[int
     return {row["branch_id"]: (row["graded"], row["excellent"]) for row in rows}
 
 
-def root_county_id(organization: Organization) -> int:
-    return int(organization.path.strip("/").split("/")[0])
-
-
-def rating_policy_for(organization: Organization, year: int) -> RatingPolicy:
-    """The RatingPolicy of the organization's county for ``year``; the defaults when the county set none."""
-    county_id = root_county_id(organization)
-    policy = RatingPolicy.objects.filter(county_id=county_id, year=year).first()
-    return policy or RatingPolicy(county_id=county_id, year=year)
-
-
 @dataclass
 class StarShare:
     organization: Organization
@@ -138,7 +133,7 @@ def member_star_rollup(*, organization: Organization, year: int) -> list[StarSha
             counts = totals.setdefault(ancestor, [0, 0])
             counts[0] += row["rated"]
             counts[1] += row["high"]
-    target = rating_policy_for(organization, year).member_three_star_target
+    target = rating_policy_for(organization=organization, year=year).member_three_star_target
     organizations = Organization.objects.in_bulk(list(totals))
     rows = [
         StarShare(organizations[pk], rated, high, target)

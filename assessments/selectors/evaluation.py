@@ -227,6 +227,29 @@ def visible_scores(user, queryset=None):
     return queryset.filter(policy | published)
 
 
+# --- lists (what the API and its exports read) ----------------------------------------------------------
+
+
+def cycle_list(*, user):
+    return visible_cycles(user, EvaluationCycle.objects.select_related("county", "published_by"))
+
+
+def statement_list(*, user):
+    return visible_statements(user, Statement.objects.select_related("cycle", "organization", "submitted_by"))
+
+
+def rater_list(*, user):
+    return visible_raters(user, EvaluationRater.objects.select_related("cycle", "user", "organization"))
+
+
+def grade_list(*, user):
+    return visible_grades(user, SecretaryGrade.objects.select_related("rater", "organization"))
+
+
+def score_list(*, user):
+    return visible_scores(user, EvaluationScore.objects.select_related("cycle", "organization", "township"))
+
+
 def rater_subjects(rater: EvaluationRater) -> list[dict]:
     """The secretaries ``rater`` must grade, with their statement and the rater's own grade (if any):
     three queries whatever the size of the subtree."""

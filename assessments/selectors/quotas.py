@@ -1,8 +1,17 @@
-"""Reads over quota results and alerts: only the published run of each organization and year is visible."""
+"""Reads over quota policies, runs, results and alerts: of results and alerts only the published run of each
+organization and year is visible."""
 
 from django.db.models import Exists, OuterRef
 
-from ..models import Alert, QuotaPublication, QuotaResult
+from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun
+
+
+def quota_policy_list(*, user):
+    return QuotaPolicy.objects.restrict(user, "view").select_related("county")
+
+
+def quota_run_list(*, user):
+    return QuotaRun.objects.restrict(user, "view").select_related("organization", "requested_by")
 
 
 def _published(queryset, *, year=None, organization=None):
@@ -23,3 +32,13 @@ def published_results(*, year=None, organization=None):
 
 def published_alerts(*, year=None, organization=None):
     return _published(Alert.objects.all(), year=year, organization=organization)
+
+
+def quota_result_list(*, user):
+    """The published results the user may read (what the API, the list page and its export show)."""
+    return published_results().restrict(user, "view").select_related("organization")
+
+
+def alert_list(*, user):
+    """The published alerts the user may read."""
+    return published_alerts().restrict(user, "view").select_related("organization", "cadre")

@@ -49,6 +49,10 @@ def star_rating_list(*, user):
     return StarRating.objects.restrict(user, "view").select_related("organization")
 
 
+def rating_policy_list(*, user):
+    return RatingPolicy.objects.restrict(user, "view").select_related("county")
+
+
 def rating_steps(*, rating: StarRating):
     return RatingStep.objects.filter(rating=rating).select_related("actor").order_by("at", "pk")
 

@@ -26,6 +26,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import (
+    Count,
     Exists,
     F,
     IntegerField,
@@ -46,8 +47,8 @@ from branches.models.records import ReviewKind, ReviewRecord
 from members.models import Cadre, CadrePost
 
 from ..models import Rectification, StarRating
-from .appraisals import rating_policy_for
 from .quotas import published_results
+from .ratings import rating_policy_for
 
 LOWEST_SHARE = "lowest_share"
 SECRETARY_VACANT = "secretary_vacant"
@@ -106,7 +107,7 @@ def taking_part(organization: Organization, ref: dt.date):
 
 
 def _thresholds(organization, year, today) -> Thresholds:
-    policy = rating_policy_for(organization, year)
+    policy = rating_policy_for(organization=organization, year=year)
     ref = reference_day(year, today)
     ratings = StarRating.objects.filter(year=year, organization__in=taking_part(organization, ref))
     rated = ratings.count()
@@ -275,6 +276,9 @@ def candidate_reasons(*, branch: Organization, year: int, within: Organization, 
 
 
 def rectification_list(*, user):
-    return Rectification.objects.restrict(user, "view").select_related(
-        "organization", "instructor", "opened_by", "verified_by"
+    """The rectifications the user may read, with ``note_count`` (progress notes so far)."""
+    return (
+        Rectification.objects.restrict(user, "view")
+        .select_related("organization", "instructor", "opened_by", "verified_by")
+        .annotate(note_count=Count("notes"))
     )

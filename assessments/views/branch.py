@@ -19,13 +19,14 @@ from django.views.decorators.http import require_GET, require_POST
 from branches.models import Organization
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
+from branches.selectors import organization_get
 from members.models import ApplicantStage
 from members.selectors.pipeline import MISSING_LABELS, due_list
-from members.selectors.visits import distinct_households_by_person, projected_households
+from members.selectors.visits import distinct_households_by_person, projected_households, projected_short
 
 from ..models import AlertKind, QuotaRun, RunState
 from ..ratings_proposal import INDICATOR_LABELS
-from ..selectors.quotas import published_alerts, published_results
+from ..selectors.quotas import published_alerts, published_results, quota_run_list
 from ..services.quotas import ACTIVE_STATES, quota_run_start
 
 REFRESHED = _("Your numbers were computed again.")
@@ -65,7 +66,7 @@ def _year(request) -> int:
 
 def _organization(request, pk) -> Organization:
     """In the user's reading scope, or 404 exactly like a missing one."""
-    return get_object_or_404(Organization.objects.restrict(request.user, "view"), pk=pk)
+    return organization_get(user=request.user, pk=pk)
 
 
 def _url_or_none(name: str, *args) -> str | None:
@@ -112,6 +113,9 @@ def visit_pace(organization, year: int) -> list[dict]:
     rows = []
     for person in distinct_households_by_person(organizations=[organization.pk], year=year):
         projected = projected_households(person.households, year=year, on=today)
+        behind = person.target is not None and projected_short(
+            person.households, year=year, on=today, target=person.target
+        )
         rows.append(
             {
                 "name": person.name,
@@ -119,7 +123,7 @@ def visit_pace(organization, year: int) -> list[dict]:
                 "households": person.households,
                 "target": person.target,
                 "projected": round(projected),
-                "behind": person.target is not None and projected < person.target,
+                "behind": behind,
             }
         )
     return rows
@@ -142,7 +146,7 @@ def due_rows(user, organization) -> list[dict]:
 
 
 def latest_run(user, organization, year: int) -> QuotaRun | None:
-    runs = QuotaRun.objects.restrict(user, "view").filter(organization=organization, year=year)
+    runs = quota_run_list(user=user).filter(organization=organization, year=year)
     return runs.order_by("-created_at", "-pk").first()
 
 
@@ -218,7 +222,7 @@ def branch_refresh(request, pk):
 def branch_run(request, pk, run_pk):
     """What htmx polls every second while a run is queued or running."""
     organization = _organization(request, pk)
-    runs = QuotaRun.objects.restrict(request.user, "view").filter(organization=organization)
+    runs = quota_run_list(user=request.user).filter(organization=organization)
     run = get_object_or_404(runs, pk=run_pk)
     return _run_response(request, organization, run, started=True)
 

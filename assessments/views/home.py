@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from assessments.selectors.quotas import published_alerts
+from assessments.selectors.quotas import alert_list
 from branches.models import BRANCH_KINDS
 from branches.scope.roles import Role
 
@@ -32,9 +32,9 @@ def home(request):
     ]
     alerts, alert_count = [], 0
     if reviewed:
-        queryset = published_alerts(year=year).restrict(request.user)
+        queryset = alert_list(user=request.user).filter(year=year)
         alert_count = queryset.count()
-        alerts = list(queryset.select_related("organization").order_by("organization__path", "kind")[:10])
+        alerts = list(queryset.order_by("organization__path", "kind")[:10])
     return render(
         request,
         "home.html",

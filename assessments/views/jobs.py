@@ -17,6 +17,7 @@ from branches.scope.querysets import OutOfScope, scope_paths
 from branches.scope.roles import Capability
 
 from ..models import QuotaRun, RunState
+from ..selectors import quotas as selectors
 from ..services.quotas import quota_run_start
 
 PAGE_SIZE = 20
@@ -42,10 +43,6 @@ class QuotaRunForm(forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-def _runs(user):
-    return QuotaRun.objects.restrict(user).select_related("organization", "requested_by")
-
-
 @login_required
 def quota_run_list(request):
     can_start = scope_paths(request.user, Capability.REVIEW) != []
@@ -68,14 +65,13 @@ def quota_run_list(request):
                     form.add_error(field if field in form.fields else None, messages)
             else:
                 return redirect("assessments:quota-run-detail", pk=run.pk)
-    page = Paginator(_runs(request.user).order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    runs = selectors.quota_run_list(user=request.user).order_by("-created_at", "-pk")
+    page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "assessments/jobs/quota_run_list.html", {"form": form, "page": page})
 
 
 def _run_get(user, pk) -> QuotaRun:
-    return get_object_or_404(_runs(user), pk=pk)
+    return get_object_or_404(selectors.quota_run_list(user=user), pk=pk)
 
 
 def _progress_context(run: QuotaRun) -> dict:

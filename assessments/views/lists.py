@@ -10,13 +10,14 @@ from ..filters.quotas import AlertFilter, QuotaResultFilter
 from ..filters.ratings import StarRatingFilter
 from ..models import Alert, QuotaResult, StarRating
 from ..resources.ratings import StarRatingResource
-from ..selectors.quotas import published_alerts, published_results
+from ..selectors import quotas, ratings
 
 PHONE_ONLY_WIDE = "d-none d-md-table-cell"
 
 
 class QuotaResultListView(ScopedListView):
     model = QuotaResult
+    list_selector = staticmethod(quotas.quota_result_list)
     basename = "quotaresult"
     filterset_class = QuotaResultFilter
     filter_fields = ("within", "year", "code_prefix", "met")
@@ -32,12 +33,10 @@ class QuotaResultListView(ScopedListView):
         Column("actual", _("actual"), sort="actual", classes=PHONE_ONLY_WIDE),
     )
 
-    def get_base_queryset(self):
-        return published_results().restrict(self.request.user, "view").select_related("organization")
-
 
 class AlertListView(ScopedListView):
     model = Alert
+    list_selector = staticmethod(quotas.alert_list)
     basename = "alert"
     filterset_class = AlertFilter
     filter_fields = ("within", "year", "kind")
@@ -51,12 +50,10 @@ class AlertListView(ScopedListView):
         Column("cadre", _("cadre"), "cadre.name", classes=PHONE_ONLY_WIDE),
     )
 
-    def get_base_queryset(self):
-        return published_alerts().restrict(self.request.user, "view").select_related("organization", "cadre")
-
 
 class StarRatingListView(ScopedListView):
     model = StarRating
+    list_selector = staticmethod(ratings.star_rating_list)
     basename = "starrating"
     filterset_class = StarRatingFilter
     filter_fields = ("within", "year", "stage", "stars", "classification")
@@ -73,9 +70,6 @@ class StarRatingListView(ScopedListView):
         Column("total", _("total"), sort="total", classes=PHONE_ONLY_WIDE),
         Column("classification", _("classification"), "get_classification_display", classes=PHONE_ONLY_WIDE),
     )
-
-    def get_base_queryset(self):
-        return StarRating.objects.restrict(self.request.user, "view").select_related("organization")
 
 
 urlpatterns = [

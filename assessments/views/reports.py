@@ -30,6 +30,7 @@ from ..selectors.joint_report import (
     joint_evaluation_report,
     level_label,
 )
+from ..selectors.reports import report_job_list
 from ..services.reports import report_job_create, report_job_may_download
 
 MY_JOBS = 10
@@ -65,12 +66,7 @@ def _default_params(user) -> dict:
 
 
 def _my_jobs(user):
-    return list(
-        ReportJob.objects.restrict(user)
-        .filter(requested_by=user)
-        .select_related("organization")
-        .order_by("-created_at")[:MY_JOBS]
-    )
+    return list(report_job_list(user=user).filter(requested_by=user).order_by("-created_at")[:MY_JOBS])
 
 
 def _job_context(job: ReportJob, user) -> dict:
@@ -150,7 +146,7 @@ def report_job_start(request):
 @require_GET
 def report_job_progress(request, pk):
     """The partial the page polls; once the job is over it stops asking (no hx-trigger)."""
-    job = get_object_or_404(ReportJob.objects.restrict(request.user).select_related("organization"), pk=pk)
+    job = get_object_or_404(report_job_list(user=request.user), pk=pk)
     return render(request, "assessments/reports/_job_progress.html", _job_context(job, request.user))
 
 

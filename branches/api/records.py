@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..models.records import FACILITY_FIELDS
 from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
-from ..selectors.records import with_room_totals, with_target_progress
+from ..selectors import records as selectors
 from ..services import records as services
 
 # --- serializers ----------------------------------------------------------------------------------------
@@ -193,7 +193,8 @@ class ActivityRoomViewSet(AnnotatedAnswerMixin, ImportExportViewSetMixin, Scoped
     """Party members' activity rooms (党员活动室): facilities checklist, standardization and the money
     invested (see /room-investments/). A room with investments cannot be deleted."""
 
-    queryset = with_room_totals(ActivityRoom.objects.select_related("organization"))
+    queryset = ActivityRoom.objects.all()
+    list_selector = staticmethod(selectors.activity_room_list)
     serializer_class = ActivityRoomSerializer
     filterset_class = ActivityRoomFilter
     resource_class = ActivityRoomResource
@@ -215,7 +216,8 @@ class ActivityRoomViewSet(AnnotatedAnswerMixin, ImportExportViewSetMixin, Scoped
 class RoomInvestmentViewSet(ScopedModelViewSet):
     """Money invested in activity rooms: amount, source, date and purpose."""
 
-    queryset = RoomInvestment.objects.select_related("room__organization")
+    queryset = RoomInvestment.objects.all()
+    list_selector = staticmethod(selectors.room_investment_list)
     serializer_class = RoomInvestmentSerializer
     filterset_class = RoomInvestmentFilter
     search_fields = ["purpose", "room__name"]
@@ -230,7 +232,8 @@ class RoomTargetViewSet(AnnotatedAnswerMixin, ScopedModelViewSet):
     """Standardized activity rooms each township or street is to have by the end of a year, set by the
     county, with the rooms certified so far and whether the target is met."""
 
-    queryset = with_target_progress(StandardizedRoomTarget.objects.select_related("organization"))
+    queryset = StandardizedRoomTarget.objects.all()
+    list_selector = staticmethod(selectors.room_target_list)
     serializer_class = RoomTargetSerializer
     filterset_class = RoomTargetFilter
     ordering_fields = ["organization__path", "year", "target", "standardized_count"]
@@ -244,7 +247,8 @@ class ReviewRecordViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """ "Two reports, two comments" (两述两评): the village committee's reports to the branch, the branch's
     reports to its members, and the democratic reviews of the village committee cadres."""
 
-    queryset = ReviewRecord.objects.select_related("organization")
+    queryset = ReviewRecord.objects.all()
+    list_selector = staticmethod(selectors.review_record_list)
     serializer_class = ReviewRecordSerializer
     filterset_class = ReviewRecordFilter
     resource_class = ReviewRecordResource
@@ -259,7 +263,8 @@ class ReviewRecordViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
 class FinancialDisclosureViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Village finances made public (财务公开), one disclosure per half-year."""
 
-    queryset = FinancialDisclosure.objects.select_related("organization")
+    queryset = FinancialDisclosure.objects.all()
+    list_selector = staticmethod(selectors.disclosure_list)
     serializer_class = FinancialDisclosureSerializer
     filterset_class = FinancialDisclosureFilter
     resource_class = FinancialDisclosureResource

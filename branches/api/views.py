@@ -7,6 +7,7 @@ from partybuild.exceptions import ErrorResponsesAutoSchema
 from .. import services
 from ..filters import OrganizationFilter, StaffRoleFilter
 from ..models import Organization, StaffRole
+from ..selectors import tree as selectors
 from .serializers import OrganizationSerializer, StaffRoleSerializer
 
 
@@ -23,6 +24,7 @@ class OrganizationViewSet(ScopedModelViewSet):
     """Party organizations of the county tree; each user sees the subtrees they hold a role on."""
 
     queryset = Organization.objects.all()
+    list_selector = staticmethod(selectors.organization_list)
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
     search_fields = ["name", "short_name", "code"]
@@ -36,7 +38,8 @@ class OrganizationViewSet(ScopedModelViewSet):
 class StaffRoleViewSet(ScopedModelViewSet):
     """Who holds which role where. Granting and revoking are security events."""
 
-    queryset = StaffRole.objects.select_related("user", "organization")
+    queryset = StaffRole.objects.all()
+    list_selector = staticmethod(selectors.staff_role_list)
     serializer_class = StaffRoleSerializer
     filterset_class = StaffRoleFilter
     search_fields = ["user__username", "user__first_name", "user__last_name", "organization__name"]

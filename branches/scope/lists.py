@@ -6,9 +6,10 @@ the API uses), its columns and, when the API has one, its import-export resource
 URL patterns, named ``<basename>-list``, ``-export``, ``-import``, ``-import-template``, ``-import-confirm``
 and ``-import-cancel`` inside the app's namespace.
 
-Every queryset starts from ``get_base_queryset()``: the model's ``restrict(user, "view")`` plus what the
-matching API viewset selects, so neither the page nor its export ever shows a row outside the user's scope.
-The page costs a fixed number of queries whatever the number of rows.
+Every queryset starts from ``get_base_queryset()``: the app's selector named as ``list_selector`` (the one
+the matching API viewset reads), or else the model's ``restrict(user, "view")``, so neither the page nor its
+export ever shows a row outside the user's scope. The page costs a fixed number of queries whatever the number
+of rows.
 """
 
 import operator
@@ -40,6 +41,7 @@ LIST_PARAMS = frozenset({"page", "search", "ordering"})
 
 class ScopedListView(ListImportMixin, LoginRequiredMixin, View):
     model = None
+    list_selector = None  # ``<entity>_list(*, user)`` from the app's selectors, shared with the API
     basename = None
     title = None
     filterset_class = None
@@ -96,7 +98,9 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, View):
         return self.title or self.model._meta.verbose_name_plural
 
     def get_base_queryset(self):
-        """The rows this user may read; subclasses add the select_related/annotations the API uses."""
+        """The rows this user may read, as the API reads them (``list_selector``)."""
+        if type(self).list_selector is not None:
+            return type(self).list_selector(user=self.request.user)
         return self.model.objects.restrict(self.request.user, "view")
 
     def url(self, action: str, *args, **kwargs) -> str:

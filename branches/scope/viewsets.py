@@ -44,11 +44,18 @@ class VersionedSerializerMixin(serializers.Serializer):
 
 
 class ScopedQuerysetMixin:
-    """Every read goes through the model's restrict(): out of scope is the same 404 as missing."""
+    """Every read goes through the model's restrict(): out of scope is the same 404 as missing.
+
+    A viewset names its app's selector as ``list_selector`` (``<entity>_list(*, user)``: the rows the user may
+    read, with what the list shows selected), the one the browser list page and the exports read too; the
+    class ``queryset`` then only names the model for the router."""
 
     schema = ErrorResponsesAutoSchema()
+    list_selector = None
 
     def get_queryset(self):
+        if type(self).list_selector is not None:
+            return type(self).list_selector(user=self.request.user)
         return super().get_queryset().restrict(self.request.user, "view")
 
 

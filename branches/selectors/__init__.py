@@ -7,11 +7,8 @@ from .audit import (
     tracked_models,
 )
 from .records import (
-    REVIEW_COUNT_NAMES,
     activity_room_list,
-    disclosure_counts,
     disclosure_list,
-    review_counts,
     review_record_list,
     room_investment_list,
     room_target_list,
@@ -19,15 +16,12 @@ from .records import (
     with_room_totals,
     with_target_progress,
 )
-from .tree import organization_get, organization_list, staff_role_list, user_roles
+from .tree import organization_get, organization_list, staff_role_list
 
-__all__ = ["organization_get", "organization_list", "staff_role_list", "user_roles"]
+__all__ = ["organization_get", "organization_list", "staff_role_list"]
 __all__ += [
-    "REVIEW_COUNT_NAMES",
     "activity_room_list",
-    "disclosure_counts",
     "disclosure_list",
-    "review_counts",
     "review_record_list",
     "room_investment_list",
     "room_target_list",

@@ -1,5 +1,5 @@
-"""Reads over the organizations' own records, and the counts the annual quotas read (docs/quotas.md:
-``room.standardized`` and ``review.*``).
+"""Reads over the organizations' own records, and the standardized rooms the annual quotas read
+(docs/quotas.md: ``room.standardized``).
 
 Everything here is set-based: each function annotates a queryset with correlated subqueries, so any number of
 organizations costs one query, never one per organization.
@@ -26,20 +26,11 @@ from django.db.models.functions import Cast, Coalesce
 from ..models import (
     ActivityRoom,
     FinancialDisclosure,
-    ReviewKind,
     ReviewRecord,
     RoomInvestment,
     StandardizedRoomTarget,
 )
 from ..models.records import FACILITY_FIELDS
-
-# The annotation ``review_counts`` gives each kind of report or review.
-REVIEW_COUNT_NAMES = {
-    ReviewKind.COMMITTEE_REPORT: "committee_reports",
-    ReviewKind.BRANCH_REPORT: "branch_reports",
-    ReviewKind.MEMBER_REVIEW: "member_reviews",
-    ReviewKind.REPRESENTATIVE_REVIEW: "representative_reviews",
-}
 
 
 def _count(queryset):
@@ -130,7 +121,7 @@ def room_target_list(*, user, action: str = "view"):
     )
 
 
-# --- reports, reviews and disclosures (quota review.*) ---------------------------------------------------
+# --- reports, reviews and disclosures --------------------------------------------------------------------
 
 
 def review_record_list(*, user, action: str = "view"):
@@ -139,22 +130,3 @@ def review_record_list(*, user, action: str = "view"):
 
 def disclosure_list(*, user, action: str = "view"):
     return FinancialDisclosure.objects.restrict(user, action).select_related("organization")
-
-
-def review_counts(*, organizations, year: int):
-    """``organizations`` (branches, a queryset) annotated, for reports and reviews held in ``year``, with
-    one count per kind (names in ``REVIEW_COUNT_NAMES``) and ``democratic_reviews`` (by members and by
-    village representatives together). One query whatever the number of organizations."""
-    held = ReviewRecord.objects.filter(organization=OuterRef("pk"), held_on__year=year)
-    counts = {name: _count(held.filter(kind=kind)) for kind, name in REVIEW_COUNT_NAMES.items()}
-    return organizations.annotate(**counts).annotate(
-        democratic_reviews=F("member_reviews") + F("representative_reviews")
-    )
-
-
-def disclosure_counts(*, organizations, year: int):
-    """``organizations`` (branches, a queryset) annotated with ``disclosed_halves``: how many of ``year``'s
-    two half-years have their financial disclosure (0, 1 or 2). One query whatever the number of
-    organizations."""
-    disclosed = FinancialDisclosure.objects.filter(organization=OuterRef("pk"), year=year)
-    return organizations.annotate(disclosed_halves=_count(disclosed))

@@ -19,9 +19,3 @@ def organization_get(*, user, pk, action: str = "view") -> Organization:
 
 def staff_role_list(*, user):
     return StaffRole.objects.restrict(user, "view").select_related("user", "organization")
-
-
-def user_roles(*, user):
-    return list(
-        StaffRole.objects.filter(user=user).select_related("organization").order_by("organization__path")
-    )

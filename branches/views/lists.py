@@ -9,7 +9,7 @@ from branches.scope.lists import ScopedListView
 from ..filters.records import ActivityRoomFilter
 from ..models import ActivityRoom
 from ..resources import ActivityRoomResource
-from ..selectors.records import activity_room_list
+from ..selectors import records as selectors
 
 PHONE_ONLY_WIDE = "d-none d-md-table-cell"
 DESKTOP_ONLY = "d-none d-lg-table-cell"
@@ -17,6 +17,7 @@ DESKTOP_ONLY = "d-none d-lg-table-cell"
 
 class ActivityRoomListView(ScopedListView):
     model = ActivityRoom
+    list_selector = staticmethod(selectors.activity_room_list)
     basename = "activityroom"
     filterset_class = ActivityRoomFilter
     filter_fields = ("within", "is_standardized", "standardized_by", "min_facilities")
@@ -36,9 +37,6 @@ class ActivityRoomListView(ScopedListView):
         Column("investments_total", _("invested (yuan)"), sort="investments_total", classes=DESKTOP_ONLY),
         Column("address", _("address"), classes=DESKTOP_ONLY),
     )
-
-    def get_base_queryset(self):
-        return activity_room_list(user=self.request.user)
 
 
 urlpatterns = [*ActivityRoomListView.urls("activity-rooms")]

@@ -235,13 +235,8 @@ class ContactPointSerializer(VersionedSerializerMixin, serializers.ModelSerializ
 
 
 class _RecordViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
-    """The scoped list comes from the selector, which adds what the page needs in a fixed number of
-    queries."""
-
-    list_selector = None
-
-    def get_queryset(self):
-        return type(self).list_selector(user=self.request.user)
+    """The scoped list comes from the selector (``list_selector``), which adds what the page needs in a
+    fixed number of queries."""
 
 
 class MeetingViewSet(_RecordViewSet):

@@ -13,6 +13,7 @@ from branches.tabular.api import ImportExportViewSetMixin
 from ..filters.cadres import CadreFilter, ReserveCadreFilter
 from ..models import Cadre, CadrePost, Member, ReserveCadre
 from ..resources import CadreResource, ReserveCadreResource
+from ..selectors import cadres as selectors
 from ..selectors.cadres import ConcurrentPosts, is_young
 from ..selectors.roster import Unmasker, mask_phone
 from ..services import cadres as services
@@ -191,7 +192,8 @@ class CadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Post holdings of the two committees, first secretaries, instructors and other village cadres.
     Cross-appointment (交叉任职, 一肩挑) is derived from the rows, never entered."""
 
-    queryset = Cadre.objects.select_related("organization")
+    queryset = Cadre.objects.all()
+    list_selector = staticmethod(selectors.cadre_list)
     resource_class = CadreResource
     serializer_class = CadreSerializer
     filterset_class = CadreFilter
@@ -240,7 +242,8 @@ class CadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
 class ReserveCadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Each village's reserve cadre roster (后备干部): entry, promotion to a post, removal with a reason."""
 
-    queryset = ReserveCadre.objects.select_related("organization")
+    queryset = ReserveCadre.objects.all()
+    list_selector = staticmethod(selectors.reserve_cadre_list)
     resource_class = ReserveCadreResource
     serializer_class = ReserveCadreSerializer
     filterset_class = ReserveCadreFilter

@@ -142,7 +142,8 @@ def _register(*, actor, **data):
 class ApplicantViewSet(ScopedModelViewSet):
     """The development pipeline: applicants, activists, candidates and probationary members (发展党员)."""
 
-    queryset = Applicant.objects.select_related("branch").prefetch_related("mentors", "sponsors")
+    queryset = Applicant.objects.all()
+    list_selector = staticmethod(selectors.applicant_list)
     serializer_class = ApplicantSerializer
     filterset_class = ApplicantFilter
     search_fields = ["name"]
@@ -151,6 +152,10 @@ class ApplicantViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_register)
     update_service = staticmethod(services.applicant_update)
+
+    def get_queryset(self):
+        # The answer lists the mentors' and sponsors' ids: one query each for a whole page.
+        return super().get_queryset().prefetch_related("mentors", "sponsors")
 
     def get_serializer_class(self):
         return {

@@ -138,7 +138,8 @@ class MemberViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Party members of the branches you are responsible for. Members are never deleted: they leave the
     roll through a status change (left, deceased, transferred out) that keeps their history."""
 
-    queryset = Member.objects.select_related("branch")
+    queryset = Member.objects.all()
+    list_selector = staticmethod(selectors.member_list)
     serializer_class = MemberSerializer
     filterset_class = MemberFilter
     search_fields = ["name"]

@@ -123,7 +123,8 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Household visits of village cadres (走访日志). Creating one is a single request: the date defaults to
     today and, for the secretary of one branch, the cadre to that branch's serving secretary."""
 
-    queryset = VisitLog.objects.select_related("cadre", "organization", "recorded_by")
+    queryset = VisitLog.objects.all()
+    list_selector = staticmethod(selectors.visit_list)
     resource_class = VisitLogResource
     serializer_class = VisitLogSerializer
     filterset_class = VisitLogFilter

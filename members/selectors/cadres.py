@@ -1,5 +1,5 @@
-"""Reads over cadre posts and reserve rosters: cross-appointment (交叉任职, 一肩挑) derived from the post
-rows, and the youth of each village's reserve roster and two-committee team (quota ``reserve.young``).
+"""Reads over cadre posts and reserve rosters: the lists, cross-appointment (交叉任职, 一肩挑) derived from
+the post rows, and the youth of each village's reserve roster and two-committee team (``reserve.young``).
 
 Everything here is set-based: one query for any number of organizations or rows, never one per row.
 """
@@ -18,6 +18,17 @@ from ..models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
 YOUNG_MAX_AGE = 35
 TWO_COMMITTEE_POSTS = BRANCH_POSTS | VILLAGE_COMMITTEE_POSTS
 ONE_SHOULDER_POSTS = frozenset({CadrePost.SECRETARY, CadrePost.VILLAGE_DIRECTOR})
+
+
+# --- lists (what the API, the list pages and their exports read) ------------------------------------
+
+
+def cadre_list(*, user):
+    return Cadre.objects.restrict(user, "view").select_related("organization")
+
+
+def reserve_cadre_list(*, user):
+    return ReserveCadre.objects.restrict(user, "view").select_related("organization")
 
 
 # --- ages -------------------------------------------------------------------------------------------

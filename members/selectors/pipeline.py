@@ -33,20 +33,15 @@ class DueStep:
 
 
 def applicant_list(*, user):
-    return (
-        Applicant.objects.restrict(user, "view")
-        .select_related("branch", "member")
-        .prefetch_related("mentors", "sponsors")
-    )
+    return Applicant.objects.restrict(user, "view").select_related("branch")
 
 
 def due_list(*, user, organization=None, today: dt.date) -> list[DueStep]:
     """Every open development record in scope with its next step, sorted by the date it becomes possible."""
     applicants = (
-        Applicant.objects.restrict(user, "view")
+        applicant_list(user=user)
         .filter(status=ApplicantStatus.ACTIVE)
         .exclude(stage=ApplicantStage.FULL)
-        .select_related("branch")
         .annotate(
             mentor_count=Count("mentors", distinct=True), sponsor_count=Count("sponsors", distinct=True)
         )

@@ -1,7 +1,5 @@
 """Reads over the member roster, always through the user's scope, and the masking of personal data."""
 
-from django.http import Http404
-
 from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
 
@@ -11,14 +9,6 @@ from ..models import Member, MemberEvent
 
 def member_list(*, user, action: str = "view"):
     return Member.objects.restrict(user, action).select_related("branch")
-
-
-def member_get(*, user, pk, action: str = "view") -> Member:
-    """Fetch and authorize at once: a missing member and one out of scope look the same."""
-    try:
-        return member_list(user=user, action=action).get(pk=pk)
-    except (Member.DoesNotExist, ValueError, TypeError) as error:
-        raise Http404 from error
 
 
 def member_find_by_id_number(*, user, id_number: str):

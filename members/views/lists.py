@@ -24,7 +24,7 @@ from ..resources import (
     TrainingResource,
     VisitLogResource,
 )
-from ..selectors import activities as activity_selectors
+from ..selectors import activities, cadres, pipeline, roster, visits
 from ..selectors.roster import Unmasker, mask_id_number, mask_phone
 
 PHONE_ONLY_WIDE = "d-none d-md-table-cell"
@@ -54,6 +54,7 @@ def _unmasked_phone(obj, view):
 
 class MemberListView(ScopedListView):
     model = Member
+    list_selector = staticmethod(roster.member_list)
     basename = "member"
     filterset_class = MemberFilter
     filter_fields = ("within", "category", "status", "gender", "education", "occupation", "is_mobile")
@@ -74,12 +75,10 @@ class MemberListView(ScopedListView):
         Column("phone", _("phone"), lambda m, v: mask_phone(m.phone), classes=DESKTOP_ONLY),
     )
 
-    def get_base_queryset(self):
-        return Member.objects.restrict(self.request.user, "view").select_related("branch")
-
 
 class VisitLogListView(ScopedListView):
     model = VisitLog
+    list_selector = staticmethod(visits.visit_list)
     basename = "visit"
     filterset_class = VisitLogFilter
     filter_fields = ("within", "year", "visited_after", "visited_before", "open")
@@ -97,14 +96,10 @@ class VisitLogListView(ScopedListView):
         Column("resolved_on", _("resolved on"), sort="resolved_on", classes=DESKTOP_ONLY),
     )
 
-    def get_base_queryset(self):
-        return VisitLog.objects.restrict(self.request.user, "view").select_related(
-            "cadre", "organization", "recorded_by"
-        )
-
 
 class MeetingListView(ScopedListView):
     model = Meeting
+    list_selector = staticmethod(activities.meeting_list)
     basename = "meeting"
     filterset_class = MeetingFilter
     filter_fields = ("within", "kind", "year", "month", "held_after", "held_before")
@@ -121,12 +116,10 @@ class MeetingListView(ScopedListView):
         Column("members_expected", _("members expected"), sort="members_expected", classes=DESKTOP_ONLY),
     )
 
-    def get_base_queryset(self):
-        return activity_selectors.meeting_list(user=self.request.user)
-
 
 class TrainingListView(ScopedListView):
     model = Training
+    list_selector = staticmethod(activities.training_list)
     basename = "training"
     filterset_class = TrainingFilter
     filter_fields = ("within", "level", "audience", "year", "held_after", "held_before")
@@ -144,12 +137,10 @@ class TrainingListView(ScopedListView):
         Column("hours", _("class hours"), classes=DESKTOP_ONLY),
     )
 
-    def get_base_queryset(self):
-        return activity_selectors.training_list(user=self.request.user)
-
 
 class ApplicantListView(ScopedListView):
     model = Applicant
+    list_selector = staticmethod(pipeline.applicant_list)
     basename = "applicant"
     edit_action = "advance"  # what a secretary does with a development record: the next step
     filterset_class = ApplicantFilter
@@ -167,12 +158,10 @@ class ApplicantListView(ScopedListView):
         Column("assembly_on", _("branch assembly on"), sort="assembly_on", classes=DESKTOP_ONLY),
     )
 
-    def get_base_queryset(self):
-        return Applicant.objects.restrict(self.request.user, "view").select_related("branch")
-
 
 class CadreListView(_UnmaskingMixin, ScopedListView):
     model = Cadre
+    list_selector = staticmethod(cadres.cadre_list)
     basename = "cadre"
     filterset_class = CadreFilter
     filter_fields = ("within", "post", "current", "one_shoulder", "on")
@@ -189,12 +178,10 @@ class CadreListView(_UnmaskingMixin, ScopedListView):
         Column("phone", _("phone"), _unmasked_phone, classes=DESKTOP_ONLY),
     )
 
-    def get_base_queryset(self):
-        return Cadre.objects.restrict(self.request.user, "view").select_related("organization")
-
 
 class ReserveCadreListView(_UnmaskingMixin, ScopedListView):
     model = ReserveCadre
+    list_selector = staticmethod(cadres.reserve_cadre_list)
     basename = "reservecadre"
     filterset_class = ReserveCadreFilter
     filter_fields = ("within", "status", "source", "young")
@@ -214,12 +201,10 @@ class ReserveCadreListView(_UnmaskingMixin, ScopedListView):
         Column("phone", _("phone"), _unmasked_phone, classes=DESKTOP_ONLY),
     )
 
-    def get_base_queryset(self):
-        return ReserveCadre.objects.restrict(self.request.user, "view").select_related("organization")
-
 
 class StudyRecordListView(ScopedListView):
     model = StudyRecord
+    list_selector = staticmethod(activities.study_record_list)
     basename = "studyrecord"
     filterset_class = StudyRecordFilter
     filter_fields = ("within", "year", "month")
@@ -238,9 +223,6 @@ class StudyRecordListView(ScopedListView):
         ),
         Column("articles", _("articles written"), sort="articles", classes=DESKTOP_ONLY),
     )
-
-    def get_base_queryset(self):
-        return activity_selectors.study_record_list(user=self.request.user)
 
 
 urlpatterns = [

@@ -1,6 +1,5 @@
-"""Set-based counts for the quotas: standardized rooms against the townships' targets (room.standardized),
-reports and reviews by kind and financial disclosures (review.*). One query whatever the number of
-organizations."""
+"""Set-based counts for the quotas: standardized rooms against the townships' targets (room.standardized).
+One query whatever the number of organizations."""
 
 import datetime as dt
 
@@ -9,12 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from branches.models import Organization, OrganizationKind
-from branches.selectors import disclosure_counts, review_counts, standardized_rooms_vs_target
+from branches.selectors import standardized_rooms_vs_target
 from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_records import (
     ActivityRoomFactory,
-    FinancialDisclosureFactory,
-    ReviewRecordFactory,
     StandardizedRoomTargetFactory,
 )
 
@@ -139,64 +136,3 @@ def test_target_selector_costs_the_same_for_2_or_8_townships(world):
     assert all(
         t.standardized_rooms == 1 for t in standardized_rooms_vs_target(organizations=eight, year=2024)
     )
-
-
-# --- reports, reviews, disclosures ----------------------------------------------------------------------
-
-
-def test_review_counts_by_kind_within_the_year(world):
-    for kind, day in [
-        ("committee_report", D(2024, 1, 1)),
-        ("committee_report", D(2024, 12, 31)),
-        ("committee_report", D(2023, 12, 31)),
-        ("branch_report", D(2024, 7, 1)),
-        ("member_review", D(2024, 12, 1)),
-        ("representative_review", D(2024, 12, 2)),
-    ]:
-        ReviewRecordFactory(organization=world.branch_a1, kind=kind, held_on=day)
-    ReviewRecordFactory(organization=world.branch_a2, kind="branch_report", held_on=D(2024, 3, 1))
-    branches = Organization.objects.filter(
-        pk__in=[world.branch_a1.pk, world.branch_a2.pk, world.branch_b1.pk]
-    )
-    counts = by_pk(review_counts(organizations=branches, year=2024))
-    a1 = counts[world.branch_a1.pk]
-    assert (a1.committee_reports, a1.branch_reports, a1.member_reviews, a1.representative_reviews) == (
-        2,
-        1,
-        1,
-        1,
-    )
-    assert a1.democratic_reviews == 2
-    assert (
-        counts[world.branch_a2.pk].branch_reports == 1 and counts[world.branch_a2.pk].committee_reports == 0
-    )
-    assert counts[world.branch_b1.pk].democratic_reviews == 0
-
-
-def test_disclosure_counts_halves_of_the_year(world):
-    FinancialDisclosureFactory(organization=world.branch_a1, year=2024, period=1, disclosed_on=D(2024, 7, 2))
-    FinancialDisclosureFactory(organization=world.branch_a1, year=2024, period=2, disclosed_on=D(2025, 1, 5))
-    FinancialDisclosureFactory(organization=world.branch_a2, year=2023, period=2, disclosed_on=D(2024, 1, 5))
-    branches = Organization.objects.filter(pk__in=[world.branch_a1.pk, world.branch_a2.pk])
-    counts = by_pk(disclosure_counts(organizations=branches, year=2024))
-    assert counts[world.branch_a1.pk].disclosed_halves == 2
-    assert counts[world.branch_a2.pk].disclosed_halves == 0
-
-
-def test_review_and_disclosure_counts_compose_in_one_query_for_any_number_of_branches(world):
-    def branches(count):
-        made = [OrganizationFactory(parent=world.township_a) for _ in range(count)]
-        for branch in made:
-            ReviewRecordFactory(organization=branch, kind="member_review", held_on=D(2024, 5, 5))
-            FinancialDisclosureFactory(organization=branch, year=2024, period=1, disclosed_on=D(2024, 7, 1))
-        return Organization.objects.filter(pk__in=[b.pk for b in made])
-
-    def evaluate(queryset):
-        combined = disclosure_counts(
-            organizations=review_counts(organizations=queryset, year=2024), year=2024
-        )
-        return [(b.member_reviews, b.disclosed_halves) for b in combined]
-
-    few, many = branches(2), branches(8)
-    assert _queries(lambda: evaluate(few)) == _queries(lambda: evaluate(many)) == 1
-    assert evaluate(many) == [(1, 1)] * 8

@@ -4,15 +4,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from branches.models import Organization
 from branches.scope.querysets import OutOfScope
 from branches.scope.roles import Role
 from members.models import Meeting, MeetingKind, MemberStatus
-from members.selectors.activities import meeting_counts
 from members.services import activities as services
 from partybuild.exceptions import StaleWrite
 from tests.utils.factories import MemberFactory, OrganizationFactory, StaffRoleFactory
@@ -191,19 +187,3 @@ def test_viewer_cannot_delete(world):
     with pytest.raises(OutOfScope):
         services.meeting_delete(actor=world.users["viewer_a"], meeting=meeting)
     assert Meeting.objects.filter(pk=meeting.pk).exists()
-
-
-def test_meeting_counts_by_kind_for_the_year_in_one_query(world):
-    MeetingFactory.create_batch(2, organization=world.branch_a1, kind=MeetingKind.COMMITTEE)
-    MeetingFactory(organization=world.branch_a1, kind=MeetingKind.LECTURE, held_on=dt.date(2024, 12, 31))
-    MeetingFactory(organization=world.branch_a1, kind=MeetingKind.LECTURE, held_on=dt.date(2023, 12, 31))
-    MeetingFactory(organization=world.branch_a2, kind=MeetingKind.GROUP)
-    organizations = Organization.objects.filter(
-        pk__in=[world.branch_a1.pk, world.branch_a2.pk, world.branch_b1.pk]
-    )
-    with CaptureQueriesContext(connection) as queries:
-        rows = {o.pk: o for o in meeting_counts(organizations=organizations, year=2024)}
-    assert len(queries) == 1
-    a1, a2, b1 = rows[world.branch_a1.pk], rows[world.branch_a2.pk], rows[world.branch_b1.pk]
-    assert (a1.meetings_committee, a1.meetings_lecture, a1.meetings_group) == (2, 1, 0)
-    assert (a2.meetings_group, b1.meetings_assembly) == (1, 0)

@@ -1,20 +1,17 @@
 """Study records: one per cadre and month, organization from the cadre, months not in the future or outside
-the term; yearly totals against study.village and study.township; the API, admin, import and export."""
+the term; the API, admin, import and export."""
 
 import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from branches.scope.querysets import OutOfScope
 from members.models import Cadre, CadrePost, StudyRecord
-from members.selectors import activities as selectors
 from members.services import activities as services
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import StudyRecordFactory
@@ -132,60 +129,6 @@ def test_update_into_a_taken_month_is_refused(world):
     with pytest.raises(ValidationError):
         services.study_update(actor=world.users["staff_a"], study=april, month=3)
     assert services.study_update(actor=world.users["staff_a"], study=april, sessions=5).sessions == 5
-
-
-# --- yearly totals ----------------------------------------------------------------------------------
-
-
-def test_yearly_totals_and_targets_per_level(world):
-    village = CadreFactory(
-        organization=world.branch_a1, post=CadrePost.SECRETARY, member=MemberFactory(branch=world.branch_a1)
-    )
-    short = CadreFactory(organization=world.branch_a2)
-    township = CadreFactory(organization=world.township_a, post=CadrePost.VILLAGE_COMMITTEE, name="镇干部")
-    for month in range(1, 13):
-        StudyRecordFactory(
-            cadre=village, year=2024, month=month, sessions=1, note_characters=420, articles=month == 6
-        )
-        StudyRecordFactory(
-            cadre=township, year=2024, month=month, sessions=0, note_characters=900, articles=month % 6 == 0
-        )
-    StudyRecordFactory(cadre=short, year=2024, month=1, sessions=11, note_characters=6000, articles=1)
-    StudyRecordFactory(cadre=short, year=2023, month=1, sessions=5)
-    with CaptureQueriesContext(connection) as queries:
-        progress = {
-            row.cadre.pk: row for row in selectors.study_progress(cadres=Cadre.objects.all(), year=2024)
-        }
-    assert len(queries) == 1
-    assert (
-        progress[village.pk].sessions,
-        progress[village.pk].note_characters,
-        progress[village.pk].articles,
-    ) == (
-        12,
-        5040,
-        1,
-    )
-    assert progress[village.pk].target.code == "study.village" and progress[village.pk].met
-    assert (
-        progress[short.pk].sessions == 11
-        and not progress[short.pk].sessions_met
-        and not progress[short.pk].met
-    )
-    assert progress[township.pk].target.code == "study.township"
-    assert (progress[township.pk].note_characters, progress[township.pk].articles) == (10800, 2)
-    assert progress[township.pk].met  # the township target has no session count
-
-
-def test_totals_without_records_are_zero(world):
-    cadre = CadreFactory(organization=world.branch_a1)
-    row = selectors.study_totals(cadres=Cadre.objects.filter(pk=cadre.pk), year=2024).get()
-    assert (row.study_sessions, row.study_note_characters, row.study_articles, row.study_months) == (
-        0,
-        0,
-        0,
-        0,
-    )
 
 
 # --- API ----------------------------------------------------------------------------------------------

@@ -1,21 +1,15 @@
-"""Trainings: level from the organizer, attendees from its subtree, and the yearly training figures
-(train.per_level, train.secretary, train.rotation) computed in a fixed number of queries."""
+"""Trainings: level from the organizer, attendees from its subtree, updates, moves and history."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from branches.models import Organization, OrganizationField
 from branches.scope.querysets import OutOfScope
-from members.models import CadrePost, MemberStatus, Training, TrainingAudience, TrainingLevel
-from members.selectors import activities as selectors
+from members.models import MemberStatus, Training, TrainingAudience, TrainingLevel
 from members.services import activities as services
 from tests.utils.factories import MemberFactory, OrganizationFactory
-from tests.utils.factories_activities import TrainingFactory
 from tests.utils.factories_cadres import CadreFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,118 +156,3 @@ def test_delete_keeps_a_history_row(world):
     training = record(world)
     services.training_delete(actor=world.users["county_admin"], training=training)
     assert Training.history.filter(history_type="-").get().history_user == world.users["county_admin"]
-
-
-# --- yearly figures --------------------------------------------------------------------------------------
-
-
-def test_trainings_held_counts_each_organizers_own_trainings_in_the_year(world):
-    TrainingFactory.create_batch(2, organizer=world.county, held_on=D(2024, 3, 1))
-    TrainingFactory(organizer=world.county, held_on=D(2023, 12, 31))
-    TrainingFactory(organizer=world.township_a, held_on=D(2024, 1, 1))
-    TrainingFactory(organizer=world.branch_a1, held_on=D(2024, 12, 31))
-    organizations = Organization.objects.filter(
-        pk__in=[world.county.pk, world.township_a.pk, world.branch_a1.pk, world.branch_a2.pk]
-    )
-    with CaptureQueriesContext(connection) as queries:
-        rows = {
-            o.pk: (o.training_level, o.trainings_held)
-            for o in selectors.trainings_held(organizations=organizations, year=2024)
-        }
-    assert len(queries) == 1
-    assert rows == {
-        world.county.pk: ("county", 2),
-        world.township_a.pk: ("township", 1),
-        world.branch_a1.pk: ("village", 1),
-        world.branch_a2.pk: ("village", 0),
-    }
-
-
-@pytest.fixture
-def secretaries(world):
-    people = {}
-    for name, branch in (("a1", world.branch_a1), ("a2", world.branch_a2), ("b1", world.branch_b1)):
-        member = MemberFactory(branch=branch, name=f"书记{name}")
-        people[name] = CadreFactory(organization=branch, post=CadrePost.SECRETARY, member=member)
-    return people
-
-
-def test_a_secretary_trained_as_cadre_or_as_member_or_through_another_post_counts(world, secretaries):
-    a1, a2, b1 = secretaries["a1"], secretaries["a2"], secretaries["b1"]
-    director_post = CadreFactory(
-        organization=world.branch_b1, post=CadrePost.VILLAGE_DIRECTOR, member=b1.member
-    )
-    county = {"organizer": world.county, "audience": TrainingAudience.SECRETARIES, "held_on": D(2024, 4, 1)}
-    TrainingFactory(**county, cadre_attendees=[a1])
-    TrainingFactory(**county, member_attendees=[a1.member], cadre_attendees=[a1])
-    TrainingFactory(**county, member_attendees=[a2.member])
-    TrainingFactory(**county, cadre_attendees=[director_post])
-    with CaptureQueriesContext(connection) as queries:
-        rows = {
-            c.pk: c.centralized_trainings
-            for c in selectors.secretaries_trained(organizations=Organization.objects.all(), year=2024)
-        }
-    assert len(queries) == 1
-    assert rows == {a1.pk: 2, a2.pk: 1, b1.pk: 1}
-
-
-@pytest.mark.parametrize(
-    ("organizer", "audience", "held_on", "counts"),
-    [
-        ("county", TrainingAudience.TWO_COMMITTEES, D(2024, 6, 1), True),
-        ("township_a", TrainingAudience.SECRETARIES, D(2024, 1, 1), True),
-        ("branch_a1", TrainingAudience.SECRETARIES, D(2024, 6, 1), False),
-        ("county", TrainingAudience.MEMBERS, D(2024, 6, 1), False),
-        ("county", TrainingAudience.SECRETARIES, D(2023, 12, 31), False),
-    ],
-)
-def test_only_centralized_trainings_of_the_year_count_for_secretaries(
-    world, secretaries, organizer, audience, held_on, counts
-):
-    a1 = secretaries["a1"]
-    TrainingFactory(
-        organizer=getattr(world, organizer), audience=audience, held_on=held_on, cadre_attendees=[a1]
-    )
-    row = selectors.secretaries_trained(organizations=[world.branch_a1], year=2024).get()
-    assert row.centralized_trainings == (1 if counts else 0)
-
-
-def test_secretaries_serving_part_of_the_year_are_included_others_not(world):
-    member = MemberFactory(branch=world.branch_a1)
-    CadreFactory(
-        organization=world.branch_a1,
-        post=CadrePost.SECRETARY,
-        member=member,
-        started_on=D(2020, 1, 1),
-        ended_on=D(2023, 12, 31),
-    )
-    current = CadreFactory(
-        organization=world.branch_a1, post=CadrePost.SECRETARY, member=member, started_on=D(2024, 1, 1)
-    )
-    rows = selectors.secretaries_trained(organizations=[world.branch_a1], year=2024)
-    assert [row.pk for row in rows] == [current.pk]
-
-
-def test_rotation_counts_rural_members_trained_in_the_subtree(world):
-    a1 = MemberFactory.create_batch(3, branch=world.branch_a1)
-    a2 = MemberFactory.create_batch(2, branch=world.branch_a2)
-    MemberFactory(branch=world.branch_a1, status=MemberStatus.LEFT)
-    organ = OrganizationFactory(parent=world.township_a, field=OrganizationField.INSTITUTION)
-    organ_member = MemberFactory(branch=organ)
-    cadre_post = CadreFactory(organization=world.branch_a2, post=CadrePost.BRANCH_COMMITTEE, member=a2[0])
-    TrainingFactory(
-        organizer=world.branch_a1, held_on=D(2024, 2, 1), member_attendees=[a1[0], a1[1], organ_member]
-    )
-    TrainingFactory(organizer=world.township_a, held_on=D(2024, 3, 1), member_attendees=[a1[0]])
-    TrainingFactory(organizer=world.township_a, held_on=D(2024, 3, 1), cadre_attendees=[cadre_post])
-    TrainingFactory(organizer=world.branch_a2, held_on=D(2023, 3, 1), member_attendees=[a2[1]])
-    organizations = Organization.objects.filter(
-        pk__in=[world.township_a.pk, world.branch_a1.pk, world.branch_a2.pk]
-    )
-    with CaptureQueriesContext(connection) as queries:
-        rows = {o.pk: o for o in selectors.member_rotation(organizations=organizations, year=2024)}
-    assert len(queries) == 1
-    counts = {pk: (o.rural_members, o.rural_members_trained) for pk, o in rows.items()}
-    assert counts == {world.township_a.pk: (5, 3), world.branch_a1.pk: (3, 2), world.branch_a2.pk: (2, 1)}
-    assert selectors.rotation_share(rows[world.township_a.pk]) == 0.6
-    assert selectors.rotation_share(rows[world.branch_a2.pk]) == 0.5
