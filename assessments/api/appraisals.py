@@ -8,14 +8,13 @@ from branches.models import Organization
 from branches.tabular.api import ImportExportViewSetMixin
 from members.models import Member
 from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
+from partybuild.years import YearField
 
 from ..filters.appraisals import MemberAppraisalFilter
 from ..models import AppraisalGrade, MemberAppraisal
 from ..resources_appraisals import MemberAppraisalResource
 from ..selectors.appraisals import member_star_rollup
 from ..services import appraisals as services
-
-YEAR = {"min_value": 2000, "max_value": 2100}
 
 
 class MemberAppraisalSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -25,7 +24,7 @@ class MemberAppraisalSerializer(VersionedSerializerMixin, serializers.ModelSeria
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     grade = serializers.ChoiceField(choices=AppraisalGrade.choices, allow_blank=True, required=False)
     grade_display = serializers.CharField(source="get_grade_display", read_only=True)
-    year = serializers.IntegerField(**YEAR)
+    year = YearField()
 
     class Meta:
         model = MemberAppraisal
@@ -64,14 +63,14 @@ class EntrySerializer(serializers.Serializer):
 
 class RecordManySerializer(serializers.Serializer):
     branch = ScopedRelatedField(queryset=Organization.objects.all())
-    year = serializers.IntegerField(**YEAR)
+    year = YearField()
     appraised_on = serializers.DateField()
     entries = EntrySerializer(many=True, allow_empty=False, max_length=1000)
 
 
 class RollupQuerySerializer(serializers.Serializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
-    year = serializers.IntegerField(**YEAR)
+    year = YearField()
 
 
 class StarShareSerializer(serializers.Serializer):

@@ -38,6 +38,7 @@ from partybuild.viewsets import (
     VersionedSerializerMixin,
     on_instance,
 )
+from partybuild.years import YearField
 
 from ..filters.evaluation import (
     EvaluationCycleFilter,
@@ -172,7 +173,7 @@ class EvaluationCycleSerializer(VersionedSerializerMixin, serializers.ModelSeria
     county_name = serializers.CharField(source="county.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     published_by_name = serializers.SerializerMethodField()
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
 
     class Meta:
         model = EvaluationCycle

@@ -15,6 +15,7 @@ from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from members.models import Cadre
 from partybuild.http import client_ip
 from partybuild.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin, on_instance
+from partybuild.years import YearField
 
 from ..filters.rectifications import RectificationFilter
 from ..models import Rectification, RectificationNote
@@ -22,7 +23,6 @@ from ..resources_appraisals import RectificationResource
 from ..selectors.rectifications import REASON_CODES, rectification_candidates
 from ..services import rectifications as services
 
-YEAR = {"min_value": 2000, "max_value": 2100}
 LISTING_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
 
 
@@ -56,7 +56,7 @@ class ReasonsFieldSchema(OpenApiSerializerFieldExtension):
 class RectificationSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    year = serializers.IntegerField(**YEAR)
+    year = YearField()
     reasons = ReasonsField(
         child=serializers.ChoiceField(choices=REASON_CODES),
         required=False,
@@ -140,7 +140,7 @@ class CandidateQuerySerializer(serializers.Serializer):
     organization = ScopedRelatedField(
         queryset=Organization.objects.all(), help_text=_("a county, township or street committee")
     )
-    year = serializers.IntegerField(**YEAR)
+    year = YearField()
 
     def validate_organization(self, organization):
         if organization.kind not in LISTING_KINDS:

@@ -16,6 +16,7 @@ from branches.models import Organization, OrganizationKind
 from branches.scope.querysets import ScopedQuerySet
 from branches.scope.roles import Capability
 from partybuild.models import VersionedModel
+from partybuild.years import year_validators
 
 share = [MinValueValidator(0), MaxValueValidator(100)]
 count = [MinValueValidator(0)]
@@ -42,7 +43,7 @@ class QuotaPolicy(VersionedModel):
         related_name="quota_policies",
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=year_validators()
     )
     dev_branch_min = _count(_("admissions per rural branch a year"), 1)
     dev_two_years_none = models.PositiveSmallIntegerField(
@@ -129,7 +130,7 @@ class QuotaRun(models.Model):
         help_text=_("empty: every tree in the database (system runs only)"),
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=year_validators()
     )
     state = models.CharField(_("state"), max_length=10, choices=RunState.choices, default=RunState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)

@@ -22,6 +22,7 @@ from branches.scope.roles import Capability
 from members.models import ApplicantStage
 from members.selectors.pipeline import MISSING_LABELS, due_list
 from members.selectors.visits import distinct_households_by_person, projected_households
+from partybuild.years import is_year_so_far
 
 from ..models import AlertKind, QuotaRun, RunState
 from ..ratings_proposal import INDICATOR_LABELS
@@ -60,7 +61,7 @@ def _year(request) -> int:
         year = int(request.GET.get("year", this_year))
     except (TypeError, ValueError):
         return this_year
-    return year if 2000 <= year <= this_year else this_year
+    return year if is_year_so_far(year) else this_year
 
 
 def _organization(request, pk) -> Organization:

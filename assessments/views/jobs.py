@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
 from branches.scope.querysets import OutOfScope, scope_paths
 from branches.scope.roles import Capability
+from partybuild.years import YearFormField
 
 from ..models import QuotaRun, RunState
 from ..services.quotas import quota_run_start
@@ -32,7 +33,7 @@ def _startable(user):
 
 class QuotaRunForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearFormField(label=_("Year"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from branches.models import Organization
 from branches.scope.querysets import OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
+from partybuild.years import YearFormField
 
 from ..models import EvaluationCycle, ReportFormat, ReportJob, RunState
 from ..selectors.joint_report import (
@@ -45,7 +46,7 @@ def _report_organizations(user):
 
 class ReportForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearFormField(label=_("Year"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

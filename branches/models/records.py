@@ -4,13 +4,14 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partybuild.models import VersionedModel
+from partybuild.years import year_validators
 
 from ..scope.querysets import ScopedQuerySet
 from ..scope.roles import Capability
@@ -131,7 +132,7 @@ class StandardizedRoomTarget(VersionedModel):
         related_name="room_targets",
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=year_validators()
     )
     target = models.PositiveSmallIntegerField(_("standardized rooms targeted"))
 
@@ -212,7 +213,7 @@ class FinancialDisclosure(VersionedModel):
         Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="financial_disclosures"
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=year_validators()
     )
     period = models.PositiveSmallIntegerField(_("period"), choices=DisclosurePeriod.choices)
     disclosed_on = models.DateField(_("made public on"))

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from branches.models import Organization
 from branches.scope.querysets import ScopedQuerySet
 from partybuild.models import VersionedModel
+from partybuild.years import year_validators
 
 from .cadres import Cadre
 from .roster import Member
@@ -217,7 +218,7 @@ class StudyRecord(VersionedModel):
         editable=False,
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=year_validators()
     )
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
@@ -259,7 +260,7 @@ class ContactPoint(VersionedModel):
         related_name="contact_points",
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=year_validators()
     )
     lecture_on = models.DateField(_("lecture given on"), null=True, blank=True)
     check_on = models.DateField(_("check made on"), null=True, blank=True)
