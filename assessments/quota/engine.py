@@ -21,6 +21,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from branches.models import Organization
+from members.models import ON_ROLL as ROLL_STATUSES
 from members.models import Training
 from members.models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
 
@@ -33,7 +34,7 @@ BRANCH = "s.kind IN ('branch', 'joint_branch', 'general_branch')"
 RURAL = f"{BRANCH} AND s.field IN ('village', 'community')"
 COMMITTEE = "s.kind IN ('township_committee', 'street_committee')"
 COMMITTEE_OR_COUNTY = "s.kind IN ('township_committee', 'street_committee', 'county_committee')"
-ON_ROLL = "('normal', 'lost_contact')"
+ON_ROLL = sql.in_list(ROLL_STATUSES)
 EDUCATED = "('senior_high', 'junior_college', 'bachelor', 'postgraduate')"
 TWO_COMMITTEE_POSTS = ", ".join(f"'{post}'" for post in sorted(BRANCH_POSTS | VILLAGE_COMMITTEE_POSTS))
 MEETING_KINDS = ("assembly", "committee", "group", "lecture", "theme_day", "life_meeting", "appraisal")

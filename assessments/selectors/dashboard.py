@@ -35,6 +35,7 @@ from branches.models import (
 )
 from branches.selectors.records import standardized_rooms_vs_target
 from members.models import (
+    ON_ROLL,
     Cadre,
     ContactPoint,
     Education,
@@ -42,7 +43,6 @@ from members.models import (
     Meeting,
     Member,
     MemberCategory,
-    MemberStatus,
     ReserveCadre,
     StudyRecord,
     Training,
@@ -63,7 +63,6 @@ from .ratings import rating_policy_for
 
 RED_BELOW = Decimal("0.5")
 STATUSES = ("green", "amber", "red", "none")
-ON_ROLL = (MemberStatus.NORMAL, MemberStatus.LOST_CONTACT)
 # (key, youngest age, oldest age) — None for open ends; ages counted on the reference day.
 AGE_BANDS = (
     ("35-", None, 35),

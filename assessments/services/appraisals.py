@@ -35,7 +35,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from branches.models import Organization
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
-from members.models import Member, MemberCategory, MemberStatus
+from members.models import ON_ROLL, Member, MemberCategory
 from partybuild.editing import apply_changes, lock_for_edit
 from partybuild.exceptions import StaleWrite
 
@@ -49,7 +49,6 @@ GRADE_STARS = {
     AppraisalGrade.UNQUALIFIED: 1,
 }
 QUALIFIED_BUT_ABSENT_STARS = 3
-ON_ROLL = (MemberStatus.NORMAL, MemberStatus.LOST_CONTACT)
 
 MESSAGES = {
     "already_appraised": _(

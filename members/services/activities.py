@@ -20,9 +20,8 @@ from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, o
 from branches.scope.roles import Capability, Role
 from partybuild.editing import apply_changes, lock_for_edit
 
-from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
+from ..models import ON_ROLL, Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
 from ..selectors.activities import LEVEL_BY_KIND
-from .roster import ON_ROLL
 
 NAME_SEPARATOR = "、"
 
