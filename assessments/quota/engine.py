@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from branches.models import Organization
+from branches.models import BRANCH_KINDS, RURAL_FIELDS, Organization
 from members.models import ON_ROLL as ROLL_STATUSES
 from members.models import Training
 from members.models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
@@ -30,8 +30,8 @@ from . import sql
 
 logger = logging.getLogger(__name__)
 
-BRANCH = "s.kind IN ('branch', 'joint_branch', 'general_branch')"
-RURAL = f"{BRANCH} AND s.field IN ('village', 'community')"
+BRANCH = f"s.kind IN {sql.in_list(BRANCH_KINDS)}"
+RURAL = f"{BRANCH} AND s.field IN {sql.in_list(RURAL_FIELDS)}"
 COMMITTEE = "s.kind IN ('township_committee', 'street_committee')"
 COMMITTEE_OR_COUNTY = "s.kind IN ('township_committee', 'street_committee', 'county_committee')"
 ON_ROLL = sql.in_list(ROLL_STATUSES)
@@ -195,7 +195,7 @@ def scope_tables(q: Statements, *, prefix: str):
         "qt_up",
         "SELECT an.org_id AS branch_id, an.ancestor_id AS ancestor_id, s.kind AS ancestor_kind FROM qt_anc an "
         "JOIN qt_scope b ON b.id = an.org_id JOIN qt_scope s ON s.id = an.ancestor_id "
-        f"WHERE b.kind IN ('branch', 'joint_branch', 'general_branch') AND {COMMITTEE_OR_COUNTY}",
+        f"WHERE b.kind IN {sql.in_list(BRANCH_KINDS)} AND {COMMITTEE_OR_COUNTY}",
     )
     q.table(
         "qt_res",

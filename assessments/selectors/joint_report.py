@@ -19,7 +19,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, RURAL_FIELDS, Organization, OrganizationKind
+from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 
@@ -238,7 +238,7 @@ def joint_evaluation_report(*, user, organization: Organization, year: int) -> J
     village_ids = [
         org.pk
         for org in organizations
-        if (org.kind in BRANCH_KINDS and org.field in RURAL_FIELDS)
+        if org.is_rural
         or (org.pk in scores and scores[org.pk].level == EvaluationLevel.VILLAGE)
     ]
     townships: dict[int, TownshipSection] = {}

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import COMMITTEE_KINDS, RURAL_FIELDS, Organization, StaffRole
+from branches.models import COMMITTEE_KINDS, Organization, StaffRole
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability, Role
 from partybuild.editing import apply_changes, lock_for_edit
@@ -397,7 +397,7 @@ def contact_point_check(point: ContactPoint, *, exclude=None, unique=True, commi
         _raise(errors)
         return
     committee = (committee_of or committee_above)(village)
-    if not (village.is_branch and village.field in RURAL_FIELDS):
+    if not village.is_rural:
         errors.setdefault("organization", []).append(MESSAGES["contact_place"])
     elif committee is None:
         errors.setdefault("organization", []).append(
