@@ -32,72 +32,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from .indicators import DIMENSION_INDICATORS
 from .models import Classification, RatingPolicy, RatingStage, StarRating
 from .quota import sql
 
-# Dimension → the quota indicators (codes of docs/quotas.md) its score is computed from.
-DIMENSION_INDICATORS: dict[str, tuple[str, ...]] = {
-    "leadership": (  # 领导班子好
-        "train.secretary",
-        "study.village.sessions",
-        "study.village.notes",
-        "study.village.articles",
-        "reserve.team_young",
-    ),
-    "members": (  # 党员队伍好
-        "dev.branch_min",
-        "dev.two_years_none",
-        "dev.under_25",
-        "train.rotation",
-        "reserve.young",
-    ),
-    "mechanism": (  # 工作机制好
-        "meet.assembly",
-        "meet.committee",
-        "meet.group",
-        "meet.lecture",
-        "meet.theme_day",
-        "meet.life_meeting",
-        "meet.appraisal",
-        "review.committee_reports",
-        "review.branch_reports",
-        "review.disclosures",
-    ),
-    "performance": ("visit.households", "train.per_level", "contact.visit"),  # 工作业绩好
-    "feedback": ("review.democratic",),  # 群众反映好, with the mass satisfaction first
-}
 DIMENSION_POINTS = 20
 SATISFACTION_REVIEW_KINDS = ("member_review", "representative_review")
 BRANCH_KINDS = ("branch", "joint_branch", "general_branch")
-
-INDICATOR_LABELS = {
-    "train.secretary": _("The branch secretary attended centralized training"),
-    "study.village.sessions": _("Study sessions of the secretary"),
-    "study.village.notes": _("Study notes of the secretary"),
-    "study.village.articles": _("Articles written by the secretary"),
-    "reserve.team_young": _("A two-committee member aged 35 or under"),
-    "dev.branch_min": _("New members admitted this year"),
-    "dev.two_years_none": _("An admission within the last two years"),
-    "dev.under_25": _("A new member under 25"),
-    "train.rotation": _("Members trained over the cycle"),
-    "reserve.young": _("Reserve cadres aged 35 or under"),
-    "meet.assembly": _("Branch member assemblies"),
-    "meet.committee": _("Branch committee meetings"),
-    "meet.group": _("Party group meetings"),
-    "meet.lecture": _("Party lectures"),
-    "meet.theme_day": _("Theme party days"),
-    "meet.life_meeting": _("Organizational life meetings"),
-    "meet.appraisal": _("Democratic appraisal of members"),
-    "review.committee_reports": _("Village committee reports to the branch"),
-    "review.branch_reports": _("Branch reports to its members"),
-    "review.disclosures": _("Financial disclosures"),
-    "visit.households": _("Household visits of the village cadres"),
-    "train.per_level": _("Trainings held by the branch"),
-    "contact.visit": _("Contact village visited by its township leader"),
-    "review.democratic": _("Democratic reviews of the village committee cadres"),
-}
 
 
 @dataclass(frozen=True)

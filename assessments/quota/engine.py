@@ -25,6 +25,7 @@ from members.models import ON_ROLL as ROLL_STATUSES
 from members.models import Training
 from members.models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
 
+from ..indicators import MEETING_KINDS
 from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
 from . import sql
 
@@ -37,7 +38,6 @@ COMMITTEE_OR_COUNTY = "s.kind IN ('township_committee', 'street_committee', 'cou
 ON_ROLL = sql.in_list(ROLL_STATUSES)
 EDUCATED = "('senior_high', 'junior_college', 'bachelor', 'postgraduate')"
 TWO_COMMITTEE_POSTS = ", ".join(f"'{post}'" for post in sorted(BRANCH_POSTS | VILLAGE_COMMITTEE_POSTS))
-MEETING_KINDS = ("assembly", "committee", "group", "lecture", "theme_day", "life_meeting", "appraisal")
 POLICY = "JOIN qt_policy p ON p.county_id = s.county_id"
 RESULT_COLUMNS = "(run_id, year, code, organization_id, target, actual, met, detail)"
 ALERT_COLUMNS = "(run_id, year, kind, organization_id, cadre_id, detail)"

@@ -56,8 +56,8 @@ from members.selectors.cadres import (
     young_born_after,
 )
 
+from ..indicators import indicator_label
 from ..models import AlertKind, StarRating
-from ..ratings_proposal import INDICATOR_LABELS
 from .quotas import published_alerts, published_results
 from .ratings import rating_policy_for
 
@@ -94,11 +94,6 @@ def quota_status(*, target, actual, met) -> str:
 def reference_day(year: int, today: dt.date | None = None) -> dt.date:
     """The day ages and rolls are taken: today, or 31 December of a past year (as the quota engine does)."""
     return min(today or timezone.localdate(), dt.date(year, 12, 31))
-
-
-def indicator_label(code: str) -> str:
-    label = INDICATOR_LABELS.get(code)
-    return str(label) if label is not None else code
 
 
 # --- units and crediting -----------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization, OrganizationKind
 
+from ..indicators import DIMENSION_INDICATORS, INDICATOR_LABELS
 from ..models import Classification, RatingPolicy, RatingStage, RatingStep, StarRating
-from ..ratings_proposal import DIMENSION_INDICATORS, INDICATOR_LABELS
 
 ROLLUP_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
 

@@ -24,18 +24,13 @@ from members.selectors.pipeline import MISSING_LABELS, due_list
 from members.selectors.visits import distinct_households_by_person, projected_households
 from partybuild.years import is_year_so_far
 
+from ..indicators import indicator_label
 from ..models import AlertKind, QuotaRun, RunState
-from ..ratings_proposal import INDICATOR_LABELS
 from ..selectors.quotas import published_alerts, published_results
 from ..services.quotas import ACTIVE_STATES, quota_run_start
 
 REFRESHED = _("Your numbers were computed again.")
 REFRESH_FAILED = _("Computing your numbers failed: %(error)s")
-EXTRA_LABELS = {
-    "dev.young_share": _("Share of new members under 35"),
-    "dev.educated_share": _("Share of new members with senior high school or more"),
-    "room.standardized": _("Standardized activity room"),
-}
 # The actions a secretary takes from the page: URL name and label, in the order shown.
 ENTRY_BUTTONS = (
     ("members:visit-create", _("Record a visit")),
@@ -48,11 +43,6 @@ ENTRY_BUTTONS = (
     ("members:reservecadre-create", _("New reserve cadre")),
     ("branches:activityroom-create", _("New activity room")),
 )
-
-
-def indicator_label(code: str) -> str:
-    label = INDICATOR_LABELS.get(code) or EXTRA_LABELS.get(code)
-    return str(label) if label else code
 
 
 def _year(request) -> int:
