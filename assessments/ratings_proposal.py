@@ -33,13 +33,13 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
+from branches.models import BRANCH_KINDS, DEMOCRATIC_REVIEW_KINDS
+
 from .indicators import DIMENSION_INDICATORS
 from .models import Classification, RatingPolicy, RatingStage, StarRating
 from .quota import sql
 
 DIMENSION_POINTS = 20
-SATISFACTION_REVIEW_KINDS = ("member_review", "representative_review")
-BRANCH_KINDS = ("branch", "joint_branch", "general_branch")
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,8 @@ def _upsert_statement(*, year: int, ref: dt.date) -> str:
     dimension_rows = ", ".join(
         f"('{code}', '{dimension}')" for dimension, codes in DIMENSION_INDICATORS.items() for code in codes
     )
-    kinds = ", ".join(f"'{kind}'" for kind in BRANCH_KINDS)
-    reviews = ", ".join(f"'{kind}'" for kind in SATISFACTION_REVIEW_KINDS)
+    kinds = sql.in_list(BRANCH_KINDS)
+    reviews = sql.in_list(DEMOCRATIC_REVIEW_KINDS)
     first, last = sql.date_literal(dt.date(year, 1, 1)), sql.date_literal(dt.date(year, 12, 31))
     indicator = sql.json_object(("code", "i.code"), ("met", _json_met("i.met")))
     joins, columns = [], []
@@ -156,7 +156,7 @@ def _upsert_statement(*, year: int, ref: dt.date) -> str:
 WITH rs_map(code, dimension) AS (VALUES {dimension_rows}),
 rs_scope AS (
     SELECT o.id AS id, {sql.root_id("o.path")} AS county_id FROM branches_organization o
-    WHERE o.path LIKE %(prefix)s AND o.kind IN ({kinds})
+    WHERE o.path LIKE %(prefix)s AND o.kind IN {kinds}
       AND (o.dissolved_on IS NULL OR o.dissolved_on > {sql.date_literal(ref)})
 ),
 rs_ind AS (
@@ -178,7 +178,7 @@ rs_sat AS (
     SELECT rr.organization_id AS organization_id, SUM(rr.satisfied) AS satisfied,
            SUM(rr.participants) AS participants
     FROM branches_reviewrecord rr JOIN rs_scope s ON s.id = rr.organization_id
-    WHERE rr.kind IN ({reviews}) AND rr.held_on BETWEEN {first} AND {last}
+    WHERE rr.kind IN {reviews} AND rr.held_on BETWEEN {first} AND {last}
       AND rr.participants > 0 AND rr.satisfied IS NOT NULL
     GROUP BY rr.organization_id
 ),
@@ -231,11 +231,11 @@ def _history_statement() -> str:
 
 
 def _counts(cursor, *, prefix: str, year: int, ref: dt.date) -> tuple[int, int]:
-    kinds = ", ".join(f"'{kind}'" for kind in BRANCH_KINDS)
+    kinds = sql.in_list(BRANCH_KINDS)
     cursor.execute(
         "SELECT COUNT(*), COUNT(pub.organization_id) FROM branches_organization o "
         "LEFT JOIN assessments_quotapublication pub ON pub.organization_id = o.id AND pub.year = %s "
-        f"WHERE o.path LIKE %s AND o.kind IN ({kinds}) "
+        f"WHERE o.path LIKE %s AND o.kind IN {kinds} "
         f"AND (o.dissolved_on IS NULL OR o.dissolved_on > {sql.date_literal(ref)})",
         (year, prefix + "%"),
     )

@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
+from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
 from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from members.models import Cadre
 from partybuild.http import client_ip
@@ -23,7 +23,7 @@ from ..resources_appraisals import RectificationResource
 from ..selectors.rectifications import REASON_CODES, rectification_candidates
 from ..services import rectifications as services
 
-LISTING_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
+LISTING_KINDS = COMMITTEE_OR_COUNTY_KINDS
 
 
 def _name(user) -> str | None:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
+    DEMOCRATIC_REVIEW_KINDS,
     ActivityRoom,
     FinancialDisclosure,
     Organization,
@@ -578,7 +579,7 @@ def _drill_for(code: str, *, user, organization: Organization, year: int, ref: d
     review_kinds = {
         "review.committee_reports": [ReviewKind.COMMITTEE_REPORT],
         "review.branch_reports": [ReviewKind.BRANCH_REPORT],
-        "review.democratic": [ReviewKind.MEMBER_REVIEW, ReviewKind.REPRESENTATIVE_REVIEW],
+        "review.democratic": DEMOCRATIC_REVIEW_KINDS,
     }
     if code in review_kinds:
         queryset = ReviewRecord.objects.restrict(user).filter(

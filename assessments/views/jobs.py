@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
+from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
 from branches.scope.querysets import OutOfScope, scope_paths
 from branches.scope.roles import Capability
 from partybuild.years import YearFormField
@@ -21,7 +21,7 @@ from ..models import QuotaRun, RunState
 from ..services.quotas import quota_run_start
 
 PAGE_SIZE = 20
-RUN_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
+RUN_KINDS = COMMITTEE_OR_COUNTY_KINDS
 
 
 def _startable(user):

@@ -156,6 +156,11 @@ class ReviewKind(models.TextChoices):
     REPRESENTATIVE_REVIEW = "representative_review", _("Village representatives review the cadres")
 
 
+# The democratic reviews (the "two comments"): review.democratic and the mass satisfaction (docs/quotas.md,
+# docs/ratings-and-evaluation.md).
+DEMOCRATIC_REVIEW_KINDS = frozenset({ReviewKind.MEMBER_REVIEW, ReviewKind.REPRESENTATIVE_REVIEW})
+
+
 class ReviewRecord(VersionedModel):
     """ "Two reports and two comments" (两述两评): reports to the branch and its members, and democratic
     reviews of the village committee cadres."""

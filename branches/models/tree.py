@@ -37,6 +37,8 @@ BRANCH_KINDS = frozenset(
 )
 # The fields of rural branches, which the rural-only rules apply to (docs/scope-and-roles.md).
 RURAL_FIELDS = frozenset({OrganizationField.VILLAGE, OrganizationField.COMMUNITY})
+# Committees and counties: above the branches, they run quotas, roll results up and get reports.
+COMMITTEE_OR_COUNTY_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
 
 # Which kinds may sit directly under which: a county holds townships, streets and its own institution
 # branches; a township holds general branches and branches; a general branch holds branches.
