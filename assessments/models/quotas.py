@@ -114,6 +114,9 @@ class RunState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)  # a run or a report job not finished yet
+
+
 class QuotaRun(models.Model):
     """One computation of every indicator for every organization in a subtree and a year."""
 

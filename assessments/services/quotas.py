@@ -18,12 +18,11 @@ from partybuild.editing import apply_changes, lock_for_edit
 from partybuild.jobs import dispatch
 from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
 
-from ..models import QuotaPolicy, QuotaRun, RunState
+from ..models import ACTIVE_STATES, QuotaPolicy, QuotaRun, RunState
 from ..quota import engine
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = dt.timedelta(hours=1)
-ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)
 
 
 @transaction.atomic

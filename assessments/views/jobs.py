@@ -17,7 +17,7 @@ from branches.scope.querysets import OutOfScope, scope_paths
 from branches.scope.roles import Capability
 from partybuild.years import YearFormField
 
-from ..models import QuotaRun, RunState
+from ..models import ACTIVE_STATES, QuotaRun, RunState
 from ..services.quotas import quota_run_start
 
 PAGE_SIZE = 20
@@ -80,7 +80,7 @@ def _run_get(user, pk) -> QuotaRun:
 
 
 def _progress_context(run: QuotaRun) -> dict:
-    active = run.state in (RunState.QUEUED, RunState.RUNNING)
+    active = run.state in ACTIVE_STATES
     css = {RunState.SUCCEEDED: "bg-success", RunState.FAILED: "bg-danger"}.get(
         run.state, "progress-bar-striped progress-bar-animated bg-danger"
     )

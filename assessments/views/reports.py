@@ -20,7 +20,7 @@ from branches.scope.querysets import OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
 from partybuild.years import YearFormField
 
-from ..models import EvaluationCycle, ReportFormat, ReportJob, RunState
+from ..models import ACTIVE_STATES, EvaluationCycle, ReportFormat, ReportJob, RunState
 from ..selectors.joint_report import (
     GRADES,
     LEVELS,
@@ -75,7 +75,7 @@ def _my_jobs(user):
 
 
 def _job_context(job: ReportJob, user) -> dict:
-    active = job.state in (RunState.QUEUED, RunState.RUNNING)
+    active = job.state in ACTIVE_STATES
     css = {RunState.SUCCEEDED: "bg-success", RunState.FAILED: "bg-danger"}.get(
         job.state, "progress-bar-striped progress-bar-animated bg-danger"
     )
