@@ -32,72 +32,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from branches.models import BRANCH_KINDS, DEMOCRATIC_REVIEW_KINDS
+
+from .indicators import DIMENSION_INDICATORS
 from .models import Classification, RatingPolicy, RatingStage, StarRating
 from .quota import sql
 
-# Dimension → the quota indicators (codes of docs/quotas.md) its score is computed from.
-DIMENSION_INDICATORS: dict[str, tuple[str, ...]] = {
-    "leadership": (  # 领导班子好
-        "train.secretary",
-        "study.village.sessions",
-        "study.village.notes",
-        "study.village.articles",
-        "reserve.team_young",
-    ),
-    "members": (  # 党员队伍好
-        "dev.branch_min",
-        "dev.two_years_none",
-        "dev.under_25",
-        "train.rotation",
-        "reserve.young",
-    ),
-    "mechanism": (  # 工作机制好
-        "meet.assembly",
-        "meet.committee",
-        "meet.group",
-        "meet.lecture",
-        "meet.theme_day",
-        "meet.life_meeting",
-        "meet.appraisal",
-        "review.committee_reports",
-        "review.branch_reports",
-        "review.disclosures",
-    ),
-    "performance": ("visit.households", "train.per_level", "contact.visit"),  # 工作业绩好
-    "feedback": ("review.democratic",),  # 群众反映好, with the mass satisfaction first
-}
 DIMENSION_POINTS = 20
-SATISFACTION_REVIEW_KINDS = ("member_review", "representative_review")
-BRANCH_KINDS = ("branch", "joint_branch", "general_branch")
-
-INDICATOR_LABELS = {
-    "train.secretary": _("The branch secretary attended centralized training"),
-    "study.village.sessions": _("Study sessions of the secretary"),
-    "study.village.notes": _("Study notes of the secretary"),
-    "study.village.articles": _("Articles written by the secretary"),
-    "reserve.team_young": _("A two-committee member aged 35 or under"),
-    "dev.branch_min": _("New members admitted this year"),
-    "dev.two_years_none": _("An admission within the last two years"),
-    "dev.under_25": _("A new member under 25"),
-    "train.rotation": _("Members trained over the cycle"),
-    "reserve.young": _("Reserve cadres aged 35 or under"),
-    "meet.assembly": _("Branch member assemblies"),
-    "meet.committee": _("Branch committee meetings"),
-    "meet.group": _("Party group meetings"),
-    "meet.lecture": _("Party lectures"),
-    "meet.theme_day": _("Theme party days"),
-    "meet.life_meeting": _("Organizational life meetings"),
-    "meet.appraisal": _("Democratic appraisal of members"),
-    "review.committee_reports": _("Village committee reports to the branch"),
-    "review.branch_reports": _("Branch reports to its members"),
-    "review.disclosures": _("Financial disclosures"),
-    "visit.households": _("Household visits of the village cadres"),
-    "train.per_level": _("Trainings held by the branch"),
-    "contact.visit": _("Contact village visited by its township leader"),
-    "review.democratic": _("Democratic reviews of the village committee cadres"),
-}
 
 
 @dataclass(frozen=True)
@@ -165,8 +107,8 @@ def _upsert_statement(*, year: int, ref: dt.date) -> str:
     dimension_rows = ", ".join(
         f"('{code}', '{dimension}')" for dimension, codes in DIMENSION_INDICATORS.items() for code in codes
     )
-    kinds = ", ".join(f"'{kind}'" for kind in BRANCH_KINDS)
-    reviews = ", ".join(f"'{kind}'" for kind in SATISFACTION_REVIEW_KINDS)
+    kinds = sql.in_list(BRANCH_KINDS)
+    reviews = sql.in_list(DEMOCRATIC_REVIEW_KINDS)
     first, last = sql.date_literal(dt.date(year, 1, 1)), sql.date_literal(dt.date(year, 12, 31))
     indicator = sql.json_object(("code", "i.code"), ("met", _json_met("i.met")))
     joins, columns = [], []
@@ -214,7 +156,7 @@ def _upsert_statement(*, year: int, ref: dt.date) -> str:
 WITH rs_map(code, dimension) AS (VALUES {dimension_rows}),
 rs_scope AS (
     SELECT o.id AS id, {sql.root_id("o.path")} AS county_id FROM branches_organization o
-    WHERE o.path LIKE %(prefix)s AND o.kind IN ({kinds})
+    WHERE o.path LIKE %(prefix)s AND o.kind IN {kinds}
       AND (o.dissolved_on IS NULL OR o.dissolved_on > {sql.date_literal(ref)})
 ),
 rs_ind AS (
@@ -236,7 +178,7 @@ rs_sat AS (
     SELECT rr.organization_id AS organization_id, SUM(rr.satisfied) AS satisfied,
            SUM(rr.participants) AS participants
     FROM branches_reviewrecord rr JOIN rs_scope s ON s.id = rr.organization_id
-    WHERE rr.kind IN ({reviews}) AND rr.held_on BETWEEN {first} AND {last}
+    WHERE rr.kind IN {reviews} AND rr.held_on BETWEEN {first} AND {last}
       AND rr.participants > 0 AND rr.satisfied IS NOT NULL
     GROUP BY rr.organization_id
 ),
@@ -289,11 +231,11 @@ def _history_statement() -> str:
 
 
 def _counts(cursor, *, prefix: str, year: int, ref: dt.date) -> tuple[int, int]:
-    kinds = ", ".join(f"'{kind}'" for kind in BRANCH_KINDS)
+    kinds = sql.in_list(BRANCH_KINDS)
     cursor.execute(
         "SELECT COUNT(*), COUNT(pub.organization_id) FROM branches_organization o "
         "LEFT JOIN assessments_quotapublication pub ON pub.organization_id = o.id AND pub.year = %s "
-        f"WHERE o.path LIKE %s AND o.kind IN ({kinds}) "
+        f"WHERE o.path LIKE %s AND o.kind IN {kinds} "
         f"AND (o.dissolved_on IS NULL OR o.dissolved_on > {sql.date_literal(ref)})",
         (year, prefix + "%"),
     )

@@ -5,9 +5,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.models import Organization
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import (
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    VersionedSerializerMixin,
+)
 from branches.tabular.api import ImportExportViewSetMixin
 from members.models import Member
+from partybuild.years import YearField
 
 from ..filters.appraisals import MemberAppraisalFilter
 from ..models import AppraisalGrade, MemberAppraisal
@@ -15,8 +20,6 @@ from ..resources.appraisals import MemberAppraisalResource
 from ..selectors import appraisals as selectors
 from ..selectors.appraisals import member_star_rollup
 from ..services import appraisals as services
-
-YEAR = {"min_value": 2000, "max_value": 2100}
 
 
 class MemberAppraisalSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -26,7 +29,7 @@ class MemberAppraisalSerializer(VersionedSerializerMixin, serializers.ModelSeria
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     grade = serializers.ChoiceField(choices=AppraisalGrade.choices, allow_blank=True, required=False)
     grade_display = serializers.CharField(source="get_grade_display", read_only=True)
-    year = serializers.IntegerField(**YEAR)
+    year = YearField()
 
     class Meta:
         model = MemberAppraisal
@@ -65,14 +68,14 @@ class EntrySerializer(serializers.Serializer):
 
 class RecordManySerializer(serializers.Serializer):
     branch = ScopedRelatedField(queryset=Organization.objects.all())
-    year = serializers.IntegerField(**YEAR)
+    year = YearField()
     appraised_on = serializers.DateField()
     entries = EntrySerializer(many=True, allow_empty=False, max_length=1000)
 
 
 class RollupQuerySerializer(serializers.Serializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
-    year = serializers.IntegerField(**YEAR)
+    year = YearField()
 
 
 class StarShareSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branches.selectors import organization_get
+from partybuild.years import YEAR_MESSAGE, is_year
 
 from ..selectors.dashboard import dashboard
 
@@ -24,11 +25,12 @@ def register(router):
 
 
 def parse_year(raw) -> int:
-    """The year parameter: this year when absent, else a year from 2000 to 2100; ValueError otherwise."""
+    """The year parameter: this year when absent, else a year from FIRST_YEAR to LAST_YEAR (partybuild.years);
+    ValueError otherwise."""
     if raw in (None, ""):
         return timezone.localdate().year
     year = int(str(raw).strip())
-    if not 2000 <= year <= 2100:
+    if not is_year(year):
         raise ValueError(raw)
     return year
 
@@ -44,7 +46,7 @@ def dashboard_params(params, user):
     try:
         year = parse_year(params.get("year"))
     except ValueError:
-        errors["year"] = [_("Choose a year from 2000 to 2100.")]
+        errors["year"] = [YEAR_MESSAGE]
     if errors:
         raise exceptions.ValidationError(errors)
     try:

@@ -37,6 +37,7 @@ from branches.scope.viewsets import (
 from branches.tabular.api import ImportExportViewSetMixin
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
+from partybuild.years import YearField
 
 from ..filters.evaluation import (
     EvaluationCycleFilter,
@@ -171,7 +172,7 @@ class EvaluationCycleSerializer(VersionedSerializerMixin, serializers.ModelSeria
     county_name = serializers.CharField(source="county.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     published_by_name = serializers.SerializerMethodField()
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
 
     class Meta:
         model = EvaluationCycle

@@ -10,6 +10,7 @@ from branches.scope.viewsets import (
     ScopedRelatedField,
     VersionedSerializerMixin,
 )
+from partybuild.years import YearField
 
 from ..filters.quotas import AlertFilter, QuotaPolicyFilter, QuotaResultFilter, QuotaRunFilter
 from ..models import Alert, QuotaPolicy, QuotaResult, QuotaRun
@@ -20,6 +21,7 @@ from ..services import quotas as services
 class QuotaPolicySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     county = ScopedRelatedField(queryset=Organization.objects.all())
     county_name = serializers.CharField(source="county.name", read_only=True)
+    year = YearField()
 
     class Meta:
         model = QuotaPolicy
@@ -45,7 +47,7 @@ class QuotaRunSerializer(serializers.ModelSerializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
 
     class Meta:
         model = QuotaRun

@@ -14,6 +14,7 @@ from branches.scope.viewsets import (
     VersionedSerializerMixin,
 )
 from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.years import YearField
 
 from ..filters.ratings import RatingPolicyFilter, StarRatingFilter
 from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
@@ -96,12 +97,12 @@ class ProposeSerializer(serializers.Serializer):
     organization = ScopedRelatedField(
         queryset=Organization.objects.all(), help_text=_("every branch of this organization's subtree")
     )
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
 
 
 class RollupQuerySerializer(serializers.Serializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
 
 
 class ProposalSummarySerializer(serializers.Serializer):
@@ -241,6 +242,7 @@ class StarRatingViewSet(
 class RatingPolicySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     county = ScopedRelatedField(queryset=Organization.objects.all())
     county_name = serializers.CharField(source="county.name", read_only=True)
+    year = YearField()
 
     class Meta:
         model = RatingPolicy

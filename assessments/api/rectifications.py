@@ -9,11 +9,16 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
+from branches.scope.viewsets import (
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    VersionedSerializerMixin,
+)
 from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from members.models import Cadre
 from partybuild.http import client_ip
+from partybuild.years import YearField
 
 from ..filters.rectifications import RectificationFilter
 from ..models import Rectification, RectificationNote
@@ -22,8 +27,7 @@ from ..selectors import rectifications as selectors
 from ..selectors.rectifications import REASON_CODES, rectification_candidates
 from ..services import rectifications as services
 
-YEAR = {"min_value": 2000, "max_value": 2100}
-LISTING_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
+LISTING_KINDS = COMMITTEE_OR_COUNTY_KINDS
 
 
 def _name(user) -> str | None:
@@ -56,7 +60,7 @@ class ReasonsFieldSchema(OpenApiSerializerFieldExtension):
 class RectificationSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    year = serializers.IntegerField(**YEAR)
+    year = YearField()
     reasons = ReasonsField(
         child=serializers.ChoiceField(choices=REASON_CODES),
         required=False,
@@ -140,7 +144,7 @@ class CandidateQuerySerializer(serializers.Serializer):
     organization = ScopedRelatedField(
         queryset=Organization.objects.all(), help_text=_("a county, township or street committee")
     )
-    year = serializers.IntegerField(**YEAR)
+    year = YearField()
 
     def validate_organization(self, organization):
         if organization.kind not in LISTING_KINDS:

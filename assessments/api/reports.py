@@ -22,6 +22,7 @@ from branches.models import Organization
 from branches.scope.viewsets import ScopedQuerysetMixin, ScopedRelatedField
 from partybuild.exceptions import ErrorResponsesAutoSchema
 from partybuild.http import client_ip
+from partybuild.years import YearField
 
 from ..models import ReportFormat, ReportJob, ReportKind
 from ..selectors import reports as selectors
@@ -44,11 +45,7 @@ class ReportParamsSerializer(serializers.Serializer):
     organization = serializers.IntegerField(
         min_value=1, error_messages={"invalid": _("Give the organization as its numeric id.")}
     )
-    year = serializers.IntegerField(
-        min_value=2000,
-        max_value=2100,
-        error_messages={"invalid": _("Give the year as four digits, e.g. 2025.")},
-    )
+    year = YearField(error_messages={"invalid": _("Give the year as four digits, e.g. 2025.")})
     format = serializers.ChoiceField(
         choices=["json", *ReportFormat.values],
         default="json",
@@ -61,7 +58,7 @@ class ReportJobSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.JOINT_EVALUATION)
     format = serializers.ChoiceField(choices=ReportFormat.choices)
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = YearField()
     requested_by_name = serializers.CharField(source="requested_by.username", read_only=True, default=None)
     status_url = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.filters import WithinFilterMixin, within_filter
 from branches.models import Organization
 from members.models import Member
+from partybuild.years import YearFilter
 
 from ..models import AppraisalGrade, MemberAppraisal
 
@@ -20,7 +21,7 @@ class MemberAppraisalFilter(WithinFilterMixin, django_filters.FilterSet):
         label=_("party member"),
         queryset=lambda request: Member.objects.restrict(getattr(request, "user", None), "view"),
     )
-    year = django_filters.NumberFilter(min_value=1900, max_value=2100, decimal_places=0)
+    year = YearFilter()
     grade = django_filters.MultipleChoiceFilter(choices=AppraisalGrade.choices)
     graded = django_filters.BooleanFilter(label=_("graded"), method="filter_graded")
     participated = django_filters.BooleanFilter()

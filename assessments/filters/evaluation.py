@@ -5,6 +5,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
+from partybuild.years import YearFilter
 
 from ..models import (
     CycleState,
@@ -20,7 +21,6 @@ from ..models import (
 
 # Out-of-range numbers answer 400 with a message instead of reaching the database.
 ID_BOUNDS = {"min_value": 1, "max_value": 2**31 - 1, "decimal_places": 0}
-YEAR_BOUNDS = {"min_value": 2000, "max_value": 2100, "decimal_places": 0}
 
 
 def _id_filter(label, field_name):
@@ -48,7 +48,7 @@ class EvaluationCycleFilter(django_filters.FilterSet):
 
 class StatementFilter(django_filters.FilterSet):
     cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id", **ID_BOUNDS)
-    year = django_filters.NumberFilter(label=_("year"), field_name="cycle__year", **YEAR_BOUNDS)
+    year = YearFilter(label=_("year"), field_name="cycle__year")
     organization = django_filters.NumberFilter(
         label=_("organization"), field_name="organization_id", **ID_BOUNDS
     )
@@ -89,7 +89,7 @@ class SecretaryGradeFilter(django_filters.FilterSet):
 
 class EvaluationScoreFilter(django_filters.FilterSet):
     cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id", **ID_BOUNDS)
-    year = django_filters.NumberFilter(label=_("year"), field_name="cycle__year", **YEAR_BOUNDS)
+    year = YearFilter(label=_("year"), field_name="cycle__year")
     level = django_filters.MultipleChoiceFilter(choices=EvaluationLevel.choices)
     township = django_filters.NumberFilter(label=_("township"), field_name="township_id", **ID_BOUNDS)
     organization = django_filters.NumberFilter(

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.filters import WithinFilterMixin, within_filter
 from branches.models import Organization
+from partybuild.years import YearFilter
 
 from ..models import Rectification, RectificationStatus
 
@@ -16,7 +17,7 @@ class RectificationFilter(WithinFilterMixin, django_filters.FilterSet):
         queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
     )
     within = within_filter()
-    year = django_filters.NumberFilter(min_value=1900, max_value=2100, decimal_places=0)
+    year = YearFilter()
     status = django_filters.MultipleChoiceFilter(choices=RectificationStatus.choices)
     overdue = django_filters.BooleanFilter(
         label=_("past the deadline and still open"), method="filter_overdue"

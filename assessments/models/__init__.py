@@ -10,7 +10,16 @@ from .evaluation import (
     SecretaryGrade,
     Statement,
 )
-from .quotas import Alert, AlertKind, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
+from .quotas import (
+    ACTIVE_STATES,
+    Alert,
+    AlertKind,
+    QuotaPolicy,
+    QuotaPublication,
+    QuotaResult,
+    QuotaRun,
+    RunState,
+)
 from .ratings import (
     DIMENSIONS,
     AppraisalGrade,
@@ -27,6 +36,7 @@ from .ratings import (
 from .reports import ReportFormat, ReportJob, ReportKind
 
 __all__ = [
+    "ACTIVE_STATES",
     "Alert",
     "AlertKind",
     "AppraisalGrade",

@@ -16,6 +16,7 @@ from branches.models import Organization, OrganizationKind
 from branches.scope.querysets import ScopedQuerySet
 from branches.scope.roles import Capability
 from partybuild.models import VersionedModel
+from partybuild.years import year_validators
 
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -69,9 +70,7 @@ class EvaluationCycle(VersionedModel):
         on_delete=models.CASCADE,
         related_name="evaluation_cycles",
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     opens_on = models.DateField(_("opens on"))
     statements_due_on = models.DateField(_("statements due on"))
     closes_on = models.DateField(_("closes on"))

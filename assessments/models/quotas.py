@@ -16,6 +16,7 @@ from branches.models import Organization, OrganizationKind
 from branches.scope.querysets import ScopedQuerySet
 from branches.scope.roles import Capability
 from partybuild.models import VersionedModel
+from partybuild.years import year_validators
 
 share = [MinValueValidator(0), MaxValueValidator(100)]
 count = [MinValueValidator(0)]
@@ -41,9 +42,7 @@ class QuotaPolicy(VersionedModel):
         on_delete=models.CASCADE,
         related_name="quota_policies",
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     dev_branch_min = _count(_("admissions per rural branch a year"), 1)
     dev_two_years_none = models.PositiveSmallIntegerField(
         _("years without admission that trigger an investigation"),
@@ -113,6 +112,9 @@ class RunState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)  # a run or a report job not finished yet
+
+
 class QuotaRun(models.Model):
     """One computation of every indicator for every organization in a subtree and a year."""
 
@@ -128,9 +130,7 @@ class QuotaRun(models.Model):
         blank=True,
         help_text=_("empty: every tree in the database (system runs only)"),
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     state = models.CharField(_("state"), max_length=10, choices=RunState.choices, default=RunState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     stage = models.CharField(_("stage"), max_length=60, blank=True)

@@ -12,6 +12,7 @@ from branches.models import Organization, OrganizationKind
 from branches.scope.querysets import ScopedQuerySet
 from branches.scope.roles import Capability
 from partybuild.models import VersionedModel
+from partybuild.years import year_validators
 
 DIMENSIONS = ("leadership", "members", "mechanism", "performance", "feedback")
 dimension_score = [MinValueValidator(0), MaxValueValidator(20)]
@@ -30,9 +31,7 @@ class RatingPolicy(VersionedModel):
         on_delete=models.CASCADE,
         related_name="rating_policies",
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     five_stars_from = models.PositiveSmallIntegerField(
         _("five stars from (points)"), default=90, validators=percentage
     )
@@ -110,9 +109,7 @@ class StarRating(VersionedModel):
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="star_ratings"
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     stage = models.CharField(
         _("stage"), max_length=14, choices=RatingStage.choices, default=RatingStage.PROPOSED
     )
@@ -199,9 +196,7 @@ class MemberAppraisal(VersionedModel):
         related_name="appraisals",
         editable=False,
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     participated = models.BooleanField(_("took part"), default=True)
     grade = models.CharField(_("grade"), max_length=12, choices=AppraisalGrade.choices, blank=True)
     stars = models.PositiveSmallIntegerField(_("member stars"), default=0, editable=False)
@@ -236,9 +231,7 @@ class Rectification(VersionedModel):
     organization = models.ForeignKey(
         Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="rectifications"
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     reasons = models.JSONField(_("reasons"), default=list)
     plan = models.TextField(_("plan"))
     responsible_leader = models.CharField(_("responsible leader"), max_length=50)

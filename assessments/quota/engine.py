@@ -20,23 +20,31 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from branches.models import Organization
+from branches.models import (
+    BRANCH_KINDS,
+    COMMITTEE_KINDS,
+    COMMITTEE_OR_COUNTY_KINDS,
+    DEMOCRATIC_REVIEW_KINDS,
+    RURAL_FIELDS,
+    Organization,
+)
+from members.models import ON_ROLL as ROLL_STATUSES
 from members.models import Training
-from members.models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
+from members.models.cadres import TWO_COMMITTEE_POSTS as TWO_COMMITTEE_POST_SET
 
+from ..indicators import MEETING_KINDS
 from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
 from . import sql
 
 logger = logging.getLogger(__name__)
 
-BRANCH = "s.kind IN ('branch', 'joint_branch', 'general_branch')"
-RURAL = f"{BRANCH} AND s.field IN ('village', 'community')"
-COMMITTEE = "s.kind IN ('township_committee', 'street_committee')"
-COMMITTEE_OR_COUNTY = "s.kind IN ('township_committee', 'street_committee', 'county_committee')"
-ON_ROLL = "('normal', 'lost_contact')"
+BRANCH = f"s.kind IN {sql.in_list(BRANCH_KINDS)}"
+RURAL = f"{BRANCH} AND s.field IN {sql.in_list(RURAL_FIELDS)}"
+COMMITTEE = f"s.kind IN {sql.in_list(COMMITTEE_KINDS)}"
+COMMITTEE_OR_COUNTY = f"s.kind IN {sql.in_list(COMMITTEE_OR_COUNTY_KINDS)}"
+ON_ROLL = sql.in_list(ROLL_STATUSES)
 EDUCATED = "('senior_high', 'junior_college', 'bachelor', 'postgraduate')"
-TWO_COMMITTEE_POSTS = ", ".join(f"'{post}'" for post in sorted(BRANCH_POSTS | VILLAGE_COMMITTEE_POSTS))
-MEETING_KINDS = ("assembly", "committee", "group", "lecture", "theme_day", "life_meeting", "appraisal")
+TWO_COMMITTEE_POSTS = sql.in_list(TWO_COMMITTEE_POST_SET)
 POLICY = "JOIN qt_policy p ON p.county_id = s.county_id"
 RESULT_COLUMNS = "(run_id, year, code, organization_id, target, actual, met, detail)"
 ALERT_COLUMNS = "(run_id, year, kind, organization_id, cadre_id, detail)"
@@ -194,7 +202,7 @@ def scope_tables(q: Statements, *, prefix: str):
         "qt_up",
         "SELECT an.org_id AS branch_id, an.ancestor_id AS ancestor_id, s.kind AS ancestor_kind FROM qt_anc an "
         "JOIN qt_scope b ON b.id = an.org_id JOIN qt_scope s ON s.id = an.ancestor_id "
-        f"WHERE b.kind IN ('branch', 'joint_branch', 'general_branch') AND {COMMITTEE_OR_COUNTY}",
+        f"WHERE b.kind IN {sql.in_list(BRANCH_KINDS)} AND {COMMITTEE_OR_COUNTY}",
     )
     q.table(
         "qt_res",
@@ -341,7 +349,7 @@ def visits(q: Statements):
         "SELECT c.organization_id AS organization_id, COALESCE(c.member_id, -c.id) AS person, "
         "MIN(c.id) AS first_cadre, MIN(COALESCE(c.birth_date, m.birth_date)) AS birth FROM members_cadre c "
         "JOIN qt_scope s ON s.id = c.organization_id LEFT JOIN members_member m ON m.id = c.member_id "
-        f"WHERE c.post IN ({TWO_COMMITTEE_POSTS}) AND {period.serving('c')} AND {RURAL} "
+        f"WHERE c.post IN {TWO_COMMITTEE_POSTS} AND {period.serving('c')} AND {RURAL} "
         "GROUP BY c.organization_id, COALESCE(c.member_id, -c.id)",
         index="organization_id, person",
     )
@@ -415,7 +423,7 @@ def study(q: Statements):
     serving_instructors = (
         "SELECT DISTINCT u.ancestor_id AS committee_id, COALESCE(c.member_id, -c.id) AS person "
         "FROM members_cadre c JOIN qt_up u ON u.branch_id = c.organization_id "
-        "AND u.ancestor_kind IN ('township_committee', 'street_committee') "
+        f"AND u.ancestor_kind IN {sql.in_list(COMMITTEE_KINDS)} "
         f"WHERE c.post = 'instructor' AND {period.serving('c')}"
     )
     totals = (
@@ -469,7 +477,7 @@ def reviews(q: Statements):
         "SELECT rr.organization_id AS organization_id, "
         "SUM(CASE WHEN rr.kind = 'committee_report' THEN 1 ELSE 0 END) AS committee_reports, "
         "SUM(CASE WHEN rr.kind = 'branch_report' THEN 1 ELSE 0 END) AS branch_reports, "
-        "SUM(CASE WHEN rr.kind IN ('member_review', 'representative_review') THEN 1 ELSE 0 END) AS democratic "
+        f"SUM(CASE WHEN rr.kind IN {sql.in_list(DEMOCRATIC_REVIEW_KINDS)} THEN 1 ELSE 0 END) AS democratic "
         f"FROM branches_reviewrecord rr WHERE {period.within_year('rr.held_on')} GROUP BY rr.organization_id",
         index="organization_id",
     )

@@ -48,6 +48,15 @@ def json_bool(condition: str) -> str:
     return f"CASE WHEN {condition} THEN json('true') ELSE json('false') END"
 
 
+def in_list(values) -> str:
+    """``('a', 'b')``: choice values from Python (never user text) as an SQL list, sorted so that a statement
+    reads the same in every process (a frozenset's order is not)."""
+    literals = sorted(str(value) for value in values)
+    if not literals or any("'" in literal for literal in literals):
+        raise ValueError(f"not a list of plain values: {literals!r}")
+    return "(" + ", ".join(f"'{literal}'" for literal in literals) + ")"
+
+
 def date_literal(day) -> str:
     """A constant date from Python (never user text): inlined so one expression can use it several times."""
     return f"DATE '{day.isoformat()}'" if is_postgres() else f"'{day.isoformat()}'"

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
+    DEMOCRATIC_REVIEW_KINDS,
     ActivityRoom,
     FinancialDisclosure,
     Organization,
@@ -35,6 +36,7 @@ from branches.models import (
 )
 from branches.selectors.records import standardized_rooms_vs_target
 from members.models import (
+    ON_ROLL,
     Cadre,
     ContactPoint,
     Education,
@@ -42,7 +44,6 @@ from members.models import (
     Meeting,
     Member,
     MemberCategory,
-    MemberStatus,
     ReserveCadre,
     StudyRecord,
     Training,
@@ -56,14 +57,13 @@ from members.selectors.cadres import (
     young_born_after,
 )
 
+from ..indicators import indicator_label
 from ..models import AlertKind, StarRating
-from ..ratings_proposal import INDICATOR_LABELS
 from .quotas import published_alerts, published_results
 from .ratings import rating_policy_for
 
 RED_BELOW = Decimal("0.5")
 STATUSES = ("green", "amber", "red", "none")
-ON_ROLL = (MemberStatus.NORMAL, MemberStatus.LOST_CONTACT)
 # (key, youngest age, oldest age) — None for open ends; ages counted on the reference day.
 AGE_BANDS = (
     ("35-", None, 35),
@@ -95,11 +95,6 @@ def quota_status(*, target, actual, met) -> str:
 def reference_day(year: int, today: dt.date | None = None) -> dt.date:
     """The day ages and rolls are taken: today, or 31 December of a past year (as the quota engine does)."""
     return min(today or timezone.localdate(), dt.date(year, 12, 31))
-
-
-def indicator_label(code: str) -> str:
-    label = INDICATOR_LABELS.get(code)
-    return str(label) if label is not None else code
 
 
 # --- units and crediting -----------------------------------------------------------------------------------
@@ -584,7 +579,7 @@ def _drill_for(code: str, *, user, organization: Organization, year: int, ref: d
     review_kinds = {
         "review.committee_reports": [ReviewKind.COMMITTEE_REPORT],
         "review.branch_reports": [ReviewKind.BRANCH_REPORT],
-        "review.democratic": [ReviewKind.MEMBER_REVIEW, ReviewKind.REPRESENTATIVE_REVIEW],
+        "review.democratic": DEMOCRATIC_REVIEW_KINDS,
     }
     if code in review_kinds:
         queryset = ReviewRecord.objects.restrict(user).filter(

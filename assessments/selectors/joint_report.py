@@ -19,7 +19,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, RURAL_FIELDS, Organization, OrganizationKind
+from branches.models import COMMITTEE_KINDS, COMMITTEE_OR_COUNTY_KINDS, Organization
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 
@@ -38,7 +38,7 @@ from ..models import (
 )
 from .quotas import published_alerts, published_results
 
-REPORT_KINDS = frozenset({OrganizationKind.COUNTY_COMMITTEE} | COMMITTEE_KINDS)
+REPORT_KINDS = COMMITTEE_OR_COUNTY_KINDS
 DEVELOPMENT_CODE = "dev.branch_min"
 VISIT_CODE = "visit.households"
 DEFAULT_THREE_STAR_TARGET = 85
@@ -238,8 +238,7 @@ def joint_evaluation_report(*, user, organization: Organization, year: int) -> J
     village_ids = [
         org.pk
         for org in organizations
-        if (org.kind in BRANCH_KINDS and org.field in RURAL_FIELDS)
-        or (org.pk in scores and scores[org.pk].level == EvaluationLevel.VILLAGE)
+        if org.is_rural or (org.pk in scores and scores[org.pk].level == EvaluationLevel.VILLAGE)
     ]
     townships: dict[int, TownshipSection] = {}
     for org in organizations:

@@ -7,12 +7,12 @@ from decimal import Decimal
 from django.db.models import Count, FilteredRelation, Q
 from django.utils import timezone
 
-from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization, OrganizationKind
+from branches.models import BRANCH_KINDS, COMMITTEE_OR_COUNTY_KINDS, Organization
 
+from ..indicators import DIMENSION_INDICATORS, INDICATOR_LABELS
 from ..models import Classification, RatingPolicy, RatingStage, RatingStep, StarRating
-from ..ratings_proposal import DIMENSION_INDICATORS, INDICATOR_LABELS
 
-ROLLUP_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
+ROLLUP_KINDS = COMMITTEE_OR_COUNTY_KINDS
 
 
 def root_id(organization: Organization) -> int:

@@ -42,8 +42,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from branches.models import BRANCH_KINDS, Organization
-from branches.models.records import ReviewKind, ReviewRecord
+from branches.models import BRANCH_KINDS, DEMOCRATIC_REVIEW_KINDS, Organization
+from branches.models.records import ReviewRecord
 from members.models import Cadre, CadrePost
 
 from ..models import Rectification, StarRating
@@ -56,7 +56,6 @@ NO_ADMISSION = "no_admission"
 LOW_SATISFACTION = "low_satisfaction"
 UNRATED = "unrated"
 REASON_CODES = (LOWEST_SHARE, SECRETARY_VACANT, NO_ADMISSION, LOW_SATISFACTION, UNRATED)
-REVIEW_KINDS = (ReviewKind.MEMBER_REVIEW, ReviewKind.REPRESENTATIVE_REVIEW)
 
 
 def reason_labels() -> dict[str, str]:
@@ -136,7 +135,7 @@ def _annotated(organization, year, limits: Thresholds):
     reviews = (
         ReviewRecord.objects.filter(
             organization=OuterRef("pk"),
-            kind__in=REVIEW_KINDS,
+            kind__in=DEMOCRATIC_REVIEW_KINDS,
             held_on__gte=dt.date(year, 1, 1),
             held_on__lte=dt.date(year, 12, 31),
             satisfied__isnull=False,

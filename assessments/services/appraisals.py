@@ -36,7 +36,7 @@ from branches.models import Organization
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
-from members.models import Member, MemberCategory, MemberStatus
+from members.models import ON_ROLL, Member, MemberCategory
 from partybuild.exceptions import StaleWrite
 
 from ..models import AppraisalGrade, MemberAppraisal
@@ -49,7 +49,6 @@ GRADE_STARS = {
     AppraisalGrade.UNQUALIFIED: 1,
 }
 QUALIFIED_BUT_ABSENT_STARS = 3
-ON_ROLL = (MemberStatus.NORMAL, MemberStatus.LOST_CONTACT)
 
 MESSAGES = {
     "already_appraised": _(

@@ -39,6 +39,7 @@ from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, o
 from branches.scope.roles import Capability, Role
 from branches.services import security_event_record
 from partybuild.versioning import apply_changes, differences, lock_for_edit, refuse_moves
+from partybuild.years import is_year
 
 from ..models import (
     GRADE_POINTS,
@@ -313,7 +314,7 @@ def evaluation_cycle_create(*, actor, county: Organization, year: int, **setting
     if not organization_in_scope(actor, county, Capability.POLICY):
         raise OutOfScope(NOT_ALLOWED)
     settings.pop("state", None)
-    if isinstance(year, int) and 2000 <= year <= 2100:
+    if is_year(year):
         settings = {**default_window(year), **{k: v for k, v in settings.items() if v is not None}}
     cycle = EvaluationCycle(county=county, year=year, **settings)
     try:

@@ -17,13 +17,13 @@ from branches.scope.roles import Capability
 from branches.services import security_event_record
 from partybuild.jobs import dispatch
 from partybuild.versioning import differences
+from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
 
-from ..models import QuotaPolicy, QuotaRun, RunState
+from ..models import ACTIVE_STATES, QuotaPolicy, QuotaRun, RunState
 from ..quota import engine
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = dt.timedelta(hours=1)
-ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)
 
 
 @transaction.atomic
@@ -89,8 +89,8 @@ def quota_run_start(*, actor, organization: Organization, year: int, trigger: st
     Reviewers run any subtree in scope; whoever keeps a branch's records may refresh that branch alone."""
     if not organization_in_scope(actor, organization, quota_run_capability(organization)):
         raise OutOfScope(NOT_ALLOWED)
-    if not 2000 <= year <= timezone.localdate().year:
-        raise ValidationError({"year": [_("Choose a year from 2000 to this year.")]})
+    if not is_year_so_far(year):
+        raise ValidationError({"year": [SO_FAR_MESSAGE]})
     with transaction.atomic():
         existing = _overlapping_active_run(organization, year)
         if existing is not None and existing.organization_id == organization.pk:

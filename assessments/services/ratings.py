@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization, SecurityEventKind
@@ -15,6 +14,7 @@ from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, o
 from branches.scope.roles import Capability
 from branches.services import security_event_record
 from partybuild.versioning import apply_changes, differences, lock_for_edit, refuse_moves
+from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
 
 from ..models import DIMENSIONS, RatingPolicy, RatingStage, RatingStep, StarRating
 from ..ratings_proposal import ProposalSummary, propose
@@ -34,7 +34,7 @@ MESSAGES = {
     "score_range": _("Each score is from 0 to 20 points, with at most one decimal."),
     "unknown_dimension": _("Unknown dimension: %(names)s."),
     "reason": _("You changed %(dimensions)s from the previous step: give the reason."),
-    "year": _("Choose a year from 2000 to this year."),
+    "year": SO_FAR_MESSAGE,
     "policy_moves": _("The county and year of a policy cannot change: create a policy for the other one."),
 }
 
@@ -47,7 +47,7 @@ def rating_propose(*, actor, organization: Organization, year: int) -> ProposalS
     """Propose the ratings of every branch of ``organization``'s subtree from the year's published quotas."""
     if not organization_in_scope(actor, organization, Capability.REVIEW):
         raise OutOfScope(NOT_ALLOWED)
-    if not 2000 <= year <= timezone.localdate().year:
+    if not is_year_so_far(year):
         raise ValidationError({"year": [MESSAGES["year"]]})
     return propose(prefix=organization.path, year=year, actor=actor)
 

@@ -23,19 +23,15 @@ from branches.selectors import organization_get
 from members.models import ApplicantStage
 from members.selectors.pipeline import MISSING_LABELS, due_list
 from members.selectors.visits import distinct_households_by_person, projected_households, projected_short
+from partybuild.years import is_year_so_far
 
+from ..indicators import indicator_label
 from ..models import AlertKind, QuotaRun, RunState
-from ..ratings_proposal import INDICATOR_LABELS
 from ..selectors.quotas import published_alerts, published_results, quota_run_list
 from ..services.quotas import ACTIVE_STATES, quota_run_start
 
 REFRESHED = _("Your numbers were computed again.")
 REFRESH_FAILED = _("Computing your numbers failed: %(error)s")
-EXTRA_LABELS = {
-    "dev.young_share": _("Share of new members under 35"),
-    "dev.educated_share": _("Share of new members with senior high school or more"),
-    "room.standardized": _("Standardized activity room"),
-}
 # The actions a secretary takes from the page: URL name and label, in the order shown.
 ENTRY_BUTTONS = (
     ("members:visit-create", _("Record a visit")),
@@ -50,18 +46,13 @@ ENTRY_BUTTONS = (
 )
 
 
-def indicator_label(code: str) -> str:
-    label = INDICATOR_LABELS.get(code) or EXTRA_LABELS.get(code)
-    return str(label) if label else code
-
-
 def _year(request) -> int:
     this_year = timezone.localdate().year
     try:
         year = int(request.GET.get("year", this_year))
     except (TypeError, ValueError):
         return this_year
-    return year if 2000 <= year <= this_year else this_year
+    return year if is_year_so_far(year) else this_year
 
 
 def _organization(request, pk) -> Organization:

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from assessments.selectors.quotas import alert_list
 from branches.models import BRANCH_KINDS
-from branches.scope.roles import Role
+from branches.scope.roles import CAPABILITY_ROLES, Capability, Role
 
 
 @login_required
@@ -28,7 +28,7 @@ def home(request):
     reviewed = [
         role.organization
         for role in roles
-        if role.role in (Role.COUNTY_ADMIN, Role.TOWNSHIP_STAFF) and role.organization.dissolved_on is None
+        if role.role in CAPABILITY_ROLES[Capability.REVIEW] and role.organization.dissolved_on is None
     ]
     alerts, alert_count = [], 0
     if reviewed:

@@ -12,16 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from branches.models import COMMITTEE_KINDS, Organization, OrganizationKind
+from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
 from branches.scope.querysets import OutOfScope, scope_paths
 from branches.scope.roles import Capability
+from partybuild.years import YearFormField
 
-from ..models import QuotaRun, RunState
+from ..models import ACTIVE_STATES, QuotaRun, RunState
 from ..selectors import quotas as selectors
 from ..services.quotas import quota_run_start
 
 PAGE_SIZE = 20
-RUN_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
+RUN_KINDS = COMMITTEE_OR_COUNTY_KINDS
 
 
 def _startable(user):
@@ -33,7 +34,7 @@ def _startable(user):
 
 class QuotaRunForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearFormField(label=_("Year"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +76,7 @@ def _run_get(user, pk) -> QuotaRun:
 
 
 def _progress_context(run: QuotaRun) -> dict:
-    active = run.state in (RunState.QUEUED, RunState.RUNNING)
+    active = run.state in ACTIVE_STATES
     css = {RunState.SUCCEEDED: "bg-success", RunState.FAILED: "bg-danger"}.get(
         run.state, "progress-bar-striped progress-bar-animated bg-danger"
     )

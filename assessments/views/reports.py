@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from branches.models import Organization
 from branches.scope.querysets import OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
+from partybuild.years import YearFormField
 
-from ..models import EvaluationCycle, ReportFormat, ReportJob, RunState
+from ..models import ACTIVE_STATES, EvaluationCycle, ReportFormat, ReportJob, RunState
 from ..selectors.joint_report import (
     GRADES,
     LEVELS,
@@ -46,7 +47,7 @@ def _report_organizations(user):
 
 class ReportForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = YearFormField(label=_("Year"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +71,7 @@ def _my_jobs(user):
 
 
 def _job_context(job: ReportJob, user) -> dict:
-    active = job.state in (RunState.QUEUED, RunState.RUNNING)
+    active = job.state in ACTIVE_STATES
     css = {RunState.SUCCEEDED: "bg-success", RunState.FAILED: "bg-danger"}.get(
         job.state, "progress-bar-striped progress-bar-animated bg-danger"
     )

@@ -4,8 +4,13 @@ organization's own records, scoped like everything else, written through ``branc
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import (
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    VersionedSerializerMixin,
+)
 from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.years import YearField
 
 from ..filters.records import (
     ActivityRoomFilter,
@@ -92,6 +97,7 @@ class RoomInvestmentSerializer(VersionedSerializerMixin, serializers.ModelSerial
 class RoomTargetSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    year = YearField()
     standardized_count = serializers.IntegerField(
         read_only=True,
         help_text=_(
@@ -144,6 +150,7 @@ class ReviewRecordSerializer(VersionedSerializerMixin, serializers.ModelSerializ
 class FinancialDisclosureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    year = YearField()
     period_display = serializers.CharField(source="get_period_display", read_only=True)
 
     class Meta:

@@ -1,6 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from partybuild.years import FIRST_DATE_YEAR, YearFilter
+
 from ..models import (
     ActivityRoom,
     DisclosurePeriod,
@@ -24,14 +26,7 @@ def _visible(model, label, **kwargs):
 
 
 def _year(field_name):
-    return django_filters.NumberFilter(
-        label=_("year"),
-        field_name=field_name,
-        lookup_expr="year",
-        min_value=1900,
-        max_value=2100,
-        decimal_places=0,
-    )
+    return YearFilter(label=_("year"), field_name=field_name, lookup_expr="year", first=FIRST_DATE_YEAR)
 
 
 class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
@@ -79,7 +74,7 @@ class RoomTargetFilter(WithinFilterMixin, django_filters.FilterSet):
 
     organization = _visible(Organization, _("township or street"))
     within = within_filter()
-    year = django_filters.NumberFilter(label=_("year"), min_value=1900, max_value=2100, decimal_places=0)
+    year = YearFilter(label=_("year"))
     met = django_filters.BooleanFilter(label=_("target met"))
 
     class Meta:
@@ -106,7 +101,7 @@ class FinancialDisclosureFilter(WithinFilterMixin, django_filters.FilterSet):
 
     organization = _visible(Organization, _("branch"))
     within = within_filter()
-    year = django_filters.NumberFilter(label=_("year"), min_value=1900, max_value=2100, decimal_places=0)
+    year = YearFilter(label=_("year"))
     period = django_filters.ChoiceFilter(choices=DisclosurePeriod.choices)
 
     class Meta:

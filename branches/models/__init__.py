@@ -1,5 +1,6 @@
 from .accounts import AccountSecurity, CountySecurityPolicy
 from .records import (
+    DEMOCRATIC_REVIEW_KINDS,
     ActivityRoom,
     DisclosurePeriod,
     FinancialDisclosure,
@@ -13,6 +14,7 @@ from .tree import (
     ALLOWED_PARENT_KINDS,
     BRANCH_KINDS,
     COMMITTEE_KINDS,
+    COMMITTEE_OR_COUNTY_KINDS,
     RURAL_FIELDS,
     Organization,
     OrganizationField,
@@ -28,6 +30,8 @@ __all__ = [
     "ALLOWED_PARENT_KINDS",
     "BRANCH_KINDS",
     "COMMITTEE_KINDS",
+    "COMMITTEE_OR_COUNTY_KINDS",
+    "DEMOCRATIC_REVIEW_KINDS",
     "RURAL_FIELDS",
     "ActivityRoom",
     "DisclosurePeriod",

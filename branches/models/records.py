@@ -4,13 +4,14 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partybuild.models import VersionedModel
+from partybuild.years import year_validators
 
 from ..scope.querysets import ScopedQuerySet
 from ..scope.roles import Capability
@@ -130,9 +131,7 @@ class StandardizedRoomTarget(VersionedModel):
         on_delete=models.CASCADE,
         related_name="room_targets",
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     target = models.PositiveSmallIntegerField(_("standardized rooms targeted"))
 
     objects = ScopedQuerySet.as_manager()
@@ -153,6 +152,11 @@ class ReviewKind(models.TextChoices):
     BRANCH_REPORT = "branch_report", _("Branch reports to its members")
     MEMBER_REVIEW = "member_review", _("Members review the village committee cadres")
     REPRESENTATIVE_REVIEW = "representative_review", _("Village representatives review the cadres")
+
+
+# The democratic reviews (the "two comments"): review.democratic and the mass satisfaction (docs/quotas.md,
+# docs/ratings-and-evaluation.md).
+DEMOCRATIC_REVIEW_KINDS = frozenset({ReviewKind.MEMBER_REVIEW, ReviewKind.REPRESENTATIVE_REVIEW})
 
 
 class ReviewRecord(VersionedModel):
@@ -211,9 +215,7 @@ class FinancialDisclosure(VersionedModel):
     organization = models.ForeignKey(
         Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="financial_disclosures"
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     period = models.PositiveSmallIntegerField(_("period"), choices=DisclosurePeriod.choices)
     disclosed_on = models.DateField(_("made public on"))
     income_yuan = models.DecimalField(

@@ -35,7 +35,10 @@ COMMITTEE_KINDS = frozenset({OrganizationKind.TOWNSHIP_COMMITTEE, OrganizationKi
 BRANCH_KINDS = frozenset(
     {OrganizationKind.BRANCH, OrganizationKind.JOINT_BRANCH, OrganizationKind.GENERAL_BRANCH}
 )
+# The fields of rural branches, which the rural-only rules apply to (docs/scope-and-roles.md).
 RURAL_FIELDS = frozenset({OrganizationField.VILLAGE, OrganizationField.COMMUNITY})
+# Committees and counties: above the branches, they run quotas, roll results up and get reports.
+COMMITTEE_OR_COUNTY_KINDS = COMMITTEE_KINDS | {OrganizationKind.COUNTY_COMMITTEE}
 
 # Which kinds may sit directly under which: a county holds townships, streets and its own institution
 # branches; a township holds general branches and branches; a general branch holds branches.
@@ -65,6 +68,10 @@ class OrganizationQuerySet(ScopedQuerySet):
 
     def active(self):
         return self.filter(dissolved_on__isnull=True)
+
+    def rural(self):
+        """Village and community branches (``Organization.is_rural``)."""
+        return self.filter(kind__in=BRANCH_KINDS, field__in=RURAL_FIELDS)
 
 
 class Organization(VersionedModel):
@@ -139,6 +146,11 @@ class Organization(VersionedModel):
     @property
     def is_branch(self) -> bool:
         return self.kind in BRANCH_KINDS
+
+    @property
+    def is_rural(self) -> bool:
+        """A village or community branch: the rural-only rules apply (docs/scope-and-roles.md)."""
+        return self.is_branch and self.field in RURAL_FIELDS
 
     def is_within(self, other: "Organization") -> bool:
         return self.path.startswith(other.path)

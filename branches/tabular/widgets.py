@@ -10,6 +10,8 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 
+from partybuild.years import FIRST_DATE_YEAR, LAST_YEAR
+
 from ..models import Organization
 
 NUMERIC_FORM = re.compile(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+|[+-]?\d+\.\d*")
@@ -136,7 +138,7 @@ class DateWidget(widgets.Widget):
             )
         year, month, day = (int(part) for part in (match.groups()[:3] if match[1] else match.groups()[3:]))
         try:
-            if not 1900 <= year <= 2100:
+            if not FIRST_DATE_YEAR <= year <= LAST_YEAR:
                 raise ValueError(year)
             return date(year, month, day)
         except ValueError:

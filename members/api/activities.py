@@ -12,8 +12,13 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from branches.models import Organization
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import (
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    VersionedSerializerMixin,
+)
 from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.years import YearField
 
 from ..filters.activities import ContactPointFilter, MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
@@ -163,6 +168,7 @@ class StudyRecordSerializer(VersionedSerializerMixin, serializers.ModelSerialize
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     post = serializers.CharField(source="cadre.post", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    year = YearField()
 
     class Meta:
         model = StudyRecord
@@ -193,6 +199,7 @@ class ContactPointSerializer(VersionedSerializerMixin, serializers.ModelSerializ
     leader_branch_name = serializers.CharField(source="leader.branch.name", read_only=True)
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    year = YearField()
     lecture_done = serializers.BooleanField(read_only=True)
     check_done = serializers.BooleanField(read_only=True)
     activity_done = serializers.BooleanField(read_only=True)

@@ -11,8 +11,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.models import Organization
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import (
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    VersionedSerializerMixin,
+)
 from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.years import FIRST_DATE_YEAR, LAST_YEAR
 
 from ..filters.visits import VisitLogFilter
 from ..models import Cadre, VisitLog
@@ -210,7 +215,7 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
         value = request.query_params.get("year")
         if not value:
             return timezone.localdate().year
-        if not value.isdigit() or not 1900 <= int(value) <= 2100:
+        if not value.isdigit() or not FIRST_DATE_YEAR <= int(value) <= LAST_YEAR:
             raise exceptions.ValidationError({"year": [_("Enter a year such as 2024.")]})
         return int(value)
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.filters import WithinFilterMixin, within_filter
 from branches.models import Organization
+from partybuild.years import FIRST_DATE_YEAR, YearFilter
 
 from ..models import (
     Cadre,
@@ -29,9 +30,7 @@ def _organization_filter(label, field_name="organization"):
 
 
 def _year_filter(field_name):
-    return django_filters.NumberFilter(
-        label=_("year"), field_name=field_name, lookup_expr="year", min_value=1900, max_value=2100
-    )
+    return YearFilter(label=_("year"), field_name=field_name, lookup_expr="year", first=FIRST_DATE_YEAR)
 
 
 class MeetingFilter(WithinFilterMixin, django_filters.FilterSet):
@@ -104,7 +103,7 @@ class StudyRecordFilter(WithinFilterMixin, django_filters.FilterSet):
     organization = _organization_filter(_("organization"))
     within = within_filter()
     cadre = django_filters.ModelChoiceFilter(label=_("cadre"), queryset=_visible(Cadre))
-    year = django_filters.NumberFilter(label=_("year"), min_value=1900, max_value=2100)
+    year = YearFilter(label=_("year"))
     month = django_filters.NumberFilter(label=_("month"), min_value=1, max_value=12)
 
     class Meta:
@@ -118,7 +117,7 @@ class ContactPointFilter(WithinFilterMixin, django_filters.FilterSet):
     organization = _organization_filter(_("contact village"))
     within = within_filter()
     leader = django_filters.ModelChoiceFilter(label=_("township leader"), queryset=_visible(Member))
-    year = django_filters.NumberFilter(label=_("year"), min_value=1900, max_value=2100)
+    year = YearFilter(label=_("year"))
     complete = django_filters.BooleanFilter(
         label=_("one lecture, one check, one activity and enough days done"), method="filter_complete"
     )

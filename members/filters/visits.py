@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.filters import WithinFilterMixin, within_filter
 from branches.models import Organization
+from partybuild.years import FIRST_DATE_YEAR, YearFilter
 
 from ..models import Cadre, VisitLog
 from ..selectors.visits import in_year, is_open
@@ -20,9 +21,7 @@ class VisitLogFilter(WithinFilterMixin, django_filters.FilterSet):
         label=_("cadre"),
         queryset=lambda request: Cadre.objects.restrict(getattr(request, "user", None), "view"),
     )
-    year = django_filters.NumberFilter(
-        label=_("year visited"), method="filter_year", min_value=1900, max_value=2100, decimal_places=0
-    )
+    year = YearFilter(label=_("year visited"), method="filter_year", first=FIRST_DATE_YEAR)
     visited_after = django_filters.DateFilter(
         label=_("visited on or after"), field_name="visited_on", lookup_expr="gte"
     )

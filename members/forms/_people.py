@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models import Q
 
-from ..models import Cadre, Member
+from ..models import ON_ROLL, Cadre, Member
 
 
 def member_label(member: Member) -> str:
@@ -22,7 +22,7 @@ def roll_of(organization, *, recorded=None):
     """Members on the roll of ``organization``'s subtree, plus those already recorded on the record."""
     condition = Q(pk__in=[])
     if organization is not None:
-        condition |= Q(branch__path__startswith=organization.path, status__in=["normal", "lost_contact"])
+        condition |= Q(branch__path__startswith=organization.path, status__in=ON_ROLL)
     if recorded is not None:
         condition |= Q(pk__in=recorded)
     return Member.objects.filter(condition).only("pk", "name").order_by("name", "pk")

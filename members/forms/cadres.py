@@ -8,7 +8,6 @@ from branches.forms import (
     limit_organization_field,
     records_organizations,
 )
-from branches.models import BRANCH_KINDS, RURAL_FIELDS
 
 from ..models import Cadre, Member, ReserveCadre
 
@@ -96,7 +95,7 @@ class ReserveCadreForm(ServiceModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.organization if self.instance.pk else None
-        villages = records_organizations(user, kinds=BRANCH_KINDS).filter(field__in=RURAL_FIELDS)
+        villages = records_organizations(user).rural()
         limit_organization_field(self.fields["organization"], villages, current=current)
         hide_single_choice(self, "organization")
         _member_choices(self, user)

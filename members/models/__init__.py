@@ -12,6 +12,7 @@ from .cadres import Cadre, CadrePost, ReserveCadre, ReserveSource, ReserveStatus
 from .pipeline import Applicant, ApplicantStage, ApplicantStatus, PoliticalStatus
 from .roster import (
     ID_NUMBER_MESSAGES,
+    ON_ROLL,
     Education,
     Gender,
     Member,
@@ -33,6 +34,7 @@ __all__ = [
     "TrainingLevel",
     "VisitLog",
     "ID_NUMBER_MESSAGES",
+    "ON_ROLL",
     "Applicant",
     "ApplicantStage",
     "ApplicantStatus",

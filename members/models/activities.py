@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from branches.models import Organization
 from branches.scope.querysets import ScopedQuerySet
 from partybuild.models import VersionedModel
+from partybuild.years import year_validators
 
 from .cadres import Cadre
 from .roster import Member
@@ -216,9 +217,7 @@ class StudyRecord(VersionedModel):
         related_name="study_records",
         editable=False,
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
@@ -258,9 +257,7 @@ class ContactPoint(VersionedModel):
         on_delete=models.PROTECT,
         related_name="contact_points",
     )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
     lecture_on = models.DateField(_("lecture given on"), null=True, blank=True)
     check_on = models.DateField(_("check made on"), null=True, blank=True)
     activity_on = models.DateField(_("activity held on"), null=True, blank=True)

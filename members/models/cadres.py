@@ -29,6 +29,7 @@ BRANCH_POSTS = frozenset({CadrePost.SECRETARY, CadrePost.DEPUTY_SECRETARY, Cadre
 VILLAGE_COMMITTEE_POSTS = frozenset(
     {CadrePost.VILLAGE_DIRECTOR, CadrePost.VILLAGE_DEPUTY_DIRECTOR, CadrePost.VILLAGE_COMMITTEE}
 )
+TWO_COMMITTEE_POSTS = BRANCH_POSTS | VILLAGE_COMMITTEE_POSTS  # the "two committees" (docs/quotas.md)
 # Posts only a party member can hold; village committee posts and the supervision chair may be non-members.
 MEMBER_ONLY_POSTS = BRANCH_POSTS | {CadrePost.FIRST_SECRETARY, CadrePost.INSTRUCTOR, CadrePost.GROUP_LEADER}
 

@@ -60,6 +60,10 @@ class MemberStatus(models.TextChoices):
     TRANSFERRED_OUT = "transferred_out", _("Transferred out")
 
 
+# The statuses on a branch's roll (docs/quotas.md, "On the roll"): the members it counts and expects.
+ON_ROLL = frozenset({MemberStatus.NORMAL, MemberStatus.LOST_CONTACT})
+
+
 def validate_id_number(value):
     try:
         idnumbers.parse(value)
@@ -70,7 +74,7 @@ def validate_id_number(value):
 class MemberQuerySet(ScopedQuerySet):
     def on_roll(self):
         """Members a branch counts: neither gone nor transferred out."""
-        return self.filter(status__in=[MemberStatus.NORMAL, MemberStatus.LOST_CONTACT])
+        return self.filter(status__in=ON_ROLL)
 
 
 class Member(VersionedModel):

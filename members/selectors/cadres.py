@@ -13,10 +13,9 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 
 from ..models import Cadre, CadrePost, ReserveCadre
-from ..models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
+from ..models.cadres import BRANCH_POSTS, TWO_COMMITTEE_POSTS, VILLAGE_COMMITTEE_POSTS
 
 YOUNG_MAX_AGE = 35
-TWO_COMMITTEE_POSTS = BRANCH_POSTS | VILLAGE_COMMITTEE_POSTS
 ONE_SHOULDER_POSTS = frozenset({CadrePost.SECRETARY, CadrePost.VILLAGE_DIRECTOR})
 
 

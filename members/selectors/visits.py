@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 
-from branches.models import BRANCH_KINDS, RURAL_FIELDS, Organization, StaffRole
+from branches.models import Organization, StaffRole
 from branches.scope.roles import Role
 
 from ..models import Cadre, CadrePost, VisitLog
@@ -58,9 +58,7 @@ def visit_list(*, user, action: str = "view"):
 
 def village_branches(root: Organization):
     """The village and community branches in ``root``'s subtree (``root`` itself when it is one)."""
-    return Organization.objects.filter(
-        path__startswith=root.path, kind__in=BRANCH_KINDS, field__in=RURAL_FIELDS
-    )
+    return Organization.objects.filter(path__startswith=root.path).rural()
 
 
 # --- distinct households ----------------------------------------------------------------------------

@@ -15,14 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import COMMITTEE_KINDS, RURAL_FIELDS, Organization, StaffRole
+from branches.models import COMMITTEE_KINDS, Organization, StaffRole
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability, Role
 
-from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
+from ..models import ON_ROLL, Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
 from ..selectors.activities import LEVEL_BY_KIND
-from .roster import ON_ROLL
 
 NAME_SEPARATOR = "、"
 
@@ -416,7 +415,7 @@ def contact_point_check(point: ContactPoint, *, exclude=None, unique=True, commi
         _raise(errors)
         return
     committee = (committee_of or committee_above)(village)
-    if not (village.is_branch and village.field in RURAL_FIELDS):
+    if not village.is_rural:
         errors.setdefault("organization", []).append(MESSAGES["contact_place"])
     elif committee is None:
         errors.setdefault("organization", []).append(

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import COMMITTEE_KINDS, RURAL_FIELDS, Organization
+from branches.models import COMMITTEE_KINDS, Organization
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
@@ -147,7 +147,7 @@ def _check_dates(cadre: Cadre):
 
 def _check_place(cadre: Cadre):
     organization = cadre.organization
-    if cadre.post in VILLAGE_POSTS and not (organization.is_branch and organization.field in RURAL_FIELDS):
+    if cadre.post in VILLAGE_POSTS and not organization.is_rural:
         yield "organization", MESSAGES["village_post_place"]
 
 
@@ -302,7 +302,7 @@ def reserve_check(reserve: ReserveCadre, *, entering: bool = False) -> None:
     """Every rule a roster entry must follow; forms call it too, to show the errors beside the fields."""
     errors = _model_errors(reserve)
     organization = reserve.organization if "organization" not in errors else None
-    if organization is not None and not (organization.is_branch and organization.field in RURAL_FIELDS):
+    if organization is not None and not organization.is_rural:
         errors.setdefault("organization", []).append(MESSAGES["reserve_place"])
     if "entered_on" not in errors and reserve.entered_on > timezone.localdate():
         errors.setdefault("entered_on", []).append(MESSAGES["entered_in_future"])

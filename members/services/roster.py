@@ -12,9 +12,8 @@ from branches.scope.roles import Capability
 from branches.services import security_event_record
 from partybuild.versioning import apply_changes, lock_for_edit
 
-from ..models import Member, MemberEvent, MemberEventKind, MemberStatus
+from ..models import ON_ROLL, Member, MemberEvent, MemberEventKind, MemberStatus
 
-ON_ROLL = frozenset({MemberStatus.NORMAL, MemberStatus.LOST_CONTACT})
 NEW_MEMBER_STATUS = _(
     "A new member record starts with the status normal; record a later change with the status change action."
 )

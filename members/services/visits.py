@@ -12,7 +12,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import RURAL_FIELDS
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
@@ -69,7 +68,7 @@ def term_error(cadre: Cadre, visited_on: dt.date | None):
 
 def place_error(organization):
     """The message refusing visits logged in ``organization`` (the cadre's), or None for a village branch."""
-    if not (organization.is_branch and organization.field in RURAL_FIELDS):
+    if not organization.is_rural:
         return MESSAGES["cadre_place"]
     return None
 

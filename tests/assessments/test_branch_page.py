@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.indicators import INDICATOR_LABELS
 from assessments.models import Alert, AlertKind, QuotaResult, QuotaRun, RunState
-from assessments.ratings_proposal import INDICATOR_LABELS
 from members.models import ApplicantStage, VisitLog
 from members.services.visits import visit_record
 from tests.utils.factories_entry import entry_branch, logged_in, zh

@@ -1,0 +1,71 @@
+"""The quota indicators people read about, typed once: each code of docs/quotas.md with the label the branch
+page, the dashboards and the rating proposal show, and the five-good dimension its result counts towards
+(docs/ratings-and-evaluation.md). The proposal's code-to-dimension map and the quota engine's meeting kinds
+are derived from this list."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import DIMENSIONS
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: Promise
+    dimension: str | None = None  # a branch's five-good dimension; None: counts towards none
+
+
+# Within a dimension, in the order the proposal lists them.
+INDICATORS = (
+    Indicator("train.secretary", _("The branch secretary attended centralized training"), "leadership"),
+    Indicator("study.village.sessions", _("Study sessions of the secretary"), "leadership"),
+    Indicator("study.village.notes", _("Study notes of the secretary"), "leadership"),
+    Indicator("study.village.articles", _("Articles written by the secretary"), "leadership"),
+    Indicator("reserve.team_young", _("A two-committee member aged 35 or under"), "leadership"),
+    Indicator("dev.branch_min", _("New members admitted this year"), "members"),
+    Indicator("dev.two_years_none", _("An admission within the last two years"), "members"),
+    Indicator("dev.under_25", _("A new member under 25"), "members"),
+    Indicator("train.rotation", _("Members trained over the cycle"), "members"),
+    Indicator("reserve.young", _("Reserve cadres aged 35 or under"), "members"),
+    # One a meeting kind (members.models.MeetingKind), target policy.meet_<kind>.
+    Indicator("meet.assembly", _("Branch member assemblies"), "mechanism"),
+    Indicator("meet.committee", _("Branch committee meetings"), "mechanism"),
+    Indicator("meet.group", _("Party group meetings"), "mechanism"),
+    Indicator("meet.lecture", _("Party lectures"), "mechanism"),
+    Indicator("meet.theme_day", _("Theme party days"), "mechanism"),
+    Indicator("meet.life_meeting", _("Organizational life meetings"), "mechanism"),
+    Indicator("meet.appraisal", _("Democratic appraisal of members"), "mechanism"),
+    Indicator("review.committee_reports", _("Village committee reports to the branch"), "mechanism"),
+    Indicator("review.branch_reports", _("Branch reports to its members"), "mechanism"),
+    Indicator("review.disclosures", _("Financial disclosures"), "mechanism"),
+    Indicator("visit.households", _("Household visits of the village cadres"), "performance"),
+    Indicator("train.per_level", _("Trainings held by the branch"), "performance"),
+    Indicator("contact.visit", _("Contact village visited by its township leader"), "performance"),
+    Indicator("review.democratic", _("Democratic reviews of the village committee cadres"), "feedback"),
+    # Committees' and counties' own.
+    Indicator("dev.young_share", _("Share of new members under 35")),
+    Indicator("dev.educated_share", _("Share of new members with senior high school or more")),
+    Indicator("room.standardized", _("Standardized activity room")),
+)
+
+INDICATOR_LABELS = {indicator.code: indicator.label for indicator in INDICATORS}
+# Dimension → the indicators (codes) its proposed score is computed from, dimensions in the model's order.
+DIMENSION_INDICATORS: dict[str, tuple[str, ...]] = {
+    dimension: tuple(indicator.code for indicator in INDICATORS if indicator.dimension == dimension)
+    for dimension in DIMENSIONS
+}
+MEETING_PREFIX = "meet."
+MEETING_KINDS = tuple(
+    indicator.code.removeprefix(MEETING_PREFIX)
+    for indicator in INDICATORS
+    if indicator.code.startswith(MEETING_PREFIX)
+)
+
+
+def indicator_label(code: str) -> str:
+    """The label of ``code``, or the code itself for one without a label (roll-ups, township study)."""
+    label = INDICATOR_LABELS.get(code)
+    return str(label) if label is not None else code
