@@ -1,0 +1,26 @@
+"""SQL fragments the stages share: which organizations a condition selects, rendered from the models'
+own vocabulary so the engine and the models cannot disagree."""
+
+from branches.models import (
+    BRANCH_KINDS,
+    COMMITTEE_KINDS,
+    COMMITTEE_OR_COUNTY_KINDS,
+    RURAL_FIELDS,
+)
+from members.models import ON_ROLL as ROLL_STATUSES
+from members.models.cadres import TWO_COMMITTEE_POSTS as TWO_COMMITTEE_POST_SET
+
+from . import sql
+
+BRANCH = f"s.kind IN {sql.in_list(BRANCH_KINDS)}"
+RURAL = f"{BRANCH} AND s.field IN {sql.in_list(RURAL_FIELDS)}"
+COMMITTEE = f"s.kind IN {sql.in_list(COMMITTEE_KINDS)}"
+COMMITTEE_OR_COUNTY = f"s.kind IN {sql.in_list(COMMITTEE_OR_COUNTY_KINDS)}"
+ON_ROLL = sql.in_list(ROLL_STATUSES)
+EDUCATED = "('senior_high', 'junior_college', 'bachelor', 'postgraduate')"
+TWO_COMMITTEE_POSTS = sql.in_list(TWO_COMMITTEE_POST_SET)
+POLICY = "JOIN qt_policy p ON p.county_id = s.county_id"
+
+
+def count_met(actual: str, target: str) -> str:
+    return f"{actual}, ({actual}) >= {target}"

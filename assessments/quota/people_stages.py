@@ -1,0 +1,241 @@
+"""Quota stages about people: the organizations in scope, admissions, trainings and cadres' study
+(docs/quotas.md)."""
+
+import datetime as dt
+
+from branches.models import (
+    BRANCH_KINDS,
+    COMMITTEE_KINDS,
+)
+from members.models import Training
+
+from . import sql
+from .fragments import COMMITTEE, COMMITTEE_OR_COUNTY, EDUCATED, ON_ROLL, POLICY, RURAL, count_met
+from .statements import Statements
+
+
+def scope_tables(q: Statements, *, prefix: str):
+    period = q.period
+    q.temp(
+        "qt_scope",
+        f"SELECT o.id AS id, o.kind AS kind, o.field AS field, {sql.root_id('o.path')} AS county_id "
+        f"FROM branches_organization o WHERE o.path LIKE %s "
+        f"AND (o.dissolved_on IS NULL OR o.dissolved_on > {sql.date_literal(period.ref)})",
+        (prefix + "%",),
+        index="id",
+    )
+    q.temp(
+        "qt_policy",
+        "SELECT p.* FROM assessments_quotapolicy p WHERE p.year = %s "
+        "AND p.county_id IN (SELECT DISTINCT county_id FROM qt_scope)",
+        (period.year,),
+        index="county_id",
+    )
+    # Every organization with itself and its ancestors taking part.
+    q.temp(
+        "qt_anc",
+        "WITH RECURSIVE anc(org_id, ancestor_id) AS (SELECT id, id FROM qt_scope UNION ALL "
+        "SELECT anc.org_id, o.parent_id FROM anc JOIN branches_organization o ON o.id = anc.ancestor_id "
+        "WHERE o.parent_id IS NOT NULL) SELECT org_id, ancestor_id FROM anc "
+        "WHERE ancestor_id IN (SELECT id FROM qt_scope)",
+        index="ancestor_id",
+    )
+    # Each branch with the committees and counties above it: admission shares, instructors and roll-ups.
+    q.temp(
+        "qt_up",
+        "SELECT an.org_id AS branch_id, an.ancestor_id AS ancestor_id, s.kind AS ancestor_kind FROM qt_anc an "
+        "JOIN qt_scope b ON b.id = an.org_id JOIN qt_scope s ON s.id = an.ancestor_id "
+        f"WHERE b.kind IN {sql.in_list(BRANCH_KINDS)} AND {COMMITTEE_OR_COUNTY}",
+    )
+    q.table(
+        "qt_res",
+        "organization_id bigint NOT NULL, code varchar(48) NOT NULL, target numeric(12, 2), "
+        f"actual numeric(12, 2), met boolean, detail {sql.json_type()} NOT NULL",
+    )
+
+
+def admissions(q: Statements):
+    period = q.period
+    year = period.year
+    first_transfer = sql.first_per_group(
+        columns="e.member_id AS member_id, e.from_branch_id AS from_branch_id",
+        source="FROM members_memberevent e WHERE e.kind = 'transfer'",
+        partition="e.member_id",
+        order="e.occurred_on, e.id",
+    )
+    # Admissions by credited branch and year of joining, with the counts the indicators need.
+    q.temp(
+        "qt_adm",
+        f"SELECT a.branch_id, a.joined_year, COUNT(*) AS n, "
+        "SUM(CASE WHEN a.age_joined < 25 THEN 1 ELSE 0 END) AS under_25, "
+        "SUM(CASE WHEN a.age_joined < 35 THEN 1 ELSE 0 END) AS under_35, SUM(a.educated) AS educated FROM ("
+        f"SELECT COALESCE(f.from_branch_id, m.branch_id) AS branch_id, {sql.year_of('m.joined_on')} AS joined_year, "
+        f"{sql.age_at('m.birth_date', 'm.joined_on')} AS age_joined, "
+        f"CASE WHEN m.education IN {EDUCATED} THEN 1 ELSE 0 END AS educated "
+        f"FROM members_member m LEFT JOIN ({first_transfer}) f ON f.member_id = m.id "
+        f"WHERE m.joined_on BETWEEN {sql.date_literal(dt.date(period.admissions_from or year, 1, 1))} "
+        f"AND {sql.date_literal(period.end)}) a GROUP BY a.branch_id, a.joined_year",
+        index="branch_id",
+    )
+    this_year = "COALESCE(SUM(a.n), 0)"
+    q.results(
+        "dev.branch_min",
+        f"SELECT s.id, p.dev_branch_min, {count_met(this_year, 'p.dev_branch_min')}, "
+        f"{sql.json_object(('admissions', this_year))} FROM qt_scope s {POLICY} "
+        f"LEFT JOIN qt_adm a ON a.branch_id = s.id AND a.joined_year = {year} WHERE {RURAL} "
+        "GROUP BY s.id, p.dev_branch_min",
+    )
+    q.results(
+        "dev.two_years_none",
+        f"SELECT s.id, 1, {count_met(this_year, '1')}, "
+        f"{sql.json_object(('admissions', this_year), ('years', 'p.dev_two_years_none'))} "
+        f"FROM qt_scope s {POLICY} LEFT JOIN qt_adm a ON a.branch_id = s.id "
+        f"AND a.joined_year > {year} - p.dev_two_years_none AND a.joined_year <= {year} WHERE {RURAL} "
+        "GROUP BY s.id, p.dev_two_years_none",
+    )
+    under_25 = "COALESCE(SUM(a.under_25), 0)"
+    q.results(
+        "dev.under_25",
+        f"SELECT s.id, p.dev_under_25, {count_met(under_25, 'p.dev_under_25')}, "
+        f"{sql.json_object(('advisory', sql.json_bool('1 = 1')))} FROM qt_scope s {POLICY} "
+        f"LEFT JOIN qt_adm a ON a.branch_id = s.id AND a.joined_year = {year} "
+        f"WHERE {RURAL} GROUP BY s.id, p.dev_under_25",
+    )
+    admitted = "COALESCE(SUM(a.n), 0)"
+    for code, column, target in (
+        ("dev.young_share", "under_35", "p.dev_young_share"),
+        ("dev.educated_share", "educated", "p.dev_educated_share"),
+    ):
+        share = sql.share(f"SUM(a.{column})", admitted)
+        q.results(
+            code,
+            f"SELECT s.id, {target}, {share}, CASE WHEN {admitted} > 0 THEN {share} >= {target} END, "
+            f"{sql.json_object(('admissions', admitted))} FROM qt_scope s {POLICY} "
+            f"LEFT JOIN qt_up u ON u.ancestor_id = s.id "
+            f"LEFT JOIN qt_adm a ON a.branch_id = u.branch_id AND a.joined_year = {year} "
+            f"WHERE {COMMITTEE_OR_COUNTY} GROUP BY s.id, {target}",
+        )
+
+
+def trainings(q: Statements):
+    period = q.period
+    members_through = Training.member_attendees.through._meta.db_table
+    cadres_through = Training.cadre_attendees.through._meta.db_table
+    q.temp(
+        "qt_organized",
+        "SELECT t.organizer_id AS organization_id, COUNT(*) AS n FROM members_training t "
+        f"WHERE {period.within_year('t.held_on')} GROUP BY t.organizer_id",
+        index="organization_id",
+    )
+    organized = "COALESCE(t.n, 0)"
+    q.results(
+        "train.per_level",
+        f"SELECT s.id, p.train_per_level, {count_met(organized, 'p.train_per_level')}, "
+        f"{sql.json_object(('trainings', organized))} FROM qt_scope s {POLICY} "
+        "LEFT JOIN qt_organized t ON t.organization_id = s.id "
+        f"WHERE ({RURAL}) OR {COMMITTEE_OR_COUNTY}",
+    )
+    q.temp(
+        "qt_sec",
+        "SELECT c.id AS cadre_id, c.member_id AS member_id, c.organization_id AS organization_id "
+        f"FROM members_cadre c JOIN qt_scope s ON s.id = c.organization_id "
+        f"WHERE c.post = 'secretary' AND {period.serving('c')} AND {RURAL}",
+        index="organization_id",
+    )
+    q.temp(
+        "qt_sectr",
+        "SELECT x.organization_id AS organization_id, COUNT(DISTINCT x.training_id) AS n FROM ("
+        f"SELECT q.organization_id, ca.training_id FROM qt_sec q JOIN {cadres_through} ca ON ca.cadre_id = q.cadre_id "
+        f"UNION ALL SELECT q.organization_id, ma.training_id FROM qt_sec q "
+        f"JOIN {members_through} ma ON ma.member_id = q.member_id) x "
+        "JOIN members_training t ON t.id = x.training_id "
+        f"WHERE t.level IN ('county', 'township') AND {period.within_year('t.held_on')} GROUP BY x.organization_id",
+    )
+    vacant = "NOT EXISTS (SELECT 1 FROM qt_sec q WHERE q.organization_id = s.id)"
+    attended = "COALESCE(x.n, 0)"
+    q.results(
+        "train.secretary",
+        f"SELECT s.id, p.train_secretary, {attended}, "
+        f"CASE WHEN {vacant} THEN FALSE ELSE {attended} >= p.train_secretary END, "
+        f"{sql.json_object(('vacant', sql.json_bool(vacant)))} FROM qt_scope s {POLICY} "
+        f"LEFT JOIN qt_sectr x ON x.organization_id = s.id WHERE {RURAL}",
+    )
+    # Each member's last training up to 31 December: trained in a cycle iff that one falls in it.
+    q.temp(
+        "qt_last",
+        f"SELECT ma.member_id AS member_id, MAX(t.held_on) AS held_on FROM {members_through} ma "
+        "JOIN members_training t ON t.id = ma.training_id "
+        f"WHERE t.held_on BETWEEN {sql.date_literal(dt.date(period.trainings_from or period.year, 1, 1))} "
+        f"AND {sql.date_literal(period.end)} GROUP BY ma.member_id",
+        index="member_id",
+    )
+    q.temp(
+        "qt_roll",
+        "SELECT m.branch_id AS branch_id, COUNT(*) AS roll, SUM(CASE WHEN l.held_on IS NOT NULL "
+        f"AND {sql.year_of('l.held_on')} > {period.year} - p.train_rotation_cycle_years THEN 1 ELSE 0 END) "
+        f"AS trained FROM members_member m JOIN qt_scope s ON s.id = m.branch_id {POLICY} "
+        f"LEFT JOIN qt_last l ON l.member_id = m.id WHERE m.status IN {ON_ROLL} AND {RURAL} GROUP BY m.branch_id",
+    )
+    share = sql.share("r.trained", "r.roll")
+    q.results(
+        "train.rotation",
+        f"SELECT s.id, p.train_rotation, {share}, CASE WHEN r.roll > 0 THEN {share} >= p.train_rotation END, "
+        f"{sql.json_object(('roll', 'COALESCE(r.roll, 0)'), ('trained', 'COALESCE(r.trained, 0)'))} "
+        f"FROM qt_scope s {POLICY} LEFT JOIN qt_roll r ON r.branch_id = s.id WHERE {RURAL}",
+    )
+
+
+def study(q: Statements):
+    period = q.period
+    # The serving secretaries' study of the year, by branch (no row: no serving secretary).
+    q.temp(
+        "qt_study",
+        "SELECT q.organization_id, COALESCE(SUM(sr.sessions), 0) AS sessions, "
+        "COALESCE(SUM(sr.note_characters), 0) AS notes, COALESCE(SUM(sr.articles), 0) AS articles "
+        "FROM qt_sec q LEFT JOIN members_studyrecord sr ON sr.cadre_id = q.cadre_id "
+        f"AND sr.year = {period.year} GROUP BY q.organization_id",
+    )
+    vacant = "st.organization_id IS NULL"
+    for code, column, target in (
+        ("study.village.sessions", "sessions", "p.study_village_sessions"),
+        ("study.village.notes", "notes", "p.study_village_notes"),
+        ("study.village.articles", "articles", "p.study_village_articles"),
+    ):
+        actual = f"COALESCE(st.{column}, 0)"
+        q.results(
+            code,
+            f"SELECT s.id, {target}, {actual}, CASE WHEN {vacant} THEN FALSE ELSE {actual} >= {target} END, "
+            f"{sql.json_object(('vacant', sql.json_bool(vacant)))} FROM qt_scope s {POLICY} "
+            f"LEFT JOIN qt_study st ON st.organization_id = s.id WHERE {RURAL}",
+        )
+    # Instructors serving at branches under each committee; a person's study counts over all their instructor
+    # posts, wherever and whenever held (a person: the member, or the post itself when it has none).
+    serving_instructors = (
+        "SELECT DISTINCT u.ancestor_id AS committee_id, COALESCE(c.member_id, -c.id) AS person "
+        "FROM members_cadre c JOIN qt_up u ON u.branch_id = c.organization_id "
+        f"AND u.ancestor_kind IN {sql.in_list(COMMITTEE_KINDS)} "
+        f"WHERE c.post = 'instructor' AND {period.serving('c')}"
+    )
+    totals = (
+        "SELECT COALESCE(c.member_id, -c.id) AS person, SUM(sr.note_characters) AS notes, "
+        "SUM(sr.articles) AS articles FROM members_cadre c JOIN members_studyrecord sr ON sr.cadre_id = c.id "
+        f"AND sr.year = {period.year} WHERE c.post = 'instructor' GROUP BY COALESCE(c.member_id, -c.id)"
+    )
+    q.temp(
+        "qt_inst",
+        "SELECT si.committee_id, si.person, COALESCE(t.notes, 0) AS notes, COALESCE(t.articles, 0) AS articles "
+        f"FROM ({serving_instructors}) si LEFT JOIN ({totals}) t ON t.person = si.person",
+        index="committee_id",
+    )
+    for code, column, target in (
+        ("study.township.notes", "notes", "p.study_township_notes"),
+        ("study.township.articles", "articles", "p.study_township_articles"),
+    ):
+        reached = f"COALESCE(SUM(CASE WHEN x.{column} >= {target} THEN 1 ELSE 0 END), 0)"
+        q.results(
+            code,
+            f"SELECT s.id, COUNT(x.person), {reached}, CASE WHEN COUNT(x.person) > 0 "
+            f"THEN {reached} >= COUNT(x.person) END, {sql.json_object(('persons', 'COUNT(x.person)'))} "
+            f"FROM qt_scope s {POLICY} LEFT JOIN qt_inst x ON x.committee_id = s.id "
+            f"WHERE {COMMITTEE} GROUP BY s.id, {target}",
+        )

@@ -1,0 +1,211 @@
+"""Quota stages about branch records: visits, meetings, reviews, rooms, reserves and contact points,
+then the roll-ups, the alerts and the one write of the results (docs/quotas.md)."""
+
+import calendar
+
+from branches.models import (
+    DEMOCRATIC_REVIEW_KINDS,
+)
+
+from ..indicators import MEETING_KINDS
+from . import sql
+from .fragments import BRANCH, COMMITTEE, POLICY, RURAL, TWO_COMMITTEE_POSTS, count_met
+from .statements import RESULT_COLUMNS, Statements
+
+
+def visits(q: Statements):
+    period = q.period
+    q.temp(
+        "qt_person",
+        "SELECT c.organization_id AS organization_id, COALESCE(c.member_id, -c.id) AS person, "
+        "MIN(c.id) AS first_cadre, MIN(COALESCE(c.birth_date, m.birth_date)) AS birth FROM members_cadre c "
+        "JOIN qt_scope s ON s.id = c.organization_id LEFT JOIN members_member m ON m.id = c.member_id "
+        f"WHERE c.post IN {TWO_COMMITTEE_POSTS} AND {period.serving('c')} AND {RURAL} "
+        "GROUP BY c.organization_id, COALESCE(c.member_id, -c.id)",
+        index="organization_id, person",
+    )
+    # A person's households count over every post they held at the branch this year, not only the current one.
+    # A table of its own: with its row count known, the planner joins it to a year of visit logs by hash.
+    q.temp(
+        "qt_posts",
+        "SELECT pp.organization_id, pp.person, c.id AS cadre_id FROM qt_person pp JOIN members_cadre c "
+        "ON c.member_id = pp.person AND c.organization_id = pp.organization_id WHERE pp.person > 0 "
+        "UNION ALL SELECT pp.organization_id, pp.person, -pp.person FROM qt_person pp WHERE pp.person < 0",
+    )
+    q.temp(
+        "qt_hh",
+        "SELECT d.organization_id, d.person, COUNT(*) AS households FROM (SELECT x.organization_id, "
+        f"x.person, {sql.bytewise('v.household_key')} AS household_key FROM qt_posts x "
+        f"JOIN members_visitlog v ON v.cadre_id = x.cadre_id WHERE {period.within_year('v.visited_on')} "
+        f"GROUP BY x.organization_id, x.person, {sql.bytewise('v.household_key')}) d "
+        "GROUP BY d.organization_id, d.person",
+        index="organization_id, person",
+    )
+    reached = "COALESCE(SUM(CASE WHEN COALESCE(h.households, 0) >= p.visit_households THEN 1 ELSE 0 END), 0)"
+    young = (
+        "COALESCE(SUM(CASE WHEN pp.birth IS NOT NULL AND "
+        f"{sql.age_at('pp.birth', sql.date_literal(period.ref))} <= 35 THEN 1 ELSE 0 END), 0)"
+    )
+    q.temp(
+        "qt_team",
+        f"SELECT s.id AS organization_id, COUNT(pp.person) AS persons, {reached} AS reached, {young} AS young "
+        f"FROM qt_scope s {POLICY} LEFT JOIN qt_person pp ON pp.organization_id = s.id "
+        "LEFT JOIN qt_hh h ON h.organization_id = pp.organization_id AND h.person = pp.person "
+        f"WHERE {RURAL} GROUP BY s.id",
+    )
+    q.results(
+        "visit.households",
+        "SELECT t.organization_id, t.persons, t.reached, CASE WHEN t.persons > 0 THEN t.reached >= t.persons END, "
+        f"{sql.json_object(('persons', 't.persons'), ('below', 't.persons - t.reached'))} FROM qt_team t",
+    )
+    q.results(
+        "reserve.team_young",
+        f"SELECT s.id, p.reserve_team_young, {count_met('t.young', 'p.reserve_team_young')}, "
+        f"{sql.json_object(('persons', 't.persons'))} FROM qt_team t JOIN qt_scope s ON s.id = t.organization_id "
+        f"{POLICY}",
+    )
+
+
+def meetings(q: Statements):
+    period = q.period
+    q.temp(
+        "qt_meet",
+        "SELECT mt.organization_id AS organization_id, mt.kind AS kind, COUNT(*) AS n FROM members_meeting mt "
+        f"WHERE {period.within_year('mt.held_on')} GROUP BY mt.organization_id, mt.kind",
+        index="organization_id",
+    )
+    # One statement for the seven kinds: each branch crossed with the kinds, the target picked per kind.
+    kinds = " UNION ALL ".join(f"SELECT '{kind}' AS kind" for kind in MEETING_KINDS)
+    target = "CASE k.kind " + " ".join(f"WHEN '{kind}' THEN p.meet_{kind}" for kind in MEETING_KINDS) + " END"
+    q.results(
+        None,
+        f"SELECT 'meet.' || k.kind, s.id, {target}, {count_met('COALESCE(m.n, 0)', target)}, "
+        f"{sql.json_object(('kind', 'k.kind'))} FROM qt_scope s {POLICY} CROSS JOIN ({kinds}) k "
+        f"LEFT JOIN qt_meet m ON m.organization_id = s.id AND m.kind = k.kind WHERE {BRANCH}",
+    )
+
+
+def reviews(q: Statements):
+    period = q.period
+    q.temp(
+        "qt_rev",
+        "SELECT rr.organization_id AS organization_id, "
+        "SUM(CASE WHEN rr.kind = 'committee_report' THEN 1 ELSE 0 END) AS committee_reports, "
+        "SUM(CASE WHEN rr.kind = 'branch_report' THEN 1 ELSE 0 END) AS branch_reports, "
+        f"SUM(CASE WHEN rr.kind IN {sql.in_list(DEMOCRATIC_REVIEW_KINDS)} THEN 1 ELSE 0 END) AS democratic "
+        f"FROM branches_reviewrecord rr WHERE {period.within_year('rr.held_on')} GROUP BY rr.organization_id",
+        index="organization_id",
+    )
+    for code, column, target in (
+        ("review.committee_reports", "committee_reports", "p.review_committee_reports"),
+        ("review.branch_reports", "branch_reports", "p.review_branch_reports"),
+        ("review.democratic", "democratic", "p.review_democratic"),
+    ):
+        records = f"COALESCE(r.{column}, 0)"
+        q.results(
+            code,
+            f"SELECT s.id, {target}, {count_met(records, target)}, "
+            f"{sql.json_object(('records', records))} FROM qt_scope s {POLICY} "
+            f"LEFT JOIN qt_rev r ON r.organization_id = s.id WHERE {RURAL}",
+        )
+    disclosures = (
+        "SELECT organization_id, COUNT(*) AS n FROM branches_financialdisclosure "
+        f"WHERE year = {period.year} GROUP BY organization_id"
+    )
+    q.results(
+        "review.disclosures",
+        f"SELECT s.id, p.review_disclosures, {count_met('COALESCE(d.n, 0)', 'p.review_disclosures')}, "
+        f"{sql.json_object(('disclosures', 'COALESCE(d.n, 0)'))} FROM qt_scope s {POLICY} "
+        f"LEFT JOIN ({disclosures}) d ON d.organization_id = s.id WHERE {RURAL}",
+    )
+
+
+def rooms_reserves_contacts(q: Statements):
+    period = q.period
+    ref = sql.date_literal(period.ref)
+    q.results(
+        "room.standardized",
+        f"SELECT s.id, rt.target, {count_met('COUNT(r.id)', 'rt.target')}, "
+        f"{sql.json_object(('rooms', 'COUNT(r.id)'))} FROM qt_scope s "
+        f"JOIN branches_standardizedroomtarget rt ON rt.organization_id = s.id AND rt.year = {period.year} "
+        "LEFT JOIN qt_anc an ON an.ancestor_id = s.id LEFT JOIN branches_activityroom r "
+        f"ON r.organization_id = an.org_id AND r.is_standardized AND r.standardized_on <= {sql.date_literal(period.end)} "
+        f"WHERE {COMMITTEE} GROUP BY s.id, rt.target",
+    )
+    young = (
+        "SELECT rc.organization_id, COUNT(*) AS n FROM members_reservecadre rc WHERE rc.status = 'in_roster' "
+        f"AND rc.entered_on <= {ref} AND {sql.age_at('rc.birth_date', ref)} <= 35 GROUP BY rc.organization_id"
+    )
+    reserves = "COALESCE(y.n, 0)"
+    q.results(
+        "reserve.young",
+        f"SELECT s.id, p.reserve_young, {count_met(reserves, 'p.reserve_young')}, "
+        f"{sql.json_object(('young', reserves))} FROM qt_scope s {POLICY} "
+        f"LEFT JOIN ({young}) y ON y.organization_id = s.id WHERE {RURAL}",
+    )
+    complete = (
+        "COALESCE(SUM(CASE WHEN cp.lecture_on IS NOT NULL AND cp.check_on IS NOT NULL "
+        "AND cp.activity_on IS NOT NULL AND cp.days_spent >= p.contact_days THEN 1 ELSE 0 END), 0)"
+    )
+    q.results(
+        "contact.visit",
+        f"SELECT s.id, COUNT(cp.id), {count_met(complete, 'COUNT(cp.id)')}, "
+        f"{sql.json_object(('points', 'COUNT(cp.id)'))} FROM qt_scope s {POLICY} "
+        f"JOIN members_contactpoint cp ON cp.organization_id = s.id AND cp.year = {period.year} "
+        f"WHERE {RURAL} GROUP BY s.id, p.contact_days",
+    )
+
+
+def rollups_and_alerts(q: Statements):
+    period = q.period
+    met = "SUM(CASE WHEN r.met THEN 1 ELSE 0 END)"
+    # Every result so far is a branch's, a committee's or a county's: the roll-ups read the branches' ones.
+    q.temp(
+        "qt_rollup",
+        f"SELECT 'rollup.' || r.code AS code, u.ancestor_id AS organization_id, COUNT(*) AS target, "
+        f"{met} AS actual, {met} = COUNT(*) AS met, {sql.json_object(('share', sql.share(met, 'COUNT(*)')))} "
+        "AS detail FROM qt_res r JOIN qt_up u ON u.branch_id = r.organization_id WHERE r.met IS NOT NULL "
+        "GROUP BY u.ancestor_id, r.code",
+        analyze=False,
+    )
+    q.results(None, "SELECT code, organization_id, target, actual, met, detail FROM qt_rollup")
+    empty = sql.json_object()
+    quarters = period.completed_quarters
+    expected = "r.target" if not period.is_current else sql.floor(f"r.target * {quarters} / 4")
+    # One pass over the results for the alerts one result raises (train.secretary: only with a secretary).
+    alerts = [
+        "SELECT r.code, r.organization_id, CAST(NULL AS bigint), CASE WHEN r.code = 'train.per_level' "
+        f"THEN {sql.json_object(('expected', expected))} ELSE {empty} END FROM qt_res r "
+        "WHERE (r.code IN ('dev.two_years_none', 'reserve.young') AND r.met = FALSE) "
+        f"OR (r.code = 'train.per_level' AND r.actual < {expected}) "
+        "OR (r.code = 'train.secretary' AND r.met = FALSE "
+        "AND EXISTS (SELECT 1 FROM qt_sec q WHERE q.organization_id = r.organization_id))",
+    ]
+    if period.is_current and quarters:
+        alerts.append(
+            f"SELECT 'meet.overdue', r.organization_id, CAST(NULL AS bigint), "
+            f"{sql.json_object(('kinds', sql.json_array_agg('r.code')))} FROM qt_res r "
+            f"WHERE r.code LIKE 'meet.%%' AND r.actual < {sql.floor(f'r.target * {quarters} / 4')} "
+            "GROUP BY r.organization_id"
+        )
+    if period.is_current:
+        # Each person whose households so far, at this pace, fall short by 31 December; on their first post.
+        days_in_year = 366 if calendar.isleap(period.year) else 365
+        elapsed = (period.today - period.start).days + 1
+        households = "COALESCE(h.households, 0)"
+        alerts.append(
+            f"SELECT 'visit.pace', pp.organization_id, pp.first_cadre, {sql.json_object(('households', households))} "
+            f"FROM qt_person pp JOIN qt_scope s ON s.id = pp.organization_id {POLICY} "
+            "LEFT JOIN qt_hh h ON h.organization_id = pp.organization_id AND h.person = pp.person "
+            f"WHERE {households} * {days_in_year} < p.visit_households * {elapsed}"
+        )
+    q.alerts(None, " UNION ALL ".join(alerts))  # every alert in one INSERT
+
+
+def write_results(q: Statements) -> int:
+    """The run's results into the results table: one INSERT, in the order of its indexes."""
+    return q.execute(
+        f"INSERT INTO assessments_quotaresult {RESULT_COLUMNS} SELECT %s, %s, r.code, r.organization_id, "
+        "r.target, r.actual, r.met, r.detail FROM qt_res r ORDER BY r.organization_id, r.code",
+        (q.period.run_id, q.period.year),
+    )

@@ -1,0 +1,125 @@
+"""The statement list a quota run executes, and the period it counts: a run's SQL is built here as text
+first, so one run is a fixed number of statements whatever the size of the county (docs/quotas.md)."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from . import sql
+
+RESULT_COLUMNS = "(run_id, year, code, organization_id, target, actual, met, detail)"
+ALERT_COLUMNS = "(run_id, year, kind, organization_id, cadre_id, detail)"
+WORK_TABLE = re.compile(r"\bqt_(?=[a-z])")
+
+
+@dataclass(frozen=True)
+class Period:
+    run_id: int
+    year: int
+    today: dt.date
+    admissions_from: int | None = None  # first year of the longest "no admission for n years" window
+    trainings_from: int | None = None  # first year of the longest training rotation cycle
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    @property
+    def ref(self) -> dt.date:
+        """The day posts must be held on, rolls are taken and ages are counted."""
+        return min(self.today, self.end)
+
+    @property
+    def is_current(self) -> bool:
+        return self.today.year == self.year
+
+    @property
+    def completed_quarters(self) -> int:
+        return (self.today.month - 1) // 3 if self.is_current else 4
+
+    def serving(self, alias: str) -> str:
+        ref = sql.date_literal(self.ref)
+        return f"{alias}.started_on <= {ref} AND ({alias}.ended_on IS NULL OR {alias}.ended_on >= {ref})"
+
+    def within_year(self, column: str) -> str:
+        return f"{column} BETWEEN {sql.date_literal(self.start)} AND {sql.date_literal(self.end)}"
+
+
+class Statements:
+    """Runs the statements of one run on one connection.
+
+    The statements name the run's work tables ``qt_<name>``; each run gets its own names (``qt<run id>_<name>``),
+    so runs of different scopes can work side by side: their tables are real tables on PostgreSQL.
+    """
+
+    def __init__(self, cursor, period: Period):
+        self.cursor = cursor
+        self.period = period
+        self.prefix = f"qt{period.run_id}_"
+        self.tables: list[str] = []
+        self.alert_count = 0
+
+    def execute(self, statement: str, params=()):
+        self.cursor.execute(WORK_TABLE.sub(self.prefix, statement), params)
+        return self.cursor.rowcount
+
+    def temp(self, name: str, select: str, params=(), index: str | None = None, analyze: bool = True):
+        """A work table from ``select``: a CREATE … AS, which PostgreSQL may run with parallel workers.
+
+        ``analyze=False`` for a table only ever read whole (the planner needs no statistics for it).
+        """
+        self.execute(f"{sql.create_work_table(name)} AS {select}", params)
+        self._created(name, index, analyze)
+
+    def table(self, name: str, columns: str):
+        """An empty work table, filled by later statements."""
+        self.execute(f"{sql.create_work_table(name)} ({columns})")
+        self.tables.append(WORK_TABLE.sub(self.prefix, name))
+
+    def _created(self, name: str, index: str | None, analyze: bool):
+        self.tables.append(WORK_TABLE.sub(self.prefix, name))
+        if index and not sql.is_postgres():
+            # SQLite joins by nested loops over indexes; PostgreSQL hashes these joins whole (after ANALYZE).
+            self.execute(f"CREATE INDEX {name}_idx ON {name} ({index})")
+        if analyze and sql.is_postgres():
+            # Nothing analyzes a table in the middle of a transaction: without statistics the planner guesses.
+            self.execute(f"ANALYZE {name}")
+
+    def results(self, code: str | None, select: str, params=()):
+        """``select`` yields organization_id, target, actual, met, detail (and code first when ``code`` is None).
+
+        Into the run's ``qt_res``: the results table itself is written once, at the end (``write_results``).
+        """
+        head = "%s, t.*" if code is not None else "t.*"
+        self.execute(
+            "INSERT INTO qt_res (code, organization_id, target, actual, met, detail) "
+            f"SELECT {head} FROM ({select}) t",
+            (code, *params) if code is not None else params,
+        )
+
+    def alerts(self, kind: str | None, select: str, params=()):
+        """``select`` yields organization_id, cadre_id, detail (and kind first when ``kind`` is None).
+
+        Straight into the alerts table, in the order of its organization index.
+        """
+        head = "%s, %s, %s, t.*" if kind is not None else "%s, %s, t.*"
+        lead = (self.period.run_id, self.period.year) + ((kind,) if kind is not None else ())
+        self.alert_count += self.execute(
+            f"INSERT INTO assessments_alert {ALERT_COLUMNS} SELECT {head} FROM ({select}) t "
+            "ORDER BY t.organization_id",
+            (*lead, *params),
+        )
+
+    def drop_all(self):
+        """Drop the run's work tables (a rollback drops them too: they are created inside the transaction)."""
+        names = list(reversed(self.tables))
+        if sql.is_postgres() and names:
+            self.cursor.execute("DROP TABLE IF EXISTS " + ", ".join(names))
+        else:
+            for name in names:
+                self.cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        self.tables = []
