@@ -16,7 +16,10 @@ from branches.scope.roles import Capability
 from branches.selectors import organization_get
 
 from ..api.dashboard import parse_year
-from ..selectors.dashboard import STATUSES, dashboard, drill_down, indicator_label
+from ..indicators import indicator_label
+from ..selectors.dashboard import dashboard
+from ..selectors.dashboard_counts import STATUSES
+from ..selectors.drill_down import drill_down
 
 PAGE_SIZE = 25
 STATUS_CLASSES = {

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import AlertKind
-from assessments.selectors.dashboard import county_dashboard, quota_status, township_dashboard
+from assessments.selectors.dashboard import county_dashboard, township_dashboard
+from assessments.selectors.dashboard_counts import quota_status
 from branches.models import Organization, OrganizationField, OrganizationKind
 from members.models import Education, Gender, MemberCategory, MemberStatus
 from tests.utils.factories_cadres import ReserveCadreFactory
