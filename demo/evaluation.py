@@ -28,8 +28,8 @@ from assessments.services.evaluation import (
     evaluation_cycle_close,
     evaluation_cycle_create,
     evaluation_cycle_publish,
-    evaluation_scores_compute,
 )
+from assessments.services.evaluation_scores import evaluation_scores_compute
 from branches.models import Organization
 
 from .bulk import insert_with_history

@@ -11,6 +11,7 @@ from branches.scope.admin import ScopedModelAdmin
 from ..models import EvaluationCycle, EvaluationRater, EvaluationScore, SecretaryGrade, Statement
 from ..selectors import evaluation as selectors
 from ..services import evaluation as services
+from ..services import evaluation_scores
 
 
 class _VisibleAdmin(ScopedModelAdmin):
@@ -65,7 +66,7 @@ class EvaluationCycleAdmin(_VisibleAdmin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Compute the scores of the selected cycles"))
     def compute_scores(self, request, queryset):
-        _run(self, request, queryset, services.evaluation_scores_compute, _("scores computed"))
+        _run(self, request, queryset, evaluation_scores.evaluation_scores_compute, _("scores computed"))
 
     @admin.action(description=_("Publish the selected cycles"))
     def publish_cycles(self, request, queryset):

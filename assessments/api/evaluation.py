@@ -56,6 +56,7 @@ from ..models import (
 )
 from ..selectors import evaluation as selectors
 from ..services import evaluation as services
+from ..services import evaluation_scores, statements
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -248,7 +249,7 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
         """(Re)compute every secretary's score from the grades, the published quota results and the star
         ratings; the previous set is replaced at once. The county only, until published."""
         cycle = self.get_object()
-        rows = services.evaluation_scores_compute(actor=request.user, cycle=cycle)
+        rows = evaluation_scores.evaluation_scores_compute(actor=request.user, cycle=cycle)
         return Response({"cycle": cycle.pk, "scores": len(rows)})
 
 
@@ -314,7 +315,7 @@ class StatementSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
 
 
 def _statement_submit(*, actor, cycle, organization, text="", attachment=None):
-    return services.statement_submit(
+    return statements.statement_submit(
         actor=actor, cycle=cycle, organization=organization, text=text, attachment=attachment
     )
 
@@ -336,7 +337,7 @@ class StatementViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     search_fields = ["organization__name", "secretary_name"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_statement_submit)
-    update_service = staticmethod(services.statement_update)
+    update_service = staticmethod(statements.statement_update)
 
     def get_queryset(self):
         return selectors.statement_list(user=self.request.user)

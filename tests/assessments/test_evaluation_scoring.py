@@ -21,7 +21,7 @@ from assessments.models import (
     RaterGroup,
     RatingStage,
 )
-from assessments.services.evaluation import (
+from assessments.services.evaluation_scores import (
     competition_ranks,
     evaluation_figures,
     evaluation_scores_compute,

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from assessments.models import CycleState, EvaluationLevel, Statement
 from assessments.services import evaluation as services
+from assessments.services import statements
 from members.models import CadrePost
 from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -148,7 +149,7 @@ def test_a_zip_bomb_is_refused_without_unpacking(world):
 
 
 def test_an_archive_of_too_many_parts_is_refused(world):
-    parts = {f"word/part{n}.xml": "" for n in range(services.MAX_ZIP_ENTRIES)}
+    parts = {f"word/part{n}.xml": "" for n in range(statements.MAX_ZIP_ENTRIES)}
     response = submit(world, attachment=upload("many.docx", office("word", extra=parts)))
     assert response.status_code == 400
 
