@@ -7,24 +7,18 @@
 - ``joint-evaluations/grades/``: a rater's grades (评); POST creates or replaces;
 - ``joint-evaluations/scores/``: the computed scores (考), read-only.
 
-Who sees what is decided in ``assessments.selectors.evaluation``.
-"""
+Who sees what is decided in ``assessments.selectors.evaluation``."""
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from import_export import widgets
-from import_export.fields import Field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from branches.models import Organization
-from branches.resources import DecimalWidget
 from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
 from branches.scope.viewsets import (
@@ -35,8 +29,6 @@ from branches.scope.viewsets import (
     VersionedSerializerMixin,
 )
 from branches.tabular.api import ImportExportViewSetMixin
-from branches.tabular.importing import ImportableResource
-from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
 from partybuild.years import YearField
 
 from ..filters.evaluation import (
@@ -44,7 +36,6 @@ from ..filters.evaluation import (
     EvaluationRaterFilter,
     EvaluationScoreFilter,
     SecretaryGradeFilter,
-    StatementFilter,
 )
 from ..models import (
     EvaluationCycle,
@@ -52,120 +43,13 @@ from ..models import (
     EvaluationRater,
     EvaluationScore,
     SecretaryGrade,
-    Statement,
 )
+from ..resources.evaluation import EvaluationScoreResource
 from ..selectors import evaluation as selectors
 from ..services import evaluation as services
-from ..services import evaluation_scores, statements
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleCycleField(serializers.PrimaryKeyRelatedField):
-    """A cycle the requesting user can see; any other reads as "does not exist"."""
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        return selectors.visible_cycles(request.user if request else None).select_related("county")
-
-
-def _display_name(user) -> str | None:
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
-
-
-# --- export files (headers and labels in fixed Chinese, as in the app's other export files) ---
-
-LEVELS = {"county": "县级", "township": "乡镇级", "village": "村级"}
-GRADES = {"good": "好", "fairly_good": "较好", "average": "一般", "poor": "差"}
-
-
-class YesNoWidget(widgets.Widget):
-    def render(self, value, obj=None, **kwargs):
-        return "是" if value else "否"
-
-
-class EvaluationScoreResource(ImportableResource):
-    organization = Field("organization", "组织编码", OrganizationCodeWidget(), readonly=True)
-    organization_name = Field("organization__name", "组织名称", readonly=True)
-    year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
-    level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
-    township_name = Field("township__name", "所属乡镇", readonly=True)
-    secretary_name = Field("secretary_name", "书记", readonly=True)
-    grades_count = Field("grades_count", "评议票数", IntegerWidget(), readonly=True)
-    evaluation_score = Field("evaluation_score", "评议得分", DecimalWidget(), readonly=True)
-    good_rate = Field("good_rate", "好评率(%)", DecimalWidget(), readonly=True)
-    quota_achievement = Field("quota_achievement", "指标完成率(%)", DecimalWidget(), readonly=True)
-    star_score = Field("star_score", "星级评定得分", DecimalWidget(), readonly=True)
-    stars = Field("stars", "星级", IntegerWidget(), readonly=True)
-    examination_score = Field("examination_score", "考核得分", DecimalWidget(), readonly=True)
-    final_score = Field("final_score", "综合得分", DecimalWidget(), readonly=True)
-    grade = Field("grade", "综合等次", ChoiceWidget(GRADES), readonly=True)
-    rank_in_township = Field("rank_in_township", "乡镇内排名", IntegerWidget(), readonly=True)
-    rank_in_county = Field("rank_in_county", "全县同级排名", IntegerWidget(), readonly=True)
-
-    template_title = "联述联评联考得分"
-
-    class Meta:
-        model = EvaluationScore
-        fields = [
-            "organization",
-            "organization_name",
-            "year",
-            "level",
-            "township_name",
-            "secretary_name",
-            "grades_count",
-            "evaluation_score",
-            "good_rate",
-            "quota_achievement",
-            "star_score",
-            "stars",
-            "examination_score",
-            "final_score",
-            "grade",
-            "rank_in_township",
-            "rank_in_county",
-        ]
-        export_order = fields
-
-    def prepare_export_queryset(self, queryset):
-        return queryset.select_related("organization", "cycle", "township")
-
-
-class StatementResource(ImportableResource):
-    organization = Field("organization", "组织编码", OrganizationCodeWidget(), readonly=True)
-    organization_name = Field("organization__name", "组织名称", readonly=True)
-    year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
-    level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
-    secretary_name = Field("secretary_name", "书记", readonly=True)
-    submitted_at = Field("submitted_at", "提交时间", readonly=True)
-    late = Field("late", "逾期", YesNoWidget(), readonly=True)
-    attachment_name = Field("attachment_name", "附件", readonly=True)
-    text = Field("text", "述职报告", readonly=True)
-
-    template_title = "述职报告"
-
-    class Meta:
-        model = Statement
-        fields = [
-            "organization",
-            "organization_name",
-            "year",
-            "level",
-            "secretary_name",
-            "submitted_at",
-            "late",
-            "attachment_name",
-            "text",
-        ]
-        export_order = fields
-
-    def prepare_export_queryset(self, queryset):
-        return queryset.select_related("organization", "cycle")
-
-
-# --- cycles -------------------------------------------------------------------------------------------------
+from ..services import evaluation_scores
+from .evaluation_fields import VisibleCycleField, display_name
+from .statements import StatementViewSet
 
 
 class EvaluationCycleSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -187,7 +71,7 @@ class EvaluationCycleSerializer(VersionedSerializerMixin, serializers.ModelSeria
         validators = []  # the service says "one per county and year" in the user's language
 
     def get_published_by_name(self, cycle) -> str | None:
-        return _display_name(cycle.published_by)
+        return display_name(cycle.published_by)
 
 
 class CycleActionSerializer(serializers.Serializer):
@@ -253,112 +137,6 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
         return Response({"cycle": cycle.pk, "scores": len(rows)})
 
 
-# --- statements ---------------------------------------------------------------------------------------------
-
-
-class StatementSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    cycle = VisibleCycleField()
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
-    year = serializers.IntegerField(source="cycle.year", read_only=True)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
-    attachment = serializers.FileField(
-        required=False,
-        allow_null=True,
-        write_only=True,
-        help_text=_("PDF, .docx or .xlsx, at most 10 MB; send null to remove it"),
-    )
-    has_attachment = serializers.SerializerMethodField()
-    submitted_by_name = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Statement
-        fields = [
-            "id",
-            "cycle",
-            "year",
-            "organization",
-            "organization_name",
-            "level",
-            "level_display",
-            "secretary_name",
-            "text",
-            "attachment",
-            "has_attachment",
-            "attachment_name",
-            "submitted_at",
-            "submitted_by",
-            "submitted_by_name",
-            "late",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
-        read_only_fields = [
-            "level",
-            "secretary_name",
-            "attachment_name",
-            "submitted_at",
-            "submitted_by",
-            "late",
-            "created_at",
-            "updated_at",
-        ]
-        extra_kwargs = {"text": {"required": False, "allow_blank": True}}
-        validators = []
-
-    def get_has_attachment(self, statement) -> bool:
-        return bool(statement.attachment)
-
-    def get_submitted_by_name(self, statement) -> str | None:
-        return _display_name(statement.submitted_by)
-
-
-def _statement_submit(*, actor, cycle, organization, text="", attachment=None):
-    return statements.statement_submit(
-        actor=actor, cycle=cycle, organization=organization, text=text, attachment=attachment
-    )
-
-
-class StatementViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
-    """A secretary's written report for a cycle (述): by the secretary of the organization or staff entering
-    records over it, within the cycle's window; ``late`` when submitted after the due date. Send JSON, or
-    multipart with ``attachment`` (PDF, .docx or .xlsx of at most 10 MB, checked by content)."""
-
-    queryset = Statement.objects.all()
-    serializer_class = StatementSerializer
-    filterset_class = StatementFilter
-    resource_class = StatementResource
-    import_file = None  # export only: statements are submitted one by one, within the window
-    import_template = None
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
-    ordering_fields = ["organization__path", "submitted_at", "late"]
-    ordering = ["organization__path"]
-    search_fields = ["organization__name", "secretary_name"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    create_service = staticmethod(_statement_submit)
-    update_service = staticmethod(statements.statement_update)
-
-    def get_queryset(self):
-        return selectors.statement_list(user=self.request.user)
-
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path="attachment")
-    def download(self, request, pk=None):
-        """The attachment, to whoever may read the statement."""
-        statement = self.get_object()
-        if not statement.attachment:
-            raise Http404
-        return FileResponse(
-            statement.attachment.open("rb"),
-            as_attachment=True,
-            filename=statement.attachment_name or statement.attachment.name.rsplit("/", 1)[-1],
-        )
-
-
-# --- raters -------------------------------------------------------------------------------------------------
-
-
 class EvaluationRaterSerializer(serializers.ModelSerializer):
     cycle = VisibleCycleField()
     user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
@@ -386,7 +164,7 @@ class EvaluationRaterSerializer(serializers.ModelSerializer):
         validators = []
 
     def get_user_name(self, rater) -> str:
-        return _display_name(rater.user)
+        return display_name(rater.user)
 
 
 class RaterSubjectSerializer(serializers.Serializer):
@@ -428,9 +206,6 @@ class EvaluationRaterViewSet(ScopedModelViewSet):
         """The secretaries this appointment grades: their statement (if any) and the grade given so far."""
         rater = self.get_object()
         return Response(RaterSubjectSerializer(selectors.rater_subjects(rater), many=True).data)
-
-
-# --- grades -------------------------------------------------------------------------------------------------
 
 
 class SecretaryGradeSerializer(serializers.ModelSerializer):
@@ -517,9 +292,6 @@ class SecretaryGradeViewSet(
             SecretaryGradeSerializer(grade, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
-
-
-# --- scores -------------------------------------------------------------------------------------------------
 
 
 class EvaluationScoreSerializer(serializers.ModelSerializer):

@@ -1,0 +1,22 @@
+"""Fields the joint evaluation's endpoints share."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..selectors import evaluation as selectors
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleCycleField(serializers.PrimaryKeyRelatedField):
+    """A cycle the requesting user can see; any other reads as "does not exist"."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return selectors.visible_cycles(request.user if request else None).select_related("county")
+
+
+def display_name(user) -> str | None:
+    if user is None:
+        return None
+    return user.get_full_name() or user.get_username()

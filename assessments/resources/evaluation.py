@@ -1,0 +1,102 @@
+"""Export files of the joint evaluation: scores and statements, with headers and labels in fixed Chinese
+like the app's other export files."""
+
+from import_export import widgets
+from import_export.fields import Field
+
+from branches.resources import DecimalWidget
+from branches.tabular.importing import ImportableResource
+from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
+
+from ..models import (
+    EvaluationScore,
+    Statement,
+)
+
+LEVELS = {"county": "县级", "township": "乡镇级", "village": "村级"}
+GRADES = {"good": "好", "fairly_good": "较好", "average": "一般", "poor": "差"}
+
+
+class YesNoWidget(widgets.Widget):
+    def render(self, value, obj=None, **kwargs):
+        return "是" if value else "否"
+
+
+class EvaluationScoreResource(ImportableResource):
+    organization = Field("organization", "组织编码", OrganizationCodeWidget(), readonly=True)
+    organization_name = Field("organization__name", "组织名称", readonly=True)
+    year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
+    level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
+    township_name = Field("township__name", "所属乡镇", readonly=True)
+    secretary_name = Field("secretary_name", "书记", readonly=True)
+    grades_count = Field("grades_count", "评议票数", IntegerWidget(), readonly=True)
+    evaluation_score = Field("evaluation_score", "评议得分", DecimalWidget(), readonly=True)
+    good_rate = Field("good_rate", "好评率(%)", DecimalWidget(), readonly=True)
+    quota_achievement = Field("quota_achievement", "指标完成率(%)", DecimalWidget(), readonly=True)
+    star_score = Field("star_score", "星级评定得分", DecimalWidget(), readonly=True)
+    stars = Field("stars", "星级", IntegerWidget(), readonly=True)
+    examination_score = Field("examination_score", "考核得分", DecimalWidget(), readonly=True)
+    final_score = Field("final_score", "综合得分", DecimalWidget(), readonly=True)
+    grade = Field("grade", "综合等次", ChoiceWidget(GRADES), readonly=True)
+    rank_in_township = Field("rank_in_township", "乡镇内排名", IntegerWidget(), readonly=True)
+    rank_in_county = Field("rank_in_county", "全县同级排名", IntegerWidget(), readonly=True)
+
+    template_title = "联述联评联考得分"
+
+    class Meta:
+        model = EvaluationScore
+        fields = [
+            "organization",
+            "organization_name",
+            "year",
+            "level",
+            "township_name",
+            "secretary_name",
+            "grades_count",
+            "evaluation_score",
+            "good_rate",
+            "quota_achievement",
+            "star_score",
+            "stars",
+            "examination_score",
+            "final_score",
+            "grade",
+            "rank_in_township",
+            "rank_in_county",
+        ]
+        export_order = fields
+
+    def prepare_export_queryset(self, queryset):
+        return queryset.select_related("organization", "cycle", "township")
+
+
+class StatementResource(ImportableResource):
+    organization = Field("organization", "组织编码", OrganizationCodeWidget(), readonly=True)
+    organization_name = Field("organization__name", "组织名称", readonly=True)
+    year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
+    level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
+    secretary_name = Field("secretary_name", "书记", readonly=True)
+    submitted_at = Field("submitted_at", "提交时间", readonly=True)
+    late = Field("late", "逾期", YesNoWidget(), readonly=True)
+    attachment_name = Field("attachment_name", "附件", readonly=True)
+    text = Field("text", "述职报告", readonly=True)
+
+    template_title = "述职报告"
+
+    class Meta:
+        model = Statement
+        fields = [
+            "organization",
+            "organization_name",
+            "year",
+            "level",
+            "secretary_name",
+            "submitted_at",
+            "late",
+            "attachment_name",
+            "text",
+        ]
+        export_order = fields
+
+    def prepare_export_queryset(self, queryset):
+        return queryset.select_related("organization", "cycle")
