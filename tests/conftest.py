@@ -14,11 +14,46 @@ from collections import Counter, defaultdict
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 pytest_plugins = ["tests.utils.fixtures"]
 
 CHROMIUM = os.environ.get("PARTYBUILD_CHROMIUM", "/usr/bin/chromium")
 SERVICE_MARKERS = ("postgres", "redis", "browser")
+
+# --- property-based tests: reproducible in ``make test``, fresh in ``make fuzz`` ---------------------------
+
+FUZZ = os.environ.get("PARTYBUILD_FUZZ", "") not in ("", "0")
+# How many times more examples ``make fuzz`` draws than ``make test`` (PARTYBUILD_FUZZ_FACTOR overrides).
+FUZZ_FACTOR = int(os.environ.get("PARTYBUILD_FUZZ_FACTOR", "10")) if FUZZ else 1
+
+# ``make test``: every run (and every xdist worker) replays the same examples, derived from each test's
+# name, and no example database under .hypothesis/ feeds other examples in. ``make fuzz``: random seeds
+# (a failure prints the seed and a @reproduce_failure blob) and FUZZ_FACTOR times the examples. In both, no
+# per-example deadline and no too_slow health check: wall-clock time on a shared 2-core machine running
+# several workers is not what these tests assert (Hypothesis's own "ci" profile does the same).
+_PROFILE = {
+    "database": None,
+    "deadline": None,
+    "print_blob": True,
+    "suppress_health_check": [HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("partybuild", derandomize=True, **_PROFILE)
+hypothesis_settings.register_profile(
+    "partybuild-fuzz",
+    derandomize=False,
+    max_examples=hypothesis_settings.default.max_examples * FUZZ_FACTOR,
+    **_PROFILE,
+)
+hypothesis_settings.load_profile("partybuild-fuzz" if FUZZ else "partybuild")
+
+
+def examples(count: int) -> int:
+    """``count`` examples per test in ``make test``; FUZZ_FACTOR times as many under ``make fuzz``. For tests
+    whose own ``@settings(max_examples=…)`` would otherwise override the profile's."""
+    return count * FUZZ_FACTOR
+
 
 # --- skip, or fail when services are required ------------------------------------------------------
 
