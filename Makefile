@@ -1,8 +1,10 @@
 # partybuild — set-up, demo and tests.
 #
 #   make demo   set everything up, load the demo county and serve it at http://127.0.0.1:8000
-#   make test   set everything up and run the test suite (embedded default unless DATABASE_URL /
-#               CELERY_BROKER_URL point at real services; skipped service tests are listed)
+#   make test   set everything up and run the test suite, one pytest-xdist worker per core, fixed seeds
+#               (embedded default unless DATABASE_URL / CELERY_BROKER_URL point at real services;
+#               skipped service tests are listed)
+#   make fuzz   the property-based tests (Hypothesis, schemathesis) with fresh random seeds, 10x the cases
 #   make lint   ruff check, ruff format --check and the import contracts (.importlinter)
 #   make bench  the heavy benchmarks in tests/perf (see tests/perf/README.md)
 #
@@ -21,6 +23,9 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# One worker per core; tests marked xdist_group (those sharing an expensive module-scoped set-up, like the
+# seeded demo county) stay together on one worker. PYTEST_XDIST= runs the suite serially.
+PYTEST_XDIST ?= -n auto --dist loadgroup
 
 LOCK_SUM := $(shell cat requirements-dev.lock | sha256sum | cut -c1-16)
 NPM_SUM := $(shell cat package.json package-lock.json .npmrc 2>/dev/null | sha256sum | cut -c1-16)
@@ -29,10 +34,10 @@ NPM_STAMP := node_modules/.partybuild-npm-$(NPM_SUM)
 STATIC_STAMP := var/staticfiles/.partybuild-collected
 STATIC_SOURCES := $(shell find static $(wildcard */static) -type f 2>/dev/null) partybuild/settings/base.py
 
-.PHONY: help setup deps assets messages static migrate demo test lint bench clean
+.PHONY: help setup deps assets messages static migrate demo test fuzz lint bench clean
 
 help:
-	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
 
 ## --- set-up ---------------------------------------------------------------------------------------
 
@@ -99,7 +104,13 @@ demo: setup
 # of the demo database. Skipped tests (and why) are listed at the end; pytest's exit code 5
 # ("no tests collected") fails like any other non-zero status.
 test: deps assets messages static
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
+
+# The test modules that use Hypothesis or schemathesis, run with random seeds (a failure prints the seed and
+# a @reproduce_failure blob) and PARTYBUILD_FUZZ_FACTOR (default 10) times the examples of `make test`.
+FUZZ_TESTS = $(shell grep -rlE --include='test_*.py' '^(from|import) (hypothesis|schemathesis)' tests | sort)
+fuzz: deps assets messages static
+	PARTYBUILD_FUZZ=1 $(VENV)/bin/pytest $(PYTEST_XDIST) $(FUZZ_TESTS) $(PYTEST_ARGS)
 
 lint: deps
 	$(VENV)/bin/ruff check .

@@ -4,6 +4,10 @@ Tests marked ``postgres``, ``redis`` or ``browser`` (or asking for the ``require
 ``require_redis`` or ``require_chromium`` fixtures) need PostgreSQL (DATABASE_URL), a Redis broker
 (CELERY_BROKER_URL) or Debian's Chromium. Without them they are skipped with the reason listed at the end
 of the run; with PARTYBUILD_REQUIRE_SERVICES=1 (what ``.ci/run`` sets) a missing service is a failure.
+
+``make test`` runs the suite on pytest-xdist workers (``-n auto --dist loadgroup``): each worker gets its own
+test database (pytest-django), its own Redis database, upload directory and media root (below), and the
+property-based tests replay fixed examples; ``make fuzz`` (PARTYBUILD_FUZZ=1) draws fresh ones instead.
 """
 
 import functools
@@ -14,11 +18,45 @@ from collections import Counter, defaultdict
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 pytest_plugins = ["tests.utils.fixtures"]
 
 CHROMIUM = os.environ.get("PARTYBUILD_CHROMIUM", "/usr/bin/chromium")
 SERVICE_MARKERS = ("postgres", "redis", "browser")
+
+# --- property-based tests: reproducible in ``make test``, fresh in ``make fuzz`` ---------------------------
+
+FUZZ = os.environ.get("PARTYBUILD_FUZZ", "") not in ("", "0")
+# How many times more examples ``make fuzz`` draws than ``make test`` (PARTYBUILD_FUZZ_FACTOR overrides).
+FUZZ_FACTOR = int(os.environ.get("PARTYBUILD_FUZZ_FACTOR", "10")) if FUZZ else 1
+
+# ``make test``: every run (and every xdist worker) replays the same examples, derived from each test's
+# name, and no example database under .hypothesis/ feeds other examples in. ``make fuzz``: random seeds
+# (a failure prints the seed and a @reproduce_failure blob) and FUZZ_FACTOR times the examples. In both, no
+# per-example deadline and no too_slow health check: wall-clock time on a shared 2-core machine running
+# several workers is not what these tests assert (Hypothesis's own "ci" profile does the same).
+_PROFILE = {
+    "database": None,
+    "deadline": None,
+    "print_blob": True,
+    "suppress_health_check": [HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("partybuild", derandomize=True, **_PROFILE)
+hypothesis_settings.register_profile(
+    "partybuild-fuzz",
+    derandomize=False,
+    max_examples=hypothesis_settings.default.max_examples * FUZZ_FACTOR,
+    **_PROFILE,
+)
+hypothesis_settings.load_profile("partybuild-fuzz" if FUZZ else "partybuild")
+
+
+def examples(count: int) -> int:
+    """``count`` examples per test in ``make test``; FUZZ_FACTOR times as many under ``make fuzz``. For tests
+    whose own ``@settings(max_examples=…)`` would otherwise override the profile's."""
+    return count * FUZZ_FACTOR
 
 
 # --- skip, or fail when services are required ------------------------------------------------------
@@ -98,6 +136,66 @@ def pytest_runtest_setup(item):
             skip_or_fail(problem)
 
 
+# --- one xdist worker shares nothing with another -------------------------------------------------------
+# pytest-django gives each worker its own test database (test_<name>_gw0 on PostgreSQL, a private in-memory
+# one on SQLite) and pytest its own tmp_path; live servers listen on a free port each. The rest is here.
+
+REDIS_DATABASES = 16  # Redis's default number of logical databases
+
+
+def xdist_worker_index() -> int | None:
+    """0 for gw0, 1 for gw1…; None outside pytest-xdist (a serial run, or the controller)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker.removeprefix("gw")) if worker.startswith("gw") else None
+
+
+def xdist_workers(config) -> int:
+    """How many xdist workers this run starts, seen from the controller; 0 for a serial run."""
+    if getattr(config.option, "dist", "no") == "no" or hasattr(config, "workerinput"):
+        return 0
+    return len(getattr(config.option, "tx", None) or [])
+
+
+def worker_redis_url(url: str, index: int | None) -> str:
+    """The broker URL with its database number moved to the xdist worker's own: base + 1 + index (gw0 on
+    /1, gw1 on /2 when the URL says /0). Tests that start real Celery workers already use a queue of their
+    own; a database of their own also keeps apart the broker's unacknowledged-message bookkeeping, which
+    the worker-kill test restores with a 2 s visibility timeout. More than 15 workers wrap around."""
+    parts = urlsplit(url)
+    if index is None or parts.scheme not in ("redis", "rediss"):
+        return url
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{(base + 1 + index) % REDIS_DATABASES}"))
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    index = xdist_worker_index()
+    if index is None or not settings.configured:
+        return
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        url = worker_redis_url(getattr(settings, name), index)
+        setattr(settings, name, url)
+        if name in os.environ:  # Celery reads these two from the environment before its configuration
+            os.environ[name] = url
+    from partybuild.celery import app  # reads the Django settings lazily; set it too in case it has already
+
+    app.conf.update(broker_url=settings.CELERY_BROKER_URL, result_backend=settings.CELERY_RESULT_BACKEND)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _files_of_this_worker(tmp_path_factory):
+    """What the code under test writes to disk (pending UI imports, media) goes to this worker's own
+    temporary directory, never to var/, which every worker and the demo share. A test that sets
+    ``settings.UI_IMPORT_DIR`` itself still gets its own (e.g. to sweep expired uploads)."""
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("files")
+    with override_settings(UI_IMPORT_DIR=str(root / "import-uploads"), MEDIA_ROOT=str(root / "media")):
+        yield
+
+
 # --- what this run talks to ------------------------------------------------------------------------
 
 
@@ -113,8 +211,10 @@ def _database_line(config) -> str:
     from django.db import connection
 
     settings_dict = connection.settings_dict
+    workers = xdist_workers(config)
     if connection.vendor == "sqlite":
-        return f"database: sqlite {sqlite3.sqlite_version} (embedded default; tests use an in-memory copy)"
+        copies = f"each of the {workers} xdist workers tests on its own" if workers else "tests use an"
+        return f"database: sqlite {sqlite3.sqlite_version} (embedded default; {copies} in-memory copy)"
     try:
         from pytest_django.plugin import blocking_manager_key
 
@@ -129,17 +229,23 @@ def _database_line(config) -> str:
         version = f"UNREACHABLE ({type(exc).__name__}: {str(exc).strip().splitlines()[0]})"
     where = f"{settings_dict.get('HOST') or 'socket'}:{settings_dict.get('PORT') or 'default'}"
     test_name = connection.creation._get_test_db_name()
+    if workers:  # pytest-django suffixes the name with the worker's id
+        test_name = f"{test_name}_gw0…{test_name}_gw{workers - 1} (one per xdist worker)"
     return f"database: {connection.vendor} at {where}, test database {test_name} — {version}"
 
 
-def _broker_line() -> str:
+def _broker_line(config) -> str:
     from django.conf import settings
 
     url = settings.CELERY_BROKER_URL
     if not url:
         return "broker: none — Celery runs tasks eagerly in-process; the worker smoke test is skipped"
     problem = redis_problem()
-    return f"broker: {_safe_url(url)} — {'reachable' if problem is None else problem}"
+    line = f"broker: {_safe_url(url)} — {'reachable' if problem is None else problem}"
+    if (workers := xdist_workers(config)) and url != (first := worker_redis_url(url, 0)):
+        last = worker_redis_url(url, workers - 1)
+        line += f"; xdist workers use their own databases, {_safe_url(first)} to {urlsplit(last).path}"
+    return line
 
 
 def _chromium_line() -> str:
@@ -156,7 +262,7 @@ def _chromium_line() -> str:
 
 def pytest_report_header(config):
     lines = []
-    for describe in (lambda: _database_line(config), _broker_line, _chromium_line):
+    for describe in (lambda: _database_line(config), lambda: _broker_line(config), _chromium_line):
         try:
             lines.append(describe())
         except Exception as exc:  # noqa: BLE001 - the header must never break the run
@@ -172,18 +278,58 @@ def pytest_report_header(config):
 
 # --- what ran against the services, at the end -----------------------------------------------------
 
-_service_tests: dict[str, set[str]] = defaultdict(set)
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Each report names the service markers of its test. The summary at the end reads them from the
+    reports, not from the collection: under pytest-xdist the controller that prints it collects nothing,
+    and a report's extra attributes travel from the worker with it."""
+    report = yield
+    report.service_markers = [marker for marker in SERVICE_MARKERS if item.get_closest_marker(marker)]
+    return report
 
 
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
-    for item in items:
-        for marker in SERVICE_MARKERS:
-            if item.get_closest_marker(marker):
-                _service_tests[marker].add(item.nodeid)
+    yield  # after the other plugins' hooks: pytest-django's reordering, pytest-xdist's group names
     # Browser tests last: Playwright's sync API keeps an event loop running in the main thread from the
     # first browser test to the end of the session, and Django refuses synchronous ORM calls under a
     # running loop unless DJANGO_ALLOW_ASYNC_UNSAFE is set (tests/e2e/conftest.py sets it from then on).
+    # Under pytest-xdist every worker collects this same order and is handed its tests in it.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    _restore_node_ids(config, items)
+
+
+def _restore_node_ids(config, items):
+    """Give tests the node ids their plugins mean them to have, which pytest 9.2's structured node ids lose:
+
+    - schemathesis names each operation's test ``test_…[GET /api/v1/…/]``, but pytest builds its node id
+      from the bare function name, so all 225 read alike;
+    - ``--dist loadgroup`` makes pytest-xdist's workers append ``@group`` to an ``_nodeid`` attribute that
+      pytest no longer reads, so ``xdist_group`` marks are silently ignored.
+
+    xdist's loadgroup scheduler tells tests apart by node id (duplicates would run once) and groups them by
+    the suffix. Nothing changes where the ids are already right (an older or a fixed pytest or plugin)."""
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest < 9.2: node ids are plain strings and these plugins set them right
+        return
+    grouping = bool(getattr(config.option, "loadgroup", False))
+    for item in items:
+        if not isinstance(getattr(item, "_id", None), NodeId):
+            continue
+        nodeid = item.nodeid
+        head, _, last = nodeid.rpartition("::")
+        if item.name != last and item.name.startswith(f"{last}["):
+            nodeid = f"{head}::{item.name}"
+        marks = item.iter_markers("xdist_group")
+        groups = sorted(
+            {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default")) for mark in marks}
+        )
+        if grouping and groups and not nodeid.endswith(suffix := "@" + "_".join(groups)):
+            nodeid += suffix
+        if nodeid != item.nodeid:
+            item._id = NodeId.parse(nodeid)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -195,11 +341,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             nodeid = getattr(report, "nodeid", None)
             if category == "passed" and report.when != "call":
                 continue
-            for marker in SERVICE_MARKERS:
-                if nodeid in _service_tests[marker]:
-                    outcomes[marker][category] += 1
-                    if category != "passed":
-                        not_passed[marker].append(f"  {category}: {nodeid}")
+            for marker in getattr(report, "service_markers", ()):
+                outcomes[marker][category] += 1
+                if category != "passed":
+                    not_passed[marker].append(f"  {category}: {nodeid}")
             for name, value in getattr(report, "user_properties", []):
                 if name == "service_note" and report.when == "call":
                     notes.append(f"{nodeid}: {value}")

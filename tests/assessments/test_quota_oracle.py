@@ -16,13 +16,15 @@ from assessments.quota.engine import run_quota
 from assessments.selectors.quotas import published_alerts, published_results
 from branches.models import Organization
 from members.models import Cadre, MemberEvent, ReserveCadre, StudyRecord, Training, VisitLog
+from tests.conftest import examples
 
 from .quota_oracle import dec, oracle
 from .strategies import CASES, Case, build, create_org, member_row, plans
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES_PER_CASE = 25
+# Replayed from fixed seeds in ``make test``; ``make fuzz`` draws ten times as many fresh ones.
+EXAMPLES_PER_CASE = examples(25)
 
 
 # --- comparing the engine with the oracle ---------------------------------------------------------------

@@ -40,7 +40,8 @@ from members.selectors.cadres import TWO_COMMITTEE_POSTS, village_youth
 from members.services.cadres import cadre_check
 from tests.utils.factories import OrganizationFactory
 
-pytestmark = pytest.mark.django_db
+# One worker runs the whole module, so the tiny tier is generated once (``make test`` runs on pytest-xdist).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("generate-scale")]
 
 SAMPLED_MODELS = (
     Organization, Member, Applicant, MemberEvent, Cadre, ReserveCadre, VisitLog, StudyRecord, Training,

@@ -72,7 +72,8 @@ from members.selectors.cadres import TWO_COMMITTEE_POSTS, cross_appointments, vi
 from members.selectors.pipeline import due_list
 from members.services.pipeline import PERSON_FIELDS
 
-pytestmark = pytest.mark.django_db
+# One worker runs the whole module, so the county is seeded once (``make test`` runs on pytest-xdist).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed-demo")]
 
 CHINESE = re.compile(r"^[\u4e00-\u9fff]+$")
 RURAL = [OrganizationField.VILLAGE, OrganizationField.COMMUNITY]

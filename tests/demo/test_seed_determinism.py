@@ -32,7 +32,8 @@ from members.models import (
     VisitLog,
 )
 
-pytestmark = pytest.mark.django_db
+# One worker runs the whole module, so the cached seedings are shared (``make test`` runs on pytest-xdist).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-roster")]
 
 SMALL = 600
 
