@@ -67,7 +67,7 @@ def build_demo_cadres(
 
     committees = Organization.objects.filter(kind__in=COMMITTEE_KINDS, path__startswith=tree.county.path)
     committee_organs = {}
-    for committee in committees.order_by("path"):
+    for committee in committees.order_by("code"):
         under = [branch for branch in tree.member_branches if branch.path.startswith(committee.path)]
         organ = [branch for branch in under if _is_organ(branch, committee)]
         organ_members = [m for branch in organ for m in by_branch[branch.pk] if _serving_full(m)]

@@ -169,7 +169,7 @@ def _raters(actor, cycle, county, subjects, pool, township_login, seed_township)
         (township, PER_TOWNSHIP)
         for township in Organization.objects.filter(
             pk__in={s.organization_id for s in subjects if s.level == EvaluationLevel.TOWNSHIP}
-        ).order_by("path")
+        ).order_by("code")
     ]
     users = iter(pool)
     rows, paths = [], []

@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import transaction
 
 from branches.models import (
     ActivityRoom,
@@ -156,15 +156,6 @@ def _seed(**options) -> tuple[str, dict]:
     return digest, counts
 
 
-# A known defect, found on 6 December 2026 and present on the commit that last passed CI (22 November):
-# on PostgreSQL two seedings of the same size in one database differ (cadres 1,396 against 1,406), while
-# SQLite gives the same county twice. Strict, so the day the seeding is deterministic again this fails and
-# the marker must go.
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="demo seeding is not yet deterministic on PostgreSQL (cadre and reserve counts differ)",
-    strict=True,
-)
 def test_same_seed_gives_the_same_county():
     assert _seed(members=SMALL) == seeded_county(members=SMALL)
 
