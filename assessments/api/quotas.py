@@ -47,6 +47,9 @@ class QuotaRunSerializer(serializers.ModelSerializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
+    joined = serializers.BooleanField(
+        read_only=True, help_text="true when the request joined a run already queued or running"
+    )
     year = YearField()
 
     class Meta:
@@ -66,6 +69,7 @@ class QuotaRunSerializer(serializers.ModelSerializer):
             "duration_seconds",
             "counts",
             "error",
+            "joined",
         ]
         read_only_fields = [
             "state",
@@ -101,7 +105,9 @@ class QuotaRunViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         run = services.quota_run_start(actor=request.user, trigger="api", **serializer.validated_data)
+        joined = run.joined
         run.refresh_from_db()
+        run.joined = joined
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 

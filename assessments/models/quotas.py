@@ -151,6 +151,8 @@ class QuotaRun(models.Model):
     error = models.TextField(_("error"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    # Not stored: set by quota_run_start when a request joined this run instead of queueing another.
+    joined = False
 
     class Meta:
         verbose_name = _("quota run")

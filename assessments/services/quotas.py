@@ -70,14 +70,21 @@ def quota_policy_update(
     )
 
 
-def _overlapping_active_run(organization: Organization, year: int):
-    """A queued or running run of the same year whose scope contains, or lies inside, this one."""
+def _covering_run(organization: Organization, year: int) -> QuotaRun | None:
+    """The run of the same year that this request can join: one queued for the organization or a subtree
+    containing it (it has read nothing yet), or one already running for the organization itself."""
     ancestors = [int(pk) for pk in organization.path.strip("/").split("/")]
-    return (
-        QuotaRun.objects.filter(year=year, state__in=ACTIVE_STATES, organization_id__in=ancestors)
-        .order_by("created_at")
-        .first()
-    )
+    runs = QuotaRun.objects.filter(year=year, state__in=ACTIVE_STATES, organization_id__in=ancestors)
+    queued_above = runs.filter(state=RunState.QUEUED)
+    running_here = runs.filter(state=RunState.RUNNING, organization_id=organization.pk)
+    return (queued_above | running_here).order_by("created_at", "pk").first()
+
+
+def _serialize_starts(organization: Organization) -> None:
+    """Starts in one tree queue behind each other (a row lock on the tree's root until commit), so two
+    requests at once cannot both find nothing to join."""
+    root = int(organization.path.strip("/").split("/")[0])
+    list(Organization.objects.select_for_update().filter(pk=root).values_list("pk", flat=True))
 
 
 def quota_run_capability(organization: Organization) -> str:
@@ -85,15 +92,19 @@ def quota_run_capability(organization: Organization) -> str:
 
 
 def quota_run_start(*, actor, organization: Organization, year: int, trigger: str = "api") -> QuotaRun:
-    """Queue a run for ``organization``'s subtree and ``year``; one already queued for it is returned.
+    """Queue a run for ``organization``'s subtree and ``year``, or join the run that already covers it
+    (returned with ``joined`` set; see docs/quotas.md, Runs). A run overlapping this one that has already
+    started is waited for: runs of one tree and year never interleave (``_tree_lock``).
     Reviewers run any subtree in scope; whoever keeps a branch's records may refresh that branch alone."""
     if not organization_in_scope(actor, organization, quota_run_capability(organization)):
         raise OutOfScope(NOT_ALLOWED)
     if not is_year_so_far(year):
         raise ValidationError({"year": [SO_FAR_MESSAGE]})
     with transaction.atomic():
-        existing = _overlapping_active_run(organization, year)
-        if existing is not None and existing.organization_id == organization.pk:
+        _serialize_starts(organization)
+        existing = _covering_run(organization, year)
+        if existing is not None:
+            existing.joined = True
             return existing
         run = QuotaRun.objects.create(
             organization=organization,

@@ -29,6 +29,7 @@ from ..indicators import indicator_label
 from ..models import AlertKind, QuotaRun, RunState
 from ..selectors.quotas import published_alerts, published_results, quota_run_list
 from ..services.quotas import ACTIVE_STATES, quota_run_start
+from .jobs import RUN_JOINED
 
 REFRESHED = _("Your numbers were computed again.")
 REFRESH_FAILED = _("Computing your numbers failed: %(error)s")
@@ -200,6 +201,8 @@ def branch_refresh(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{reverse('assessments:branch-page', args=[organization.pk])}?year={year}")
+    if run.joined:
+        messages.info(request, RUN_JOINED)
     run.refresh_from_db()
     if request.headers.get("HX-Request"):
         return _run_response(request, organization, run, started=True)

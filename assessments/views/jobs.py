@@ -2,6 +2,7 @@
 progress bar polls a partial every second (htmx) until the run succeeds or fails."""
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -22,6 +23,10 @@ from ..selectors import quotas as selectors
 from ..services.quotas import quota_run_start
 
 PAGE_SIZE = 20
+RUN_JOINED = _(
+    "A computation covering this organization and year was already waiting or running; "
+    "your request has joined it."
+)
 RUN_KINDS = COMMITTEE_OR_COUNTY_KINDS
 
 
@@ -62,9 +67,11 @@ def quota_run_list(request):
             except OutOfScope as error:
                 raise Http404 from error
             except ValidationError as error:
-                for field, messages in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages)
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
             else:
+                if run.joined:
+                    messages.info(request, RUN_JOINED)
                 return redirect("assessments:quota-run-detail", pk=run.pk)
     runs = selectors.quota_run_list(user=request.user).order_by("-created_at", "-pk")
     page = Paginator(runs, PAGE_SIZE).get_page(request.GET.get("page"))

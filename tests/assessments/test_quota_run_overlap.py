@@ -1,0 +1,105 @@
+"""Starting a run where another of the same year already covers the organization: join it while it has
+read nothing, queue behind it once it has started; two requests at once make one run (docs/quotas.md)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from assessments.models import QuotaRun, RunState
+from assessments.services import quotas
+from assessments.services.quotas import quota_run_start
+from tests.utils.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+YEAR = 2025
+
+
+@pytest.fixture
+def root(db):
+    return UserFactory(username="root", is_superuser=True)
+
+
+@pytest.fixture
+def not_executed(monkeypatch):
+    """Runs stay queued: the tests are about who queues what, not about the computation."""
+    monkeypatch.setattr(quotas, "_enqueue", lambda run: None)
+
+
+def _queued(organization, state=RunState.QUEUED):
+    return QuotaRun.objects.create(organization=organization, year=YEAR, state=state)
+
+
+def test_a_township_request_joins_a_queued_county_run(world, root, not_executed):
+    county_run = _queued(world.county)
+    run = quota_run_start(actor=root, organization=world.township_a, year=YEAR)
+    assert (run.pk, run.joined) == (county_run.pk, True)
+    assert QuotaRun.objects.count() == 1
+
+
+def test_a_township_request_queues_behind_a_county_run_already_running(world, root, not_executed):
+    county_run = _queued(world.county, RunState.RUNNING)
+    run = quota_run_start(actor=root, organization=world.township_a, year=YEAR)
+    assert run.pk != county_run.pk and not run.joined
+    assert run.state == RunState.QUEUED
+
+
+def test_a_request_joins_the_run_already_running_for_the_same_organization(world, root, not_executed):
+    running = _queued(world.township_a, RunState.RUNNING)
+    assert quota_run_start(actor=root, organization=world.township_a, year=YEAR).pk == running.pk
+
+
+def test_a_county_request_does_not_join_a_township_run(world, root, not_executed):
+    township_run = _queued(world.township_a)
+    run = quota_run_start(actor=root, organization=world.county, year=YEAR)
+    assert run.pk != township_run.pk and not run.joined
+
+
+def test_a_run_of_another_year_is_not_joined(world, root, not_executed):
+    _queued(world.county)
+    run = quota_run_start(actor=root, organization=world.county, year=YEAR - 1)
+    assert run.year == YEAR - 1 and not run.joined
+
+
+def test_the_api_says_when_a_request_joined(world, root, not_executed, client):
+    county_run = _queued(world.county)
+    client.force_login(root)
+    answer = client.post(
+        "/api/v1/quota-runs/", {"organization": world.township_a.pk, "year": YEAR}, "application/json"
+    )
+    assert answer.status_code == 202
+    assert (answer.json()["id"], answer.json()["joined"]) == (county_run.pk, True)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_once_make_one_run(world, root, not_executed, monkeypatch):
+    """Both requests look for a run to join and meet at a barrier before either creates one: without the
+    lock on the tree's root both find nothing and queue two; with it the second waits, then joins."""
+    barrier = threading.Barrier(2, timeout=2)
+    looked = quotas._covering_run
+
+    def look_then_meet(organization, year):
+        found = looked(organization, year)
+        try:
+            barrier.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return found
+
+    monkeypatch.setattr(quotas, "_covering_run", look_then_meet)
+    runs = []
+
+    def start():
+        try:
+            runs.append(quota_run_start(actor=root, organization=world.county, year=YEAR).pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(runs) == 2 and runs[0] == runs[1]
+    assert QuotaRun.objects.filter(year=YEAR).count() == 1
