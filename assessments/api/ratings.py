@@ -214,7 +214,7 @@ class StarRatingViewSet(
     def steps(self, request, pk=None):
         """Every step of the rating: who, when, the five scores and why."""
         steps = rating_steps(rating=self.get_object())
-        return Response(RatingStepSerializer(steps, many=True).data)
+        return self.paginated(steps, RatingStepSerializer)
 
     @extend_schema(
         parameters=[

@@ -221,7 +221,7 @@ class RectificationViewSet(ScopedModelViewSet):
         rectification = self.get_object()
         if request.method == "GET":
             notes = rectification.notes.select_related("author").order_by("written_on", "pk")
-            return Response(NoteSerializer(notes, many=True).data)
+            return self.paginated(notes, NoteSerializer)
         serializer = NoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = services.rectification_note(
@@ -254,7 +254,7 @@ class RectificationViewSet(ScopedModelViewSet):
         query = CandidateQuerySerializer(data=request.query_params, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
         rows = rectification_candidates(**query.validated_data)
-        return Response(CandidateSerializer(rows, many=True).data)
+        return self.paginated(rows, CandidateSerializer)
 
     @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])

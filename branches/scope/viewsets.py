@@ -58,6 +58,11 @@ class ScopedQuerysetMixin:
             return type(self).list_selector(user=self.request.user)
         return super().get_queryset().restrict(self.request.user, "view")
 
+    def paginated(self, rows, serializer_class, **serializer_options):
+        """A list action's answer, paged like the list itself (``?page=``, ``?page_size=``)."""
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(serializer_class(page, many=True, **serializer_options).data)
+
 
 class ScopedReadOnlyModelViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """For records the system derives (results, alerts): listed and read, never written through the API."""

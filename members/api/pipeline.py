@@ -225,9 +225,7 @@ class ApplicantViewSet(ScopedModelViewSet):
                 raise ValidationError({"organization": [_("Give an organization id.")]}) from error
         today = timezone.localdate()
         steps = selectors.due_list(user=request.user, organization=organization, today=today)
-        page = self.paginate_queryset(steps)
-        serializer = DueStepSerializer(page, many=True, context={"today": today})
-        return self.get_paginated_response(serializer.data)
+        return self.paginated(steps, DueStepSerializer, context={"today": today})
 
 
 def register(router):

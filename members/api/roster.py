@@ -154,7 +154,7 @@ class MemberViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     @action(detail=True, methods=["get"])
     def events(self, request, pk=None):
         member = self.get_object()
-        return Response(MemberEventSerializer(selectors.member_events(member=member), many=True).data)
+        return self.paginated(selectors.member_events(member=member), MemberEventSerializer)
 
     @extend_schema(request=TransferSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"])

@@ -222,7 +222,7 @@ def test_transfer_action_and_events_endpoint(world):
     response = client.post(url("transfer", member.pk), payload, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["branch"] == world.branch_a2.pk
-    events = client.get(url("events", member.pk)).json()
+    events = client.get(url("events", member.pk)).json()["results"]
     assert [(e["kind"], e["from_branch_name"], e["to_branch_name"], e["recorded_by"]) for e in events] == [
         ("transfer", "东一村党支部", "东二社区党支部", "staff_a")
     ]
@@ -252,7 +252,7 @@ def test_change_status_action(world):
     response = client.post(url("change-status", member.pk), payload, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "deceased"
-    events = client.get(url("events", member.pk)).json()
+    events = client.get(url("events", member.pk)).json()["results"]
     assert [(e["from_status"], e["to_status"], e["reason"]) for e in events] == [
         ("normal", "deceased", "病故")
     ]
