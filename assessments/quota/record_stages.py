@@ -169,13 +169,19 @@ def rollups_and_alerts(q: Statements):
         analyze=False,
     )
     q.results(None, "SELECT code, organization_id, target, actual, met, detail FROM qt_rollup")
-    empty = sql.json_object()
-    quarters = period.completed_quarters
-    expected = "r.target" if not period.is_current else sql.floor(f"r.target * {quarters} / 4")
+    quarters = period.expected_quarters
+    expected = sql.floor(f"r.target * {quarters} / 4")
+    days_left = str(period.days_left)
+    actual = sql.floor("r.actual")  # the alerts' results are counts
+    figures = sql.json_object(("target", sql.floor("r.target")), ("actual", actual), ("days_left", days_left))
+    per_level = sql.json_object(
+        ("expected", expected), ("actual", actual), ("remaining", f"{expected} - {actual}"),
+        ("days_left", days_left),
+    )  # fmt: skip
     # One pass over the results for the alerts one result raises (train.secretary: only with a secretary).
     alerts = [
         "SELECT r.code, r.organization_id, CAST(NULL AS bigint), CASE WHEN r.code = 'train.per_level' "
-        f"THEN {sql.json_object(('expected', expected))} ELSE {empty} END FROM qt_res r "
+        f"THEN {per_level} ELSE {figures} END FROM qt_res r "
         "WHERE (r.code IN ('dev.two_years_none', 'reserve.young') AND r.met = FALSE) "
         f"OR (r.code = 'train.per_level' AND r.actual < {expected}) "
         "OR (r.code = 'train.secretary' AND r.met = FALSE "
@@ -184,8 +190,8 @@ def rollups_and_alerts(q: Statements):
     if period.is_current and quarters:
         alerts.append(
             f"SELECT 'meet.overdue', r.organization_id, CAST(NULL AS bigint), "
-            f"{sql.json_object(('kinds', sql.json_array_agg('r.code')))} FROM qt_res r "
-            f"WHERE r.code LIKE 'meet.%%' AND r.actual < {sql.floor(f'r.target * {quarters} / 4')} "
+            f"{sql.json_object(('kinds', sql.json_array_agg('r.code')), ('days_left', days_left))} FROM qt_res r "
+            f"WHERE r.code LIKE 'meet.%%' AND r.actual < {expected} "
             "GROUP BY r.organization_id"
         )
     if period.is_current:

@@ -63,8 +63,8 @@ def date_literal(day) -> str:
 
 
 def floor(expression: str) -> str:
-    """Floor of a non-negative number."""
-    return f"FLOOR({expression})" if is_postgres() else f"CAST({expression} AS INTEGER)"
+    """Floor of a non-negative number, as an integer on both databases."""
+    return f"CAST(FLOOR({expression}) AS INTEGER)" if is_postgres() else f"CAST({expression} AS INTEGER)"
 
 
 def share(numerator: str, denominator: str) -> str:

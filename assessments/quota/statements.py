@@ -12,6 +12,9 @@ ALERT_COLUMNS = "(run_id, year, kind, organization_id, cadre_id, detail)"
 WORK_TABLE = re.compile(r"\bqt_(?=[a-z])")
 
 
+LAST_QUARTER_FROM = 10  # October: every target not yet met is an alert
+
+
 @dataclass(frozen=True)
 class Period:
     run_id: int
@@ -38,8 +41,17 @@ class Period:
         return self.today.year == self.year
 
     @property
-    def completed_quarters(self) -> int:
-        return (self.today.month - 1) // 3 if self.is_current else 4
+    def expected_quarters(self) -> int:
+        """Quarters of a target expected by now: the completed ones, and the whole target in the last quarter
+        (docs/quotas.md, Alerts)."""
+        if not self.is_current or self.today.month >= LAST_QUARTER_FROM:
+            return 4
+        return (self.today.month - 1) // 3
+
+    @property
+    def days_left(self) -> int:
+        """Days of the year after today; 0 for a past year."""
+        return (self.end - self.today).days if self.is_current else 0
 
     def serving(self, alias: str) -> str:
         ref = sql.date_literal(self.ref)
