@@ -164,7 +164,7 @@ def import_table(*, actor, resource: ImportableResource, upload, dry_run: bool =
     if scope_paths(actor, capability_for(resource._meta.model, "add")) == []:
         raise OutOfScope(NOT_ALLOWED)
     report = ImportReport(dry_run=dry_run)
-    with open_table(upload, resource.max_bytes) as table:
+    with open_table(upload, resource.max_bytes, max_rows=resource.max_rows) as table:
         columns = match_columns(resource, table.header, report)
         importer = _ChunkImporter(actor, resource, columns, report)
         try:
