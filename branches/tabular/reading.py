@@ -22,7 +22,7 @@ MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 20_000)
 MAX_UNCOMPRESSED_BYTES = getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
 MAX_ZIP_ENTRIES = getattr(settings, "IMPORT_MAX_ZIP_ENTRIES", 500)
-MAX_CELLS = getattr(settings, "IMPORT_MAX_CELLS", 2_000_000)
+MAX_CELLS = getattr(settings, "IMPORT_MAX_CELLS", 600_000)
 SCAN_CHUNK = 1024 * 1024
 # Start tags counted in a workbook's XML parts before parsing (the prefix-free forms every writer uses;
 # rows and cells are counted again, exactly, while openpyxl streams the sheet).
