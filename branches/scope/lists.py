@@ -30,6 +30,7 @@ from branches.tabular.jobs import export_or_queue
 from partybuild.http import client_ip
 
 from .columns import ColumnsResource, bootstrap_form, descending, display
+from .filtering import filter_errors
 from .list_imports import ListImportMixin
 
 MAX_SEARCH_TERMS = 10
@@ -191,7 +192,11 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, View):
     def filtered(self):
         """(filterset, the filtered, searched and ordered queryset, the ordering parameter in effect)."""
         filterset = self.get_filterset(self.get_base_queryset())
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        valid = filterset.is_valid()
+        errors = filter_errors(self.request.GET, self.request.META.get("QUERY_STRING", ""))
+        for name, messages in errors.items():
+            filterset.form.add_error(name if name in filterset.form.fields else None, messages)
+        queryset = filterset.qs if valid and not errors else filterset.queryset.none()
         if self.search_fields:
             queryset = self.search(queryset)
         raw, ordering = self.chosen_ordering()
