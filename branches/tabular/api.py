@@ -8,7 +8,7 @@
 - ``/api/v1/export-jobs/``: the caller's own export jobs, their progress and ``{id}/download/``.
 """
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +82,9 @@ def export_response(view, request):
     output, job = export_or_queue(
         actor=request.user, view=view, source=request.path, filters=filters, ip_address=client_ip(request)
     )
+    if job is not None and "text/html" in request.headers.get("Accept", ""):
+        # A browser following a page's export link (the audit page) gets the job's progress page.
+        return HttpResponseRedirect(reverse("branches:export-job", args=[job.pk]))
     if job is not None:
         body = ExportJobSerializer(job).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})

@@ -153,3 +153,23 @@ def test_expired_files_are_deleted_when_the_next_job_starts(
     bulk_visits(world.branch_a1, 8)
     export_through_a_job(world.client("staff_a"), django_capture_on_commit_callbacks)
     assert not ExportJob.objects.filter(pk=old.pk).exists()
+
+
+def test_a_browser_following_the_audit_pages_export_link_lands_on_the_progress_page(
+    world, threshold, client, django_capture_on_commit_callbacks
+):
+    from branches.services import security_event_record
+
+    for _n in range(8):
+        security_event_record(kind=SecurityEventKind.LOGIN, user=world.users["staff_a"])
+    client.force_login(world.users["county_admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(
+            reverse("security-events-export"), HTTP_ACCEPT="text/html,application/xhtml+xml"
+        )
+    job = ExportJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("branches:export-job", args=[job.pk])
+    assert ExportJob.objects.get().state == ExportState.SUCCEEDED
+    download = client.get(reverse("branches:export-job-download", args=[job.pk]))
+    assert len(xlsx_data_rows(b"".join(download.streaming_content))) >= 8
