@@ -49,4 +49,6 @@ WORKDIR /app
 USER partybuild
 EXPOSE 8000
 # gunicorn reads WEB_CONCURRENCY for its worker count.
-CMD ["gunicorn", "partybuild.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# The request-line limit stays above the lists' own query limit (docs/security.md, "Limits"), so a long
+# filter is refused by the app with a message instead of a bare 414.
+CMD ["gunicorn", "partybuild.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--limit-request-line", "8190"]

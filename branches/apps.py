@@ -7,5 +7,6 @@ class BranchesConfig(AppConfig):
     verbose_name = _("Organizations")
 
     def ready(self):
-        # Receivers connect and the system checks register once the app registry is ready.
-        from . import checks, signals  # noqa: F401, PLC0415
+        # Receivers connect, the system checks and the Celery tasks (started by name through
+        # partybuild/jobs.py) register once the app registry is ready.
+        from . import checks, signals, tasks  # noqa: F401, PLC0415

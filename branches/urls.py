@@ -1,6 +1,6 @@
 """Browser pages of the organization tree and its records (under /org/)."""
 
-from .views import audit, entry, lists
+from .views import audit, entry, exports, lists
 
 app_name = "branches"
-urlpatterns = [*lists.urlpatterns, *entry.urlpatterns, *audit.urlpatterns]
+urlpatterns = [*lists.urlpatterns, *entry.urlpatterns, *audit.urlpatterns, *exports.urlpatterns]

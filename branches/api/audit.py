@@ -8,8 +8,7 @@ append-only, and history rows are written only by the records' own saves.
 
 import tempfile
 
-from django.http import FileResponse, Http404
-from django.utils import timezone
+from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,13 +19,13 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.scope.viewsets import ScopedQuerysetMixin
-from partybuild.http import client_ip
 
 from .. import selectors
 from ..models import SecurityEvent, SecurityEventKind
 from ..selectors.audit import change_history_table, security_event_table
 from ..services import security_event_record
-from ..tabular.exports import SPOOL_BYTES, XLSX_CONTENT_TYPE, escape_cell
+from ..tabular.api import ExportableViewSetMixin, ExportJobSerializer, export_response
+from ..tabular.exports import PROGRESS_EVERY, SPOOL_BYTES, XLSX_CONTENT_TYPE, escape_cell
 
 # --- filters -------------------------------------------------------------------------------------
 
@@ -66,7 +65,7 @@ def audit_filters(serializer_class, params) -> dict:
 # --- xlsx ----------------------------------------------------------------------------------------
 
 
-def table_xlsx(rows, *, title: str):
+def table_xlsx(rows, *, title: str, progress=None):
     """Write a header and rows (a generator) to a spooled xlsx; returns (file, data rows)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
@@ -74,22 +73,51 @@ def table_xlsx(rows, *, title: str):
     for row in rows:
         sheet.append([escape_cell(str(v)) if isinstance(v, str | Promise) else v for v in row])
         count += 1
+        if progress is not None and count and count % PROGRESS_EVERY == 0:
+            progress(count)
     output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
     workbook.save(output)
     output.seek(0)
     return output, max(count, 0)
 
 
-def export_audit(*, request, table, name: str, filters: dict):
-    output, rows = table_xlsx(table, title=name)
-    security_event_record(
-        kind=SecurityEventKind.EXPORT,
-        user=request.user,
-        ip_address=client_ip(request),
-        detail={"model": f"audit.{name}", "rows": rows, "filters": {k: str(v) for k, v in filters.items()}},
-    )
-    filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+class AuditExportMixin(ExportableViewSetMixin):
+    """``export/`` of an audit list: written at once, or as an export job when long (docs/security.md)."""
+
+    export_name = ""
+    filter_serializer = None
+
+    def _audit_filters(self) -> dict:
+        return audit_filters(self.filter_serializer, self.request.query_params)
+
+    def export_count(self) -> int:
+        return self.get_queryset().count()
+
+    def export_title(self) -> str:
+        return self.export_name
+
+    def export_write(self, *, filters, ip_address, progress=None):
+        valid = self._audit_filters()
+        output, rows = table_xlsx(
+            self.export_table(self.get_queryset()), title=self.export_name, progress=progress
+        )
+        security_event_record(
+            kind=SecurityEventKind.EXPORT,
+            user=self.request.user,
+            ip_address=ip_address,
+            detail={
+                "model": f"audit.{self.export_name}",
+                "rows": rows,
+                "filters": {k: str(v) for k, v in valid.items()},
+            },
+        )
+        return output, rows
+
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, 202: ExportJobSerializer})
+    @action(detail=False, methods=["get"], url_path="export", url_name="export")
+    def export(self, request, *args, **kwargs):
+        self._audit_filters()  # a bad filter is a 400 before anything is counted
+        return export_response(self, request)
 
 
 # --- security events -----------------------------------------------------------------------------
@@ -116,7 +144,7 @@ class SecurityEventSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(parameters=[SecurityEventFilterSerializer])
-class SecurityEventViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+class SecurityEventViewSet(AuditExportMixin, ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     """Logins, failures, lockouts, unmasking, exports, role and policy changes in the user's county
     (county administrators; events without an organization: superusers only). Append-only: read-only here."""
 
@@ -128,17 +156,9 @@ class SecurityEventViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
         filters = audit_filters(SecurityEventFilterSerializer, self.request.query_params)
         return selectors.security_event_list(user=self.request.user, **filters)
 
-    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
-    @action(detail=False, methods=["get"], url_path="export", url_name="export")
-    def export(self, request, *args, **kwargs):
-        filters = audit_filters(SecurityEventFilterSerializer, request.query_params)
-        queryset = selectors.security_event_list(user=request.user, **filters)
-        return export_audit(
-            request=request,
-            table=security_event_table(queryset),
-            name="security-events",
-            filters=filters,
-        )
+    export_name = "security-events"
+    filter_serializer = SecurityEventFilterSerializer
+    export_table = staticmethod(security_event_table)
 
 
 # --- change history ------------------------------------------------------------------------------
@@ -165,7 +185,7 @@ class ChangeHistorySerializer(serializers.Serializer):
 
 
 @extend_schema(parameters=[ChangeHistoryFilterSerializer])
-class ChangeHistoryViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
+class ChangeHistoryViewSet(AuditExportMixin, ScopedQuerysetMixin, viewsets.GenericViewSet):
     """Who changed what, when, across every tracked record of the user's county (county administrators).
     Personal data (ID numbers, phones) shows only that it changed."""
 
@@ -190,17 +210,9 @@ class ChangeHistoryViewSet(ScopedQuerysetMixin, viewsets.GenericViewSet):
             raise Http404
         return Response(self.get_serializer(row).data)
 
-    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
-    @action(detail=False, methods=["get"], url_path="export", url_name="export")
-    def export(self, request, *args, **kwargs):
-        filters = audit_filters(ChangeHistoryFilterSerializer, request.query_params)
-        queryset = selectors.change_history_list(user=request.user, **filters)
-        return export_audit(
-            request=request,
-            table=change_history_table(queryset),
-            name="change-history",
-            filters=filters,
-        )
+    export_name = "change-history"
+    filter_serializer = ChangeHistoryFilterSerializer
+    export_table = staticmethod(change_history_table)
 
 
 def register(router):

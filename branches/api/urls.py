@@ -1,3 +1,4 @@
+from ..tabular.api import ExportJobViewSet
 from . import audit, records
 from .views import OrganizationViewSet, StaffRoleViewSet
 
@@ -7,3 +8,4 @@ def register(router):
     router.register("staff-roles", StaffRoleViewSet)
     records.register(router)
     audit.register(router)
+    router.register("export-jobs", ExportJobViewSet, basename="export-job")

@@ -1,4 +1,5 @@
 from .accounts import AccountSecurity, CountySecurityPolicy
+from .exports import ExportJob, ExportState
 from .records import (
     DEMOCRATIC_REVIEW_KINDS,
     ActivityRoom,
@@ -25,6 +26,8 @@ from .tree import (
 )
 
 __all__ = [
+    "ExportJob",
+    "ExportState",
     "AccountSecurity",
     "CountySecurityPolicy",
     "ALLOWED_PARENT_KINDS",

@@ -19,19 +19,18 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpResponseNotAllowed
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from branches.tabular.exports import (
-    XLSX_CONTENT_TYPE,
-    export_xlsx,
-)
+from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
+from branches.tabular.jobs import export_or_queue
 from partybuild.http import client_ip
 
 from .columns import ColumnsResource, bootstrap_form, descending, display
+from .filtering import filter_errors
 from .list_imports import ListImportMixin
 
 MAX_SEARCH_TERMS = 10
@@ -193,7 +192,11 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, View):
     def filtered(self):
         """(filterset, the filtered, searched and ordered queryset, the ordering parameter in effect)."""
         filterset = self.get_filterset(self.get_base_queryset())
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        valid = filterset.is_valid()
+        errors = filter_errors(self.request.GET, self.request.META.get("QUERY_STRING", ""))
+        for name, messages in errors.items():
+            filterset.form.add_error(name if name in filterset.form.fields else None, messages)
+        queryset = filterset.qs if valid and not errors else filterset.queryset.none()
         if self.search_fields:
             queryset = self.search(queryset)
         raw, ordering = self.chosen_ordering()
@@ -280,17 +283,38 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, View):
             return render(self.request, self.template_name, self.list_context(filterset, queryset, ordering))
         request = self.request
         filters = {key: request.GET.getlist(key) for key in request.GET if key not in PAGING_PARAMS}
-        title = str(self.model._meta.verbose_name_plural)
-        output, _rows = export_xlsx(
-            actor=request.user,
-            resource=self.export_resource(),
-            queryset=queryset,
-            title=title,
-            filters=filters,
-            ip_address=client_ip(request),
+        output, job = export_or_queue(
+            actor=request.user, view=self, source=request.path, filters=filters, ip_address=client_ip(request)
         )
-        filename = f"{title}-{timezone.localdate():%Y%m%d}.xlsx"
+        if job is not None:
+            return redirect("branches:export-job", pk=job.pk)
+        filename = f"{self.export_title()}-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+    def export_count(self) -> int:
+        return self.filtered()[1].count()
+
+    def export_title(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def export_write(self, *, filters, ip_address, progress=None):
+        """Write the filtered, searched, ordered list and record the export (now, or in the export job)."""
+        return export_xlsx(
+            actor=self.request.user,
+            resource=self.export_resource(),
+            queryset=self.filtered()[1],
+            title=self.export_title(),
+            filters=filters,
+            ip_address=ip_address,
+            progress=progress,
+        )
+
+    @classmethod
+    def export_view(cls, request, match):
+        """The page as it answered ``request`` (rebuilt by an export job's worker)."""
+        view = cls(**match.func.view_initkwargs)
+        view.setup(request, *match.args, **match.kwargs)
+        return view
 
     def export_resource(self):
         """The app's import-export resource, or for a list without one an adapter writing the page's own

@@ -4,15 +4,17 @@
   or none (201 when written, 400 when a commit was refused, 200 for a dry run);
 - ``GET <list>/import-template/?file_format=xlsx|csv``: the empty template with its instructions;
 - ``GET <list>/export/`` with the list's own filters: an xlsx of the filtered, scoped list, recorded as a
-  security event.
+  security event; above ``EXPORT_JOB_THRESHOLD`` rows 202 with an export job (branches/tabular/jobs.py);
+- ``/api/v1/export-jobs/``: the caller's own export jobs, their progress and ``{id}/download/``.
 """
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -25,7 +27,11 @@ from branches.tabular.exports import (
     template_xlsx,
 )
 from branches.tabular.importing import import_table
+from branches.tabular.jobs import ExportNotReady, export_job_open, export_or_queue
 from partybuild.http import client_ip
+
+from ..models import ExportJob
+from ..scope.viewsets import ScopedQuerysetMixin
 
 # The schema names the csv media type without its charset parameter.
 CSV = "text/csv"
@@ -39,7 +45,70 @@ def _flag(value, *, default: bool) -> bool:
     return str(value).strip().lower() not in FALSE_WORDS
 
 
-class ImportExportViewSetMixin:
+class ExportJobSerializer(serializers.ModelSerializer):
+    status_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "title",
+            "state",
+            "progress",
+            "rows",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "expires_at",
+            "error",
+            "status_url",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_status_url(self, job) -> str:
+        return reverse("export-job-detail", args=[job.pk])
+
+    def get_download_url(self, job) -> str | None:
+        return reverse("export-job-download", args=[job.pk]) if job.state == "succeeded" else None
+
+
+def export_response(view, request):
+    """An ``export/`` action's answer: the xlsx now, or 202 with the export job when the list is large."""
+    filters = {
+        key: request.query_params.getlist(key) for key in request.query_params if key not in PAGING_PARAMS
+    }
+    output, job = export_or_queue(
+        actor=request.user, view=view, source=request.path, filters=filters, ip_address=client_ip(request)
+    )
+    if job is not None and "text/html" in request.headers.get("Accept", ""):
+        # A browser following a page's export link (the audit page) gets the job's progress page.
+        return HttpResponseRedirect(reverse("branches:export-job", args=[job.pk]))
+    if job is not None:
+        body = ExportJobSerializer(job).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
+    filename = f"{view.export_title()}-{timezone.localdate():%Y%m%d}.xlsx"
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+class ExportableViewSetMixin:
+    """An API viewset whose ``export/`` action may run as an export job, which rebuilds it with this."""
+
+    @classmethod
+    def export_view(cls, request, match):
+        """The viewset as it answered ``request`` (rebuilt by an export job's worker)."""
+        view = cls(**match.func.initkwargs)
+        view.action_map = match.func.actions
+        view.args, view.kwargs = (), match.kwargs
+        view.format_kwarg = None
+        drf_request = view.initialize_request(request)
+        drf_request.user = request.user
+        view.request = drf_request
+        return view
+
+
+class ImportExportViewSetMixin(ExportableViewSetMixin):
     resource_class = None
 
     def get_import_export_resource(self):
@@ -95,21 +164,60 @@ class ImportExportViewSetMixin:
         filename = f"{resource.template_title}.{file_format}"
         return FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
 
-    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY, 202: ExportJobSerializer})
     @action(detail=False, methods=["get"], url_path="export", url_name="export")
     def export(self, request, *args, **kwargs):
+        return export_response(self, request)
 
-        queryset = self.filter_queryset(self.get_queryset())
-        filters = {
-            key: request.query_params.getlist(key) for key in request.query_params if key not in PAGING_PARAMS
-        }
-        output, _rows = export_xlsx(
-            actor=request.user,
+    def _export_queryset(self):
+        return self.filter_queryset(self.get_queryset())
+
+    def export_count(self) -> int:
+        return self._export_queryset().count()
+
+    def export_title(self) -> str:
+        return self._file_stem()
+
+    def export_write(self, *, filters, ip_address, progress=None):
+        """Write the filtered, scoped list and record the export (now, or in the export job)."""
+        return export_xlsx(
+            actor=self.request.user,
             resource=self.get_import_export_resource(),
-            queryset=queryset,
+            queryset=self._export_queryset(),
             title=self._file_stem(),
             filters=filters,
-            ip_address=client_ip(request),
+            ip_address=ip_address,
+            progress=progress,
         )
-        filename = f"{self._file_stem()}-{timezone.localdate():%Y%m%d}.xlsx"
-        return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+class ExportJobViewSet(
+    ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The caller's own export jobs (started by any list's ``export/``): state, progress, download."""
+
+    queryset = ExportJob.objects.all()
+    serializer_class = ExportJobSerializer
+    filterset_fields = ["state"]
+    ordering = ["-created_at"]
+
+    @extend_schema(
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            409: OpenApiTypes.OBJECT,
+            410: OpenApiTypes.OBJECT,
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        job = self.get_object()
+        try:
+            handle, filename = export_job_open(actor=request.user, job=job)
+        except ExportNotReady as error:
+            answer = status.HTTP_410_GONE if error.expired else status.HTTP_409_CONFLICT
+            return Response(
+                {"detail": str(error), "state": job.state, "progress": job.progress}, status=answer
+            )
+        response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+        response["Cache-Control"] = "no-store"
+        return response

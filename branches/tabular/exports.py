@@ -25,6 +25,7 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 SPOOL_BYTES = 8 * 1024 * 1024
 DATE_FORMAT = "yyyy-mm-dd"
+PROGRESS_EVERY = 1000
 
 
 def escape_cell(value):
@@ -39,7 +40,8 @@ def _sheet_title(title) -> str:
     return re.sub(r"[\[\]:*?/\\]", "", str(title))[:31] or "Sheet1"
 
 
-def write_xlsx(resource, queryset, *, title) -> tuple[tempfile.SpooledTemporaryFile, int]:
+def write_xlsx(resource, queryset, *, title, progress=None) -> tuple[tempfile.SpooledTemporaryFile, int]:
+    """The xlsx of ``queryset``; ``progress(rows written)`` is called every ``PROGRESS_EVERY`` rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(title))
     sheet.append([_bold(sheet, header) for header in resource.get_export_headers()])
@@ -48,6 +50,8 @@ def write_xlsx(resource, queryset, *, title) -> tuple[tempfile.SpooledTemporaryF
         values = resource.export_resource(instance, force_native_type=True)
         sheet.append([_cell(sheet, value) for value in values])
         rows += 1
+        if progress is not None and rows % PROGRESS_EVERY == 0:
+            progress(rows)
     output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
     workbook.save(output)
     output.seek(0)
@@ -68,9 +72,9 @@ def _cell(sheet, value):
     return escape_cell(value)
 
 
-def export_xlsx(*, actor, resource, queryset, title, filters=None, ip_address=None):
+def export_xlsx(*, actor, resource, queryset, title, filters=None, ip_address=None, progress=None):
     """Write ``queryset`` (already scoped and filtered by the caller) and record the export."""
-    output, rows = write_xlsx(resource, queryset, title=title)
+    output, rows = write_xlsx(resource, queryset, title=title, progress=progress)
     security_event_record(
         kind=SecurityEventKind.EXPORT,
         user=actor,

@@ -54,9 +54,10 @@ class ImportableResource(resources.ModelResource):
     template_title = _("Import template")
     # Rows validated (set-based) and written together; 1 for resources whose rules query earlier rows.
     import_chunk_size = CHUNK_SIZE
-    # Upload limits of this kind of file; None: the project's IMPORT_MAX_ROWS / IMPORT_MAX_BYTES.
+    # Upload limits of this kind of file; None: the project's IMPORT_MAX_ROWS / _BYTES / _CELLS.
     max_rows: int | None = None
     max_bytes: int | None = None
+    max_cells: int | None = None
 
     def __init__(self, *, actor=None, **kwargs):
         super().__init__(**kwargs)
@@ -164,7 +165,9 @@ def import_table(*, actor, resource: ImportableResource, upload, dry_run: bool =
     if scope_paths(actor, capability_for(resource._meta.model, "add")) == []:
         raise OutOfScope(NOT_ALLOWED)
     report = ImportReport(dry_run=dry_run)
-    with open_table(upload, resource.max_bytes) as table:
+    with open_table(
+        upload, resource.max_bytes, max_rows=resource.max_rows, max_cells=resource.max_cells
+    ) as table:
         columns = match_columns(resource, table.header, report)
         importer = _ChunkImporter(actor, resource, columns, report)
         try:

@@ -1,5 +1,11 @@
 """Reading an uploaded xlsx or csv file: upload guards (size, type by content, zip limits), then its rows
-streamed one at a time, numbered as a user sees them."""
+streamed one at a time, numbered as a user sees them.
+
+Every limit is counted while the file streams, and the first one passed stops the reading (docs/security.md,
+"Limits"): rows (blank ones included), cells, and for a workbook the bytes its parts unpack to. A workbook's
+parts are scanned once before openpyxl parses anything, so a sheet of millions of empty rows is refused at
+the speed of decompression and never held in memory.
+"""
 
 import codecs
 import csv
@@ -16,6 +22,13 @@ MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 20_000)
 MAX_UNCOMPRESSED_BYTES = getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
 MAX_ZIP_ENTRIES = getattr(settings, "IMPORT_MAX_ZIP_ENTRIES", 500)
+MAX_CELLS = getattr(settings, "IMPORT_MAX_CELLS", 600_000)
+SCAN_CHUNK = 1024 * 1024
+# Start tags counted in a workbook's XML parts before parsing (the prefix-free forms every writer uses;
+# rows and cells are counted again, exactly, while openpyxl streams the sheet).
+ROW_TAGS = (b"<row ", b"<row>", b"<row/>")
+CELL_TAGS = (b"<c ", b"<c>", b"<c/>")
+STRING_TAGS = (b"<si>", b"<si ", b"<si/>")
 XLSX_REQUIRED_ENTRIES = ("[Content_Types].xml", "xl/workbook.xml")
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -26,10 +39,23 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 class Table:
     """A worksheet's or csv file's rows as lists of cell values, streamed, numbered as a user sees them."""
 
-    def __init__(self, rows, closer=None):
-        self._numbered = enumerate(rows, start=1)
+    def __init__(self, rows, closer=None, *, max_rows=None, max_cells=None):
         self._closer = closer
         self.header: list = []
+        self.max_rows = max_rows or MAX_ROWS
+        self.max_cells = max_cells or MAX_CELLS
+        self._numbered = self._counted(rows)
+
+    def _counted(self, rows):
+        """Every row numbered and counted, blank ones included: the header and at most ``max_rows`` rows."""
+        cells = 0
+        for number, row in enumerate(rows, start=1):
+            if number > self.max_rows + 1:
+                raise too_many_rows(self.max_rows)
+            cells += len(row)
+            if cells > self.max_cells:
+                raise too_many_cells(self.max_cells)
+            yield number, row
 
     def __enter__(self):
         for _number, cells in self._numbered:
@@ -43,24 +69,37 @@ class Table:
             self._closer()
 
     def data_rows(self, max_rows: int | None = None):
-        max_rows = max_rows or MAX_ROWS
-        count = 0
+        """The rows under the header that hold something; the limits count blank rows too."""
+        if max_rows:
+            self.max_rows = max_rows
         for number, cells in self._numbered:
             if all(is_blank(cell) for cell in cells):
                 continue
-            count += 1
-            if count > max_rows:
-                raise UploadRejected(
-                    _("The file has more than %(max)s rows; split it into several files.")
-                    % {"max": max_rows},
-                    "too_many_rows",
-                )
             yield number, list(cells)
 
 
-def open_table(upload, max_bytes: int | None = None) -> Table:
+def too_many_rows(max_rows):
+    return UploadRejected(
+        _("The file has more than %(max)s rows (blank rows count too); split it into several files.")
+        % {"max": max_rows},
+        "too_many_rows",
+    )
+
+
+def too_many_cells(max_cells):
+    return UploadRejected(
+        _("The file has more than %(max)s cells; remove unused columns or split it into several files.")
+        % {"max": max_cells},
+        "too_many_cells",
+    )
+
+
+def open_table(
+    upload, max_bytes: int | None = None, *, max_rows: int | None = None, max_cells: int | None = None
+) -> Table:
     """Check an uploaded file by its content and open it as a Table (raises UploadRejected)."""
     max_bytes = max_bytes or MAX_BYTES
+    limits = {"max_rows": max_rows or MAX_ROWS, "max_cells": max_cells or MAX_CELLS}
     size = _size(upload)
     if size > max_bytes:
         raise UploadRejected(
@@ -80,10 +119,10 @@ def open_table(upload, max_bytes: int | None = None) -> Table:
     if extension == ".xlsx":
         if not is_zip:
             raise UploadRejected(_("This file is not a real .xlsx workbook."), "file_type")
-        return _xlsx_table(upload)
+        return _xlsx_table(upload, **limits)
     if is_zip:
         raise UploadRejected(_("This file is a workbook or an archive, not a .csv text file."), "file_type")
-    return _csv_table(upload)
+    return _csv_table(upload, **limits)
 
 
 def _size(upload) -> int:
@@ -94,32 +133,75 @@ def _size(upload) -> int:
     return size
 
 
-def _xlsx_table(upload) -> Table:
-
-    _check_zip(upload)
+def _xlsx_table(upload, *, max_rows, max_cells) -> Table:
+    _check_zip(upload, max_rows=max_rows, max_cells=max_cells)
     upload.seek(0)
     try:
         workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        # Rows as the file holds them, not padded to the sheet's declared dimension (which can lie).
+        sheet.reset_dimensions()
     except Exception as error:  # noqa: BLE001 - any failure to open means a damaged workbook
         raise UploadRejected(_("The workbook is damaged and cannot be read."), "damaged") from error
-    return Table(_guarded(sheet.iter_rows(values_only=True), "damaged"), workbook.close)
+    rows = _guarded(sheet.iter_rows(values_only=True), "damaged")
+    return Table(rows, workbook.close, max_rows=max_rows, max_cells=max_cells)
 
 
-def _check_zip(upload) -> None:
+def _damaged():
+    return UploadRejected(_("The workbook is damaged and cannot be read."), "damaged")
+
+
+def _zip_bomb():
+    return UploadRejected(_("The workbook unpacks to too much data to be imported."), "zip_bomb")
+
+
+def _check_zip(upload, *, max_rows, max_cells) -> None:
+    """The declared sizes first, then every part unpacked as a stream and counted (declared sizes can lie)."""
     try:
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise UploadRejected(_("The workbook is damaged and cannot be read."), "damaged") from error
-    names = {entry.filename for entry in entries}
-    if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
-        raise UploadRejected(_("The workbook unpacks to too much data to be imported."), "zip_bomb")
-    if not all(name in names for name in XLSX_REQUIRED_ENTRIES):
-        raise UploadRejected(_("This file is not a real .xlsx workbook."), "file_type")
+            names = {entry.filename for entry in entries}
+            if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
+                raise _zip_bomb()
+            if not all(name in names for name in XLSX_REQUIRED_ENTRIES):
+                raise UploadRejected(_("This file is not a real .xlsx workbook."), "file_type")
+            expanded = 0
+            for entry in entries:
+                with archive.open(entry) as part:
+                    xml = entry.filename.endswith((".xml", ".rels"))
+                    expanded = _scan_part(part, expanded, xml=xml, max_rows=max_rows, max_cells=max_cells)
+    except UploadRejected:
+        raise
+    except Exception as error:  # noqa: BLE001 - zipfile and zlib fail in many ways on a damaged archive
+        raise _damaged() from error
 
 
-def _csv_table(upload) -> Table:
+def _scan_part(part, expanded: int, *, xml: bool, max_rows: int, max_cells: int) -> int:
+    """Unpack one part in chunks, counting its bytes (added to ``expanded``), rows, cells and strings."""
+    rows = cells = strings = 0
+    carry = b""
+    while chunk := part.read(SCAN_CHUNK):
+        expanded += len(chunk)
+        if expanded > MAX_UNCOMPRESSED_BYTES:
+            raise _zip_bomb()
+        if not xml:
+            continue
+        buffer = carry + chunk
+        # Every tag counted starts with "<": a tag cut by the chunk's end is carried into the next chunk.
+        cut = buffer.rfind(b"<")
+        cut = len(buffer) if cut < 0 or len(buffer) - cut >= 16 else cut
+        counted, carry = buffer[:cut], buffer[cut:]
+        rows += sum(counted.count(tag) for tag in ROW_TAGS)
+        cells += sum(counted.count(tag) for tag in CELL_TAGS)
+        strings += sum(counted.count(tag) for tag in STRING_TAGS)
+        if rows > max_rows + 1:
+            raise too_many_rows(max_rows)
+        if cells > max_cells or strings > max_cells:
+            raise too_many_cells(max_cells)
+    return expanded
+
+
+def _csv_table(upload, *, max_rows, max_cells) -> Table:
     sample = upload.read(64 * 1024)
     upload.seek(0)
     encoding = detect_encoding(sample)
@@ -130,7 +212,7 @@ def _csv_table(upload) -> Table:
     def rows():
         yield from csv.reader(_chain(first, lines), delimiter=delimiter)
 
-    return Table(_guarded(rows(), "damaged"))
+    return Table(_guarded(rows(), "damaged"), max_rows=max_rows, max_cells=max_cells)
 
 
 def detect_encoding(sample: bytes) -> str:

@@ -124,6 +124,7 @@ class VisitLogResource(ImportableResource):
     template_title = "走访日志"
     # A county's year of visits in one file.
     max_rows = 150_000
+    max_cells = 150_000 * 12
     max_bytes = 40 * 1024 * 1024
     export_related = ("organization", "cadre")
 

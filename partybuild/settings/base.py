@@ -182,6 +182,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "partybuild.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
+        "branches.scope.filtering.BoundedQueryFilterBackend",
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
@@ -234,6 +235,20 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Resource limits of uploads, exports and filters (docs/security.md, "Limits"). A resource may lower or
+# raise the row, cell and size limits of its own files (e.g. a county's year of visits).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=600_000)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=500)
+# Exports of more rows than this run as a background job with progress and a download.
+EXPORT_JOB_THRESHOLD = env.int("EXPORT_JOB_THRESHOLD", default=5_000)
+# Hours a finished export's file may be downloaded before it is deleted.
+EXPORT_FILE_HOURS = env.int("EXPORT_FILE_HOURS", default=24)
+# Characters of free-text search a list accepts.
+FILTER_MAX_TEXT = env.int("FILTER_MAX_TEXT", default=100)
 
 # Working days a candidate's public notice runs before designation (发展党员公示, default 5).
 PIPELINE_NOTICE_WORKING_DAYS = env.int("PIPELINE_NOTICE_WORKING_DAYS", default=5)

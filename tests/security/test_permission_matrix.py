@@ -64,6 +64,7 @@ NARROWER_READS = {
     "joint-evaluation-score": "the county sees scores at once, the rest of the scope once published",
     "security-events": "the audit trail is browsed by county administrators (docs/security.md)",
     "change-history": "the audit trail is browsed by county administrators (docs/security.md)",
+    "export-job": "an export job is its requester's alone, inside their scope (docs/security.md, Limits)",
 }
 # Endpoints whose county-level rows are shown to every role inside that county (read only; writes keep the
 # table). The other county's rows stay invisible, and that is still checked.

@@ -1,0 +1,119 @@
+"""The reader's resource limits (docs/security.md, "Limits"): rows counted blank ones included, cells, and
+the bytes a workbook unpacks to, each refused with a clear message before anything is written."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from branches.tabular import reading
+from branches.tabular.reading import open_table
+from branches.tabular.widgets import UploadRejected
+from tests.utils.import_files import csv_bytes, upload, xlsx_bytes
+from tests.utils.sparse_files import blank_lines_csv, blank_rows_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def refusal(content, name="m.xlsx"):
+    with pytest.raises(UploadRejected) as refused, open_table(upload(content, name)) as table:
+        list(table.data_rows())
+    return refused.value.error_dict["file"][0]
+
+
+def read_all(content, name="m.xlsx"):
+    with open_table(upload(content, name)) as table:
+        return table.header, list(table.data_rows())
+
+
+def test_a_workbook_of_exactly_the_row_limit_of_blank_rows_is_read():
+    assert read_all(blank_rows_xlsx(reading.MAX_ROWS)) == (["姓名"], [])
+
+
+def test_one_blank_row_over_the_limit_is_refused_with_the_limit_in_the_message():
+    error = refusal(blank_rows_xlsx(reading.MAX_ROWS + 1))
+    assert error.code == "too_many_rows"
+    assert str(reading.MAX_ROWS) in str(error.message)
+
+
+def test_blank_rows_written_with_empty_cells_count_too(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_ROWS", 10)
+    empty = b'<row><c t="inlineStr"><is><t> </t></is></c></row>'
+    assert read_all(blank_rows_xlsx(10, empty_row=empty))[1] == []
+    assert refusal(blank_rows_xlsx(11, empty_row=empty)).code == "too_many_rows"
+
+
+def test_a_sheet_of_millions_of_empty_rows_is_refused_fast():
+    content = blank_rows_xlsx(3_000_000)
+    started = time.perf_counter()
+    assert refusal(content).code == "too_many_rows"
+    assert time.perf_counter() - started < 1
+
+
+def test_rows_skipped_by_their_number_are_counted_while_streaming(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_ROWS", 10)
+    far = b'<row r="50000"><c r="A50000" t="inlineStr"><is><t>x</t></is></c></row>'
+    assert refusal(blank_rows_xlsx(1, empty_row=far)).code == "too_many_rows"
+
+
+def test_cells_over_the_limit_are_refused(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_CELLS", 50)
+    rows = [["a", "b", "c", "d", "e"]] + [[str(n)] * 5 for n in range(9)]
+    assert len(read_all(xlsx_bytes(rows))[1]) == 9
+    assert refusal(xlsx_bytes(rows + [["x"] * 5])).code == "too_many_cells"
+    assert refusal(csv_bytes(rows + [["x"] * 5]), "m.csv").code == "too_many_cells"
+
+
+def test_shared_strings_over_the_cell_limit_are_refused_before_parsing(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_CELLS", 20)
+    rows = [["a"]] + [[f"text {n}"] for n in range(30)]
+    assert refusal(xlsx_bytes(rows)).code == "too_many_cells"
+
+
+def test_unpacked_bytes_over_the_limit_are_refused(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 200_000)
+    assert refusal(blank_rows_xlsx(40_000, empty_row=b"<row/>")).code in {"zip_bomb", "too_many_rows"}
+    monkeypatch.setattr(reading, "MAX_ROWS", 10**9)
+    assert refusal(blank_rows_xlsx(40_000, empty_row=b"<row/>")).code == "zip_bomb"
+
+
+def test_a_sheet_that_declares_a_smaller_size_than_it_unpacks_to_is_refused(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_ROWS", 10**9)
+    monkeypatch.setattr(reading, "MAX_UNCOMPRESSED_BYTES", 200_000)
+    content = blank_rows_xlsx(100_000, declared_size=1000)
+    assert refusal(content).code in {"zip_bomb", "damaged"}
+
+
+def test_a_csv_of_blank_lines_is_refused_at_the_row_limit_fast():
+    assert read_all(blank_lines_csv(reading.MAX_ROWS), "m.csv") == (["姓名"], [])
+    started = time.perf_counter()
+    assert refusal(blank_lines_csv(4_000_000), "m.csv").code == "too_many_rows"
+    assert time.perf_counter() - started < 1
+
+
+def test_the_member_import_answers_400_with_the_message_and_writes_nothing(world):
+    from members.models import Member
+
+    before = Member.objects.count()
+    file = upload(blank_rows_xlsx(reading.MAX_ROWS + 1), "members.xlsx")
+    response = world.client("county_admin").post(
+        reverse("member-import"), {"file": file, "dry_run": "false"}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert str(reading.MAX_ROWS) in str(response.json())
+    assert Member.objects.count() == before
+
+
+def test_the_browser_preview_shows_the_limit_as_a_form_error(world, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.UI_IMPORT_DIR = str(tmp_path / "uploads")
+    client.force_login(world.users["staff_a"])
+    content = blank_rows_xlsx(3_000_000, header=("所在组织编码", "干部姓名"))
+    started = time.perf_counter()
+    response = client.post(reverse("members:visit-import"), {"file": SimpleUploadedFile("v.xlsx", content)})
+    assert time.perf_counter() - started < 5
+    assert response.status_code == 200
+    assert "too_many_rows" not in response.content.decode()
+    assert "150000" in response.content.decode().replace(",", "")
+    assert not any((tmp_path / "uploads").iterdir()) if (tmp_path / "uploads").exists() else True
