@@ -1,4 +1,4 @@
-from .accounts import AccountSecurity, CountySecurityPolicy
+from .accounts import AccountSecurity, CountySecurityPolicy, PasswordHistory
 from .records import (
     DEMOCRATIC_REVIEW_KINDS,
     ActivityRoom,
@@ -27,6 +27,7 @@ from .tree import (
 __all__ = [
     "AccountSecurity",
     "CountySecurityPolicy",
+    "PasswordHistory",
     "ALLOWED_PARENT_KINDS",
     "BRANCH_KINDS",
     "COMMITTEE_KINDS",
