@@ -15,7 +15,6 @@ from knox.models import get_token_model
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from partybuild.exceptions import ErrorResponsesAutoSchema
@@ -24,6 +23,7 @@ from partybuild.http import client_ip
 from .. import services
 from ..lockout import lockout_response
 from ..middleware import TOKEN_LOGIN
+from ..throttling import LOGIN_SCOPE, LoginRateThrottle
 
 
 class TokenLoginSerializer(serializers.Serializer):
@@ -36,15 +36,22 @@ class IssuedTokenSerializer(serializers.Serializer):
     expiry = serializers.DateTimeField()
 
 
+class LoginSchema(ErrorResponsesAutoSchema):
+    """Documents 429 (throttled, locked out); extend_schema re-creates the schema without arguments."""
+
+    def __init__(self):
+        super().__init__(extra_codes=["429"])
+
+
 class TokenView(APIView):
     """Exchange a username and password for an API token (rate-limited, and locked out together with the
     browser after 5 failures). The token ends after 30 minutes without use and 12 hours after its issue."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
-    schema = ErrorResponsesAutoSchema(extra_codes=["429"])
+    throttle_classes = [LoginRateThrottle]
+    throttle_scope = LOGIN_SCOPE
+    schema = LoginSchema()
 
     @extend_schema(request=TokenLoginSerializer, responses={200: IssuedTokenSerializer})
     def post(self, request):

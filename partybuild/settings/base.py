@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "partybuild.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "branches.throttling.LoginThrottleMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -205,7 +206,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partybuild.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
+    # Logging in from one address, on every way in (branches/throttling.py).
+    "DEFAULT_THROTTLE_RATES": {"login": "20/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "partybuild API",

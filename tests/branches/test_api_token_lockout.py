@@ -2,7 +2,6 @@
 (5 per username and address), a locked user gets no token, and each answer is a security event."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -15,13 +14,6 @@ pytestmark = pytest.mark.django_db
 
 RIGHT = "Secret-pass-1"
 ADDRESS = "10.9.0.1"
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def token_request(password, username="staff_a", address=ADDRESS):
