@@ -23,6 +23,7 @@ from partybuild.http import client_ip
 from .. import services
 from ..lockout import lockout_response
 from ..middleware import TOKEN_LOGIN
+from ..selectors.tokens import api_token_list
 from ..throttling import LOGIN_SCOPE, LoginRateThrottle
 
 
@@ -116,7 +117,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     filter_backends = []
 
     def get_queryset(self):
-        return get_token_model().objects.filter(user=self.request.user).order_by("-created")
+        return api_token_list(self.request.user)
 
     def perform_destroy(self, instance):
         services.api_token_revoke(

@@ -3,6 +3,7 @@ change and on an unlock. Their lifetime and idle limit are settings.REST_KNOX (d
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from knox.models import get_token_model
 
 from ..models import SecurityEventKind
@@ -11,7 +12,9 @@ from .tree import security_event_record
 
 
 def api_token_issue(*, user):
-    """A new token for ``user``: returns the stored row and the token text, shown once."""
+    """A new token for ``user``: returns the stored row and the token text, shown once. The user's expired
+    rows go at the same time."""
+    get_token_model().objects.filter(user=user, expiry__lt=timezone.now()).delete()
     return get_token_model().objects.create(user=user)
 
 

@@ -3,6 +3,8 @@ die on a password change, on API logout and on an unlock in the admin; a user li
 own."""
 
 import datetime as dt
+from contextlib import contextmanager
+from unittest import mock
 
 import pytest
 from axes.models import AccessAttempt
@@ -38,47 +40,55 @@ def test_a_new_token_ends_30_minutes_after_its_issue(world):
     assert abs(row.expiry - (row.created + dt.timedelta(minutes=30))) < dt.timedelta(seconds=5)
 
 
+@contextmanager
+def clock_at(moment):
+    """Freezes the clock knox reads (django.utils.timezone.now) at ``moment`` for the calls inside."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
 def test_one_second_before_its_idle_end_a_token_works_and_is_extended(world):
     row, token = issue(world.users["staff_a"])
-    AuthToken.objects.filter(pk=row.pk).update(expiry=timezone.now() + SECOND)
-    assert call(token).status_code == 200
+    idle_end = row.expiry
+    with clock_at(idle_end - SECOND):
+        assert call(token).status_code == 200
     row.refresh_from_db()
-    assert row.expiry > timezone.now() + dt.timedelta(minutes=29)
+    assert row.expiry == idle_end - SECOND + settings.API_TOKEN_IDLE
 
 
 def test_one_second_after_its_idle_end_a_token_is_refused(world):
     row, token = issue(world.users["staff_a"])
-    AuthToken.objects.filter(pk=row.pk).update(expiry=timezone.now() - SECOND)
-    assert call(token).status_code == 401
+    with clock_at(row.expiry + SECOND):
+        assert call(token).status_code == 401
 
 
-def _issued_ago(row, age):
-    """As if issued ``age`` ago and used all along: each use capped the expiry at issue + lifetime."""
-    created = timezone.now() - age
-    expiry = min(created + settings.API_TOKEN_TTL, timezone.now() + dt.timedelta(minutes=25))
-    AuthToken.objects.filter(pk=row.pk).update(created=created, expiry=expiry)
+def _used_all_along(row):
+    """As if used every few minutes since its issue: each use capped the expiry at issue + lifetime."""
+    AuthToken.objects.filter(pk=row.pk).update(expiry=row.created + settings.API_TOKEN_TTL)
 
 
 def test_one_second_before_its_lifetime_end_a_token_works_but_is_not_extended_past_it(world):
     row, token = issue(world.users["staff_a"])
-    _issued_ago(row, settings.API_TOKEN_TTL - SECOND)
-    assert call(token).status_code == 200
+    _used_all_along(row)
+    with clock_at(row.created + settings.API_TOKEN_TTL - SECOND):
+        assert call(token).status_code == 200
     row.refresh_from_db()
     assert row.expiry == row.created + settings.API_TOKEN_TTL
 
 
 def test_one_second_after_its_lifetime_end_a_token_is_refused(world):
     row, token = issue(world.users["staff_a"])
-    _issued_ago(row, settings.API_TOKEN_TTL + SECOND)
-    assert call(token).status_code == 401
+    _used_all_along(row)
+    with clock_at(row.created + settings.API_TOKEN_TTL + SECOND):
+        assert call(token).status_code == 401
 
 
 def test_use_late_in_the_lifetime_slides_the_expiry_only_up_to_the_lifetime_end(world):
     row, token = issue(world.users["staff_a"])
-    AuthToken.objects.filter(pk=row.pk).update(
-        created=timezone.now() - dt.timedelta(hours=11, minutes=50), expiry=timezone.now() + SECOND
-    )
-    assert call(token).status_code == 200
+    late = row.created + dt.timedelta(hours=11, minutes=50)
+    AuthToken.objects.filter(pk=row.pk).update(expiry=late + SECOND)
+    with clock_at(late):
+        assert call(token).status_code == 200
     row.refresh_from_db()
     assert row.expiry == row.created + settings.API_TOKEN_TTL
 
@@ -172,3 +182,16 @@ def test_another_users_token_answers_404_and_keeps_working(world):
     )
     assert response.status_code == 404
     assert call(foreign_token).status_code == 200
+
+
+def test_an_expired_token_is_not_listed_and_goes_at_the_next_login(world):
+    user = world.users["staff_a"]
+    expired, _ = issue(user)
+    AuthToken.objects.filter(pk=expired.pk).update(expiry=timezone.now() - SECOND)
+    _row, token = issue(user)
+    listed = APIClient().get(reverse("api-token-list"), headers={"Authorization": f"Token {token}"}).json()
+    assert [row["id"] for row in listed["results"]] == [_row.pk]
+    from branches.services import api_token_issue
+
+    api_token_issue(user=user)
+    assert not AuthToken.objects.filter(pk=expired.pk).exists()
