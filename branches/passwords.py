@@ -99,8 +99,8 @@ class PasswordHistoryValidator:
 # prints), by username. The demo data takes them from here; production needs them only to refuse any account
 # that still accepts one (the branches.E001 check), and so never has to import the demo itself.
 PUBLISHED_DEMO_PASSWORDS = {
-    "county": "Demo-2026county",
-    "township": "Demo-2026township",
-    "secretary": "Demo-2026secretary",
-    "viewer": "Demo-2026viewer",
+    "county": "Demo-2026-Xianwei",
+    "township": "Demo-2026-Zhendang",
+    "secretary": "Demo-2026-Zhibu",
+    "viewer": "Demo-2026-Chakan",
 }
