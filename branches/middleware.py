@@ -23,6 +23,8 @@ AUTH_AT = "pb_auth_at"
 SEEN_AT = "pb_seen_at"
 GATE = "pb_gate"
 LOGOUT_REASON = "_pb_logout_reason"
+# Set on the request by the API token login (branches/api/tokens.py): recorded as a login, starts no session.
+TOKEN_LOGIN = "_pb_token_login"  # noqa: S105 - an attribute name, not a secret
 # The last activity is written at most once a minute: a session may end up to a minute early, never late.
 SEEN_GRANULARITY = 60
 

@@ -1,4 +1,4 @@
-from .accounts import AccountSecurity, CountySecurityPolicy
+from .accounts import AccountSecurity, CountySecurityPolicy, PasswordHistory
 from .exports import ExportJob, ExportState
 from .records import (
     DEMOCRATIC_REVIEW_KINDS,
@@ -30,6 +30,7 @@ __all__ = [
     "ExportState",
     "AccountSecurity",
     "CountySecurityPolicy",
+    "PasswordHistory",
     "ALLOWED_PARENT_KINDS",
     "BRANCH_KINDS",
     "COMMITTEE_KINDS",

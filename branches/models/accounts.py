@@ -39,6 +39,29 @@ class AccountSecurity(models.Model):
         return str(self.user)
 
 
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords, the current one included: a new password may not repeat
+    any of them (branches.passwords.PasswordHistoryValidator)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="password_history",
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class CountySecurityPolicyQuerySet(ScopedQuerySet):
     pass
 

@@ -33,6 +33,7 @@ from .records import (
     room_target_set,
     room_target_update,
 )
+from .tokens import api_token_issue, api_token_revoke, api_tokens_revoke_all, api_tokens_revoke_for_usernames
 from .tree import (
     organization_create,
     organization_update,
@@ -74,6 +75,10 @@ __all__ += [
     "account_create",
     "account_gate_state",
     "account_password_changed",
+    "api_token_issue",
+    "api_token_revoke",
+    "api_tokens_revoke_all",
+    "api_tokens_revoke_for_usernames",
     "account_require_password_change",
     "county_security_policy_set",
     "lockout_reset",
