@@ -25,6 +25,13 @@ def superuser(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
 
 
+def county_and_township(django_user_model, prefix):
+    """The superuser "root", the county committee ``<prefix>-C`` and its township ``<prefix>-T``."""
+    root = superuser(django_user_model)
+    county = county_committee(root, f"{prefix}-C")
+    return root, county, township_committee(root, county, "东风镇党委", f"{prefix}-T")
+
+
 def county_committee(root, code):
     return organization_create(
         actor=root, parent=None, name="测试县委", code=code, kind=OrganizationKind.COUNTY_COMMITTEE

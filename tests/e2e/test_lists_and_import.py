@@ -12,14 +12,7 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.resources.visits import MESSAGES
-from tests.e2e.helpers import (
-    county_committee,
-    log_in,
-    staff_user,
-    superuser,
-    township_committee,
-    village_branch,
-)
+from tests.e2e.helpers import county_and_township, log_in, staff_user, township_committee, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.import_files import csv_bytes
@@ -37,9 +30,7 @@ def zh(text) -> str:
 @pytest.fixture
 def township(transactional_db, django_user_model, settings, tmp_path):
     settings.UI_IMPORT_DIR = str(tmp_path / "uploads")
-    root = superuser(django_user_model)
-    county = county_committee(root, "L-C")
-    township = township_committee(root, county, "东风镇党委", "L-T")
+    root, county, township = county_and_township(django_user_model, "L")
     other_township = township_committee(root, county, "西风镇党委", "L-T2")
     branch = village_branch(root, township, "红星村党支部", "L-B1")
     foreign = village_branch(root, other_township, "向阳村党支部", "L-B2")

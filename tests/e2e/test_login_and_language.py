@@ -7,14 +7,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from branches.scope.roles import Role
-from tests.e2e.helpers import (
-    county_committee,
-    log_in,
-    staff_user,
-    superuser,
-    township_committee,
-    village_branch,
-)
+from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +22,7 @@ def zh(text) -> str:
 
 @pytest.fixture
 def secretary(transactional_db, django_user_model):
-    root = superuser(django_user_model)
-    county = county_committee(root, "E2E-C")
-    township = township_committee(root, county, "东风镇党委", "E2E-T")
+    root, county, township = county_and_township(django_user_model, "E2E")
     branch = village_branch(root, township, "红星村党支部", "E2E-B1")
     other = village_branch(root, township, "向阳村党支部", "E2E-B2")
     user = staff_user(django_user_model, root, "secretary", branch, Role.BRANCH_SECRETARY)

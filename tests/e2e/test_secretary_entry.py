@@ -10,14 +10,7 @@ from playwright.sync_api import expect
 from assessments.services.quotas import quota_run_start
 from branches.scope.roles import Role
 from members.models import CadrePost, Meeting, MeetingKind, VisitLog
-from tests.e2e.helpers import (
-    county_committee,
-    log_in,
-    staff_user,
-    superuser,
-    township_committee,
-    village_branch,
-)
+from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -30,9 +23,7 @@ VISIT_QUOTA = '#quota-list li[data-code="visit.households"] [data-actual]'
 @pytest.fixture
 def village(transactional_db, django_user_model):
     """A village branch whose secretary has visited 49 households this year: the 50th meets the quota."""
-    root = superuser(django_user_model)
-    county = county_committee(root, "E2E-C")
-    township = township_committee(root, county, "东风镇党委", "E2E-T")
+    root, county, township = county_and_township(django_user_model, "E2E")
     branch = village_branch(root, township, "红星村党支部", "E2E-B1")
     members = [MemberFactory(branch=branch, name=name) for name in ("张建国", "李秀英", "王德明", "赵丽华")]
     cadre = CadreFactory(organization=branch, post=CadrePost.SECRETARY, member=members[0])
