@@ -31,16 +31,6 @@ def year():
     return timezone.localdate().year
 
 
-@pytest.fixture
-def branch(world):
-    return entry_branch(world.branch_a1)
-
-
-@pytest.fixture
-def secretary(client, world):
-    return logged_in(client, world.users["secretary_a1"])
-
-
 def test_a_branch_outside_the_users_scope_answers_404(secretary, world):
     for organization in (world.branch_a2, world.branch_b1, world.township_a):
         assert secretary.get(page_url(organization)).status_code == 404
