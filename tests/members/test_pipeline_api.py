@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
 
 class TestApplicantScope(ScopeSuite):
     basename = "applicant"
-    writer = "staff_a"
 
     def make_object(self, world, organization):
         return ApplicantFactory(branch=organization)
