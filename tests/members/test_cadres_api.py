@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Cadre, CadrePost
-from tests.utils.api import result_ids
+from tests.utils.api import result_ids, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -290,9 +290,6 @@ def test_writing_back_a_masked_phone_keeps_the_number(world):
 
 
 def _cadre_csv(client, organization_code):
-    template = client.get(reverse("cadre-import-template"), {"file_format": "csv"})
-    assert template.status_code == 200
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
     values = {
         "所在组织编码": organization_code,
         "职务": "village_committee",
@@ -302,8 +299,7 @@ def _cadre_csv(client, organization_code):
         "学历": "初中",
         "任职日期": "2024-01-01",
     }
-    row = [values.get(column, "") for column in header]
-    return (",".join(header) + "\n" + ",".join(row) + "\n").encode("utf-8")
+    return template_csv(client, "cadre", [values]).encode("utf-8")
 
 
 def _upload(client, body, dry_run):

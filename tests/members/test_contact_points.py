@@ -16,7 +16,7 @@ from branches.scope.querysets import OutOfScope
 from members.models import ContactPoint, MemberStatus
 from members.selectors import activities as selectors
 from members.services import activities as services
-from tests.utils.api import result_ids
+from tests.utils.api import result_ids, template_csv
 from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_activities import ContactPointFactory, township_leader, township_organ
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -224,10 +224,7 @@ def test_admin_add_and_refusal_beside_the_form(world):
 
 
 def _upload(client, rows, dry_run="false"):
-    template = client.get(reverse("contactpoint-import-template"), {"file_format": "csv"})
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
-    lines = [",".join(header)] + [",".join(row.get(column, "") for column in header) for row in rows]
-    upload = SimpleUploadedFile("points.csv", ("\n".join(lines) + "\n").encode("utf-8"))
+    upload = SimpleUploadedFile("points.csv", template_csv(client, "contactpoint", rows).encode("utf-8"))
     return client.post(
         reverse("contactpoint-import"), {"file": upload, "dry_run": dry_run}, format="multipart"
     )

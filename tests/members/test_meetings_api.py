@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Meeting, MeetingKind
+from tests.utils.api import template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -248,11 +249,7 @@ def test_admin_delete_goes_through_the_service(world):
 
 
 def _csv(client, rows):
-    template = client.get(reverse("meeting-import-template"), {"file_format": "csv"})
-    assert template.status_code == 200
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
-    lines = [",".join(header)] + [",".join(row.get(column, "") for column in header) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return template_csv(client, "meeting", rows).encode("utf-8")
 
 
 def _upload(client, body, dry_run):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from branches.scope.querysets import OutOfScope
 from members.models import Cadre, CadrePost, StudyRecord
 from members.services import activities as services
-from tests.utils.api import result_ids
+from tests.utils.api import result_ids, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import StudyRecordFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -191,10 +191,7 @@ def test_admin_add_and_refusal_beside_the_form(world):
 
 
 def _upload(client, rows, dry_run="false"):
-    template = client.get(reverse("studyrecord-import-template"), {"file_format": "csv"})
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
-    lines = [",".join(header)] + [",".join(row.get(column, "") for column in header) for row in rows]
-    upload = SimpleUploadedFile("study.csv", ("\n".join(lines) + "\n").encode("utf-8-sig"))
+    upload = SimpleUploadedFile("study.csv", template_csv(client, "studyrecord", rows).encode("utf-8-sig"))
     return client.post(
         reverse("studyrecord-import"), {"file": upload, "dry_run": dry_run}, format="multipart"
     )

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import CadrePost, Training, TrainingLevel
-from tests.utils.api import result_ids
+from tests.utils.api import result_ids, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import TrainingFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -220,10 +220,7 @@ def test_admin_pages_open(world):
 
 
 def _upload(client, rows, dry_run):
-    template = client.get(reverse("training-import-template"), {"file_format": "csv"})
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
-    lines = [",".join(header)] + [",".join(row.get(column, "") for column in header) for row in rows]
-    body = ("\n".join(lines) + "\n").encode("gb18030")
+    body = template_csv(client, "training", rows).encode("gb18030")
     upload = SimpleUploadedFile("trainings.csv", body, content_type="text/csv")
     return client.post(reverse("training-import"), {"file": upload, "dry_run": dry_run}, format="multipart")
 

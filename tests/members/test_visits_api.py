@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import CadrePost, VisitLog
+from tests.utils.api import template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -310,16 +311,13 @@ def _upload(client, body, dry_run):
 
 
 def _visit_csv(client, organization_code, cadre_name):
-    template = client.get(reverse("visitlog-import-template"), {"file_format": "csv"})
-    assert template.status_code == 200
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
     values = {
         "所在组织编码": organization_code,
         "干部姓名": cadre_name,
         "户主姓名": "周八",
         "走访日期": "2024-03-01",
     }
-    return (",".join(header) + "\n" + ",".join(values.get(column, "") for column in header) + "\n").encode()
+    return template_csv(client, "visitlog", [values]).encode()
 
 
 def test_import_endpoint_previews_then_commits(world):
