@@ -5,18 +5,15 @@ an organization and year (``QuotaPublication``), which is swapped for the whole 
 end — so a reader sees the old set or the new one, never a mix, and a run that dies leaves the old one.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from branches.models import Organization, OrganizationKind
+from branches.models.bases import ScopedRecord, organization_field, user_stamp_field, year_field
 from branches.scope.querysets import ScopedQuerySet
 from branches.scope.roles import Capability
-from partybuild.models import VersionedModel
-from partybuild.years import year_validators
 
 share = [MinValueValidator(0), MaxValueValidator(100)]
 count = [MinValueValidator(0)]
@@ -30,19 +27,14 @@ def _share(label, default):
     return models.DecimalField(label, max_digits=5, decimal_places=2, default=default, validators=share)
 
 
-class QuotaPolicy(VersionedModel):
+class QuotaPolicy(ScopedRecord):
     """Every annual target of docs/quotas.md for one county and year, each with its default."""
 
     scope_path_lookup = "county__path"
     scope_write_capability = Capability.POLICY
 
-    county = models.ForeignKey(
-        Organization,
-        verbose_name=_("county committee"),
-        on_delete=models.CASCADE,
-        related_name="quota_policies",
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    county = organization_field(_("county committee"), "quota_policies", on_delete=models.CASCADE)
+    year = year_field()
     dev_branch_min = _count(_("admissions per rural branch a year"), 1)
     dev_two_years_none = models.PositiveSmallIntegerField(
         _("years without admission that trigger an investigation"),
@@ -88,9 +80,6 @@ class QuotaPolicy(VersionedModel):
         validators=[MaxValueValidator(366)],
     )
 
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
-
     class Meta:
         verbose_name = _("quota policy")
         verbose_name_plural = _("quota policies")
@@ -130,18 +119,11 @@ class QuotaRun(models.Model):
         blank=True,
         help_text=_("empty: every tree in the database (system runs only)"),
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    year = year_field()
     state = models.CharField(_("state"), max_length=10, choices=RunState.choices, default=RunState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     stage = models.CharField(_("stage"), max_length=60, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = user_stamp_field(_("requested by"))
     trigger = models.CharField(_("trigger"), max_length=10, default="api")
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -186,13 +168,8 @@ class QuotaResult(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.CASCADE,
-        related_name="quota_results",
-        db_constraint=False,
-        db_index=False,
+    organization = organization_field(
+        _("organization"), "quota_results", on_delete=models.CASCADE, db_constraint=False, db_index=False
     )
     year = models.PositiveSmallIntegerField(_("year"))
     code = models.CharField(_("indicator"), max_length=40)
@@ -253,12 +230,8 @@ class Alert(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.CASCADE,
-        related_name="alerts",
-        db_constraint=False,
+    organization = organization_field(
+        _("organization"), "alerts", on_delete=models.CASCADE, db_constraint=False
     )
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)

@@ -6,10 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partybuild.models import VersionedModel
-
 from ..scope.querysets import ScopedQuerySet
 from ..scope.roles import Capability
+from .bases import ScopedRecord
 from .tree import Organization, OrganizationKind
 
 
@@ -43,7 +42,7 @@ class CountySecurityPolicyQuerySet(ScopedQuerySet):
     pass
 
 
-class CountySecurityPolicy(VersionedModel):
+class CountySecurityPolicy(ScopedRecord):
     """What a county requires of its users beyond the system-wide rules."""
 
     scope_path_lookup = "county__path"
@@ -61,7 +60,6 @@ class CountySecurityPolicy(VersionedModel):
     )
 
     objects = CountySecurityPolicyQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("county security policy")

@@ -3,7 +3,6 @@ logs, study records and township leaders' contact points."""
 
 import unicodedata
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import Organization
+from branches.models.bases import ScopedRecord, organization_field, user_stamp_field, year_field
 from branches.scope.querysets import ScopedQuerySet
 from partybuild.models import VersionedModel
-from partybuild.years import year_validators
 
 from .cadres import Cadre
 from .roster import Member
@@ -41,9 +39,7 @@ class Meeting(VersionedModel):
 
     scope_path_lookup = "organization__path"
 
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="meetings"
-    )
+    organization = organization_field(_("organization"), "meetings")
     kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices)
     held_on = models.DateField(_("held on"))
     topic = models.CharField(_("topic"), max_length=200)
@@ -97,9 +93,7 @@ class Training(VersionedModel):
 
     scope_path_lookup = "organizer__path"
 
-    organizer = models.ForeignKey(
-        Organization, verbose_name=_("organizer"), on_delete=models.PROTECT, related_name="trainings"
-    )
+    organizer = organization_field(_("organizer"), "trainings")
     level = models.CharField(_("level"), max_length=10, choices=TrainingLevel.choices, editable=False)
     audience = models.CharField(_("audience"), max_length=16, choices=TrainingAudience.choices)
     held_on = models.DateField(_("first day"))
@@ -137,20 +131,12 @@ class Training(VersionedModel):
             raise ValidationError(errors)
 
 
-class VisitLog(VersionedModel):
+class VisitLog(ScopedRecord):
     """A village cadre's household visit (走访日志). A household is counted once a year however often it is
     visited: ``household_key`` is its normalized identity (village group + household head)."""
 
-    scope_path_lookup = "organization__path"
-
     cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="visits")
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("village branch"),
-        on_delete=models.PROTECT,
-        related_name="visits",
-        editable=False,
-    )
+    organization = organization_field(_("village branch"), "visits", editable=False)
     household_name = models.CharField(_("household head"), max_length=50)
     village_group = models.CharField(_("village group"), max_length=50, blank=True)
     household_key = models.CharField(_("household key"), max_length=110, editable=False)
@@ -158,18 +144,7 @@ class VisitLog(VersionedModel):
     concerns = models.TextField(_("concerns raised"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    recorded_by = user_stamp_field(_("recorded by"), editable=False)
 
     class Meta:
         verbose_name = _("household visit")
@@ -202,31 +177,20 @@ class VisitLog(VersionedModel):
             raise ValidationError(errors)
 
 
-class StudyRecord(VersionedModel):
+class StudyRecord(ScopedRecord):
     """A cadre's study in one month: sessions attended, characters of notes, articles written."""
-
-    scope_path_lookup = "organization__path"
 
     cadre = models.ForeignKey(
         Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="study_records"
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.PROTECT,
-        related_name="study_records",
-        editable=False,
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    organization = organization_field(_("organization"), "study_records", editable=False)
+    year = year_field()
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     sessions = models.PositiveSmallIntegerField(_("study sessions"), default=0)
     note_characters = models.PositiveIntegerField(_("characters of study notes"), default=0)
     articles = models.PositiveSmallIntegerField(_("articles written"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("study record")
@@ -243,29 +207,19 @@ class StudyRecord(VersionedModel):
             raise ValidationError({"month": _("A month in the future cannot be recorded.")})
 
 
-class ContactPoint(VersionedModel):
+class ContactPoint(ScopedRecord):
     """A township leader's contact village for a year: one lecture, one check, one activity, days there."""
-
-    scope_path_lookup = "organization__path"
 
     leader = models.ForeignKey(
         Member, verbose_name=_("township leader"), on_delete=models.PROTECT, related_name="contact_points"
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("contact village"),
-        on_delete=models.PROTECT,
-        related_name="contact_points",
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    organization = organization_field(_("contact village"), "contact_points")
+    year = year_field()
     lecture_on = models.DateField(_("lecture given on"), null=True, blank=True)
     check_on = models.DateField(_("check made on"), null=True, blank=True)
     activity_on = models.DateField(_("activity held on"), null=True, blank=True)
     days_spent = models.PositiveSmallIntegerField(_("days spent in the village"), default=0)
     note = models.TextField(_("note"), blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("contact point")

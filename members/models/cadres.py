@@ -1,11 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from branches.models import Organization
+from branches.models.bases import ScopedRecord, organization_field
 from branches.scope.querysets import ScopedQuerySet
-from partybuild.models import VersionedModel
 
 from .pipeline import PoliticalStatus
 from .roster import Education, Gender, Member
@@ -39,15 +37,11 @@ class CadreQuerySet(ScopedQuerySet):
         return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=day), started_on__lte=day)
 
 
-class Cadre(VersionedModel):
+class Cadre(ScopedRecord):
     """One post held by one person in one organization for a term. A person with two concurrent posts
     (一肩挑, 交叉任职) has two rows; cross-appointment is derived from them, never entered."""
 
-    scope_path_lookup = "organization__path"
-
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="cadres"
-    )
+    organization = organization_field(_("organization"), "cadres")
     post = models.CharField(_("post"), max_length=24, choices=CadrePost.choices)
     member = models.ForeignKey(
         Member,
@@ -68,7 +62,6 @@ class Cadre(VersionedModel):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = CadreQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("cadre post")
@@ -113,17 +106,10 @@ class ReserveStatus(models.TextChoices):
     REMOVED = "removed", _("Removed")
 
 
-class ReserveCadre(VersionedModel):
+class ReserveCadre(ScopedRecord):
     """A village's reserve cadre (后备干部)."""
 
-    scope_path_lookup = "organization__path"
-
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("village branch"),
-        on_delete=models.PROTECT,
-        related_name="reserve_cadres",
-    )
+    organization = organization_field(_("village branch"), "reserve_cadres")
     member = models.ForeignKey(
         Member,
         verbose_name=_("party member"),
@@ -151,9 +137,6 @@ class ReserveCadre(VersionedModel):
     promoted_on = models.DateField(_("promoted on"), null=True, blank=True)
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
     removed_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("reserve cadre")

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import Organization
+from branches.models.bases import organization_field
 from branches.scope.querysets import ScopedQuerySet
 from partybuild.models import VersionedModel
 
@@ -44,9 +44,7 @@ class PoliticalStatus(models.TextChoices):
 class Applicant(VersionedModel):
     scope_path_lookup = "branch__path"
 
-    branch = models.ForeignKey(
-        Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="applicants"
-    )
+    branch = organization_field(_("branch"), "applicants")
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
