@@ -20,6 +20,18 @@ FACILITY_FIELDS = (
     "has_rules_on_wall",
     "has_archive_cabinet",
 )
+# A room as its forms, the API and the file show it after its organization.
+ROOM_DETAIL_FIELDS = (
+    "name",
+    "address",
+    "area_m2",
+    "built_year",
+    "renovated_year",
+    "is_standardized",
+    "standardized_on",
+    *FACILITY_FIELDS,
+)
+ROOM_FIELDS = ("organization", *ROOM_DETAIL_FIELDS)
 
 
 class ActivityRoom(ScopedRecord):

@@ -4,20 +4,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Applicant
+from ..models.pipeline import STEP_FIELDS
 from ..services import pipeline as services
-
-STEP_FIELDS = [
-    "stage",
-    "status",
-    "activist_on",
-    "candidate_on",
-    "approved_on",
-    "probation_extension_months",
-    "probation_extended_on",
-    "confirmed_on",
-    "member",
-    "version",
-]
 
 
 @admin.register(Applicant)
@@ -37,7 +25,7 @@ class ApplicantAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     list_filter = ["stage", "status"]
     search_fields = ["name"]
     list_select_related = ["branch"]
-    readonly_fields = STEP_FIELDS
+    readonly_fields = [*STEP_FIELDS, "version"]
     filter_horizontal = ["mentors", "sponsors"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -88,6 +88,20 @@ class TrainingAudience(models.TextChoices):
     RESERVE = "reserve", _("Reserve cadres")
 
 
+# What a training's forms take (the level follows from the organizer).
+TRAINING_FIELDS = (
+    "organizer",
+    "audience",
+    "held_on",
+    "days",
+    "hours",
+    "topic",
+    "member_attendees",
+    "cadre_attendees",
+    "villager_count",
+)
+
+
 class Training(VersionedModel):
     """A training held by the county, a township or a village; attendees come from the organizer's subtree."""
 
@@ -129,6 +143,18 @@ class Training(VersionedModel):
         _not_in_future(self.held_on, "held_on", errors)
         if errors:
             raise ValidationError(errors)
+
+
+# What a visit's forms take (the village and the household key follow from the cadre and the household).
+VISIT_FIELDS = (
+    "cadre",
+    "household_name",
+    "village_group",
+    "visited_on",
+    "concerns",
+    "follow_up",
+    "resolved_on",
+)
 
 
 class VisitLog(ScopedRecord):
@@ -205,6 +231,18 @@ class StudyRecord(ScopedRecord):
         today = timezone.localdate()
         if self.year and self.month and (self.year, self.month) > (today.year, today.month):
             raise ValidationError({"month": _("A month in the future cannot be recorded.")})
+
+
+CONTACT_POINT_FIELDS = (
+    "leader",
+    "organization",
+    "year",
+    "lecture_on",
+    "check_on",
+    "activity_on",
+    "days_spent",
+    "note",
+)
 
 
 class ContactPoint(ScopedRecord):

@@ -31,6 +31,37 @@ TWO_COMMITTEE_POSTS = BRANCH_POSTS | VILLAGE_COMMITTEE_POSTS  # the "two committ
 # Posts only a party member can hold; village committee posts and the supervision chair may be non-members.
 MEMBER_ONLY_POSTS = BRANCH_POSTS | {CadrePost.FIRST_SECRETARY, CadrePost.INSTRUCTOR, CadrePost.GROUP_LEADER}
 
+# Who holds a post and for which term: what a cadre's forms take after the organization and the post.
+CADRE_TERM_FIELDS = (
+    "member",
+    "name",
+    "gender",
+    "birth_date",
+    "education",
+    "phone",
+    "started_on",
+    "ended_on",
+    "sending_unit",
+    "note",
+)
+CADRE_FIELDS = ("organization", "post", *CADRE_TERM_FIELDS)
+# What a reserve cadre's forms take; the lifecycle fields change only by promotion or removal.
+RESERVE_FIELDS = (
+    "organization",
+    "member",
+    "name",
+    "gender",
+    "birth_date",
+    "education",
+    "phone",
+    "political_status",
+    "source",
+    "entered_on",
+    "mentor",
+    "trainings_attended",
+)
+RESERVE_LIFECYCLE_FIELDS = ("status", "promoted_post", "promoted_on", "removed_on", "removed_reason")
+
 
 class CadreQuerySet(ScopedQuerySet):
     def serving_on(self, day):

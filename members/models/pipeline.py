@@ -41,6 +41,20 @@ class PoliticalStatus(models.TextChoices):
     MASSES = "masses", _("Masses")
 
 
+# The facts only the pipeline's steps write (members/services/pipeline.py): read-only elsewhere.
+STEP_FIELDS = (
+    "stage",
+    "status",
+    "activist_on",
+    "candidate_on",
+    "approved_on",
+    "probation_extension_months",
+    "probation_extended_on",
+    "confirmed_on",
+    "member",
+)
+
+
 class Applicant(VersionedModel):
     scope_path_lookup = "branch__path"
 

@@ -68,6 +68,39 @@ def validate_id_number(value):
         raise ValidationError(ID_NUMBER_MESSAGES[str(error)], code=f"id_{error}") from error
 
 
+# A person's own details, alike on a member and an applicant (copied over when the applicant is admitted).
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "id_number",
+    "birth_date",
+    "education",
+    "occupation",
+    "phone",
+    "address",
+)
+MOBILE_FIELDS = ("is_mobile", "mobile_destination", "mobile_contact_person", "mobile_last_contact_on")
+# What a member's page form takes, in its order (the status moves through its own action).
+MEMBER_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "id_number",
+    "birth_date",
+    "education",
+    "category",
+    "branch",
+    "joined_on",
+    "confirmed_on",
+    "occupation",
+    "phone",
+    "address",
+    *MOBILE_FIELDS,
+    "post_duty",
+)
+
+
 class MemberQuerySet(ScopedQuerySet):
     def on_roll(self):
         """Members a branch counts: neither gone nor transferred out."""
