@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import EvaluationCycle, EvaluationRater, EvaluationScore, SecretaryGrade, Statement
@@ -74,7 +75,7 @@ class EvaluationCycleAdmin(_VisibleAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(_VisibleAdmin, SimpleHistoryAdmin):
+class StatementAdmin(ReadOnlyAdminMixin, _VisibleAdmin, SimpleHistoryAdmin):
     """Read here; statements are submitted by the secretaries (API, with the window and file checks)."""
 
     visible = staticmethod(selectors.visible_statements)
@@ -96,27 +97,15 @@ class StatementAdmin(_VisibleAdmin, SimpleHistoryAdmin):
         "version",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EvaluationRater)
-class EvaluationRaterAdmin(_VisibleAdmin, SimpleHistoryAdmin):
+class EvaluationRaterAdmin(NoEditInPlaceMixin, _VisibleAdmin, SimpleHistoryAdmin):
     visible = staticmethod(selectors.visible_raters)
     list_display = ["user", "group", "organization", "cycle"]
     list_filter = ["cycle__year", "group"]
     list_select_related = ["user", "organization", "cycle__county"]
     search_fields = ["user__username", "organization__name"]
     raw_id_fields = ["user"]
-
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request, obj)
 
     def save_via_service(self, request, obj, form, change):
         data = form.cleaned_data
@@ -137,7 +126,7 @@ class EvaluationRaterAdmin(_VisibleAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(SecretaryGrade)
-class SecretaryGradeAdmin(_VisibleAdmin, SimpleHistoryAdmin):
+class SecretaryGradeAdmin(ReadOnlyAdminMixin, _VisibleAdmin, SimpleHistoryAdmin):
     """Read only: raters grade through the API; the county and the rater see the grades, nobody else."""
 
     visible = staticmethod(selectors.visible_grades)
@@ -146,18 +135,9 @@ class SecretaryGradeAdmin(_VisibleAdmin, SimpleHistoryAdmin):
     list_select_related = ["organization", "rater__user", "rater__organization"]
     readonly_fields = ["rater", "organization", "grade", "version"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EvaluationScore)
-class EvaluationScoreAdmin(_VisibleAdmin):
+class EvaluationScoreAdmin(ReadOnlyAdminMixin, _VisibleAdmin):
     """Derived rows, rewritten by "compute"; the county sees them at once, others once published."""
 
     visible = staticmethod(selectors.visible_scores)
@@ -180,12 +160,3 @@ class EvaluationScoreAdmin(_VisibleAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

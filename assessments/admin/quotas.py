@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Alert, QuotaPolicy, QuotaRun
@@ -24,7 +25,7 @@ class QuotaPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(QuotaRun)
-class QuotaRunAdmin(ScopedModelAdmin):
+class QuotaRunAdmin(NoEditInPlaceMixin, ScopedModelAdmin):
     """Runs are started here with "add" (scope and year); the rest of the record is written by the run."""
 
     list_display = ["organization", "year", "state", "progress", "trigger", "created_at", "finished_at"]
@@ -43,9 +44,6 @@ class QuotaRunAdmin(ScopedModelAdmin):
     ]
     readonly_fields = ["state", "progress", "stage", "counts", "error", "started_at", "finished_at"]
 
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request, obj)
-
     def save_via_service(self, request, obj, form, change):
         return services.quota_run_start(
             actor=request.user,
@@ -56,16 +54,7 @@ class QuotaRunAdmin(ScopedModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(ScopedModelAdmin):
+class AlertAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ["organization", "year", "kind", "cadre"]
     list_filter = ["kind", "year"]
     list_select_related = ["organization", "cadre"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,24 +1,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.permissions import ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
 from ..services import ratings as services
 
 
-class RatingStepInline(admin.TabularInline):
+class RatingStepInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RatingStep
     fields = ["stage", "actor", "at", *DIMENSIONS, "total", "reason"]
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         # Shown inside a rating the scoped admin already let the user open.
@@ -26,7 +21,7 @@ class RatingStepInline(admin.TabularInline):
 
 
 @admin.register(StarRating)
-class StarRatingAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class StarRatingAdmin(ReadOnlyAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Read here with every step and the history; ratings are proposed and moved on through the workflow
     (API), never edited in place."""
 
@@ -47,15 +42,6 @@ class StarRatingAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         "version",
     ]
     inlines = [RatingStepInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RatingPolicy)

@@ -1,9 +1,7 @@
 """Admin for an organization's own records. Forms show the services' rules beside the fields; every save and
 delete goes through a service, so each leaves a history row naming who did it."""
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,69 +18,24 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from ..models.records import FACILITY_FIELDS
+from ..models.records import FACILITY_FIELDS, ROOM_FIELDS
 from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
 from ..scope.admin import ScopedModelAdmin
 from ..selectors.records import with_room_totals, with_target_progress
 from ..services import records as services
 from ..tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
-
-
-class RuleCheckedForm(forms.ModelForm):
-    """Runs the service's check on the built instance so a broken rule shows on the form, not as an error
-    page after saving."""
-
-    def check(self, instance) -> None:
-        raise NotImplementedError
-
-    def _post_clean(self):
-        super()._post_clean()
-        self._drop_generic_uniqueness()
-        if self._errors:
-            return
-        try:
-            self.check(self.instance)
-        except ValidationError as error:
-            self.add_error(
-                None,
-                {
-                    (field if field in self.fields else NON_FIELD_ERRORS): messages
-                    for field, messages in error.message_dict.items()
-                },
-            )
-
-    def _drop_generic_uniqueness(self):
-        """The check says which record is in the way: Django's generic "already exists" gives way to it."""
-        errors = self._errors.get(NON_FIELD_ERRORS)
-        if not errors:
-            return
-        kept = [error for error in errors.as_data() if error.code != "unique_together"]
-        if kept:
-            self._errors[NON_FIELD_ERRORS] = self.error_class(
-                kept, error_class="nonfield", renderer=self.renderer
-            )
-        else:
-            del self._errors[NON_FIELD_ERRORS]
+from .forms import RuleCheckedForm
 
 
 def _form(model, fields, check):
     meta = type("Meta", (), {"model": model, "fields": fields})
-    return type(f"{model.__name__}Form", (RuleCheckedForm,), {"Meta": meta, "check": staticmethod(check)})
+    attrs = {"Meta": meta, "check": staticmethod(check), "rules_say_what_exists": True}
+    return type(f"{model.__name__}Form", (RuleCheckedForm,), attrs)
 
 
 ActivityRoomForm = _form(
     ActivityRoom,
-    [
-        "organization",
-        "name",
-        "address",
-        "area_m2",
-        "built_year",
-        "renovated_year",
-        "is_standardized",
-        "standardized_on",
-        *FACILITY_FIELDS,
-    ],
+    ROOM_FIELDS,
     services.room_check,
 )
 RoomInvestmentForm = _form(

@@ -2,40 +2,23 @@
 services; the forms run the services' rule checks so that a broken rule shows beside the fields. People
 (attendees, leaders, cadres) are chosen among the records the user can see."""
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.forms import RuleCheckedForm as BaseRuleCheckedForm
 from branches.scope.admin import ScopedModelAdmin
 from partybuild.versioning import call_on_record
 
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
+from ..models.activities import CONTACT_POINT_FIELDS, TRAINING_FIELDS
 from ..selectors.activities import contact_point_flags
 from ..services import activities as services
 
 
-class RuleCheckedForm(forms.ModelForm):
+class RuleCheckedForm(BaseRuleCheckedForm):
     """Runs ``check(instance)`` once the fields are valid and shows its errors beside the fields."""
-
-    def check(self, instance) -> None:
-        raise NotImplementedError
-
-    def _post_clean(self):
-        super()._post_clean()
-        if self._errors:
-            return
-        try:
-            self.check(self.instance)
-        except ValidationError as error:
-            self.add_error(
-                None,
-                {
-                    (field if field in self.fields else NON_FIELD_ERRORS): messages
-                    for field, messages in error.message_dict.items()
-                },
-            )
 
     def recorded(self, field: str) -> set[int]:
         if self.instance.pk is None:
@@ -59,17 +42,7 @@ class MeetingForm(RuleCheckedForm):
 class TrainingForm(RuleCheckedForm):
     class Meta:
         model = Training
-        fields = [
-            "organizer",
-            "audience",
-            "held_on",
-            "days",
-            "hours",
-            "topic",
-            "member_attendees",
-            "cadre_attendees",
-            "villager_count",
-        ]
+        fields = TRAINING_FIELDS
 
     def check(self, training):
         organizer = self.cleaned_data.get("organizer")
@@ -95,16 +68,7 @@ class StudyRecordForm(RuleCheckedForm):
 class ContactPointForm(RuleCheckedForm):
     class Meta:
         model = ContactPoint
-        fields = [
-            "leader",
-            "organization",
-            "year",
-            "lecture_on",
-            "check_on",
-            "activity_on",
-            "days_spent",
-            "note",
-        ]
+        fields = CONTACT_POINT_FIELDS
 
     def check(self, point):
         services.contact_point_check(point)

@@ -1,20 +1,18 @@
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.forms import RuleCheckedForm
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Cadre, Member, ReserveCadre
+from ..models.cadres import CADRE_FIELDS, RESERVE_FIELDS, RESERVE_LIFECYCLE_FIELDS
 from ..selectors.cadres import serving, young_born_after
 from ..services import cadres as services
 
-RESERVE_LIFECYCLE_FIELDS = list(services.RESERVE_LIFECYCLE_FIELDS)
 
-
-class RuleCheckedForm(forms.ModelForm):
+class MemberIdentityForm(RuleCheckedForm):
     """Shows the service's rules beside the fields instead of failing on save. A member, when chosen,
     supplies the identity fields, so they are optional here."""
 
@@ -29,9 +27,6 @@ class RuleCheckedForm(forms.ModelForm):
     def identity(self, member) -> dict:
         raise NotImplementedError
 
-    def check(self, instance) -> None:
-        raise NotImplementedError
-
     def clean(self):
         data = super().clean()
         member = data.get("member")
@@ -39,41 +34,13 @@ class RuleCheckedForm(forms.ModelForm):
             data.update({k: v for k, v in self.identity(member).items() if k in self.fields})
         return data
 
-    def _post_clean(self):
-        super()._post_clean()
-        if self._errors:
-            return
-        try:
-            self.check(self.instance)
-        except ValidationError as error:
-            self.add_error(
-                None,
-                {
-                    (field if field in self.fields else NON_FIELD_ERRORS): messages
-                    for field, messages in error.message_dict.items()
-                },
-            )
 
-
-class CadreForm(RuleCheckedForm):
+class CadreForm(MemberIdentityForm):
     identity_fields = ("name",)
 
     class Meta:
         model = Cadre
-        fields = [
-            "organization",
-            "post",
-            "member",
-            "name",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            "started_on",
-            "ended_on",
-            "sending_unit",
-            "note",
-        ]
+        fields = CADRE_FIELDS
 
     def identity(self, member):
         return services.member_identity(member)
@@ -82,25 +49,12 @@ class CadreForm(RuleCheckedForm):
         services.cadre_check(instance)
 
 
-class ReserveCadreForm(RuleCheckedForm):
+class ReserveCadreForm(MemberIdentityForm):
     identity_fields = ("name", "gender", "birth_date", "education", "political_status")
 
     class Meta:
         model = ReserveCadre
-        fields = [
-            "organization",
-            "member",
-            "name",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            "political_status",
-            "source",
-            "entered_on",
-            "mentor",
-            "trainings_attended",
-        ]
+        fields = RESERVE_FIELDS
 
     def identity(self, member):
         return services.reserve_identity(member)
