@@ -12,8 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import OrganizationKind
-from branches.models.bases import ScopedRecord, organization_field, user_stamp_field, year_field
-from branches.scope.querysets import ScopedQuerySet
+from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field, year_field
 from branches.scope.roles import Capability
 
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
@@ -207,10 +206,8 @@ class SecretaryGrade(ScopedRecord):
         return f"{self.organization}: {self.get_grade_display()}"
 
 
-class EvaluationScore(models.Model):
+class EvaluationScore(ScopedModel):
     """The computed score of one secretary in a cycle (考): derived rows, rewritten as a set."""
-
-    scope_path_lookup = "organization__path"
 
     cycle = models.ForeignKey(
         EvaluationCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="scores"
@@ -235,8 +232,6 @@ class EvaluationScore(models.Model):
     rank_in_township = models.PositiveIntegerField(_("rank in the township"), null=True)
     rank_in_county = models.PositiveIntegerField(_("rank in the county"), null=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluation score")

@@ -11,8 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization, OrganizationKind
-from branches.models.bases import ScopedRecord, organization_field, user_stamp_field, year_field
-from branches.scope.querysets import ScopedQuerySet
+from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field, year_field
 from branches.scope.roles import Capability
 
 share = [MinValueValidator(0), MaxValueValidator(100)]
@@ -104,10 +103,9 @@ class RunState(models.TextChoices):
 ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)  # a run or a report job not finished yet
 
 
-class QuotaRun(models.Model):
+class QuotaRun(ScopedModel):
     """One computation of every indicator for every organization in a subtree and a year."""
 
-    scope_path_lookup = "organization__path"
     scope_write_capability = Capability.REVIEW
 
     organization = models.ForeignKey(
@@ -132,8 +130,6 @@ class QuotaRun(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("quota run")
         verbose_name_plural = _("quota runs")
@@ -150,10 +146,8 @@ class QuotaRun(models.Model):
         return None
 
 
-class QuotaResult(models.Model):
+class QuotaResult(ScopedModel):
     """One indicator for one organization and year, as computed by one run."""
-
-    scope_path_lookup = "organization__path"
 
     # Results are derived rows written by the engine in bulk; checking a million foreign keys per run costs
     # seconds and protects nothing the engine does not already guarantee, so the keys have no database
@@ -177,8 +171,6 @@ class QuotaResult(models.Model):
     actual = models.DecimalField(_("actual"), max_digits=12, decimal_places=2, null=True)
     met = models.BooleanField(_("met"), null=True)
     detail = models.JSONField(_("detail"), default=dict)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quota result")
@@ -219,9 +211,7 @@ class AlertKind(models.TextChoices):
     SECRETARY_UNTRAINED = "train.secretary", _("Secretary without this year's centralized training")
 
 
-class Alert(models.Model):
-    scope_path_lookup = "organization__path"
-
+class Alert(ScopedModel):
     run = models.ForeignKey(
         QuotaRun,
         verbose_name=_("run"),
@@ -245,8 +235,6 @@ class Alert(models.Model):
         db_constraint=False,
     )
     detail = models.JSONField(_("detail"), default=dict)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("alert")

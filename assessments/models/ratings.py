@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.models import OrganizationKind
-from branches.models.bases import ScopedRecord, organization_field, user_stamp_field, year_field
-from branches.scope.querysets import ScopedQuerySet
+from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field, year_field
 from branches.scope.roles import Capability
 
 DIMENSIONS = ("leadership", "members", "mechanism", "performance", "feedback")
@@ -126,7 +125,7 @@ class StarRating(ScopedRecord):
         return f"{self.organization} {self.year}: {self.stars}★"
 
 
-class RatingStep(models.Model):
+class RatingStep(ScopedModel):
     """One workflow step of a rating: who, when, the five scores they set and why."""
 
     scope_path_lookup = "rating__organization__path"
@@ -146,8 +145,6 @@ class RatingStep(models.Model):
     feedback = _score(_("good mass feedback"))
     total = models.DecimalField(_("total"), max_digits=4, decimal_places=1)
     reason = models.TextField(_("reason"), blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rating step")
@@ -242,7 +239,7 @@ class Rectification(ScopedRecord):
         return f"{self.organization} {self.year}"
 
 
-class RectificationNote(models.Model):
+class RectificationNote(ScopedModel):
     """A progress note on a rectification."""
 
     scope_path_lookup = "rectification__organization__path"
@@ -257,7 +254,6 @@ class RectificationNote(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -5,8 +5,7 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import organization_field, user_stamp_field, year_field
-from branches.scope.querysets import ScopedQuerySet
+from branches.models.bases import ScopedModel, organization_field, user_stamp_field, year_field
 
 from .quotas import RunState
 
@@ -24,10 +23,8 @@ def report_upload_to(instance, filename):
     return f"reports/{instance.pk}/{filename}"
 
 
-class ReportJob(models.Model):
+class ReportJob(ScopedModel):
     """One requested report file for an organization's subtree and a year."""
-
-    scope_path_lookup = "organization__path"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("report"), max_length=24, choices=ReportKind.choices)
@@ -42,8 +39,6 @@ class ReportJob(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to=report_upload_to, blank=True)
     error = models.TextField(_("error"), blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report job")

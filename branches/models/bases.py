@@ -15,13 +15,21 @@ from ..scope.querysets import ScopedQuerySet
 UNTRACKED_FIELDS = ["created_at", "updated_at"]
 
 
-class ScopedRecord(VersionedModel):
-    """A versioned record in an organization's subtree (``scope_path_lookup``), scoped by ``restrict()`` and
-    with its history (the timestamps left out of it)."""
+class ScopedModel(models.Model):
+    """Scoped by ``restrict()`` over ``scope_path_lookup``: the organization's path unless the model says
+    otherwise."""
 
     scope_path_lookup = "organization__path"
 
     objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ScopedRecord(VersionedModel, ScopedModel):
+    """A scoped record people edit: versioned, with its history (the timestamps left out of it)."""
+
     history = HistoricalRecords(inherit=True, excluded_fields=UNTRACKED_FIELDS)
 
     class Meta:

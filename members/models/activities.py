@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models.bases import ScopedRecord, organization_field, user_stamp_field, year_field
-from branches.scope.querysets import ScopedQuerySet
+from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field, year_field
 from partybuild.models import VersionedModel
 
 from .cadres import Cadre
@@ -33,11 +32,9 @@ class MeetingKind(models.TextChoices):
     APPRAISAL = "appraisal", _("Democratic appraisal of members")
 
 
-class Meeting(VersionedModel):
+class Meeting(VersionedModel, ScopedModel):
     """One of the "three meetings and one lecture" or another organizational-life meeting. The attendance
     rate compares the attendees with the members on the roll when the meeting was recorded."""
-
-    scope_path_lookup = "organization__path"
 
     organization = organization_field(_("organization"), "meetings")
     kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices)
@@ -51,7 +48,6 @@ class Meeting(VersionedModel):
     attendee_count = models.PositiveIntegerField(_("attendees"), default=0, editable=False)
     minutes = models.TextField(_("minutes"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[attendees])
 
     class Meta:
@@ -102,7 +98,7 @@ TRAINING_FIELDS = (
 )
 
 
-class Training(VersionedModel):
+class Training(VersionedModel, ScopedModel):
     """A training held by the county, a township or a village; attendees come from the organizer's subtree."""
 
     scope_path_lookup = "organizer__path"
@@ -124,7 +120,6 @@ class Training(VersionedModel):
     )
     villager_count = models.PositiveIntegerField(_("other attendees (villagers)"), default=0)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["created_at", "updated_at"], m2m_fields=[member_attendees, cadre_attendees]
     )

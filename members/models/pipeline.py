@@ -8,8 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models.bases import organization_field
-from branches.scope.querysets import ScopedQuerySet
+from branches.models.bases import ScopedModel, organization_field
 from partybuild.models import VersionedModel
 
 from .roster import Education, Gender, Member, Occupation, validate_id_number
@@ -55,7 +54,7 @@ STEP_FIELDS = (
 )
 
 
-class Applicant(VersionedModel):
+class Applicant(VersionedModel, ScopedModel):
     scope_path_lookup = "branch__path"
 
     branch = organization_field(_("branch"), "applicants")
@@ -111,7 +110,6 @@ class Applicant(VersionedModel):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[mentors, sponsors])
 
     class Meta:

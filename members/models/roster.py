@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import ScopedRecord, organization_field, user_stamp_field
+from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field
 from branches.scope.querysets import ScopedQuerySet
 
 from .. import idnumbers
@@ -180,7 +180,7 @@ class MemberEventKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("Confirmation as full member")
 
 
-class MemberEvent(models.Model):
+class MemberEvent(ScopedModel):
     """What happened to a membership, in order: status changes, transfers, admission, confirmation."""
 
     scope_path_lookup = "member__branch__path"
@@ -199,8 +199,6 @@ class MemberEvent(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     recorded_by = user_stamp_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership event")
