@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import WithinFilterMixin, visible_choice, within_filter
 from branches.models import Organization
 from members.models import Member
 from partybuild.years import YearFilter
@@ -12,15 +12,9 @@ from ..models import AppraisalGrade, MemberAppraisal
 class MemberAppraisalFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "branch__path"
 
-    branch = django_filters.ModelChoiceFilter(
-        label=_("branch"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
+    branch = visible_choice(Organization, _("branch"))
     within = within_filter()
-    member = django_filters.ModelChoiceFilter(
-        label=_("party member"),
-        queryset=lambda request: Member.objects.restrict(getattr(request, "user", None), "view"),
-    )
+    member = visible_choice(Member, _("party member"))
     year = YearFilter()
     grade = django_filters.MultipleChoiceFilter(choices=AppraisalGrade.choices)
     graded = django_filters.BooleanFilter(label=_("graded"), method="filter_graded")

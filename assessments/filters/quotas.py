@@ -1,18 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import WithinFilterMixin, visible_choice, within_filter
 from branches.models import Organization
 
 from ..models import Alert, AlertKind, QuotaPolicy, QuotaResult, QuotaRun, RunState
 
 
-def _organizations(request):
-    return Organization.objects.restrict(getattr(request, "user", None), "view")
-
-
 class QuotaPolicyFilter(django_filters.FilterSet):
-    county = django_filters.ModelChoiceFilter(label=_("county committee"), queryset=_organizations)
+    county = visible_choice(Organization, _("county committee"))
 
     class Meta:
         model = QuotaPolicy
@@ -21,7 +17,7 @@ class QuotaPolicyFilter(django_filters.FilterSet):
 
 class QuotaRunFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "organization__path"
-    organization = django_filters.ModelChoiceFilter(label=_("scope"), queryset=_organizations)
+    organization = visible_choice(Organization, _("scope"))
     within = within_filter()
     state = django_filters.MultipleChoiceFilter(choices=RunState.choices)
 
@@ -32,7 +28,7 @@ class QuotaRunFilter(WithinFilterMixin, django_filters.FilterSet):
 
 class QuotaResultFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "organization__path"
-    organization = django_filters.ModelChoiceFilter(label=_("organization"), queryset=_organizations)
+    organization = visible_choice(Organization, _("organization"))
     within = within_filter()
     code = django_filters.CharFilter(label=_("indicator"))
     code_prefix = django_filters.CharFilter(
@@ -46,7 +42,7 @@ class QuotaResultFilter(WithinFilterMixin, django_filters.FilterSet):
 
 class AlertFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "organization__path"
-    organization = django_filters.ModelChoiceFilter(label=_("organization"), queryset=_organizations)
+    organization = visible_choice(Organization, _("organization"))
     within = within_filter()
     kind = django_filters.MultipleChoiceFilter(choices=AlertKind.choices)
 

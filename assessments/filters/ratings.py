@@ -1,19 +1,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import WithinFilterMixin, visible_choice, within_filter
 from branches.models import Organization
 
 from ..models import Classification, RatingPolicy, RatingStage, StarRating
 
 
-def _organizations(request):
-    return Organization.objects.restrict(getattr(request, "user", None), "view")
-
-
 class StarRatingFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "organization__path"
-    organization = django_filters.ModelChoiceFilter(label=_("organization"), queryset=_organizations)
+    organization = visible_choice(Organization, _("organization"))
     within = within_filter()
     stage = django_filters.MultipleChoiceFilter(choices=RatingStage.choices)
     stars = django_filters.MultipleChoiceFilter(
@@ -35,7 +31,7 @@ class StarRatingFilter(WithinFilterMixin, django_filters.FilterSet):
 
 
 class RatingPolicyFilter(django_filters.FilterSet):
-    county = django_filters.ModelChoiceFilter(label=_("county committee"), queryset=_organizations)
+    county = visible_choice(Organization, _("county committee"))
 
     class Meta:
         model = RatingPolicy

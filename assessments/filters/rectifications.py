@@ -2,7 +2,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import WithinFilterMixin, visible_choice, within_filter
 from branches.models import Organization
 from partybuild.years import YearFilter
 
@@ -12,10 +12,7 @@ from ..models import Rectification, RectificationStatus
 class RectificationFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "organization__path"
 
-    organization = django_filters.ModelChoiceFilter(
-        label=_("branch"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
+    organization = visible_choice(Organization, _("branch"))
     within = within_filter()
     year = YearFilter()
     status = django_filters.MultipleChoiceFilter(choices=RectificationStatus.choices)

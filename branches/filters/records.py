@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.years import FIRST_DATE_YEAR, YearFilter
+from partybuild.years import YearFilter
 
 from ..models import (
     ActivityRoom,
@@ -14,25 +14,14 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
+from .common import visible_choice, year_of
 from .tree import WithinFilterMixin, within_filter
-
-
-def _visible(model, label, **kwargs):
-    return django_filters.ModelChoiceFilter(
-        label=label,
-        **kwargs,
-        queryset=lambda request: model.objects.restrict(getattr(request, "user", None), "view"),
-    )
-
-
-def _year(field_name):
-    return YearFilter(label=_("year"), field_name=field_name, lookup_expr="year", first=FIRST_DATE_YEAR)
 
 
 class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "organization__path"
 
-    organization = _visible(Organization, _("organization"))
+    organization = visible_choice(Organization, _("organization"))
     within = within_filter()
     is_standardized = django_filters.BooleanFilter(label=_("standardized"))
     standardized_by = django_filters.DateFilter(
@@ -58,11 +47,11 @@ class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
 class RoomInvestmentFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "room__organization__path"
 
-    room = _visible(ActivityRoom, _("activity room"))
-    organization = _visible(Organization, _("organization"), field_name="room__organization")
+    room = visible_choice(ActivityRoom, _("activity room"))
+    organization = visible_choice(Organization, _("organization"), field_name="room__organization")
     within = within_filter()
     source = django_filters.MultipleChoiceFilter(choices=InvestmentSource.choices)
-    year = _year("invested_on")
+    year = year_of("invested_on")
 
     class Meta:
         model = RoomInvestment
@@ -72,7 +61,7 @@ class RoomInvestmentFilter(WithinFilterMixin, django_filters.FilterSet):
 class RoomTargetFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "organization__path"
 
-    organization = _visible(Organization, _("township or street"))
+    organization = visible_choice(Organization, _("township or street"))
     within = within_filter()
     year = YearFilter(label=_("year"))
     met = django_filters.BooleanFilter(label=_("target met"))
@@ -85,10 +74,10 @@ class RoomTargetFilter(WithinFilterMixin, django_filters.FilterSet):
 class ReviewRecordFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "organization__path"
 
-    organization = _visible(Organization, _("branch"))
+    organization = visible_choice(Organization, _("branch"))
     within = within_filter()
     kind = django_filters.MultipleChoiceFilter(choices=ReviewKind.choices)
-    year = _year("held_on")
+    year = year_of("held_on")
     held_on = django_filters.DateFromToRangeFilter(label=_("held between"))
 
     class Meta:
@@ -99,7 +88,7 @@ class ReviewRecordFilter(WithinFilterMixin, django_filters.FilterSet):
 class FinancialDisclosureFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "organization__path"
 
-    organization = _visible(Organization, _("branch"))
+    organization = visible_choice(Organization, _("branch"))
     within = within_filter()
     year = YearFilter(label=_("year"))
     period = django_filters.ChoiceFilter(choices=DisclosurePeriod.choices)

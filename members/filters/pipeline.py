@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import WithinFilterMixin, visible_choice, within_filter
 from branches.models import Organization
 
 from ..models import Applicant, ApplicantStage, ApplicantStatus
@@ -10,10 +10,7 @@ from ..models import Applicant, ApplicantStage, ApplicantStatus
 class ApplicantFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "branch__path"
 
-    branch = django_filters.ModelChoiceFilter(
-        label=_("branch"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
+    branch = visible_choice(Organization, _("branch"))
     within = within_filter()
     stage = django_filters.MultipleChoiceFilter(choices=ApplicantStage.choices)
     status = django_filters.MultipleChoiceFilter(choices=ApplicantStatus.choices)

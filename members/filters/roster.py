@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import WithinFilterMixin, visible_choice, within_filter
 from branches.models import Organization
 
 from ..models import Education, Gender, Member, MemberCategory, MemberStatus, Occupation
@@ -13,10 +13,7 @@ class MemberFilter(WithinFilterMixin, django_filters.FilterSet):
 
     within_path_lookup = "branch__path"
 
-    branch = django_filters.ModelChoiceFilter(
-        label=_("branch"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
+    branch = visible_choice(Organization, _("branch"))
     within = within_filter()
     category = django_filters.MultipleChoiceFilter(choices=MemberCategory.choices)
     status = django_filters.MultipleChoiceFilter(choices=MemberStatus.choices)

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import WithinFilterMixin, visible_choice, within_filter
 from branches.models import Organization
 from partybuild.years import FIRST_DATE_YEAR, YearFilter
 
@@ -12,15 +12,9 @@ from ..selectors.visits import in_year, is_open
 class VisitLogFilter(WithinFilterMixin, django_filters.FilterSet):
     within_path_lookup = "organization__path"
 
-    organization = django_filters.ModelChoiceFilter(
-        label=_("village branch"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
+    organization = visible_choice(Organization, _("village branch"))
     within = within_filter()
-    cadre = django_filters.ModelChoiceFilter(
-        label=_("cadre"),
-        queryset=lambda request: Cadre.objects.restrict(getattr(request, "user", None), "view"),
-    )
+    cadre = visible_choice(Cadre, _("cadre"))
     year = YearFilter(label=_("year visited"), method="filter_year", first=FIRST_DATE_YEAR)
     visited_after = django_filters.DateFilter(
         label=_("visited on or after"), field_name="visited_on", lookup_expr="gte"
