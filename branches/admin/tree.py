@@ -6,6 +6,7 @@ from partybuild.http import client_ip
 
 from .. import services
 from ..models import Organization, SecurityEvent, StaffRole
+from ..models.tree import VILLAGE_STATISTICS_FIELDS
 from ..scope.admin import ScopedModelAdmin
 from .permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
 
@@ -36,16 +37,7 @@ class OrganizationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         ),
         (
             _("Village statistics"),
-            {
-                "fields": [
-                    "households",
-                    "population",
-                    "area_km2",
-                    "cultivated_mu",
-                    "natural_villages",
-                    "collective_income",
-                ]
-            },
+            {"fields": list(VILLAGE_STATISTICS_FIELDS)},
         ),
         (_("System"), {"fields": ["path", "version"]}),
     ]

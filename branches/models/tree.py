@@ -74,6 +74,17 @@ class OrganizationQuerySet(ScopedQuerySet):
         return self.filter(kind__in=BRANCH_KINDS, field__in=RURAL_FIELDS)
 
 
+# A village's statistics, kept on its organization.
+VILLAGE_STATISTICS_FIELDS = (
+    "households",
+    "population",
+    "area_km2",
+    "cultivated_mu",
+    "natural_villages",
+    "collective_income",
+)
+
+
 class Organization(VersionedModel):
     """A party organization. ``path`` is a materialized path of primary keys ("/1/7/42/") so a whole
     subtree is one indexed prefix match on SQLite and PostgreSQL alike (being unique, it gets a

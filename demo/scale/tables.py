@@ -23,7 +23,7 @@ from members.models import (
 )
 from members.models.activities import CONTACT_POINT_FIELDS
 from members.models.cadres import CADRE_FIELDS, RESERVE_FIELDS, RESERVE_LIFECYCLE_FIELDS
-from members.models.roster import MEMBER_FIELDS, PERSON_FIELDS
+from members.models.roster import MEMBER_EVENT_MOVE_FIELDS, MEMBER_FIELDS, PERSON_FIELDS
 
 from .loader import Table
 from .tree import ORGANIZATION_FIELDS
@@ -74,15 +74,12 @@ def all_tables() -> dict[str, Table]:
                 "member",
                 "kind",
                 "occurred_on",
-                "from_branch",
-                "to_branch",
-                "from_status",
-                "to_status",
+                *MEMBER_EVENT_MOVE_FIELDS,
                 "reason",
                 "recorded_by",
                 "recorded_at",
             ),
-        ),  # fmt: skip
+        ),
         "cadres": Table(Cadre, (*VERSIONED, *CADRE_FIELDS)),
         "reserves": Table(ReserveCadre, (*VERSIONED, *RESERVE_FIELDS, *RESERVE_LIFECYCLE_FIELDS)),
         "visits": Table(

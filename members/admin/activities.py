@@ -12,7 +12,7 @@ from branches.scope.admin import ScopedModelAdmin
 from partybuild.versioning import call_on_record
 
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
-from ..models.activities import CONTACT_POINT_FIELDS, TRAINING_FIELDS
+from ..models.activities import CONTACT_POINT_FACTS, CONTACT_POINT_FIELDS, TRAINING_FIELDS
 from ..selectors.activities import contact_point_flags
 from ..services import activities as services
 
@@ -182,16 +182,7 @@ class ContactPointAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin
     record_service = staticmethod(services.contact_point_record)
     update_service = staticmethod(services.contact_point_update)
     delete_service = staticmethod(services.contact_point_delete)
-    list_display = [
-        "leader",
-        "organization",
-        "year",
-        "lecture_on",
-        "check_on",
-        "activity_on",
-        "days_spent",
-        "complete",
-    ]
+    list_display = [*CONTACT_POINT_FACTS, "complete"]
     list_filter = ["year"]
     search_fields = ["leader__name", "organization__name"]
     list_select_related = ["leader", "organization"]

@@ -17,7 +17,7 @@ from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from partybuild.http import client_ip
 
 from ..models import Member, MemberEvent
-from ..models.roster import MOBILE_FIELDS, PERSON_FIELDS
+from ..models.roster import MEMBER_EVENT_MOVE_FIELDS, MOBILE_FIELDS, PERSON_FIELDS
 from ..resources import MemberResource
 from ..selectors.roster import mask_id_number, mask_phone
 from ..services import roster as services
@@ -69,16 +69,7 @@ class MaskedHistoryHelper(HistoricalRecordContextHelper):
 
 class MemberEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MemberEvent
-    fields = [
-        "occurred_on",
-        "kind",
-        "from_branch",
-        "to_branch",
-        "from_status",
-        "to_status",
-        "reason",
-        "recorded_by",
-    ]
+    fields = ["occurred_on", "kind", *MEMBER_EVENT_MOVE_FIELDS, "reason", "recorded_by"]
     readonly_fields = fields
     extra = 0
     can_delete = False

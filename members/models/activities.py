@@ -228,7 +228,8 @@ class StudyRecord(ScopedRecord):
             raise ValidationError({"month": _("A month in the future cannot be recorded.")})
 
 
-CONTACT_POINT_FIELDS = (
+# What a contact point records (its forms add the note).
+CONTACT_POINT_FACTS = (
     "leader",
     "organization",
     "year",
@@ -236,8 +237,8 @@ CONTACT_POINT_FIELDS = (
     "check_on",
     "activity_on",
     "days_spent",
-    "note",
 )
+CONTACT_POINT_FIELDS = (*CONTACT_POINT_FACTS, "note")
 
 
 class ContactPoint(ScopedRecord):

@@ -180,6 +180,10 @@ class MemberEventKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("Confirmation as full member")
 
 
+# What a membership event moves, from and to.
+MEMBER_EVENT_MOVE_FIELDS = ("from_branch", "to_branch", "from_status", "to_status")
+
+
 class MemberEvent(ScopedModel):
     """What happened to a membership, in order: status changes, transfers, admission, confirmation."""
 
