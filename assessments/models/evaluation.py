@@ -6,13 +6,19 @@ so a change of secretary mid-year does not split a subject in two (the name is k
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import OrganizationKind
-from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field, year_field
+from branches.models.bases import (
+    ScopedModel,
+    ScopedRecord,
+    organization_field,
+    raise_errors,
+    user_stamp_field,
+    year_field,
+)
+from branches.models.policies import CountyPolicy
 from branches.scope.roles import Capability
 
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
@@ -55,11 +61,8 @@ class RaterGroup(models.TextChoices):
     MASS_REPRESENTATIVE = "mass_representative", _("Mass representatives")
 
 
-class EvaluationCycle(ScopedRecord):
+class EvaluationCycle(CountyPolicy):
     """One county's joint evaluation for one year: its window, weights and grade thresholds."""
-
-    scope_path_lookup = "county__path"
-    scope_write_capability = Capability.POLICY
 
     county = organization_field(_("county committee"), "evaluation_cycles", on_delete=models.CASCADE)
     year = year_field()
@@ -92,9 +95,7 @@ class EvaluationCycle(ScopedRecord):
         return f"{self.county} {self.year}"
 
     def clean(self):
-        errors = {}
-        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
-            errors["county"] = _("A joint evaluation cycle is opened by a county party committee.")
+        errors = self.county_errors(_("A joint evaluation cycle is opened by a county party committee."))
         if self.opens_on and self.closes_on and not self.opens_on <= self.statements_due_on <= self.closes_on:
             errors["statements_due_on"] = _("Statements must be due within the cycle's window.")
         if self.weight_evaluation + self.weight_examination != 100:
@@ -112,8 +113,7 @@ class EvaluationCycle(ScopedRecord):
             errors["weight_mass_representatives"] = _("The three rater groups' weights must add up to 100.")
         if not self.good_from > self.fairly_good_from > self.average_from:
             errors["fairly_good_from"] = _("The grade thresholds must rise: average < fairly good < good.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 def statement_upload_to(instance, filename):

@@ -5,13 +5,13 @@ an organization and year (``QuotaPublication``), which is swapped for the whole 
 end — so a reader sees the old set or the new one, never a mix, and a run that dies leaves the old one.
 """
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Organization, OrganizationKind
-from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field, year_field
+from branches.models import Organization
+from branches.models.bases import ScopedModel, organization_field, raise_errors, user_stamp_field, year_field
+from branches.models.policies import CountyPolicy
 from branches.scope.roles import Capability
 
 share = [MinValueValidator(0), MaxValueValidator(100)]
@@ -26,11 +26,8 @@ def _share(label, default):
     return models.DecimalField(label, max_digits=5, decimal_places=2, default=default, validators=share)
 
 
-class QuotaPolicy(ScopedRecord):
+class QuotaPolicy(CountyPolicy):
     """Every annual target of docs/quotas.md for one county and year, each with its default."""
-
-    scope_path_lookup = "county__path"
-    scope_write_capability = Capability.POLICY
 
     county = organization_field(_("county committee"), "quota_policies", on_delete=models.CASCADE)
     year = year_field()
@@ -89,8 +86,7 @@ class QuotaPolicy(ScopedRecord):
         return f"{self.county} {self.year}"
 
     def clean(self):
-        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
-            raise ValidationError({"county": _("Quota policies are set by a county party committee.")})
+        raise_errors(self.county_errors(_("Quota policies are set by a county party committee.")))
 
 
 class RunState(models.TextChoices):

@@ -2,26 +2,28 @@
 branches (docs/ratings-and-evaluation.md)."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import OrganizationKind
-from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field, year_field
-from branches.scope.roles import Capability
+from branches.models.bases import (
+    ScopedModel,
+    ScopedRecord,
+    organization_field,
+    raise_errors,
+    user_stamp_field,
+    year_field,
+)
+from branches.models.policies import CountyPolicy
 
 DIMENSIONS = ("leadership", "members", "mechanism", "performance", "feedback")
 dimension_score = [MinValueValidator(0), MaxValueValidator(20)]
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class RatingPolicy(ScopedRecord):
+class RatingPolicy(CountyPolicy):
     """The county's star bands, classification and rectification settings for a year."""
-
-    scope_path_lookup = "county__path"
-    scope_write_capability = Capability.POLICY
 
     county = organization_field(_("county committee"), "rating_policies", on_delete=models.CASCADE)
     year = year_field()
@@ -64,13 +66,10 @@ class RatingPolicy(ScopedRecord):
         return f"{self.county} {self.year}"
 
     def clean(self):
-        errors = {}
-        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
-            errors["county"] = _("Rating policies are set by a county party committee.")
+        errors = self.county_errors(_("Rating policies are set by a county party committee."))
         if not self.five_stars_from > self.four_stars_from > self.three_stars_from:
             errors["four_stars_from"] = _("The bands must rise: three stars < four stars < five stars.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class RatingStage(models.TextChoices):

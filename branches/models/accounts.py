@@ -1,14 +1,13 @@
 """Account security state beside Django's user, and each county's security policy."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..scope.querysets import ScopedQuerySet
-from ..scope.roles import Capability
-from .bases import ScopedRecord
+from .bases import raise_errors
+from .policies import CountyPolicy
 from .tree import Organization, OrganizationKind
 
 
@@ -42,11 +41,8 @@ class CountySecurityPolicyQuerySet(ScopedQuerySet):
     pass
 
 
-class CountySecurityPolicy(ScopedRecord):
+class CountySecurityPolicy(CountyPolicy):
     """What a county requires of its users beyond the system-wide rules."""
-
-    scope_path_lookup = "county__path"
-    scope_write_capability = Capability.POLICY
 
     county = models.OneToOneField(
         Organization,
@@ -70,5 +66,4 @@ class CountySecurityPolicy(ScopedRecord):
         return str(self.county)
 
     def clean(self):
-        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
-            raise ValidationError({"county": _("A security policy belongs to a county party committee.")})
+        raise_errors(self.county_errors(_("A security policy belongs to a county party committee.")))

@@ -3,7 +3,9 @@ the fields typed the same way on many models (the organization a record belongs 
 recorded it)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -13,6 +15,7 @@ from partybuild.years import year_validators
 from ..scope.querysets import ScopedQuerySet
 
 UNTRACKED_FIELDS = ["created_at", "updated_at"]
+FUTURE_DATE_MESSAGE = _("The date cannot be in the future.")
 
 
 class ScopedModel(models.Model):
@@ -63,3 +66,15 @@ def user_stamp_field(verbose_name, **options):
         related_name="+",
         **options,
     )
+
+
+def future_date_errors(record, *fields: str) -> dict:
+    """``{field: message}`` for each date of ``fields`` that is after today."""
+    today = timezone.localdate()
+    return {field: FUTURE_DATE_MESSAGE for field in fields if (getattr(record, field) or today) > today}
+
+
+def raise_errors(errors: dict) -> None:
+    """What ``clean()`` ends with: the errors gathered, if any."""
+    if errors:
+        raise ValidationError(errors)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..scope.roles import Capability
-from .bases import ScopedRecord, organization_field, year_field
+from .bases import ScopedRecord, future_date_errors, organization_field, raise_errors, year_field
 
 FACILITY_FIELDS = (
     "has_audio_visual",
@@ -79,10 +79,8 @@ class ActivityRoom(ScopedRecord):
             errors["standardized_on"] = _("A standardized room needs the date it was certified.")
         if not self.is_standardized and self.standardized_on:
             errors["standardized_on"] = _("Only a standardized room has a certification date.")
-        if self.standardized_on and self.standardized_on > timezone.localdate():
-            errors["standardized_on"] = _("The date cannot be in the future.")
-        if errors:
-            raise ValidationError(errors)
+        errors.update(future_date_errors(self, "standardized_on"))
+        raise_errors(errors)
 
 
 class InvestmentSource(models.TextChoices):
@@ -174,13 +172,10 @@ class ReviewRecord(ScopedRecord):
         return f"{self.get_kind_display()} {self.held_on}"
 
     def clean(self):
-        errors = {}
-        if self.held_on and self.held_on > timezone.localdate():
-            errors["held_on"] = _("The date cannot be in the future.")
+        errors = future_date_errors(self, "held_on")
         if self.satisfied is not None and self.satisfied > self.participants:
             errors["satisfied"] = _("There cannot be more satisfied votes than participants.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class DisclosurePeriod(models.IntegerChoices):
@@ -217,8 +212,7 @@ class FinancialDisclosure(ScopedRecord):
         return f"{self.organization} {self.year}-{self.period}"
 
     def clean(self):
-        if self.disclosed_on and self.disclosed_on > timezone.localdate():
-            raise ValidationError({"disclosed_on": _("The date cannot be in the future.")})
+        raise_errors(future_date_errors(self, "disclosed_on"))
         if self.disclosed_on and self.year and self.disclosed_on.year < self.year:
             raise ValidationError(
                 {"disclosed_on": _("A period is disclosed during or after it, not before.")}

@@ -9,6 +9,7 @@ from partybuild.models import VersionedModel
 
 from ..scope.querysets import ScopedQuerySet
 from ..scope.roles import Capability, Role
+from .bases import raise_errors
 
 
 class OrganizationKind(models.TextChoices):
@@ -180,8 +181,7 @@ class Organization(VersionedModel):
             errors["parent"] = _("An organization cannot be moved under itself or one of its own units.")
         if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
             errors["dissolved_on"] = _("The dissolution date cannot be before the founding date.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class StaffRoleQuerySet(ScopedQuerySet):

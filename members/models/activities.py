@@ -10,16 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field, year_field
+from branches.models.bases import (
+    ScopedModel,
+    ScopedRecord,
+    future_date_errors,
+    organization_field,
+    raise_errors,
+    user_stamp_field,
+    year_field,
+)
 from partybuild.models import VersionedModel
 
 from .cadres import Cadre
 from .roster import Member
-
-
-def _not_in_future(value, field, errors):
-    if value and value > timezone.localdate():
-        errors[field] = _("The date cannot be in the future.")
 
 
 class MeetingKind(models.TextChoices):
@@ -64,10 +67,7 @@ class Meeting(VersionedModel, ScopedModel):
         return round(self.attendee_count / self.members_expected, 4) if self.members_expected else None
 
     def clean(self):
-        errors = {}
-        _not_in_future(self.held_on, "held_on", errors)
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(future_date_errors(self, "held_on"))
 
 
 class TrainingLevel(models.TextChoices):
@@ -134,10 +134,7 @@ class Training(VersionedModel, ScopedModel):
         return f"{self.topic} {self.held_on}"
 
     def clean(self):
-        errors = {}
-        _not_in_future(self.held_on, "held_on", errors)
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(future_date_errors(self, "held_on"))
 
 
 # What a visit's forms take (the village and the household key follow from the cadre and the household).
@@ -189,13 +186,11 @@ class VisitLog(ScopedRecord):
         return f"{norm(village_group)}|{norm(household_name)}"
 
     def clean(self):
-        errors = {}
-        _not_in_future(self.visited_on, "visited_on", errors)
+        errors = future_date_errors(self, "visited_on")
         if self.resolved_on and self.visited_on and self.resolved_on < self.visited_on:
             errors["resolved_on"] = _("A concern cannot be resolved before the visit that raised it.")
-        _not_in_future(self.resolved_on, "resolved_on", errors)
-        if errors:
-            raise ValidationError(errors)
+        errors.update(future_date_errors(self, "resolved_on"))
+        raise_errors(errors)
 
 
 class StudyRecord(ScopedRecord):
@@ -270,10 +265,9 @@ class ContactPoint(ScopedRecord):
         errors = {}
         for field in ("lecture_on", "check_on", "activity_on"):
             day = getattr(self, field)
-            _not_in_future(day, field, errors)
+            errors.update(future_date_errors(self, field))
             if day and self.year and day.year != self.year:
                 errors[field] = _("The date must fall within the contact year.")
         if self.days_spent > 366:
             errors["days_spent"] = _("A year has at most 366 days.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)

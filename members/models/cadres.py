@@ -1,8 +1,7 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import ScopedRecord, organization_field
+from branches.models.bases import ScopedRecord, organization_field, raise_errors
 from branches.scope.querysets import ScopedQuerySet
 
 from .pipeline import PoliticalStatus
@@ -117,8 +116,7 @@ class Cadre(ScopedRecord):
             errors["sending_unit"] = _("A dispatched first secretary needs the sending unit.")
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             errors["ended_on"] = _("The term cannot end before it starts.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class ReserveSource(models.TextChoices):
@@ -185,5 +183,4 @@ class ReserveCadre(ScopedRecord):
             errors["removed_reason"] = _("A removal needs the date and the reason.")
         if self.birth_date and self.entered_on and self.entered_on <= self.birth_date:
             errors["entered_on"] = _("The roster date must come after the birth date.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)

@@ -3,7 +3,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field
+from branches.models.bases import (
+    ScopedModel,
+    ScopedRecord,
+    organization_field,
+    raise_errors,
+    user_stamp_field,
+)
 from branches.scope.querysets import ScopedQuerySet
 
 from .. import idnumbers
@@ -169,8 +175,7 @@ class Member(ScopedRecord):
             errors["confirmed_on"] = _("A full member needs the date of confirmation.")
         if self.branch_id and not self.branch.is_branch:
             errors["branch"] = _("Members belong to a party branch, not to a party committee.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class MemberEventKind(models.TextChoices):
