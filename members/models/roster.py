@@ -75,12 +75,12 @@ def validate_id_number(value):
 
 
 # A person's own details, alike on a member and an applicant (copied over when the applicant is admitted).
-IDENTITY_FIELDS = ("name", "gender", "ethnicity", "id_number", "birth_date", "education")
-PERSON_FIELDS = (*IDENTITY_FIELDS, "occupation", "phone", "address")
+PERSON_IDENTITY_FIELDS = ("name", "gender", "ethnicity", "id_number", "birth_date", "education")
+PERSON_FIELDS = (*PERSON_IDENTITY_FIELDS, "occupation", "phone", "address")
 MOBILE_FIELDS = ("is_mobile", "mobile_destination", "mobile_contact_person", "mobile_last_contact_on")
 # What a member's page form takes, in its order (the status moves through its own action).
 MEMBER_FIELDS = (
-    *IDENTITY_FIELDS,
+    *PERSON_IDENTITY_FIELDS,
     "category",
     "branch",
     "joined_on",
