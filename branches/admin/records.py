@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from partybuild.http import client_ip
-from partybuild.versioning import call_on_record
 
 from ..models import (
     COMMITTEE_KINDS,
@@ -25,6 +24,7 @@ from ..selectors.records import with_room_totals, with_target_progress
 from ..services import records as services
 from ..tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from .forms import RuleCheckedForm
+from .writes import ServiceWritesMixin
 
 
 def _form(model, fields, check):
@@ -54,13 +54,10 @@ FinancialDisclosureForm = _form(
 )
 
 
-class RecordAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class RecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Writes and deletes through the services named by the subclass; an xlsx export of the selection
     where a resource is named."""
 
-    create_service = None
-    update_service = None
-    delete_service = None
     resource_class = None
     actions = ["export_xlsx"]
 
@@ -69,23 +66,6 @@ class RecordAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         if self.resource_class is None:
             actions.pop("export_xlsx", None)
         return actions
-
-    @staticmethod
-    def changed(form) -> dict:
-        return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-
-    def save_via_service(self, request, obj, form, change):
-        if change:
-            return call_on_record(type(self).update_service, obj, actor=request.user, **self.changed(form))
-        return type(self).create_service(actor=request.user, **form.cleaned_data)
-
-    def delete_model(self, request, obj):
-        call_on_record(type(self).delete_service, obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        # Row by row through the service, with its rules and a history row each.
-        for obj in queryset:
-            self.delete_model(request, obj)
 
     @admin.action(description=_("Export the selected rows to xlsx"))
     def export_xlsx(self, request, queryset):

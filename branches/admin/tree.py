@@ -9,6 +9,7 @@ from ..models import Organization, SecurityEvent, StaffRole
 from ..models.tree import VILLAGE_STATISTICS_FIELDS
 from ..scope.admin import ScopedModelAdmin
 from .permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
+from .writes import changed_fields
 
 
 @admin.register(Organization)
@@ -43,7 +44,7 @@ class OrganizationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     ]
 
     def save_via_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        data = changed_fields(form)
         if change:
             return services.organization_update(
                 actor=request.user, organization=obj, expected_version=None, **data

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.forms import RuleCheckedForm
+from branches.admin.writes import changed_fields
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Cadre, Member, ReserveCadre
@@ -69,10 +70,6 @@ class ScopedMemberChoiceMixin:
             kwargs["queryset"] = Member.objects.restrict(request.user, "view")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @staticmethod
-    def changed(form):
-        return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-
 
 class ServingTodayFilter(admin.SimpleListFilter):
     title = _("serving today")
@@ -123,7 +120,7 @@ class CadreAdmin(ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
 
     def save_via_service(self, request, obj, form, change):
         if change:
-            return services.cadre_update(actor=request.user, cadre=obj, **self.changed(form))
+            return services.cadre_update(actor=request.user, cadre=obj, **changed_fields(form))
         data = dict(form.cleaned_data)
         return services.cadre_appoint(
             actor=request.user,
@@ -159,6 +156,6 @@ class ReserveCadreAdmin(ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistory
 
     def save_via_service(self, request, obj, form, change):
         if change:
-            return services.reserve_update(actor=request.user, reserve=obj, **self.changed(form))
+            return services.reserve_update(actor=request.user, reserve=obj, **changed_fields(form))
         data = dict(form.cleaned_data)
         return services.reserve_enter(actor=request.user, organization=data.pop("organization"), **data)

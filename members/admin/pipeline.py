@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.writes import changed_fields
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Applicant
@@ -33,7 +34,7 @@ class ApplicantAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_via_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        data = changed_fields(form)
         if change:
             return services.applicant_update(actor=request.user, applicant=obj, **data)
         person = {
