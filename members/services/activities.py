@@ -293,9 +293,7 @@ def training_update(
     def rules(training):
         training.level = training_level(training.organizer)
         people = {
-            name: _pks(given[name])
-            if name in given
-            else list(getattr(training, name).values_list("pk", flat=True))
+            name: _pks(given[name]) if name in given else _recorded(training, name)
             for name in ("member_attendees", "cadre_attendees")
         }
         training_check(training, people["member_attendees"], people["cadre_attendees"])
