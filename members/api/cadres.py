@@ -12,7 +12,7 @@ from branches.tabular.api import ImportExportViewSetMixin
 
 from ..filters.cadres import CadreFilter, ReserveCadreFilter
 from ..models import Cadre, CadrePost, Member, ReserveCadre
-from ..models.cadres import CADRE_TERM_FIELDS
+from ..models.cadres import CADRE_TERM_FIELDS, RESERVE_ROSTER_FIELDS
 from ..resources import CadreResource, ReserveCadreResource
 from ..selectors import cadres as selectors
 from ..selectors.cadres import ConcurrentPosts, is_young
@@ -130,11 +130,7 @@ class ReserveCadreSerializer(MaskedPhoneMixin, VersionedSerializerMixin, seriali
             "is_young",
             "education",
             "phone",
-            "political_status",
-            "source",
-            "entered_on",
-            "mentor",
-            "trainings_attended",
+            *RESERVE_ROSTER_FIELDS,
             "status",
             "status_display",
             "promoted_post",

@@ -84,10 +84,8 @@ class TrainingAudience(models.TextChoices):
     RESERVE = "reserve", _("Reserve cadres")
 
 
-# What a training's forms take (the level follows from the organizer).
-TRAINING_FIELDS = (
-    "organizer",
-    "audience",
+# A training session: when, how long, on what, and who attended.
+TRAINING_SESSION_FIELDS = (
     "held_on",
     "days",
     "hours",
@@ -96,6 +94,8 @@ TRAINING_FIELDS = (
     "cadre_attendees",
     "villager_count",
 )
+# What a training's forms take (the level follows from the organizer).
+TRAINING_FIELDS = ("organizer", "audience", *TRAINING_SESSION_FIELDS)
 
 
 class Training(VersionedModel, ScopedModel):
@@ -137,9 +137,8 @@ class Training(VersionedModel, ScopedModel):
         raise_errors(future_date_errors(self, "held_on"))
 
 
-# What a visit's forms take (the village and the household key follow from the cadre and the household).
-VISIT_FIELDS = (
-    "cadre",
+# A visit's report: which household, when, what it raised and how that was resolved.
+VISIT_REPORT_FIELDS = (
     "household_name",
     "village_group",
     "visited_on",
@@ -147,6 +146,8 @@ VISIT_FIELDS = (
     "follow_up",
     "resolved_on",
 )
+# What a visit's forms take (the village and the household key follow from the cadre and the household).
+VISIT_FIELDS = ("cadre", *VISIT_REPORT_FIELDS)
 
 
 class VisitLog(ScopedRecord):

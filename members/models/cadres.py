@@ -44,6 +44,8 @@ CADRE_TERM_FIELDS = (
     "note",
 )
 CADRE_FIELDS = ("organization", "post", *CADRE_TERM_FIELDS)
+# What the roster keeps of a reserve cadre beyond the person: where they came from and their training.
+RESERVE_ROSTER_FIELDS = ("political_status", "source", "entered_on", "mentor", "trainings_attended")
 # What a reserve cadre's forms take; the lifecycle fields change only by promotion or removal.
 RESERVE_FIELDS = (
     "organization",
@@ -53,11 +55,7 @@ RESERVE_FIELDS = (
     "birth_date",
     "education",
     "phone",
-    "political_status",
-    "source",
-    "entered_on",
-    "mentor",
-    "trainings_attended",
+    *RESERVE_ROSTER_FIELDS,
 )
 RESERVE_LIFECYCLE_FIELDS = ("status", "promoted_post", "promoted_on", "removed_on", "removed_reason")
 
