@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
+from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import EvaluationCycle, EvaluationRater, EvaluationScore, SecretaryGrade, Statement
@@ -41,8 +42,10 @@ def _run(modeladmin, request, queryset, service, done):
 
 
 @admin.register(EvaluationCycle)
-class EvaluationCycleAdmin(_VisibleAdmin, SimpleHistoryAdmin):
+class EvaluationCycleAdmin(ServiceSavesMixin, _VisibleAdmin, SimpleHistoryAdmin):
     visible = staticmethod(selectors.visible_cycles)
+    create_service = staticmethod(services.evaluation_cycle_create)
+    update_service = staticmethod(services.evaluation_cycle_update)
     list_display = ["county", "year", "state", "opens_on", "statements_due_on", "closes_on", "published_at"]
     list_filter = ["year", "state"]
     list_select_related = ["county"]
@@ -51,15 +54,6 @@ class EvaluationCycleAdmin(_VisibleAdmin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "county", "year"] if obj is not None else self.readonly_fields
-
-    def save_via_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
-        if change:
-            return services.evaluation_cycle_update(actor=request.user, evaluation_cycle=obj, **data)
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in {"county", "year"}}
-        return services.evaluation_cycle_create(
-            actor=request.user, county=form.cleaned_data["county"], year=form.cleaned_data["year"], **fields
-        )
 
     @admin.action(description=_("Close the selected cycles"))
     def close_cycles(self, request, queryset):

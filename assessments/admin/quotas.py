@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
+from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Alert, QuotaPolicy, QuotaRun
@@ -9,19 +10,12 @@ from ..services import quotas as services
 
 
 @admin.register(QuotaPolicy)
-class QuotaPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class QuotaPolicyAdmin(ServiceSavesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     list_display = ["county", "year", "dev_branch_min", "visit_households", "train_per_level"]
     list_filter = ["year"]
     list_select_related = ["county"]
-
-    def save_via_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
-        if change:
-            return services.quota_policy_update(actor=request.user, quota_policy=obj, **data)
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in {"county", "year"}}
-        return services.quota_policy_create(
-            actor=request.user, county=form.cleaned_data["county"], year=form.cleaned_data["year"], **fields
-        )
+    create_service = staticmethod(services.quota_policy_create)
+    update_service = staticmethod(services.quota_policy_update)
 
 
 @admin.register(QuotaRun)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.permissions import ReadOnlyAdminMixin
+from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
@@ -45,7 +46,9 @@ class StarRatingAdmin(ReadOnlyAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(RatingPolicy)
-class RatingPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class RatingPolicyAdmin(ServiceSavesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+    create_service = staticmethod(services.rating_policy_create)
+    update_service = staticmethod(services.rating_policy_update)
     list_display = [
         "county",
         "year",
@@ -56,9 +59,3 @@ class RatingPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     ]
     list_filter = ["year"]
     list_select_related = ["county"]
-
-    def save_via_service(self, request, obj, form, change):
-        if change:
-            data = {name: form.cleaned_data[name] for name in form.changed_data}
-            return services.rating_policy_update(actor=request.user, rating_policy=obj, **data)
-        return services.rating_policy_create(actor=request.user, **form.cleaned_data)
