@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.filters import YesNoFilter
 from branches.admin.forms import RuleCheckedForm
-from branches.admin.writes import changed_fields
+from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Cadre, Member, ReserveCadre
@@ -71,43 +73,29 @@ class ScopedMemberChoiceMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ServingTodayFilter(admin.SimpleListFilter):
+class ServingTodayFilter(YesNoFilter):
     title = _("serving today")
     parameter_name = "serving"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        condition = serving(timezone.localdate())
-        if self.value() == "yes":
-            return queryset.filter(condition)
-        if self.value() == "no":
-            return queryset.exclude(condition)
-        return queryset
+    def condition(self):
+        return serving(timezone.localdate())
 
 
-class YoungFilter(admin.SimpleListFilter):
+class YoungFilter(YesNoFilter):
     title = _("aged 35 or less today")
     parameter_name = "young"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        born_after = young_born_after(timezone.localdate())
-        if self.value() == "yes":
-            return queryset.filter(birth_date__gt=born_after)
-        if self.value() == "no":
-            return queryset.exclude(birth_date__gt=born_after)
-        return queryset
+    def condition(self):
+        return Q(birth_date__gt=young_born_after(timezone.localdate()))
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class CadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Post holdings; a term ends by setting its last day (history keeps every change)."""
 
     form = CadreForm
+    create_service = staticmethod(services.cadre_appoint)
+    update_service = staticmethod(services.cadre_update)
     list_display = ["name", "post", "organization", "started_on", "ended_on", "sending_unit"]
     list_filter = ["post", ServingTodayFilter, "organization__kind"]
     search_fields = ["name", "organization__name"]
@@ -118,24 +106,14 @@ class CadreAdmin(ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_via_service(self, request, obj, form, change):
-        if change:
-            return services.cadre_update(actor=request.user, cadre=obj, **changed_fields(form))
-        data = dict(form.cleaned_data)
-        return services.cadre_appoint(
-            actor=request.user,
-            organization=data.pop("organization"),
-            post=data.pop("post"),
-            member=data.pop("member", None),
-            **data,
-        )
-
 
 @admin.register(ReserveCadre)
-class ReserveCadreAdmin(ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class ReserveCadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """The village reserve rosters; promotion and removal are steps of their own (API and pages)."""
 
     form = ReserveCadreForm
+    create_service = staticmethod(services.reserve_enter)
+    update_service = staticmethod(services.reserve_update)
     list_display = [
         "name",
         "organization",
@@ -153,9 +131,3 @@ class ReserveCadreAdmin(ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistory
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_via_service(self, request, obj, form, change):
-        if change:
-            return services.reserve_update(actor=request.user, reserve=obj, **changed_fields(form))
-        data = dict(form.cleaned_data)
-        return services.reserve_enter(actor=request.user, organization=data.pop("organization"), **data)

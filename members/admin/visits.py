@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.filters import YesNoFilter
 from branches.admin.forms import RuleCheckedForm
 from branches.scope.admin import ScopedModelAdmin
 
@@ -24,19 +25,12 @@ class VisitLogForm(RuleCheckedForm):
         services.visit_check(visit)
 
 
-class OpenConcernFilter(admin.SimpleListFilter):
+class OpenConcernFilter(YesNoFilter):
     title = _("concern not resolved yet")
     parameter_name = "open"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(is_open())
-        if self.value() == "no":
-            return queryset.exclude(is_open())
-        return queryset
+    def condition(self):
+        return is_open()
 
 
 @admin.register(VisitLog)
