@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, visible_choice, within_filter
+from branches.filters import WithinFilterMixin, at_least, visible_choice, within_filter
 from branches.models import Organization
 from members.models import Member
 from partybuild.years import YearFilter
@@ -20,14 +20,7 @@ class MemberAppraisalFilter(WithinFilterMixin, django_filters.FilterSet):
     graded = django_filters.BooleanFilter(label=_("graded"), method="filter_graded")
     participated = django_filters.BooleanFilter()
     stars = django_filters.NumberFilter(min_value=0, max_value=5, decimal_places=0)
-    stars_min = django_filters.NumberFilter(
-        label=_("at least this many stars"),
-        field_name="stars",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=5,
-        decimal_places=0,
-    )
+    stars_min = at_least(_("at least this many stars"), "stars", 5)
 
     class Meta:
         model = MemberAppraisal

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, visible_choice, within_filter
+from branches.filters import WithinFilterMixin, at_least, visible_choice, within_filter
 from branches.models import Organization
 
 from ..models import Classification, RatingPolicy, RatingStage, StarRating
@@ -15,14 +15,7 @@ class StarRatingFilter(WithinFilterMixin, django_filters.FilterSet):
     stars = django_filters.MultipleChoiceFilter(
         choices=[(n, str(n)) for n in (0, 3, 4, 5)], help_text=_("0 means unrated")
     )
-    stars_min = django_filters.NumberFilter(
-        label=_("at least this many stars"),
-        field_name="stars",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=5,
-        decimal_places=0,
-    )
+    stars_min = at_least(_("at least this many stars"), "stars", 5)
     classification = django_filters.MultipleChoiceFilter(choices=Classification.choices)
 
     class Meta:

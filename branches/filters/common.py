@@ -16,6 +16,13 @@ def visible_choice(model, label, **kwargs):
     )
 
 
+def at_least(label, field_name: str, most: int):
+    """A whole number from 0 to ``most``: the rows whose ``field_name`` is at least that."""
+    return django_filters.NumberFilter(
+        label=label, field_name=field_name, lookup_expr="gte", min_value=0, max_value=most, decimal_places=0
+    )
+
+
 def year_of(field_name):
     """The year of the date in ``field_name``, from ``FIRST_DATE_YEAR`` on."""
     return YearFilter(label=_("year"), field_name=field_name, lookup_expr="year", first=FIRST_DATE_YEAR)

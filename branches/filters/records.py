@@ -14,7 +14,7 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from .common import visible_choice, year_of
+from .common import at_least, visible_choice, year_of
 from .tree import WithinFilterMixin, within_filter
 
 
@@ -30,14 +30,7 @@ class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
         lookup_expr="lte",
         help_text=_("rooms certified as standardized on or before this day"),
     )
-    min_facilities = django_filters.NumberFilter(
-        label=_("at least this many facilities"),
-        field_name="facilities_total",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=1000,
-        decimal_places=0,
-    )
+    min_facilities = at_least(_("at least this many facilities"), "facilities_total", 1000)
 
     class Meta:
         model = ActivityRoom
