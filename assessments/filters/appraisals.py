@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, at_least, visible_choice, within_filter
+from branches.filters import ScopedFilterSet, at_least, visible_choice
 from branches.models import Organization
 from members.models import Member
 from partybuild.years import YearFilter
@@ -9,11 +9,10 @@ from partybuild.years import YearFilter
 from ..models import AppraisalGrade, MemberAppraisal
 
 
-class MemberAppraisalFilter(WithinFilterMixin, django_filters.FilterSet):
+class MemberAppraisalFilter(ScopedFilterSet):
     within_path_lookup = "branch__path"
 
     branch = visible_choice(Organization, _("branch"))
-    within = within_filter()
     member = visible_choice(Member, _("party member"))
     year = YearFilter()
     grade = django_filters.MultipleChoiceFilter(choices=AppraisalGrade.choices)

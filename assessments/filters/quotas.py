@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, visible_choice, within_filter
+from branches.filters import ScopedFilterSet, visible_choice
 from branches.models import Organization
 
 from ..models import Alert, AlertKind, QuotaPolicy, QuotaResult, QuotaRun, RunState
@@ -15,10 +15,8 @@ class QuotaPolicyFilter(django_filters.FilterSet):
         fields = ["county", "year"]
 
 
-class QuotaRunFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
+class QuotaRunFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("scope"))
-    within = within_filter()
     state = django_filters.MultipleChoiceFilter(choices=RunState.choices)
 
     class Meta:
@@ -26,10 +24,8 @@ class QuotaRunFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "year", "state"]
 
 
-class QuotaResultFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
+class QuotaResultFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("organization"))
-    within = within_filter()
     code = django_filters.CharFilter(label=_("indicator"))
     code_prefix = django_filters.CharFilter(
         label=_("indicator prefix"), field_name="code", lookup_expr="startswith"
@@ -40,10 +36,8 @@ class QuotaResultFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "year", "code", "code_prefix", "met"]
 
 
-class AlertFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
+class AlertFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("organization"))
-    within = within_filter()
     kind = django_filters.MultipleChoiceFilter(choices=AlertKind.choices)
 
     class Meta:

@@ -1,16 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, at_least, visible_choice, within_filter
+from branches.filters import ScopedFilterSet, at_least, visible_choice
 from branches.models import Organization
 
 from ..models import Classification, RatingPolicy, RatingStage, StarRating
 
 
-class StarRatingFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
+class StarRatingFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("organization"))
-    within = within_filter()
     stage = django_filters.MultipleChoiceFilter(choices=RatingStage.choices)
     stars = django_filters.MultipleChoiceFilter(
         choices=[(n, str(n)) for n in (0, 3, 4, 5)], help_text=_("0 means unrated")

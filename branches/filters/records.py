@@ -15,14 +15,11 @@ from ..models import (
     StandardizedRoomTarget,
 )
 from .common import at_least, visible_choice, year_of
-from .tree import WithinFilterMixin, within_filter
+from .tree import ScopedFilterSet
 
 
-class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class ActivityRoomFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("organization"))
-    within = within_filter()
     is_standardized = django_filters.BooleanFilter(label=_("standardized"))
     standardized_by = django_filters.DateFilter(
         label=_("standardized by"),
@@ -37,12 +34,11 @@ class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "is_standardized", "standardized_by", "min_facilities"]
 
 
-class RoomInvestmentFilter(WithinFilterMixin, django_filters.FilterSet):
+class RoomInvestmentFilter(ScopedFilterSet):
     within_path_lookup = "room__organization__path"
 
     room = visible_choice(ActivityRoom, _("activity room"))
     organization = visible_choice(Organization, _("organization"), field_name="room__organization")
-    within = within_filter()
     source = django_filters.MultipleChoiceFilter(choices=InvestmentSource.choices)
     year = year_of("invested_on")
 
@@ -51,11 +47,8 @@ class RoomInvestmentFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["room", "organization", "within", "source", "year"]
 
 
-class RoomTargetFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class RoomTargetFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("township or street"))
-    within = within_filter()
     year = YearFilter(label=_("year"))
     met = django_filters.BooleanFilter(label=_("target met"))
 
@@ -64,11 +57,8 @@ class RoomTargetFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "year", "met"]
 
 
-class ReviewRecordFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class ReviewRecordFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("branch"))
-    within = within_filter()
     kind = django_filters.MultipleChoiceFilter(choices=ReviewKind.choices)
     year = year_of("held_on")
     held_on = django_filters.DateFromToRangeFilter(label=_("held between"))
@@ -78,11 +68,8 @@ class ReviewRecordFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "kind", "year", "held_on"]
 
 
-class FinancialDisclosureFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class FinancialDisclosureFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("branch"))
-    within = within_filter()
     year = YearFilter(label=_("year"))
     period = django_filters.ChoiceFilter(choices=DisclosurePeriod.choices)
 

@@ -19,6 +19,14 @@ def within_filter():
     return visible_choice(Organization, _("within organization"), method="filter_within")
 
 
+class ScopedFilterSet(WithinFilterMixin, django_filters.FilterSet):
+    """Records in organizations' subtrees: ``?within=`` over ``within_path_lookup`` (the record's
+    organization unless the subclass names another path)."""
+
+    within_path_lookup = "organization__path"
+    within = within_filter()
+
+
 class OrganizationFilter(WithinFilterMixin, django_filters.FilterSet):
     parent = visible_choice(Organization, _("parent organization"))
     kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices)
@@ -31,12 +39,9 @@ class OrganizationFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["parent", "kind", "field", "within", "active", "code"]
 
 
-class StaffRoleFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class StaffRoleFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("organization"))
     role = django_filters.MultipleChoiceFilter(choices=Role.choices)
-    within = within_filter()
 
     class Meta:
         model = StaffRole

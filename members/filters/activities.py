@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, visible_choice, within_filter, year_of
+from branches.filters import ScopedFilterSet, visible_choice, year_of
 from branches.models import Organization
 from partybuild.years import YearFilter
 
@@ -23,11 +23,8 @@ def _organization_filter(label, field_name="organization"):
     return visible_choice(Organization, label, field_name=field_name)
 
 
-class MeetingFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class MeetingFilter(ScopedFilterSet):
     organization = _organization_filter(_("organization"))
-    within = within_filter()
     kind = django_filters.MultipleChoiceFilter(choices=MeetingKind.choices)
     attendee = visible_choice(Member, _("attended by"), field_name="attendees")
     held_after = django_filters.DateFilter(
@@ -46,13 +43,12 @@ class MeetingFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "kind", "attendee", "held_after", "held_before", "year", "month"]
 
 
-class TrainingFilter(WithinFilterMixin, django_filters.FilterSet):
+class TrainingFilter(ScopedFilterSet):
     within_path_lookup = "organizer__path"
 
     organizer = _organization_filter(_("organizer"), "organizer")
     # The same as ``organizer``, under the name every other record list uses.
     organization = _organization_filter(_("organizer"), "organizer")
-    within = within_filter()
     level = django_filters.MultipleChoiceFilter(choices=TrainingLevel.choices)
     audience = django_filters.MultipleChoiceFilter(choices=TrainingAudience.choices)
     member = visible_choice(Member, _("attended by the member"), field_name="member_attendees")
@@ -81,11 +77,8 @@ class TrainingFilter(WithinFilterMixin, django_filters.FilterSet):
         ]
 
 
-class StudyRecordFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class StudyRecordFilter(ScopedFilterSet):
     organization = _organization_filter(_("organization"))
-    within = within_filter()
     cadre = visible_choice(Cadre, _("cadre"))
     year = YearFilter(label=_("year"))
     month = django_filters.NumberFilter(label=_("month"), min_value=1, max_value=12)
@@ -95,11 +88,8 @@ class StudyRecordFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "cadre", "year", "month"]
 
 
-class ContactPointFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class ContactPointFilter(ScopedFilterSet):
     organization = _organization_filter(_("contact village"))
-    within = within_filter()
     leader = visible_choice(Member, _("township leader"))
     year = YearFilter(label=_("year"))
     complete = django_filters.BooleanFilter(

@@ -2,18 +2,15 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, visible_choice, within_filter
+from branches.filters import ScopedFilterSet, visible_choice
 from branches.models import Organization
 
 from ..models import Cadre, CadrePost, Member, ReserveCadre, ReserveSource, ReserveStatus
 from ..selectors.cadres import one_shoulder, serving, young_born_after
 
 
-class CadreFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class CadreFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("organization"))
-    within = within_filter()
     member = visible_choice(Member, _("party member"))
     post = django_filters.MultipleChoiceFilter(choices=CadrePost.choices)
     on = django_filters.DateFilter(
@@ -45,11 +42,8 @@ class CadreFilter(WithinFilterMixin, django_filters.FilterSet):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
-class ReserveCadreFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class ReserveCadreFilter(ScopedFilterSet):
     organization = visible_choice(Organization, _("village branch"))
-    within = within_filter()
     member = visible_choice(Member, _("party member"))
     status = django_filters.MultipleChoiceFilter(choices=ReserveStatus.choices)
     source = django_filters.MultipleChoiceFilter(choices=ReserveSource.choices)
