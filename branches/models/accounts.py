@@ -1,15 +1,13 @@
 """Account security state beside Django's user, and each county's security policy."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partybuild.models import VersionedModel
-
 from ..scope.querysets import ScopedQuerySet
-from ..scope.roles import Capability
+from .bases import raise_errors
+from .policies import CountyPolicy
 from .tree import Organization, OrganizationKind
 
 
@@ -66,11 +64,8 @@ class CountySecurityPolicyQuerySet(ScopedQuerySet):
     pass
 
 
-class CountySecurityPolicy(VersionedModel):
+class CountySecurityPolicy(CountyPolicy):
     """What a county requires of its users beyond the system-wide rules."""
-
-    scope_path_lookup = "county__path"
-    scope_write_capability = Capability.POLICY
 
     county = models.OneToOneField(
         Organization,
@@ -84,7 +79,6 @@ class CountySecurityPolicy(VersionedModel):
     )
 
     objects = CountySecurityPolicyQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("county security policy")
@@ -95,5 +89,4 @@ class CountySecurityPolicy(VersionedModel):
         return str(self.county)
 
     def clean(self):
-        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
-            raise ValidationError({"county": _("A security policy belongs to a county party committee.")})
+        raise_errors(self.county_errors(_("A security policy belongs to a county party committee.")))

@@ -9,6 +9,7 @@ from partybuild.models import VersionedModel
 
 from ..scope.querysets import ScopedQuerySet
 from ..scope.roles import Capability, Role
+from .bases import raise_errors
 
 
 class OrganizationKind(models.TextChoices):
@@ -72,6 +73,17 @@ class OrganizationQuerySet(ScopedQuerySet):
     def rural(self):
         """Village and community branches (``Organization.is_rural``)."""
         return self.filter(kind__in=BRANCH_KINDS, field__in=RURAL_FIELDS)
+
+
+# A village's statistics, kept on its organization.
+VILLAGE_STATISTICS_FIELDS = (
+    "households",
+    "population",
+    "area_km2",
+    "cultivated_mu",
+    "natural_villages",
+    "collective_income",
+)
 
 
 class Organization(VersionedModel):
@@ -169,8 +181,7 @@ class Organization(VersionedModel):
             errors["parent"] = _("An organization cannot be moved under itself or one of its own units.")
         if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
             errors["dissolved_on"] = _("The dissolution date cannot be before the founding date.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class StaffRoleQuerySet(ScopedQuerySet):

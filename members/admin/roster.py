@@ -11,11 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from branches.admin.permissions import ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from partybuild.http import client_ip
 
 from ..models import Member, MemberEvent
+from ..models.roster import MEMBER_EVENT_MOVE_FIELDS, MOBILE_FIELDS, PERSON_FIELDS
 from ..resources import MemberResource
 from ..selectors.roster import mask_id_number, mask_phone
 from ..services import roster as services
@@ -28,23 +30,12 @@ class MemberAdminForm(forms.ModelForm):
     class Meta:
         model = Member
         fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "id_number",
-            "birth_date",
-            "education",
-            "occupation",
-            "phone",
-            "address",
+            *PERSON_FIELDS,
             "branch",
             "category",
             "joined_on",
             "confirmed_on",
-            "is_mobile",
-            "mobile_destination",
-            "mobile_contact_person",
-            "mobile_last_contact_on",
+            *MOBILE_FIELDS,
             "post_duty",
         ]
 
@@ -76,18 +67,9 @@ class MaskedHistoryHelper(HistoricalRecordContextHelper):
         return mask(value or "") if mask else value
 
 
-class MemberEventInline(admin.TabularInline):
+class MemberEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MemberEvent
-    fields = [
-        "occurred_on",
-        "kind",
-        "from_branch",
-        "to_branch",
-        "from_status",
-        "to_status",
-        "reason",
-        "recorded_by",
-    ]
+    fields = ["occurred_on", "kind", *MEMBER_EVENT_MOVE_FIELDS, "reason", "recorded_by"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -98,15 +80,6 @@ class MemberEventInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return obj is not None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Member)
@@ -131,32 +104,12 @@ class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "name",
-                    "gender",
-                    "ethnicity",
-                    "id_number",
-                    "birth_date",
-                    "education",
-                    "occupation",
-                    "phone",
-                    "address",
-                ]
-            },
+            {"fields": list(PERSON_FIELDS)},
         ),
         (_("Membership"), {"fields": ["branch", "category", "joined_on", "confirmed_on", "status"]}),
         (
             _("Mobile member and set-post duty"),
-            {
-                "fields": [
-                    "is_mobile",
-                    "mobile_destination",
-                    "mobile_contact_person",
-                    "mobile_last_contact_on",
-                    "post_duty",
-                ]
-            },
+            {"fields": [*MOBILE_FIELDS, "post_duty"]},
         ),
     ]
 

@@ -12,6 +12,7 @@ from branches.tabular.api import ImportExportViewSetMixin
 
 from ..filters.cadres import CadreFilter, ReserveCadreFilter
 from ..models import Cadre, CadrePost, Member, ReserveCadre
+from ..models.cadres import CADRE_TERM_FIELDS, RESERVE_ROSTER_FIELDS
 from ..resources import CadreResource, ReserveCadreResource
 from ..selectors import cadres as selectors
 from ..selectors.cadres import ConcurrentPosts, is_young
@@ -67,16 +68,7 @@ class CadreSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.Mo
             "organization_name",
             "post",
             "post_display",
-            "member",
-            "name",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            "started_on",
-            "ended_on",
-            "sending_unit",
-            "note",
+            *CADRE_TERM_FIELDS,
             "is_serving",
             "concurrent_posts",
             "is_one_shoulder",
@@ -138,11 +130,7 @@ class ReserveCadreSerializer(MaskedPhoneMixin, VersionedSerializerMixin, seriali
             "is_young",
             "education",
             "phone",
-            "political_status",
-            "source",
-            "entered_on",
-            "mentor",
-            "trainings_attended",
+            *RESERVE_ROSTER_FIELDS,
             "status",
             "status_display",
             "promoted_post",

@@ -13,6 +13,8 @@ from branches.selectors import organization_get
 from ..filters.pipeline import ApplicantFilter
 from ..idnumbers import mask
 from ..models import Applicant, ApplicantStage, ApplicantStatus, Member
+from ..models.pipeline import STEP_FIELDS
+from ..models.roster import PERSON_FIELDS
 from ..selectors import pipeline as selectors
 from ..selectors.pipeline import MISSING_LABELS
 from ..services import pipeline as services
@@ -31,15 +33,7 @@ class ApplicantSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
             "id",
             "branch",
             "branch_name",
-            "name",
-            "gender",
-            "ethnicity",
-            "id_number",
-            "birth_date",
-            "education",
-            "occupation",
-            "phone",
-            "address",
+            *PERSON_FIELDS,
             "stage",
             "stage_display",
             "status",
@@ -67,19 +61,7 @@ class ApplicantSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [
-            "stage",
-            "status",
-            "activist_on",
-            "candidate_on",
-            "approved_on",
-            "probation_extension_months",
-            "probation_extended_on",
-            "confirmed_on",
-            "member",
-            "created_at",
-            "updated_at",
-        ]
+        read_only_fields = [*STEP_FIELDS, "created_at", "updated_at"]
         validators = []
         extra_kwargs = {"id_number": {"validators": []}}
 

@@ -8,8 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import Organization
-from branches.scope.querysets import ScopedQuerySet
+from branches.models.bases import ScopedModel, organization_field
 from partybuild.models import VersionedModel
 
 from .roster import Education, Gender, Member, Occupation, validate_id_number
@@ -41,12 +40,24 @@ class PoliticalStatus(models.TextChoices):
     MASSES = "masses", _("Masses")
 
 
-class Applicant(VersionedModel):
+# The facts only the pipeline's steps write (members/services/pipeline.py): read-only elsewhere.
+STEP_FIELDS = (
+    "stage",
+    "status",
+    "activist_on",
+    "candidate_on",
+    "approved_on",
+    "probation_extension_months",
+    "probation_extended_on",
+    "confirmed_on",
+    "member",
+)
+
+
+class Applicant(VersionedModel, ScopedModel):
     scope_path_lookup = "branch__path"
 
-    branch = models.ForeignKey(
-        Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="applicants"
-    )
+    branch = organization_field(_("branch"), "applicants")
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
@@ -99,7 +110,6 @@ class Applicant(VersionedModel):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[mentors, sponsors])
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
+from branches.services.writing import save_new
 from partybuild.versioning import lock_for_edit
 
 from .. import pipeline_rules as rules
@@ -25,18 +26,8 @@ from ..models import (
     MemberStatus,
 )
 from ..models.pipeline import STAGE_ORDER
+from ..models.roster import PERSON_FIELDS
 
-PERSON_FIELDS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "id_number",
-    "birth_date",
-    "education",
-    "occupation",
-    "phone",
-    "address",
-)
 # Facts only the township (or county) may record: they are its decisions, not the branch's.
 REVIEW_FACTS = frozenset({"pre_reviewed_on", "approved_on"})
 STEP_FACTS = {
@@ -100,10 +91,7 @@ def applicant_register(*, actor, branch, applied_on: dt.date, **person) -> Appli
         )
     if Member.objects.filter(id_number=applicant.id_number).exists():
         _refuse("id_number", _("A party member with this ID number is already on the roll."))
-    applicant._history_user = actor
-    applicant.save()
-    ensure_in_scope(actor, applicant, "add")
-    return applicant
+    return save_new(actor, applicant)
 
 
 @transaction.atomic

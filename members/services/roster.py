@@ -10,6 +10,7 @@ from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
+from branches.services.writing import require_capability, save_new
 from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import ON_ROLL, Member, MemberEvent, MemberEventKind, MemberStatus
@@ -24,22 +25,14 @@ EVENT_FIELDS = {
 }
 
 
-def _require_records(actor, organization) -> None:
-    if organization is None or not organization_in_scope(actor, organization, Capability.RECORDS):
-        raise OutOfScope(NOT_ALLOWED)
-
-
 @transaction.atomic
 def member_create(*, actor, branch, **data) -> Member:
-    _require_records(actor, branch)
+    require_capability(actor, branch)
     if data.get("status", MemberStatus.NORMAL) != MemberStatus.NORMAL:
         raise ValidationError({"status": NEW_MEMBER_STATUS})
     member = Member(branch=branch, **data)
     member.full_clean()
-    member._history_user = actor
-    member.save()
-    ensure_in_scope(actor, member, "add")
-    return member
+    return save_new(actor, member)
 
 
 @transaction.atomic
@@ -70,7 +63,7 @@ def member_transfer(
 ) -> Member:
     """Move a member to another branch; the actor keeps records on both branches."""
     ensure_in_scope(actor, member, "change", NOT_ALLOWED)
-    _require_records(actor, to_branch)
+    require_capability(actor, to_branch)
     member = lock_for_edit(member, expected_version, precondition=precondition)
     from_branch = member.branch
     errors = _event_date_errors(member, on)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
+from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE, organization_column
 
 from ..filters.activities import MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..filters.cadres import CadreFilter, ReserveCadreFilter
@@ -27,8 +28,6 @@ from ..resources import (
 from ..selectors import activities, cadres, pipeline, roster, visits
 from ..selectors.roster import Unmasker, mask_id_number, mask_phone
 
-PHONE_ONLY_WIDE = "d-none d-md-table-cell"
-DESKTOP_ONLY = "d-none d-lg-table-cell"
 SHORT_TEXT = 30
 
 
@@ -64,7 +63,7 @@ class MemberListView(ScopedListView):
     columns = (
         Column("name", _("name"), sort="name", link=True),
         Column("gender", _("gender"), "get_gender_display"),
-        Column("branch", _("branch"), "branch.name", sort="branch__path"),
+        organization_column(_("branch"), "branch"),
         Column("category", _("category"), "get_category_display", sort="category"),
         Column("status", _("status"), "get_status_display", sort="status", classes=PHONE_ONLY_WIDE),
         Column("birth_date", _("birth date"), sort="birth_date", classes=PHONE_ONLY_WIDE),
@@ -90,7 +89,7 @@ class VisitLogListView(ScopedListView):
         Column("visited_on", _("visited on"), sort="visited_on", link=True),
         Column("household_name", _("household head"), sort="household_name"),
         Column("village_group", _("village group"), sort="village_group", classes=PHONE_ONLY_WIDE),
-        Column("organization", _("village branch"), "organization.name", sort="organization__path"),
+        organization_column(_("village branch")),
         Column("cadre", _("cadre"), "cadre.name", classes=PHONE_ONLY_WIDE),
         Column("concerns", _("concerns raised"), _short("concerns"), classes=DESKTOP_ONLY),
         Column("resolved_on", _("resolved on"), sort="resolved_on", classes=DESKTOP_ONLY),
@@ -111,7 +110,7 @@ class MeetingListView(ScopedListView):
         Column("held_on", _("held on"), sort="held_on", link=True),
         Column("kind", _("kind"), "get_kind_display", sort="kind"),
         Column("topic", _("topic"), _short("topic"), sort="topic"),
-        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        organization_column(),
         Column("attendee_count", _("attendees"), sort="attendee_count", classes=PHONE_ONLY_WIDE),
         Column("members_expected", _("members expected"), sort="members_expected", classes=DESKTOP_ONLY),
     )
@@ -132,7 +131,7 @@ class TrainingListView(ScopedListView):
         Column("topic", _("topic"), _short("topic"), sort="topic"),
         Column("level", _("level"), "get_level_display", sort="level"),
         Column("audience", _("audience"), "get_audience_display", sort="audience", classes=PHONE_ONLY_WIDE),
-        Column("organizer", _("organizer"), "organizer.name", sort="organizer__path"),
+        organization_column(_("organizer"), "organizer"),
         Column("days", _("days"), sort="days", classes=PHONE_ONLY_WIDE),
         Column("hours", _("class hours"), classes=DESKTOP_ONLY),
     )
@@ -149,7 +148,7 @@ class ApplicantListView(ScopedListView):
     default_ordering = ("branch__path", "applied_on", "pk")
     columns = (
         Column("name", _("name"), sort="name", link=True),
-        Column("branch", _("branch"), "branch.name", sort="branch__path"),
+        organization_column(_("branch"), "branch"),
         Column("stage", _("stage"), "get_stage_display", sort="stage"),
         Column("status", _("status"), "get_status_display", classes=PHONE_ONLY_WIDE),
         Column("applied_on", _("application submitted on"), sort="applied_on", classes=PHONE_ONLY_WIDE),
@@ -171,7 +170,7 @@ class CadreListView(_UnmaskingMixin, ScopedListView):
     columns = (
         Column("name", _("name"), sort="name", link=True),
         Column("post", _("post"), "get_post_display", sort="post"),
-        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        organization_column(),
         Column("started_on", _("term started on"), sort="started_on", classes=PHONE_ONLY_WIDE),
         Column("ended_on", _("term ended on"), sort="ended_on", classes=PHONE_ONLY_WIDE),
         Column("birth_date", _("birth date"), sort="birth_date", classes=DESKTOP_ONLY),
@@ -190,7 +189,7 @@ class ReserveCadreListView(_UnmaskingMixin, ScopedListView):
     default_ordering = ("organization__path", "entered_on", "pk")
     columns = (
         Column("name", _("name"), sort="name", link=True),
-        Column("organization", _("village branch"), "organization.name", sort="organization__path"),
+        organization_column(_("village branch")),
         Column("status", _("status"), "get_status_display", sort="status"),
         Column("birth_date", _("birth date"), sort="birth_date", classes=PHONE_ONLY_WIDE),
         Column("source", _("source"), "get_source_display", classes=PHONE_ONLY_WIDE),
@@ -214,7 +213,7 @@ class StudyRecordListView(ScopedListView):
     default_ordering = ("organization__path", "-year", "-month", "pk")
     columns = (
         Column("cadre", _("cadre"), "cadre.name", sort="cadre__name", link=True),
-        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        organization_column(),
         Column("year", _("year"), sort=("year", "month")),
         Column("month", _("month"), sort=("month", "year")),
         Column("sessions", _("study sessions"), sort="sessions", classes=PHONE_ONLY_WIDE),
