@@ -48,5 +48,5 @@ RUN mkdir -p /app/var/media && chown partybuild:partybuild /app/var/media
 WORKDIR /app
 USER partybuild
 EXPOSE 8000
-# gunicorn reads WEB_CONCURRENCY for its worker count.
-CMD ["gunicorn", "partybuild.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# gunicorn.conf.py: bind, WEB_CONCURRENCY workers, an access log without query strings.
+CMD ["gunicorn", "partybuild.wsgi", "--config", "gunicorn.conf.py"]
