@@ -87,6 +87,13 @@ def _not_in_future(on: dt.date, field: str = "on"):
 def applicant_register(*, actor, branch, applied_on: dt.date, **person) -> Applicant:
     """Record an application to join the party (入党申请)."""
     _require(actor, branch, Capability.RECORDS)
+    for name in ("mentors", "sponsors"):
+        # Mentors and sponsors are facts of later steps (docs/members-and-pipeline.md): an empty list is
+        # nothing to record, anything else is recorded with its step.
+        if person.pop(name, None):
+            _refuse(
+                name, _("Mentors and sponsors are recorded with the step that designates them (advance).")
+            )
     if not branch.is_branch:
         _refuse("branch", _("Applications are made to a party branch."))
     _not_in_future(applied_on, "applied_on")
