@@ -1,7 +1,9 @@
 """ModelAdmin base that applies the same organization-subtree scope as the API and writes via services."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from ..models import Organization
 from .querysets import capability_for, ensure_in_scope, scope_paths
@@ -17,6 +19,23 @@ class ScopedModelAdmin(admin.ModelAdmin):
         if obj is not None:
             return self.model._default_manager.restrict(request.user, action).filter(pk=obj.pk).exists()
         return scope_paths(request.user, capability_for(self.model, action)) != []
+
+    # Out of scope answers exactly like missing, on every object page (README, "Decisions"): 404, never a
+    # redirect with "does not exist" or a 403 that would tell the two apart.
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def _visible_or_404(self, request, object_id):
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def has_module_permission(self, request):
         return self._may(request, "view")

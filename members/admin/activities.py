@@ -149,6 +149,7 @@ class ServiceWritesMixin:
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reverting to a past version would bypass the services (counters, attendee rules).
+        self._visible_or_404(request, object_id)
         raise PermissionDenied
 
 

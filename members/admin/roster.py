@@ -194,6 +194,7 @@ class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A past version shows unmasked values and reverting would bypass the services.
+        self._visible_or_404(request, object_id)
         raise PermissionDenied
 
     @admin.action(description=_("Export the selected members to xlsx"))
