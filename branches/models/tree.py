@@ -221,6 +221,7 @@ class SecurityEventKind(models.TextChoices):
     UNMASK = "unmask", _("Personal data unmasked")
     EXPORT = "export", _("Data exported")
     POLICY_CHANGED = "policy_changed", _("Policy changed")
+    ID_NUMBER_REFUSED = "id_number_refused", _("ID number of an out-of-scope record refused")
 
 
 class AppendOnlyQuerySet(ScopedQuerySet):

@@ -20,6 +20,7 @@ from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history
 
 from ..scope.querysets import NOT_ALLOWED, OutOfScope, capability_for, scope_paths
+from ..services.tree import security_events_flush
 from .reading import open_table
 from .widgets import CellError, LookupWidget, UploadRejected, is_blank
 
@@ -99,6 +100,11 @@ class ImportableResource(resources.ModelResource):
     def existing_keys(self, keys) -> set:
         return set()
 
+    def refused_keys(self, keys) -> dict:
+        """Keys the actor may not learn are taken (held by a record outside their scope), each with the
+        message an invalid value gets: reported exactly like one (docs/security.md, "Personal data")."""
+        return {}
+
     def write(self, instances, actor) -> None:
         bulk_create_with_history(instances, self._meta.model, batch_size=CHUNK_SIZE, default_user=actor)
 
@@ -176,6 +182,8 @@ def import_table(*, actor, resource: ImportableResource, upload, dry_run: bool =
                     transaction.set_rollback(True)
         except IntegrityError as error:
             raise UploadRejected(CONFLICT, "conflict") from error
+        finally:
+            security_events_flush()  # refusals outlive the rolled-back dry run
     if report.total_rows == 0:
         raise UploadRejected(_("The file has no rows to import under its header row."), "no_rows")
     report.created = importer.written if report.committed else 0
@@ -313,6 +321,8 @@ class _ChunkImporter:
                 continue
             self.seen_keys[key] = errors.row
             fresh[key] = errors
+        for key, message in (self.resource.refused_keys(list(fresh)) if fresh else {}).items():
+            fresh.pop(key).add(self.key_header, "invalid", message)
         for key in self.resource.existing_keys(list(fresh)) if fresh else ():
             fresh[key].add(self.key_header, "duplicate_in_database", _("This record is already registered."))
 

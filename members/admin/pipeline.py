@@ -3,8 +3,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import Applicant
+from ..models import Applicant, Member
 from ..services import pipeline as services
+from .identity import IdNumberCheckedAdminMixin, IdNumberCheckedForm
 
 STEP_FIELDS = [
     "stage",
@@ -20,10 +21,20 @@ STEP_FIELDS = [
 ]
 
 
+class ApplicantAdminForm(IdNumberCheckedForm):
+    id_number_models = (Applicant, Member)
+    id_number_messages = {Member: services.ON_THE_ROLL}
+
+    class Meta:
+        model = Applicant
+        fields = "__all__"
+
+
 @admin.register(Applicant)
-class ApplicantAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class ApplicantAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Personal details and step facts; stages move only through the pipeline steps (API and pages)."""
 
+    form = ApplicantAdminForm
     list_display = [
         "name",
         "branch",

@@ -3,7 +3,6 @@ and write-only on the change form (left blank they keep their value); full value
 ``unmask`` action, which is logged. Branch and status only move through the transfer and status-change
 actions, so the form shows them read-only on an existing member."""
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -19,12 +18,15 @@ from ..models import Member, MemberEvent
 from ..resources import MemberResource
 from ..selectors.roster import mask_id_number, mask_phone
 from ..services import roster as services
+from .identity import IdNumberCheckedAdminMixin, IdNumberCheckedForm
 
 SECRET_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
 MASKED_DISPLAY = {"id_number": "masked_id_number", "phone": "masked_phone"}
 
 
-class MemberAdminForm(forms.ModelForm):
+class MemberAdminForm(IdNumberCheckedForm):
+    id_number_models = (Member,)
+
     class Meta:
         model = Member
         fields = [
@@ -110,7 +112,7 @@ class MemberEventInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class MemberAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     form = MemberAdminForm
     list_display = [
         "name",

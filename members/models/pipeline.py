@@ -108,5 +108,10 @@ class Applicant(VersionedModel):
         ordering = ["branch__path", "applied_on", "pk"]
         indexes = [models.Index(fields=["branch", "stage", "status"], name="applicant_branch_stage")]
 
+    def validate_unique(self, exclude=None):
+        # Who already holds an ID number is answered by members/services/identity.py, which knows who asks
+        # and must not tell a foreign record from an invalid number.
+        super().validate_unique(exclude={*(exclude or ()), "id_number"})
+
     def __str__(self):
         return f"{self.name} · {self.get_stage_display()}"

@@ -123,6 +123,11 @@ class Member(VersionedModel):
     def masked_id_number(self) -> str:
         return idnumbers.mask(self.id_number)
 
+    def validate_unique(self, exclude=None):
+        # Who already holds an ID number is answered by members/services/identity.py, which knows who asks
+        # and must not tell a foreign record from an invalid number.
+        super().validate_unique(exclude={*(exclude or ()), "id_number"})
+
     def clean(self):
         errors = {}
         try:
