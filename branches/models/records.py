@@ -31,6 +31,7 @@ class ActivityRoom(VersionedModel):
     """A party members' activity room (党员活动室, 阵地) and its standardization."""
 
     scope_path_lookup = "organization__path"
+    not_personal_fields = {"address": "where a public activity room stands, not a person's home"}
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="activity_rooms"

@@ -182,6 +182,7 @@ class StaffRole(models.Model):
 
     scope_path_lookup = "organization__path"
     scope_write_capability = Capability.STAFF
+    not_personal_fields = {"ip_address": "the audit fact itself, read by county administrators only"}
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_roles"
@@ -241,6 +242,7 @@ class SecurityEvent(models.Model):
 
     scope_path_lookup = "organization__path"
     scope_write_capability = Capability.STAFF
+    not_personal_fields = {"ip_address": "the audit fact itself, read by county administrators only"}
 
     occurred_at = models.DateTimeField(_("occurred at"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=SecurityEventKind.choices)

@@ -44,6 +44,7 @@ class Cadre(VersionedModel):
     (一肩挑, 交叉任职) has two rows; cross-appointment is derived from them, never entered."""
 
     scope_path_lookup = "organization__path"
+    personal_fields = {"phone": "phone"}
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="cadres"
@@ -117,6 +118,7 @@ class ReserveCadre(VersionedModel):
     """A village's reserve cadre (后备干部)."""
 
     scope_path_lookup = "organization__path"
+    personal_fields = {"phone": "phone"}
 
     organization = models.ForeignKey(
         Organization,

@@ -42,6 +42,7 @@ class PoliticalStatus(models.TextChoices):
 
 
 class Applicant(VersionedModel):
+    personal_fields = {"id_number": "id_number", "phone": "phone", "address": "address"}
     scope_path_lookup = "branch__path"
 
     branch = models.ForeignKey(

@@ -79,6 +79,14 @@ class MemberQuerySet(ScopedQuerySet):
 
 class Member(VersionedModel):
     scope_path_lookup = "branch__path"
+    # branches/personal: masked wherever shown; the mobile_* fields describe a migrant (流动) member.
+    personal_fields = {"id_number": "id_number", "phone": "phone", "address": "address"}
+    not_personal_fields = {
+        "is_mobile": "a migrant (流动) member, not a phone",
+        "mobile_destination": "where a migrant member works: a city, not an address",
+        "mobile_contact_person": "a migrant member's contact person: a name, not a phone",
+        "mobile_last_contact_on": "a date",
+    }
 
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
