@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history
 
+from ..personal import Unmasker, mask, organization_of, personal_kind
 from ..scope.querysets import NOT_ALLOWED, OutOfScope, capability_for, scope_paths
 from ..services.tree import security_events_flush
 from .reading import open_table
@@ -107,6 +108,17 @@ class ImportableResource(resources.ModelResource):
 
     def write(self, instances, actor) -> None:
         bulk_create_with_history(instances, self._meta.model, batch_size=CHUNK_SIZE, default_user=actor)
+
+    def export_field(self, field, instance, **kwargs):
+        """Every column that reaches a registered personal field (branches/personal) is masked unless the
+        exporting user holds ``unmask`` on the record's organization: no resource can forget it."""
+        value = super().export_field(field, instance, **kwargs)
+        kind = personal_kind(self._meta.model, field.attribute)
+        if kind is None or value in (None, ""):
+            return value
+        if not hasattr(self, "_export_unmasker"):
+            self._export_unmasker = Unmasker(self.actor)
+        return value if self._export_unmasker.allows(organization_of(instance)) else mask(kind, value)
 
     def prepare_export_queryset(self, queryset):
         """Add the select_related/prefetch_related the export columns need."""
