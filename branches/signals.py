@@ -2,6 +2,7 @@
 password ends every API token of its user."""
 
 from axes.signals import user_locked_out
+from celery.signals import task_postrun
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
@@ -11,7 +12,7 @@ from branches.middleware import LOGOUT_REASON, TOKEN_LOGIN, record_login
 from partybuild.http import client_ip
 
 from .models import SecurityEventKind
-from .services import api_tokens_revoke_all, security_event_record
+from .services import api_tokens_revoke_all, security_event_record, security_events_flush
 
 
 @receiver(user_logged_in)
@@ -58,3 +59,9 @@ def on_password_set(sender, instance, created, **kwargs):
     """``set_password`` keeps the new raw password until the save (on every path: admin, browser, shell)."""
     if not created and getattr(instance, "_password", None) is not None:
         api_tokens_revoke_all(user=instance)
+
+
+@task_postrun.connect
+def flush_deferred_security_events(**kwargs):
+    """A task's refused writes are recorded once it is over, like a request's (branches/middleware.py)."""
+    security_events_flush()

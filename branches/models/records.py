@@ -37,6 +37,8 @@ ROOM_FIELDS = ("organization", *ROOM_DETAIL_FIELDS)
 class ActivityRoom(ScopedRecord):
     """A party members' activity room (党员活动室, 阵地) and its standardization."""
 
+    not_personal_fields = {"address": "where a public activity room stands, not a person's home"}
+
     organization = organization_field(_("organization"), "activity_rooms")
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)

@@ -193,6 +193,7 @@ class StaffRole(models.Model):
 
     scope_path_lookup = "organization__path"
     scope_write_capability = Capability.STAFF
+    not_personal_fields = {"ip_address": "the audit fact itself, read by county administrators only"}
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_roles"
@@ -232,6 +233,7 @@ class SecurityEventKind(models.TextChoices):
     UNMASK = "unmask", _("Personal data unmasked")
     EXPORT = "export", _("Data exported")
     POLICY_CHANGED = "policy_changed", _("Policy changed")
+    ID_NUMBER_REFUSED = "id_number_refused", _("ID number of an out-of-scope record refused")
 
 
 class AppendOnlyQuerySet(ScopedQuerySet):
@@ -251,6 +253,7 @@ class SecurityEvent(models.Model):
 
     scope_path_lookup = "organization__path"
     scope_write_capability = Capability.STAFF
+    not_personal_fields = {"ip_address": "the audit fact itself, read by county administrators only"}
 
     occurred_at = models.DateTimeField(_("occurred at"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=SecurityEventKind.choices)

@@ -38,6 +38,8 @@ from .tree import (
     organization_create,
     organization_update,
     security_event_record,
+    security_event_record_deferred,
+    security_events_flush,
     staff_role_grant,
     staff_role_revoke,
 )
@@ -46,6 +48,8 @@ __all__ = [
     "organization_create",
     "organization_update",
     "security_event_record",
+    "security_event_record_deferred",
+    "security_events_flush",
     "staff_role_grant",
     "staff_role_revoke",
 ]

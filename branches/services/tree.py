@@ -1,5 +1,7 @@
 """Every write to organizations, staff roles and security events."""
 
+import contextvars
+
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -95,6 +97,27 @@ def staff_role_revoke(*, actor, staff_role: StaffRole, ip_address=None) -> None:
         ip_address=ip_address,
         detail=detail,
     )
+
+
+_deferred_events = contextvars.ContextVar("deferred_security_events", default=())
+
+
+def security_event_record_deferred(**event) -> None:
+    """Record an event about a write that is being refused: the refusal rolls back the transaction it is
+    decided in, the event must outlive it. Written when the transaction commits, or else by
+    ``security_events_flush`` once the request, task or import is over (branches/middleware.py)."""
+    if not transaction.get_connection().in_atomic_block:
+        security_event_record(**event)
+        return
+    _deferred_events.set((*_deferred_events.get(), event))
+    transaction.on_commit(security_events_flush)
+
+
+def security_events_flush() -> None:
+    events = _deferred_events.get()
+    _deferred_events.set(())
+    for event in events:
+        security_event_record(**event)
 
 
 def security_event_record(*, kind, user=None, username="", organization=None, ip_address=None, detail=None):

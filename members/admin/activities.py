@@ -94,6 +94,7 @@ class PeopleRecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reverting to a past version would bypass the services (counters, attendee rules).
+        self._visible_or_404(request, object_id)
         raise PermissionDenied
 
 

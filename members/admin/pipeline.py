@@ -4,15 +4,26 @@ from simple_history.admin import SimpleHistoryAdmin
 from branches.admin.writes import changed_fields
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import Applicant
+from ..models import Applicant, Member
 from ..models.pipeline import STEP_FIELDS
 from ..services import pipeline as services
+from .identity import IdNumberCheckedAdminMixin, IdNumberCheckedForm
+
+
+class ApplicantAdminForm(IdNumberCheckedForm):
+    id_number_models = (Applicant, Member)
+    id_number_messages = {Member: services.ON_THE_ROLL}
+
+    class Meta:
+        model = Applicant
+        fields = "__all__"
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class ApplicantAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Personal details and step facts; stages move only through the pipeline steps (API and pages)."""
 
+    form = ApplicantAdminForm
     list_display = [
         "name",
         "branch",

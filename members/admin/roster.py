@@ -3,7 +3,6 @@ and write-only on the change form (left blank they keep their value); full value
 ``unmask`` action, which is logged. Branch and status only move through the transfer and status-change
 actions, so the form shows them read-only on an existing member."""
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -21,12 +20,15 @@ from ..models.roster import MEMBER_EVENT_MOVE_FIELDS, MOBILE_FIELDS, PERSON_FIEL
 from ..resources import MemberResource
 from ..selectors.roster import mask_id_number, mask_phone
 from ..services import roster as services
+from .identity import IdNumberCheckedAdminMixin, IdNumberCheckedForm
 
 SECRET_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
 MASKED_DISPLAY = {"id_number": "masked_id_number", "phone": "masked_phone"}
 
 
-class MemberAdminForm(forms.ModelForm):
+class MemberAdminForm(IdNumberCheckedForm):
+    id_number_models = (Member,)
+
     class Meta:
         model = Member
         fields = [
@@ -83,7 +85,7 @@ class MemberEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class MemberAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     form = MemberAdminForm
     list_display = [
         "name",
@@ -147,6 +149,7 @@ class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A past version shows unmasked values and reverting would bypass the services.
+        self._visible_or_404(request, object_id)
         raise PermissionDenied
 
     @admin.action(description=_("Export the selected members to xlsx"))

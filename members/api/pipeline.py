@@ -7,11 +7,15 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from branches.models import Organization
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import (
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    UnmaskActionMixin,
+    VersionedSerializerMixin,
+)
 from branches.selectors import organization_get
 
 from ..filters.pipeline import ApplicantFilter
-from ..idnumbers import mask
 from ..models import Applicant, ApplicantStage, ApplicantStatus, Member
 from ..models.pipeline import STEP_FIELDS
 from ..models.roster import PERSON_FIELDS
@@ -65,11 +69,6 @@ class ApplicantSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
         validators = []
         extra_kwargs = {"id_number": {"validators": []}}
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["id_number"] = mask(instance.id_number)
-        return data
-
 
 class AdvanceSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=ApplicantStage.choices[1:])
@@ -121,7 +120,7 @@ def _register(*, actor, **data):
     return services.applicant_register(actor=actor, **data)
 
 
-class ApplicantViewSet(ScopedModelViewSet):
+class ApplicantViewSet(UnmaskActionMixin, ScopedModelViewSet):
     """The development pipeline: applicants, activists, candidates and probationary members (发展党员)."""
 
     queryset = Applicant.objects.all()

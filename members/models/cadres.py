@@ -69,6 +69,8 @@ class Cadre(ScopedRecord):
     """One post held by one person in one organization for a term. A person with two concurrent posts
     (一肩挑, 交叉任职) has two rows; cross-appointment is derived from them, never entered."""
 
+    personal_fields = {"phone": "phone"}
+
     organization = organization_field(_("organization"), "cadres")
     post = models.CharField(_("post"), max_length=24, choices=CadrePost.choices)
     member = models.ForeignKey(
@@ -135,6 +137,8 @@ class ReserveStatus(models.TextChoices):
 
 class ReserveCadre(ScopedRecord):
     """A village's reserve cadre (后备干部)."""
+
+    personal_fields = {"phone": "phone"}
 
     organization = organization_field(_("village branch"), "reserve_cadres")
     member = models.ForeignKey(

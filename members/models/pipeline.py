@@ -55,6 +55,7 @@ STEP_FIELDS = (
 
 
 class Applicant(VersionedModel, ScopedModel):
+    personal_fields = {"id_number": "id_number", "phone": "phone", "address": "address"}
     scope_path_lookup = "branch__path"
 
     branch = organization_field(_("branch"), "applicants")
@@ -117,6 +118,11 @@ class Applicant(VersionedModel, ScopedModel):
         verbose_name_plural = _("development records")
         ordering = ["branch__path", "applied_on", "pk"]
         indexes = [models.Index(fields=["branch", "stage", "status"], name="applicant_branch_stage")]
+
+    def validate_unique(self, exclude=None):
+        # Who already holds an ID number is answered by members/services/identity.py, which knows who asks
+        # and must not tell a foreign record from an invalid number.
+        super().validate_unique(exclude={*(exclude or ()), "id_number"})
 
     def __str__(self):
         return f"{self.name} · {self.get_stage_display()}"

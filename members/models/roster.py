@@ -101,6 +101,14 @@ class MemberQuerySet(ScopedQuerySet):
 
 class Member(ScopedRecord):
     scope_path_lookup = "branch__path"
+    # branches/personal: masked wherever shown; the mobile_* fields describe a migrant (流动) member.
+    personal_fields = {"id_number": "id_number", "phone": "phone", "address": "address"}
+    not_personal_fields = {
+        "is_mobile": "a migrant (流动) member, not a phone",
+        "mobile_destination": "where a migrant member works: a city, not an address",
+        "mobile_contact_person": "a migrant member's contact person: a name, not a phone",
+        "mobile_last_contact_on": "a date",
+    }
 
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
@@ -141,6 +149,11 @@ class Member(ScopedRecord):
     @property
     def masked_id_number(self) -> str:
         return idnumbers.mask(self.id_number)
+
+    def validate_unique(self, exclude=None):
+        # Who already holds an ID number is answered by members/services/identity.py, which knows who asks
+        # and must not tell a foreign record from an invalid number.
+        super().validate_unique(exclude={*(exclude or ()), "id_number"})
 
     def clean(self):
         errors = {}

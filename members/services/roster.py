@@ -14,6 +14,7 @@ from branches.services.writing import require_capability, save_new
 from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import ON_ROLL, Member, MemberEvent, MemberEventKind, MemberStatus
+from .identity import id_number_check
 
 NEW_MEMBER_STATUS = _(
     "A new member record starts with the status normal; record a later change with the status change action."
@@ -30,6 +31,7 @@ def member_create(*, actor, branch, **data) -> Member:
     require_capability(actor, branch)
     if data.get("status", MemberStatus.NORMAL) != MemberStatus.NORMAL:
         raise ValidationError({"status": NEW_MEMBER_STATUS})
+    id_number_check(actor=actor, id_number=data.get("id_number"), models=(Member,))
     member = Member(branch=branch, **data)
     member.full_clean()
     return save_new(actor, member)
@@ -38,7 +40,14 @@ def member_create(*, actor, branch, **data) -> Member:
 @transaction.atomic
 def member_update(*, actor, member: Member, expected_version=None, precondition=False, **changes) -> Member:
     """Edit roster fields, mobile-member details and set-post duty; never the branch or the status."""
-    return scoped_update(actor, member, expected_version, precondition, changes, prepare=_refuse_event_fields)
+
+    def prepare(member, changes):
+        changes = _refuse_event_fields(member, changes)
+        if "id_number" in changes:
+            id_number_check(actor=actor, id_number=changes["id_number"], models=(Member,), exclude=member)
+        return changes
+
+    return scoped_update(actor, member, expected_version, precondition, changes, prepare=prepare)
 
 
 def _refuse_event_fields(member: Member, changes: dict) -> dict:

@@ -2,8 +2,6 @@
 export to Excel and import, on ``branches.scope.lists.ScopedListView``. Filters are the API's FilterSets;
 querysets the API's scoped ones, so a page never shows what the API would not."""
 
-from functools import cached_property
-
 from django.utils.translation import gettext_lazy as _
 
 from branches.scope.columns import Column
@@ -26,7 +24,7 @@ from ..resources import (
     VisitLogResource,
 )
 from ..selectors import activities, cadres, pipeline, roster, visits
-from ..selectors.roster import Unmasker, mask_id_number, mask_phone
+from ..selectors.roster import mask_id_number, mask_phone
 
 SHORT_TEXT = 30
 
@@ -37,18 +35,6 @@ def _short(attribute: str):
         return text if len(text) <= SHORT_TEXT else f"{text[: SHORT_TEXT - 1]}…"
 
     return value
-
-
-class _UnmaskingMixin:
-    """Phones in full only where the user may unmask, as in the API and the exports."""
-
-    @cached_property
-    def unmasker(self):
-        return Unmasker(self.request.user)
-
-
-def _unmasked_phone(obj, view):
-    return view.unmasker.phone(obj.phone, obj.organization)
 
 
 class MemberListView(ScopedListView):
@@ -158,7 +144,7 @@ class ApplicantListView(ScopedListView):
     )
 
 
-class CadreListView(_UnmaskingMixin, ScopedListView):
+class CadreListView(ScopedListView):
     model = Cadre
     list_selector = staticmethod(cadres.cadre_list)
     basename = "cadre"
@@ -174,11 +160,11 @@ class CadreListView(_UnmaskingMixin, ScopedListView):
         Column("started_on", _("term started on"), sort="started_on", classes=PHONE_ONLY_WIDE),
         Column("ended_on", _("term ended on"), sort="ended_on", classes=PHONE_ONLY_WIDE),
         Column("birth_date", _("birth date"), sort="birth_date", classes=DESKTOP_ONLY),
-        Column("phone", _("phone"), _unmasked_phone, classes=DESKTOP_ONLY),
+        Column("phone", _("phone"), classes=DESKTOP_ONLY),
     )
 
 
-class ReserveCadreListView(_UnmaskingMixin, ScopedListView):
+class ReserveCadreListView(ScopedListView):
     model = ReserveCadre
     list_selector = staticmethod(cadres.reserve_cadre_list)
     basename = "reservecadre"
@@ -197,7 +183,7 @@ class ReserveCadreListView(_UnmaskingMixin, ScopedListView):
         Column(
             "trainings_attended", _("trainings attended"), sort="trainings_attended", classes=DESKTOP_ONLY
         ),
-        Column("phone", _("phone"), _unmasked_phone, classes=DESKTOP_ONLY),
+        Column("phone", _("phone"), classes=DESKTOP_ONLY),
     )
 
 
