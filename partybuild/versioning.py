@@ -62,10 +62,12 @@ def apply_changes(instance, changes: dict, *, actor, exclude_clean=None):
     for field, value in changes.items():
         setattr(instance, field, value)
     instance.full_clean(exclude=exclude_clean)
+    # Set even when nothing is saved: a change of related people the service makes next is recorded by
+    # history under this user.
+    instance._history_user = actor
     if not changed_fields(instance):
         return instance
     instance.version += 1
-    instance._history_user = actor
     instance.save()
     return instance
 
