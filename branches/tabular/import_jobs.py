@@ -1,10 +1,10 @@
 """Imports as background jobs (docs/security.md, "Limits").
 
-An upload whose pre-scan counts more than ``IMPORT_JOB_THRESHOLD`` rows or ``IMPORT_JOB_THRESHOLD_CELLS``
-cells is not read during the request: the file is kept with the job, and the worker runs the very same
-import engine (``import_table``) as the requester, dry run or real, all rows or none. The job keeps the
-answer the request would have given (status and body) for the requester alone; the file is deleted once
-the job has run.
+An upload whose pre-scan counts more than ``IMPORT_JOB_THRESHOLD`` rows (a resource's ``import_job_rows``
+when it validates row by row) or ``IMPORT_JOB_THRESHOLD_CELLS`` cells is not read during the request: the
+file is kept with the job, and the worker runs the very same import engine (``import_table``) as the
+requester, dry run or real, all rows or none. The job keeps the answer the request would have given (status
+and body) for the requester alone; the file is deleted once the job has run.
 """
 
 import logging
@@ -39,8 +39,9 @@ def import_answer(report: ImportReport) -> int:
     return 201 if report.committed else 400
 
 
-def import_is_large(rows: int, cells: int) -> bool:
-    return rows > settings.IMPORT_JOB_THRESHOLD or cells > settings.IMPORT_JOB_THRESHOLD_CELLS
+def import_is_large(resource, rows: int, cells: int) -> bool:
+    threshold = resource.import_job_rows or settings.IMPORT_JOB_THRESHOLD
+    return rows > threshold or cells > settings.IMPORT_JOB_THRESHOLD_CELLS
 
 
 def import_or_queue(
@@ -51,7 +52,7 @@ def import_or_queue(
     rows, cells = measure_table(
         upload, resource.max_bytes, max_rows=resource.max_rows, max_cells=resource.max_cells
     )
-    if not import_is_large(rows, cells):
+    if not import_is_large(resource, rows, cells):
         return import_table(actor=actor, resource=resource, upload=upload, dry_run=dry_run), None
     return None, import_job_create(
         actor=actor,

@@ -58,6 +58,8 @@ class ImportableResource(resources.ModelResource):
     max_rows: int | None = None
     max_bytes: int | None = None
     max_cells: int | None = None
+    # Rows above which an upload runs as an import job; None: the project's IMPORT_JOB_THRESHOLD.
+    import_job_rows: int | None = None
 
     def __init__(self, *, actor=None, **kwargs):
         super().__init__(**kwargs)

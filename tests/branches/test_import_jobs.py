@@ -167,3 +167,14 @@ def test_a_job_that_crashes_is_failed_and_writes_nothing(world, threshold, cadre
 
 def _boom(**kwargs):
     raise RuntimeError("worker lost its disk")
+
+
+def test_row_by_row_resources_go_to_a_job_above_their_own_row_threshold(threshold, settings):
+    from branches.tabular.import_jobs import import_is_large
+    from members.resources import CadreResource, VisitLogResource
+
+    settings.IMPORT_JOB_THRESHOLD = 2_000
+    assert not import_is_large(CadreResource(), 200, 2_000)
+    assert import_is_large(CadreResource(), 201, 2_010)
+    assert not import_is_large(VisitLogResource(), 2_000, 12_000)
+    assert import_is_large(VisitLogResource(), 2_001, 12_006)
