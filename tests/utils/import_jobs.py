@@ -1,7 +1,6 @@
 """Visit files of any length and an import run through the API as an import job, for the import-job tests
 and their benchmark (tests/perf/test_import_jobs.py)."""
 
-import resource
 import time
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,12 +31,11 @@ def post_import(client, upload, *, dry_run: bool):
 
 def import_through_a_job(client, capture, upload, *, dry_run: bool) -> dict:
     """POST the visit import (202 expected), run the job as a worker would, read the finished job; with the
-    seconds to the 202 and to the end, and the process's peak memory at both."""
+    seconds to the 202 and to the end."""
     started = time.perf_counter()
     with capture(execute=True):
         response = post_import(client, upload, dry_run=dry_run)
         accepted = time.perf_counter() - started
-        peak_at_202 = peak_mib()
     assert response.status_code == 202, response.content
     job = client.get(response.json()["status_url"]).json()
     return {
@@ -45,11 +43,4 @@ def import_through_a_job(client, capture, upload, *, dry_run: bool) -> dict:
         "job": job,
         "seconds_to_202": accepted,
         "seconds_total": time.perf_counter() - started,
-        "peak_mib_at_202": peak_at_202,
-        "peak_mib_after": peak_mib(),
     }
-
-
-def peak_mib() -> float:
-    """The process's peak resident memory so far (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
