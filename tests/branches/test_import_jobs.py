@@ -63,17 +63,27 @@ class TestImportJobScope(ScopeSuite):
         return listed | {uuid.UUID(value) for value in listed}
 
 
-def test_a_file_of_threshold_rows_is_read_at_once(world, threshold, cadre):
-    response = post_import(world.client("staff_a"), visit_csv(THRESHOLD), dry_run=True)
+def _visit_file(file_format: str, count: int):
+    if file_format == "csv":
+        return visit_csv(count)
+    return uploaded(xlsx_bytes([VISIT_HEADERS, *visit_rows(count)]), "visits.xlsx")
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_file_of_threshold_rows_is_read_at_once(world, threshold, cadre, file_format):
+    response = post_import(world.client("staff_a"), _visit_file(file_format, THRESHOLD), dry_run=True)
     assert response.status_code == 200
     assert response.json()["total_rows"] == THRESHOLD
     assert not ImportJob.objects.exists()
 
 
-def test_one_row_more_is_an_import_job(world, threshold, cadre, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_one_row_more_is_an_import_job(
+    world, threshold, cadre, file_format, django_capture_on_commit_callbacks
+):
     client = world.client("staff_a")
     with django_capture_on_commit_callbacks(execute=False):
-        response = post_import(client, visit_csv(THRESHOLD + 1), dry_run=True)
+        response = post_import(client, _visit_file(file_format, THRESHOLD + 1), dry_run=True)
     assert response.status_code == 202
     body = response.json()
     assert body["state"] == "queued" and body["rows"] == THRESHOLD + 1 and body["result"] is None
