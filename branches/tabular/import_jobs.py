@@ -7,6 +7,7 @@ requester, dry run or real, all rows or none. The job keeps the answer the reque
 and body) for the requester alone; the file is deleted once the job has run.
 """
 
+import contextlib
 import logging
 import os
 from datetime import timedelta
@@ -124,9 +125,9 @@ def import_job_run(job_id) -> ImportJob | None:
         logger.exception("import job %s failed", job.pk)
         fail_job(ImportJob, job.pk, _("The file could not be imported; nothing was written. Try again."))
     finally:
-        marker.remove()
         job.file.delete(save=False)
         ImportJob.objects.filter(pk=job.pk).update(file="")
+        marker.remove()
     job.refresh_from_db()
     return job
 
@@ -175,8 +176,11 @@ class _ProgressFile:
             return default
 
     def remove(self) -> None:
+        """The progress files and the job's folder, once the uploaded file has gone from it."""
         self.path.unlink(missing_ok=True)
         self.path.with_suffix(".tmp").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            self.path.parent.rmdir()
 
 
 def import_jobs_purge() -> int:
