@@ -95,7 +95,7 @@ def import_job_run(job_id) -> ImportJob | None:
     delete the file; an unexpected failure marks the job failed."""
     job = claim_job(ImportJob, job_id)
     if job is None:
-        return None
+        return _interrupted(job_id)
     marker = _ProgressFile(job)
     try:
         resource = import_string(job.resource)(actor=job.requested_by)
@@ -130,6 +130,22 @@ def import_job_run(job_id) -> ImportJob | None:
         marker.remove()
     job.refresh_from_db()
     return job
+
+
+def _interrupted(job_id) -> None:
+    """A task delivered again while its job runs: the worker that ran it died (acks_late), and its
+    transaction with it, so nothing was written; the job is failed and its file deleted."""
+    job = ImportJob.objects.filter(pk=job_id, state=JobState.RUNNING).first()
+    if job is None:
+        return
+    fail_job(
+        ImportJob,
+        job.pk,
+        _("The import was interrupted (the worker stopped); nothing was written. Upload the file again."),
+    )
+    job.file.delete(save=False)
+    ImportJob.objects.filter(pk=job.pk).update(file="")
+    _ProgressFile(job).remove()
 
 
 def import_job_progress(job: ImportJob) -> int:

@@ -188,3 +188,12 @@ def test_row_by_row_resources_go_to_a_job_above_their_own_row_threshold(threshol
     assert import_is_large(CadreResource(), 201, 2_010)
     assert not import_is_large(VisitLogResource(), 2_000, 12_000)
     assert import_is_large(VisitLogResource(), 2_001, 12_006)
+
+
+def test_a_task_redelivered_after_its_worker_died_fails_the_job_and_deletes_the_file(world, threshold):
+    job = _job(world, world.branch_a1, "staff_a")
+    job.file.save("visits.csv", visit_csv(12))
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
+    assert import_job_run(job.pk) is None
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.error and not job.file
