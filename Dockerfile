@@ -48,7 +48,5 @@ RUN mkdir -p /app/var/media && chown partybuild:partybuild /app/var/media
 WORKDIR /app
 USER partybuild
 EXPOSE 8000
-# gunicorn reads WEB_CONCURRENCY for its worker count.
-# The request-line limit stays above the lists' own query limit (docs/security.md, "Limits"), so a long
-# filter is refused by the app with a message instead of a bare 414.
-CMD ["gunicorn", "partybuild.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--limit-request-line", "8190"]
+# gunicorn.conf.py: bind, WEB_CONCURRENCY workers, an access log without query strings.
+CMD ["gunicorn", "partybuild.wsgi", "--config", "gunicorn.conf.py"]

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActivityRoom, Organization
-from .models.records import FACILITY_FIELDS
+from .models.records import ROOM_FIELDS
 from .scope.roles import Capability
 
 CONFLICT_WHO_WHEN = _(
@@ -158,17 +158,7 @@ class ActivityRoomForm(ServiceModelForm):
 
     class Meta:
         model = ActivityRoom
-        fields = [
-            "organization",
-            "name",
-            "address",
-            "area_m2",
-            "built_year",
-            "renovated_year",
-            "is_standardized",
-            "standardized_on",
-            *FACILITY_FIELDS,
-        ]
+        fields = ROOM_FIELDS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

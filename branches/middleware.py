@@ -17,12 +17,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.services import account_gate_state
+from branches.services import account_gate_state, security_events_flush
 
 AUTH_AT = "pb_auth_at"
 SEEN_AT = "pb_seen_at"
 GATE = "pb_gate"
 LOGOUT_REASON = "_pb_logout_reason"
+# Set on the request by the API token login (branches/api/tokens.py): recorded as a login, starts no session.
+TOKEN_LOGIN = "_pb_token_login"  # noqa: S105 - an attribute name, not a secret
 # The last activity is written at most once a minute: a session may end up to a minute early, never late.
 SEEN_GRANULARITY = 60
 
@@ -92,6 +94,20 @@ def _refuse(request, message: str, status: int, redirect_to):
         return JsonResponse({"detail": message}, status=status)
     messages.warning(request, message)
     return _for_htmx(request, redirect_to)
+
+
+class DeferredSecurityEventsMiddleware:
+    """Writes the security events of refused writes once the request's transaction is over (the refusal
+    rolled it back; the event must stay): ``security_event_record_deferred`` in branches/services/tree.py."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            security_events_flush()
 
 
 class SessionLimitsMiddleware:

@@ -14,6 +14,7 @@ from import_export import widgets
 from import_export.fields import Field
 
 from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
+from .models.records import ROOM_DETAIL_FIELDS
 from .selectors.records import with_room_totals
 from .services import records as services
 from .tabular.importing import ImportableResource
@@ -126,19 +127,7 @@ class ActivityRoomResource(ImportableResource):
         fields = [
             "organization",
             "organization_name",
-            "name",
-            "address",
-            "area_m2",
-            "built_year",
-            "renovated_year",
-            "is_standardized",
-            "standardized_on",
-            "has_audio_visual",
-            "has_remote_education",
-            "has_tables_chairs",
-            "has_signage",
-            "has_rules_on_wall",
-            "has_archive_cabinet",
+            *ROOM_DETAIL_FIELDS,
             "facilities_count",
             "investments_total",
         ]

@@ -53,6 +53,10 @@ class Person:
     def of(cls, member: Member) -> "Person":
         return cls(member.name, member.gender, member.birth_date, member.education, member.phone, member)
 
+    def fields(self) -> dict:
+        """The holder's fields on a cadre post or a reserve cadre row."""
+        return dict(vars(self))
+
 
 def election_years(today: date) -> tuple[int, int]:
     """(the latest village two-committee election, the one before). Elections are held from January to March;
@@ -83,12 +87,7 @@ class CadreBuilder:
         cadre = Cadre(
             organization=organization,
             post=post,
-            member=person.member,
-            name=person.name,
-            gender=person.gender,
-            birth_date=person.birth_date,
-            education=person.education,
-            phone=person.phone,
+            **person.fields(),
             started_on=started_on,
             ended_on=ended_on,
             **extra,

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from branches.models import Organization, OrganizationField
 from members import pipeline_rules as rules
 from members.models import Gender, Member, Occupation
-from members.services.pipeline import PERSON_FIELDS
+from members.models.roster import PERSON_FIELDS
 
 from .members import Roster, age_on, years_before
 from .population import COUNTY_REGION, EDUCATION, ETHNICITIES, OCCUPATIONS, by_age, for_field, weighted

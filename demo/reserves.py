@@ -90,12 +90,7 @@ class ReserveRoster:
             source = ReserveSource.OPEN_CAMPAIGN
         reserve = ReserveCadre(
             organization=village,
-            member=person.member,
-            name=person.name,
-            gender=person.gender,
-            birth_date=person.birth_date,
-            education=person.education,
-            phone=person.phone,
+            **person.fields(),
             political_status=political_status,
             source=source,
             entered_on=entered,

@@ -4,6 +4,8 @@ import re
 import unicodedata
 from datetime import date
 
+from branches.personal import mask_id_number
+
 ASCII_FORM = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -29,9 +31,7 @@ def build(region: str, born: date, sequence: int) -> str:
 
 def mask(id_number: str) -> str:
     """Keep the region and the last four characters: 110101********123X."""
-    if len(id_number) != 18:
-        return "*" * len(id_number)
-    return f"{id_number[:6]}{'*' * 8}{id_number[14:]}"
+    return mask_id_number(id_number)
 
 
 class IdNumberError(ValueError):

@@ -19,16 +19,38 @@ class PrivateResponseMiddleware:
         return response
 
 
+# Browser features no page of the site uses, turned off for every response (docs/security.md).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+
+
 class PathPolicyMiddleware:
-    """The one narrow CSP relaxation, by path, for a page whose markup is not the project's own:
-    Swagger UI (/api/docs/) injects <style> elements at run time, so ``style-src 'unsafe-inline'`` there
-    (styles only; scripts stay 'self')."""
+    """Response headers by path, above every other middleware so that static files get them too: the
+    ``Permissions-Policy`` on every response, and the one narrow CSP relaxation for a page whose markup is
+    not the project's own: Swagger UI (/api/docs/) injects <style> elements at run time, so ``style-src
+    'unsafe-inline'`` there (styles only; scripts stay 'self')."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         path = request.path_info
         if path.startswith("/api/docs/"):
             response._csp_update = {"style-src": ["'unsafe-inline'"]}

@@ -1,9 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessments.views.home import home
-from branches.api.views import TokenView
+from branches.api.tokens import ApiTokenViewSet, LogoutView, TokenView
 from branches.views import accounts
 
 from .api import paths as api_paths
@@ -26,10 +27,22 @@ urlpatterns = [
     path("people/", include("members.urls")),
     path("", include("assessments.urls")),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
+    path("api/v1/auth/logout/", LogoutView.as_view(), name="api-logout"),
+    path("api/v1/auth/tokens/", ApiTokenViewSet.as_view({"get": "list"}), name="api-token-list"),
+    path(
+        "api/v1/auth/tokens/<str:pk>/",
+        ApiTokenViewSet.as_view({"delete": "destroy"}),
+        name="api-token-detail",
+    ),
     path("api/v1/", include(api_paths)),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    # Logged-in users only (docs/security.md): the page sends anonymous visitors to the login page.
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        name="swagger-ui",
+    ),
     path("api-auth/", include("rest_framework.urls")),
 ]

@@ -39,11 +39,31 @@ def lock_for_edit(instance, expected_version: int | None, *, precondition: bool 
     return current
 
 
+def changed_fields(instance) -> list[str]:
+    """The stored fields ``instance`` now differs in from its row (the version and ``auto_now`` stamps
+    aside); every field for a record not saved yet."""
+    model = type(instance)
+    fields = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.attname != "version" and not getattr(f, "auto_now", False)
+    ]
+    stored = None
+    if instance.pk is not None:
+        stored = model._default_manager.filter(pk=instance.pk).values(*fields).first()
+    if stored is None:
+        return fields
+    return [name for name in fields if getattr(instance, name) != stored[name]]
+
+
 def apply_changes(instance, changes: dict, *, actor, exclude_clean=None):
-    """Set fields, validate, bump the version and save with ``actor`` recorded in history."""
+    """Set fields, validate, bump the version and save with ``actor`` recorded in history. An edit that
+    changes no stored field writes nothing: no save, no version, no history row (docs/security.md)."""
     for field, value in changes.items():
         setattr(instance, field, value)
     instance.full_clean(exclude=exclude_clean)
+    if not changed_fields(instance):
+        return instance
     instance.version += 1
     instance._history_user = actor
     instance.save()

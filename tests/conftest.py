@@ -363,3 +363,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             terminalreporter.write_line(line)
     for note in notes:
         terminalreporter.write_line(note)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_rate():
+    """The login rate (20 a minute per address, branches/throttling.py) lives in the cache: each test starts
+    with none counted, whatever the tests before it posted to the login page from the same address."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -19,6 +19,8 @@ pytestmark = pytest.mark.redis
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ANSWER_TIMEOUT = 60
+ID_NUMBER = "110101199003074514"
+MASKED = "110101********4514"
 
 
 def _stop(worker: subprocess.Popen) -> None:
@@ -32,7 +34,9 @@ def _stop(worker: subprocess.Popen) -> None:
         worker.wait(timeout=10)
 
 
-def test_a_real_worker_answers_ping_through_redis(require_redis, tmp_path, record_property):
+def _on_a_real_worker(log_path, **kwargs):
+    """Send ``partybuild.ping`` with ``kwargs`` to a worker process of its own; its answer (or the
+    exception the task raised) and the worker, stopped."""
     from partybuild.celery import app
 
     queue = f"smoke-{uuid.uuid4().hex[:12]}"
@@ -43,7 +47,6 @@ def test_a_real_worker_answers_ping_through_redis(require_redis, tmp_path, recor
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
     }
-    log_path = tmp_path / "worker.log"
     command = [
         sys.executable, "-m", "celery", "-A", "partybuild", "worker",
         "--pool=solo", "--concurrency=1",
@@ -57,7 +60,7 @@ def test_a_real_worker_answers_ping_through_redis(require_redis, tmp_path, recor
             command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        result = app.send_task("partybuild.ping", queue=queue)
+        result = app.send_task("partybuild.ping", kwargs=kwargs, queue=queue)
         deadline = time.monotonic() + ANSWER_TIMEOUT
         while not result.ready():
             if worker.poll() is not None:
@@ -67,12 +70,16 @@ def test_a_real_worker_answers_ping_through_redis(require_redis, tmp_path, recor
             if time.monotonic() > deadline:
                 pytest.fail(f"no answer within {ANSWER_TIMEOUT} s; worker log:\n{log_path.read_text()}")
             time.sleep(0.2)
-        answer = result.get(timeout=5)
+        answer = result.get(timeout=5, propagate=False)
         result.forget()
     finally:
         app.conf.task_always_eager = previous_eager
         _stop(worker)
+    return answer, worker
 
+
+def test_a_real_worker_answers_ping_through_redis(require_redis, tmp_path, record_property):
+    answer, worker = _on_a_real_worker(tmp_path / "worker.log")
     assert answer["pid"] != os.getpid(), "answered in the test process: the task ran eagerly"
     assert answer["pid"] == worker.pid, f"answered by pid {answer['pid']}, not by our worker {worker.pid}"
     assert answer["host"]
@@ -80,3 +87,14 @@ def test_a_real_worker_answers_ping_through_redis(require_redis, tmp_path, recor
         "service_note",
         f"ping answered by worker pid {answer['pid']} on {answer['host']} (test process pid {os.getpid()})",
     )
+
+
+def test_a_real_workers_log_masks_id_numbers(require_redis, tmp_path):
+    """The worker logs a failed task's error, here one naming an ID number ("unexpected keyword argument
+    '1101…'"); it comes out masked, through the web processes' masking filter (docs/security.md)."""
+    log_path = tmp_path / "worker.log"
+    failure, _worker = _on_a_real_worker(log_path, **{ID_NUMBER: 1})
+    written = log_path.read_text()
+    assert "unexpected keyword argument" in str(failure), failure
+    assert MASKED in written, written
+    assert ID_NUMBER not in written

@@ -78,3 +78,20 @@ def test_embedded_default_is_sqlite_with_eager_tasks():
         timeout=60,
     )
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True"], result.stderr
+
+
+def test_production_web_processes_share_one_cache_for_the_login_rate():
+    code = (
+        "from django.conf import settings as s; import django; django.setup(); "
+        "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'])"
+    )
+    env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(60)}
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env={**clean, **env}, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        PRODUCTION_ENV["CELERY_BROKER_URL"],
+    ], result.stderr

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.writes import changed_fields
 from branches.scope.admin import ScopedModelAdmin
 from members.models import Member
 
@@ -63,7 +64,7 @@ class MemberAppraisalAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_via_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        data = changed_fields(form)
         if change:
             return services.appraisal_update(actor=request.user, appraisal=obj, **data)
         data = dict(form.cleaned_data)

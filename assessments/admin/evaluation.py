@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
+from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import EvaluationCycle, EvaluationRater, EvaluationScore, SecretaryGrade, Statement
@@ -40,8 +42,10 @@ def _run(modeladmin, request, queryset, service, done):
 
 
 @admin.register(EvaluationCycle)
-class EvaluationCycleAdmin(_VisibleAdmin, SimpleHistoryAdmin):
+class EvaluationCycleAdmin(ServiceSavesMixin, _VisibleAdmin, SimpleHistoryAdmin):
     visible = staticmethod(selectors.visible_cycles)
+    create_service = staticmethod(services.evaluation_cycle_create)
+    update_service = staticmethod(services.evaluation_cycle_update)
     list_display = ["county", "year", "state", "opens_on", "statements_due_on", "closes_on", "published_at"]
     list_filter = ["year", "state"]
     list_select_related = ["county"]
@@ -50,15 +54,6 @@ class EvaluationCycleAdmin(_VisibleAdmin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [*self.readonly_fields, "county", "year"] if obj is not None else self.readonly_fields
-
-    def save_via_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
-        if change:
-            return services.evaluation_cycle_update(actor=request.user, evaluation_cycle=obj, **data)
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in {"county", "year"}}
-        return services.evaluation_cycle_create(
-            actor=request.user, county=form.cleaned_data["county"], year=form.cleaned_data["year"], **fields
-        )
 
     @admin.action(description=_("Close the selected cycles"))
     def close_cycles(self, request, queryset):
@@ -74,7 +69,7 @@ class EvaluationCycleAdmin(_VisibleAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(_VisibleAdmin, SimpleHistoryAdmin):
+class StatementAdmin(ReadOnlyAdminMixin, _VisibleAdmin, SimpleHistoryAdmin):
     """Read here; statements are submitted by the secretaries (API, with the window and file checks)."""
 
     visible = staticmethod(selectors.visible_statements)
@@ -96,27 +91,15 @@ class StatementAdmin(_VisibleAdmin, SimpleHistoryAdmin):
         "version",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EvaluationRater)
-class EvaluationRaterAdmin(_VisibleAdmin, SimpleHistoryAdmin):
+class EvaluationRaterAdmin(NoEditInPlaceMixin, _VisibleAdmin, SimpleHistoryAdmin):
     visible = staticmethod(selectors.visible_raters)
     list_display = ["user", "group", "organization", "cycle"]
     list_filter = ["cycle__year", "group"]
     list_select_related = ["user", "organization", "cycle__county"]
     search_fields = ["user__username", "organization__name"]
     raw_id_fields = ["user"]
-
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request, obj)
 
     def save_via_service(self, request, obj, form, change):
         data = form.cleaned_data
@@ -137,7 +120,7 @@ class EvaluationRaterAdmin(_VisibleAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(SecretaryGrade)
-class SecretaryGradeAdmin(_VisibleAdmin, SimpleHistoryAdmin):
+class SecretaryGradeAdmin(ReadOnlyAdminMixin, _VisibleAdmin, SimpleHistoryAdmin):
     """Read only: raters grade through the API; the county and the rater see the grades, nobody else."""
 
     visible = staticmethod(selectors.visible_grades)
@@ -146,18 +129,9 @@ class SecretaryGradeAdmin(_VisibleAdmin, SimpleHistoryAdmin):
     list_select_related = ["organization", "rater__user", "rater__organization"]
     readonly_fields = ["rater", "organization", "grade", "version"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(EvaluationScore)
-class EvaluationScoreAdmin(_VisibleAdmin):
+class EvaluationScoreAdmin(ReadOnlyAdminMixin, _VisibleAdmin):
     """Derived rows, rewritten by "compute"; the county sees them at once, others once published."""
 
     visible = staticmethod(selectors.visible_scores)
@@ -180,12 +154,3 @@ class EvaluationScoreAdmin(_VisibleAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

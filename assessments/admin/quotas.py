@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
+from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Alert, QuotaPolicy, QuotaRun
@@ -8,23 +10,16 @@ from ..services import quotas as services
 
 
 @admin.register(QuotaPolicy)
-class QuotaPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class QuotaPolicyAdmin(ServiceSavesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     list_display = ["county", "year", "dev_branch_min", "visit_households", "train_per_level"]
     list_filter = ["year"]
     list_select_related = ["county"]
-
-    def save_via_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
-        if change:
-            return services.quota_policy_update(actor=request.user, quota_policy=obj, **data)
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in {"county", "year"}}
-        return services.quota_policy_create(
-            actor=request.user, county=form.cleaned_data["county"], year=form.cleaned_data["year"], **fields
-        )
+    create_service = staticmethod(services.quota_policy_create)
+    update_service = staticmethod(services.quota_policy_update)
 
 
 @admin.register(QuotaRun)
-class QuotaRunAdmin(ScopedModelAdmin):
+class QuotaRunAdmin(NoEditInPlaceMixin, ScopedModelAdmin):
     """Runs are started here with "add" (scope and year); the rest of the record is written by the run."""
 
     list_display = ["organization", "year", "state", "progress", "trigger", "created_at", "finished_at"]
@@ -43,9 +38,6 @@ class QuotaRunAdmin(ScopedModelAdmin):
     ]
     readonly_fields = ["state", "progress", "stage", "counts", "error", "started_at", "finished_at"]
 
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request, obj)
-
     def save_via_service(self, request, obj, form, change):
         return services.quota_run_start(
             actor=request.user,
@@ -56,16 +48,7 @@ class QuotaRunAdmin(ScopedModelAdmin):
 
 
 @admin.register(Alert)
-class AlertAdmin(ScopedModelAdmin):
+class AlertAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ["organization", "year", "kind", "cadre"]
     list_filter = ["kind", "year"]
     list_select_related = ["organization", "cadre"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

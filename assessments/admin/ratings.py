@@ -1,24 +1,20 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.permissions import ReadOnlyAdminMixin
+from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
 from ..services import ratings as services
 
 
-class RatingStepInline(admin.TabularInline):
+class RatingStepInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RatingStep
     fields = ["stage", "actor", "at", *DIMENSIONS, "total", "reason"]
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         # Shown inside a rating the scoped admin already let the user open.
@@ -26,7 +22,7 @@ class RatingStepInline(admin.TabularInline):
 
 
 @admin.register(StarRating)
-class StarRatingAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class StarRatingAdmin(ReadOnlyAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Read here with every step and the history; ratings are proposed and moved on through the workflow
     (API), never edited in place."""
 
@@ -48,18 +44,11 @@ class StarRatingAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     ]
     inlines = [RatingStepInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RatingPolicy)
-class RatingPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class RatingPolicyAdmin(ServiceSavesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+    create_service = staticmethod(services.rating_policy_create)
+    update_service = staticmethod(services.rating_policy_update)
     list_display = [
         "county",
         "year",
@@ -70,9 +59,3 @@ class RatingPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     ]
     list_filter = ["year"]
     list_select_related = ["county"]
-
-    def save_via_service(self, request, obj, form, change):
-        if change:
-            data = {name: form.cleaned_data[name] for name in form.changed_data}
-            return services.rating_policy_update(actor=request.user, rating_policy=obj, **data)
-        return services.rating_policy_create(actor=request.user, **form.cleaned_data)

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.permissions import ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
@@ -40,18 +41,12 @@ class RectificationForm(forms.ModelForm):
                 self.add_error(field if field in self.fields else None, messages)
 
 
-class NoteInline(admin.TabularInline):
+class NoteInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RectificationNote
     fields = ["written_on", "text", "author", "created_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Rectification)

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import ScopedFilterSet, at_least, visible_choice
 from branches.models import Organization
 from members.models import Member
 from partybuild.years import YearFilter
@@ -9,31 +9,17 @@ from partybuild.years import YearFilter
 from ..models import AppraisalGrade, MemberAppraisal
 
 
-class MemberAppraisalFilter(WithinFilterMixin, django_filters.FilterSet):
+class MemberAppraisalFilter(ScopedFilterSet):
     within_path_lookup = "branch__path"
 
-    branch = django_filters.ModelChoiceFilter(
-        label=_("branch"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
-    within = within_filter()
-    member = django_filters.ModelChoiceFilter(
-        label=_("party member"),
-        queryset=lambda request: Member.objects.restrict(getattr(request, "user", None), "view"),
-    )
+    branch = visible_choice(Organization, _("branch"))
+    member = visible_choice(Member, _("party member"))
     year = YearFilter()
     grade = django_filters.MultipleChoiceFilter(choices=AppraisalGrade.choices)
     graded = django_filters.BooleanFilter(label=_("graded"), method="filter_graded")
     participated = django_filters.BooleanFilter()
     stars = django_filters.NumberFilter(min_value=0, max_value=5, decimal_places=0)
-    stars_min = django_filters.NumberFilter(
-        label=_("at least this many stars"),
-        field_name="stars",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=5,
-        decimal_places=0,
-    )
+    stars_min = at_least(_("at least this many stars"), "stars", 5)
 
     class Meta:
         model = MemberAppraisal

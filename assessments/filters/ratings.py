@@ -1,32 +1,19 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import ScopedFilterSet, at_least, visible_choice
 from branches.models import Organization
 
 from ..models import Classification, RatingPolicy, RatingStage, StarRating
 
 
-def _organizations(request):
-    return Organization.objects.restrict(getattr(request, "user", None), "view")
-
-
-class StarRatingFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-    organization = django_filters.ModelChoiceFilter(label=_("organization"), queryset=_organizations)
-    within = within_filter()
+class StarRatingFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("organization"))
     stage = django_filters.MultipleChoiceFilter(choices=RatingStage.choices)
     stars = django_filters.MultipleChoiceFilter(
         choices=[(n, str(n)) for n in (0, 3, 4, 5)], help_text=_("0 means unrated")
     )
-    stars_min = django_filters.NumberFilter(
-        label=_("at least this many stars"),
-        field_name="stars",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=5,
-        decimal_places=0,
-    )
+    stars_min = at_least(_("at least this many stars"), "stars", 5)
     classification = django_filters.MultipleChoiceFilter(choices=Classification.choices)
 
     class Meta:
@@ -35,7 +22,7 @@ class StarRatingFilter(WithinFilterMixin, django_filters.FilterSet):
 
 
 class RatingPolicyFilter(django_filters.FilterSet):
-    county = django_filters.ModelChoiceFilter(label=_("county committee"), queryset=_organizations)
+    county = visible_choice(Organization, _("county committee"))
 
     class Meta:
         model = RatingPolicy

@@ -2,21 +2,15 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import ScopedFilterSet, visible_choice
 from branches.models import Organization
 from partybuild.years import YearFilter
 
 from ..models import Rectification, RectificationStatus
 
 
-class RectificationFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
-    organization = django_filters.ModelChoiceFilter(
-        label=_("branch"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
-    within = within_filter()
+class RectificationFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("branch"))
     year = YearFilter()
     status = django_filters.MultipleChoiceFilter(choices=RectificationStatus.choices)
     overdue = django_filters.BooleanFilter(

@@ -6,17 +6,20 @@ so a change of secretary mid-year does not split a subject in two (the name is k
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from branches.models import Organization, OrganizationKind
-from branches.scope.querysets import ScopedQuerySet
+from branches.models.bases import (
+    ScopedModel,
+    ScopedRecord,
+    organization_field,
+    raise_errors,
+    user_stamp_field,
+    year_field,
+)
+from branches.models.policies import CountyPolicy
 from branches.scope.roles import Capability
-from partybuild.models import VersionedModel
-from partybuild.years import year_validators
 
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -58,19 +61,11 @@ class RaterGroup(models.TextChoices):
     MASS_REPRESENTATIVE = "mass_representative", _("Mass representatives")
 
 
-class EvaluationCycle(VersionedModel):
+class EvaluationCycle(CountyPolicy):
     """One county's joint evaluation for one year: its window, weights and grade thresholds."""
 
-    scope_path_lookup = "county__path"
-    scope_write_capability = Capability.POLICY
-
-    county = models.ForeignKey(
-        Organization,
-        verbose_name=_("county committee"),
-        on_delete=models.CASCADE,
-        related_name="evaluation_cycles",
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    county = organization_field(_("county committee"), "evaluation_cycles", on_delete=models.CASCADE)
+    year = year_field()
     opens_on = models.DateField(_("opens on"))
     statements_due_on = models.DateField(_("statements due on"))
     closes_on = models.DateField(_("closes on"))
@@ -86,17 +81,7 @@ class EvaluationCycle(VersionedModel):
     fairly_good_from = _weight(_("final grade fairly good from (points)"), 80)
     average_from = _weight(_("final grade average from (points)"), 60)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    published_by = user_stamp_field(_("published by"))
 
     class Meta:
         verbose_name = _("joint evaluation cycle")
@@ -110,9 +95,7 @@ class EvaluationCycle(VersionedModel):
         return f"{self.county} {self.year}"
 
     def clean(self):
-        errors = {}
-        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
-            errors["county"] = _("A joint evaluation cycle is opened by a county party committee.")
+        errors = self.county_errors(_("A joint evaluation cycle is opened by a county party committee."))
         if self.opens_on and self.closes_on and not self.opens_on <= self.statements_due_on <= self.closes_on:
             errors["statements_due_on"] = _("Statements must be due within the cycle's window.")
         if self.weight_evaluation + self.weight_examination != 100:
@@ -130,27 +113,21 @@ class EvaluationCycle(VersionedModel):
             errors["weight_mass_representatives"] = _("The three rater groups' weights must add up to 100.")
         if not self.good_from > self.fairly_good_from > self.average_from:
             errors["fairly_good_from"] = _("The grade thresholds must rise: average < fairly good < good.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 def statement_upload_to(instance, filename):
     return f"statements/{instance.cycle_id}/{instance.organization_id}/{filename}"
 
 
-class Statement(VersionedModel):
+class Statement(ScopedRecord):
     """A secretary's written report (述) for a cycle; late when submitted after the due date."""
-
-    scope_path_lookup = "organization__path"
 
     cycle = models.ForeignKey(
         EvaluationCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="statements"
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization of the secretary"),
-        on_delete=models.CASCADE,
-        related_name="evaluation_statements",
+    organization = organization_field(
+        _("organization of the secretary"), "evaluation_statements", on_delete=models.CASCADE
     )
     level = models.CharField(_("level"), max_length=10, choices=EvaluationLevel.choices)
     secretary_name = models.CharField(_("secretary"), max_length=50)
@@ -158,18 +135,8 @@ class Statement(VersionedModel):
     attachment = models.FileField(_("attachment"), upload_to=statement_upload_to, blank=True)
     attachment_name = models.CharField(_("attachment file name"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = user_stamp_field(_("submitted by"))
     late = models.BooleanField(_("late"), default=False)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("statement")
@@ -183,10 +150,9 @@ class Statement(VersionedModel):
         return f"{self.organization} {self.cycle.year}"
 
 
-class EvaluationRater(VersionedModel):
+class EvaluationRater(ScopedRecord):
     """A user appointed to grade the secretaries of one subtree in one rater group for a cycle."""
 
-    scope_path_lookup = "organization__path"
     scope_write_capability = Capability.POLICY
 
     cycle = models.ForeignKey(
@@ -199,15 +165,9 @@ class EvaluationRater(VersionedModel):
         related_name="evaluation_raters",
     )
     group = models.CharField(_("rater group"), max_length=24, choices=RaterGroup.choices)
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("rates the secretaries of"),
-        on_delete=models.CASCADE,
-        related_name="evaluation_raters",
+    organization = organization_field(
+        _("rates the secretaries of"), "evaluation_raters", on_delete=models.CASCADE
     )
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("rater")
@@ -223,24 +183,16 @@ class EvaluationRater(VersionedModel):
         return f"{self.user} {self.get_group_display()} {self.organization}"
 
 
-class SecretaryGrade(VersionedModel):
+class SecretaryGrade(ScopedRecord):
     """One rater's grade (评) of one secretary; a second grade replaces the first and history keeps both."""
-
-    scope_path_lookup = "organization__path"
 
     rater = models.ForeignKey(
         EvaluationRater, verbose_name=_("rater"), on_delete=models.CASCADE, related_name="grades"
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization of the secretary"),
-        on_delete=models.CASCADE,
-        related_name="evaluation_grades",
+    organization = organization_field(
+        _("organization of the secretary"), "evaluation_grades", on_delete=models.CASCADE
     )
     grade = models.CharField(_("grade"), max_length=12, choices=EvaluationGrade.choices)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("secretary grade")
@@ -254,29 +206,17 @@ class SecretaryGrade(VersionedModel):
         return f"{self.organization}: {self.get_grade_display()}"
 
 
-class EvaluationScore(models.Model):
+class EvaluationScore(ScopedModel):
     """The computed score of one secretary in a cycle (考): derived rows, rewritten as a set."""
-
-    scope_path_lookup = "organization__path"
 
     cycle = models.ForeignKey(
         EvaluationCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="scores"
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization of the secretary"),
-        on_delete=models.CASCADE,
-        related_name="evaluation_scores",
+    organization = organization_field(
+        _("organization of the secretary"), "evaluation_scores", on_delete=models.CASCADE
     )
     level = models.CharField(_("level"), max_length=10, choices=EvaluationLevel.choices)
-    township = models.ForeignKey(
-        Organization,
-        verbose_name=_("township"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    township = organization_field(_("township"), "+", on_delete=models.CASCADE, null=True, blank=True)
     secretary_name = models.CharField(_("secretary"), max_length=50, blank=True)
     grades_count = models.PositiveIntegerField(_("grades"), default=0)
     evaluation_score = models.DecimalField(_("evaluation score"), max_digits=5, decimal_places=2, null=True)
@@ -292,8 +232,6 @@ class EvaluationScore(models.Model):
     rank_in_township = models.PositiveIntegerField(_("rank in the township"), null=True)
     rank_in_county = models.PositiveIntegerField(_("rank in the county"), null=True)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluation score")

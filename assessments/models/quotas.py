@@ -5,18 +5,14 @@ an organization and year (``QuotaPublication``), which is swapped for the whole 
 end — so a reader sees the old set or the new one, never a mix, and a run that dies leaves the old one.
 """
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from branches.models import Organization, OrganizationKind
-from branches.scope.querysets import ScopedQuerySet
+from branches.models import Organization
+from branches.models.bases import ScopedModel, organization_field, raise_errors, user_stamp_field, year_field
+from branches.models.policies import CountyPolicy
 from branches.scope.roles import Capability
-from partybuild.models import VersionedModel
-from partybuild.years import year_validators
 
 share = [MinValueValidator(0), MaxValueValidator(100)]
 count = [MinValueValidator(0)]
@@ -30,19 +26,11 @@ def _share(label, default):
     return models.DecimalField(label, max_digits=5, decimal_places=2, default=default, validators=share)
 
 
-class QuotaPolicy(VersionedModel):
+class QuotaPolicy(CountyPolicy):
     """Every annual target of docs/quotas.md for one county and year, each with its default."""
 
-    scope_path_lookup = "county__path"
-    scope_write_capability = Capability.POLICY
-
-    county = models.ForeignKey(
-        Organization,
-        verbose_name=_("county committee"),
-        on_delete=models.CASCADE,
-        related_name="quota_policies",
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    county = organization_field(_("county committee"), "quota_policies", on_delete=models.CASCADE)
+    year = year_field()
     dev_branch_min = _count(_("admissions per rural branch a year"), 1)
     dev_two_years_none = models.PositiveSmallIntegerField(
         _("years without admission that trigger an investigation"),
@@ -88,9 +76,6 @@ class QuotaPolicy(VersionedModel):
         validators=[MaxValueValidator(366)],
     )
 
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
-
     class Meta:
         verbose_name = _("quota policy")
         verbose_name_plural = _("quota policies")
@@ -101,8 +86,7 @@ class QuotaPolicy(VersionedModel):
         return f"{self.county} {self.year}"
 
     def clean(self):
-        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
-            raise ValidationError({"county": _("Quota policies are set by a county party committee.")})
+        raise_errors(self.county_errors(_("Quota policies are set by a county party committee.")))
 
 
 class RunState(models.TextChoices):
@@ -115,10 +99,9 @@ class RunState(models.TextChoices):
 ACTIVE_STATES = (RunState.QUEUED, RunState.RUNNING)  # a run or a report job not finished yet
 
 
-class QuotaRun(models.Model):
+class QuotaRun(ScopedModel):
     """One computation of every indicator for every organization in a subtree and a year."""
 
-    scope_path_lookup = "organization__path"
     scope_write_capability = Capability.REVIEW
 
     organization = models.ForeignKey(
@@ -130,18 +113,11 @@ class QuotaRun(models.Model):
         blank=True,
         help_text=_("empty: every tree in the database (system runs only)"),
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    year = year_field()
     state = models.CharField(_("state"), max_length=10, choices=RunState.choices, default=RunState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     stage = models.CharField(_("stage"), max_length=60, blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = user_stamp_field(_("requested by"))
     trigger = models.CharField(_("trigger"), max_length=10, default="api")
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -150,7 +126,6 @@ class QuotaRun(models.Model):
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     # Not stored: set by quota_run_start when a request joined this run instead of queueing another.
     joined = False
 
@@ -170,10 +145,8 @@ class QuotaRun(models.Model):
         return None
 
 
-class QuotaResult(models.Model):
+class QuotaResult(ScopedModel):
     """One indicator for one organization and year, as computed by one run."""
-
-    scope_path_lookup = "organization__path"
 
     # Results are derived rows written by the engine in bulk; checking a million foreign keys per run costs
     # seconds and protects nothing the engine does not already guarantee, so the keys have no database
@@ -188,13 +161,8 @@ class QuotaResult(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.CASCADE,
-        related_name="quota_results",
-        db_constraint=False,
-        db_index=False,
+    organization = organization_field(
+        _("organization"), "quota_results", on_delete=models.CASCADE, db_constraint=False, db_index=False
     )
     year = models.PositiveSmallIntegerField(_("year"))
     code = models.CharField(_("indicator"), max_length=40)
@@ -202,8 +170,6 @@ class QuotaResult(models.Model):
     actual = models.DecimalField(_("actual"), max_digits=12, decimal_places=2, null=True)
     met = models.BooleanField(_("met"), null=True)
     detail = models.JSONField(_("detail"), default=dict)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("quota result")
@@ -244,9 +210,7 @@ class AlertKind(models.TextChoices):
     SECRETARY_UNTRAINED = "train.secretary", _("Secretary without this year's centralized training")
 
 
-class Alert(models.Model):
-    scope_path_lookup = "organization__path"
-
+class Alert(ScopedModel):
     run = models.ForeignKey(
         QuotaRun,
         verbose_name=_("run"),
@@ -255,12 +219,8 @@ class Alert(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.CASCADE,
-        related_name="alerts",
-        db_constraint=False,
+    organization = organization_field(
+        _("organization"), "alerts", on_delete=models.CASCADE, db_constraint=False
     )
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=24, choices=AlertKind.choices)
@@ -274,8 +234,6 @@ class Alert(models.Model):
         db_constraint=False,
     )
     detail = models.JSONField(_("detail"), default=dict)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("alert")

@@ -2,36 +2,31 @@
 branches (docs/ratings-and-evaluation.md)."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import Organization, OrganizationKind
-from branches.scope.querysets import ScopedQuerySet
-from branches.scope.roles import Capability
-from partybuild.models import VersionedModel
-from partybuild.years import year_validators
+from branches.models.bases import (
+    ScopedModel,
+    ScopedRecord,
+    organization_field,
+    raise_errors,
+    user_stamp_field,
+    year_field,
+)
+from branches.models.policies import CountyPolicy
 
 DIMENSIONS = ("leadership", "members", "mechanism", "performance", "feedback")
 dimension_score = [MinValueValidator(0), MaxValueValidator(20)]
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class RatingPolicy(VersionedModel):
+class RatingPolicy(CountyPolicy):
     """The county's star bands, classification and rectification settings for a year."""
 
-    scope_path_lookup = "county__path"
-    scope_write_capability = Capability.POLICY
-
-    county = models.ForeignKey(
-        Organization,
-        verbose_name=_("county committee"),
-        on_delete=models.CASCADE,
-        related_name="rating_policies",
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    county = organization_field(_("county committee"), "rating_policies", on_delete=models.CASCADE)
+    year = year_field()
     five_stars_from = models.PositiveSmallIntegerField(
         _("five stars from (points)"), default=90, validators=percentage
     )
@@ -61,9 +56,6 @@ class RatingPolicy(VersionedModel):
         validators=[MinValueValidator(1)],
     )
 
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
-
     class Meta:
         verbose_name = _("rating policy")
         verbose_name_plural = _("rating policies")
@@ -74,13 +66,10 @@ class RatingPolicy(VersionedModel):
         return f"{self.county} {self.year}"
 
     def clean(self):
-        errors = {}
-        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
-            errors["county"] = _("Rating policies are set by a county party committee.")
+        errors = self.county_errors(_("Rating policies are set by a county party committee."))
         if not self.five_stars_from > self.four_stars_from > self.three_stars_from:
             errors["four_stars_from"] = _("The bands must rise: three stars < four stars < five stars.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class RatingStage(models.TextChoices):
@@ -100,16 +89,12 @@ def _score(label):
     return models.DecimalField(label, max_digits=4, decimal_places=1, default=0, validators=dimension_score)
 
 
-class StarRating(VersionedModel):
+class StarRating(ScopedRecord):
     """An organization's five-good rating for a year. The five scores are the current ones (the latest
     step's); the proposal keeps what the system suggested and why, and each step keeps its own record."""
 
-    scope_path_lookup = "organization__path"
-
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="star_ratings"
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    organization = organization_field(_("organization"), "star_ratings", on_delete=models.CASCADE)
+    year = year_field()
     stage = models.CharField(
         _("stage"), max_length=14, choices=RatingStage.choices, default=RatingStage.PROPOSED
     )
@@ -126,9 +111,6 @@ class StarRating(VersionedModel):
     proposal = models.JSONField(_("proposal and its basis"), default=dict, blank=True)
     proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
-
     class Meta:
         verbose_name = _("star rating")
         verbose_name_plural = _("star ratings")
@@ -142,7 +124,7 @@ class StarRating(VersionedModel):
         return f"{self.organization} {self.year}: {self.stars}★"
 
 
-class RatingStep(models.Model):
+class RatingStep(ScopedModel):
     """One workflow step of a rating: who, when, the five scores they set and why."""
 
     scope_path_lookup = "rating__organization__path"
@@ -163,8 +145,6 @@ class RatingStep(models.Model):
     total = models.DecimalField(_("total"), max_digits=4, decimal_places=1)
     reason = models.TextField(_("reason"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("rating step")
         verbose_name_plural = _("rating steps")
@@ -181,7 +161,7 @@ class AppraisalGrade(models.TextChoices):
     UNQUALIFIED = "unqualified", _("Unqualified")
 
 
-class MemberAppraisal(VersionedModel):
+class MemberAppraisal(ScopedRecord):
     """A member's democratic appraisal (民主评议党员) for a year; probationary members take part ungraded."""
 
     scope_path_lookup = "branch__path"
@@ -189,22 +169,13 @@ class MemberAppraisal(VersionedModel):
     member = models.ForeignKey(
         "members.Member", verbose_name=_("party member"), on_delete=models.CASCADE, related_name="appraisals"
     )
-    branch = models.ForeignKey(
-        Organization,
-        verbose_name=_("branch"),
-        on_delete=models.PROTECT,
-        related_name="appraisals",
-        editable=False,
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    branch = organization_field(_("branch"), "appraisals", editable=False)
+    year = year_field()
     participated = models.BooleanField(_("took part"), default=True)
     grade = models.CharField(_("grade"), max_length=12, choices=AppraisalGrade.choices, blank=True)
     stars = models.PositiveSmallIntegerField(_("member stars"), default=0, editable=False)
     appraised_on = models.DateField(_("appraised on"))
     note = models.CharField(_("note"), max_length=200, blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("member appraisal")
@@ -223,15 +194,11 @@ class RectificationStatus(models.TextChoices):
     VERIFIED = "verified", _("Verified and closed")
 
 
-class Rectification(VersionedModel):
+class Rectification(ScopedRecord):
     """Rectifying a weak branch (软弱涣散党组织整顿): plan, leader, instructor, deadline, progress, close."""
 
-    scope_path_lookup = "organization__path"
-
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="rectifications"
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    organization = organization_field(_("branch"), "rectifications")
+    year = year_field()
     reasons = models.JSONField(_("reasons"), default=list)
     plan = models.TextField(_("plan"))
     responsible_leader = models.CharField(_("responsible leader"), max_length=50)
@@ -256,19 +223,8 @@ class Rectification(VersionedModel):
         editable=False,
     )
     close_summary = models.TextField(_("summary of the results"), blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    verified_by = user_stamp_field(_("verified by"), editable=False)
     verified_on = models.DateField(_("verified on"), null=True, blank=True, editable=False)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("rectification")
@@ -282,7 +238,7 @@ class Rectification(VersionedModel):
         return f"{self.organization} {self.year}"
 
 
-class RectificationNote(models.Model):
+class RectificationNote(ScopedModel):
     """A progress note on a rectification."""
 
     scope_path_lookup = "rectification__organization__path"
@@ -297,7 +253,6 @@ class RectificationNote(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -2,13 +2,10 @@
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Organization
-from branches.scope.querysets import ScopedQuerySet
-from partybuild.years import year_validators
+from branches.models.bases import ScopedModel, organization_field, user_stamp_field, year_field
 
 from .quotas import RunState
 
@@ -26,35 +23,22 @@ def report_upload_to(instance, filename):
     return f"reports/{instance.pk}/{filename}"
 
 
-class ReportJob(models.Model):
+class ReportJob(ScopedModel):
     """One requested report file for an organization's subtree and a year."""
-
-    scope_path_lookup = "organization__path"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("report"), max_length=24, choices=ReportKind.choices)
     format = models.CharField(_("format"), max_length=6, choices=ReportFormat.choices)
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="report_jobs"
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    organization = organization_field(_("organization"), "report_jobs", on_delete=models.CASCADE)
+    year = year_field()
     state = models.CharField(_("state"), max_length=10, choices=RunState.choices, default=RunState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = user_stamp_field(_("requested by"))
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to=report_upload_to, blank=True)
     error = models.TextField(_("error"), blank=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report job")

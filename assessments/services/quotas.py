@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from branches.models import Organization, OrganizationKind, SecurityEventKind
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
+from branches.services.writing import save_new
 from partybuild.jobs import dispatch
 from partybuild.versioning import differences
 from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
@@ -32,9 +33,7 @@ def quota_policy_create(*, actor, county: Organization, year: int, **targets) ->
         raise OutOfScope(NOT_ALLOWED)
     policy = QuotaPolicy(county=county, year=year, **targets)
     policy.full_clean()
-    policy._history_user = actor
-    policy.save()
-    ensure_in_scope(actor, policy, "add")
+    save_new(actor, policy)
     security_event_record(
         kind=SecurityEventKind.POLICY_CHANGED,
         user=actor,

@@ -13,6 +13,7 @@ from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
+from branches.services.writing import save_new
 from partybuild.versioning import apply_changes, differences, lock_for_edit, refuse_moves
 from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
 
@@ -181,9 +182,7 @@ def rating_policy_create(*, actor, county: Organization, year: int, **settings) 
         raise OutOfScope(NOT_ALLOWED)
     policy = RatingPolicy(county=county, year=year, **settings)
     policy.full_clean()
-    policy._history_user = actor
-    policy.save()
-    ensure_in_scope(actor, policy, "add")
+    save_new(actor, policy)
     _policy_event(actor, policy, {"created": True})
     return policy
 

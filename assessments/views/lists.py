@@ -5,14 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
+from branches.views.columns import PHONE_ONLY_WIDE, organization_column
 
 from ..filters.quotas import AlertFilter, QuotaResultFilter
 from ..filters.ratings import StarRatingFilter
 from ..models import Alert, QuotaResult, StarRating
 from ..resources.ratings import StarRatingResource
 from ..selectors import quotas, ratings
-
-PHONE_ONLY_WIDE = "d-none d-md-table-cell"
 
 
 class QuotaResultListView(ScopedListView):
@@ -25,7 +24,7 @@ class QuotaResultListView(ScopedListView):
     search_label = _("Search by organization")
     default_ordering = ("organization__path", "code", "pk")
     columns = (
-        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        organization_column(),
         Column("year", _("year"), sort="year"),
         Column("code", _("indicator"), sort="code"),
         Column("met", _("met"), sort="met"),
@@ -44,7 +43,7 @@ class AlertListView(ScopedListView):
     search_label = _("Search by organization")
     default_ordering = ("organization__path", "kind", "pk")
     columns = (
-        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        organization_column(),
         Column("year", _("year"), sort="year"),
         Column("kind", _("kind"), "get_kind_display", sort="kind"),
         Column("cadre", _("cadre"), "cadre.name", classes=PHONE_ONLY_WIDE),
@@ -63,7 +62,7 @@ class StarRatingListView(ScopedListView):
     importable = False  # ratings are proposed by the system and reviewed, never imported
     default_ordering = ("organization__path", "-year", "pk")
     columns = (
-        Column("organization", _("organization"), "organization.name", sort="organization__path", link=True),
+        organization_column(link=True),
         Column("year", _("year"), sort="year"),
         Column("stage", _("stage"), "get_stage_display", sort="stage"),
         Column("stars", _("stars"), sort="stars"),

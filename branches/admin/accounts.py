@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpResponseRedirect
+from knox.models import AuthToken
 from simple_history.admin import SimpleHistoryAdmin
 
 from partybuild.http import client_ip
@@ -58,6 +59,28 @@ class AccessAttemptAdmin(AxesAccessAttemptAdmin):
 
     def delete_queryset(self, request, queryset):
         services.lockout_reset(actor=request.user, attempts=queryset, ip_address=client_ip(request))
+
+
+if admin.site.is_registered(AuthToken):
+    admin.site.unregister(AuthToken)
+
+
+@admin.register(AuthToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens are issued only by the token login (with its lockout) and always expire: the admin lists
+    and revokes them, and cannot make one (knox's own admin could, with no expiry)."""
+
+    list_display = ["user", "created", "expiry"]
+    list_select_related = ["user"]
+    search_fields = ["user__username"]
+    fields = ["user", "created", "expiry"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CountySecurityPolicy)

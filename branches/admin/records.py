@@ -1,15 +1,12 @@
 """Admin for an organization's own records. Forms show the services' rules beside the fields; every save and
 delete goes through a service, so each leaves a history row naming who did it."""
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from partybuild.http import client_ip
-from partybuild.versioning import call_on_record
 
 from ..models import (
     COMMITTEE_KINDS,
@@ -20,69 +17,25 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from ..models.records import FACILITY_FIELDS
+from ..models.records import FACILITY_FIELDS, ROOM_FIELDS
 from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
 from ..scope.admin import ScopedModelAdmin
 from ..selectors.records import with_room_totals, with_target_progress
 from ..services import records as services
 from ..tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
-
-
-class RuleCheckedForm(forms.ModelForm):
-    """Runs the service's check on the built instance so a broken rule shows on the form, not as an error
-    page after saving."""
-
-    def check(self, instance) -> None:
-        raise NotImplementedError
-
-    def _post_clean(self):
-        super()._post_clean()
-        self._drop_generic_uniqueness()
-        if self._errors:
-            return
-        try:
-            self.check(self.instance)
-        except ValidationError as error:
-            self.add_error(
-                None,
-                {
-                    (field if field in self.fields else NON_FIELD_ERRORS): messages
-                    for field, messages in error.message_dict.items()
-                },
-            )
-
-    def _drop_generic_uniqueness(self):
-        """The check says which record is in the way: Django's generic "already exists" gives way to it."""
-        errors = self._errors.get(NON_FIELD_ERRORS)
-        if not errors:
-            return
-        kept = [error for error in errors.as_data() if error.code != "unique_together"]
-        if kept:
-            self._errors[NON_FIELD_ERRORS] = self.error_class(
-                kept, error_class="nonfield", renderer=self.renderer
-            )
-        else:
-            del self._errors[NON_FIELD_ERRORS]
+from .forms import RuleCheckedForm
+from .writes import ServiceWritesMixin
 
 
 def _form(model, fields, check):
     meta = type("Meta", (), {"model": model, "fields": fields})
-    return type(f"{model.__name__}Form", (RuleCheckedForm,), {"Meta": meta, "check": staticmethod(check)})
+    attrs = {"Meta": meta, "check": staticmethod(check), "rules_say_what_exists": True}
+    return type(f"{model.__name__}Form", (RuleCheckedForm,), attrs)
 
 
 ActivityRoomForm = _form(
     ActivityRoom,
-    [
-        "organization",
-        "name",
-        "address",
-        "area_m2",
-        "built_year",
-        "renovated_year",
-        "is_standardized",
-        "standardized_on",
-        *FACILITY_FIELDS,
-    ],
+    ROOM_FIELDS,
     services.room_check,
 )
 RoomInvestmentForm = _form(
@@ -101,13 +54,10 @@ FinancialDisclosureForm = _form(
 )
 
 
-class RecordAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class RecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Writes and deletes through the services named by the subclass; an xlsx export of the selection
     where a resource is named."""
 
-    create_service = None
-    update_service = None
-    delete_service = None
     resource_class = None
     actions = ["export_xlsx"]
 
@@ -116,23 +66,6 @@ class RecordAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         if self.resource_class is None:
             actions.pop("export_xlsx", None)
         return actions
-
-    @staticmethod
-    def changed(form) -> dict:
-        return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
-
-    def save_via_service(self, request, obj, form, change):
-        if change:
-            return call_on_record(type(self).update_service, obj, actor=request.user, **self.changed(form))
-        return type(self).create_service(actor=request.user, **form.cleaned_data)
-
-    def delete_model(self, request, obj):
-        call_on_record(type(self).delete_service, obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        # Row by row through the service, with its rules and a history row each.
-        for obj in queryset:
-            self.delete_model(request, obj)
 
     @admin.action(description=_("Export the selected rows to xlsx"))
     def export_xlsx(self, request, queryset):

@@ -6,7 +6,10 @@ from partybuild.http import client_ip
 
 from .. import services
 from ..models import Organization, SecurityEvent, StaffRole
+from ..models.tree import VILLAGE_STATISTICS_FIELDS
 from ..scope.admin import ScopedModelAdmin
+from .permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
+from .writes import changed_fields
 
 
 @admin.register(Organization)
@@ -35,22 +38,13 @@ class OrganizationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         ),
         (
             _("Village statistics"),
-            {
-                "fields": [
-                    "households",
-                    "population",
-                    "area_km2",
-                    "cultivated_mu",
-                    "natural_villages",
-                    "collective_income",
-                ]
-            },
+            {"fields": list(VILLAGE_STATISTICS_FIELDS)},
         ),
         (_("System"), {"fields": ["path", "version"]}),
     ]
 
     def save_via_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        data = changed_fields(form)
         if change:
             return services.organization_update(
                 actor=request.user, organization=obj, expected_version=None, **data
@@ -62,14 +56,11 @@ class OrganizationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class StaffRoleAdmin(NoEditInPlaceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     list_display = ["user", "organization", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "organization__name"]
     list_select_related = ["user", "organization"]
-
-    def has_change_permission(self, request, obj=None):
-        return False if obj is not None else super().has_change_permission(request, obj)
 
     def save_via_service(self, request, obj, form, change):
         return services.staff_role_grant(
@@ -89,20 +80,11 @@ class StaffRoleAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(ScopedModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     list_display = ["occurred_at", "kind", "username", "ip_address", "organization"]
     list_filter = ["kind"]
     search_fields = ["username"]
     list_select_related = ["organization"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return self._may(request, "staff", obj)

@@ -27,7 +27,7 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from ..models.records import FACILITY_FIELDS
+from ..models.records import ROOM_DETAIL_FIELDS
 from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
 from ..selectors import records as selectors
 from ..services import records as services
@@ -51,14 +51,7 @@ class ActivityRoomSerializer(VersionedSerializerMixin, serializers.ModelSerializ
             "id",
             "organization",
             "organization_name",
-            "name",
-            "address",
-            "area_m2",
-            "built_year",
-            "renovated_year",
-            "is_standardized",
-            "standardized_on",
-            *FACILITY_FIELDS,
+            *ROOM_DETAIL_FIELDS,
             "facilities_count",
             "investments_total",
             "version",

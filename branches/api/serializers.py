@@ -4,6 +4,7 @@ from rest_framework import serializers
 from branches.scope.viewsets import ScopedRelatedField, VersionedSerializerMixin
 
 from ..models import Organization, StaffRole
+from ..models.tree import VILLAGE_STATISTICS_FIELDS
 
 
 class OrganizationSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -28,12 +29,7 @@ class OrganizationSerializer(VersionedSerializerMixin, serializers.ModelSerializ
             "depth",
             "founded_on",
             "dissolved_on",
-            "households",
-            "population",
-            "area_km2",
-            "cultivated_mu",
-            "natural_villages",
-            "collective_income",
+            *VILLAGE_STATISTICS_FIELDS,
             "version",
             "created_at",
             "updated_at",

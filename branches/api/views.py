@@ -1,8 +1,4 @@
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
-
 from branches.scope.viewsets import ScopedModelViewSet
-from partybuild.exceptions import ErrorResponsesAutoSchema
 
 from .. import services
 from ..filters import OrganizationFilter, StaffRoleFilter
@@ -48,11 +44,3 @@ class StaffRoleViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "delete", "head", "options"]
     create_service = staticmethod(_staff_role_grant)
     delete_service = staticmethod(services.staff_role_revoke)
-
-
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (logins are rate-limited and locked out)."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
-    schema = ErrorResponsesAutoSchema(extra_codes=["429"])

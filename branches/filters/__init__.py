@@ -1,3 +1,13 @@
-from .tree import OrganizationFilter, StaffRoleFilter, WithinFilterMixin, within_filter
+from .common import at_least, visible_choice, year_of
+from .tree import OrganizationFilter, ScopedFilterSet, StaffRoleFilter, WithinFilterMixin, within_filter
 
-__all__ = ["OrganizationFilter", "StaffRoleFilter", "WithinFilterMixin", "within_filter"]
+__all__ = [
+    "OrganizationFilter",
+    "ScopedFilterSet",
+    "StaffRoleFilter",
+    "WithinFilterMixin",
+    "at_least",
+    "visible_choice",
+    "within_filter",
+    "year_of",
+]

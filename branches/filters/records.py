@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.years import FIRST_DATE_YEAR, YearFilter
+from partybuild.years import YearFilter
 
 from ..models import (
     ActivityRoom,
@@ -14,26 +14,12 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from .tree import WithinFilterMixin, within_filter
+from .common import at_least, visible_choice, year_of
+from .tree import ScopedFilterSet
 
 
-def _visible(model, label, **kwargs):
-    return django_filters.ModelChoiceFilter(
-        label=label,
-        **kwargs,
-        queryset=lambda request: model.objects.restrict(getattr(request, "user", None), "view"),
-    )
-
-
-def _year(field_name):
-    return YearFilter(label=_("year"), field_name=field_name, lookup_expr="year", first=FIRST_DATE_YEAR)
-
-
-class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
-    organization = _visible(Organization, _("organization"))
-    within = within_filter()
+class ActivityRoomFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("organization"))
     is_standardized = django_filters.BooleanFilter(label=_("standardized"))
     standardized_by = django_filters.DateFilter(
         label=_("standardized by"),
@@ -41,39 +27,28 @@ class ActivityRoomFilter(WithinFilterMixin, django_filters.FilterSet):
         lookup_expr="lte",
         help_text=_("rooms certified as standardized on or before this day"),
     )
-    min_facilities = django_filters.NumberFilter(
-        label=_("at least this many facilities"),
-        field_name="facilities_total",
-        lookup_expr="gte",
-        min_value=0,
-        max_value=1000,
-        decimal_places=0,
-    )
+    min_facilities = at_least(_("at least this many facilities"), "facilities_total", 1000)
 
     class Meta:
         model = ActivityRoom
         fields = ["organization", "within", "is_standardized", "standardized_by", "min_facilities"]
 
 
-class RoomInvestmentFilter(WithinFilterMixin, django_filters.FilterSet):
+class RoomInvestmentFilter(ScopedFilterSet):
     within_path_lookup = "room__organization__path"
 
-    room = _visible(ActivityRoom, _("activity room"))
-    organization = _visible(Organization, _("organization"), field_name="room__organization")
-    within = within_filter()
+    room = visible_choice(ActivityRoom, _("activity room"))
+    organization = visible_choice(Organization, _("organization"), field_name="room__organization")
     source = django_filters.MultipleChoiceFilter(choices=InvestmentSource.choices)
-    year = _year("invested_on")
+    year = year_of("invested_on")
 
     class Meta:
         model = RoomInvestment
         fields = ["room", "organization", "within", "source", "year"]
 
 
-class RoomTargetFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
-    organization = _visible(Organization, _("township or street"))
-    within = within_filter()
+class RoomTargetFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("township or street"))
     year = YearFilter(label=_("year"))
     met = django_filters.BooleanFilter(label=_("target met"))
 
@@ -82,13 +57,10 @@ class RoomTargetFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "year", "met"]
 
 
-class ReviewRecordFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
-    organization = _visible(Organization, _("branch"))
-    within = within_filter()
+class ReviewRecordFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("branch"))
     kind = django_filters.MultipleChoiceFilter(choices=ReviewKind.choices)
-    year = _year("held_on")
+    year = year_of("held_on")
     held_on = django_filters.DateFromToRangeFilter(label=_("held between"))
 
     class Meta:
@@ -96,11 +68,8 @@ class ReviewRecordFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "kind", "year", "held_on"]
 
 
-class FinancialDisclosureFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
-    organization = _visible(Organization, _("branch"))
-    within = within_filter()
+class FinancialDisclosureFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("branch"))
     year = YearFilter(label=_("year"))
     period = django_filters.ChoiceFilter(choices=DisclosurePeriod.choices)
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Organization, OrganizationField, OrganizationKind, StaffRole
 from ..scope.roles import Role
+from .common import visible_choice
 
 
 class WithinFilterMixin:
@@ -15,18 +16,19 @@ class WithinFilterMixin:
 
 
 def within_filter():
-    return django_filters.ModelChoiceFilter(
-        label=_("within organization"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-        method="filter_within",
-    )
+    return visible_choice(Organization, _("within organization"), method="filter_within")
+
+
+class ScopedFilterSet(WithinFilterMixin, django_filters.FilterSet):
+    """Records in organizations' subtrees: ``?within=`` over ``within_path_lookup`` (the record's
+    organization unless the subclass names another path)."""
+
+    within_path_lookup = "organization__path"
+    within = within_filter()
 
 
 class OrganizationFilter(WithinFilterMixin, django_filters.FilterSet):
-    parent = django_filters.ModelChoiceFilter(
-        label=_("parent organization"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
+    parent = visible_choice(Organization, _("parent organization"))
     kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices)
     field = django_filters.MultipleChoiceFilter(choices=OrganizationField.choices)
     within = within_filter()
@@ -37,15 +39,9 @@ class OrganizationFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["parent", "kind", "field", "within", "active", "code"]
 
 
-class StaffRoleFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
-    organization = django_filters.ModelChoiceFilter(
-        label=_("organization"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
+class StaffRoleFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("organization"))
     role = django_filters.MultipleChoiceFilter(choices=Role.choices)
-    within = within_filter()
 
     class Meta:
         model = StaffRole

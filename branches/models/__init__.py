@@ -1,4 +1,4 @@
-from .accounts import AccountSecurity, CountySecurityPolicy
+from .accounts import AccountSecurity, CountySecurityPolicy, PasswordHistory
 from .exports import ExportJob, ExportState
 from .imports import ImportJob
 from .jobs import JobState
@@ -34,6 +34,7 @@ __all__ = [
     "JobState",
     "AccountSecurity",
     "CountySecurityPolicy",
+    "PasswordHistory",
     "ALLOWED_PARENT_KINDS",
     "BRANCH_KINDS",
     "COMMITTEE_KINDS",

@@ -1,15 +1,13 @@
 """Account security state beside Django's user, and each county's security policy."""
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from partybuild.models import VersionedModel
-
 from ..scope.querysets import ScopedQuerySet
-from ..scope.roles import Capability
+from .bases import raise_errors
+from .policies import CountyPolicy
 from .tree import Organization, OrganizationKind
 
 
@@ -39,15 +37,35 @@ class AccountSecurity(models.Model):
         return str(self.user)
 
 
+class PasswordHistory(models.Model):
+    """The hashes of a user's recent passwords, the current one included: a new password may not repeat
+    any of them (branches.passwords.PasswordHistoryValidator)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="password_history",
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class CountySecurityPolicyQuerySet(ScopedQuerySet):
     pass
 
 
-class CountySecurityPolicy(VersionedModel):
+class CountySecurityPolicy(CountyPolicy):
     """What a county requires of its users beyond the system-wide rules."""
-
-    scope_path_lookup = "county__path"
-    scope_write_capability = Capability.POLICY
 
     county = models.OneToOneField(
         Organization,
@@ -61,7 +79,6 @@ class CountySecurityPolicy(VersionedModel):
     )
 
     objects = CountySecurityPolicyQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("county security policy")
@@ -72,5 +89,4 @@ class CountySecurityPolicy(VersionedModel):
         return str(self.county)
 
     def clean(self):
-        if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
-            raise ValidationError({"county": _("A security policy belongs to a county party committee.")})
+        raise_errors(self.county_errors(_("A security policy belongs to a county party committee.")))

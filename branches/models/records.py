@@ -8,14 +8,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from partybuild.models import VersionedModel
-from partybuild.years import year_validators
-
-from ..scope.querysets import ScopedQuerySet
 from ..scope.roles import Capability
-from .tree import Organization
+from .bases import ScopedRecord, future_date_errors, organization_field, raise_errors, year_field
 
 FACILITY_FIELDS = (
     "has_audio_visual",
@@ -25,16 +20,26 @@ FACILITY_FIELDS = (
     "has_rules_on_wall",
     "has_archive_cabinet",
 )
+# A room as its forms, the API and the file show it after its organization.
+ROOM_DETAIL_FIELDS = (
+    "name",
+    "address",
+    "area_m2",
+    "built_year",
+    "renovated_year",
+    "is_standardized",
+    "standardized_on",
+    *FACILITY_FIELDS,
+)
+ROOM_FIELDS = ("organization", *ROOM_DETAIL_FIELDS)
 
 
-class ActivityRoom(VersionedModel):
+class ActivityRoom(ScopedRecord):
     """A party members' activity room (党员活动室, 阵地) and its standardization."""
 
-    scope_path_lookup = "organization__path"
+    not_personal_fields = {"address": "where a public activity room stands, not a person's home"}
 
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="activity_rooms"
-    )
+    organization = organization_field(_("organization"), "activity_rooms")
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
     area_m2 = models.DecimalField(
@@ -50,9 +55,6 @@ class ActivityRoom(VersionedModel):
     has_signage = models.BooleanField(_("signage"), default=False)
     has_rules_on_wall = models.BooleanField(_("rules on the wall"), default=False)
     has_archive_cabinet = models.BooleanField(_("archive cabinet"), default=False)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("activity room")
@@ -79,10 +81,8 @@ class ActivityRoom(VersionedModel):
             errors["standardized_on"] = _("A standardized room needs the date it was certified.")
         if not self.is_standardized and self.standardized_on:
             errors["standardized_on"] = _("Only a standardized room has a certification date.")
-        if self.standardized_on and self.standardized_on > timezone.localdate():
-            errors["standardized_on"] = _("The date cannot be in the future.")
-        if errors:
-            raise ValidationError(errors)
+        errors.update(future_date_errors(self, "standardized_on"))
+        raise_errors(errors)
 
 
 class InvestmentSource(models.TextChoices):
@@ -94,7 +94,7 @@ class InvestmentSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class RoomInvestment(VersionedModel):
+class RoomInvestment(ScopedRecord):
     scope_path_lookup = "room__organization__path"
 
     room = models.ForeignKey(
@@ -107,9 +107,6 @@ class RoomInvestment(VersionedModel):
     invested_on = models.DateField(_("date"))
     purpose = models.CharField(_("purpose"), max_length=200)
 
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
-
     class Meta:
         verbose_name = _("room investment")
         verbose_name_plural = _("room investments")
@@ -119,23 +116,14 @@ class RoomInvestment(VersionedModel):
         return f"{self.room} {self.amount_yuan}"
 
 
-class StandardizedRoomTarget(VersionedModel):
+class StandardizedRoomTarget(ScopedRecord):
     """How many standardized activity rooms a township is to have by the end of a year (docs/quotas.md)."""
 
-    scope_path_lookup = "organization__path"
     scope_write_capability = Capability.POLICY
 
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("township or street"),
-        on_delete=models.CASCADE,
-        related_name="room_targets",
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    organization = organization_field(_("township or street"), "room_targets", on_delete=models.CASCADE)
+    year = year_field()
     target = models.PositiveSmallIntegerField(_("standardized rooms targeted"))
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("standardized room target")
@@ -159,15 +147,11 @@ class ReviewKind(models.TextChoices):
 DEMOCRATIC_REVIEW_KINDS = frozenset({ReviewKind.MEMBER_REVIEW, ReviewKind.REPRESENTATIVE_REVIEW})
 
 
-class ReviewRecord(VersionedModel):
+class ReviewRecord(ScopedRecord):
     """ "Two reports and two comments" (两述两评): reports to the branch and its members, and democratic
     reviews of the village committee cadres."""
 
-    scope_path_lookup = "organization__path"
-
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="review_records"
-    )
+    organization = organization_field(_("branch"), "review_records")
     kind = models.CharField(_("kind"), max_length=24, choices=ReviewKind.choices)
     held_on = models.DateField(_("held on"))
     topic = models.CharField(_("topic"), max_length=200)
@@ -180,9 +164,6 @@ class ReviewRecord(VersionedModel):
     )
     summary = models.TextField(_("summary"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
-
     class Meta:
         verbose_name = _("report or review")
         verbose_name_plural = _("reports and reviews")
@@ -193,13 +174,10 @@ class ReviewRecord(VersionedModel):
         return f"{self.get_kind_display()} {self.held_on}"
 
     def clean(self):
-        errors = {}
-        if self.held_on and self.held_on > timezone.localdate():
-            errors["held_on"] = _("The date cannot be in the future.")
+        errors = future_date_errors(self, "held_on")
         if self.satisfied is not None and self.satisfied > self.participants:
             errors["satisfied"] = _("There cannot be more satisfied votes than participants.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class DisclosurePeriod(models.IntegerChoices):
@@ -207,15 +185,11 @@ class DisclosurePeriod(models.IntegerChoices):
     SECOND_HALF = 2, _("Second half of the year")
 
 
-class FinancialDisclosure(VersionedModel):
+class FinancialDisclosure(ScopedRecord):
     """Village financial affairs made public (财务公开), at least every six months."""
 
-    scope_path_lookup = "organization__path"
-
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="financial_disclosures"
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    organization = organization_field(_("branch"), "financial_disclosures")
+    year = year_field()
     period = models.PositiveSmallIntegerField(_("period"), choices=DisclosurePeriod.choices)
     disclosed_on = models.DateField(_("made public on"))
     income_yuan = models.DecimalField(
@@ -225,9 +199,6 @@ class FinancialDisclosure(VersionedModel):
         _("expenditure (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     content = models.TextField(_("content"), blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("financial disclosure")
@@ -243,8 +214,7 @@ class FinancialDisclosure(VersionedModel):
         return f"{self.organization} {self.year}-{self.period}"
 
     def clean(self):
-        if self.disclosed_on and self.disclosed_on > timezone.localdate():
-            raise ValidationError({"disclosed_on": _("The date cannot be in the future.")})
+        raise_errors(future_date_errors(self, "disclosed_on"))
         if self.disclosed_on and self.year and self.disclosed_on.year < self.year:
             raise ValidationError(
                 {"disclosed_on": _("A period is disclosed during or after it, not before.")}

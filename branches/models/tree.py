@@ -9,6 +9,7 @@ from partybuild.models import VersionedModel
 
 from ..scope.querysets import ScopedQuerySet
 from ..scope.roles import Capability, Role
+from .bases import raise_errors
 
 
 class OrganizationKind(models.TextChoices):
@@ -72,6 +73,17 @@ class OrganizationQuerySet(ScopedQuerySet):
     def rural(self):
         """Village and community branches (``Organization.is_rural``)."""
         return self.filter(kind__in=BRANCH_KINDS, field__in=RURAL_FIELDS)
+
+
+# A village's statistics, kept on its organization.
+VILLAGE_STATISTICS_FIELDS = (
+    "households",
+    "population",
+    "area_km2",
+    "cultivated_mu",
+    "natural_villages",
+    "collective_income",
+)
 
 
 class Organization(VersionedModel):
@@ -169,8 +181,7 @@ class Organization(VersionedModel):
             errors["parent"] = _("An organization cannot be moved under itself or one of its own units.")
         if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
             errors["dissolved_on"] = _("The dissolution date cannot be before the founding date.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class StaffRoleQuerySet(ScopedQuerySet):
@@ -182,6 +193,7 @@ class StaffRole(models.Model):
 
     scope_path_lookup = "organization__path"
     scope_write_capability = Capability.STAFF
+    not_personal_fields = {"ip_address": "the audit fact itself, read by county administrators only"}
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="staff_roles"
@@ -221,6 +233,7 @@ class SecurityEventKind(models.TextChoices):
     UNMASK = "unmask", _("Personal data unmasked")
     EXPORT = "export", _("Data exported")
     POLICY_CHANGED = "policy_changed", _("Policy changed")
+    ID_NUMBER_REFUSED = "id_number_refused", _("ID number of an out-of-scope record refused")
 
 
 class AppendOnlyQuerySet(ScopedQuerySet):
@@ -240,6 +253,7 @@ class SecurityEvent(models.Model):
 
     scope_path_lookup = "organization__path"
     scope_write_capability = Capability.STAFF
+    not_personal_fields = {"ip_address": "the audit fact itself, read by county administrators only"}
 
     occurred_at = models.DateTimeField(_("occurred at"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=SecurityEventKind.choices)

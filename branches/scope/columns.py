@@ -12,6 +12,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from ..personal import mask, personal_kind
+
 EMPTY = "—"
 EXPORT_CHUNK = 2000
 
@@ -35,6 +37,14 @@ class Column:
     link: bool = False
 
     def get(self, obj, view):
+        # A cell that shows a registered personal field is masked on the page and in the page's export,
+        # for everyone (branches/personal); full values only through an unmask action.
+        source = self.value if isinstance(self.value, str) else self.name
+        kind = personal_kind(type(obj), source) or personal_kind(type(obj), self.name)
+        value = self._get(obj, view)
+        return mask(kind, value) if kind and isinstance(value, str) else value
+
+    def _get(self, obj, view):
         source = self.value or self.name
         if callable(source):
             return source(obj, view)

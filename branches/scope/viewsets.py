@@ -8,10 +8,17 @@ transaction. The version a client read comes back either as ``If-Match: "<versio
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from partybuild.exceptions import ErrorResponsesAutoSchema
+from partybuild.http import client_ip
 from partybuild.versioning import call_on_record
+
+from ..personal import mask, personal_kind
+from ..services.personal import personal_data_unmask
 
 
 def _if_match_version(request) -> int | None:
@@ -43,6 +50,74 @@ class VersionedSerializerMixin(serializers.Serializer):
     )
 
 
+def _model_of(serializer):
+    return getattr(getattr(serializer, "Meta", None), "model", None)
+
+
+def mask_representation(serializer, data):
+    """Mask every registered personal field (branches/personal) a serializer's answer carries, however it
+    reaches it (``phone``, ``source="member.id_number"``, a nested serializer)."""
+    if isinstance(serializer, serializers.ListSerializer):
+        return [mask_representation(serializer.child, item) for item in data]
+    if not isinstance(data, dict) or not isinstance(serializer, serializers.Serializer):
+        return data
+    model = _model_of(serializer)
+    for name, field in serializer.fields.items():
+        if name not in data or data[name] is None:
+            continue
+        if isinstance(field, serializers.BaseSerializer):
+            data[name] = mask_representation(field, data[name])
+            continue
+        kind = personal_kind(model, field.source)
+        if kind is not None:
+            data[name] = mask(kind, data[name])
+    return data
+
+
+def mask_response_data(data):
+    """Mask what serializers put into an answer, wherever it sits (a page's ``results`` too): DRF's
+    ``serializer.data`` remembers its serializer, so nothing a viewset answers with escapes this."""
+    serializer = getattr(data, "serializer", None)
+    if serializer is not None:
+        return mask_representation(serializer, data)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            data[key] = mask_response_data(value)
+    elif isinstance(data, list):
+        data[:] = [mask_response_data(item) for item in data]
+    return data
+
+
+def keep_masked_values(instance, changes: dict) -> dict:
+    """A client writing back the masked value it read leaves the stored value alone."""
+    kept = {}
+    for name, value in changes.items():
+        kind = personal_kind(type(instance), name)
+        current = getattr(instance, name, None) if kind else None
+        if not (current and value == mask(kind, current)):
+            kept[name] = value
+    return kept
+
+
+UNMASKED = inline_serializer(
+    "Unmasked",
+    {"id": serializers.IntegerField(), "fields": serializers.DictField(child=serializers.CharField())},
+)
+
+
+class UnmaskActionMixin:
+    """``POST …/{id}/unmask/``: the full personal fields of one record, for users holding ``unmask`` on its
+    organization, recorded as a security event (docs/security.md)."""
+
+    @extend_schema(request=None, responses=UNMASKED)
+    @action(detail=True, methods=["post"])
+    def unmask(self, request, pk=None):
+        record = self.get_object()
+        with transaction.atomic():
+            answer = personal_data_unmask(actor=request.user, record=record, ip_address=client_ip(request))
+        return Response(answer)
+
+
 class ScopedQuerysetMixin:
     """Every read goes through the model's restrict(): out of scope is the same 404 as missing.
 
@@ -52,6 +127,14 @@ class ScopedQuerysetMixin:
 
     schema = ErrorResponsesAutoSchema()
     list_selector = None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Personal fields answer masked for everyone, on every endpoint and action (docs/security.md); full
+        # values only through the logged unmask action, whose answer is no serializer's.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(response, "data", None) is not None:
+            response.data = mask_response_data(response.data)
+        return response
 
     def get_queryset(self):
         if type(self).list_selector is not None:
@@ -96,7 +179,7 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
             serializer.instance = type(self).create_service(actor=self.request.user, **data)
 
     def perform_update(self, serializer):
-        data = dict(serializer.validated_data)
+        data = keep_masked_values(serializer.instance, dict(serializer.validated_data))
         body_version = data.pop("version", None)
         header_version = _if_match_version(self.request)
         with transaction.atomic():

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import SecurityEvent
+from ..personal import personal_fields
 from ..scope.querysets import scope_paths, subtree_q
 from ..scope.roles import Capability
 
@@ -250,7 +251,7 @@ def _changes(tracked: TrackedModel, record, earlier) -> list[dict]:
         for f in tracked.history._meta.concrete_fields
         if not f.name.startswith("history_") and f.name not in SKIPPED_FIELDS and f.name != "id"
     ]
-    masked = set(getattr(tracked.model, "audit_masked_fields", ())) | {"id_number", "phone"}
+    masked = set(personal_fields(tracked.model))
     changes = []
     for concrete in fields:
         new = _field_value(record, concrete)

@@ -33,10 +33,13 @@ from .records import (
     room_target_set,
     room_target_update,
 )
+from .tokens import api_token_issue, api_token_revoke, api_tokens_revoke_all, api_tokens_revoke_for_usernames
 from .tree import (
     organization_create,
     organization_update,
     security_event_record,
+    security_event_record_deferred,
+    security_events_flush,
     staff_role_grant,
     staff_role_revoke,
 )
@@ -45,6 +48,8 @@ __all__ = [
     "organization_create",
     "organization_update",
     "security_event_record",
+    "security_event_record_deferred",
+    "security_events_flush",
     "staff_role_grant",
     "staff_role_revoke",
 ]
@@ -74,6 +79,10 @@ __all__ += [
     "account_create",
     "account_gate_state",
     "account_password_changed",
+    "api_token_issue",
+    "api_token_revoke",
+    "api_tokens_revoke_all",
+    "api_tokens_revoke_for_usernames",
     "account_require_password_change",
     "county_security_policy_set",
     "lockout_reset",

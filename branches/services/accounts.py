@@ -16,6 +16,7 @@ from ..models import AccountSecurity, CountySecurityPolicy, Organization, Securi
 from ..passwords import PUBLISHED_DEMO_PASSWORDS
 from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope, scope_paths
 from ..scope.roles import Capability, Role
+from .tokens import api_tokens_revoke_for_usernames
 from .tree import security_event_record
 
 ACCOUNT_EVENT = SecurityEventKind.POLICY_CHANGED
@@ -178,7 +179,8 @@ def county_security_policy_set(
 
 @transaction.atomic
 def lockout_reset(*, actor, attempts, ip_address=None) -> int:
-    """Unlock: delete the given axes AccessAttempt rows, one security event per unlocked username/address."""
+    """Unlock: delete the given axes AccessAttempt rows, one security event per unlocked username/address.
+    The unlocked users' API tokens are revoked too: whoever guessed at the password may have got one."""
     if not (actor and actor.is_superuser):
         raise OutOfScope(NOT_ALLOWED)
     rows = list(attempts)
@@ -196,6 +198,7 @@ def lockout_reset(*, actor, attempts, ip_address=None) -> int:
         )
     for attempt in rows:
         attempt.delete()
+    api_tokens_revoke_for_usernames({attempt.username for attempt in rows})
     return len(rows)
 
 

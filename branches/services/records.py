@@ -25,8 +25,8 @@ from ..models import (
     StandardizedRoomTarget,
 )
 from ..scope.editing import scoped_delete, scoped_update
-from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from ..scope.roles import Capability
+from .writing import require_capability, save_new
 
 MESSAGES = {
     "room_name_taken": _("%(organization)s already has an activity room named “%(name)s”."),
@@ -47,11 +47,6 @@ MESSAGES = {
 
 # The first day each half-year's accounts can be made public.
 PERIOD_START_MONTH = {DisclosurePeriod.FIRST_HALF: 1, DisclosurePeriod.SECOND_HALF: 7}
-
-
-def _require(actor, organization, capability=Capability.RECORDS) -> None:
-    if organization is None or not organization_in_scope(actor, organization, capability):
-        raise OutOfScope(NOT_ALLOWED)
 
 
 def _model_errors(instance, exclude=None) -> dict[str, list]:
@@ -80,12 +75,6 @@ def _organization(record, errors) -> Organization | None:
     return record.organization
 
 
-def _save(record, actor):
-    record._history_user = actor
-    record.save()
-    return record
-
-
 # --- activity rooms -------------------------------------------------------------------------------------
 
 
@@ -106,12 +95,10 @@ def room_check(room: ActivityRoom, *, check_duplicate: bool = True, exclude=None
 
 @transaction.atomic
 def activity_room_create(*, actor, organization: Organization, **data) -> ActivityRoom:
-    _require(actor, organization)
+    require_capability(actor, organization)
     room = ActivityRoom(organization=organization, **data)
     room_check(room)
-    _save(room, actor)
-    ensure_in_scope(actor, room, "add")
-    return room
+    return save_new(actor, room)
 
 
 @transaction.atomic
@@ -172,12 +159,10 @@ def investment_check(investment: RoomInvestment, *, exclude=None) -> None:
 
 @transaction.atomic
 def room_investment_add(*, actor, room: ActivityRoom, **data) -> RoomInvestment:
-    _require(actor, room.organization if room else None)
+    require_capability(actor, room.organization if room else None)
     investment = RoomInvestment(room=room, **data)
     investment_check(investment)
-    _save(investment, actor)
-    ensure_in_scope(actor, investment, "add")
-    return investment
+    return save_new(actor, investment)
 
 
 @transaction.atomic
@@ -214,12 +199,10 @@ def room_target_check(target: StandardizedRoomTarget, *, check_duplicate: bool =
 def room_target_set(*, actor, organization: Organization, year: int, target: int) -> StandardizedRoomTarget:
     """A county administrator sets how many standardized rooms a township or street is to have by the end
     of ``year``."""
-    _require(actor, organization, Capability.POLICY)
+    require_capability(actor, organization, Capability.POLICY)
     room_target = StandardizedRoomTarget(organization=organization, year=year, target=target)
     room_target_check(room_target)
-    _save(room_target, actor)
-    ensure_in_scope(actor, room_target, "add")
-    return room_target
+    return save_new(actor, room_target)
 
 
 @transaction.atomic
@@ -260,12 +243,10 @@ def review_check(record: ReviewRecord, *, check_duplicate: bool = True, exclude=
 
 @transaction.atomic
 def review_record_create(*, actor, organization: Organization, **data) -> ReviewRecord:
-    _require(actor, organization)
+    require_capability(actor, organization)
     record = ReviewRecord(organization=organization, **data)
     review_check(record)
-    _save(record, actor)
-    ensure_in_scope(actor, record, "add")
-    return record
+    return save_new(actor, record)
 
 
 @transaction.atomic
@@ -315,12 +296,10 @@ def disclosure_check(disclosure: FinancialDisclosure, *, check_duplicate: bool =
 
 @transaction.atomic
 def disclosure_create(*, actor, organization: Organization, **data) -> FinancialDisclosure:
-    _require(actor, organization)
+    require_capability(actor, organization)
     disclosure = FinancialDisclosure(organization=organization, **data)
     disclosure_check(disclosure)
-    _save(disclosure, actor)
-    ensure_in_scope(actor, disclosure, "add")
-    return disclosure
+    return save_new(actor, disclosure)
 
 
 @transaction.atomic

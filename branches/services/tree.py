@@ -1,24 +1,22 @@
 """Every write to organizations, staff roles and security events."""
 
+import contextvars
+
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
 from ..models import Organization, SecurityEvent, SecurityEventKind, StaffRole
 from ..scope.editing import scoped_update
-from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, forget_scope, organization_in_scope
+from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, forget_scope
 from ..scope.roles import Capability
-
-
-def _require_capability(actor, organization, capability):
-    if organization is None or not organization_in_scope(actor, organization, capability):
-        raise OutOfScope(NOT_ALLOWED)
+from .writing import require_capability, save_new
 
 
 @transaction.atomic
 def organization_create(*, actor, parent: Organization | None, **data) -> Organization:
     if parent is not None:
-        _require_capability(actor, parent, Capability.STRUCTURE)
+        require_capability(actor, parent, Capability.STRUCTURE)
     elif not (actor and actor.is_superuser):
         raise OutOfScope(NOT_ALLOWED)
     organization = Organization(parent=parent, **data)
@@ -69,12 +67,10 @@ def _move_subtree(organization: Organization, old_path: str) -> None:
 
 @transaction.atomic
 def staff_role_grant(*, actor, user, organization: Organization, role: str, ip_address=None) -> StaffRole:
-    _require_capability(actor, organization, Capability.STAFF)
+    require_capability(actor, organization, Capability.STAFF)
     staff_role = StaffRole(user=user, organization=organization, role=role)
     staff_role.full_clean()
-    staff_role._history_user = actor
-    staff_role.save()
-    ensure_in_scope(actor, staff_role, "add")
+    save_new(actor, staff_role)
     forget_scope(user)
     security_event_record(
         kind=SecurityEventKind.ROLE_GRANTED,
@@ -101,6 +97,27 @@ def staff_role_revoke(*, actor, staff_role: StaffRole, ip_address=None) -> None:
         ip_address=ip_address,
         detail=detail,
     )
+
+
+_deferred_events = contextvars.ContextVar("deferred_security_events", default=())
+
+
+def security_event_record_deferred(**event) -> None:
+    """Record an event about a write that is being refused: the refusal rolls back the transaction it is
+    decided in, the event must outlive it. Written when the transaction commits, or else by
+    ``security_events_flush`` once the request, task or import is over (branches/middleware.py)."""
+    if not transaction.get_connection().in_atomic_block:
+        security_event_record(**event)
+        return
+    _deferred_events.set((*_deferred_events.get(), event))
+    transaction.on_commit(security_events_flush)
+
+
+def security_events_flush() -> None:
+    events = _deferred_events.get()
+    _deferred_events.set(())
+    for event in events:
+        security_event_record(**event)
 
 
 def security_event_record(*, kind, user=None, username="", organization=None, ip_address=None, detail=None):

@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history
 
+from ..personal import Unmasker, mask, organization_of, personal_kind
 from ..scope.querysets import NOT_ALLOWED, OutOfScope, capability_for, scope_paths
+from ..services.tree import security_events_flush
 from .reading import open_table
 from .widgets import CellError, LookupWidget, UploadRejected, is_blank
 
@@ -102,8 +104,24 @@ class ImportableResource(resources.ModelResource):
     def existing_keys(self, keys) -> set:
         return set()
 
+    def refused_keys(self, keys) -> dict:
+        """Keys the actor may not learn are taken (held by a record outside their scope), each with the
+        message an invalid value gets: reported exactly like one (docs/security.md, "Personal data")."""
+        return {}
+
     def write(self, instances, actor) -> None:
         bulk_create_with_history(instances, self._meta.model, batch_size=CHUNK_SIZE, default_user=actor)
+
+    def export_field(self, field, instance, **kwargs):
+        """Every column that reaches a registered personal field (branches/personal) is masked unless the
+        exporting user holds ``unmask`` on the record's organization: no resource can forget it."""
+        value = super().export_field(field, instance, **kwargs)
+        kind = personal_kind(self._meta.model, field.attribute)
+        if kind is None or value in (None, ""):
+            return value
+        if not hasattr(self, "_export_unmasker"):
+            self._export_unmasker = Unmasker(self.actor)
+        return value if self._export_unmasker.allows(organization_of(instance)) else mask(kind, value)
 
     def prepare_export_queryset(self, queryset):
         """Add the select_related/prefetch_related the export columns need."""
@@ -184,6 +202,8 @@ def import_table(
                     transaction.set_rollback(True)
         except IntegrityError as error:
             raise UploadRejected(CONFLICT, "conflict") from error
+        finally:
+            security_events_flush()  # refusals outlive the rolled-back dry run
     if report.total_rows == 0:
         raise UploadRejected(_("The file has no rows to import under its header row."), "no_rows")
     report.created = importer.written if report.committed else 0
@@ -327,6 +347,8 @@ class _ChunkImporter:
                 continue
             self.seen_keys[key] = errors.row
             fresh[key] = errors
+        for key, message in (self.resource.refused_keys(list(fresh)) if fresh else {}).items():
+            fresh.pop(key).add(self.key_header, "invalid", message)
         for key in self.resource.existing_keys(list(fresh)) if fresh else ():
             fresh[key].add(self.key_header, "duplicate_in_database", _("This record is already registered."))
 

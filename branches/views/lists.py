@@ -10,9 +10,7 @@ from ..filters.records import ActivityRoomFilter
 from ..models import ActivityRoom
 from ..resources import ActivityRoomResource
 from ..selectors import records as selectors
-
-PHONE_ONLY_WIDE = "d-none d-md-table-cell"
-DESKTOP_ONLY = "d-none d-lg-table-cell"
+from .columns import DESKTOP_ONLY, PHONE_ONLY_WIDE, organization_column
 
 
 class ActivityRoomListView(ScopedListView):
@@ -27,7 +25,7 @@ class ActivityRoomListView(ScopedListView):
     default_ordering = ("organization__path", "name", "pk")
     columns = (
         Column("name", _("name"), sort="name", link=True),
-        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        organization_column(),
         Column("is_standardized", _("standardized"), sort="is_standardized"),
         Column("area_m2", _("floor area (m²)"), sort="area_m2", classes=PHONE_ONLY_WIDE),
         Column("facilities_total", _("facilities"), sort="facilities_total", classes=PHONE_ONLY_WIDE),

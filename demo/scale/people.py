@@ -223,7 +223,7 @@ class People(Posts):
             f"{member_id}\t1\t{self.now}\t{self.now}\t{name}\t{gender}\t{ethnicity}\t{id_number}\t"
             f"{isos[birth - base]}\t{education}\t{'full' if full else 'probationary'}\t{context.org.id}\t"
             f"{isos[joined - base]}\t{self.iso(confirmed)}\t{occupation}\t{phone}\t{address}\t"
-            f"{status}\t{mobile}\t{destination}\t{contact}\t{last_contact}\t{duty}\n"
+            f"{mobile}\t{destination}\t{contact}\t{last_contact}\t{duty}\t{status}\n"
         )
 
     def id_number(self, parent: Org, birth: int, gender: str) -> str:

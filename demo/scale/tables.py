@@ -8,6 +8,7 @@ from branches.models import (
     ReviewRecord,
     StandardizedRoomTarget,
 )
+from branches.models.records import ROOM_FIELDS
 from members.models import (
     Applicant,
     Cadre,
@@ -20,6 +21,9 @@ from members.models import (
     Training,
     VisitLog,
 )
+from members.models.activities import CONTACT_POINT_FIELDS
+from members.models.cadres import CADRE_FIELDS, RESERVE_FIELDS, RESERVE_LIFECYCLE_FIELDS
+from members.models.roster import MEMBER_EVENT_MOVE_FIELDS, MEMBER_FIELDS, PERSON_FIELDS
 
 from .loader import Table
 from .tree import ORGANIZATION_FIELDS
@@ -32,45 +36,13 @@ def all_tables() -> dict[str, Table]:
     through = lambda relation: relation.through  # noqa: E731 - reads better inline
     return {
         "organizations": Table(Organization, ORGANIZATION_FIELDS),
-        "members": Table(
-            Member,
-            (
-                *VERSIONED,
-                "name",
-                "gender",
-                "ethnicity",
-                "id_number",
-                "birth_date",
-                "education",
-                "category",
-                "branch",
-                "joined_on",
-                "confirmed_on",
-                "occupation",
-                "phone",
-                "address",
-                "status",
-                "is_mobile",
-                "mobile_destination",
-                "mobile_contact_person",
-                "mobile_last_contact_on",
-                "post_duty",
-            ),
-        ),  # fmt: skip
+        "members": Table(Member, (*VERSIONED, *MEMBER_FIELDS, "status")),
         "applicants": Table(
             Applicant,
             (
                 *VERSIONED,
                 "branch",
-                "name",
-                "gender",
-                "ethnicity",
-                "id_number",
-                "birth_date",
-                "education",
-                "occupation",
-                "phone",
-                "address",
+                *PERSON_FIELDS,
                 "stage",
                 "status",
                 "applied_on",
@@ -102,56 +74,14 @@ def all_tables() -> dict[str, Table]:
                 "member",
                 "kind",
                 "occurred_on",
-                "from_branch",
-                "to_branch",
-                "from_status",
-                "to_status",
+                *MEMBER_EVENT_MOVE_FIELDS,
                 "reason",
                 "recorded_by",
                 "recorded_at",
             ),
-        ),  # fmt: skip
-        "cadres": Table(
-            Cadre,
-            (
-                *VERSIONED,
-                "organization",
-                "post",
-                "member",
-                "name",
-                "gender",
-                "birth_date",
-                "education",
-                "phone",
-                "started_on",
-                "ended_on",
-                "sending_unit",
-                "note",
-            ),
-        ),  # fmt: skip
-        "reserves": Table(
-            ReserveCadre,
-            (
-                *VERSIONED,
-                "organization",
-                "member",
-                "name",
-                "gender",
-                "birth_date",
-                "education",
-                "phone",
-                "political_status",
-                "source",
-                "entered_on",
-                "mentor",
-                "trainings_attended",
-                "status",
-                "promoted_post",
-                "promoted_on",
-                "removed_on",
-                "removed_reason",
-            ),
-        ),  # fmt: skip
+        ),
+        "cadres": Table(Cadre, (*VERSIONED, *CADRE_FIELDS)),
+        "reserves": Table(ReserveCadre, (*VERSIONED, *RESERVE_FIELDS, *RESERVE_LIFECYCLE_FIELDS)),
         "visits": Table(
             VisitLog,
             (
@@ -219,39 +149,7 @@ def all_tables() -> dict[str, Table]:
                 "content",
             ),
         ),  # fmt: skip
-        "rooms": Table(
-            ActivityRoom,
-            (
-                *VERSIONED,
-                "organization",
-                "name",
-                "address",
-                "area_m2",
-                "built_year",
-                "renovated_year",
-                "is_standardized",
-                "standardized_on",
-                "has_audio_visual",
-                "has_remote_education",
-                "has_tables_chairs",
-                "has_signage",
-                "has_rules_on_wall",
-                "has_archive_cabinet",
-            ),
-        ),  # fmt: skip
+        "rooms": Table(ActivityRoom, (*VERSIONED, *ROOM_FIELDS)),
         "room_targets": Table(StandardizedRoomTarget, (*VERSIONED, "organization", "year", "target")),
-        "contacts": Table(
-            ContactPoint,
-            (
-                *VERSIONED,
-                "leader",
-                "organization",
-                "year",
-                "lecture_on",
-                "check_on",
-                "activity_on",
-                "days_spent",
-                "note",
-            ),
-        ),  # fmt: skip
+        "contacts": Table(ContactPoint, (*VERSIONED, *CONTACT_POINT_FIELDS)),
     }

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from branches.models import OrganizationField as Field
 from branches.models import OrganizationKind as Kind
+from branches.models.tree import VILLAGE_STATISTICS_FIELDS
 
 from ..organizations import (
     COOPERATIVE_TRADES,
@@ -265,8 +266,7 @@ def spread(rng: random.Random, total: int, parts: int) -> list[int]:
 
 ORGANIZATION_FIELDS = (
     "id", "version", "created_at", "updated_at", "name", "short_name", "code", "kind", "field", "parent",
-    "path", "founded_on", "dissolved_on", "households", "population", "area_km2", "cultivated_mu",
-    "natural_villages", "collective_income",
+    "path", "founded_on", "dissolved_on", *VILLAGE_STATISTICS_FIELDS,
 )  # fmt: skip
 
 

@@ -2,40 +2,23 @@
 services; the forms run the services' rule checks so that a broken rule shows beside the fields. People
 (attendees, leaders, cadres) are chosen among the records the user can see."""
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.forms import RuleCheckedForm as BaseRuleCheckedForm
+from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
-from partybuild.versioning import call_on_record
 
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
+from ..models.activities import CONTACT_POINT_FACTS, CONTACT_POINT_FIELDS, TRAINING_FIELDS
 from ..selectors.activities import contact_point_flags
 from ..services import activities as services
 
 
-class RuleCheckedForm(forms.ModelForm):
+class RuleCheckedForm(BaseRuleCheckedForm):
     """Runs ``check(instance)`` once the fields are valid and shows its errors beside the fields."""
-
-    def check(self, instance) -> None:
-        raise NotImplementedError
-
-    def _post_clean(self):
-        super()._post_clean()
-        if self._errors:
-            return
-        try:
-            self.check(self.instance)
-        except ValidationError as error:
-            self.add_error(
-                None,
-                {
-                    (field if field in self.fields else NON_FIELD_ERRORS): messages
-                    for field, messages in error.message_dict.items()
-                },
-            )
 
     def recorded(self, field: str) -> set[int]:
         if self.instance.pk is None:
@@ -59,17 +42,7 @@ class MeetingForm(RuleCheckedForm):
 class TrainingForm(RuleCheckedForm):
     class Meta:
         model = Training
-        fields = [
-            "organizer",
-            "audience",
-            "held_on",
-            "days",
-            "hours",
-            "topic",
-            "member_attendees",
-            "cadre_attendees",
-            "villager_count",
-        ]
+        fields = TRAINING_FIELDS
 
     def check(self, training):
         organizer = self.cleaned_data.get("organizer")
@@ -95,27 +68,14 @@ class StudyRecordForm(RuleCheckedForm):
 class ContactPointForm(RuleCheckedForm):
     class Meta:
         model = ContactPoint
-        fields = [
-            "leader",
-            "organization",
-            "year",
-            "lecture_on",
-            "check_on",
-            "activity_on",
-            "days_spent",
-            "note",
-        ]
+        fields = CONTACT_POINT_FIELDS
 
     def check(self, point):
         services.contact_point_check(point)
 
 
-class ServiceWritesMixin:
+class PeopleRecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Scoped choices of people; writes and deletes through the services named by the subclass."""
-
-    record_service = None
-    update_service = None
-    delete_service = None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model in (Member, Cadre):
@@ -127,35 +87,21 @@ class ServiceWritesMixin:
             kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def save_via_service(self, request, obj, form, change):
-        if change:
-            changed = {
-                name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
-            }
-            return call_on_record(type(self).update_service, obj, actor=request.user, **changed)
-        return type(self).record_service(actor=request.user, **form.cleaned_data)
-
     def save_related(self, request, form, formsets, change):
         # The service has set the people already: form.save_m2m() would write them a second time.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    def delete_model(self, request, obj):
-        call_on_record(type(self).delete_service, obj, actor=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Reverting to a past version would bypass the services (counters, attendee rules).
+        self._visible_or_404(request, object_id)
         raise PermissionDenied
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class MeetingAdmin(PeopleRecordAdmin):
     form = MeetingForm
-    record_service = staticmethod(services.meeting_record)
+    create_service = staticmethod(services.meeting_record)
     update_service = staticmethod(services.meeting_update)
     delete_service = staticmethod(services.meeting_delete)
     list_display = [
@@ -182,9 +128,9 @@ class MeetingAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Training)
-class TrainingAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class TrainingAdmin(PeopleRecordAdmin):
     form = TrainingForm
-    record_service = staticmethod(services.training_record)
+    create_service = staticmethod(services.training_record)
     update_service = staticmethod(services.training_update)
     delete_service = staticmethod(services.training_delete)
     list_display = ["held_on", "topic", "organizer", "level", "audience", "days", "hours"]
@@ -198,9 +144,9 @@ class TrainingAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(StudyRecord)
-class StudyRecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class StudyRecordAdmin(PeopleRecordAdmin):
     form = StudyRecordForm
-    record_service = staticmethod(services.study_record)
+    create_service = staticmethod(services.study_record)
     update_service = staticmethod(services.study_update)
     delete_service = staticmethod(services.study_delete)
     list_display = ["cadre", "organization", "year", "month", "sessions", "note_characters", "articles"]
@@ -213,21 +159,12 @@ class StudyRecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin)
 
 
 @admin.register(ContactPoint)
-class ContactPointAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class ContactPointAdmin(PeopleRecordAdmin):
     form = ContactPointForm
-    record_service = staticmethod(services.contact_point_record)
+    create_service = staticmethod(services.contact_point_record)
     update_service = staticmethod(services.contact_point_update)
     delete_service = staticmethod(services.contact_point_delete)
-    list_display = [
-        "leader",
-        "organization",
-        "year",
-        "lecture_on",
-        "check_on",
-        "activity_on",
-        "days_spent",
-        "complete",
-    ]
+    list_display = [*CONTACT_POINT_FACTS, "complete"]
     list_filter = ["year"]
     search_fields = ["leader__name", "organization__name"]
     list_select_related = ["leader", "organization"]

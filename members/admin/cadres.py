@@ -1,20 +1,21 @@
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.filters import YesNoFilter
+from branches.admin.forms import RuleCheckedForm
+from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Cadre, Member, ReserveCadre
+from ..models.cadres import CADRE_FIELDS, RESERVE_FIELDS, RESERVE_LIFECYCLE_FIELDS
 from ..selectors.cadres import serving, young_born_after
 from ..services import cadres as services
 
-RESERVE_LIFECYCLE_FIELDS = list(services.RESERVE_LIFECYCLE_FIELDS)
 
-
-class RuleCheckedForm(forms.ModelForm):
+class MemberIdentityForm(RuleCheckedForm):
     """Shows the service's rules beside the fields instead of failing on save. A member, when chosen,
     supplies the identity fields, so they are optional here."""
 
@@ -29,9 +30,6 @@ class RuleCheckedForm(forms.ModelForm):
     def identity(self, member) -> dict:
         raise NotImplementedError
 
-    def check(self, instance) -> None:
-        raise NotImplementedError
-
     def clean(self):
         data = super().clean()
         member = data.get("member")
@@ -39,41 +37,13 @@ class RuleCheckedForm(forms.ModelForm):
             data.update({k: v for k, v in self.identity(member).items() if k in self.fields})
         return data
 
-    def _post_clean(self):
-        super()._post_clean()
-        if self._errors:
-            return
-        try:
-            self.check(self.instance)
-        except ValidationError as error:
-            self.add_error(
-                None,
-                {
-                    (field if field in self.fields else NON_FIELD_ERRORS): messages
-                    for field, messages in error.message_dict.items()
-                },
-            )
 
-
-class CadreForm(RuleCheckedForm):
+class CadreForm(MemberIdentityForm):
     identity_fields = ("name",)
 
     class Meta:
         model = Cadre
-        fields = [
-            "organization",
-            "post",
-            "member",
-            "name",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            "started_on",
-            "ended_on",
-            "sending_unit",
-            "note",
-        ]
+        fields = CADRE_FIELDS
 
     def identity(self, member):
         return services.member_identity(member)
@@ -82,25 +52,12 @@ class CadreForm(RuleCheckedForm):
         services.cadre_check(instance)
 
 
-class ReserveCadreForm(RuleCheckedForm):
+class ReserveCadreForm(MemberIdentityForm):
     identity_fields = ("name", "gender", "birth_date", "education", "political_status")
 
     class Meta:
         model = ReserveCadre
-        fields = [
-            "organization",
-            "member",
-            "name",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            "political_status",
-            "source",
-            "entered_on",
-            "mentor",
-            "trainings_attended",
-        ]
+        fields = RESERVE_FIELDS
 
     def identity(self, member):
         return services.reserve_identity(member)
@@ -115,48 +72,30 @@ class ScopedMemberChoiceMixin:
             kwargs["queryset"] = Member.objects.restrict(request.user, "view")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @staticmethod
-    def changed(form):
-        return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
 
-
-class ServingTodayFilter(admin.SimpleListFilter):
+class ServingTodayFilter(YesNoFilter):
     title = _("serving today")
     parameter_name = "serving"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        condition = serving(timezone.localdate())
-        if self.value() == "yes":
-            return queryset.filter(condition)
-        if self.value() == "no":
-            return queryset.exclude(condition)
-        return queryset
+    def condition(self):
+        return serving(timezone.localdate())
 
 
-class YoungFilter(admin.SimpleListFilter):
+class YoungFilter(YesNoFilter):
     title = _("aged 35 or less today")
     parameter_name = "young"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        born_after = young_born_after(timezone.localdate())
-        if self.value() == "yes":
-            return queryset.filter(birth_date__gt=born_after)
-        if self.value() == "no":
-            return queryset.exclude(birth_date__gt=born_after)
-        return queryset
+    def condition(self):
+        return Q(birth_date__gt=young_born_after(timezone.localdate()))
 
 
 @admin.register(Cadre)
-class CadreAdmin(ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class CadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Post holdings; a term ends by setting its last day (history keeps every change)."""
 
     form = CadreForm
+    create_service = staticmethod(services.cadre_appoint)
+    update_service = staticmethod(services.cadre_update)
     list_display = ["name", "post", "organization", "started_on", "ended_on", "sending_unit"]
     list_filter = ["post", ServingTodayFilter, "organization__kind"]
     search_fields = ["name", "organization__name"]
@@ -167,24 +106,14 @@ class CadreAdmin(ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_via_service(self, request, obj, form, change):
-        if change:
-            return services.cadre_update(actor=request.user, cadre=obj, **self.changed(form))
-        data = dict(form.cleaned_data)
-        return services.cadre_appoint(
-            actor=request.user,
-            organization=data.pop("organization"),
-            post=data.pop("post"),
-            member=data.pop("member", None),
-            **data,
-        )
-
 
 @admin.register(ReserveCadre)
-class ReserveCadreAdmin(ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class ReserveCadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """The village reserve rosters; promotion and removal are steps of their own (API and pages)."""
 
     form = ReserveCadreForm
+    create_service = staticmethod(services.reserve_enter)
+    update_service = staticmethod(services.reserve_update)
     list_display = [
         "name",
         "organization",
@@ -202,9 +131,3 @@ class ReserveCadreAdmin(ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistory
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def save_via_service(self, request, obj, form, change):
-        if change:
-            return services.reserve_update(actor=request.user, reserve=obj, **self.changed(form))
-        data = dict(form.cleaned_data)
-        return services.reserve_enter(actor=request.user, organization=data.pop("organization"), **data)

@@ -1,29 +1,29 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.writes import changed_fields
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import Applicant
+from ..models import Applicant, Member
+from ..models.pipeline import STEP_FIELDS
 from ..services import pipeline as services
+from .identity import IdNumberCheckedAdminMixin, IdNumberCheckedForm
 
-STEP_FIELDS = [
-    "stage",
-    "status",
-    "activist_on",
-    "candidate_on",
-    "approved_on",
-    "probation_extension_months",
-    "probation_extended_on",
-    "confirmed_on",
-    "member",
-    "version",
-]
+
+class ApplicantAdminForm(IdNumberCheckedForm):
+    id_number_models = (Applicant, Member)
+    id_number_messages = {Member: services.ON_THE_ROLL}
+
+    class Meta:
+        model = Applicant
+        fields = "__all__"
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class ApplicantAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Personal details and step facts; stages move only through the pipeline steps (API and pages)."""
 
+    form = ApplicantAdminForm
     list_display = [
         "name",
         "branch",
@@ -37,7 +37,7 @@ class ApplicantAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     list_filter = ["stage", "status"]
     search_fields = ["name"]
     list_select_related = ["branch"]
-    readonly_fields = STEP_FIELDS
+    readonly_fields = [*STEP_FIELDS, "version"]
     filter_horizontal = ["mentors", "sponsors"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -45,7 +45,7 @@ class ApplicantAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_via_service(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+        data = changed_fields(form)
         if change:
             return services.applicant_update(actor=request.user, applicant=obj, **data)
         person = {

@@ -3,7 +3,6 @@ and write-only on the change form (left blank they keep their value); full value
 ``unmask`` action, which is logged. Branch and status only move through the transfer and status-change
 actions, so the form shows them read-only on an existing member."""
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -11,40 +10,34 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from branches.admin.permissions import ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from partybuild.http import client_ip
 
 from ..models import Member, MemberEvent
+from ..models.roster import MEMBER_EVENT_MOVE_FIELDS, MOBILE_FIELDS, PERSON_FIELDS
 from ..resources import MemberResource
 from ..selectors.roster import mask_id_number, mask_phone
 from ..services import roster as services
+from .identity import IdNumberCheckedAdminMixin, IdNumberCheckedForm
 
 SECRET_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
 MASKED_DISPLAY = {"id_number": "masked_id_number", "phone": "masked_phone"}
 
 
-class MemberAdminForm(forms.ModelForm):
+class MemberAdminForm(IdNumberCheckedForm):
+    id_number_models = (Member,)
+
     class Meta:
         model = Member
         fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "id_number",
-            "birth_date",
-            "education",
-            "occupation",
-            "phone",
-            "address",
+            *PERSON_FIELDS,
             "branch",
             "category",
             "joined_on",
             "confirmed_on",
-            "is_mobile",
-            "mobile_destination",
-            "mobile_contact_person",
-            "mobile_last_contact_on",
+            *MOBILE_FIELDS,
             "post_duty",
         ]
 
@@ -76,18 +69,9 @@ class MaskedHistoryHelper(HistoricalRecordContextHelper):
         return mask(value or "") if mask else value
 
 
-class MemberEventInline(admin.TabularInline):
+class MemberEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MemberEvent
-    fields = [
-        "occurred_on",
-        "kind",
-        "from_branch",
-        "to_branch",
-        "from_status",
-        "to_status",
-        "reason",
-        "recorded_by",
-    ]
+    fields = ["occurred_on", "kind", *MEMBER_EVENT_MOVE_FIELDS, "reason", "recorded_by"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -99,18 +83,9 @@ class MemberEventInline(admin.TabularInline):
     def has_view_permission(self, request, obj=None):
         return obj is not None
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Member)
-class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class MemberAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     form = MemberAdminForm
     list_display = [
         "name",
@@ -131,32 +106,12 @@ class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     fieldsets = [
         (
             None,
-            {
-                "fields": [
-                    "name",
-                    "gender",
-                    "ethnicity",
-                    "id_number",
-                    "birth_date",
-                    "education",
-                    "occupation",
-                    "phone",
-                    "address",
-                ]
-            },
+            {"fields": list(PERSON_FIELDS)},
         ),
         (_("Membership"), {"fields": ["branch", "category", "joined_on", "confirmed_on", "status"]}),
         (
             _("Mobile member and set-post duty"),
-            {
-                "fields": [
-                    "is_mobile",
-                    "mobile_destination",
-                    "mobile_contact_person",
-                    "mobile_last_contact_on",
-                    "post_duty",
-                ]
-            },
+            {"fields": [*MOBILE_FIELDS, "post_duty"]},
         ),
     ]
 
@@ -194,6 +149,7 @@ class MemberAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # A past version shows unmasked values and reverting would bypass the services.
+        self._visible_or_404(request, object_id)
         raise PermissionDenied
 
     @admin.action(description=_("Export the selected members to xlsx"))

@@ -1,62 +1,36 @@
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.filters import YesNoFilter
+from branches.admin.forms import RuleCheckedForm
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Cadre, VisitLog
+from ..models.activities import VISIT_FIELDS
 from ..selectors.visits import is_open
 from ..services import visits as services
 
 
-class VisitLogForm(forms.ModelForm):
+class VisitLogForm(RuleCheckedForm):
     """Shows the service's rules (the cadre's place and term) beside the fields instead of failing on save."""
 
     class Meta:
         model = VisitLog
-        fields = [
-            "cadre",
-            "household_name",
-            "village_group",
-            "visited_on",
-            "concerns",
-            "follow_up",
-            "resolved_on",
-        ]
+        fields = VISIT_FIELDS
 
-    def _post_clean(self):
-        super()._post_clean()
-        if self._errors:
-            return
-        services.derive(self.instance)
-        try:
-            services.visit_check(self.instance)
-        except ValidationError as error:
-            self.add_error(
-                None,
-                {
-                    (field if field in self.fields else NON_FIELD_ERRORS): messages
-                    for field, messages in error.message_dict.items()
-                },
-            )
+    def check(self, visit):
+        services.derive(visit)
+        services.visit_check(visit)
 
 
-class OpenConcernFilter(admin.SimpleListFilter):
+class OpenConcernFilter(YesNoFilter):
     title = _("concern not resolved yet")
     parameter_name = "open"
 
-    def lookups(self, request, model_admin):
-        return [("yes", _("Yes")), ("no", _("No"))]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(is_open())
-        if self.value() == "no":
-            return queryset.exclude(is_open())
-        return queryset
+    def condition(self):
+        return is_open()
 
 
 @admin.register(VisitLog)

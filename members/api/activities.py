@@ -22,6 +22,7 @@ from partybuild.years import YearField
 
 from ..filters.activities import ContactPointFilter, MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
+from ..models.activities import TRAINING_SESSION_FIELDS
 from ..resources import ContactPointResource, MeetingResource, StudyRecordResource, TrainingResource
 from ..selectors import activities as selectors
 from ..services import activities as services
@@ -143,13 +144,7 @@ class TrainingSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             "level_display",
             "audience",
             "audience_display",
-            "held_on",
-            "days",
-            "hours",
-            "topic",
-            "member_attendees",
-            "cadre_attendees",
-            "villager_count",
+            *TRAINING_SESSION_FIELDS,
             "attendee_total",
             "version",
             "created_at",

@@ -7,15 +7,20 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.models import Organization
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import (
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    UnmaskActionMixin,
+    VersionedSerializerMixin,
+)
 from branches.tabular.api import ImportExportViewSetMixin
 
 from ..filters.cadres import CadreFilter, ReserveCadreFilter
 from ..models import Cadre, CadrePost, Member, ReserveCadre
+from ..models.cadres import CADRE_TERM_FIELDS, RESERVE_ROSTER_FIELDS
 from ..resources import CadreResource, ReserveCadreResource
 from ..selectors import cadres as selectors
 from ..selectors.cadres import ConcurrentPosts, is_young
-from ..selectors.roster import Unmasker, mask_phone
 from ..services import cadres as services
 
 
@@ -27,23 +32,7 @@ class ConcurrentPostSerializer(serializers.ModelSerializer):
         fields = ["id", "post", "post_display", "started_on", "ended_on"]
 
 
-class MaskedPhoneMixin(serializers.Serializer):
-    """Phones in full only for those who may unmask in the record's organization, as in exports."""
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        unmasker = self.context.setdefault("unmasker", Unmasker(request.user if request else None))
-        data["phone"] = unmasker.phone(instance.phone, instance.organization)
-        return data
-
-    def validate_phone(self, value):
-        # A client writing back what it read must not replace the number with its mask.
-        current = self.instance.phone if self.instance is not None else ""
-        return current if current and value == mask_phone(current) else value
-
-
-class CadreSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
+class CadreSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
@@ -67,16 +56,7 @@ class CadreSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.Mo
             "organization_name",
             "post",
             "post_display",
-            "member",
-            "name",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            "started_on",
-            "ended_on",
-            "sending_unit",
-            "note",
+            *CADRE_TERM_FIELDS,
             "is_serving",
             "concurrent_posts",
             "is_one_shoulder",
@@ -116,7 +96,7 @@ class EndTermSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class ReserveCadreSerializer(MaskedPhoneMixin, VersionedSerializerMixin, serializers.ModelSerializer):
+class ReserveCadreSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
@@ -138,11 +118,7 @@ class ReserveCadreSerializer(MaskedPhoneMixin, VersionedSerializerMixin, seriali
             "is_young",
             "education",
             "phone",
-            "political_status",
-            "source",
-            "entered_on",
-            "mentor",
-            "trainings_attended",
+            *RESERVE_ROSTER_FIELDS,
             "status",
             "status_display",
             "promoted_post",
@@ -188,7 +164,7 @@ def _appoint(*, actor, **data):
     return services.cadre_appoint(actor=actor, **data)
 
 
-class CadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
+class CadreViewSet(UnmaskActionMixin, ImportExportViewSetMixin, ScopedModelViewSet):
     """Post holdings of the two committees, first secretaries, instructors and other village cadres.
     Cross-appointment (交叉任职, 一肩挑) is derived from the rows, never entered."""
 
@@ -239,7 +215,7 @@ class CadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
         return Response(CadreSerializer(cadre, context=self.get_serializer_context()).data)
 
 
-class ReserveCadreViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
+class ReserveCadreViewSet(UnmaskActionMixin, ImportExportViewSetMixin, ScopedModelViewSet):
     """Each village's reserve cadre roster (后备干部): entry, promotion to a post, removal with a reason."""
 
     queryset = ReserveCadre.objects.all()

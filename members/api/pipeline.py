@@ -7,12 +7,18 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from branches.models import Organization
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import (
+    ScopedModelViewSet,
+    ScopedRelatedField,
+    UnmaskActionMixin,
+    VersionedSerializerMixin,
+)
 from branches.selectors import organization_get
 
 from ..filters.pipeline import ApplicantFilter
-from ..idnumbers import mask
 from ..models import Applicant, ApplicantStage, ApplicantStatus, Member
+from ..models.pipeline import STEP_FIELDS
+from ..models.roster import PERSON_FIELDS
 from ..selectors import pipeline as selectors
 from ..selectors.pipeline import MISSING_LABELS
 from ..services import pipeline as services
@@ -31,15 +37,7 @@ class ApplicantSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
             "id",
             "branch",
             "branch_name",
-            "name",
-            "gender",
-            "ethnicity",
-            "id_number",
-            "birth_date",
-            "education",
-            "occupation",
-            "phone",
-            "address",
+            *PERSON_FIELDS,
             "stage",
             "stage_display",
             "status",
@@ -67,26 +65,9 @@ class ApplicantSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [
-            "stage",
-            "status",
-            "activist_on",
-            "candidate_on",
-            "approved_on",
-            "probation_extension_months",
-            "probation_extended_on",
-            "confirmed_on",
-            "member",
-            "created_at",
-            "updated_at",
-        ]
+        read_only_fields = [*STEP_FIELDS, "created_at", "updated_at"]
         validators = []
         extra_kwargs = {"id_number": {"validators": []}}
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["id_number"] = mask(instance.id_number)
-        return data
 
 
 class AdvanceSerializer(serializers.Serializer):
@@ -139,7 +120,7 @@ def _register(*, actor, **data):
     return services.applicant_register(actor=actor, **data)
 
 
-class ApplicantViewSet(ScopedModelViewSet):
+class ApplicantViewSet(UnmaskActionMixin, ScopedModelViewSet):
     """The development pipeline: applicants, activists, candidates and probationary members (发展党员)."""
 
     queryset = Applicant.objects.all()

@@ -70,12 +70,6 @@ class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         # Uniqueness of the ID number is checked by the service's full_clean, inside the scope check.
         extra_kwargs = {"id_number": {"validators": []}}
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["id_number"] = selectors.mask_id_number(instance.id_number)
-        data["phone"] = selectors.mask_phone(instance.phone)
-        return data
-
 
 class MemberEventSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)

@@ -1,9 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import ScopedFilterSet, visible_choice, year_of
 from branches.models import Organization
-from partybuild.years import FIRST_DATE_YEAR, YearFilter
+from partybuild.years import YearFilter
 
 from ..models import (
     Cadre,
@@ -19,36 +19,21 @@ from ..models import (
 from ..selectors.activities import CONTACT_MIN_DAYS, contact_point_progress
 
 
-def _visible(model):
-    return lambda request: model.objects.restrict(getattr(request, "user", None), "view")
-
-
 def _organization_filter(label, field_name="organization"):
-    return django_filters.ModelChoiceFilter(
-        label=label, field_name=field_name, queryset=_visible(Organization)
-    )
+    return visible_choice(Organization, label, field_name=field_name)
 
 
-def _year_filter(field_name):
-    return YearFilter(label=_("year"), field_name=field_name, lookup_expr="year", first=FIRST_DATE_YEAR)
-
-
-class MeetingFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class MeetingFilter(ScopedFilterSet):
     organization = _organization_filter(_("organization"))
-    within = within_filter()
     kind = django_filters.MultipleChoiceFilter(choices=MeetingKind.choices)
-    attendee = django_filters.ModelChoiceFilter(
-        label=_("attended by"), field_name="attendees", queryset=_visible(Member)
-    )
+    attendee = visible_choice(Member, _("attended by"), field_name="attendees")
     held_after = django_filters.DateFilter(
         label=_("held on or after"), field_name="held_on", lookup_expr="gte"
     )
     held_before = django_filters.DateFilter(
         label=_("held on or before"), field_name="held_on", lookup_expr="lte"
     )
-    year = _year_filter("held_on")
+    year = year_of("held_on")
     month = django_filters.NumberFilter(
         label=_("month"), field_name="held_on", lookup_expr="month", min_value=1, max_value=12
     )
@@ -58,28 +43,23 @@ class MeetingFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "kind", "attendee", "held_after", "held_before", "year", "month"]
 
 
-class TrainingFilter(WithinFilterMixin, django_filters.FilterSet):
+class TrainingFilter(ScopedFilterSet):
     within_path_lookup = "organizer__path"
 
     organizer = _organization_filter(_("organizer"), "organizer")
     # The same as ``organizer``, under the name every other record list uses.
     organization = _organization_filter(_("organizer"), "organizer")
-    within = within_filter()
     level = django_filters.MultipleChoiceFilter(choices=TrainingLevel.choices)
     audience = django_filters.MultipleChoiceFilter(choices=TrainingAudience.choices)
-    member = django_filters.ModelChoiceFilter(
-        label=_("attended by the member"), field_name="member_attendees", queryset=_visible(Member)
-    )
-    cadre = django_filters.ModelChoiceFilter(
-        label=_("attended by the cadre"), field_name="cadre_attendees", queryset=_visible(Cadre)
-    )
+    member = visible_choice(Member, _("attended by the member"), field_name="member_attendees")
+    cadre = visible_choice(Cadre, _("attended by the cadre"), field_name="cadre_attendees")
     held_after = django_filters.DateFilter(
         label=_("held on or after"), field_name="held_on", lookup_expr="gte"
     )
     held_before = django_filters.DateFilter(
         label=_("held on or before"), field_name="held_on", lookup_expr="lte"
     )
-    year = _year_filter("held_on")
+    year = year_of("held_on")
 
     class Meta:
         model = Training
@@ -97,12 +77,9 @@ class TrainingFilter(WithinFilterMixin, django_filters.FilterSet):
         ]
 
 
-class StudyRecordFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class StudyRecordFilter(ScopedFilterSet):
     organization = _organization_filter(_("organization"))
-    within = within_filter()
-    cadre = django_filters.ModelChoiceFilter(label=_("cadre"), queryset=_visible(Cadre))
+    cadre = visible_choice(Cadre, _("cadre"))
     year = YearFilter(label=_("year"))
     month = django_filters.NumberFilter(label=_("month"), min_value=1, max_value=12)
 
@@ -111,12 +88,9 @@ class StudyRecordFilter(WithinFilterMixin, django_filters.FilterSet):
         fields = ["organization", "within", "cadre", "year", "month"]
 
 
-class ContactPointFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
+class ContactPointFilter(ScopedFilterSet):
     organization = _organization_filter(_("contact village"))
-    within = within_filter()
-    leader = django_filters.ModelChoiceFilter(label=_("township leader"), queryset=_visible(Member))
+    leader = visible_choice(Member, _("township leader"))
     year = YearFilter(label=_("year"))
     complete = django_filters.BooleanFilter(
         label=_("one lecture, one check, one activity and enough days done"), method="filter_complete"

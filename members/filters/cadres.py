@@ -2,33 +2,16 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import ScopedFilterSet, visible_choice
 from branches.models import Organization
 
 from ..models import Cadre, CadrePost, Member, ReserveCadre, ReserveSource, ReserveStatus
 from ..selectors.cadres import one_shoulder, serving, young_born_after
 
 
-def _organization_filter(label):
-    return django_filters.ModelChoiceFilter(
-        label=label,
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
-
-
-def _member_filter():
-    return django_filters.ModelChoiceFilter(
-        label=_("party member"),
-        queryset=lambda request: Member.objects.restrict(getattr(request, "user", None), "view"),
-    )
-
-
-class CadreFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
-    organization = _organization_filter(_("organization"))
-    within = within_filter()
-    member = _member_filter()
+class CadreFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("organization"))
+    member = visible_choice(Member, _("party member"))
     post = django_filters.MultipleChoiceFilter(choices=CadrePost.choices)
     on = django_filters.DateFilter(
         label=_("serving on"),
@@ -59,12 +42,9 @@ class CadreFilter(WithinFilterMixin, django_filters.FilterSet):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
-class ReserveCadreFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
-    organization = _organization_filter(_("village branch"))
-    within = within_filter()
-    member = _member_filter()
+class ReserveCadreFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("village branch"))
+    member = visible_choice(Member, _("party member"))
     status = django_filters.MultipleChoiceFilter(choices=ReserveStatus.choices)
     source = django_filters.MultipleChoiceFilter(choices=ReserveSource.choices)
     young = django_filters.BooleanFilter(label=_("aged 35 or less today"), method="filter_young")

@@ -1,20 +1,16 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import ScopedFilterSet, visible_choice
 from branches.models import Organization
 
 from ..models import Applicant, ApplicantStage, ApplicantStatus
 
 
-class ApplicantFilter(WithinFilterMixin, django_filters.FilterSet):
+class ApplicantFilter(ScopedFilterSet):
     within_path_lookup = "branch__path"
 
-    branch = django_filters.ModelChoiceFilter(
-        label=_("branch"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
-    within = within_filter()
+    branch = visible_choice(Organization, _("branch"))
     stage = django_filters.MultipleChoiceFilter(choices=ApplicantStage.choices)
     status = django_filters.MultipleChoiceFilter(choices=ApplicantStatus.choices)
     applied_after = django_filters.DateFilter(

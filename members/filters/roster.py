@@ -1,23 +1,19 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import ScopedFilterSet, visible_choice
 from branches.models import Organization
 
 from ..models import Education, Gender, Member, MemberCategory, MemberStatus, Occupation
 
 
-class MemberFilter(WithinFilterMixin, django_filters.FilterSet):
+class MemberFilter(ScopedFilterSet):
     """Roster filters. ID numbers are deliberately absent: they never travel in a URL (search by name, or
     POST the full number to ``members/find-by-id/``)."""
 
     within_path_lookup = "branch__path"
 
-    branch = django_filters.ModelChoiceFilter(
-        label=_("branch"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
-    within = within_filter()
+    branch = visible_choice(Organization, _("branch"))
     category = django_filters.MultipleChoiceFilter(choices=MemberCategory.choices)
     status = django_filters.MultipleChoiceFilter(choices=MemberStatus.choices)
     gender = django_filters.ChoiceFilter(choices=Gender.choices)

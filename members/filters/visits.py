@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import WithinFilterMixin, within_filter
+from branches.filters import ScopedFilterSet, visible_choice
 from branches.models import Organization
 from partybuild.years import FIRST_DATE_YEAR, YearFilter
 
@@ -9,18 +9,9 @@ from ..models import Cadre, VisitLog
 from ..selectors.visits import in_year, is_open
 
 
-class VisitLogFilter(WithinFilterMixin, django_filters.FilterSet):
-    within_path_lookup = "organization__path"
-
-    organization = django_filters.ModelChoiceFilter(
-        label=_("village branch"),
-        queryset=lambda request: Organization.objects.restrict(getattr(request, "user", None), "view"),
-    )
-    within = within_filter()
-    cadre = django_filters.ModelChoiceFilter(
-        label=_("cadre"),
-        queryset=lambda request: Cadre.objects.restrict(getattr(request, "user", None), "view"),
-    )
+class VisitLogFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("village branch"))
+    cadre = visible_choice(Cadre, _("cadre"))
     year = YearFilter(label=_("year visited"), method="filter_year", first=FIRST_DATE_YEAR)
     visited_after = django_filters.DateFilter(
         label=_("visited on or after"), field_name="visited_on", lookup_expr="gte"

@@ -10,6 +10,7 @@ from branches.forms import (
 )
 
 from ..models import Cadre, Member, ReserveCadre
+from ..models.cadres import CADRE_FIELDS, RESERVE_FIELDS
 
 FILLED_FROM_MEMBER = ("name", "gender", "birth_date", "education", "political_status")
 
@@ -31,82 +32,57 @@ def _optional_when_member(form) -> None:
             form.fields[name].widget.is_required = False
 
 
-class CadreForm(ServiceModelForm):
-    single_organization = None
+class PostHolderForm(ServiceModelForm):
+    """A cadre post or a reserve cadre: the organization among those the user enters records for, the
+    member among those they can see; what is left empty reaches the service as "" (``text_fields``)."""
 
-    class Meta:
-        model = Cadre
-        fields = [
-            "organization",
-            "post",
-            "member",
-            "name",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            "started_on",
-            "ended_on",
-            "sending_unit",
-            "note",
-        ]
+    single_organization = None
+    text_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.organization if self.instance.pk else None
-        limit_organization_field(self.fields["organization"], records_organizations(user), current=current)
+        limit_organization_field(self.fields["organization"], self.organizations(user), current=current)
         hide_single_choice(self, "organization")
         _member_choices(self, user)
         _optional_when_member(self)
 
+    def organizations(self, user):
+        return records_organizations(user)
+
     def data_for_service(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("version", None)
-        for name in ("name", "gender", "education", "phone", "sending_unit", "note"):
+        for name in self.text_fields:
             if data.get(name) is None:
                 data[name] = ""
         return data
+
+
+class CadreForm(PostHolderForm):
+    text_fields = ("name", "gender", "education", "phone", "sending_unit", "note")
+
+    class Meta:
+        model = Cadre
+        fields = CADRE_FIELDS
 
 
 class CadreEditForm(VersionedFormMixin, CadreForm):
     pass
 
 
-class ReserveCadreForm(ServiceModelForm):
-    single_organization = None
+class ReserveCadreForm(PostHolderForm):
+    text_fields = ("name", "gender", "education", "phone", "political_status", "mentor")
 
     class Meta:
         model = ReserveCadre
-        fields = [
-            "organization",
-            "member",
-            "name",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            "political_status",
-            "source",
-            "entered_on",
-            "mentor",
-            "trainings_attended",
-        ]
+        fields = RESERVE_FIELDS
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        current = self.instance.organization if self.instance.pk else None
-        villages = records_organizations(user).rural()
-        limit_organization_field(self.fields["organization"], villages, current=current)
-        hide_single_choice(self, "organization")
-        _member_choices(self, user)
-        _optional_when_member(self)
+    def organizations(self, user):
+        return records_organizations(user).rural()
 
     def data_for_service(self) -> dict:
-        data = dict(self.cleaned_data)
-        data.pop("version", None)
-        for name in ("name", "gender", "education", "phone", "political_status", "mentor"):
-            if data.get(name) is None:
-                data[name] = ""
+        data = super().data_for_service()
         if data.get("trainings_attended") is None:
             data["trainings_attended"] = 0
         return data

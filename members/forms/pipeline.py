@@ -16,7 +16,8 @@ from branches.forms import (
 from branches.models import BRANCH_KINDS
 
 from ..models import Applicant, Member, MemberCategory, MemberStatus
-from ..services.pipeline import PERSON_FIELDS, STEP_FACTS
+from ..models.roster import PERSON_FIELDS
+from ..services.pipeline import STEP_FACTS
 from ._people import Checklist, member_label, set_checklist
 
 

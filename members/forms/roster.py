@@ -12,28 +12,9 @@ from branches.forms import (
 from branches.models import BRANCH_KINDS
 
 from ..models import Member
+from ..models.roster import MEMBER_FIELDS
 from ..selectors.roster import Unmasker, mask_id_number, mask_phone
 
-MEMBER_FIELDS = [
-    "name",
-    "gender",
-    "ethnicity",
-    "id_number",
-    "birth_date",
-    "education",
-    "category",
-    "branch",
-    "joined_on",
-    "confirmed_on",
-    "occupation",
-    "phone",
-    "address",
-    "is_mobile",
-    "mobile_destination",
-    "mobile_contact_person",
-    "mobile_last_contact_on",
-    "post_duty",
-]
 KEEP_HELP = _("Shown masked: leave empty to keep it, or type the full new value to change it.")
 
 

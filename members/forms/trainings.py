@@ -12,6 +12,7 @@ from branches.forms import (
 from branches.models import Organization
 
 from ..models import Cadre, Member, Training
+from ..models.activities import TRAINING_FIELDS
 from ._people import Checklist, cadres_of, member_label, roll_of, set_checklist
 from .visits import cadre_label
 
@@ -23,17 +24,7 @@ class TrainingForm(ServiceModelForm):
 
     class Meta:
         model = Training
-        fields = [
-            "organizer",
-            "audience",
-            "held_on",
-            "days",
-            "hours",
-            "topic",
-            "member_attendees",
-            "cadre_attendees",
-            "villager_count",
-        ]
+        fields = TRAINING_FIELDS
 
     def __init__(self, *args, user, organization=None, **kwargs):
         super().__init__(*args, **kwargs)

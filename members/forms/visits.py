@@ -6,6 +6,7 @@ from django.utils import timezone
 from branches.forms import ServiceModelForm, VersionedFormMixin
 
 from ..models import Cadre, VisitLog
+from ..models.activities import VISIT_FIELDS
 from ..selectors.visits import own_secretary_post
 
 
@@ -33,15 +34,7 @@ class VisitForm(ServiceModelForm):
 
     class Meta:
         model = VisitLog
-        fields = [
-            "cadre",
-            "household_name",
-            "village_group",
-            "visited_on",
-            "concerns",
-            "follow_up",
-            "resolved_on",
-        ]
+        fields = VISIT_FIELDS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,7 +3,6 @@ logs, study records and township leaders' contact points."""
 
 import unicodedata
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,18 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import Organization
-from branches.scope.querysets import ScopedQuerySet
+from branches.models.bases import (
+    ScopedModel,
+    ScopedRecord,
+    future_date_errors,
+    organization_field,
+    raise_errors,
+    user_stamp_field,
+    year_field,
+)
 from partybuild.models import VersionedModel
-from partybuild.years import year_validators
 
 from .cadres import Cadre
 from .roster import Member
-
-
-def _not_in_future(value, field, errors):
-    if value and value > timezone.localdate():
-        errors[field] = _("The date cannot be in the future.")
 
 
 class MeetingKind(models.TextChoices):
@@ -35,15 +35,11 @@ class MeetingKind(models.TextChoices):
     APPRAISAL = "appraisal", _("Democratic appraisal of members")
 
 
-class Meeting(VersionedModel):
+class Meeting(VersionedModel, ScopedModel):
     """One of the "three meetings and one lecture" or another organizational-life meeting. The attendance
     rate compares the attendees with the members on the roll when the meeting was recorded."""
 
-    scope_path_lookup = "organization__path"
-
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="meetings"
-    )
+    organization = organization_field(_("organization"), "meetings")
     kind = models.CharField(_("kind"), max_length=16, choices=MeetingKind.choices)
     held_on = models.DateField(_("held on"))
     topic = models.CharField(_("topic"), max_length=200)
@@ -55,7 +51,6 @@ class Meeting(VersionedModel):
     attendee_count = models.PositiveIntegerField(_("attendees"), default=0, editable=False)
     minutes = models.TextField(_("minutes"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[attendees])
 
     class Meta:
@@ -72,10 +67,7 @@ class Meeting(VersionedModel):
         return round(self.attendee_count / self.members_expected, 4) if self.members_expected else None
 
     def clean(self):
-        errors = {}
-        _not_in_future(self.held_on, "held_on", errors)
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(future_date_errors(self, "held_on"))
 
 
 class TrainingLevel(models.TextChoices):
@@ -92,14 +84,26 @@ class TrainingAudience(models.TextChoices):
     RESERVE = "reserve", _("Reserve cadres")
 
 
-class Training(VersionedModel):
+# A training session: when, how long, on what, and who attended.
+TRAINING_SESSION_FIELDS = (
+    "held_on",
+    "days",
+    "hours",
+    "topic",
+    "member_attendees",
+    "cadre_attendees",
+    "villager_count",
+)
+# What a training's forms take (the level follows from the organizer).
+TRAINING_FIELDS = ("organizer", "audience", *TRAINING_SESSION_FIELDS)
+
+
+class Training(VersionedModel, ScopedModel):
     """A training held by the county, a township or a village; attendees come from the organizer's subtree."""
 
     scope_path_lookup = "organizer__path"
 
-    organizer = models.ForeignKey(
-        Organization, verbose_name=_("organizer"), on_delete=models.PROTECT, related_name="trainings"
-    )
+    organizer = organization_field(_("organizer"), "trainings")
     level = models.CharField(_("level"), max_length=10, choices=TrainingLevel.choices, editable=False)
     audience = models.CharField(_("audience"), max_length=16, choices=TrainingAudience.choices)
     held_on = models.DateField(_("first day"))
@@ -116,7 +120,6 @@ class Training(VersionedModel):
     )
     villager_count = models.PositiveIntegerField(_("other attendees (villagers)"), default=0)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["created_at", "updated_at"], m2m_fields=[member_attendees, cadre_attendees]
     )
@@ -131,26 +134,28 @@ class Training(VersionedModel):
         return f"{self.topic} {self.held_on}"
 
     def clean(self):
-        errors = {}
-        _not_in_future(self.held_on, "held_on", errors)
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(future_date_errors(self, "held_on"))
 
 
-class VisitLog(VersionedModel):
+# A visit's report: which household, when, what it raised and how that was resolved.
+VISIT_REPORT_FIELDS = (
+    "household_name",
+    "village_group",
+    "visited_on",
+    "concerns",
+    "follow_up",
+    "resolved_on",
+)
+# What a visit's forms take (the village and the household key follow from the cadre and the household).
+VISIT_FIELDS = ("cadre", *VISIT_REPORT_FIELDS)
+
+
+class VisitLog(ScopedRecord):
     """A village cadre's household visit (走访日志). A household is counted once a year however often it is
     visited: ``household_key`` is its normalized identity (village group + household head)."""
 
-    scope_path_lookup = "organization__path"
-
     cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="visits")
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("village branch"),
-        on_delete=models.PROTECT,
-        related_name="visits",
-        editable=False,
-    )
+    organization = organization_field(_("village branch"), "visits", editable=False)
     household_name = models.CharField(_("household head"), max_length=50)
     village_group = models.CharField(_("village group"), max_length=50, blank=True)
     household_key = models.CharField(_("household key"), max_length=110, editable=False)
@@ -158,18 +163,7 @@ class VisitLog(VersionedModel):
     concerns = models.TextField(_("concerns raised"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    recorded_by = user_stamp_field(_("recorded by"), editable=False)
 
     class Meta:
         verbose_name = _("household visit")
@@ -193,40 +187,27 @@ class VisitLog(VersionedModel):
         return f"{norm(village_group)}|{norm(household_name)}"
 
     def clean(self):
-        errors = {}
-        _not_in_future(self.visited_on, "visited_on", errors)
+        errors = future_date_errors(self, "visited_on")
         if self.resolved_on and self.visited_on and self.resolved_on < self.visited_on:
             errors["resolved_on"] = _("A concern cannot be resolved before the visit that raised it.")
-        _not_in_future(self.resolved_on, "resolved_on", errors)
-        if errors:
-            raise ValidationError(errors)
+        errors.update(future_date_errors(self, "resolved_on"))
+        raise_errors(errors)
 
 
-class StudyRecord(VersionedModel):
+class StudyRecord(ScopedRecord):
     """A cadre's study in one month: sessions attended, characters of notes, articles written."""
-
-    scope_path_lookup = "organization__path"
 
     cadre = models.ForeignKey(
         Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="study_records"
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.PROTECT,
-        related_name="study_records",
-        editable=False,
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    organization = organization_field(_("organization"), "study_records", editable=False)
+    year = year_field()
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
     sessions = models.PositiveSmallIntegerField(_("study sessions"), default=0)
     note_characters = models.PositiveIntegerField(_("characters of study notes"), default=0)
     articles = models.PositiveSmallIntegerField(_("articles written"), default=0)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("study record")
@@ -243,29 +224,32 @@ class StudyRecord(VersionedModel):
             raise ValidationError({"month": _("A month in the future cannot be recorded.")})
 
 
-class ContactPoint(VersionedModel):
-    """A township leader's contact village for a year: one lecture, one check, one activity, days there."""
+# What a contact point records (its forms add the note).
+CONTACT_POINT_FACTS = (
+    "leader",
+    "organization",
+    "year",
+    "lecture_on",
+    "check_on",
+    "activity_on",
+    "days_spent",
+)
+CONTACT_POINT_FIELDS = (*CONTACT_POINT_FACTS, "note")
 
-    scope_path_lookup = "organization__path"
+
+class ContactPoint(ScopedRecord):
+    """A township leader's contact village for a year: one lecture, one check, one activity, days there."""
 
     leader = models.ForeignKey(
         Member, verbose_name=_("township leader"), on_delete=models.PROTECT, related_name="contact_points"
     )
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("contact village"),
-        on_delete=models.PROTECT,
-        related_name="contact_points",
-    )
-    year = models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+    organization = organization_field(_("contact village"), "contact_points")
+    year = year_field()
     lecture_on = models.DateField(_("lecture given on"), null=True, blank=True)
     check_on = models.DateField(_("check made on"), null=True, blank=True)
     activity_on = models.DateField(_("activity held on"), null=True, blank=True)
     days_spent = models.PositiveSmallIntegerField(_("days spent in the village"), default=0)
     note = models.TextField(_("note"), blank=True)
-
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("contact point")
@@ -282,10 +266,9 @@ class ContactPoint(VersionedModel):
         errors = {}
         for field in ("lecture_on", "check_on", "activity_on"):
             day = getattr(self, field)
-            _not_in_future(day, field, errors)
+            errors.update(future_date_errors(self, field))
             if day and self.year and day.year != self.year:
                 errors[field] = _("The date must fall within the contact year.")
         if self.days_spent > 366:
             errors["days_spent"] = _("A year has at most 366 days.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)

@@ -1,11 +1,8 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from branches.models import Organization
+from branches.models.bases import ScopedRecord, organization_field, raise_errors
 from branches.scope.querysets import ScopedQuerySet
-from partybuild.models import VersionedModel
 
 from .pipeline import PoliticalStatus
 from .roster import Education, Gender, Member
@@ -33,21 +30,48 @@ TWO_COMMITTEE_POSTS = BRANCH_POSTS | VILLAGE_COMMITTEE_POSTS  # the "two committ
 # Posts only a party member can hold; village committee posts and the supervision chair may be non-members.
 MEMBER_ONLY_POSTS = BRANCH_POSTS | {CadrePost.FIRST_SECRETARY, CadrePost.INSTRUCTOR, CadrePost.GROUP_LEADER}
 
+# Who holds a post and for which term: what a cadre's forms take after the organization and the post.
+CADRE_TERM_FIELDS = (
+    "member",
+    "name",
+    "gender",
+    "birth_date",
+    "education",
+    "phone",
+    "started_on",
+    "ended_on",
+    "sending_unit",
+    "note",
+)
+CADRE_FIELDS = ("organization", "post", *CADRE_TERM_FIELDS)
+# What the roster keeps of a reserve cadre beyond the person: where they came from and their training.
+RESERVE_ROSTER_FIELDS = ("political_status", "source", "entered_on", "mentor", "trainings_attended")
+# What a reserve cadre's forms take; the lifecycle fields change only by promotion or removal.
+RESERVE_FIELDS = (
+    "organization",
+    "member",
+    "name",
+    "gender",
+    "birth_date",
+    "education",
+    "phone",
+    *RESERVE_ROSTER_FIELDS,
+)
+RESERVE_LIFECYCLE_FIELDS = ("status", "promoted_post", "promoted_on", "removed_on", "removed_reason")
+
 
 class CadreQuerySet(ScopedQuerySet):
     def serving_on(self, day):
         return self.filter(models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=day), started_on__lte=day)
 
 
-class Cadre(VersionedModel):
+class Cadre(ScopedRecord):
     """One post held by one person in one organization for a term. A person with two concurrent posts
     (一肩挑, 交叉任职) has two rows; cross-appointment is derived from them, never entered."""
 
-    scope_path_lookup = "organization__path"
+    personal_fields = {"phone": "phone"}
 
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, related_name="cadres"
-    )
+    organization = organization_field(_("organization"), "cadres")
     post = models.CharField(_("post"), max_length=24, choices=CadrePost.choices)
     member = models.ForeignKey(
         Member,
@@ -68,7 +92,6 @@ class Cadre(VersionedModel):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = CadreQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("cadre post")
@@ -93,8 +116,7 @@ class Cadre(VersionedModel):
             errors["sending_unit"] = _("A dispatched first secretary needs the sending unit.")
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             errors["ended_on"] = _("The term cannot end before it starts.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class ReserveSource(models.TextChoices):
@@ -113,17 +135,12 @@ class ReserveStatus(models.TextChoices):
     REMOVED = "removed", _("Removed")
 
 
-class ReserveCadre(VersionedModel):
+class ReserveCadre(ScopedRecord):
     """A village's reserve cadre (后备干部)."""
 
-    scope_path_lookup = "organization__path"
+    personal_fields = {"phone": "phone"}
 
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("village branch"),
-        on_delete=models.PROTECT,
-        related_name="reserve_cadres",
-    )
+    organization = organization_field(_("village branch"), "reserve_cadres")
     member = models.ForeignKey(
         Member,
         verbose_name=_("party member"),
@@ -152,9 +169,6 @@ class ReserveCadre(VersionedModel):
     removed_on = models.DateField(_("removed on"), null=True, blank=True)
     removed_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
-
     class Meta:
         verbose_name = _("reserve cadre")
         verbose_name_plural = _("reserve cadres")
@@ -171,5 +185,4 @@ class ReserveCadre(VersionedModel):
             errors["removed_reason"] = _("A removal needs the date and the reason.")
         if self.birth_date and self.entered_on and self.entered_on <= self.birth_date:
             errors["entered_on"] = _("The roster date must come after the birth date.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)

@@ -8,8 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models import Organization
-from branches.scope.querysets import ScopedQuerySet
+from branches.models.bases import ScopedModel, organization_field
 from partybuild.models import VersionedModel
 
 from .roster import Education, Gender, Member, Occupation, validate_id_number
@@ -41,12 +40,25 @@ class PoliticalStatus(models.TextChoices):
     MASSES = "masses", _("Masses")
 
 
-class Applicant(VersionedModel):
+# The facts only the pipeline's steps write (members/services/pipeline.py): read-only elsewhere.
+STEP_FIELDS = (
+    "stage",
+    "status",
+    "activist_on",
+    "candidate_on",
+    "approved_on",
+    "probation_extension_months",
+    "probation_extended_on",
+    "confirmed_on",
+    "member",
+)
+
+
+class Applicant(VersionedModel, ScopedModel):
+    personal_fields = {"id_number": "id_number", "phone": "phone", "address": "address"}
     scope_path_lookup = "branch__path"
 
-    branch = models.ForeignKey(
-        Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="applicants"
-    )
+    branch = organization_field(_("branch"), "applicants")
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
@@ -99,7 +111,6 @@ class Applicant(VersionedModel):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["created_at", "updated_at"], m2m_fields=[mentors, sponsors])
 
     class Meta:
@@ -107,6 +118,11 @@ class Applicant(VersionedModel):
         verbose_name_plural = _("development records")
         ordering = ["branch__path", "applied_on", "pk"]
         indexes = [models.Index(fields=["branch", "stage", "status"], name="applicant_branch_stage")]
+
+    def validate_unique(self, exclude=None):
+        # Who already holds an ID number is answered by members/services/identity.py, which knows who asks
+        # and must not tell a foreign record from an invalid number.
+        super().validate_unique(exclude={*(exclude or ()), "id_number"})
 
     def __str__(self):
         return f"{self.name} · {self.get_stage_display()}"

@@ -1,13 +1,16 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from branches.models import Organization
+from branches.models.bases import (
+    ScopedModel,
+    ScopedRecord,
+    organization_field,
+    raise_errors,
+    user_stamp_field,
+)
 from branches.scope.querysets import ScopedQuerySet
-from partybuild.models import VersionedModel
 
 from .. import idnumbers
 
@@ -71,14 +74,41 @@ def validate_id_number(value):
         raise ValidationError(ID_NUMBER_MESSAGES[str(error)], code=f"id_{error}") from error
 
 
+# A person's own details, alike on a member and an applicant (copied over when the applicant is admitted).
+PERSON_IDENTITY_FIELDS = ("name", "gender", "ethnicity", "id_number", "birth_date", "education")
+PERSON_FIELDS = (*PERSON_IDENTITY_FIELDS, "occupation", "phone", "address")
+MOBILE_FIELDS = ("is_mobile", "mobile_destination", "mobile_contact_person", "mobile_last_contact_on")
+# What a member's page form takes, in its order (the status moves through its own action).
+MEMBER_FIELDS = (
+    *PERSON_IDENTITY_FIELDS,
+    "category",
+    "branch",
+    "joined_on",
+    "confirmed_on",
+    "occupation",
+    "phone",
+    "address",
+    *MOBILE_FIELDS,
+    "post_duty",
+)
+
+
 class MemberQuerySet(ScopedQuerySet):
     def on_roll(self):
         """Members a branch counts: neither gone nor transferred out."""
         return self.filter(status__in=ON_ROLL)
 
 
-class Member(VersionedModel):
+class Member(ScopedRecord):
     scope_path_lookup = "branch__path"
+    # branches/personal: masked wherever shown; the mobile_* fields describe a migrant (流动) member.
+    personal_fields = {"id_number": "id_number", "phone": "phone", "address": "address"}
+    not_personal_fields = {
+        "is_mobile": "a migrant (流动) member, not a phone",
+        "mobile_destination": "where a migrant member works: a city, not an address",
+        "mobile_contact_person": "a migrant member's contact person: a name, not a phone",
+        "mobile_last_contact_on": "a date",
+    }
 
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
@@ -87,9 +117,7 @@ class Member(VersionedModel):
     birth_date = models.DateField(_("birth date"))
     education = models.CharField(_("education"), max_length=20, choices=Education.choices)
     category = models.CharField(_("category"), max_length=12, choices=MemberCategory.choices)
-    branch = models.ForeignKey(
-        Organization, verbose_name=_("branch"), on_delete=models.PROTECT, related_name="members"
-    )
+    branch = organization_field(_("branch"), "members")
     joined_on = models.DateField(_("joined the party on"))
     confirmed_on = models.DateField(_("confirmed as full member on"), null=True, blank=True)
     occupation = models.CharField(_("occupation"), max_length=20, choices=Occupation.choices)
@@ -105,7 +133,6 @@ class Member(VersionedModel):
     post_duty = models.CharField(_("set-post duty"), max_length=100, blank=True)
 
     objects = MemberQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("party member")
@@ -122,6 +149,11 @@ class Member(VersionedModel):
     @property
     def masked_id_number(self) -> str:
         return idnumbers.mask(self.id_number)
+
+    def validate_unique(self, exclude=None):
+        # Who already holds an ID number is answered by members/services/identity.py, which knows who asks
+        # and must not tell a foreign record from an invalid number.
+        super().validate_unique(exclude={*(exclude or ()), "id_number"})
 
     def clean(self):
         errors = {}
@@ -142,8 +174,7 @@ class Member(VersionedModel):
             errors["confirmed_on"] = _("A full member needs the date of confirmation.")
         if self.branch_id and not self.branch.is_branch:
             errors["branch"] = _("Members belong to a party branch, not to a party committee.")
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
 
 
 class MemberEventKind(models.TextChoices):
@@ -153,7 +184,11 @@ class MemberEventKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("Confirmation as full member")
 
 
-class MemberEvent(models.Model):
+# What a membership event moves, from and to.
+MEMBER_EVENT_MOVE_FIELDS = ("from_branch", "to_branch", "from_status", "to_status")
+
+
+class MemberEvent(ScopedModel):
     """What happened to a membership, in order: status changes, transfers, admission, confirmation."""
 
     scope_path_lookup = "member__branch__path"
@@ -163,38 +198,15 @@ class MemberEvent(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=MemberEventKind.choices)
     occurred_on = models.DateField(_("date"))
-    from_branch = models.ForeignKey(
-        Organization,
-        verbose_name=_("from branch"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    to_branch = models.ForeignKey(
-        Organization,
-        verbose_name=_("to branch"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    from_branch = organization_field(_("from branch"), "+", null=True, blank=True)
+    to_branch = organization_field(_("to branch"), "+", null=True, blank=True)
     from_status = models.CharField(
         _("previous status"), max_length=16, choices=MemberStatus.choices, blank=True
     )
     to_status = models.CharField(_("new status"), max_length=16, choices=MemberStatus.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = user_stamp_field(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("membership event")

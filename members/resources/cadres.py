@@ -14,6 +14,7 @@ from branches.tabular.widgets import (
 )
 
 from ..models import Cadre, ReserveCadre
+from ..models.cadres import RESERVE_LIFECYCLE_FIELDS, RESERVE_ROSTER_FIELDS
 from ..services import cadres as cadre_services
 from .roster import EDUCATION, EDUCATION_ALIASES, GENDER, MaskingResourceMixin, member_by_id_number
 
@@ -182,16 +183,8 @@ class ReserveCadreResource(MaskingResourceMixin, ImportableResource):
             "birth_date",
             "education",
             "phone",
-            "political_status",
-            "source",
-            "entered_on",
-            "mentor",
-            "trainings_attended",
-            "status",
-            "promoted_post",
-            "promoted_on",
-            "removed_on",
-            "removed_reason",
+            *RESERVE_ROSTER_FIELDS,
+            *RESERVE_LIFECYCLE_FIELDS,
         ]
         export_order = fields
         import_order = fields

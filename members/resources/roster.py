@@ -21,6 +21,7 @@ from branches.tabular.widgets import (
 from .. import idnumbers
 from ..models import Member
 from ..selectors.roster import Unmasker, mask_id_number, mask_phone
+from ..services.identity import REFUSED_MESSAGE, id_numbers_in_use
 
 GENDER = {"male": "男", "female": "女"}
 EDUCATION = {
@@ -199,6 +200,10 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
 
     def existing_keys(self, keys) -> set:
         return set(Member.objects.filter(id_number__in=keys).values_list("id_number", flat=True))
+
+    def refused_keys(self, keys) -> dict:
+        in_use = id_numbers_in_use(actor=self.actor, numbers=keys, model=Member)
+        return {number: REFUSED_MESSAGE for number, visible in in_use.items() if not visible}
 
     def dehydrate_id_number(self, member) -> str:
         return self.masked_id_number(member.id_number, loaded_relation(member, "branch"))

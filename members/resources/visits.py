@@ -28,6 +28,7 @@ from branches.tabular.widgets import (
 )
 
 from ..models import Cadre, VisitLog
+from ..models.activities import VISIT_REPORT_FIELDS
 from ..selectors.visits import POST_ORDER, group_people
 from ..services.visits import place_error, term_error
 from .cadres import CADRE_POST, CADRE_POST_ALIASES
@@ -135,12 +136,7 @@ class VisitLogResource(ImportableResource):
             "organization_name",
             "cadre",
             "cadre_post",
-            "household_name",
-            "village_group",
-            "visited_on",
-            "concerns",
-            "follow_up",
-            "resolved_on",
+            *VISIT_REPORT_FIELDS,
         ]
         export_order = fields
         import_order = fields

@@ -122,7 +122,7 @@ class CrossAppointment:
         return {row.post for row in self.posts} >= ONE_SHOULDER_POSTS
 
 
-def _people(rows: list[Cadre]) -> list[list[Cadre]]:
+def group_people(rows: list[Cadre]) -> list[list[Cadre]]:
     """Group one organization's rows into people (transitively, so a non-member row joins the member whose
     name and birth date it carries)."""
     people: list[list[Cadre]] = []
@@ -146,7 +146,7 @@ def cross_appointments(*, organizations, on: dt.date) -> list[CrossAppointment]:
     )
     found = []
     for organization_id, organization_rows in groupby(rows, key=lambda row: row.organization_id):
-        for person in _people(list(organization_rows)):
+        for person in group_people(list(organization_rows)):
             posts = {row.post for row in person}
             if posts & BRANCH_POSTS and posts & VILLAGE_COMMITTEE_POSTS:
                 first = min(person, key=lambda row: (row.member_id is None, row.pk))

@@ -24,7 +24,7 @@ from branches.models import Organization, StaffRole
 from branches.scope.roles import Role
 
 from ..models import Cadre, CadrePost, VisitLog
-from .cadres import TWO_COMMITTEE_POSTS, overlapping, same_person, serving
+from .cadres import TWO_COMMITTEE_POSTS, group_people, overlapping, serving
 
 HOUSEHOLDS_TARGET = 50
 # Posts the quota binds: the two village committees (村"两委"). Other posts (a first secretary, an
@@ -156,19 +156,6 @@ def distinct_households_by_person(*, organizations, year: int) -> list[PersonVis
                     open_concerns=sum(row.open_concerns for row in person),
                 )
             )
-    return people
-
-
-def group_people(rows: list[Cadre]) -> list[list[Cadre]]:
-    """Group one village's rows into people, transitively (as the cross-appointment selector does)."""
-    people: list[list[Cadre]] = []
-    for row in rows:
-        matching = [person for person in people if any(same_person(row, other) for other in person)]
-        merged = [row]
-        for person in matching:
-            merged.extend(person)
-            people.remove(person)
-        people.append(merged)
     return people
 
 

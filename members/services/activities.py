@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import COMMITTEE_KINDS, Organization, StaffRole
 from branches.scope.editing import scoped_delete, scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
-from branches.scope.roles import Capability, Role
+from branches.scope.roles import Role
+from branches.services.writing import require_capability, save_new
 
 from ..models import ON_ROLL, Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
 from ..selectors.activities import LEVEL_BY_KIND
@@ -61,11 +61,6 @@ def _error(field: str, key: str, **params):
     return ValidationError({field: message % params if params else message})
 
 
-def _require_records(actor, organization) -> None:
-    if organization is None or not organization_in_scope(actor, organization, Capability.RECORDS):
-        raise OutOfScope(NOT_ALLOWED)
-
-
 def _model_errors(instance, **options) -> dict[str, list]:
     try:
         instance.full_clean(**options)
@@ -93,14 +88,6 @@ def _pks(people) -> list[int]:
 
 def _names(rows) -> str:
     return NAME_SEPARATOR.join(str(row) for row in rows)
-
-
-def _save(record, actor, **people) -> None:
-    record._history_user = actor
-    record.save()
-    for field, pks in people.items():
-        if pks is not None:
-            getattr(record, field).set(pks)
 
 
 def _recorded(record, field: str) -> list[int]:
@@ -178,7 +165,7 @@ def meeting_record(
     organization = organization or own_branch(actor)
     if organization is None:
         raise _error("organization", "organization_required")
-    _require_records(actor, organization)
+    require_capability(actor, organization)
     meeting = Meeting(
         organization=organization,
         kind=kind,
@@ -190,9 +177,7 @@ def meeting_record(
     attendees = _pks(attendees)
     meeting_check(meeting, attendees)
     _count_attendance(meeting, attendees)
-    _save(meeting, actor, attendees=attendees)
-    ensure_in_scope(actor, meeting, "add")
-    return meeting
+    return save_new(actor, meeting, attendees=attendees)
 
 
 @transaction.atomic
@@ -207,7 +192,7 @@ def meeting_update(
         if "organization" in changes:
             if changes["organization"] is None:
                 raise _error("organization", "organization_required")
-            _require_records(actor, changes["organization"])
+            require_capability(actor, changes["organization"])
 
     def prepare(meeting, changes):
         nonlocal moved
@@ -287,13 +272,11 @@ def training_check(training: Training, member_attendees=(), cadre_attendees=(), 
 
 @transaction.atomic
 def training_record(*, actor, organizer, member_attendees=(), cadre_attendees=(), **data) -> Training:
-    _require_records(actor, organizer)
+    require_capability(actor, organizer)
     training = Training(organizer=organizer, level=training_level(organizer), **data)
     members, cadres = _pks(member_attendees), _pks(cadre_attendees)
     training_check(training, members, cadres)
-    _save(training, actor, member_attendees=members, cadre_attendees=cadres)
-    ensure_in_scope(actor, training, "add")
-    return training
+    return save_new(actor, training, member_attendees=members, cadre_attendees=cadres)
 
 
 @transaction.atomic
@@ -305,14 +288,12 @@ def training_update(
 
     def check():
         if "organizer" in changes:
-            _require_records(actor, changes["organizer"])
+            require_capability(actor, changes["organizer"])
 
     def rules(training):
         training.level = training_level(training.organizer)
         people = {
-            name: _pks(given[name])
-            if name in given
-            else list(getattr(training, name).values_list("pk", flat=True))
+            name: _pks(given[name]) if name in given else _recorded(training, name)
             for name in ("member_attendees", "cadre_attendees")
         }
         training_check(training, people["member_attendees"], people["cadre_attendees"])
@@ -375,12 +356,10 @@ def _study_taken(record: StudyRecord) -> bool:
 @transaction.atomic
 def study_record(*, actor, cadre: Cadre, **data) -> StudyRecord:
     """One record per cadre and month; it belongs to the cadre's organization."""
-    _require_records(actor, cadre.organization)
+    require_capability(actor, cadre.organization)
     record = StudyRecord(cadre=cadre, organization=cadre.organization, **data)
     study_check(record)
-    _save(record, actor)
-    ensure_in_scope(actor, record, "add")
-    return record
+    return save_new(actor, record)
 
 
 @transaction.atomic
@@ -389,7 +368,7 @@ def study_update(
 ) -> StudyRecord:
     def check():
         if "cadre" in changes:
-            _require_records(actor, changes["cadre"].organization)
+            require_capability(actor, changes["cadre"].organization)
 
     def rules(record):
         record.organization = record.cadre.organization
@@ -445,13 +424,11 @@ def _require_visible_member(actor, member) -> None:
 
 @transaction.atomic
 def contact_point_record(*, actor, leader: Member, organization: Organization, **data) -> ContactPoint:
-    _require_records(actor, organization)
+    require_capability(actor, organization)
     _require_visible_member(actor, leader)
     point = ContactPoint(leader=leader, organization=organization, **data)
     contact_point_check(point)
-    _save(point, actor)
-    ensure_in_scope(actor, point, "add")
-    return point
+    return save_new(actor, point)
 
 
 @transaction.atomic
@@ -460,7 +437,7 @@ def contact_point_update(
 ) -> ContactPoint:
     def check():
         if "organization" in changes:
-            _require_records(actor, changes["organization"])
+            require_capability(actor, changes["organization"])
         if "leader" in changes:
             _require_visible_member(actor, changes["leader"])
 

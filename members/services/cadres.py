@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import COMMITTEE_KINDS, Organization
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
-from branches.scope.roles import Capability
+from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
+from branches.services.writing import require_capability, save_new
 from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Cadre, CadrePost, Member, MemberCategory, PoliticalStatus, ReserveCadre, ReserveStatus
-from ..models.cadres import MEMBER_ONLY_POSTS, VILLAGE_COMMITTEE_POSTS
+from ..models.cadres import MEMBER_ONLY_POSTS, RESERVE_LIFECYCLE_FIELDS, VILLAGE_COMMITTEE_POSTS
 from ..selectors.cadres import TWO_COMMITTEE_POSTS, overlapping, same_person_as
 
 IDENTITY_FIELDS = ("name", "gender", "birth_date", "education")
@@ -30,8 +30,6 @@ SINGLE_HOLDER_POSTS = frozenset(
 ROLL_EXEMPT_POSTS = frozenset({CadrePost.FIRST_SECRETARY, CadrePost.INSTRUCTOR})
 ROLL_POSTS = MEMBER_ONLY_POSTS - ROLL_EXEMPT_POSTS
 VILLAGE_POSTS = VILLAGE_COMMITTEE_POSTS | {CadrePost.SUPERVISION_CHAIR}
-# Changed only by promotion or removal.
-RESERVE_LIFECYCLE_FIELDS = ("status", "promoted_post", "promoted_on", "removed_on", "removed_reason")
 
 MESSAGES = {
     "member_not_visible": _("There is no such party member among the records you can see."),
@@ -86,11 +84,6 @@ MESSAGES = {
 def _error(field: str, key: str, **params):
     message = MESSAGES[key]
     return ValidationError({field: message % params if params else message})
-
-
-def _require_records(actor, organization) -> None:
-    if organization is None or not organization_in_scope(actor, organization, Capability.RECORDS):
-        raise OutOfScope(NOT_ALLOWED)
 
 
 def _require_visible_member(actor, member) -> None:
@@ -253,16 +246,13 @@ def cadre_check(cadre: Cadre) -> None:
 
 @transaction.atomic
 def cadre_appoint(*, actor, organization: Organization, post: str, member: Member | None = None, **data):
-    _require_records(actor, organization)
+    require_capability(actor, organization)
     _require_visible_member(actor, member)
     cadre = Cadre(organization=organization, post=post, member=member, **data)
     if member is not None:
         _fill_from_member(cadre, member_identity(cadre.member))
     cadre_check(cadre)
-    cadre._history_user = actor
-    cadre.save()
-    ensure_in_scope(actor, cadre, "add")
-    return cadre
+    return save_new(actor, cadre)
 
 
 @transaction.atomic
@@ -324,17 +314,14 @@ def _already_in_roster(reserve: ReserveCadre) -> bool:
 
 @transaction.atomic
 def reserve_enter(*, actor, organization: Organization, **data) -> ReserveCadre:
-    _require_records(actor, organization)
+    require_capability(actor, organization)
     _refuse_lifecycle_fields(data)
     _require_visible_member(actor, data.get("member"))
     reserve = ReserveCadre(organization=organization, **data)
     if reserve.member is not None:
         _fill_from_member(reserve, reserve_identity(reserve.member))
     reserve_check(reserve, entering=True)
-    reserve._history_user = actor
-    reserve.save()
-    ensure_in_scope(actor, reserve, "add")
-    return reserve
+    return save_new(actor, reserve)
 
 
 @transaction.atomic

@@ -7,10 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
+from branches.services.writing import save_new
 from partybuild.versioning import lock_for_edit
 
 from .. import pipeline_rules as rules
@@ -25,18 +27,11 @@ from ..models import (
     MemberStatus,
 )
 from ..models.pipeline import STAGE_ORDER
+from ..models.roster import PERSON_FIELDS
+from .identity import id_number_check
 
-PERSON_FIELDS = (
-    "name",
-    "gender",
-    "ethnicity",
-    "id_number",
-    "birth_date",
-    "education",
-    "occupation",
-    "phone",
-    "address",
-)
+ON_THE_ROLL = gettext_lazy("A party member with this ID number is already on the roll.")
+
 # Facts only the township (or county) may record: they are its decisions, not the branch's.
 REVIEW_FACTS = frozenset({"pre_reviewed_on", "approved_on"})
 STEP_FACTS = {
@@ -87,9 +82,22 @@ def _not_in_future(on: dt.date, field: str = "on"):
 def applicant_register(*, actor, branch, applied_on: dt.date, **person) -> Applicant:
     """Record an application to join the party (入党申请)."""
     _require(actor, branch, Capability.RECORDS)
+    for name in ("mentors", "sponsors"):
+        # Mentors and sponsors are facts of later steps (docs/members-and-pipeline.md): an empty list is
+        # nothing to record, anything else is recorded with its step.
+        if person.pop(name, None):
+            _refuse(
+                name, _("Mentors and sponsors are recorded with the step that designates them (advance).")
+            )
     if not branch.is_branch:
         _refuse("branch", _("Applications are made to a party branch."))
     _not_in_future(applied_on, "applied_on")
+    id_number_check(
+        actor=actor,
+        id_number=person.get("id_number"),
+        models=(Applicant, Member),
+        visible_messages={Member: ON_THE_ROLL},
+    )
     applicant = Applicant(branch=branch, applied_on=applied_on, **person)
     applicant.full_clean()
     if applied_on < rules.adult_from(applicant.birth_date):
@@ -98,12 +106,7 @@ def applicant_register(*, actor, branch, applied_on: dt.date, **person) -> Appli
             _("An applicant must be at least 18 years old when applying; this person turns 18 on %(date)s.")
             % {"date": _day(rules.adult_from(applicant.birth_date))},
         )
-    if Member.objects.filter(id_number=applicant.id_number).exists():
-        _refuse("id_number", _("A party member with this ID number is already on the roll."))
-    applicant._history_user = actor
-    applicant.save()
-    ensure_in_scope(actor, applicant, "add")
-    return applicant
+    return save_new(actor, applicant)
 
 
 @transaction.atomic
@@ -119,6 +122,14 @@ def applicant_update(*, actor, applicant: Applicant, expected_version=None, prec
         for field in ("stage", "status", "member", "confirmed_on", "branch"):
             if field in changes:
                 _refuse(field, _("This field changes only through the pipeline steps."))
+        if "id_number" in changes:
+            id_number_check(
+                actor=actor,
+                id_number=changes["id_number"],
+                models=(Applicant, Member),
+                exclude=applicant,
+                visible_messages={Member: ON_THE_ROLL},
+            )
         return changes
 
     def after_save(applicant):
@@ -308,6 +319,7 @@ def _set_candidate(applicant, on, actor):
 def _admit(applicant: Applicant, on: dt.date, actor):
     """Approval makes the applicant a probationary member, a member since the branch assembly."""
     applicant.approved_on = on
+    id_number_check(actor=actor, id_number=applicant.id_number, models=(Member,))
     member = Member(
         branch=applicant.branch,
         category=MemberCategory.PROBATIONARY,

@@ -10,9 +10,11 @@ from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
+from branches.services.writing import require_capability, save_new
 from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import ON_ROLL, Member, MemberEvent, MemberEventKind, MemberStatus
+from .identity import id_number_check
 
 NEW_MEMBER_STATUS = _(
     "A new member record starts with the status normal; record a later change with the status change action."
@@ -24,28 +26,28 @@ EVENT_FIELDS = {
 }
 
 
-def _require_records(actor, organization) -> None:
-    if organization is None or not organization_in_scope(actor, organization, Capability.RECORDS):
-        raise OutOfScope(NOT_ALLOWED)
-
-
 @transaction.atomic
 def member_create(*, actor, branch, **data) -> Member:
-    _require_records(actor, branch)
+    require_capability(actor, branch)
     if data.get("status", MemberStatus.NORMAL) != MemberStatus.NORMAL:
         raise ValidationError({"status": NEW_MEMBER_STATUS})
+    id_number_check(actor=actor, id_number=data.get("id_number"), models=(Member,))
     member = Member(branch=branch, **data)
     member.full_clean()
-    member._history_user = actor
-    member.save()
-    ensure_in_scope(actor, member, "add")
-    return member
+    return save_new(actor, member)
 
 
 @transaction.atomic
 def member_update(*, actor, member: Member, expected_version=None, precondition=False, **changes) -> Member:
     """Edit roster fields, mobile-member details and set-post duty; never the branch or the status."""
-    return scoped_update(actor, member, expected_version, precondition, changes, prepare=_refuse_event_fields)
+
+    def prepare(member, changes):
+        changes = _refuse_event_fields(member, changes)
+        if "id_number" in changes:
+            id_number_check(actor=actor, id_number=changes["id_number"], models=(Member,), exclude=member)
+        return changes
+
+    return scoped_update(actor, member, expected_version, precondition, changes, prepare=prepare)
 
 
 def _refuse_event_fields(member: Member, changes: dict) -> dict:
@@ -70,7 +72,7 @@ def member_transfer(
 ) -> Member:
     """Move a member to another branch; the actor keeps records on both branches."""
     ensure_in_scope(actor, member, "change", NOT_ALLOWED)
-    _require_records(actor, to_branch)
+    require_capability(actor, to_branch)
     member = lock_for_edit(member, expected_version, precondition=precondition)
     from_branch = member.branch
     errors = _event_date_errors(member, on)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
+from branches.services.writing import save_new
 from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Cadre, VisitLog
@@ -140,10 +141,7 @@ def visit_record(
     )
     derive(visit)
     visit_check(visit)
-    visit._history_user = actor
-    visit.save()
-    ensure_in_scope(actor, visit, "add")
-    return visit
+    return save_new(actor, visit)
 
 
 @transaction.atomic

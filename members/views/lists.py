@@ -2,12 +2,11 @@
 export to Excel and import, on ``branches.scope.lists.ScopedListView``. Filters are the API's FilterSets;
 querysets the API's scoped ones, so a page never shows what the API would not."""
 
-from functools import cached_property
-
 from django.utils.translation import gettext_lazy as _
 
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
+from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE, organization_column
 
 from ..filters.activities import MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..filters.cadres import CadreFilter, ReserveCadreFilter
@@ -25,10 +24,8 @@ from ..resources import (
     VisitLogResource,
 )
 from ..selectors import activities, cadres, pipeline, roster, visits
-from ..selectors.roster import Unmasker, mask_id_number, mask_phone
+from ..selectors.roster import mask_id_number, mask_phone
 
-PHONE_ONLY_WIDE = "d-none d-md-table-cell"
-DESKTOP_ONLY = "d-none d-lg-table-cell"
 SHORT_TEXT = 30
 
 
@@ -38,18 +35,6 @@ def _short(attribute: str):
         return text if len(text) <= SHORT_TEXT else f"{text[: SHORT_TEXT - 1]}…"
 
     return value
-
-
-class _UnmaskingMixin:
-    """Phones in full only where the user may unmask, as in the API and the exports."""
-
-    @cached_property
-    def unmasker(self):
-        return Unmasker(self.request.user)
-
-
-def _unmasked_phone(obj, view):
-    return view.unmasker.phone(obj.phone, obj.organization)
 
 
 class MemberListView(ScopedListView):
@@ -64,7 +49,7 @@ class MemberListView(ScopedListView):
     columns = (
         Column("name", _("name"), sort="name", link=True),
         Column("gender", _("gender"), "get_gender_display"),
-        Column("branch", _("branch"), "branch.name", sort="branch__path"),
+        organization_column(_("branch"), "branch"),
         Column("category", _("category"), "get_category_display", sort="category"),
         Column("status", _("status"), "get_status_display", sort="status", classes=PHONE_ONLY_WIDE),
         Column("birth_date", _("birth date"), sort="birth_date", classes=PHONE_ONLY_WIDE),
@@ -90,7 +75,7 @@ class VisitLogListView(ScopedListView):
         Column("visited_on", _("visited on"), sort="visited_on", link=True),
         Column("household_name", _("household head"), sort="household_name"),
         Column("village_group", _("village group"), sort="village_group", classes=PHONE_ONLY_WIDE),
-        Column("organization", _("village branch"), "organization.name", sort="organization__path"),
+        organization_column(_("village branch")),
         Column("cadre", _("cadre"), "cadre.name", classes=PHONE_ONLY_WIDE),
         Column("concerns", _("concerns raised"), _short("concerns"), classes=DESKTOP_ONLY),
         Column("resolved_on", _("resolved on"), sort="resolved_on", classes=DESKTOP_ONLY),
@@ -111,7 +96,7 @@ class MeetingListView(ScopedListView):
         Column("held_on", _("held on"), sort="held_on", link=True),
         Column("kind", _("kind"), "get_kind_display", sort="kind"),
         Column("topic", _("topic"), _short("topic"), sort="topic"),
-        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        organization_column(),
         Column("attendee_count", _("attendees"), sort="attendee_count", classes=PHONE_ONLY_WIDE),
         Column("members_expected", _("members expected"), sort="members_expected", classes=DESKTOP_ONLY),
     )
@@ -132,7 +117,7 @@ class TrainingListView(ScopedListView):
         Column("topic", _("topic"), _short("topic"), sort="topic"),
         Column("level", _("level"), "get_level_display", sort="level"),
         Column("audience", _("audience"), "get_audience_display", sort="audience", classes=PHONE_ONLY_WIDE),
-        Column("organizer", _("organizer"), "organizer.name", sort="organizer__path"),
+        organization_column(_("organizer"), "organizer"),
         Column("days", _("days"), sort="days", classes=PHONE_ONLY_WIDE),
         Column("hours", _("class hours"), classes=DESKTOP_ONLY),
     )
@@ -149,7 +134,7 @@ class ApplicantListView(ScopedListView):
     default_ordering = ("branch__path", "applied_on", "pk")
     columns = (
         Column("name", _("name"), sort="name", link=True),
-        Column("branch", _("branch"), "branch.name", sort="branch__path"),
+        organization_column(_("branch"), "branch"),
         Column("stage", _("stage"), "get_stage_display", sort="stage"),
         Column("status", _("status"), "get_status_display", classes=PHONE_ONLY_WIDE),
         Column("applied_on", _("application submitted on"), sort="applied_on", classes=PHONE_ONLY_WIDE),
@@ -159,7 +144,7 @@ class ApplicantListView(ScopedListView):
     )
 
 
-class CadreListView(_UnmaskingMixin, ScopedListView):
+class CadreListView(ScopedListView):
     model = Cadre
     list_selector = staticmethod(cadres.cadre_list)
     basename = "cadre"
@@ -171,15 +156,15 @@ class CadreListView(_UnmaskingMixin, ScopedListView):
     columns = (
         Column("name", _("name"), sort="name", link=True),
         Column("post", _("post"), "get_post_display", sort="post"),
-        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        organization_column(),
         Column("started_on", _("term started on"), sort="started_on", classes=PHONE_ONLY_WIDE),
         Column("ended_on", _("term ended on"), sort="ended_on", classes=PHONE_ONLY_WIDE),
         Column("birth_date", _("birth date"), sort="birth_date", classes=DESKTOP_ONLY),
-        Column("phone", _("phone"), _unmasked_phone, classes=DESKTOP_ONLY),
+        Column("phone", _("phone"), classes=DESKTOP_ONLY),
     )
 
 
-class ReserveCadreListView(_UnmaskingMixin, ScopedListView):
+class ReserveCadreListView(ScopedListView):
     model = ReserveCadre
     list_selector = staticmethod(cadres.reserve_cadre_list)
     basename = "reservecadre"
@@ -190,7 +175,7 @@ class ReserveCadreListView(_UnmaskingMixin, ScopedListView):
     default_ordering = ("organization__path", "entered_on", "pk")
     columns = (
         Column("name", _("name"), sort="name", link=True),
-        Column("organization", _("village branch"), "organization.name", sort="organization__path"),
+        organization_column(_("village branch")),
         Column("status", _("status"), "get_status_display", sort="status"),
         Column("birth_date", _("birth date"), sort="birth_date", classes=PHONE_ONLY_WIDE),
         Column("source", _("source"), "get_source_display", classes=PHONE_ONLY_WIDE),
@@ -198,7 +183,7 @@ class ReserveCadreListView(_UnmaskingMixin, ScopedListView):
         Column(
             "trainings_attended", _("trainings attended"), sort="trainings_attended", classes=DESKTOP_ONLY
         ),
-        Column("phone", _("phone"), _unmasked_phone, classes=DESKTOP_ONLY),
+        Column("phone", _("phone"), classes=DESKTOP_ONLY),
     )
 
 
@@ -214,7 +199,7 @@ class StudyRecordListView(ScopedListView):
     default_ordering = ("organization__path", "-year", "-month", "pk")
     columns = (
         Column("cadre", _("cadre"), "cadre.name", sort="cadre__name", link=True),
-        Column("organization", _("organization"), "organization.name", sort="organization__path"),
+        organization_column(),
         Column("year", _("year"), sort=("year", "month")),
         Column("month", _("month"), sort=("month", "year")),
         Column("sessions", _("study sessions"), sort="sessions", classes=PHONE_ONLY_WIDE),

@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "partybuild.middleware.PathPolicyMiddleware",
+    "branches.middleware.DeferredSecurityEventsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "partybuild.middleware.PrivateResponseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "branches.throttling.LoginThrottleMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -128,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "branches.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "branches.passwords.UsernameInPasswordValidator", "OPTIONS": {"min_username_length": 3}},
+    {"NAME": "branches.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -140,10 +144,25 @@ AXES_RESET_ON_SUCCESS = True
 # Reverse proxies in front of the app; the lockout reads the client address the same way (partybuild/http.py).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "partybuild.http.client_ip"
+# The lockout answer in the user's language: JSON on the API, the site's page elsewhere.
+AXES_LOCKOUT_CALLABLE = "branches.lockout.lockout_response"
 
 # Sessions end after 30 idle minutes and at the latest 12 hours after the login (branches/middleware.py).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# API tokens (django-rest-knox) end API_TOKEN_IDLE minutes after their last use and at the latest
+# API_TOKEN_TTL minutes after they were issued: each use slides the expiry to now + idle, capped at
+# creation + lifetime. A use moves the expiry only when it gains a minute (MIN_REFRESH_INTERVAL), so, like a
+# session, a token may end up to a minute early, never late (docs/security.md).
+API_TOKEN_TTL = timedelta(minutes=env.int("API_TOKEN_TTL", default=12 * 60))
+API_TOKEN_IDLE = timedelta(minutes=env.int("API_TOKEN_IDLE", default=30))
+REST_KNOX = {
+    "TOKEN_TTL": min(API_TOKEN_IDLE, API_TOKEN_TTL),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": API_TOKEN_TTL,
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 # The gate's cached "must change password / second factor" decision is re-read this often.
 ACCOUNT_GATE_RECHECK = timedelta(minutes=5)
 OTP_TOTP_ISSUER = "partybuild"
@@ -189,13 +208,16 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "partybuild.exceptions.api_exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/minute"},
+    # Logging in from one address, on every way in (branches/throttling.py).
+    "DEFAULT_THROTTLE_RATES": {"login": "20/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "partybuild API",
     "DESCRIPTION": "Grassroots party-building management: organizations, members, records, quotas, ratings.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI are for logged-in users only (docs/security.md).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -27,3 +27,12 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Secure-sessionid"
 CSRF_COOKIE_NAME = "__Secure-csrftoken"
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="INFO")  # noqa: F405
+
+# One cache for every web process, so a rate counted per address (the login throttle, docs/security.md) is one
+# count however many gunicorn workers answer; Redis is already there for the broker.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("CACHE_URL", default=env.str("CELERY_BROKER_URL")),
+    }
+}

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from assessments.models import MemberAppraisal
 from branches.models import SecurityEvent, SecurityEventKind
+from tests.utils.api import result_ids
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_assessments import YEAR, MemberAppraisalFactory, probationary_member
 from tests.utils.import_files import csv_bytes
@@ -24,7 +25,6 @@ DAY = f"{YEAR}-12-20"
 
 class TestAppraisalScope(ScopeSuite):
     basename = "memberappraisal"
-    writer = "staff_a"
     supports_delete = True
 
     def make_object(self, world, organization):
@@ -33,11 +33,6 @@ class TestAppraisalScope(ScopeSuite):
     def create_payload(self, world, organization):
         member = MemberFactory(branch=organization)
         return {"member": member.pk, "year": YEAR, "grade": "qualified", "appraised_on": DAY}
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
 
 
 def test_create_answers_the_derived_fields(world):
@@ -109,19 +104,23 @@ def test_filters(world):
     earlier = MemberAppraisalFactory(member__branch=world.branch_a1, year=YEAR - 1)
     client = world.client("staff_a")
     url = reverse("memberappraisal-list")
-    assert ids(client.get(url, {"branch": world.branch_a1.pk})) == {excellent.pk, absent.pk, earlier.pk}
-    assert ids(client.get(url, {"within": world.township_a.pk, "year": YEAR})) == {
+    assert result_ids(client.get(url, {"branch": world.branch_a1.pk})) == {
+        excellent.pk,
+        absent.pk,
+        earlier.pk,
+    }
+    assert result_ids(client.get(url, {"within": world.township_a.pk, "year": YEAR})) == {
         excellent.pk,
         qualified.pk,
         absent.pk,
     }
-    assert ids(client.get(url, {"grade": ["excellent", "qualified"], "year": YEAR})) == {
+    assert result_ids(client.get(url, {"grade": ["excellent", "qualified"], "year": YEAR})) == {
         excellent.pk,
         qualified.pk,
     }
-    assert ids(client.get(url, {"participated": "false"})) == {absent.pk}
-    assert ids(client.get(url, {"graded": "false"})) == {absent.pk}
-    assert ids(client.get(url, {"stars_min": 5})) == {excellent.pk}
+    assert result_ids(client.get(url, {"participated": "false"})) == {absent.pk}
+    assert result_ids(client.get(url, {"graded": "false"})) == {absent.pk}
+    assert result_ids(client.get(url, {"stars_min": 5})) == {excellent.pk}
     assert client.get(url, {"within": world.township_b.pk}).status_code == 400  # not theirs to name
 
 

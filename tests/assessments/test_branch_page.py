@@ -31,16 +31,6 @@ def year():
     return timezone.localdate().year
 
 
-@pytest.fixture
-def branch(world):
-    return entry_branch(world.branch_a1)
-
-
-@pytest.fixture
-def secretary(client, world):
-    return logged_in(client, world.users["secretary_a1"])
-
-
 def test_a_branch_outside_the_users_scope_answers_404(secretary, world):
     for organization in (world.branch_a2, world.branch_b1, world.township_a):
         assert secretary.get(page_url(organization)).status_code == 404
@@ -100,23 +90,15 @@ def test_the_due_list_shows_the_next_step_and_what_is_missing(secretary, world):
     assert "候选甲" in response.content.decode()
 
 
+def branch_alert(run, kind, **fields):
+    """An alert of ``run`` on the run's own organization and year."""
+    return Alert.objects.create(run=run, organization=run.organization, year=run.year, kind=kind, **fields)
+
+
 def test_overdue_meetings_and_visits_behind_pace_are_listed(secretary, world, branch, year):
     run = published_run(world.branch_a1, year)
-    Alert.objects.create(
-        run=run,
-        organization=world.branch_a1,
-        year=year,
-        kind=AlertKind.MEETINGS_OVERDUE,
-        detail={"kinds": ["meet.theme_day", "meet.group"]},
-    )
-    Alert.objects.create(
-        run=run,
-        organization=world.branch_a1,
-        year=year,
-        kind=AlertKind.VISIT_PACE,
-        cadre=branch.secretary,
-        detail={"households": 3},
-    )
+    branch_alert(run, AlertKind.MEETINGS_OVERDUE, detail={"kinds": ["meet.theme_day", "meet.group"]})
+    branch_alert(run, AlertKind.VISIT_PACE, cadre=branch.secretary, detail={"households": 3})
     overdue = secretary.get(page_url(world.branch_a1)).context["overdue"]
     assert overdue["meetings"] == [zh(INDICATOR_LABELS["meet.theme_day"]), zh(INDICATOR_LABELS["meet.group"])]
     assert overdue["visits"] == [{"cadre": branch.secretary, "households": 3}]
@@ -213,14 +195,7 @@ def _queries_of_the_page(world, *, people: int, year: int) -> int:
         QuotaResult.objects.create(
             run=run, organization=world.branch_a1, year=year, code=f"meet.k{n}", target=4, actual=1, met=False
         )
-        Alert.objects.create(
-            run=run,
-            organization=world.branch_a1,
-            year=year,
-            kind=AlertKind.VISIT_PACE,
-            cadre=branch.committee,
-            detail={"households": n},
-        )
+        branch_alert(run, AlertKind.VISIT_PACE, cadre=branch.committee, detail={"households": n})
     client = logged_in(Client(), world.users["secretary_a1"])
     with CaptureQueriesContext(connection) as captured:
         response = client.get(page_url(world.branch_a1))

@@ -15,15 +15,9 @@ from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_dashboard import YEAR, populate_township, publish, village
 
 
-def client_for(world, who) -> Client:
-    client = Client()
-    client.force_login(world.users[who])
-    return client
-
-
 def page(world, who, organization, **params):
     url = reverse("assessments:dashboard", args=[organization.pk])
-    return client_for(world, who).get(url, {"year": YEAR, **params})
+    return world.page_client(who).get(url, {"year": YEAR, **params})
 
 
 def charts(response) -> list[dict]:
@@ -72,7 +66,7 @@ def test_county_page_compares_townships(world):
 def test_a_dashboard_outside_the_users_scope_answers_404(world, who, where):
     assert page(world, who, getattr(world, where)).status_code == 404
     missing = reverse("assessments:dashboard", args=[10**9])
-    assert client_for(world, who).get(missing).status_code == 404
+    assert world.page_client(who).get(missing).status_code == 404
 
 
 def test_anonymous_is_sent_to_log_in(world):
@@ -109,7 +103,7 @@ def test_drill_down_lists_the_records_behind_a_red_number(world):
         organization=world.branch_a1, kind=MeetingKind.ASSEMBLY, held_on=dt.date(YEAR, 9, 1), topic="党员大会"
     )
     url = reverse("assessments:dashboard-drill", args=[world.branch_a1.pk, "meet.group"])
-    response = client_for(world, "staff_a").get(url, {"year": YEAR})
+    response = world.page_client("staff_a").get(url, {"year": YEAR})
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-status="red"' in html
@@ -125,30 +119,30 @@ def test_drill_down_is_paginated(world):
             organization=world.branch_a1, kind=MeetingKind.GROUP, held_on=dt.date(YEAR, 1, 1 + day)
         )
     url = reverse("assessments:dashboard-drill", args=[world.branch_a1.pk, "meet.group"])
-    first = client_for(world, "staff_a").get(url, {"year": YEAR})
-    second = client_for(world, "staff_a").get(url, {"year": YEAR, "page": 2})
+    first = world.page_client("staff_a").get(url, {"year": YEAR})
+    second = world.page_client("staff_a").get(url, {"year": YEAR, "page": 2})
     assert len(first.context["rows"]) == 25
     assert len(second.context["rows"]) == 5
 
 
 def test_drill_down_outside_scope_or_of_an_unknown_code_answers_404(world):
     url = reverse("assessments:dashboard-drill", args=[world.branch_b1.pk, "meet.group"])
-    assert client_for(world, "staff_a").get(url, {"year": YEAR}).status_code == 404
+    assert world.page_client("staff_a").get(url, {"year": YEAR}).status_code == 404
     unknown = reverse("assessments:dashboard-drill", args=[world.branch_a1.pk, "no.such.code"])
-    assert client_for(world, "staff_a").get(unknown, {"year": YEAR}).status_code == 404
+    assert world.page_client("staff_a").get(unknown, {"year": YEAR}).status_code == 404
 
 
 def test_a_secretary_drills_into_their_own_branch_without_a_link_above_it(world):
     publish(world.township_a, [(world.branch_a1, "meet.group", 12, 2, False)])
     url = reverse("assessments:dashboard-drill", args=[world.branch_a1.pk, "meet.group"])
-    response = client_for(world, "secretary_a1").get(url, {"year": YEAR})
+    response = world.page_client("secretary_a1").get(url, {"year": YEAR})
     assert response.status_code == 200
     assert response.context["parent_url"] is None
 
 
 def _queries(world, organization) -> int:
     forget_scope(world.users["county_admin"])
-    client = client_for(world, "county_admin")
+    client = world.page_client("county_admin")
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("assessments:dashboard", args=[organization.pk]), {"year": YEAR})
     assert response.status_code == 200
@@ -174,7 +168,7 @@ def test_drill_down_of_visits_lists_the_visit_logs_of_the_year(world):
     other = CadreFactory(organization=world.branch_a2)
     VisitLogFactory(cadre=other, household_name="别村户", visited_on=dt.date(YEAR, 4, 1))
     url = reverse("assessments:dashboard-drill", args=[world.branch_a1.pk, "visit.households"])
-    html = client_for(world, "staff_a").get(url, {"year": YEAR}).content.decode()
+    html = world.page_client("staff_a").get(url, {"year": YEAR}).content.decode()
     assert "王大爷" in html and "张书记" in html
     assert "去年户" not in html and "别村户" not in html
 
@@ -187,7 +181,7 @@ def test_drill_down_of_admissions_lists_the_new_members(world):
            category="probationary", confirmed_on=None)  # fmt: skip
     member(world.branch_a1, born=dt.date(1970, 1, 1), name="老党员")
     url = reverse("assessments:dashboard-drill", args=[world.branch_a1.pk, "dev.branch_min"])
-    html = client_for(world, "staff_a").get(url, {"year": YEAR}).content.decode()
+    html = world.page_client("staff_a").get(url, {"year": YEAR}).content.decode()
     assert "新党员" in html and "老党员" not in html
     assert 'data-status="green"' in html
 
@@ -206,7 +200,7 @@ def test_overview_numbers_link_to_the_lists_behind_them_when_those_pages_exist(w
         assert (
             f'href="{members}?within={world.township_a.pk}&amp;status=normal&amp;status=lost_contact"' in html
         )
-        listing = client_for(world, "staff_a").get(
+        listing = world.page_client("staff_a").get(
             members, {"within": world.township_a.pk, "status": ["normal", "lost_contact"]}
         )
         assert listing.status_code == 200

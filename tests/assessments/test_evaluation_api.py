@@ -27,6 +27,7 @@ from tests.utils.factories_evaluation import (
 )
 from tests.utils.factories_quotas import root_county
 from tests.utils.scope import ScopeSuite
+from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +52,8 @@ class TestEvaluationCycleScope(ScopeSuite):
         return {"county": root_county(organization).pk}
 
 
-class TestStatementScope(ScopeSuite):
+class TestStatementScope(OrganizationRecordScopeSuite):
     basename = "joint-evaluation-statement"
-    writer = "staff_a"
 
     def make_object(self, world, organization):
         return StatementFactory(organization=organization, cycle=cycle_of(organization, year=next_year()))
@@ -61,9 +61,6 @@ class TestStatementScope(ScopeSuite):
     def create_payload(self, world, organization):
         cycle = cycle_of(organization, year=next_year())
         return {"cycle": cycle.pk, "organization": organization.pk, "text": "述职报告"}
-
-    def move_payload(self, world, organization):
-        return {"organization": organization.pk}
 
 
 class TestEvaluationRaterScope(ScopeSuite):
@@ -110,7 +107,6 @@ class TestSecretaryGradeScope(ScopeSuite):
 
 class TestEvaluationScoreScope(ScopeSuite):
     basename = "joint-evaluation-score"
-    writer = "staff_a"
     supports_create = False
 
     def make_object(self, world, organization):

@@ -158,6 +158,19 @@ def local(year, month, day, hour=0, minute=0, second=0):
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
+def submit_at(world, moment):
+    """Submit to the 2026 cycle (opens 1 Nov, statements due 15 Dec, closes 31 Dec) at ``moment``."""
+    cycle = EvaluationCycleFactory(
+        county=world.county,
+        year=2026,
+        opens_on=dt.date(2026, 11, 1),
+        statements_due_on=dt.date(2026, 12, 15),
+        closes_on=dt.date(2026, 12, 31),
+    )
+    with mock.patch("django.utils.timezone.now", return_value=moment.astimezone(dt.UTC)):
+        return submit(world, cycle=cycle)
+
+
 @pytest.mark.parametrize(
     ("moment", "late"),
     [
@@ -168,30 +181,14 @@ def local(year, month, day, hour=0, minute=0, second=0):
 )
 def test_late_is_judged_on_the_due_date_in_local_time(world, moment, late):
     assert settings.TIME_ZONE == "Asia/Shanghai"
-    cycle = EvaluationCycleFactory(
-        county=world.county,
-        year=2026,
-        opens_on=dt.date(2026, 11, 1),
-        statements_due_on=dt.date(2026, 12, 15),
-        closes_on=dt.date(2026, 12, 31),
-    )
-    with mock.patch("django.utils.timezone.now", return_value=moment.astimezone(dt.UTC)):
-        response = submit(world, cycle=cycle)
+    response = submit_at(world, moment)
     assert response.status_code == 201, response.content
     assert response.json()["late"] is late
 
 
 @pytest.mark.parametrize("moment", [local(2026, 10, 31, 23, 59), local(2027, 1, 1, 0, 0)])
 def test_statements_are_accepted_within_the_window_only(world, moment):
-    cycle = EvaluationCycleFactory(
-        county=world.county,
-        year=2026,
-        opens_on=dt.date(2026, 11, 1),
-        statements_due_on=dt.date(2026, 12, 15),
-        closes_on=dt.date(2026, 12, 31),
-    )
-    with mock.patch("django.utils.timezone.now", return_value=moment.astimezone(dt.UTC)):
-        response = submit(world, cycle=cycle)
+    response = submit_at(world, moment)
     assert response.status_code == 400 and "cycle" in response.json()
     assert not Statement.objects.exists()
 

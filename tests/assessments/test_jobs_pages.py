@@ -1,21 +1,14 @@
 """The quota-run job pages: the list in scope, starting a run from the form, and the polled progress."""
 
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import QuotaRun, RunState
 
 
-def client_for(world, who) -> Client:
-    client = Client()
-    client.force_login(world.users[who])
-    return client
-
-
 def test_staff_start_a_run_for_their_township_and_land_on_its_progress(world):
     year = timezone.localdate().year
-    client = client_for(world, "staff_a")
+    client = world.page_client("staff_a")
     response = client.post(
         reverse("assessments:quota-run-list"), {"organization": world.township_a.pk, "year": year}
     )
@@ -35,7 +28,7 @@ def test_a_running_run_polls_its_progress_partial_every_second(world):
     run = QuotaRun.objects.create(
         organization=world.township_a, year=2024, state=RunState.RUNNING, progress=40
     )
-    client = client_for(world, "staff_a")
+    client = world.page_client("staff_a")
     detail = client.get(reverse("assessments:quota-run-detail", args=[run.pk])).content.decode()
     progress_url = reverse("assessments:quota-run-progress", args=[run.pk])
     assert f'hx-get="{progress_url}"' in detail and 'hx-trigger="every 1s"' in detail
@@ -49,7 +42,7 @@ def test_a_running_run_polls_its_progress_partial_every_second(world):
 
 
 def test_the_form_offers_only_organizations_in_scope_and_refuses_others(world):
-    client = client_for(world, "staff_a")
+    client = world.page_client("staff_a")
     page = client.get(reverse("assessments:quota-run-list"))
     choices = [org.pk for org in page.context["form"].fields["organization"].queryset]
     assert choices == [world.township_a.pk]
@@ -62,7 +55,7 @@ def test_the_form_offers_only_organizations_in_scope_and_refuses_others(world):
 
 
 def test_a_future_year_is_refused_with_a_message(world):
-    client = client_for(world, "staff_a")
+    client = world.page_client("staff_a")
     year = timezone.localdate().year + 1
     response = client.post(
         reverse("assessments:quota-run-list"), {"organization": world.township_a.pk, "year": year}
@@ -77,20 +70,20 @@ def test_viewers_and_secretaries_see_runs_but_no_form(world):
         organization=world.township_a, year=2024, state=RunState.SUCCEEDED, progress=100
     )
     for who in ("viewer_a", "secretary_a1"):
-        client = client_for(world, who)
+        client = world.page_client(who)
         page = client.get(reverse("assessments:quota-run-list"))
         assert page.context["form"] is None
         post = client.post(
             reverse("assessments:quota-run-list"), {"organization": world.township_a.pk, "year": 2024}
         )
         assert post.status_code == 404
-    viewer_page = client_for(world, "viewer_a").get(reverse("assessments:quota-run-list"))
+    viewer_page = world.page_client("viewer_a").get(reverse("assessments:quota-run-list"))
     assert [r.pk for r in viewer_page.context["page"].object_list] == [run.pk]
 
 
 def test_runs_outside_scope_are_not_listed_and_answer_404(world):
     foreign = QuotaRun.objects.create(organization=world.township_b, year=2024)
-    client = client_for(world, "staff_a")
+    client = world.page_client("staff_a")
     listed = client.get(reverse("assessments:quota-run-list")).context["page"].object_list
     assert foreign not in listed
     assert client.get(reverse("assessments:quota-run-detail", args=[foreign.pk])).status_code == 404

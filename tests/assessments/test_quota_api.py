@@ -3,28 +3,20 @@ from django.urls import reverse
 
 from assessments.models import QuotaPolicy, QuotaRun, RunState
 from branches.models import SecurityEvent, SecurityEventKind
-from tests.utils.factories_quotas import published_alert, published_result, root_county
+from tests.utils.factories_quotas import published_alert, published_result
 from tests.utils.scope import ScopeSuite
+from tests.utils.scope_policies import CountyPolicyScopeSuite
 
 pytestmark = pytest.mark.django_db
 
 
-class TestQuotaPolicyScope(ScopeSuite):
+class TestQuotaPolicyScope(CountyPolicyScopeSuite):
     basename = "quotapolicy"
-    writer = "county_admin"
-    viewer_refusals = frozenset({400})
-    years = iter(range(2001, 2100))
-
-    def make_object(self, world, organization):
-        return QuotaPolicy.objects.create(county=root_county(organization), year=next(self.years))
-
-    def create_payload(self, world, organization):
-        return {"county": root_county(organization).pk, "year": 2099}
+    model = QuotaPolicy
 
 
 class TestQuotaRunScope(ScopeSuite):
     basename = "quotarun"
-    writer = "staff_a"
     created_status = 202
 
     def make_object(self, world, organization):
@@ -36,7 +28,6 @@ class TestQuotaRunScope(ScopeSuite):
 
 class TestQuotaResultScope(ScopeSuite):
     basename = "quotaresult"
-    writer = "staff_a"
     supports_create = False
 
     def make_object(self, world, organization):
@@ -45,7 +36,6 @@ class TestQuotaResultScope(ScopeSuite):
 
 class TestAlertScope(ScopeSuite):
     basename = "alert"
-    writer = "staff_a"
     supports_create = False
 
     def make_object(self, world, organization):

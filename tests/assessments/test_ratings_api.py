@@ -20,6 +20,7 @@ from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_quotas import root_county
 from tests.utils.factories_ratings import StarRatingFactory, policy_of, publish_results
 from tests.utils.scope import ScopeSuite
+from tests.utils.scope_policies import CountyPolicyScopeSuite
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,6 @@ S = RatingStage
 
 class TestStarRatingScope(ScopeSuite):
     basename = "starrating"
-    writer = "staff_a"
     supports_create = False  # ratings come from the proposal only (tested below)
     years = iter(range(2001, 2100))
 
@@ -36,17 +36,9 @@ class TestStarRatingScope(ScopeSuite):
         return StarRatingFactory(organization=organization, year=next(self.years))
 
 
-class TestRatingPolicyScope(ScopeSuite):
+class TestRatingPolicyScope(CountyPolicyScopeSuite):
     basename = "ratingpolicy"
-    writer = "county_admin"
-    viewer_refusals = frozenset({400})
-    years = iter(range(2001, 2100))
-
-    def make_object(self, world, organization):
-        return RatingPolicy.objects.create(county=root_county(organization), year=next(self.years))
-
-    def create_payload(self, world, organization):
-        return {"county": root_county(organization).pk, "year": 2099}
+    model = RatingPolicy
 
     def move_payload(self, world, organization):
         return {"county": root_county(organization).pk}

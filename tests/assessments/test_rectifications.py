@@ -48,6 +48,13 @@ def healthy(parent, total=85, **kwargs):
     return branch
 
 
+def voted_review(branch, held_on, *, participants, satisfied, kind=ReviewKind.MEMBER_REVIEW):
+    """A review of ``branch`` in which ``satisfied`` of ``participants`` voted satisfied or better."""
+    return ReviewRecordFactory(
+        organization=branch, kind=kind, held_on=held_on, participants=participants, satisfied=satisfied
+    )
+
+
 def listed(organization, year=YEAR):
     return {c.organization: c.codes for c in rectification_candidates(organization=organization, year=year)}
 
@@ -148,32 +155,16 @@ def test_the_vacancy_months_come_from_the_policy(world):
 def test_mass_satisfaction_below_the_floor(world, satisfied, is_listed):
     area = criterion_world(world)
     branch = healthy(area, 90)
-    ReviewRecordFactory(
-        organization=branch,
-        kind=ReviewKind.MEMBER_REVIEW,
-        held_on=dt.date(YEAR, 6, 1),
-        participants=400,
-        satisfied=satisfied - 300,
-    )
-    ReviewRecordFactory(
-        organization=branch,
-        kind=ReviewKind.REPRESENTATIVE_REVIEW,
-        held_on=dt.date(YEAR, 12, 1),
-        participants=600,
-        satisfied=300,
+    voted_review(branch, dt.date(YEAR, 6, 1), participants=400, satisfied=satisfied - 300)
+    voted_review(
+        branch, dt.date(YEAR, 12, 1), participants=600, satisfied=300, kind=ReviewKind.REPRESENTATIVE_REVIEW
     )
     # Reports, reviews without votes and another year's reviews are not judged.
     ReviewRecordFactory(organization=branch, kind=ReviewKind.BRANCH_REPORT, held_on=dt.date(YEAR, 3, 1))
     ReviewRecordFactory(
         organization=branch, kind=ReviewKind.MEMBER_REVIEW, held_on=dt.date(YEAR, 7, 1), participants=500
     )
-    ReviewRecordFactory(
-        organization=branch,
-        kind=ReviewKind.MEMBER_REVIEW,
-        held_on=dt.date(YEAR - 1, 7, 1),
-        participants=500,
-        satisfied=0,
-    )
+    voted_review(branch, dt.date(YEAR - 1, 7, 1), participants=500, satisfied=0)
     assert (listed(area).get(branch) == ["low_satisfaction"]) is is_listed
     assert (branch in listed(area)) is is_listed
 
@@ -182,13 +173,7 @@ def test_a_satisfaction_message_shows_the_figure(world, settings):
     settings.LANGUAGE_CODE = "en"
     area = criterion_world(world)
     branch = healthy(area, 90)
-    ReviewRecordFactory(
-        organization=branch,
-        kind=ReviewKind.MEMBER_REVIEW,
-        held_on=dt.date(YEAR, 6, 1),
-        participants=1000,
-        satisfied=599,
-    )
+    voted_review(branch, dt.date(YEAR, 6, 1), participants=1000, satisfied=599)
     [candidate] = [
         c for c in rectification_candidates(organization=area, year=YEAR) if c.organization == branch
     ]
@@ -248,13 +233,7 @@ def test_candidates_take_a_fixed_number_of_queries(world, count, django_assert_n
     for number in range(count):
         branch = healthy(area, 75 + number)
         published_result(branch, code="dev.two_years_none", year=YEAR)
-        ReviewRecordFactory(
-            organization=branch,
-            kind=ReviewKind.MEMBER_REVIEW,
-            held_on=dt.date(YEAR, 6, 1),
-            participants=10,
-            satisfied=1,
-        )
+        voted_review(branch, dt.date(YEAR, 6, 1), participants=10, satisfied=1)
         OrganizationFactory(parent=area)
     rating_policy(world.county)
     with django_assert_num_queries(4):

@@ -39,7 +39,6 @@ def today():
 
 class TestRectificationScope(ScopeSuite):
     basename = "rectification"
-    writer = "staff_a"
 
     def make_object(self, world, organization):
         rectification = RectificationFactory(organization=organization, year=next(YEARS))

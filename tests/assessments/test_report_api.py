@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.models import CycleState, EvaluationCycle, ReportFormat, ReportJob, ReportKind, RunState
+from assessments.models import CycleState, EvaluationCycle, ReportFormat, ReportJob, RunState
 from assessments.services import reports as services
 from branches.models import SecurityEvent, SecurityEventKind
-from tests.utils.factories_reports import world_report
+from tests.utils.factories_reports import report_job, world_report
 from tests.utils.scope import ScopeSuite
 from tests.utils.scope_reports import OrganizationParamScopeSuite
 
@@ -34,17 +34,10 @@ def _cycle(world, year=2025):
 
 class TestReportJobScope(ScopeSuite):
     basename = "report-job"
-    writer = "staff_a"
     created_status = 202
 
     def make_object(self, world, organization):
-        return ReportJob.objects.create(
-            kind=ReportKind.JOINT_EVALUATION,
-            format=ReportFormat.XLSX,
-            organization=organization,
-            year=2025,
-            requested_by=world.users[self.writer],
-        )
+        return report_job(organization, world.users[self.writer], fmt=ReportFormat.XLSX)
 
     def listed_ids(self, world, who):
         # uuid primary keys: the API lists them as text, the suite compares model pks
@@ -212,13 +205,7 @@ def test_a_failing_render_marks_the_job_failed_and_never_500s(
 @pytest.mark.django_db
 def test_a_job_whose_requester_lost_sight_of_the_report_fails_with_a_message(world):
     world_report(world, state=CycleState.CLOSED)
-    job = ReportJob.objects.create(
-        kind=ReportKind.JOINT_EVALUATION,
-        format=ReportFormat.XLSX,
-        organization=world.township_a,
-        year=2025,
-        requested_by=world.users["staff_a"],
-    )
+    job = report_job(world.township_a, world.users["staff_a"], fmt=ReportFormat.XLSX)
     services.report_job_run(job.pk)
     job.refresh_from_db()
     assert job.state == RunState.FAILED
@@ -227,13 +214,7 @@ def test_a_job_whose_requester_lost_sight_of_the_report_fails_with_a_message(wor
 
 @pytest.mark.django_db
 def test_download_while_queued_answers_409_with_a_message(world):
-    job = ReportJob.objects.create(
-        kind=ReportKind.JOINT_EVALUATION,
-        format=ReportFormat.PDF,
-        organization=world.township_a,
-        year=2025,
-        requested_by=world.users["staff_a"],
-    )
+    job = report_job(world.township_a, world.users["staff_a"])
     response = world.client("staff_a").get(reverse("report-job-download", args=[job.pk]))
     assert response.status_code == 409
     assert response.json()["state"] == RunState.QUEUED
@@ -265,11 +246,15 @@ def test_viewers_may_read_the_json_but_not_queue_files(world):
     assert not ReportJob.objects.exists()
 
 
+def post_pdf_job(world, who, organization, year):
+    payload = {"format": "pdf", "organization": organization.pk, "year": year}
+    return world.client(who).post(reverse("report-job-list"), payload, format="json")
+
+
 @pytest.mark.django_db
 def test_posting_a_job_for_a_year_without_a_cycle_is_a_400(world):
     world_report(world)
-    payload = {"format": "pdf", "organization": world.county.pk, "year": 2023}
-    response = world.client("county_admin").post(reverse("report-job-list"), payload, format="json")
+    response = post_pdf_job(world, "county_admin", world.county, 2023)
     assert response.status_code == 400
     assert "2023" in str(response.json()["year"])
     assert not ReportJob.objects.exists()
@@ -278,8 +263,7 @@ def test_posting_a_job_for_a_year_without_a_cycle_is_a_400(world):
 @pytest.mark.django_db
 def test_posting_a_job_for_a_branch_is_a_400(world):
     world_report(world)
-    payload = {"format": "pdf", "organization": world.branch_a1.pk, "year": 2025}
-    response = world.client("staff_a").post(reverse("report-job-list"), payload, format="json")
+    response = post_pdf_job(world, "staff_a", world.branch_a1, 2025)
     assert response.status_code == 400
     assert response.json()["organization"]
 
@@ -287,13 +271,7 @@ def test_posting_a_job_for_a_branch_is_a_400(world):
 @pytest.mark.django_db
 def test_mine_lists_only_the_callers_jobs(world):
     for who in ("staff_a", "county_admin"):
-        ReportJob.objects.create(
-            kind=ReportKind.JOINT_EVALUATION,
-            format=ReportFormat.PDF,
-            organization=world.township_a,
-            year=2025,
-            requested_by=world.users[who],
-        )
+        report_job(world.township_a, world.users[who])
     client = world.client("county_admin")
     everyone = client.get(reverse("report-job-list")).json()["results"]
     mine = client.get(reverse("report-job-list"), {"mine": "1"}).json()["results"]

@@ -8,10 +8,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import CycleState, ReportFormat, ReportJob, ReportKind, RunState
+from assessments.models import CycleState, ReportJob, RunState
 from branches.scope.roles import Role
 from tests.utils.factories import StaffRoleFactory, UserFactory
-from tests.utils.factories_reports import published_report_county, world_report
+from tests.utils.factories_reports import published_report_county, report_job, world_report
 
 PAGE = "assessments:report-joint-evaluation"
 
@@ -141,25 +141,13 @@ def test_a_viewer_sees_no_buttons_and_cannot_start_a_job(world):
 def test_my_report_files_lists_only_my_jobs(world):
     world_report(world)
     for who in ("staff_a", "county_admin"):
-        ReportJob.objects.create(
-            kind=ReportKind.JOINT_EVALUATION,
-            format=ReportFormat.PDF,
-            organization=world.township_a,
-            year=2025,
-            requested_by=world.users[who],
-        )
+        report_job(world.township_a, world.users[who])
     response = page(browser(world, "staff_a"), organization=world.township_a.pk, year=2025)
     assert [item["job"].requested_by.username for item in response.context["my_jobs"]] == ["staff_a"]
 
 
 @pytest.mark.django_db
 def test_the_progress_partial_of_a_foreign_job_is_404(world):
-    job = ReportJob.objects.create(
-        kind=ReportKind.JOINT_EVALUATION,
-        format=ReportFormat.PDF,
-        organization=world.township_b,
-        year=2025,
-        requested_by=world.users["staff_b"],
-    )
+    job = report_job(world.township_b, world.users["staff_b"])
     response = browser(world, "staff_a").get(reverse("assessments:report-job-progress", args=[job.pk]))
     assert response.status_code == 404

@@ -1,18 +1,11 @@
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(world, who):
-    client = Client()
-    client.force_login(world.users[who])
-    return client
-
-
 def test_secretary_admin_changelist_shows_only_own_branch(world):
-    response = _client(world, "secretary_a1").get(reverse("admin:branches_organization_changelist"))
+    response = world.page_client("secretary_a1").get(reverse("admin:branches_organization_changelist"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "东一村党支部" in html
@@ -20,7 +13,7 @@ def test_secretary_admin_changelist_shows_only_own_branch(world):
 
 
 def test_foreign_object_in_admin_looks_like_a_missing_one(world):
-    client = _client(world, "staff_a")
+    client = world.page_client("staff_a")
     foreign = client.get(reverse("admin:branches_organization_change", args=[world.branch_b1.pk]))
     missing = client.get(reverse("admin:branches_organization_change", args=[10**9]))
     assert foreign.status_code == missing.status_code
@@ -28,19 +21,19 @@ def test_foreign_object_in_admin_looks_like_a_missing_one(world):
 
 
 def test_user_without_role_cannot_enter_admin(world):
-    response = _client(world, "nobody").get(reverse("admin:index"))
+    response = world.page_client("nobody").get(reverse("admin:index"))
     assert response.status_code == 302 and "login" in response["Location"]
 
 
 def test_admin_is_chinese_by_default_and_english_on_request(world):
-    client = _client(world, "county_admin")
+    client = world.page_client("county_admin")
     assert "组织" in client.get(reverse("admin:index")).content.decode()
     english = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Organizations" in english.content.decode()
 
 
 def test_county_admin_edits_through_the_service_with_history(world):
-    client = _client(world, "county_admin")
+    client = world.page_client("county_admin")
     url = reverse("admin:branches_organization_change", args=[world.branch_a1.pk])
     data = {
         "name": "东一村党支部（改）",
@@ -66,7 +59,7 @@ def test_county_admin_edits_through_the_service_with_history(world):
 
 
 def test_township_staff_cannot_edit_the_tree_in_admin(world):
-    client = _client(world, "staff_a")
+    client = world.page_client("staff_a")
     url = reverse("admin:branches_organization_change", args=[world.branch_a1.pk])
     response = client.post(
         url, {"name": "改名", "code": "C1-TA-1", "kind": "branch", "parent": world.township_a.pk}
@@ -77,7 +70,7 @@ def test_township_staff_cannot_edit_the_tree_in_admin(world):
 
 
 def test_admin_language_switch_changes_the_interface(world):
-    client = _client(world, "county_admin")
+    client = world.page_client("county_admin")
     index = reverse("admin:index")
     assert 'value="en"' in client.get(index).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": index})

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from branches.middleware import MUST_CHANGE_PASSWORD
 from branches.models import AccountSecurity, SecurityEvent, SecurityEventKind
@@ -77,8 +77,8 @@ def test_session_api_answers_403_with_a_message(flagged):
 
 
 def test_token_api_answers_403_with_a_message(flagged):
-    token = Token.objects.create(user=flagged)
-    response = Client().get(reverse("organization-list"), headers={"Authorization": f"Token {token.key}"})
+    _row, token = AuthToken.objects.create(user=flagged)
+    response = Client().get(reverse("organization-list"), headers={"Authorization": f"Token {token}"})
     assert response.status_code == 403
     assert response.json()["detail"] == in_chinese(MUST_CHANGE_PASSWORD)
 

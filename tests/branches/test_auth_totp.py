@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from branches.middleware import ENROL_SECOND_FACTOR
 from branches.models import CountySecurityPolicy, SecurityEvent, SecurityEventKind
@@ -152,12 +152,12 @@ def test_optional_for_other_users(world):
 
 
 def test_token_api_refuses_a_county_admin_without_a_device(totp_county):
-    token = Token.objects.create(user=totp_county.users["county_admin"])
-    response = Client().get(reverse("organization-list"), headers={"Authorization": f"Token {token.key}"})
+    _row, token = AuthToken.objects.create(user=totp_county.users["county_admin"])
+    response = Client().get(reverse("organization-list"), headers={"Authorization": f"Token {token}"})
     assert response.status_code == 403
     assert response.json()["detail"] == in_chinese(ENROL_SECOND_FACTOR)
-    TOTPDevice.objects.create(user=token.user, name="phone", confirmed=True)
-    response = Client().get(reverse("organization-list"), headers={"Authorization": f"Token {token.key}"})
+    TOTPDevice.objects.create(user=_row.user, name="phone", confirmed=True)
+    response = Client().get(reverse("organization-list"), headers={"Authorization": f"Token {token}"})
     assert response.status_code == 200
 
 

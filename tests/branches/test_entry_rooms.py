@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 CREATE = reverse("branches:activityroom-create")
 
 
-@pytest.fixture
-def secretary(client, world):
-    return logged_in(client, world.users["secretary_a1"])
-
-
 def payload(world, **data):
     return {
         "organization": world.branch_a1.pk,

@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from branches.models import (
@@ -25,17 +24,11 @@ from tests.utils.factories_records import (
 pytestmark = pytest.mark.django_db
 
 
-def client_for(world, who):
-    client = Client()
-    client.force_login(world.users[who])
-    return client
-
-
 def test_room_changelist_is_scoped_and_shows_the_totals(world):
     own = ActivityRoomFactory(organization=world.branch_a1, name="东一村活动室", has_signage=True)
     RoomInvestmentFactory(room=own, amount_yuan=Decimal("4321.00"))
     ActivityRoomFactory(organization=world.branch_b1, name="西一村活动室")
-    response = client_for(world, "staff_a").get(reverse("admin:branches_activityroom_changelist"))
+    response = world.page_client("staff_a").get(reverse("admin:branches_activityroom_changelist"))
     html = response.content.decode()
     assert response.status_code == 200
     assert "东一村活动室" in html and "西一村活动室" not in html
@@ -52,7 +45,7 @@ def test_a_review_added_in_the_admin_goes_through_the_service_with_history(world
         "satisfied": "30",
         "summary": "",
     }
-    response = client_for(world, "secretary_a1").post(reverse("admin:branches_reviewrecord_add"), data)
+    response = world.page_client("secretary_a1").post(reverse("admin:branches_reviewrecord_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert ReviewRecord.objects.get().history.get().history_user == world.users["secretary_a1"]
 
@@ -67,7 +60,7 @@ def test_the_admin_form_shows_a_broken_rule_and_writes_nothing(world):
         "expenditure_yuan": "",
         "content": "",
     }
-    response = client_for(world, "staff_a").post(reverse("admin:branches_financialdisclosure_add"), data)
+    response = world.page_client("staff_a").post(reverse("admin:branches_financialdisclosure_add"), data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["disclosed_on"]
     assert not FinancialDisclosure.objects.exists()
@@ -78,20 +71,20 @@ def test_a_disclosure_already_made_shows_the_services_message_in_the_admin(world
         organization=world.branch_a1, year=2024, period=2, disclosed_on=dt.date(2025, 1, 2)
     )
     data = {"organization": world.branch_a1.pk, "year": "2024", "period": "2", "disclosed_on": "2025-01-05"}
-    response = client_for(world, "staff_a").post(reverse("admin:branches_financialdisclosure_add"), data)
+    response = world.page_client("staff_a").post(reverse("admin:branches_financialdisclosure_add"), data)
     assert response.status_code == 200
     assert world.branch_a1.name in " ".join(response.context["adminform"].form.errors["period"])
 
 
 def test_township_staff_cannot_add_a_target_in_the_admin(world):
     assert (
-        client_for(world, "staff_a").get(reverse("admin:branches_standardizedroomtarget_add")).status_code
+        world.page_client("staff_a").get(reverse("admin:branches_standardizedroomtarget_add")).status_code
         == 403
     )
 
 
 def test_county_admin_sets_a_target_on_a_township_only(world):
-    client = client_for(world, "county_admin")
+    client = world.page_client("county_admin")
     form = client.get(reverse("admin:branches_standardizedroomtarget_add")).context["adminform"].form
     assert set(form.fields["organization"].queryset) == {world.township_a, world.township_b}
     data = {"organization": world.township_a.pk, "year": "2024", "target": "15"}
@@ -104,7 +97,7 @@ def test_county_admin_sets_a_target_on_a_township_only(world):
 def test_target_changelist_shows_the_count_against_the_target(world):
     ActivityRoomFactory(organization=world.branch_a1, standardized_on=dt.date(2024, 2, 1))
     StandardizedRoomTargetFactory(organization=world.township_a, year=2024, target=1)
-    response = client_for(world, "county_admin").get(
+    response = world.page_client("county_admin").get(
         reverse("admin:branches_standardizedroomtarget_changelist")
     )
     assert response.status_code == 200 and "icon-yes" in response.content.decode()
@@ -113,7 +106,7 @@ def test_target_changelist_shows_the_count_against_the_target(world):
 def test_deleting_in_the_admin_goes_through_the_service_with_history(world):
     disclosure = FinancialDisclosureFactory(organization=world.branch_a1)
     url = reverse("admin:branches_financialdisclosure_delete", args=[disclosure.pk])
-    response = client_for(world, "staff_a").post(url, {"post": "yes"})
+    response = world.page_client("staff_a").post(url, {"post": "yes"})
     assert response.status_code == 302
     deleted = FinancialDisclosure.history.get(id=disclosure.pk, history_type="-")
     assert deleted.history_user == world.users["staff_a"]
@@ -121,7 +114,7 @@ def test_deleting_in_the_admin_goes_through_the_service_with_history(world):
 
 def test_export_action_writes_the_selection_and_records_it(world):
     disclosure = FinancialDisclosureFactory(organization=world.branch_a1)
-    response = client_for(world, "staff_a").post(
+    response = world.page_client("staff_a").post(
         reverse("admin:branches_financialdisclosure_changelist"),
         {"action": "export_xlsx", "_selected_action": [disclosure.pk]},
     )

@@ -27,15 +27,15 @@ from tests.utils.factories_records import (
 )
 from tests.utils.import_files import upload, xlsx_bytes
 from tests.utils.scope import ScopeSuite
+from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
 
 
-class TestActivityRoomScope(ScopeSuite):
+class TestActivityRoomScope(OrganizationRecordScopeSuite):
     basename = "activityroom"
-    writer = "staff_a"
     supports_delete = True
 
     def make_object(self, world, organization):
@@ -46,13 +46,9 @@ class TestActivityRoomScope(ScopeSuite):
     def create_payload(self, world, organization):
         return {"organization": organization.pk, "name": "村党员活动室", "area_m2": "80.5"}
 
-    def move_payload(self, world, organization):
-        return {"organization": organization.pk}
-
 
 class TestRoomInvestmentScope(ScopeSuite):
     basename = "roominvestment"
-    writer = "staff_a"
     supports_delete = True
 
     def make_object(self, world, organization):
@@ -89,13 +85,10 @@ class TestRoomTargetScope(ScopeSuite):
         return {"organization": organization.parent_id}
 
 
-class TestReviewRecordScope(ScopeSuite):
+class TestReviewRecordScope(OrganizationRecordScopeSuite):
     basename = "reviewrecord"
-    writer = "staff_a"
+    factory = ReviewRecordFactory
     supports_delete = True
-
-    def make_object(self, world, organization):
-        return ReviewRecordFactory(organization=organization)
 
     def create_payload(self, world, organization):
         return {
@@ -106,23 +99,14 @@ class TestReviewRecordScope(ScopeSuite):
             "participants": 25,
         }
 
-    def move_payload(self, world, organization):
-        return {"organization": organization.pk}
 
-
-class TestFinancialDisclosureScope(ScopeSuite):
+class TestFinancialDisclosureScope(OrganizationRecordScopeSuite):
     basename = "financialdisclosure"
-    writer = "staff_a"
+    factory = FinancialDisclosureFactory
     supports_delete = True
-
-    def make_object(self, world, organization):
-        return FinancialDisclosureFactory(organization=organization)
 
     def create_payload(self, world, organization):
         return {"organization": organization.pk, "year": 2024, "period": 2, "disclosed_on": "2025-01-10"}
-
-    def move_payload(self, world, organization):
-        return {"organization": organization.pk}
 
 
 def results(response):

@@ -26,21 +26,18 @@ def test_failed_login_is_recorded_without_the_password(world):
     assert "wrong-password" not in str(event.detail)
 
 
-def test_five_failures_lock_the_account_even_with_the_right_password(world):
+@pytest.mark.parametrize(
+    ("failures", "locked"),
+    [(5, True), (4, False)],
+    ids=["five_failures_lock_even_with_the_right_password", "four_failures_do_not_lock"],
+)
+def test_the_fifth_failure_locks_the_account(world, failures, locked):
     client = Client()
-    for _ in range(5):
+    for _ in range(failures):
         client.post(reverse("login"), {"username": "staff_a", "password": "wrong-password"})
     response = client.post(reverse("login"), {"username": "staff_a", "password": "Secret-pass-1"})
-    assert response.status_code == 429
-    assert SecurityEvent.objects.filter(kind=SecurityEventKind.LOCKOUT).exists()
-
-
-def test_four_failures_do_not_lock(world):
-    client = Client()
-    for _ in range(4):
-        client.post(reverse("login"), {"username": "staff_a", "password": "wrong-password"})
-    response = client.post(reverse("login"), {"username": "staff_a", "password": "Secret-pass-1"})
-    assert response.status_code == 302
+    assert response.status_code == (429 if locked else 302)
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.LOCKOUT).exists() is locked
 
 
 def test_security_events_cannot_be_edited_or_deleted(world):

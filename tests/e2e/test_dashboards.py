@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from assessments.models import QuotaRun, RunState
 from members.models import MeetingKind
+from tests.e2e.helpers import log_in
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_dashboard import YEAR, populate_township, publish
 from tests.utils.fixtures import build_world
@@ -42,14 +43,6 @@ def world(transactional_db):
     return world
 
 
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def open_dashboard(page, live_server, organization):
     return page.goto(f"{live_server.url}/dashboard/{organization.pk}/?year={YEAR}")
 
@@ -67,7 +60,7 @@ def assert_every_chart_rendered(page):
 def test_township_dashboard_renders_every_chart_and_drills_down_from_red(
     page, live_server, world, console_errors
 ):
-    log_in(page, live_server, "staff_a")
+    log_in(page, live_server, "staff_a", PASSWORD)
     page.locator(f'#dashboards a[href^="/dashboard/{world.township_a.pk}/"]').click()
     expect(page.locator("#dashboard-title")).to_contain_text(world.township_a.name)
     page.goto(f"{live_server.url}/dashboard/{world.township_a.pk}/?year={YEAR}")
@@ -88,7 +81,7 @@ def test_township_dashboard_renders_every_chart_and_drills_down_from_red(
 
 
 def test_county_dashboard_renders_every_chart(page, live_server, world, console_errors):
-    log_in(page, live_server, "county_admin")
+    log_in(page, live_server, "county_admin", PASSWORD)
     open_dashboard(page, live_server, world.county)
     expect(page.locator("#townships")).to_contain_text(world.township_b.name)
     assert_every_chart_rendered(page)
@@ -102,7 +95,7 @@ def test_county_dashboard_renders_every_chart(page, live_server, world, console_
 
 
 def test_start_a_quota_run_and_watch_it_reach_100(page, live_server, world, console_errors):
-    log_in(page, live_server, "staff_a")
+    log_in(page, live_server, "staff_a", PASSWORD)
     page.goto(f"{live_server.url}/jobs/quota-runs/")
     page.select_option("#id_organization", str(world.township_a.pk))
     page.fill("#id_year", str(timezone.localdate().year))
@@ -126,7 +119,7 @@ def test_the_progress_bar_follows_a_running_run_until_it_finishes(page, live_ser
     run = QuotaRun.objects.create(
         organization=world.township_a, year=YEAR, state=RunState.RUNNING, progress=30
     )
-    log_in(page, live_server, "staff_a")
+    log_in(page, live_server, "staff_a", PASSWORD)
     page.goto(f"{live_server.url}/jobs/quota-runs/{run.pk}/")
     bar = page.locator("#run-progress .progress-bar")
     expect(bar).to_have_text("30%")
@@ -139,7 +132,7 @@ def test_the_progress_bar_follows_a_running_run_until_it_finishes(page, live_ser
 
 
 def test_switching_to_english_changes_the_dashboard(page, live_server, world, console_errors):
-    log_in(page, live_server, "staff_a")
+    log_in(page, live_server, "staff_a", PASSWORD)
     open_dashboard(page, live_server, world.township_a)
     heading = page.locator("#quota-progress h2")
     column = page.locator('#quota-progress th[title="meet.group"]')
@@ -157,7 +150,7 @@ def test_switching_to_english_changes_the_dashboard(page, live_server, world, co
 
 
 def test_a_dashboard_outside_the_users_scope_answers_404(page, live_server, world):
-    log_in(page, live_server, "staff_a")
+    log_in(page, live_server, "staff_a", PASSWORD)
     assert open_dashboard(page, live_server, world.township_b).status == 404
     assert open_dashboard(page, live_server, world.county).status == 404
     drill = page.goto(f"{live_server.url}/dashboard/{world.branch_b1.pk}/drill/meet.group/?year={YEAR}")

@@ -12,11 +12,10 @@ from playwright.sync_api import expect
 
 from branches.models import StaffRole
 from branches.scope.roles import Role
+from tests.e2e.helpers import PASSWORD, log_in
 from tests.utils.factories_reports import published_report_county
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "e2e-Secret-pass-42"
 
 
 @pytest.fixture
@@ -25,14 +24,6 @@ def county_report(transactional_db, django_user_model):
     user = django_user_model.objects.create_user("county-staff", password=PASSWORD)
     StaffRole.objects.create(user=user, organization=built.county, role=Role.COUNTY_ADMIN)
     return SimpleNamespace(user=user, county=built.county, townships=built.townships, cycle=cycle)
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_county_staff_generate_and_download_the_excel_report(

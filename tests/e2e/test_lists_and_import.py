@@ -10,17 +10,15 @@ from django.utils import translation
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from branches.models import OrganizationField, OrganizationKind
 from branches.scope.roles import Role
-from branches.services import organization_create, staff_role_grant
 from members.resources.visits import MESSAGES
+from tests.e2e.helpers import county_and_township, log_in, staff_user, township_committee, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.import_files import csv_bytes
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "e2e-Secret-pass-42"
 HEADERS = ["所在组织编码", "干部姓名", "户主姓名", "村民小组", "走访日期", "反映问题"]
 
 
@@ -32,39 +30,16 @@ def zh(text) -> str:
 @pytest.fixture
 def township(transactional_db, django_user_model, settings, tmp_path):
     settings.UI_IMPORT_DIR = str(tmp_path / "uploads")
-    root = django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
-    county = organization_create(
-        actor=root, parent=None, name="测试县委", code="L-C", kind=OrganizationKind.COUNTY_COMMITTEE
-    )
-    township = organization_create(
-        actor=root, parent=county, name="东风镇党委", code="L-T", kind=OrganizationKind.TOWNSHIP_COMMITTEE
-    )
-    other_township = organization_create(
-        actor=root, parent=county, name="西风镇党委", code="L-T2", kind=OrganizationKind.TOWNSHIP_COMMITTEE
-    )
-    branch = organization_create(
-        actor=root, parent=township, name="红星村党支部", code="L-B1",
-        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
-    )  # fmt: skip
-    foreign = organization_create(
-        actor=root, parent=other_township, name="向阳村党支部", code="L-B2",
-        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
-    )  # fmt: skip
-    user = django_user_model.objects.create_user("township", password=PASSWORD)
-    staff_role_grant(actor=root, user=user, organization=township, role=Role.TOWNSHIP_STAFF)
+    root, county, township = county_and_township(django_user_model, "L")
+    other_township = township_committee(root, county, "西风镇党委", "L-T2")
+    branch = village_branch(root, township, "红星村党支部", "L-B1")
+    foreign = village_branch(root, other_township, "向阳村党支部", "L-B2")
+    user = staff_user(django_user_model, root, "township", township, Role.TOWNSHIP_STAFF)
     MemberFactory(branch=branch, name="正式党员甲")
     MemberFactory(branch=branch, name="预备党员乙", category="probationary", confirmed_on=None)
     MemberFactory(branch=foreign, name="外镇预备党员", category="probationary", confirmed_on=None)
     CadreFactory(organization=branch, name="赵委员", started_on=dt.date(2021, 1, 15))
     return SimpleNamespace(user=user, branch=branch, uploads=tmp_path / "uploads")
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def visits_csv(rows) -> dict:

@@ -6,13 +6,11 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import expect
 
-from branches.models import OrganizationField, OrganizationKind
 from branches.scope.roles import Role
-from branches.services import organization_create, staff_role_grant
+from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "e2e-Secret-pass-42"
 LOGOUT_BUTTON = 'form[action="/accounts/logout/"] button'
 
 
@@ -24,32 +22,11 @@ def zh(text) -> str:
 
 @pytest.fixture
 def secretary(transactional_db, django_user_model):
-    root = django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
-    county = organization_create(
-        actor=root, parent=None, name="测试县委", code="E2E-C", kind=OrganizationKind.COUNTY_COMMITTEE
-    )
-    township = organization_create(
-        actor=root, parent=county, name="东风镇党委", code="E2E-T", kind=OrganizationKind.TOWNSHIP_COMMITTEE
-    )
-    branch = organization_create(
-        actor=root, parent=township, name="红星村党支部", code="E2E-B1",
-        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
-    )  # fmt: skip
-    other = organization_create(
-        actor=root, parent=township, name="向阳村党支部", code="E2E-B2",
-        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
-    )  # fmt: skip
-    user = django_user_model.objects.create_user("secretary", password=PASSWORD)
-    staff_role_grant(actor=root, user=user, organization=branch, role=Role.BRANCH_SECRETARY)
+    root, county, township = county_and_township(django_user_model, "E2E")
+    branch = village_branch(root, township, "红星村党支部", "E2E-B1")
+    other = village_branch(root, township, "向阳村党支部", "E2E-B2")
+    user = staff_user(django_user_model, root, "secretary", branch, Role.BRANCH_SECRETARY)
     return SimpleNamespace(user=user, branch=branch, other=other, township=township, county=county)
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_secretary_logs_in_on_a_phone_and_sees_role_and_branch_in_chinese(

@@ -8,51 +8,31 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.services.quotas import quota_run_start
-from branches.models import OrganizationField, OrganizationKind
 from branches.scope.roles import Role
-from branches.services import organization_create, staff_role_grant
 from members.models import CadrePost, Meeting, MeetingKind, VisitLog
+from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "e2e-Secret-pass-42"
 VISIT_QUOTA = '#quota-list li[data-code="visit.households"] [data-actual]'
 
 
 @pytest.fixture
 def village(transactional_db, django_user_model):
     """A village branch whose secretary has visited 49 households this year: the 50th meets the quota."""
-    root = django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
-    county = organization_create(
-        actor=root, parent=None, name="测试县委", code="E2E-C", kind=OrganizationKind.COUNTY_COMMITTEE
-    )
-    township = organization_create(
-        actor=root, parent=county, name="东风镇党委", code="E2E-T", kind=OrganizationKind.TOWNSHIP_COMMITTEE
-    )
-    branch = organization_create(
-        actor=root, parent=township, name="红星村党支部", code="E2E-B1",
-        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
-    )  # fmt: skip
+    root, county, township = county_and_township(django_user_model, "E2E")
+    branch = village_branch(root, township, "红星村党支部", "E2E-B1")
     members = [MemberFactory(branch=branch, name=name) for name in ("张建国", "李秀英", "王德明", "赵丽华")]
     cadre = CadreFactory(organization=branch, post=CadrePost.SECRETARY, member=members[0])
     today = timezone.localdate()
     for n in range(49):
         VisitLogFactory(cadre=cadre, household_name=f"已访户{n}", visited_on=today)
     quota_run_start(actor=root, organization=branch, year=today.year)  # this morning's numbers
-    user = django_user_model.objects.create_user("secretary", password=PASSWORD)
-    staff_role_grant(actor=root, user=user, organization=branch, role=Role.BRANCH_SECRETARY)
+    user = staff_user(django_user_model, root, "secretary", branch, Role.BRANCH_SECRETARY)
     return SimpleNamespace(user=user, branch=branch, members=members, cadre=cadre)
-
-
-def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def refresh_numbers(page):
@@ -130,10 +110,7 @@ def test_a_visit_with_a_future_date_is_refused_beside_the_date(page, live_server
 
 def test_another_branch_page_answers_404(page, live_server, village, django_user_model):
     root = django_user_model.objects.get(username="root")
-    other = organization_create(
-        actor=root, parent=village.branch.parent, name="向阳村党支部", code="E2E-B2",
-        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
-    )  # fmt: skip
+    other = village_branch(root, village.branch.parent, "向阳村党支部", "E2E-B2")
     log_in(page, live_server, "secretary")
     response = page.goto(f"{live_server.url}/branch/{other.pk}/")
     assert response.status == 404
@@ -143,13 +120,9 @@ def test_township_staff_pick_a_branch_and_its_roll_replaces_the_checklist(
     page, live_server, village, django_user_model, console_errors
 ):
     root = django_user_model.objects.get(username="root")
-    other = organization_create(
-        actor=root, parent=village.branch.parent, name="向阳村党支部", code="E2E-B3",
-        kind=OrganizationKind.BRANCH, field=OrganizationField.VILLAGE,
-    )  # fmt: skip
+    other = village_branch(root, village.branch.parent, "向阳村党支部", "E2E-B3")
     MemberFactory(branch=other, name="孙向阳")
-    staff = django_user_model.objects.create_user("staff", password=PASSWORD)
-    staff_role_grant(actor=root, user=staff, organization=village.branch.parent, role=Role.TOWNSHIP_STAFF)
+    staff_user(django_user_model, root, "staff", village.branch.parent, Role.TOWNSHIP_STAFF)
     log_in(page, live_server, "staff")
     page.goto(f"{live_server.url}/people/meetings/new/")
     page.select_option("#id_organization", str(other.pk))

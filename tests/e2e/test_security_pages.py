@@ -8,36 +8,19 @@ import pytest
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from branches.models import OrganizationKind
 from branches.scope.roles import Role
-from branches.services import (
-    account_create,
-    county_security_policy_set,
-    organization_create,
-    staff_role_grant,
-)
+from branches.services import account_create, county_security_policy_set
+from tests.e2e.helpers import county_committee, staff_user, submit_login, superuser
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "e2e-Secret-pass-42"
 
 
 @pytest.fixture
 def county(transactional_db, django_user_model):
-    root = django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
-    county = organization_create(
-        actor=root, parent=None, name="测试县委", code="E2E-C", kind=OrganizationKind.COUNTY_COMMITTEE
-    )
-    admin = django_user_model.objects.create_user("countyadmin", password=PASSWORD)
-    staff_role_grant(actor=root, user=admin, organization=county, role=Role.COUNTY_ADMIN)
+    root = superuser(django_user_model)
+    county = county_committee(root, "E2E-C")
+    admin = staff_user(django_user_model, root, "countyadmin", county, Role.COUNTY_ADMIN)
     return SimpleNamespace(root=root, county=county, admin=admin)
-
-
-def log_in(page, live_server, username, password=PASSWORD):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.locator("main form button[type=submit]").click()
 
 
 def csp_errors(errors):
@@ -46,7 +29,7 @@ def csp_errors(errors):
 
 def test_login_and_admin_pages_raise_no_csp_violation(page, live_server, county, console_errors):
     page.goto(f"{live_server.url}/accounts/login/")
-    log_in(page, live_server, "root")
+    submit_login(page, live_server, "root")
     page.wait_for_url(f"{live_server.url}/")
     for path in [
         "/admin/",
@@ -63,7 +46,7 @@ def test_login_and_admin_pages_raise_no_csp_violation(page, live_server, county,
 
 
 def test_swagger_ui_runs_under_the_policy(page, live_server, county, console_errors):
-    log_in(page, live_server, "root")
+    submit_login(page, live_server, "root")
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/api/docs/")
     expect(page.locator(".swagger-ui .info")).to_be_visible(timeout=20000)
@@ -73,7 +56,7 @@ def test_swagger_ui_runs_under_the_policy(page, live_server, county, console_err
 
 def test_county_admin_of_a_totp_county_enrols_on_first_login(page, live_server, county, console_errors):
     county_security_policy_set(actor=county.admin, county=county.county, require_totp_for_admins=True)
-    log_in(page, live_server, "countyadmin")
+    submit_login(page, live_server, "countyadmin")
     page.wait_for_url("**/accounts/otp/enrol/**")
     expect(page.locator("#otp-qr")).to_be_visible()
     assert page.evaluate("document.getElementById('otp-qr').naturalWidth") > 0, "the QR image did not load"
@@ -92,7 +75,7 @@ def test_account_made_by_an_administrator_changes_its_password_first(
     page, live_server, county, console_errors
 ):
     account_create(actor=county.root, username="clerk", password="Initial-pass-9")
-    log_in(page, live_server, "clerk", "Initial-pass-9")
+    submit_login(page, live_server, "clerk", "Initial-pass-9")
     page.wait_for_url("**/accounts/password_change/")
     page.goto(f"{live_server.url}/org/audit/")
     page.wait_for_url("**/accounts/password_change/")

@@ -3,14 +3,14 @@
 import datetime as dt
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Cadre, CadrePost
+from tests.utils.api import result_ids, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
-from tests.utils.scope import ScopeSuite
+from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
 
@@ -18,12 +18,9 @@ D = dt.date
 P = CadrePost
 
 
-class TestCadreScope(ScopeSuite):
+class TestCadreScope(OrganizationRecordScopeSuite):
     basename = "cadre"
-    writer = "staff_a"
-
-    def make_object(self, world, organization):
-        return CadreFactory(organization=organization)
+    factory = CadreFactory
 
     def create_payload(self, world, organization):
         return {
@@ -34,14 +31,6 @@ class TestCadreScope(ScopeSuite):
             "birth_date": "1978-04-05",
             "started_on": "2021-01-15",
         }
-
-    def move_payload(self, world, organization):
-        return {"organization": organization.pk}
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
 
 
 def test_appointing_a_member_through_the_api_fills_the_person(world):
@@ -168,15 +157,15 @@ def roster(world):
     ],
 )
 def test_cadre_filters(world, roster, query, expected):
-    listed = ids(world.client("staff_a").get(reverse("cadre-list"), query))
+    listed = result_ids(world.client("staff_a").get(reverse("cadre-list"), query))
     assert listed == {roster[name].pk for name in expected}
 
 
 def test_organization_and_within_filters(world, roster):
     client = world.client("county_admin")
-    by_organization = ids(client.get(reverse("cadre-list"), {"organization": world.branch_a2.pk}))
+    by_organization = result_ids(client.get(reverse("cadre-list"), {"organization": world.branch_a2.pk}))
     assert by_organization == {roster["ends_today"].pk, roster["first_secretary"].pk}
-    within = ids(client.get(reverse("cadre-list"), {"within": world.township_b.pk}))
+    within = result_ids(client.get(reverse("cadre-list"), {"within": world.township_b.pk}))
     assert within == {roster["foreign"].pk}
     refused = world.client("staff_a").get(reverse("cadre-list"), {"within": world.township_b.pk})
     assert refused.status_code == 400
@@ -200,12 +189,6 @@ def test_bad_filter_values_are_400_not_500(world):
 # --- admin ------------------------------------------------------------------------------------------
 
 
-def admin_client(world, who):
-    client = Client()
-    client.force_login(world.users[who])
-    return client
-
-
 def admin_payload(world, **overrides):
     payload = {
         "organization": world.branch_a1.pk,
@@ -227,12 +210,12 @@ def admin_payload(world, **overrides):
 def test_admin_changelist_is_scoped(world):
     CadreFactory(organization=world.branch_a1, name="东村干部")
     CadreFactory(organization=world.branch_b1, name="西村干部")
-    html = admin_client(world, "staff_a").get(reverse("admin:members_cadre_changelist")).content.decode()
+    html = world.page_client("staff_a").get(reverse("admin:members_cadre_changelist")).content.decode()
     assert "东村干部" in html and "西村干部" not in html
 
 
 def test_admin_add_goes_through_the_service_with_history(world):
-    response = admin_client(world, "staff_a").post(reverse("admin:members_cadre_add"), admin_payload(world))
+    response = world.page_client("staff_a").post(reverse("admin:members_cadre_add"), admin_payload(world))
     assert response.status_code == 302, response.content.decode()[:3000]
     cadre = Cadre.objects.get()
     assert cadre.history.latest().history_user == world.users["staff_a"]
@@ -240,7 +223,7 @@ def test_admin_add_goes_through_the_service_with_history(world):
 
 def test_admin_shows_a_broken_rule_beside_the_form_not_a_500(world):
     CadreFactory(organization=world.branch_a1, post=P.VILLAGE_DIRECTOR, name="赵主任")
-    response = admin_client(world, "staff_a").post(reverse("admin:members_cadre_add"), admin_payload(world))
+    response = world.page_client("staff_a").post(reverse("admin:members_cadre_add"), admin_payload(world))
     assert response.status_code == 200
     assert "赵主任" in response.content.decode()
     assert Cadre.objects.count() == 1
@@ -249,13 +232,13 @@ def test_admin_shows_a_broken_rule_beside_the_form_not_a_500(world):
 def test_admin_fills_a_members_post_from_the_member(world):
     member = MemberFactory(branch=world.branch_a1, name="孙书记")
     payload = admin_payload(world, post="secretary", member=member.pk, name="", gender="", birth_date="")
-    response = admin_client(world, "staff_a").post(reverse("admin:members_cadre_add"), payload)
+    response = world.page_client("staff_a").post(reverse("admin:members_cadre_add"), payload)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Cadre.objects.get().name == "孙书记"
 
 
 def test_viewer_cannot_add_in_admin(world):
-    response = admin_client(world, "viewer_a").post(reverse("admin:members_cadre_add"), admin_payload(world))
+    response = world.page_client("viewer_a").post(reverse("admin:members_cadre_add"), admin_payload(world))
     assert response.status_code == 403
     assert not Cadre.objects.exists()
 
@@ -264,7 +247,7 @@ def test_admin_edit_goes_through_the_service_and_history_page_shows_it(world):
     cadre = CadreFactory(
         organization=world.branch_a1, post=P.VILLAGE_DIRECTOR, name="钱主任", birth_date=D(1979, 1, 1)
     )
-    client = admin_client(world, "staff_a")
+    client = world.page_client("staff_a")
     url = reverse("admin:members_cadre_change", args=[cadre.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, admin_payload(world, phone="13900000000"))
@@ -278,19 +261,20 @@ def test_admin_edit_goes_through_the_service_and_history_page_shows_it(world):
 
 def test_admin_reserve_pages_open(world):
     reserve = ReserveCadreFactory(organization=world.branch_a1)
-    client = admin_client(world, "secretary_a1")
+    client = world.page_client("secretary_a1")
     for name in ("change", "history"):
         assert client.get(reverse(f"admin:members_reservecadre_{name}", args=[reserve.pk])).status_code == 200
     assert client.get(reverse("admin:members_reservecadre_add")).status_code == 200
     assert client.get(reverse("admin:members_cadre_add")).status_code == 200
 
 
-def test_phones_are_shown_in_full_only_to_those_who_may_unmask(world):
+def test_phones_are_masked_for_everyone_until_unmasked(world):
     cadre = CadreFactory(organization=world.branch_a1, phone="13812345678")
     url = reverse("cadre-detail", args=[cadre.pk])
-    assert world.client("staff_a").get(url).json()["phone"] == "13812345678"
-    for who in ("viewer_a", "secretary_a1"):
+    for who in ("staff_a", "viewer_a", "secretary_a1"):
         assert world.client(who).get(url).json()["phone"] == "138****5678"
+    unmasked = world.client("staff_a").post(reverse("cadre-unmask", args=[cadre.pk]))
+    assert unmasked.json()["fields"] == {"phone": "13812345678"}
     listed = world.client("viewer_a").get(reverse("cadre-list")).json()["results"]
     assert [row["phone"] for row in listed] == ["138****5678"]
 
@@ -307,9 +291,6 @@ def test_writing_back_a_masked_phone_keeps_the_number(world):
 
 
 def _cadre_csv(client, organization_code):
-    template = client.get(reverse("cadre-import-template"), {"file_format": "csv"})
-    assert template.status_code == 200
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
     values = {
         "所在组织编码": organization_code,
         "职务": "village_committee",
@@ -319,8 +300,7 @@ def _cadre_csv(client, organization_code):
         "学历": "初中",
         "任职日期": "2024-01-01",
     }
-    row = [values.get(column, "") for column in header]
-    return (",".join(header) + "\n" + ",".join(row) + "\n").encode("utf-8")
+    return template_csv(client, "cadre", [values]).encode("utf-8")
 
 
 def _upload(client, body, dry_run):

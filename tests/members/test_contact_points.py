@@ -16,9 +16,10 @@ from branches.scope.querysets import OutOfScope
 from members.models import ContactPoint, MemberStatus
 from members.selectors import activities as selectors
 from members.services import activities as services
+from tests.utils.api import result_ids, template_csv
 from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_activities import ContactPointFactory, township_leader, township_organ
-from tests.utils.scope import ScopeSuite
+from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +27,13 @@ D = dt.date
 URL = "contactpoint-list"
 
 
-class TestContactPointScope(ScopeSuite):
+class TestContactPointScope(OrganizationRecordScopeSuite):
     basename = "contactpoint"
-    writer = "staff_a"
+    factory = ContactPointFactory
     supports_delete = True
-
-    def make_object(self, world, organization):
-        return ContactPointFactory(organization=organization)
 
     def create_payload(self, world, organization):
         return {"leader": township_leader(organization).pk, "organization": organization.pk, "year": 2024}
-
-    def move_payload(self, world, organization):
-        return {"organization": organization.pk}
 
 
 def record(world, who="staff_a", village=None, leader=None, **data):
@@ -162,11 +157,6 @@ def test_progress_is_one_query_for_any_number_of_points(world):
 # --- API ----------------------------------------------------------------------------------------------
 
 
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
-
-
 def test_api_create_shows_the_flags(world):
     payload = {
         **TestContactPointScope().create_payload(world, world.branch_a1),
@@ -198,12 +188,12 @@ def test_contact_point_filters(world):
     )
     open_ = ContactPointFactory(organization=world.branch_a2, year=2023, days_spent=10)
     client = world.client("staff_a")
-    assert ids(client.get(reverse(URL), {"complete": "true"})) == {done.pk}
-    assert ids(client.get(reverse(URL), {"complete": "false"})) == {open_.pk}
-    assert ids(client.get(reverse(URL), {"year": 2023})) == {open_.pk}
-    assert ids(client.get(reverse(URL), {"leader": done.leader.pk})) == {done.pk}
-    assert ids(client.get(reverse(URL), {"organization": world.branch_a2.pk})) == {open_.pk}
-    assert ids(client.get(reverse(URL), {"within": world.township_a.pk})) == {done.pk, open_.pk}
+    assert result_ids(client.get(reverse(URL), {"complete": "true"})) == {done.pk}
+    assert result_ids(client.get(reverse(URL), {"complete": "false"})) == {open_.pk}
+    assert result_ids(client.get(reverse(URL), {"year": 2023})) == {open_.pk}
+    assert result_ids(client.get(reverse(URL), {"leader": done.leader.pk})) == {done.pk}
+    assert result_ids(client.get(reverse(URL), {"organization": world.branch_a2.pk})) == {open_.pk}
+    assert result_ids(client.get(reverse(URL), {"within": world.township_a.pk})) == {done.pk, open_.pk}
     ordered = client.get(reverse(URL), {"ordering": "-days_spent"}).json()["results"]
     assert [row["id"] for row in ordered] == [done.pk, open_.pk]
     assert ordered[0]["complete"] is True and ordered[1]["days_met"] is False
@@ -234,10 +224,7 @@ def test_admin_add_and_refusal_beside_the_form(world):
 
 
 def _upload(client, rows, dry_run="false"):
-    template = client.get(reverse("contactpoint-import-template"), {"file_format": "csv"})
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
-    lines = [",".join(header)] + [",".join(row.get(column, "") for column in header) for row in rows]
-    upload = SimpleUploadedFile("points.csv", ("\n".join(lines) + "\n").encode("utf-8"))
+    upload = SimpleUploadedFile("points.csv", template_csv(client, "contactpoint", rows).encode("utf-8"))
     return client.post(
         reverse("contactpoint-import"), {"file": upload, "dry_run": dry_run}, format="multipart"
     )

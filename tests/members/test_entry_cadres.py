@@ -10,14 +10,9 @@ from members.models import Cadre, CadrePost, ReserveCadre
 from members.services.cadres import MESSAGES, cadre_update, reserve_update
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
-from tests.utils.factories_entry import assert_conflict, field_errors, logged_in, zh
+from tests.utils.factories_entry import assert_conflict, field_errors, zh
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def secretary(client, world):
-    return logged_in(client, world.users["secretary_a1"])
 
 
 def cadre_payload(world, **data):

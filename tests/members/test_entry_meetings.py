@@ -23,11 +23,6 @@ def branch(world):
     return entry_branch(world.branch_a1, roll=4)
 
 
-@pytest.fixture
-def secretary(client, world):
-    return logged_in(client, world.users["secretary_a1"])
-
-
 def payload(**data):
     return {
         "kind": MeetingKind.THEME_DAY,

@@ -14,16 +14,11 @@ from members import pipeline_rules as rules
 from members.models import Applicant, ApplicantStage
 from members.services.pipeline import applicant_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import assert_conflict, field_errors, logged_in, zh
+from tests.utils.factories_entry import assert_conflict, field_errors, zh
 from tests.utils.factories_pipeline import ApplicantFactory, activist, candidate
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:applicant-create")
-
-
-@pytest.fixture
-def secretary(client, world):
-    return logged_in(client, world.users["secretary_a1"])
 
 
 def advance_url(applicant):

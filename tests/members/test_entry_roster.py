@@ -19,11 +19,6 @@ BORN = dt.date(1985, 6, 7)
 ID_NUMBER = idnumbers.build("130123", BORN, 21)
 
 
-@pytest.fixture
-def secretary(client, world):
-    return logged_in(client, world.users["secretary_a1"])
-
-
 def payload(world, **data):
     return {
         "name": "新党员",

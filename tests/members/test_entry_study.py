@@ -7,20 +7,10 @@ from django.utils import timezone
 from members.models import StudyRecord
 from members.services.activities import MESSAGES, study_record, study_update
 from tests.utils.factories_cadres import CadreFactory
-from tests.utils.factories_entry import assert_conflict, entry_branch, field_errors, logged_in, zh
+from tests.utils.factories_entry import assert_conflict, field_errors, zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:studyrecord-create")
-
-
-@pytest.fixture
-def branch(world):
-    return entry_branch(world.branch_a1)
-
-
-@pytest.fixture
-def secretary(client, world):
-    return logged_in(client, world.users["secretary_a1"])
 
 
 def payload(cadre, **data):

@@ -8,20 +8,10 @@ from django.utils import timezone
 from members.models import Training, TrainingAudience
 from members.services.activities import training_record, training_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import assert_conflict, entry_branch, field_errors, logged_in, zh
+from tests.utils.factories_entry import assert_conflict, field_errors, zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:training-create")
-
-
-@pytest.fixture
-def branch(world):
-    return entry_branch(world.branch_a1)
-
-
-@pytest.fixture
-def secretary(client, world):
-    return logged_in(client, world.users["secretary_a1"])
 
 
 def payload(world, **data):
@@ -78,15 +68,16 @@ def test_a_secretary_cannot_organize_for_the_township(secretary, world, branch):
     assert not Training.objects.exists()
 
 
+def todays_training(actor, organizer, topic):
+    """A one-day members' training held today, recorded through the service."""
+    return training_record(
+        actor=actor, organizer=organizer, audience=TrainingAudience.MEMBERS, held_on=timezone.localdate(),
+        days=1, topic=topic,
+    )  # fmt: skip
+
+
 def test_a_stale_edit_is_a_conflict_and_a_current_one_saves(secretary, world, branch):
-    training = training_record(
-        actor=world.users["secretary_a1"],
-        organizer=world.branch_a1,
-        audience=TrainingAudience.MEMBERS,
-        held_on=timezone.localdate(),
-        days=1,
-        topic="冬训",
-    )
+    training = todays_training(world.users["secretary_a1"], world.branch_a1, "冬训")
     url = reverse("members:training-edit", args=[training.pk])
     assert secretary.get(url).context["form"].initial["version"] == 1
     response = secretary.post(url, payload(world, topic="冬训二", version=1))
@@ -102,12 +93,5 @@ def test_a_stale_edit_is_a_conflict_and_a_current_one_saves(secretary, world, br
 
 
 def test_a_training_of_another_township_answers_404(secretary, world):
-    training = training_record(
-        actor=world.users["root"],
-        organizer=world.branch_b1,
-        audience=TrainingAudience.MEMBERS,
-        held_on=timezone.localdate(),
-        days=1,
-        topic="外镇",
-    )
+    training = todays_training(world.users["root"], world.branch_b1, "外镇")
     assert secretary.get(reverse("members:training-edit", args=[training.pk])).status_code == 404

@@ -11,20 +11,10 @@ from members.models import VisitLog
 from members.services import visits as visit_services
 from members.services.visits import visit_record
 from tests.utils.factories_cadres import CadreFactory
-from tests.utils.factories_entry import entry_branch, field_errors, logged_in, zh
+from tests.utils.factories_entry import field_errors, logged_in, zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:visit-create")
-
-
-@pytest.fixture
-def branch(world):
-    return entry_branch(world.branch_a1)
-
-
-@pytest.fixture
-def secretary(client, world):
-    return logged_in(client, world.users["secretary_a1"])
 
 
 def post_visit(client, branch, **data):

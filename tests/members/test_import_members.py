@@ -200,7 +200,8 @@ def test_duplicate_id_against_the_database_is_refused_even_outside_scope(world):
     id_number = member_values("C1-TA-1", 1)["身份证号"]
     existing = MemberFactory(branch=world.branch_b1, id_number=id_number, birth_date=dt.date(1960, 1, 1))
     report = run_import(world, member_rows([member_values("C1-TA-1", 1)]), dry_run=True)
-    assert errors_by_row(report) == {2: [("身份证号", "duplicate_in_database")]}
+    # Refused like an invalid number: an out-of-scope holder is never confirmed (docs/security.md).
+    assert errors_by_row(report) == {2: [("身份证号", "invalid")]}
     assert existing.name not in str(report.as_dict())
 
 

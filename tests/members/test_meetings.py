@@ -11,6 +11,7 @@ from branches.scope.roles import Role
 from members.models import Meeting, MeetingKind, MemberStatus
 from members.services import activities as services
 from partybuild.exceptions import StaleWrite
+from tests.utils.assertions import refused_naming
 from tests.utils.factories import MemberFactory, OrganizationFactory, StaffRoleFactory
 from tests.utils.factories_activities import MeetingFactory
 
@@ -103,17 +104,15 @@ def test_a_general_branch_expects_the_members_of_its_branches(world):
 def test_an_attendee_from_another_branch_is_refused_by_name(world):
     own = MemberFactory(branch=world.branch_a1)
     other = MemberFactory(branch=world.branch_a2, name="王二")
-    with pytest.raises(ValidationError) as refused:
+    with refused_naming("attendees", "王二"):
         record(world, attendees=[own, other])
-    assert "王二" in " ".join(refused.value.message_dict["attendees"])
     assert not Meeting.objects.exists()
 
 
 def test_a_member_who_left_cannot_attend(world):
     gone = MemberFactory(branch=world.branch_a1, name="张三", status=MemberStatus.LEFT)
-    with pytest.raises(ValidationError) as refused:
+    with refused_naming("attendees", "张三"):
         record(world, attendees=[gone])
-    assert "张三" in " ".join(refused.value.message_dict["attendees"])
 
 
 def test_a_member_who_lost_contact_can_attend(world):
@@ -150,9 +149,8 @@ def test_an_attendee_who_left_since_stays_on_an_edit(world):
 def test_moving_a_meeting_rechecks_every_attendee(world):
     member = MemberFactory(branch=world.branch_a1, name="李四")
     meeting = record(world, attendees=[member])
-    with pytest.raises(ValidationError) as refused:
+    with refused_naming("attendees", "李四"):
         services.meeting_update(actor=world.users["staff_a"], meeting=meeting, organization=world.branch_a2)
-    assert "李四" in " ".join(refused.value.message_dict["attendees"])
     meeting.refresh_from_db()
     assert meeting.organization == world.branch_a1
 

@@ -5,24 +5,23 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Meeting, MeetingKind
+from tests.utils.api import template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
-from tests.utils.scope import ScopeSuite
+from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
 
 URL = "meeting-list"
 
 
-class TestMeetingScope(ScopeSuite):
+class TestMeetingScope(OrganizationRecordScopeSuite):
     basename = "meeting"
-    writer = "staff_a"
     supports_delete = True
 
     def make_object(self, world, organization):
@@ -32,9 +31,6 @@ class TestMeetingScope(ScopeSuite):
 
     def create_payload(self, world, organization):
         return {"organization": organization.pk, "kind": "assembly", "held_on": "2024-03-01", "topic": "学习"}
-
-    def move_payload(self, world, organization):
-        return {"organization": organization.pk}
 
 
 def ids(response):
@@ -63,35 +59,28 @@ def test_township_staff_without_organization_gets_a_clear_400(world):
     assert not Meeting.objects.exists()
 
 
+def post_group_meeting(world, attendees, topic="小组会"):
+    """Township staff record a group meeting of branch_a1 with ``attendees``."""
+    payload = {"organization": world.branch_a1.pk, "kind": "group", "topic": topic, "attendees": attendees}
+    return world.client("staff_a").post(reverse(URL), payload, format="json")
+
+
 def test_an_attendee_from_another_branch_is_a_400_naming_them(world):
     other = MemberFactory(branch=world.branch_a2, name="赵五")
-    payload = {
-        "organization": world.branch_a1.pk,
-        "kind": "group",
-        "topic": "小组会",
-        "attendees": [other.pk],
-    }
-    response = world.client("staff_a").post(reverse(URL), payload, format="json")
+    response = post_group_meeting(world, [other.pk])
     assert response.status_code == 400
     assert "赵五" in " ".join(response.json()["attendees"])
 
 
 def test_an_attendee_the_user_cannot_see_reads_as_missing(world):
     foreign = MemberFactory(branch=world.branch_b1)
-    payload = {
-        "organization": world.branch_a1.pk,
-        "kind": "group",
-        "topic": "小组会",
-        "attendees": [foreign.pk],
-    }
-    response = world.client("staff_a").post(reverse(URL), payload, format="json")
+    response = post_group_meeting(world, [foreign.pk])
     assert response.status_code == 400 and "attendees" in response.json()
 
 
 @pytest.mark.parametrize("attendees", ["1", [True], ["x"], {"a": 1}])
 def test_malformed_attendee_lists_are_400_not_500(world, attendees):
-    payload = {"organization": world.branch_a1.pk, "kind": "group", "topic": "会", "attendees": attendees}
-    response = world.client("staff_a").post(reverse(URL), payload, format="json")
+    response = post_group_meeting(world, attendees, topic="会")
     assert response.status_code == 400
 
 
@@ -197,12 +186,6 @@ def test_list_shows_attendance_for_each_row(world, meetings):
 # --- admin ----------------------------------------------------------------------------------------
 
 
-def admin_client(world, who):
-    client = Client()
-    client.force_login(world.users[who])
-    return client
-
-
 def admin_payload(world, **overrides):
     payload = {
         "organization": world.branch_a1.pk,
@@ -218,7 +201,7 @@ def admin_payload(world, **overrides):
 def test_admin_add_goes_through_the_service(world):
     members = MemberFactory.create_batch(2, branch=world.branch_a1)
     payload = admin_payload(world, attendees=[members[0].pk])
-    response = admin_client(world, "staff_a").post(reverse("admin:members_meeting_add"), payload)
+    response = world.page_client("staff_a").post(reverse("admin:members_meeting_add"), payload)
     assert response.status_code == 302, response.content.decode()[:3000]
     meeting = Meeting.objects.get()
     assert (meeting.members_expected, meeting.attendee_count) == (2, 1)
@@ -228,7 +211,7 @@ def test_admin_add_goes_through_the_service(world):
 def test_admin_shows_a_refused_attendee_beside_the_form(world):
     other = MemberFactory(branch=world.branch_a2, name="钱六")
     payload = admin_payload(world, attendees=[other.pk])
-    response = admin_client(world, "staff_a").post(reverse("admin:members_meeting_add"), payload)
+    response = world.page_client("staff_a").post(reverse("admin:members_meeting_add"), payload)
     assert response.status_code == 200
     assert "钱六" in response.content.decode()
     assert not Meeting.objects.exists()
@@ -236,7 +219,7 @@ def test_admin_shows_a_refused_attendee_beside_the_form(world):
 
 def test_admin_edit_and_pages_open(world):
     meeting = MeetingFactory(organization=world.branch_a1)
-    client = admin_client(world, "secretary_a1")
+    client = world.page_client("secretary_a1")
     url = reverse("admin:members_meeting_change", args=[meeting.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, admin_payload(world, topic="改过"))
@@ -250,14 +233,14 @@ def test_admin_edit_and_pages_open(world):
 def test_admin_changelist_is_scoped(world):
     MeetingFactory(organization=world.branch_a1, topic="东村会议")
     MeetingFactory(organization=world.branch_b1, topic="西村会议")
-    html = admin_client(world, "staff_a").get(reverse("admin:members_meeting_changelist")).content.decode()
+    html = world.page_client("staff_a").get(reverse("admin:members_meeting_changelist")).content.decode()
     assert "东村会议" in html and "西村会议" not in html
 
 
 def test_admin_delete_goes_through_the_service(world):
     meeting = MeetingFactory(organization=world.branch_a1)
     url = reverse("admin:members_meeting_delete", args=[meeting.pk])
-    response = admin_client(world, "staff_a").post(url, {"post": "yes"})
+    response = world.page_client("staff_a").post(url, {"post": "yes"})
     assert response.status_code == 302
     assert Meeting.history.filter(history_type="-").get().history_user == world.users["staff_a"]
 
@@ -266,11 +249,7 @@ def test_admin_delete_goes_through_the_service(world):
 
 
 def _csv(client, rows):
-    template = client.get(reverse("meeting-import-template"), {"file_format": "csv"})
-    assert template.status_code == 200
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
-    lines = [",".join(header)] + [",".join(row.get(column, "") for column in header) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return template_csv(client, "meeting", rows).encode("utf-8")
 
 
 def _upload(client, body, dry_run):

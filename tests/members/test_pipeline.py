@@ -80,21 +80,21 @@ def test_an_existing_member_cannot_apply_again(world):
 # --- activist ---
 
 
+def _to_activist(world, applicant, on, mentors):
+    return applicant_advance(
+        actor=world.users["secretary_a1"], applicant=applicant, to_stage="activist", on=on, mentors=mentors
+    )
+
+
 @pytest.mark.parametrize(("mentor_count", "allowed"), [(0, False), (1, True), (2, True), (3, False)])
 def test_activist_needs_one_or_two_mentors(world, mentor_count, allowed):
     applicant = ApplicantFactory(branch=world.branch_a1)
     mentors = _full_members(world, mentor_count)
-    advance = {
-        "actor": world.users["secretary_a1"],
-        "applicant": applicant,
-        "to_stage": "activist",
-        "on": dt.date(2022, 6, 1),
-    }
     if allowed:
-        assert applicant_advance(**advance, mentors=mentors).stage == ApplicantStage.ACTIVIST
+        assert _to_activist(world, applicant, dt.date(2022, 6, 1), mentors).stage == ApplicantStage.ACTIVIST
     else:
         with pytest.raises(ValidationError):
-            applicant_advance(**advance, mentors=mentors)
+            _to_activist(world, applicant, dt.date(2022, 6, 1), mentors)
 
 
 def test_mentors_must_be_full_members(world):
@@ -103,13 +103,7 @@ def test_mentors_must_be_full_members(world):
         branch=world.branch_a1, category=MemberCategory.PROBATIONARY, confirmed_on=None
     )
     with pytest.raises(ValidationError) as error:
-        applicant_advance(
-            actor=world.users["secretary_a1"],
-            applicant=applicant,
-            to_stage="activist",
-            on=dt.date(2022, 6, 1),
-            mentors=[probationary],
-        )
+        _to_activist(world, applicant, dt.date(2022, 6, 1), mentors=[probationary])
     assert "mentors" in error.value.message_dict
 
 
@@ -362,23 +356,11 @@ def test_closing_a_record_needs_a_reason_and_stops_the_pipeline(world):
     )
     assert closed.status == ApplicantStatus.WITHDRAWN
     with pytest.raises(ValidationError):
-        applicant_advance(
-            actor=world.users["secretary_a1"],
-            applicant=closed,
-            to_stage="activist",
-            on=dt.date(2024, 1, 1),
-            mentors=_full_members(world, 1),
-        )
+        _to_activist(world, closed, dt.date(2024, 1, 1), mentors=_full_members(world, 1))
 
 
 def test_every_step_leaves_history(world):
     applicant = ApplicantFactory(branch=world.branch_a1)
-    applicant_advance(
-        actor=world.users["secretary_a1"],
-        applicant=applicant,
-        to_stage="activist",
-        on=dt.date(2022, 6, 1),
-        mentors=_full_members(world, 1),
-    )
+    _to_activist(world, applicant, dt.date(2022, 6, 1), mentors=_full_members(world, 1))
     latest = applicant.history.latest()
     assert latest.stage == ApplicantStage.ACTIVIST and latest.history_user == world.users["secretary_a1"]

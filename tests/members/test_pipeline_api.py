@@ -16,7 +16,6 @@ pytestmark = pytest.mark.django_db
 
 class TestApplicantScope(ScopeSuite):
     basename = "applicant"
-    writer = "staff_a"
 
     def make_object(self, world, organization):
         return ApplicantFactory(branch=organization)
@@ -38,20 +37,24 @@ class TestApplicantScope(ScopeSuite):
         return {"branch": organization.pk}
 
 
+def applicant_action(world, who, action, applicant, data, **headers):
+    """``who`` posts ``data`` to the ``action`` (advance, close) of ``applicant``."""
+    url = reverse(f"applicant-{action}", args=[applicant.pk])
+    return world.client(who).post(url, data, format="json", **headers)
+
+
 def test_advance_refusal_names_the_rule_and_the_date_in_chinese(world):
     applicant = activist(branch=world.branch_a1, activist_on=dt.date(2023, 3, 10))
-    response = world.client("secretary_a1").post(
-        reverse("applicant-advance", args=[applicant.pk]),
-        {
-            "to_stage": "candidate",
-            "on": "2024-03-09",
-            "political_review_on": "2024-01-01",
-            "training_completed_on": "2024-01-10",
-            "training_days": 3,
-            "notice_started_on": "2024-02-01",
-        },
-        format="json",
-        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    data = {
+        "to_stage": "candidate",
+        "on": "2024-03-09",
+        "political_review_on": "2024-01-01",
+        "training_completed_on": "2024-01-10",
+        "training_days": 3,
+        "notice_started_on": "2024-02-01",
+    }
+    response = applicant_action(
+        world, "secretary_a1", "advance", applicant, data, HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     assert response.status_code == 400
     message = " ".join(response.json()["on"])
@@ -61,11 +64,8 @@ def test_advance_refusal_names_the_rule_and_the_date_in_chinese(world):
 def test_advance_through_the_api_moves_the_stage(world):
     applicant = ApplicantFactory(branch=world.branch_a1)
     mentor = MemberFactory(branch=world.branch_a1)
-    response = world.client("secretary_a1").post(
-        reverse("applicant-advance", args=[applicant.pk]),
-        {"to_stage": "activist", "on": "2022-06-01", "mentors": [mentor.pk]},
-        format="json",
-    )
+    data = {"to_stage": "activist", "on": "2022-06-01", "mentors": [mentor.pk]}
+    response = applicant_action(world, "secretary_a1", "advance", applicant, data)
     assert response.status_code == 200, response.content
     assert response.json()["stage"] == "activist" and response.json()["mentors"] == [mentor.pk]
 
@@ -73,20 +73,15 @@ def test_advance_through_the_api_moves_the_stage(world):
 def test_mentor_from_another_township_reads_as_unknown(world):
     applicant = ApplicantFactory(branch=world.branch_a1)
     foreign_mentor = MemberFactory(branch=world.branch_b1)
-    response = world.client("secretary_a1").post(
-        reverse("applicant-advance", args=[applicant.pk]),
-        {"to_stage": "activist", "on": "2022-06-01", "mentors": [foreign_mentor.pk]},
-        format="json",
-    )
+    data = {"to_stage": "activist", "on": "2022-06-01", "mentors": [foreign_mentor.pk]}
+    response = applicant_action(world, "secretary_a1", "advance", applicant, data)
     assert response.status_code == 400 and "mentors" in response.json()
 
 
 def test_advance_of_a_foreign_applicant_is_404(world):
     applicant = ApplicantFactory(branch=world.branch_b1)
-    response = world.client("staff_a").post(
-        reverse("applicant-advance", args=[applicant.pk]),
-        {"to_stage": "activist", "on": "2022-06-01"},
-        format="json",
+    response = applicant_action(
+        world, "staff_a", "advance", applicant, {"to_stage": "activist", "on": "2022-06-01"}
     )
     assert response.status_code == 404
 
@@ -152,10 +147,8 @@ def test_due_list_query_count_does_not_grow_with_applicants(world):
 
 def test_closed_records_leave_the_due_list(world):
     applicant = ApplicantFactory(branch=world.branch_a1)
-    response = world.client("secretary_a1").post(
-        reverse("applicant-close", args=[applicant.pk]),
-        {"status": "withdrawn", "reason": "本人撤回"},
-        format="json",
+    response = applicant_action(
+        world, "secretary_a1", "close", applicant, {"status": "withdrawn", "reason": "本人撤回"}
     )
     assert response.status_code == 200
     assert Applicant.objects.get(pk=applicant.pk).status == "withdrawn"

@@ -4,7 +4,6 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -13,12 +12,6 @@ from members.models import Member
 from tests.utils.factories import MemberFactory, id_number_for
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_client(world, who):
-    client = Client()
-    client.force_login(world.users[who])
-    return client
 
 
 def change_url(member):
@@ -56,7 +49,7 @@ def form_data(member, **overrides):
 def test_changelist_is_scoped_and_masked(world, who):
     own = MemberFactory(branch=world.branch_a1, name="本村党员", phone="13812345678")
     MemberFactory(branch=world.foreign_branch(who), name="外镇党员")
-    html = admin_client(world, who).get(reverse("admin:members_member_changelist")).content.decode()
+    html = world.page_client(who).get(reverse("admin:members_member_changelist")).content.decode()
     assert "本村党员" in html and "外镇党员" not in html
     assert own.id_number not in html and "13812345678" not in html
     assert own.masked_id_number in html and "138****5678" in html
@@ -65,14 +58,14 @@ def test_changelist_is_scoped_and_masked(world, who):
 @pytest.mark.parametrize("who", ["staff_a", "viewer_a"])
 def test_change_and_view_pages_never_show_full_values(world, who):
     member = MemberFactory(branch=world.branch_a1, phone="13812345678")
-    html = admin_client(world, who).get(change_url(member)).content.decode()
+    html = world.page_client(who).get(change_url(member)).content.decode()
     assert member.id_number not in html and "13812345678" not in html
     assert member.masked_id_number in html
 
 
 def test_blank_secret_fields_keep_their_values_and_edits_go_through_the_service(world):
     member = MemberFactory(branch=world.branch_a1, phone="13812345678")
-    response = admin_client(world, "secretary_a1").post(
+    response = world.page_client("secretary_a1").post(
         change_url(member), form_data(member, post_duty="矛盾调解岗")
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -83,7 +76,7 @@ def test_blank_secret_fields_keep_their_values_and_edits_go_through_the_service(
 
 def test_a_new_phone_can_be_written_without_seeing_the_old_one(world):
     member = MemberFactory(branch=world.branch_a1, phone="13812345678")
-    admin_client(world, "secretary_a1").post(change_url(member), form_data(member, phone="13900002222"))
+    world.page_client("secretary_a1").post(change_url(member), form_data(member, phone="13900002222"))
     member.refresh_from_db()
     assert member.phone == "13900002222"
 
@@ -100,7 +93,7 @@ def test_admin_add_goes_through_the_service(world):
         joined_on=dt.date(2024, 1, 1),
     )
     data = form_data(member, id_number=id_number_for(born, 7), branch=world.branch_a1.pk, confirmed_on="")
-    response = admin_client(world, "secretary_a1").post(reverse("admin:members_member_add"), data)
+    response = world.page_client("secretary_a1").post(reverse("admin:members_member_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     created = Member.objects.get(name="新党员")
     assert created.history.get().history_user == world.users["secretary_a1"]
@@ -108,7 +101,7 @@ def test_admin_add_goes_through_the_service(world):
 
 def test_history_page_masks_changed_secret_fields(world):
     member = MemberFactory(branch=world.branch_a1, phone="13812345678")
-    client = admin_client(world, "staff_a")
+    client = world.page_client("staff_a")
     client.post(change_url(member), form_data(member, phone="13900002222"))
     html = client.get(reverse("admin:members_member_history", args=[member.pk])).content.decode()
     assert "13812345678" not in html and "13900002222" not in html
@@ -119,12 +112,12 @@ def test_past_versions_cannot_be_opened_or_reverted_in_the_admin(world):
     member = MemberFactory(branch=world.branch_a1)
     record = member.history.get()
     url = reverse("admin:members_member_simple_history", args=[member.pk, record.history_id])
-    assert admin_client(world, "county_admin").get(url).status_code == 403
+    assert world.page_client("county_admin").get(url).status_code == 403
 
 
 def test_foreign_member_in_admin_looks_like_a_missing_one(world):
     foreign = MemberFactory(branch=world.branch_b1)
-    client = admin_client(world, "staff_a")
+    client = world.page_client("staff_a")
     missing = client.get(reverse("admin:members_member_change", args=[10**9]))
     assert client.get(change_url(foreign)).status_code == missing.status_code
 
@@ -133,7 +126,7 @@ def test_export_action_is_scoped_masked_and_logged(world):
     own = MemberFactory(branch=world.branch_a1)
     foreign = MemberFactory(branch=world.branch_b1)
     data = {"action": "export_xlsx", "_selected_action": [own.pk, foreign.pk]}
-    response = admin_client(world, "secretary_a1").post(reverse("admin:members_member_changelist"), data)
+    response = world.page_client("secretary_a1").post(reverse("admin:members_member_changelist"), data)
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).worksheets[0]
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]

@@ -18,7 +18,6 @@ TODAY = dt.date.today()
 
 class TestMemberScope(ScopeSuite):
     basename = "member"
-    writer = "staff_a"
 
     def make_object(self, world, organization):
         return MemberFactory(branch=organization)

@@ -223,22 +223,18 @@ def test_status_change_records_the_event_and_history(world):
     assert member.history.first().history_user == actor and member.history.first().status == "lost_contact"
 
 
-def test_status_change_needs_a_reason(world):
-    member = MemberFactory(branch=world.branch_a1)
+@pytest.mark.parametrize(
+    ("status", "reason", "field"),
+    [(MemberStatus.DECEASED, "  ", "reason"), (MemberStatus.NORMAL, "x", "status")],
+    ids=["needs_a_reason", "to_the_same_status_is_refused"],
+)
+def test_status_change_is_refused_naming_the_field(world, status, reason, field):
+    member = MemberFactory(branch=world.branch_a1)  # a normal member
     with pytest.raises(ValidationError) as refused:
         services.member_change_status(
-            actor=world.users["staff_a"], member=member, status=MemberStatus.DECEASED, on=TODAY, reason="  "
+            actor=world.users["staff_a"], member=member, status=status, on=TODAY, reason=reason
         )
-    assert "reason" in refused.value.message_dict
-
-
-def test_status_change_to_the_same_status_is_refused(world):
-    member = MemberFactory(branch=world.branch_a1)
-    with pytest.raises(ValidationError) as refused:
-        services.member_change_status(
-            actor=world.users["staff_a"], member=member, status=MemberStatus.NORMAL, on=TODAY, reason="x"
-        )
-    assert "status" in refused.value.message_dict
+    assert field in refused.value.message_dict
 
 
 def test_status_change_cannot_be_dated_before_the_last_event(world):

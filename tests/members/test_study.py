@@ -13,6 +13,7 @@ from django.utils import timezone
 from branches.scope.querysets import OutOfScope
 from members.models import Cadre, CadrePost, StudyRecord
 from members.services import activities as services
+from tests.utils.api import result_ids, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import StudyRecordFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -26,7 +27,6 @@ URL = "studyrecord-list"
 
 class TestStudyRecordScope(ScopeSuite):
     basename = "studyrecord"
-    writer = "staff_a"
     supports_delete = True
 
     def make_object(self, world, organization):
@@ -134,11 +134,6 @@ def test_update_into_a_taken_month_is_refused(world):
 # --- API ----------------------------------------------------------------------------------------------
 
 
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
-
-
 def test_duplicate_month_through_the_api_is_a_400_in_words(world):
     cadre = CadreFactory(organization=world.branch_a1, name="吴委员")
     payload = {"cadre": cadre.pk, "year": 2024, "month": 5}
@@ -167,7 +162,7 @@ def test_study_filters(world):
         ({"search": a2.name}, {"a2_may"}),
     ]
     for query, expected in cases:
-        assert ids(client.get(reverse(URL), query)) == {rows[name].pk for name in expected}, query
+        assert result_ids(client.get(reverse(URL), query)) == {rows[name].pk for name in expected}, query
     ordered = client.get(reverse(URL), {"ordering": "-month", "page_size": 1}).json()
     assert ordered["count"] == 3 and ordered["results"][0]["id"] == rows["a2_may"].pk
     assert client.get(reverse(URL), {"month": "x"}).status_code == 400
@@ -196,10 +191,7 @@ def test_admin_add_and_refusal_beside_the_form(world):
 
 
 def _upload(client, rows, dry_run="false"):
-    template = client.get(reverse("studyrecord-import-template"), {"file_format": "csv"})
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
-    lines = [",".join(header)] + [",".join(row.get(column, "") for column in header) for row in rows]
-    upload = SimpleUploadedFile("study.csv", ("\n".join(lines) + "\n").encode("utf-8-sig"))
+    upload = SimpleUploadedFile("study.csv", template_csv(client, "studyrecord", rows).encode("utf-8-sig"))
     return client.post(
         reverse("studyrecord-import"), {"file": upload, "dry_run": dry_run}, format="multipart"
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from branches.scope.querysets import OutOfScope
 from members.models import MemberStatus, Training, TrainingAudience, TrainingLevel
 from members.services import activities as services
+from tests.utils.assertions import refused_naming
 from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 
@@ -93,23 +94,20 @@ def test_member_attendees_come_from_the_organizers_subtree(world):
     inside = MemberFactory(branch=world.branch_a2)
     outside = MemberFactory(branch=world.branch_b1, name="西村党员")
     assert record(world, "staff_a", world.township_a, member_attendees=[inside]).member_attendees.count() == 1
-    with pytest.raises(ValidationError) as refused:
+    with refused_naming("member_attendees", "西村党员"):
         record(world, "county_admin", world.township_a, member_attendees=[inside, outside])
-    assert "西村党员" in " ".join(refused.value.message_dict["member_attendees"])
 
 
 def test_a_member_who_left_cannot_attend(world):
     gone = MemberFactory(branch=world.branch_a1, name="已出党", status=MemberStatus.LEFT)
-    with pytest.raises(ValidationError) as refused:
+    with refused_naming("member_attendees", "已出党"):
         record(world, member_attendees=[gone])
-    assert "已出党" in " ".join(refused.value.message_dict["member_attendees"])
 
 
 def test_cadre_attendees_come_from_the_organizers_subtree(world):
     outside = CadreFactory(organization=world.branch_a2, name="东二主任")
-    with pytest.raises(ValidationError) as refused:
+    with refused_naming("cadre_attendees", "东二主任"):
         record(world, "staff_a", world.branch_a1, cadre_attendees=[outside])
-    assert "东二主任" in " ".join(refused.value.message_dict["cadre_attendees"])
 
 
 def test_a_cadre_must_hold_the_post_on_the_training_days(world):
@@ -147,9 +145,8 @@ def test_update_rechecks_new_attendees_and_keeps_history(world):
 def test_moving_the_organizer_down_refuses_attendees_left_outside(world):
     member = MemberFactory(branch=world.branch_a2, name="东二党员")
     training = record(world, "staff_a", world.township_a, member_attendees=[member])
-    with pytest.raises(ValidationError) as refused:
+    with refused_naming("member_attendees", "东二党员"):
         services.training_update(actor=world.users["staff_a"], training=training, organizer=world.branch_a1)
-    assert "东二党员" in " ".join(refused.value.message_dict["member_attendees"])
 
 
 def test_delete_keeps_a_history_row(world):

@@ -4,10 +4,10 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 
 from members.models import CadrePost, Training, TrainingLevel
+from tests.utils.api import result_ids, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import TrainingFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -21,7 +21,6 @@ D = dt.date
 
 class TestTrainingScope(ScopeSuite):
     basename = "training"
-    writer = "staff_a"
     supports_delete = True
 
     def make_object(self, world, organization):
@@ -42,11 +41,6 @@ class TestTrainingScope(ScopeSuite):
 
     def move_payload(self, world, organization):
         return {"organizer": organization.pk}
-
-
-def ids(response):
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
 
 
 def test_township_staff_holds_a_township_training_with_attendees(world):
@@ -139,18 +133,22 @@ def test_training_filters(world, trainings, query, expected):
         key: getattr(world, value).pk if key in {"within", "organization", "organizer"} else value
         for key, value in query.items()
     }
-    listed = ids(world.client("county_admin").get(reverse(URL), query))
+    listed = result_ids(world.client("county_admin").get(reverse(URL), query))
     assert listed == {trainings[name].pk for name in expected}
 
 
 def test_attendee_filters(world, trainings):
     client = world.client("staff_a")
-    assert ids(client.get(reverse(URL), {"member": trainings["member"].pk})) == {trainings["village"].pk}
-    assert ids(client.get(reverse(URL), {"cadre": trainings["cadre"].pk})) == {trainings["township"].pk}
+    assert result_ids(client.get(reverse(URL), {"member": trainings["member"].pk})) == {
+        trainings["village"].pk
+    }
+    assert result_ids(client.get(reverse(URL), {"cadre": trainings["cadre"].pk})) == {
+        trainings["township"].pk
+    }
 
 
 def test_staff_see_the_county_trainings_above_them_only_when_in_scope(world, trainings):
-    listed = ids(world.client("staff_a").get(reverse(URL)))
+    listed = result_ids(world.client("staff_a").get(reverse(URL)))
     assert listed == {trainings["township"].pk, trainings["village"].pk}
 
 
@@ -177,12 +175,6 @@ def test_patch_with_a_stale_version_is_a_conflict(world):
 # --- admin ----------------------------------------------------------------------------------------
 
 
-def admin_client(world, who):
-    client = Client()
-    client.force_login(world.users[who])
-    return client
-
-
 def admin_payload(world, **overrides):
     payload = {
         "organizer": world.township_a.pk,
@@ -198,7 +190,7 @@ def admin_payload(world, **overrides):
 
 def test_admin_add_derives_the_level_through_the_service(world):
     member = MemberFactory(branch=world.branch_a2)
-    response = admin_client(world, "staff_a").post(
+    response = world.page_client("staff_a").post(
         reverse("admin:members_training_add"), admin_payload(world, member_attendees=[member.pk])
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -210,14 +202,14 @@ def test_admin_add_derives_the_level_through_the_service(world):
 def test_admin_shows_an_attendee_outside_the_organizer_beside_the_form(world):
     member = MemberFactory(branch=world.branch_a2, name="东二李")
     payload = admin_payload(world, organizer=world.branch_a1.pk, member_attendees=[member.pk])
-    response = admin_client(world, "staff_a").post(reverse("admin:members_training_add"), payload)
+    response = world.page_client("staff_a").post(reverse("admin:members_training_add"), payload)
     assert response.status_code == 200 and "东二李" in response.content.decode()
     assert not Training.objects.exists()
 
 
 def test_admin_pages_open(world):
     training = TrainingFactory(organizer=world.branch_a1)
-    client = admin_client(world, "secretary_a1")
+    client = world.page_client("secretary_a1")
     for name in ("change", "history"):
         assert client.get(reverse(f"admin:members_training_{name}", args=[training.pk])).status_code == 200
     assert client.get(reverse("admin:members_training_changelist")).status_code == 200
@@ -228,10 +220,7 @@ def test_admin_pages_open(world):
 
 
 def _upload(client, rows, dry_run):
-    template = client.get(reverse("training-import-template"), {"file_format": "csv"})
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
-    lines = [",".join(header)] + [",".join(row.get(column, "") for column in header) for row in rows]
-    body = ("\n".join(lines) + "\n").encode("gb18030")
+    body = template_csv(client, "training", rows).encode("gb18030")
     upload = SimpleUploadedFile("trainings.csv", body, content_type="text/csv")
     return client.post(reverse("training-import"), {"file": upload, "dry_run": dry_run}, format="multipart")
 

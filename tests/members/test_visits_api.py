@@ -5,12 +5,12 @@ import datetime as dt
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import CadrePost, VisitLog
+from tests.utils.api import template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -26,7 +26,6 @@ COUNTS = "visitlog-household-counts"
 
 class TestVisitLogScope(ScopeSuite):
     basename = "visitlog"
-    writer = "staff_a"
     supports_delete = True
 
     def make_object(self, world, organization):
@@ -312,16 +311,13 @@ def _upload(client, body, dry_run):
 
 
 def _visit_csv(client, organization_code, cadre_name):
-    template = client.get(reverse("visitlog-import-template"), {"file_format": "csv"})
-    assert template.status_code == 200
-    header = b"".join(template.streaming_content).decode("utf-8-sig").splitlines()[0].split(",")
     values = {
         "所在组织编码": organization_code,
         "干部姓名": cadre_name,
         "户主姓名": "周八",
         "走访日期": "2024-03-01",
     }
-    return (",".join(header) + "\n" + ",".join(values.get(column, "") for column in header) + "\n").encode()
+    return template_csv(client, "visitlog", [values]).encode()
 
 
 def test_import_endpoint_previews_then_commits(world):
@@ -351,12 +347,6 @@ def test_export_is_an_xlsx_of_the_scoped_filtered_list(world, logs):
 # --- admin --------------------------------------------------------------------------------------------
 
 
-def admin_client(world, who):
-    client = Client()
-    client.force_login(world.users[who])
-    return client
-
-
 def admin_payload(cadre, **overrides):
     payload = {
         "cadre": cadre.pk,
@@ -373,15 +363,13 @@ def admin_payload(cadre, **overrides):
 def test_admin_changelist_is_scoped(world):
     VisitLogFactory(cadre=CadreFactory(organization=world.branch_a1), household_name="东村户主")
     VisitLogFactory(cadre=CadreFactory(organization=world.branch_b1), household_name="西村户主")
-    html = admin_client(world, "staff_a").get(reverse("admin:members_visitlog_changelist")).content.decode()
+    html = world.page_client("staff_a").get(reverse("admin:members_visitlog_changelist")).content.decode()
     assert "东村户主" in html and "西村户主" not in html
 
 
 def test_admin_add_goes_through_the_service_with_history(world):
     cadre = CadreFactory(organization=world.branch_a1)
-    response = admin_client(world, "staff_a").post(
-        reverse("admin:members_visitlog_add"), admin_payload(cadre)
-    )
+    response = world.page_client("staff_a").post(reverse("admin:members_visitlog_add"), admin_payload(cadre))
     assert response.status_code == 302, response.content.decode()[:3000]
     visit = VisitLog.objects.get()
     assert visit.organization == world.branch_a1 and visit.household_key == "二组|吴九"
@@ -391,7 +379,7 @@ def test_admin_add_goes_through_the_service_with_history(world):
 def test_admin_shows_the_term_rule_beside_the_form_not_a_500(world):
     cadre = CadreFactory(organization=world.branch_a1, started_on=D(2021, 1, 15))
     payload = admin_payload(cadre, visited_on="2020-01-01")
-    response = admin_client(world, "staff_a").post(reverse("admin:members_visitlog_add"), payload)
+    response = world.page_client("staff_a").post(reverse("admin:members_visitlog_add"), payload)
     assert response.status_code == 200
     assert "2021-01-15" in response.content.decode()
     assert not VisitLog.objects.exists()
@@ -399,7 +387,7 @@ def test_admin_shows_the_term_rule_beside_the_form_not_a_500(world):
 
 def test_admin_edit_and_delete_go_through_the_services(world):
     cadre = CadreFactory(organization=world.branch_a1)
-    client = admin_client(world, "staff_a")
+    client = world.page_client("staff_a")
     client.post(reverse("admin:members_visitlog_add"), admin_payload(cadre))
     visit = VisitLog.objects.get()
     url = reverse("admin:members_visitlog_change", args=[visit.pk])
@@ -416,8 +404,6 @@ def test_admin_edit_and_delete_go_through_the_services(world):
 
 def test_viewer_cannot_add_in_admin(world):
     cadre = CadreFactory(organization=world.branch_a1)
-    response = admin_client(world, "viewer_a").post(
-        reverse("admin:members_visitlog_add"), admin_payload(cadre)
-    )
+    response = world.page_client("viewer_a").post(reverse("admin:members_visitlog_add"), admin_payload(cadre))
     assert response.status_code == 403
     assert not VisitLog.objects.exists()

@@ -19,23 +19,13 @@ from members.resources.visits import MESSAGES
 from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
+from tests.utils.import_columns import VISIT_HEADERS
 from tests.utils.import_files import csv_bytes, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
 P = CadrePost
-HEADERS = [
-    "所在组织编码",
-    "干部姓名",
-    "职务",
-    "户主姓名",
-    "村民小组",
-    "走访日期",
-    "反映问题",
-    "办理情况",
-    "办结日期",
-]
 
 
 def row(code="C1-TA-1", cadre="赵委员", household="张三", visited="2024-03-01", **extra):
@@ -50,10 +40,10 @@ def row(code="C1-TA-1", cadre="赵委员", household="张三", visited="2024-03-
         "办理情况": "",
         "办结日期": "",
     } | extra
-    return [values[header] for header in HEADERS]
+    return [values[header] for header in VISIT_HEADERS]
 
 
-def run(world, rows, *, who="staff_a", dry_run=False, file_format="xlsx", headers=HEADERS):
+def run(world, rows, *, who="staff_a", dry_run=False, file_format="xlsx", headers=VISIT_HEADERS):
     actor = world.users[who]
     if file_format == "xlsx":
         content, name = xlsx_bytes([headers, *rows]), "v.xlsx"
@@ -111,8 +101,8 @@ def test_a_dry_run_previews_and_writes_nothing(world, cadre):
 
 
 def test_the_post_column_is_optional(world, cadre):
-    headers = [header for header in HEADERS if header != "职务"]
-    rows = [[value for header, value in zip(HEADERS, row(), strict=True) if header != "职务"]]
+    headers = [header for header in VISIT_HEADERS if header != "职务"]
+    rows = [[value for header, value in zip(VISIT_HEADERS, row(), strict=True) if header != "职务"]]
     assert run(world, rows, headers=headers).committed
 
 

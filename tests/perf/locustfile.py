@@ -13,7 +13,7 @@ import uuid
 from locust import HttpUser, between, task
 
 DEFAULT_LOGINS = (
-    "county:Demo-2026county:county,township:Demo-2026township:township,secretary:Demo-2026secretary:secretary"
+    "county:Demo-2026-Xianwei:county,township:Demo-2026-Zhendang:township,secretary:Demo-2026-Zhibu:secretary"
 )
 YEAR = int(os.environ.get("LOAD_YEAR", "2026"))
 

@@ -24,14 +24,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from assessments.models import ReportFormat, ReportJob, ReportKind, RunState
+from assessments.models import ReportFormat, RunState
 from assessments.reports.pdf import render_pdf
 from assessments.reports.xlsx import render_xlsx
 from assessments.selectors.joint_report import joint_evaluation_report
 from assessments.services.reports import report_job_run
 from branches.scope.roles import Role
 from tests.utils.factories import StaffRoleFactory, UserFactory
-from tests.utils.factories_reports import published_report_county
+from tests.utils.factories_reports import published_report_county, report_job
 
 
 def benchmark(*, townships: int, villages_per_township: int, code: str, files: bool = True) -> dict:
@@ -60,13 +60,7 @@ def benchmark(*, townships: int, villages_per_township: int, code: str, files: b
                 figures[f"{fmt}_render_s"] = time.perf_counter() - started
                 figures[f"{fmt}_render_cpu_s"] = time.process_time() - cpu
                 figures[f"{fmt}_bytes"] = len(content)
-                job = ReportJob.objects.create(
-                    kind=ReportKind.JOINT_EVALUATION,
-                    format=fmt,
-                    organization=built.county,
-                    year=cycle.year,
-                    requested_by=admin,
-                )
+                job = report_job(built.county, admin, fmt=fmt, year=cycle.year)
                 started, cpu = time.perf_counter(), time.process_time()
                 job = report_job_run(job.pk)
                 figures[f"{fmt}_job_s"] = time.perf_counter() - started

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from members.models import CadrePost
 from tests.utils.factories import MemberFactory
@@ -133,7 +133,7 @@ def test_tiny_load_run_has_no_errors(require_postgres, world, tmp_path):
     )
     kinds = {"county_admin": "county", "staff_a": "township", "secretary_a1": "secretary"}
     tokens = ",".join(
-        f"{Token.objects.create(user=world.users[who]).key}:{kind}" for who, kind in kinds.items()
+        f"{AuthToken.objects.create(user=world.users[who])[1]}:{kind}" for who, kind in kinds.items()
     )
 
     result = load_run(

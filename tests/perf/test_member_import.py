@@ -12,19 +12,18 @@ file sizes: the peak must not grow with the file beyond the xlsx shared-string t
 
 import datetime as dt
 import time
-import tracemalloc
 
 import pytest
 from django.db import connection
 
 from branches.models import OrganizationKind
 from branches.scope.roles import Role
-from branches.tabular.importing import import_table
 from members import idnumbers
 from members.models import Member
 from members.resources import MemberResource
+from tests.perf.imports import peak_mib, run_import
 from tests.utils.factories import OrganizationFactory, StaffRoleFactory, UserFactory
-from tests.utils.import_files import MEMBER_HEADERS, csv_bytes, upload, xlsx_bytes
+from tests.utils.import_files import MEMBER_HEADERS, csv_bytes, xlsx_bytes
 
 BRANCHES = 40
 EDUCATIONS = ["初中", "高中/中专", "大专", "本科", "小学"]
@@ -79,27 +78,10 @@ def member_file(file_format: str, count: int, start: int, codes) -> tuple[bytes,
     return csv_bytes(rows, bom=True), "bench.csv"
 
 
-def run_import(actor, content: bytes, name: str):
-    report = import_table(
-        actor=actor, resource=MemberResource(actor=actor), upload=upload(content, name), dry_run=False
-    )
-    assert report.committed, report.as_dict()["errors"][:3]
-    return report
-
-
 def timed(actor, content, name) -> float:
     started = time.perf_counter()
-    run_import(actor, content, name)
+    run_import(MemberResource, actor, content, name)
     return time.perf_counter() - started
-
-
-def peak_mib(actor, content, name) -> float:
-    tracemalloc.start()
-    try:
-        run_import(actor, content, name)
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def report_line(file_format, rows, seconds, size) -> str:
@@ -122,7 +104,7 @@ def benchmark(file_formats, sizes, memory_sizes):
         for rows in memory_sizes:
             content, name = member_file(file_format, rows, start, codes)
             start += rows
-            peaks.append(f"{rows} rows: {peak_mib(actor, content, name):.1f} MiB")
+            peaks.append(f"{rows} rows: {peak_mib(MemberResource, actor, content, name):.1f} MiB")
         lines.append(
             f"member import [{connection.vendor}] {file_format}: peak Python memory " + ", ".join(peaks)
         )

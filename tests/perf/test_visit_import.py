@@ -22,7 +22,6 @@ import datetime as dt
 import io
 import re
 import time
-import tracemalloc
 import zipfile
 
 import pytest
@@ -30,25 +29,15 @@ from django.db import connection
 
 from branches.models import Organization, OrganizationKind
 from branches.scope.roles import Role
-from branches.tabular.importing import import_table
 from members.models import Cadre, CadrePost, VisitLog
 from members.resources import VisitLogResource
 from members.resources.cadres import CADRE_POST
 from members.selectors.visits import distinct_households_by_cadre, distinct_households_by_person
+from tests.perf.imports import peak_mib, run_import
 from tests.utils.factories import OrganizationFactory, StaffRoleFactory, UserFactory
-from tests.utils.import_files import csv_bytes, upload, xlsx_bytes
+from tests.utils.import_columns import VISIT_HEADERS
+from tests.utils.import_files import csv_bytes, xlsx_bytes
 
-HEADERS = [
-    "所在组织编码",
-    "干部姓名",
-    "职务",
-    "户主姓名",
-    "村民小组",
-    "走访日期",
-    "反映问题",
-    "办理情况",
-    "办结日期",
-]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇"]
 GIVEN += ["艳", "杰", "涛", "明", "超", "秀英", "桂英", "建华", "建国", "志强"]
@@ -111,7 +100,7 @@ class County:
     def rows(self, count: int, year: int, *, date_cells: bool) -> list[list]:
         """``count`` valid visits in ``year``; each cadre visits ~48 households on distinct days."""
         first = dt.date(year, 1, 1)
-        rows = [HEADERS]
+        rows = [VISIT_HEADERS]
         for n in range(count):
             code, cadre = self.cadres[(n // VISITS_PER_CADRE) % len(self.cadres)]
             visited = first + dt.timedelta(days=(n * 233) % 365)
@@ -199,29 +188,12 @@ def shared_strings(content: bytes) -> bytes:
     return output.getvalue()
 
 
-def run_import(actor, content: bytes, name: str):
-    report = import_table(
-        actor=actor, resource=VisitLogResource(actor=actor), upload=upload(content, name), dry_run=False
-    )
-    assert report.committed, report.as_dict()["errors"][:3]
-    return report
-
-
 def timed(actor, content, name) -> tuple[float, float]:
     """Wall-clock seconds, and the seconds of this process's CPU among them (the rest is the database, or
     other processes on a busy machine)."""
     started, cpu = time.perf_counter(), time.process_time()
-    run_import(actor, content, name)
+    run_import(VisitLogResource, actor, content, name)
     return time.perf_counter() - started, time.process_time() - cpu
-
-
-def peak_mib(actor, content, name) -> float:
-    tracemalloc.start()
-    try:
-        run_import(actor, content, name)
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
 
 
 def benchmark(*, villages: int, file_formats, sizes, memory_sizes, memory_formats=("xlsx", "csv")):
@@ -246,7 +218,7 @@ def benchmark(*, villages: int, file_formats, sizes, memory_sizes, memory_format
         for rows in memory_sizes:
             content, name = visit_file(county, file_format, rows, year)
             year -= 1
-            peaks.append(f"{rows} rows: {peak_mib(county.actor, content, name):.1f} MiB")
+            peaks.append(f"{rows} rows: {peak_mib(VisitLogResource, county.actor, content, name):.1f} MiB")
             written += rows
         lines.append(
             f"visit import [{connection.vendor}] {file_format}: peak Python memory (tracemalloc) "

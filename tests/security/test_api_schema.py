@@ -15,7 +15,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -70,7 +70,7 @@ def api_world(db, keep_test_connection):
     """A county administrator's token in the two-county world; the operation's own endpoint gets one row in
     each county (built by its ScopeSuite) on the first example, so detail operations meet real rows."""
     world = build_world()
-    token = Token.objects.create(user=world.users["county_admin"]).key
+    token = AuthToken.objects.create(user=world.users["county_admin"])[1]
     return {"world": world, "token": token, "seeded": False}
 
 

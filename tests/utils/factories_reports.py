@@ -29,6 +29,9 @@ from assessments.models import (
     QuotaRun,
     RatingPolicy,
     Rectification,
+    ReportFormat,
+    ReportJob,
+    ReportKind,
     RunState,
     StarRating,
     Statement,
@@ -245,3 +248,14 @@ def world_report(world, *, year: int = 2025, state: str = CycleState.PUBLISHED) 
         villages=[world.branch_a1, world.branch_a2, world.branch_b1],
     )
     return report_cycle
+
+
+def report_job(organization, requested_by, *, fmt: str = ReportFormat.PDF, year: int = 2025) -> ReportJob:
+    """A joint evaluation report job of ``organization`` asked for by ``requested_by``, still queued."""
+    return ReportJob.objects.create(
+        kind=ReportKind.JOINT_EVALUATION,
+        format=fmt,
+        organization=organization,
+        year=year,
+        requested_by=requested_by,
+    )

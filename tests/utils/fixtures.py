@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from branches.models import Organization, OrganizationField, OrganizationKind
 from branches.scope.roles import Role
 
 from .factories import OrganizationFactory, StaffRoleFactory, UserFactory
+from .factories_entry import EntryBranch, entry_branch, logged_in
 
 
 @dataclass
@@ -28,6 +30,12 @@ class World:
         client = APIClient()
         if who is not None:
             client.force_authenticate(self.users[who])
+        return client
+
+    def page_client(self, who: str) -> Client:
+        """A browser-like client with ``who``'s session, for the pages and the admin."""
+        client = Client()
+        client.force_login(self.users[who])
         return client
 
     def own_branch(self, who: str) -> Organization:
@@ -85,3 +93,18 @@ def build_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+# --- the entry pages' fixtures: branch_a1 ready for data entry, and its secretary in the browser -----------
+
+
+@pytest.fixture
+def branch(world) -> EntryBranch:
+    """``world.branch_a1`` with three members on the roll, a serving secretary and a committee member."""
+    return entry_branch(world.branch_a1)
+
+
+@pytest.fixture
+def secretary(client, world):
+    """The Django test client, logged in as the secretary of ``world.branch_a1``."""
+    return logged_in(client, world.users["secretary_a1"])

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('branches', '0007_export_jobs'),
+        ('branches', '0010_security_event_id_number_refused'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

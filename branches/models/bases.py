@@ -1,0 +1,80 @@
+"""What the scoped records of every app share: the abstract base with its scoped manager and history, and
+the fields typed the same way on many models (the organization a record belongs to, its year, the user who
+recorded it)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from partybuild.models import VersionedModel
+from partybuild.years import year_validators
+
+from ..scope.querysets import ScopedQuerySet
+
+UNTRACKED_FIELDS = ["created_at", "updated_at"]
+FUTURE_DATE_MESSAGE = _("The date cannot be in the future.")
+
+
+class ScopedModel(models.Model):
+    """Scoped by ``restrict()`` over ``scope_path_lookup``: the organization's path unless the model says
+    otherwise."""
+
+    scope_path_lookup = "organization__path"
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ScopedRecord(VersionedModel, ScopedModel):
+    """A scoped record people edit: versioned, with its history (the timestamps left out of it)."""
+
+    history = HistoricalRecords(inherit=True, excluded_fields=UNTRACKED_FIELDS)
+
+    class Meta:
+        abstract = True
+
+
+def organization_field(verbose_name, related_name: str, *, on_delete=models.PROTECT, **options):
+    """The organization a record belongs to."""
+    return models.ForeignKey(
+        "branches.Organization",
+        verbose_name=verbose_name,
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
+
+
+def year_field():
+    """The year a yearly record is for, within ``partybuild.years`` bounds."""
+    return models.PositiveSmallIntegerField(_("year"), validators=year_validators())
+
+
+def user_stamp_field(verbose_name, **options):
+    """The user who recorded, published or submitted a record; kept when the account goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        **options,
+    )
+
+
+def future_date_errors(record, *fields: str) -> dict:
+    """``{field: message}`` for each date of ``fields`` that is after today."""
+    today = timezone.localdate()
+    return {field: FUTURE_DATE_MESSAGE for field in fields if (getattr(record, field) or today) > today}
+
+
+def raise_errors(errors: dict) -> None:
+    """What ``clean()`` ends with: the errors gathered, if any."""
+    if errors:
+        raise ValidationError(errors)

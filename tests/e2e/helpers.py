@@ -1,0 +1,58 @@
+"""What the browser tests share: the password their users get, logging in through the login page, and the
+organizations and staff they set up through the services, as an administrator would."""
+
+from branches.models import OrganizationField, OrganizationKind
+from branches.services import organization_create, staff_role_grant
+
+PASSWORD = "e2e-Secret-pass-42"
+
+
+def submit_login(page, live_server, username, password=PASSWORD):
+    """Fill in and submit the login form; where it leads is the caller's to check."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.locator("main form button[type=submit]").click()
+
+
+def log_in(page, live_server, username, password=PASSWORD):
+    """Log in and wait for the home page."""
+    submit_login(page, live_server, username, password)
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.org", PASSWORD)
+
+
+def county_and_township(django_user_model, prefix):
+    """The superuser "root", the county committee ``<prefix>-C`` and its township ``<prefix>-T``."""
+    root = superuser(django_user_model)
+    county = county_committee(root, f"{prefix}-C")
+    return root, county, township_committee(root, county, "东风镇党委", f"{prefix}-T")
+
+
+def county_committee(root, code):
+    return organization_create(
+        actor=root, parent=None, name="测试县委", code=code, kind=OrganizationKind.COUNTY_COMMITTEE
+    )
+
+
+def township_committee(root, county, name, code):
+    return organization_create(
+        actor=root, parent=county, name=name, code=code, kind=OrganizationKind.TOWNSHIP_COMMITTEE
+    )
+
+
+def village_branch(root, parent, name, code):
+    return organization_create(
+        actor=root, parent=parent, name=name, code=code, kind=OrganizationKind.BRANCH,
+        field=OrganizationField.VILLAGE,
+    )  # fmt: skip
+
+
+def staff_user(django_user_model, root, username, organization, role):
+    """A user with ``PASSWORD`` and ``role`` at ``organization``."""
+    user = django_user_model.objects.create_user(username, password=PASSWORD)
+    staff_role_grant(actor=root, user=user, organization=organization, role=role)
+    return user

@@ -1,0 +1,73 @@
+"""400, 403, 404, 500 and the lockout answer in the site's look and language, with a way home."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import translation
+from django.views import defaults
+
+pytestmark = pytest.mark.django_db
+
+
+def zh(text: str) -> str:
+    with translation.override("zh-hans"):
+        return translation.gettext(text)
+
+
+def assert_site_page(response, title):
+    page = response.content.decode()
+    assert 'id="site-nav"' in page
+    assert f'href="{reverse("home")}" id="error-home"' in page
+    assert zh(title) in page
+
+
+def test_a_missing_page_is_the_sites_404():
+    response = Client().get("/no-such-page/")
+    assert response.status_code == 404
+    assert_site_page(response, "Page not found")
+
+
+def test_a_refusal_is_the_sites_403():
+    with translation.override("zh-hans"):
+        response = defaults.permission_denied(RequestFactory().get("/"), PermissionDenied())
+    assert response.status_code == 403
+    assert_site_page(response, "Access denied")
+
+
+def test_a_bad_request_is_the_sites_400():
+    with translation.override("zh-hans"):
+        response = defaults.bad_request(RequestFactory().get("/"), Exception())
+    assert response.status_code == 400
+    assert_site_page(response, "Bad request")
+
+
+def test_a_server_error_is_the_sites_500_even_without_a_request_context():
+    with translation.override("zh-hans"):
+        response = defaults.server_error(RequestFactory().get("/"))
+    assert response.status_code == 500
+    assert_site_page(response, "Server error")
+
+
+def test_a_forged_form_is_the_sites_403():
+    response = Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert_site_page(response, "Access denied")
+
+
+def test_the_browser_lockout_is_the_sites_page(world):
+    for _ in range(5):
+        response = Client(REMOTE_ADDR="10.7.0.1").post(
+            reverse("login"), {"username": "staff_a", "password": "wrong"}
+        )
+    assert response.status_code == 429
+    assert_site_page(response, "Account locked")
+
+
+def test_the_admin_lockout_is_the_sites_page(world):
+    for _ in range(5):
+        response = Client(REMOTE_ADDR="10.7.0.2").post(
+            reverse("admin:login"), {"username": "root", "password": "wrong"}
+        )
+    assert response.status_code == 429
+    assert_site_page(response, "Account locked")

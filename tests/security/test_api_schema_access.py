@@ -1,0 +1,35 @@
+"""The schema and Swagger UI are for logged-in users (docs/security.md); the new auth endpoints are in it."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_schema_refuses_anonymous_callers():
+    assert APIClient().get(reverse("schema")).status_code in {401, 403}
+
+
+def test_the_docs_page_sends_anonymous_visitors_to_the_login_page():
+    response = Client().get(reverse("swagger-ui"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_token_holder_reads_the_schema_with_the_auth_endpoints_and_the_token_scheme(world):
+    _row, token = AuthToken.objects.create(user=world.users["staff_a"])
+    response = APIClient().get(
+        reverse("schema"), {"format": "json"}, headers={"Authorization": f"Token {token}"}
+    )
+    assert response.status_code == 200
+    schema = response.json()
+    paths = schema["paths"]
+    assert "post" in paths["/api/v1/auth/token/"]
+    assert "post" in paths["/api/v1/auth/logout/"]
+    assert "get" in paths["/api/v1/auth/tokens/"]
+    assert "delete" in paths["/api/v1/auth/tokens/{id}/"]
+    assert paths["/api/v1/auth/token/"]["post"].get("security") in ([{}], [], None)
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
