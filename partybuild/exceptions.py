@@ -36,7 +36,7 @@ class StaleWrite(exceptions.APIException):
 
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(_validation_detail(exc))
+        exc = exceptions.ValidationError(validation_detail(exc))
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -45,7 +45,8 @@ def api_exception_handler(exc, context):
     return response
 
 
-def _validation_detail(error: DjangoValidationError):
+def validation_detail(error: DjangoValidationError):
+    """The body DRF answers a Django ValidationError with (also kept as an import job's result)."""
     if hasattr(error, "error_dict"):
         return {
             ("non_field_errors" if field == "__all__" else field): messages

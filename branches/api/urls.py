@@ -1,4 +1,4 @@
-from ..tabular.api import ExportJobViewSet
+from ..tabular.api import ExportJobViewSet, ImportJobViewSet
 from . import audit, records
 from .views import OrganizationViewSet, StaffRoleViewSet
 
@@ -9,3 +9,4 @@ def register(router):
     records.register(router)
     audit.register(router)
     router.register("export-jobs", ExportJobViewSet, basename="export-job")
+    router.register("import-jobs", ImportJobViewSet, basename="import-job")

@@ -1,5 +1,7 @@
 from .accounts import AccountSecurity, CountySecurityPolicy, PasswordHistory
 from .exports import ExportJob, ExportState
+from .imports import ImportJob
+from .jobs import JobState
 from .records import (
     DEMOCRATIC_REVIEW_KINDS,
     ActivityRoom,
@@ -28,6 +30,8 @@ from .tree import (
 __all__ = [
     "ExportJob",
     "ExportState",
+    "ImportJob",
+    "JobState",
     "AccountSecurity",
     "CountySecurityPolicy",
     "PasswordHistory",

@@ -1,10 +1,12 @@
 """The import half of a list page: the template, the upload, the dry-run preview, confirm and cancel, all
-through the same import engine as the API (branches/tabular/importing.py)."""
+through the same import engine as the API (branches/tabular/importing.py). A large file's dry run and
+import run as import jobs (branches/tabular/import_jobs.py): the page shows the job's progress, then the
+same preview or result."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 
 from branches.scope.querysets import OutOfScope, capability_for, scope_paths
@@ -14,9 +16,11 @@ from branches.tabular.exports import (
     template_csv,
     template_xlsx,
 )
-from branches.tabular.importing import import_table
+from branches.tabular.import_jobs import import_job_messages, import_job_progress, import_or_queue
 from branches.tabular.reading import MAX_BYTES
+from partybuild.http import client_ip
 
+from ..models import ImportJob
 from . import uploads
 from .columns import display
 
@@ -75,14 +79,17 @@ class ListImportMixin:
         return FileResponse(content, as_attachment=True, filename=filename, content_type=content_type)
 
     def run_import(self, pending, *, dry_run: bool):
-
+        """``(report, None)`` read now, or ``(None, job)`` for a large file."""
         upload = pending.open()
         try:
-            return import_table(
+            return import_or_queue(
                 actor=self.request.user,
                 resource=self.resource_class(actor=self.request.user),
                 upload=upload,
                 dry_run=dry_run,
+                kind=self.upload_kind,
+                token=pending.token if dry_run else "",
+                ip_address=client_ip(self.request),
             )
         except OutOfScope as error:
             raise Http404 from error
@@ -101,32 +108,77 @@ class ListImportMixin:
             return self._import_refused([message])
         pending = uploads.store(self.request, upload, kind=self.upload_kind)
         try:
-            report = self.run_import(pending, dry_run=True)
+            report, job = self.run_import(pending, dry_run=True)
         except ValidationError as error:
             uploads.discard(self.request, pending.token)
             return self._import_refused(error.messages)
         except BaseException:
             uploads.discard(self.request, pending.token)
             raise
-        return self._preview(report, pending=pending)
+        if job is not None:
+            return redirect(self.url("import-job", job=job.pk))
+        return self._preview(report.as_dict(), pending=pending)
 
     def import_confirm(self, token: str):
         self.check_import()
         pending = uploads.fetch(self.request, token, kind=self.upload_kind, claim=True)
         try:
-            report = self.run_import(pending, dry_run=False)
+            report, job = self.run_import(pending, dry_run=False)
         except ValidationError as error:
             return self._import_refused(error.messages)
         finally:
             uploads.discard(self.request, token)
-        if not report.committed:
-            return self._preview(report, pending=None, refused=True)
+        if job is not None:
+            return redirect(self.url("import-job", job=job.pk))
+        return self._imported(report.as_dict(), name=pending.name)
+
+    def _imported(self, data: dict, *, name: str):
+        if not data["committed"]:
+            return self._preview(data, pending=None, refused=True)
         messages.success(
             self.request,
-            gettext("Imported %(count)s rows from %(name)s.")
-            % {"count": report.created, "name": pending.name},
+            gettext("Imported %(count)s rows from %(name)s.") % {"count": data["created"], "name": name},
         )
         return redirect(self.url("list"))
+
+    def _import_job(self, job_id) -> ImportJob:
+        self.check_import()
+        jobs = ImportJob.objects.restrict(self.request.user, "view")
+        return get_object_or_404(jobs, pk=job_id, kind=self.upload_kind)
+
+    def import_job_page(self, job_id):
+        """A large file's job: its progress while it runs, then the preview (dry run) or the result."""
+        job = self._import_job(job_id)
+        if job.active:
+            return render(self.request, self.import_job_template_name, self._job_context(job))
+        refusal = import_job_messages(job)
+        if refusal:
+            if job.token:
+                uploads.discard(self.request, job.token)
+            return self._import_refused(refusal)
+        if not job.dry_run:
+            return self._imported(job.result, name=job.file_name)
+        try:
+            pending = uploads.fetch(self.request, job.token, kind=self.upload_kind)
+        except Http404:
+            pending = None
+        return self._preview(job.result, pending=pending)
+
+    def import_job_progress(self, job_id):
+        """The progress partial polled by htmx; once the job is done, htmx loads the job's page."""
+        job = self._import_job(job_id)
+        if not job.active:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = self.url("import-job", job=job.pk)
+            return response
+        return render(self.request, self.import_job_progress_template_name, self._job_context(job))
+
+    def _job_context(self, job: ImportJob) -> dict:
+        return self.import_context(
+            job=job,
+            progress=import_job_progress(job),
+            progress_url=self.url("import-job-progress", job=job.pk),
+        )
 
     def import_cancel(self, token: str):
         self.check_import()
@@ -138,8 +190,7 @@ class ListImportMixin:
     def _import_refused(self, errors):
         return render(self.request, self.import_template_name, self.import_context(errors=errors))
 
-    def _preview(self, report, *, pending, refused=False):
-        data = report.as_dict()
+    def _preview(self, data: dict, *, pending, refused=False):
         headers = list(data["preview"][0].keys()) if data["preview"] else []
         preview_rows = [[display(row.get(header)) for header in headers] for row in data["preview"]]
         errors = [

@@ -3,8 +3,8 @@ import with its dry-run preview.
 
 A list is a subclass of ``ScopedListView`` that names its model, the app's django-filter FilterSet (the one
 the API uses), its columns and, when the API has one, its import-export resource. ``urls(prefix)`` gives its
-URL patterns, named ``<basename>-list``, ``-export``, ``-import``, ``-import-template``, ``-import-confirm``
-and ``-import-cancel`` inside the app's namespace.
+URL patterns, named ``<basename>-list``, ``-export``, ``-import``, ``-import-template``, ``-import-confirm``,
+``-import-cancel``, ``-import-job`` and ``-import-job-progress`` inside the app's namespace.
 
 Every queryset starts from ``get_base_queryset()``: the app's selector named as ``list_selector`` (the one
 the matching API viewset reads), or else the model's ``restrict(user, "view")``, so neither the page nor its
@@ -58,6 +58,8 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, View):
     template_name = "ui/list.html"
     import_template_name = "ui/import.html"
     preview_template_name = "ui/import_preview.html"
+    import_job_template_name = "ui/import_job.html"
+    import_job_progress_template_name = "ui/_import_job_progress.html"
 
     # --- configuration helpers ---------------------------------------------------------------------------
 
@@ -89,6 +91,16 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, View):
                     f"{prefix}/import/<slug:token>/cancel/",
                     cls.as_view(mode="import_cancel"),
                     name=f"{name}-import-cancel",
+                ),
+                path(
+                    f"{prefix}/import/jobs/<uuid:job>/",
+                    cls.as_view(mode="import_job"),
+                    name=f"{name}-import-job",
+                ),
+                path(
+                    f"{prefix}/import/jobs/<uuid:job>/progress/",
+                    cls.as_view(mode="import_job_progress"),
+                    name=f"{name}-import-job-progress",
                 ),
             ]
         return patterns
@@ -139,6 +151,8 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, View):
             "export": self.export,
             "import": self.import_form,
             "import_template": self.import_template,
+            "import_job": lambda: self.import_job_page(kwargs["job"]),
+            "import_job_progress": lambda: self.import_job_progress(kwargs["job"]),
         }
         if self.mode not in handlers:
             return HttpResponseNotAllowed(["POST"])

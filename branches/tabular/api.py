@@ -5,7 +5,9 @@
 - ``GET <list>/import-template/?file_format=xlsx|csv``: the empty template with its instructions;
 - ``GET <list>/export/`` with the list's own filters: an xlsx of the filtered, scoped list, recorded as a
   security event; above ``EXPORT_JOB_THRESHOLD`` rows 202 with an export job (branches/tabular/jobs.py);
-- ``/api/v1/export-jobs/``: the caller's own export jobs, their progress and ``{id}/download/``.
+- ``/api/v1/export-jobs/``: the caller's own export jobs, their progress and ``{id}/download/``;
+- an upload above ``IMPORT_JOB_THRESHOLD`` rows answers 202 with an import job
+  (branches/tabular/import_jobs.py), read at ``/api/v1/import-jobs/{id}/`` by the caller alone.
 """
 
 from django.http import FileResponse, HttpResponseRedirect
@@ -26,11 +28,11 @@ from branches.tabular.exports import (
     template_csv,
     template_xlsx,
 )
-from branches.tabular.importing import import_table
+from branches.tabular.import_jobs import import_answer, import_job_progress, import_or_queue
 from branches.tabular.jobs import ExportNotReady, export_job_open, export_or_queue
 from partybuild.http import client_ip
 
-from ..models import ExportJob
+from ..models import ExportJob, ImportJob
 from ..scope.viewsets import ScopedQuerysetMixin
 
 # The schema names the csv media type without its charset parameter.
@@ -45,8 +47,21 @@ def _flag(value, *, default: bool) -> bool:
     return str(value).strip().lower() not in FALSE_WORDS
 
 
-class ExportJobSerializer(serializers.ModelSerializer):
+class JobSerializer(serializers.ModelSerializer):
+    status_route = ""
     status_url = serializers.SerializerMethodField()
+
+    def get_status_url(self, job) -> str:
+        return reverse(self.status_route, args=[job.pk])
+
+
+def job_accepted(serializer_class, job) -> Response:
+    body = serializer_class(job).data
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
+
+
+class ExportJobSerializer(JobSerializer):
+    status_route = "export-job-detail"
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -67,11 +82,38 @@ class ExportJobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_status_url(self, job) -> str:
-        return reverse("export-job-detail", args=[job.pk])
-
     def get_download_url(self, job) -> str | None:
         return reverse("export-job-download", args=[job.pk]) if job.state == "succeeded" else None
+
+
+class ImportJobSerializer(JobSerializer):
+    """An import job; once ``succeeded``, ``status_code`` and ``result`` are the answer the upload would
+    have had at once (the row errors and counts, or the file's refusal)."""
+
+    status_route = "import-job-detail"
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "file_name",
+            "dry_run",
+            "state",
+            "progress",
+            "rows",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+            "status_code",
+            "result",
+            "status_url",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, job) -> int:
+        return import_job_progress(job)
 
 
 def export_response(view, request):
@@ -86,8 +128,7 @@ def export_response(view, request):
         # A browser following a page's export link (the audit page) gets the job's progress page.
         return HttpResponseRedirect(reverse("branches:export-job", args=[job.pk]))
     if job is not None:
-        body = ExportJobSerializer(job).data
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
+        return job_accepted(ExportJobSerializer, job)
     filename = f"{view.export_title()}-{timezone.localdate():%Y%m%d}.xlsx"
     return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
@@ -122,7 +163,12 @@ class ImportExportViewSetMixin(ExportableViewSetMixin):
             "ImportUpload",
             {"file": serializers.FileField(), "dry_run": serializers.BooleanField(default=True)},
         ),
-        responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            201: OpenApiTypes.OBJECT,
+            202: ImportJobSerializer,
+            400: OpenApiTypes.OBJECT,
+        },
     )
     @action(
         detail=False,
@@ -137,14 +183,16 @@ class ImportExportViewSetMixin(ExportableViewSetMixin):
         if upload is None:
             raise exceptions.ValidationError({"file": [_("Choose an .xlsx or .csv file to import.")]})
         dry_run = _flag(request.data.get("dry_run"), default=True)
-        report = import_table(
-            actor=request.user, resource=self.get_import_export_resource(), upload=upload, dry_run=dry_run
+        report, job = import_or_queue(
+            actor=request.user,
+            resource=self.get_import_export_resource(),
+            upload=upload,
+            dry_run=dry_run,
+            ip_address=client_ip(request),
         )
-        if dry_run:
-            answer = status.HTTP_200_OK
-        else:
-            answer = status.HTTP_201_CREATED if report.ok else status.HTTP_400_BAD_REQUEST
-        return Response(report.as_dict(), status=answer)
+        if job is not None:
+            return job_accepted(ImportJobSerializer, job)
+        return Response(report.as_dict(), status=import_answer(report))
 
     @extend_schema(
         parameters=[OpenApiParameter("file_format", str, enum=["xlsx", "csv"])],
@@ -191,15 +239,20 @@ class ImportExportViewSetMixin(ExportableViewSetMixin):
         )
 
 
-class ExportJobViewSet(
+class RequesterJobViewSet(
     ScopedQuerysetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
+    """Read-only jobs of the caller alone (branches/models/jobs.py)."""
+
+    filterset_fields = ["state"]
+    ordering = ["-created_at"]
+
+
+class ExportJobViewSet(RequesterJobViewSet):
     """The caller's own export jobs (started by any list's ``export/``): state, progress, download."""
 
     queryset = ExportJob.objects.all()
     serializer_class = ExportJobSerializer
-    filterset_fields = ["state"]
-    ordering = ["-created_at"]
 
     @extend_schema(
         responses={
@@ -221,3 +274,11 @@ class ExportJobViewSet(
         response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class ImportJobViewSet(RequesterJobViewSet):
+    """The caller's own import jobs (started by any list's ``import/`` with a large file): state, progress,
+    then the import's answer."""
+
+    queryset = ImportJob.objects.all()
+    serializer_class = ImportJobSerializer

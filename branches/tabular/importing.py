@@ -60,6 +60,8 @@ class ImportableResource(resources.ModelResource):
     max_rows: int | None = None
     max_bytes: int | None = None
     max_cells: int | None = None
+    # Rows above which an upload runs as an import job; None: the project's IMPORT_JOB_THRESHOLD.
+    import_job_rows: int | None = None
 
     def __init__(self, *, actor=None, **kwargs):
         super().__init__(**kwargs)
@@ -173,15 +175,16 @@ class ImportReport:
         }
 
 
-def import_table(*, actor, resource: ImportableResource, upload, dry_run: bool = True) -> ImportReport:
+def import_table(
+    *, actor, resource: ImportableResource, upload, dry_run: bool = True, progress=None
+) -> ImportReport:
     """Validate every row of ``upload``; unless ``dry_run``, write all rows or, if any row is wrong, none.
 
     Valid rows are written as they are read, in a dry run too, so that rules reading the database see the
     earlier rows of the file; the transaction is rolled back at the end of a dry run or when any row failed.
-    A dry run therefore predicts the commit exactly.
+    A dry run therefore predicts the commit exactly. ``progress(rows)`` is told after each chunk.
     """
-    if scope_paths(actor, capability_for(resource._meta.model, "add")) == []:
-        raise OutOfScope(NOT_ALLOWED)
+    check_may_import(actor, resource)
     report = ImportReport(dry_run=dry_run)
     with open_table(
         upload, resource.max_bytes, max_rows=resource.max_rows, max_cells=resource.max_cells
@@ -193,6 +196,8 @@ def import_table(*, actor, resource: ImportableResource, upload, dry_run: bool =
                 rows = table.data_rows(resource.max_rows)
                 while chunk := list(islice(rows, resource.import_chunk_size)):
                     importer.process(chunk)
+                    if progress:
+                        progress(report.total_rows)
                 if dry_run or not report.ok:
                     transaction.set_rollback(True)
         except IntegrityError as error:
@@ -203,6 +208,12 @@ def import_table(*, actor, resource: ImportableResource, upload, dry_run: bool =
         raise UploadRejected(_("The file has no rows to import under its header row."), "no_rows")
     report.created = importer.written if report.committed else 0
     return report
+
+
+def check_may_import(actor, resource) -> None:
+    """Refuse an actor who may add this kind of record nowhere (before the file is read or queued)."""
+    if scope_paths(actor, capability_for(resource._meta.model, "add")) == []:
+        raise OutOfScope(NOT_ALLOWED)
 
 
 def normalize_header(text) -> str:

@@ -71,7 +71,7 @@ def export_job_create(
         source=source,
         query=query,
         title=str(title)[:200],
-        organization=_scope_root(actor),
+        organization=scope_root(actor),
         requested_by=actor,
         ip_address=ip_address,
         rows=rows,
@@ -80,7 +80,8 @@ def export_job_create(
     return job
 
 
-def _scope_root(actor) -> Organization:
+def scope_root(actor) -> Organization:
+    """The outermost organization the actor may see: a job's scope (branches/models/jobs.py)."""
     paths = scope_paths(actor, Capability.VIEW)
     roots = Organization.objects.filter(path=paths[0]) if paths else Organization.objects.filter(parent=None)
     return roots.order_by("path").first()
@@ -88,7 +89,7 @@ def _scope_root(actor) -> Organization:
 
 def export_job_run(job_id) -> ExportJob | None:
     """Write the job's file (progress 0–95 % while writing rows); any failure marks it failed."""
-    job = _claim(job_id)
+    job = claim_job(ExportJob, job_id)
     if job is None:
         return None
     try:
@@ -112,14 +113,15 @@ def export_job_run(job_id) -> ExportJob | None:
         )
     except Exception:  # noqa: BLE001 - a failed export is reported on the job, never lost in a worker log
         logger.exception("export job %s failed", job.pk)
-        _fail(job.pk, _("The export could not be written; try again or narrow the filters."))
+        fail_job(ExportJob, job.pk, _("The export could not be written; try again or narrow the filters."))
     job.refresh_from_db()
     return job
 
 
-def _claim(job_id) -> ExportJob | None:
+def claim_job(model, job_id):
+    """The queued job, now running; None when it is gone or another worker has it already."""
     with transaction.atomic():
-        job = ExportJob.objects.select_for_update().filter(pk=job_id).select_related("requested_by").first()
+        job = model.objects.select_for_update().filter(pk=job_id).select_related("requested_by").first()
         if job is None or job.state != ExportState.QUEUED:
             return None
         job.state, job.started_at = ExportState.RUNNING, timezone.now()
@@ -131,8 +133,8 @@ def _progress(job_id, value: int) -> None:
     ExportJob.objects.filter(pk=job_id, state=ExportState.RUNNING).update(progress=max(0, min(95, value)))
 
 
-def _fail(job_id, message: str) -> None:
-    ExportJob.objects.filter(pk=job_id).update(
+def fail_job(model, job_id, message: str) -> None:
+    model.objects.filter(pk=job_id).update(
         state=ExportState.FAILED, finished_at=timezone.now(), error=str(message)[:2000]
     )
 

@@ -98,8 +98,30 @@ def open_table(
     upload, max_bytes: int | None = None, *, max_rows: int | None = None, max_cells: int | None = None
 ) -> Table:
     """Check an uploaded file by its content and open it as a Table (raises UploadRejected)."""
-    max_bytes = max_bytes or MAX_BYTES
     limits = {"max_rows": max_rows or MAX_ROWS, "max_cells": max_cells or MAX_CELLS}
+    if _checked_type(upload, max_bytes) == "xlsx":
+        return _xlsx_table(upload, **limits)
+    return _csv_table(upload, **limits)
+
+
+def measure_table(
+    upload, max_bytes: int | None = None, *, max_rows: int | None = None, max_cells: int | None = None
+) -> tuple[int, int]:
+    """The rows below the header and the cells of an uploaded file, counted without parsing it: a
+    workbook's row and cell tags by the pre-scan (which checks its limits), a csv's lines times the
+    columns of its first line."""
+    limits = {"max_rows": max_rows or MAX_ROWS, "max_cells": max_cells or MAX_CELLS}
+    if _checked_type(upload, max_bytes) == "xlsx":
+        rows, cells = _check_zip(upload, **limits)
+    else:
+        rows, cells = _csv_size(upload)
+    upload.seek(0)
+    return max(rows - 1, 0), cells
+
+
+def _checked_type(upload, max_bytes) -> str:
+    """``xlsx`` or ``csv`` by extension and content, within the size limit (raises UploadRejected)."""
+    max_bytes = max_bytes or MAX_BYTES
     size = _size(upload)
     if size > max_bytes:
         raise UploadRejected(
@@ -119,10 +141,24 @@ def open_table(
     if extension == ".xlsx":
         if not is_zip:
             raise UploadRejected(_("This file is not a real .xlsx workbook."), "file_type")
-        return _xlsx_table(upload, **limits)
+        return "xlsx"
     if is_zip:
         raise UploadRejected(_("This file is a workbook or an archive, not a .csv text file."), "file_type")
-    return _csv_table(upload, **limits)
+    return "csv"
+
+
+def _csv_size(upload) -> tuple[int, int]:
+    """Lines (a quoted cell's line breaks count too: an estimate at most too high) and lines × columns."""
+    upload.seek(0)
+    first = upload.readline(64 * 1024)
+    columns = max(first.count(separator) for separator in (b",", b"\t", b";")) + 1
+    lines, last = first.count(b"\n"), first
+    while block := upload.read(SCAN_CHUNK):
+        lines += block.count(b"\n")
+        last = block
+    if not last.endswith(b"\n"):
+        lines += 1
+    return lines, lines * columns
 
 
 def _size(upload) -> int:
@@ -155,8 +191,9 @@ def _zip_bomb():
     return UploadRejected(_("The workbook unpacks to too much data to be imported."), "zip_bomb")
 
 
-def _check_zip(upload, *, max_rows, max_cells) -> None:
-    """The declared sizes first, then every part unpacked as a stream and counted (declared sizes can lie)."""
+def _check_zip(upload, *, max_rows, max_cells) -> tuple[int, int]:
+    """The declared sizes first, then every part unpacked as a stream and counted (declared sizes can lie);
+    the rows and cells of the fullest part."""
     try:
         with zipfile.ZipFile(upload) as archive:
             entries = archive.infolist()
@@ -165,18 +202,22 @@ def _check_zip(upload, *, max_rows, max_cells) -> None:
                 raise _zip_bomb()
             if not all(name in names for name in XLSX_REQUIRED_ENTRIES):
                 raise UploadRejected(_("This file is not a real .xlsx workbook."), "file_type")
-            expanded = 0
+            expanded = most_rows = most_cells = 0
             for entry in entries:
                 with archive.open(entry) as part:
                     xml = entry.filename.endswith((".xml", ".rels"))
-                    expanded = _scan_part(part, expanded, xml=xml, max_rows=max_rows, max_cells=max_cells)
+                    expanded, rows, cells = _scan_part(
+                        part, expanded, xml=xml, max_rows=max_rows, max_cells=max_cells
+                    )
+                most_rows, most_cells = max(most_rows, rows), max(most_cells, cells)
     except UploadRejected:
         raise
     except Exception as error:  # noqa: BLE001 - zipfile and zlib fail in many ways on a damaged archive
         raise _damaged() from error
+    return most_rows, most_cells
 
 
-def _scan_part(part, expanded: int, *, xml: bool, max_rows: int, max_cells: int) -> int:
+def _scan_part(part, expanded: int, *, xml: bool, max_rows: int, max_cells: int) -> tuple[int, int, int]:
     """Unpack one part in chunks, counting its bytes (added to ``expanded``), rows, cells and strings."""
     rows = cells = strings = 0
     carry = b""
@@ -198,7 +239,7 @@ def _scan_part(part, expanded: int, *, xml: bool, max_rows: int, max_cells: int)
             raise too_many_rows(max_rows)
         if cells > max_cells or strings > max_cells:
             raise too_many_cells(max_cells)
-    return expanded
+    return expanded, rows, cells
 
 
 def _csv_table(upload, *, max_rows, max_cells) -> Table:

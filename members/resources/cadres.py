@@ -73,8 +73,10 @@ class CadreResource(MaskingResourceMixin, ImportableResource):
     optional_columns = frozenset({"name"})
     template_title = "村干部任职"
     export_related = ("organization", "member")
-    # The post rules (one secretary at a time, …) read the rows written before: validate row by row.
+    # The post rules (one secretary at a time, …) read the rows written before: validate row by row,
+    # about 12 ms a row, so more than 200 rows run as an import job (docs/security.md, "Limits").
     import_chunk_size = 1
+    import_job_rows = 200
 
     class Meta:
         model = Cadre
@@ -166,8 +168,9 @@ class ReserveCadreResource(MaskingResourceMixin, ImportableResource):
     optional_columns = frozenset({"name", "gender", "birth_date", "education", "political_status"})
     template_title = "村级后备干部"
     export_related = ("organization", "member")
-    # "Already on the roster" reads the rows written before: validate row by row.
+    # "Already on the roster" reads the rows written before: validate row by row (as cadres above).
     import_chunk_size = 1
+    import_job_rows = 200
 
     class Meta:
         model = ReserveCadre

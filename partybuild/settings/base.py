@@ -265,6 +265,9 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=600_000)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=500)
+# Imports whose pre-scan counts more rows or cells than these run as a background job (docs/security.md).
+IMPORT_JOB_THRESHOLD = env.int("IMPORT_JOB_THRESHOLD", default=2_000)
+IMPORT_JOB_THRESHOLD_CELLS = env.int("IMPORT_JOB_THRESHOLD_CELLS", default=40_000)
 # Exports of more rows than this run as a background job with progress and a download.
 EXPORT_JOB_THRESHOLD = env.int("EXPORT_JOB_THRESHOLD", default=5_000)
 # Hours a finished export's file may be downloaded before it is deleted.

@@ -65,6 +65,7 @@ NARROWER_READS = {
     "security-events": "the audit trail is browsed by county administrators (docs/security.md)",
     "change-history": "the audit trail is browsed by county administrators (docs/security.md)",
     "export-job": "an export job is its requester's alone, inside their scope (docs/security.md, Limits)",
+    "import-job": "an import job is its requester's alone, inside their scope (docs/security.md, Limits)",
 }
 # Endpoints whose county-level rows are shown to every role inside that county (read only; writes keep the
 # table). The other county's rows stay invisible, and that is still checked.
