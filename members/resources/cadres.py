@@ -3,6 +3,7 @@ user may unmask them."""
 
 from import_export.fields import Field
 
+from branches.resources import KeyedResource, file_meta
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
@@ -53,7 +54,7 @@ RESERVE_SOURCE = {
 RESERVE_STATUS = {"in_roster": "在库", "promoted": "已使用", "removed": "已调整出库"}
 
 
-class CadreResource(MaskingResourceMixin, ImportableResource):
+class CadreResource(MaskingResourceMixin, KeyedResource):
     organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
     organization_name = Field("organization__name", "所在组织", readonly=True)
     post = Field("post", "职务", ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
@@ -72,47 +73,34 @@ class CadreResource(MaskingResourceMixin, ImportableResource):
     # A party member's name, gender and birth date come from the roster when left blank.
     optional_columns = frozenset({"name"})
     template_title = "村干部任职"
+    natural_key = ("organization_id", "post", "name", "started_on")
+    key_lookups = ("organization_id", "name")
     export_related = ("organization", "member")
     # The post rules (one secretary at a time, …) read the rows written before: validate row by row.
     import_chunk_size = 1
 
-    class Meta:
-        model = Cadre
-        fields = [
-            "organization",
-            "organization_name",
-            "post",
-            "name",
-            "member",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            "started_on",
-            "ended_on",
-            "sending_unit",
-            "note",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        Cadre,
+        "organization",
+        "organization_name",
+        "post",
+        "name",
+        "member",
+        "gender",
+        "birth_date",
+        "education",
+        "phone",
+        "started_on",
+        "ended_on",
+        "sending_unit",
+        "note",
+    )
 
     def prepare_instance(self, cadre) -> None:
         _fill_from_member(cadre, cadre_services.member_identity)
 
     def validate_instance(self, cadre, exclude) -> None:
         cadre_services.cadre_check(cadre)
-
-    def import_key(self, cadre):
-        if not (cadre.organization_id and cadre.post and cadre.name and cadre.started_on):
-            return None
-        return (cadre.organization_id, cadre.post, cadre.name, cadre.started_on)
-
-    def existing_keys(self, keys) -> set:
-        rows = Cadre.objects.filter(
-            organization_id__in={key[0] for key in keys}, name__in={key[2] for key in keys}
-        ).values_list("organization_id", "post", "name", "started_on")
-        return set(rows) & set(keys)
 
     def dehydrate_member(self, cadre) -> str:
         member = loaded_relation(cadre, "member")
@@ -169,23 +157,19 @@ class ReserveCadreResource(MaskingResourceMixin, ImportableResource):
     # "Already on the roster" reads the rows written before: validate row by row.
     import_chunk_size = 1
 
-    class Meta:
-        model = ReserveCadre
-        fields = [
-            "organization",
-            "organization_name",
-            "name",
-            "member",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            *RESERVE_ROSTER_FIELDS,
-            *RESERVE_LIFECYCLE_FIELDS,
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        ReserveCadre,
+        "organization",
+        "organization_name",
+        "name",
+        "member",
+        "gender",
+        "birth_date",
+        "education",
+        "phone",
+        *RESERVE_ROSTER_FIELDS,
+        *RESERVE_LIFECYCLE_FIELDS,
+    )
 
     def prepare_instance(self, reserve) -> None:
         _fill_from_member(reserve, cadre_services.reserve_identity)

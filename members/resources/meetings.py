@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
+from branches.resources import file_meta
 from branches.scope.querysets import subtree_q
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
@@ -116,23 +117,19 @@ class MeetingResource(ImportableResource):
     }
     template_title = "三会一课"
 
-    class Meta:
-        model = Meeting
-        fields = [
-            "organization",
-            "organization_name",
-            "kind",
-            "held_on",
-            "topic",
-            "speaker",
-            "minutes",
-            "members_expected",
-            "attendee_count",
-            "attendance_rate",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        Meeting,
+        "organization",
+        "organization_name",
+        "kind",
+        "held_on",
+        "topic",
+        "speaker",
+        "minutes",
+        "members_expected",
+        "attendee_count",
+        "attendance_rate",
+    )
 
     def validate_instance(self, meeting, exclude) -> None:
         services.meeting_check(meeting, exclude=exclude)
@@ -189,24 +186,20 @@ class TrainingResource(ImportableResource):
     }
     template_title = "培训"
 
-    class Meta:
-        model = Training
-        fields = [
-            "organizer",
-            "organizer_name",
-            "level",
-            "audience",
-            "held_on",
-            "days",
-            "hours",
-            "topic",
-            "villager_count",
-            "member_attendee_count",
-            "cadre_attendee_count",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        Training,
+        "organizer",
+        "organizer_name",
+        "level",
+        "audience",
+        "held_on",
+        "days",
+        "hours",
+        "topic",
+        "villager_count",
+        "member_attendee_count",
+        "cadre_attendee_count",
+    )
 
     def prepare_instance(self, training) -> None:
         organizer = loaded_relation(training, "organizer")

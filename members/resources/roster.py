@@ -7,6 +7,7 @@ user may unmask on the record's organization."""
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
+from branches.resources import file_meta
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     BooleanWidget,
@@ -155,33 +156,29 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
     template_title = "党员名册"
     export_related = ("branch",)
 
-    class Meta:
-        model = Member
-        fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "id_number",
-            "birth_date",
-            "education",
-            "category",
-            "branch",
-            "branch_name",
-            "joined_on",
-            "confirmed_on",
-            "occupation",
-            "phone",
-            "address",
-            "status",
-            "is_mobile",
-            "mobile_destination",
-            "mobile_contact_person",
-            "mobile_last_contact_on",
-            "post_duty",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        Member,
+        "name",
+        "gender",
+        "ethnicity",
+        "id_number",
+        "birth_date",
+        "education",
+        "category",
+        "branch",
+        "branch_name",
+        "joined_on",
+        "confirmed_on",
+        "occupation",
+        "phone",
+        "address",
+        "status",
+        "is_mobile",
+        "mobile_destination",
+        "mobile_contact_person",
+        "mobile_last_contact_on",
+        "post_duty",
+    )
 
     def prepare_instance(self, member) -> None:
         try:

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
+from branches.resources import file_meta
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
@@ -129,18 +130,14 @@ class VisitLogResource(ImportableResource):
     max_bytes = 40 * 1024 * 1024
     export_related = ("organization", "cadre")
 
-    class Meta:
-        model = VisitLog
-        fields = [
-            "organization",
-            "organization_name",
-            "cadre",
-            "cadre_post",
-            *VISIT_REPORT_FIELDS,
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        VisitLog,
+        "organization",
+        "organization_name",
+        "cadre",
+        "cadre_post",
+        *VISIT_REPORT_FIELDS,
+    )
 
     # --- import ---
 
