@@ -44,6 +44,7 @@ from ..models import (
     EvaluationScore,
     SecretaryGrade,
 )
+from ..models.evaluation import SCORE_RESULT_FIELDS
 from ..resources.evaluation import EvaluationScoreResource
 from ..selectors import evaluation as selectors
 from ..services import evaluation as services
@@ -315,19 +316,8 @@ class EvaluationScoreSerializer(serializers.ModelSerializer):
             "level_display",
             "township",
             "township_name",
-            "secretary_name",
-            "grades_count",
-            "evaluation_score",
-            "good_rate",
-            "quota_achievement",
-            "star_score",
-            "stars",
-            "examination_score",
-            "final_score",
-            "grade",
+            *SCORE_RESULT_FIELDS,
             "grade_display",
-            "rank_in_township",
-            "rank_in_county",
             "computed_at",
         ]
 

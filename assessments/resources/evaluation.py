@@ -12,6 +12,7 @@ from ..models import (
     EvaluationScore,
     Statement,
 )
+from ..models.evaluation import SCORE_RESULT_FIELDS
 
 LEVELS = {"county": "县级", "township": "乡镇级", "village": "村级"}
 GRADES = {"good": "好", "fairly_good": "较好", "average": "一般", "poor": "差"}
@@ -51,18 +52,7 @@ class EvaluationScoreResource(ImportableResource):
             "year",
             "level",
             "township_name",
-            "secretary_name",
-            "grades_count",
-            "evaluation_score",
-            "good_rate",
-            "quota_achievement",
-            "star_score",
-            "stars",
-            "examination_score",
-            "final_score",
-            "grade",
-            "rank_in_township",
-            "rank_in_county",
+            *SCORE_RESULT_FIELDS,
         ]
         export_order = fields
 
