@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import Organization
 from branches.scope.viewsets import (
     ScopedModelViewSet,
@@ -43,9 +44,7 @@ class QuotaPolicyViewSet(ScopedModelViewSet):
     update_service = staticmethod(services.quota_policy_update)
 
 
-class QuotaRunSerializer(serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class QuotaRunSerializer(OrganizationRecordSerializer):
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
     joined = serializers.BooleanField(
         read_only=True, help_text="true when the request joined a run already queued or running"

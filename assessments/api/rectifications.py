@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.api.actions import WorkflowActionMixin
+from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
 from branches.scope.viewsets import (
     ScopedModelViewSet,
@@ -58,9 +59,7 @@ class ReasonsFieldSchema(OpenApiSerializerFieldExtension):
         return build_array_type(auto_schema._map_serializer_field(self.target.child, direction))
 
 
-class RectificationSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class RectificationSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     year = YearField()
     reasons = ReasonsField(
         child=serializers.ChoiceField(choices=REASON_CODES),

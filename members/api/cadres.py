@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 
 from branches.api.actions import WorkflowActionMixin
-from branches.models import Organization
+from branches.api.serializers import OrganizationRecordSerializer
 from branches.scope.viewsets import (
     ScopedModelViewSet,
     ScopedRelatedField,
@@ -32,9 +32,7 @@ class ConcurrentPostSerializer(serializers.ModelSerializer):
         fields = ["id", "post", "post_display", "started_on", "ended_on"]
 
 
-class CadreSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class CadreSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
     post_display = serializers.CharField(source="get_post_display", read_only=True)
     is_serving = serializers.SerializerMethodField(help_text=_("serving today"))
@@ -96,9 +94,7 @@ class EndTermSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class ReserveCadreSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class ReserveCadreSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     is_young = serializers.SerializerMethodField(help_text=_("aged 35 or less today"))
