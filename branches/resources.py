@@ -75,6 +75,15 @@ class DecimalWidget(widgets.Widget):
         return _("A number, like 1234.50.")
 
 
+def organization_columns(header, name_header, *, attribute="organization", readonly=False):
+    """The column naming an organization by its code (looked up within the importing user's scope) and,
+    beside it, the organization's name (exported only)."""
+    return (
+        Field(attribute, header, OrganizationCodeWidget(), readonly=readonly),
+        Field(f"{attribute}__name", name_header, readonly=True),
+    )
+
+
 def file_meta(model, *fields):
     """The ``Meta`` of an importable file format: ``fields`` are its columns, in the same order in the
     exported file, the template and the import; exports are read in chunks of 2,000 rows."""
@@ -132,8 +141,7 @@ def _facility(attribute, header):
 
 
 class ActivityRoomResource(KeyedResource):
-    organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在组织", readonly=True)
+    organization, organization_name = organization_columns("所在组织编码", "所在组织")
     name = Field("name", "活动室名称", TextWidget())
     address = Field("address", "地址", TextWidget())
     area_m2 = Field("area_m2", "面积(平方米)", DecimalWidget())
@@ -181,8 +189,7 @@ class ActivityRoomResource(KeyedResource):
 
 
 class ReviewRecordResource(KeyedResource):
-    organization = Field("organization", BRANCH_CODE_HEADER, OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在支部", readonly=True)
+    organization, organization_name = organization_columns(BRANCH_CODE_HEADER, "所在支部")
     kind = Field("kind", "类型", ChoiceWidget(REVIEW_KIND, REVIEW_KIND_ALIASES))
     held_on = Field("held_on", "日期", DateWidget())
     topic = Field("topic", "主题", TextWidget())
@@ -221,8 +228,7 @@ class ReviewRecordResource(KeyedResource):
 
 
 class FinancialDisclosureResource(KeyedResource):
-    organization = Field("organization", BRANCH_CODE_HEADER, OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在支部", readonly=True)
+    organization, organization_name = organization_columns(BRANCH_CODE_HEADER, "所在支部")
     year = Field("year", "年度", IntegerWidget())
     period = Field("period", "期间", NumberChoiceWidget(DISCLOSURE_PERIOD, DISCLOSURE_PERIOD_ALIASES))
     disclosed_on = Field("disclosed_on", "公开日期", DateWidget())

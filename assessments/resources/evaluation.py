@@ -4,9 +4,9 @@ like the app's other export files."""
 from import_export import widgets
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget
+from branches.resources import DecimalWidget, organization_columns
 from branches.tabular.importing import ImportableResource
-from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
+from branches.tabular.widgets import ChoiceWidget, IntegerWidget
 
 from ..models import (
     EvaluationScore,
@@ -24,8 +24,7 @@ class YesNoWidget(widgets.Widget):
 
 
 class EvaluationScoreResource(ImportableResource):
-    organization = Field("organization", "组织编码", OrganizationCodeWidget(), readonly=True)
-    organization_name = Field("organization__name", "组织名称", readonly=True)
+    organization, organization_name = organization_columns("组织编码", "组织名称", readonly=True)
     year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
     level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
     township_name = Field("township__name", "所属乡镇", readonly=True)
@@ -61,8 +60,7 @@ class EvaluationScoreResource(ImportableResource):
 
 
 class StatementResource(ImportableResource):
-    organization = Field("organization", "组织编码", OrganizationCodeWidget(), readonly=True)
-    organization_name = Field("organization__name", "组织名称", readonly=True)
+    organization, organization_name = organization_columns("组织编码", "组织名称", readonly=True)
     year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
     level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
     secretary_name = Field("secretary_name", "书记", readonly=True)

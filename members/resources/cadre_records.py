@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import KeyedResource, file_meta
+from branches.resources import KeyedResource, file_meta, organization_columns
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
     LookupWidget,
-    OrganizationCodeWidget,
     TextWidget,
     loaded_relation,
 )
@@ -63,8 +62,7 @@ def _serving_in_month(cadres, year, month) -> list:
 
 
 class StudyRecordResource(KeyedResource):
-    organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在组织", readonly=True)
+    organization, organization_name = organization_columns("所在组织编码", "所在组织")
     cadre = Field("cadre", "干部姓名", CadreByNameWidget())
     post = Field("cadre_post", "职务", ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     year = Field("year", "年度", IntegerWidget())
@@ -153,8 +151,7 @@ class LeaderByIdNumberWidget(LookupWidget):
 
 
 class ContactPointResource(KeyedResource):
-    organization = Field("organization", "联系村党组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "联系村党组织", readonly=True)
+    organization, organization_name = organization_columns("联系村党组织编码", "联系村党组织")
     leader = Field("leader", "联系领导身份证号", LeaderByIdNumberWidget())
     leader_name = Field("leader__name", "联系领导", readonly=True)
     year = Field("year", "年度", IntegerWidget())

@@ -3,13 +3,12 @@ user may unmask them."""
 
 from import_export.fields import Field
 
-from branches.resources import KeyedResource, file_meta
+from branches.resources import KeyedResource, file_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
-    OrganizationCodeWidget,
     TextWidget,
     loaded_relation,
 )
@@ -89,8 +88,7 @@ class _PersonResource(MaskingResourceMixin, ImportableResource):
 
 
 class CadreResource(_PersonResource, KeyedResource):
-    organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在组织", readonly=True)
+    organization, organization_name = organization_columns("所在组织编码", "所在组织")
     post = Field("post", "职务", ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     started_on = Field("started_on", "任职日期", DateWidget())
     ended_on = Field("ended_on", "离任日期", DateWidget())
@@ -125,8 +123,7 @@ class CadreResource(_PersonResource, KeyedResource):
 
 
 class ReserveCadreResource(_PersonResource):
-    organization = Field("organization", "所在村党支部编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在村党支部", readonly=True)
+    organization, organization_name = organization_columns("所在村党支部编码", "所在村党支部")
     political_status = Field(
         "political_status", "政治面貌", ChoiceWidget(POLITICAL_STATUS, POLITICAL_STATUS_ALIASES)
     )

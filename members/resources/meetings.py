@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
-from branches.resources import file_meta
+from branches.resources import file_meta, organization_columns
 from branches.scope.querysets import subtree_q
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
@@ -19,7 +19,6 @@ from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
-    OrganizationCodeWidget,
     TextWidget,
     is_blank,
     loaded_relation,
@@ -98,8 +97,7 @@ class TenthsWidget(widgets.Widget):
 
 
 class MeetingResource(ImportableResource):
-    organization = Field("organization", "组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "组织名称", readonly=True)
+    organization, organization_name = organization_columns("组织编码", "组织名称")
     kind = Field("kind", "会议类型", ChoiceWidget(MEETING_KIND, MEETING_KIND_ALIASES))
     held_on = Field("held_on", "召开日期", DateWidget())
     topic = Field("topic", "主题", TextWidget())
@@ -166,8 +164,7 @@ def _members_on_roll(organizations) -> dict[int, int]:
 
 
 class TrainingResource(ImportableResource):
-    organizer = Field("organizer", "主办组织编码", OrganizationCodeWidget())
-    organizer_name = Field("organizer__name", "主办组织", readonly=True)
+    organizer, organizer_name = organization_columns("主办组织编码", "主办组织", attribute="organizer")
     level = Field("level", "培训层级", ChoiceWidget(TRAINING_LEVEL), readonly=True)
     audience = Field("audience", "培训对象", ChoiceWidget(TRAINING_AUDIENCE, TRAINING_AUDIENCE_ALIASES))
     held_on = Field("held_on", "开班日期", DateWidget())

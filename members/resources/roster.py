@@ -7,14 +7,13 @@ user may unmask on the record's organization."""
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import file_meta
+from branches.resources import file_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
     LookupWidget,
-    OrganizationCodeWidget,
     TextWidget,
     loaded_relation,
 )
@@ -125,8 +124,7 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
     birth_date = Field("birth_date", "出生日期", DateWidget())
     education = Field("education", "学历", ChoiceWidget(EDUCATION, EDUCATION_ALIASES))
     category = Field("category", "党员类别", ChoiceWidget(CATEGORY, CATEGORY_ALIASES))
-    branch = Field("branch", "所在支部编码", OrganizationCodeWidget())
-    branch_name = Field("branch__name", "所在支部", readonly=True)
+    branch, branch_name = organization_columns("所在支部编码", "所在支部", attribute="branch")
     joined_on = Field("joined_on", "入党日期", DateWidget())
     confirmed_on = Field("confirmed_on", "转正日期", DateWidget())
     occupation = Field("occupation", "职业", ChoiceWidget(OCCUPATION, OCCUPATION_ALIASES))

@@ -18,13 +18,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import file_meta
+from branches.resources import file_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
     LookupWidget,
-    OrganizationCodeWidget,
     TextWidget,
 )
 
@@ -95,8 +94,7 @@ class CadreNameWidget(LookupWidget):
 
 
 class VisitLogResource(ImportableResource):
-    organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在组织", readonly=True)
+    organization, organization_name = organization_columns("所在组织编码", "所在组织")
     cadre = Field("cadre", CADRE_NAME_HEADER, CadreNameWidget())
     cadre_post = Field("cadre_post", POST_HEADER, ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     household_name = Field("household_name", HOUSEHOLD_HEADER, TextWidget())
