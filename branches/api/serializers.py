@@ -7,10 +7,9 @@ from ..models import Organization, StaffRole
 from ..models.tree import VILLAGE_STATISTICS_FIELDS
 
 
+# A record of one organization: ``organization`` is chosen within the actor's scope (one outside it reads as
+# missing), and answered with its name. No docstring: the schema would give it to every subclass.
 class OrganizationRecordSerializer(serializers.ModelSerializer):
-    """A record of one organization: ``organization`` is chosen within the actor's scope (one outside it
-    reads as missing), and answered with its name."""
-
     organization = ScopedRelatedField(queryset=Organization.objects.all())
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
