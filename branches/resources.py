@@ -75,6 +75,54 @@ class DecimalWidget(widgets.Widget):
         return _("A number, like 1234.50.")
 
 
+def organization_columns(header, name_header, *, attribute="organization", readonly=False):
+    """The column naming an organization by its code (looked up within the importing user's scope) and,
+    beside it, the organization's name (exported only)."""
+    return (
+        Field(attribute, header, OrganizationCodeWidget(), readonly=readonly),
+        Field(f"{attribute}__name", name_header, readonly=True),
+    )
+
+
+def file_meta(model, *fields):
+    """The ``Meta`` of an importable file format: ``fields`` are its columns, in the same order in the
+    exported file, the template and the import; exports are read in chunks of 2,000 rows."""
+    columns = list(fields)
+    return type(
+        "Meta",
+        (),
+        {
+            "model": model,
+            "fields": columns,
+            "export_order": columns,
+            "import_order": columns,
+            "chunk_size": 2000,
+        },
+    )
+
+
+class KeyedResource(ImportableResource):
+    """A format whose records are unique by ``natural_key`` (attribute names of the model): a row with any
+    part of its key empty has none; the database is asked, set-based, for the rows matching the chunk on
+    ``key_lookups`` (a subset of the key that narrows the query well), and only exact keys count."""
+
+    natural_key: tuple[str, ...] = ()
+    key_lookups: tuple[str, ...] = ()
+
+    def import_key(self, instance):
+        key = tuple(getattr(instance, name) for name in self.natural_key)
+        return key if key and all(key) else None
+
+    def existing_keys(self, keys) -> set:
+        positions = [self.natural_key.index(name) for name in self.key_lookups]
+        lookups = {
+            f"{name}__in": {key[index] for key in keys}
+            for name, index in zip(self.key_lookups, positions, strict=True)
+        }
+        rows = self._meta.model.objects.filter(**lookups).values_list(*self.natural_key)
+        return set(rows) & set(keys)
+
+
 class NumberChoiceWidget(ChoiceWidget):
     """A choice stored as a number (the half of the year), written as its Chinese label."""
 
@@ -92,9 +140,8 @@ def _facility(attribute, header):
     return Field(attribute, header, BooleanWidget())
 
 
-class ActivityRoomResource(ImportableResource):
-    organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在组织", readonly=True)
+class ActivityRoomResource(KeyedResource):
+    organization, organization_name = organization_columns("所在组织编码", "所在组织")
     name = Field("name", "活动室名称", TextWidget())
     address = Field("address", "地址", TextWidget())
     area_m2 = Field("area_m2", "面积(平方米)", DecimalWidget())
@@ -121,31 +168,18 @@ class ActivityRoomResource(ImportableResource):
         "远程教育站点": "远程教育终端",
     }
     template_title = "党员活动室"
-
-    class Meta:
-        model = ActivityRoom
-        fields = [
-            "organization",
-            "organization_name",
-            *ROOM_DETAIL_FIELDS,
-            "facilities_count",
-            "investments_total",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    natural_key = key_lookups = ("organization_id", "name")
+    Meta = file_meta(
+        ActivityRoom,
+        "organization",
+        "organization_name",
+        *ROOM_DETAIL_FIELDS,
+        "facilities_count",
+        "investments_total",
+    )
 
     def validate_instance(self, room, exclude) -> None:
         services.room_check(room, check_duplicate=False, exclude=exclude)
-
-    def import_key(self, room):
-        return (room.organization_id, room.name) if room.organization_id and room.name else None
-
-    def existing_keys(self, keys) -> set:
-        rows = ActivityRoom.objects.filter(
-            organization_id__in={key[0] for key in keys}, name__in={key[1] for key in keys}
-        ).values_list("organization_id", "name")
-        return set(rows) & set(keys)
 
     def prepare_export_queryset(self, queryset):
 
@@ -154,9 +188,8 @@ class ActivityRoomResource(ImportableResource):
         return queryset.select_related("organization")
 
 
-class ReviewRecordResource(ImportableResource):
-    organization = Field("organization", BRANCH_CODE_HEADER, OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在支部", readonly=True)
+class ReviewRecordResource(KeyedResource):
+    organization, organization_name = organization_columns(BRANCH_CODE_HEADER, "所在支部")
     kind = Field("kind", "类型", ChoiceWidget(REVIEW_KIND, REVIEW_KIND_ALIASES))
     held_on = Field("held_on", "日期", DateWidget())
     topic = Field("topic", "主题", TextWidget())
@@ -173,44 +206,29 @@ class ReviewRecordResource(ImportableResource):
         "内容摘要": "情况摘要",
     }
     template_title = "两述两评记录"
-
-    class Meta:
-        model = ReviewRecord
-        fields = [
-            "organization",
-            "organization_name",
-            "kind",
-            "held_on",
-            "topic",
-            "participants",
-            "satisfied",
-            "summary",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    natural_key = ("organization_id", "kind", "held_on")
+    key_lookups = ("organization_id", "held_on")
+    Meta = file_meta(
+        ReviewRecord,
+        "organization",
+        "organization_name",
+        "kind",
+        "held_on",
+        "topic",
+        "participants",
+        "satisfied",
+        "summary",
+    )
 
     def validate_instance(self, record, exclude) -> None:
         services.review_check(record, check_duplicate=False, exclude=exclude)
-
-    def import_key(self, record):
-        if not (record.organization_id and record.kind and record.held_on):
-            return None
-        return (record.organization_id, record.kind, record.held_on)
-
-    def existing_keys(self, keys) -> set:
-        rows = ReviewRecord.objects.filter(
-            organization_id__in={key[0] for key in keys}, held_on__in={key[2] for key in keys}
-        ).values_list("organization_id", "kind", "held_on")
-        return set(rows) & set(keys)
 
     def prepare_export_queryset(self, queryset):
         return queryset.select_related("organization")
 
 
-class FinancialDisclosureResource(ImportableResource):
-    organization = Field("organization", BRANCH_CODE_HEADER, OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在支部", readonly=True)
+class FinancialDisclosureResource(KeyedResource):
+    organization, organization_name = organization_columns(BRANCH_CODE_HEADER, "所在支部")
     year = Field("year", "年度", IntegerWidget())
     period = Field("period", "期间", NumberChoiceWidget(DISCLOSURE_PERIOD, DISCLOSURE_PERIOD_ALIASES))
     disclosed_on = Field("disclosed_on", "公开日期", DateWidget())
@@ -226,36 +244,22 @@ class FinancialDisclosureResource(ImportableResource):
         "支出": "支出(元)",
     }
     template_title = "财务公开记录"
-
-    class Meta:
-        model = FinancialDisclosure
-        fields = [
-            "organization",
-            "organization_name",
-            "year",
-            "period",
-            "disclosed_on",
-            "income_yuan",
-            "expenditure_yuan",
-            "content",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    natural_key = ("organization_id", "year", "period")
+    key_lookups = ("organization_id", "year")
+    Meta = file_meta(
+        FinancialDisclosure,
+        "organization",
+        "organization_name",
+        "year",
+        "period",
+        "disclosed_on",
+        "income_yuan",
+        "expenditure_yuan",
+        "content",
+    )
 
     def validate_instance(self, disclosure, exclude) -> None:
         services.disclosure_check(disclosure, check_duplicate=False, exclude=exclude)
-
-    def import_key(self, disclosure):
-        if not (disclosure.organization_id and disclosure.year and disclosure.period):
-            return None
-        return (disclosure.organization_id, disclosure.year, disclosure.period)
-
-    def existing_keys(self, keys) -> set:
-        rows = FinancialDisclosure.objects.filter(
-            organization_id__in={key[0] for key in keys}, year__in={key[1] for key in keys}
-        ).values_list("organization_id", "year", "period")
-        return set(rows) & set(keys)
 
     def prepare_export_queryset(self, queryset):
         return queryset.select_related("organization")

@@ -18,6 +18,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import Organization
 from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
@@ -44,6 +45,7 @@ from ..models import (
     EvaluationScore,
     SecretaryGrade,
 )
+from ..models.evaluation import SCORE_RESULT_FIELDS
 from ..resources.evaluation import EvaluationScoreResource
 from ..selectors import evaluation as selectors
 from ..services import evaluation as services
@@ -137,12 +139,10 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
         return Response({"cycle": cycle.pk, "scores": len(rows)})
 
 
-class EvaluationRaterSerializer(serializers.ModelSerializer):
+class EvaluationRaterSerializer(OrganizationRecordSerializer):
     cycle = VisibleCycleField()
     user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
     user_name = serializers.SerializerMethodField()
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
     group_display = serializers.CharField(source="get_group_display", read_only=True)
     year = serializers.IntegerField(source="cycle.year", read_only=True)
 
@@ -315,19 +315,8 @@ class EvaluationScoreSerializer(serializers.ModelSerializer):
             "level_display",
             "township",
             "township_name",
-            "secretary_name",
-            "grades_count",
-            "evaluation_score",
-            "good_rate",
-            "quota_achievement",
-            "star_score",
-            "stars",
-            "examination_score",
-            "final_score",
-            "grade",
+            *SCORE_RESULT_FIELDS,
             "grade_display",
-            "rank_in_township",
-            "rank_in_county",
             "computed_at",
         ]
 

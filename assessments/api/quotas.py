@@ -2,9 +2,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
+from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import Organization
 from branches.scope.viewsets import (
-    ScopedModelViewSet,
     ScopedQuerysetMixin,
     ScopedReadOnlyModelViewSet,
     ScopedRelatedField,
@@ -16,6 +16,7 @@ from ..filters.quotas import AlertFilter, QuotaPolicyFilter, QuotaResultFilter, 
 from ..models import Alert, QuotaPolicy, QuotaResult, QuotaRun
 from ..selectors import quotas as selectors
 from ..services import quotas as services
+from .policies import CountyPolicyViewSet
 
 
 class QuotaPolicySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -29,23 +30,18 @@ class QuotaPolicySerializer(VersionedSerializerMixin, serializers.ModelSerialize
         validators = []
 
 
-class QuotaPolicyViewSet(ScopedModelViewSet):
+class QuotaPolicyViewSet(CountyPolicyViewSet):
     """The county's targets for a year (docs/quotas.md); every change is a security event."""
 
     queryset = QuotaPolicy.objects.all()
     list_selector = staticmethod(selectors.quota_policy_list)
     serializer_class = QuotaPolicySerializer
     filterset_class = QuotaPolicyFilter
-    ordering_fields = ["year"]
-    ordering = ["county__path", "-year"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(services.quota_policy_create)
     update_service = staticmethod(services.quota_policy_update)
 
 
-class QuotaRunSerializer(serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class QuotaRunSerializer(OrganizationRecordSerializer):
     duration_seconds = serializers.FloatField(read_only=True, allow_null=True)
     joined = serializers.BooleanField(
         read_only=True, help_text="true when the request joined a run already queued or running"

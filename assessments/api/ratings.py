@@ -8,7 +8,6 @@ from rest_framework.response import Response
 
 from branches.models import Organization
 from branches.scope.viewsets import (
-    ScopedModelViewSet,
     ScopedQuerysetMixin,
     ScopedRelatedField,
     VersionedSerializerMixin,
@@ -22,6 +21,7 @@ from ..resources.ratings import StarRatingResource
 from ..selectors import ratings as selectors
 from ..selectors.ratings import dimension_table, rating_rollup, rating_steps
 from ..services import ratings as services
+from .policies import CountyPolicyViewSet
 
 
 class StarRatingSerializer(serializers.ModelSerializer):
@@ -250,7 +250,7 @@ class RatingPolicySerializer(VersionedSerializerMixin, serializers.ModelSerializ
         validators = []  # the service's full_clean says "one per county and year" in the user's language
 
 
-class RatingPolicyViewSet(ScopedModelViewSet):
+class RatingPolicyViewSet(CountyPolicyViewSet):
     """The county's star bands, targets and rectification settings for a year; every change is a security
     event. The bands must rise: three stars < four stars < five stars."""
 
@@ -258,9 +258,6 @@ class RatingPolicyViewSet(ScopedModelViewSet):
     list_selector = staticmethod(selectors.rating_policy_list)
     serializer_class = RatingPolicySerializer
     filterset_class = RatingPolicyFilter
-    ordering_fields = ["year"]
-    ordering = ["county__path", "-year"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(services.rating_policy_create)
     update_service = staticmethod(services.rating_policy_update)
 

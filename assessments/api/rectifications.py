@@ -9,6 +9,8 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from branches.api.actions import WorkflowActionMixin
+from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
 from branches.scope.viewsets import (
     ScopedModelViewSet,
@@ -57,9 +59,7 @@ class ReasonsFieldSchema(OpenApiSerializerFieldExtension):
         return build_array_type(auto_schema._map_serializer_field(self.target.child, direction))
 
 
-class RectificationSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class RectificationSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     year = YearField()
     reasons = ReasonsField(
         child=serializers.ChoiceField(choices=REASON_CODES),
@@ -169,7 +169,7 @@ def _open(*, actor, **data):
     return services.rectification_open(actor=actor, **data)
 
 
-class RectificationViewSet(ScopedModelViewSet):
+class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
     """Rectification of weak branches (软弱涣散党组织整顿): the township opens it with a plan, responsible
     leader, instructor and deadline, progress is noted, the township asks for the close and only the county
     verifies it (or reopens it with a reason). ``candidates`` lists the year's weak branches with reasons."""
@@ -177,6 +177,7 @@ class RectificationViewSet(ScopedModelViewSet):
     queryset = Rectification.objects.all()
     list_selector = staticmethod(selectors.rectification_list)
     serializer_class = RectificationSerializer
+    step_record = "rectification"
     filterset_class = RectificationFilter
     search_fields = ["organization__name", "responsible_leader"]
     ordering_fields = ["organization__path", "year", "deadline", "status", "created_at"]
@@ -194,24 +195,9 @@ class RectificationViewSet(ScopedModelViewSet):
             "candidates": CandidateQuerySerializer,
         }.get(self.action, RectificationSerializer)
 
-    def _answer(self, rectification):
-        fresh = self.get_queryset().get(pk=rectification.pk)
-        return Response(RectificationSerializer(fresh, context=self.get_serializer_context()).data)
-
-    def _step(self, request, serializer_class, service):
-        rectification = (
-            self.get_object()
-        )  # out of scope: 404 before the body is looked at, like a missing one
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        rectification = service(
-            actor=request.user,
-            rectification=rectification,
-            expected_version=data.pop("version", None),
-            **data,
-        )
-        return self._answer(rectification)
+    def answer(self, record):
+        """Read again through the list's queryset, for the annotated columns."""
+        return super().answer(self.get_queryset().get(pk=record.pk))
 
     @extend_schema(methods=["get"], request=None, responses=NoteSerializer(many=True))
     @extend_schema(methods=["post"], request=NoteSerializer, responses={201: NoteSerializer})
@@ -233,19 +219,19 @@ class RectificationViewSet(ScopedModelViewSet):
     @action(detail=True, methods=["post"], url_path="request-close", url_name="request-close")
     def request_close(self, request, pk=None):
         """The township reports the results and asks the county to verify the close."""
-        return self._step(request, RequestCloseSerializer, services.rectification_request_close)
+        return self.step(services.rectification_request_close, RequestCloseSerializer)
 
     @extend_schema(request=VerifySerializer, responses=RectificationSerializer)
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         """The county verifies the close (county administrators only)."""
-        return self._step(request, VerifySerializer, services.rectification_verify)
+        return self.step(services.rectification_verify, VerifySerializer)
 
     @extend_schema(request=ReopenSerializer, responses=RectificationSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         """The county sends a close request back, or reopens a verified rectification, with the reason."""
-        return self._step(request, ReopenSerializer, services.rectification_reopen)
+        return self.step(services.rectification_reopen, ReopenSerializer)
 
     @extend_schema(parameters=[CandidateQuerySerializer], responses=CandidateSerializer(many=True))
     @action(detail=False, methods=["get"])

@@ -18,8 +18,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import Organization
-from branches.scope.viewsets import ScopedQuerysetMixin, ScopedRelatedField
+from branches.scope.viewsets import ScopedQuerysetMixin
 from partybuild.exceptions import ErrorResponsesAutoSchema
 from partybuild.http import client_ip
 from partybuild.years import YearField
@@ -53,9 +54,7 @@ class ReportParamsSerializer(serializers.Serializer):
     )
 
 
-class ReportJobSerializer(serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class ReportJobSerializer(OrganizationRecordSerializer):
     kind = serializers.ChoiceField(choices=ReportKind.choices, default=ReportKind.JOINT_EVALUATION)
     format = serializers.ChoiceField(choices=ReportFormat.choices)
     year = YearField()

@@ -9,10 +9,9 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
-from branches.models import Organization
+from branches.api.serializers import OrganizationRecordSerializer
 from branches.scope.viewsets import (
     ScopedModelViewSet,
-    ScopedRelatedField,
     VersionedSerializerMixin,
 )
 from branches.tabular.api import ImportExportViewSetMixin
@@ -29,10 +28,8 @@ from ..services import statements
 from .evaluation_fields import VisibleCycleField, display_name
 
 
-class StatementSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class StatementSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     cycle = VisibleCycleField()
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
     year = serializers.IntegerField(source="cycle.year", read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True)
     attachment = serializers.FileField(

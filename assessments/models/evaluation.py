@@ -206,6 +206,23 @@ class SecretaryGrade(ScopedRecord):
         return f"{self.organization}: {self.get_grade_display()}"
 
 
+# A score's results, in the order of the export's columns (the API lists them too).
+SCORE_RESULT_FIELDS = (
+    "secretary_name",
+    "grades_count",
+    "evaluation_score",
+    "good_rate",
+    "quota_achievement",
+    "star_score",
+    "stars",
+    "examination_score",
+    "final_score",
+    "grade",
+    "rank_in_township",
+    "rank_in_county",
+)
+
+
 class EvaluationScore(ScopedModel):
     """The computed score of one secretary in a cycle (考): derived rows, rewritten as a set."""
 

@@ -9,6 +9,7 @@ graded members of a branch) is judged on the file together with what each branch
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
+from branches.resources import KeyedResource, file_meta
 from branches.tabular.importing import ImportableResource
 from branches.tabular.reading import MAX_ROWS
 from branches.tabular.widgets import (
@@ -52,7 +53,7 @@ def _cached(record, relation):
     return record._state.fields_cache.get(relation)
 
 
-class MemberAppraisalResource(MaskingResourceMixin, ImportableResource):
+class MemberAppraisalResource(MaskingResourceMixin, KeyedResource):
     member = Field("member", ID_NUMBER_HEADER, MemberForAppraisal())
     member_name = Field("member__name", "姓名", readonly=True)
     category = Field("member__category", "党员类别", ChoiceWidget(CATEGORY), readonly=True)
@@ -76,28 +77,25 @@ class MemberAppraisalResource(MaskingResourceMixin, ImportableResource):
     }
     key_column = ID_NUMBER_HEADER
     template_title = "民主评议党员"
+    natural_key = key_lookups = ("member_id", "year")
     export_related = ("member", "branch")
     # One chunk for the whole file: the excellent cap is judged on the final set of each branch.
     import_chunk_size = MAX_ROWS
 
-    class Meta:
-        model = MemberAppraisal
-        fields = [
-            "member",
-            "member_name",
-            "category",
-            "branch_code",
-            "branch_name",
-            "year",
-            "participated",
-            "grade",
-            "appraised_on",
-            "stars",
-            "note",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        MemberAppraisal,
+        "member",
+        "member_name",
+        "category",
+        "branch_code",
+        "branch_name",
+        "year",
+        "participated",
+        "grade",
+        "appraised_on",
+        "stars",
+        "note",
+    )
 
     def prepare_instance(self, appraisal) -> None:
         member = _cached(appraisal, "member")
@@ -108,17 +106,6 @@ class MemberAppraisalResource(MaskingResourceMixin, ImportableResource):
         if _cached(appraisal, "member") is None:
             return
         services.appraisal_check(appraisal, exclude=exclude)
-
-    def import_key(self, appraisal):
-        if appraisal.member_id is None or appraisal.year is None:
-            return None
-        return (appraisal.member_id, appraisal.year)
-
-    def existing_keys(self, keys) -> set:
-        rows = MemberAppraisal.objects.filter(
-            member_id__in={key[0] for key in keys}, year__in={key[1] for key in keys}
-        ).values_list("member_id", "year")
-        return set(rows) & set(keys)
 
     def write(self, instances, actor) -> None:
         services.appraisals_import(instances, actor=actor)

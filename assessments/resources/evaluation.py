@@ -4,14 +4,15 @@ like the app's other export files."""
 from import_export import widgets
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget
+from branches.resources import DecimalWidget, organization_columns
 from branches.tabular.importing import ImportableResource
-from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
+from branches.tabular.widgets import ChoiceWidget, IntegerWidget
 
 from ..models import (
     EvaluationScore,
     Statement,
 )
+from ..models.evaluation import SCORE_RESULT_FIELDS
 
 LEVELS = {"county": "县级", "township": "乡镇级", "village": "村级"}
 GRADES = {"good": "好", "fairly_good": "较好", "average": "一般", "poor": "差"}
@@ -23,8 +24,7 @@ class YesNoWidget(widgets.Widget):
 
 
 class EvaluationScoreResource(ImportableResource):
-    organization = Field("organization", "组织编码", OrganizationCodeWidget(), readonly=True)
-    organization_name = Field("organization__name", "组织名称", readonly=True)
+    organization, organization_name = organization_columns("组织编码", "组织名称", readonly=True)
     year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
     level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
     township_name = Field("township__name", "所属乡镇", readonly=True)
@@ -51,18 +51,7 @@ class EvaluationScoreResource(ImportableResource):
             "year",
             "level",
             "township_name",
-            "secretary_name",
-            "grades_count",
-            "evaluation_score",
-            "good_rate",
-            "quota_achievement",
-            "star_score",
-            "stars",
-            "examination_score",
-            "final_score",
-            "grade",
-            "rank_in_township",
-            "rank_in_county",
+            *SCORE_RESULT_FIELDS,
         ]
         export_order = fields
 
@@ -71,8 +60,7 @@ class EvaluationScoreResource(ImportableResource):
 
 
 class StatementResource(ImportableResource):
-    organization = Field("organization", "组织编码", OrganizationCodeWidget(), readonly=True)
-    organization_name = Field("organization__name", "组织名称", readonly=True)
+    organization, organization_name = organization_columns("组织编码", "组织名称", readonly=True)
     year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
     level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
     secretary_name = Field("secretary_name", "书记", readonly=True)

@@ -7,9 +7,9 @@ imported.
 
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget
+from branches.resources import DecimalWidget, organization_columns
 from branches.tabular.importing import ImportableResource
-from branches.tabular.widgets import ChoiceWidget, IntegerWidget, OrganizationCodeWidget
+from branches.tabular.widgets import ChoiceWidget, IntegerWidget
 
 from ..models import StarRating
 
@@ -23,8 +23,7 @@ CLASSIFICATION = {"advanced": "先进(创)", "general": "一般(升)", "backward
 
 
 class StarRatingResource(ImportableResource):
-    organization = Field("organization", "组织编码", OrganizationCodeWidget(), readonly=True)
-    organization_name = Field("organization__name", "组织名称", readonly=True)
+    organization, organization_name = organization_columns("组织编码", "组织名称", readonly=True)
     year = Field("year", "年度", IntegerWidget(), readonly=True)
     stage = Field("stage", "阶段", ChoiceWidget(RATING_STAGE), readonly=True)
     leadership = Field("leadership", "领导班子好", DecimalWidget(), readonly=True)

@@ -22,7 +22,6 @@ from ..filters.records import (
 from ..models import (
     ActivityRoom,
     FinancialDisclosure,
-    Organization,
     ReviewRecord,
     RoomInvestment,
     StandardizedRoomTarget,
@@ -31,13 +30,12 @@ from ..models.records import ROOM_DETAIL_FIELDS
 from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
 from ..selectors import records as selectors
 from ..services import records as services
+from .serializers import OrganizationRecordSerializer
 
 # --- serializers ----------------------------------------------------------------------------------------
 
 
-class ActivityRoomSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class ActivityRoomSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     facilities_count = serializers.IntegerField(
         read_only=True, help_text=_("facilities ticked on the checklist (of six)")
     )
@@ -87,9 +85,7 @@ class RoomInvestmentSerializer(VersionedSerializerMixin, serializers.ModelSerial
         ]
 
 
-class RoomTargetSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class RoomTargetSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     year = YearField()
     standardized_count = serializers.IntegerField(
         read_only=True,
@@ -115,9 +111,7 @@ class RoomTargetSerializer(VersionedSerializerMixin, serializers.ModelSerializer
         validators = []
 
 
-class ReviewRecordSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class ReviewRecordSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -140,9 +134,7 @@ class ReviewRecordSerializer(VersionedSerializerMixin, serializers.ModelSerializ
         read_only_fields = ["created_at", "updated_at"]
 
 
-class FinancialDisclosureSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class FinancialDisclosureSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     year = YearField()
     period_display = serializers.CharField(source="get_period_display", read_only=True)
 

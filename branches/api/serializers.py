@@ -7,6 +7,13 @@ from ..models import Organization, StaffRole
 from ..models.tree import VILLAGE_STATISTICS_FIELDS
 
 
+# A record of one organization: ``organization`` is chosen within the actor's scope (one outside it reads as
+# missing), and answered with its name. No docstring: the schema would give it to every subclass.
+class OrganizationRecordSerializer(serializers.ModelSerializer):
+    organization = ScopedRelatedField(queryset=Organization.objects.all())
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+
 class OrganizationSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     parent = ScopedRelatedField(queryset=Organization.objects.all(), allow_null=True, required=False)
     depth = serializers.IntegerField(read_only=True)
@@ -37,11 +44,9 @@ class OrganizationSerializer(VersionedSerializerMixin, serializers.ModelSerializ
         read_only_fields = ["path", "created_at", "updated_at"]
 
 
-class StaffRoleSerializer(serializers.ModelSerializer):
+class StaffRoleSerializer(OrganizationRecordSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     username = serializers.CharField(source="user.get_username", read_only=True)
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:

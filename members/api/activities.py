@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
+from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import Organization
 from branches.scope.viewsets import (
     ScopedModelViewSet,
@@ -188,12 +189,10 @@ class StudyRecordSerializer(VersionedSerializerMixin, serializers.ModelSerialize
         validators = []
 
 
-class ContactPointSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+class ContactPointSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     leader = ScopedRelatedField(queryset=Member.objects.all())
     leader_name = serializers.CharField(source="leader.name", read_only=True)
     leader_branch_name = serializers.CharField(source="leader.branch.name", read_only=True)
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
     year = YearField()
     lecture_done = serializers.BooleanField(read_only=True)
     check_done = serializers.BooleanField(read_only=True)

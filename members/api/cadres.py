@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
-from branches.models import Organization
+from branches.api.actions import WorkflowActionMixin
+from branches.api.serializers import OrganizationRecordSerializer
 from branches.scope.viewsets import (
     ScopedModelViewSet,
     ScopedRelatedField,
@@ -32,9 +32,7 @@ class ConcurrentPostSerializer(serializers.ModelSerializer):
         fields = ["id", "post", "post_display", "started_on", "ended_on"]
 
 
-class CadreSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class CadreSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
     post_display = serializers.CharField(source="get_post_display", read_only=True)
     is_serving = serializers.SerializerMethodField(help_text=_("serving today"))
@@ -96,9 +94,7 @@ class EndTermSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-class ReserveCadreSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    organization = ScopedRelatedField(queryset=Organization.objects.all())
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+class ReserveCadreSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     is_young = serializers.SerializerMethodField(help_text=_("aged 35 or less today"))
@@ -164,7 +160,7 @@ def _appoint(*, actor, **data):
     return services.cadre_appoint(actor=actor, **data)
 
 
-class CadreViewSet(UnmaskActionMixin, ImportExportViewSetMixin, ScopedModelViewSet):
+class CadreViewSet(WorkflowActionMixin, UnmaskActionMixin, ImportExportViewSetMixin, ScopedModelViewSet):
     """Post holdings of the two committees, first secretaries, instructors and other village cadres.
     Cross-appointment (交叉任职, 一肩挑) is derived from the rows, never entered."""
 
@@ -172,6 +168,7 @@ class CadreViewSet(UnmaskActionMixin, ImportExportViewSetMixin, ScopedModelViewS
     list_selector = staticmethod(selectors.cadre_list)
     resource_class = CadreResource
     serializer_class = CadreSerializer
+    step_record = "cadre"
     filterset_class = CadreFilter
     search_fields = ["name"]
     ordering_fields = ["organization__path", "post", "name", "started_on", "ended_on", "birth_date"]
@@ -205,23 +202,19 @@ class CadreViewSet(UnmaskActionMixin, ImportExportViewSetMixin, ScopedModelViewS
     @action(detail=True, methods=["post"], url_path="end-term")
     def end_term(self, request, pk=None):
         """End the term on a day, with the reason (re-election, resignation, dismissal…)."""
-        cadre = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
-        serializer = EndTermSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        cadre = services.cadre_end_term(
-            actor=request.user, cadre=cadre, expected_version=data.pop("version", None), **data
-        )
-        return Response(CadreSerializer(cadre, context=self.get_serializer_context()).data)
+        return self.step(services.cadre_end_term, EndTermSerializer)
 
 
-class ReserveCadreViewSet(UnmaskActionMixin, ImportExportViewSetMixin, ScopedModelViewSet):
+class ReserveCadreViewSet(
+    WorkflowActionMixin, UnmaskActionMixin, ImportExportViewSetMixin, ScopedModelViewSet
+):
     """Each village's reserve cadre roster (后备干部): entry, promotion to a post, removal with a reason."""
 
     queryset = ReserveCadre.objects.all()
     list_selector = staticmethod(selectors.reserve_cadre_list)
     resource_class = ReserveCadreResource
     serializer_class = ReserveCadreSerializer
+    step_record = "reserve"
     filterset_class = ReserveCadreFilter
     search_fields = ["name"]
     ordering_fields = [
@@ -242,27 +235,17 @@ class ReserveCadreViewSet(UnmaskActionMixin, ImportExportViewSetMixin, ScopedMod
             self.action, ReserveCadreSerializer
         )
 
-    def _step(self, request, service, serializer_class):
-        reserve = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        reserve = service(
-            actor=request.user, reserve=reserve, expected_version=data.pop("version", None), **data
-        )
-        return Response(ReserveCadreSerializer(reserve, context=self.get_serializer_context()).data)
-
     @extend_schema(request=PromoteSerializer, responses=ReserveCadreSerializer)
     @action(detail=True, methods=["post"])
     def promote(self, request, pk=None):
         """Promote to a post from a day on; the post is appointed with it, or nothing changes."""
-        return self._step(request, services.reserve_promote, PromoteSerializer)
+        return self.step(services.reserve_promote, PromoteSerializer)
 
     @extend_schema(request=RemoveSerializer, responses=ReserveCadreSerializer)
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         """Take off the roster on a day, with the reason."""
-        return self._step(request, services.reserve_remove, RemoveSerializer)
+        return self.step(services.reserve_remove, RemoveSerializer)
 
 
 def register(router):

@@ -4,8 +4,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
 
+from branches.api.actions import WorkflowActionMixin
 from branches.models import Organization
 from branches.scope.viewsets import (
     ScopedModelViewSet,
@@ -120,12 +120,13 @@ def _register(*, actor, **data):
     return services.applicant_register(actor=actor, **data)
 
 
-class ApplicantViewSet(UnmaskActionMixin, ScopedModelViewSet):
+class ApplicantViewSet(WorkflowActionMixin, UnmaskActionMixin, ScopedModelViewSet):
     """The development pipeline: applicants, activists, candidates and probationary members (发展党员)."""
 
     queryset = Applicant.objects.all()
     list_selector = staticmethod(selectors.applicant_list)
     serializer_class = ApplicantSerializer
+    step_record = "applicant"
     filterset_class = ApplicantFilter
     search_fields = ["name"]
     ordering_fields = ["applied_on", "name", "stage", "activist_on", "candidate_on", "assembly_on"]
@@ -146,46 +147,21 @@ class ApplicantViewSet(UnmaskActionMixin, ScopedModelViewSet):
             "due_list": DueStepSerializer,
         }.get(self.action, ApplicantSerializer)
 
-    def _answer(self, applicant):
-        return Response(ApplicantSerializer(applicant, context=self.get_serializer_context()).data)
-
     @extend_schema(request=AdvanceSerializer, responses=ApplicantSerializer)
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
         """Take the next pipeline step; a refused step names the rule and the date it becomes possible."""
-        applicant = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
-        serializer = AdvanceSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        applicant = services.applicant_advance(
-            actor=request.user,
-            applicant=applicant,
-            expected_version=data.pop("version", None),
-            **data,
-        )
-        return self._answer(applicant)
+        return self.step(services.applicant_advance, AdvanceSerializer)
 
     @extend_schema(request=ExtendProbationSerializer, responses=ApplicantSerializer)
     @action(detail=True, methods=["post"], url_path="extend-probation")
     def extend_probation(self, request, pk=None):
-        applicant = self.get_object()
-        serializer = ExtendProbationSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        applicant = services.probation_extend(
-            actor=request.user, applicant=applicant, **serializer.validated_data
-        )
-        return self._answer(applicant)
+        return self.step(services.probation_extend, ExtendProbationSerializer)
 
     @extend_schema(request=CloseSerializer, responses=ApplicantSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        applicant = self.get_object()
-        serializer = CloseSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        applicant = services.applicant_close(
-            actor=request.user, applicant=applicant, **serializer.validated_data
-        )
-        return self._answer(applicant)
+        return self.step(services.applicant_close, CloseSerializer)
 
     @extend_schema(
         parameters=[

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from branches.api.actions import WorkflowActionMixin
 from branches.models import Organization
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
@@ -128,7 +129,7 @@ UNMASKED = inline_serializer(
 )
 
 
-class MemberViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
+class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelViewSet):
     """Party members of the branches you are responsible for. Members are never deleted: they leave the
     roll through a status change (left, deceased, transferred out) that keeps their history."""
 
@@ -143,6 +144,7 @@ class MemberViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     create_service = staticmethod(services.member_create)
     update_service = staticmethod(services.member_update)
     resource_class = MemberResource
+    step_record = "member"
 
     @extend_schema(responses=MemberEventSerializer(many=True))
     @action(detail=True, methods=["get"])
@@ -153,32 +155,12 @@ class MemberViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     @extend_schema(request=TransferSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
-        member = self.get_object()
-        data = self._validated(TransferSerializer)
-        member = services.member_transfer(
-            actor=request.user,
-            member=member,
-            to_branch=data["to_branch"],
-            on=data["on"],
-            reason=data["reason"],
-            expected_version=data.get("version"),
-        )
-        return Response(self.get_serializer(member).data)
+        return self.step(services.member_transfer, TransferSerializer)
 
     @extend_schema(request=StatusChangeSerializer, responses=MemberSerializer)
     @action(detail=True, methods=["post"], url_path="change-status", url_name="change-status")
     def change_status(self, request, pk=None):
-        member = self.get_object()
-        data = self._validated(StatusChangeSerializer)
-        member = services.member_change_status(
-            actor=request.user,
-            member=member,
-            status=data["status"],
-            on=data["on"],
-            reason=data["reason"],
-            expected_version=data.get("version"),
-        )
-        return Response(self.get_serializer(member).data)
+        return self.step(services.member_change_status, StatusChangeSerializer)
 
     @extend_schema(request=None, responses=UNMASKED)
     @action(detail=True, methods=["post"])
@@ -201,14 +183,9 @@ class MemberViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
         filter_backends=[],
     )
     def find_by_id(self, request):
-        data = self._validated(FindByIdSerializer)
+        data = self.validated_body(FindByIdSerializer)
         members = selectors.member_find_by_id_number(user=request.user, id_number=data["id_number"])
         return Response({"results": self.get_serializer(members, many=True).data})
-
-    def _validated(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 def register(router):

@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.tabular.importing import ImportableResource
+from branches.resources import KeyedResource, file_meta, organization_columns
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
     LookupWidget,
-    OrganizationCodeWidget,
     TextWidget,
     loaded_relation,
 )
@@ -62,9 +61,8 @@ def _serving_in_month(cadres, year, month) -> list:
     return [c for c in cadres if c.started_on <= last and (c.ended_on is None or c.ended_on >= first)]
 
 
-class StudyRecordResource(ImportableResource):
-    organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在组织", readonly=True)
+class StudyRecordResource(KeyedResource):
+    organization, organization_name = organization_columns("所在组织编码", "所在组织")
     cadre = Field("cadre", "干部姓名", CadreByNameWidget())
     post = Field("cadre_post", "职务", ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     year = Field("year", "年度", IntegerWidget())
@@ -81,23 +79,21 @@ class StudyRecordResource(ImportableResource):
     }
     key_column = "干部姓名"
     template_title = "干部学习记录"
+    natural_key = ("cadre_id", "year", "month")
+    key_lookups = ("cadre_id",)
 
-    class Meta:
-        model = StudyRecord
-        fields = [
-            "organization",
-            "organization_name",
-            "cadre",
-            "post",
-            "year",
-            "month",
-            "sessions",
-            "note_characters",
-            "articles",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        StudyRecord,
+        "organization",
+        "organization_name",
+        "cadre",
+        "post",
+        "year",
+        "month",
+        "sessions",
+        "note_characters",
+        "articles",
+    )
 
     def build_instance(self, values: dict):
         candidates = values.pop("cadre", None) or []
@@ -131,17 +127,6 @@ class StudyRecordResource(ImportableResource):
         # Duplicates are found for the whole chunk by ``existing_keys``.
         services.study_check(record, exclude=exclude, unique=False)
 
-    def import_key(self, record):
-        if record.cadre_id is None or not (record.year and record.month):
-            return None
-        return (record.cadre_id, record.year, record.month)
-
-    def existing_keys(self, keys) -> set:
-        rows = StudyRecord.objects.filter(cadre_id__in={key[0] for key in keys}).values_list(
-            "cadre_id", "year", "month"
-        )
-        return set(rows) & set(keys)
-
     def dehydrate_post(self, record) -> str:
         cadre = loaded_relation(record, "cadre")
         return CADRE_POST.get(cadre.post, cadre.post) if cadre else ""
@@ -165,9 +150,8 @@ class LeaderByIdNumberWidget(LookupWidget):
         return {member.id_number: member for member in queryset.filter(id_number__in=keys)}
 
 
-class ContactPointResource(ImportableResource):
-    organization = Field("organization", "联系村党组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "联系村党组织", readonly=True)
+class ContactPointResource(KeyedResource):
+    organization, organization_name = organization_columns("联系村党组织编码", "联系村党组织")
     leader = Field("leader", "联系领导身份证号", LeaderByIdNumberWidget())
     leader_name = Field("leader__name", "联系领导", readonly=True)
     year = Field("year", "年度", IntegerWidget())
@@ -186,25 +170,23 @@ class ContactPointResource(ImportableResource):
     }
     key_column = "联系领导身份证号"
     template_title = "领导干部联系点"
+    natural_key = ("leader_id", "organization_id", "year")
+    key_lookups = ("leader_id",)
 
-    class Meta:
-        model = ContactPoint
-        fields = [
-            "organization",
-            "organization_name",
-            "leader",
-            "leader_name",
-            "year",
-            "lecture_on",
-            "check_on",
-            "activity_on",
-            "days_spent",
-            "note",
-            "complete",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        ContactPoint,
+        "organization",
+        "organization_name",
+        "leader",
+        "leader_name",
+        "year",
+        "lecture_on",
+        "check_on",
+        "activity_on",
+        "days_spent",
+        "note",
+        "complete",
+    )
 
     def __init__(self, *, actor=None, **kwargs):
         super().__init__(actor=actor, **kwargs)
@@ -220,17 +202,6 @@ class ContactPointResource(ImportableResource):
     def validate_instance(self, point, exclude) -> None:
         # Duplicates are found for the whole chunk by ``existing_keys``.
         services.contact_point_check(point, exclude=exclude, unique=False, committee_of=self.committee_of)
-
-    def import_key(self, point):
-        if point.leader_id is None or point.organization_id is None or not point.year:
-            return None
-        return (point.leader_id, point.organization_id, point.year)
-
-    def existing_keys(self, keys) -> set:
-        rows = ContactPoint.objects.filter(leader_id__in={key[0] for key in keys}).values_list(
-            "leader_id", "organization_id", "year"
-        )
-        return set(rows) & set(keys)
 
     def export_audit_detail(self) -> dict:
         return {"unmasked_rows": self.unmasked_rows}

@@ -3,12 +3,12 @@ user may unmask them."""
 
 from import_export.fields import Field
 
+from branches.resources import KeyedResource, file_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
-    OrganizationCodeWidget,
     TextWidget,
     loaded_relation,
 )
@@ -53,16 +53,43 @@ RESERVE_SOURCE = {
 RESERVE_STATUS = {"in_roster": "在库", "promoted": "已使用", "removed": "已调整出库"}
 
 
-class CadreResource(MaskingResourceMixin, ImportableResource):
-    organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在组织", readonly=True)
-    post = Field("post", "职务", ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
+# The person's columns of a cadre's and a reserve cadre's file, in file order.
+PERSON_COLUMNS = ("name", "member", "gender", "birth_date", "education", "phone")
+
+
+class _PersonResource(MaskingResourceMixin, ImportableResource):
+    """The columns of the person who holds a post or is on the reserve roster: a party member's identity
+    (and phone, when left blank) comes from the roster; ID numbers and phones are masked on export."""
+
     name = Field("name", "姓名", TextWidget())
     member = Field("member", "党员身份证号", member_by_id_number())
     gender = Field("gender", "性别", ChoiceWidget(GENDER))
     birth_date = Field("birth_date", "出生日期", DateWidget())
     education = Field("education", "学历", ChoiceWidget(EDUCATION, EDUCATION_ALIASES))
     phone = Field("phone", "联系电话", TextWidget())
+    # cadre_services.member_identity or reserve_identity: what a record takes from its member.
+    identity_of = None
+
+    def prepare_instance(self, record) -> None:
+        member = loaded_relation(record, "member")
+        if member is None:
+            return
+        for name, value in self.identity_of(member).items():
+            setattr(record, name, value)
+        record.phone = record.phone or member.phone
+
+    def dehydrate_member(self, record) -> str:
+        member = loaded_relation(record, "member")
+        organization = loaded_relation(record, "organization")
+        return self.masked_id_number(member.id_number, organization) if member else ""
+
+    def dehydrate_phone(self, record) -> str:
+        return self.masked_phone(record.phone, loaded_relation(record, "organization"))
+
+
+class CadreResource(_PersonResource, KeyedResource):
+    organization, organization_name = organization_columns("所在组织编码", "所在组织")
+    post = Field("post", "职务", ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     started_on = Field("started_on", "任职日期", DateWidget())
     ended_on = Field("ended_on", "离任日期", DateWidget())
     sending_unit = Field("sending_unit", "派出单位", TextWidget())
@@ -72,79 +99,33 @@ class CadreResource(MaskingResourceMixin, ImportableResource):
     # A party member's name, gender and birth date come from the roster when left blank.
     optional_columns = frozenset({"name"})
     template_title = "村干部任职"
+    identity_of = staticmethod(cadre_services.member_identity)
+    natural_key = ("organization_id", "post", "name", "started_on")
+    key_lookups = ("organization_id", "name")
     export_related = ("organization", "member")
     # The post rules (one secretary at a time, …) read the rows written before: validate row by row,
     # about 12 ms a row, so more than 200 rows run as an import job (docs/security.md, "Limits").
     import_chunk_size = 1
     import_job_rows = 200
 
-    class Meta:
-        model = Cadre
-        fields = [
-            "organization",
-            "organization_name",
-            "post",
-            "name",
-            "member",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            "started_on",
-            "ended_on",
-            "sending_unit",
-            "note",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
-
-    def prepare_instance(self, cadre) -> None:
-        _fill_from_member(cadre, cadre_services.member_identity)
+    Meta = file_meta(
+        Cadre,
+        "organization",
+        "organization_name",
+        "post",
+        *PERSON_COLUMNS,
+        "started_on",
+        "ended_on",
+        "sending_unit",
+        "note",
+    )
 
     def validate_instance(self, cadre, exclude) -> None:
         cadre_services.cadre_check(cadre)
 
-    def import_key(self, cadre):
-        if not (cadre.organization_id and cadre.post and cadre.name and cadre.started_on):
-            return None
-        return (cadre.organization_id, cadre.post, cadre.name, cadre.started_on)
 
-    def existing_keys(self, keys) -> set:
-        rows = Cadre.objects.filter(
-            organization_id__in={key[0] for key in keys}, name__in={key[2] for key in keys}
-        ).values_list("organization_id", "post", "name", "started_on")
-        return set(rows) & set(keys)
-
-    def dehydrate_member(self, cadre) -> str:
-        member = loaded_relation(cadre, "member")
-        return (
-            self.masked_id_number(member.id_number, loaded_relation(cadre, "organization")) if member else ""
-        )
-
-    def dehydrate_phone(self, cadre) -> str:
-        return self.masked_phone(cadre.phone, loaded_relation(cadre, "organization"))
-
-
-def _fill_from_member(record, identity_of) -> None:
-    """As the cadre services do: a record of a party member carries the member's own identity."""
-    member = loaded_relation(record, "member")
-    if member is None:
-        return
-    for name, value in identity_of(member).items():
-        setattr(record, name, value)
-    record.phone = record.phone or member.phone
-
-
-class ReserveCadreResource(MaskingResourceMixin, ImportableResource):
-    organization = Field("organization", "所在村党支部编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在村党支部", readonly=True)
-    name = Field("name", "姓名", TextWidget())
-    member = Field("member", "党员身份证号", member_by_id_number())
-    gender = Field("gender", "性别", ChoiceWidget(GENDER))
-    birth_date = Field("birth_date", "出生日期", DateWidget())
-    education = Field("education", "学历", ChoiceWidget(EDUCATION, EDUCATION_ALIASES))
-    phone = Field("phone", "联系电话", TextWidget())
+class ReserveCadreResource(_PersonResource):
+    organization, organization_name = organization_columns("所在村党支部编码", "所在村党支部")
     political_status = Field(
         "political_status", "政治面貌", ChoiceWidget(POLITICAL_STATUS, POLITICAL_STATUS_ALIASES)
     )
@@ -167,43 +148,21 @@ class ReserveCadreResource(MaskingResourceMixin, ImportableResource):
     # A party member's identity and political status come from the roster when left blank.
     optional_columns = frozenset({"name", "gender", "birth_date", "education", "political_status"})
     template_title = "村级后备干部"
+    identity_of = staticmethod(cadre_services.reserve_identity)
     export_related = ("organization", "member")
     # "Already on the roster" reads the rows written before: validate row by row (as cadres above).
     import_chunk_size = 1
     import_job_rows = 200
 
-    class Meta:
-        model = ReserveCadre
-        fields = [
-            "organization",
-            "organization_name",
-            "name",
-            "member",
-            "gender",
-            "birth_date",
-            "education",
-            "phone",
-            *RESERVE_ROSTER_FIELDS,
-            *RESERVE_LIFECYCLE_FIELDS,
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
-
-    def prepare_instance(self, reserve) -> None:
-        _fill_from_member(reserve, cadre_services.reserve_identity)
+    Meta = file_meta(
+        ReserveCadre,
+        "organization",
+        "organization_name",
+        *PERSON_COLUMNS,
+        *RESERVE_ROSTER_FIELDS,
+        *RESERVE_LIFECYCLE_FIELDS,
+    )
 
     def validate_instance(self, reserve, exclude) -> None:
         # Also refuses someone already on the village's roster, in the database or earlier in the file.
         cadre_services.reserve_check(reserve, entering=True)
-
-    def dehydrate_member(self, reserve) -> str:
-        member = loaded_relation(reserve, "member")
-        return (
-            self.masked_id_number(member.id_number, loaded_relation(reserve, "organization"))
-            if member
-            else ""
-        )
-
-    def dehydrate_phone(self, reserve) -> str:
-        return self.masked_phone(reserve.phone, loaded_relation(reserve, "organization"))

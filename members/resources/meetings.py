@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
+from branches.resources import file_meta, organization_columns
 from branches.scope.querysets import subtree_q
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
@@ -18,7 +19,6 @@ from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
-    OrganizationCodeWidget,
     TextWidget,
     is_blank,
     loaded_relation,
@@ -97,8 +97,7 @@ class TenthsWidget(widgets.Widget):
 
 
 class MeetingResource(ImportableResource):
-    organization = Field("organization", "组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "组织名称", readonly=True)
+    organization, organization_name = organization_columns("组织编码", "组织名称")
     kind = Field("kind", "会议类型", ChoiceWidget(MEETING_KIND, MEETING_KIND_ALIASES))
     held_on = Field("held_on", "召开日期", DateWidget())
     topic = Field("topic", "主题", TextWidget())
@@ -116,23 +115,19 @@ class MeetingResource(ImportableResource):
     }
     template_title = "三会一课"
 
-    class Meta:
-        model = Meeting
-        fields = [
-            "organization",
-            "organization_name",
-            "kind",
-            "held_on",
-            "topic",
-            "speaker",
-            "minutes",
-            "members_expected",
-            "attendee_count",
-            "attendance_rate",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        Meeting,
+        "organization",
+        "organization_name",
+        "kind",
+        "held_on",
+        "topic",
+        "speaker",
+        "minutes",
+        "members_expected",
+        "attendee_count",
+        "attendance_rate",
+    )
 
     def validate_instance(self, meeting, exclude) -> None:
         services.meeting_check(meeting, exclude=exclude)
@@ -169,8 +164,7 @@ def _members_on_roll(organizations) -> dict[int, int]:
 
 
 class TrainingResource(ImportableResource):
-    organizer = Field("organizer", "主办组织编码", OrganizationCodeWidget())
-    organizer_name = Field("organizer__name", "主办组织", readonly=True)
+    organizer, organizer_name = organization_columns("主办组织编码", "主办组织", attribute="organizer")
     level = Field("level", "培训层级", ChoiceWidget(TRAINING_LEVEL), readonly=True)
     audience = Field("audience", "培训对象", ChoiceWidget(TRAINING_AUDIENCE, TRAINING_AUDIENCE_ALIASES))
     held_on = Field("held_on", "开班日期", DateWidget())
@@ -189,24 +183,20 @@ class TrainingResource(ImportableResource):
     }
     template_title = "培训"
 
-    class Meta:
-        model = Training
-        fields = [
-            "organizer",
-            "organizer_name",
-            "level",
-            "audience",
-            "held_on",
-            "days",
-            "hours",
-            "topic",
-            "villager_count",
-            "member_attendee_count",
-            "cadre_attendee_count",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        Training,
+        "organizer",
+        "organizer_name",
+        "level",
+        "audience",
+        "held_on",
+        "days",
+        "hours",
+        "topic",
+        "villager_count",
+        "member_attendee_count",
+        "cadre_attendee_count",
+    )
 
     def prepare_instance(self, training) -> None:
         organizer = loaded_relation(training, "organizer")

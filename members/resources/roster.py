@@ -7,13 +7,13 @@ user may unmask on the record's organization."""
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
+from branches.resources import file_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,
     LookupWidget,
-    OrganizationCodeWidget,
     TextWidget,
     loaded_relation,
 )
@@ -124,8 +124,7 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
     birth_date = Field("birth_date", "出生日期", DateWidget())
     education = Field("education", "学历", ChoiceWidget(EDUCATION, EDUCATION_ALIASES))
     category = Field("category", "党员类别", ChoiceWidget(CATEGORY, CATEGORY_ALIASES))
-    branch = Field("branch", "所在支部编码", OrganizationCodeWidget())
-    branch_name = Field("branch__name", "所在支部", readonly=True)
+    branch, branch_name = organization_columns("所在支部编码", "所在支部", attribute="branch")
     joined_on = Field("joined_on", "入党日期", DateWidget())
     confirmed_on = Field("confirmed_on", "转正日期", DateWidget())
     occupation = Field("occupation", "职业", ChoiceWidget(OCCUPATION, OCCUPATION_ALIASES))
@@ -155,33 +154,29 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
     template_title = "党员名册"
     export_related = ("branch",)
 
-    class Meta:
-        model = Member
-        fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "id_number",
-            "birth_date",
-            "education",
-            "category",
-            "branch",
-            "branch_name",
-            "joined_on",
-            "confirmed_on",
-            "occupation",
-            "phone",
-            "address",
-            "status",
-            "is_mobile",
-            "mobile_destination",
-            "mobile_contact_person",
-            "mobile_last_contact_on",
-            "post_duty",
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        Member,
+        "name",
+        "gender",
+        "ethnicity",
+        "id_number",
+        "birth_date",
+        "education",
+        "category",
+        "branch",
+        "branch_name",
+        "joined_on",
+        "confirmed_on",
+        "occupation",
+        "phone",
+        "address",
+        "status",
+        "is_mobile",
+        "mobile_destination",
+        "mobile_contact_person",
+        "mobile_last_contact_on",
+        "post_duty",
+    )
 
     def prepare_instance(self, member) -> None:
         try:

@@ -18,12 +18,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
+from branches.resources import file_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
     LookupWidget,
-    OrganizationCodeWidget,
     TextWidget,
 )
 
@@ -94,8 +94,7 @@ class CadreNameWidget(LookupWidget):
 
 
 class VisitLogResource(ImportableResource):
-    organization = Field("organization", "所在组织编码", OrganizationCodeWidget())
-    organization_name = Field("organization__name", "所在组织", readonly=True)
+    organization, organization_name = organization_columns("所在组织编码", "所在组织")
     cadre = Field("cadre", CADRE_NAME_HEADER, CadreNameWidget())
     cadre_post = Field("cadre_post", POST_HEADER, ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     household_name = Field("household_name", HOUSEHOLD_HEADER, TextWidget())
@@ -129,18 +128,14 @@ class VisitLogResource(ImportableResource):
     max_bytes = 40 * 1024 * 1024
     export_related = ("organization", "cadre")
 
-    class Meta:
-        model = VisitLog
-        fields = [
-            "organization",
-            "organization_name",
-            "cadre",
-            "cadre_post",
-            *VISIT_REPORT_FIELDS,
-        ]
-        export_order = fields
-        import_order = fields
-        chunk_size = 2000
+    Meta = file_meta(
+        VisitLog,
+        "organization",
+        "organization_name",
+        "cadre",
+        "cadre_post",
+        *VISIT_REPORT_FIELDS,
+    )
 
     # --- import ---
 

@@ -1,0 +1,34 @@
+"""The shape every workflow action of the API shares (end a term, promote, advance a step, close, verify…):
+fetch the record in scope, validate a small body, call the service, answer the record."""
+
+from rest_framework.response import Response
+
+
+class WorkflowActionMixin:
+    """For viewsets whose detail actions run a service on the record. ``step_record`` is the service's
+    keyword for the record (``cadre=``, ``applicant=``…); a ``version`` in the body is passed on as the
+    ``expected_version`` (docs: optimistic locking in the README)."""
+
+    step_record = "instance"
+
+    def validated_body(self, serializer_class) -> dict:
+        """The request body validated by ``serializer_class`` (400 with the field errors otherwise)."""
+        return dict(self._valid_body(serializer_class).validated_data)
+
+    def _valid_body(self, serializer_class):
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer
+
+    def step(self, service, serializer_class):
+        record = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
+        serializer = self._valid_body(serializer_class)
+        changes = dict(serializer.validated_data)
+        if "version" in serializer.fields:
+            changes["expected_version"] = changes.pop("version", None)
+        record = service(actor=self.request.user, **{self.step_record: record}, **changes)
+        return self.answer(record)
+
+    def answer(self, record):
+        """The record as the viewset's own serializer writes it."""
+        return Response(self.serializer_class(record, context=self.get_serializer_context()).data)
