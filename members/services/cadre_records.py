@@ -10,7 +10,7 @@ from django.db import transaction
 
 from branches.models import Organization
 from branches.scope.editing import scoped_delete, scoped_update
-from branches.services.writing import require_capability, save_new
+from branches.services.writing import create_checked, require_capability, save_new
 
 from ..models import ON_ROLL, Cadre, ContactPoint, Member, StudyRecord
 from .checks import MESSAGES, _error, _model_errors, _raise, _related, _taken, committee_above
@@ -47,10 +47,8 @@ def study_check(record: StudyRecord, *, exclude=None, unique=True) -> None:
 @transaction.atomic
 def study_record(*, actor, cadre: Cadre, **data) -> StudyRecord:
     """One record per cadre and month; it belongs to the cadre's organization."""
-    require_capability(actor, cadre.organization)
     record = StudyRecord(cadre=cadre, organization=cadre.organization, **data)
-    study_check(record)
-    return save_new(actor, record)
+    return create_checked(actor, cadre.organization, record, study_check)
 
 
 @transaction.atomic
