@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import COMMITTEE_KINDS, Organization
+from branches.models import Organization
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
+from branches.selectors.tree import committee_above
 from members.models import Cadre, CadrePost
 from partybuild.versioning import apply_changes, lock_for_edit
 
@@ -75,14 +76,6 @@ def _error(field, key, **params):
 def _require(actor, rectification: Rectification, capability: str) -> None:
     """Seen but not allowed: 403; the API has already answered 404 for what the actor cannot see."""
     ensure_in_scope(actor, rectification, capability, NOT_ALLOWED)
-
-
-def committee_above(organization: Organization) -> Organization | None:
-    """The township or street committee a branch belongs to (through a general branch, if any)."""
-    ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1]]
-    return (
-        Organization.objects.filter(pk__in=ancestor_ids, kind__in=COMMITTEE_KINDS).order_by("-path").first()
-    )
 
 
 # --- rules ------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils import timezone
 from branches.models import Organization, StaffRole
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.roles import Role
+from branches.selectors.tree import committee_above
 from branches.services.writing import require_capability, save_new
 
 from ..models import ON_ROLL, Cadre, Meeting, Member, Training
@@ -40,7 +41,6 @@ from .checks import (
     _raise,
     _recorded,
     _related,
-    committee_above,
 )
 
 __all__ = [

@@ -10,10 +10,11 @@ from django.db import transaction
 
 from branches.models import Organization
 from branches.scope.editing import scoped_delete, scoped_update
+from branches.selectors.tree import committee_above
 from branches.services.writing import create_checked, require_capability, save_new
 
 from ..models import ON_ROLL, Cadre, ContactPoint, Member, StudyRecord
-from .checks import MESSAGES, _error, _model_errors, _raise, _related, _taken, committee_above
+from .checks import MESSAGES, _error, _model_errors, _raise, _related, _taken
 
 # --- study records ------------------------------------------------------------------------------------
 

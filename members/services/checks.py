@@ -7,8 +7,6 @@ Each refusal names who stands in the way; the services in ``activities`` (meetin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import COMMITTEE_KINDS, Organization
-
 NAME_SEPARATOR = "、"
 
 MESSAGES = {
@@ -78,14 +76,6 @@ def _names(rows) -> str:
 
 def _recorded(record, field: str) -> list[int]:
     return list(getattr(record, field).values_list("pk", flat=True))
-
-
-def committee_above(organization: Organization) -> Organization | None:
-    """The nearest township or street committee above ``organization``."""
-    ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1]]
-    return (
-        Organization.objects.filter(pk__in=ancestor_ids, kind__in=COMMITTEE_KINDS).order_by("-path").first()
-    )
 
 
 def _taken(record, *fields: str) -> bool:
