@@ -78,6 +78,12 @@ def _require(actor, rectification: Rectification, capability: str) -> None:
     ensure_in_scope(actor, rectification, capability, NOT_ALLOWED)
 
 
+def _lock(actor, rectification: Rectification, capability: str, expected_version) -> Rectification:
+    """The rectification locked for a step of its lifecycle, once the actor may take it."""
+    _require(actor, rectification, capability)
+    return lock_for_edit(rectification, expected_version)
+
+
 # --- rules ------------------------------------------------------------------------------------------
 
 
@@ -263,8 +269,7 @@ def rectification_note(*, actor, rectification: Rectification, written_on, text:
 def rectification_request_close(
     *, actor, rectification: Rectification, summary: str, expected_version=None
 ) -> Rectification:
-    _require(actor, rectification, Capability.REVIEW)
-    rectification = lock_for_edit(rectification, expected_version)
+    rectification = _lock(actor, rectification, Capability.REVIEW, expected_version)
     if rectification.status != OPEN:
         raise _error("status", "close_not_open", status=rectification.get_status_display())
     changes = {"status": CLOSE_REQUESTED, "close_summary": _require_text("summary", summary)}
@@ -276,8 +281,7 @@ def rectification_request_close(
 def rectification_verify(
     *, actor, rectification: Rectification, verified_on, expected_version=None
 ) -> Rectification:
-    _require(actor, rectification, Capability.POLICY)
-    rectification = lock_for_edit(rectification, expected_version)
+    rectification = _lock(actor, rectification, Capability.POLICY, expected_version)
     if rectification.status != CLOSE_REQUESTED:
         raise _error("status", "verify_not_requested", status=rectification.get_status_display())
     if verified_on > timezone.localdate():
@@ -293,8 +297,7 @@ def rectification_verify(
 def rectification_reopen(*, actor, rectification: Rectification, reason: str, expected_version=None):
     """The county sends a close request back, or reopens a verified rectification; the reason is kept as a
     progress note."""
-    _require(actor, rectification, Capability.POLICY)
-    rectification = lock_for_edit(rectification, expected_version)
+    rectification = _lock(actor, rectification, Capability.POLICY, expected_version)
     if rectification.status == OPEN:
         raise _error("status", "reopen_open")
     reason = _require_text("reason", reason)
