@@ -120,15 +120,23 @@ def statement_upload_to(instance, filename):
     return f"statements/{instance.cycle_id}/{instance.organization_id}/{filename}"
 
 
+def cycle_field(related_name: str):
+    """The evaluation cycle a row belongs to; it goes with the cycle."""
+    return models.ForeignKey(
+        EvaluationCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name=related_name
+    )
+
+
+def secretary_field(related_name: str):
+    """The organization whose secretary is stated on, graded or scored."""
+    return organization_field(_("organization of the secretary"), related_name, on_delete=models.CASCADE)
+
+
 class Statement(ScopedRecord):
     """A secretary's written report (述) for a cycle; late when submitted after the due date."""
 
-    cycle = models.ForeignKey(
-        EvaluationCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="statements"
-    )
-    organization = organization_field(
-        _("organization of the secretary"), "evaluation_statements", on_delete=models.CASCADE
-    )
+    cycle = cycle_field("statements")
+    organization = secretary_field("evaluation_statements")
     level = models.CharField(_("level"), max_length=10, choices=EvaluationLevel.choices)
     secretary_name = models.CharField(_("secretary"), max_length=50)
     text = models.TextField(_("report"))
@@ -155,9 +163,7 @@ class EvaluationRater(ScopedRecord):
 
     scope_write_capability = Capability.POLICY
 
-    cycle = models.ForeignKey(
-        EvaluationCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="raters"
-    )
+    cycle = cycle_field("raters")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("rater"),
@@ -189,9 +195,7 @@ class SecretaryGrade(ScopedRecord):
     rater = models.ForeignKey(
         EvaluationRater, verbose_name=_("rater"), on_delete=models.CASCADE, related_name="grades"
     )
-    organization = organization_field(
-        _("organization of the secretary"), "evaluation_grades", on_delete=models.CASCADE
-    )
+    organization = secretary_field("evaluation_grades")
     grade = models.CharField(_("grade"), max_length=12, choices=EvaluationGrade.choices)
 
     class Meta:
@@ -226,12 +230,8 @@ SCORE_RESULT_FIELDS = (
 class EvaluationScore(ScopedModel):
     """The computed score of one secretary in a cycle (考): derived rows, rewritten as a set."""
 
-    cycle = models.ForeignKey(
-        EvaluationCycle, verbose_name=_("cycle"), on_delete=models.CASCADE, related_name="scores"
-    )
-    organization = organization_field(
-        _("organization of the secretary"), "evaluation_scores", on_delete=models.CASCADE
-    )
+    cycle = cycle_field("scores")
+    organization = secretary_field("evaluation_scores")
     level = models.CharField(_("level"), max_length=10, choices=EvaluationLevel.choices)
     township = organization_field(_("township"), "+", on_delete=models.CASCADE, null=True, blank=True)
     secretary_name = models.CharField(_("secretary"), max_length=50, blank=True)

@@ -145,6 +145,18 @@ class QuotaRun(ScopedModel):
         return None
 
 
+def run_field(related_name: str):
+    """The run that wrote a derived row: no database constraint nor index of its own (see QuotaResult)."""
+    return models.ForeignKey(
+        QuotaRun,
+        verbose_name=_("run"),
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        db_constraint=False,
+        db_index=False,
+    )
+
+
 class QuotaResult(ScopedModel):
     """One indicator for one organization and year, as computed by one run."""
 
@@ -153,14 +165,7 @@ class QuotaResult(ScopedModel):
     # constraint (Django still cascades deletes).
     # Nor single-column indexes: the composite indexes below lead with each key, and every index costs
     # its share of the run's one big INSERT.
-    run = models.ForeignKey(
-        QuotaRun,
-        verbose_name=_("run"),
-        on_delete=models.CASCADE,
-        related_name="results",
-        db_constraint=False,
-        db_index=False,
-    )
+    run = run_field("results")
     organization = organization_field(
         _("organization"), "quota_results", on_delete=models.CASCADE, db_constraint=False, db_index=False
     )
@@ -211,14 +216,7 @@ class AlertKind(models.TextChoices):
 
 
 class Alert(ScopedModel):
-    run = models.ForeignKey(
-        QuotaRun,
-        verbose_name=_("run"),
-        on_delete=models.CASCADE,
-        related_name="alerts",
-        db_constraint=False,
-        db_index=False,
-    )
+    run = run_field("alerts")
     organization = organization_field(
         _("organization"), "alerts", on_delete=models.CASCADE, db_constraint=False
     )

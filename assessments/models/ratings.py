@@ -16,6 +16,7 @@ from branches.models.bases import (
     year_field,
 )
 from branches.models.policies import CountyPolicy
+from members.models.roster import member_field
 
 DIMENSIONS = ("leadership", "members", "mechanism", "performance", "feedback")
 dimension_score = [MinValueValidator(0), MaxValueValidator(20)]
@@ -166,9 +167,7 @@ class MemberAppraisal(ScopedRecord):
 
     scope_path_lookup = "branch__path"
 
-    member = models.ForeignKey(
-        "members.Member", verbose_name=_("party member"), on_delete=models.CASCADE, related_name="appraisals"
-    )
+    member = member_field("appraisals")
     branch = organization_field(_("branch"), "appraisals", editable=False)
     year = year_field()
     participated = models.BooleanField(_("took part"), default=True)

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import COMMITTEE_KINDS, Organization
+from branches.models import Organization
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
+from branches.selectors.tree import committee_above
 from members.models import Cadre, CadrePost
 from partybuild.versioning import apply_changes, lock_for_edit
 
@@ -77,12 +78,10 @@ def _require(actor, rectification: Rectification, capability: str) -> None:
     ensure_in_scope(actor, rectification, capability, NOT_ALLOWED)
 
 
-def committee_above(organization: Organization) -> Organization | None:
-    """The township or street committee a branch belongs to (through a general branch, if any)."""
-    ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1]]
-    return (
-        Organization.objects.filter(pk__in=ancestor_ids, kind__in=COMMITTEE_KINDS).order_by("-path").first()
-    )
+def _lock(actor, rectification: Rectification, capability: str, expected_version) -> Rectification:
+    """The rectification locked for a step of its lifecycle, once the actor may take it."""
+    _require(actor, rectification, capability)
+    return lock_for_edit(rectification, expected_version)
 
 
 # --- rules ------------------------------------------------------------------------------------------
@@ -270,8 +269,7 @@ def rectification_note(*, actor, rectification: Rectification, written_on, text:
 def rectification_request_close(
     *, actor, rectification: Rectification, summary: str, expected_version=None
 ) -> Rectification:
-    _require(actor, rectification, Capability.REVIEW)
-    rectification = lock_for_edit(rectification, expected_version)
+    rectification = _lock(actor, rectification, Capability.REVIEW, expected_version)
     if rectification.status != OPEN:
         raise _error("status", "close_not_open", status=rectification.get_status_display())
     changes = {"status": CLOSE_REQUESTED, "close_summary": _require_text("summary", summary)}
@@ -283,8 +281,7 @@ def rectification_request_close(
 def rectification_verify(
     *, actor, rectification: Rectification, verified_on, expected_version=None
 ) -> Rectification:
-    _require(actor, rectification, Capability.POLICY)
-    rectification = lock_for_edit(rectification, expected_version)
+    rectification = _lock(actor, rectification, Capability.POLICY, expected_version)
     if rectification.status != CLOSE_REQUESTED:
         raise _error("status", "verify_not_requested", status=rectification.get_status_display())
     if verified_on > timezone.localdate():
@@ -300,8 +297,7 @@ def rectification_verify(
 def rectification_reopen(*, actor, rectification: Rectification, reason: str, expected_version=None):
     """The county sends a close request back, or reopens a verified rectification; the reason is kept as a
     progress note."""
-    _require(actor, rectification, Capability.POLICY)
-    rectification = lock_for_edit(rectification, expected_version)
+    rectification = _lock(actor, rectification, Capability.POLICY, expected_version)
     if rectification.status == OPEN:
         raise _error("status", "reopen_open")
     reason = _require_text("reason", reason)

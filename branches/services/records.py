@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..scope.editing import scoped_delete, scoped_update
 from ..scope.roles import Capability
-from .writing import require_capability, save_new
+from .writing import create_checked
 
 MESSAGES = {
     "room_name_taken": _("%(organization)s already has an activity room named “%(name)s”."),
@@ -95,10 +95,7 @@ def room_check(room: ActivityRoom, *, check_duplicate: bool = True, exclude=None
 
 @transaction.atomic
 def activity_room_create(*, actor, organization: Organization, **data) -> ActivityRoom:
-    require_capability(actor, organization)
-    room = ActivityRoom(organization=organization, **data)
-    room_check(room)
-    return save_new(actor, room)
+    return create_checked(actor, organization, ActivityRoom(organization=organization, **data), room_check)
 
 
 @transaction.atomic
@@ -159,10 +156,8 @@ def investment_check(investment: RoomInvestment, *, exclude=None) -> None:
 
 @transaction.atomic
 def room_investment_add(*, actor, room: ActivityRoom, **data) -> RoomInvestment:
-    require_capability(actor, room.organization if room else None)
-    investment = RoomInvestment(room=room, **data)
-    investment_check(investment)
-    return save_new(actor, investment)
+    organization = room.organization if room else None
+    return create_checked(actor, organization, RoomInvestment(room=room, **data), investment_check)
 
 
 @transaction.atomic
@@ -199,10 +194,8 @@ def room_target_check(target: StandardizedRoomTarget, *, check_duplicate: bool =
 def room_target_set(*, actor, organization: Organization, year: int, target: int) -> StandardizedRoomTarget:
     """A county administrator sets how many standardized rooms a township or street is to have by the end
     of ``year``."""
-    require_capability(actor, organization, Capability.POLICY)
     room_target = StandardizedRoomTarget(organization=organization, year=year, target=target)
-    room_target_check(room_target)
-    return save_new(actor, room_target)
+    return create_checked(actor, organization, room_target, room_target_check, Capability.POLICY)
 
 
 @transaction.atomic
@@ -243,10 +236,7 @@ def review_check(record: ReviewRecord, *, check_duplicate: bool = True, exclude=
 
 @transaction.atomic
 def review_record_create(*, actor, organization: Organization, **data) -> ReviewRecord:
-    require_capability(actor, organization)
-    record = ReviewRecord(organization=organization, **data)
-    review_check(record)
-    return save_new(actor, record)
+    return create_checked(actor, organization, ReviewRecord(organization=organization, **data), review_check)
 
 
 @transaction.atomic
@@ -296,10 +286,8 @@ def disclosure_check(disclosure: FinancialDisclosure, *, check_duplicate: bool =
 
 @transaction.atomic
 def disclosure_create(*, actor, organization: Organization, **data) -> FinancialDisclosure:
-    require_capability(actor, organization)
     disclosure = FinancialDisclosure(organization=organization, **data)
-    disclosure_check(disclosure)
-    return save_new(actor, disclosure)
+    return create_checked(actor, organization, disclosure, disclosure_check)
 
 
 @transaction.atomic

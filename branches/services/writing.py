@@ -21,3 +21,11 @@ def save_new(actor, record, **people):
             getattr(record, field).set(pks)
     ensure_in_scope(actor, record, "add")
     return record
+
+
+def create_checked(actor, organization, record, check, capability=Capability.RECORDS):
+    """The create service of a record with rules of its own: ``actor`` holds ``capability`` over
+    ``organization`` (where the record lands), ``check(record)`` passes, and the record is saved new."""
+    require_capability(actor, organization, capability)
+    check(record)
+    return save_new(actor, record)

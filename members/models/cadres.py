@@ -5,7 +5,7 @@ from branches.models.bases import ScopedRecord, organization_field, raise_errors
 from branches.scope.querysets import ScopedQuerySet
 
 from .pipeline import PoliticalStatus
-from .roster import Education, Gender, Member
+from .roster import Education, Gender, member_field
 
 
 class CadrePost(models.TextChoices):
@@ -73,14 +73,7 @@ class Cadre(ScopedRecord):
 
     organization = organization_field(_("organization"), "cadres")
     post = models.CharField(_("post"), max_length=24, choices=CadrePost.choices)
-    member = models.ForeignKey(
-        Member,
-        verbose_name=_("party member"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="posts",
-    )
+    member = member_field("posts", on_delete=models.PROTECT, null=True, blank=True)
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
@@ -141,14 +134,7 @@ class ReserveCadre(ScopedRecord):
     personal_fields = {"phone": "phone"}
 
     organization = organization_field(_("village branch"), "reserve_cadres")
-    member = models.ForeignKey(
-        Member,
-        verbose_name=_("party member"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    member = member_field("+", on_delete=models.SET_NULL, null=True, blank=True)
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))

@@ -188,14 +188,23 @@ class MemberEventKind(models.TextChoices):
 MEMBER_EVENT_MOVE_FIELDS = ("from_branch", "to_branch", "from_status", "to_status")
 
 
+def member_field(related_name: str, *, on_delete=models.CASCADE, **options):
+    """The party member a record is about."""
+    return models.ForeignKey(
+        "members.Member",
+        verbose_name=_("party member"),
+        on_delete=on_delete,
+        related_name=related_name,
+        **options,
+    )
+
+
 class MemberEvent(ScopedModel):
     """What happened to a membership, in order: status changes, transfers, admission, confirmation."""
 
     scope_path_lookup = "member__branch__path"
 
-    member = models.ForeignKey(
-        Member, verbose_name=_("party member"), on_delete=models.CASCADE, related_name="events"
-    )
+    member = member_field("events")
     kind = models.CharField(_("kind"), max_length=16, choices=MemberEventKind.choices)
     occurred_on = models.DateField(_("date"))
     from_branch = organization_field(_("from branch"), "+", null=True, blank=True)

@@ -1,4 +1,5 @@
-"""Every write to meetings (三会一课), trainings, study records and township leaders' contact points.
+"""Every write to meetings (三会一课) and trainings; study records and contact points are in ``cadre_records``
+(re-exported here, where the API, admin and import modules look them up).
 
 Rules beyond the models' own ``clean()`` live here, each refused with a message naming who stands in the
 way. The counters a meeting carries (members expected, attendees) and a training's level are derived here,
@@ -6,101 +7,55 @@ never entered. People (attendees) are set after the record is saved; simple-hist
 them as a row of its own, with the same user.
 """
 
-import calendar
 import datetime as dt
 import math
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from branches.models import COMMITTEE_KINDS, Organization, StaffRole
+from branches.models import Organization, StaffRole
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.roles import Role
+from branches.selectors.tree import committee_above
 from branches.services.writing import require_capability, save_new
 
-from ..models import ON_ROLL, Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
+from ..models import ON_ROLL, Cadre, Meeting, Member, Training
 from ..selectors.activities import LEVEL_BY_KIND
+from .cadre_records import (
+    contact_point_check,
+    contact_point_delete,
+    contact_point_record,
+    contact_point_update,
+    month_bounds,
+    study_check,
+    study_delete,
+    study_record,
+    study_update,
+)
+from .checks import (
+    MESSAGES,
+    _error,
+    _model_errors,
+    _names,
+    _pks,
+    _raise,
+    _recorded,
+    _related,
+)
 
-NAME_SEPARATOR = "、"
-
-MESSAGES = {
-    "organization_required": _(
-        "Choose the organization: it can be left out only by the secretary of a single party branch."
-    ),
-    "meeting_place": _("Meetings of the three meetings and one lecture are held by a party branch."),
-    "not_on_roll": _(
-        "Not on the roll of %(organization)s or a branch under it, so cannot be recorded as attending: "
-        "%(names)s."
-    ),
-    "outside_organizer": _(
-        "Not within %(organization)s, which organizes this training, so cannot be recorded as attending: "
-        "%(names)s."
-    ),
-    "not_serving": _("Did not hold the post on the training days (%(start)s to %(end)s): %(names)s."),
-    "study_duplicate": _(
-        "%(cadre)s already has a study record for %(year)s-%(month)02d; edit that record instead."
-    ),
-    "study_outside_term": _("%(cadre)s did not hold the post in %(year)s-%(month)02d (term %(term)s)."),
-    "term_open": _("from %(started)s"),
-    "term_closed": _("%(started)s to %(ended)s"),
-    "contact_place": _("A contact point is a village or community party branch."),
-    "contact_no_committee": _("%(organization)s has no township or street party committee above it."),
-    "contact_leader": _(
-        "%(leader)s is not a member on the roll of a branch under %(committee)s, the committee above the "
-        "contact village; a contact point's leader comes from that township."
-    ),
-    "contact_duplicate": _("%(leader)s already has %(organization)s as a contact point for %(year)s."),
-    "member_not_visible": _("There is no such party member among the records you can see."),
-}
-
-
-def _error(field: str, key: str, **params):
-    message = MESSAGES[key]
-    return ValidationError({field: message % params if params else message})
-
-
-def _model_errors(instance, **options) -> dict[str, list]:
-    try:
-        instance.full_clean(**options)
-    except ValidationError as error:
-        return {field: list(messages) for field, messages in error.message_dict.items()}
-    return {}
-
-
-def _related(record, field: str, errors: dict):
-    """The related object the rules read, or None when it is missing or already wrong."""
-    if field in errors or getattr(record, f"{field}_id") is None:
-        return None
-    return getattr(record, field)
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _pks(people) -> list[int]:
-    """Primary keys of people given as objects or ids, once each, in the order given."""
-    return list(dict.fromkeys(getattr(person, "pk", person) for person in people or ()))
-
-
-def _names(rows) -> str:
-    return NAME_SEPARATOR.join(str(row) for row in rows)
-
-
-def _recorded(record, field: str) -> list[int]:
-    return list(getattr(record, field).values_list("pk", flat=True))
-
-
-def committee_above(organization: Organization) -> Organization | None:
-    """The nearest township or street committee above ``organization``."""
-    ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1]]
-    return (
-        Organization.objects.filter(pk__in=ancestor_ids, kind__in=COMMITTEE_KINDS).order_by("-path").first()
-    )
-
+__all__ = [
+    "MESSAGES",
+    "committee_above",
+    "contact_point_check",
+    "contact_point_delete",
+    "contact_point_record",
+    "contact_point_update",
+    "month_bounds",
+    "study_check",
+    "study_delete",
+    "study_record",
+    "study_update",
+]
 
 # --- meetings -----------------------------------------------------------------------------------------
 
@@ -317,135 +272,3 @@ def training_update(
 @transaction.atomic
 def training_delete(*, actor, training: Training) -> None:
     scoped_delete(actor, training)
-
-
-# --- study records ------------------------------------------------------------------------------------
-
-
-def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def study_check(record: StudyRecord, *, exclude=None, unique=True) -> None:
-    """Every rule a study record must follow; the admin form and the import call it too (the import finds
-    duplicates for a whole chunk at once, so it passes ``unique=False``)."""
-    errors = _model_errors(record, exclude=exclude, validate_constraints=False)
-    if errors.keys() & {"cadre", "year", "month"} or _related(record, "cadre", errors) is None:
-        _raise(errors)
-        return
-    cadre = record.cadre
-    first, last = month_bounds(record.year, record.month)
-    if cadre.started_on > last or (cadre.ended_on is not None and cadre.ended_on < first):
-        term = MESSAGES["term_open" if cadre.ended_on is None else "term_closed"] % {
-            "started": cadre.started_on,
-            "ended": cadre.ended_on,
-        }
-        params = {"cadre": cadre.name, "year": record.year, "month": record.month, "term": term}
-        errors.setdefault("month", []).append(MESSAGES["study_outside_term"] % params)
-    elif unique and _study_taken(record):
-        params = {"cadre": cadre.name, "year": record.year, "month": record.month}
-        errors.setdefault("month", []).append(MESSAGES["study_duplicate"] % params)
-    _raise(errors)
-
-
-def _study_taken(record: StudyRecord) -> bool:
-    same = StudyRecord.objects.filter(cadre_id=record.cadre_id, year=record.year, month=record.month)
-    return same.exclude(pk=record.pk).exists() if record.pk else same.exists()
-
-
-@transaction.atomic
-def study_record(*, actor, cadre: Cadre, **data) -> StudyRecord:
-    """One record per cadre and month; it belongs to the cadre's organization."""
-    require_capability(actor, cadre.organization)
-    record = StudyRecord(cadre=cadre, organization=cadre.organization, **data)
-    study_check(record)
-    return save_new(actor, record)
-
-
-@transaction.atomic
-def study_update(
-    *, actor, study: StudyRecord, expected_version=None, precondition=False, **changes
-) -> StudyRecord:
-    def check():
-        if "cadre" in changes:
-            require_capability(actor, changes["cadre"].organization)
-
-    def rules(record):
-        record.organization = record.cadre.organization
-        study_check(record)
-
-    return scoped_update(actor, study, expected_version, precondition, changes, check=check, rules=rules)
-
-
-@transaction.atomic
-def study_delete(*, actor, study: StudyRecord) -> None:
-    scoped_delete(actor, study)
-
-
-# --- contact points -----------------------------------------------------------------------------------
-
-
-def contact_point_check(point: ContactPoint, *, exclude=None, unique=True, committee_of=None) -> None:
-    """Every rule a contact point must follow; the admin form and the import call it too. The leader is a
-    member on the roll of a branch under the township (street) committee above the contact village."""
-    errors = _model_errors(point, exclude=exclude, validate_constraints=False)
-    village, leader = _related(point, "organization", errors), _related(point, "leader", errors)
-    if village is None or leader is None or "year" in errors:
-        _raise(errors)
-        return
-    committee = (committee_of or committee_above)(village)
-    if not village.is_rural:
-        errors.setdefault("organization", []).append(MESSAGES["contact_place"])
-    elif committee is None:
-        errors.setdefault("organization", []).append(
-            MESSAGES["contact_no_committee"] % {"organization": village}
-        )
-    elif leader.status not in ON_ROLL or not leader.branch.path.startswith(committee.path):
-        errors.setdefault("leader", []).append(
-            MESSAGES["contact_leader"] % {"leader": leader, "committee": committee}
-        )
-    elif unique and _contact_taken(point):
-        params = {"leader": leader, "organization": village, "year": point.year}
-        errors.setdefault("year", []).append(MESSAGES["contact_duplicate"] % params)
-    _raise(errors)
-
-
-def _contact_taken(point: ContactPoint) -> bool:
-    same = ContactPoint.objects.filter(
-        leader_id=point.leader_id, organization_id=point.organization_id, year=point.year
-    )
-    return same.exclude(pk=point.pk).exists() if point.pk else same.exists()
-
-
-def _require_visible_member(actor, member) -> None:
-    if member is not None and not Member.objects.restrict(actor, "view").filter(pk=member.pk).exists():
-        raise _error("leader", "member_not_visible")
-
-
-@transaction.atomic
-def contact_point_record(*, actor, leader: Member, organization: Organization, **data) -> ContactPoint:
-    require_capability(actor, organization)
-    _require_visible_member(actor, leader)
-    point = ContactPoint(leader=leader, organization=organization, **data)
-    contact_point_check(point)
-    return save_new(actor, point)
-
-
-@transaction.atomic
-def contact_point_update(
-    *, actor, contact_point: ContactPoint, expected_version=None, precondition=False, **changes
-) -> ContactPoint:
-    def check():
-        if "organization" in changes:
-            require_capability(actor, changes["organization"])
-        if "leader" in changes:
-            _require_visible_member(actor, changes["leader"])
-
-    return scoped_update(
-        actor, contact_point, expected_version, precondition, changes, check=check, rules=contact_point_check
-    )
-
-
-@transaction.atomic
-def contact_point_delete(*, actor, contact_point: ContactPoint) -> None:
-    scoped_delete(actor, contact_point)

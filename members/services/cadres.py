@@ -11,9 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import COMMITTEE_KINDS, Organization
+from branches.models import Organization
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
+from branches.selectors.tree import committee_above
 from branches.services.writing import require_capability, save_new
 from partybuild.versioning import apply_changes, lock_for_edit
 
@@ -154,13 +155,6 @@ def _check_roll(cadre: Cadre):
         yield "member", MESSAGES["not_on_roll"] % {"member": cadre.member, "organization": cadre.organization}
 
 
-def _committee_above(organization: Organization) -> Organization | None:
-    ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1]]
-    return (
-        Organization.objects.filter(pk__in=ancestor_ids, kind__in=COMMITTEE_KINDS).order_by("-path").first()
-    )
-
-
 def _check_instructor(cadre: Cadre):
     if cadre.post != CadrePost.INSTRUCTOR:
         return
@@ -168,7 +162,7 @@ def _check_instructor(cadre: Cadre):
     if not organization.is_branch:
         yield "organization", MESSAGES["instructor_place"]
         return
-    committee = _committee_above(organization)
+    committee = committee_above(organization)
     if committee is None:
         yield "organization", MESSAGES["instructor_no_committee"] % {"organization": organization}
     elif cadre.member_id is not None and not cadre.member.branch.path.startswith(committee.path):

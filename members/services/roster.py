@@ -82,14 +82,9 @@ def member_transfer(
         errors["to_branch"] = _("Members can only be transferred to an active party branch.")
     if member.status not in ON_ROLL:
         errors["status"] = _("Only members on the roll (normal or lost contact) can be transferred.")
-    if errors:
-        raise ValidationError(errors)
-    apply_changes(member, {"branch": to_branch}, actor=actor)
-    _record_event(
-        actor, member, MemberEventKind.TRANSFER, on, reason, from_branch=from_branch, to_branch=to_branch
-    )
-    ensure_in_scope(actor, member, "change")
-    return member
+    changes = {"branch": to_branch}
+    event = {"from_branch": from_branch, "to_branch": to_branch}
+    return _apply_event(actor, member, errors, changes, MemberEventKind.TRANSFER, on, reason, **event)
 
 
 @transaction.atomic
@@ -105,14 +100,9 @@ def member_change_status(
         errors["status"] = _("The member already has this status.")
     if not (reason or "").strip():
         errors["reason"] = _("Give the reason for the status change.")
-    if errors:
-        raise ValidationError(errors)
-    apply_changes(member, {"status": status}, actor=actor)
-    _record_event(
-        actor, member, MemberEventKind.STATUS_CHANGE, on, reason, from_status=from_status, to_status=status
-    )
-    ensure_in_scope(actor, member, "change")
-    return member
+    changes = {"status": status}
+    event = {"from_status": from_status, "to_status": status}
+    return _apply_event(actor, member, errors, changes, MemberEventKind.STATUS_CHANGE, on, reason, **event)
 
 
 def _event_date_errors(member: Member, on) -> dict:
@@ -132,6 +122,16 @@ def _event_date_errors(member: Member, on) -> dict:
             % {"date": last}
         }
     return {}
+
+
+def _apply_event(actor, member, errors: dict, changes: dict, kind, on, reason, **fields) -> Member:
+    """Refuse with ``errors``, or apply ``changes`` and record the event; the member must stay in scope."""
+    if errors:
+        raise ValidationError(errors)
+    apply_changes(member, changes, actor=actor)
+    _record_event(actor, member, kind, on, reason, **fields)
+    ensure_in_scope(actor, member, "change")
+    return member
 
 
 def _record_event(actor, member, kind, on, reason, **fields) -> MemberEvent:

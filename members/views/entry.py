@@ -94,24 +94,37 @@ class VisitEdit(VisitCreate):
 # --- meetings -----------------------------------------------------------------------------------------
 
 
-class MeetingCreate(EntryView):
+class AttendanceEntryView(EntryView):
+    """A record with checklists of the people who attended, drawn from the chosen organization's subtree:
+    choosing another organization reloads them, and the service receives them as lists."""
+
+    organization_field = "organization"
+    people_fields = ()
+
+    def form_kwargs(self):
+        return {**super().form_kwargs(), "organization": _asked_organization(self.request)}
+
+    def organization_of(self, record):
+        return getattr(record, self.organization_field)
+
+    def render(self, form, conflict=None):
+        _reload_checklists_on_change(form, self.request, self.organization_field, self.people_fields)
+        return super().render(form, conflict)
+
+    def service_data(self, form):
+        data = dict(form.cleaned_data)
+        for name in self.people_fields:
+            data[name] = list(data[name])
+        return data
+
+
+class MeetingCreate(AttendanceEntryView):
     form_class = MeetingForm
     template_name = "members/entry/meeting.html"
     title = _("Record a meeting")
     list_url_name = "members:meeting-list"
     create_service = staticmethod(meeting_record)
-
-    def form_kwargs(self):
-        return {**super().form_kwargs(), "organization": _asked_organization(self.request)}
-
-    def render(self, form, conflict=None):
-        _reload_checklists_on_change(form, self.request, "organization", ["attendees"])
-        return super().render(form, conflict)
-
-    def service_data(self, form):
-        data = dict(form.cleaned_data)
-        data["attendees"] = list(data["attendees"])
-        return data
+    people_fields = ("attendees",)
 
 
 class MeetingEdit(MeetingCreate):
@@ -124,28 +137,14 @@ class MeetingEdit(MeetingCreate):
 # --- trainings ----------------------------------------------------------------------------------------
 
 
-class TrainingCreate(EntryView):
+class TrainingCreate(AttendanceEntryView):
     form_class = TrainingForm
     template_name = "members/entry/training.html"
     title = _("Record a training")
     list_url_name = "members:training-list"
     create_service = staticmethod(training_record)
-
-    def form_kwargs(self):
-        return {**super().form_kwargs(), "organization": _asked_organization(self.request)}
-
-    def organization_of(self, record):
-        return record.organizer
-
-    def render(self, form, conflict=None):
-        _reload_checklists_on_change(form, self.request, "organizer", ["member_attendees", "cadre_attendees"])
-        return super().render(form, conflict)
-
-    def service_data(self, form):
-        data = dict(form.cleaned_data)
-        for name in ("member_attendees", "cadre_attendees"):
-            data[name] = list(data[name])
-        return data
+    organization_field = "organizer"
+    people_fields = ("member_attendees", "cadre_attendees")
 
 
 class TrainingEdit(TrainingCreate):

@@ -449,6 +449,13 @@ def create_org(kind: str, field: str = "", parent: Organization | None = None, d
     return org
 
 
+def township_training(township: Organization, held_on: dt.date) -> Training:
+    """A one-day training for members that ``township`` organizes: one toward its per-level target."""
+    return Training.objects.create(
+        organizer=township, level="township", audience="members", held_on=held_on, days=1, topic="t"
+    )
+
+
 def member_row(branch: Organization, birth_date: dt.date, joined_on: dt.date, **extra) -> Member:
     """An unsaved member with a valid, unique ID number."""
     n = next(_serial)

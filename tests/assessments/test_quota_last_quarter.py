@@ -7,10 +7,9 @@ import pytest
 
 from assessments.models import QuotaPolicy
 from assessments.selectors.quotas import published_alerts
-from members.models import Training
 
 from .quota_oracle import oracle
-from .strategies import create_org
+from .strategies import create_org, township_training
 from .test_quota_oracle import assert_engine_agrees
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +21,7 @@ def township_one_training_of_two():
     county = create_org("county_committee")
     township = create_org("township_committee", parent=county)
     QuotaPolicy.objects.create(county=county, year=YEAR, train_per_level=2)
-    Training.objects.create(
-        organizer=township,
-        level="township",
-        audience="members",
-        held_on=dt.date(YEAR, 3, 1),
-        days=1,
-        topic="t",
-    )
+    township_training(township, dt.date(YEAR, 3, 1))
     return county, township
 
 

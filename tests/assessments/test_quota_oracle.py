@@ -19,7 +19,7 @@ from members.models import Cadre, MemberEvent, ReserveCadre, StudyRecord, Traini
 from tests.conftest import examples
 
 from .quota_oracle import dec, oracle
-from .strategies import CASES, Case, build, create_org, member_row, plans
+from .strategies import CASES, Case, build, create_org, member_row, plans, township_training
 
 pytestmark = pytest.mark.django_db
 
@@ -329,14 +329,7 @@ def test_current_year_pace_quarters_and_shares_by_hand(tree):
         (dt.date(2000, 1, 1), "primary"),
     ):
         member_row(branch, birth, dt.date(year, 3, 1), education=education).save()
-    Training.objects.create(
-        organizer=township,
-        level="township",
-        audience="members",
-        held_on=dt.date(year, 4, 1),
-        days=1,
-        topic="t",
-    )
+    township_training(township, dt.date(year, 4, 1))
     results, alerts = results_of(county, case)
     # 1 household × 365 / 227 days ≈ 1.6 < 3: behind pace.
     assert (branch.id, "visit.pace", person.id) in alerts

@@ -17,7 +17,7 @@ from tests.utils.api import result_ids, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import StudyRecordFactory
 from tests.utils.factories_cadres import CadreFactory
-from tests.utils.scope import ScopeSuite
+from tests.utils.scope_records import CadreRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
 
@@ -25,19 +25,11 @@ D = dt.date
 URL = "studyrecord-list"
 
 
-class TestStudyRecordScope(ScopeSuite):
+class TestStudyRecordScope(CadreRecordScopeSuite):
     basename = "studyrecord"
     supports_delete = True
-
-    def make_object(self, world, organization):
-        return StudyRecordFactory(cadre=CadreFactory(organization=organization))
-
-    def create_payload(self, world, organization):
-        cadre = CadreFactory(organization=organization)
-        return {"cadre": cadre.pk, "year": 2024, "month": 3, "sessions": 2, "note_characters": 800}
-
-    def move_payload(self, world, organization):
-        return {"cadre": CadreFactory(organization=organization).pk}
+    factory = StudyRecordFactory
+    create_fields = {"year": 2024, "month": 3, "sessions": 2, "note_characters": 800}
 
 
 def record(world, cadre, who="staff_a", **data):

@@ -14,7 +14,7 @@ from tests.utils.api import template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
-from tests.utils.scope import ScopeSuite
+from tests.utils.scope_records import CadreRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +24,11 @@ LIST = "visitlog-list"
 COUNTS = "visitlog-household-counts"
 
 
-class TestVisitLogScope(ScopeSuite):
+class TestVisitLogScope(CadreRecordScopeSuite):
     basename = "visitlog"
     supports_delete = True
-
-    def make_object(self, world, organization):
-        return VisitLogFactory(cadre=CadreFactory(organization=organization))
-
-    def create_payload(self, world, organization):
-        cadre = CadreFactory(organization=organization)
-        return {
-            "cadre": cadre.pk,
-            "household_name": "张三",
-            "village_group": "一组",
-            "visited_on": "2024-03-01",
-        }
-
-    def move_payload(self, world, organization):
-        return {"cadre": CadreFactory(organization=organization).pk}
+    factory = VisitLogFactory
+    create_fields = {"household_name": "张三", "village_group": "一组", "visited_on": "2024-03-01"}
 
 
 def results(response):

@@ -55,19 +55,15 @@ def test_a_forged_form_is_the_sites_403():
     assert_site_page(response, "Access denied")
 
 
-def test_the_browser_lockout_is_the_sites_page(world):
+@pytest.mark.parametrize(
+    ("login", "address", "username"),
+    [("login", "10.7.0.1", "staff_a"), ("admin:login", "10.7.0.2", "root")],
+    ids=["browser", "admin"],
+)
+def test_the_lockout_is_the_sites_page(world, login, address, username):
     for _ in range(5):
-        response = Client(REMOTE_ADDR="10.7.0.1").post(
-            reverse("login"), {"username": "staff_a", "password": "wrong"}
-        )
-    assert response.status_code == 429
-    assert_site_page(response, "Account locked")
-
-
-def test_the_admin_lockout_is_the_sites_page(world):
-    for _ in range(5):
-        response = Client(REMOTE_ADDR="10.7.0.2").post(
-            reverse("admin:login"), {"username": "root", "password": "wrong"}
+        response = Client(REMOTE_ADDR=address).post(
+            reverse(login), {"username": username, "password": "wrong"}
         )
     assert response.status_code == 429
     assert_site_page(response, "Account locked")

@@ -1,6 +1,8 @@
-"""The scope suite of records kept on an organization (a room, a review, a cadre post…): ``factory`` makes one
-for an organization, and a PATCH of its ``organization`` moves it."""
+"""The scope suites of records kept on an organization (a room, a review, a cadre post…): ``factory`` makes
+one for an organization, and a PATCH of its ``organization`` moves it; and of records kept on a cadre (a
+visit, a study record), which a PATCH of their ``cadre`` moves."""
 
+from .factories_cadres import CadreFactory
 from .scope import ScopeSuite
 
 
@@ -12,3 +14,17 @@ class OrganizationRecordScopeSuite(ScopeSuite):
 
     def move_payload(self, world, organization):
         return {"organization": organization.pk}
+
+
+class CadreRecordScopeSuite(ScopeSuite):
+    factory = None  # called with ``cadre=`` a cadre of the organization
+    create_fields: dict = {}  # what a create payload holds besides the cadre
+
+    def make_object(self, world, organization):
+        return self.factory(cadre=CadreFactory(organization=organization))
+
+    def create_payload(self, world, organization):
+        return {"cadre": CadreFactory(organization=organization).pk, **self.create_fields}
+
+    def move_payload(self, world, organization):
+        return {"cadre": CadreFactory(organization=organization).pk}

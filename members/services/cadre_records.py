@@ -1,0 +1,134 @@
+"""Every write to cadres' monthly study records and township leaders' contact points.
+
+The rules beyond the models' own ``clean()`` live here; the messages are in ``checks``.
+"""
+
+import calendar
+import datetime as dt
+
+from django.db import transaction
+
+from branches.models import Organization
+from branches.scope.editing import scoped_delete, scoped_update
+from branches.selectors.tree import committee_above
+from branches.services.writing import create_checked, require_capability, save_new
+
+from ..models import ON_ROLL, Cadre, ContactPoint, Member, StudyRecord
+from .checks import MESSAGES, _error, _model_errors, _raise, _related, _taken
+
+# --- study records ------------------------------------------------------------------------------------
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def study_check(record: StudyRecord, *, exclude=None, unique=True) -> None:
+    """Every rule a study record must follow; the admin form and the import call it too (the import finds
+    duplicates for a whole chunk at once, so it passes ``unique=False``)."""
+    errors = _model_errors(record, exclude=exclude, validate_constraints=False)
+    if errors.keys() & {"cadre", "year", "month"} or _related(record, "cadre", errors) is None:
+        _raise(errors)
+        return
+    cadre = record.cadre
+    first, last = month_bounds(record.year, record.month)
+    if cadre.started_on > last or (cadre.ended_on is not None and cadre.ended_on < first):
+        term = MESSAGES["term_open" if cadre.ended_on is None else "term_closed"] % {
+            "started": cadre.started_on,
+            "ended": cadre.ended_on,
+        }
+        params = {"cadre": cadre.name, "year": record.year, "month": record.month, "term": term}
+        errors.setdefault("month", []).append(MESSAGES["study_outside_term"] % params)
+    elif unique and _taken(record, "cadre_id", "year", "month"):
+        params = {"cadre": cadre.name, "year": record.year, "month": record.month}
+        errors.setdefault("month", []).append(MESSAGES["study_duplicate"] % params)
+    _raise(errors)
+
+
+@transaction.atomic
+def study_record(*, actor, cadre: Cadre, **data) -> StudyRecord:
+    """One record per cadre and month; it belongs to the cadre's organization."""
+    record = StudyRecord(cadre=cadre, organization=cadre.organization, **data)
+    return create_checked(actor, cadre.organization, record, study_check)
+
+
+@transaction.atomic
+def study_update(
+    *, actor, study: StudyRecord, expected_version=None, precondition=False, **changes
+) -> StudyRecord:
+    def check():
+        if "cadre" in changes:
+            require_capability(actor, changes["cadre"].organization)
+
+    def rules(record):
+        record.organization = record.cadre.organization
+        study_check(record)
+
+    return scoped_update(actor, study, expected_version, precondition, changes, check=check, rules=rules)
+
+
+@transaction.atomic
+def study_delete(*, actor, study: StudyRecord) -> None:
+    scoped_delete(actor, study)
+
+
+# --- contact points -----------------------------------------------------------------------------------
+
+
+def contact_point_check(point: ContactPoint, *, exclude=None, unique=True, committee_of=None) -> None:
+    """Every rule a contact point must follow; the admin form and the import call it too. The leader is a
+    member on the roll of a branch under the township (street) committee above the contact village."""
+    errors = _model_errors(point, exclude=exclude, validate_constraints=False)
+    village, leader = _related(point, "organization", errors), _related(point, "leader", errors)
+    if village is None or leader is None or "year" in errors:
+        _raise(errors)
+        return
+    committee = (committee_of or committee_above)(village)
+    if not village.is_rural:
+        errors.setdefault("organization", []).append(MESSAGES["contact_place"])
+    elif committee is None:
+        errors.setdefault("organization", []).append(
+            MESSAGES["contact_no_committee"] % {"organization": village}
+        )
+    elif leader.status not in ON_ROLL or not leader.branch.path.startswith(committee.path):
+        errors.setdefault("leader", []).append(
+            MESSAGES["contact_leader"] % {"leader": leader, "committee": committee}
+        )
+    elif unique and _taken(point, "leader_id", "organization_id", "year"):
+        params = {"leader": leader, "organization": village, "year": point.year}
+        errors.setdefault("year", []).append(MESSAGES["contact_duplicate"] % params)
+    _raise(errors)
+
+
+def _require_visible_member(actor, member) -> None:
+    if member is not None and not Member.objects.restrict(actor, "view").filter(pk=member.pk).exists():
+        raise _error("leader", "member_not_visible")
+
+
+@transaction.atomic
+def contact_point_record(*, actor, leader: Member, organization: Organization, **data) -> ContactPoint:
+    require_capability(actor, organization)
+    _require_visible_member(actor, leader)
+    point = ContactPoint(leader=leader, organization=organization, **data)
+    contact_point_check(point)
+    return save_new(actor, point)
+
+
+@transaction.atomic
+def contact_point_update(
+    *, actor, contact_point: ContactPoint, expected_version=None, precondition=False, **changes
+) -> ContactPoint:
+    def check():
+        if "organization" in changes:
+            require_capability(actor, changes["organization"])
+        if "leader" in changes:
+            _require_visible_member(actor, changes["leader"])
+
+    return scoped_update(
+        actor, contact_point, expected_version, precondition, changes, check=check, rules=contact_point_check
+    )
+
+
+@transaction.atomic
+def contact_point_delete(*, actor, contact_point: ContactPoint) -> None:
+    scoped_delete(actor, contact_point)

@@ -1,0 +1,84 @@
+"""What the activity services share: their messages and the small steps of their checks.
+
+Each refusal names who stands in the way; the services in ``activities`` (meetings, trainings) and
+``cadre_records`` (study records, contact points) raise them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+NAME_SEPARATOR = "、"
+
+MESSAGES = {
+    "organization_required": _(
+        "Choose the organization: it can be left out only by the secretary of a single party branch."
+    ),
+    "meeting_place": _("Meetings of the three meetings and one lecture are held by a party branch."),
+    "not_on_roll": _(
+        "Not on the roll of %(organization)s or a branch under it, so cannot be recorded as attending: "
+        "%(names)s."
+    ),
+    "outside_organizer": _(
+        "Not within %(organization)s, which organizes this training, so cannot be recorded as attending: "
+        "%(names)s."
+    ),
+    "not_serving": _("Did not hold the post on the training days (%(start)s to %(end)s): %(names)s."),
+    "study_duplicate": _(
+        "%(cadre)s already has a study record for %(year)s-%(month)02d; edit that record instead."
+    ),
+    "study_outside_term": _("%(cadre)s did not hold the post in %(year)s-%(month)02d (term %(term)s)."),
+    "term_open": _("from %(started)s"),
+    "term_closed": _("%(started)s to %(ended)s"),
+    "contact_place": _("A contact point is a village or community party branch."),
+    "contact_no_committee": _("%(organization)s has no township or street party committee above it."),
+    "contact_leader": _(
+        "%(leader)s is not a member on the roll of a branch under %(committee)s, the committee above the "
+        "contact village; a contact point's leader comes from that township."
+    ),
+    "contact_duplicate": _("%(leader)s already has %(organization)s as a contact point for %(year)s."),
+    "member_not_visible": _("There is no such party member among the records you can see."),
+}
+
+
+def _error(field: str, key: str, **params):
+    message = MESSAGES[key]
+    return ValidationError({field: message % params if params else message})
+
+
+def _model_errors(instance, **options) -> dict[str, list]:
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        return {field: list(messages) for field, messages in error.message_dict.items()}
+    return {}
+
+
+def _related(record, field: str, errors: dict):
+    """The related object the rules read, or None when it is missing or already wrong."""
+    if field in errors or getattr(record, f"{field}_id") is None:
+        return None
+    return getattr(record, field)
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _pks(people) -> list[int]:
+    """Primary keys of people given as objects or ids, once each, in the order given."""
+    return list(dict.fromkeys(getattr(person, "pk", person) for person in people or ()))
+
+
+def _names(rows) -> str:
+    return NAME_SEPARATOR.join(str(row) for row in rows)
+
+
+def _recorded(record, field: str) -> list[int]:
+    return list(getattr(record, field).values_list("pk", flat=True))
+
+
+def _taken(record, *fields: str) -> bool:
+    """Whether another record of the same model already has ``record``'s values of ``fields``."""
+    same = type(record).objects.filter(**{name: getattr(record, name) for name in fields})
+    return same.exclude(pk=record.pk).exists() if record.pk else same.exists()
