@@ -28,6 +28,7 @@ class RequesterJob(models.Model):
     when asked), what the job does and what it produced."""
 
     scope_path_lookup = "organization__path"
+    not_personal_fields = {"ip_address": "where the requester asked from, shown to nobody but the requester"}
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
