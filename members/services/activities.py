@@ -11,6 +11,7 @@ import datetime as dt
 import math
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Organization, StaffRole
@@ -35,6 +36,7 @@ from .cadre_records import (
 from .checks import (
     MESSAGES,
     _error,
+    _existing,
     _model_errors,
     _names,
     _pks,
@@ -91,9 +93,27 @@ def _off_roll(organization: Organization, pks) -> list[Member]:
     ]
 
 
-def meeting_check(meeting: Meeting, attendees=(), *, already_recorded=frozenset(), exclude=None) -> None:
-    """Every rule a meeting must follow; the admin form and the import call it too. Attendees recorded
-    before at the same organization stay even if they have left the roll since (they were on it then)."""
+MEETING_KEY = ("organization_id", "kind", "held_on", "topic")
+TRAINING_KEY = ("organizer_id", "held_on", "topic")
+
+
+def _duplicate(record, key: tuple[str, ...], errors: dict, message: str, url_name: str, **params) -> None:
+    """Refuse ``record`` under ``topic`` when another has the same ``key`` (docs/records.md, "Entered
+    twice"), naming that one and its page; skipped while a part of the key is itself wrong."""
+    names = {name.removesuffix("_id") for name in key}
+    if names & errors.keys() or (existing := _existing(record, *key)) is None:
+        return
+    url = reverse(url_name, args=[existing.pk])
+    params |= {"day": existing.held_on, "topic": existing.topic, "id": existing.pk, "url": url}
+    errors.setdefault("topic", []).append(MESSAGES[message] % params)
+
+
+def meeting_check(
+    meeting: Meeting, attendees=(), *, already_recorded=frozenset(), exclude=None, check_duplicate=True
+) -> None:
+    """Every rule a meeting must follow; the admin form and the import call it too (the import checks
+    duplicates itself, set-based). Attendees recorded before at the same organization stay even if they have
+    left the roll since (they were on it then)."""
     errors = _model_errors(meeting, exclude=exclude)
     organization = _related(meeting, "organization", errors)
     if organization is not None and not organization.is_branch:
@@ -104,6 +124,9 @@ def meeting_check(meeting: Meeting, attendees=(), *, already_recorded=frozenset(
         if refused:
             params = {"organization": organization, "names": _names(refused)}
             errors.setdefault("attendees", []).append(MESSAGES["not_on_roll"] % params)
+        if check_duplicate:
+            params = {"organization": organization, "kind": meeting.get_kind_display()}
+            _duplicate(meeting, MEETING_KEY, errors, "meeting_duplicate", "members:meeting-edit", **params)
     _raise(errors)
 
 
@@ -199,9 +222,12 @@ def _cadres_of(pks) -> dict[int, Cadre]:
     return {cadre.pk: cadre for cadre in Cadre.objects.filter(pk__in=pks).select_related("organization")}
 
 
-def training_check(training: Training, member_attendees=(), cadre_attendees=(), *, exclude=None) -> None:
-    """Every rule a training must follow; the admin form and the import call it too. Attendees come from
-    the organizer's subtree: members on its roll, cadres holding a post there on the training days."""
+def training_check(
+    training: Training, member_attendees=(), cadre_attendees=(), *, exclude=None, check_duplicate=True
+) -> None:
+    """Every rule a training must follow; the admin form and the import call it too (the import checks
+    duplicates itself, set-based). Attendees come from the organizer's subtree: members on its roll, cadres
+    holding a post there on the training days."""
     errors = _model_errors(training, exclude=exclude)
     organizer = _related(training, "organizer", errors)
     if organizer is None:
@@ -222,6 +248,9 @@ def training_check(training: Training, member_attendees=(), cadre_attendees=(), 
         if idle:
             params = {"start": start, "end": end, "names": _names(c.name for c in idle)}
             errors.setdefault("cadre_attendees", []).append(MESSAGES["not_serving"] % params)
+    if check_duplicate:
+        params = {"organizer": organizer}
+        _duplicate(training, TRAINING_KEY, errors, "training_duplicate", "members:training-edit", **params)
     _raise(errors)
 
 

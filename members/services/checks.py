@@ -36,6 +36,15 @@ MESSAGES = {
         "contact village; a contact point's leader comes from that township."
     ),
     "contact_duplicate": _("%(leader)s already has %(organization)s as a contact point for %(year)s."),
+    "meeting_duplicate": _(
+        "%(organization)s already has this %(kind)s on %(day)s with the topic “%(topic)s”: "
+        "record no. %(id)s, "
+        "%(url)s. Edit that one; a second meeting on the same day needs a different topic."
+    ),
+    "training_duplicate": _(
+        "%(organizer)s already has a training on %(day)s with the topic “%(topic)s”: record no. %(id)s, "
+        "%(url)s. Edit that one; a second training on the same day needs a different topic."
+    ),
     "member_not_visible": _("There is no such party member among the records you can see."),
 }
 
@@ -78,7 +87,15 @@ def _recorded(record, field: str) -> list[int]:
     return list(getattr(record, field).values_list("pk", flat=True))
 
 
+def _existing(record, *fields: str):
+    """Another record of the same model with ``record``'s values of ``fields`` (never ``record`` itself), or
+    None. The one duplicate check of every record type (docs/records.md, "Entered twice")."""
+    same = type(record).objects.filter(**{name: getattr(record, name) for name in fields})
+    if record.pk:
+        same = same.exclude(pk=record.pk)
+    return same.order_by("pk").first()
+
+
 def _taken(record, *fields: str) -> bool:
     """Whether another record of the same model already has ``record``'s values of ``fields``."""
-    same = type(record).objects.filter(**{name: getattr(record, name) for name in fields})
-    return same.exclude(pk=record.pk).exists() if record.pk else same.exists()
+    return _existing(record, *fields) is not None

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,7 @@ from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Cadre, VisitLog
 from ..selectors.visits import own_secretary_post
+from .checks import _existing
 
 # What an edit may change; the branch, the household key and who recorded it follow from these.
 EDITABLE_FIELDS = frozenset(
@@ -41,7 +43,13 @@ MESSAGES = {
     "nothing_to_resolve": _("This visit raised no concern to resolve."),
     "already_resolved": _("This concern was already resolved on %(resolved)s."),
     "follow_up_required": _("Say how the concern was handled."),
+    "duplicate": _(
+        "%(name)s already logged a visit to the household of %(household)s on %(day)s: record no. %(id)s, "
+        "%(url)s. Edit that one instead; a household visited twice in a day is one visit."
+    ),
 }
+# What makes a visit the same visit: who, which household (its normalized key) and the day.
+VISIT_KEY = ("cadre_id", "visited_on", "household_key")
 
 
 def _require_records(actor, cadre: Cadre) -> None:
@@ -83,8 +91,23 @@ def derive(visit: VisitLog) -> None:
         visit.organization = visit.cadre.organization
 
 
+def duplicate_error(visit: VisitLog):
+    """The message refusing a visit already logged (docs/records.md, "Entered twice"), or None."""
+    if not visit.household_key or (existing := _existing(visit, *VISIT_KEY)) is None:
+        return None
+    params = {
+        "name": visit.cadre.name,
+        "household": existing.household_name,
+        "day": existing.visited_on,
+        "id": existing.pk,
+        "url": reverse("members:visit-edit", args=[existing.pk]),
+    }
+    return MESSAGES["duplicate"] % params
+
+
 def visit_check(visit: VisitLog, *, exclude=None) -> None:
-    """Every rule a visit must follow (the model's own, the cadre's place and term); forms call it too."""
+    """Every rule a visit must follow (the model's own, the cadre's place and term, not logged twice); forms
+    call it too. The import checks the same key set-based (``VisitLogResource.existing_keys``)."""
     errors: dict[str, list] = {}
     exclude = set(exclude or ())
     if visit.cadre_id is None:
@@ -98,6 +121,8 @@ def visit_check(visit: VisitLog, *, exclude=None) -> None:
             errors.setdefault("cadre", []).append(message)
         if "visited_on" not in errors and (message := term_error(visit.cadre, visit.visited_on)):
             errors.setdefault("visited_on", []).append(message)
+    if not errors and (message := duplicate_error(visit)):
+        errors["household_name"] = [message]
     if errors:
         raise ValidationError(errors)
 
