@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
-from branches.resources import file_meta, organization_columns
+from branches.resources import KeyedResource, file_meta, organization_columns
 from branches.scope.querysets import subtree_q
-from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     CellError,
     ChoiceWidget,
@@ -96,7 +95,7 @@ class TenthsWidget(widgets.Widget):
         return _("A number with at most one decimal, such as 0.5 or 3.")
 
 
-class MeetingResource(ImportableResource):
+class MeetingResource(KeyedResource):
     organization, organization_name = organization_columns("组织编码", "组织名称")
     kind = Field("kind", "会议类型", ChoiceWidget(MEETING_KIND, MEETING_KIND_ALIASES))
     held_on = Field("held_on", "召开日期", DateWidget())
@@ -114,6 +113,10 @@ class MeetingResource(ImportableResource):
         "日期": "召开日期",
     }
     template_title = "三会一课"
+    # The same meeting entered twice (docs/records.md, "Entered twice"), in the file or already registered.
+    key_column = "主题"
+    natural_key = services.MEETING_KEY
+    key_lookups = ("organization_id", "held_on")
 
     Meta = file_meta(
         Meeting,
@@ -130,7 +133,7 @@ class MeetingResource(ImportableResource):
     )
 
     def validate_instance(self, meeting, exclude) -> None:
-        services.meeting_check(meeting, exclude=exclude)
+        services.meeting_check(meeting, exclude=exclude, check_duplicate=False)
 
     def write(self, instances, actor) -> None:
         expected = _members_on_roll(instance.organization for instance in instances)
@@ -163,7 +166,7 @@ def _members_on_roll(organizations) -> dict[int, int]:
     }
 
 
-class TrainingResource(ImportableResource):
+class TrainingResource(KeyedResource):
     organizer, organizer_name = organization_columns("主办组织编码", "主办组织", attribute="organizer")
     level = Field("level", "培训层级", ChoiceWidget(TRAINING_LEVEL), readonly=True)
     audience = Field("audience", "培训对象", ChoiceWidget(TRAINING_AUDIENCE, TRAINING_AUDIENCE_ALIASES))
@@ -182,6 +185,9 @@ class TrainingResource(ImportableResource):
         "天数": "培训天数",
     }
     template_title = "培训"
+    key_column = "培训主题"
+    natural_key = services.TRAINING_KEY
+    key_lookups = ("organizer_id", "held_on")
 
     Meta = file_meta(
         Training,
@@ -204,7 +210,7 @@ class TrainingResource(ImportableResource):
             training.level = services.training_level(organizer)
 
     def validate_instance(self, training, exclude) -> None:
-        services.training_check(training, exclude=exclude)
+        services.training_check(training, exclude=exclude, check_duplicate=False)
 
     def prepare_export_queryset(self, queryset):
         return (
