@@ -15,6 +15,7 @@ from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history
@@ -27,6 +28,8 @@ from .widgets import CellError, LookupWidget, UploadRejected, is_blank
 
 CHUNK_SIZE = 1000
 PREVIEW_ROWS = 20
+ALREADY_REGISTERED = _("This record is already registered.")
+ALREADY_REGISTERED_AS = _("This record is already registered: record no. %(id)s, %(url)s.")
 CONFLICT = _("Someone registered some of these records while the file was being imported; import it again.")
 
 
@@ -53,6 +56,8 @@ class ImportableResource(resources.ModelResource):
     header_aliases: dict[str, str] = {}
     optional_columns: frozenset[str] = frozenset()
     key_column: str | None = None
+    # The page where a record already registered is edited, named in the row refused as its duplicate.
+    edit_url_name: str | None = None
     template_title = _("Import template")
     # Rows validated (set-based) and written together; 1 for resources whose rules query earlier rows.
     import_chunk_size = CHUNK_SIZE
@@ -103,6 +108,17 @@ class ImportableResource(resources.ModelResource):
 
     def existing_keys(self, keys) -> set:
         return set()
+
+    def existing_records(self, keys) -> dict:
+        """The keys already registered, each with the primary key of the record holding it (or None)."""
+        return dict.fromkeys(self.existing_keys(keys))
+
+    def existing_message(self, pk):
+        """What a row already registered is told: the record's number and edit page when ``edit_url_name``
+        names one (docs/records.md, "Entered twice")."""
+        if pk is None or self.edit_url_name is None:
+            return ALREADY_REGISTERED
+        return ALREADY_REGISTERED_AS % {"id": pk, "url": reverse(self.edit_url_name, args=[pk])}
 
     def refused_keys(self, keys) -> dict:
         """Keys the actor may not learn are taken (held by a record outside their scope), each with the
@@ -349,8 +365,10 @@ class _ChunkImporter:
             fresh[key] = errors
         for key, message in (self.resource.refused_keys(list(fresh)) if fresh else {}).items():
             fresh.pop(key).add(self.key_header, "invalid", message)
-        for key in self.resource.existing_keys(list(fresh)) if fresh else ():
-            fresh[key].add(self.key_header, "duplicate_in_database", _("This record is already registered."))
+        found = self.resource.existing_records(list(fresh)) if fresh else {}
+        for key, pk in found.items():
+            message = self.resource.existing_message(pk)
+            fresh[key].add(self.key_header, "duplicate_in_database", message)
 
     def _preview(self, valid) -> None:
         room = PREVIEW_ROWS - len(self.report.preview)

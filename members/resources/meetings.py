@@ -116,6 +116,7 @@ class MeetingResource(KeyedResource):
     # The same meeting entered twice (docs/records.md, "Entered twice"), in the file or already registered.
     key_column = "主题"
     natural_key = services.MEETING_KEY
+    edit_url_name = "members:meeting-edit"
     key_lookups = ("organization_id", "held_on")
 
     Meta = file_meta(
@@ -187,6 +188,7 @@ class TrainingResource(KeyedResource):
     template_title = "培训"
     key_column = "培训主题"
     natural_key = services.TRAINING_KEY
+    edit_url_name = "members:training-edit"
     key_lookups = ("organizer_id", "held_on")
 
     Meta = file_meta(

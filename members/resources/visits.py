@@ -121,6 +121,7 @@ class VisitLogResource(ImportableResource):
         "办结时间": "办结日期",
     }
     key_column = HOUSEHOLD_HEADER
+    edit_url_name = "members:visit-edit"
     template_title = "走访日志"
     # A county's year of visits in one file.
     max_rows = 150_000
@@ -218,16 +219,22 @@ class VisitLogResource(ImportableResource):
             return None
         return f"{visit.cadre_id}:{visit.visited_on.toordinal()}:{visit.household_key}"
 
-    def existing_keys(self, keys) -> set:
+    def existing_records(self, keys) -> dict:
+        """The visits already logged (docs/records.md, "Entered twice"), each key with its first record."""
         parsed = [key.split(":", 2) for key in keys]
         days = [int(day) for _cadre, day, _household in parsed]
-        rows = VisitLog.objects.filter(
-            cadre_id__in={int(cadre) for cadre, _day, _household in parsed},
-            household_key__in={household for _cadre, _day, household in parsed},
-            visited_on__range=(dt.date.fromordinal(min(days)), dt.date.fromordinal(max(days))),
-        ).values_list("cadre_id", "visited_on", "household_key")
-        found = {f"{cadre}:{day.toordinal()}:{household}" for cadre, day, household in rows}
-        return found & set(keys)
+        rows = (
+            VisitLog.objects.filter(
+                cadre_id__in={int(cadre) for cadre, _day, _household in parsed},
+                household_key__in={household for _cadre, _day, household in parsed},
+                visited_on__range=(dt.date.fromordinal(min(days)), dt.date.fromordinal(max(days))),
+            )
+            .order_by("-pk")
+            .values_list("pk", "cadre_id", "visited_on", "household_key")
+        )
+        wanted = set(keys)
+        found = {f"{cadre}:{day.toordinal()}:{household}": pk for pk, cadre, day, household in rows}
+        return {key: pk for key, pk in found.items() if key in wanted}
 
     # --- export ---
 

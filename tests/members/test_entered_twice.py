@@ -6,14 +6,20 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from branches.tabular.importing import import_table
 from members.models import Meeting, MeetingKind, Training, VisitLog
+from members.resources import VisitLogResource
 from tests.utils.api import template_csv
 from tests.utils.factories_activities import MeetingFactory, TrainingFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_entry import field_errors
 from tests.utils.factories_visits import VisitLogFactory
+from tests.utils.import_columns import VISIT_HEADERS
+from tests.utils.import_files import upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +136,7 @@ def test_an_import_refuses_a_meeting_already_registered_and_one_twice_in_the_fil
     errors = _import_meetings(world, rows)
     assert set(errors) == {2, 4}
     assert [error["code"] for error in errors[2]] == ["duplicate_in_database"]
+    assert names_existing(errors[2][0]["message"], theme_day, "members:meeting-edit")
     assert [error["code"] for error in errors[4]] == ["duplicate_in_file"]
     assert Meeting.objects.count() == 1
 
@@ -175,8 +182,42 @@ def test_editing_a_visit_without_changing_it_is_not_a_duplicate_of_itself(world,
     assert response.status_code == 200, response.content
 
 
-# The import of visits (in the file and against the database) is covered in test_visits_import.py:
-# test_the_same_visit_twice_in_a_file_is_refused, test_a_visit_already_logged_is_refused.
+def test_a_visit_import_names_the_visit_already_logged_and_one_twice_in_the_file(world, visit):
+    rows = [
+        _visit_row(visit, "张三", "2024-03-15"),
+        _visit_row(visit, "李四", "2024-03-15"),
+        _visit_row(visit, "李 四", "2024-03-15"),
+    ]
+    report = _import_visits(world, rows)
+    found = {row.row: row.errors for row in report.rows_with_errors}
+    assert set(found) == {2, 4}
+    assert [error["code"] for error in found[2]] == ["duplicate_in_database"]
+    assert names_existing(found[2][0]["message"], visit, "members:visit-edit")
+    assert [error["code"] for error in found[4]] == ["duplicate_in_file"]
+
+
+def test_a_visit_import_stays_one_duplicate_query_per_chunk(world, visit):
+    rows = [_visit_row(visit, f"户{n}", "2024-03-15") for n in range(30)]
+    _import_visits(world, rows[:3])  # warms the caches a first import fills
+    with CaptureQueriesContext(connection) as few:
+        _import_visits(world, rows[:3])
+    with CaptureQueriesContext(connection) as many:
+        _import_visits(world, rows)
+    assert len(many) == len(few)
+
+
+def _visit_row(visit, household, day):
+    values = {"所在组织编码": visit.organization.code, "干部姓名": visit.cadre.name, "户主姓名": household}
+    values |= {"村民小组": "一组", "走访日期": day}
+    return [values.get(header, "") for header in VISIT_HEADERS]
+
+
+def _import_visits(world, rows):
+    actor = world.users["staff_a"]
+    content = xlsx_bytes([VISIT_HEADERS, *rows])
+    return import_table(
+        actor=actor, resource=VisitLogResource(actor=actor), upload=upload(content, "v.xlsx"), dry_run=True
+    )
 
 
 # --- trainings ------------------------------------------------------------------------------------------
