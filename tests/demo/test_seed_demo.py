@@ -1073,3 +1073,16 @@ def test_township_leaders_have_a_contact_village_in_their_township():
     assert points.filter(lecture_on__isnull=True).exists()
     per_year = Counter(points.values_list("leader_id", "year"))
     assert set(per_year.values()) == {1}
+
+
+def test_no_meeting_visit_or_training_is_entered_twice():
+    """The services refuse a record entered twice (docs/records.md, "Entered twice"); the demo, written in
+    bulk, must not hold one either."""
+    keys = {
+        Meeting: ("organization", "kind", "held_on", "topic"),
+        VisitLog: ("cadre", "visited_on", "household_key"),
+        Training: ("organizer", "held_on", "topic"),
+    }
+    for model, key in keys.items():
+        twice = model.objects.order_by().values(*key).annotate(n=Count("pk")).filter(n__gt=1)
+        assert not twice.exists(), (model.__name__, list(twice[:3]))
