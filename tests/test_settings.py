@@ -48,19 +48,25 @@ def test_deploy_check_is_clean_with_production_settings():
     assert "System check identified no issues" in result.stdout + result.stderr, result.stderr
 
 
-def test_production_settings_harden_cookies_transport_and_headers():
-    code = (
-        "from django.conf import settings as s; import django; django.setup(); "
-        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_PRELOAD, "
-        "s.SECURE_HSTS_SECONDS >= 31536000, s.SESSION_COOKIE_HTTPONLY, s.PRODUCTION, s.DEBUG)"
-    )
+def _production_settings(expression: str) -> list[str]:
+    """``expression`` (over ``s``, the settings) printed by a process started with the production settings."""
+    code = f"from django.conf import settings as s; import django; django.setup(); print({expression})"
     env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(60)}
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "SECRET_KEY"}
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=settings.BASE_DIR, env={**clean, **env}, capture_output=True,
         text=True, timeout=60,
     )  # fmt: skip
-    assert result.stdout.split() == ["True"] * 7 + ["False"], result.stderr
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_production_settings_harden_cookies_transport_and_headers():
+    printed = _production_settings(
+        "s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_PRELOAD, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.SESSION_COOKIE_HTTPONLY, s.PRODUCTION, s.DEBUG"
+    )
+    assert printed == ["True"] * 7 + ["False"]
 
 
 def test_embedded_default_is_sqlite_with_eager_tasks():
@@ -81,17 +87,5 @@ def test_embedded_default_is_sqlite_with_eager_tasks():
 
 
 def test_production_web_processes_share_one_cache_for_the_login_rate():
-    code = (
-        "from django.conf import settings as s; import django; django.setup(); "
-        "print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'])"
-    )
-    env = {**PRODUCTION_ENV, "SECRET_KEY": secrets.token_urlsafe(60)}
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "SECRET_KEY"}
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env={**clean, **env}, capture_output=True,
-        text=True, timeout=60,
-    )  # fmt: skip
-    assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
-        PRODUCTION_ENV["CELERY_BROKER_URL"],
-    ], result.stderr
+    printed = _production_settings("s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION']")
+    assert printed == ["django.core.cache.backends.redis.RedisCache", PRODUCTION_ENV["CELERY_BROKER_URL"]]

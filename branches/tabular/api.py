@@ -47,6 +47,10 @@ def _flag(value, *, default: bool) -> bool:
     return str(value).strip().lower() not in FALSE_WORDS
 
 
+# Every job's life as the API shows it; each kind adds what it is about and what it produced.
+JOB_LIFE_FIELDS = ("state", "progress", "rows", "created_at", "started_at", "finished_at")
+
+
 class JobSerializer(serializers.ModelSerializer):
     status_route = ""
     status_url = serializers.SerializerMethodField()
@@ -69,12 +73,7 @@ class ExportJobSerializer(JobSerializer):
         fields = [
             "id",
             "title",
-            "state",
-            "progress",
-            "rows",
-            "created_at",
-            "started_at",
-            "finished_at",
+            *JOB_LIFE_FIELDS,
             "expires_at",
             "error",
             "status_url",
@@ -99,12 +98,7 @@ class ImportJobSerializer(JobSerializer):
             "id",
             "file_name",
             "dry_run",
-            "state",
-            "progress",
-            "rows",
-            "created_at",
-            "started_at",
-            "finished_at",
+            *JOB_LIFE_FIELDS,
             "error",
             "status_code",
             "result",

@@ -9,10 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import ExportJob, ExportState, SecurityEvent, SecurityEventKind
-from branches.scope.roles import Role
 from tests.utils.export_jobs import bulk_visits, export_through_a_job, xlsx_data_rows
-from tests.utils.factories import StaffRoleFactory, UserFactory
-from tests.utils.scope import ScopeSuite
+from tests.utils.scope_jobs import RequesterJobScopeSuite
 
 pytestmark = pytest.mark.django_db
 
@@ -37,25 +35,11 @@ def _job(world, organization, who):
     )
 
 
-class TestExportJobScope(ScopeSuite):
+class TestExportJobScope(RequesterJobScopeSuite):
     basename = "export-job"
-    writer = "staff_a"
-    supports_create = False
 
-    def make_object(self, world, organization):
-        # A job is its requester's: each organization's job is asked for by someone who works there.
-        requesters = {world.branch_a1.pk: "staff_a", world.branch_b1.pk: "staff_b"}
-        who = requesters.get(organization.pk)
-        if who is None:
-            who = UserFactory()
-            StaffRoleFactory(user=who, organization=organization, role=Role.TOWNSHIP_STAFF)
-        return _job(world, organization, who)
-
-    def listed_ids(self, world, who):
-        import uuid
-
-        listed = super().listed_ids(world, who)
-        return listed | {uuid.UUID(value) for value in listed}
+    def make_job(self, world, organization, requester):
+        return _job(world, organization, requester)
 
 
 def test_a_small_export_is_still_written_at_once(world, media):

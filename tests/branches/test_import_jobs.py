@@ -3,20 +3,17 @@
 requester only; small files are read at once as before."""
 
 import datetime as dt
-import uuid
 
 import pytest
 
 from branches.models import ImportJob, JobState
-from branches.scope.roles import Role
 from branches.tabular.import_jobs import import_job_run
 from members.models import VisitLog
-from tests.utils.factories import StaffRoleFactory, UserFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.import_files import csv_bytes, xlsx_bytes
 from tests.utils.import_files import upload as uploaded
 from tests.utils.import_jobs import VISIT_HEADERS, import_through_a_job, post_import, visit_csv, visit_rows
-from tests.utils.scope import ScopeSuite
+from tests.utils.scope_jobs import RequesterJobScopeSuite
 
 pytestmark = pytest.mark.django_db
 THRESHOLD = 10
@@ -44,23 +41,11 @@ def _job(world, organization, who):
     )
 
 
-class TestImportJobScope(ScopeSuite):
+class TestImportJobScope(RequesterJobScopeSuite):
     basename = "import-job"
-    writer = "staff_a"
-    supports_create = False
 
-    def make_object(self, world, organization):
-        # A job is its requester's: each organization's job is asked for by someone who works there.
-        requesters = {world.branch_a1.pk: "staff_a", world.branch_b1.pk: "staff_b"}
-        who = requesters.get(organization.pk)
-        if who is None:
-            who = UserFactory()
-            StaffRoleFactory(user=who, organization=organization, role=Role.TOWNSHIP_STAFF)
-        return _job(world, organization, who)
-
-    def listed_ids(self, world, who):
-        listed = super().listed_ids(world, who)
-        return listed | {uuid.UUID(value) for value in listed}
+    def make_job(self, world, organization, requester):
+        return _job(world, organization, requester)
 
 
 def _visit_file(file_format: str, count: int):
