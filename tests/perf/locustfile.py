@@ -12,9 +12,6 @@ import uuid
 
 from locust import HttpUser, between, task
 
-DEFAULT_LOGINS = (
-    "county:Demo-2026-Xianwei:county,township:Demo-2026-Zhendang:township,secretary:Demo-2026-Zhibu:secretary"
-)
 YEAR = int(os.environ.get("LOAD_YEAR", "2026"))
 
 
