@@ -130,11 +130,27 @@ WITH adm AS (
     WHERE t.level IN ('county', 'township') AND t.held_on BETWEEN make_date(:year, 1, 1) AND make_date(:year, 12, 31)
     GROUP BY x.org
 ), rolls AS (
-    SELECT m.branch_id AS org, count(*) AS roll,
+    -- The roll on ref: a member's branch and status that day are what the first transfer and the first
+    -- status change after ref moved them from, else their own; members who joined after ref are not on it.
+    SELECT COALESCE(t.from_branch_id, m.branch_id) AS org, count(*) AS roll,
            count(*) FILTER (WHERE extract(year FROM lt.held_on) > :year - p.train_rotation_cycle_years) AS trained
-    FROM members_member m JOIN floor_org o ON o.id = m.branch_id AND o.is_rural JOIN floor_pol p ON p.county_id = o.county_id
+    FROM members_member m
+    LEFT JOIN (
+        SELECT DISTINCT ON (e.member_id) e.member_id, e.from_branch_id FROM members_memberevent e
+        WHERE e.kind = 'transfer' AND e.occurred_on > LEAST(:'today'::date, make_date(:year, 12, 31))
+        ORDER BY e.member_id, e.occurred_on, e.id
+    ) t ON t.member_id = m.id
+    LEFT JOIN (
+        SELECT DISTINCT ON (e.member_id) e.member_id, e.from_status FROM members_memberevent e
+        WHERE e.kind = 'status_change' AND e.occurred_on > LEAST(:'today'::date, make_date(:year, 12, 31))
+        ORDER BY e.member_id, e.occurred_on, e.id
+    ) c ON c.member_id = m.id
+    JOIN floor_org o ON o.id = COALESCE(t.from_branch_id, m.branch_id) AND o.is_rural
+    JOIN floor_pol p ON p.county_id = o.county_id
     LEFT JOIN floor_trained lt ON lt.member_id = m.id
-    WHERE m.status IN ('normal', 'lost_contact') GROUP BY m.branch_id
+    WHERE m.joined_on <= LEAST(:'today'::date, make_date(:year, 12, 31))
+      AND COALESCE(c.from_status, m.status) IN ('normal', 'lost_contact')
+    GROUP BY 1
 ), persons AS (
     SELECT p.org, count(*) AS persons,
            count(*) FILTER (WHERE COALESCE(h.households, 0) >= pol.visit_households) AS reached,

@@ -171,6 +171,22 @@ def oracle(*, scope_org, year, today):
         branch_id = transfers[0].from_branch_id if transfers else member.branch_id
         admissions.append((member, branch_id))
 
+    # --- the roll on ref: each member's branch and status as they were that day ---------------------------
+    def first_after_ref(member, kind):
+        later = [e for e in events if e.member_id == member.id and e.kind == kind and e.occurred_on > ref]
+        return min(later, key=lambda e: (e.occurred_on, e.id)) if later else None
+
+    roll_branch = {}  # member id → branch whose roll they were on at ref
+    for member in members:
+        if member.joined_on > ref:
+            continue
+        transfer = first_after_ref(member, "transfer")
+        change = first_after_ref(member, "status_change")
+        branch_then = transfer.from_branch_id if transfer and transfer.from_branch_id else member.branch_id
+        status_then = change.from_status if change else member.status
+        if status_then in ON_ROLL:
+            roll_branch[member.id] = branch_then
+
     # --- people and their training ----------------------------------------------------------------------
     trainings_of_member = defaultdict(set)
     for row in training_members:
@@ -277,7 +293,7 @@ def oracle(*, scope_org, year, today):
         else:
             put(branch, "train.secretary", policy.train_secretary, 0, False, vacant=True)
         cycle_first = year - policy.train_rotation_cycle_years + 1
-        roll = [m for m in members if m.branch_id == branch.id and m.status in ON_ROLL]
+        roll = [m for m in members if roll_branch.get(m.id) == branch.id]
         if roll:
             trained = 0
             for member in roll:
@@ -287,9 +303,10 @@ def oracle(*, scope_org, year, today):
                 ):
                     trained += 1
             actual = share(trained, len(roll))
-            put(branch, "train.rotation", policy.train_rotation, actual, actual >= policy.train_rotation)
+            met = actual >= policy.train_rotation
+            put(branch, "train.rotation", policy.train_rotation, actual, met, roll=len(roll), trained=trained)
         else:
-            put(branch, "train.rotation", policy.train_rotation, None, None)
+            put(branch, "train.rotation", policy.train_rotation, None, None, roll=0, trained=0)
 
         # visits
         persons = persons_of(branch)

@@ -146,6 +146,7 @@ class Plan:
     decoy_policy: bool
     members: list[MemberSpec] = field(default_factory=list)
     transfers: list[tuple] = field(default_factory=list)  # (member, from_branch, occurred_on)
+    status_changes: list[tuple] = field(default_factory=list)  # (member, from_status, occurred_on)
     cadres: list[CadreSpec] = field(default_factory=list)
     visits: list[tuple] = field(default_factory=list)  # (cadre, household, variant, visited_on)
     trainings: list[tuple] = field(default_factory=list)  # (organizer, held_on, member idxs, cadre idxs)
@@ -287,8 +288,12 @@ def plans(draw, case: Case) -> Plan:
         )
     people = list(range(len(plan.members)))
     if people:
+        # Before, on and after ref (the roll is the one of that day), a member's several moves at times.
         plan.transfers = draw(
-            st.lists(st.tuples(st.sampled_from(people), st.sampled_from(branches), days), max_size=5)
+            st.lists(st.tuples(st.sampled_from(people), st.sampled_from(branches), days), max_size=6)
+        )
+        plan.status_changes = draw(
+            st.lists(st.tuples(st.sampled_from(people), st.sampled_from(STATUSES), days), max_size=6)
         )
 
     # -- cadre posts, their terms starting / ending around ref ---------------------------------------------
@@ -511,6 +516,16 @@ def build(plan: Plan) -> Built:
                 to_branch=members[m].branch,
             )
             for m, source, day in plan.transfers
+        ]
+        + [
+            MemberEvent(
+                member=members[m],
+                kind="status_change",
+                occurred_on=day,
+                from_status=status,
+                to_status=members[m].status,
+            )
+            for m, status, day in plan.status_changes
         ]
     )
     cadres = Cadre.objects.bulk_create(

@@ -15,7 +15,7 @@ from assessments.models import QuotaPolicy, QuotaRun
 from assessments.quota.engine import run_quota
 from assessments.selectors.quotas import published_alerts, published_results
 from branches.models import Organization
-from members.models import Cadre, MemberEvent, ReserveCadre, StudyRecord, Training, VisitLog
+from members.models import Cadre, Member, MemberEvent, ReserveCadre, StudyRecord, Training, VisitLog
 from tests.conftest import examples
 
 from .quota_oracle import dec, oracle
@@ -235,6 +235,134 @@ def test_transfers_on_the_same_day_the_first_recorded_wins(tree):
     results, _alerts = results_of(county)
     assert [results[(b.id, "dev.branch_min")][1] for b in (first, second, now)] == [1, 0, 0]
     assert_engine_agrees(county, Y, PAST.today)
+
+
+def engine_rolls(scope, branches, case=PAST):
+    """The engine's roll (train.rotation's detail) of each branch, after it agreed with the oracle."""
+    assert_engine_agrees(scope, case.year, case.today)
+    rows = published_results(year=case.year, organization=scope).filter(code="train.rotation")
+    roll = {row.organization_id: row.detail["roll"] for row in rows}
+    return [roll[branch.id] for branch in branches]
+
+
+def oracle_rolls(scope, branches, case=PAST):
+    results, _alerts = results_of(scope, case)
+    return [results[(branch.id, "train.rotation")][3]["roll"] for branch in branches]
+
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    "transferred_on, rolls",
+    [(PAST.ref - ONE_DAY, [0, 1]), (PAST.ref, [0, 1]), (PAST.ref + ONE_DAY, [1, 0])],
+    ids=["day-before-ref", "on-ref", "day-after-ref"],
+)
+def test_roll_on_ref_counts_a_transferred_member_where_he_was_that_day(tree, transferred_on, rolls):
+    """From B to C: on ref he is in C if he moved on or before it (the day of a transfer is the new
+    branch's), and in B if he moved after it."""
+    county, township = tree
+    before, now = (create_org("branch", "village", township) for _ in range(2))
+    member = member_row(now, dt.date(1980, 1, 1), dt.date(2005, 7, 1))
+    member.save()
+    MemberEvent.objects.create(
+        member=member, kind="transfer", occurred_on=transferred_on, from_branch=before, to_branch=now
+    )
+    assert oracle_rolls(county, [before, now]) == rolls
+    assert engine_rolls(county, [before, now]) == rolls
+
+
+def test_roll_on_ref_follows_the_first_transfer_after_it(tree):
+    """B → C after ref, then C → D: on ref he was in B, whatever came after (same day: by id)."""
+    county, township = tree
+    first, second, third = (create_org("branch", "village", township) for _ in range(3))
+    member = member_row(third, dt.date(1980, 1, 1), dt.date(2005, 7, 1))
+    member.save()
+    day = PAST.ref + ONE_DAY
+    MemberEvent.objects.create(
+        member=member, kind="transfer", occurred_on=day, from_branch=first, to_branch=second
+    )
+    MemberEvent.objects.create(
+        member=member, kind="transfer", occurred_on=day, from_branch=second, to_branch=third
+    )
+    MemberEvent.objects.create(
+        member=member, kind="transfer", occurred_on=PAST.ref, from_branch=third, to_branch=first
+    )
+    assert oracle_rolls(county, [first, second, third]) == [1, 0, 0]
+    assert engine_rolls(county, [first, second, third]) == [1, 0, 0]
+
+
+@pytest.mark.parametrize(
+    "died_on, on_roll",
+    [(PAST.ref - ONE_DAY, False), (PAST.ref, False), (PAST.ref + ONE_DAY, True), (PAST.today, True)],
+    ids=["day-before-ref", "on-ref", "day-after-ref", "this-year"],
+)
+def test_member_deceased_after_ref_is_still_on_that_days_roll(tree, died_on, on_roll):
+    county, township = tree
+    branch = create_org("branch", "village", township)
+    member = member_row(branch, dt.date(1940, 1, 1), dt.date(1970, 7, 1), status="deceased")
+    member.save()
+    MemberEvent.objects.create(
+        member=member, kind="status_change", occurred_on=died_on, from_status="normal", to_status="deceased"
+    )
+    assert oracle_rolls(county, [branch]) == [int(on_roll)]
+    assert engine_rolls(county, [branch]) == [int(on_roll)]
+
+
+def test_status_on_ref_is_the_one_the_first_later_change_left(tree):
+    """Lost contact on ref, then normal, then left: on ref he was lost_contact — on the roll."""
+    county, township = tree
+    branch, other = (create_org("branch", "village", township) for _ in range(2))
+    back = member_row(branch, dt.date(1980, 1, 1), dt.date(2005, 7, 1), status="left")
+    back.save()
+    for day, old, new in ((PAST.ref + ONE_DAY, "lost_contact", "normal"), (PAST.today, "normal", "left")):
+        MemberEvent.objects.create(
+            member=back, kind="status_change", occurred_on=day, from_status=old, to_status=new
+        )
+    # Suspended until after ref (now normal), and moved in before it: off both rolls on ref.
+    gone = member_row(branch, dt.date(1980, 1, 1), dt.date(2005, 7, 1))
+    gone.save()
+    MemberEvent.objects.create(
+        member=gone, kind="transfer", occurred_on=PAST.ref - ONE_DAY, from_branch=other, to_branch=branch
+    )
+    MemberEvent.objects.create(
+        member=gone,
+        kind="status_change",
+        occurred_on=PAST.ref + ONE_DAY,
+        from_status="stopped",
+        to_status="normal",
+    )
+    assert oracle_rolls(county, [branch, other]) == [1, 0]
+    assert engine_rolls(county, [branch, other]) == [1, 0]
+
+
+@pytest.mark.parametrize(
+    "joined_on, on_roll", [(PAST.ref, True), (PAST.ref + ONE_DAY, False)], ids=["on-ref", "after"]
+)
+def test_member_who_joined_after_ref_is_not_on_its_roll(tree, joined_on, on_roll):
+    county, township = tree
+    branch = create_org("branch", "village", township)
+    member_row(branch, dt.date(1990, 1, 1), joined_on).save()
+    assert oracle_rolls(county, [branch]) == [int(on_roll)]
+    assert engine_rolls(county, [branch]) == [int(on_roll)]
+
+
+def test_current_year_roll_is_todays(tree):
+    """Mid-year, ref is today: a transfer and a death recorded today already count."""
+    case = CASES["mid_year"]
+    county, township = tree
+    before, now = (create_org("branch", "village", township) for _ in range(2))
+    moved = member_row(now, dt.date(1980, 1, 1), dt.date(2005, 7, 1))
+    died = member_row(before, dt.date(1940, 1, 1), dt.date(1970, 7, 1), status="deceased")
+    Member.objects.bulk_create([moved, died])
+    MemberEvent.objects.create(
+        member=moved, kind="transfer", occurred_on=case.today, from_branch=before, to_branch=now
+    )
+    MemberEvent.objects.create(
+        member=died, kind="status_change", occurred_on=case.today, from_status="normal", to_status="deceased"
+    )
+    assert oracle_rolls(county, [before, now], case) == [0, 1]
+    assert engine_rolls(county, [before, now], case) == [0, 1]
 
 
 @pytest.mark.parametrize("ended_on, serving", [(PAST.ref - dt.timedelta(days=1), False), (PAST.ref, True)])

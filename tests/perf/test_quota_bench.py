@@ -65,7 +65,8 @@ def test_quota_bench_tiny_tier():
 
 
 def edge_cases(year: int, today: dt.date):
-    """What the generator leaves out: a dissolved branch, a transfer, boundary days, a non-member post."""
+    """What the generator leaves out: a dissolved branch, transfers, a death after ref, boundary days, a
+    non-member post."""
     rural = list(Organization.objects.filter(**RURAL).order_by("pk"))
     dissolved, source, target = rural[0], rural[1], rural[2]
     Organization.objects.filter(pk=dissolved.pk).update(dissolved_on=min(today, dt.date(year, 12, 31)))
@@ -82,6 +83,19 @@ def edge_cases(year: int, today: dt.date):
             MemberEvent.objects.create(
                 member=member, kind="transfer", occurred_on=occurred, from_branch=origin, to_branch=target
             )
+    ref = min(today, dt.date(year, 12, 31))
+    if ref < today:  # the roll is ref's: moved out of source and deceased since then
+        leaver, dead = Member.objects.filter(branch=source, status="normal").order_by("pk")[:2]
+        after = ref + dt.timedelta(days=1)
+        Member.objects.filter(pk__in=[leaver.pk, dead.pk]).update(joined_on=dt.date(year - 5, 7, 1))
+        Member.objects.filter(pk=leaver.pk).update(branch=target)
+        Member.objects.filter(pk=dead.pk).update(status="deceased")
+        MemberEvent.objects.create(
+            member=leaver, kind="transfer", occurred_on=after, from_branch=source, to_branch=target
+        )
+        MemberEvent.objects.create(
+            member=dead, kind="status_change", occurred_on=after, from_status="normal", to_status="deceased"
+        )
     post = (
         Cadre.objects.filter(organization=source, post="village_committee").first()
         or Cadre.objects.filter(organization__in=rural, post="village_committee").first()
