@@ -333,11 +333,11 @@ UNION ALL
 SELECT r.organization_id, 'train.per_level', NULL::bigint FROM floor_results r
 WHERE r.code = 'train.per_level'
   AND r.actual < CASE WHEN extract(year FROM :'today'::date) = :year
-                      THEN floor(r.target * ((extract(month FROM :'today'::date)::int - 1) / 3) / 4) ELSE r.target END
+                      THEN floor(r.target * (CASE WHEN extract(month FROM :'today'::date) >= 10 THEN 4 ELSE (extract(month FROM :'today'::date)::int - 1) / 3 END) / 4) ELSE r.target END
 UNION ALL
 SELECT DISTINCT r.organization_id, 'meet.overdue', NULL::bigint FROM floor_results r
 WHERE extract(year FROM :'today'::date) = :year AND r.code LIKE 'meet.%'
-  AND r.actual < floor(r.target * ((extract(month FROM :'today'::date)::int - 1) / 3) / 4)
+  AND r.actual < floor(r.target * (CASE WHEN extract(month FROM :'today'::date) >= 10 THEN 4 ELSE (extract(month FROM :'today'::date)::int - 1) / 3 END) / 4)
 UNION ALL
 SELECT p.org, 'visit.pace', p.first_post
 FROM floor_person p JOIN floor_org o ON o.id = p.org JOIN floor_pol pol ON pol.county_id = o.county_id
