@@ -170,7 +170,7 @@ def _check_instructor(cadre: Cadre):
     committee = committee_above(organization)
     if committee is None:
         yield "organization", MESSAGES["instructor_no_committee"] % {"organization": organization}
-    elif cadre.member_id is not None and not _on_roll_when_starting(cadre, committee):
+    elif cadre.member_id is not None and not cadre.member.branch.path.startswith(committee.path):
         yield "member", MESSAGES["instructor_member"] % {"committee": committee}
 
 
