@@ -93,9 +93,11 @@ def _grades(count: int, rng) -> list[str]:
 
 
 def _appraise(actor, county: Organization, year: int, rng) -> int:
+    day = dt.date(year, 12, 20)
+    # Those on the roll on the day of the appraisal (docs/records.md, "On the roll on a day").
     members = (
         Member.objects.filter(branch__path__startswith=county.path, status=MemberStatus.NORMAL)
-        .exclude(joined_on__gt=dt.date(year, 12, 31))
+        .exclude(joined_on__gt=day)
         .order_by("branch_id", "pk")
     )
     by_branch: dict[int, list[Member]] = {}
@@ -113,7 +115,7 @@ def _appraise(actor, county: Organization, year: int, rng) -> int:
             actor=actor,
             branch=branches[branch_id],
             year=year,
-            appraised_on=dt.date(year, 12, 20),
+            appraised_on=day,
             entries=entries,
         )
         total += len(entries)

@@ -27,7 +27,7 @@ class MemberAppraisalForm(forms.ModelForm):
         appraisal = self.instance
         adding = appraisal.pk is None
         if adding:
-            appraisal.branch = appraisal.member.branch
+            appraisal.branch = services.appraisal_branch(appraisal.member, appraisal.appraised_on)
         try:
             if (
                 adding

@@ -1,9 +1,10 @@
 """File formats of member appraisals (import and export) and rectifications (export only).
 
 Headers and choice labels are fixed Chinese, like every other import file. An appraisal file names each
-member by ID number (masked in exports unless the exporting user may unmask); the branch follows from the
-member. The whole file is validated and written as one set, so the excellent cap (at most one third of the
-graded members of a branch) is judged on the file together with what each branch had recorded before.
+member by ID number (masked in exports unless the exporting user may unmask); the branch is the member's on
+the day of the appraisal. The whole file is validated and written as one set, so the excellent cap (at most
+one third of the graded members of a branch) is judged on the file together with what each branch had
+recorded before.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -100,7 +101,7 @@ class MemberAppraisalResource(MaskingResourceMixin, KeyedResource):
     def prepare_instance(self, appraisal) -> None:
         member = _cached(appraisal, "member")
         if member is not None:
-            appraisal.branch = member.branch
+            appraisal.branch = services.appraisal_branch(member, appraisal.appraised_on)
 
     def validate_instance(self, appraisal, exclude) -> None:
         if _cached(appraisal, "member") is None:

@@ -1,9 +1,9 @@
 """Every write to member appraisals (民主评议党员, docs/ratings-and-evaluation.md).
 
 Rules:
-- a member is appraised once a year, in the branch they belong to when recorded (``branch`` follows the
-  member and never changes afterwards); the appraisal is dated in its year or early in the next one, never in
-  the future;
+- a member is appraised once a year, in the branch they belonged to on the day of the appraisal, on whose
+  roll they were that day (docs/records.md, "On the roll on a day"; ``branch`` never changes afterwards);
+  the appraisal is dated in its year or early in the next one, never in the future;
 - probationary members take part but are not graded: a grade for one is refused;
 - a full member who took part gets a grade (excellent, qualified, basically qualified, unqualified); one who
   did not take part may be left ungraded;
@@ -36,7 +36,8 @@ from branches.models import Organization
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
-from members.models import ON_ROLL, Member, MemberCategory
+from members.models import Member, MemberCategory
+from members.selectors.roster import member_branch_on, off_roll_on
 from partybuild.exceptions import StaleWrite
 
 from ..models import AppraisalGrade, MemberAppraisal
@@ -60,8 +61,7 @@ MESSAGES = {
         "graded. Leave the grade empty."
     ),
     "grade_required": _("%(member)s took part in the appraisal as a full member: give the grade."),
-    "not_on_roll": _("%(member)s is not on the roll of a branch (status: %(status)s)."),
-    "not_in_branch": _("%(member)s is not a member of %(branch)s."),
+    "not_on_roll": _("%(member)s was not on the roll of %(branch)s on %(date)s, the day of the appraisal."),
     "in_future": _("The appraisal date cannot be in the future."),
     "date_outside_year": _(
         "An appraisal for %(year)s is held in %(year)s or early in the following year, not on %(date)s."
@@ -97,9 +97,20 @@ def _lock_branches(branch_ids) -> None:
 # --- rules ------------------------------------------------------------------------------------------
 
 
-def appraisal_rule_errors(appraisal: MemberAppraisal, *, recording=True, today=None) -> dict[str, list]:
-    """The rules one appraisal must follow on its own (the cap is judged on the branch's set). Where the
-    member stands (on the roll, in the branch) is judged when recording, not when an edit comes later."""
+def appraisal_branch(member: Member, appraised_on):
+    """The branch an appraisal recorded now belongs to: the member's on the day of the appraisal."""
+    if appraised_on is None:
+        return member.branch
+    branch_id = member_branch_on(member, appraised_on)
+    return member.branch if branch_id == member.branch_id else Organization.objects.get(pk=branch_id)
+
+
+def appraisal_rule_errors(
+    appraisal: MemberAppraisal, *, recording=True, today=None, on_roll=None
+) -> dict[str, list]:
+    """The rules one appraisal must follow on its own (the cap is judged on the branch's set). Whether the
+    member was on the branch's roll on the day of the appraisal is judged when recording, not when an edit
+    comes later; ``on_roll`` gives it when already known (a branch's entries are judged in one query)."""
     today = today or timezone.localdate()
     member = appraisal.member
     errors: dict[str, list] = {}
@@ -107,17 +118,17 @@ def appraisal_rule_errors(appraisal: MemberAppraisal, *, recording=True, today=N
     def add(field, key, **params):
         errors.setdefault(field, []).append(_message(key, **params))
 
-    if recording and member.status not in ON_ROLL:
-        add("member", "not_on_roll", member=member, status=member.get_status_display())
-    if recording and appraisal.branch_id != member.branch_id:
-        add("member", "not_in_branch", member=member, branch=appraisal.branch)
+    day = appraisal.appraised_on
+    if recording and day and on_roll is None:
+        on_roll = not off_roll_on(appraisal.branch, day, [member.pk])
+    if recording and day and not on_roll:
+        add("member", "not_on_roll", member=member, branch=appraisal.branch, date=day)
     if member.category == MemberCategory.PROBATIONARY and appraisal.grade:
         add("grade", "probationary_graded", member=member)
     if member.category == MemberCategory.FULL and appraisal.participated and not appraisal.grade:
         add("grade", "grade_required", member=member)
     if appraisal.year and appraisal.year > today.year:
         add("year", "future_year")
-    day = appraisal.appraised_on
     if day and day > today:
         add("appraised_on", "in_future")
     elif day and appraisal.year and day.year not in (appraisal.year, appraisal.year + 1):
@@ -125,7 +136,7 @@ def appraisal_rule_errors(appraisal: MemberAppraisal, *, recording=True, today=N
     return errors
 
 
-def appraisal_check(appraisal: MemberAppraisal, *, recording=True, exclude=()) -> None:
+def appraisal_check(appraisal: MemberAppraisal, *, recording=True, exclude=(), on_roll=None) -> None:
     """Model validation and the rules above; forms and imports call it too (``exclude``: fields already
     checked, such as a member found by the import)."""
     errors: dict[str, list] = {}
@@ -134,7 +145,8 @@ def appraisal_check(appraisal: MemberAppraisal, *, recording=True, exclude=()) -
     except ValidationError as error:
         errors = {field: list(messages) for field, messages in error.message_dict.items()}
     if not errors.keys() & {"member", "year", "appraised_on"}:
-        for field, messages in appraisal_rule_errors(appraisal, recording=recording).items():
+        rule_errors = appraisal_rule_errors(appraisal, recording=recording, on_roll=on_roll)
+        for field, messages in rule_errors.items():
             errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
@@ -213,7 +225,7 @@ def predict_excellent_cap(appraisal: MemberAppraisal) -> None:
 def appraisal_record(
     *, actor, member: Member, year: int, grade: str = "", participated: bool = True, appraised_on, note=""
 ) -> MemberAppraisal:
-    branch = member.branch
+    branch = appraisal_branch(member, appraised_on)
     _require_records(actor, branch)
     _lock_branches([branch.pk])
     if MemberAppraisal.objects.filter(member=member, year=year).exists():
@@ -308,6 +320,9 @@ def appraisal_record_many(
         raise ValidationError({"entries": _message("no_entries")})
     _lock_branches([branch.pk])
     members = _entry_members(actor, entries)
+    off_roll = (
+        {member.pk for member in off_roll_on(branch, appraised_on, list(members))} if appraised_on else set()
+    )
     existing = {
         a.member_id: a
         for a in MemberAppraisal.objects.select_for_update()
@@ -319,7 +334,10 @@ def appraisal_record_many(
         member = members[_member_id(entry["member"])]
         appraisal = existing.get(member.pk) or MemberAppraisal(member=member, branch=branch, year=year)
         appraisal.member = member
-        errors += _apply_entry(appraisal, entry, branch=branch, year=year, appraised_on=appraised_on)
+        on_roll = member.pk not in off_roll
+        errors += _apply_entry(
+            appraisal, entry, branch=branch, year=year, appraised_on=appraised_on, on_roll=on_roll
+        )
         appraisals.append(appraisal)
     if errors:
         raise ValidationError({"entries": errors})
@@ -347,7 +365,7 @@ def _entry_members(actor, entries) -> dict[int, Member]:
     return members
 
 
-def _apply_entry(appraisal, entry, *, branch, year, appraised_on) -> list:
+def _apply_entry(appraisal, entry, *, branch, year, appraised_on, on_roll) -> list:
     member = appraisal.member
     if appraisal.pk is not None and appraisal.branch_id != branch.pk:
         return [_message("appraised_elsewhere", member=member, year=year, branch=appraisal.branch)]
@@ -359,7 +377,8 @@ def _apply_entry(appraisal, entry, *, branch, year, appraised_on) -> list:
     appraisal.note = entry.get("note") or ""
     appraisal.appraised_on = appraised_on
     try:
-        appraisal_check(appraisal, exclude=["member"])  # loaded above, in one query for all entries
+        # The members were loaded, and judged against the roll, above in one query each for all entries.
+        appraisal_check(appraisal, exclude=["member"], on_roll=on_roll)
     except ValidationError as error:
         messages = [str(m) for texts in error.message_dict.values() for m in texts]
         # Rule messages name the member already; model messages get the name in front.

@@ -2,8 +2,10 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
-from ..models import ON_ROLL, Cadre, Member
+from ..models import Cadre, Member
+from ..selectors.roster import roll_on
 
 
 def member_label(member: Member) -> str:
@@ -18,11 +20,26 @@ def set_checklist(field, *, validate_against, shown) -> None:
     field.widget.choices = [(person.pk, field.label_from_instance(person)) for person in shown]
 
 
-def roll_of(organization, *, recorded=None):
-    """Members on the roll of ``organization``'s subtree, plus those already recorded on the record."""
+def record_day(form, field_name: str, asked=None):
+    """The day a record's checklists show its people on: the day posted, asked for (a reload) or stored,
+    else today while it is not yet known or not a date."""
+    if form.is_bound:
+        value = form.data.get(form.add_prefix(field_name))
+        try:
+            value = form.fields[field_name].to_python(value)
+        except forms.ValidationError:
+            value = None
+    else:
+        value = asked or getattr(form.instance, field_name, None)
+    return value or timezone.localdate()
+
+
+def roll_of(organization, *, on, recorded=None):
+    """Members on the roll of ``organization``'s subtree on ``on``, the record's day (docs/records.md, "On the
+    roll on a day"), plus those already recorded on the record."""
     condition = Q(pk__in=[])
     if organization is not None:
-        condition |= Q(branch__path__startswith=organization.path, status__in=ON_ROLL)
+        condition |= Q(pk__in=roll_on(organization, on).values("pk"))
     if recorded is not None:
         condition |= Q(pk__in=recorded)
     return Member.objects.filter(condition).only("pk", "name").order_by("name", "pk")

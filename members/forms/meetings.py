@@ -13,7 +13,7 @@ from branches.forms import (
 from branches.models import BRANCH_KINDS, Organization
 
 from ..models import Meeting, Member
-from ._people import Checklist, member_label, roll_of, set_checklist
+from ._people import Checklist, member_label, record_day, roll_of, set_checklist
 
 
 class MeetingForm(ServiceModelForm):
@@ -24,7 +24,7 @@ class MeetingForm(ServiceModelForm):
         model = Meeting
         fields = ["organization", "kind", "held_on", "topic", "speaker", "attendees", "minutes"]
 
-    def __init__(self, *args, user, organization=None, **kwargs):
+    def __init__(self, *args, user, organization=None, on=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.organization if self.instance.pk else None
         choices = records_organizations(user, kinds=BRANCH_KINDS)
@@ -39,7 +39,7 @@ class MeetingForm(ServiceModelForm):
         set_checklist(
             field,
             validate_against=Member.objects.restrict(user, "view"),
-            shown=roll_of(self.organization, recorded=recorded),
+            shown=roll_of(self.organization, on=record_day(self, "held_on", on), recorded=recorded),
         )
 
     def _chosen(self, organization) -> Organization | None:
@@ -58,12 +58,17 @@ class MeetingEditForm(VersionedFormMixin, MeetingForm):
 
 
 class OrganizationChoice(forms.Form):
-    """The ``?organization=`` of a form page that reloads its checklist for another branch."""
+    """The ``?organization=`` (and ``?held_on=``) of a form page that reloads its checklist for another
+    branch or day."""
 
     organization = forms.IntegerField(required=False)
     organizer = forms.IntegerField(required=False)
+    held_on = forms.DateField(required=False)
 
     def chosen(self) -> int | None:
         if not self.is_valid():
             return None
         return self.cleaned_data["organization"] or self.cleaned_data["organizer"]
+
+    def day(self):
+        return self.cleaned_data["held_on"] if self.is_valid() else None

@@ -13,7 +13,7 @@ from branches.models import Organization
 
 from ..models import Cadre, Member, Training
 from ..models.activities import TRAINING_FIELDS
-from ._people import Checklist, cadres_of, member_label, roll_of, set_checklist
+from ._people import Checklist, cadres_of, member_label, record_day, roll_of, set_checklist
 from .visits import cadre_label
 
 
@@ -26,7 +26,7 @@ class TrainingForm(ServiceModelForm):
         model = Training
         fields = TRAINING_FIELDS
 
-    def __init__(self, *args, user, organization=None, **kwargs):
+    def __init__(self, *args, user, organization=None, on=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.organizer if self.instance.pk else None
         limit_organization_field(self.fields["organizer"], records_organizations(user), current=current)
@@ -36,6 +36,7 @@ class TrainingForm(ServiceModelForm):
             self.initial.setdefault("held_on", today)
             self.initial.setdefault("days", 1)
         self.organization = self._chosen(organization) or current or self.single_organization
+        day = record_day(self, "held_on", on)
         members = self.fields["member_attendees"]
         members.label_from_instance = member_label
         set_checklist(
@@ -43,6 +44,7 @@ class TrainingForm(ServiceModelForm):
             validate_against=Member.objects.restrict(user, "view"),
             shown=roll_of(
                 self.organization,
+                on=day,
                 recorded=self.instance.member_attendees.values("pk") if self.instance.pk else None,
             ),
         )
@@ -53,7 +55,7 @@ class TrainingForm(ServiceModelForm):
             validate_against=Cadre.objects.restrict(user, "view").select_related("organization"),
             shown=cadres_of(
                 self.organization,
-                on=today,
+                on=day,
                 recorded=self.instance.cadre_attendees.values("pk") if self.instance.pk else None,
             ).select_related("organization"),
         )

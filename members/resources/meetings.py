@@ -1,18 +1,19 @@
 """Import/export file formats of meetings and trainings.
 
 Attendee lists are not part of the files (they are picked on the meeting or training itself): an imported
-meeting has no attendees yet, and its members expected are counted for the whole chunk in one query.
+meeting has no attendees yet, and its members expected (the roll on the day it was held) are counted for the
+whole chunk in one query, once the chunk is written.
 Headers and choice labels are fixed Chinese, like every other import file."""
 
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 from import_export.fields import Field
 
 from branches.resources import KeyedResource, file_meta, organization_columns
-from branches.scope.querysets import subtree_q
+from branches.tabular.importing import CHUNK_SIZE
 from branches.tabular.widgets import (
     CellError,
     ChoiceWidget,
@@ -23,7 +24,8 @@ from branches.tabular.widgets import (
     loaded_relation,
 )
 
-from ..models import Meeting, Member, Training
+from ..models import Meeting, Training
+from ..selectors.roster import roll_count
 from ..services import activities as services
 
 MEETING_KIND = {
@@ -137,34 +139,23 @@ class MeetingResource(KeyedResource):
         services.meeting_check(meeting, exclude=exclude, check_duplicate=False)
 
     def write(self, instances, actor) -> None:
-        expected = _members_on_roll(instance.organization for instance in instances)
+        """Each meeting expects the roll of its branch on its own day (docs/records.md, "On the roll on a
+        day"): counted by the database for the written chunk at once, then kept, history included."""
         for meeting in instances:
-            meeting.members_expected = expected[meeting.organization_id]
-            meeting.attendee_count = 0
-        super().write(instances, actor)
+            meeting.members_expected = meeting.attendee_count = 0
+        Meeting.objects.bulk_create(instances, batch_size=CHUNK_SIZE)
+        expected = dict(
+            Meeting.objects.filter(pk__in=[meeting.pk for meeting in instances])
+            .annotate(expected=roll_count(OuterRef("organization__path"), OuterRef("held_on")))
+            .values_list("pk", "expected")
+        )
+        for meeting in instances:
+            meeting.members_expected = expected[meeting.pk]
+        Meeting.objects.bulk_update(instances, ["members_expected"], batch_size=CHUNK_SIZE)
+        Meeting.history.bulk_history_create(instances, batch_size=CHUNK_SIZE, default_user=actor)
 
     def prepare_export_queryset(self, queryset):
         return queryset.prefetch_related(None).select_related("organization")
-
-
-def _members_on_roll(organizations) -> dict[int, int]:
-    """Members on the roll of each organization's subtree, for a whole chunk in one query."""
-    organizations = {organization.pk: organization for organization in organizations}
-    if not organizations:
-        return {}
-    paths = sorted({organization.path for organization in organizations.values()})
-    by_branch = (
-        Member.objects.on_roll()
-        .filter(subtree_q("branch__path", paths))
-        .order_by()
-        .values_list("branch__path")
-        .annotate(n=Count("pk"))
-    )
-    counts = list(by_branch)
-    return {
-        pk: sum(n for path, n in counts if path.startswith(organization.path))
-        for pk, organization in organizations.items()
-    }
 
 
 class TrainingResource(KeyedResource):

@@ -20,8 +20,9 @@ from branches.scope.roles import Role
 from branches.selectors.tree import committee_above
 from branches.services.writing import require_capability, save_new
 
-from ..models import ON_ROLL, Cadre, Meeting, Member, Training
+from ..models import Cadre, Meeting, Member, Training
 from ..selectors.activities import LEVEL_BY_KIND
+from ..selectors.roster import off_roll_on, roll_on
 from .cadre_records import (
     contact_point_check,
     contact_point_delete,
@@ -74,23 +75,19 @@ def own_branch(actor) -> Organization | None:
     return roles[0].organization if len(roles) == 1 else None
 
 
-def members_on_roll(organization: Organization) -> int:
-    """Members a meeting of ``organization`` expects: those on the roll of its subtree. One COUNT."""
-    return Member.objects.on_roll().filter(branch__path__startswith=organization.path).count()
+def members_on_roll(organization: Organization, day: dt.date) -> int:
+    """Members a meeting of ``organization`` held on ``day`` expects: those on the roll of its subtree that
+    day (docs/records.md, "On the roll on a day"). One COUNT."""
+    return roll_on(organization, day).count()
 
 
-def _off_roll(organization: Organization, pks) -> list[Member]:
-    """Of the members ``pks``, those who are not on the roll of ``organization``'s subtree. One query."""
-    if not pks:
+def _off_roll(organization: Organization, day: dt.date | None, pks) -> list[Member]:
+    """Of the members ``pks``, those not on the roll of ``organization``'s subtree on ``day``, the day the
+    record was held, however late it is entered (docs/records.md, "On the roll on a day"). One query; none
+    while the day is missing (the date's own error stands)."""
+    if day is None:
         return []
-    rows = Member.objects.filter(pk__in=pks).select_related("branch").only("name", "status", "branch__path")
-    found = {member.pk: member for member in rows}
-    return [
-        member
-        for pk in pks
-        if (member := found.get(pk)) is not None
-        and not (member.status in ON_ROLL and member.branch.path.startswith(organization.path))
-    ]
+    return off_roll_on(organization, day, pks)
 
 
 MEETING_KEY = ("organization_id", "kind", "held_on", "topic")
@@ -112,17 +109,18 @@ def meeting_check(
     meeting: Meeting, attendees=(), *, already_recorded=frozenset(), exclude=None, check_duplicate=True
 ) -> None:
     """Every rule a meeting must follow; the admin form and the import call it too (the import checks
-    duplicates itself, set-based). Attendees recorded before at the same organization stay even if they have
-    left the roll since (they were on it then)."""
+    duplicates itself, set-based). Attendees are judged on the roll of the day held; those recorded before
+    stay while the meeting keeps its organization and day (an event back-dated since does not undo them)."""
     errors = _model_errors(meeting, exclude=exclude)
     organization = _related(meeting, "organization", errors)
     if organization is not None and not organization.is_branch:
         errors.setdefault("organization", []).append(MESSAGES["meeting_place"])
     elif organization is not None:
         new = [pk for pk in _pks(attendees) if pk not in already_recorded]
-        refused = _off_roll(organization, new)
+        day = None if "held_on" in errors else meeting.held_on
+        refused = _off_roll(organization, day, new)
         if refused:
-            params = {"organization": organization, "names": _names(refused)}
+            params = {"organization": organization, "day": day, "names": _names(refused)}
             errors.setdefault("attendees", []).append(MESSAGES["not_on_roll"] % params)
         if check_duplicate:
             params = {"organization": organization, "kind": meeting.get_kind_display()}
@@ -131,7 +129,7 @@ def meeting_check(
 
 
 def _count_attendance(meeting: Meeting, attendees: list[int]) -> None:
-    meeting.members_expected = members_on_roll(meeting.organization)
+    meeting.members_expected = members_on_roll(meeting.organization, meeting.held_on)
     meeting.attendee_count = len(attendees)
 
 
@@ -174,7 +172,9 @@ def meeting_update(
 
     def prepare(meeting, changes):
         nonlocal moved
-        moved = "organization" in changes and changes["organization"].pk != meeting.organization_id
+        moved = ("organization" in changes and changes["organization"].pk != meeting.organization_id) or (
+            "held_on" in changes and changes["held_on"] != meeting.held_on
+        )
         return changes
 
     def rules(meeting):
@@ -226,17 +226,18 @@ def training_check(
     training: Training, member_attendees=(), cadre_attendees=(), *, exclude=None, check_duplicate=True
 ) -> None:
     """Every rule a training must follow; the admin form and the import call it too (the import checks
-    duplicates itself, set-based). Attendees come from the organizer's subtree: members on its roll, cadres
-    holding a post there on the training days."""
+    duplicates itself, set-based). Attendees come from the organizer's subtree: members on its roll on the
+    first day (docs/records.md, "On the roll on a day"), cadres holding a post there on the training days."""
     errors = _model_errors(training, exclude=exclude)
     organizer = _related(training, "organizer", errors)
     if organizer is None:
         _raise(errors)
         return
-    members = _off_roll(organizer, _pks(member_attendees))
+    day = None if "held_on" in errors else training.held_on
+    members = _off_roll(organizer, day, _pks(member_attendees))
     if members:
-        params = {"organization": organizer, "names": _names(members)}
-        errors.setdefault("member_attendees", []).append(MESSAGES["outside_organizer"] % params)
+        params = {"organization": organizer, "day": day, "names": _names(members)}
+        errors.setdefault("member_attendees", []).append(MESSAGES["training_off_roll"] % params)
     cadres = _cadres_of(_pks(cadre_attendees)).values()
     outside = [c for c in cadres if not c.organization.path.startswith(organizer.path)]
     if outside:

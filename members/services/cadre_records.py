@@ -7,13 +7,16 @@ import calendar
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from branches.models import Organization
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.selectors.tree import committee_above
 from branches.services.writing import create_checked, require_capability, save_new
 
-from ..models import ON_ROLL, Cadre, ContactPoint, Member, StudyRecord
+from ..models import Cadre, ContactPoint, Member, StudyRecord
+from ..selectors.roster import roll_on
 from .checks import MESSAGES, _error, _model_errors, _raise, _related, _taken
 
 # --- study records ------------------------------------------------------------------------------------
@@ -77,7 +80,8 @@ def study_delete(*, actor, study: StudyRecord) -> None:
 
 def contact_point_check(point: ContactPoint, *, exclude=None, unique=True, committee_of=None) -> None:
     """Every rule a contact point must follow; the admin form and the import call it too. The leader is a
-    member on the roll of a branch under the township (street) committee above the contact village."""
+    member on the roll of a branch under the township (street) committee above the contact village on each
+    day recorded (lecture, check, activity), or, before any is, on the last day of the year or today."""
     errors = _model_errors(point, exclude=exclude, validate_constraints=False)
     village, leader = _related(point, "organization", errors), _related(point, "leader", errors)
     if village is None or leader is None or "year" in errors:
@@ -90,14 +94,28 @@ def contact_point_check(point: ContactPoint, *, exclude=None, unique=True, commi
         errors.setdefault("organization", []).append(
             MESSAGES["contact_no_committee"] % {"organization": village}
         )
-    elif leader.status not in ON_ROLL or not leader.branch.path.startswith(committee.path):
+    elif days := _leader_off_roll(point, committee, errors):
+        days = "、".join(str(day) for day in days)
         errors.setdefault("leader", []).append(
-            MESSAGES["contact_leader"] % {"leader": leader, "committee": committee}
+            MESSAGES["contact_leader"] % {"leader": leader, "committee": committee, "days": days}
         )
     elif unique and _taken(point, "leader_id", "organization_id", "year"):
         params = {"leader": leader, "organization": village, "year": point.year}
         errors.setdefault("year", []).append(MESSAGES["contact_duplicate"] % params)
     _raise(errors)
+
+
+def _leader_off_roll(point: ContactPoint, committee: Organization, errors: dict) -> list[dt.date]:
+    """The days the contact happened on (those without an error of their own) on which the leader was not on
+    the roll of ``committee``'s subtree (docs/records.md, "On the roll on a day"). One query."""
+    fields = ("lecture_on", "check_on", "activity_on")
+    days = sorted({day for field in fields if field not in errors and (day := getattr(point, field))})
+    days = days or [min(timezone.localdate(), dt.date(point.year, 12, 31))]
+    flags = {
+        f"on_{i}": Exists(roll_on(committee, day).filter(pk=OuterRef("pk"))) for i, day in enumerate(days)
+    }
+    row = Member.objects.filter(pk=point.leader_id).values(**flags).get()
+    return [day for i, day in enumerate(days) if not row[f"on_{i}"]]
 
 
 def _require_visible_member(actor, member) -> None:

@@ -21,6 +21,7 @@ from partybuild.versioning import apply_changes, lock_for_edit
 from ..models import Cadre, CadrePost, Member, MemberCategory, PoliticalStatus, ReserveCadre, ReserveStatus
 from ..models.cadres import MEMBER_ONLY_POSTS, RESERVE_LIFECYCLE_FIELDS, VILLAGE_COMMITTEE_POSTS
 from ..selectors.cadres import TWO_COMMITTEE_POSTS, overlapping, same_person_as
+from ..selectors.roster import roll_on
 
 IDENTITY_FIELDS = ("name", "gender", "birth_date", "education")
 # One holder at a time per organization.
@@ -40,8 +41,8 @@ MESSAGES = {
         "party branch."
     ),
     "not_on_roll": _(
-        "%(member)s is not on the roll of %(organization)s or a branch under it; a branch post is held by "
-        "one of its own members (transfer the membership first)."
+        "%(member)s is not on the roll of %(organization)s or a branch under it on %(day)s, when the term "
+        "starts; a branch post is held by one of its own members (transfer the membership first)."
     ),
     "instructor_place": _("A party-building instructor is assigned to a party branch."),
     "instructor_no_committee": _(
@@ -145,14 +146,18 @@ def _check_place(cadre: Cadre):
         yield "organization", MESSAGES["village_post_place"]
 
 
+def _on_roll_when_starting(cadre: Cadre, organization: Organization) -> bool:
+    """Whether the post's member is on the roll of ``organization``'s subtree on the first day of the term
+    (docs/records.md, "On the roll on a day"), however late the post is entered."""
+    return roll_on(organization, cadre.started_on).filter(pk=cadre.member_id).exists()
+
+
 def _check_roll(cadre: Cadre):
     if cadre.post not in ROLL_POSTS or cadre.member_id is None:
         return
-    on_roll = Member.objects.on_roll().filter(
-        pk=cadre.member_id, branch__path__startswith=cadre.organization.path
-    )
-    if not on_roll.exists():
-        yield "member", MESSAGES["not_on_roll"] % {"member": cadre.member, "organization": cadre.organization}
+    if not _on_roll_when_starting(cadre, cadre.organization):
+        params = {"member": cadre.member, "organization": cadre.organization, "day": cadre.started_on}
+        yield "member", MESSAGES["not_on_roll"] % params
 
 
 def _check_instructor(cadre: Cadre):

@@ -15,8 +15,12 @@ MESSAGES = {
     ),
     "meeting_place": _("Meetings of the three meetings and one lecture are held by a party branch."),
     "not_on_roll": _(
-        "Not on the roll of %(organization)s or a branch under it, so cannot be recorded as attending: "
-        "%(names)s."
+        "Not on the roll of %(organization)s or a branch under it on %(day)s, so cannot be recorded as "
+        "attending: %(names)s."
+    ),
+    "training_off_roll": _(
+        "Not on the roll of %(organization)s, which organizes this training, or a branch under it on "
+        "%(day)s, so cannot be recorded as attending: %(names)s."
     ),
     "outside_organizer": _(
         "Not within %(organization)s, which organizes this training, so cannot be recorded as attending: "
@@ -33,7 +37,7 @@ MESSAGES = {
     "contact_no_committee": _("%(organization)s has no township or street party committee above it."),
     "contact_leader": _(
         "%(leader)s is not a member on the roll of a branch under %(committee)s, the committee above the "
-        "contact village; a contact point's leader comes from that township."
+        "contact village, on %(days)s; a contact point's leader comes from that township."
     ),
     "contact_duplicate": _("%(leader)s already has %(organization)s as a contact point for %(year)s."),
     "meeting_duplicate": _(

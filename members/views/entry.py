@@ -46,24 +46,34 @@ from ..services.roster import member_create, member_update
 from ..services.visits import visit_record, visit_update
 
 
-def _asked_organization(request):
-    """The ``?organization=`` (or ``?organizer=``) a page reloads its checklists with (htmx), or None."""
-    return OrganizationChoice(request.GET).chosen()
+def _asked(request) -> dict:
+    """The ``?organization=`` (or ``?organizer=``) and ``?held_on=`` a page reloads its checklists with
+    (htmx): each None when not given."""
+    choice = OrganizationChoice(request.GET)
+    return {"organization": choice.chosen(), "on": choice.day()}
+
+
+RELOADING_FIELDS = ("held_on",)
 
 
 def _reload_checklists_on_change(form, request, field_name: str, checklists) -> None:
-    """Choosing another organization reloads the checklists of its people in place (htmx, no script)."""
-    widget = form.fields[field_name].widget
-    if isinstance(widget, HiddenInput):
-        return
-    widget.attrs.update(
-        {
-            "hx-get": request.path,
-            "hx-trigger": "change",
-            "hx-swap": "none",
-            "hx-select-oob": ",".join(f"#field-{name}" for name in checklists),
-        }
-    )
+    """Choosing another organization or day reloads the checklists of its people in place (htmx, no
+    script): the roll shown is the one of that day (docs/records.md, "On the roll on a day")."""
+    names = [name for name in (field_name, *RELOADING_FIELDS) if name in form.fields]
+    included = ",".join(f"#entry-form [name='{form.add_prefix(name)}']" for name in names)
+    for name in names:
+        widget = form.fields[name].widget
+        if isinstance(widget, HiddenInput):
+            continue
+        widget.attrs.update(
+            {
+                "hx-get": request.path,
+                "hx-trigger": "change",
+                "hx-include": included,
+                "hx-swap": "none",
+                "hx-select-oob": ",".join(f"#field-{name}" for name in checklists),
+            }
+        )
 
 
 # --- visits -------------------------------------------------------------------------------------------
@@ -102,7 +112,7 @@ class AttendanceEntryView(EntryView):
     people_fields = ()
 
     def form_kwargs(self):
-        return {**super().form_kwargs(), "organization": _asked_organization(self.request)}
+        return {**super().form_kwargs(), **_asked(self.request)}
 
     def organization_of(self, record):
         return getattr(record, self.organization_field)

@@ -74,9 +74,9 @@ def test_someone_off_the_roll_is_refused_beside_the_checklist_in_chinese(secreta
     assert response.status_code == 200
     (message,) = field_errors(response, "attendees")
     expected = zh(
-        "Not on the roll of %(organization)s or a branch under it, so cannot be recorded as attending: "
-        "%(names)s."
-    ) % {"organization": world.branch_a1, "names": outsider.name}
+        "Not on the roll of %(organization)s or a branch under it on %(day)s, so cannot be recorded as "
+        "attending: %(names)s."
+    ) % {"organization": world.branch_a1, "day": timezone.localdate(), "names": outsider.name}
     assert message == expected
     assert not Meeting.objects.exists()
 

@@ -49,9 +49,9 @@ def test_a_member_who_left_the_party_is_refused_beside_the_checklist(secretary, 
     response = secretary.post(CREATE, payload(world, member_attendees=[departed.pk]))
     (message,) = field_errors(response, "member_attendees")
     expected = zh(
-        "Not within %(organization)s, which organizes this training, so cannot be recorded as attending: "
-        "%(names)s."
-    ) % {"organization": world.branch_a1, "names": departed.name}
+        "Not on the roll of %(organization)s, which organizes this training, or a branch under it on "
+        "%(day)s, so cannot be recorded as attending: %(names)s."
+    ) % {"organization": world.branch_a1, "day": timezone.localdate(), "names": departed.name}
     assert message == expected
     assert not Training.objects.exists()
 
