@@ -5,7 +5,6 @@ from branches.admin.writes import changed_fields
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Applicant, Member
-from ..models.pipeline import STEP_FIELDS
 from ..services import pipeline as services
 from .identity import IdNumberCheckedAdminMixin, IdNumberCheckedForm
 
@@ -18,10 +17,17 @@ class ApplicantAdminForm(IdNumberCheckedForm):
         model = Applicant
         fields = "__all__"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("birth_date", "gender"):  # read from the ID number when blank (Applicant.clean)
+            if name in self.fields:
+                self.fields[name].required = False
+
 
 @admin.register(Applicant)
 class ApplicantAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
-    """Personal details and step facts; stages move only through the pipeline steps (API and pages)."""
+    """Personal details. The pipeline's facts are recorded by their steps and corrected with a reason (API and
+    pages): shown here, not edited; an application is dated when it is added."""
 
     form = ApplicantAdminForm
     list_display = [
@@ -37,8 +43,14 @@ class ApplicantAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryA
     list_filter = ["stage", "status"]
     search_fields = ["name"]
     list_select_related = ["branch"]
-    readonly_fields = [*STEP_FIELDS, "version"]
     filter_horizontal = ["mentors", "sponsors"]
+
+    def get_readonly_fields(self, request, obj=None):
+        shown = services.PIPELINE_FACTS | {"stage", "status", "member"}
+        if obj is None:
+            shown -= {"applied_on"}
+        in_order = [f.name for f in Applicant._meta.get_fields() if f.concrete or f.many_to_many]
+        return [name for name in in_order if name in shown] + ["version"]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")

@@ -17,7 +17,6 @@ from branches.selectors import organization_get
 
 from ..filters.pipeline import ApplicantFilter
 from ..models import Applicant, ApplicantStage, ApplicantStatus, Member
-from ..models.pipeline import STEP_FIELDS
 from ..models.roster import PERSON_FIELDS
 from ..selectors import pipeline as selectors
 from ..selectors.pipeline import MISSING_LABELS
@@ -25,10 +24,14 @@ from ..services import pipeline as services
 
 
 class ApplicantSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    """The record. Its pipeline facts are written by the steps (``advance``, ``extend-probation``, ``close``)
+    and afterwards by ``corrections``; an update that changes one is refused with the step's name."""
+
     branch = ScopedRelatedField(queryset=Organization.objects.all())
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     mentors = ScopedRelatedField(queryset=Member.objects.all(), many=True, required=False)
     sponsors = ScopedRelatedField(queryset=Member.objects.all(), many=True, required=False)
+    member = ScopedRelatedField(queryset=Member.objects.all(), required=False, allow_null=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
 
     class Meta:
@@ -65,15 +68,19 @@ class ApplicantSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [*STEP_FIELDS, "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
         validators = []
-        extra_kwargs = {"id_number": {"validators": []}}
+        extra_kwargs = {
+            "id_number": {"validators": []},
+            # Read from the ID number when left out (Applicant.fill_from_id_number).
+            "birth_date": {"required": False},
+            "gender": {"required": False},
+        }
 
 
-class AdvanceSerializer(serializers.Serializer):
-    to_stage = serializers.ChoiceField(choices=ApplicantStage.choices[1:])
-    on = serializers.DateField(help_text=_("the date of the step: designation, approval or confirmation"))
-    version = serializers.IntegerField(required=False, min_value=1)
+class StepFactsSerializer(serializers.Serializer):
+    """The facts the steps record (members/services/pipeline.py: STEP_FACTS)."""
+
     mentors = ScopedRelatedField(queryset=Member.objects.all(), many=True, required=False)
     sponsors = ScopedRelatedField(queryset=Member.objects.all(), many=True, required=False)
     political_review_on = serializers.DateField(required=False)
@@ -85,6 +92,26 @@ class AdvanceSerializer(serializers.Serializer):
     assembly_on = serializers.DateField(required=False)
     votes_entitled = serializers.IntegerField(required=False, min_value=1, max_value=10000)
     votes_yes = serializers.IntegerField(required=False, min_value=0, max_value=10000)
+
+
+class AdvanceSerializer(StepFactsSerializer):
+    to_stage = serializers.ChoiceField(choices=ApplicantStage.choices[1:])
+    on = serializers.DateField(help_text=_("the date of the step: designation, approval or confirmation"))
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class CorrectionSerializer(StepFactsSerializer):
+    """The facts to correct, each only if its step was taken, and why (docs/members-and-pipeline.md)."""
+
+    reason = serializers.CharField(max_length=500)
+    version = serializers.IntegerField(required=False, min_value=1)
+    applied_on = serializers.DateField(required=False)
+    activist_on = serializers.DateField(required=False)
+    candidate_on = serializers.DateField(required=False)
+    approved_on = serializers.DateField(required=False)
+    confirmed_on = serializers.DateField(required=False)
+    probation_extension_months = serializers.IntegerField(required=False, min_value=1, max_value=24)
+    probation_extended_on = serializers.DateField(required=False)
 
 
 class ExtendProbationSerializer(serializers.Serializer):
@@ -142,6 +169,7 @@ class ApplicantViewSet(WorkflowActionMixin, UnmaskActionMixin, ScopedModelViewSe
     def get_serializer_class(self):
         return {
             "advance": AdvanceSerializer,
+            "corrections": CorrectionSerializer,
             "extend_probation": ExtendProbationSerializer,
             "close": CloseSerializer,
             "due_list": DueStepSerializer,
@@ -152,6 +180,13 @@ class ApplicantViewSet(WorkflowActionMixin, UnmaskActionMixin, ScopedModelViewSe
     def advance(self, request, pk=None):
         """Take the next pipeline step; a refused step names the rule and the date it becomes possible."""
         return self.step(services.applicant_advance, AdvanceSerializer)
+
+    @extend_schema(request=CorrectionSerializer, responses=ApplicantSerializer)
+    @action(detail=True, methods=["post"])
+    def corrections(self, request, pk=None):
+        """Correct facts a step recorded, with the reason: the step's rules are checked again, and the
+        record's change history keeps what changed from what to what."""
+        return self.step(services.applicant_correct, CorrectionSerializer)
 
     @extend_schema(request=ExtendProbationSerializer, responses=ApplicantSerializer)
     @action(detail=True, methods=["post"], url_path="extend-probation")

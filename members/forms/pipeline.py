@@ -17,7 +17,7 @@ from branches.models import BRANCH_KINDS
 
 from ..models import Applicant, Member, MemberCategory, MemberStatus
 from ..models.roster import PERSON_FIELDS
-from ..services.pipeline import STEP_FACTS
+from ..services.pipeline import STEP_FACTS, correctable_facts
 from ._people import Checklist, member_label, set_checklist
 
 
@@ -33,39 +33,39 @@ class ApplicantForm(ServiceModelForm):
         limit_organization_field(self.fields["branch"], records_organizations(user, kinds=BRANCH_KINDS))
         hide_single_choice(self, "branch")
         self.fields["id_number"].widget.attrs["autocomplete"] = "off"
+        for name in ("birth_date", "gender"):  # read from the ID number when left blank
+            self.fields[name].required = False
+            self.fields[name].help_text = _("Left blank, it is read from the ID number.")
 
 
 PEOPLE_FACTS = ("mentors", "sponsors")
 
 
-class AdvanceForm(EntryFormMixin, forms.Form):
-    """The date of the step and the facts of that step only (STEP_FACTS), prefilled with what is recorded."""
+def _full_members(user, applicant: Applicant):
+    return (
+        Member.objects.restrict(user, "view")
+        .filter(category=MemberCategory.FULL, status=MemberStatus.NORMAL)
+        .filter(branch__path__startswith=applicant.branch.path)
+        .only("pk", "name")
+        .order_by("name", "pk")
+    )
+
+
+class FactsFormMixin(EntryFormMixin, forms.Form):
+    """One field per pipeline fact named, prefilled with what the record holds."""
 
     error_aliases = {}
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    on = forms.DateField(label=_("date of this step"), widget=DateInput)
 
-    def __init__(self, *args, user, applicant: Applicant, to_stage: str | None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.applicant = applicant
-        self.to_stage = to_stage
-        facts = STEP_FACTS.get(to_stage, ()) if to_stage else ()
-        self.initial.setdefault("on", timezone.localdate())
+    def add_facts(self, user, applicant: Applicant, facts) -> None:
         self.initial.setdefault("version", applicant.version)
-        full_members = (
-            Member.objects.restrict(user, "view")
-            .filter(category=MemberCategory.FULL, status=MemberStatus.NORMAL)
-            .filter(branch__path__startswith=applicant.branch.path)
-            .only("pk", "name")
-            .order_by("name", "pk")
-        )
         for name in facts:
             model_field = Applicant._meta.get_field(name)
             if name in PEOPLE_FACTS:
                 field = Checklist(label=model_field.verbose_name)
                 field.label_from_instance = member_label
                 visible = Member.objects.restrict(user, "view")
-                set_checklist(field, validate_against=visible, shown=full_members)
+                set_checklist(field, validate_against=visible, shown=_full_members(user, applicant))
                 self.initial.setdefault(name, [person.pk for person in getattr(applicant, name).all()])
             else:
                 field = model_field.formfield(required=False)
@@ -75,9 +75,41 @@ class AdvanceForm(EntryFormMixin, forms.Form):
 
     def facts(self) -> dict:
         data = dict(self.cleaned_data)
-        data.pop("version", None)
-        data.pop("on", None)
+        for name in ("version", "on", "reason"):
+            data.pop(name, None)
         for name in PEOPLE_FACTS:
             if name in data:
                 data[name] = list(data[name])
         return data
+
+
+class AdvanceForm(FactsFormMixin):
+    """The date of the step and the facts of that step only (STEP_FACTS), prefilled with what is recorded."""
+
+    on = forms.DateField(label=_("date of this step"), widget=DateInput)
+
+    def __init__(self, *args, user, applicant: Applicant, to_stage: str | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applicant = applicant
+        self.to_stage = to_stage
+        self.initial.setdefault("on", timezone.localdate())
+        self.add_facts(user, applicant, STEP_FACTS.get(to_stage, ()) if to_stage else ())
+
+
+class CorrectionForm(FactsFormMixin):
+    """The facts of the steps already taken, prefilled; what is changed is corrected, with the reason."""
+
+    reason = forms.CharField(
+        label=_("reason for the correction"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user, applicant: Applicant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.applicant = applicant
+        self.add_facts(user, applicant, correctable_facts(applicant))
+        self.order_fields([name for name in self.fields if name != "reason"] + ["reason"])
+
+    def facts(self) -> dict:
+        """Only what differs from the record: a fact left as it was is not corrected."""
+        data = super().facts()
+        return {name: value for name, value in data.items() if name in self.changed_data}

@@ -4,14 +4,23 @@ The model only stores what happened and when; whether a step may happen is decid
 ``members.services.pipeline``, which names the rule and the date a refused step becomes possible.
 """
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models.bases import ScopedModel, organization_field
+from branches.models.bases import ScopedModel, organization_field, raise_errors
 from partybuild.models import VersionedModel
+from partybuild.years import FIRST_DATE_YEAR
 
+from .. import idnumbers
+from .. import pipeline_rules as rules
 from .roster import Education, Gender, Member, Occupation, validate_id_number
+
+EARLIEST_DATE = dt.date(FIRST_DATE_YEAR, 1, 1)
 
 
 class ApplicantStage(models.TextChoices):
@@ -38,20 +47,6 @@ class PoliticalStatus(models.TextChoices):
     APPLICANT = "applicant", _("Applicant")
     LEAGUE = "league", _("Communist Youth League member")
     MASSES = "masses", _("Masses")
-
-
-# The facts only the pipeline's steps write (members/services/pipeline.py): read-only elsewhere.
-STEP_FIELDS = (
-    "stage",
-    "status",
-    "activist_on",
-    "candidate_on",
-    "approved_on",
-    "probation_extension_months",
-    "probation_extended_on",
-    "confirmed_on",
-    "member",
-)
 
 
 class Applicant(VersionedModel, ScopedModel):
@@ -126,3 +121,56 @@ class Applicant(VersionedModel, ScopedModel):
 
     def __str__(self):
         return f"{self.name} · {self.get_stage_display()}"
+
+    def fill_from_id_number(self) -> None:
+        """A blank gender or birth date is read from a valid ID number (a wrong one is left to its check)."""
+        try:
+            number = idnumbers.parse(self.id_number)
+        except idnumbers.IdNumberError:
+            return
+        if not self.birth_date:
+            self.birth_date = idnumbers.birth_date_of(number)
+        if not self.gender:
+            self.gender = Gender.FEMALE if idnumbers.is_female(number) else Gender.MALE
+
+    def date_errors(self) -> dict:
+        """Every date of the record lies between ``EARLIEST_DATE`` and today: each one records something that
+        has happened (docs/members-and-pipeline.md), and the rules' arithmetic stays within real dates."""
+        today, errors = timezone.localdate(), {}
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(field, models.DateTimeField) or not isinstance(value, dt.date):
+                continue
+            if value < EARLIEST_DATE:
+                errors[field.name] = _("Enter a date from %(year)d on.") % {"year": FIRST_DATE_YEAR}
+            elif value > today:
+                errors[field.name] = _("The date cannot be in the future.")
+        return errors
+
+    def clean(self):
+        """The applicant's own rules, on every path (docs/members-and-pipeline.md): gender and birth date as
+        the ID number says (filled from it when blank), real dates, and at least 18 on applying."""
+        self.fill_from_id_number()
+        errors = self.date_errors()
+        try:
+            number = self.id_number = idnumbers.parse(self.id_number)
+        except idnumbers.IdNumberError:
+            number = None  # the field's own validator names what is wrong
+        if number and self.birth_date and idnumbers.birth_date_of(number) != self.birth_date:
+            errors["birth_date"] = _("The birth date does not match the one inside the ID number.")
+        if (
+            number
+            and self.gender
+            and self.gender != (Gender.FEMALE if idnumbers.is_female(number) else Gender.MALE)
+        ):
+            errors["gender"] = _(
+                "The gender does not match the ID number: its 17th digit is odd for men and even for women."
+            )
+        if not errors and self.birth_date and self.applied_on:
+            adult = rules.adult_from(self.birth_date)
+            if self.applied_on < adult:
+                errors["applied_on"] = _(
+                    "An applicant must be at least 18 years old when applying; "
+                    "this person turns 18 on %(date)s."
+                ) % {"date": date_format(adult, "Y-m-d")}
+        raise_errors(errors)

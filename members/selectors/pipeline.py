@@ -36,6 +36,17 @@ def applicant_list(*, user):
     return Applicant.objects.restrict(user, "view").select_related("branch")
 
 
+def applicant_corrections(*, applicant: Applicant):
+    """The record's corrections, newest first: the history rows that carry a reason (only a correction
+    writes one, members/services/pipeline.py: applicant_correct), with who made them."""
+    return (
+        applicant.history.exclude(history_change_reason__isnull=True)
+        .exclude(history_change_reason="")
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+
+
 def due_list(*, user, organization=None, today: dt.date) -> list[DueStep]:
     """Every open development record in scope with its next step, sorted by the date it becomes possible."""
     applicants = (

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +27,7 @@ from ..models import (
     MemberEventKind,
     MemberStatus,
 )
-from ..models.pipeline import STAGE_ORDER
+from ..models.pipeline import EARLIEST_DATE, STAGE_ORDER
 from ..models.roster import PERSON_FIELDS
 from .identity import id_number_check
 
@@ -78,20 +79,89 @@ def _not_in_future(on: dt.date, field: str = "on"):
         _refuse(field, _("The date cannot be in the future."))
 
 
+# Every fact the pipeline records, with the step that records it (docs/members-and-pipeline.md, "Pipeline
+# facts and corrections"): set by that step, changed afterwards only by a correction.
+APPLICATION, EXTENSION = "application", "extension"
+FACT_STEPS = {
+    "applied_on": APPLICATION,
+    "activist_on": ApplicantStage.ACTIVIST,
+    "candidate_on": ApplicantStage.CANDIDATE,
+    "approved_on": ApplicantStage.PROBATIONARY,
+    "confirmed_on": ApplicantStage.FULL,
+    "probation_extension_months": EXTENSION,
+    "probation_extended_on": EXTENSION,
+    **{fact: stage for stage, facts in STEP_FACTS.items() for fact in facts},
+}
+PIPELINE_FACTS = frozenset(FACT_STEPS)
+# Where the record stands: moved only by the steps themselves, never corrected.
+STATE_FIELDS = ("stage", "status", "member", "branch")
+STEP_DATE = {
+    ApplicantStage.ACTIVIST: "activist_on",
+    ApplicantStage.CANDIDATE: "candidate_on",
+    ApplicantStage.PROBATIONARY: "approved_on",
+    ApplicantStage.FULL: "confirmed_on",
+}
+
+
+def step_label(step: str) -> str:
+    if step == APPLICATION:
+        return _("the application")
+    if step == EXTENSION:
+        return _("the probation extension")
+    return _("the step to “%(stage)s”") % {"stage": ApplicantStage(step).label}
+
+
+def _step_capability(step: str) -> str:
+    if step == APPLICATION:
+        return Capability.RECORDS
+    if step == EXTENSION:
+        return Capability.REVIEW
+    return STEP_CAPABILITY[step]
+
+
+def _step_taken(applicant: Applicant, step: str) -> bool:
+    if step == APPLICATION:
+        return True
+    if step == EXTENSION:
+        return bool(applicant.probation_extension_months)
+    return STAGE_ORDER.index(applicant.stage) >= STAGE_ORDER.index(step)
+
+
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def _same(applicant: Applicant, name: str, value) -> bool:
+    """Whether ``value`` is what the record holds (a full form or PUT sends the facts back unchanged)."""
+    if name in ("mentors", "sponsors"):
+        given = {_pk(member) for member in value or ()}
+        held = set(getattr(applicant, name).values_list("pk", flat=True)) if applicant.pk else set()
+        return given == held
+    return _pk(value) == _pk(getattr(applicant, name))
+
+
+def _refuse_changed_facts(applicant: Applicant, changes: dict) -> dict:
+    """Refuse a changed pipeline fact or state, naming the step that records it; drop those sent unchanged."""
+    errors = {}
+    for name, value in changes.items():
+        if name in PIPELINE_FACTS and not _same(applicant, name, value):
+            errors[name] = _(
+                "This is recorded by %(step)s; to change it afterwards, record a correction with the reason."
+            ) % {"step": step_label(FACT_STEPS[name])}
+        elif name in STATE_FIELDS and not _same(applicant, name, value):
+            errors[name] = _("This field changes only through the pipeline steps.")
+    if errors:
+        raise ValidationError(errors)
+    return {name: value for name, value in changes.items() if name not in PIPELINE_FACTS | set(STATE_FIELDS)}
+
+
 @transaction.atomic
 def applicant_register(*, actor, branch, applied_on: dt.date, **person) -> Applicant:
-    """Record an application to join the party (入党申请)."""
+    """Record an application to join the party (入党申请); the later steps' facts come with those steps."""
     _require(actor, branch, Capability.RECORDS)
-    for name in ("mentors", "sponsors"):
-        # Mentors and sponsors are facts of later steps (docs/members-and-pipeline.md): an empty list is
-        # nothing to record, anything else is recorded with its step.
-        if person.pop(name, None):
-            _refuse(
-                name, _("Mentors and sponsors are recorded with the step that designates them (advance).")
-            )
+    person = _refuse_changed_facts(Applicant(), person)
     if not branch.is_branch:
         _refuse("branch", _("Applications are made to a party branch."))
-    _not_in_future(applied_on, "applied_on")
     id_number_check(
         actor=actor,
         id_number=person.get("id_number"),
@@ -99,29 +169,18 @@ def applicant_register(*, actor, branch, applied_on: dt.date, **person) -> Appli
         visible_messages={Member: ON_THE_ROLL},
     )
     applicant = Applicant(branch=branch, applied_on=applied_on, **person)
-    applicant.full_clean()
-    if applied_on < rules.adult_from(applicant.birth_date):
-        _refuse(
-            "applied_on",
-            _("An applicant must be at least 18 years old when applying; this person turns 18 on %(date)s.")
-            % {"date": _day(rules.adult_from(applicant.birth_date))},
-        )
+    applicant.fill_from_id_number()
+    applicant.full_clean()  # the applicant's rules: Applicant.clean (ID number, dates, age)
     return save_new(actor, applicant)
 
 
 @transaction.atomic
 def applicant_update(*, actor, applicant: Applicant, expected_version=None, precondition=False, **changes):
-    """Correct personal details or record facts of the current step; stages only move through advance."""
-    people = {name: changes.pop(name) for name in ("mentors", "sponsors") if name in changes}
+    """Correct personal details; the pipeline's facts change only through their step or a correction
+    (``applicant_correct``), and the stage only through ``applicant_advance``."""
 
-    def check():
-        if REVIEW_FACTS & changes.keys():
-            _require(actor, applicant.branch, Capability.REVIEW)
-
-    def refuse_step_fields(applicant, changes):
-        for field in ("stage", "status", "member", "confirmed_on", "branch"):
-            if field in changes:
-                _refuse(field, _("This field changes only through the pipeline steps."))
+    def prepare(applicant, changes):
+        changes = _refuse_changed_facts(applicant, changes)
         if "id_number" in changes:
             id_number_check(
                 actor=actor,
@@ -130,23 +189,17 @@ def applicant_update(*, actor, applicant: Applicant, expected_version=None, prec
                 exclude=applicant,
                 visible_messages={Member: ON_THE_ROLL},
             )
+            # A new number brings its own birth date and gender unless they are given with it.
+            for name in ("birth_date", "gender"):
+                if not changes.get(name):
+                    changes[name] = Applicant._meta.get_field(name).get_default()
         return changes
 
-    def after_save(applicant):
-        for name, members in people.items():
-            if members is not None:
-                _check_full_members(members, name)
-                getattr(applicant, name).set(members)
+    def derive(applicant):
+        applicant.fill_from_id_number()
 
     return scoped_update(
-        actor,
-        applicant,
-        expected_version,
-        precondition,
-        changes,
-        check=check,
-        prepare=refuse_step_fields,
-        after_save=after_save,
+        actor, applicant, expected_version, precondition, changes, prepare=prepare, rules=derive
     )
 
 
@@ -183,7 +236,10 @@ def applicant_advance(*, actor, applicant: Applicant, to_stage: str, on: dt.date
             _("This fact is not recorded at the step to “%(next)s”.")
             % {"next": ApplicantStage(to_stage).label},
         )
+    if on < EARLIEST_DATE:
+        _refuse("on", _("Enter a date from %(year)d on.") % {"year": EARLIEST_DATE.year})
     _record_facts(applicant, facts)
+    _refuse_unreal_dates(applicant)
     STEP_CHECKS[to_stage](applicant, on)
     STEP_EFFECTS[to_stage](applicant, on, actor)
     applicant.stage = to_stage
@@ -191,6 +247,13 @@ def applicant_advance(*, actor, applicant: Applicant, to_stage: str, on: dt.date
     applicant._history_user = actor
     applicant.save()
     return applicant
+
+
+def _refuse_unreal_dates(applicant: Applicant):
+    """Dates outside Applicant.date_errors' range are refused before any rule computes with them."""
+    errors = applicant.date_errors()
+    if errors:
+        raise ValidationError(errors)
 
 
 def _record_facts(applicant: Applicant, facts: dict):
@@ -377,20 +440,25 @@ def probation_extend(*, actor, applicant: Applicant, months: int, on: dt.date) -
         _refuse("months", _("Only a probationary member's probation can be extended."))
     if applicant.probation_extension_months:
         _refuse("months", _("A probation can be extended only once."))
-    if not rules.EXTENSION_MIN_MONTHS <= months <= rules.EXTENSION_MAX_MONTHS:
-        _refuse("months", _("An extension lasts from 6 to 12 months."))
     _not_in_future(on)
-    ends = rules.probation_ends(applicant.assembly_on, None)
-    if not applicant.assembly_on <= on < ends:
-        _refuse(
-            "on", _("The extension is decided during the probation, before %(date)s.") % {"date": _day(ends)}
-        )
+    _check_extension(applicant, months, on)
     applicant.probation_extension_months = months
     applicant.probation_extended_on = on
     applicant.version += 1
     applicant._history_user = actor
     applicant.save()
     return applicant
+
+
+def _check_extension(applicant: Applicant, months: int, on: dt.date, fields=("months", "on")):
+    if not rules.EXTENSION_MIN_MONTHS <= months <= rules.EXTENSION_MAX_MONTHS:
+        _refuse(fields[0], _("An extension lasts from 6 to 12 months."))
+    ends = rules.probation_ends(applicant.assembly_on, None)
+    if not applicant.assembly_on <= on < ends:
+        _refuse(
+            fields[1],
+            _("The extension is decided during the probation, before %(date)s.") % {"date": _day(ends)},
+        )
 
 
 @transaction.atomic
@@ -410,3 +478,134 @@ def applicant_close(*, actor, applicant: Applicant, status: str, reason: str) ->
     applicant._history_user = actor
     applicant.save()
     return applicant
+
+
+# --- corrections (docs/members-and-pipeline.md, "Pipeline facts and corrections") ---------------------------
+
+
+@transaction.atomic
+def applicant_correct(
+    *, actor, applicant: Applicant, reason: str, expected_version=None, **facts
+) -> Applicant:
+    """Correct facts that steps already recorded, with the capability of those steps. The rules of each step
+    the corrected facts belong to, and of the step after it, are checked again against the rest of the
+    record; the record's history keeps what changed from what to what, and why."""
+    applicant = lock_for_edit(applicant, expected_version)
+    ensure_in_scope(actor, applicant, "change", NOT_ALLOWED)
+    unknown = sorted(set(facts) - PIPELINE_FACTS)
+    if unknown:
+        _refuse(
+            unknown[0],
+            _(
+                "A correction changes facts recorded by the pipeline's steps; "
+                "edit other details on the record."
+            ),
+        )
+    not_taken = sorted(name for name in facts if not _step_taken(applicant, FACT_STEPS[name]))
+    if not_taken:
+        _refuse(
+            not_taken[0],
+            _("%(step)s has not been taken yet: this fact is recorded with it.")
+            % {"step": capfirst(step_label(FACT_STEPS[not_taken[0]]))},
+        )
+    changes = {name: value for name, value in facts.items() if not _same(applicant, name, value)}
+    for capability in {_step_capability(FACT_STEPS[name]) for name in changes}:
+        _require(actor, applicant.branch, capability)
+    if not (reason or "").strip():
+        _refuse("reason", _("Give the reason."))
+    if not changes:
+        raise ValidationError(_("Nothing to correct: every value given is the one recorded."))
+    before = {name: _shown(applicant, name) for name in changes}
+    people = {name: changes.pop(name) for name in ("mentors", "sponsors") if name in changes}
+    for field, value in changes.items():
+        setattr(applicant, field, value)
+    applicant.full_clean()  # real dates and the application's rules (Applicant.clean)
+    applicant.skip_history_when_saving = True  # one history row for the whole correction: the save below
+    for name, members in people.items():
+        _check_full_members(members, name)
+        getattr(applicant, name).set(members)
+    del applicant.skip_history_when_saving
+    _recheck_steps(applicant, {FACT_STEPS[name] for name in [*changes, *people]})
+    _mirror_on_member(actor, applicant, changes.keys())
+    applicant.version += 1
+    applicant._history_user = actor
+    applicant._change_reason = _correction_note(applicant, before, reason.strip())
+    applicant.save()
+    return applicant
+
+
+def correctable_facts(applicant: Applicant) -> list[str]:
+    """The facts of the steps this record has taken, in the record's order: what a correction may change."""
+    fields = [f.name for f in Applicant._meta.get_fields() if f.concrete or f.many_to_many]
+    return [name for name in fields if name in FACT_STEPS and _step_taken(applicant, FACT_STEPS[name])]
+
+
+def _shown(applicant: Applicant, name: str) -> str:
+    if name in ("mentors", "sponsors"):
+        return "、".join(member.name for member in getattr(applicant, name).order_by("name", "pk")) or "—"
+    value = getattr(applicant, name)
+    if isinstance(value, dt.date):
+        return _day(value)
+    return "—" if value is None else str(value)
+
+
+def _correction_note(applicant: Applicant, before: dict, reason: str) -> str:
+    changed = "; ".join(
+        f"{Applicant._meta.get_field(name).verbose_name}: {old} → {_shown(applicant, name)}"
+        for name, old in before.items()
+    )
+    return _("Correction: %(changes)s. Reason: %(reason)s") % {"changes": changed, "reason": reason}
+
+
+NEXT_CHECKED = {
+    APPLICATION: ApplicantStage.ACTIVIST,
+    ApplicantStage.ACTIVIST: ApplicantStage.CANDIDATE,
+    ApplicantStage.CANDIDATE: ApplicantStage.PROBATIONARY,
+    ApplicantStage.PROBATIONARY: ApplicantStage.FULL,
+    EXTENSION: ApplicantStage.FULL,
+}
+
+
+def _recheck_steps(applicant: Applicant, steps: set):
+    """Each corrected step's rules, and those of the step after it (whose dates count from this one)."""
+    checked = {*steps, *(NEXT_CHECKED[step] for step in steps if step in NEXT_CHECKED)}
+    if EXTENSION in checked and applicant.probation_extension_months:
+        _check_extension(
+            applicant,
+            applicant.probation_extension_months,
+            applicant.probation_extended_on,
+            fields=("probation_extension_months", "probation_extended_on"),
+        )
+    for stage in STAGE_ORDER[1:]:
+        if stage in checked and _step_taken(applicant, stage):
+            try:
+                STEP_CHECKS[stage](applicant, getattr(applicant, STEP_DATE[stage]))
+            except ValidationError as error:
+                # The step's own date is this record's date field, not the step form's "on".
+                raise ValidationError(
+                    {
+                        STEP_DATE[stage] if key == "on" else key: value
+                        for key, value in error.message_dict.items()
+                    }
+                ) from error
+
+
+def _mirror_on_member(actor, applicant: Applicant, changed):
+    """The member record repeats three of the pipeline's dates: they follow a correction."""
+    member = applicant.member
+    if member is None or not {"assembly_on", "approved_on", "confirmed_on"} & set(changed):
+        return
+    member.joined_on = applicant.assembly_on
+    if applicant.confirmed_on:
+        member.confirmed_on = applicant.confirmed_on
+    member.full_clean()
+    member.version += 1
+    member._history_user = actor
+    member.save()
+    dates = {
+        MemberEventKind.ADMISSION: applicant.approved_on,
+        MemberEventKind.CONFIRMATION: applicant.confirmed_on,
+    }
+    for kind, on in dates.items():
+        if on:
+            MemberEvent.objects.filter(member=member, kind=kind).update(occurred_on=on)

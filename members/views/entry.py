@@ -14,7 +14,7 @@ from branches.views.entry import EntryView
 
 from ..forms.cadres import CadreEditForm, CadreForm, ReserveCadreEditForm, ReserveCadreForm
 from ..forms.meetings import MeetingEditForm, MeetingForm, OrganizationChoice
-from ..forms.pipeline import AdvanceForm, ApplicantForm
+from ..forms.pipeline import AdvanceForm, ApplicantForm, CorrectionForm
 from ..forms.roster import MemberEditForm, MemberForm
 from ..forms.study import StudyRecordEditForm, StudyRecordForm
 from ..forms.trainings import TrainingEditForm, TrainingForm
@@ -31,7 +31,7 @@ from ..models import (
     Training,
     VisitLog,
 )
-from ..selectors.pipeline import MISSING_LABELS, NEXT_STEP
+from ..selectors.pipeline import MISSING_LABELS, NEXT_STEP, applicant_corrections
 from ..services.activities import (
     meeting_record,
     meeting_update,
@@ -41,7 +41,7 @@ from ..services.activities import (
     training_update,
 )
 from ..services.cadres import cadre_appoint, cadre_update, reserve_enter, reserve_update
-from ..services.pipeline import applicant_advance, applicant_register
+from ..services.pipeline import applicant_advance, applicant_correct, applicant_register
 from ..services.roster import member_create, member_update
 from ..services.visits import visit_record, visit_update
 
@@ -258,6 +258,38 @@ class ApplicantAdvance(EntryView):
         }
 
 
+class ApplicantCorrect(EntryView):
+    """Correct facts the steps recorded, with the reason; a broken rule lands beside the field it names."""
+
+    form_class = CorrectionForm
+    model = Applicant
+    template_name = "members/entry/correct.html"
+    title = _("Correct the development record")
+    list_url_name = "members:applicant-list"
+
+    def get_object(self):
+        queryset = Applicant.objects.restrict(self.request.user, "change").select_related("branch")
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def form_kwargs(self):
+        return {"user": self.request.user, "applicant": self.object}
+
+    def organization_of(self, record):
+        return record.branch
+
+    def save(self, form):
+        return applicant_correct(
+            actor=self.request.user,
+            applicant=self.object,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data.get("version"),
+            **form.facts(),
+        )
+
+    def context(self, form):
+        return {"applicant": self.object, "corrections": applicant_corrections(applicant=self.object)}
+
+
 # --- cadres and the reserve roster --------------------------------------------------------------------
 
 
@@ -323,6 +355,7 @@ urlpatterns = [
     path("members/<int:pk>/edit/", MemberEdit.as_view(), name="member-edit"),
     path("applicants/new/", ApplicantCreate.as_view(), name="applicant-create"),
     path("applicants/<int:pk>/advance/", ApplicantAdvance.as_view(), name="applicant-advance"),
+    path("applicants/<int:pk>/correct/", ApplicantCorrect.as_view(), name="applicant-correct"),
     path("cadres/new/", CadreCreate.as_view(), name="cadre-create"),
     path("cadres/<int:pk>/edit/", CadreEdit.as_view(), name="cadre-edit"),
     path("reserve-cadres/new/", ReserveCadreCreate.as_view(), name="reservecadre-create"),

@@ -16,7 +16,7 @@ def _payload(world, **extra):
     return {
         "branch": world.branch_a1.pk,
         "name": "李华",
-        "gender": "female",
+        "gender": "male",
         "id_number": id_number_for(birth, 31),
         "birth_date": str(birth),
         "education": "bachelor",

@@ -88,9 +88,6 @@ EXCUSED_DENIALS = {
     # itself, whose secretary only adds progress notes (known gap, docs/scope-and-roles.md: the model's
     # scope_write_capability should say REVIEW, as the services do).
     "rectification": [("/api/v1/rectifications/", " as secretary_a1: answered 403")],
-    # A full PUT carries the review facts, which applicant_update refuses to a secretary even unchanged
-    # (a known gap, docs/scope-and-roles.md: the service should compare them with the current values).
-    "applicant": [("PUT /api/v1/applicants/", " as secretary_a1: answered 403")],
 }
 
 

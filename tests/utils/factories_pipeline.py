@@ -5,7 +5,7 @@ import factory
 from members import idnumbers
 from members.models import Applicant, ApplicantStage, Education, Gender, Occupation
 
-from .factories import OrganizationFactory
+from .factories import MemberFactory, OrganizationFactory
 
 
 class ApplicantFactory(factory.django.DjangoModelFactory):
@@ -41,3 +41,20 @@ def candidate(**kwargs):
         "candidate_on": dt.date(2023, 9, 20),
     }
     return ApplicantFactory(**{**defaults, **kwargs})
+
+
+def admitted(stage=ApplicantStage.PROBATIONARY, **kwargs):
+    """A record past admission (and, with ``stage=FULL``, confirmation) holding every fact its steps record,
+    as the steps would have checked them: 16 of 30 votes, one mentor, two sponsors."""
+    defaults = {
+        "pre_reviewed_on": dt.date(2023, 10, 9),
+        "assembly_on": dt.date(2023, 10, 20),
+        "votes_entitled": 30,
+        "votes_yes": 16,
+        "approved_on": dt.date(2023, 12, 1),
+        **({"confirmed_on": dt.date(2024, 10, 20)} if stage == ApplicantStage.FULL else {}),
+    }
+    applicant = candidate(**{**defaults, **kwargs, "stage": stage})
+    applicant.mentors.set([MemberFactory(branch=applicant.branch)])
+    applicant.sponsors.set([MemberFactory(branch=applicant.branch) for _ in range(2)])
+    return applicant
