@@ -196,13 +196,15 @@ class Member(ScopedRecord):
             errors["birth_date"] = _("The birth date cannot be in the future.")
         if self.joined_on and self.joined_on > today:
             errors["joined_on"] = _("The joining date cannot be in the future.")
-        if "birth_date" not in errors and self.birth_date and self.joined_on:
+        if self.confirmed_on and self.confirmed_on > today:
+            errors["confirmed_on"] = _("The confirmation date cannot be in the future.")
+        if not errors.keys() & {"birth_date", "joined_on"} and self.birth_date and self.joined_on:
             adult = adult_from(self.birth_date)
             if self.joined_on < adult:
                 errors["joined_on"] = _(
                     "A member joins the party at 18 or older: with this birth date, on or after %(date)s."
                 ) % {"date": adult.isoformat()}
-        errors.update(self._confirmation_errors())
+        errors = {**self._confirmation_errors(), **errors}
         if self.branch_id and not self.branch.is_branch:
             errors["branch"] = _("Members belong to a party branch, not to a party committee.")
         raise_errors(errors)

@@ -150,7 +150,7 @@ def _extension_errors(member: Member, months, on, reason) -> dict:
         errors["months"] = _("Only a probationary member's probation can be extended.")
     elif member.probation_extension:
         errors["months"] = _("A probation can be extended only once.")
-    elif not rules.EXTENSION_MIN_MONTHS <= months <= rules.EXTENSION_MAX_MONTHS:
+    elif months is None or not rules.EXTENSION_MIN_MONTHS <= months <= rules.EXTENSION_MAX_MONTHS:
         errors["months"] = _("An extension lasts from 6 to 12 months.")
     if not (reason or "").strip():
         errors["reason"] = _("Give the reason for the extension.")
