@@ -177,10 +177,10 @@ class Member(ScopedRecord):
 
     def probation_overdue_on(self, day) -> bool:
         """Still probationary on ``day`` although the probation ended before it: an alert, not a state."""
+        if self.category != MemberCategory.PROBATIONARY or self.status not in ON_ROLL:
+            return False
         ends = self.probation_ends_on
-        return bool(
-            self.category == MemberCategory.PROBATIONARY and self.status in ON_ROLL and ends and ends < day
-        )
+        return bool(ends and ends < day)
 
     def clean(self):
         """The one home of the record's own consistency (docs/records.md, "Member record"): the API, the entry
