@@ -213,6 +213,7 @@ class AlertKind(models.TextChoices):
     MEETINGS_OVERDUE = "meet.overdue", _("Meetings overdue this quarter")
     NO_YOUNG_RESERVE = "reserve.young", _("No reserve cadre aged 35 or under")
     SECRETARY_UNTRAINED = "train.secretary", _("Secretary without this year's centralized training")
+    PROBATION_OVERDUE = "member.probation_overdue", _("Probation over, not confirmed")
 
 
 class Alert(ScopedModel):

@@ -24,6 +24,7 @@ from branches.models import (
 from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
 from . import sql
 from .people_stages import admissions, scope_tables, study, trainings
+from .probation import probation_overdue
 from .record_stages import (
     meetings,
     reviews,
@@ -44,6 +45,7 @@ STAGES = (
     ("reviews", reviews),
     ("rooms, reserves and contact points", rooms_reserves_contacts),
     ("roll-ups and alerts", rollups_and_alerts),
+    ("probation overdue", probation_overdue),
 )
 
 

@@ -108,7 +108,19 @@ class MemberAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmi
             None,
             {"fields": list(PERSON_FIELDS)},
         ),
-        (_("Membership"), {"fields": ["branch", "category", "joined_on", "confirmed_on", "status"]}),
+        (
+            _("Membership"),
+            {
+                "fields": [
+                    "branch",
+                    "category",
+                    "joined_on",
+                    "confirmed_on",
+                    "probation_extension_months",
+                    "status",
+                ]
+            },
+        ),
         (
             _("Mobile member and set-post duty"),
             {"fields": [*MOBILE_FIELDS, "post_duty"]},
@@ -134,7 +146,8 @@ class MemberAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmi
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["masked_id_number", "masked_phone"]
+        # The extension moves only through its step (API ``extend-probation``), which leaves an event.
+        readonly = ["masked_id_number", "masked_phone", "probation_extension_months"]
         return readonly + (["branch", "status"] if obj is not None else ["status"])
 
     def save_via_service(self, request, obj, form, change):

@@ -1,13 +1,17 @@
 """``/api/v1/members/``: the roster, its membership events, transfers, status changes, unmasking, import and
 export.
 
+The record's own rules (gender and birth date from the ID number, joining at 18, confirmation after the
+probation) are Member.clean's, reached through the services (docs/records.md, "Member record").
+
 ID numbers and phones are masked in every list and detail answer, for every user: whoever may unmask
 (county admins and township staff on their subtree) asks for one record at a time with ``unmask/``, and each
 such request is a security event. ID numbers never travel in a URL: ``search`` matches names only, and an
 exact ID lookup is ``POST find-by-id/``.
 """
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -33,6 +37,8 @@ class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     occupation_display = serializers.CharField(source="get_occupation_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    probation_ends_on = serializers.DateField(read_only=True, allow_null=True)
+    probation_overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Member
@@ -52,6 +58,9 @@ class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             "branch_name",
             "joined_on",
             "confirmed_on",
+            "probation_extension_months",
+            "probation_ends_on",
+            "probation_overdue",
             "occupation",
             "occupation_display",
             "phone",
@@ -70,6 +79,11 @@ class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
         # Uniqueness of the ID number is checked by the service's full_clean, inside the scope check.
         extra_kwargs = {"id_number": {"validators": []}}
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_probation_overdue(self, member) -> bool:
+        """Still probationary after the end of the probation: the quota run's alert, shown on the member."""
+        return member.probation_overdue_on(timezone.localdate())
 
 
 class MemberEventSerializer(serializers.ModelSerializer):
@@ -113,6 +127,13 @@ class StatusChangeSerializer(VersionedSerializerMixin):
     status = serializers.ChoiceField(choices=MemberStatus.choices)
     on = serializers.DateField()
     reason = serializers.CharField(max_length=200)
+
+
+class ProbationExtensionSerializer(VersionedSerializerMixin):
+    months = serializers.IntegerField()
+    on = serializers.DateField()
+    # The service names a missing reason, as the admin and the pages get it.
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class FindByIdSerializer(serializers.Serializer):
@@ -161,6 +182,11 @@ class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelVi
     @action(detail=True, methods=["post"], url_path="change-status", url_name="change-status")
     def change_status(self, request, pk=None):
         return self.step(services.member_change_status, StatusChangeSerializer)
+
+    @extend_schema(request=ProbationExtensionSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"], url_path="extend-probation", url_name="extend-probation")
+    def extend_probation(self, request, pk=None):
+        return self.step(services.member_extend_probation, ProbationExtensionSerializer)
 
     @extend_schema(request=None, responses=UNMASKED)
     @action(detail=True, methods=["post"])

@@ -13,6 +13,7 @@ from branches.models.bases import (
 from branches.scope.querysets import ScopedQuerySet
 
 from .. import idnumbers
+from ..pipeline_rules import adult_from, probation_ends
 
 ID_NUMBER_MESSAGES = {
     "not_text": _("The ID number must be entered as text (a numeric spreadsheet cell loses digits)."),
@@ -111,15 +112,20 @@ class Member(ScopedRecord):
     }
 
     name = models.CharField(_("name"), max_length=50)
-    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
+    # Left empty, the gender and the birth date are taken from the ID number (Member.clean).
+    gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
-    birth_date = models.DateField(_("birth date"))
+    birth_date = models.DateField(_("birth date"), blank=True)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices)
     category = models.CharField(_("category"), max_length=12, choices=MemberCategory.choices)
     branch = organization_field(_("branch"), "members")
     joined_on = models.DateField(_("joined the party on"))
     confirmed_on = models.DateField(_("confirmed as full member on"), null=True, blank=True)
+    # Set only by the extension step (members/services/roster.py, member_extend_probation).
+    probation_extension_months = models.PositiveSmallIntegerField(
+        _("probation extended by (months)"), null=True, blank=True, editable=False
+    )
     occupation = models.CharField(_("occupation"), max_length=20, choices=Occupation.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -155,26 +161,95 @@ class Member(ScopedRecord):
         # and must not tell a foreign record from an invalid number.
         super().validate_unique(exclude={*(exclude or ()), "id_number"})
 
+    @property
+    def probation_extension(self) -> int | None:
+        """Months the probation was extended by: the member's own extension step, or the one recorded on the
+        development record that admitted them (members/services/pipeline.py, ``probation_extend``)."""
+        if self.probation_extension_months or self.pk is None:
+            return self.probation_extension_months
+        record = getattr(self, "development_record", None)
+        return record.probation_extension_months if record is not None else None
+
+    @property
+    def probation_ends_on(self):
+        """The first day of full membership: one year after joining, plus any extension (docs/records.md)."""
+        return probation_ends(self.joined_on, self.probation_extension) if self.joined_on else None
+
+    def probation_overdue_on(self, day) -> bool:
+        """Still probationary on ``day`` although the probation ended before it: an alert, not a state."""
+        if self.category != MemberCategory.PROBATIONARY or self.status not in ON_ROLL:
+            return False
+        ends = self.probation_ends_on
+        return bool(ends and ends < day)
+
     def clean(self):
+        """The one home of the record's own consistency (docs/records.md, "Member record"): the API, the entry
+        pages, the admin, the import and the pipeline's steps all reach it through ``full_clean``."""
         errors = {}
         try:
             id_number = self.id_number = idnumbers.parse(self.id_number)
         except idnumbers.IdNumberError:
             id_number = None
+        errors.update(self._identity_errors(id_number))
         today = timezone.localdate()
-        if id_number and self.birth_date and idnumbers.birth_date_of(id_number) != self.birth_date:
-            errors["birth_date"] = _("The birth date does not match the one inside the ID number.")
         if self.birth_date and self.birth_date > today:
             errors["birth_date"] = _("The birth date cannot be in the future.")
         if self.joined_on and self.joined_on > today:
             errors["joined_on"] = _("The joining date cannot be in the future.")
-        if self.confirmed_on and self.joined_on and self.confirmed_on < self.joined_on:
-            errors["confirmed_on"] = _("Confirmation cannot come before joining.")
-        if self.category == MemberCategory.FULL and not self.confirmed_on:
-            errors["confirmed_on"] = _("A full member needs the date of confirmation.")
+        if self.confirmed_on and self.confirmed_on > today:
+            errors["confirmed_on"] = _("The confirmation date cannot be in the future.")
+        if not errors.keys() & {"birth_date", "joined_on"} and self.birth_date and self.joined_on:
+            adult = adult_from(self.birth_date)
+            if self.joined_on < adult:
+                errors["joined_on"] = _(
+                    "A member joins the party at 18 or older: with this birth date, on or after %(date)s."
+                ) % {"date": adult.isoformat()}
+        errors = {**self._confirmation_errors(), **errors}
         if self.branch_id and not self.branch.is_branch:
             errors["branch"] = _("Members belong to a party branch, not to a party committee.")
         raise_errors(errors)
+
+    def _identity_errors(self, id_number) -> dict:
+        """Gender and birth date follow the ID number: taken from it when empty, refused when they differ."""
+        if id_number is None:
+            # An invalid number has its own error; without one nothing fills an empty field.
+            return {
+                name: _("This field is required.")
+                for name in ("gender", "birth_date")
+                if getattr(self, name) in (None, "") and self.id_number in (None, "")
+            }
+        gender = Gender.FEMALE if idnumbers.is_female(id_number) else Gender.MALE
+        self.gender = self.gender or gender
+        self.birth_date = self.birth_date or idnumbers.birth_date_of(id_number)
+        errors = {}
+        if self.gender != gender:
+            errors["gender"] = _(
+                "The gender does not match the ID number: its 17th digit is odd for men and even for women."
+            )
+        if idnumbers.birth_date_of(id_number) != self.birth_date:
+            errors["birth_date"] = _("The birth date does not match the one inside the ID number.")
+        return errors
+
+    def _confirmation_errors(self) -> dict:
+        if self.category == MemberCategory.FULL and not self.confirmed_on:
+            return {"confirmed_on": _("A full member needs the date of confirmation.")}
+        if self.category == MemberCategory.PROBATIONARY and self.confirmed_on:
+            return {
+                "confirmed_on": _(
+                    "A probationary member has no confirmation date: leave it empty until they become a "
+                    "full member."
+                )
+            }
+        ends = self.probation_ends_on
+        if self.confirmed_on and ends and self.confirmed_on < ends:
+            return {
+                "confirmed_on": _(
+                    "Full membership comes at the end of the probation, one year after joining plus any "
+                    "extension: not before %(date)s."
+                )
+                % {"date": ends.isoformat()}
+            }
+        return {}
 
 
 class MemberEventKind(models.TextChoices):
@@ -182,6 +257,7 @@ class MemberEventKind(models.TextChoices):
     TRANSFER = "transfer", _("Transfer between branches")
     ADMISSION = "admission", _("Admission as probationary member")
     CONFIRMATION = "confirmation", _("Confirmation as full member")
+    EXTENSION = "extension", _("Extension of the probation")
 
 
 # What a membership event moves, from and to.
@@ -200,7 +276,8 @@ def member_field(related_name: str, *, on_delete=models.CASCADE, **options):
 
 
 class MemberEvent(ScopedModel):
-    """What happened to a membership, in order: status changes, transfers, admission, confirmation."""
+    """What happened to a membership, in order: status changes, transfers, admission, probation extension,
+    confirmation."""
 
     scope_path_lookup = "member__branch__path"
 

@@ -18,10 +18,10 @@ from branches.tabular.widgets import (
     loaded_relation,
 )
 
-from .. import idnumbers
 from ..models import Member
 from ..selectors.roster import Unmasker, mask_id_number, mask_phone
 from ..services.identity import REFUSED_MESSAGE, id_numbers_in_use
+from ..services.roster import member_check_new
 
 GENDER = {"male": "男", "female": "女"}
 EDUCATION = {
@@ -148,8 +148,6 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
         "文化程度": "学历",
         "人员类别": "党员类别",
     }
-    # Both follow from the ID number when left blank.
-    optional_columns = frozenset({"gender", "birth_date"})
     key_column = ID_NUMBER_HEADER
     template_title = "党员名册"
     export_related = ("branch",)
@@ -178,17 +176,11 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
         "post_duty",
     )
 
-    def prepare_instance(self, member) -> None:
-        try:
-            id_number = idnumbers.parse(member.id_number)
-        except idnumbers.IdNumberError:
-            return
-        if member.birth_date is None:
-            member.birth_date = idnumbers.birth_date_of(id_number)
-        if not member.gender:
-            member.gender = "female" if idnumbers.is_female(id_number) else "male"
-        if not member.ethnicity:
-            member.ethnicity = "汉族"
+    def validate_instance(self, member, exclude) -> None:
+        # A row gets the answer the API gets: the service's check of a new record (which takes a blank
+        # gender and birth date from the ID number). Who holds the ID numbers and whether the branch is the
+        # actor's are asked for the whole chunk at once (refused_keys, existing_keys, the branch lookup).
+        member_check_new(member=member, exclude=exclude)
 
     def import_key(self, member):
         return member.id_number or None

@@ -26,7 +26,8 @@ __all__ = [
 
 
 def member_list(*, user, action: str = "view"):
-    return Member.objects.restrict(user, action).select_related("branch")
+    # The development record carries a pipeline's probation extension (Member.probation_extension).
+    return Member.objects.restrict(user, action).select_related("branch", "development_record")
 
 
 def member_find_by_id_number(*, user, id_number: str):

@@ -1,4 +1,6 @@
-"""Every write to the member roster: create, edit, transfer between branches, status changes, unmasking."""
+"""Every write to the member roster: create, edit, transfer between branches, status changes, probation
+extensions, unmasking. The record's own consistency is Member.clean (docs/records.md, "Member record"),
+which every write below reaches through ``full_clean``."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +15,8 @@ from branches.services import security_event_record
 from branches.services.writing import require_capability, save_new
 from partybuild.versioning import apply_changes, lock_for_edit
 
-from ..models import ON_ROLL, Member, MemberEvent, MemberEventKind, MemberStatus
+from .. import pipeline_rules as rules
+from ..models import ON_ROLL, Member, MemberCategory, MemberEvent, MemberEventKind, MemberStatus
 from .identity import id_number_check
 
 NEW_MEMBER_STATUS = _(
@@ -29,12 +32,19 @@ EVENT_FIELDS = {
 @transaction.atomic
 def member_create(*, actor, branch, **data) -> Member:
     require_capability(actor, branch)
-    if data.get("status", MemberStatus.NORMAL) != MemberStatus.NORMAL:
-        raise ValidationError({"status": NEW_MEMBER_STATUS})
     id_number_check(actor=actor, id_number=data.get("id_number"), models=(Member,))
     member = Member(branch=branch, **data)
-    member.full_clean()
+    member_check_new(member=member)
     return save_new(actor, member)
+
+
+def member_check_new(*, member: Member, exclude=()) -> None:
+    """The rules of a new record, unsaved: what ``member_create`` checks for one member and the import for
+    each row (which asks who holds the ID numbers and the branches set-based, beforehand). Fills the gender
+    and birth date from the ID number when they are empty."""
+    if member.status != MemberStatus.NORMAL:
+        raise ValidationError({"status": NEW_MEMBER_STATUS})
+    member.full_clean(exclude=exclude or None, validate_unique=False, validate_constraints=False)
 
 
 @transaction.atomic
@@ -103,6 +113,55 @@ def member_change_status(
     changes = {"status": status}
     event = {"from_status": from_status, "to_status": status}
     return _apply_event(actor, member, errors, changes, MemberEventKind.STATUS_CHANGE, on, reason, **event)
+
+
+@transaction.atomic
+def member_extend_probation(
+    *, actor, member: Member, months, on, reason, expected_version=None, precondition=False
+) -> Member:
+    """Extend a probationary member's probation once, by 6 to 12 months, decided during its first year
+    (docs/members-and-pipeline.md); the confirmation and the overdue alert move with it."""
+
+    def prepare(record, changes):
+        errors = _extension_errors(record, months, on, reason)
+        if errors:
+            raise ValidationError(errors)
+        return changes
+
+    def after_save(record):
+        _record_event(actor, record, MemberEventKind.EXTENSION, on, reason)
+
+    changes = {"probation_extension_months": months}
+    return scoped_update(
+        actor,
+        member,
+        expected_version,
+        precondition,
+        changes,
+        action=Capability.REVIEW,
+        prepare=prepare,
+        after_save=after_save,
+    )
+
+
+def _extension_errors(member: Member, months, on, reason) -> dict:
+    errors = {}
+    if member.category != MemberCategory.PROBATIONARY:
+        errors["months"] = _("Only a probationary member's probation can be extended.")
+    elif member.probation_extension:
+        errors["months"] = _("A probation can be extended only once.")
+    elif months is None or not rules.EXTENSION_MIN_MONTHS <= months <= rules.EXTENSION_MAX_MONTHS:
+        errors["months"] = _("An extension lasts from 6 to 12 months.")
+    if not (reason or "").strip():
+        errors["reason"] = _("Give the reason for the extension.")
+    date_errors = _event_date_errors(member, on)
+    first_year_ends = rules.years_after(member.joined_on, 1)
+    if not date_errors and on >= first_year_ends:
+        date_errors = {
+            "on": _("The extension is decided during the probation, before %(date)s.")
+            % {"date": first_year_ends.isoformat()}
+        }
+    return {**errors, **date_errors}
 
 
 def _event_date_errors(member: Member, on) -> dict:

@@ -12,6 +12,7 @@ from unittest import mock
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
@@ -1086,3 +1087,17 @@ def test_no_meeting_visit_or_training_is_entered_twice():
     for model, key in keys.items():
         twice = model.objects.order_by().values(*key).annotate(n=Count("pk")).filter(n__gt=1)
         assert not twice.exists(), (model.__name__, list(twice[:3]))
+
+
+def test_every_seeded_member_record_is_consistent():
+    """Gender and birth date match the ID number, joined at 18 or older, confirmed when the probation ended
+    (Member.clean, docs/records.md "Member record")."""
+    refused = {}
+    members = list(Member.objects.select_related("branch", "development_record"))
+    assert len(members) > 1000
+    for member in members:
+        try:
+            member.full_clean(validate_unique=False)
+        except ValidationError as error:
+            refused[member.pk] = error.message_dict
+    assert not refused, list(refused.items())[:5]

@@ -26,6 +26,10 @@ OWN_ID = idnumbers.build("130123", BORN, 42)
 NEW_ID = idnumbers.build("130123", BORN, 43)
 
 
+# A row consistent but for its ID number: joined at 25, confirmed a year later.
+JOINED = {"入党日期": "2010-07-01", "转正日期": "2011-07-01"}
+
+
 def wrong_check(number: str) -> str:
     return number[:17] + ("0" if number[17] != "0" else "1")
 
@@ -139,8 +143,10 @@ def test_import_row_with_a_foreign_number_reads_as_invalid(world, dry_run):
     actor = world.users["secretary_a1"]
     rows = member_rows(
         [
-            member_values("C1-TA-1", 1, 身份证号=wrong_check(NEW_ID), 出生日期=BORN.isoformat(), 性别="男"),
-            member_values("C1-TA-1", 2, 身份证号=FOREIGN_ID, 出生日期=BORN.isoformat(), 性别="男"),
+            member_values(
+                "C1-TA-1", 1, 身份证号=wrong_check(NEW_ID), 出生日期=BORN.isoformat(), 性别="男", **JOINED
+            ),
+            member_values("C1-TA-1", 2, 身份证号=FOREIGN_ID, 出生日期=BORN.isoformat(), 性别="男", **JOINED),
         ]
     )
     report = import_table(
@@ -158,7 +164,10 @@ def test_import_row_with_a_foreign_number_reads_as_invalid(world, dry_run):
 def test_import_row_with_a_visible_number_keeps_the_clear_answer(world):
     MemberFactory(branch=world.branch_a1, id_number=OWN_ID)
     actor = world.users["secretary_a1"]
-    rows = member_rows([member_values("C1-TA-1", 1, 身份证号=OWN_ID, 出生日期=BORN.isoformat(), 性别="男")])
+    # OWN_ID's 17th digit is even: a woman's number.
+    rows = member_rows(
+        [member_values("C1-TA-1", 1, 身份证号=OWN_ID, 出生日期=BORN.isoformat(), 性别="女", **JOINED)]
+    )
     report = import_table(actor=actor, resource=MemberResource(actor=actor), upload=upload(xlsx_bytes(rows)))
     assert [e["code"] for e in report.rows_with_errors[0].errors] == ["duplicate_in_database"]
     assert not refusals().exists()

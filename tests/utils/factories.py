@@ -7,6 +7,7 @@ from branches.models import Organization, OrganizationField, OrganizationKind, S
 from branches.scope.roles import Role
 from members import idnumbers
 from members.models import Education, Gender, Member, MemberCategory, Occupation
+from members.pipeline_rules import adult_from, probation_ends
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -74,6 +75,10 @@ class MemberFactory(factory.django.DjangoModelFactory):
     education = Education.JUNIOR_HIGH
     category = MemberCategory.FULL
     branch = factory.SubFactory(OrganizationFactory)
-    joined_on = dt.date(2000, 7, 1)
-    confirmed_on = dt.date(2001, 7, 1)
+    # A consistent record (Member.clean): joined at 18 or older, a full member confirmed when the year of
+    # probation ends, a probationary one not yet.
+    joined_on = factory.LazyAttribute(lambda o: max(dt.date(2000, 7, 1), adult_from(o.birth_date)))
+    confirmed_on = factory.LazyAttribute(
+        lambda o: probation_ends(o.joined_on, None) if o.category == MemberCategory.FULL else None
+    )
     occupation = Occupation.FARMER
