@@ -14,6 +14,7 @@ from members.models import (
     MemberEventKind,
 )
 from members.services.pipeline import applicant_advance, applicant_close, applicant_register, probation_extend
+from members.services.roster import member_extend_probation
 from tests.utils.factories import MemberFactory, id_number_for
 from tests.utils.factories_pipeline import ApplicantFactory, activist, candidate
 
@@ -333,6 +334,17 @@ def test_probation_can_be_extended_only_once(world):
     )
     with pytest.raises(ValidationError):
         probation_extend(actor=world.users["staff_a"], applicant=applicant, months=6, on=dt.date(2024, 10, 2))
+
+
+def test_a_probation_extended_on_the_member_is_not_extended_again_on_the_record(world):
+    applicant = _probationary(world)
+    member_extend_probation(
+        actor=world.users["staff_a"], member=applicant.member, months=6, on=dt.date(2024, 10, 1), reason="考察"
+    )
+    applicant.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        probation_extend(actor=world.users["staff_a"], applicant=applicant, months=6, on=dt.date(2024, 10, 2))
+    assert list(error.value.message_dict) == ["months"]
 
 
 def test_an_extended_probation_moves_the_confirmation_date(world):
