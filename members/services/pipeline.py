@@ -438,7 +438,8 @@ def probation_extend(*, actor, applicant: Applicant, months: int, on: dt.date) -
     _require(actor, applicant.branch, Capability.REVIEW)
     if applicant.stage != ApplicantStage.PROBATIONARY:
         _refuse("months", _("Only a probationary member's probation can be extended."))
-    if applicant.probation_extension_months:
+    # The member's own step (members/services/roster.py) may have extended it already.
+    if applicant.probation_extension_months or (applicant.member and applicant.member.probation_extension):
         _refuse("months", _("A probation can be extended only once."))
     _not_in_future(on)
     _check_extension(applicant, months, on)

@@ -339,7 +339,11 @@ def test_probation_can_be_extended_only_once(world):
 def test_a_probation_extended_on_the_member_is_not_extended_again_on_the_record(world):
     applicant = _probationary(world)
     member_extend_probation(
-        actor=world.users["staff_a"], member=applicant.member, months=6, on=dt.date(2024, 10, 1), reason="考察"
+        actor=world.users["staff_a"],
+        member=applicant.member,
+        months=6,
+        on=dt.date(2024, 10, 1),
+        reason="考察",
     )
     applicant.refresh_from_db()
     with pytest.raises(ValidationError) as error:
