@@ -107,19 +107,24 @@ class CadreBuilder:
     def committee_secretaries(self, organ_members: dict[Organization, list[Member]]) -> None:
         """The county's and each township's party secretary, a full member of its own organ."""
         for committee, candidates in organ_members.items():
+            started = self.today - self.days(400, 1500)
+            # On the roll when the term starts (docs/records.md, "On the roll on a day").
+            candidates = [m for m in candidates if m.joined_on <= started]
             if candidates:
                 secretary = self.rng.choice(candidates)
-                self.add(committee, Post.SECRETARY, Person.of(secretary), self.today - self.days(400, 1500))
+                self.add(committee, Post.SECRETARY, Person.of(secretary), started)
 
     # --- one village or community -----------------------------------------------------------------
 
     def rural_team(self, organization: Organization, members: list[Member], *, old: bool) -> None:
         """The two committees, the supervision chair and group leaders of one village or community."""
         rng = self.rng
-        team = Team(self, organization, members, old=old)
         election = self.election_day(self.election_year)
         previous = self.election_day(self.previous_year)
-        secretary = team.take(30, 62, prefer_cadres=True) or team.take(25, 80)
+        # Everyone picked was on the roll when their term started: from the election on, unless told the
+        # earliest day a term may start (the secretary's and the predecessors' from the previous election).
+        team = Team(self, organization, members, old=old, by=election)
+        secretary = team.take(30, 62, prefer_cadres=True, by=previous) or team.take(25, 80, by=previous)
         if secretary is None:
             return
         room = (self.today - election).days - 60
@@ -127,7 +132,7 @@ class CadreBuilder:
         choice = rng.random()
         if choice < 0.45:
             started = midterm if midterm and rng.random() < 0.35 else election
-            predecessor = team.take(55, 85, in_team=False)
+            predecessor = team.take(55, 85, in_team=False, by=previous)
             if predecessor:
                 self.add(
                     organization, Post.SECRETARY, Person.of(predecessor), previous, started - timedelta(1)
@@ -141,7 +146,7 @@ class CadreBuilder:
         else:
             director, director_started = team.person(30, 62, member_share=0.5), election
         if rng.random() < 0.35:
-            predecessor = team.person(50, 75, member_share=0.5, in_team=False)
+            predecessor = team.person(50, 75, member_share=0.5, in_team=False, by=previous)
             ended = director_started - timedelta(1)
             self.add(organization, Post.VILLAGE_DIRECTOR, predecessor, previous, ended, note=PREDECESSOR_NOTE)
         self.add(organization, Post.VILLAGE_DIRECTOR, director, director_started)
@@ -166,7 +171,7 @@ class CadreBuilder:
 
         chair_started = election + self.days(0, 20)
         if rng.random() < 0.25:
-            predecessor = team.person(50, 72, member_share=0.6, in_team=False)
+            predecessor = team.person(50, 72, member_share=0.6, in_team=False, by=previous)
             ended = chair_started - timedelta(1)
             self.add(
                 organization, Post.SUPERVISION_CHAIR, predecessor, previous, ended, note=PREDECESSOR_NOTE
@@ -178,7 +183,8 @@ class CadreBuilder:
                 self.add(organization, Post.GROUP_LEADER, Person.of(leader), election + self.days(0, 60))
 
         if organization.field == Field.VILLAGE and rng.random() < STUDENT_OFFICIAL_SHARE:
-            graduate = team.take(22, 30, full=False, in_team=False, college=True)
+            earliest = self.today - timedelta(1000)
+            graduate = team.take(22, 30, full=False, in_team=False, college=True, by=earliest)
             if graduate:
                 person = Person.of(graduate)
             else:
@@ -200,6 +206,8 @@ class CadreBuilder:
     def first_secretaries(self, villages: list[Organization], senders: list[Member]) -> None:
         """Dispatched by county units, one person per village, some after a predecessor's two-year stint."""
         rng = self.rng
+        # Members since the earliest day a stint below may start.
+        senders = [m for m in senders if m.joined_on <= self.today - timedelta(1460)]
         senders = [m for m in senders if 26 <= age_on(m.birth_date, self.today) <= 50] or senders
         rng.shuffle(senders)
         for village in villages:
@@ -230,6 +238,10 @@ class CadreBuilder:
         if not organ_members:
             return
         rng = self.rng
+        # Members since the year the current terms start (a predecessor since the previous election).
+        organ_members = [m for m in organ_members if m.joined_on < date(self.election_year, 1, 1)]
+        if not organ_members:
+            return
         preferred = [m for m in organ_members if 26 <= age_on(m.birth_date, self.today) <= 58]
         people = preferred or organ_members
         rng.shuffle(people)
@@ -239,7 +251,8 @@ class CadreBuilder:
             if len(people) > 1 and rng.random() < 0.15:
                 predecessor = people[(number + 1) % len(people)]
                 begun = self.election_day(self.previous_year) + self.days(10, 60)
-                self.add(branch, Post.INSTRUCTOR, Person.of(predecessor), begun, started - timedelta(1))
+                if predecessor.joined_on <= begun:
+                    self.add(branch, Post.INSTRUCTOR, Person.of(predecessor), begun, started - timedelta(1))
             self.add(branch, Post.INSTRUCTOR, Person.of(member), started)
             self.instructor[branch.pk] = member.name
 
@@ -247,8 +260,9 @@ class CadreBuilder:
 class Team:
     """The people picked for one village's posts; a member holds at most one post here (save 一肩挑)."""
 
-    def __init__(self, builder: CadreBuilder, organization, members: list[Member], *, old: bool):
+    def __init__(self, builder: CadreBuilder, organization, members: list[Member], *, old: bool, by: date):
         self.builder = builder
+        self.by = by  # members picked joined by then, unless ``take`` is told another day
         self.organization = organization
         self.pool = [m for m in members if m.status == MemberStatus.NORMAL and not m.is_mobile]
         self.old = old
@@ -265,14 +279,15 @@ class Team:
             self.has_young = True
 
     def take(
-        self, low, high, *, full=True, in_team=True, prefer_cadres=False, college=False
+        self, low, high, *, full=True, in_team=True, prefer_cadres=False, college=False, by=None
     ) -> Member | None:
         low, high = self.bounds(low, high, in_team)
-        today = self.builder.today
+        today, by = self.builder.today, by or self.by
         pool = [
             m
             for m in self.pool
             if m.pk not in self.taken
+            and m.joined_on <= by
             and (not full or m.category == MemberCategory.FULL)
             and (not college or m.education in COLLEGE)
             and low <= age_on(m.birth_date, today) <= high
@@ -292,9 +307,9 @@ class Team:
         self.note(person.birth_date, in_team)
         return person
 
-    def person(self, low, high, *, member_share: float, in_team=True) -> Person:
+    def person(self, low, high, *, member_share: float, in_team=True, by=None) -> Person:
         if self.builder.rng.random() < member_share:
-            member = self.take(low, high, full=False, in_team=in_team)
+            member = self.take(low, high, full=False, in_team=in_team, by=by)
             if member is not None:
                 return Person.of(member)
         return self.stranger(low, high, in_team=in_team)

@@ -135,6 +135,8 @@ class ReserveRoster:
             reserve.status = ReserveStatus.PROMOTED
             reserve.promoted_post = post
             reserve.promoted_on = reserve.entered_on + self.days(120, span - 7)
+            if reserve.member is not None:  # into a post held by a member since then
+                reserve.promoted_on = max(reserve.promoted_on, reserve.member.joined_on)
             person = Person(
                 reserve.name,
                 reserve.gender,

@@ -98,15 +98,21 @@ class MemberAppraisalResource(MaskingResourceMixin, KeyedResource):
         "note",
     )
 
-    def prepare_instance(self, appraisal) -> None:
-        member = _cached(appraisal, "member")
-        if member is not None:
-            appraisal.branch = services.appraisal_branch(member, appraisal.appraised_on)
+    def __init__(self, *, actor=None, **kwargs):
+        super().__init__(actor=actor, **kwargs)
+        self._on_roll: dict[tuple, bool] = {}
+
+    def prepare_chunk(self, appraisals) -> None:
+        # The branch of each row on its day and the roll the rule reads, asked for the whole file at once.
+        appraisals = [a for a in appraisals if _cached(a, "member") is not None]
+        services.appraisal_branches(appraisals)
+        self._on_roll = services.appraisals_on_roll(appraisals)
 
     def validate_instance(self, appraisal, exclude) -> None:
         if _cached(appraisal, "member") is None:
             return
-        services.appraisal_check(appraisal, exclude=exclude)
+        on_roll = self._on_roll.get(services.roll_check(appraisal))
+        services.appraisal_check(appraisal, exclude=exclude, on_roll=on_roll)
 
     def write(self, instances, actor) -> None:
         services.appraisals_import(instances, actor=actor)

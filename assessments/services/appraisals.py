@@ -37,7 +37,7 @@ from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from members.models import Member, MemberCategory
-from members.selectors.roster import member_branch_on, off_roll_on
+from members.selectors.roster import member_branches_on, off_roll_on, rolls_on
 from partybuild.exceptions import StaleWrite
 
 from ..models import AppraisalGrade, MemberAppraisal
@@ -99,10 +99,37 @@ def _lock_branches(branch_ids) -> None:
 
 def appraisal_branch(member: Member, appraised_on):
     """The branch an appraisal recorded now belongs to: the member's on the day of the appraisal."""
-    if appraised_on is None:
-        return member.branch
-    branch_id = member_branch_on(member, appraised_on)
-    return member.branch if branch_id == member.branch_id else Organization.objects.get(pk=branch_id)
+    appraisal = MemberAppraisal(member=member, appraised_on=appraised_on)
+    appraisal_branches([appraisal])
+    return appraisal.branch
+
+
+def appraisal_branches(appraisals) -> None:
+    """Give each appraisal being recorded (its member set) its branch, as ``appraisal_branch`` says, for
+    many at once (an import's chunk): a query for the branches on the days, one for those not current."""
+    appraisals = [a for a in appraisals if a.member_id is not None]
+    on_day = member_branches_on({(a.member_id, a.appraised_on) for a in appraisals if a.appraised_on})
+    moved = {
+        branch_id
+        for a in appraisals
+        if (branch_id := on_day.get((a.member_id, a.appraised_on), a.member.branch_id)) != a.member.branch_id
+    }
+    others = Organization.objects.in_bulk(moved) if moved else {}
+    for appraisal in appraisals:
+        branch_id = on_day.get((appraisal.member_id, appraisal.appraised_on), appraisal.member.branch_id)
+        appraisal.branch = others.get(branch_id) or appraisal.member.branch
+
+
+def roll_check(appraisal: MemberAppraisal) -> tuple:
+    """What the roll is asked for an appraisal: (member id, branch, day)."""
+    return (appraisal.member_id, appraisal.branch, appraisal.appraised_on)
+
+
+def appraisals_on_roll(appraisals) -> dict[tuple, bool]:
+    """Whether each appraisal's member was on its branch's roll on its day (by ``roll_check``), for many
+    at once: one query. The import passes each answer to ``appraisal_check`` as ``on_roll``."""
+    checks = [roll_check(a) for a in appraisals if a.member_id and a.branch_id is not None and a.appraised_on]
+    return rolls_on(checks) if checks else {}
 
 
 def appraisal_rule_errors(
@@ -120,7 +147,7 @@ def appraisal_rule_errors(
 
     day = appraisal.appraised_on
     if recording and day and on_roll is None:
-        on_roll = not off_roll_on(appraisal.branch, day, [member.pk])
+        on_roll = rolls_on([roll_check(appraisal)])[roll_check(appraisal)]
     if recording and day and not on_roll:
         add("member", "not_on_roll", member=member, branch=appraisal.branch, date=day)
     if member.category == MemberCategory.PROBATIONARY and appraisal.grade:

@@ -8,10 +8,24 @@ from ..models import COMMITTEE_KINDS, Organization, StaffRole
 
 def committee_above(organization: Organization) -> Organization | None:
     """The nearest township or street committee above ``organization`` (through a general branch, if any)."""
-    ancestor_ids = [int(pk) for pk in organization.path.strip("/").split("/")[:-1]]
-    return (
-        Organization.objects.filter(pk__in=ancestor_ids, kind__in=COMMITTEE_KINDS).order_by("-path").first()
-    )
+    return committees_above([organization])[organization.pk]
+
+
+def _ancestor_ids(organization: Organization) -> list[int]:
+    return [int(pk) for pk in organization.path.strip("/").split("/")[:-1]]
+
+
+def committees_above(organizations) -> dict[int, Organization | None]:
+    """``committee_above`` of many organizations at once (by id): one query."""
+    organizations = list(organizations)
+    wanted = {pk for organization in organizations for pk in _ancestor_ids(organization)}
+    found = Organization.objects.filter(pk__in=wanted, kind__in=COMMITTEE_KINDS).in_bulk() if wanted else {}
+    return {
+        organization.pk: next(
+            (found[pk] for pk in reversed(_ancestor_ids(organization)) if pk in found), None
+        )
+        for organization in organizations
+    }
 
 
 def organization_list(*, user, action: str = "view"):

@@ -16,6 +16,9 @@ class ContactPoints(CountyRolls):
     def contact_points(self) -> list[ContactPoint]:
         """Township leaders (members of the township's organ branch), one contact village each a year."""
         rng, points = self.rng("contact-points"), []
+        # A leader is on the roll on every day the contacts may fall on (docs/records.md, "On the roll on a
+        # day"): a member since the first of the years.
+        first_day = self.year_span(self.years[0])[0]
         for township in self.townships:
             villages = [b for b in self.rural if b.parent_id == township.pk]
             organ = [
@@ -23,7 +26,7 @@ class ContactPoints(CountyRolls):
                 for b in self.branches
                 if b.path.startswith(township.path) and _is_organ(b, township)
                 for m in self.roll[b.pk].local
-                if m.full and 28 <= m.age <= 58
+                if m.full and 28 <= m.age <= 58 and m.joined_on <= first_day
             ]
             if not villages or not organ:
                 continue

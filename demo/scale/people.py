@@ -157,7 +157,8 @@ class People(Posts):
         context = BranchContext(self, org, parent)
         lines = [self.member(context, roster, None) for _ in range(org.size - len(new))]
         full_ids = [m[ID] for m in roster if m[FULL]]
-        lines += [self.member(context, roster, joined, full_ids) for joined in sorted(new)]
+        org.admitted = sorted(new)
+        lines += [self.member(context, roster, joined, full_ids) for joined in org.admitted]
         org.on_roll = len(roster)  # every generated member is normal or lost contact: on the roll
         return lines
 
@@ -213,6 +214,7 @@ class People(Posts):
             phone,
             full,
             full and mobile == "f" and status == "normal",
+            joined,
         )
         roster.append(record)
         ethnicity, address = pools.ETHNICITY(rnd), context.address(rnd)

@@ -17,8 +17,10 @@ YEAR = 365.2425
 MALE, FEMALE = Gender.MALE, Gender.FEMALE
 COLLEGE = frozenset({Education.JUNIOR_COLLEGE, Education.BACHELOR, Education.POSTGRADUATE})
 
-# A member, as later stages need them: (id, name, gender, birth ordinal, education, phone, full, available)
-ID, NAME, GENDER, BIRTH, EDU, PHONE, FULL, AVAILABLE = range(8)
+# A member, as later stages need them: (id, name, gender, birth ordinal, education, phone, full, available,
+# joined ordinal). Rosters are kept per branch and nobody is transferred, so a member is on the roll of a
+# branch (or one above it) on every day from ``JOINED`` on (docs/records.md, "On the roll on a day").
+ID, NAME, GENDER, BIRTH, EDU, PHONE, FULL, AVAILABLE, JOINED = range(9)
 
 
 def age_draws():

@@ -20,6 +20,7 @@ from .persons import (
     FEMALE,
     GENDER,
     ID,
+    JOINED,
     MALE,
     NAME,
     PHONE,
@@ -71,8 +72,10 @@ class Posts(PeopleState):
         organ = rosters.get(parent.organ.id, []) if parent.organ else []
         pool = [m for m in organ if m[AVAILABLE] and 26 <= self.age(m) <= 58]
         mentors = self.instructor_posts(parent, rural, pool)
-        if pool and rural:
-            leaders = self.rng.sample(pool, min(len(pool), 5))
+        # A contact leader is on the township's roll on every day of the two years the contacts cover.
+        leaders = [m for m in pool if m[JOINED] <= self.window]
+        if leaders and rural:
+            leaders = self.rng.sample(leaders, min(len(leaders), 5))
             self.contacts.append((parent, rural, [(m[ID], m[NAME]) for m in leaders]))
         for org in rural:
             self.reserve_roster(org, teams[org.id], mentors.get(org.id, ""))
@@ -108,11 +111,11 @@ class Posts(PeopleState):
 
     def unit_posts(self, org: Org, roster: list) -> None:
         """A secretary (and sometimes a deputy) for a branch that is not a village or community."""
-        team = Team(self, org, roster, old=False)
+        start = self.T - self.between(200, 3000)
+        team = Team(self, org, roster, old=False, start=start)
         secretary = team.take(28, 58) or team.take(22, 85)
         if secretary is None:
             return
-        start = self.T - self.between(200, 3000)
         cadre_id = self.post(org, Post.SECRETARY, secretary, start)
         org.secretaries.append((cadre_id, start, None, secretary[ID]))
         if self.rnd() < 0.3 and (deputy := team.take(28, 58)):
@@ -123,15 +126,15 @@ class Posts(PeopleState):
         village or community; ``org.persons`` keeps the two-committee persons for the visit logs."""
         rnd, between = self.rnd, self.between
         org.old_team = rnd() < OLD_TEAM_SHARE
-        team = Team(self, org, roster, old=org.old_team)
         previous, current = self.election_day(self.previous_election), self.election_day(self.election)
         continuing = rnd() < CONTINUING_SHARE
         start = previous if continuing else current
+        team = Team(self, org, roster, old=org.old_team, start=start)
         secretary = team.take(30, 62) or team.take(25, 80)
         if secretary is None:
             return team
         one_shoulder = rnd() < ONE_SHOULDER_SHARE
-        if not continuing and (predecessor := team.take(50, 80, in_team=False)):
+        if not continuing and (predecessor := team.take(50, 80, in_team=False, by=previous)):
             ended = current - 1
             cadre_id = self.post(org, Post.SECRETARY, predecessor, previous, ended, note="任期届满换届")
             if one_shoulder:
@@ -179,18 +182,23 @@ class Posts(PeopleState):
             self.post(org, Post.GROUP_LEADER, leader, start + between(0, 60))
         pool = self.first_secretary_pool.get(org.county.id)
         if org.field == Field.VILLAGE and pool and rnd() < FIRST_SECRETARY_SHARE:
-            member, unit = pool.pop()
-            self.post(org, Post.FIRST_SECRETARY, member, self.T - between(30, 700), sending=unit)
+            start = self.T - between(30, 700)
+            # The last of the shuffled pool who had joined by then (nearly always the very last).
+            found = next((i for i in range(len(pool) - 1, -1, -1) if pool[i][0][JOINED] <= start), None)
+            if found is not None:
+                member, unit = pool.pop(found)
+                self.post(org, Post.FIRST_SECRETARY, member, start, sending=unit)
         return team
 
     def instructor_posts(self, township: Org, rural: list[Org], pool: list) -> dict[int, str]:
         """Township organ members sent as party-building instructors, each covering a few branches; returns
         branch id -> instructor name (the reserve cadres' mentor)."""
+        year = self.previous_election if self.rnd() < 0.75 else self.election
+        start = self.election_day(year) + self.between(10, 60)
+        pool = [m for m in pool if m[JOINED] <= start]
         if not pool or not rural:
             return {}
         people = self.rng.sample(pool, max(1, min(len(pool), -(-len(rural) // 4))))
-        year = self.previous_election if self.rnd() < 0.75 else self.election
-        start = self.election_day(year) + self.between(10, 60)
         first_posts, mentors = {}, {}
         for number, branch in enumerate(rural):
             person = people[number % len(people)]
@@ -209,7 +217,7 @@ class Posts(PeopleState):
         old_roster = org.old_team or rnd() < (OLD_ROSTER_SHARE - OLD_TEAM_SHARE) / (1 - OLD_TEAM_SHARE)
         for _ in range(between(2, 5)):
             low, high = (22, 34) if not old_roster and rnd() < 0.85 else (37, 50)
-            member = team.take(low, high, in_team=False) if rnd() < 0.35 else None
+            member = team.take(low, high, in_team=False, by=T) if rnd() < 0.35 else None
             if member is not None:
                 person, political = member, PoliticalStatus.MEMBER
             else:
@@ -241,10 +249,13 @@ class Posts(PeopleState):
 
 class Team:
     """Who is picked for one organization's posts: a member holds one post here (save cross-appointment);
-    in an "old" team nobody in the two committees is 35 or younger."""
+    in an "old" team nobody in the two committees is 35 or younger. A member picked is on the roll when the
+    term starts (``start``, unless ``take`` is told another day): a branch post is held by one of its own
+    members (docs/records.md, "On the roll on a day")."""
 
-    def __init__(self, people: Posts, org: Org, roster: list, *, old: bool):
+    def __init__(self, people: Posts, org: Org, roster: list, *, old: bool, start: int):
         self.people = people
+        self.start = start
         self.org = org
         candidates = [(people.age(m), m) for m in roster if m[AVAILABLE]]
         people.rng.shuffle(candidates)
@@ -259,10 +270,12 @@ class Team:
             low = max(low, 37)
         return low, max(low, high)
 
-    def take(self, low, high, *, in_team=True):
+    def take(self, low, high, *, in_team=True, by=None):
+        """A member aged ``low`` to ``high`` not yet taken who had joined by ``by`` (the term's start)."""
         low, high = self.bounds(low, high, in_team)
+        by = self.start if by is None else by
         for age, member in self.candidates:
-            if low <= age <= high and member[ID] not in self.taken:
+            if low <= age <= high and member[JOINED] <= by and member[ID] not in self.taken:
                 self.taken.add(member[ID])
                 return member
         return None

@@ -176,21 +176,22 @@ class Trainings(RecordState):
             count = round((0.5 + rnd()) * rate * fraction)
         for _ in range(count):
             day = self.between(first, last)
-            if rnd() < share and org.members:
+            # Members take turns (rotation training): each session calls the next few on the roll that day.
+            on_roll = org.roll_size(day)
+            if rnd() < share and on_roll:
                 training_id = self.training(
                     trainings, org, TrainingLevel.VILLAGE, Audience.MEMBERS, day, ("0.5", 4)
                 )
-                # Members take turns (rotation training): each session calls the next few on the roll.
                 start = self.rotation.get(org.id)
                 if start is None:
-                    start = int(rnd() * org.members)
-                count = min(org.members, self.between(5, 12))
+                    start = int(rnd() * on_roll)
+                count = min(on_roll, self.between(5, 12))
                 for number in range(start, start + count):
                     members.add(
                         f"{self.next_id('members_training_member_attendees')}\t{training_id}\t"
-                        f"{org.first_member + number % org.members}\n"
+                        f"{org.first_member + number % on_roll}\n"
                     )
-                self.rotation[org.id] = (start + count) % org.members
+                self.rotation[org.id] = (start + count) % on_roll
             else:
                 audience = (
                     Audience.VILLAGERS

@@ -2,6 +2,7 @@
 assigned here and the materialized paths built from them (``parent.path + f"{id}/"``, as
 ``branches.services.tree.organization_create`` does)."""
 
+import bisect
 import random
 from decimal import Decimal
 
@@ -55,7 +56,7 @@ class Org:
     __slots__ = (
         "id", "parent", "kind", "field", "code", "name", "short", "path", "county", "township", "region",
         "region_sum", "founded", "households", "population", "area", "cultivated", "natural_villages",
-        "income", "size", "first_member", "members", "on_roll", "secretaries", "persons",
+        "income", "size", "first_member", "members", "on_roll", "admitted", "secretaries", "persons",
         "organ", "diligence", "old_team",
     )  # fmt: skip
 
@@ -76,11 +77,17 @@ class Org:
         self.first_member = 0
         self.members = 0
         self.on_roll = 0
+        self.admitted = []  # join ordinals of the members admitted in the two years, ascending
         self.secretaries = []  # (cadre id, started ordinal, ended ordinal or None, member id)
         self.persons = []  # two-committee persons: (first post id, started, ended, birth ordinal)
         self.organ = None
         self.diligence = 1.0
         self.old_team = False
+
+    def roll_size(self, day: int) -> int:
+        """How many members are on the roll on ``day``, one of the two years: the first ones by id, as those
+        admitted in the two years come last in the order they joined and the others joined before."""
+        return self.members - len(self.admitted) + bisect.bisect_right(self.admitted, day)
 
     @property
     def is_branch(self) -> bool:

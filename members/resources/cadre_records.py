@@ -193,15 +193,22 @@ class ContactPointResource(KeyedResource):
         self.unmasker = Unmasker(actor)
         self.unmasked_rows = 0
         self._committees: dict[int, object] = {}
+        self._rolls: dict = {}
 
     def committee_of(self, organization):
         if organization.pk not in self._committees:
             self._committees[organization.pk] = services.committee_above(organization)
         return self._committees[organization.pk]
 
+    def prepare_chunk(self, points) -> None:
+        # The committees and the leaders' roll the rule reads, asked for the whole chunk at once.
+        self._committees, self._rolls = services.contact_points_facts(points)
+
     def validate_instance(self, point, exclude) -> None:
         # Duplicates are found for the whole chunk by ``existing_keys``.
-        services.contact_point_check(point, exclude=exclude, unique=False, committee_of=self.committee_of)
+        services.contact_point_check(
+            point, exclude=exclude, unique=False, committee_of=self.committee_of, rolls=self._rolls
+        )
 
     def export_audit_detail(self) -> dict:
         return {"unmasked_rows": self.unmasked_rows}

@@ -2,8 +2,22 @@
 roll of an organization on a day."""
 
 import datetime as dt
+from collections import Counter, defaultdict
 
-from django.db.models import BigIntegerField, CharField, Exists, F, Func, IntegerField, OuterRef, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 # The masking lives with the registry of personal fields; re-exported for the member modules.
@@ -16,12 +30,14 @@ __all__ = [
     "mask_id_number",
     "mask_phone",
     "member_branch_on",
+    "member_branches_on",
     "member_events",
     "member_find_by_id_number",
     "member_list",
     "off_roll_on",
     "roll_count",
     "roll_on",
+    "rolls_on",
 ]
 
 
@@ -103,5 +119,79 @@ def off_roll_on(organization, day: dt.date, pks) -> list[Member]:
 def member_branch_on(member: Member, day: dt.date) -> int:
     """The id of the branch ``member`` belonged to on ``day`` (the current one for a day after the last
     transfer). One query."""
-    members = _with_state_on(Member.objects.filter(pk=member.pk), day)
-    return members.annotate(on_day=F("branch_on_day_id")).values_list("on_day", flat=True).get()
+    return member_branches_on([(member.pk, day)])[member.pk, day]
+
+
+# --- many members, each on its own day, at once (imports check a chunk of rows together) ----------------
+
+# Keys of one member asked in one query (one column each); a member named more often costs another query.
+SLOTS_PER_QUERY = 50
+
+
+def _slots(keys) -> list[dict]:
+    """``keys`` (tuples starting with a member id) dealt into slots of one key per member: each member's
+    first key in the first slot, its second in the second, and so on."""
+    slots, seen = [], Counter()
+    for key in dict.fromkeys(keys):
+        number = seen[key[0]]
+        seen[key[0]] += 1
+        if number == len(slots):
+            slots.append({})
+        slots[number][key[0]] = key
+    return slots
+
+
+def _value_of_member(slot: dict, position: int, field):
+    """Each member's ``key[position]`` in ``slot``, as an expression over the member's row: one branch per
+    value (the days of a file are few beside its rows)."""
+    members = defaultdict(list)
+    for pk, key in slot.items():
+        members[key[position]].append(pk)
+    return Case(*(When(pk__in=pks, then=Value(value)) for value, pks in members.items()), output_field=field)
+
+
+def _ask_each(keys, fields, question) -> dict:
+    """Ask ``question(i)`` of every key at once, over the rows of the members named: key i of a member gives
+    the row its values ``<field>_i`` (``fields``: (name, output field) after the member id) and the answer
+    is the row's ``answer_i``. Keys of members that do not exist are left out."""
+    answers, slots = {}, _slots(keys)
+    for first in range(0, len(slots), SLOTS_PER_QUERY):
+        batch = slots[first : first + SLOTS_PER_QUERY]
+        values = {
+            f"{name}_{i}": _value_of_member(slot, position, field)
+            for i, slot in enumerate(batch)
+            for position, (name, field) in enumerate(fields, start=1)
+        }
+        asked = {f"answer_{i}": question(i) for i in range(len(batch))}
+        rows = Member.objects.filter(pk__in=batch[0].keys()).alias(**values).values("pk", **asked)
+        for row in rows:
+            for i, slot in enumerate(batch):
+                if (key := slot.get(row["pk"])) is not None:
+                    answers[key] = row[f"answer_{i}"]
+    return answers
+
+
+def rolls_on(checks) -> dict[tuple, bool]:
+    """For each (member id, organization, day) of ``checks``: whether that member was on the roll of the
+    organization's subtree on that day, by ``roll_on`` itself. One query for any number of members (another
+    per ``SLOTS_PER_QUERY`` checks of one member); a member that does not exist is not on any roll."""
+    checks = list(checks)
+    keys = {(pk, organization.path, day): (pk, organization, day) for pk, organization, day in checks}
+
+    def on_roll(i):
+        return Exists(roll_on(OuterRef(f"path_{i}"), OuterRef(f"day_{i}")).filter(pk=OuterRef("pk")))
+
+    answers = _ask_each(keys, (("path", CharField()), ("day", DateField())), on_roll)
+    return {check: bool(answers.get(key)) for key, check in keys.items()}
+
+
+def member_branches_on(pairs) -> dict[tuple[int, dt.date], int]:
+    """For each (member id, day) of ``pairs``: the id of the branch that member belonged to on that day, as
+    ``member_branch_on`` says. One query for any number of members (another per ``SLOTS_PER_QUERY`` days of
+    one member); members that do not exist are left out."""
+
+    def branch_on(i):
+        members = _with_state_on(Member.objects.filter(pk=OuterRef("pk")), OuterRef(f"day_{i}"))
+        return Subquery(members.annotate(on_day=F("branch_on_day_id")).values("on_day")[:1])
+
+    return _ask_each(pairs, (("day", DateField()),), branch_on)

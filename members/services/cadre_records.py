@@ -7,16 +7,15 @@ import calendar
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from branches.models import Organization
 from branches.scope.editing import scoped_delete, scoped_update
-from branches.selectors.tree import committee_above
+from branches.selectors.tree import committee_above, committees_above
 from branches.services.writing import create_checked, require_capability, save_new
 
 from ..models import Cadre, ContactPoint, Member, StudyRecord
-from ..selectors.roster import roll_on
+from ..selectors.roster import rolls_on
 from .checks import MESSAGES, _error, _model_errors, _raise, _related, _taken
 
 # --- study records ------------------------------------------------------------------------------------
@@ -78,10 +77,14 @@ def study_delete(*, actor, study: StudyRecord) -> None:
 # --- contact points -----------------------------------------------------------------------------------
 
 
-def contact_point_check(point: ContactPoint, *, exclude=None, unique=True, committee_of=None) -> None:
+def contact_point_check(
+    point: ContactPoint, *, exclude=None, unique=True, committee_of=None, rolls=None
+) -> None:
     """Every rule a contact point must follow; the admin form and the import call it too. The leader is a
     member on the roll of a branch under the township (street) committee above the contact village on each
-    day recorded (lecture, check, activity), or, before any is, on the last day of the year or today."""
+    day recorded (lecture, check, activity), or, before any is, on the last day of the year or today. The
+    import asks for a whole chunk at once (``contact_points_facts``) and passes what it found: the committee
+    of each village (``committee_of``) and the answers of the roll (``rolls``)."""
     errors = _model_errors(point, exclude=exclude, validate_constraints=False)
     village, leader = _related(point, "organization", errors), _related(point, "leader", errors)
     if village is None or leader is None or "year" in errors:
@@ -94,7 +97,7 @@ def contact_point_check(point: ContactPoint, *, exclude=None, unique=True, commi
         errors.setdefault("organization", []).append(
             MESSAGES["contact_no_committee"] % {"organization": village}
         )
-    elif days := _leader_off_roll(point, committee, errors):
+    elif days := _leader_off_roll(point, committee, errors, rolls or {}):
         days = "、".join(str(day) for day in days)
         errors.setdefault("leader", []).append(
             MESSAGES["contact_leader"] % {"leader": leader, "committee": committee, "days": days}
@@ -105,17 +108,44 @@ def contact_point_check(point: ContactPoint, *, exclude=None, unique=True, commi
     _raise(errors)
 
 
-def _leader_off_roll(point: ContactPoint, committee: Organization, errors: dict) -> list[dt.date]:
-    """The days the contact happened on (those without an error of their own) on which the leader was not on
-    the roll of ``committee``'s subtree (docs/records.md, "On the roll on a day"). One query."""
+def _leader_days(point: ContactPoint, errors: dict) -> list[dt.date]:
+    """The days the leader must be on the roll: those the contact happened on (without an error of their
+    own), or, before any is, the last day of the year or today."""
     fields = ("lecture_on", "check_on", "activity_on")
     days = sorted({day for field in fields if field not in errors and (day := getattr(point, field))})
-    days = days or [min(timezone.localdate(), dt.date(point.year, 12, 31))]
-    flags = {
-        f"on_{i}": Exists(roll_on(committee, day).filter(pk=OuterRef("pk"))) for i, day in enumerate(days)
-    }
-    row = Member.objects.filter(pk=point.leader_id).values(**flags).get()
-    return [day for i, day in enumerate(days) if not row[f"on_{i}"]]
+    return days or [min(timezone.localdate(), dt.date(point.year, 12, 31))]
+
+
+def _leader_off_roll(
+    point: ContactPoint, committee: Organization, errors: dict, rolls: dict
+) -> list[dt.date]:
+    """The days the leader was not on the roll of ``committee``'s subtree (docs/records.md, "On the roll on
+    a day"), read from ``rolls`` when it has them, else asked: one query."""
+    checks = [(point.leader_id, committee, day) for day in _leader_days(point, errors)]
+    missing = [check for check in checks if check not in rolls]
+    if missing:
+        rolls = {**rolls, **rolls_on(missing)}
+    return [check[2] for check in checks if not rolls[check]]
+
+
+def contact_points_facts(points) -> tuple[dict, dict]:
+    """What ``contact_point_check`` reads, for many contact points at once (an import's chunk): the committee
+    above each village (by id) and the roll on each day of each leader. Two queries."""
+    points = [
+        p
+        for p in points
+        if p.organization_id is not None
+        and p.leader_id is not None
+        and dt.MINYEAR <= (p.year or 0) <= dt.MAXYEAR
+    ]
+    committees = committees_above({p.organization_id: p.organization for p in points}.values())
+    checks = [
+        (point.leader_id, committee, day)
+        for point in points
+        if (committee := committees[point.organization_id]) is not None
+        for day in _leader_days(point, {})
+    ]
+    return committees, rolls_on(checks) if checks else {}
 
 
 def _require_visible_member(actor, member) -> None:

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
 from branches.models import (
     ActivityRoom,
@@ -37,6 +37,8 @@ from members.models import (
     VisitLog,
 )
 from members.selectors.cadres import TWO_COMMITTEE_POSTS, village_youth
+from members.selectors.roster import roll_on
+from members.services.cadre_records import contact_point_check
 from members.services.cadres import cadre_check
 from tests.utils.factories import OrganizationFactory
 
@@ -104,6 +106,29 @@ def test_every_post_follows_the_cadre_rules(tiny):
             cadre_check(cadre)
         except ValidationError as error:  # pragma: no cover
             pytest.fail(f"{cadre} ({cadre.pk}): {error.message_dict}")
+
+
+def test_every_post_holder_had_joined_when_the_term_started(tiny):
+    """Beyond the branch posts' roll rule: first secretaries and instructors too were members by then."""
+    held = Cadre.objects.filter(member__isnull=False)
+    assert held.exists() and not held.filter(member__joined_on__gt=F("started_on")).exists()
+
+
+def test_every_contact_point_follows_its_rules(tiny):
+    points = ContactPoint.objects.select_related("organization", "leader")
+    assert points.exists()
+    for point in points:
+        try:
+            contact_point_check(point)
+        except ValidationError as error:  # pragma: no cover
+            pytest.fail(f"{point} ({point.pk}): {error.message_dict}")
+
+
+def test_every_trained_member_was_on_the_organizers_roll_on_the_first_day(tiny):
+    attendees = Training.member_attendees.through.objects
+    on_roll = roll_on(OuterRef("training__organizer__path"), OuterRef("training__held_on"))
+    assert attendees.exists()
+    assert not attendees.exclude(Exists(on_roll.filter(pk=OuterRef("member_id")))).exists()
 
 
 def test_references_agree(tiny):

@@ -15,11 +15,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Mod
 from django.test import TestCase
 from django.utils import timezone
 
+from assessments.models import MemberAppraisal
 from branches.models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
@@ -71,6 +72,9 @@ from members.models.cadres import MEMBER_ONLY_POSTS
 from members.models.pipeline import STAGE_ORDER
 from members.selectors.cadres import TWO_COMMITTEE_POSTS, cross_appointments, village_youth
 from members.selectors.pipeline import due_list
+from members.selectors.roster import roll_on
+from members.services.cadre_records import contact_point_check
+from members.services.cadres import ROLL_POSTS
 from members.services.pipeline import PERSON_FIELDS
 
 # One worker runs the whole module, so the county is seeded once (``make test`` runs on pytest-xdist).
@@ -517,6 +521,19 @@ def test_cadre_rows_pass_model_validation_and_copy_their_member():
         else:
             assert cadre.post not in MEMBER_ONLY_POSTS and cadre.name and cadre.birth_date
     assert Cadre.history.model.objects.filter(history_type="+").count() == Cadre.objects.count()
+
+
+def _on_roll(path: str, day: str, member: str = "member_id") -> Exists:
+    """Whether ``member`` was on the roll of ``path``'s subtree on ``day`` (fields of the rows asked)."""
+    return Exists(roll_on(OuterRef(path), OuterRef(day)).filter(pk=OuterRef(member)))
+
+
+def test_every_branch_post_holder_was_on_the_roll_when_the_term_started():
+    """The cadre rule (docs/records.md, "On the roll on a day"), asked of every post at once; the posts
+    held from outside the roll (first secretaries, instructors) too went to members who had joined by then."""
+    posts = Cadre.objects.filter(post__in=ROLL_POSTS, member__isnull=False)
+    assert posts.exists() and not posts.exclude(_on_roll("organization__path", "started_on")).exists()
+    assert not Cadre.objects.filter(member__joined_on__gt=F("started_on")).exists()
 
 
 def test_every_village_and_community_has_one_serving_holder_of_each_single_post():
@@ -1053,6 +1070,19 @@ def test_financial_disclosures_every_half_year_never_early_and_a_few_missing():
     for half in over:
         assert 0.85 * rural <= halves[half] <= rural
     assert sum(halves.values()) < rural * len(halves)  # a few villages missed one
+
+
+def test_every_contact_point_follows_its_rules():
+    for point in ContactPoint.objects.select_related("organization", "leader"):
+        try:
+            contact_point_check(point)
+        except ValidationError as error:  # pragma: no cover - the message is the point
+            pytest.fail(f"{point} ({point.pk}): {error.message_dict}")
+
+
+def test_every_appraised_member_was_on_the_branch_roll_on_the_day():
+    appraisals = MemberAppraisal.objects.filter(appraised_on__isnull=False)
+    assert appraisals.exists() and not appraisals.exclude(_on_roll("branch__path", "appraised_on")).exists()
 
 
 def test_township_leaders_have_a_contact_village_in_their_township():
