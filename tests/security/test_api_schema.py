@@ -19,6 +19,7 @@ from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -29,7 +30,13 @@ from tests.utils.fixtures import build_world
 
 from .test_permission_matrix import scope_suites
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 # Generated cases per operation on top of its coverage cases (about 10,000 over the 225 operations). 50
 # generated ones each made this file most of the suite's time, over the 10-minute budget of ``make test`` on
 # 2 cores; 10 still reach every operation with every check, the same cases every run. ``make fuzz`` draws
