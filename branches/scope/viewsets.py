@@ -189,6 +189,9 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
                 precondition=header_version is not None,
                 **data,
             )
+        # The answer is the whole record: a partial serializer would leave out each read-only field whose
+        # source is missing (``instructor.name`` with no instructor) instead of giving its default.
+        serializer.partial = False
 
     def perform_destroy(self, instance):
         if type(self).delete_service is None:
