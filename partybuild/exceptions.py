@@ -11,6 +11,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from .api_schema import error_response
+
 
 class StaleWrite(exceptions.APIException):
     """Someone saved the record after the client read it."""
@@ -57,32 +59,10 @@ def validation_detail(error: DjangoValidationError):
 
 # --- documenting the error answers ----------------------------------------------------------------------
 
-_DETAIL = {
-    "type": "object",
-    "properties": {"detail": {"type": "string"}},
-    "required": ["detail"],
-    "additionalProperties": True,
-}
-# Per-field messages ({"field": ["..."]}, "non_field_errors"), or one list of them per row of a bulk body.
-_VALIDATION = {"oneOf": [{"type": "object", "additionalProperties": True}, {"type": "array"}]}
-_ERRORS = {
-    "400": (_("The input was refused; the messages say why, per field."), _VALIDATION),
-    "401": (_("Not logged in (no or a wrong token)."), _DETAIL),
-    "403": (_("Logged in, but not allowed to do this here."), _DETAIL),
-    "404": (_("Missing, or outside the organizations you may see (the same answer)."), _DETAIL),
-    "409": (_("Someone changed the record after you read it; reload and try again."), _DETAIL),
-    "412": (_("The If-Match version is stale; reload and try again."), _DETAIL),
-    "429": (_("Too many attempts; wait a minute and try again."), _DETAIL),
-}
-_WRITE_ONLY = {"409", "412"}
-
 
 class ErrorResponsesAutoSchema(AutoSchema):
-    """drf-spectacular's schema plus the error answers every endpoint can give (the handler above): bad
-    input 400, not logged in 401, refused 403, missing or out of scope 404, and for writes a stale version
-    409/412. Codes an operation documents itself are kept as they are."""
-
-    error_codes = ("400", "401", "403", "404")
+    """drf-spectacular's schema plus error answers only some views give, e.g. 429 where a view is throttled.
+    The ones every operation can give are added to the whole schema once (partybuild/api_schema.py)."""
 
     def __init__(self, *, extra_codes=()):
         super().__init__()
@@ -92,14 +72,6 @@ class ErrorResponsesAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        codes = [*self.error_codes, *self.extra_codes]
-        if self.method in {"POST", "PUT", "PATCH", "DELETE"}:
-            codes += sorted(_WRITE_ONLY)
-        for code in codes:
-            if code not in responses:
-                description, schema = _ERRORS[code]
-                responses[code] = {
-                    "description": str(description),
-                    "content": {"application/json": {"schema": schema}},
-                }
+        for code in self.extra_codes:
+            responses.setdefault(code, error_response(code))
         return responses

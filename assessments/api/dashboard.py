@@ -18,6 +18,7 @@ from branches.selectors import organization_get
 from partybuild.years import YEAR_MESSAGE, is_year
 
 from ..selectors.dashboard import dashboard
+from .dashboard_schema import DASHBOARD
 
 
 def register(router):
@@ -66,12 +67,7 @@ class DashboardView(APIView):
             OpenApiParameter("organization", OpenApiTypes.INT, required=True),
             OpenApiParameter("year", OpenApiTypes.INT, description="default: this year"),
         ],
-        responses={
-            200: OpenApiTypes.OBJECT,
-            400: OpenApiTypes.OBJECT,
-            403: OpenApiTypes.OBJECT,
-            404: OpenApiTypes.OBJECT,
-        },
+        responses={200: DASHBOARD},
     )
     def get(self, request):
         organization, year = dashboard_params(request.query_params, request.user)

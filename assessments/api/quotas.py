@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -15,6 +15,7 @@ from partybuild.years import YearField
 from ..filters.quotas import AlertFilter, QuotaPolicyFilter, QuotaResultFilter, QuotaRunFilter
 from ..models import Alert, QuotaPolicy, QuotaResult, QuotaRun
 from ..selectors import quotas as selectors
+from ..selectors.dashboard_counts import as_number
 from ..services import quotas as services
 from .policies import CountyPolicyViewSet
 
@@ -107,8 +108,37 @@ class QuotaRunViewSet(
         return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
+@extend_schema_field({"type": "number", "nullable": True})
+class FigureField(serializers.ReadOnlyField):
+    """A quota figure (a target, an actual) as a JSON number: an integer when whole (docs/quotas.md)."""
+
+    def to_representation(self, value):
+        return as_number(value)
+
+
+class AlertDetailSerializer(serializers.Serializer):
+    """The figures behind an alert, by its kind; every figure is a whole number (docs/quotas.md)."""
+
+    target = serializers.IntegerField(required=False, help_text="dev.two_years_none, reserve.young, …")
+    expected = serializers.IntegerField(required=False, help_text="train.per_level: the target due by now")
+    actual = serializers.IntegerField(required=False)
+    remaining = serializers.IntegerField(required=False, help_text="train.per_level: expected - actual")
+    kinds = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="meet.overdue: the meeting codes behind"
+    )
+    households = serializers.IntegerField(required=False, help_text="visit.pace: households visited so far")
+    days_left = serializers.IntegerField(required=False, help_text="days left in the year")
+
+
+@extend_schema_field(AlertDetailSerializer)
+class AlertDetailField(serializers.JSONField):
+    """An alert's ``detail`` as stored, documented by AlertDetailSerializer."""
+
+
 class QuotaResultSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    target = FigureField()
+    actual = FigureField()
 
     class Meta:
         model = QuotaResult
@@ -141,6 +171,7 @@ class AlertSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     cadre_name = serializers.CharField(source="cadre.name", read_only=True, default=None, allow_null=True)
+    detail = AlertDetailField(read_only=True)
 
     class Meta:
         model = Alert

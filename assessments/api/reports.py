@@ -21,7 +21,6 @@ from rest_framework.views import APIView
 from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import Organization
 from branches.scope.viewsets import ScopedQuerysetMixin
-from partybuild.exceptions import ErrorResponsesAutoSchema
 from partybuild.http import client_ip
 from partybuild.years import YearField
 
@@ -110,7 +109,6 @@ class JointEvaluationReportView(APIView):
     """The joint evaluation report of a county or township for a year (docs/ratings-and-evaluation.md)."""
 
     content_negotiation_class = JSONOnly
-    schema = ErrorResponsesAutoSchema()
 
     @extend_schema(
         parameters=[
@@ -169,7 +167,10 @@ class ReportJobViewSet(
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
 
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 409: OpenApiTypes.OBJECT}
+        responses={
+            **{(200, content_type): OpenApiTypes.BINARY for content_type in services.CONTENT_TYPES.values()},
+            409: OpenApiTypes.OBJECT,
+        }
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):

@@ -15,6 +15,7 @@ from branches.scope.viewsets import (
     VersionedSerializerMixin,
 )
 from branches.tabular.api import ImportExportViewSetMixin
+from branches.tabular.exports import XLSX_CONTENT_TYPE
 
 from ..filters.evaluation import (
     StatementFilter,
@@ -26,6 +27,15 @@ from ..resources.evaluation import StatementResource
 from ..selectors import evaluation as selectors
 from ..services import statements
 from .evaluation_fields import VisibleCycleField, display_name
+
+# The media type of an attachment by its kind (assessments/services/statements.py accepts these three), named
+# here rather than guessed from the machine's mime.types; anything older is sent as bytes.
+ATTACHMENT_MEDIA = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": XLSX_CONTENT_TYPE,
+}
+BYTES = "application/octet-stream"
 
 
 class StatementSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
@@ -112,15 +122,22 @@ class StatementViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     def get_queryset(self):
         return selectors.statement_list(user=self.request.user)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, content_type): OpenApiTypes.BINARY for content_type in [*ATTACHMENT_MEDIA.values(), BYTES]
+        }
+    )
     @action(detail=True, methods=["get"], url_path="attachment")
     def download(self, request, pk=None):
         """The attachment, to whoever may read the statement."""
         statement = self.get_object()
         if not statement.attachment:
             raise Http404
+        filename = statement.attachment_name or statement.attachment.name.rsplit("/", 1)[-1]
+        kind = statement.attachment.name.rsplit(".", 1)[-1].lower()
         return FileResponse(
             statement.attachment.open("rb"),
             as_attachment=True,
-            filename=statement.attachment_name or statement.attachment.name.rsplit("/", 1)[-1],
+            filename=filename,
+            content_type=ATTACHMENT_MEDIA.get(kind, BYTES),
         )

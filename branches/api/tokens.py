@@ -81,8 +81,6 @@ class TokenView(APIView):
 class LogoutView(APIView):
     """End the token this request was made with (the user's other tokens keep working)."""
 
-    schema = ErrorResponsesAutoSchema()
-
     @extend_schema(request=None, responses={204: None})
     def post(self, request):
         if isinstance(request.auth, get_token_model()):
@@ -109,7 +107,6 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     """The caller's own API tokens: list them, revoke one. Another user's token answers 404."""
 
     serializer_class = ApiTokenSerializer
-    schema = ErrorResponsesAutoSchema()
     filter_backends = []
 
     def get_queryset(self):

@@ -13,7 +13,6 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from partybuild.exceptions import ErrorResponsesAutoSchema
 from partybuild.http import client_ip
 from partybuild.versioning import call_on_record
 
@@ -125,7 +124,6 @@ class ScopedQuerysetMixin:
     read, with what the list shows selected), the one the browser list page and the exports read too; the
     class ``queryset`` then only names the model for the router."""
 
-    schema = ErrorResponsesAutoSchema()
     list_selector = None
 
     def finalize_response(self, request, response, *args, **kwargs):
@@ -191,6 +189,9 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
                 precondition=header_version is not None,
                 **data,
             )
+        # The answer is the whole record: a partial serializer would leave out each read-only field whose
+        # source is missing (``instructor.name`` with no instructor) instead of giving its default.
+        serializer.partial = False
 
     def perform_destroy(self, instance):
         if type(self).delete_service is None:

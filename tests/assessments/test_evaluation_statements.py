@@ -73,7 +73,7 @@ def test_the_secretary_submits_with_a_pdf_and_gets_the_serving_secretarys_name(w
     download = world.client("staff_a").get(
         reverse("joint-evaluation-statement-download", args=[statement.pk])
     )
-    assert download.status_code == 200
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content) == PDF
     assert (
         world.client("staff_b")

@@ -178,6 +178,14 @@ def test_edit_by_the_township_only(world):
     )
 
 
+def test_a_partial_edit_answers_the_whole_record_with_its_empty_instructor(world):
+    rectification = RectificationFactory(organization=world.branch_a1, instructor=None)
+    url = reverse("rectification-detail", args=[rectification.pk])
+    body = world.client("staff_a").patch(url, {}, format="json").json()
+    assert (body["instructor"], body["instructor_name"]) == (None, None)
+    assert set(body) == set(world.client("staff_a").get(url).json())
+
+
 def test_filters(world):
     open_a1 = RectificationFactory(organization=world.branch_a1)
     closing_a2 = RectificationFactory(

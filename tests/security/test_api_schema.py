@@ -1,10 +1,12 @@
 """Property-based conformance of the whole API against its own OpenAPI schema (schemathesis).
 
-Every operation of ``/api/schema/`` is called with up to 50 generated, schema-valid requests (fewer only
-where the operation's inputs have fewer distinct values) as a county administrator of the two-county world,
-through the WSGI app in-process, so the requests see the test database. The world holds one object of every
-endpoint (built by its ScopeSuite), so detail operations also meet real rows. Each response must not be a
-5xx, must have a documented status code and content type, and its body must match the documented schema.
+Every operation of ``/api/schema/`` is called with its coverage cases and up to 10 generated, schema-valid
+requests (fewer only where the operation's inputs have fewer distinct values) as a county administrator of the
+two-county world, through the WSGI app in-process, so the requests see the test database. The world holds one
+object of every endpoint (built by its ScopeSuite), so detail operations also meet real rows. Each response
+must not be a 5xx, must have a documented status code, content type and headers, and its body must match the
+documented schema: every check schemathesis makes on one answer to valid data (its others judge invalid
+data, replayed requests or sequences of calls).
 Generation is derandomized: CI sees the same cases on every run; ``make fuzz`` (PARTYBUILD_FUZZ=1) draws
 fresh random ones, ten times as many.
 """
@@ -19,6 +21,7 @@ from knox.models import AuthToken
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -29,7 +32,13 @@ from tests.utils.fixtures import build_world
 
 from .test_permission_matrix import scope_suites
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 # Generated cases per operation on top of its coverage cases (about 10,000 over the 225 operations). 50
 # generated ones each made this file most of the suite's time, over the 10-minute budget of ``make test`` on
 # 2 cores; 10 still reach every operation with every check, the same cases every run. ``make fuzz`` draws
