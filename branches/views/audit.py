@@ -5,7 +5,6 @@ Two tabs as plain links (no script); the export buttons call the API's export ac
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -14,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import selectors
 from ..models import SecurityEventKind
+from ..scope.navigation import Requirement, requires
+from ..selectors.audit import AUDIT_CAPABILITY
 
 PAGE_SIZE = 50
 TABS = ("events", "history")
@@ -54,9 +55,8 @@ class AuditFilterForm(forms.Form):
 
 
 @login_required
+@requires(Requirement(AUDIT_CAPABILITY))
 def audit(request):
-    if not selectors.may_audit(request.user):
-        raise PermissionDenied
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "events"
     form = AuditFilterForm(request.GET or None, tab=tab)
     filters = form.filters()
