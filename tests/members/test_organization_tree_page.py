@@ -66,7 +66,9 @@ def test_the_tree_is_collapsible_details_open_at_the_top(world):
     assert page.count("<details open") == 1
 
 
-@pytest.mark.parametrize(("search", "expected"), [("东一", ["C1-TA", "C1-TA-1"]), ("ta-2", ["C1-TA", "C1-TA-2"])])
+@pytest.mark.parametrize(
+    ("search", "expected"), [("东一", ["C1-TA", "C1-TA-1"]), ("ta-2", ["C1-TA", "C1-TA-2"])]
+)
 def test_a_search_by_name_or_code_shows_the_matches_and_the_way_down(world, search, expected):
     response = world.page_client("staff_a").get(URL, {"q": search})
     assert codes(response) == expected

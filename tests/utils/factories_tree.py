@@ -12,6 +12,8 @@ def township_with_branches(county, code: str, branches: int, members_each: int =
         name=f"{code}镇党委", code=code, kind=OrganizationKind.TOWNSHIP_COMMITTEE, field="", parent=county
     )
     for number in range(1, branches + 1):
-        branch = OrganizationFactory(name=f"{code}第{number}村党支部", code=f"{code}-{number}", parent=township)
+        branch = OrganizationFactory(
+            name=f"{code}第{number}村党支部", code=f"{code}-{number}", parent=township
+        )
         MemberFactory.create_batch(members_each, branch=branch)
     return township
