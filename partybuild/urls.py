@@ -63,3 +63,8 @@ urlpatterns = [
     ),
     path("api-auth/", include("rest_framework.urls")),
 ]
+
+handler400 = "partybuild.errors.bad_request"
+handler403 = "partybuild.errors.permission_denied"
+handler404 = "partybuild.errors.page_not_found"
+handler500 = "partybuild.errors.server_error"
