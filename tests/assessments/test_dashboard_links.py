@@ -125,8 +125,13 @@ def test_a_quota_segment_lists_exactly_its_results(world):
     charts = _charts(_dashboard(world, "staff_a", world.township_a))
     index = charts["chart-quota"]["categories"].index(zh(INDICATOR_LABELS["meet.group"]))
     red_url = charts["chart-quota"]["series"][2]["urls"][index]
-    listed = world.page_client("staff_a").get(red_url).context["page"].object_list
+    response = world.page_client("staff_a").get(red_url)
+    listed = response.context["page"].object_list
     assert [(r.organization_id, r.code) for r in listed] == [(world.branch_a1.pk, "meet.group")]
+    # The list names the indicator in words and shows the filter it was opened with.
+    html = response.content.decode()
+    assert zh(INDICATOR_LABELS["meet.group"]) in html.split("<tbody", 1)[1]
+    assert 'name="code" value="meet.group"' in html
 
 
 def test_county_chart_bars_lead_to_each_townships_page(world):
