@@ -87,8 +87,12 @@ def _job_context(job: ReportJob, user) -> dict:
 @require_GET
 def joint_evaluation_page(request):
     params = request.GET if "organization" in request.GET or "year" in request.GET else None
-    # No committee or county to default to: an unbound form rather than two "required" errors.
-    form = ReportForm(params or _default_params(request.user) or None, user=request.user)
+    defaults = _default_params(request.user)
+    if params is None and "year" not in defaults:
+        # Nothing published to show yet: an empty form to fill in, not "required" errors.
+        form = ReportForm(initial=defaults, user=request.user)
+    else:
+        form = ReportForm(params or defaults, user=request.user)
     context = {"form": form, "my_jobs": [_job_context(job, request.user) for job in _my_jobs(request.user)]}
     if not form.is_valid():
         if params is not None and "organization" in form.errors and params.get("organization", "").isdigit():

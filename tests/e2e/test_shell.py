@@ -147,3 +147,44 @@ def test_a_click_on_a_quota_bar_opens_the_results_behind_it(page, live_server, w
     # The pointer passing over the chart opens ECharts' tooltip, whose inline styles the CSP refuses (the
     # tooltip still shows, unstyled); anything else is an error.
     assert [e for e in console_errors if "Content Security Policy" not in e or "echarts" not in e] == []
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_the_pages_in_words_fit_both_screens(page, live_server, world, console_errors, viewport):
+    """The drill page (facts in words, rows as links), the audit tabs and the quota results, on a phone and
+    a desktop: nothing scrolls sideways and nothing fails in the console."""
+    import datetime as dt
+
+    from assessments.models import QuotaResult
+    from branches.services import organization_update
+    from members.models import MeetingKind
+    from tests.utils.factories_activities import MeetingFactory
+
+    QuotaResult.objects.update(detail={"kind": "group"})
+    MeetingFactory(
+        organization=world.branch_a1,
+        kind=MeetingKind.GROUP,
+        held_on=dt.date(YEAR, 3, 5),
+        topic="三月党小组会",
+    )
+    organization_update(actor=world.users["county_admin"], organization=world.branch_a2, short_name="东二")
+    page.set_viewport_size(VIEWPORTS[viewport])
+    log_in(page, live_server, "county_admin", PASSWORD)
+    pages = {
+        "drill": f"/dashboard/{world.branch_a1.pk}/drill/meet.group/?year={YEAR}",
+        "audit-events": "/org/audit/",
+        "audit-history": "/org/audit/?tab=history",
+        "quota-results": f"/quota-results/?within={world.township_a.pk}&year={YEAR}",
+        "report": "/reports/joint-evaluation/",
+    }
+    for name, path in pages.items():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        no_sideways_scroll(page)
+        shot(page, f"{name}-{viewport}")
+    page.goto(f"{live_server.url}{pages['drill']}")
+    expect(page.locator("#drill-facts")).not_to_contain_text("kind")
+    expect(page.locator("#drill-records a.pb-drill-link").first).to_be_visible()
+    page.locator("#drill-records a.pb-drill-link").first.click()
+    page.wait_for_url(lambda url: "/people/meetings/" in url and url.endswith("/edit/"))
+    assert console_errors == []
