@@ -183,7 +183,8 @@ def test_the_pages_in_words_fit_both_screens(page, live_server, world, console_e
         no_sideways_scroll(page)
         shot(page, f"{name}-{viewport}")
     page.goto(f"{live_server.url}{pages['drill']}")
-    expect(page.locator("#drill-facts")).not_to_contain_text("kind")
+    expect(page.locator("#drill-facts dt").first).not_to_have_text("kind")  # a label, not the key
+    expect(page.locator("#drill-facts dd").first).to_have_text("党小组会")  # the kind's name, not "group"
     expect(page.locator("#drill-records a.pb-drill-link").first).to_be_visible()
     page.locator("#drill-records a.pb-drill-link").first.click()
     page.wait_for_url(lambda url: "/people/meetings/" in url and url.endswith("/edit/"))
