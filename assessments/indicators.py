@@ -6,7 +6,10 @@ are derived from this list."""
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from members.models import MeetingKind
 
 from .models import DIMENSIONS
 
@@ -69,3 +72,64 @@ def indicator_label(code: str) -> str:
     """The label of ``code``, or the code itself for one without a label (roll-ups, township study)."""
     label = INDICATOR_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+# --- the facts a result or an alert keeps in ``detail`` (assessments/quota/*_stages.py) --------------------
+
+PERSONS = _("%(value)s persons")
+TIMES = _("%(value)s times")
+ITEMS = None  # a count without a unit word
+DAYS = _("%(value)s days")
+YEARS = _("%(value)s years")
+HOUSEHOLDS = _("%(value)s households")
+PERCENT = _("%(value)s%%")
+YES_NO = "yes_no"
+MEETING_KIND = "meeting_kind"
+INDICATOR_LIST = "indicator_list"
+
+DETAIL_FACTS: dict[str, tuple[Promise, Promise | str | None]] = {
+    "admissions": (_("Admissions"), PERSONS),
+    "years": (_("Years looked back"), YEARS),
+    "advisory": (_("For reference only"), YES_NO),
+    "trainings": (_("Trainings held"), TIMES),
+    "vacant": (_("Post vacant"), YES_NO),
+    "roll": (_("Members on the roll"), PERSONS),
+    "trained": (_("Members trained"), PERSONS),
+    "persons": (_("Persons counted"), PERSONS),
+    "below": (_("Persons short of the target"), PERSONS),
+    "kind": (_("Meeting kind"), MEETING_KIND),
+    "kinds": (_("Indicators behind"), INDICATOR_LIST),
+    "records": (_("Records"), ITEMS),
+    "disclosures": (_("Disclosures"), TIMES),
+    "rooms": (_("Standardized rooms"), ITEMS),
+    "young": (_("Reserve cadres aged 35 or under"), PERSONS),
+    "points": (_("Contact points"), ITEMS),
+    "share": (_("Share"), PERCENT),
+    "target": (_("Target"), ITEMS),
+    "actual": (_("Actual"), ITEMS),
+    "expected": (_("Expected by now"), ITEMS),
+    "remaining": (_("Still to do"), ITEMS),
+    "days_left": (_("Days left in the year"), DAYS),
+    "households": (_("Households visited"), HOUSEHOLDS),
+}
+
+
+def _fact_text(unit, value) -> str:
+    if unit == YES_NO:
+        return gettext("yes") if value else gettext("no")
+    if unit == MEETING_KIND:
+        return str(dict(MeetingKind.choices).get(value, value))
+    if unit == INDICATOR_LIST:
+        return "、".join(indicator_label(code) for code in value or ())
+    if isinstance(unit, Promise):
+        return str(unit) % {"value": value}
+    return str(value)
+
+
+def detail_rows(detail: dict | None) -> list[tuple[str, str]]:
+    """``detail`` as (label, value with its unit) pairs, in the order of ``DETAIL_FACTS``; a key it does not
+    know is shown as it is, so nothing a run kept is hidden."""
+    detail = detail or {}
+    known = [(key, DETAIL_FACTS[key]) for key in DETAIL_FACTS if key in detail]
+    rows = [(str(label), _fact_text(unit, detail[key])) for key, (label, unit) in known]
+    return rows + [(key, str(value)) for key, value in detail.items() if key not in DETAIL_FACTS]

@@ -2,4 +2,4 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class PartybuildAdminConfig(AdminConfig):
-    default_site = "partybuild.admin_site.PartybuildAdminSite"
+    default_site = "branches.scope.admin_site.PartybuildAdminSite"

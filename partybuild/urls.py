@@ -2,13 +2,30 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import BasePermission
 
 from assessments.views.home import home
 from branches.api.tokens import ApiTokenViewSet, LogoutView, TokenView
+from branches.scope.navigation import ADMINISTRATION, requires
 from branches.views import accounts
 
 from .api import paths as api_paths
 from .api import router
+
+
+class Administration(BasePermission):
+    def has_permission(self, request, view):
+        return ADMINISTRATION.allows(request.user)
+
+
+class ApiRootView(router.APIRootView):
+    """The API's index page: for reviewers, like the admin (every endpoint keeps its own scope)."""
+
+    permission_classes = [Administration]
+    requirement = ADMINISTRATION
+
+
+router.APIRootView = ApiRootView
 
 urlpatterns = [
     path("", home, name="home"),
@@ -41,8 +58,13 @@ urlpatterns = [
     # Logged-in users only (docs/security.md): the page sends anonymous visitors to the login page.
     path(
         "api/docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+        login_required(requires(ADMINISTRATION)(SpectacularSwaggerSplitView.as_view(url_name="schema"))),
         name="swagger-ui",
     ),
     path("api-auth/", include("rest_framework.urls")),
 ]
+
+handler400 = "partybuild.errors.bad_request"
+handler403 = "partybuild.errors.permission_denied"
+handler404 = "partybuild.errors.page_not_found"
+handler500 = "partybuild.errors.server_error"

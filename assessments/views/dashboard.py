@@ -8,15 +8,19 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from branches.models import ActivityRoom
+from branches.scope.navigation import ADMINISTRATION
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.selectors import organization_get
+from members.models import Cadre, Meeting, Member, ReserveCadre, StudyRecord, Training, VisitLog
 
 from ..api.dashboard import parse_year
-from ..indicators import indicator_label
+from ..indicators import detail_rows, indicator_label
 from ..selectors.dashboard import dashboard
 from ..selectors.dashboard_counts import STATUSES
 from ..selectors.drill_down import drill_down
@@ -43,16 +47,27 @@ def _years(year: int) -> list[int]:
     return sorted({*range(this_year - 4, this_year + 1), year}, reverse=True)
 
 
-def _pie(chart_id, title, values: dict, labels: dict) -> dict:
+def _list_url(name: str, **params) -> str:
+    """A list page filtered to the segment of a chart (the chart's click leads there)."""
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+def _pie(chart_id, title, values: dict, labels: dict, urls=None) -> dict:
+    """``urls(key)``: where a click on the segment of ``key`` leads (None: nowhere)."""
     return {
         "id": chart_id,
         "type": "pie",
         "title": title,
-        "data": [{"name": labels.get(key, key), "value": value} for key, value in values.items() if value],
+        "data": [
+            {"name": labels.get(key, key), "value": value, "url": urls(key) if urls else None}
+            for key, value in values.items()
+            if value
+        ],
     }
 
 
 def _bar(chart_id, title, categories, series, *, stacked=False, horizontal=False, mark=None) -> dict:
+    """Each series may carry ``urls``, one per category: where a click on that bar leads."""
     return {
         "id": chart_id,
         "type": "bar",
@@ -65,28 +80,50 @@ def _bar(chart_id, title, categories, series, *, stacked=False, horizontal=False
     }
 
 
-def _status_series(labels, rows) -> list[dict]:
+def _status_series(labels, rows, urls=None) -> list[dict]:
+    """``urls(row, met)``: the quota results behind one bar segment (green: met; amber, red: not met)."""
     return [
         {
             "name": labels["statuses"][status],
             "color": STATUS_COLOURS[status],
             "data": [row[status] for row in rows],
+            "urls": [urls(row, status == "green") for row in rows] if urls else None,
         }
         for status in ("green", "amber", "red")
     ]
 
 
-def _member_charts(summary, labels) -> list[dict]:
+def _member_charts(summary, labels, organization) -> list[dict]:
     ages = summary["members_by_age"]
     education = summary["members_by_education"]
     stars = summary["stars"]
     star_keys = ["5", "4", "3", "0", "unrated"]
+    within, year = organization.pk, summary.get("year")
+
+    def members(field):
+        return lambda key: _list_url("members:member-list", within=within, **{field: key})
+
+    def rated(key):
+        if key not in ("5", "4", "3") or year is None:
+            return None
+        return _list_url("assessments:starrating-list", within=within, year=year, stars=key)
+
     return [
         _pie("chart-fields", _("Branches by field"), summary["branches_by_field"], labels["fields"]),
         _pie(
-            "chart-category", _("Members by category"), summary["members_by_category"], labels["categories"]
+            "chart-category",
+            _("Members by category"),
+            summary["members_by_category"],
+            labels["categories"],
+            members("category"),
         ),
-        _pie("chart-gender", _("Members by gender"), summary["members_by_gender"], labels["genders"]),
+        _pie(
+            "chart-gender",
+            _("Members by gender"),
+            summary["members_by_gender"],
+            labels["genders"],
+            members("gender"),
+        ),
         _bar(
             "chart-age",
             _("Members by age"),
@@ -97,77 +134,118 @@ def _member_charts(summary, labels) -> list[dict]:
             "chart-education",
             _("Members by education"),
             [labels["education"][k] for k in education],
-            [{"name": _("Members"), "data": list(education.values())}],
+            [
+                {
+                    "name": _("Members"),
+                    "data": list(education.values()),
+                    "urls": [members("education")(k) for k in education],
+                }
+            ],
             horizontal=True,
         ),  # fmt: skip
         _bar(
             "chart-stars",
             _("Star ratings"),
             [labels["stars"][k] for k in star_keys],
-            [{"name": _("Branches"), "data": [stars[k] for k in star_keys]}],
+            [
+                {
+                    "name": _("Branches"),
+                    "data": [stars[k] for k in star_keys],
+                    "urls": [rated(k) for k in star_keys],
+                }
+            ],
         ),  # fmt: skip
     ]
 
 
-def _township_charts(data) -> list[dict]:
+def _township_charts(data, organization, year) -> list[dict]:
     labels, codes = data["labels"], data["quota_table"]["codes"]
+
+    def results(column, met):
+        return _list_url(
+            "assessments:quotaresult-list", within=organization.pk, year=year, code=column["code"], met=met
+        )
+
     return [
-        *_member_charts(data["summary"], labels),
+        *_member_charts({**data["summary"], "year": year}, labels, organization),
         _bar(
             "chart-quota",
             _("Quota progress by indicator"),
             [c["label"] for c in codes],
-            _status_series(labels, codes),
+            _status_series(labels, codes, results),
             stacked=True,
             horizontal=True,
         ),  # fmt: skip
     ]
 
 
-def _county_charts(data) -> list[dict]:
+def _county_charts(data, organization, year) -> list[dict]:
     labels, townships = data["labels"], data["townships"]
     names = [row["organization"]["name"] for row in townships]
+    ids = [row["organization"]["id"] for row in townships]
     summary = data["summary"]
+    dashboards = [f"{reverse('assessments:dashboard', args=[pk])}?year={int(year)}" for pk in ids]
+    ratings = [_list_url("assessments:starrating-list", within=pk, year=year) for pk in ids]
+    rooms = [_list_url("branches:activityroom-list", within=pk, is_standardized="true") for pk in ids]
+
+    def results(row, met):
+        return _list_url("assessments:quotaresult-list", within=row["id"], year=year, met=met)
+
+    quota_rows = [{**row["quota"], "id": row["organization"]["id"]} for row in townships]
     return [
         _bar(
             "chart-members",
             _("Members and new members by township"),
             names,
             [
-                {"name": _("Members"), "data": [row["members"] for row in townships]},
-                {"name": _("New members this year"), "data": [row["new_members"] for row in townships]},
+                {"name": _("Members"), "data": [row["members"] for row in townships], "urls": dashboards},
+                {
+                    "name": _("New members this year"),
+                    "data": [row["new_members"] for row in townships],
+                    "urls": dashboards,
+                },
             ],
         ),  # fmt: skip
         _bar(
             "chart-quota",
             _("Quota results by township"),
             names,
-            _status_series(labels, [row["quota"] for row in townships]),
+            _status_series(labels, quota_rows, results),
             stacked=True,
         ),  # fmt: skip
         _bar(
             "chart-stars-share",
             _("Share of branches at three stars or more (%)"),
             names,
-            [{"name": _("Share (%)"), "data": [row["stars_share"] for row in townships]}],
+            [{"name": _("Share (%)"), "data": [row["stars_share"] for row in townships], "urls": ratings}],
             mark={"name": _("County target"), "value": summary["stars_target"]},
         ),  # fmt: skip
         _bar(
             "chart-reserve",
             _("Villages with a reserve cadre aged 35 or under (%)"),
             names,
-            [{"name": _("Share (%)"), "data": [row["reserve"]["share"] for row in townships]}],
+            [
+                {
+                    "name": _("Share (%)"),
+                    "data": [row["reserve"]["share"] for row in townships],
+                    "urls": dashboards,
+                }
+            ],
         ),  # fmt: skip
         _bar(
             "chart-rooms",
             _("Standardized activity rooms against target"),
             names,
             [
-                {"name": _("Standardized"), "data": [row["rooms"]["standardized"] for row in townships]},
-                {"name": _("Target"), "data": [row["rooms"]["target"] for row in townships]},
+                {
+                    "name": _("Standardized"),
+                    "data": [row["rooms"]["standardized"] for row in townships],
+                    "urls": rooms,
+                },
+                {"name": _("Target"), "data": [row["rooms"]["target"] for row in townships], "urls": rooms},
             ],
         ),  # fmt: skip
-        *_member_charts(summary, labels),
+        *_member_charts({**summary, "year": year}, labels, organization),
     ]
 
 
@@ -211,9 +289,9 @@ def dashboard_page(request, pk):
     year = _year(request)
     data = dashboard(user=request.user, organization=organization, year=year)
     if data["kind"] == "county":
-        charts, template = _county_charts(data), "assessments/dashboard/county.html"
+        charts, template = _county_charts(data, organization, year), "assessments/dashboard/county.html"
     else:
-        charts, template = _township_charts(data), "assessments/dashboard/township.html"
+        charts, template = _township_charts(data, organization, year), "assessments/dashboard/township.html"
     context = {
         "organization": organization,
         "year": year,
@@ -238,6 +316,34 @@ def _parent_url(user, organization) -> str | None:
     return reverse("assessments:dashboard", args=[parent.pk])
 
 
+# The page of each kind of record a drill-down lists; records without one open in the admin for reviewers.
+RECORD_PAGES = {
+    ActivityRoom: "branches:activityroom-edit",
+    Cadre: "members:cadre-edit",
+    Meeting: "members:meeting-edit",
+    Member: "members:member-edit",
+    ReserveCadre: "members:reservecadre-edit",
+    StudyRecord: "members:studyrecord-edit",
+    Training: "members:training-edit",
+    VisitLog: "members:visit-edit",
+}
+
+
+def _record_urls(user, model, records) -> dict:
+    """The page of each record on this page of the drill-down that ``user`` may open: its entry page when
+    the user may change it (one query for the page), else its admin page when the user may enter the admin."""
+    name = RECORD_PAGES.get(model)
+    if name is not None:
+        editable = model.objects.restrict(user, "change").filter(pk__in=[r.pk for r in records])
+        return {pk: reverse(name, args=[pk]) for pk in editable.values_list("pk", flat=True)}
+    if ADMINISTRATION.allows(user):
+        meta = model._meta
+        return {
+            r.pk: reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[r.pk]) for r in records
+        }
+    return {}
+
+
 @login_required
 def drill_page(request, pk, code):
     organization = organization_get(user=request.user, pk=pk)
@@ -250,7 +356,9 @@ def drill_page(request, pk, code):
     page = rows = None
     if drill is not None:
         page = Paginator(drill.queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = [drill.cells(record) for record in page.object_list]
+        records = list(page.object_list)
+        urls = _record_urls(request.user, drill.queryset.model, records)
+        rows = [{"cells": drill.cells(record), "url": urls.get(record.pk)} for record in records]
     return render(
         request,
         "assessments/dashboard/drill.html",
@@ -260,6 +368,7 @@ def drill_page(request, pk, code):
             "code": code,
             "label": indicator_label(code),
             "result": result,
+            "facts": detail_rows(result["detail"]) if result else [],
             "result_css": result and STATUS_CLASSES[result["status"]],
             "drill": drill,
             "page": page,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
+from branches.scope.navigation import Requirement, requires
 from branches.scope.querysets import OutOfScope, scope_paths
 from branches.scope.roles import Capability
 from partybuild.years import YearFormField
@@ -50,6 +51,7 @@ class QuotaRunForm(forms.Form):
 
 
 @login_required
+@requires(Requirement(Capability.VIEW, kinds=RUN_KINDS))
 def quota_run_list(request):
     can_start = scope_paths(request.user, Capability.REVIEW) != []
     form = QuotaRunForm(request.POST or None, user=request.user) if can_start else None

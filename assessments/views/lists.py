@@ -9,6 +9,7 @@ from branches.views.columns import PHONE_ONLY_WIDE, organization_column
 
 from ..filters.quotas import AlertFilter, QuotaResultFilter
 from ..filters.ratings import StarRatingFilter
+from ..indicators import indicator_label
 from ..models import Alert, QuotaResult, StarRating
 from ..resources.ratings import StarRatingResource
 from ..selectors import quotas, ratings
@@ -19,14 +20,14 @@ class QuotaResultListView(ScopedListView):
     list_selector = staticmethod(quotas.quota_result_list)
     basename = "quotaresult"
     filterset_class = QuotaResultFilter
-    filter_fields = ("within", "year", "code_prefix", "met")
+    filter_fields = ("within", "year", "code", "code_prefix", "met")
     search_fields = ("organization__name",)
     search_label = _("Search by organization")
     default_ordering = ("organization__path", "code", "pk")
     columns = (
         organization_column(),
         Column("year", _("year"), sort="year"),
-        Column("code", _("indicator"), sort="code"),
+        Column("code", _("indicator"), lambda result, view: indicator_label(result.code), sort="code"),
         Column("met", _("met"), sort="met"),
         Column("target", _("target"), classes=PHONE_ONLY_WIDE),
         Column("actual", _("actual"), sort="actual", classes=PHONE_ONLY_WIDE),

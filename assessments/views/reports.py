@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Organization
+from branches.scope.navigation import Requirement, requires
 from branches.scope.querysets import OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
 from partybuild.years import YearFormField
@@ -82,10 +83,16 @@ def _job_context(job: ReportJob, user) -> dict:
 
 
 @login_required
+@requires(Requirement(Capability.VIEW, kinds=REPORT_KINDS))
 @require_GET
 def joint_evaluation_page(request):
     params = request.GET if "organization" in request.GET or "year" in request.GET else None
-    form = ReportForm(params or _default_params(request.user), user=request.user)
+    defaults = _default_params(request.user)
+    if params is None and "year" not in defaults:
+        # Nothing published to show yet: an empty form to fill in, not "required" errors.
+        form = ReportForm(initial=defaults, user=request.user)
+    else:
+        form = ReportForm(params or defaults, user=request.user)
     context = {"form": form, "my_jobs": [_job_context(job, request.user) for job in _my_jobs(request.user)]}
     if not form.is_valid():
         if params is not None and "organization" in form.errors and params.get("organization", "").isdigit():

@@ -32,13 +32,14 @@ from partybuild.http import client_ip
 from .columns import ColumnsResource, bootstrap_form, descending, display
 from .filtering import filter_errors
 from .list_imports import ListImportMixin
+from .navigation import RequirementMixin
 
 MAX_SEARCH_TERMS = 10
 PAGING_PARAMS = frozenset({"page"})
 LIST_PARAMS = frozenset({"page", "search", "ordering"})
 
 
-class ScopedListView(ListImportMixin, LoginRequiredMixin, View):
+class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View):
     model = None
     list_selector = None  # ``<entity>_list(*, user)`` from the app's selectors, shared with the API
     basename = None

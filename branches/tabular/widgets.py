@@ -239,7 +239,7 @@ class OrganizationCodeWidget(LookupWidget):
             raise CellError("dissolved", _("This organization has been dissolved."))
 
     def hint(self):
-        return _("The organization's code, as shown in the organization list.")
+        return _("The organization's code, as shown on the organization tree page (menu: Organizations).")
 
 
 def loaded_relation(record, relation):

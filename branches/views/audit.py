@@ -5,7 +5,6 @@ Two tabs as plain links (no script); the export buttons call the API's export ac
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -14,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import selectors
 from ..models import SecurityEventKind
+from ..scope.navigation import Requirement, requires
+from ..selectors.audit import AUDIT_CAPABILITY, security_event_detail_rows
 
 PAGE_SIZE = 50
 TABS = ("events", "history")
@@ -54,9 +55,8 @@ class AuditFilterForm(forms.Form):
 
 
 @login_required
+@requires(Requirement(AUDIT_CAPABILITY))
 def audit(request):
-    if not selectors.may_audit(request.user):
-        raise PermissionDenied
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "events"
     form = AuditFilterForm(request.GET or None, tab=tab)
     filters = form.filters()
@@ -65,7 +65,10 @@ def audit(request):
     else:
         queryset = selectors.change_history_list(user=request.user, **filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = page.object_list if tab == "events" else selectors.change_history_rows(page.object_list)
+    if tab == "events":
+        rows = [{"event": e, "detail": security_event_detail_rows(e.detail)} for e in page.object_list]
+    else:
+        rows = selectors.change_history_rows(page.object_list)
     query = {k: v for k, v in request.GET.items() if k not in ("page", "tab") and v}
     export_name = "security-events-export" if tab == "events" else "change-history-export"
     context = {

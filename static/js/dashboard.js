@@ -56,6 +56,26 @@
     };
   }
 
+  /* Where a click on a segment leads: a pie slice's data.url, or for a bar the url of its series at that
+     category (the page builds both, see assessments/views/dashboard.py). */
+  function segmentUrl(spec, params) {
+    if (spec.type === "pie") { return params.data && params.data.url; }
+    var series = spec.series[params.seriesIndex];
+    return series && series.urls ? series.urls[params.dataIndex] : null;
+  }
+
+  function follow(chart, spec, element) {
+    var any = spec.type === "pie"
+      ? spec.data.some(function (item) { return item.url; })
+      : spec.series.some(function (item) { return item.urls && item.urls.some(Boolean); });
+    if (!any) { return; }
+    element.dataset.clickable = "true";
+    chart.on("click", function (params) {
+      var url = segmentUrl(spec, params);
+      if (url) { window.location.assign(url); }
+    });
+  }
+
   function draw(spec) {
     var element = document.getElementById(spec.id);
     if (!element) { return null; }
@@ -67,6 +87,7 @@
                        textStyle: { color: "#6c757d", fontSize: 14, fontFamily: FONT } };
     }
     chart.setOption(option);
+    follow(chart, spec, element);
     element.dataset.rendered = "true";
     return chart;
   }

@@ -65,18 +65,18 @@ def test_a_future_year_is_refused_with_a_message(world):
     assert not QuotaRun.objects.exists()
 
 
-def test_viewers_and_secretaries_see_runs_but_no_form(world):
+def test_viewers_see_runs_but_no_form_and_secretaries_are_refused_the_list(world):
     run = QuotaRun.objects.create(
         organization=world.township_a, year=2024, state=RunState.SUCCEEDED, progress=100
     )
-    for who in ("viewer_a", "secretary_a1"):
-        client = world.page_client(who)
-        page = client.get(reverse("assessments:quota-run-list"))
-        assert page.context["form"] is None
-        post = client.post(
-            reverse("assessments:quota-run-list"), {"organization": world.township_a.pk, "year": 2024}
-        )
-        assert post.status_code == 404
+    data = {"organization": world.township_a.pk, "year": 2024}
+    viewer = world.page_client("viewer_a")
+    assert viewer.get(reverse("assessments:quota-run-list")).context["form"] is None
+    assert viewer.post(reverse("assessments:quota-run-list"), data).status_code == 404
+    # A secretary starts the run of their own branch from the branch page; the list is about committees.
+    secretary = world.page_client("secretary_a1")
+    assert secretary.get(reverse("assessments:quota-run-list")).status_code == 403
+    assert secretary.post(reverse("assessments:quota-run-list"), data).status_code == 403
     viewer_page = world.page_client("viewer_a").get(reverse("assessments:quota-run-list"))
     assert [r.pk for r in viewer_page.context["page"].object_list] == [run.pk]
 

@@ -151,3 +151,24 @@ def test_the_progress_partial_of_a_foreign_job_is_404(world):
     job = report_job(world.township_b, world.users["staff_b"])
     response = browser(world, "staff_a").get(reverse("assessments:report-job-progress", args=[job.pk]))
     assert response.status_code == 404
+
+
+def test_before_any_evaluation_cycle_the_page_opens_on_an_empty_form_without_errors(world):
+    from assessments.models import EvaluationCycle
+
+    EvaluationCycle.objects.all().delete()
+    response = world.page_client("county_admin").get(reverse("assessments:report-joint-evaluation"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert not form.is_bound and form.initial["organization"] == world.county.pk
+    assert (
+        'class="invalid-feedback' not in response.content.decode()
+        and "alert-danger" not in response.content.decode()
+    )
+
+
+def test_a_branch_secretary_has_no_county_report(world):
+    assert (
+        world.page_client("secretary_a1").get(reverse("assessments:report-joint-evaluation")).status_code
+        == 403
+    )

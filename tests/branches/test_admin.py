@@ -1,15 +1,22 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
 
-def test_secretary_admin_changelist_shows_only_own_branch(world):
-    response = world.page_client("secretary_a1").get(reverse("admin:branches_organization_changelist"))
+def test_township_admin_changelist_shows_only_own_subtree(world):
+    response = world.page_client("staff_a").get(reverse("admin:branches_organization_changelist"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "东一村党支部" in html
-    assert "西一村党支部" not in html and "东二社区党支部" not in html
+    assert "东一村党支部" in html and "东二社区党支部" in html
+    assert "西一村党支部" not in html and "西镇党委" not in html
+
+
+@pytest.mark.parametrize("who", ["secretary_a1", "viewer_a"])
+def test_secretaries_and_viewers_work_in_the_pages_not_the_admin(world, who):
+    for name in ("admin:index", "admin:branches_organization_changelist"):
+        assert world.page_client(who).get(reverse(name)).status_code == 403
 
 
 def test_foreign_object_in_admin_looks_like_a_missing_one(world):
@@ -21,8 +28,9 @@ def test_foreign_object_in_admin_looks_like_a_missing_one(world):
 
 
 def test_user_without_role_cannot_enter_admin(world):
-    response = world.page_client("nobody").get(reverse("admin:index"))
-    assert response.status_code == 302 and "login" in response["Location"]
+    assert world.page_client("nobody").get(reverse("admin:index")).status_code == 403
+    anonymous = Client().get(reverse("admin:index"))
+    assert anonymous.status_code == 302 and "login" in anonymous["Location"]
 
 
 def test_admin_is_chinese_by_default_and_english_on_request(world):

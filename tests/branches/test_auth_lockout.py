@@ -89,7 +89,7 @@ def test_access_attempts_are_on_the_project_admin_site():
     from axes.models import AccessAttempt as Model
     from django.contrib import admin
 
-    from partybuild.admin_site import PartybuildAdminSite
+    from branches.scope.admin_site import PartybuildAdminSite
 
     assert isinstance(admin.site, PartybuildAdminSite)
     assert admin.site.is_registered(Model)

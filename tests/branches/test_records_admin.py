@@ -45,9 +45,9 @@ def test_a_review_added_in_the_admin_goes_through_the_service_with_history(world
         "satisfied": "30",
         "summary": "",
     }
-    response = world.page_client("secretary_a1").post(reverse("admin:branches_reviewrecord_add"), data)
+    response = world.page_client("staff_a").post(reverse("admin:branches_reviewrecord_add"), data)
     assert response.status_code == 302, response.content.decode()[:3000]
-    assert ReviewRecord.objects.get().history.get().history_user == world.users["secretary_a1"]
+    assert ReviewRecord.objects.get().history.get().history_user == world.users["staff_a"]
 
 
 def test_the_admin_form_shows_a_broken_rule_and_writes_nothing(world):

@@ -48,10 +48,11 @@ def test_anonymous_is_sent_to_the_login_page(client, db, name):
 
 
 @pytest.mark.parametrize("name", LIST_NAMES)
-def test_a_user_without_a_role_sees_an_empty_list(client, world, records, name):
+def test_a_user_without_a_role_is_refused_every_list(client, world, records, name):
+    # Their menu has no list (branches/scope/navigation.py), and the pages refuse them the same way.
     response = _client(client, world, "nobody").get(reverse(name))
 
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert "data-pk=" not in response.content.decode()
 
 

@@ -1,5 +1,7 @@
 """400, 403, 404, 500 and the lockout answer in the site's look and language, with a way home."""
 
+import json
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
@@ -67,3 +69,56 @@ def test_the_lockout_is_the_sites_page(world, login, address, username):
         )
     assert response.status_code == 429
     assert_site_page(response, "Account locked")
+
+
+# --- with DEBUG off (the test settings' default), outside any view ---------------------------------------
+
+
+def test_debug_is_off_for_these_tests(settings):
+    assert settings.DEBUG is False
+
+
+def test_a_missing_page_is_chinese_with_the_menu_and_a_way_home(world):
+    response = world.page_client("staff_a").get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert_site_page(response, "Page not found")
+    assert 'lang="zh-hans"' in page and 'id="nav-organization-tree"' in page
+
+
+def test_a_refused_page_is_chinese_with_a_way_home(world):
+    response = world.page_client("secretary_a1").get(reverse("branches:audit"))
+    assert response.status_code == 403
+    assert_site_page(response, "Access denied")
+
+
+def test_an_unknown_api_address_answers_json(world):
+    response = world.client("staff_a").get("/api/v1/no-such-endpoint/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": zh("Not found.")}
+
+
+def test_api_errors_outside_views_stay_json():
+    from partybuild import errors
+
+    request = RequestFactory().get("/api/v1/members/")
+    with translation.override("zh-hans"):
+        answers = {
+            400: errors.bad_request(request, Exception()),
+            403: errors.permission_denied(request, PermissionDenied()),
+            500: errors.server_error(request),
+        }
+    for status, response in answers.items():
+        assert response.status_code == status
+        assert response["Content-Type"] == "application/json"
+        assert "detail" in json.loads(response.content)
+
+
+def test_a_server_error_page_reads_no_database(django_assert_num_queries):
+    from partybuild import errors
+
+    with django_assert_num_queries(0), translation.override("zh-hans"):
+        response = errors.server_error(RequestFactory().get("/dashboard/1/"))
+    assert response.status_code == 500
+    assert_site_page(response, "Server error")
