@@ -261,7 +261,7 @@ def test_admin_edit_goes_through_the_service_and_history_page_shows_it(world):
 
 def test_admin_reserve_pages_open(world):
     reserve = ReserveCadreFactory(organization=world.branch_a1)
-    client = world.page_client("secretary_a1")
+    client = world.page_client("staff_a")
     for name in ("change", "history"):
         assert client.get(reverse(f"admin:members_reservecadre_{name}", args=[reserve.pk])).status_code == 200
     assert client.get(reverse("admin:members_reservecadre_add")).status_code == 200

@@ -222,7 +222,7 @@ def test_admin_shows_a_refused_attendee_beside_the_form(world):
 
 def test_admin_edit_and_pages_open(world):
     meeting = MeetingFactory(organization=world.branch_a1)
-    client = world.page_client("secretary_a1")
+    client = world.page_client("staff_a")
     url = reverse("admin:members_meeting_change", args=[meeting.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, admin_payload(world, topic="改过"))

@@ -163,7 +163,7 @@ def test_study_filters(world):
 def test_admin_add_and_refusal_beside_the_form(world):
     cadre = CadreFactory(organization=world.branch_a1, name="郑委员")
     client = Client()
-    client.force_login(world.users["secretary_a1"])
+    client.force_login(world.users["staff_a"])
     payload = {
         "cadre": cadre.pk,
         "year": 2024,
@@ -175,7 +175,7 @@ def test_admin_add_and_refusal_beside_the_form(world):
     assert client.post(reverse("admin:members_studyrecord_add"), payload).status_code == 302
     record_ = StudyRecord.objects.get()
     assert record_.organization == world.branch_a1
-    assert record_.history.latest().history_user == world.users["secretary_a1"]
+    assert record_.history.latest().history_user == world.users["staff_a"]
     again = client.post(reverse("admin:members_studyrecord_add"), payload)
     assert again.status_code == 200 and "郑委员" in again.content.decode()
     for name in ("change", "history"):

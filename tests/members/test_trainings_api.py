@@ -209,7 +209,7 @@ def test_admin_shows_an_attendee_outside_the_organizer_beside_the_form(world):
 
 def test_admin_pages_open(world):
     training = TrainingFactory(organizer=world.branch_a1)
-    client = world.page_client("secretary_a1")
+    client = world.page_client("staff_a")
     for name in ("change", "history"):
         assert client.get(reverse(f"admin:members_training_{name}", args=[training.pk])).status_code == 200
     assert client.get(reverse("admin:members_training_changelist")).status_code == 200
