@@ -31,7 +31,8 @@
     });
     return {
       textStyle: { fontFamily: FONT },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      // Drawn on the canvas: an HTML tooltip carries inline styles the Content-Security-Policy refuses.
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       legend: { show: spec.series.length > 1, top: 0, type: "scroll" },
       grid: { left: 8, right: 16, top: spec.series.length > 1 ? 28 : 12, bottom: 8, containLabel: true },
       xAxis: spec.horizontal ? value : category,
@@ -43,7 +44,7 @@
   function pieOption(spec) {
     return {
       textStyle: { fontFamily: FONT },
-      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
+      tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)", renderMode: "richText" },
       legend: { bottom: 0, type: "scroll" },
       series: [{
         type: "pie",
