@@ -6,9 +6,11 @@ write into a conflict message naming who changed the record and when, and after 
 branch page with a success message. It decides no rule of its own.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -31,6 +33,31 @@ def reverse_or_none(name: str, *args) -> str | None:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
+
+
+def _blank(field):
+    """What a field that did not parse stands in as while the service checks the others."""
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return []
+    if isinstance(field, forms.BooleanField):
+        return False
+    return getattr(field, "empty_value", None) if isinstance(field, forms.CharField) else None
+
+
+def error_summary(form) -> list[dict]:
+    """Every error of ``form`` in page order, each with the id of the element it links to (none for the
+    form's own errors and for hidden fields)."""
+    items = [{"message": message, "anchor": None, "label": None} for message in form.non_field_errors()]
+    for bound in form:
+        if bound.name not in form.errors or bound.name == NON_FIELD_ERRORS:
+            continue
+        anchor = None
+        if not bound.is_hidden:
+            anchor = bound.id_for_label or f"field-{bound.name}"
+            if bound.widget_type == "checkboxselectmultiple":
+                anchor = f"field-{bound.name}"
+        items.extend({"message": message, "anchor": anchor, "label": bound.label} for message in bound.errors)
+    return items
 
 
 def branch_page_url(organization) -> str:
@@ -119,7 +146,45 @@ class EntryView(LoginRequiredMixin, View):
             else:
                 messages.success(request, self.success_message)
                 return redirect(self.success_url(record))
+        else:
+            self.check_parsed_fields(form)
         return self.render(form, conflict=conflict)
+
+    def check_parsed_fields(self, form) -> None:
+        """The service's rules on the fields that did parse, so that a missing field and a broken rule are
+        shown in the same round. The service runs in a transaction that is always rolled back (nothing is
+        written); fields that did not parse stand in blank on a new record and unchanged on an edit, and
+        the service's errors are kept only for the fields that parsed (the others already have theirs)."""
+        failed = set(form.errors)
+        parsed = getattr(form, "cleaned_data", None)
+        if parsed is None:
+            return
+        probe = dict(parsed)
+        if self.object is None:
+            probe.update({name: _blank(form.fields[name]) for name in failed if name in form.fields})
+        form.cleaned_data = probe
+        found = None
+        try:
+            with transaction.atomic():
+                self.save(form)
+                transaction.set_rollback(True)
+        except ValidationError as error:
+            found = error
+        except Exception:  # noqa: S110 - a stand-in the service cannot take: the form's own errors stand
+            pass
+        finally:
+            form.cleaned_data = parsed
+            if self.model is not None:
+                self.object = self.get_object()  # the service may have changed it in memory
+        if found is None or not hasattr(found, "error_dict"):
+            return
+        kept = {}
+        for field, field_messages in found.message_dict.items():
+            name = form.error_aliases.get(field, field) if hasattr(form, "error_aliases") else field
+            if name not in failed and name in form.fields and not form[name].is_hidden:
+                kept.setdefault(field, []).extend(field_messages)
+        if kept:
+            form.apply_service_errors(ValidationError(kept))
 
     def context(self, form) -> dict:
         return {}
@@ -131,6 +196,7 @@ class EntryView(LoginRequiredMixin, View):
         )
         context = {
             "form": form,
+            "error_summary": error_summary(form) if form.is_bound and form.errors else [],
             "title": self.title,
             "object": self.object,
             "conflict": conflict,

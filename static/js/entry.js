@@ -72,8 +72,31 @@
     setAutosubmit(root || document);
   }
 
+  // A form sent back with errors: the summary at the top takes the focus (read out, in view), and each of
+  // its links moves the focus to its field.
+  function focusErrors() {
+    var summary = document.getElementById("error-summary");
+    if (!summary) {
+      return;
+    }
+    summary.focus();
+    summary.querySelectorAll("[data-error-link]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        if (!target) {
+          return;
+        }
+        event.preventDefault();
+        var field = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+        target.scrollIntoView({ block: "center" });
+        (field || target).focus({ preventScroll: true });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpAll(document);
+    focusErrors();
   });
   // A checklist reloaded by htmx for another organization.
   document.addEventListener("htmx:afterSettle", function () {
