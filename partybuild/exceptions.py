@@ -5,7 +5,6 @@ reported as 400 with per-field messages in the user's language.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, status
@@ -40,10 +39,6 @@ class StaleWrite(exceptions.APIException):
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_detail(exc))
-    elif isinstance(exc, Http404):
-        # get_object_or_404's message is English and names the model; the user's language says it plainly,
-        # and the same for a missing record and one out of scope.
-        exc = exceptions.NotFound()
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -7,6 +7,7 @@ transaction. The version a client read comes back either as ``If-Match: "<versio
 """
 
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, viewsets
@@ -138,6 +139,14 @@ class ScopedQuerysetMixin:
         if type(self).list_selector is not None:
             return type(self).list_selector(user=self.request.user)
         return super().get_queryset().restrict(self.request.user, "view")
+
+    def get_object(self):
+        # get_object_or_404's message is English and names the model: answer DRF's "not found" in the user's
+        # language instead, the same for a missing record and one out of scope.
+        try:
+            return super().get_object()
+        except Http404:
+            raise exceptions.NotFound() from None
 
     def paginated(self, rows, serializer_class, **serializer_options):
         """A list action's answer, paged like the list itself (``?page=``, ``?page_size=``)."""
