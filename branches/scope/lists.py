@@ -39,6 +39,17 @@ PAGING_PARAMS = frozenset({"page"})
 LIST_PARAMS = frozenset({"page", "search", "ordering"})
 
 
+# The import steps of a list page: (route under <prefix>/import/, view mode; the URL name is the mode's).
+IMPORT_ROUTES = (
+    ("", "import"),
+    ("template/", "import_template"),
+    ("<slug:token>/confirm/", "import_confirm"),
+    ("<slug:token>/cancel/", "import_cancel"),
+    ("jobs/<uuid:job>/", "import_job"),
+    ("jobs/<uuid:job>/progress/", "import_job_progress"),
+)
+
+
 class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View):
     model = None
     list_selector = None  # ``<entity>_list(*, user)`` from the app's selectors, shared with the API
@@ -77,32 +88,12 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
             patterns.append(path(f"{prefix}/export/", cls.as_view(mode="export"), name=f"{name}-export"))
         if cls.can_import():
             patterns += [
-                path(f"{prefix}/import/", cls.as_view(mode="import"), name=f"{name}-import"),
                 path(
-                    f"{prefix}/import/template/",
-                    cls.as_view(mode="import_template"),
-                    name=f"{name}-import-template",
-                ),
-                path(
-                    f"{prefix}/import/<slug:token>/confirm/",
-                    cls.as_view(mode="import_confirm"),
-                    name=f"{name}-import-confirm",
-                ),
-                path(
-                    f"{prefix}/import/<slug:token>/cancel/",
-                    cls.as_view(mode="import_cancel"),
-                    name=f"{name}-import-cancel",
-                ),
-                path(
-                    f"{prefix}/import/jobs/<uuid:job>/",
-                    cls.as_view(mode="import_job"),
-                    name=f"{name}-import-job",
-                ),
-                path(
-                    f"{prefix}/import/jobs/<uuid:job>/progress/",
-                    cls.as_view(mode="import_job_progress"),
-                    name=f"{name}-import-job-progress",
-                ),
+                    f"{prefix}/import/{route}",
+                    cls.as_view(mode=mode),
+                    name=f"{name}-{mode.replace('_', '-')}",
+                )
+                for route, mode in IMPORT_ROUTES
             ]
         return patterns
 
