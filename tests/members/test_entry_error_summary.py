@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members.models import Meeting, MeetingKind
 from members.services.activities import meeting_record
@@ -18,7 +18,11 @@ REQUIRED = "This field is required."
 
 
 def heading(number: int) -> str:
-    return zh("Please correct the following %(number)s errors") % {"number": number}
+    with translation.override("zh-hans"):
+        text = translation.ngettext(
+            "Please correct the following error", "Please correct the following %(number)s errors", number
+        )
+    return text % {"number": number}
 
 
 @pytest.fixture
