@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from branches.models import BRANCH_KINDS, DEMOCRATIC_REVIEW_KINDS, Organization
 from branches.models.records import ReviewRecord
+from branches.selectors.tree import committee_above
 from members.models import Cadre, CadrePost
 
 from ..models import Rectification, StarRating
@@ -272,6 +273,12 @@ def candidate_reasons(*, branch: Organization, year: int, within: Organization, 
         if candidate.organization.pk == branch.pk:
             return candidate.reasons
     return []
+
+
+def listed_reasons(*, branch: Organization, year: int) -> list[dict]:
+    """The reasons ``branch`` is listed for among its township's candidates (those of the branch alone when
+    no township stands above it): what a rectification of it is opened for by default."""
+    return candidate_reasons(branch=branch, year=year, within=committee_above(branch) or branch)
 
 
 def rectification_list(*, user):

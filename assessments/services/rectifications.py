@@ -19,12 +19,12 @@ from branches.models import Organization
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
-from branches.selectors.tree import committee_above
 from members.models import Cadre, CadrePost
 from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Rectification, RectificationNote, RectificationStatus
-from ..selectors.rectifications import REASON_CODES, candidate_reasons, reason_labels
+from ..selectors.rectification_detail import instructor_area
+from ..selectors.rectifications import REASON_CODES, listed_reasons, reason_labels
 
 OPEN = RectificationStatus.OPEN
 CLOSE_REQUESTED = RectificationStatus.CLOSE_REQUESTED
@@ -97,7 +97,7 @@ def _instructor_error(actor, instructor: Cadre | None, branch: Organization):
     today = timezone.localdate()
     if instructor.started_on > today or (instructor.ended_on is not None and instructor.ended_on < today):
         return _message("instructor_not_serving", name=instructor.name)
-    area = committee_above(branch) or branch
+    area = instructor_area(branch)
     if not instructor.organization.path.startswith(area.path):
         return _message(
             "instructor_place",
@@ -134,17 +134,15 @@ def rectification_check(*, actor, rectification: Rectification, changed=None) ->
         raise ValidationError(errors)
 
 
-def _reasons(codes, *, branch, year) -> list[dict]:
+def rectification_reasons(codes, *, branch, year) -> list[dict]:
     """The reasons as {code, message}: the candidate list's own messages where the branch is listed for
-    them, the reason's label otherwise. No codes given: every reason the branch is listed for."""
+    them, the reason's label otherwise. No codes given: every reason the branch is listed for. Forms call
+    it too, so that a branch off the list without reasons is said in the same round as the other errors."""
     codes = list(dict.fromkeys(codes or []))
     unknown = [code for code in codes if code not in REASON_CODES]
     if unknown:
         raise _error("reasons", "unknown_reason", code=unknown[0], codes="、".join(REASON_CODES))
-    listed = {
-        reason["code"]: reason
-        for reason in candidate_reasons(branch=branch, year=year, within=committee_above(branch) or branch)
-    }
+    listed = {reason["code"]: reason for reason in listed_reasons(branch=branch, year=year)}
     if not codes:
         if not listed:
             raise _error("reasons", "no_reason", organization=branch, year=year)
@@ -188,7 +186,7 @@ def rectification_open(
         opened_by=actor,
     )
     rectification_check(actor=actor, rectification=rectification)
-    rectification.reasons = _reasons(reasons, branch=organization, year=year)
+    rectification.reasons = rectification_reasons(reasons, branch=organization, year=year)
     rectification.full_clean()
     rectification._history_user = actor
     rectification.save()
@@ -216,7 +214,7 @@ def rectification_update(
     def rules(rectification):
         rectification_check(actor=actor, rectification=rectification, changed=changed)
         if "reasons" in changes:
-            rectification.reasons = _reasons(
+            rectification.reasons = rectification_reasons(
                 changes["reasons"], branch=rectification.organization, year=rectification.year
             )
 
