@@ -1,6 +1,6 @@
 """Browser pages of dashboards, quotas, ratings, jobs and reports."""
 
-from .views import branch, dashboard, jobs, lists, reports
+from .views import branch, dashboard, jobs, lists, rectification_page, rectifications, reports
 
 app_name = "assessments"
 urlpatterns = [
@@ -9,4 +9,6 @@ urlpatterns = [
     *jobs.urlpatterns,
     *reports.urlpatterns,
     *lists.urlpatterns,
+    *rectifications.urlpatterns,
+    *rectification_page.urlpatterns,
 ]
