@@ -28,6 +28,7 @@ from partybuild.years import is_year_so_far
 from ..indicators import indicator_label
 from ..models import AlertKind, QuotaRun, RunState
 from ..selectors.quotas import published_alerts, published_results, quota_run_list
+from ..selectors.rectification_detail import open_rectification
 from ..services.quotas import ACTIVE_STATES, quota_run_start
 from .jobs import RUN_JOINED
 
@@ -164,6 +165,7 @@ def branch_page(request, pk):
         "run": run,
         "run_active": run is not None and run.state in ACTIVE_STATES,
         "can_refresh": can_refresh(user, organization),
+        "rectification": open_rectification(user=user, organization=organization),
         "buttons": [(url, label) for name, label in ENTRY_BUTTONS if (url := _url_or_none(name)) is not None],
     }
     return render(request, "assessments/branch/page.html", context)

@@ -10,7 +10,15 @@ from branches.scope.navigation import menu_links
 
 pytestmark = pytest.mark.django_db
 
-NEVER_FOR_SECRETARIES = {"nav-admin", "nav-api", "nav-api-docs", "nav-quota-runs", "nav-report", "nav-audit"}
+NEVER_FOR_SECRETARIES = {
+    "nav-admin",
+    "nav-api",
+    "nav-api-docs",
+    "nav-quota-runs",
+    "nav-report",
+    "nav-audit",
+    "nav-rectification-candidates",
+}
 EVERY_LINK = {item.id for _, items in menu_links() for item, _, _ in items}
 EXPECTED = {
     "county_admin": EVERY_LINK,
