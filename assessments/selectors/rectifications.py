@@ -40,7 +40,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from branches.models import BRANCH_KINDS, DEMOCRATIC_REVIEW_KINDS, Organization
 from branches.models.records import ReviewRecord
@@ -207,22 +207,22 @@ def _candidate(row, limits: Thresholds) -> Candidate:
 
 
 MESSAGES = {
-    LOWEST_SHARE: _lazy(
+    LOWEST_SHARE: gettext_lazy(
         "Rating total %(total)s is among the lowest %(share)s%% of the %(rated)s rated branches (the lowest "
         "%(listed)s, ties included)."
     ),
-    "never_had_secretary": _lazy("The branch has never had a secretary."),
-    SECRETARY_VACANT: _lazy(
+    "never_had_secretary": gettext_lazy("The branch has never had a secretary."),
+    SECRETARY_VACANT: gettext_lazy(
         "The secretary post has been vacant for more than %(months)s months: the last secretary's term "
         "ended on %(ended)s."
     ),
-    NO_ADMISSION: _lazy("No new member admitted in the last %(years)s years."),
-    LOW_SATISFACTION: _lazy(
+    NO_ADMISSION: gettext_lazy("No new member admitted in the last %(years)s years."),
+    LOW_SATISFACTION: gettext_lazy(
         "Mass satisfaction in the democratic reviews is %(percent)s%% (%(satisfied)s of "
         "%(participants)s), below %(floor)s%%."
     ),
-    UNRATED: _lazy("The branch has no star rating for the year."),
-    "no_star": _lazy("The branch's star rating for the year reached no star (total %(total)s)."),
+    UNRATED: gettext_lazy("The branch has no star rating for the year."),
+    "no_star": gettext_lazy("The branch's star rating for the year reached no star (total %(total)s)."),
 }
 
 
