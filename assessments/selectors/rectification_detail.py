@@ -25,7 +25,7 @@ STEP_LABELS = {
 def rectification_get(*, user, pk) -> Rectification:
     """Fetch and authorize at once: a missing rectification and one out of scope are both 404."""
     try:
-        return rectification_list(user=user).get(pk=pk)
+        return rectification_list(user=user).select_related("instructor__organization").get(pk=pk)
     except (Rectification.DoesNotExist, ValueError, TypeError) as error:
         raise Http404 from error
 

@@ -30,7 +30,6 @@ from ..selectors.rectification_detail import (
     rectification_steps,
     user_name,
 )
-from ..selectors.rectifications import rectification_list
 from ..services import rectifications as services
 
 OPEN = RectificationStatus.OPEN
@@ -189,7 +188,7 @@ class RectificationStep(EntryView):
 
     def render(self, form, conflict=None):
         # Read again with the list's annotations: the page shows the record as it now stands.
-        rectification = rectification_list(user=self.request.user).get(pk=self.object.pk)
+        rectification = rectification_get(user=self.request.user, pk=self.object.pk)
         return render_page(self.request, rectification, bound=form, conflict=conflict)
 
 
