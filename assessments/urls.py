@@ -1,6 +1,6 @@
 """Browser pages of dashboards, quotas, ratings, jobs and reports."""
 
-from .views import branch, dashboard, jobs, lists, reports
+from .views import branch, dashboard, jobs, lists, ratings, reports
 
 app_name = "assessments"
 urlpatterns = [
@@ -8,5 +8,6 @@ urlpatterns = [
     *branch.urlpatterns,
     *jobs.urlpatterns,
     *reports.urlpatterns,
+    *ratings.urlpatterns,
     *lists.urlpatterns,
 ]

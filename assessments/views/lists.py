@@ -71,6 +71,10 @@ class StarRatingListView(ScopedListView):
         Column("classification", _("classification"), "get_classification_display", classes=PHONE_ONLY_WIDE),
     )
 
+    def edit_url(self, obj):
+        """Every reader opens the rating's page; the steps are taken there (assessments/views/ratings.py)."""
+        return self.url("detail", obj.pk)
+
 
 urlpatterns = [
     *QuotaResultListView.urls("quota-results"),
