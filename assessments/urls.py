@@ -1,6 +1,6 @@
 """Browser pages of dashboards, quotas, ratings, jobs and reports."""
 
-from .views import branch, dashboard, jobs, lists, rectification_page, rectifications, reports
+from .views import branch, dashboard, jobs, lists, ratings, rectification_page, rectifications, reports
 
 app_name = "assessments"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     *branch.urlpatterns,
     *jobs.urlpatterns,
     *reports.urlpatterns,
+    *ratings.urlpatterns,
     *lists.urlpatterns,
     *rectifications.urlpatterns,
     *rectification_page.urlpatterns,

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.permissions import ReadOnlyAdminMixin
@@ -6,6 +8,7 @@ from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
+from ..selectors.rating_basis import proposal_basis
 from ..services import ratings as services
 
 
@@ -24,13 +27,14 @@ class RatingStepInline(ReadOnlyAdminMixin, admin.TabularInline):
 @admin.register(StarRating)
 class StarRatingAdmin(ReadOnlyAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Read here with every step and the history; ratings are proposed and moved on through the workflow
-    (API), never edited in place."""
+    (the rating page, the API), never edited in place."""
 
     list_display = ["organization", "year", "stage", "total", "stars", "classification"]
     list_filter = ["year", "stage", "stars", "classification"]
     list_select_related = ["organization"]
     search_fields = ["organization__name", "organization__code"]
-    readonly_fields = [
+    # Named one by one so that the raw proposal JSON stays out: its words are shown instead.
+    fields = [
         "organization",
         "year",
         "stage",
@@ -38,11 +42,17 @@ class StarRatingAdmin(ReadOnlyAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
         "total",
         "stars",
         "classification",
-        "proposal",
+        "proposal_basis",
         "proposed_at",
         "version",
     ]
+    readonly_fields = fields
     inlines = [RatingStepInline]
+
+    @admin.display(description=_("proposal and its basis"))
+    def proposal_basis(self, obj):
+        """The words of the rating page, not the raw JSON (templates/assessments/ratings/_basis.html)."""
+        return render_to_string("assessments/ratings/_basis.html", {"basis": proposal_basis(obj)})
 
 
 @admin.register(RatingPolicy)

@@ -111,7 +111,8 @@ def _percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
 
 
-def _taking_part(year: int, today: dt.date | None) -> Q:
+def taking_part(year: int, today: dt.date | None = None) -> Q:
+    """Organizations taking part in the year's ratings: not dissolved by min(today, 31 December)."""
     ref = min(today or timezone.localdate(), dt.date(year, 12, 31))
     return Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=ref)
 
@@ -136,7 +137,7 @@ def rating_rollup(*, organization: Organization, year: int, today: dt.date | Non
     confirmed = Q(rating__stage=RatingStage.CONFIRMED)
     groups = (
         Organization.objects.filter(path__startswith=organization.path, kind__in=BRANCH_KINDS)
-        .filter(_taking_part(year, today))
+        .filter(taking_part(year, today))
         .annotate(rating=FilteredRelation("star_ratings", condition=Q(star_ratings__year=year)))
         .values("parent__path")
         .annotate(
@@ -165,7 +166,7 @@ def rating_rollup(*, organization: Organization, year: int, today: dt.date | Non
 
 def _count_the_branch_itself(row: RollupRow, branch: Organization, year: int, today) -> None:
     """A roll-up asked for one branch counts the branch (its parent's group belongs to the parent)."""
-    if not Organization.objects.filter(pk=branch.pk).filter(_taking_part(year, today)).exists():
+    if not Organization.objects.filter(pk=branch.pk).filter(taking_part(year, today)).exists():
         return
     rating = StarRating.objects.filter(organization=branch, year=year).values("stars", "stage").first()
     row.branches += 1

@@ -56,6 +56,36 @@ def rating_propose(*, actor, organization: Organization, year: int) -> ProposalS
 # --- the workflow -------------------------------------------------------------------------------------------
 
 
+def rating_next_step(rating: StarRating) -> str | None:
+    """The stage the rating moves to next; None once it is confirmed."""
+    return next((stage for stage, (previous, _capability) in STEPS.items() if previous == rating.stage), None)
+
+
+def rating_step_allowed(*, actor, rating: StarRating, stage: str) -> bool:
+    """Whether ``actor`` may take ``stage`` on this rating: the scope check the step itself makes first."""
+    try:
+        ensure_in_scope(actor, rating, STEPS[stage][1], NOT_ALLOWED)
+    except OutOfScope:
+        return False
+    return True
+
+
+def rating_score_clean(value) -> Decimal:
+    """One dimension's score: 0 to 20 points with at most one decimal (a browser form checks it here too)."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        number = None
+    if (
+        number is None
+        or not number.is_finite()
+        or not 0 <= number <= 20
+        or number != number.quantize(ONE_DECIMAL)
+    ):
+        raise ValidationError(MESSAGES["score_range"])
+    return number.quantize(ONE_DECIMAL)
+
+
 def _clean_scores(scores: dict) -> dict[str, Decimal]:
     unknown = sorted(set(scores) - set(DIMENSIONS))
     if unknown:
@@ -63,18 +93,9 @@ def _clean_scores(scores: dict) -> dict[str, Decimal]:
     cleaned, errors = {}, {}
     for dimension, value in scores.items():
         try:
-            number = Decimal(str(value))
-        except (InvalidOperation, ValueError):
-            number = None
-        if (
-            number is None
-            or not number.is_finite()
-            or not 0 <= number <= 20
-            or number != number.quantize(ONE_DECIMAL)
-        ):
+            cleaned[dimension] = rating_score_clean(value)
+        except ValidationError:
             errors[dimension] = [MESSAGES["score_range"]]
-        else:
-            cleaned[dimension] = number.quantize(ONE_DECIMAL)
     if errors:
         raise ValidationError(errors)
     return cleaned

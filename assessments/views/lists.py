@@ -13,6 +13,7 @@ from ..indicators import indicator_label
 from ..models import Alert, QuotaResult, StarRating
 from ..resources.ratings import StarRatingResource
 from ..selectors import quotas, ratings
+from ..selectors.rating_basis import stars_text
 
 
 class QuotaResultListView(ScopedListView):
@@ -66,10 +67,14 @@ class StarRatingListView(ScopedListView):
         organization_column(link=True),
         Column("year", _("year"), sort="year"),
         Column("stage", _("stage"), "get_stage_display", sort="stage"),
-        Column("stars", _("stars"), sort="stars"),
+        Column("stars", _("stars"), lambda rating, view: stars_text(rating.stars), sort="stars"),
         Column("total", _("total"), sort="total", classes=PHONE_ONLY_WIDE),
         Column("classification", _("classification"), "get_classification_display", classes=PHONE_ONLY_WIDE),
     )
+
+    def edit_url(self, obj):
+        """Every reader opens the rating's page; the steps are taken there (assessments/views/ratings.py)."""
+        return self.url("detail", obj.pk)
 
 
 urlpatterns = [

@@ -140,6 +140,7 @@ MENU = (
             MenuItem("assessments:quotaresult-list", _("Quota results"), "nav-quota-results"),
             MenuItem("assessments:alert-list", _("Alerts"), "nav-alerts"),
             MenuItem("assessments:starrating-list", _("Star ratings"), "nav-star-ratings"),
+            MenuItem("assessments:starrating-overview", _("Star rating overview"), "nav-star-overview"),
             MenuItem("assessments:rectification-list", _("Rectifications"), "nav-rectifications"),
             MenuItem(
                 "assessments:rectification-candidates",
