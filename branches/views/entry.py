@@ -149,13 +149,9 @@ class EntryView(LoginRequiredMixin, View):
             self.object = self.get_object()
         form = self.make_form(request.POST)
         self.check_access(form)
-        key = None
-        try:
-            key = self.sent_key()
-            if key is not None and (record := sent_before(request.user, key, form._meta.model)):
-                return self.saved(record, created=False)
-        except ValidationError as error:
-            form.add_error(None, error.messages)
+        key, record = self.sent_before(form)
+        if record is not None:
+            return self.saved(record, created=False)
         conflict = None
         if form.is_valid():
             try:
@@ -174,12 +170,18 @@ class EntryView(LoginRequiredMixin, View):
             return refused_json(form, conflict)
         return self.render(form, conflict=conflict)
 
-    def sent_key(self) -> str | None:
-        """A new record's idempotency key (docs/offline.md): the offline queue's header, or the hidden field
-        static/js/offline.js adds to the form so that a second tap on "save" cannot record it twice."""
+    def sent_before(self, form):
+        """A new record's idempotency key (docs/offline.md: the offline queue's header, or the hidden field
+        static/js/offline.js adds against a second tap on "save") and the record it was answered with
+        before, if any. A key refused (malformed, or used for another record) is an error of the form."""
         if self.object is not None:
-            return None
-        return requested_key(self.request.headers, self.request.POST)
+            return None, None
+        try:
+            key = requested_key(self.request.headers, self.request.POST)
+            return key, sent_before(self.request.user, key, form._meta.model)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return None, None
 
     def save_once(self, form, key):
         if key is None:

@@ -109,3 +109,16 @@ def test_a_key_used_for_a_visit_is_refused_for_a_meeting(world, branch):
     message = zh("This idempotency key was already used for another kind of record.")
     assert response.json() == {"idempotency_key": [message]}
     assert not Meeting.objects.exists()
+
+
+def test_a_repeat_after_the_record_was_deleted_says_so_and_records_nothing(secretary, branch):
+    key = str(uuid.uuid4())
+    secretary.post(VISIT_PAGE, visit_fields(branch, key), **JSON)
+    VisitLog.objects.get().delete()
+
+    again = secretary.post(VISIT_PAGE, visit_fields(branch, key), **JSON)
+
+    assert again.status_code == 400
+    message = zh("This entry was received before, but the record it created is no longer there.")
+    assert again.json()["errors"] == [{"label": "", "message": message}]
+    assert not VisitLog.objects.exists()

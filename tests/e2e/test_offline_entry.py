@@ -29,6 +29,11 @@ VISIT_PAGE = "/people/visits/new/"
 MEETING_PAGE = "/people/meetings/new/"
 HOUSEHOLDS = [("张大山", "一组"), ("李小河", "二组"), ("王家林", "三组")]
 SAVED = "Saved on this phone; it will be uploaded automatically once online."
+LOGOUT = 'form[action="/accounts/logout/"] button'
+REFUSED = "#offline-refused-list li.pb-refused-entry"
+LOGOUT_QUESTION = (
+    "Entries recorded on this phone and not uploaded yet will be deleted when you log out. Log out anyway?"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -210,7 +215,7 @@ def test_an_entry_refused_on_arrival_stays_on_the_phone_with_the_servers_message
     )
 
     context.set_offline(False)
-    refused = page.locator("#offline-refused-list li.pb-refused-entry")
+    refused = page.locator(REFUSED)
     expect(refused).to_have_count(1)
     expect(refused.locator("[data-errors]")).to_contain_text("孙家")
     page.reload()
@@ -225,3 +230,33 @@ def test_an_entry_refused_on_arrival_stays_on_the_phone_with_the_servers_message
     page.wait_for_url(f"{live_server.url}/branch/{village.branch.pk}/")
     assert VisitLog.objects.filter(household_name="孙家老宅").count() == 1
     expect(page.locator("#offline-refused")).to_be_hidden()
+
+
+def test_logging_out_asks_while_entries_wait_then_clears_them_and_the_kept_pages(
+    page, context, live_server, village
+):
+    open_online(page, live_server)
+    context.set_offline(True)
+    page.goto(live_server.url + VISIT_PAGE)
+    record_visit_offline(page, "周家", "五组")
+    today = timezone.localdate()
+    VisitLogFactory(cadre=village.cadre, household_name="周家", village_group="五组", visited_on=today)
+    context.set_offline(False)
+    expect(page.locator(REFUSED)).to_have_count(1)  # it stays on the phone
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.locator(LOGOUT).click()
+    expect(page.locator(REFUSED)).to_have_count(1)  # cancelled: nothing lost
+    assert page.url.endswith(VISIT_PAGE)
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=True))
+    with page.expect_navigation():
+        page.locator(LOGOUT).click()
+    assert asked == [zh(LOGOUT_QUESTION)] * 2
+    assert queue_sizes(page) == {"pending": 0, "refused": 0}
+    assert page.evaluate("() => caches.has('pb-pages')") is False
