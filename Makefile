@@ -127,4 +127,4 @@ bench: deps assets messages static
 	$(VENV)/bin/pytest -m benchmark -s tests/perf $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules var/staticfiles
+	rm -rf $(VENV) node_modules var/staticfiles var/pwa

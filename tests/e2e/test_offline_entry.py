@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from branches.models import IdempotencyKey
 from branches.scope.roles import Role
-from members.models import CadrePost, Meeting, MeetingKind, VisitLog
+from members.models import CadrePost, Meeting, MeetingKind, StudyRecord, Training, TrainingAudience, VisitLog
 from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -260,3 +260,33 @@ def test_logging_out_asks_while_entries_wait_then_clears_them_and_the_kept_pages
     assert asked == [zh(LOGOUT_QUESTION)] * 2
     assert queue_sizes(page) == {"pending": 0, "refused": 0}
     assert page.evaluate("() => caches.has('pb-pages')") is False
+
+
+def test_a_training_and_a_study_record_wait_offline_too(page, context, live_server, village):
+    open_online(page, live_server)
+    context.set_offline(True)
+    page.goto(live_server.url + "/people/trainings/new/")
+    page.select_option("#id_audience", TrainingAudience.MEMBERS)
+    page.fill("#id_topic", "乡村振兴政策解读")
+    for name in ("李秀英", "赵丽华"):
+        page.locator("#field-member_attendees label", has_text=name).click()
+    page.locator("#save").click()
+    expect(page.locator("#offline-count")).to_have_text("1")
+    page.goto(live_server.url + "/people/study-records/new/")
+    page.select_option("#id_cadre", str(village.cadre.pk))
+    page.fill("#id_sessions", "2")
+    page.fill("#id_note_characters", "800")
+    page.fill("#id_articles", "0")
+    page.locator("#save").click()
+    expect(page.locator("#offline-count")).to_have_text("2")
+
+    context.set_offline(False)
+    wait_for_queue(page, pending=0)
+    training = Training.objects.get()
+    assert (training.topic, training.organizer, training.member_attendees.count()) == (
+        "乡村振兴政策解读",
+        village.branch,
+        2,
+    )
+    study = StudyRecord.objects.get()
+    assert (study.cadre, study.sessions, study.note_characters) == (village.cadre, 2, 800)
