@@ -11,6 +11,11 @@ FROM ${NODE_IMAGE} AS assets
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund --loglevel=error
+# The offline app's service worker, from the files it precaches (docs/offline.md).
+COPY workbox-config.cjs ./
+COPY static ./static
+COPY locale ./locale
+RUN node workbox-config.cjs
 
 # --- Python packages, translations, static files ---------------------------------------------------
 FROM ${PYTHON_IMAGE} AS build
@@ -24,6 +29,7 @@ RUN /opt/venv/bin/pip install --no-input --require-hashes -r /tmp/requirements.l
 WORKDIR /app
 COPY . .
 COPY --from=assets /app/node_modules ./node_modules
+COPY --from=assets /app/var/pwa ./var/pwa
 # Build-time only: the settings need some SECRET_KEY to load; a random one is used and never stored.
 RUN export SECRET_KEY="$(/opt/venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
  && export DJANGO_SETTINGS_MODULE=partybuild.settings.base \

@@ -33,6 +33,7 @@ PY_STAMP := $(VENV)/.partybuild-lock-$(LOCK_SUM)
 NPM_STAMP := node_modules/.partybuild-npm-$(NPM_SUM)
 STATIC_STAMP := var/staticfiles/.partybuild-collected
 STATIC_SOURCES := $(shell find static $(wildcard */static) -type f 2>/dev/null) partybuild/settings/base.py
+SERVICE_WORKER := var/pwa/sw.js
 
 .PHONY: help setup deps assets messages static migrate demo test fuzz lint bench clean
 
@@ -44,7 +45,7 @@ help:
 setup: deps assets messages static migrate
 
 deps: $(PY_STAMP)
-assets: $(NPM_STAMP)
+assets: $(NPM_STAMP) $(SERVICE_WORKER)
 static: $(STATIC_STAMP)
 
 # The virtual environment for the demo and the tests, from the hash-pinned development lock (the runtime
@@ -65,6 +66,11 @@ $(NPM_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm (Node.js 20) is needed to install the front-end assets"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The offline app's service worker (docs/offline.md): Workbox, from node_modules, writes it with the list of
+# files it precaches (their content hashes), so it is rebuilt whenever one of them changes.
+$(SERVICE_WORKER): $(NPM_STAMP) workbox-config.cjs $(STATIC_SOURCES) $(wildcard locale/zh_Hans/LC_MESSAGES/*.po)
+	node workbox-config.cjs
 
 # Translation catalogs (locale/zh_Hans, locale/en). Needs GNU gettext's msgfmt; installed with apt
 # when missing and we are root on Debian, otherwise a clear message. Up-to-date .mo files are skipped.
@@ -121,4 +127,4 @@ bench: deps assets messages static
 	$(VENV)/bin/pytest -m benchmark -s tests/perf $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) node_modules var/staticfiles
+	rm -rf $(VENV) node_modules var/staticfiles var/pwa

@@ -29,7 +29,7 @@ TOKEN_LOGIN = "_pb_token_login"  # noqa: S105 - an attribute name, not a secret
 SEEN_GRANULARITY = 60
 
 API_PREFIX = "/api/"
-UNGATED_PREFIXES = ("/static/", "/media/", "/i18n/")
+UNGATED_PREFIXES = ("/static/", "/media/", "/i18n/", "/sw.js")
 # Pages a user held at the gate may still reach: logging in and out, changing the password, the
 # second-factor steps and the language switch.
 UNGATED_URL_NAMES = frozenset(

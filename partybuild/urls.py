@@ -11,6 +11,7 @@ from branches.views import accounts
 
 from .api import paths as api_paths
 from .api import router
+from .pwa import service_worker
 
 
 class Administration(BasePermission):
@@ -29,6 +30,7 @@ router.APIRootView = ApiRootView
 
 urlpatterns = [
     path("", home, name="home"),
+    path("sw.js", service_worker, name="service-worker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(

@@ -1,5 +1,6 @@
 from .accounts import AccountSecurity, CountySecurityPolicy, PasswordHistory
 from .exports import ExportJob, ExportState
+from .idempotency import IdempotencyKey
 from .imports import ImportJob
 from .jobs import JobState
 from .records import (
@@ -30,6 +31,7 @@ from .tree import (
 __all__ = [
     "ExportJob",
     "ExportState",
+    "IdempotencyKey",
     "ImportJob",
     "JobState",
     "AccountSecurity",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -18,6 +18,7 @@ from partybuild.http import client_ip
 from partybuild.versioning import call_on_record
 
 from ..personal import mask, personal_kind
+from ..services.idempotency import create_once, requested_key, sent_before
 from ..services.personal import personal_data_unmask
 
 
@@ -179,11 +180,31 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
             response["ETag"] = f'"{data["version"]}"'
         return response
 
+    def create(self, request, *args, **kwargs):
+        """With an ``Idempotency-Key`` header (docs/offline.md), a repeat answers 200 with the record the
+        first request created, before its body is looked at again."""
+        self.idempotency_key = requested_key(request.headers)
+        model = self.queryset.model
+        if (record := sent_before(request.user, self.idempotency_key, model)) is not None:
+            row = self.get_queryset().get(pk=record.pk)  # as the list shows it, annotations included
+            return Response(self.get_serializer(row).data, status=status.HTTP_200_OK)
+        self.repeated = False
+        response = super().create(request, *args, **kwargs)
+        if self.repeated:
+            response.status_code = status.HTTP_200_OK
+        return response
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
         with transaction.atomic():
-            serializer.instance = type(self).create_service(actor=self.request.user, **data)
+            serializer.instance, created = create_once(
+                actor=self.request.user,
+                key=getattr(self, "idempotency_key", None),
+                model=self.queryset.model,
+                create=lambda: type(self).create_service(actor=self.request.user, **data),
+            )
+        self.repeated = not created
 
     def perform_update(self, serializer):
         data = keep_masked_values(serializer.instance, dict(serializer.validated_data))

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from partybuild.versioning import call_on_record
 
 from ..forms import ActivityRoomEditForm, ActivityRoomForm, conflict_message, records_organizations
 from ..models import ActivityRoom
+from ..services.idempotency import create_once, requested_key, sent_before
 from ..services.records import activity_room_create, activity_room_update
 
 SAVED = _("Saved.")
@@ -58,6 +59,21 @@ def error_summary(form) -> list[dict]:
                 anchor = f"field-{bound.name}"
         items.extend({"message": message, "anchor": anchor, "label": bound.label} for message in bound.errors)
     return items
+
+
+def wants_json(request) -> bool:
+    """The offline queue (static/js/offline-queue.js) posts the form as a page would and asks for JSON."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def refused_json(form, conflict=None) -> JsonResponse:
+    """A refused entry's messages, each with its field's label, for the phone to show beside the entry."""
+    errors = [
+        {"label": str(item["label"] or ""), "message": str(item["message"])} for item in error_summary(form)
+    ]
+    if conflict:
+        errors.insert(0, {"label": "", "message": str(conflict)})
+    return JsonResponse({"errors": errors}, status=400)
 
 
 def branch_page_url(organization) -> str:
@@ -133,10 +149,13 @@ class EntryView(LoginRequiredMixin, View):
             self.object = self.get_object()
         form = self.make_form(request.POST)
         self.check_access(form)
+        key, record = self.sent_before(form)
+        if record is not None:
+            return self.saved(record, created=False)
         conflict = None
         if form.is_valid():
             try:
-                record = self.save(form)
+                record, created = self.save_once(form, key)
             except StaleWrite as stale:
                 conflict = conflict_message(stale)
             except ValidationError as error:
@@ -144,11 +163,39 @@ class EntryView(LoginRequiredMixin, View):
             except PermissionDenied as refused:
                 form.add_error(None, str(refused))
             else:
-                messages.success(request, self.success_message)
-                return redirect(self.success_url(record))
+                return self.saved(record, created)
         else:
             self.check_parsed_fields(form)
+        if wants_json(request):
+            return refused_json(form, conflict)
         return self.render(form, conflict=conflict)
+
+    def sent_before(self, form):
+        """A new record's idempotency key (docs/offline.md: the offline queue's header, or the hidden field
+        static/js/offline.js adds against a second tap on "save") and the record it was answered with
+        before, if any. A key refused (malformed, or used for another record) is an error of the form."""
+        if self.object is not None:
+            return None, None
+        try:
+            key = requested_key(self.request.headers, self.request.POST)
+            return key, sent_before(self.request.user, key, form._meta.model)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return None, None
+
+    def save_once(self, form, key):
+        if key is None:
+            return self.save(form), True
+        model = form._meta.model
+        return create_once(actor=self.request.user, key=key, model=model, create=lambda: self.save(form))
+
+    def saved(self, record, created=True):
+        """After a save, or a repeat of one: the offline queue gets the record as JSON, a page goes on."""
+        url = self.success_url(record)
+        if wants_json(self.request):
+            return JsonResponse({"id": record.pk, "url": url}, status=201 if created else 200)
+        messages.success(self.request, self.success_message)
+        return redirect(url)
 
     def check_parsed_fields(self, form) -> None:
         """The service's rules on the fields that did parse, so that a missing field and a broken rule are

@@ -49,7 +49,9 @@ class VisitForm(ServiceModelForm):
             own = own_secretary_post(user, today)
             if own.cadre is not None:
                 self.initial.setdefault("cadre", own.cadre.pk)
-        self.fields["household_name"].widget.attrs.setdefault("autocomplete", "off")
+        self.fields["household_name"].widget.attrs.update(
+            {"autocomplete": "off", "list": "households-visited"}
+        )
 
 
 class VisitEditForm(VersionedFormMixin, VisitForm):

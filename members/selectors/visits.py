@@ -56,6 +56,14 @@ def visit_list(*, user, action: str = "view"):
     return VisitLog.objects.restrict(user, action).select_related("cadre", "organization", "recorded_by")
 
 
+def households_visited(*, organization: Organization, year: int, limit: int = 500) -> list[tuple[str, str]]:
+    """The households (name, village group) visited in ``organization`` in ``year``, each once: the visit
+    form suggests them, so that a household is typed the same way and counted once (docs/offline.md)."""
+    rows = VisitLog.objects.filter(in_year(year), organization=organization)
+    rows = rows.values_list("household_name", "village_group").order_by("village_group", "household_name")
+    return list(rows.distinct()[:limit])
+
+
 def village_branches(root: Organization):
     """The village and community branches in ``root``'s subtree (``root`` itself when it is one)."""
     return Organization.objects.filter(path__startswith=root.path).rural()

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.forms import HiddenInput
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.views.entry import EntryView
@@ -32,6 +33,7 @@ from ..models import (
     VisitLog,
 )
 from ..selectors.pipeline import MISSING_LABELS, NEXT_STEP, applicant_corrections
+from ..selectors.visits import households_visited
 from ..services.activities import (
     meeting_record,
     meeting_update,
@@ -92,6 +94,13 @@ class VisitCreate(EntryView):
             chosen = form.fields["cadre"].queryset.filter(pk=cadre).first() if cadre else None
             form.single_organization = chosen.organization if chosen else None
         return super().render(form, conflict)
+
+    def context(self, form):
+        organization = form.single_organization
+        if organization is None:
+            return {}
+        year = timezone.localdate().year
+        return {"households": households_visited(organization=organization, year=year)}
 
 
 class VisitEdit(VisitCreate):

@@ -184,7 +184,10 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/noto-sans-sc", NODE_MODULES / "@fontsource" / "noto-sans-sc"),
+    ("vendor/idb", NODE_MODULES / "idb" / "build"),
 ]
+# The offline app's service worker, written by Workbox at set-up (workbox-config.cjs), served at /sw.js.
+SERVICE_WORKER_FILE = VAR_DIR / "pwa" / "sw.js"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
