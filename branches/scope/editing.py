@@ -8,6 +8,7 @@ row naming the actor. The services pass their rules in; the sequence, the refusa
 the same for all.
 """
 
+from partybuild.changes import note
 from partybuild.versioning import apply_changes, lock_for_edit
 
 from .querysets import NOT_ALLOWED, ensure_in_scope
@@ -59,6 +60,7 @@ def scoped_update(
     apply_changes(record, {}, actor=actor, exclude_clean=exclude_clean)
     if after_save is not None:
         after_save(record)
+        note([record])  # what it counts for may follow from the people set just now
     ensure_in_scope(actor, record, action)
     return record
 
@@ -75,6 +77,7 @@ def scoped_delete(actor, instance, *, lock: bool = False, rules=None, after_dele
     record = lock_for_edit(instance, None) if lock else instance
     if rules is not None:
         rules(record)
+    note([record])
     record._history_user = actor
     record.delete()
     if after_delete is not None:

@@ -1,6 +1,8 @@
 """The steps every app's create services share: the actor's capability over the organization, and the save
 that names the actor in the history and refuses a record landing outside the actor's scope."""
 
+from partybuild.changes import note
+
 from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from ..scope.roles import Capability
 
@@ -19,6 +21,7 @@ def save_new(actor, record, **people):
     for field, pks in people.items():
         if pks is not None:
             getattr(record, field).set(pks)
+    note([record])
     ensure_in_scope(actor, record, "add")
     return record
 
