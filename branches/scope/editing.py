@@ -45,6 +45,8 @@ def scoped_update(
     6. ``full_clean`` (less ``exclude_clean``), the version is bumped and the record saved with ``actor`` as
        the history user;
     7. ``after_save(record)``: what needs the saved row (people, events, moving a subtree);
+       the record's counted organizations and years are noted before (step 3) and after the edit, so that
+       their figures are refreshed once the transaction commits (partybuild/changes.py);
     8. the saved record must still lie where ``actor`` may do ``action``, else OutOfScope (rolled back).
     """
     ensure_in_scope(actor, instance, action, NOT_ALLOWED)
@@ -71,7 +73,7 @@ def scoped_delete(actor, instance, *, lock: bool = False, rules=None, after_dele
 
     ``instance`` must lie where ``actor`` may delete (else OutOfScope with NOT_ALLOWED); with ``lock`` it is
     re-read under a row lock first. ``rules(record)`` refuses (or locks what the delete affects) before,
-    ``after_delete(record)`` runs after.
+    ``after_delete(record)`` runs after. What the record counted for is noted (partybuild/changes.py).
     """
     ensure_in_scope(actor, instance, "delete", NOT_ALLOWED)
     record = lock_for_edit(instance, None) if lock else instance

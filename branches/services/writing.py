@@ -15,7 +15,8 @@ def require_capability(actor, organization, capability=Capability.RECORDS) -> No
 
 def save_new(actor, record, **people):
     """Save a new ``record`` with ``actor`` in its history and set its people (many-to-many fields, given
-    as primary keys); a record outside the actor's scope is refused, rolling back the caller's transaction."""
+    as primary keys), noting what it counts for (partybuild/changes.py); a record outside the actor's scope
+    is refused, rolling back the caller's transaction."""
     record._history_user = actor
     record.save()
     for field, pks in people.items():
