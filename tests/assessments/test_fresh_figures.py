@@ -11,11 +11,12 @@ from django.utils import timezone, translation
 
 from assessments.models import QuotaRun, RunState
 from assessments.services import quotas
-from assessments.services.quotas import RECORDS_TRIGGER, lowest_common_organizations
+from assessments.services.quotas import RECORDS_TRIGGER, lowest_common_organizations, quota_policy_create
 from branches.tabular.importing import import_table
 from members.models import CadrePost, MeetingKind, VisitLog
 from members.resources import VisitLogResource
 from members.services.activities import meeting_record, training_record
+from members.services.roster import member_transfer
 from members.services.visits import visit_delete, visit_record, visit_update
 from partybuild.changes import note
 from tests.utils.factories import MemberFactory
@@ -128,6 +129,28 @@ def test_a_record_dated_last_year_refreshes_last_year_too(
     assert scopes(record_runs()) == [(world.branch_a1.pk, this_year - 1), (world.branch_a1.pk, this_year)]
 
 
+def test_a_transfer_to_another_township_runs_the_county(world, this_year, django_capture_on_commit_callbacks):
+    member = MemberFactory(branch=world.branch_a1)
+    with django_capture_on_commit_callbacks(execute=True):
+        member_transfer(
+            actor=world.users["county_admin"],
+            member=member,
+            to_branch=world.branch_b1,
+            on=timezone.localdate(),
+        )
+
+    assert scopes(record_runs()) == [(world.county.pk, this_year)]
+
+
+def test_a_changed_policy_runs_its_county(world, this_year, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        quota_policy_create(
+            actor=world.users["county_admin"], county=world.county, year=this_year, meet_lecture=6
+        )
+
+    assert scopes(record_runs()) == [(world.county.pk, this_year)]
+
+
 def visit_rows(cadres, count):
     today = timezone.localdate().isoformat()
     rows = [VISIT_HEADERS]
@@ -144,7 +167,10 @@ def visit_rows(cadres, count):
     return rows
 
 
-def test_an_import_of_many_rows_starts_one_run(world, this_year, django_capture_on_commit_callbacks):
+def test_an_import_of_many_rows_starts_one_run(
+    world, this_year, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(VisitLogResource, "import_chunk_size", 100)  # six chunks, each noted
     cadres = [
         CadreFactory(organization=branch, post=CadrePost.VILLAGE_COMMITTEE, name=f"委员{n}")
         for n, branch in enumerate((world.branch_a1, world.branch_a2))
