@@ -9,4 +9,6 @@ class BranchesConfig(AppConfig):
     def ready(self):
         # Receivers connect, the system checks and the Celery tasks (started by name through
         # partybuild/jobs.py) register once the app registry is ready.
-        from . import checks, signals, tasks  # noqa: F401, PLC0415
+        from . import checks, counted, signals, tasks  # noqa: F401, PLC0415
+
+        counted.register()

@@ -6,6 +6,7 @@ import inspect
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from .changes import note
 from .exceptions import StaleWrite
 
 
@@ -36,6 +37,7 @@ def lock_for_edit(instance, expected_version: int | None, *, precondition: bool 
             changed_at=changed_at,
             precondition=precondition,
         )
+    note([current])  # as stored: the organizations and years it counted for before the edit
     return current
 
 
@@ -69,6 +71,7 @@ def apply_changes(instance, changes: dict, *, actor, exclude_clean=None):
         return instance
     instance.version += 1
     instance.save()
+    note([instance])
     return instance
 
 

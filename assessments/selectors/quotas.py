@@ -1,7 +1,7 @@
 """Reads over quota policies, runs, results and alerts: of results and alerts only the published run of each
 organization and year is visible."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun
 
@@ -12,6 +12,14 @@ def quota_policy_list(*, user):
 
 def quota_run_list(*, user):
     return QuotaRun.objects.restrict(user, "view").select_related("organization", "requested_by")
+
+
+def covering_runs(*, organization):
+    """The runs whose scope contains ``organization`` (its own, its ancestors', those over every tree): what
+    its figures come from. Read through the organization, which the caller has fetched in the user's scope:
+    whoever may read it may see that its figures are being computed, not the rest of the run's scope."""
+    ancestors = [int(pk) for pk in organization.path.strip("/").split("/")]
+    return QuotaRun.objects.filter(Q(organization_id__in=ancestors) | Q(organization__isnull=True))
 
 
 def _published(queryset, *, year=None, organization=None):

@@ -3,6 +3,8 @@
 import contextlib
 import datetime as dt
 import logging
+import os
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -25,6 +27,8 @@ from ..quota import engine
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = dt.timedelta(hours=1)
+# The trigger of the runs that saved records start by themselves (docs/quotas.md, "Fresh figures").
+RECORDS_TRIGGER = "records"
 
 
 @transaction.atomic
@@ -69,14 +73,16 @@ def quota_policy_update(
     )
 
 
-def _covering_run(organization: Organization, year: int) -> QuotaRun | None:
+def _covering_run(organization: Organization, year: int, *, join_running: bool) -> QuotaRun | None:
     """The run of the same year that this request can join: one queued for the organization or a subtree
-    containing it (it has read nothing yet), or one already running for the organization itself."""
+    containing it (it has read nothing yet), or — with ``join_running`` — one already running for the
+    organization itself."""
     ancestors = [int(pk) for pk in organization.path.strip("/").split("/")]
     runs = QuotaRun.objects.filter(year=year, state__in=ACTIVE_STATES, organization_id__in=ancestors)
-    queued_above = runs.filter(state=RunState.QUEUED)
-    running_here = runs.filter(state=RunState.RUNNING, organization_id=organization.pk)
-    return (queued_above | running_here).order_by("created_at", "pk").first()
+    joinable = runs.filter(state=RunState.QUEUED)
+    if join_running:
+        joinable |= runs.filter(state=RunState.RUNNING, organization_id=organization.pk)
+    return joinable.order_by("created_at", "pk").first()
 
 
 def _serialize_starts(organization: Organization) -> None:
@@ -90,7 +96,9 @@ def quota_run_capability(organization: Organization) -> str:
     return Capability.RECORDS if organization.is_branch else Capability.REVIEW
 
 
-def quota_run_start(*, actor, organization: Organization, year: int, trigger: str = "api") -> QuotaRun:
+def quota_run_start(
+    *, actor, organization: Organization, year: int, trigger: str = "api", join_running: bool = True
+) -> QuotaRun:
     """Queue a run for ``organization``'s subtree and ``year``, or join the run that already covers it
     (returned with ``joined`` set; see docs/quotas.md, Runs). A run overlapping this one that has already
     started is waited for: runs of one tree and year never interleave (``_tree_lock``).
@@ -101,7 +109,7 @@ def quota_run_start(*, actor, organization: Organization, year: int, trigger: st
         raise ValidationError({"year": [SO_FAR_MESSAGE]})
     with transaction.atomic():
         _serialize_starts(organization)
-        existing = _covering_run(organization, year)
+        existing = _covering_run(organization, year, join_running=join_running)
         if existing is not None:
             existing.joined = True
             return existing
@@ -188,12 +196,52 @@ def quota_runs_fail_stale() -> int:
     )
 
 
+def _system(username: str):
+    """The actor of the runs nobody asked for by hand: may run any tree, is recorded as nobody."""
+    return get_user_model()(username=username, is_superuser=True, is_active=True)
+
+
 def quota_runs_schedule(*, year: int, trigger: str) -> list[QuotaRun]:
     """One run per county for ``year``: what the nightly and the 1 January schedules start."""
 
     quota_runs_fail_stale()
-    system = get_user_model()(username="scheduler", is_superuser=True, is_active=True)
+    system = _system("scheduler")
     counties = Organization.objects.filter(kind=OrganizationKind.COUNTY_COMMITTEE, parent__isnull=True)
     return [
         quota_run_start(actor=system, organization=county, year=year, trigger=trigger) for county in counties
     ]
+
+
+def quota_runs_refresh(*, changes: dict[int, Iterable[int]]) -> list[QuotaRun]:
+    """What a transaction that changed counted records starts once it commits (partybuild/changes.py): for
+    each year, one run per tree over the lowest organization containing every organization whose records
+    changed (docs/quotas.md, "Fresh figures"). It joins a run queued over it, never one already running,
+    which may have read the records before they changed."""
+    paths = dict(Organization.objects.filter(pk__in=set().union(*changes.values())).values_list("pk", "path"))
+    lowest = {
+        year: lowest_common_organizations(paths[pk] for pk in ids if pk in paths)
+        for year, ids in changes.items()
+    }
+    organizations = Organization.objects.in_bulk(set().union(*lowest.values()))
+    system = _system("records")
+    return [
+        quota_run_start(
+            actor=system,
+            organization=organizations[pk],
+            year=year,
+            trigger=RECORDS_TRIGGER,
+            join_running=False,
+        )
+        for year in sorted(lowest)
+        for pk in sorted(lowest[year])
+    ]
+
+
+def lowest_common_organizations(paths: Iterable[str]) -> set[int]:
+    """For materialized paths (``/1/5/9/``), the id of the deepest organization containing all of them, in
+    each tree they lie in."""
+    common: dict[str, list[str]] = {}
+    for path in paths:
+        parts = path.strip("/").split("/")
+        common[parts[0]] = os.path.commonprefix([common.get(parts[0], parts), parts])
+    return {int(parts[-1]) for parts in common.values()}

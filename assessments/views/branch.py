@@ -1,6 +1,8 @@
 """The secretary's branch page (/branch/<organization id>/?year=): the branch's published quotas for the year,
 its development due list, what is overdue (meetings this quarter, the pace of household visits), the entry
-buttons, and "refresh my numbers": a quota run scoped to the branch, whose progress is polled with htmx.
+buttons, and "refresh my numbers": a quota run scoped to the branch. While any run covering the branch is
+queued or running — the one a saved record started by itself, docs/quotas.md "Fresh figures" — the page
+says it is updating and polls with htmx until the new figures are published, then reloads.
 
 A fixed number of queries whatever the size of the branch: results, alerts, the due list and the visit pace
 are one query each.
@@ -27,12 +29,13 @@ from partybuild.years import is_year_so_far
 
 from ..indicators import indicator_label
 from ..models import AlertKind, QuotaRun, RunState
-from ..selectors.quotas import published_alerts, published_results, quota_run_list
+from ..selectors.quotas import covering_runs, published_alerts, published_results
 from ..selectors.rectification_detail import open_rectification
-from ..services.quotas import ACTIVE_STATES, quota_run_start
+from ..services.quotas import ACTIVE_STATES, RECORDS_TRIGGER, quota_run_start
 from .jobs import RUN_JOINED
 
 REFRESHED = _("Your numbers were computed again.")
+UPDATED = _("Your numbers now include the records just saved.")
 REFRESH_FAILED = _("Computing your numbers failed: %(error)s")
 # The actions a secretary takes from the page: URL name and label, in the order shown.
 ENTRY_BUTTONS = (
@@ -138,8 +141,9 @@ def due_rows(user, organization) -> list[dict]:
     ]
 
 
-def latest_run(user, organization, year: int) -> QuotaRun | None:
-    runs = quota_run_list(user=user).filter(organization=organization, year=year)
+def latest_run(organization, year: int) -> QuotaRun | None:
+    """The last run requested over the branch: queued or running, the figures shown are about to change."""
+    runs = covering_runs(organization=organization).filter(year=year)
     return runs.order_by("-created_at", "-pk").first()
 
 
@@ -153,7 +157,7 @@ def branch_page(request, pk):
     organization = _organization(request, pk)
     year = _year(request)
     user = request.user
-    run = latest_run(user, organization, year)
+    run = latest_run(organization, year)
     context = {
         "organization": organization,
         "year": year,
@@ -184,7 +188,7 @@ def _run_response(request, organization, run, *, started: bool):
     )
     if request.headers.get("HX-Request") and run.state not in ACTIVE_STATES and started:
         if run.state == RunState.SUCCEEDED:
-            messages.success(request, REFRESHED)
+            messages.success(request, UPDATED if run.trigger == RECORDS_TRIGGER else REFRESHED)
         else:
             messages.error(request, REFRESH_FAILED % {"error": run.error})
         response["HX-Refresh"] = "true"
@@ -216,10 +220,9 @@ def branch_refresh(request, pk):
 @login_required
 @require_GET
 def branch_run(request, pk, run_pk):
-    """What htmx polls every second while a run is queued or running."""
+    """What htmx polls every second while a run covering the branch is queued or running."""
     organization = _organization(request, pk)
-    runs = quota_run_list(user=request.user).filter(organization=organization)
-    run = get_object_or_404(runs, pk=run_pk)
+    run = get_object_or_404(covering_runs(organization=organization), pk=run_pk)
     return _run_response(request, organization, run, started=True)
 
 

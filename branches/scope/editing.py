@@ -8,6 +8,7 @@ row naming the actor. The services pass their rules in; the sequence, the refusa
 the same for all.
 """
 
+from partybuild.changes import note
 from partybuild.versioning import apply_changes, lock_for_edit
 
 from .querysets import NOT_ALLOWED, ensure_in_scope
@@ -44,6 +45,8 @@ def scoped_update(
     6. ``full_clean`` (less ``exclude_clean``), the version is bumped and the record saved with ``actor`` as
        the history user;
     7. ``after_save(record)``: what needs the saved row (people, events, moving a subtree);
+       the record's counted organizations and years are noted before (step 3) and after the edit, so that
+       their figures are refreshed once the transaction commits (partybuild/changes.py);
     8. the saved record must still lie where ``actor`` may do ``action``, else OutOfScope (rolled back).
     """
     ensure_in_scope(actor, instance, action, NOT_ALLOWED)
@@ -59,6 +62,7 @@ def scoped_update(
     apply_changes(record, {}, actor=actor, exclude_clean=exclude_clean)
     if after_save is not None:
         after_save(record)
+        note([record])  # what it counts for may follow from the people set just now
     ensure_in_scope(actor, record, action)
     return record
 
@@ -69,12 +73,13 @@ def scoped_delete(actor, instance, *, lock: bool = False, rules=None, after_dele
 
     ``instance`` must lie where ``actor`` may delete (else OutOfScope with NOT_ALLOWED); with ``lock`` it is
     re-read under a row lock first. ``rules(record)`` refuses (or locks what the delete affects) before,
-    ``after_delete(record)`` runs after.
+    ``after_delete(record)`` runs after. What the record counted for is noted (partybuild/changes.py).
     """
     ensure_in_scope(actor, instance, "delete", NOT_ALLOWED)
     record = lock_for_edit(instance, None) if lock else instance
     if rules is not None:
         rules(record)
+    note([record])
     record._history_user = actor
     record.delete()
     if after_delete is not None:

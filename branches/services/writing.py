@@ -1,6 +1,8 @@
 """The steps every app's create services share: the actor's capability over the organization, and the save
 that names the actor in the history and refuses a record landing outside the actor's scope."""
 
+from partybuild.changes import note
+
 from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from ..scope.roles import Capability
 
@@ -13,12 +15,14 @@ def require_capability(actor, organization, capability=Capability.RECORDS) -> No
 
 def save_new(actor, record, **people):
     """Save a new ``record`` with ``actor`` in its history and set its people (many-to-many fields, given
-    as primary keys); a record outside the actor's scope is refused, rolling back the caller's transaction."""
+    as primary keys), noting what it counts for (partybuild/changes.py); a record outside the actor's scope
+    is refused, rolling back the caller's transaction."""
     record._history_user = actor
     record.save()
     for field, pks in people.items():
         if pks is not None:
             getattr(record, field).set(pks)
+    note([record])
     ensure_in_scope(actor, record, "add")
     return record
 

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from simple_history.utils import bulk_create_with_history
 
+from partybuild.changes import note
+
 from ..personal import Unmasker, mask, organization_of, personal_kind
 from ..scope.querysets import NOT_ALLOWED, OutOfScope, capability_for, scope_paths
 from ..services.tree import security_events_flush
@@ -298,6 +300,7 @@ class _ChunkImporter:
         self._preview(valid)
         if valid:
             self.resource.write(valid, self.actor)
+            note(valid)
             self.written += len(valid)
 
     def _parse(self, number, cells):

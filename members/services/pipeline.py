@@ -14,6 +14,7 @@ from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services.writing import save_new
+from partybuild.changes import note
 from partybuild.versioning import lock_for_edit
 
 from .. import pipeline_rules as rules
@@ -392,6 +393,7 @@ def _admit(applicant: Applicant, on: dt.date, actor):
     member.full_clean()
     member._history_user = actor
     member.save()
+    note([member])
     applicant.member = member
     MemberEvent.objects.create(
         member=member,
@@ -411,6 +413,7 @@ def _confirm(applicant: Applicant, on: dt.date, actor):
     member._history_user = actor
     member.full_clean()
     member.save()
+    note([member])
     MemberEvent.objects.create(
         member=member, kind=MemberEventKind.CONFIRMATION, occurred_on=on, recorded_by=actor
     )
@@ -603,6 +606,7 @@ def _mirror_on_member(actor, applicant: Applicant, changed):
     member.version += 1
     member._history_user = actor
     member.save()
+    note([member])
     dates = {
         MemberEventKind.ADMISSION: applicant.approved_on,
         MemberEventKind.CONFIRMATION: applicant.confirmed_on,

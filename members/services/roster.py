@@ -13,6 +13,7 @@ from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, o
 from branches.scope.roles import Capability
 from branches.services import security_event_record
 from branches.services.writing import require_capability, save_new
+from partybuild.changes import note
 from partybuild.versioning import apply_changes, lock_for_edit
 
 from .. import pipeline_rules as rules
@@ -199,6 +200,7 @@ def _record_event(actor, member, kind, on, reason, **fields) -> MemberEvent:
     )
     event.full_clean()
     event.save()
+    note([event])
     return event
 
 

@@ -80,8 +80,8 @@ def test_two_requests_at_once_make_one_run(world, root, not_executed, monkeypatc
     barrier = threading.Barrier(2, timeout=2)
     looked = quotas._covering_run
 
-    def look_then_meet(organization, year):
-        found = looked(organization, year)
+    def look_then_meet(organization, year, **options):
+        found = looked(organization, year, **options)
         with contextlib.suppress(threading.BrokenBarrierError):  # the other request waits on the lock
             barrier.wait()
         return found

@@ -1,5 +1,6 @@
-"""A village secretary on a phone: logs in, records a household visit and a meeting with attendance, presses
-"refresh my numbers" and sees the branch's visit quota move — with no console errors."""
+"""A village secretary on a phone: logs in, records a household visit and a meeting with attendance, sees the
+branch's visit and meeting figures move as each is saved (tests/e2e/test_live_figures.py shows more), and
+"refresh my numbers" computes them again — with no console errors."""
 
 from types import SimpleNamespace
 
@@ -66,8 +67,8 @@ def test_secretary_records_a_visit_and_a_meeting_and_sees_the_visit_quota_move(
     expect(page.locator("#messages")).to_be_visible()
     expect(page.locator("#branch-name")).to_have_text(village.branch.name)
     assert VisitLog.objects.filter(household_name="新访户", cadre=village.cadre).exists()
-    # The numbers published this morning: the 50th household is not counted yet.
-    expect(page.locator(VISIT_QUOTA)).to_have_text("0")
+    # The numbers published this morning had 49 households: the 50th is counted as soon as it is saved.
+    expect(page.locator(VISIT_QUOTA)).to_have_text("1")
     assert_fits_a_phone(page)
 
     # The meeting, with attendance ticked on the roll.
@@ -86,7 +87,7 @@ def test_secretary_records_a_visit_and_a_meeting_and_sees_the_visit_quota_move(
     meeting = Meeting.objects.get()
     assert (meeting.kind, meeting.attendee_count, meeting.members_expected) == (MeetingKind.THEME_DAY, 3, 4)
 
-    expect(page.locator(VISIT_QUOTA)).to_have_text("0")
+    expect(page.locator('#quota-list li[data-code="meet.theme_day"] [data-actual]')).to_have_text("1")
     refresh_numbers(page)
     expect(page.locator(VISIT_QUOTA)).to_have_text("1")
     expect(page.locator('#quota-list li[data-code="meet.theme_day"] [data-actual]')).to_have_text("1")

@@ -16,7 +16,6 @@ The tiny tier runs inside the normal test command so this cannot rot.
 """
 
 import os
-import statistics
 import time
 
 import pytest
@@ -34,6 +33,7 @@ from branches.scope.roles import Role
 from demo.scale import generate
 from members.models import Member
 from tests.utils.factories import UserFactory
+from tests.utils.pages import measure
 
 ROUNDS = 15
 
@@ -74,37 +74,6 @@ def prepare(tier: str) -> dict:
     }
 
 
-def measure(client: Client, url: str, params: dict) -> dict:
-    for _ in range(2):  # warm: templates compiled, translations loaded, plans cached
-        assert client.get(url, params).status_code == 200
-    executed = []
-
-    def count(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    # Counted by an execute wrapper rather than the debug query log, which came back empty here after the
-    # engine's run (its log is a bounded deque; the wrapper sees every statement whatever the log does).
-    with connection.execute_wrapper(count):
-        response = client.get(url, params)
-    assert response.status_code == 200
-    times, cpu = [], []
-    for _ in range(ROUNDS):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        client.get(url, params)
-        times.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    return {
-        "queries": len(executed),
-        "median_ms": statistics.median(times),
-        "best_ms": min(times),
-        # This process's CPU alone (Python: ORM, view, template), which other load on the machine inflates
-        # far less than the wall-clock time; the database's share is in the wall-clock time only.
-        "cpu_ms": statistics.median(cpu),
-        "bytes": len(response.content),
-    }
-
-
 def run_benchmark(tier: str) -> dict:
     world = prepare(tier)
     township, county, year = world["township"], world["county"], world["year"]
@@ -115,10 +84,10 @@ def run_benchmark(tier: str) -> dict:
     admin.force_login(world["admin"])
     params = {"year": year}
     figures = {
-        "township page": measure(staff, reverse("assessments:dashboard", args=[township.pk]), params),
-        "township API": measure(staff, reverse("dashboard"), {**params, "organization": township.pk}),
-        "county page": measure(admin, reverse("assessments:dashboard", args=[county.pk]), params),
-        "county API": measure(admin, reverse("dashboard"), {**params, "organization": county.pk}),
+        "township page": measure(staff, reverse("assessments:dashboard", args=[township.pk]), params, ROUNDS),
+        "township API": measure(staff, reverse("dashboard"), {**params, "organization": township.pk}, ROUNDS),
+        "county page": measure(admin, reverse("assessments:dashboard", args=[county.pk]), params, ROUNDS),
+        "county API": measure(admin, reverse("dashboard"), {**params, "organization": county.pk}, ROUNDS),
     }
     print(
         f"\n{connection.vendor} · tier {tier}: generated in {world['generated']:.1f} s, quota run "

@@ -1,0 +1,9 @@
+"""What the quota engine reads from this app: the county's policy (partybuild/changes.py)."""
+
+from partybuild.changes import by, counted, dated
+
+from .models import QuotaPolicy
+
+
+def register() -> None:
+    counted(QuotaPolicy, organizations=by("county"), years=dated("year"))

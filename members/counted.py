@@ -1,0 +1,37 @@
+"""The members app's records the quota engine counts, and the organizations and years each counts for
+(partybuild/changes.py; docs/quotas.md, "Fresh figures")."""
+
+from partybuild.changes import by, counted, dated
+
+from .models import (
+    Applicant,
+    Cadre,
+    ContactPoint,
+    Meeting,
+    Member,
+    MemberEvent,
+    ReserveCadre,
+    StudyRecord,
+    Training,
+    VisitLog,
+)
+
+
+def event_organizations(events) -> set:
+    """A transfer counts for the branch left and the branch joined."""
+    return {event.member.branch_id for event in events} | by("from_branch", "to_branch")(events)
+
+
+def register() -> None:
+    counted(Member, organizations=by("branch"), years=dated("joined_on"))
+    counted(MemberEvent, organizations=event_organizations, years=dated("occurred_on"))
+    counted(Applicant, organizations=by("branch"), years=dated("probation_extended_on"))
+    counted(Cadre, organizations=by("organization"), years=dated("started_on", "ended_on"))
+    counted(ReserveCadre, organizations=by("organization"), years=dated("entered_on"))
+    counted(Meeting, organizations=by("organization"), years=dated("held_on"))
+    # Attendees come from the organizer's subtree, which the organizer's run covers: their secretaries'
+    # training and their members' rotation are counted with it.
+    counted(Training, organizations=by("organizer"), years=dated("held_on"))
+    counted(VisitLog, organizations=by("organization"), years=dated("visited_on"))
+    counted(StudyRecord, organizations=by("organization"), years=dated("year"))
+    counted(ContactPoint, organizations=by("organization"), years=dated("year"))
