@@ -17,7 +17,7 @@ from branches.services.writing import require_capability, save_new
 from ..dues_rules import MESSAGES as RULE_MESSAGES
 from ..dues_rules import base_errors, monthly_amount, rule_amount, to_fen
 from ..models import DuesBase, DuesPayment, Member
-from ..selectors.dues import dues_policy_for, month_start
+from ..selectors.dues import dues_ledger, dues_policy_for, month_start
 from ..selectors.roster import member_branch_on, off_roll_on
 
 MESSAGES = {
@@ -151,3 +151,37 @@ def dues_payment_record(*, actor, member: Member, month: dt.date, amount, paid_o
     )
     payment.full_clean()
     return save_new(actor, payment)
+
+
+MONTH_MESSAGES = {
+    "none_ticked": _("Tick the members who paid."),
+    "member_error": _("%(name)s: %(message)s"),
+}
+
+
+@transaction.atomic
+def dues_month_record(*, actor, organization: Organization, month: dt.date, paid, paid_on, method):
+    """The phone's month at once: each member ticked in ``paid`` paid the computed dues of ``month``.
+    All or nothing: one refusal names its member and records none."""
+    require_capability(actor, organization)
+    if not paid:
+        raise ValidationError({"paid": MONTH_MESSAGES["none_ticked"]})
+    dues = {row.pk: row.due for row in dues_ledger(organization=organization, month=month)}
+    problems = []
+    for member in paid:
+        try:
+            dues_payment_record(
+                actor=actor,
+                member=member,
+                month=month,
+                amount=dues.get(member.pk),
+                paid_on=paid_on,
+                method=method,
+            )
+        except ValidationError as error:
+            problems += [
+                MONTH_MESSAGES["member_error"] % {"name": member.name, "message": m} for m in error.messages
+            ]
+    if problems:
+        raise ValidationError({"paid": problems})
+    return organization
