@@ -27,6 +27,7 @@ class DuesMonthEntry(EntryView):
     template_name = "members/entry/dues.html"
     title = _("Record this month's dues")
     create_service = staticmethod(dues_month_record)
+    list_url_name = "members:duespayment-list"
 
     def form_kwargs(self):
         return {**super().form_kwargs(), **_asked(self.request)}
