@@ -59,6 +59,11 @@ def test_secretary_records_the_month_and_the_ledger_shows_them_paid(
     expect(recorded.get_by_text("王德明")).to_be_visible()
     expect(recorded.locator("li")).to_have_count(3)
     shoot(page, "dues-ledger-390.png")
+    page.goto(f"{live_server.url}/people/dues-payments/")
+    expect(page.get_by_text("李秀英")).to_be_visible()
+    shoot(page, "dues-list-390.png")
     page.set_viewport_size({"width": 1440, "height": 900})
+    shoot(page, "dues-list-1440.png")
+    page.goto(f"{live_server.url}/people/dues/month/")
     shoot(page, "dues-ledger-1440.png")
     assert not console_errors
