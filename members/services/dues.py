@@ -156,6 +156,7 @@ def dues_payment_record(*, actor, member: Member, month: dt.date, amount, paid_o
 MONTH_MESSAGES = {
     "none_ticked": _("Tick the members who paid."),
     "member_error": _("%(name)s: %(message)s"),
+    "not_listed": _("%(name)s was not on the roll of %(branch)s on the first day of %(month)s."),
 }
 
 
@@ -169,6 +170,10 @@ def dues_month_record(*, actor, organization: Organization, month: dt.date, paid
     dues = {row.pk: row.due for row in dues_ledger(organization=organization, month=month)}
     problems = []
     for member in paid:
+        if member.pk not in dues:
+            names = {"name": member.name, "branch": organization.name, "month": f"{month:%Y-%m}"}
+            problems.append(MONTH_MESSAGES["not_listed"] % names)
+            continue
         try:
             dues_payment_record(
                 actor=actor,

@@ -77,3 +77,18 @@ def test_query_count_is_constant_in_the_branch_size(world, django_assert_max_num
         declare(world.users["secretary_a1"], MemberFactory(branch=world.branch_a1), year=dt.date.today().year)
     with django_assert_max_num_queries(25):
         assert client.get(URL).status_code == 200
+
+
+def test_a_member_of_another_branch_is_named_and_nothing_saved(world, members):
+    other = MemberFactory(branch=world.branch_a2, name="外村党员")
+    today = timezone.localdate()
+    body = {
+        "organization": world.branch_a1.pk,
+        "month": f"{today:%Y-%m}",
+        "paid_on": today.isoformat(),
+        "method": "cash",
+        "paid": [members[0].pk, other.pk],
+    }
+    response = world.page_client("staff_a").post(URL, body)
+    assert response.status_code == 200 and "外村党员" in response.content.decode()
+    assert not DuesPayment.objects.exists()
