@@ -40,6 +40,7 @@ REFRESH_FAILED = _("Computing your numbers failed: %(error)s")
 # The actions a secretary takes from the page: URL name and label, in the order shown.
 ENTRY_BUTTONS = (
     ("members:visit-create", _("Record a visit")),
+    ("members:dues-month", _("Record dues")),
     ("members:meeting-create", _("Record a meeting")),
     ("members:training-create", _("Record a training")),
     ("members:studyrecord-create", _("Record study")),

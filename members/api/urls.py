@@ -1,4 +1,4 @@
-from . import activities, cadres, pipeline, roster, visits
+from . import activities, cadres, dues, pipeline, roster, visits
 
 
 def register(router):
@@ -7,3 +7,4 @@ def register(router):
     cadres.register(router)
     activities.register(router)
     visits.register(router)
+    dues.register(router)

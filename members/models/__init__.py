@@ -9,6 +9,7 @@ from .activities import (
     VisitLog,
 )
 from .cadres import Cadre, CadrePost, ReserveCadre, ReserveSource, ReserveStatus
+from .dues import DuesBase, DuesCategory, DuesPayment, DuesPolicy, PaymentMethod
 from .pipeline import Applicant, ApplicantStage, ApplicantStatus, PoliticalStatus
 from .roster import (
     ID_NUMBER_MESSAGES,
@@ -25,6 +26,11 @@ from .roster import (
 )
 
 __all__ = [
+    "DuesBase",
+    "DuesCategory",
+    "DuesPayment",
+    "DuesPolicy",
+    "PaymentMethod",
     "ContactPoint",
     "Meeting",
     "MeetingKind",

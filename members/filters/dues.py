@@ -1,0 +1,20 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from branches.filters import ScopedFilterSet, visible_choice, year_of
+from branches.models import Organization
+
+from ..models import DuesPayment, PaymentMethod
+
+
+class DuesPaymentFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("branch"), field_name="organization")
+    year = year_of("month")
+    month = django_filters.NumberFilter(
+        label=_("month"), field_name="month", lookup_expr="month", min_value=1, max_value=12
+    )
+    method = django_filters.MultipleChoiceFilter(choices=PaymentMethod.choices)
+
+    class Meta:
+        model = DuesPayment
+        fields = ["organization", "year", "month", "method"]

@@ -1,0 +1,192 @@
+"""Every write to party dues (docs/dues.md): the yearly base a member declares, from which the monthly
+amount is computed, and the month's payment, which must be that amount."""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Organization
+from branches.models.bases import raise_errors
+from branches.scope.editing import scoped_update
+from branches.services.writing import require_capability, save_new
+
+from ..dues_rules import MESSAGES as RULE_MESSAGES
+from ..dues_rules import base_errors, monthly_amount, rule_amount, to_fen
+from ..models import DuesBase, DuesPayment, Member
+from ..selectors.dues import dues_ledger, dues_policy_for, month_start
+from ..selectors.roster import member_branch_on, off_roll_on
+
+MESSAGES = {
+    "not_a_number": _("Enter an amount in yuan, such as 12.50."),
+    "negative": _("An amount cannot be negative."),
+    "not_on_roll": _("%(name)s was not on the roll of a party branch on the first day of %(month)s."),
+    "no_base": _("%(name)s has no dues base declared for %(year)s; declare it first."),
+    "exempt": _("%(name)s is exempt from dues in %(year)s: %(decision)s."),
+    "wrong_amount": _(
+        "The dues of %(name)s for %(month)s are %(due)s yuan, not %(amount)s; the amount is computed from "
+        "the declared base."
+    ),
+    "already_paid": _("The dues of %(name)s for %(month)s were already recorded as paid on %(paid_on)s."),
+    "amount_required": _("Enter the amount paid."),
+    "paid_in_future": _("The payment date cannot be in the future."),
+}
+MONEY_FIELDS = ("income", "farmer_amount", "voluntary_amount")
+
+
+def to_money(value, field: str) -> Decimal | None:
+    """``value`` as a Decimal rounded to the fen, or None; refused with the field's message otherwise."""
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation as error:
+        raise ValidationError({field: MESSAGES["not_a_number"]}) from error
+    if not amount.is_finite():
+        raise ValidationError({field: MESSAGES["not_a_number"]})
+    if amount < 0:
+        raise ValidationError({field: MESSAGES["negative"]})
+    return to_fen(amount)
+
+
+def _computed(policy):
+    def rules(base):
+        raise_errors(base_errors(policy, base))
+        due = rule_amount(policy, base)
+        if base.voluntary_amount is not None and base.voluntary_amount < due:
+            raise_errors({"voluntary_amount": RULE_MESSAGES["voluntary_too_low"] % {"due": due}})
+        base.monthly_amount = monthly_amount(policy, base)
+
+    return rules
+
+
+@transaction.atomic
+def dues_base_declare(
+    *,
+    actor,
+    member: Member,
+    year: int,
+    category: str,
+    income=None,
+    farmer_amount=None,
+    voluntary_amount=None,
+    exempt: bool = False,
+    exemption_decision: str = "",
+    unpaid_reason: str = "",
+) -> DuesBase:
+    """Declare (or revise) ``member``'s base for ``year``; the monthly amount follows from it."""
+    require_capability(actor, member.branch)
+    data = {
+        field: to_money(value, field)
+        for field, value in zip(MONEY_FIELDS, (income, farmer_amount, voluntary_amount), strict=True)
+    }
+    data.update(
+        category=category,
+        exempt=bool(exempt),
+        exemption_decision=(exemption_decision or "").strip(),
+        unpaid_reason=(unpaid_reason or "").strip(),
+        declared_by=actor,
+    )
+    rules = _computed(dues_policy_for(organization=member.branch, year=year))
+    existing = DuesBase.objects.filter(member=member, year=year).first()
+    if existing is not None:
+        return scoped_update(actor, existing, None, False, data, rules=rules)
+    base = DuesBase(member=member, year=year, **data)
+    base.full_clean(exclude=["monthly_amount"])
+    rules(base)
+    base.full_clean()
+    return save_new(actor, base)
+
+
+def _names(member: Member, month: dt.date) -> dict:
+    return {"name": member.name, "month": f"{month:%Y-%m}", "year": month.year}
+
+
+def _branch_due(member: Member, month: dt.date) -> Organization:
+    """The branch whose roll ``member`` was on, on the first day of ``month`` (docs/dues.md, "Who is due")."""
+    branch = Organization.objects.get(pk=member_branch_on(member, month))
+    if off_roll_on(branch, month, [member.pk]):
+        raise ValidationError({"member": MESSAGES["not_on_roll"] % _names(member, month)})
+    return branch
+
+
+def _due(member: Member, month: dt.date) -> Decimal:
+    names = _names(member, month)
+    base = DuesBase.objects.filter(member=member, year=month.year).first()
+    if base is None:
+        raise ValidationError({"member": MESSAGES["no_base"] % names})
+    if base.exempt:
+        raise ValidationError({"member": MESSAGES["exempt"] % {**names, "decision": base.exemption_decision}})
+    return base.monthly_amount
+
+
+@transaction.atomic
+def dues_payment_record(*, actor, member: Member, month: dt.date, amount, paid_on: dt.date, method: str):
+    """Record that ``member`` paid the dues of ``month`` (any day of it), in the computed amount."""
+    month = month_start(month)
+    branch = _branch_due(member, month)
+    require_capability(actor, branch)
+    amount, names = to_money(amount, "amount"), _names(member, month)
+    due = _due(member, month)
+    if amount is None:
+        raise ValidationError({"amount": MESSAGES["amount_required"]})
+    if amount != due:
+        raise ValidationError({"amount": MESSAGES["wrong_amount"] % {**names, "due": due, "amount": amount}})
+    if paid_on and paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": MESSAGES["paid_in_future"]})
+    earlier = DuesPayment.objects.filter(member=member, month=month).first()
+    if earlier is not None:
+        raise ValidationError({"month": MESSAGES["already_paid"] % {**names, "paid_on": earlier.paid_on}})
+    payment = DuesPayment(
+        member=member,
+        organization=branch,
+        month=month,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        recorded_by=actor,
+    )
+    payment.full_clean()
+    return save_new(actor, payment)
+
+
+MONTH_MESSAGES = {
+    "none_ticked": _("Tick the members who paid."),
+    "member_error": _("%(name)s: %(message)s"),
+    "not_listed": _("%(name)s was not on the roll of %(branch)s on the first day of %(month)s."),
+}
+
+
+@transaction.atomic
+def dues_month_record(*, actor, organization: Organization, month: dt.date, paid, paid_on, method):
+    """The phone's month at once: each member ticked in ``paid`` paid the computed dues of ``month``.
+    All or nothing: one refusal names its member and records none."""
+    require_capability(actor, organization)
+    if not paid:
+        raise ValidationError({"paid": MONTH_MESSAGES["none_ticked"]})
+    dues = {row.pk: row.due for row in dues_ledger(organization=organization, month=month)}
+    problems = []
+    for member in paid:
+        if member.pk not in dues:
+            names = {"name": member.name, "branch": organization.name, "month": f"{month:%Y-%m}"}
+            problems.append(MONTH_MESSAGES["not_listed"] % names)
+            continue
+        try:
+            dues_payment_record(
+                actor=actor,
+                member=member,
+                month=month,
+                amount=dues.get(member.pk),
+                paid_on=paid_on,
+                method=method,
+            )
+        except ValidationError as error:
+            problems += [
+                MONTH_MESSAGES["member_error"] % {"name": member.name, "message": m} for m in error.messages
+            ]
+    if problems:
+        raise ValidationError({"paid": problems})
+    return organization

@@ -1,0 +1,51 @@
+"""A secretary records the month's dues of the whole branch on one screen (docs/dues.md)."""
+
+import datetime as dt
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from branches.views.entry import EntryView
+
+from ..forms.dues import DuesMonthForm
+from ..selectors.dues import arrears_of
+from ..services.dues import dues_month_record
+
+
+def _asked(request) -> dict:
+    """``?organization=`` and ``?month=`` (YYYY-MM), each None when missing or malformed."""
+    organization = request.GET.get("organization") or ""
+    try:
+        month = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        month = None
+    return {"organization": int(organization) if organization.isdigit() else None, "month": month}
+
+
+class DuesMonthEntry(EntryView):
+    form_class = DuesMonthForm
+    template_name = "members/entry/dues.html"
+    title = _("Record this month's dues")
+    create_service = staticmethod(dues_month_record)
+    list_url_name = "members:duespayment-list"
+
+    def form_kwargs(self):
+        return {**super().form_kwargs(), **_asked(self.request)}
+
+    def make_form(self, data=None):
+        return self.form_class(data, **self.form_kwargs())
+
+    def service_data(self, form):
+        data = dict(form.cleaned_data)
+        data["paid"] = list(data["paid"])
+        return data
+
+    def organization_of(self, record):
+        return record
+
+    def context(self, form):
+        rows = [(row, arrears_of(row)) for row in form.rows]
+        return {"recorded": [(row, owed) for row, owed in rows if row.paid is not None or row.exempt]}
+
+
+urlpatterns = [path("dues/month/", DuesMonthEntry.as_view(), name="dues-month")]

@@ -1,0 +1,94 @@
+"""The phone page where a secretary records the month's dues of the whole branch (docs/dues.md): amounts
+shown computed, ticked members paid at once, a refusal names its member and records nothing; out of scope
+is 404."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import DuesPayment
+from tests.utils.factories import MemberFactory
+from tests.utils.factories_dues import declare
+
+pytestmark = pytest.mark.django_db
+URL = reverse("members:dues-month")
+
+
+@pytest.fixture
+def members(world):
+    year = timezone.localdate().year
+    people = [MemberFactory(branch=world.branch_a1, name=name) for name in ("张三", "李四")]
+    for person in people:
+        declare(world.users["secretary_a1"], person, year=year, income="4000")
+    return people
+
+
+def test_page_shows_computed_amounts(world, members):
+    page = world.page_client("secretary_a1").get(URL)
+    assert page.status_code == 200
+    assert "40.00" in page.content.decode()
+
+
+def test_ticked_members_are_recorded_paid(world, members):
+    today = timezone.localdate()
+    body = {
+        "organization": world.branch_a1.pk,
+        "month": f"{today:%Y-%m}",
+        "paid_on": today.isoformat(),
+        "method": "cash",
+        "paid": [m.pk for m in members],
+    }
+    response = world.page_client("secretary_a1").post(URL, body)
+    assert response.status_code == 302
+    assert DuesPayment.objects.filter(month=today.replace(day=1)).count() == 2
+
+
+def test_nothing_ticked_is_a_message_and_nothing_saved(world, members):
+    today = timezone.localdate()
+    body = {"organization": world.branch_a1.pk, "month": f"{today:%Y-%m}", "paid_on": today, "method": "cash"}
+    response = world.page_client("secretary_a1").post(URL, body)
+    assert response.status_code == 200 and not DuesPayment.objects.exists()
+
+
+def test_a_foreign_branch_is_refused(world, members):
+    foreign = MemberFactory(branch=world.branch_b1)
+    today = timezone.localdate()
+    body = {
+        "organization": world.branch_b1.pk,
+        "month": f"{today:%Y-%m}",
+        "paid_on": today,
+        "method": "cash",
+        "paid": [foreign.pk],
+    }
+    response = world.page_client("secretary_a1").post(URL, body)
+    assert response.status_code == 200 and not DuesPayment.objects.exists()
+
+
+def test_page_is_404_for_a_user_without_records(world):
+    assert world.page_client("viewer_a").get(URL).status_code == 404
+
+
+def test_query_count_is_constant_in_the_branch_size(world, django_assert_max_num_queries):
+    client = world.page_client("secretary_a1")
+    client.get(URL)
+    for _ in range(10):
+        declare(world.users["secretary_a1"], MemberFactory(branch=world.branch_a1), year=dt.date.today().year)
+    with django_assert_max_num_queries(25):
+        assert client.get(URL).status_code == 200
+
+
+def test_a_member_of_another_branch_is_named_and_nothing_saved(world, members):
+    other = MemberFactory(branch=world.branch_a2, name="外村党员")
+    today = timezone.localdate()
+    body = {
+        "organization": world.branch_a1.pk,
+        "month": f"{today:%Y-%m}",
+        "paid_on": today.isoformat(),
+        "method": "cash",
+        "paid": [members[0].pk, other.pk],
+    }
+    response = world.page_client("staff_a").post(URL, body)
+    assert response.status_code == 200 and "外村党员" in response.content.decode()
+    assert not DuesPayment.objects.exists()
