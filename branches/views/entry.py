@@ -174,19 +174,26 @@ class EntryView(LoginRequiredMixin, View):
         """A new record's idempotency key (docs/offline.md: the offline queue's header, or the hidden field
         static/js/offline.js adds against a second tap on "save") and the record it was answered with
         before, if any. A key refused (malformed, or used for another record) is an error of the form."""
-        if self.object is not None:
+        model = self.created_model(form)
+        if self.object is not None or model is None:
             return None, None
         try:
             key = requested_key(self.request.headers, self.request.POST)
-            return key, sent_before(self.request.user, key, form._meta.model)
+            return key, sent_before(self.request.user, key, model)
         except ValidationError as error:
             form.add_error(None, error.messages)
             return None, None
 
+    def created_model(self, form):
+        """The model of the one record a create makes; None for a page that writes several at once (the
+        month's dues), which takes no idempotency key."""
+        meta = getattr(form, "_meta", None)
+        return getattr(meta, "model", None)
+
     def save_once(self, form, key):
         if key is None:
             return self.save(form), True
-        model = form._meta.model
+        model = self.created_model(form)
         return create_once(actor=self.request.user, key=key, model=model, create=lambda: self.save(form))
 
     def saved(self, record, created=True):
