@@ -9,21 +9,10 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
 from branches.models import RURAL_FIELDS, Organization
-from members.models import Meeting, MeetingKind, MemberCategory
+from members.models import WHOLE_BRANCH_MEETINGS, Meeting, MemberCategory
 
 from ..models import AppraisalGrade, MemberAppraisal
 from .ratings import rating_policy_for
-
-# Meetings the whole branch is expected at. Committee meetings (支委会) are for the committee members and
-# party group meetings (党小组会) for each group's own members, so neither counts against an ordinary member.
-WHOLE_BRANCH_MEETINGS = (
-    MeetingKind.ASSEMBLY,
-    MeetingKind.LECTURE,
-    MeetingKind.THEME_DAY,
-    MeetingKind.LIFE_MEETING,
-    MeetingKind.APPRAISAL,
-)
-
 
 def member_appraisal_list(*, user):
     return MemberAppraisal.objects.restrict(user, "view").select_related("member", "branch")
