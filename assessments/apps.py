@@ -9,3 +9,14 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         # Registers the Celery tasks by name, which services start through partybuild/jobs.py.
         from . import tasks  # noqa: F401, PLC0415
+
+        self._add_archive_section()
+
+    @staticmethod
+    def _add_archive_section():
+        # The member archive shows appraisals, which members/ cannot import: this app adds the section.
+        from members.selectors.archive import archive_section_register  # noqa: PLC0415
+
+        from .selectors.appraisals import ARCHIVE_SECTION  # noqa: PLC0415
+
+        archive_section_register(ARCHIVE_SECTION)

@@ -1,6 +1,12 @@
 """Browser pages of people and what they take part in (under /people/)."""
 
-from .views import entry, lists, tree
+from .views import archive, entry, events, lists, tree
 
 app_name = "members"
-urlpatterns = [*lists.urlpatterns, *entry.urlpatterns, *tree.urlpatterns]
+urlpatterns = [
+    *lists.urlpatterns,
+    *entry.urlpatterns,
+    *archive.urlpatterns,
+    *events.urlpatterns,
+    *tree.urlpatterns,
+]
