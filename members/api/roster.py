@@ -7,8 +7,9 @@ probation) are Member.clean's, reached through the services (docs/records.md, "M
 ID numbers and phones are masked in every list and detail answer, for every user: whoever may unmask
 (county admins and township staff on their subtree) asks for one record at a time with ``unmask/``, and each
 such request is a security event; ``phone/`` gives the phone alone, to call the member, to whoever keeps the
-branch's records (also a security event). ID numbers never travel in a URL: ``search`` matches names only,
-and an exact ID lookup is ``POST find-by-id/``.
+branch's records (also a security event). ID numbers never travel in a URL: ``search`` (the FilterSet's,
+shared with the list page) matches names and refuses an ID number in a query string; an exact ID lookup is
+``POST find-by-id/``.
 """
 
 from django.utils import timezone
@@ -162,7 +163,6 @@ class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelVi
     list_selector = staticmethod(selectors.member_list)
     serializer_class = MemberSerializer
     filterset_class = MemberFilter
-    search_fields = ["name"]
     ordering_fields = ["name", "birth_date", "joined_on", "branch__path", "category", "status", "created_at"]
     ordering = ["branch__path", "name", "pk"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
