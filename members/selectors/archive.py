@@ -141,7 +141,8 @@ def _name(organization) -> str:
 
 STEP_COLUMNS = (_("step"), _("date"), _("details"))
 VOTES = _("%(yes)s of %(entitled)s full members in favour")
-TRAINING_LENGTH = _("%(days)s days, %(hours)s class hours")
+DAYS = _("%(n)s days")
+CLASS_HOURS = _("%(n)s class hours")
 
 
 def _development(user, member: Member) -> Applicant | None:
@@ -169,7 +170,9 @@ def development_steps(applicant: Applicant | None) -> list[tuple]:
         return f"{Applicant._meta.get_field(name).verbose_name}: {names}" if names else ""
 
     votes = VOTES % {"yes": a.votes_yes, "entitled": a.votes_entitled} if a.votes_yes is not None else ""
-    training = TRAINING_LENGTH % {"days": a.training_days or 0, "hours": a.training_hours or 0}
+    training = "，".join(
+        text % {"n": n} for text, n in ((DAYS, a.training_days), (CLASS_HOURS, a.training_hours)) if n
+    )
     steps = [
         ("applied_on", a.branch.name),
         ("activist_on", people("mentors")),

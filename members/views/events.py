@@ -50,7 +50,8 @@ class MemberEventEntry(EntryView):
         )
 
     def context(self, form):
-        return {"member": self.object, "back_url": self.success_url(self.object)}
+        # The page's way back (its "← name" link and Cancel) is the member's archive, named by the member.
+        return {"member": self.object, "organization": self.object, "back_url": self.success_url(self.object)}
 
 
 class MemberTransfer(MemberEventEntry):
