@@ -75,7 +75,6 @@ def archive_section_register(section: ArchiveSection) -> None:
 @dataclass
 class MemberArchive:
     member: Member
-    development: Applicant | None
     tables: list = field(default_factory=list)
 
 
@@ -86,10 +85,10 @@ def member_archive_get(*, user, pk):
 
 def member_archive(*, user, member: Member) -> MemberArchive:
     events = list(member_events(member=member))
-    development = _development(user, member)
+    steps = development_steps(_development(user, member))
     tables = [
         Table("events", _("Membership events"), EVENT_COLUMNS, _timeline(member, events)),
-        Table("development", _("Development record"), STEP_COLUMNS, development_steps(development)),
+        Table("development", _("Development record"), STEP_COLUMNS, steps),
         _meetings(user, member, _branch_paths(member, events)),
         _trainings(user, member),
         _posts(user, member),
@@ -98,7 +97,7 @@ def member_archive(*, user, member: Member) -> MemberArchive:
     ]
     extra = sorted(_SECTIONS.values(), key=lambda section: (section.order, section.key))
     tables += [Table(s.key, s.title, s.columns, s.rows(member, user)) for s in extra]
-    return MemberArchive(member, development, tables)
+    return MemberArchive(member, tables)
 
 
 # --- membership events ------------------------------------------------------------------------------------
