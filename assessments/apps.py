@@ -12,3 +12,13 @@ class AssessmentsConfig(AppConfig):
         from . import counted, signals, tasks  # noqa: F401, PLC0415
 
         counted.register()
+        self._add_archive_section()
+
+    @staticmethod
+    def _add_archive_section():
+        # The member archive shows appraisals, which members/ cannot import: this app adds the section.
+        from members.selectors.archive import archive_section_register  # noqa: PLC0415
+
+        from .selectors.appraisals import ARCHIVE_SECTION  # noqa: PLC0415
+
+        archive_section_register(ARCHIVE_SECTION)

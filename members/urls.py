@@ -1,11 +1,13 @@
 """Browser pages of people and what they take part in (under /people/)."""
 
-from .views import dues, dues_lists, entry, lists, tree
+from .views import archive, dues, dues_lists, entry, events, lists, tree
 
 app_name = "members"
 urlpatterns = [
     *lists.urlpatterns,
     *entry.urlpatterns,
+    *archive.urlpatterns,
+    *events.urlpatterns,
     *tree.urlpatterns,
     *dues.urlpatterns,
     *dues_lists.urlpatterns,

@@ -7,26 +7,35 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from branches.models import RURAL_FIELDS, Organization
-from members.models import Meeting, MeetingKind, MemberCategory
+from members.models import WHOLE_BRANCH_MEETINGS, Meeting, MemberCategory
+from members.selectors.archive import ArchiveSection
 
 from ..models import AppraisalGrade, MemberAppraisal
 from .ratings import rating_policy_for
 
-# Meetings the whole branch is expected at. Committee meetings (支委会) are for the committee members and
-# party group meetings (党小组会) for each group's own members, so neither counts against an ordinary member.
-WHOLE_BRANCH_MEETINGS = (
-    MeetingKind.ASSEMBLY,
-    MeetingKind.LECTURE,
-    MeetingKind.THEME_DAY,
-    MeetingKind.LIFE_MEETING,
-    MeetingKind.APPRAISAL,
-)
-
 
 def member_appraisal_list(*, user):
     return MemberAppraisal.objects.restrict(user, "view").select_related("member", "branch")
+
+
+def _archive_rows(member, user) -> list[tuple]:
+    appraisals = MemberAppraisal.objects.restrict(user, "view").filter(member=member).order_by("-year")
+    return [
+        (a.year, a.participated, a.get_grade_display(), a.stars, a.appraised_on, a.note) for a in appraisals
+    ]
+
+
+# The member archive's appraisal section (members/selectors/archive.py), added by AssessmentsConfig.ready.
+ARCHIVE_SECTION = ArchiveSection(
+    key="appraisals",
+    title=_("Democratic appraisals"),
+    columns=(_("year"), _("took part"), _("grade"), _("member stars"), _("appraised on"), _("note")),
+    rows=_archive_rows,
+    order=50,
+)
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,8 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
     importable = None  # default: when there is a resource
     exportable = True  # with the resource's columns, or else the page's own
     edit_action = "edit"  # rows link to <basename>-<edit_action> when that URL name exists
+    detail_action = None  # or rows link, for every reader, to <basename>-<detail_action> (a record's page)
+    filter_method = "get"  # "post" for a list whose search must not travel in a URL (posted_search.py)
     mode = "list"
     template_name = "ui/list.html"
     import_template_name = "ui/import.html"
@@ -234,11 +236,12 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
         rows = []
         for obj in objects:
             edit = self.edit_url(obj)
+            link = self.url(self.detail_action, obj.pk) if self.detail_action else edit
             cells = [
                 {
                     "column": column,
                     "text": display(column.get(obj, self)),
-                    "href": edit if column.link else None,
+                    "href": link if column.link else None,
                 }
                 for column in self.columns
             ]
@@ -261,7 +264,9 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
             "filter_fields": visible,
             "filter_errors": filterset.form.errors if filterset.form.is_bound else {},
             "filtering": filtering,
-            "search_enabled": bool(self.search_fields),
+            # The FilterSet's own ``search`` when it has one (the API's too), else the page's search_fields.
+            "search_enabled": bool(self.search_fields) or "search" in filterset.form.fields,
+            "filter_method": self.filter_method,
             "search_label": self.search_label,
             "search": self.request.GET.get("search", ""),
             "ordering": ordering,

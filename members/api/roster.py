@@ -6,8 +6,10 @@ probation) are Member.clean's, reached through the services (docs/records.md, "M
 
 ID numbers and phones are masked in every list and detail answer, for every user: whoever may unmask
 (county admins and township staff on their subtree) asks for one record at a time with ``unmask/``, and each
-such request is a security event. ID numbers never travel in a URL: ``search`` matches names only, and an
-exact ID lookup is ``POST find-by-id/``.
+such request is a security event; ``phone/`` gives the phone alone, to call the member, to whoever keeps the
+branch's records (also a security event). ID numbers never travel in a URL: ``search`` (the FilterSet's,
+shared with the list page) matches names and refuses an ID number in a query string; an exact ID lookup is
+``POST find-by-id/``.
 """
 
 from django.utils import timezone
@@ -150,6 +152,9 @@ UNMASKED = inline_serializer(
 )
 
 
+PHONE = inline_serializer("MemberPhone", {"id": serializers.IntegerField(), "phone": serializers.CharField()})
+
+
 class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelViewSet):
     """Party members of the branches you are responsible for. Members are never deleted: they leave the
     roll through a status change (left, deceased, transferred out) that keeps their history."""
@@ -158,7 +163,6 @@ class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelVi
     list_selector = staticmethod(selectors.member_list)
     serializer_class = MemberSerializer
     filterset_class = MemberFilter
-    search_fields = ["name"]
     ordering_fields = ["name", "birth_date", "joined_on", "branch__path", "category", "status", "created_at"]
     ordering = ["branch__path", "name", "pk"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
@@ -195,6 +199,15 @@ class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelVi
         return Response(
             services.member_unmask(actor=request.user, member=member, ip_address=client_ip(request))
         )
+
+    @extend_schema(request=None, responses=PHONE)
+    @action(detail=True, methods=["post"])
+    def phone(self, request, pk=None):
+        member = self.get_object()
+        number = services.member_phone_reveal(
+            actor=request.user, member=member, ip_address=client_ip(request)
+        )
+        return Response({"id": member.pk, "phone": number})
 
     @extend_schema(
         request=FindByIdSerializer,

@@ -5,13 +5,16 @@ from branches.filters import ScopedFilterSet, visible_choice
 from branches.models import Organization
 
 from ..models import Education, Gender, Member, MemberCategory, MemberStatus, Occupation
+from .search import SEARCH_LABEL, MemberSearchFilter, in_body, number_like, terms_of
 
 
 class MemberFilter(ScopedFilterSet):
-    """Roster filters. ID numbers are deliberately absent: they never travel in a URL (search by name, or
-    POST the full number to ``members/find-by-id/``)."""
+    """Roster filters, and the search by name or full ID number that the list page and the API share. An ID
+    number never travels in a URL: it is taken only from a request body (members/filters/search.py)."""
 
     within_path_lookup = "branch__path"
+
+    search = MemberSearchFilter(label=SEARCH_LABEL)
 
     branch = visible_choice(Organization, _("branch"))
     category = django_filters.MultipleChoiceFilter(choices=MemberCategory.choices)
@@ -36,6 +39,15 @@ class MemberFilter(ScopedFilterSet):
     class Meta:
         model = Member
         fields = ["branch", "within", "category", "status", "gender", "education", "occupation", "is_mobile"]
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        self.filters["search"].extra["in_body"] = in_body(request)
+
+    @staticmethod
+    def body_only(search: str) -> bool:
+        """Whether a search must be answered from the request body (branches/scope/posted_search.py)."""
+        return any(number_like(term) for term in terms_of(search))
 
     def filter_has_post_duty(self, queryset, name, value):
         return queryset.exclude(post_duty="") if value else queryset.filter(post_duty="")

@@ -1,4 +1,5 @@
 from .activities import (
+    WHOLE_BRANCH_MEETINGS,
     ContactPoint,
     Meeting,
     MeetingKind,
@@ -26,6 +27,7 @@ from .roster import (
 )
 
 __all__ = [
+    "WHOLE_BRANCH_MEETINGS",
     "DuesBase",
     "DuesCategory",
     "DuesPayment",

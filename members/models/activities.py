@@ -35,6 +35,17 @@ class MeetingKind(models.TextChoices):
     APPRAISAL = "appraisal", _("Democratic appraisal of members")
 
 
+# Meetings the whole branch is expected at. Committee meetings (支委会) are for the committee members and
+# party group meetings (党小组会) for each group's own members, so neither counts against an ordinary member.
+WHOLE_BRANCH_MEETINGS = (
+    MeetingKind.ASSEMBLY,
+    MeetingKind.LECTURE,
+    MeetingKind.THEME_DAY,
+    MeetingKind.LIFE_MEETING,
+    MeetingKind.APPRAISAL,
+)
+
+
 class Meeting(VersionedModel, ScopedModel):
     """One of the "three meetings and one lecture" or another organizational-life meeting. The attendance
     rate compares the attendees with the members on the roll when the meeting was recorded."""

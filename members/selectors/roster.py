@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 # The masking lives with the registry of personal fields; re-exported for the member modules.
 from branches.personal import Unmasker, mask_id_number, mask_phone
 
+from .. import idnumbers
 from ..models import ON_ROLL, Member, MemberEvent, MemberEventKind
 
 __all__ = [
@@ -47,9 +48,13 @@ def member_list(*, user, action: str = "view"):
 
 
 def member_find_by_id_number(*, user, id_number: str):
-    """Exact match on the full ID number, within the user's scope (never a partial match)."""
-    value = (id_number or "").strip().upper()
-    return member_list(user=user).filter(id_number=value) if value else Member.objects.none()
+    """Exact match on the full ID number, within the user's scope (never a partial match); typed as the
+    list's search takes it (full-width digits, a lower-case x)."""
+    try:
+        value = idnumbers.parse(id_number or "")
+    except idnumbers.IdNumberError:
+        return Member.objects.none()
+    return member_list(user=user).filter(id_number=value)
 
 
 def member_events(*, member):

@@ -83,11 +83,14 @@ def member_transfer(
 ) -> Member:
     """Move a member to another branch; the actor keeps records on both branches."""
     ensure_in_scope(actor, member, "change", NOT_ALLOWED)
-    require_capability(actor, to_branch)
+    if to_branch is not None:
+        require_capability(actor, to_branch)
     member = lock_for_edit(member, expected_version, precondition=precondition)
     from_branch = member.branch
     errors = _event_date_errors(member, on)
-    if to_branch.pk == from_branch.pk:
+    if to_branch is None:
+        errors["to_branch"] = _("Choose the branch the member moves to.")
+    elif to_branch.pk == from_branch.pk:
         errors["to_branch"] = _("The member already belongs to this branch.")
     elif not to_branch.is_branch or to_branch.dissolved_on:
         errors["to_branch"] = _("Members can only be transferred to an active party branch.")
@@ -107,7 +110,9 @@ def member_change_status(
     member = lock_for_edit(member, expected_version, precondition=precondition)
     from_status = member.status
     errors = _event_date_errors(member, on)
-    if status == from_status:
+    if not status:
+        errors["status"] = _("Choose the new status.")
+    elif status == from_status:
         errors["status"] = _("The member already has this status.")
     if not (reason or "").strip():
         errors["reason"] = _("Give the reason for the status change.")
@@ -216,3 +221,21 @@ def member_unmask(*, actor, member: Member, ip_address=None) -> dict:
         detail={"member": member.pk, "fields": ["id_number", "phone"]},
     )
     return {"id": member.pk, "id_number": member.id_number, "phone": member.phone}
+
+
+def member_phone_reveal(*, actor, member: Member, ip_address=None) -> str:
+    """One member's full phone, to call them: for users keeping the records of the member's branch (its
+    secretary, the township and county above), each time an unmask security event naming the phone alone
+    (docs/security.md, "Calling a member"). The ID number and the address stay masked."""
+    if not organization_in_scope(actor, member.branch, Capability.RECORDS):
+        raise OutOfScope(_("Only those who keep this member's branch records can see the full phone number."))
+    if not member.phone:
+        return ""
+    security_event_record(
+        kind=SecurityEventKind.UNMASK,
+        user=actor,
+        organization=member.branch,
+        ip_address=ip_address,
+        detail={"model": "members.member", "record": member.pk, "fields": ["phone"], "purpose": "call"},
+    )
+    return member.phone

@@ -6,12 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
+from branches.scope.posted_search import PostedSearchMixin
 from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE, organization_column
 
 from ..filters.activities import MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..filters.cadres import CadreFilter, ReserveCadreFilter
 from ..filters.pipeline import ApplicantFilter
 from ..filters.roster import MemberFilter
+from ..filters.search import SEARCH_LABEL
 from ..filters.visits import VisitLogFilter
 from ..models import Applicant, Cadre, Meeting, Member, ReserveCadre, StudyRecord, Training, VisitLog
 from ..resources import (
@@ -37,13 +39,17 @@ def _short(attribute: str):
     return value
 
 
-class MemberListView(ScopedListView):
+class MemberListView(PostedSearchMixin, ScopedListView):
+    """Rows open the member's archive; the search (names, or a full ID number, which is posted) is the
+    FilterSet's, as on the API."""
+
     model = Member
     list_selector = staticmethod(roster.member_list)
     basename = "member"
+    detail_action = "archive"
     filterset_class = MemberFilter
     filter_fields = ("within", "category", "status", "gender", "education", "occupation", "is_mobile")
-    search_fields = ("name",)
+    search_label = SEARCH_LABEL
     resource_class = MemberResource
     default_ordering = ("branch__path", "name", "pk")
     columns = (

@@ -1,0 +1,50 @@
+"""The member archive as a PDF: an export like any other (docs/security.md, "Personal data"): the ID number,
+phone and address in full only for a user holding ``unmask`` on the member's branch, masked for everyone
+else, and each download a security event."""
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from branches.models import SecurityEventKind
+from branches.personal import Unmasker, mask
+from branches.services import security_event_record
+from partybuild.pdf import html_to_pdf
+
+from ..models import Member
+from ..selectors.archive import MemberArchive
+
+TEMPLATE = "members/archive/pdf.html"
+
+
+def personal_values(member: Member, *, unmasked: bool) -> dict:
+    """The member's personal fields as this reader may see them."""
+    return {
+        name: getattr(member, name) if unmasked else mask(kind, getattr(member, name))
+        for name, kind in Member.personal_fields.items()
+    }
+
+
+def member_archive_pdf(*, actor, archive: MemberArchive, ip_address=None) -> bytes:
+    member = archive.member
+    unmasked = Unmasker(actor).allows(member.branch)
+    context = {
+        "archive": archive,
+        "member": member,
+        "personal": personal_values(member, unmasked=unmasked),
+        "generated_at": timezone.localtime(),
+    }
+    content = html_to_pdf(render_to_string(TEMPLATE, context))
+    security_event_record(
+        kind=SecurityEventKind.EXPORT,
+        user=actor,
+        organization=member.branch,
+        ip_address=ip_address,
+        detail={
+            "model": "members.member",
+            "record": member.pk,
+            "format": "pdf",
+            "rows": 1,
+            "unmasked_rows": int(unmasked),
+        },
+    )
+    return content

@@ -1,0 +1,85 @@
+"""A member's membership events in the browser, linked from the archive: transfer within the county, status
+change, extension of the probation. Each is an ``EntryView`` over its service (members/services/roster.py):
+every error of one submission at once, the record's version for the conflict, back to the archive after."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from branches.scope.querysets import organization_in_scope
+from branches.scope.roles import Capability
+from branches.views.entry import EntryView
+
+from ..forms.events import ExtensionForm, StatusChangeForm, TransferForm
+from ..models import Member
+from ..selectors.roster import member_list
+from ..services.roster import member_change_status, member_extend_probation, member_transfer
+
+
+class MemberEventEntry(EntryView):
+    """One step on one member; ``capability`` on the member's branch, else 403 (out of scope: 404)."""
+
+    model = Member
+    template_name = "members/archive/event_form.html"
+    list_url_name = "members:member-list"
+    service = None
+    capability = Capability.RECORDS
+
+    def get_object(self):
+        member = get_object_or_404(member_list(user=self.request.user, action="change"), pk=self.kwargs["pk"])
+        if not organization_in_scope(self.request.user, member.branch, self.capability):
+            raise PermissionDenied
+        return member
+
+    def form_kwargs(self):
+        return {"user": self.request.user, "member": self.object}
+
+    def organization_of(self, record):
+        return record.branch
+
+    def success_url(self, record) -> str:
+        return reverse("members:member-archive", args=[record.pk])
+
+    def save(self, form):
+        return type(self).service(
+            actor=self.request.user,
+            member=self.object,
+            expected_version=form.cleaned_data.get("version"),
+            **form.step_data(),
+        )
+
+    def context(self, form):
+        # The page's way back (its "← name" link and Cancel) is the member's archive, named by the member.
+        return {"member": self.object, "organization": self.object, "back_url": self.success_url(self.object)}
+
+
+class MemberTransfer(MemberEventEntry):
+    form_class = TransferForm
+    title = _("Transfer to another branch")
+    success_message = _("The member was transferred.")
+    service = staticmethod(member_transfer)
+
+
+class MemberChangeStatus(MemberEventEntry):
+    form_class = StatusChangeForm
+    title = _("Change the member's status")
+    success_message = _("The status was changed.")
+    service = staticmethod(member_change_status)
+
+
+class MemberExtendProbation(MemberEventEntry):
+    form_class = ExtensionForm
+    title = _("Extend the probation")
+    success_message = _("The probation was extended.")
+    service = staticmethod(member_extend_probation)
+    capability = Capability.REVIEW
+
+
+urlpatterns = [
+    path("members/<int:pk>/transfer/", MemberTransfer.as_view(), name="member-transfer"),
+    path("members/<int:pk>/status/", MemberChangeStatus.as_view(), name="member-change-status"),
+    path(
+        "members/<int:pk>/extend-probation/", MemberExtendProbation.as_view(), name="member-extend-probation"
+    ),
+]

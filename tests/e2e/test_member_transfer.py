@@ -1,0 +1,120 @@
+"""Township staff open a member's archive from the member list, transfer the member to another village of
+the township — after a first try with an error — and the member is on the new branch's meeting checklist
+and no longer on the old one's. The archive itself at both sizes, printed, and the phone call action."""
+
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from branches.scope.roles import Role
+from members.models import Member, MemberEvent, MemberEventKind
+from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.utils.factories import MemberFactory
+from tests.utils.factories_archive import FULL_PHONE, member_with_history
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(os.environ.get("PB_SHOTS") or Path(tempfile.gettempdir()) / "shots-archive")
+DESKTOP = {"width": 1440, "height": 900}
+
+
+@pytest.fixture
+def township(transactional_db, django_user_model):
+    root, _county, township = county_and_township(django_user_model, "E2E")
+    old = village_branch(root, township, "红星村党支部", "E2E-B1")
+    new = village_branch(root, township, "向阳村党支部", "E2E-B2")
+    member = member_with_history(old, new, 3, name="张建国")
+    MemberFactory(branch=old, name="李秀英")
+    MemberFactory(branch=new, name="孙向阳")
+    staff_user(django_user_model, root, "staff", township, Role.TOWNSHIP_STAFF)
+    staff_user(django_user_model, root, "secretary", old, Role.BRANCH_SECRETARY)
+    return SimpleNamespace(old=old, new=new, member=member)
+
+
+def shoot(page, name, *, full_page=True):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+
+def fits(page, width):
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "scrolls sideways"
+
+
+def checklist(page, branch):
+    page.select_option("#id_organization", str(branch.pk))
+    page.wait_for_load_state("networkidle")
+    return page.locator("#field-attendees label")
+
+
+def test_a_member_transferred_in_the_browser_moves_to_the_new_branchs_checklist(
+    page, live_server, township, console_errors
+):
+    log_in(page, live_server, "staff")
+    page.goto(f"{live_server.url}/people/members/")
+    page.locator("#list-table a", has_text="张建国").click()
+    archive = f"{live_server.url}/people/members/{township.member.pk}/"
+    page.wait_for_url(archive)
+    expect(page.locator("#member-branch")).to_have_text("红星村党支部")
+
+    page.locator("#archive-transfer").click()
+    page.wait_for_url(f"{archive}transfer/")
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    page.fill("#id_on", tomorrow.isoformat())
+    page.locator("#save").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_visible()
+    expect(summary.locator("li")).to_have_count(2)  # no branch chosen, a date in the future
+    expect(summary).to_be_focused()
+    fits(page, 390)
+    shoot(page, "transfer-error-phone-390x844", full_page=False)
+    page.set_viewport_size(DESKTOP)
+    shoot(page, "transfer-error-desktop-1440x900", full_page=False)
+    assert not MemberEvent.objects.filter(kind=MemberEventKind.TRANSFER, occurred_on__gte=tomorrow).exists()
+
+    page.select_option("#id_to_branch", str(township.new.pk))
+    page.fill("#id_on", timezone.localdate().isoformat())
+    page.fill("#id_reason", "随子女迁居向阳村")
+    page.locator("#save").click()
+    page.wait_for_url(archive)
+    expect(page.locator("#member-branch")).to_have_text("向阳村党支部")
+    expect(page.locator("#archive-events")).to_contain_text("随子女迁居向阳村")
+    assert Member.objects.get(pk=township.member.pk).branch == township.new
+
+    page.goto(f"{live_server.url}/people/meetings/new/")
+    old_roll = checklist(page, township.old)
+    expect(old_roll.filter(has_text="李秀英")).to_have_count(1)
+    expect(old_roll.filter(has_text="张建国")).to_have_count(0)
+    expect(checklist(page, township.new)).to_have_text(["孙向阳", "张建国"])
+    page.wait_for_load_state("networkidle")
+    assert console_errors == []
+
+
+def test_the_archive_at_both_sizes_printed_and_the_call_button(page, live_server, township, console_errors):
+    log_in(page, live_server, "secretary")
+    page.goto(f"{live_server.url}/people/members/{township.member.pk}/")
+    expect(page.locator("#archive-meetings [data-count]")).to_have_text("6")
+    fits(page, 390)
+    shoot(page, "archive-phone-390x844")
+
+    page.locator("#member-phone-show").click()
+    call = page.locator("#member-phone-call")
+    expect(call).to_have_attribute("href", f"tel:{FULL_PHONE}")
+    expect(page.locator("#member-id-number")).not_to_contain_text(township.member.id_number)
+    shoot(page, "archive-phone-called-390x844", full_page=False)
+
+    page.set_viewport_size(DESKTOP)
+    page.reload()
+    shoot(page, "archive-desktop-1440x900")
+    page.emulate_media(media="print")
+    expect(page.locator("#site-nav")).to_be_hidden()
+    expect(page.locator("#archive-actions")).to_be_hidden()
+    page.pdf(path=str(SHOTS / "archive-printed.pdf"), format="A4", print_background=True)
+    assert (SHOTS / "archive-printed.pdf").stat().st_size > 10_000
+    page.wait_for_load_state("networkidle")
+    assert console_errors == []
