@@ -98,9 +98,9 @@ def test_meetings_missed_are_whole_branch_meetings_of_the_branch_the_member_was_
     rows = tables(world.users["staff_a"], member)["meetings"].rows
     shown = {row[2]: str(row[4]) for row in rows}
     assert shown == {
-        before_old.topic: "missed",
-        on_the_day.topic: "missed",
-        attended.topic: "attended",
+        before_old.topic: str(MISSED),
+        on_the_day.topic: str(MISSED),
+        attended.topic: str(ATTENDED),
     }
 
 

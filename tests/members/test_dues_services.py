@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from branches.scope.querysets import OutOfScope
 from members.models import DuesBase, DuesCategory, DuesPayment, DuesPolicy
@@ -14,6 +15,13 @@ from tests.utils.factories import MemberFactory
 from tests.utils.factories_dues import declare, month, pay
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are matched by their English wording."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
