@@ -197,7 +197,9 @@
         recount(form);
         newKey(form);
       }
-      return askForBackgroundSync();
+      // A fix sent online goes from this page, which then opens the saved record: a background sync
+      // started now would take the entry first and leave this page without the record's address.
+      return fixing && navigator.onLine ? null : askForBackgroundSync();
     }).then(function () {
       return navigator.onLine ? send() : null;
     }).then(function (report) {
