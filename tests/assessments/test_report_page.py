@@ -50,9 +50,7 @@ def at(moment: str):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("moment", "year"), [("2026-12-31T23:59:59", 2025), ("2027-01-01T00:00:00", 2026)]
-)
+@pytest.mark.parametrize(("moment", "year"), [("2026-12-31T23:59:59", 2025), ("2027-01-01T00:00:00", 2026)])
 def test_without_parameters_the_page_opens_on_the_last_year_that_has_ended(world, moment, year):
     for cycle_year in (2025, 2026, 2027):
         world_report(world, year=cycle_year)
