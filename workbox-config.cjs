@@ -20,6 +20,7 @@ const FONT_CSS = "node_modules/@fontsource/noto-sans-sc/400.css";
 const CATALOG = "locale/zh_Hans/LC_MESSAGES/django.po";
 const SHELL = [
   "static/css/partybuild.css",
+  "static/css/print.css",
   "static/js/entry.js",
   "static/js/offline.js",
   "static/js/offline-queue.js",

@@ -42,6 +42,12 @@ def is_year_so_far(year: int) -> bool:
     return FIRST_YEAR <= year <= timezone.localdate().year
 
 
+def last_complete_year() -> int:
+    """The latest year that has ended on the local calendar (Asia/Shanghai): on 31 December still the year
+    before, from 1 January the year just ended (docs/ratings-and-evaluation.md, The county report)."""
+    return timezone.localdate().year - 1
+
+
 class FirstYearValidator(MinValueValidator):
     """``FIRST_YEAR`` or later. Without arguments, so a model field's migration names the class, not the
     bound; a subclass of Django's, so DRF and the forms still see a minimum."""

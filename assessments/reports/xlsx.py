@@ -1,7 +1,8 @@
 """The joint evaluation report as an Excel workbook: a summary sheet and one sheet per township.
 
 Headers are translated in the active language (the job renders in the site's default, zh-hans); text cells go
-through the exports' formula escaping; scores carry "0.00", rates "0.0%" (stored as fractions).
+through the exports' formula escaping; scores carry "0.00", rates "0.0%" (stored as fractions). Every sheet
+prints on A4 as wide as the page (branches/tabular/printing.py).
 """
 
 import io
@@ -14,6 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from branches.tabular.exports import escape_cell
+from branches.tabular.printing import print_setup
 
 from ..selectors.joint_report import GRADES, LEVELS, JointReport, ReportRow, grade_label, level_label
 
@@ -146,9 +148,12 @@ def _summary_sheet(sheet, report: JointReport, columns):
         row += 1
         formats = [fmt for _h, _w, fmt, _v in columns]
         _write_row(sheet, row, [value(report.county_row) for *_rest, value in columns], formats)
-    for letter, width in zip("ABCDEF", (44, 14, 12, 12, 12, 12), strict=True):
+    widths = (44, 14, 12, 12, 12, 12)
+    for letter, width in zip("ABCDEF", widths, strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
+    used = len(columns) if report.county_row is not None else len(widths)
+    print_setup(sheet, widths=[*widths, *[None] * (used - len(widths))])
 
 
 def _township_sheet(sheet, section, columns):
@@ -162,8 +167,8 @@ def _township_sheet(sheet, section, columns):
     for column, (_h, width, _f, _v) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "B3"
-    sheet.print_title_rows = "2:2"
-    sheet.page_setup.orientation = "landscape"
+    # The township's name and the header on every page; the names repeat if the sheet spans pages across.
+    print_setup(sheet, widths=[width for _h, width, _f, _v in columns], header_rows=(1, 2))
 
 
 def render_xlsx(report: JointReport, progress: Callable[[float], None] | None = None) -> bytes:

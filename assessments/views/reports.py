@@ -19,9 +19,9 @@ from branches.models import Organization
 from branches.scope.navigation import Requirement, requires
 from branches.scope.querysets import OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
-from partybuild.years import YearFormField
+from partybuild.years import YearFormField, last_complete_year
 
-from ..models import ACTIVE_STATES, EvaluationCycle, ReportFormat, ReportJob, RunState
+from ..models import ACTIVE_STATES, CycleState, EvaluationCycle, ReportFormat, ReportJob, RunState
 from ..selectors.joint_report import (
     GRADES,
     LEVELS,
@@ -58,12 +58,16 @@ class ReportForm(forms.Form):
 
 
 def _default_params(user) -> dict:
+    """The user's first organization and the last complete year whose report the user may read: the current
+    year's is still being filled in (docs/ratings-and-evaluation.md, The county report)."""
     organization = _report_organizations(user).first()
     if organization is None:
         return {}
-    county_id = int(organization.path.strip("/").split("/")[0])
-    cycles = EvaluationCycle.objects.filter(county_id=county_id).order_by("-year")
-    year = cycles.values_list("year", flat=True).first()
+    county = Organization.objects.get(pk=int(organization.path.strip("/").split("/")[0]))
+    cycles = EvaluationCycle.objects.filter(county=county, year__lte=last_complete_year())
+    if not organization_in_scope(user, county, Capability.POLICY):
+        cycles = cycles.filter(state=CycleState.PUBLISHED)
+    year = cycles.order_by("-year").values_list("year", flat=True).first()
     return {"organization": organization.pk, **({"year": year} if year else {})}
 
 
@@ -89,8 +93,8 @@ def joint_evaluation_page(request):
     params = request.GET if "organization" in request.GET or "year" in request.GET else None
     defaults = _default_params(request.user)
     if params is None and "year" not in defaults:
-        # Nothing published to show yet: an empty form to fill in, not "required" errors.
-        form = ReportForm(initial=defaults, user=request.user)
+        # No complete year to show yet: a form to fill in, not "required" errors.
+        form = ReportForm(initial={"year": last_complete_year(), **defaults}, user=request.user)
     else:
         form = ReportForm(params or defaults, user=request.user)
     context = {"form": form, "my_jobs": [_job_context(job, request.user) for job in _my_jobs(request.user)]}

@@ -26,6 +26,7 @@ from ..selectors.audit import change_history_table, security_event_table
 from ..services import security_event_record
 from ..tabular.api import ExportableViewSetMixin, ExportJobSerializer, export_response
 from ..tabular.exports import PROGRESS_EVERY, SPOOL_BYTES, XLSX_CONTENT_TYPE, escape_cell
+from ..tabular.printing import header_widths, print_setup
 
 # --- filters -------------------------------------------------------------------------------------
 
@@ -69,16 +70,24 @@ def table_xlsx(rows, *, title: str, progress=None):
     """Write a header and rows (a generator) to a spooled xlsx; returns (file, data rows)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    count = -1
+    rows = iter(rows)
+    header = next(rows, [])
+    print_setup(sheet, widths=header_widths(sheet, header))
+    sheet.append(_escaped(header))
+    count = 0
     for row in rows:
-        sheet.append([escape_cell(str(v)) if isinstance(v, str | Promise) else v for v in row])
+        sheet.append(_escaped(row))
         count += 1
-        if progress is not None and count and count % PROGRESS_EVERY == 0:
+        if progress is not None and count % PROGRESS_EVERY == 0:
             progress(count)
     output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
     workbook.save(output)
     output.seek(0)
-    return output, max(count, 0)
+    return output, count
+
+
+def _escaped(row) -> list:
+    return [escape_cell(str(v)) if isinstance(v, str | Promise) else v for v in row]
 
 
 class AuditExportMixin(ExportableViewSetMixin):

@@ -3,6 +3,7 @@
 Exports stream through openpyxl's write-only workbook into a spooled temporary file, so memory stays flat
 however long the list. Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a
 carriage return) is written with a leading apostrophe. Every export is a security event with its row count.
+Every sheet prints on A4 with its header row on each page (printing.py).
 """
 
 import csv
@@ -18,6 +19,7 @@ from openpyxl.styles import Font
 
 from ..models import SecurityEventKind
 from ..services import security_event_record
+from .printing import header_widths, print_setup
 from .widgets import ChoiceWidget, LookupWidget, TextWidget
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,7 +46,9 @@ def write_xlsx(resource, queryset, *, title, progress=None) -> tuple[tempfile.Sp
     """The xlsx of ``queryset``; ``progress(rows written)`` is called every ``PROGRESS_EVERY`` rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_sheet_title(title))
-    sheet.append([_bold(sheet, header) for header in resource.get_export_headers()])
+    headers = resource.get_export_headers()
+    print_setup(sheet, widths=header_widths(sheet, headers))
+    sheet.append([_bold(sheet, header) for header in headers])
     rows = 0
     for instance in resource.iter_queryset(resource.prepare_export_queryset(queryset)):
         values = resource.export_resource(instance, force_native_type=True)
@@ -99,16 +103,20 @@ def template_xlsx(resource) -> io.BytesIO:
     sheet.title = _sheet_title(resource.template_title)
     instructions = workbook.create_sheet(_sheet_title(_("Instructions")))
     instructions.append([_("Column"), _("Required"), _("How to fill it in")])
+    widths = []
     for index, column in enumerate(resource.import_columns(), start=1):
         cell = sheet.cell(row=1, column=index, value=column.header)
         cell.font = Font(bold=True)
         letter = cell.column_letter
-        sheet.column_dimensions[letter].width = max(12, len(column.header) * 2 + 4)
+        widths.append(max(12, len(column.header) * 2 + 4))
+        sheet.column_dimensions[letter].width = widths[-1]
         if isinstance(column.widget, TextWidget | ChoiceWidget | LookupWidget):
             sheet.column_dimensions[letter].number_format = "@"
         hint = column.widget.hint() if hasattr(column.widget, "hint") else ""
         instructions.append([column.header, _("yes") if column.required else _("no"), str(hint)])
     instructions.column_dimensions["C"].width = 80
+    print_setup(sheet, widths=widths)
+    print_setup(instructions, widths=[None, None, 80])
     output = io.BytesIO()
     workbook.save(output)
     output.seek(0)

@@ -93,6 +93,42 @@
     return chart;
   }
 
+  var MM = 96 / 25.4; // CSS pixels in a millimetre
+  var STILL = { duration: 0 };
+
+  /* A chart's size on paper, in millimetres in partybuild.css (--pb-print-width, --pb-print-height). */
+  function paperSize(chart) {
+    var style = window.getComputedStyle(chart.getDom());
+    var width = parseFloat(style.getPropertyValue("--pb-print-width"));
+    var height = parseFloat(style.getPropertyValue("--pb-print-height"));
+    return width && height ? { width: width * MM, height: height * MM, animation: STILL } : null;
+  }
+
+  /* Printing (docs/printing.md): each chart is redrawn at its size on A4 before the page is laid out for
+     paper, and at its box's size afterwards. A browser's print dialog announces itself with beforeprint and
+     afterprint; an emulated print (a PDF made by a headless browser) only through the print media query. */
+  function followPrinting(charts) {
+    var onPaper = false;
+    function toPaper() {
+      if (onPaper) { return; }
+      onPaper = true;
+      charts.forEach(function (chart) {
+        var size = paperSize(chart);
+        if (size) { chart.resize(size); }
+      });
+    }
+    function toScreen() {
+      if (!onPaper) { return; }
+      onPaper = false;
+      charts.forEach(function (chart) { chart.resize({ width: "auto", height: "auto", animation: STILL }); });
+    }
+    window.addEventListener("beforeprint", toPaper);
+    window.addEventListener("afterprint", toScreen);
+    window.matchMedia("print").addEventListener("change", function (event) {
+      if (event.matches) { toPaper(); } else { toScreen(); }
+    });
+  }
+
   function start() {
     var source = document.getElementById("dashboard-charts");
     if (!source || typeof echarts === "undefined") { return; }
@@ -100,6 +136,7 @@
     window.addEventListener("resize", function () {
       charts.forEach(function (chart) { chart.resize(); });
     });
+    followPrinting(charts);
     var year = document.getElementById("year-select");
     if (year && year.form) {
       year.addEventListener("change", function () { year.form.submit(); });

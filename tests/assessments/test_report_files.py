@@ -173,3 +173,16 @@ def test_the_summary_sheet_of_a_county_holds_the_county_secretarys_row(county_re
     township = county_report(county_report.built.townships[0])
     rows = [[cell.value for cell in row] for row in _workbook(township).worksheets[0].iter_rows()]
     assert not any(row[0] == "报告县委" for row in rows)
+
+
+def test_every_sheet_prints_one_a4_page_wide_and_a_township_keeps_names_with_their_figures(county_report):
+    summary, *townships = _workbook(county_report()).worksheets
+    for sheet in (summary, *townships):
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (9, 1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+        assert setup.orientation == "landscape"
+        assert sheet.print_title_cols == "$A:$A"
+    assert summary.print_title_rows == "$1:$1"
+    for sheet in townships:
+        assert sheet.print_title_rows == "$1:$2"  # the township's name and the header

@@ -1,6 +1,9 @@
 """The joint evaluation report's web page, its job buttons and progress partial."""
 
+import datetime as dt
 import re
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -40,14 +43,41 @@ def test_the_county_admin_sees_the_summary_and_a_table_per_township(world):
     assert 'id="report-county-row"' not in township.content.decode()
 
 
+def at(moment: str):
+    """The clock at ``moment``, local time (Asia/Shanghai)."""
+    local = dt.datetime.fromisoformat(moment).replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    return mock.patch("django.utils.timezone.now", return_value=local.astimezone(dt.UTC))
+
+
 @pytest.mark.django_db
-def test_without_parameters_the_page_picks_the_users_organization_and_latest_year(world):
-    world_report(world, year=2024)
-    world_report(world, year=2025)
-    response = browser(world, "staff_a").get(reverse(PAGE))
+@pytest.mark.parametrize(("moment", "year"), [("2026-12-31T23:59:59", 2025), ("2027-01-01T00:00:00", 2026)])
+def test_without_parameters_the_page_opens_on_the_last_year_that_has_ended(world, moment, year):
+    for cycle_year in (2025, 2026, 2027):
+        world_report(world, year=cycle_year)
+    with at(moment):
+        response = browser(world, "staff_a").get(reverse(PAGE))
     assert response.status_code == 200
-    assert response.context["report"].year == 2025
+    assert response.context["report"].year == year
     assert response.context["report"].organization_id == world.township_a.pk
+
+
+@pytest.mark.django_db
+def test_an_unpublished_last_year_opens_for_the_county_but_staff_get_the_year_before(world):
+    world_report(world, year=2025)
+    world_report(world, year=2026, state=CycleState.CLOSED)
+    with at("2027-01-02T09:00:00"):
+        assert browser(world, "staff_a").get(reverse(PAGE)).context["report"].year == 2025
+        assert browser(world, "county_admin").get(reverse(PAGE)).context["report"].year == 2026
+
+
+@pytest.mark.django_db
+def test_with_only_the_current_years_cycle_the_page_offers_the_last_complete_year(world):
+    world_report(world, year=2026)
+    with at("2026-12-31T12:00:00"):
+        response = browser(world, "staff_a").get(reverse(PAGE))
+    assert response.status_code == 200
+    assert "report" not in response.context and not response.context["form"].errors
+    assert response.context["form"]["year"].value() == 2025
 
 
 @pytest.mark.django_db
