@@ -62,6 +62,7 @@ class StarRatingListView(ScopedListView):
     search_label = _("Search by organization")
     resource_class = StarRatingResource
     importable = False  # ratings are proposed by the system and reviewed, never imported
+    detail_action = "detail"  # every reader opens the rating's page; the steps are taken there
     default_ordering = ("organization__path", "-year", "pk")
     columns = (
         organization_column(link=True),
@@ -71,10 +72,6 @@ class StarRatingListView(ScopedListView):
         Column("total", _("total"), sort="total", classes=PHONE_ONLY_WIDE),
         Column("classification", _("classification"), "get_classification_display", classes=PHONE_ONLY_WIDE),
     )
-
-    def edit_url(self, obj):
-        """Every reader opens the rating's page; the steps are taken there (assessments/views/ratings.py)."""
-        return self.url("detail", obj.pk)
 
 
 urlpatterns = [

@@ -34,7 +34,11 @@
       // Drawn on the canvas: an HTML tooltip carries inline styles the Content-Security-Policy refuses.
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
       legend: { show: spec.series.length > 1, top: 0, type: "scroll" },
-      grid: { left: 8, right: 16, top: spec.series.length > 1 ? 28 : 12, bottom: 8, containLabel: true },
+      // A horizontal bar's names are truncated to 110 px, which ECharts leaves out when it makes room for
+      // the labels (containLabel): they were cut at the left edge. Room is made for them by hand instead.
+      grid: spec.horizontal
+        ? { left: 118, right: 16, top: spec.series.length > 1 ? 28 : 12, bottom: 24 }
+        : { left: 8, right: 16, top: spec.series.length > 1 ? 28 : 12, bottom: 8, containLabel: true },
       xAxis: spec.horizontal ? value : category,
       yAxis: spec.horizontal ? category : value,
       series: series

@@ -94,8 +94,34 @@
     });
   }
 
+  // Typing an 18-character ID number fills an empty birth date and gender from it (digits 7-14 and the
+  // parity of the 17th); the server checks the same and fills them when left empty (members/idnumbers.py).
+  function fillFromIdNumber(root) {
+    root.querySelectorAll('input[name$="id_number"]').forEach(function (input) {
+      var form = input.form;
+      var birth = form && form.querySelector('input[name$="birth_date"]');
+      var gender = form && form.querySelector('select[name$="gender"]');
+      if (!birth && !gender) {
+        return;
+      }
+      input.addEventListener("input", function () {
+        var match = /^\d{6}(\d{4})(\d{2})(\d{2})\d{2}(\d)[\dXx]$/.exec(input.value.trim());
+        if (!match) {
+          return;
+        }
+        if (birth && !birth.value) {
+          birth.value = match[1] + "-" + match[2] + "-" + match[3];
+        }
+        if (gender && !gender.value) {
+          gender.value = Number(match[4]) % 2 ? "male" : "female";
+        }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpAll(document);
+    fillFromIdNumber(document);
     focusErrors();
   });
   // A checklist reloaded by htmx for another organization.

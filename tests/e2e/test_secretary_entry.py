@@ -72,7 +72,7 @@ def test_secretary_records_a_visit_and_a_meeting_and_sees_the_visit_quota_move(
     assert_fits_a_phone(page)
 
     # The meeting, with attendance ticked on the roll.
-    page.locator("#entry-buttons a").nth(1).click()
+    page.locator('#entry-buttons a[href$="/people/meetings/new/"]').click()
     page.wait_for_url(f"{live_server.url}/people/meetings/new/")
     assert page.locator('input[name="attendees"]').count() == len(village.members)
     assert_fits_a_phone(page)
@@ -133,3 +133,17 @@ def test_township_staff_pick_a_branch_and_its_roll_replaces_the_checklist(
     expect(page.locator("#field-attendees label")).to_have_count(len(village.members))
     page.wait_for_load_state("networkidle")
     assert console_errors == []
+
+
+def test_typing_an_id_number_fills_the_birth_date_and_gender(page, live_server, village, console_errors):
+    log_in(page, live_server, "secretary")
+    page.goto(f"{live_server.url}/people/members/new/")
+    page.fill("#id_id_number", "110101199003077654")  # 17th digit 5: a man born on 7 March 1990
+    expect(page.locator("#id_birth_date")).to_have_value("1990-03-07")
+    expect(page.locator("#id_gender")).to_have_value("male")
+    page.fill("#id_id_number", "")
+    page.fill("#id_birth_date", "1991-01-01")
+    page.fill("#id_id_number", "110101199003077662")  # a woman's number: the date typed first is kept
+    expect(page.locator("#id_birth_date")).to_have_value("1991-01-01")
+    expect(page.locator("#id_gender")).to_have_value("male")  # already chosen: left for the server to judge
+    assert not console_errors
