@@ -12,3 +12,8 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 WHITENOISE_AUTOREFRESH = True
 REQUIRE_SERVICES = env.bool("PARTYBUILD_REQUIRE_SERVICES", default=False)
+
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
+    # A test database is thrown away: its commits (live-server and transactional tests) need not wait for
+    # the disk. Everything else about PostgreSQL stays as in production.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
