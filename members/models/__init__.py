@@ -10,6 +10,7 @@ from .activities import (
     VisitLog,
 )
 from .cadres import Cadre, CadrePost, ReserveCadre, ReserveSource, ReserveStatus
+from .mobile import OUT_OF_CONTACT_MONTHS, AwayContact, AwayRecord, ContactWay
 from .dues import DuesBase, DuesCategory, DuesPayment, DuesPolicy, PaymentMethod
 from .pipeline import Applicant, ApplicantStage, ApplicantStatus, PoliticalStatus
 from .roster import (
@@ -27,6 +28,10 @@ from .roster import (
 )
 
 __all__ = [
+    "OUT_OF_CONTACT_MONTHS",
+    "AwayContact",
+    "AwayRecord",
+    "ContactWay",
     "WHOLE_BRANCH_MEETINGS",
     "DuesBase",
     "DuesCategory",
