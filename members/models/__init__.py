@@ -10,8 +10,8 @@ from .activities import (
     VisitLog,
 )
 from .cadres import Cadre, CadrePost, ReserveCadre, ReserveSource, ReserveStatus
-from .mobile import OUT_OF_CONTACT_MONTHS, AwayContact, AwayRecord, ContactWay
 from .dues import DuesBase, DuesCategory, DuesPayment, DuesPolicy, PaymentMethod
+from .mobile import OUT_OF_CONTACT_MONTHS, AwayContact, AwayRecord, ContactWay
 from .pipeline import Applicant, ApplicantStage, ApplicantStatus, PoliticalStatus
 from .roster import (
     ID_NUMBER_MESSAGES,
