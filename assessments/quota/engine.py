@@ -23,8 +23,8 @@ from branches.models import (
 
 from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
 from . import sql
-from .people_stages import admissions, scope_tables, study, trainings
 from .mobile import out_of_contact
+from .people_stages import admissions, scope_tables, study, trainings
 from .probation import probation_overdue
 from .record_stages import (
     meetings,
