@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField
 
+from ..filters.mobile import AwayContactFilter, AwayRecordFilter
 from ..models import AwayContact, AwayRecord, Member
 from ..selectors import mobile as selectors
 from ..services import mobile as services
@@ -80,7 +81,7 @@ class AwayRecordViewSet(ScopedModelViewSet):
     queryset = AwayRecord.objects.all()
     list_selector = staticmethod(selectors.away_record_list)
     serializer_class = AwayRecordSerializer
-    filterset_fields = ["member", "back_on"]
+    filterset_class = AwayRecordFilter
     ordering = ["member__branch__path", "member__name", "-left_on", "pk"]
     http_method_names = ["get", "post", "patch", "head", "options"]
     create_service = staticmethod(services.away_record_start)
@@ -91,7 +92,7 @@ class AwayContactViewSet(ScopedModelViewSet):
     queryset = AwayContact.objects.all()
     list_selector = staticmethod(selectors.away_contact_list)
     serializer_class = AwayContactSerializer
-    filterset_fields = ["away", "way"]
+    filterset_class = AwayContactFilter
     ordering = ["-contacted_on", "-pk"]
     http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.away_contact_record)

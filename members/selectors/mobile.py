@@ -78,3 +78,8 @@ def away_counts(*, organization: Organization, on: dt.date | None = None) -> dic
         away=Count("pk"), out_of_contact=Count("pk", filter=Q(heard_since__lt=out_of_contact_before(on)))
     )
     return {"away": counts["away"], "out_of_contact": counts["out_of_contact"]}
+
+
+def away_now_list(*, user, action: str = "view"):
+    """The list page's rows: members away now (open spells), each with the last contact."""
+    return away_record_list(user=user, action=action).filter(back_on__isnull=True, member__status__in=ON_ROLL)
