@@ -36,7 +36,9 @@ class AwayRecordListView(ScopedListView):
     default_ordering = ("heard_since", "member__branch__path", "member__name", "pk")
     columns = (
         Column("member", _("party member"), "member.name", sort="member__name", link=True),
-        Column("branch", _("branch"), "member.branch.name", sort="member__branch__path"),
+        Column(
+            "branch", _("branch"), "member.branch.name", sort="member__branch__path", classes=PHONE_ONLY_WIDE
+        ),
         Column("destination", _("working away in"), sort="destination"),
         Column("last_contact_on", _("last contact"), _last_contact, sort="heard_since"),
         Column("left_on", _("left on"), sort="left_on", classes=PHONE_ONLY_WIDE),
