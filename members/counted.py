@@ -5,6 +5,8 @@ from partybuild.changes import by, counted, dated
 
 from .models import (
     Applicant,
+    AwayContact,
+    AwayRecord,
     Cadre,
     ContactPoint,
     Meeting,
@@ -35,3 +37,6 @@ def register() -> None:
     counted(VisitLog, organizations=by("organization"), years=dated("visited_on"))
     counted(StudyRecord, organizations=by("organization"), years=dated("year"))
     counted(ContactPoint, organizations=by("organization"), years=dated("year"))
+    # A member away and the branch's contacts decide the out-of-contact alert (docs/mobile-members.md).
+    counted(AwayRecord, organizations=lambda rows: {row.member.branch_id for row in rows})
+    counted(AwayContact, organizations=lambda rows: {row.away.member.branch_id for row in rows})

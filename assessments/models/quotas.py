@@ -214,6 +214,7 @@ class AlertKind(models.TextChoices):
     NO_YOUNG_RESERVE = "reserve.young", _("No reserve cadre aged 35 or under")
     SECRETARY_UNTRAINED = "train.secretary", _("Secretary without this year's centralized training")
     PROBATION_OVERDUE = "member.probation_overdue", _("Probation over, not confirmed")
+    OUT_OF_CONTACT = "member.out_of_contact", _("Members working away not contacted for six months")
 
 
 class Alert(ScopedModel):

@@ -23,6 +23,7 @@ from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.selectors import organization_get
 from members.models import ApplicantStage
+from members.selectors.mobile import away_counts
 from members.selectors.pipeline import MISSING_LABELS, due_list
 from members.selectors.visits import distinct_households_by_person, projected_households, projected_short
 from partybuild.years import is_year_so_far
@@ -41,6 +42,7 @@ REFRESH_FAILED = _("Computing your numbers failed: %(error)s")
 ENTRY_BUTTONS = (
     ("members:visit-create", _("Record a visit")),
     ("members:dues-month", _("Record dues")),
+    ("members:awaycontact-create", _("Contact a member away")),
     ("members:meeting-create", _("Record a meeting")),
     ("members:training-create", _("Record a training")),
     ("members:studyrecord-create", _("Record study")),
@@ -48,6 +50,7 @@ ENTRY_BUTTONS = (
     ("members:applicant-create", _("New application")),
     ("members:cadre-create", _("New cadre post")),
     ("members:reservecadre-create", _("New reserve cadre")),
+    ("members:awayrecord-create", _("A member leaves to work away")),
     ("branches:activityroom-create", _("New activity room")),
 )
 
@@ -167,6 +170,8 @@ def branch_page(request, pk):
         "due": due_rows(user, organization),
         "overdue": overdue(organization, year),
         "pace": visit_pace(organization, year),
+        "away": away_counts(organization=organization),
+        "away_url": f"{reverse('members:awayrecord-list')}?within={organization.pk}",
         "run": run,
         "run_active": run is not None and run.state in ACTIVE_STATES,
         "can_refresh": can_refresh(user, organization),

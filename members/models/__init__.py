@@ -11,6 +11,7 @@ from .activities import (
 )
 from .cadres import Cadre, CadrePost, ReserveCadre, ReserveSource, ReserveStatus
 from .dues import DuesBase, DuesCategory, DuesPayment, DuesPolicy, PaymentMethod
+from .mobile import OUT_OF_CONTACT_MONTHS, AwayContact, AwayRecord, ContactWay
 from .pipeline import Applicant, ApplicantStage, ApplicantStatus, PoliticalStatus
 from .roster import (
     ID_NUMBER_MESSAGES,
@@ -27,6 +28,10 @@ from .roster import (
 )
 
 __all__ = [
+    "OUT_OF_CONTACT_MONTHS",
+    "AwayContact",
+    "AwayRecord",
+    "ContactWay",
     "WHOLE_BRANCH_MEETINGS",
     "DuesBase",
     "DuesCategory",

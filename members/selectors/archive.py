@@ -15,6 +15,8 @@ from branches.scope.columns import display
 from ..models import (
     WHOLE_BRANCH_MEETINGS,
     Applicant,
+    AwayContact,
+    AwayRecord,
     Cadre,
     ContactPoint,
     Meeting,
@@ -24,6 +26,7 @@ from ..models import (
     StudyRecord,
     Training,
 )
+from .mobile import with_last_contact
 from .roster import member_events, member_list, roll_on
 
 ATTENDED = _("attended")
@@ -94,6 +97,8 @@ def member_archive(*, user, member: Member) -> MemberArchive:
         _posts(user, member),
         _study(user, member),
         _contact_points(user, member),
+        _away(user, member),
+        _away_contacts(user, member),
     ]
     extra = sorted(_SECTIONS.values(), key=lambda section: (section.order, section.key))
     tables += [Table(s.key, s.title, s.columns, s.rows(member, user)) for s in extra]
@@ -243,6 +248,48 @@ def _trainings(user, member: Member) -> Table:
     rows = [(t.held_on, t.topic, t.get_level_display(), t.organizer.name, t.days, t.hours) for t in trainings]
     columns = (_("first day"), _("topic"), _("level"), _("organizer"), _("days"), _("class hours"))
     return Table("trainings", _("Trainings"), columns, rows)
+
+
+def _away(user, member: Member) -> Table:
+    """Spells working away (docs/mobile-members.md), the latest first, each with its last contact."""
+    spells = with_last_contact(AwayRecord.objects.restrict(user, "view").filter(member=member))
+    rows = [
+        (
+            a.left_on,
+            a.back_on,
+            a.destination,
+            a.work_unit,
+            a.host_organization,
+            a.contact_name,
+            a.last_contact_on,
+        )
+        for a in spells.order_by("-left_on", "-pk")
+    ]
+    columns = (
+        _("left on"),
+        _("back on"),
+        _("working away in"),
+        _("work unit"),
+        _("party organization attended there"),
+        _("contact person"),
+        _("last contact"),
+    )
+    return Table("away", _("Working away"), columns, rows)
+
+
+def _away_contacts(user, member: Member) -> Table:
+    contacts = (
+        AwayContact.objects.restrict(user, "view")
+        .filter(away__member=member)
+        .select_related("recorded_by")
+        .order_by("-contacted_on", "-pk")
+    )
+    rows = [
+        (c.contacted_on, c.get_way_display(), c.note, c.recorded_by.username if c.recorded_by else "")
+        for c in contacts
+    ]
+    columns = (_("contacted on"), _("way"), _("note"), _("contact made by"))
+    return Table("away_contacts", _("Contacts while away"), columns, rows)
 
 
 def _posts(user, member: Member) -> Table:

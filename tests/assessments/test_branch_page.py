@@ -210,7 +210,7 @@ def test_the_page_takes_the_same_queries_for_2_and_for_25_of_everything(world, y
     Alert.objects.all().delete()
     large = _queries_of_the_page(world, people=25, year=year)
     assert small == large
-    assert small <= 20
+    assert small <= 21  # one of them counts the members away (docs/mobile-members.md)
 
 
 def test_the_page_fits_a_phone_and_has_no_inline_script_or_style(secretary, world):

@@ -1131,3 +1131,18 @@ def test_every_seeded_member_record_is_consistent():
         except ValidationError as error:
             refused[member.pk] = error.message_dict
     assert not refused, list(refused.items())[:5]
+
+
+def test_mobile_members_have_an_open_spell_whose_last_contact_is_the_rosters():
+    from django.db.models import Count, Max, Q  # noqa: PLC0415 - only this test needs them
+
+    from members.models import AwayRecord  # noqa: PLC0415
+
+    spells = AwayRecord.objects.filter(back_on__isnull=True).annotate(last=Max("contacts__contacted_on"))
+    assert spells.count() == Member.objects.filter(is_mobile=True).count()
+    assert all(spell.last == spell.member.mobile_last_contact_on for spell in spells.select_related("member"))
+    assert AwayRecord.objects.filter(back_on__isnull=False).exists()
+    away = Count("members", filter=Q(members__is_mobile=True, members__status__in=["normal", "lost_contact"]))
+    on_roll = Count("members", filter=Q(members__status__in=["normal", "lost_contact"]))
+    villages = Organization.objects.filter(field="village").annotate(away=away, roll=on_roll)
+    assert any(v.roll >= 20 and 2 * v.away > v.roll for v in villages)

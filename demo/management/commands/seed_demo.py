@@ -20,6 +20,7 @@ from demo.assessments import create_demo_assessments
 from demo.cadres import create_demo_cadres
 from demo.logins import demo_login_rows, grant_demo_logins, system_user
 from demo.members import DEFAULT_MEMBERS, create_demo_members, minimum_total
+from demo.mobile import create_demo_mobile
 from demo.organizations import COUNTY_CODE, DEFAULT_SEED, build_demo_tree, demo_county
 from demo.pipeline import create_demo_pipeline
 from demo.records import create_demo_records
@@ -109,6 +110,13 @@ class Command(BaseCommand):
                 "reviews": rooms.reviews,
                 "disclosures": rooms.disclosures,
             }
+        )
+        mobile = create_demo_mobile(actor=actor, tree=tree, seed=seed, today=today)
+        away = _(
+            "Members working away: %(spells)d spells, %(contacts)d contacts; most of %(village)s is away."
+        )
+        self.stdout.write(
+            away % {"spells": mobile.spells, "contacts": mobile.contacts, "village": mobile.village}
         )
         judgements = create_demo_assessments(actor=actor, tree=tree, today=today, seed=seed)
         quotas = _("Quota runs for %(last)d and %(this)d: %(results)d results, %(alerts)d alerts.")
