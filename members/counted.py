@@ -7,6 +7,8 @@ from .models import (
     Applicant,
     Cadre,
     ContactPoint,
+    DuesBase,
+    DuesPayment,
     Meeting,
     Member,
     MemberEvent,
@@ -22,6 +24,11 @@ def event_organizations(events) -> set:
     return {event.member.branch_id for event in events} | by("from_branch", "to_branch")(events)
 
 
+def member_branches(rows) -> set:
+    """A dues base counts for its member's branch (docs/quotas.md, "Dues paid on time")."""
+    return {row.member.branch_id for row in rows}
+
+
 def register() -> None:
     counted(Member, organizations=by("branch"), years=dated("joined_on"))
     counted(MemberEvent, organizations=event_organizations, years=dated("occurred_on"))
@@ -35,3 +42,7 @@ def register() -> None:
     counted(VisitLog, organizations=by("organization"), years=dated("visited_on"))
     counted(StudyRecord, organizations=by("organization"), years=dated("year"))
     counted(ContactPoint, organizations=by("organization"), years=dated("year"))
+    # Dues paid on time: a payment counts for the branch it was paid to, a base (or its exemption) for the
+    # member's branch.
+    counted(DuesPayment, organizations=by("organization"), years=dated("month"))
+    counted(DuesBase, organizations=member_branches, years=dated("year"))
