@@ -48,6 +48,9 @@ INDICATORS = (
     Indicator("train.per_level", _("Trainings held by the branch"), "performance"),
     Indicator("contact.visit", _("Contact village visited by its township leader"), "performance"),
     Indicator("review.democratic", _("Democratic reviews of the village committee cadres"), "feedback"),
+    # Every branch's, counted towards no dimension (docs/quotas.md, "Dues paid on time", "Training hours").
+    Indicator("dues.on_time", _("Party dues paid on time")),
+    Indicator("train.hours", _("Members with their yearly class hours of training")),
     # Committees' and counties' own.
     Indicator("dev.young_share", _("Share of new members under 35")),
     Indicator("dev.educated_share", _("Share of new members with senior high school or more")),
@@ -83,6 +86,7 @@ DAYS = _("%(value)s days")
 YEARS = _("%(value)s years")
 HOUSEHOLDS = _("%(value)s households")
 PERCENT = _("%(value)s%%")
+MONTHS = _("%(value)s member-months")
 YES_NO = "yes_no"
 MEETING_KIND = "meeting_kind"
 INDICATOR_LIST = "indicator_list"
@@ -111,6 +115,9 @@ DETAIL_FACTS: dict[str, tuple[Promise, Promise | str | None]] = {
     "remaining": (_("Still to do"), ITEMS),
     "days_left": (_("Days left in the year"), DAYS),
     "households": (_("Households visited"), HOUSEHOLDS),
+    "due": (_("Monthly dues owed"), MONTHS),
+    "on_time": (_("Paid by the month's end"), MONTHS),
+    "reached": (_("Members with their class hours"), PERSONS),
 }
 
 

@@ -9,6 +9,8 @@ from .models import (
     AwayRecord,
     Cadre,
     ContactPoint,
+    DuesBase,
+    DuesPayment,
     Meeting,
     Member,
     MemberEvent,
@@ -22,6 +24,11 @@ from .models import (
 def event_organizations(events) -> set:
     """A transfer counts for the branch left and the branch joined."""
     return {event.member.branch_id for event in events} | by("from_branch", "to_branch")(events)
+
+
+def member_branches(rows) -> set:
+    """A dues base or a stretch away counts for its member's branch."""
+    return {row.member.branch_id for row in rows}
 
 
 def register() -> None:
@@ -38,5 +45,9 @@ def register() -> None:
     counted(StudyRecord, organizations=by("organization"), years=dated("year"))
     counted(ContactPoint, organizations=by("organization"), years=dated("year"))
     # A member away and the branch's contacts decide the out-of-contact alert (docs/mobile-members.md).
-    counted(AwayRecord, organizations=lambda rows: {row.member.branch_id for row in rows})
+    counted(AwayRecord, organizations=member_branches)
     counted(AwayContact, organizations=lambda rows: {row.away.member.branch_id for row in rows})
+    # Dues paid on time: a payment counts for the branch it was paid to, a base (or its exemption) for the
+    # member's branch.
+    counted(DuesPayment, organizations=by("organization"), years=dated("month"))
+    counted(DuesBase, organizations=member_branches, years=dated("year"))

@@ -67,6 +67,13 @@ class QuotaPolicy(CountyPolicy):
     review_disclosures = _count(_("financial disclosures a year"), 2)
     reserve_young = _count(_("reserve cadres aged 35 or under per village"), 1)
     reserve_team_young = _count(_("two-committee members aged 35 or under per village"), 1)
+    # docs/quotas.md, "Dues paid on time" and "Training hours"
+    dues_on_time = _share(_("share of monthly dues paid by the month's end (%)"), 95)
+    train_member_hours = _count(_("class hours of training each member takes a year"), 32)
+    train_cadre_hours = _count(
+        _("class hours of training each secretary or committee member takes a year"), 56
+    )
+    train_hours_share = _share(_("share of members with their class hours of training (%)"), 100)
     contact_lectures = _count(_("lectures per contact village"), 1)
     contact_checks = _count(_("checks per contact village"), 1)
     contact_activities = _count(_("activities per contact village"), 1)

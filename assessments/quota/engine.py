@@ -23,8 +23,9 @@ from branches.models import (
 
 from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
 from . import sql
+from .dues import dues_on_time
 from .mobile import out_of_contact
-from .people_stages import admissions, scope_tables, study, trainings
+from .people_stages import admissions, scope_tables, study, training_hours, trainings
 from .probation import probation_overdue
 from .record_stages import (
     meetings,
@@ -40,6 +41,8 @@ logger = logging.getLogger(__name__)
 STAGES = (
     ("admissions", admissions),
     ("trainings", trainings),
+    ("training hours", training_hours),
+    ("dues paid on time", dues_on_time),
     ("visits", visits),
     ("study", study),
     ("meetings", meetings),

@@ -250,6 +250,82 @@ CROSS JOIN LATERAL (VALUES
 ) AS v(code, target, actual, met, applies)
 WHERE v.applies;
 
+-- Dues paid on time (dues.on_time): each month of the year ended by ref, each member with a base of the
+-- year that is not exempt and on a roll on the month's first day, in that day's branch; on time when the
+-- month's payment is dated by its last day.
+INSERT INTO floor_results (organization_id, code, target, actual, met)
+WITH months AS (
+    SELECT g.d::date AS first_day, (g.d + interval '1 month' - interval '1 day')::date AS last_day
+    FROM generate_series(make_date(:year, 1, 1), make_date(:year, 12, 1), interval '1 month') AS g(d)
+    WHERE (g.d + interval '1 month' - interval '1 day')::date <= LEAST(:'today'::date, make_date(:year, 12, 31))
+), due AS (
+    SELECT COALESCE(t.from_branch_id, m.branch_id) AS org, dp.paid_on <= mo.last_day AS on_time
+    FROM members_duesbase db JOIN members_member m ON m.id = db.member_id
+    JOIN months mo ON m.joined_on <= mo.first_day
+    LEFT JOIN LATERAL (
+        SELECT e.from_branch_id FROM members_memberevent e
+        WHERE e.member_id = m.id AND e.kind = 'transfer' AND e.occurred_on > mo.first_day
+        ORDER BY e.occurred_on, e.id LIMIT 1
+    ) t ON TRUE
+    LEFT JOIN LATERAL (
+        SELECT e.from_status FROM members_memberevent e
+        WHERE e.member_id = m.id AND e.kind = 'status_change' AND e.occurred_on > mo.first_day
+        ORDER BY e.occurred_on, e.id LIMIT 1
+    ) c ON TRUE
+    LEFT JOIN members_duespayment dp ON dp.member_id = m.id AND dp.month = mo.first_day
+    WHERE db.year = :year AND NOT db.exempt AND COALESCE(c.from_status, m.status) IN ('normal', 'lost_contact')
+), counts AS (
+    SELECT org, count(*) AS due, count(*) FILTER (WHERE on_time) AS on_time FROM due GROUP BY org
+)
+SELECT b.id, 'dues.on_time', p.dues_on_time, round(100.0 * c.on_time / NULLIF(c.due, 0), 2),
+       CASE WHEN c.due > 0 THEN round(100.0 * c.on_time / c.due, 2) >= p.dues_on_time END
+FROM floor_branch b JOIN floor_pol p ON p.county_id = b.county_id LEFT JOIN counts c ON c.org = b.id;
+
+-- Class hours of training (train.hours): members on the roll on ref whose class hours of the year's
+-- trainings (as member or through any post, each once; 8 a day without hours) reach 56 when they serve in a
+-- branch committee post on ref, 32 otherwise (the policy's figures).
+INSERT INTO floor_results (organization_id, code, target, actual, met)
+WITH hours AS (
+    SELECT a.member_id, sum(COALESCE(t.hours, t.days * 8)) AS hours
+    FROM (
+        SELECT ma.member_id, ma.training_id FROM members_training_member_attendees ma
+        UNION
+        SELECT c.member_id, ca.training_id FROM members_training_cadre_attendees ca
+        JOIN members_cadre c ON c.id = ca.cadre_id WHERE c.member_id IS NOT NULL
+    ) a JOIN members_training t ON t.id = a.training_id
+    WHERE t.held_on BETWEEN make_date(:year, 1, 1) AND make_date(:year, 12, 31)
+    GROUP BY a.member_id
+), leaders AS (
+    SELECT DISTINCT c.member_id FROM members_cadre c
+    WHERE c.post IN ('secretary', 'deputy_secretary', 'branch_committee') AND c.member_id IS NOT NULL
+      AND c.started_on <= LEAST(:'today'::date, make_date(:year, 12, 31))
+      AND (c.ended_on IS NULL OR c.ended_on >= LEAST(:'today'::date, make_date(:year, 12, 31)))
+), counts AS (
+    SELECT o.id AS org, count(*) AS roll,
+           count(*) FILTER (WHERE COALESCE(h.hours, 0) >= CASE WHEN l.member_id IS NOT NULL
+                                  THEN p.train_cadre_hours ELSE p.train_member_hours END) AS reached
+    FROM members_member m
+    LEFT JOIN (
+        SELECT DISTINCT ON (e.member_id) e.member_id, e.from_branch_id FROM members_memberevent e
+        WHERE e.kind = 'transfer' AND e.occurred_on > LEAST(:'today'::date, make_date(:year, 12, 31))
+        ORDER BY e.member_id, e.occurred_on, e.id
+    ) t ON t.member_id = m.id
+    LEFT JOIN (
+        SELECT DISTINCT ON (e.member_id) e.member_id, e.from_status FROM members_memberevent e
+        WHERE e.kind = 'status_change' AND e.occurred_on > LEAST(:'today'::date, make_date(:year, 12, 31))
+        ORDER BY e.member_id, e.occurred_on, e.id
+    ) c ON c.member_id = m.id
+    JOIN floor_org o ON o.id = COALESCE(t.from_branch_id, m.branch_id) AND o.is_branch
+    JOIN floor_pol p ON p.county_id = o.county_id
+    LEFT JOIN hours h ON h.member_id = m.id LEFT JOIN leaders l ON l.member_id = m.id
+    WHERE m.joined_on <= LEAST(:'today'::date, make_date(:year, 12, 31))
+      AND COALESCE(c.from_status, m.status) IN ('normal', 'lost_contact')
+    GROUP BY o.id
+)
+SELECT b.id, 'train.hours', p.train_hours_share, round(100.0 * c.reached / NULLIF(c.roll, 0), 2),
+       CASE WHEN c.roll > 0 THEN round(100.0 * c.reached / c.roll, 2) >= p.train_hours_share END
+FROM floor_branch b JOIN floor_pol p ON p.county_id = b.county_id LEFT JOIN counts c ON c.org = b.id;
+
 -- Committees and counties: their own trainings, the admission shares of their subtree's branches.
 INSERT INTO floor_results (organization_id, code, target, actual, met)
 WITH organized AS (

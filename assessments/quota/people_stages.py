@@ -8,9 +8,11 @@ from branches.models import (
     COMMITTEE_KINDS,
 )
 from members.models import Training
+from members.models.cadres import BRANCH_POSTS
+from members.pipeline_rules import TRAINING_MIN_DAYS, TRAINING_MIN_HOURS
 
 from . import sql
-from .fragments import COMMITTEE, COMMITTEE_OR_COUNTY, EDUCATED, ON_ROLL, POLICY, RURAL, count_met
+from .fragments import BRANCH, COMMITTEE, COMMITTEE_OR_COUNTY, EDUCATED, ON_ROLL, POLICY, RURAL, count_met
 from .statements import Period, Statements
 
 
@@ -221,6 +223,53 @@ def trainings(q: Statements):
         f"SELECT s.id, p.train_rotation, {share}, CASE WHEN r.roll > 0 THEN {share} >= p.train_rotation END, "
         f"{sql.json_object(('roll', 'COALESCE(r.roll, 0)'), ('trained', 'COALESCE(r.trained, 0)'))} "
         f"FROM qt_scope s {POLICY} LEFT JOIN qt_rotation r ON r.branch_id = s.id WHERE {RURAL}",
+    )
+
+
+# A training without class hours counts its days at the candidates' rate: 3 days or 24 class hours
+# (members/pipeline_rules.py, docs/quotas.md "Training hours").
+HOURS_PER_DAY = TRAINING_MIN_HOURS // TRAINING_MIN_DAYS
+
+
+def training_hours(q: Statements):
+    """Members on the roll on ``ref`` with their class hours of the year: 56 for secretaries and branch
+    committee members serving on ``ref``, 32 for the others (the policy's defaults)."""
+    period = q.period
+    members_through = Training.member_attendees.through._meta.db_table
+    cadres_through = Training.cadre_attendees.through._meta.db_table
+    # Each member's distinct trainings of the year, as a member attendee or through any of their posts.
+    attended = (
+        f"SELECT ma.member_id AS member_id, ma.training_id AS training_id FROM {members_through} ma "
+        f"UNION SELECT c.member_id, ca.training_id FROM {cadres_through} ca "
+        "JOIN members_cadre c ON c.id = ca.cadre_id WHERE c.member_id IS NOT NULL"
+    )
+    q.temp(
+        "qt_hours",
+        f"SELECT a.member_id AS member_id, SUM(COALESCE(t.hours, t.days * {HOURS_PER_DAY})) AS hours "
+        f"FROM ({attended}) a JOIN members_training t ON t.id = a.training_id "
+        f"WHERE {period.within_year('t.held_on')} GROUP BY a.member_id",
+        index="member_id",
+    )
+    leaders = (
+        "SELECT DISTINCT c.member_id AS member_id FROM members_cadre c "
+        f"WHERE c.post IN {sql.in_list(BRANCH_POSTS)} AND c.member_id IS NOT NULL AND {period.serving('c')}"
+    )
+    needed = "CASE WHEN k.member_id IS NOT NULL THEN p.train_cadre_hours ELSE p.train_member_hours END"
+    q.temp(
+        "qt_hours_roll",
+        "SELECT r.branch_id AS branch_id, COUNT(*) AS roll, "
+        f"SUM(CASE WHEN COALESCE(h.hours, 0) >= {needed} THEN 1 ELSE 0 END) AS reached "
+        f"FROM ({roll(period)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
+        f"LEFT JOIN qt_hours h ON h.member_id = r.member_id LEFT JOIN ({leaders}) k ON k.member_id = r.member_id "
+        f"WHERE {BRANCH} GROUP BY r.branch_id",
+        analyze=False,
+    )
+    share = sql.share("r.reached", "r.roll")
+    q.results(
+        "train.hours",
+        f"SELECT s.id, p.train_hours_share, {share}, CASE WHEN r.roll > 0 THEN {share} >= p.train_hours_share END, "
+        f"{sql.json_object(('roll', 'COALESCE(r.roll, 0)'), ('reached', 'COALESCE(r.reached, 0)'))} "
+        f"FROM qt_scope s {POLICY} LEFT JOIN qt_hours_roll r ON r.branch_id = s.id WHERE {BRANCH}",
     )
 
 

@@ -17,13 +17,16 @@ Readings of the page where its words leave a choice (each marked ``READING`` bel
 * a person's "first post" (visit.pace) is the lowest id among their serving two-committee posts at the
   branch.
 * a member attends a training (train.rotation) as a member attendee.
+* a member's class hours (train.hours) count every training of the year they attended, as a member
+  attendee or through any of their posts, each training once.
 
 Rounding: shares are rounded half-up to 2 decimals (``ROUND_HALF_UP``). The datasets keep fewer than 32
-admissions and members per denominator, so a share ``100·a/b`` never ends in an exact ``…5`` at the third
-decimal (that needs 32 | b) and half-up, half-even and binary-float rounding all agree: the comparison is
-exact.
+admissions, members and dues member-months (two members with a base, 24 months) per denominator, so a
+share ``100·a/b`` never ends in an exact ``…5`` at the third decimal (that needs 32 | b) and half-up,
+half-even and binary-float rounding all agree: the comparison is exact.
 """
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -39,6 +42,8 @@ from branches.models import (
 from members.models import (
     Cadre,
     ContactPoint,
+    DuesBase,
+    DuesPayment,
     Meeting,
     Member,
     MemberEvent,
@@ -63,6 +68,8 @@ TWO_COMMITTEE_POSTS = {
     "village_committee",
 }
 ON_ROLL = {"normal", "lost_contact"}
+BRANCH_POSTS = {"secretary", "deputy_secretary", "branch_committee"}
+HOURS_PER_DAY = 8  # a training without class hours: 3 days or 24 class hours
 EDUCATED = {"senior_high", "junior_college", "bachelor", "postgraduate"}
 MEETING_KINDS = ["assembly", "committee", "group", "lecture", "theme_day", "life_meeting", "appraisal"]
 RURAL_CODES = [
@@ -84,7 +91,7 @@ RURAL_CODES = [
     "reserve.team_young",
     "contact.visit",
 ]
-BRANCH_CODES = RURAL_CODES + [f"meet.{kind}" for kind in MEETING_KINDS]
+BRANCH_CODES = RURAL_CODES + [f"meet.{kind}" for kind in MEETING_KINDS] + ["dues.on_time", "train.hours"]
 
 
 def dec(value):
@@ -149,6 +156,8 @@ def oracle(*, scope_org, year, today):
     contacts = list(ContactPoint.objects.all())
     rooms = list(ActivityRoom.objects.all())
     room_targets = list(StandardizedRoomTarget.objects.all())
+    dues_bases = list(DuesBase.objects.all())
+    dues_payments = list(DuesPayment.objects.all())
 
     org_by_id = {org.id: org for org in organizations}
     member_by_id = {member.id: member for member in members}
@@ -171,21 +180,46 @@ def oracle(*, scope_org, year, today):
         branch_id = transfers[0].from_branch_id if transfers else member.branch_id
         admissions.append((member, branch_id))
 
-    # --- the roll on ref: each member's branch and status as they were that day ---------------------------
-    def first_after_ref(member, kind):
-        later = [e for e in events if e.member_id == member.id and e.kind == kind and e.occurred_on > ref]
+    # --- the roll on a day: each member's branch and status as they were that day -------------------------
+    def first_after(member, kind, day):
+        later = [e for e in events if e.member_id == member.id and e.kind == kind and e.occurred_on > day]
         return min(later, key=lambda e: (e.occurred_on, e.id)) if later else None
+
+    def roll_on(member, day):
+        """The branch whose roll the member was on that day, or None."""
+        if member.joined_on > day:
+            return None
+        transfer = first_after(member, "transfer", day)
+        change = first_after(member, "status_change", day)
+        branch_then = transfer.from_branch_id if transfer and transfer.from_branch_id else member.branch_id
+        status_then = change.from_status if change else member.status
+        return branch_then if status_then in ON_ROLL else None
 
     roll_branch = {}  # member id → branch whose roll they were on at ref
     for member in members:
-        if member.joined_on > ref:
-            continue
-        transfer = first_after_ref(member, "transfer")
-        change = first_after_ref(member, "status_change")
-        branch_then = transfer.from_branch_id if transfer and transfer.from_branch_id else member.branch_id
-        status_then = change.from_status if change else member.status
-        if status_then in ON_ROLL:
+        branch_then = roll_on(member, ref)
+        if branch_then is not None:
             roll_branch[member.id] = branch_then
+
+    # --- dues: each month of Y ended by ref, each member due that month in the branch of its first day ---
+    months = [
+        (dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]))
+        for month in range(1, 13)
+    ]
+    months = [(first, last) for first, last in months if last <= ref]
+    dues_due, dues_on_time = defaultdict(int), defaultdict(int)
+    for base in dues_bases:
+        if base.year != year or base.exempt:
+            continue
+        member = member_by_id[base.member_id]
+        for first, last in months:
+            branch_then = roll_on(member, first)
+            if branch_then is None:
+                continue
+            dues_due[branch_then] += 1
+            paid = [p for p in dues_payments if p.member_id == member.id and p.month == first]
+            if paid and paid[0].paid_on <= last:
+                dues_on_time[branch_then] += 1
 
     # --- people and their training ----------------------------------------------------------------------
     trainings_of_member = defaultdict(set)
@@ -195,6 +229,23 @@ def oracle(*, scope_org, year, today):
     for row in training_cadres:
         trainings_of_cadre[row.cadre_id].add(row.training_id)
     training_by_id = {training.id: training for training in trainings}
+
+    def class_hours(member):
+        """The member's class hours of the year's trainings, attended as a member or through any post."""
+        attended = set(trainings_of_member[member.id])
+        for post in cadres:
+            if post.member_id == member.id:
+                attended |= trainings_of_cadre[post.id]
+        total = Decimal(0)
+        for training_id in attended:
+            training = training_by_id[training_id]
+            if in_year(training.held_on):
+                hours = training.hours if training.hours is not None else training.days * HOURS_PER_DAY
+                total += Decimal(hours)
+        return total
+
+    def leads_a_branch(member):
+        return any(p.member_id == member.id and p.post in BRANCH_POSTS and serving(p, ref) for p in cadres)
 
     def persons_of(branch):
         """Persons serving in two-committee posts of the branch: key → their serving posts there."""
@@ -247,6 +298,28 @@ def oracle(*, scope_org, year, today):
                     overdue.append(kind)
             if overdue:
                 alerts.add((branch.id, "meet.overdue", None))
+
+        due, on_time = dues_due[branch.id], dues_on_time[branch.id]
+        if due:
+            actual = share(on_time, due)
+            put(branch, "dues.on_time", policy.dues_on_time, actual, actual >= policy.dues_on_time, due=due,
+                on_time=on_time)  # fmt: skip
+        else:
+            put(branch, "dues.on_time", policy.dues_on_time, None, None, due=0, on_time=0)
+
+        on_roll = [m for m in members if roll_branch.get(m.id) == branch.id]
+        reached = sum(
+            1
+            for m in on_roll
+            if class_hours(m)
+            >= (policy.train_cadre_hours if leads_a_branch(m) else policy.train_member_hours)
+        )
+        if on_roll:
+            actual = share(reached, len(on_roll))
+            put(branch, "train.hours", policy.train_hours_share, actual, actual >= policy.train_hours_share,
+                roll=len(on_roll), reached=reached)  # fmt: skip
+        else:
+            put(branch, "train.hours", policy.train_hours_share, None, None, roll=0, reached=0)
         if branch.field not in RURAL_FIELDS:
             continue
 

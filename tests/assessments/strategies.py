@@ -7,8 +7,10 @@ before, the day, the day after), and never after ``today`` — records dated in 
 Ages are drawn around 25 and 35 at joining and 35 on ``ref``, with 29 February births.
 """
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from hypothesis import strategies as st
 
@@ -24,6 +26,8 @@ from members import idnumbers
 from members.models import (
     Cadre,
     ContactPoint,
+    DuesBase,
+    DuesPayment,
     Meeting,
     Member,
     MemberEvent,
@@ -34,6 +38,11 @@ from members.models import (
 )
 
 ONE_DAY = dt.timedelta(days=1)
+# Class hours around the 32 / 56 a year (a training without hours counts 8 a day), and days of a training.
+TRAINING_HOURS = (None, None, None, 0, 4, 8, 24, 31, 32, 55, 56)
+TRAINING_DAYS = ("0.5", "1", "1.5", "3", "4", "7")
+# When a month's dues were paid: ahead of the month, on its first day, on its last, the day after it, later.
+PAID_WHEN = ("ahead", "first", "last", "last", "next_day", "late")
 
 
 @dataclass(frozen=True)
@@ -149,7 +158,10 @@ class Plan:
     status_changes: list[tuple] = field(default_factory=list)  # (member, from_status, occurred_on)
     cadres: list[CadreSpec] = field(default_factory=list)
     visits: list[tuple] = field(default_factory=list)  # (cadre, household, variant, visited_on)
-    trainings: list[tuple] = field(default_factory=list)  # (organizer, held_on, member idxs, cadre idxs)
+    # (organizer, held_on, member idxs, cadre idxs, days, class hours or None)
+    trainings: list[tuple] = field(default_factory=list)
+    dues_bases: list[tuple] = field(default_factory=list)  # (member, year, exempt)
+    dues_payments: list[tuple] = field(default_factory=list)  # (member, year, month, when: PAID_WHEN)
     meetings: list[tuple] = field(default_factory=list)  # (organization, kind, held_on)
     studies: list[tuple] = field(default_factory=list)  # (cadre, year, month, sessions, notes, articles)
     reviews: list[tuple] = field(default_factory=list)  # (organization, kind, held_on)
@@ -225,6 +237,10 @@ def policies(draw):
         "reserve_young": draw(small),
         "reserve_team_young": draw(small),
         "contact_days": draw(st.sampled_from((0, 5, 90))),
+        "dues_on_time": draw(st.sampled_from(("0", "50", "66.67", "95", "100"))),
+        "train_member_hours": draw(st.sampled_from((0, 8, 31, 32))),
+        "train_cadre_hours": draw(st.sampled_from((0, 12, 55, 56))),
+        "train_hours_share": draw(st.sampled_from(("0", "50", "100"))),
     }
 
 
@@ -351,10 +367,24 @@ def plans(draw, case: Case) -> Plan:
                 days,
                 st.lists(st.sampled_from(people), unique=True, max_size=4) if people else st.just([]),
                 st.lists(st.sampled_from(posts), unique=True, max_size=3) if posts else st.just([]),
+                st.sampled_from(TRAINING_DAYS),
+                st.sampled_from(TRAINING_HOURS),
             ),
             max_size=7,
         )
     )
+    if people:
+        # Dues bases of Y for at most two members (so fewer than 32 member-months behind a share, see
+        # quota_oracle), some exempt; a base of Y-1 that must not be read; each month of Y paid or not.
+        payers = draw(st.lists(st.sampled_from(people), unique=True, max_size=2))
+        plan.dues_bases = [(m, case.year, draw(st.sampled_from((False, False, False, True)))) for m in payers]
+        decoy = [m for m in draw(st.lists(st.sampled_from(people), max_size=1)) if m not in payers]
+        plan.dues_bases += [(m, case.year - 1, False) for m in decoy]
+        for m in payers + decoy:
+            whens = draw(st.lists(st.sampled_from((None, *PAID_WHEN)), min_size=12, max_size=12))
+            plan.dues_payments += [
+                (m, case.year, month, when) for month, when in enumerate(whens, start=1) if when
+            ]
     plan.meetings = draw(
         st.lists(st.tuples(st.sampled_from(branches), st.sampled_from(MEETING_KINDS), days), max_size=10)
     )
@@ -585,23 +615,24 @@ def build(plan: Plan) -> Built:
                 level=LEVEL_BY_KIND[orgs[organizer].kind],
                 audience="members",
                 held_on=day,
-                days=1,
+                days=Decimal(days),
+                hours=hours,
                 topic=f"培训{i}",
             )
-            for i, (organizer, day, _m, _c) in enumerate(plan.trainings)
+            for i, (organizer, day, _m, _c, days, hours) in enumerate(plan.trainings)
         ]
     )
     Training.member_attendees.through.objects.bulk_create(
         [
             Training.member_attendees.through(training_id=training.id, member_id=members[m].id)
-            for training, (_o, _d, attendees, _c) in zip(trainings, plan.trainings, strict=True)
+            for training, (_o, _d, attendees, _c, _days, _h) in zip(trainings, plan.trainings, strict=True)
             for m in attendees
         ]
     )
     Training.cadre_attendees.through.objects.bulk_create(
         [
             Training.cadre_attendees.through(training_id=training.id, cadre_id=cadres[c].id)
-            for training, (_o, _d, _m, attendees) in zip(trainings, plan.trainings, strict=True)
+            for training, (_o, _d, _m, attendees, _days, _h) in zip(trainings, plan.trainings, strict=True)
             for c in attendees
         ]
     )
@@ -685,4 +716,37 @@ def build(plan: Plan) -> Built:
             for (o, year), t in targets.items()
         ]
     )
+    DuesBase.objects.bulk_create(
+        [
+            DuesBase(member=members[m], year=year, category="farmer", exempt=exempt, monthly_amount="0.20")
+            for m, year, exempt in plan.dues_bases
+        ]
+    )
+    payments = []
+    for m, year, month, when in plan.dues_payments:
+        paid_on = paid_day(year, month, when)
+        if paid_on <= case.today:  # nothing is recorded as paid in the future
+            payments.append(
+                DuesPayment(
+                    member=members[m],
+                    organization=members[m].branch,
+                    month=dt.date(year, month, 1),
+                    amount="0.20",
+                    paid_on=paid_on,
+                    method="cash",
+                )
+            )
+    DuesPayment.objects.bulk_create(payments)
     return Built(plan=plan, orgs=orgs, members=members, cadres=cadres)
+
+
+def paid_day(year: int, month: int, when: str) -> dt.date:
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return {
+        "ahead": first - dt.timedelta(days=10),
+        "first": first,
+        "last": last,
+        "next_day": last + ONE_DAY,
+        "late": last + dt.timedelta(days=45),
+    }[when]

@@ -138,6 +138,17 @@ def test_refresh_starts_a_run_of_the_branch_and_the_visit_quota_moves(secretary,
     assert VisitLog.objects.count() == 50
 
 
+def test_dues_on_time_and_class_hours_are_listed_for_the_branch_after_a_run(secretary, world, branch, year):
+    secretary.post(reverse("assessments:branch-refresh", args=[world.branch_a1.pk]), {"year": year}, **HTMX)
+    response = secretary.get(page_url(world.branch_a1))
+    rows = {row["code"]: row for row in response.context["quotas"]}
+    html = response.content.decode()
+    for code in ("dues.on_time", "train.hours"):
+        assert rows[code]["label"] == zh(INDICATOR_LABELS[code])
+        assert f'data-code="{code}"' in html and zh(INDICATOR_LABELS[code]) in html
+    assert rows["train.hours"]["target"] == 100
+
+
 def test_refresh_without_htmx_goes_back_to_the_page_with_a_message(secretary, world, branch, year):
     response = secretary.post(
         reverse("assessments:branch-refresh", args=[world.branch_a1.pk]), {"year": year}

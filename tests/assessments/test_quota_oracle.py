@@ -15,7 +15,17 @@ from assessments.models import QuotaPolicy, QuotaRun
 from assessments.quota.engine import run_quota
 from assessments.selectors.quotas import published_alerts, published_results
 from branches.models import Organization
-from members.models import Cadre, Member, MemberEvent, ReserveCadre, StudyRecord, Training, VisitLog
+from members.models import (
+    Cadre,
+    DuesBase,
+    DuesPayment,
+    Member,
+    MemberEvent,
+    ReserveCadre,
+    StudyRecord,
+    Training,
+    VisitLog,
+)
 from tests.conftest import examples
 
 from .quota_oracle import dec, oracle
@@ -542,3 +552,162 @@ def test_instructor_notes_over_all_their_instructor_posts():
     assert results[(here.id, "study.township.articles")][:3] == (Decimal(1), Decimal(1), True)
     assert results[(there.id, "study.township.articles")][:3] == (Decimal(0), Decimal(0), None)
     assert_engine_agrees(county, Y, PAST.today)
+
+
+# --- dues paid on time and class hours of training (docs/quotas.md) --------------------------------------
+
+
+def engine_row(scope, organization, code, case=PAST):
+    """The engine's (target, actual, met, detail) of ``code``, after it agreed with the oracle."""
+    assert_engine_agrees(scope, case.year, case.today)
+    row = published_results(year=case.year, organization=scope).get(organization=organization, code=code)
+    return dec(row.target), dec(row.actual), row.met, row.detail
+
+
+def trained_member(branch, *, hours=None, days="1", post=None, as_cadre=False, post_ended_on=None):
+    """A member of ``branch`` who attended one township training of Y, holding ``post`` if given."""
+    member = member_row(branch, dt.date(1980, 1, 1), dt.date(2005, 7, 1))
+    member.save()
+    cadre = None
+    if post:
+        cadre = Cadre.objects.create(
+            organization=branch,
+            post=post,
+            member=member,
+            name=member.name,
+            started_on=dt.date(Y - 1, 1, 1),
+            ended_on=post_ended_on,
+        )
+    training = township_training(branch.parent, dt.date(Y, 6, 1))
+    Training.objects.filter(pk=training.pk).update(hours=hours, days=Decimal(days))
+    if as_cadre:
+        training.cadre_attendees.add(cadre)
+    else:
+        training.member_attendees.add(member)
+    return member
+
+
+@pytest.mark.parametrize(
+    "hours, post, as_cadre, reached",
+    [
+        (31, None, False, 0),
+        (32, None, False, 1),
+        (55, "secretary", True, 0),
+        (56, "secretary", True, 1),
+        (55, "branch_committee", False, 0),
+        (56, "deputy_secretary", False, 1),
+        (32, "village_director", True, 1),  # not a branch committee post: 32 are enough
+    ],
+)
+def test_class_hours_32_for_members_56_for_branch_committee_members(tree, hours, post, as_cadre, reached):
+    """Class hours are whole numbers in the records (members.Training.hours), so 31 / 32 and 55 / 56 are the
+    two sides of each boundary."""
+    county, township = tree
+    branch = create_org("branch", "institution", township)
+    trained_member(branch, hours=hours, post=post, as_cadre=as_cadre)
+    want = (Decimal(100), Decimal(100 * reached), bool(reached), {"roll": 1, "reached": reached})
+    results, _alerts = results_of(county)
+    assert results[(branch.id, "train.hours")] == want
+    assert engine_row(county, branch, "train.hours")[:3] == want[:3]
+
+
+def test_a_secretary_whose_term_ended_before_ref_needs_32_hours(tree):
+    county, township = tree
+    branch = create_org("branch", "village", township)
+    trained_member(branch, hours=32, post="secretary", post_ended_on=PAST.ref - ONE_DAY)
+    assert engine_row(county, branch, "train.hours")[3]["reached"] == 1
+
+
+@pytest.mark.parametrize("days, reached", [("3.5", 0), ("4", 1)])
+def test_a_training_without_class_hours_counts_8_a_day(tree, days, reached):
+    county, township = tree
+    branch = create_org("branch", "village", township)
+    trained_member(branch, hours=None, days=days)
+    assert engine_row(county, branch, "train.hours")[1:3] == (Decimal(100 * reached), bool(reached))
+
+
+def test_class_hours_of_a_training_attended_twice_count_once_and_last_year_not(tree):
+    """As a member and through a post: one training, 20 hours, not 40; last year's 56 hours do not count."""
+    county, township = tree
+    branch = create_org("branch", "village", township)
+    member = trained_member(branch, hours=20, post="group_leader", as_cadre=True)
+    Training.objects.get().member_attendees.add(member)
+    old = township_training(township, dt.date(Y - 1, 12, 31))
+    Training.objects.filter(pk=old.pk).update(hours=56)
+    old.member_attendees.add(member)
+    QuotaPolicy.objects.create(county=county, year=Y, train_member_hours=20, train_hours_share=100)
+    assert engine_row(county, branch, "train.hours")[1:3] == (Decimal(100), True)
+    QuotaPolicy.objects.filter(county=county, year=Y).update(train_member_hours=21)
+    assert engine_row(county, branch, "train.hours")[1:3] == (Decimal(0), False)
+
+
+def dues_member(branch, joined_on=dt.date(2005, 7, 1), *, exempt=False, base_year=Y):
+    member = member_row(branch, dt.date(1980, 1, 1), joined_on)
+    member.save()
+    DuesBase.objects.create(
+        member=member, year=base_year, category="farmer", exempt=exempt, monthly_amount=Decimal("0.20")
+    )
+    return member
+
+
+def pay(member, month: dt.date, paid_on: dt.date):
+    DuesPayment.objects.create(
+        member=member,
+        organization=member.branch,
+        month=month,
+        amount=Decimal("0.20"),
+        paid_on=paid_on,
+        method="cash",
+    )
+
+
+def test_dues_paid_by_the_months_last_day_are_on_time_the_day_after_not(tree):
+    """Of 12 months due: January paid on 31 January, March ahead on 20 February — on time; February paid on
+    1 March — late; the rest unpaid. Exempt members and members without a base for Y are not due."""
+    county, township = tree
+    branch = create_org("branch", "school", township)
+    member = dues_member(branch)
+    pay(member, dt.date(Y, 1, 1), dt.date(Y, 1, 31))
+    pay(member, dt.date(Y, 2, 1), dt.date(Y, 3, 1))
+    pay(member, dt.date(Y, 3, 1), dt.date(Y, 2, 20))
+    dues_member(branch, exempt=True)
+    dues_member(branch, base_year=Y - 1)
+    want = (Decimal("95.00"), Decimal("16.67"), False, {"due": 12, "on_time": 2})
+    results, _alerts = results_of(county)
+    assert results[(branch.id, "dues.on_time")] == want
+    assert engine_row(county, branch, "dues.on_time")[:3] == want[:3]
+
+
+def test_dues_count_only_the_months_ended_by_ref():
+    """15 August 2023: January to July count; August, paid on its first day, does not yet."""
+    case = CASES["mid_year"]
+    county = create_org("county_committee")
+    branch = create_org("branch", "village", create_org("township_committee", parent=county))
+    member = dues_member(branch, base_year=case.year)
+    for month in range(1, 9):
+        pay(member, dt.date(case.year, month, 1), dt.date(case.year, month, 1))
+    assert engine_row(county, branch, "dues.on_time", case)[1:] == (
+        Decimal(100),
+        True,
+        {"due": 7, "on_time": 7},
+    )
+
+
+def test_dues_before_a_month_has_ended_do_not_apply():
+    case = CASES["on_y0"]  # 1 January: no month has ended
+    county = create_org("county_committee")
+    branch = create_org("branch", "village", create_org("township_committee", parent=county))
+    dues_member(branch, base_year=case.year)
+    assert engine_row(county, branch, "dues.on_time", case)[1:3] == (None, None)
+
+
+def test_dues_are_owed_to_the_branch_of_the_months_first_day(tree):
+    """Joined on 2 January: first due in February. Transferred on 15 March: March still in the old branch."""
+    county, township = tree
+    old, new = (create_org("branch", "village", township) for _ in range(2))
+    member = dues_member(new, joined_on=dt.date(Y, 1, 2))
+    MemberEvent.objects.create(
+        member=member, kind="transfer", occurred_on=dt.date(Y, 3, 15), from_branch=old, to_branch=new
+    )
+    assert engine_row(county, old, "dues.on_time")[3] == {"due": 2, "on_time": 0}
+    assert engine_row(county, new, "dues.on_time")[3] == {"due": 9, "on_time": 0}

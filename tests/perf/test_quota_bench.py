@@ -27,9 +27,11 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.utils import timezone
 
@@ -37,7 +39,7 @@ from assessments.models import QuotaPublication, QuotaResult
 from branches.models import Organization
 from demo.management.commands.bench_quota import benchmark
 from demo.scale import generate
-from members.models import Cadre, Member, MemberEvent, VisitLog
+from members.models import Cadre, DuesBase, DuesPayment, Member, MemberEvent, Training, VisitLog
 
 ROOT = Path(__file__).resolve().parents[2]
 RURAL = {"kind": "branch", "field__in": ["village", "community"]}
@@ -103,6 +105,33 @@ def edge_cases(year: int, today: dt.date):
     if post is not None:
         Cadre.objects.filter(pk=post.pk).update(member=None, birth_date=dt.date(1996, 2, 29))
         VisitLog.objects.filter(cadre=post).update(household_key="same household")
+    dues_cases(year, today, movers + list(Member.objects.filter(branch=source).order_by("pk")[:4]))
+
+
+def dues_cases(year: int, today: dt.date, members: list):
+    """Dues bases (one exempt) of the year with payments on a month's first day, last day and the day after,
+    and training hours: one with class hours, one counted from its days."""
+    for n, member in enumerate(members):
+        DuesBase.objects.create(
+            member=member, year=year, category="farmer", exempt=n == 1, monthly_amount=Decimal("0.20")
+        )
+        for month in range(1, 13):
+            first = dt.date(year, month, 1)
+            last = first + relativedelta(months=1, days=-1)
+            paid_on = (first, last, last + dt.timedelta(days=1))[(n + month) % 3]
+            if paid_on <= today:
+                DuesPayment.objects.create(
+                    member=member,
+                    organization=member.branch,
+                    month=first,
+                    amount=Decimal("0.20"),
+                    paid_on=paid_on,
+                    method="cash",
+                )
+    training = Training.objects.filter(held_on__year=year).order_by("pk").first()
+    if training is not None:
+        Training.objects.filter(pk=training.pk).update(hours=32)
+        training.member_attendees.add(*members)
 
 
 @pytest.mark.postgres

@@ -1,0 +1,73 @@
+"""Dues paid on time (docs/quotas.md, "Dues paid on time"): of the months each member was due in a branch
+(docs/dues.md, "Who is due in a month"), the share whose dues were paid by the month's end.
+
+Every month of the year that has ended by ``ref`` counts; the roll of each month's first day is taken as the
+roll on ``ref`` is (docs/quotas.md, "On the roll"), from the first transfer and status change after that day."""
+
+import calendar
+import datetime as dt
+
+from members.models import DuesBase, DuesPayment, Member, MemberEvent
+
+from . import sql
+from .fragments import BRANCH, ON_ROLL, POLICY
+from .statements import Period, Statements
+
+
+def counted_months(period: Period) -> list[tuple[dt.date, dt.date]]:
+    """(first day, last day) of each month of the year that has ended by ``ref``."""
+    months = []
+    for month in range(1, 13):
+        last = dt.date(period.year, month, calendar.monthrange(period.year, month)[1])
+        if last <= period.ref:
+            months.append((dt.date(period.year, month, 1), last))
+    return months
+
+
+def months_table(period: Period) -> str:
+    """The counted months as a derived table ``first_day, last_day`` (no row when none has ended yet)."""
+    rows = [
+        f"SELECT {sql.date_literal(first)} AS first_day, {sql.date_literal(last)} AS last_day"
+        for first, last in counted_months(period)
+    ]
+    if not rows:
+        day = sql.date_literal(period.start)
+        return f"SELECT {day} AS first_day, {day} AS last_day WHERE 1 = 0"
+    return " UNION ALL ".join(rows)
+
+
+def dues_on_time(q: Statements):
+    period = q.period
+    bases, payments = DuesBase._meta.db_table, DuesPayment._meta.db_table
+    members, events = Member._meta.db_table, MemberEvent._meta.db_table
+
+    def as_of_first_day(kind: str, column: str) -> str:
+        return (
+            f"(SELECT e.{column} FROM {events} e WHERE e.member_id = m.id AND e.kind = '{kind}' "
+            "AND e.occurred_on > mo.first_day ORDER BY e.occurred_on, e.id LIMIT 1)"
+        )
+
+    # One row a member and month due: a base for the year, not exempt, on a roll on the month's first day.
+    due = (
+        f"SELECT COALESCE({as_of_first_day('transfer', 'from_branch_id')}, m.branch_id) AS branch_id, "
+        f"COALESCE({as_of_first_day('status_change', 'from_status')}, m.status) AS status, "
+        "m.id AS member_id, mo.first_day AS first_day, mo.last_day AS last_day "
+        f"FROM {bases} d JOIN {members} m ON m.id = d.member_id CROSS JOIN ({months_table(period)}) mo "
+        f"WHERE d.year = {period.year} AND NOT d.exempt AND m.joined_on <= mo.first_day"
+    )
+    q.temp(
+        "qt_dues",
+        "SELECT x.branch_id AS branch_id, COUNT(*) AS due, "
+        "SUM(CASE WHEN dp.paid_on <= x.last_day THEN 1 ELSE 0 END) AS on_time "
+        f"FROM ({due}) x JOIN qt_scope s ON s.id = x.branch_id "
+        f"LEFT JOIN {payments} dp ON dp.member_id = x.member_id AND dp.month = x.first_day "
+        f"WHERE x.status IN {ON_ROLL} GROUP BY x.branch_id",
+        analyze=False,
+    )
+    share = sql.share("d.on_time", "d.due")
+    q.results(
+        "dues.on_time",
+        f"SELECT s.id, p.dues_on_time, {share}, CASE WHEN d.due > 0 THEN {share} >= p.dues_on_time END, "
+        f"{sql.json_object(('due', 'COALESCE(d.due, 0)'), ('on_time', 'COALESCE(d.on_time, 0)'))} "
+        f"FROM qt_scope s {POLICY} LEFT JOIN qt_dues d ON d.branch_id = s.id WHERE {BRANCH}",
+    )
