@@ -8,6 +8,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     Subquery,
@@ -90,9 +91,16 @@ def dues_arrears(*, organization: Organization, month: dt.date):
 
 def dues_arrears_within(*, paths, month: dt.date):
     """``dues_arrears`` for the subtrees of every path in ``paths`` at once (None: the whole database), the
-    members with fewer than ``REMIND_AFTER_MONTHS`` unpaid months left out by the database. One query."""
+    members with fewer than ``REMIND_AFTER_MONTHS`` unpaid months left out by the database, and so are those
+    with no base declared for the month's year (their branch does not keep its dues here yet); each with
+    ``day_branch_id``, the branch it was in on the month's first day. One query."""
     first = month_start(month)
-    rows = roll_on(_EVERY_ORGANIZATION, first)
+    declared = DuesBase.objects.filter(member=OuterRef("pk"), year=first.year)
+    rows = (
+        roll_on(_EVERY_ORGANIZATION, first)
+        .filter(Exists(declared))
+        .annotate(day_branch_id=F("branch_on_day_id"))
+    )
     if paths is not None:
         rows = rows.filter(_under(paths))
     reminded = {f"unpaid_{i}": True for i in range(REMIND_AFTER_MONTHS)}

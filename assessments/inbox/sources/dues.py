@@ -23,7 +23,7 @@ class DuesArrears(Source):
         month = month_start(today)
         by_branch = defaultdict(list)
         for row in dues_arrears_within(paths=roots, month=month):
-            by_branch[row.branch_on_day_id].append(row)
+            by_branch[row.day_branch_id].append(row)
         if not by_branch:
             return []
         branches = Organization.objects.in_bulk(list(by_branch))
