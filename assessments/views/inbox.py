@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from ..inbox.compute import inbox_for
+from ..inbox.compute import badge_count, inbox_for
 from ..inbox.sources import SOURCES
 from ..selectors.inbox import digest_wanted
 from ..services.inbox import inbox_preference_set
@@ -40,4 +40,16 @@ def inbox_page(request):
     return render(request, "assessments/inbox/page.html", context)
 
 
-urlpatterns = [path("inbox/", inbox_page, name="inbox")]
+@login_required
+@require_http_methods(["GET"])
+def inbox_badge(request):
+    """The menu's count of the user's items, loaded by the menu after the page (templates/base.html): from the
+    cache, computed on a miss (assessments/inbox/compute.py, badge_count)."""
+    count = badge_count(request.user, today=timezone.localdate())
+    return render(request, "assessments/inbox/badge.html", {"count": count})
+
+
+urlpatterns = [
+    path("inbox/", inbox_page, name="inbox"),
+    path("inbox/badge/", inbox_badge, name="inbox-badge"),
+]

@@ -99,7 +99,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.scope.navigation.navigation",
-                "assessments.inbox.badge.inbox_badge",
             ],
         },
     },

@@ -65,3 +65,26 @@ def test_one_users_inbox_page_takes_the_same_queries_for_two_and_twelve_branches
     assert larger == small
     response = client.get(url)
     assert response.context["rows"]
+
+
+def test_the_menu_badge_is_read_from_the_cache_after_the_first_time(world):
+    from django.core.cache import cache
+
+    cache.clear()
+    client = world.page_client("secretary_a1")
+    url = reverse("assessments:inbox-badge")
+    first = queries(lambda: client.get(url))
+    response = client.get(url)
+    again = queries(lambda: client.get(url))
+    assert again < first
+    assert 'id="nav-inbox-count"' in response.content.decode()
+
+
+def test_no_page_computes_the_inbox_for_its_menu(world):
+    grow(world, 2)
+    client = world.page_client("secretary_a1")
+    home = reverse("home")
+    client.get(home)
+    assert queries(lambda: client.get(home)) == queries(lambda: client.get(home))
+    html = client.get(home).content.decode()
+    assert reverse("assessments:inbox-badge") in html

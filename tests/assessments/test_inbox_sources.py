@@ -102,8 +102,10 @@ def test_the_approval_deadline_is_listed_thirty_days_before(world):
 # --- dues -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("joined", "remind", "flag"), [(11, False, False), (10, True, False), (7, True, True)])
-def test_dues_remind_at_three_months_and_flag_at_six(world, joined, remind, flag):
+@pytest.mark.parametrize(
+    ("joined", "remind", "flag"), [(11, False, False), (10, True, False), (8, True, False), (7, False, True)]
+)
+def test_dues_remind_from_three_months_and_flag_from_six_instead(world, joined, remind, flag):
     member = MemberFactory(branch=world.branch_a1, joined_on=dt.date(2026, joined, 1))
     declare(world.users["secretary_a1"], member, year=2026)
     day = dt.date(2026, 12, 6)

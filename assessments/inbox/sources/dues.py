@@ -1,6 +1,7 @@
 """Dues in arrears (docs/inbox.md, "Dues"; the rules: docs/dues.md, "The ledger and arrears"): per branch,
-the members with three or more months unpaid in a row, counted back from this month, for the secretary, and
-those with six or more and no reason recorded, flagged for the township as well. Two queries."""
+the members with three or more months unpaid in a row, counted back from this month, to be reminded by the
+secretary, and apart from them those with six or more and no reason recorded, flagged for the township too.
+Two queries."""
 
 from collections import defaultdict
 
@@ -32,8 +33,10 @@ class DuesArrears(Source):
         for branch_id, rows in by_branch.items():
             branch = branches[branch_id]
             link = f"{url}?organization={branch.pk}&month={month:%Y-%m}"
-            items.append(self._reminder(branch, rows, link))
+            reminded = [row for row in rows if not row.to_handle]
             flagged = [row for row in rows if row.to_handle]
+            if reminded:
+                items.append(self._reminder(branch, reminded, link))
             if flagged:
                 items.append(self._flagged(branch, flagged, link))
         return items
