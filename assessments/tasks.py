@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .services import quotas, reports
+from .services import inbox, quotas, reports
 
 
 @shared_task(name="assessments.quota_run", acks_late=True, reject_on_worker_lost=True)
@@ -27,3 +27,9 @@ def quota_runs_year_end():
 def report_job_task(job_id: str):
     job = reports.report_job_run(job_id)
     return job.state if job is not None else None
+
+
+@shared_task(name="assessments.inbox_digest_daily")
+def inbox_digest_daily():
+    """Every morning: the inbox's digest to every opted-in user with items (docs/inbox.md)."""
+    return inbox.inbox_digest_send(today=timezone.localdate())

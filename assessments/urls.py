@@ -1,6 +1,6 @@
 """Browser pages of dashboards, quotas, ratings, jobs and reports."""
 
-from .views import branch, dashboard, jobs, lists, ratings, rectification_page, rectifications, reports
+from .views import branch, dashboard, inbox, jobs, lists, ratings, rectification_page, rectifications, reports
 
 app_name = "assessments"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     *lists.urlpatterns,
     *rectifications.urlpatterns,
     *rectification_page.urlpatterns,
+    *inbox.urlpatterns,
 ]

@@ -1,4 +1,4 @@
-from . import appraisals, dashboard, evaluation, quotas, ratings, rectifications, reports
+from . import appraisals, dashboard, evaluation, inbox, quotas, ratings, rectifications, reports
 
 
 def register(router):
@@ -11,4 +11,4 @@ def register(router):
     dashboard.register(router)
 
 
-paths = [*dashboard.paths, *reports.paths]
+paths = [*dashboard.paths, *reports.paths, *inbox.paths]

@@ -10,6 +10,7 @@ from .evaluation import (
     SecretaryGrade,
     Statement,
 )
+from .inbox import InboxPreference
 from .quotas import (
     ACTIVE_STATES,
     Alert,
@@ -38,6 +39,7 @@ from .reports import ReportFormat, ReportJob, ReportKind
 __all__ = [
     "ACTIVE_STATES",
     "Alert",
+    "InboxPreference",
     "AlertKind",
     "AppraisalGrade",
     "Classification",

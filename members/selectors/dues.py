@@ -8,6 +8,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     Subquery,
@@ -85,11 +86,45 @@ def dues_arrears(*, organization: Organization, month: dt.date):
     """Members on the roll in ``month`` who left it and the months before it unpaid, ``REMIND_AFTER_MONTHS``
     or more in a row: each with ``unpaid_months`` (counted up to ``HANDLE_AFTER_MONTHS``), ``to_handle``
     (six or more with no reason recorded on the month's base) and ``unpaid_reason``. One query."""
+    return _arrears(roll_on(organization, month_start(month)), month_start(month))
+
+
+def dues_arrears_within(*, paths, month: dt.date):
+    """``dues_arrears`` for the subtrees of every path in ``paths`` at once (None: the whole database), the
+    members with fewer than ``REMIND_AFTER_MONTHS`` unpaid months left out by the database, and so are those
+    with no base declared for the month's year (their branch does not keep its dues here yet); each with
+    ``day_branch_id``, the branch it was in on the month's first day. One query."""
     first = month_start(month)
+    declared = DuesBase.objects.filter(member=OuterRef("pk"), year=first.year)
+    rows = (
+        roll_on(_EVERY_ORGANIZATION, first)
+        .filter(Exists(declared))
+        .annotate(day_branch_id=F("branch_on_day_id"))
+    )
+    if paths is not None:
+        rows = rows.filter(_under(paths))
+    reminded = {f"unpaid_{i}": True for i in range(REMIND_AFTER_MONTHS)}
+    return _arrears(rows, first, **reminded)
+
+
+class _EveryOrganization:
+    path = "/"
+
+
+_EVERY_ORGANIZATION = _EveryOrganization()
+
+
+def _under(paths) -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(branch_on_day_path__startswith=path)
+    return condition
+
+
+def _arrears(rows, first: dt.date, **required) -> list:
     months = [months_back(first, back) for back in range(HANDLE_AFTER_MONTHS)]
     rows = (
-        roll_on(organization, first)
-        .select_related("branch")
+        rows.select_related("branch")
         .annotate(
             unpaid_reason=Coalesce(
                 Subquery(
@@ -101,6 +136,7 @@ def dues_arrears(*, organization: Organization, month: dt.date):
             ),
             **{f"unpaid_{i}": _unpaid(day) for i, day in enumerate(months)},
         )
+        .filter(**required)
         .order_by("name", "pk")
     )
     found = []

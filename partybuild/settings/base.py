@@ -327,3 +327,12 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# The to-do inbox's daily digest (docs/inbox.md): email through Django's backend, printed to the console here
+# (the demo); the production settings send by SMTP. Each channel is a class with reaches() and send()
+# (assessments/inbox/channels.py); list an SMS or messaging gateway beside email to add it.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="partybuild@localhost")
+INBOX_DIGEST_CHANNELS = env.list("INBOX_DIGEST_CHANNELS", default=["assessments.inbox.channels.EmailChannel"])
+# The address the digest's links start with.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

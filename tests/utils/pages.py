@@ -109,6 +109,9 @@ FIXED = [
         "assessments:report-joint-evaluation",
         counted_in="tests/assessments/test_report_page.py (the same queries for a small and a larger county)",
     ),
+    Page("inbox · secretary", SECRETARY, "assessments:inbox"),
+    Page("inbox · township", TOWNSHIP, "assessments:inbox"),
+    Page("inbox · county", COUNTY, "assessments:inbox"),
     Page("security audit · events", COUNTY, "branches:audit"),
     Page("security audit · history", COUNTY, "branches:audit", params=(("tab", "history"),)),
 ]

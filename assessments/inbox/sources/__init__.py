@@ -1,0 +1,18 @@
+"""The one registry of inbox sources (docs/inbox.md, "Adding a source"): a new kind of item is a module here
+with a ``Source`` subclass, and one line below. The inbox, its page, API and digest read only this tuple."""
+
+from .alerts import QuotaAlerts
+from .dues import DuesArrears
+from .meetings import MeetingsOverdue
+from .pipeline import PipelineSteps
+from .ratings import RatingsAwaiting
+from .rectifications import RectificationDeadlines
+
+SOURCES = (
+    MeetingsOverdue(),
+    PipelineSteps(),
+    DuesArrears(),
+    RatingsAwaiting(),
+    RectificationDeadlines(),
+    QuotaAlerts(),
+)

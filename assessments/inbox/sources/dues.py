@@ -1,0 +1,76 @@
+"""Dues in arrears (docs/inbox.md, "Dues"; the rules: docs/dues.md, "The ledger and arrears"): per branch,
+the members with three or more months unpaid in a row, counted back from this month, to be reminded by the
+secretary, and apart from them those with six or more and no reason recorded, flagged for the township too.
+Two queries."""
+
+from collections import defaultdict
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from branches.models import Organization
+from branches.scope.roles import Role
+from members.selectors.dues import HANDLE_AFTER_MONTHS, REMIND_AFTER_MONTHS, dues_arrears_within, month_start
+
+from ..items import Source
+
+
+class DuesArrears(Source):
+    key = "dues"
+    label = gettext_lazy("Dues in arrears")
+
+    def collect(self, *, roots, today):
+        month = month_start(today)
+        by_branch = defaultdict(list)
+        for row in dues_arrears_within(paths=roots, month=month):
+            by_branch[row.day_branch_id].append(row)
+        if not by_branch:
+            return []
+        branches = Organization.objects.in_bulk(list(by_branch))
+        url = reverse("members:dues-month")
+        items = []
+        for branch_id, rows in by_branch.items():
+            branch = branches[branch_id]
+            link = f"{url}?organization={branch.pk}&month={month:%Y-%m}"
+            reminded = [row for row in rows if not row.to_handle]
+            flagged = [row for row in rows if row.to_handle]
+            if reminded:
+                items.append(self._reminder(branch, reminded, link))
+            if flagged:
+                items.append(self._flagged(branch, flagged, link))
+        return items
+
+    def _reminder(self, branch, rows, link):
+        names = "、".join(row.name for row in rows[:5])
+        return self.item(
+            branch,
+            f"{branch.pk}:remind",
+            roles=frozenset({Role.BRANCH_SECRETARY}),
+            what=ngettext(
+                "%(count)d member with dues unpaid %(months)d months or more",
+                "%(count)d members with dues unpaid %(months)d months or more",
+                len(rows),
+            )
+            % {"count": len(rows), "months": REMIND_AFTER_MONTHS},
+            why=_("Remind them: %(names)s.") % {"names": names},
+            due_on=None,
+            url=link,
+        )
+
+    def _flagged(self, branch, rows, link):
+        names = "、".join(row.name for row in rows[:5])
+        return self.item(
+            branch,
+            f"{branch.pk}:handle",
+            roles=frozenset({Role.BRANCH_SECRETARY, Role.TOWNSHIP_STAFF}),
+            what=ngettext(
+                "%(count)d member %(months)d months or more unpaid, no reason recorded",
+                "%(count)d members %(months)d months or more unpaid, no reason recorded",
+                len(rows),
+            )
+            % {"count": len(rows), "months": HANDLE_AFTER_MONTHS},
+            why=_("To be looked into and handled under the rules: %(names)s.") % {"names": names},
+            due_on=None,
+            url=link,
+        )

@@ -1,0 +1,32 @@
+"""The inbox of every user at once (docs/inbox.md, "Cost"), timed.
+
+On demand, against a generated tier (``manage.py generate_scale``)::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/partybuild_inbox .venv/bin/python manage.py bench_inbox
+
+The tiny tier runs inside the normal test command so this cannot rot: the same benchmark function on the
+test database, printing its figures; what is asserted is that every user got their items and that a second
+tier three times the size costs no statement more.
+"""
+
+import dataclasses
+
+import pytest
+
+from demo.management.commands.bench_inbox import benchmark
+from demo.scale import generate
+from demo.scale.tiers import TIERS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_inbox_benchmark_runs_at_the_tiny_tier(capsys):
+    generate(tier="tiny", seed=3, replace=True)
+    first = benchmark(rounds=1, write=print)
+    larger = dataclasses.replace(TIERS["tiny"], name="tiny-x3", townships=6, branches=45, members=1500)
+    generate(tier=larger, seed=4, replace=True)
+    second = benchmark(rounds=1, write=print)
+    assert second["users"] > first["users"]
+    assert second["statements"] == first["statements"]
+    assert first["users_with_items"] > 0
+    print(capsys.readouterr().out)
