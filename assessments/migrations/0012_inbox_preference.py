@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0009_alert_probation_overdue'),
+        ('assessments', '0011_policy_dues_and_training_hours'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,7 +26,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0010_inbox_preference"),
+        ("assessments", "0012_inbox_preference"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 
