@@ -25,8 +25,18 @@ from .roster import (
     Occupation,
     validate_id_number,
 )
+from .transfers import (
+    EXPIRED,
+    LetterDirection,
+    LetterStatus,
+    TransferLetter,
+)
 
 __all__ = [
+    "EXPIRED",
+    "LetterDirection",
+    "LetterStatus",
+    "TransferLetter",
     "WHOLE_BRANCH_MEETINGS",
     "DuesBase",
     "DuesCategory",
