@@ -88,6 +88,8 @@ class TransferLetter(ScopedRecord):
     within_city = models.BooleanField(_("destination within the city"), default=False)
     issued_on = models.DateField(_("issued on"))
     valid_days = models.PositiveSmallIntegerField(_("valid for (days)"))
+    # Derived in clean() from the two above: the last day the letter is valid.
+    valid_until = models.DateField(_("valid until"), editable=False)
     dues_paid_up_to = models.DateField(
         _("dues paid up to"), null=True, blank=True, help_text=_("the first day of the last month paid")
     )
@@ -129,16 +131,10 @@ class TransferLetter(ScopedRecord):
                 name="received_letter_number_per_issuer",
             ),
         ]
-        indexes = [models.Index(fields=["status", "issued_on"], name="letter_status_issued")]
+        indexes = [models.Index(fields=["status", "valid_until"], name="letter_status_valid_until")]
 
     def __str__(self):
         return f"{self.number} {self.member}"
-
-    @property
-    def valid_until(self) -> dt.date | None:
-        if self.issued_on is None or not self.valid_days:
-            return None
-        return valid_until(self.issued_on, self.valid_days)
 
     def expired_on(self, day: dt.date) -> bool:
         """Issued, neither delivered nor confirmed, and past its last valid day on ``day``."""
@@ -169,6 +165,8 @@ class TransferLetter(ScopedRecord):
             errors["number"] = _("Give the letter's number.")
         errors.update(self._ends_errors())
         errors.update(self._validity_errors())
+        if self.issued_on and self.valid_days:
+            self.valid_until = valid_until(self.issued_on, self.valid_days)
         errors = {**self._step_errors(), **errors}
         if self.dues_paid_up_to:
             self.dues_paid_up_to = self.dues_paid_up_to.replace(day=1)
