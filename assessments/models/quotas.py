@@ -214,6 +214,7 @@ class AlertKind(models.TextChoices):
     NO_YOUNG_RESERVE = "reserve.young", _("No reserve cadre aged 35 or under")
     SECRETARY_UNTRAINED = "train.secretary", _("Secretary without this year's centralized training")
     PROBATION_OVERDUE = "member.probation_overdue", _("Probation over, not confirmed")
+    LETTER_EXPIRED = "member.letter_expired", _("Transfer letter expired, not delivered or confirmed")
 
 
 class Alert(ScopedModel):

@@ -23,6 +23,7 @@ from branches.models import (
 
 from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
 from . import sql
+from .letters import letters_expired
 from .people_stages import admissions, scope_tables, study, trainings
 from .probation import probation_overdue
 from .record_stages import (
@@ -46,6 +47,7 @@ STAGES = (
     ("rooms, reserves and contact points", rooms_reserves_contacts),
     ("roll-ups and alerts", rollups_and_alerts),
     ("probation overdue", probation_overdue),
+    ("transfer letters expired", letters_expired),
 )
 
 
