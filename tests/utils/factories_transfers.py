@@ -2,9 +2,11 @@
 
 import datetime as dt
 
-from members.models import Education, MemberCategory, Occupation
+from members.models import Education, LetterDirection, MemberCategory, Occupation, TransferLetter
+from members.models.transfers import valid_until
+from members.services.register import county_of
 from members.services.transfers import letter_issue, letter_receive
-from tests.utils.factories import id_number_for
+from tests.utils.factories import MemberFactory, id_number_for
 
 ISSUED = dt.date(2026, 3, 2)
 PAID_UP_TO = dt.date(2026, 2, 1)
@@ -44,4 +46,28 @@ def receive(actor, branch, *, accepted_on=ISSUED, number=None, **data):
     letter.update({k: data.pop(k) for k in list(data) if k in {*letter, "valid_days", "within_city", "note"}})
     return letter_receive(
         actor=actor, to_organization=branch, accepted_on=accepted_on, **letter, **member_data(**data)
+    )
+
+
+_numbers = iter(range(1, 10**6))
+
+
+def letter_row(branch, *, member=None, issued_on=ISSUED, valid_days=30, **fields):
+    """A letter issued out of the county, saved directly (no service): for list and page tests."""
+    member = member or MemberFactory(branch=branch)
+    return TransferLetter.objects.create(
+        **{
+            "county_id": county_of(branch),
+            "organization": branch,
+            "number": f"T-{next(_numbers)}",
+            "direction": LetterDirection.OUT,
+            "member": member,
+            "from_organization": branch,
+            "to_organization_name": "外县某村党支部",
+            "issued_on": issued_on,
+            "valid_days": valid_days,
+            "valid_until": valid_until(issued_on, valid_days),
+            "dues_paid_up_to": PAID_UP_TO,
+            **fields,
+        }
     )
