@@ -20,7 +20,7 @@ from django.db.models.functions import Mod
 from django.test import TestCase
 from django.utils import timezone
 
-from assessments.models import MemberAppraisal
+from assessments.models import Alert, AlertKind, MemberAppraisal
 from branches.models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
@@ -51,6 +51,7 @@ from members.models import (
     CadrePost,
     ContactPoint,
     Gender,
+    LetterDirection,
     Meeting,
     MeetingKind,
     Member,
@@ -66,6 +67,7 @@ from members.models import (
     Training,
     TrainingAudience,
     TrainingLevel,
+    TransferLetter,
     VisitLog,
 )
 from members.models.cadres import MEMBER_ONLY_POSTS
@@ -115,7 +117,9 @@ def demo_user(role: str):
 
 
 def test_creates_the_default_number_of_members():
-    assert Member.objects.count() == DEFAULT_MEMBERS
+    # and the members received into the county by transfer letter (demo/transfers.py)
+    received = TransferLetter.objects.filter(direction=LetterDirection.IN).count()
+    assert received and Member.objects.count() == DEFAULT_MEMBERS + received
 
 
 def test_county_has_a_dozen_townships_and_about_150_village_and_community_branches():
@@ -1131,3 +1135,25 @@ def test_every_seeded_member_record_is_consistent():
         except ValidationError as error:
             refused[member.pk] = error.message_dict
     assert not refused, list(refused.items())[:5]
+
+
+def test_transfer_letters_follow_the_roll_and_one_has_expired():
+    """demo/transfers.py: delivered and confirmed letters took their members off the roll today, received
+    ones put theirs on it today; one issued letter is past its validity, the quota run's alert."""
+    today = timezone.localdate()
+    letters = TransferLetter.objects.select_related("member")
+    states = Counter(letter.state for letter in letters)
+    assert states["expired"] == 1 and states["issued"] >= 1
+    assert states["delivered"] >= 1 and states["confirmed"] >= 1
+    for letter in letters:
+        on_roll_today = roll_on(letter.member.branch, today).filter(pk=letter.member_id).exists()
+        on_roll_yesterday = roll_on(letter.member.branch, today - timedelta(days=1)).filter(
+            pk=letter.member_id
+        )
+        if letter.direction == LetterDirection.IN:
+            assert on_roll_today and not on_roll_yesterday.exists()
+        elif letter.status in {"delivered", "confirmed"}:
+            assert not on_roll_today and on_roll_yesterday.exists()
+        else:
+            assert on_roll_today
+    assert Alert.objects.filter(kind=AlertKind.LETTER_EXPIRED).exists()
