@@ -3,9 +3,10 @@ unconfirmed (the alert), delivered and confirmed letters out of the county, and 
 
 A dozen letters go through the services (members/services/transfers.py), so each one and the roll follow
 every rule. The letters that move the roll do so today, in branches with no meeting today, for members who
-hold no post, are no reserve cadre or contact-point leader and attended nothing today: the meetings,
-trainings and contact points seeded before keep their attendees and counts consistent with the roll. The
-received members join after the activities were seeded, so no record names them before they arrive."""
+hold no post, are no reserve cadre, contact-point leader, mentor or sponsor and attended nothing today: the
+meetings, trainings and contact points seeded before keep their attendees and counts consistent with the
+roll. The received members join after the appraisals and quota runs were seeded, so no record names them
+before they arrive."""
 
 import random
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from datetime import date, timedelta
 
 from members import idnumbers
 from members.models import (
+    Applicant,
     Cadre,
     ContactPoint,
     Education,
@@ -60,6 +62,8 @@ def _movable(tree: DemoTree, today: date, count: int, rng: random.Random) -> lis
     names = set(Cadre.objects.exclude(member=None).values_list("member_id", flat=True))
     names |= set(ReserveCadre.objects.exclude(member=None).values_list("member_id", flat=True))
     names |= set(ContactPoint.objects.values_list("leader_id", flat=True))
+    names |= set(Applicant.mentors.through.objects.values_list("member_id", flat=True))
+    names |= set(Applicant.sponsors.through.objects.values_list("member_id", flat=True))
     names |= set(
         Meeting.attendees.through.objects.filter(meeting__held_on__gte=today).values_list(
             "member_id", flat=True
