@@ -49,7 +49,7 @@ class TransferLetterListView(ScopedListView):
         Column("member", _("party member"), "member.name"),
         Column("direction", _("direction"), "get_direction_display", classes=DESKTOP_ONLY),
         Column("from", _("from organization"), "from_label", classes=DESKTOP_ONLY),
-        Column("to", _("to organization"), "to_label"),
+        Column("to", _("to organization"), "to_label", classes=DESKTOP_ONLY),
         Column("issued_on", _("issued on"), sort="issued_on", classes=DESKTOP_ONLY),
         Column("valid_until", _("valid until"), sort="valid_until", classes=DESKTOP_ONLY),
         Column("state", _("status"), "state_label"),

@@ -27,8 +27,9 @@ def on_roll(branch, member, day) -> bool:
 
 
 def test_thirty_valid_days_run_to_the_thirtieth_day_and_expire_on_the_thirty_first():
-    letter = TransferLetter(status=LetterStatus.ISSUED, issued_on=dt.date(2026, 3, 1), valid_days=30)
-    assert letter.valid_until == dt.date(2026, 3, 30)
+    last_day = valid_until(dt.date(2026, 3, 1), 30)
+    assert last_day == dt.date(2026, 3, 30)
+    letter = TransferLetter(status=LetterStatus.ISSUED, issued_on=dt.date(2026, 3, 1), valid_until=last_day)
     assert not letter.expired_on(dt.date(2026, 3, 30))
     assert letter.expired_on(dt.date(2026, 3, 31))
 
