@@ -1,6 +1,6 @@
 """Browser pages of people and what they take part in (under /people/)."""
 
-from .views import archive, dues, dues_lists, entry, events, lists, mobile, tree
+from .views import archive, dues, dues_lists, entry, events, lists, mobile, transfers, tree
 
 app_name = "members"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     *dues.urlpatterns,
     *dues_lists.urlpatterns,
     *mobile.urlpatterns,
+    *transfers.urlpatterns,
 ]

@@ -222,6 +222,7 @@ class AlertKind(models.TextChoices):
     SECRETARY_UNTRAINED = "train.secretary", _("Secretary without this year's centralized training")
     PROBATION_OVERDUE = "member.probation_overdue", _("Probation over, not confirmed")
     OUT_OF_CONTACT = "member.out_of_contact", _("Members working away not contacted for six months")
+    LETTER_EXPIRED = "member.letter_expired", _("Transfer letter expired, not delivered or confirmed")
 
 
 class Alert(ScopedModel):

@@ -24,6 +24,7 @@ from branches.models import (
 from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
 from . import sql
 from .dues import dues_on_time
+from .letters import letters_expired
 from .mobile import out_of_contact
 from .people_stages import admissions, scope_tables, study, training_hours, trainings
 from .probation import probation_overdue
@@ -51,6 +52,7 @@ STAGES = (
     ("roll-ups and alerts", rollups_and_alerts),
     ("probation overdue", probation_overdue),
     ("members away out of contact", out_of_contact),
+    ("transfer letters expired", letters_expired),
 )
 
 

@@ -123,6 +123,7 @@ MENU = (
         "nav-records",
         (
             MenuItem("members:member-list", _("Party members"), "nav-members"),
+            MenuItem("members:transferletter-list", _("Transfer letters"), "nav-transfer-letters"),
             MenuItem("members:applicant-list", _("Development pipeline"), "nav-applicants"),
             MenuItem("members:visit-list", _("Household visits"), "nav-visits"),
             MenuItem("members:meeting-list", _("Meetings"), "nav-meetings"),

@@ -123,6 +123,7 @@ class TransferSerializer(VersionedSerializerMixin):
     to_branch = ScopedRelatedField(queryset=Organization.objects.all())
     on = serializers.DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    letter_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
 
 
 class StatusChangeSerializer(VersionedSerializerMixin):

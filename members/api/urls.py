@@ -1,4 +1,4 @@
-from . import activities, cadres, dues, mobile, pipeline, roster, visits
+from . import activities, cadres, dues, mobile, pipeline, roster, transfers, visits
 
 
 def register(router):
@@ -9,3 +9,4 @@ def register(router):
     visits.register(router)
     dues.register(router)
     mobile.register(router)
+    transfers.register(router)

@@ -53,6 +53,12 @@ class TransferForm(MemberEventForm):
     to_branch = forms.ModelChoiceField(queryset=None, label=_("to branch"))
     on = forms.DateField(label=_("transferred on"), widget=DateInput)
     reason = forms.CharField(label=_("reason"), max_length=200, required=False, widget=REASON_WIDGET)
+    letter_number = forms.CharField(
+        label=_("letter number"),
+        max_length=30,
+        required=False,
+        help_text=_("The transfer letter's number, if one was written: kept with the transfer."),
+    )
 
     def __init__(self, *args, user, member: Member, **kwargs):
         super().__init__(*args, user=user, member=member, **kwargs)
@@ -60,8 +66,8 @@ class TransferForm(MemberEventForm):
         limit_organization_field(field, transfer_targets(user, member))
         field.empty_label = _("Choose a branch")
         field.help_text = _(
-            "A branch of this county. A member leaving the county is recorded as a status change: "
-            "transferred out."
+            "A branch of this county. A member leaving the county gets a transfer letter out of the county "
+            "(from the archive)."
         )
 
 

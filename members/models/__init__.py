@@ -26,12 +26,22 @@ from .roster import (
     Occupation,
     validate_id_number,
 )
+from .transfers import (
+    EXPIRED,
+    LetterDirection,
+    LetterStatus,
+    TransferLetter,
+)
 
 __all__ = [
     "OUT_OF_CONTACT_MONTHS",
     "AwayContact",
     "AwayRecord",
     "ContactWay",
+    "EXPIRED",
+    "LetterDirection",
+    "LetterStatus",
+    "TransferLetter",
     "WHOLE_BRANCH_MEETINGS",
     "DuesBase",
     "DuesCategory",

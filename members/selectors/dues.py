@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 
 from branches.models import Organization
 
-from ..models import DuesBase, DuesPayment, DuesPolicy
+from ..models import DuesBase, DuesPayment, DuesPolicy, LetterDirection, LetterStatus, TransferLetter
 from .roster import roll_on
 
 # Months unpaid in a row that call for a reminder, and those that call for handling under the rules.
@@ -51,10 +51,31 @@ def dues_payment_list(*, user, action: str = "view"):
     return DuesPayment.objects.restrict(user, action).select_related("member", "organization", "recorded_by")
 
 
+def received_letters(member):
+    """The accepted letters that brought ``member`` (an ``OuterRef``) into the county, as a queryset."""
+    return TransferLetter.objects.filter(
+        member=member, direction=LetterDirection.IN, status=LetterStatus.CONFIRMED
+    )
+
+
+def paid_before_arrival(member, month: dt.date):
+    """``month`` was paid before the member came into the county: on or before the received letter's
+    "dues paid up to" (docs/transfers.md, "Dues")."""
+    return Exists(received_letters(member).filter(dues_paid_up_to__gte=month))
+
+
+def not_owed_here(member, month: dt.date):
+    """``month`` is not owed in the county by a member received by letter: paid before arrival, or its
+    first day came before the day the letter was accepted."""
+    letters = received_letters(member)
+    return Exists(letters.filter(Q(dues_paid_up_to__gte=month) | Q(confirmed_on__gt=month)))
+
+
 def dues_ledger(*, organization: Organization, month: dt.date):
     """The members due in ``month`` (on the roll of ``organization``'s subtree on its first day), each with
-    ``due`` (None without a base for the year), ``exempt``, and the payment's ``paid``, ``paid_on``,
-    ``method``, ``payment_id`` and ``recorded_by_name``. One query."""
+    ``due`` (None without a base for the year), ``exempt``, ``paid_by_letter`` (paid before the member was
+    received into the county, docs/transfers.md), and the payment's ``paid``, ``paid_on``, ``method``,
+    ``payment_id`` and ``recorded_by_name``. One query."""
     first = month_start(month)
     base = DuesBase.objects.filter(member=OuterRef("pk"), year=first.year)
     payment = DuesPayment.objects.filter(member=OuterRef("pk"), month=first)
@@ -65,6 +86,7 @@ def dues_ledger(*, organization: Organization, month: dt.date):
         .annotate(
             due=Subquery(base.values("monthly_amount")[:1], output_field=money),
             exempt=Coalesce(Subquery(base.values("exempt")[:1]), Value(False), output_field=BooleanField()),
+            paid_by_letter=paid_before_arrival(OuterRef("pk"), first),
             paid=Subquery(payment.values("amount")[:1], output_field=money),
             paid_on=Subquery(payment.values("paid_on")[:1]),
             method=Subquery(payment.values("method")[:1]),
@@ -76,7 +98,10 @@ def dues_ledger(*, organization: Organization, month: dt.date):
 
 
 def arrears_of(row) -> object:
-    """What a ledger row still owes for its month: nothing when exempt or paid in full."""
+    """What a ledger row still owes for its month: nothing when exempt, paid before the member was received
+    into the county, or paid in full."""
+    if getattr(row, "paid_by_letter", False):
+        return 0
     if row.exempt or row.due is None:
         return None if row.due is None else 0
     return max(row.due - (row.paid or 0), 0)
@@ -149,10 +174,11 @@ def _arrears(rows, first: dt.date, **required) -> list:
 
 
 def _unpaid(month: dt.date):
-    """Owed and unpaid in ``month``: joined by its first day, not exempt that year, and no payment."""
+    """Owed and unpaid in ``month``: joined by its first day, not exempt that year, owed in the county (a
+    member received by letter owes from the month after "paid up to", once here), and no payment."""
     paid = DuesPayment.objects.filter(member=OuterRef("pk"), month=month)
     exempt = DuesBase.objects.filter(member=OuterRef("pk"), year=month.year, exempt=True)
-    owed = Q(joined_on__lte=month) & ~Exists(paid) & ~Exists(exempt)
+    owed = Q(joined_on__lte=month) & ~Exists(paid) & ~Exists(exempt) & ~not_owed_here(OuterRef("pk"), month)
     return ExpressionWrapper(owed, output_field=BooleanField())
 
 

@@ -17,7 +17,7 @@ from branches.services.writing import require_capability, save_new
 from ..dues_rules import MESSAGES as RULE_MESSAGES
 from ..dues_rules import base_errors, monthly_amount, rule_amount, to_fen
 from ..models import DuesBase, DuesPayment, Member
-from ..selectors.dues import dues_ledger, dues_policy_for, month_start
+from ..selectors.dues import dues_ledger, dues_policy_for, month_start, received_letters
 from ..selectors.roster import member_branch_on, off_roll_on
 
 MESSAGES = {
@@ -32,6 +32,10 @@ MESSAGES = {
     ),
     "already_paid": _("The dues of %(name)s for %(month)s were already recorded as paid on %(paid_on)s."),
     "amount_required": _("Enter the amount paid."),
+    "paid_by_letter": _(
+        "The dues of %(name)s for %(month)s were paid before the transfer: the transfer letter says paid up "
+        "to %(paid_up_to)s."
+    ),
     "paid_in_future": _("The payment date cannot be in the future."),
 }
 MONEY_FIELDS = ("income", "farmer_amount", "voluntary_amount")
@@ -123,6 +127,13 @@ def _due(member: Member, month: dt.date) -> Decimal:
     return base.monthly_amount
 
 
+def _refuse_paid_by_letter(member: Member, month: dt.date, names: dict) -> None:
+    letter = received_letters(member).filter(dues_paid_up_to__gte=month).first()
+    if letter is not None:
+        paid_up_to = f"{letter.dues_paid_up_to:%Y-%m}"
+        raise ValidationError({"month": MESSAGES["paid_by_letter"] % {**names, "paid_up_to": paid_up_to}})
+
+
 @transaction.atomic
 def dues_payment_record(*, actor, member: Member, month: dt.date, amount, paid_on: dt.date, method: str):
     """Record that ``member`` paid the dues of ``month`` (any day of it), in the computed amount."""
@@ -131,6 +142,7 @@ def dues_payment_record(*, actor, member: Member, month: dt.date, amount, paid_o
     require_capability(actor, branch)
     amount, names = to_money(amount, "amount"), _names(member, month)
     due = _due(member, month)
+    _refuse_paid_by_letter(member, month, names)
     if amount is None:
         raise ValidationError({"amount": MESSAGES["amount_required"]})
     if amount != due:

@@ -19,6 +19,7 @@ from partybuild.versioning import apply_changes, lock_for_edit
 from .. import pipeline_rules as rules
 from ..models import ON_ROLL, Member, MemberCategory, MemberEvent, MemberEventKind, MemberStatus
 from .identity import id_number_check
+from .register import letter_for_transfer
 
 NEW_MEMBER_STATUS = _(
     "A new member record starts with the status normal; record a later change with the status change action."
@@ -79,9 +80,18 @@ def _value(value):
 
 @transaction.atomic
 def member_transfer(
-    *, actor, member: Member, to_branch, on, reason="", expected_version=None, precondition=False
+    *,
+    actor,
+    member: Member,
+    to_branch,
+    on,
+    reason="",
+    letter_number="",
+    expected_version=None,
+    precondition=False,
 ) -> Member:
-    """Move a member to another branch; the actor keeps records on both branches."""
+    """Move a member to another branch; the actor keeps records on both branches. With ``letter_number``,
+    the transfer letter (docs/transfers.md, "Within the county") is recorded with it."""
     ensure_in_scope(actor, member, "change", NOT_ALLOWED)
     if to_branch is not None:
         require_capability(actor, to_branch)
@@ -98,7 +108,10 @@ def member_transfer(
         errors["status"] = _("Only members on the roll (normal or lost contact) can be transferred.")
     changes = {"branch": to_branch}
     event = {"from_branch": from_branch, "to_branch": to_branch}
-    return _apply_event(actor, member, errors, changes, MemberEventKind.TRANSFER, on, reason, **event)
+    member = _apply_event(actor, member, errors, changes, MemberEventKind.TRANSFER, on, reason, **event)
+    if (letter_number or "").strip():
+        letter_for_transfer(actor=actor, event=member.events.order_by("-pk").first(), number=letter_number)
+    return member
 
 
 @transaction.atomic
@@ -135,7 +148,7 @@ def member_extend_probation(
         return changes
 
     def after_save(record):
-        _record_event(actor, record, MemberEventKind.EXTENSION, on, reason)
+        record_event(actor, record, MemberEventKind.EXTENSION, on, reason)
 
     changes = {"probation_extension_months": months}
     return scoped_update(
@@ -194,12 +207,12 @@ def _apply_event(actor, member, errors: dict, changes: dict, kind, on, reason, *
     if errors:
         raise ValidationError(errors)
     apply_changes(member, changes, actor=actor)
-    _record_event(actor, member, kind, on, reason, **fields)
+    record_event(actor, member, kind, on, reason, **fields)
     ensure_in_scope(actor, member, "change")
     return member
 
 
-def _record_event(actor, member, kind, on, reason, **fields) -> MemberEvent:
+def record_event(actor, member, kind, on, reason, **fields) -> MemberEvent:
     event = MemberEvent(
         member=member, kind=kind, occurred_on=on, reason=(reason or "").strip(), recorded_by=actor, **fields
     )

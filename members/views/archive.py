@@ -19,7 +19,7 @@ from branches.scope.roles import Capability
 from partybuild.http import client_ip
 
 from ..forms.events import transfer_targets
-from ..models import MemberCategory
+from ..models import ON_ROLL, MemberCategory
 from ..selectors.archive import member_archive, member_archive_get
 from ..services.archive import member_archive_pdf
 from ..services.roster import member_phone_reveal
@@ -47,6 +47,7 @@ def _actions(user, member) -> dict:
         "can_edit": keeps_records,
         "can_transfer": keeps_records and transfer_targets(user, member).exists(),
         "can_extend": reviews and extendable,
+        "can_issue_letter": keeps_records and member.status in ON_ROLL,
     }
 
 

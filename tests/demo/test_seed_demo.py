@@ -20,7 +20,7 @@ from django.db.models.functions import Mod
 from django.test import TestCase
 from django.utils import timezone
 
-from assessments.models import MemberAppraisal
+from assessments.models import Alert, AlertKind, MemberAppraisal
 from branches.models import (
     BRANCH_KINDS,
     COMMITTEE_KINDS,
@@ -51,6 +51,7 @@ from members.models import (
     CadrePost,
     ContactPoint,
     Gender,
+    LetterDirection,
     Meeting,
     MeetingKind,
     Member,
@@ -66,6 +67,7 @@ from members.models import (
     Training,
     TrainingAudience,
     TrainingLevel,
+    TransferLetter,
     VisitLog,
 )
 from members.models.cadres import MEMBER_ONLY_POSTS
@@ -115,7 +117,9 @@ def demo_user(role: str):
 
 
 def test_creates_the_default_number_of_members():
-    assert Member.objects.count() == DEFAULT_MEMBERS
+    # and the members received into the county by transfer letter (demo/transfers.py)
+    received = TransferLetter.objects.filter(direction=LetterDirection.IN).count()
+    assert received and Member.objects.count() == DEFAULT_MEMBERS + received
 
 
 def test_county_has_a_dozen_townships_and_about_150_village_and_community_branches():
@@ -274,7 +278,8 @@ def test_township_login_sees_exactly_its_subtree():
 
 def test_county_admin_and_viewer_see_the_whole_county():
     for role in (Role.COUNTY_ADMIN, Role.VIEWER):
-        assert Member.objects.restrict(demo_user(role)).count() == DEFAULT_MEMBERS
+        received = TransferLetter.objects.filter(direction=LetterDirection.IN).count()
+        assert Member.objects.restrict(demo_user(role)).count() == DEFAULT_MEMBERS + received
 
 
 def test_running_again_changes_nothing_and_prints_the_logins_again():
@@ -736,7 +741,9 @@ def _per_organization(queryset, year: int) -> dict[int, Counter]:
 def test_every_meeting_attendee_is_on_the_roll_of_the_meeting_branch():
     through = Meeting.attendees.through.objects
     assert through.count() > 100_000
-    outside = through.filter(
+    # The members whose roll a transfer letter moved today (demo/transfers.py) are checked against the roll
+    # of each day by test_transfer_letters_follow_the_roll_and_one_has_expired; nobody else's status moved.
+    outside = through.exclude(member__transfer_letters__isnull=False).filter(
         ~Q(member__branch=F("meeting__organization"))
         | ~Q(member__status__in=ROLL)
         | Q(member__joined_on__gt=F("meeting__held_on"))
@@ -749,13 +756,17 @@ def test_meeting_counters_match_the_attendees_and_the_roll():
     meetings = Meeting.objects.all()
     assert not meetings.filter(held_on__gt=today).exists()
     assert not meetings.annotate(found=Count("attendees")).exclude(attendee_count=F("found")).exists()
+    # A member who left the roll today by a transfer letter was on it for every meeting seeded (none is held
+    # today in their branch: demo/transfers.py), so the roll counts them until today.
+    before_today = Q(status__in=ROLL) | Q(status=MemberStatus.TRANSFERRED_OUT, transfer_letters__isnull=False)
     roll = (
         Member.objects.filter(
-            branch=OuterRef("organization"), status__in=ROLL, joined_on__lte=OuterRef("held_on")
+            before_today, branch=OuterRef("organization"), joined_on__lte=OuterRef("held_on")
         )
+        .exclude(transfer_letters__direction=LetterDirection.IN)
         .order_by()
         .values("branch")
-        .annotate(total=Count("pk"))
+        .annotate(total=Count("pk", distinct=True))
         .values("total")
     )
     assert not meetings.annotate(roll=Subquery(roll)).exclude(members_expected=F("roll")).exists()
@@ -1146,3 +1157,25 @@ def test_mobile_members_have_an_open_spell_whose_last_contact_is_the_rosters():
     on_roll = Count("members", filter=Q(members__status__in=["normal", "lost_contact"]))
     villages = Organization.objects.filter(field="village").annotate(away=away, roll=on_roll)
     assert any(v.roll >= 20 and 2 * v.away > v.roll for v in villages)
+
+
+def test_transfer_letters_follow_the_roll_and_one_has_expired():
+    """demo/transfers.py: delivered and confirmed letters took their members off the roll today, received
+    ones put theirs on it today; one issued letter is past its validity, the quota run's alert."""
+    today = timezone.localdate()
+    letters = TransferLetter.objects.select_related("member")
+    states = Counter(letter.state for letter in letters)
+    assert states["expired"] == 1 and states["issued"] >= 1
+    assert states["delivered"] >= 1 and states["confirmed"] >= 1
+    for letter in letters:
+        on_roll_today = roll_on(letter.member.branch, today).filter(pk=letter.member_id).exists()
+        on_roll_yesterday = roll_on(letter.member.branch, today - timedelta(days=1)).filter(
+            pk=letter.member_id
+        )
+        if letter.direction == LetterDirection.IN:
+            assert on_roll_today and not on_roll_yesterday.exists()
+        elif letter.status in {"delivered", "confirmed"}:
+            assert not on_roll_today and on_roll_yesterday.exists()
+        else:
+            assert on_roll_today
+    assert Alert.objects.filter(kind=AlertKind.LETTER_EXPIRED).exists()

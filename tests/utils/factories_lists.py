@@ -12,11 +12,13 @@ from .factories_pipeline import ApplicantFactory
 from .factories_quotas import published_run
 from .factories_ratings import StarRatingFactory
 from .factories_records import ActivityRoomFactory
+from .factories_transfers import letter_row
 from .factories_visits import VisitLogFactory
 
 # URL name of each list → the record kind it shows.
 LIST_NAMES = [
     "members:member-list",
+    "members:transferletter-list",
     "members:visit-list",
     "members:meeting-list",
     "members:training-list",
@@ -38,6 +40,7 @@ def one_of_each(branch, *, tag: str = "") -> dict:
     run = published_run(branch)  # one run: publishing a second would hide the first one's rows
     return {
         "members:member-list": MemberFactory(branch=branch, name=f"党员{tag}"),
+        "members:transferletter-list": letter_row(branch),
         "members:visit-list": VisitLogFactory(cadre=cadre, household_name=f"户主{tag}"),
         "members:meeting-list": MeetingFactory(organization=branch, topic=f"会议{tag}"),
         "members:training-list": TrainingFactory(organizer=branch, topic=f"培训{tag}"),

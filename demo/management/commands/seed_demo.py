@@ -24,6 +24,7 @@ from demo.mobile import create_demo_mobile
 from demo.organizations import COUNTY_CODE, DEFAULT_SEED, build_demo_tree, demo_county
 from demo.pipeline import create_demo_pipeline
 from demo.records import create_demo_records
+from demo.transfers import create_demo_letters_in, create_demo_letters_out
 
 
 class Command(BaseCommand):
@@ -118,7 +119,16 @@ class Command(BaseCommand):
         self.stdout.write(
             away % {"spells": mobile.spells, "contacts": mobile.contacts, "village": mobile.village}
         )
+        letters_out = create_demo_letters_out(actor=actor, tree=tree, seed=seed, today=today)
         judgements = create_demo_assessments(actor=actor, tree=tree, today=today, seed=seed)
+        letters = create_demo_letters_in(actor=actor, out=letters_out, seed=seed, today=today)
+        self.stdout.write(
+            _(
+                "Transfer letters: %(issued)d issued, %(expired)d expired unconfirmed, "
+                "%(delivered)d delivered, %(confirmed)d confirmed, %(received)d received."
+            )
+            % letters.__dict__
+        )
         quotas = _("Quota runs for %(last)d and %(this)d: %(results)d results, %(alerts)d alerts.")
         self.stdout.write(
             quotas
