@@ -214,6 +214,13 @@ class AlertKind(models.TextChoices):
     NO_YOUNG_RESERVE = "reserve.young", _("No reserve cadre aged 35 or under")
     SECRETARY_UNTRAINED = "train.secretary", _("Secretary without this year's centralized training")
     PROBATION_OVERDUE = "member.probation_overdue", _("Probation over, not confirmed")
+    MEMBERS_FEW = "org.members_few", _("Fewer than 3 full members")
+    MEMBERS_MANY = "org.members_many", _("More than 50 full members")
+    COMMITTEE = "org.committee", _("7 or more full members without a committee of 3 to 5")
+    SECRETARY = "org.secretary", _("Fewer than 7 full members without a secretary (and at most a deputy)")
+    TERM_ENDS_6M = "term.ends_6m", _("Term ends within 6 months")
+    TERM_ENDS_3M = "term.ends_3m", _("Term ends within 3 months")
+    TERM_OVERDUE = "term.overdue", _("Term over: election overdue")
 
 
 class Alert(ScopedModel):

@@ -34,6 +34,7 @@ from .record_stages import (
     write_results,
 )
 from .statements import Period, Statements
+from .terms import organization_rules_and_terms
 
 logger = logging.getLogger(__name__)
 STAGES = (
@@ -46,6 +47,7 @@ STAGES = (
     ("rooms, reserves and contact points", rooms_reserves_contacts),
     ("roll-ups and alerts", rollups_and_alerts),
     ("probation overdue", probation_overdue),
+    ("organization rules and terms", organization_rules_and_terms),
 )
 
 

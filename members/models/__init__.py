@@ -12,6 +12,7 @@ from .activities import (
 from .cadres import Cadre, CadrePost, ReserveCadre, ReserveSource, ReserveStatus
 from .dues import DuesBase, DuesCategory, DuesPayment, DuesPolicy, PaymentMethod
 from .pipeline import Applicant, ApplicantStage, ApplicantStatus, PoliticalStatus
+from .terms import ELECTED_POSTS, Candidate, Election, ElectionStatus, Term, TermKind
 from .roster import (
     ID_NUMBER_MESSAGES,
     ON_ROLL,
@@ -27,6 +28,12 @@ from .roster import (
 )
 
 __all__ = [
+    "ELECTED_POSTS",
+    "Candidate",
+    "Election",
+    "ElectionStatus",
+    "Term",
+    "TermKind",
     "WHOLE_BRANCH_MEETINGS",
     "DuesBase",
     "DuesCategory",
