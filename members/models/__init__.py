@@ -12,7 +12,6 @@ from .activities import (
 from .cadres import Cadre, CadrePost, ReserveCadre, ReserveSource, ReserveStatus
 from .dues import DuesBase, DuesCategory, DuesPayment, DuesPolicy, PaymentMethod
 from .pipeline import Applicant, ApplicantStage, ApplicantStatus, PoliticalStatus
-from .terms import ELECTED_POSTS, Candidate, Election, ElectionStatus, Term, TermKind
 from .roster import (
     ID_NUMBER_MESSAGES,
     ON_ROLL,
@@ -26,6 +25,7 @@ from .roster import (
     Occupation,
     validate_id_number,
 )
+from .terms import ELECTED_POSTS, Candidate, Election, ElectionStatus, Term, TermKind
 
 __all__ = [
     "ELECTED_POSTS",

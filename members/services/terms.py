@@ -19,7 +19,7 @@ from branches.services.writing import require_capability, save_new
 from partybuild.versioning import apply_changes, lock_for_edit
 
 from .. import terms_rules as rules
-from ..models import Candidate, Cadre, CadrePost, Election, ElectionStatus, Member, Term, TermKind
+from ..models import Cadre, CadrePost, Candidate, Election, ElectionStatus, Member, Term, TermKind
 from ..models.cadres import BRANCH_POSTS
 from ..selectors.roster import roll_on
 from .cadres import cadre_appoint, cadre_end_term, cadre_update
@@ -31,7 +31,8 @@ MESSAGES = {
     "already_extended": _("This term was already extended, to %(day)s; it can be extended only once."),
     "extension_after_end": _("An extension moves the end past %(day)s, the term's regular last day."),
     "extension_too_long": _(
-        "A term can be extended by at most one year: to %(latest)s at the latest (the regular end is %(end)s)."
+        "A term can be extended by at most one year: to %(latest)s at the latest "
+        "(the regular end is %(end)s)."
     ),
     "reason_required": _("Give the reason."),
     "before_start": _("The date cannot come before the term started (%(day)s)."),
@@ -39,8 +40,8 @@ MESSAGES = {
     "entitled": _("There must be at least one entitled voter."),
     "present_over_entitled": _("More voters present (%(present)s) than entitled (%(entitled)s)."),
     "quorum": _(
-        "Only %(present)s of the %(entitled)s entitled voters were present: a vote needs at least four fifths "
-        "present (%(needed)s)."
+        "Only %(present)s of the %(entitled)s entitled voters were present: a vote needs at least "
+        "four fifths present (%(needed)s)."
     ),
     "no_candidates": _("List the candidates with their yes votes."),
     "votes_over_present": _("%(name)s has %(votes)s yes votes, more than the %(present)s voters present."),
@@ -48,8 +49,8 @@ MESSAGES = {
     "not_visible": _("There is no such party member among the records you can see."),
     "not_on_roll": _("%(name)s was not on the roll of %(organization)s on %(day)s, the day of the election."),
     "majority": _(
-        "%(name)s cannot be elected with %(votes)s yes votes: more than half of the %(present)s voters present "
-        "is needed (at least %(needed)s)."
+        "%(name)s cannot be elected with %(votes)s yes votes: more than half of the %(present)s voters "
+        "present is needed (at least %(needed)s)."
     ),
     "one_secretary": _("Elect exactly one secretary."),
     "one_deputy": _("Elect at most one deputy secretary."),
