@@ -42,7 +42,7 @@ def leadership(branch, deputies=0, committee=0):
         CadreFactory(organization=branch, post=post, member=member, started_on=dt.date(2021, 3, 15))
 
 
-# --- full members: at least 3, normally at most 50 -----------------------------------------------------------
+# --- full members: at least 3, normally at most 50 ---
 
 
 def test_two_full_members_is_an_alert_with_the_figures_three_is_none(world):
@@ -74,7 +74,7 @@ def test_members_who_left_or_are_not_yet_confirmed_are_not_counted(world):
     assert alerts(world)[(world.branch_a1.pk, AlertKind.MEMBERS_FEW)]["full_members"] == 2
 
 
-# --- the committee: 7 or more full members elect 3 to 5; below 7 a secretary --------------------------------
+# --- the committee: 7 or more full members elect 3 to 5; below 7 a secretary ---
 
 
 def test_six_full_members_with_a_secretary_and_deputy_is_in_rule_seven_needs_a_committee(world):
@@ -129,7 +129,7 @@ def test_general_branches_and_committees_are_not_held_to_the_branch_rules(world)
     }
 
 
-# --- terms: reminders at 6 and 3 months, overdue after the last day ----------------------------------------
+# --- terms: reminders at 6 and 3 months, overdue after the last day ---
 
 
 def term_alerts(world, today, **term):
@@ -175,7 +175,7 @@ def test_a_term_starting_after_the_day_is_not_yet_the_current_one(world):
     assert list(term_alerts(world, TODAY)) == [AlertKind.TERM_OVERDUE]
 
 
-# --- set-based: the run's statements do not grow with the organizations -------------------------------------
+# --- set-based: the run's statements do not grow with the organizations ---
 
 
 def _county(count: int, code: str):
