@@ -44,3 +44,25 @@ def quorum_met(entitled: int, present: int) -> bool:
 
 def elected_by(present: int, yes_votes: int) -> bool:
     return yes_votes * 2 > present
+
+
+class Stage:
+    """Where a term stands on a day (docs/terms.md); the quota run's term alerts use the same bounds."""
+
+    CLOSED = "closed"  # a later term has started
+    RUNNING = "running"
+    ENDS_6M = "ends_6m"
+    ENDS_3M = "ends_3m"
+    OVERDUE = "overdue"
+
+
+def term_stage(ends_on: dt.date, day: dt.date, *, current: bool = True) -> str:
+    if not current:
+        return Stage.CLOSED
+    if ends_on < day:
+        return Stage.OVERDUE
+    if ends_on <= day + relativedelta(months=REMIND_MONTHS[1]):
+        return Stage.ENDS_3M
+    if ends_on <= day + relativedelta(months=REMIND_MONTHS[0]):
+        return Stage.ENDS_6M
+    return Stage.RUNNING

@@ -1,4 +1,4 @@
-from . import activities, cadres, dues, pipeline, roster, visits
+from . import activities, cadres, dues, pipeline, roster, terms, visits
 
 
 def register(router):
@@ -8,3 +8,4 @@ def register(router):
     activities.register(router)
     visits.register(router)
     dues.register(router)
+    terms.register(router)
