@@ -1,6 +1,6 @@
 """Browser pages of people and what they take part in (under /people/)."""
 
-from .views import archive, dues, dues_lists, entry, events, lists, tree
+from .views import archive, dues, dues_lists, entry, events, lists, terms, tree
 
 app_name = "members"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     *tree.urlpatterns,
     *dues.urlpatterns,
     *dues_lists.urlpatterns,
+    *terms.urlpatterns,
 ]

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from members.models import Candidate, CadrePost, Term
+from members.models import CadrePost, Candidate, Term
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_terms import ElectionFactory, TermFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
