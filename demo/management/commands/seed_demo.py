@@ -23,6 +23,7 @@ from demo.members import DEFAULT_MEMBERS, create_demo_members, minimum_total
 from demo.organizations import COUNTY_CODE, DEFAULT_SEED, build_demo_tree, demo_county
 from demo.pipeline import create_demo_pipeline
 from demo.records import create_demo_records
+from demo.terms import create_demo_terms
 
 
 class Command(BaseCommand):
@@ -110,6 +111,9 @@ class Command(BaseCommand):
                 "disclosures": rooms.disclosures,
             }
         )
+        terms, elections = create_demo_terms(actor=actor, tree=tree, seed=seed, today=today)
+        message = _("Terms: %(terms)d, at every stage; elections recorded: %(elections)d.")
+        self.stdout.write(message % {"terms": terms, "elections": elections})
         judgements = create_demo_assessments(actor=actor, tree=tree, today=today, seed=seed)
         quotas = _("Quota runs for %(last)d and %(this)d: %(results)d results, %(alerts)d alerts.")
         self.stdout.write(
