@@ -185,6 +185,6 @@ def election_approve_view(request, pk):
 urlpatterns = [
     *TermsEndingListView.urls("terms"),
     path("organizations/<int:pk>/terms/", organization_terms, name="organization-terms"),
-    path("organizations/<int:pk>/elections/new/", election_create, name="election-create"),
+    path("organizations/<int:pk>/elections/new/", election_create, name="election-new"),
     path("elections/<int:pk>/approve/", election_approve_view, name="election-approve"),
 ]

@@ -63,7 +63,7 @@ def post_election(world, people, present, votes, who="secretary_a1"):
     body = {"held_on": "2026-03-01", "entitled_voters": "5", "present_voters": str(present)}
     for member, vote, post in zip(people, votes, posts, strict=True):
         body |= {f"votes-{member.pk}": str(vote), f"post-{member.pk}": post}
-    url = reverse("members:election-create", args=[world.branch_a1.pk])
+    url = reverse("members:election-new", args=[world.branch_a1.pk])
     return world.page_client(who).post(url, body)
 
 
@@ -86,7 +86,7 @@ def test_a_refused_election_shows_the_rule_and_keeps_what_was_typed(world):
 
 
 def test_a_viewer_cannot_open_the_election_form(world):
-    url = reverse("members:election-create", args=[world.branch_a1.pk])
+    url = reverse("members:election-new", args=[world.branch_a1.pk])
     assert world.page_client("viewer_a").get(url).status_code == 403
 
 

@@ -110,6 +110,14 @@ FIXED = [
         counted_in="tests/assessments/test_report_page.py (the same queries for a small and a larger county)",
     ),
     Page("security audit · events", COUNTY, "branches:audit"),
+    Page(
+        "terms and elections",
+        TOWNSHIP,
+        "members:organization-terms",
+        "branch",
+        counted_in="tests/members/test_terms_pages.py (the same queries for few and many elections)",
+    ),
+    Page("election entry", SECRETARY, "members:election-new", "branch"),
     Page("security audit · history", COUNTY, "branches:audit", params=(("tab", "history"),)),
 ]
 # Already held constant in the number of branches by tests/members/test_lists_pages.py (LIST_NAMES).
