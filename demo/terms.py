@@ -1,12 +1,13 @@
 """Demo committee terms and elections (``manage.py seed_demo``; docs/terms.md).
 
 - Every village and community branch serves the five-year term that began with its latest two-committee
-  election (the day its secretary took the post): fresh. The term before it is there too, closed. Some of
+  election (the day its first posts of that year began): fresh. The term before it is there too, closed. Some of
   these elections are recorded with their vote and the township's approval, naming the members elected to
   the posts they hold.
 - The other branches (institutions, schools, enterprises: three-year terms) each get a term at a stage of its
   own, in turn: running, six months left, three months left, overdue and extended by up to a year; each has
-  its secretary's post from the term's first day, held by a full member on its roll then.
+  its secretary's post (and, with 7 or more full members, two committee members') from the term's first
+  day, held by full members on its roll then.
 
 Bulk-created, one history row each; read from the posts already seeded, so the terms agree with them."""
 
@@ -30,7 +31,13 @@ from members.models import (
 )
 from members.models.cadres import BRANCH_POSTS
 from members.pipeline_rules import years_after
-from members.terms_rules import COMMITTEE_MIN, DEFAULT_TERM_YEARS, LONG_TERM_YEARS, regular_end
+from members.terms_rules import (
+    COMMITTEE_FROM_MEMBERS,
+    COMMITTEE_MIN,
+    DEFAULT_TERM_YEARS,
+    LONG_TERM_YEARS,
+    regular_end,
+)
 
 from .cadre_posts import election_years
 from .members import BATCH_SIZE
@@ -108,27 +115,30 @@ class TermBuilder:
         stage, days = STAGES[index % len(STAGES)]
         last = self.today + timedelta(days=days)
         starts = years_after(last + timedelta(days=1), -DEFAULT_TERM_YEARS)
-        holder = next((m for m in members if m.confirmed_on and m.confirmed_on <= starts), None)
-        if holder is None:
+        eligible = [m for m in members if m.confirmed_on and m.confirmed_on <= starts]
+        if not eligible:
             return
+        # A branch of 7 or more full members elects a committee of three; a smaller one a secretary.
+        committee = len(members) >= COMMITTEE_FROM_MEMBERS and len(eligible) >= COMMITTEE_MIN
+        kind = TermKind.COMMITTEE if committee else TermKind.SECRETARY
         extended = (last + timedelta(days=EXTENSION_DAYS)) if stage == "extended" else None
         decided = last - timedelta(days=30) if extended else None
-        self.terms.append(
-            _term(branch, TermKind.SECRETARY, starts, DEFAULT_TERM_YEARS, extended, None, decided)
-        )
-        self.secretaries.append(
-            Cadre(
-                organization=branch,
-                post=CadrePost.SECRETARY,
-                member=holder,
-                name=holder.name,
-                gender=holder.gender,
-                birth_date=holder.birth_date,
-                education=holder.education,
-                phone=holder.phone,
-                started_on=starts,
+        self.terms.append(_term(branch, kind, starts, DEFAULT_TERM_YEARS, extended, None, decided))
+        posts = [CadrePost.SECRETARY] + ([CadrePost.BRANCH_COMMITTEE] * 2 if committee else [])
+        for holder, post in zip(eligible, posts, strict=False):
+            self.secretaries.append(
+                Cadre(
+                    organization=branch,
+                    post=post,
+                    member=holder,
+                    name=holder.name,
+                    gender=holder.gender,
+                    birth_date=holder.birth_date,
+                    education=holder.education,
+                    phone=holder.phone,
+                    started_on=starts,
+                )
             )
-        )
 
 
 def create_demo_terms(*, actor, tree: DemoTree, seed: int, today: date) -> tuple[int, int]:
