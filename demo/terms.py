@@ -1,9 +1,9 @@
 """Demo committee terms and elections (``manage.py seed_demo``; docs/terms.md).
 
 - Every village and community branch serves the five-year term that began with its latest two-committee
-  election (the day its first posts of that year began): fresh. The term before it is there too, closed. Some of
-  these elections are recorded with their vote and the township's approval, naming the members elected to
-  the posts they hold.
+  election (the day its first posts of that year began): fresh. The term before it is there too, closed.
+  Some of these elections are recorded with their vote and the township's approval, naming the members
+  elected to the posts they hold.
 - The other branches (institutions, schools, enterprises: three-year terms) each get a term at a stage of its
   own, in turn: running, six months left, three months left, overdue and extended by up to a year; each has
   its secretary's post (and, with 7 or more full members, two committee members') from the term's first
@@ -31,6 +31,7 @@ from members.models import (
 )
 from members.models.cadres import BRANCH_POSTS
 from members.pipeline_rules import years_after
+from members.selectors.roster import roll_on
 from members.terms_rules import (
     COMMITTEE_FROM_MEMBERS,
     COMMITTEE_MIN,
@@ -115,7 +116,8 @@ class TermBuilder:
         stage, days = STAGES[index % len(STAGES)]
         last = self.today + timedelta(days=days)
         starts = years_after(last + timedelta(days=1), -DEFAULT_TERM_YEARS)
-        eligible = [m for m in members if m.confirmed_on and m.confirmed_on <= starts]
+        on_roll = roll_on(branch, starts).filter(category=MemberCategory.FULL, confirmed_on__lte=starts)
+        eligible = list(on_roll.order_by("confirmed_on", "pk")[:COMMITTEE_MIN])
         if not eligible:
             return
         # A branch of 7 or more full members elects a committee of three; a smaller one a secretary.

@@ -50,6 +50,7 @@ from members.models import (
     Cadre,
     CadrePost,
     ContactPoint,
+    Election,
     Gender,
     Meeting,
     MeetingKind,
@@ -63,6 +64,7 @@ from members.models import (
     ReserveSource,
     ReserveStatus,
     StudyRecord,
+    Term,
     Training,
     TrainingAudience,
     TrainingLevel,
@@ -73,9 +75,11 @@ from members.models.pipeline import STAGE_ORDER
 from members.selectors.cadres import TWO_COMMITTEE_POSTS, cross_appointments, village_youth
 from members.selectors.pipeline import due_list
 from members.selectors.roster import roll_on
+from members.selectors.terms import stage_of, term_list
 from members.services.cadre_records import contact_point_check
 from members.services.cadres import ROLL_POSTS
 from members.services.pipeline import PERSON_FIELDS
+from members.terms_rules import elected_by, quorum_met
 
 # One worker runs the whole module, so the county is seeded once (``make test`` runs on pytest-xdist).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed-demo")]
@@ -1131,3 +1135,30 @@ def test_every_seeded_member_record_is_consistent():
         except ValidationError as error:
             refused[member.pk] = error.message_dict
     assert not refused, list(refused.items())[:5]
+
+
+# --- terms and elections (docs/terms.md) ------------------------------------------------------------------
+
+
+def test_terms_are_at_every_stage_and_one_is_extended():
+    terms = list(term_list(user=demo_user(Role.COUNTY_ADMIN)))
+    stages = {stage_of(term) for term in terms}
+    assert stages >= {"running", "ends_6m", "ends_3m", "overdue", "closed"}
+    assert Term.objects.filter(extended_to__isnull=False).exists()
+    assert Term.history.model.objects.count() == len(terms)
+
+
+def test_recorded_elections_follow_the_rules_and_their_elected_hold_the_posts():
+    elections = list(Election.objects.prefetch_related("candidates").select_related("term"))
+    assert elections
+    for election in elections:
+        assert quorum_met(election.entitled_voters, election.present_voters)
+        assert election.term.starts_on == election.approved_on
+        for candidate in election.candidates.all():
+            assert elected_by(election.present_voters, candidate.yes_votes)
+            assert Cadre.objects.filter(
+                organization=election.organization,
+                member=candidate.member_id,
+                post=candidate.elected_post,
+                started_on=election.approved_on,
+            ).exists()
