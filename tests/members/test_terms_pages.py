@@ -115,3 +115,10 @@ def test_terms_ending_soon_lists_current_terms_in_scope_soonest_first(world):
     page = page[page.index("<tbody") :]
     assert page.index(overdue.organization.name) < page.index(soon.organization.name)
     assert world.branch_a2.name not in page and world.branch_z1.name not in page
+
+
+def test_terms_ending_soon_export_to_excel(world):
+    TermFactory(organization=world.branch_a1, starts_on=dt.date(2016, 3, 15))
+    response = world.page_client("staff_a").get(reverse("members:term-export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
