@@ -1,6 +1,6 @@
 """Browser pages of people and what they take part in (under /people/)."""
 
-from .views import archive, dues, dues_lists, entry, events, lists, mobile, transfers, tree
+from .views import archive, dues, dues_lists, entry, events, lists, mobile, terms, transfers, tree
 
 app_name = "members"
 urlpatterns = [
@@ -13,4 +13,5 @@ urlpatterns = [
     *dues_lists.urlpatterns,
     *mobile.urlpatterns,
     *transfers.urlpatterns,
+    *terms.urlpatterns,
 ]

@@ -223,6 +223,13 @@ class AlertKind(models.TextChoices):
     PROBATION_OVERDUE = "member.probation_overdue", _("Probation over, not confirmed")
     OUT_OF_CONTACT = "member.out_of_contact", _("Members working away not contacted for six months")
     LETTER_EXPIRED = "member.letter_expired", _("Transfer letter expired, not delivered or confirmed")
+    MEMBERS_FEW = "org.members_few", _("Fewer than 3 full members")
+    MEMBERS_MANY = "org.members_many", _("More than 50 full members")
+    COMMITTEE = "org.committee", _("7 or more full members without a committee of 3 to 5")
+    SECRETARY = "org.secretary", _("Fewer than 7 full members without a secretary (and at most a deputy)")
+    TERM_ENDS_6M = "term.ends_6m", _("Term ends within 6 months")
+    TERM_ENDS_3M = "term.ends_3m", _("Term ends within 3 months")
+    TERM_OVERDUE = "term.overdue", _("Term over: election overdue")
 
 
 class Alert(ScopedModel):

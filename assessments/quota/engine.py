@@ -37,6 +37,7 @@ from .record_stages import (
     write_results,
 )
 from .statements import Period, Statements
+from .terms import organization_rules_and_terms
 
 logger = logging.getLogger(__name__)
 STAGES = (
@@ -53,6 +54,7 @@ STAGES = (
     ("probation overdue", probation_overdue),
     ("members away out of contact", out_of_contact),
     ("transfer letters expired", letters_expired),
+    ("organization rules and terms", organization_rules_and_terms),
 )
 
 

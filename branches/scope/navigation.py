@@ -130,6 +130,7 @@ MENU = (
             MenuItem("members:training-list", _("Trainings"), "nav-trainings"),
             MenuItem("members:cadre-list", _("Cadres"), "nav-cadres"),
             MenuItem("members:reservecadre-list", _("Reserve cadres"), "nav-reserve"),
+            MenuItem("members:term-list", _("Terms ending soon"), "nav-terms"),
             MenuItem("members:studyrecord-list", _("Study records"), "nav-study"),
             MenuItem("branches:activityroom-list", _("Activity rooms"), "nav-rooms"),
         ),

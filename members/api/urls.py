@@ -1,4 +1,4 @@
-from . import activities, cadres, dues, mobile, pipeline, roster, transfers, visits
+from . import activities, cadres, dues, mobile, pipeline, roster, terms, transfers, visits
 
 
 def register(router):
@@ -10,3 +10,4 @@ def register(router):
     dues.register(router)
     mobile.register(router)
     transfers.register(router)
+    terms.register(router)

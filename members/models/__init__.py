@@ -26,6 +26,7 @@ from .roster import (
     Occupation,
     validate_id_number,
 )
+from .terms import ELECTED_POSTS, Candidate, Election, ElectionStatus, Term, TermKind
 from .transfers import (
     EXPIRED,
     LetterDirection,
@@ -42,6 +43,12 @@ __all__ = [
     "LetterDirection",
     "LetterStatus",
     "TransferLetter",
+    "ELECTED_POSTS",
+    "Candidate",
+    "Election",
+    "ElectionStatus",
+    "Term",
+    "TermKind",
     "WHOLE_BRANCH_MEETINGS",
     "DuesBase",
     "DuesCategory",

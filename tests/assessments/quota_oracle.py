@@ -31,6 +31,8 @@ import datetime as dt
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
+
 from assessments.models import QuotaPolicy
 from branches.models import (
     ActivityRoom,
@@ -49,6 +51,7 @@ from members.models import (
     MemberEvent,
     ReserveCadre,
     StudyRecord,
+    Term,
     Training,
     VisitLog,
 )
@@ -567,5 +570,47 @@ def oracle(*, scope_org, year, today):
             continue
         if actual < expected:
             alerts.add((org_id, "train.per_level", None))
+
+    # --- organization rules and terms (docs/terms.md) -------------------------------------------------------
+    for branch in participants:
+        if branch.kind not in ("branch", "joint_branch"):
+            continue
+        full = sum(
+            1
+            for member in members
+            if roll_branch.get(member.id) == branch.id
+            and member.category == "full"
+            and (member.confirmed_on is None or member.confirmed_on <= ref)
+        )
+        posts = [
+            p.post
+            for p in cadres
+            if p.organization_id == branch.id
+            and p.post in ("secretary", "deputy_secretary", "branch_committee")
+            and serving(p, ref)
+        ]
+        secretaries, deputies = posts.count("secretary"), posts.count("deputy_secretary")
+        if full < 3:
+            alerts.add((branch.id, "org.members_few", None))
+        if full > 50:
+            alerts.add((branch.id, "org.members_many", None))
+        if full >= 7 and (secretaries != 1 or not 3 <= len(posts) <= 5):
+            alerts.add((branch.id, "org.committee", None))
+        if full < 7 and (secretaries != 1 or deputies > 1 or posts.count("branch_committee")):
+            alerts.add((branch.id, "org.secretary", None))
+    latest_term = {}
+    for term in Term.objects.order_by("starts_on", "id"):
+        if term.starts_on <= ref:
+            latest_term[term.organization_id] = term
+    for org in participants:
+        term = latest_term.get(org.id)
+        if term is None:
+            continue
+        if term.ends_on < ref:
+            alerts.add((org.id, "term.overdue", None))
+        elif term.ends_on <= ref + relativedelta(months=3):
+            alerts.add((org.id, "term.ends_3m", None))
+        elif term.ends_on <= ref + relativedelta(months=6):
+            alerts.add((org.id, "term.ends_6m", None))
 
     return results, alerts

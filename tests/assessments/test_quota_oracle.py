@@ -160,6 +160,8 @@ def test_empty_branch(tree):
         (branch.id, "dev.two_years_none", None),
         (branch.id, "reserve.young", None),
         (branch.id, "train.per_level", None),
+        (branch.id, "org.members_few", None),  # no full member, no secretary (docs/terms.md)
+        (branch.id, "org.secretary", None),
         (township.id, "train.per_level", None),
         (county.id, "train.per_level", None),
     }

@@ -50,6 +50,7 @@ from members.models import (
     Cadre,
     CadrePost,
     ContactPoint,
+    Election,
     Gender,
     LetterDirection,
     Meeting,
@@ -64,6 +65,7 @@ from members.models import (
     ReserveSource,
     ReserveStatus,
     StudyRecord,
+    Term,
     Training,
     TrainingAudience,
     TrainingLevel,
@@ -75,9 +77,11 @@ from members.models.pipeline import STAGE_ORDER
 from members.selectors.cadres import TWO_COMMITTEE_POSTS, cross_appointments, village_youth
 from members.selectors.pipeline import due_list
 from members.selectors.roster import roll_on
+from members.selectors.terms import stage_of, term_list
 from members.services.cadre_records import contact_point_check
 from members.services.cadres import ROLL_POSTS
 from members.services.pipeline import PERSON_FIELDS
+from members.terms_rules import elected_by, quorum_met
 
 # One worker runs the whole module, so the county is seeded once (``make test`` runs on pytest-xdist).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed-demo")]
@@ -877,6 +881,7 @@ def test_most_secretaries_attend_a_secretaries_training_each_year_and_a_few_do_n
         Q(ended_on__isnull=True) | Q(ended_on__gte=date(year, 6, 10)),
         post=CadrePost.SECRETARY,
         started_on__lte=date(year, 3, 1),
+        organization__field__in=RURAL,  # the rural secretaries, whom train.secretary counts (docs/quotas.md)
     )
     serving = set(secretaries.values_list("organization_id", flat=True))
     assert len(serving) > 50
@@ -1179,3 +1184,30 @@ def test_transfer_letters_follow_the_roll_and_one_has_expired():
         else:
             assert on_roll_today
     assert Alert.objects.filter(kind=AlertKind.LETTER_EXPIRED).exists()
+
+
+# --- terms and elections (docs/terms.md) ------------------------------------------------------------------
+
+
+def test_terms_are_at_every_stage_and_one_is_extended():
+    terms = list(term_list(user=demo_user(Role.COUNTY_ADMIN)))
+    stages = {stage_of(term) for term in terms}
+    assert stages >= {"running", "ends_6m", "ends_3m", "overdue", "closed"}
+    assert Term.objects.filter(extended_to__isnull=False).exists()
+    assert Term.history.model.objects.count() == len(terms)
+
+
+def test_recorded_elections_follow_the_rules_and_their_elected_hold_the_posts():
+    elections = list(Election.objects.prefetch_related("candidates").select_related("term"))
+    assert elections
+    for election in elections:
+        assert quorum_met(election.entitled_voters, election.present_voters)
+        assert election.term.starts_on == election.approved_on
+        for candidate in election.candidates.all():
+            assert elected_by(election.present_voters, candidate.yes_votes)
+            assert Cadre.objects.filter(
+                organization=election.organization,
+                member=candidate.member_id,
+                post=candidate.elected_post,
+                started_on=election.approved_on,
+            ).exists()

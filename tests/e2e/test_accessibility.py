@@ -35,6 +35,9 @@ def pages(world) -> dict[str, str]:
         "meeting entry": reverse("members:meeting-create"),
         "visit entry": reverse("members:visit-create"),
         "organization tree": reverse("members:organization-tree"),
+        "terms and elections": reverse("members:organization-terms", args=[world.branch_a1.pk]),
+        "election entry": reverse("members:election-new", args=[world.branch_a1.pk]),
+        "terms ending soon": reverse("members:term-list"),
         "joint evaluation report": (
             f"{reverse('assessments:report-joint-evaluation')}?organization={world.county.pk}&year={REPORT_YEAR}"
         ),

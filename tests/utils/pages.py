@@ -113,6 +113,14 @@ FIXED = [
     Page("inbox · township", TOWNSHIP, "assessments:inbox"),
     Page("inbox · county", COUNTY, "assessments:inbox"),
     Page("security audit · events", COUNTY, "branches:audit"),
+    Page(
+        "terms and elections",
+        TOWNSHIP,
+        "members:organization-terms",
+        "branch",
+        counted_in="tests/members/test_terms_pages.py (the same queries for few and many elections)",
+    ),
+    Page("election entry", SECRETARY, "members:election-new", "branch"),
     Page("security audit · history", COUNTY, "branches:audit", params=(("tab", "history"),)),
 ]
 # Already held constant in the number of branches by tests/members/test_lists_pages.py (LIST_NAMES).

@@ -24,6 +24,7 @@ from demo.mobile import create_demo_mobile
 from demo.organizations import COUNTY_CODE, DEFAULT_SEED, build_demo_tree, demo_county
 from demo.pipeline import create_demo_pipeline
 from demo.records import create_demo_records
+from demo.terms import create_demo_terms
 from demo.transfers import create_demo_letters_in, create_demo_letters_out
 
 
@@ -119,6 +120,9 @@ class Command(BaseCommand):
         self.stdout.write(
             away % {"spells": mobile.spells, "contacts": mobile.contacts, "village": mobile.village}
         )
+        terms, elections = create_demo_terms(actor=actor, tree=tree, seed=seed, today=today)
+        message = _("Terms: %(terms)d, at every stage; elections recorded: %(elections)d.")
+        self.stdout.write(message % {"terms": terms, "elections": elections})
         letters_out = create_demo_letters_out(actor=actor, tree=tree, seed=seed, today=today)
         judgements = create_demo_assessments(actor=actor, tree=tree, today=today, seed=seed)
         letters = create_demo_letters_in(actor=actor, out=letters_out, seed=seed, today=today)

@@ -1,0 +1,38 @@
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.filters import ScopedFilterSet, visible_choice
+from branches.models import Organization
+
+from ..models import Election, ElectionStatus, Term, TermKind
+from ..selectors.terms import current_terms
+
+
+class TermFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("organization"))
+    kind = django_filters.MultipleChoiceFilter(choices=TermKind.choices)
+    current = django_filters.BooleanFilter(label=_("the term served today"), method="filter_current")
+    ends_before = django_filters.DateFilter(
+        label=_("ends on or before"), field_name="ends_on", lookup_expr="lte"
+    )
+
+    class Meta:
+        model = Term
+        fields = ["organization", "within", "kind", "current", "ends_before"]
+
+    def filter_current(self, queryset, name, value):
+        current = current_terms(queryset, timezone.localdate())
+        return current if value else queryset.exclude(pk__in=current.values("pk"))
+
+
+class ElectionFilter(ScopedFilterSet):
+    organization = visible_choice(Organization, _("organization"))
+    status = django_filters.MultipleChoiceFilter(choices=ElectionStatus.choices)
+    held_after = django_filters.DateFilter(
+        label=_("held on or after"), field_name="held_on", lookup_expr="gte"
+    )
+
+    class Meta:
+        model = Election
+        fields = ["organization", "within", "status", "held_after"]
