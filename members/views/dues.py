@@ -5,6 +5,7 @@ import datetime as dt
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from branches.models import Organization
 from branches.views.entry import EntryView
 
 from ..forms.dues import DuesMonthForm
@@ -42,6 +43,12 @@ class DuesMonthEntry(EntryView):
 
     def organization_of(self, record):
         return record
+
+    def created_model(self, form):
+        """The month's payments are written all or none, so one idempotency key stands for the whole
+        submission: it is claimed for the branch (docs/offline.md, "The month's dues"), and a repeat answers
+        with the branch's page like the first save, recording nothing again."""
+        return Organization
 
     def context(self, form):
         rows = [(row, arrears_of(row)) for row in form.rows]
