@@ -9,8 +9,8 @@ from branches.models import Organization
 from branches.views.entry import EntryView
 
 from ..forms.dues import DuesBaseForm, DuesMonthForm
-from ..selectors.dues import arrears_of
 from ..models import DuesBase
+from ..selectors.dues import arrears_of
 from ..services.dues import dues_base_declare, dues_month_record
 
 

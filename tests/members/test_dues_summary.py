@@ -79,7 +79,9 @@ def test_an_exempt_member_owes_nothing_and_a_year_without_bases_has_no_rate(worl
 
 def _grow(world, townships, branches_each):
     for t in range(townships):
-        township = OrganizationFactory(parent=world.county, kind=OrganizationKind.TOWNSHIP_COMMITTEE, name=f"新镇{t}")
+        township = OrganizationFactory(
+            parent=world.county, kind=OrganizationKind.TOWNSHIP_COMMITTEE, name=f"新镇{t}"
+        )
         for _b in range(branches_each):
             paying_branch(world, OrganizationFactory(parent=township), count=1, paid_months=(3,))
 
