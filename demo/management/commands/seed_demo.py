@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from demo.activities import create_demo_activities
 from demo.assessments import create_demo_assessments
 from demo.cadres import create_demo_cadres
+from demo.dues import MONTHS, create_demo_dues
 from demo.logins import demo_login_rows, grant_demo_logins, system_user
 from demo.members import DEFAULT_MEMBERS, create_demo_members, minimum_total
 from demo.organizations import COUNTY_CODE, DEFAULT_SEED, build_demo_tree, demo_county
@@ -110,6 +111,11 @@ class Command(BaseCommand):
                 "disclosures": rooms.disclosures,
             }
         )
+        dues = create_demo_dues(actor=actor, tree=tree, today=today, seed=seed)
+        dues_message = _(
+            "Party dues of the last %(months)d months: %(bases)d yearly bases, %(payments)d payments."
+        )
+        self.stdout.write(dues_message % {"months": MONTHS, "bases": dues.bases, "payments": dues.payments})
         judgements = create_demo_assessments(actor=actor, tree=tree, today=today, seed=seed)
         quotas = _("Quota runs for %(last)d and %(this)d: %(results)d results, %(alerts)d alerts.")
         self.stdout.write(
