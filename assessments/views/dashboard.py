@@ -285,10 +285,14 @@ def _quota_rows(table, year) -> list[dict]:
 
 
 def _dues_card(user, organization, year) -> dict:
-    """The dues of the year so far (docs/dues.md, "Summaries"): the organization's total and each
-    organization right below it, from the one set-based summary."""
-    rows = dues_summary(organization=organization, year=year)
+    """The dues of the dashboard year's latest month (this month, or December of a past year): the
+    organization's total and each organization right below it (docs/dues.md, "Summaries"). One month is one
+    query over the roll; the year so far (a query a month) is in the API and its spreadsheet."""
+    today = timezone.localdate()
+    month = today.month if year == today.year else 12
+    rows = dues_summary(organization=organization, year=year, month=month)
     return {
+        "month": f"{year}-{month:02d}",
         "total": rows[0],
         "rows": [row for row in rows if row.organization.parent_id == organization.pk],
         "xlsx": f"{reverse('duespayment-summary')}?organization={organization.pk}&year={year}&format=xlsx",
