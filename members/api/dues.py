@@ -20,7 +20,6 @@ from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField
 from branches.tabular.exports import XLSX_CONTENT_TYPE
 
 from ..models import DuesBase, DuesPayment, Member
-from ..resources import DuesPaymentResource
 from ..selectors import dues as selectors
 from ..services import dues as services
 
@@ -179,7 +178,6 @@ class DuesPaymentViewSet(ScopedModelViewSet):
     ordering = ["organization__path", "-month", "member__name", "pk"]
     http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.dues_payment_record)
-    resource_class = DuesPaymentResource
 
     @action(detail=False, methods=["get"])
     def ledger(self, request):
