@@ -5,8 +5,10 @@ are asked for a whole chunk, so the queries do not grow with the rows; all rows 
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
 from branches.tabular.importing import import_table
@@ -147,3 +149,20 @@ def test_a_month_is_read_in_the_usual_ways(cell, month):
 def test_a_cell_that_is_no_month_is_refused(cell):
     with pytest.raises(CellError):
         MonthWidget().clean(cell)
+
+
+def test_the_payments_page_previews_the_file_then_confirms_it(world, client, settings, tmp_path):
+    settings.UI_IMPORT_DIR = str(tmp_path / "uploads")
+    people = members_with_bases(world, 2)
+    client.force_login(world.users["secretary_a1"])
+    page = reverse("members:duespayment-import")
+    assert client.get(page).status_code == 200
+    assert (
+        client.get(reverse("members:duespayment-import-template"), {"file_format": "xlsx"}).status_code == 200
+    )
+    upload_file = SimpleUploadedFile("dues.csv", csv_bytes([HEADER, *[row(p) for p in people]]))
+    preview = client.post(page, {"file": upload_file})
+    assert preview.status_code == 200 and people[0].name in preview.content.decode()
+    assert not DuesPayment.objects.exists()
+    client.post(reverse("members:duespayment-import-confirm", args=[preview.context["token"]]))
+    assert DuesPayment.objects.count() == 2
