@@ -77,10 +77,13 @@ const config = {
   importScripts: ["/static/vendor/idb/umd.js", "/static/js/offline-queue.js", "/static/js/offline-sw.js"],
   runtimeCaching: [
     {
-      // The pages a secretary records with: home, the branch page, the four entry forms (static/js/offline.js).
+      // The pages a secretary records with: home, the branch page, the four entry forms and the month's dues
+      // (static/js/offline.js).
       urlPattern: ({ request, url }) =>
         request.mode === "navigate" &&
-        /^\/($|branch\/\d+\/$|people\/(visits|meetings|trainings|study-records)\/new\/$)/.test(url.pathname),
+        /^\/($|branch\/\d+\/$|people\/((visits|meetings|trainings|study-records)\/new|dues\/month)\/$)/.test(
+          url.pathname,
+        ),
       handler: "NetworkFirst",
       options: {
         cacheName: "pb-pages",

@@ -18,6 +18,7 @@ from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.selectors import organization_get
 from members.models import Cadre, Meeting, Member, ReserveCadre, StudyRecord, Training, VisitLog
+from members.selectors.dues import dues_summary
 
 from ..api.dashboard import parse_year
 from ..indicators import detail_rows, indicator_label
@@ -283,6 +284,21 @@ def _quota_rows(table, year) -> list[dict]:
     return rows
 
 
+def _dues_card(user, organization, year) -> dict:
+    """The dues of the dashboard year's latest month (this month, or December of a past year): the
+    organization's total and each organization right below it (docs/dues.md, "Summaries"). One month is one
+    query over the roll; the year so far (a query a month) is in the API and its spreadsheet."""
+    today = timezone.localdate()
+    month = today.month if year == today.year else 12
+    rows = dues_summary(organization=organization, year=year, month=month)
+    return {
+        "month": f"{year}-{month:02d}",
+        "total": rows[0],
+        "rows": [row for row in rows if row.organization.parent_id == organization.pk],
+        "xlsx": f"{reverse('duespayment-summary')}?organization={organization.pk}&year={year}&format=xlsx",
+    }
+
+
 @login_required
 def dashboard_page(request, pk):
     organization = organization_get(user=request.user, pk=pk)
@@ -302,6 +318,7 @@ def dashboard_page(request, pk):
         "status_classes": STATUS_CLASSES,
         "status_legend": [(STATUS_CLASSES[s], data["labels"]["statuses"][s]) for s in STATUSES],
     }
+    context["dues"] = _dues_card(request.user, organization, year)
     if data["kind"] != "county":
         context["quota_codes"] = data["quota_table"]["codes"]
         context["quota_rows"] = _quota_rows(data["quota_table"], year)

@@ -153,6 +153,38 @@ class DateWidget(widgets.Widget):
         return _("Date, like 1990-01-31.")
 
 
+MONTH_FORM = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?|(\d{4})(\d{2})")
+
+
+class MonthWidget(DateWidget):
+    """A month, stored as its first day: a date cell (any day of the month names it), or text such as
+    2026-03, 2026/3, 2026年3月, 202603 or a full date."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, str) and (match := MONTH_FORM.fullmatch(value.strip())):
+            year, month = (int(part) for part in (match.groups()[:2] if match[1] else match.groups()[2:]))
+            if FIRST_DATE_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:
+                return date(year, month, 1)
+            raise CellError("impossible_date", _("%(value)s is not a real month.") % {"value": value.strip()})
+        try:
+            day = super().clean(value, row, **kwargs)
+        except CellError as error:
+            if error.code != "date_format":
+                raise
+            raise CellError(
+                "month_format", _("“%(value)s” is not a month; write it like 2026-03.") % {"value": value}
+            ) from None
+        return day.replace(day=1) if day else None
+
+    def render(self, value, obj=None, **kwargs):
+        if not value or kwargs.get("force_native_type"):
+            return super().render(value, obj, **kwargs)
+        return f"{value:%Y-%m}"
+
+    def hint(self):
+        return _("Month, like 2026-03.")
+
+
 class BooleanWidget(widgets.Widget):
     TRUE = frozenset({"是", "y", "yes", "true", "1", "√"})
     FALSE = frozenset({"否", "n", "no", "false", "0", "×"})

@@ -4,15 +4,20 @@
 
 import datetime as dt
 
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from branches.api.audit import table_xlsx
 from branches.models import Organization
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField
+from branches.tabular.exports import XLSX_CONTENT_TYPE
 
 from ..models import DuesBase, DuesPayment, Member
 from ..selectors import dues as selectors
@@ -101,6 +106,60 @@ class ArrearsRowSerializer(serializers.Serializer):
     unpaid_reason = serializers.CharField()
 
 
+SUMMARY_HEADER = (
+    "组织",
+    "组织编码",
+    "应交党员数",
+    "应交金额(元)",
+    "已交金额(元)",
+    "交纳率(%)",
+    "欠交3个月以上人数",
+)
+
+
+class FormatIsTheFile(BaseContentNegotiation):
+    """``?format=`` names the summary's file (json or xlsx) here, not a DRF renderer."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
+
+
+class SummaryQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+    month = serializers.IntegerField(min_value=1, max_value=12, required=False, allow_null=True)
+    format = serializers.ChoiceField(
+        choices=["json", "xlsx"],
+        required=False,
+        default="json",
+        error_messages={"invalid_choice": _("Choose json or xlsx.")},
+    )
+
+
+class SummaryRowSerializer(serializers.Serializer):
+    organization = serializers.IntegerField(source="organization.pk")
+    name = serializers.CharField(source="organization.name")
+    kind = serializers.CharField(source="organization.kind")
+    parent = serializers.IntegerField(source="organization.parent_id", allow_null=True)
+    members = serializers.IntegerField()
+    due = serializers.DecimalField(max_digits=14, decimal_places=2)
+    paid = serializers.DecimalField(max_digits=14, decimal_places=2)
+    rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    arrears = serializers.IntegerField()
+
+
+def summary_table(rows):
+    """The summary as spreadsheet rows, its header first."""
+    yield SUMMARY_HEADER
+    for row in rows:
+        rate = None if row.rate is None else float(row.rate)
+        values = (row.members, float(row.due), float(row.paid), rate, row.arrears)
+        yield (row.organization.name, row.organization.code, *values)
+
+
 class DuesBaseViewSet(ScopedModelViewSet):
     queryset = DuesBase.objects.all()
     list_selector = staticmethod(selectors.dues_base_list)
@@ -131,6 +190,24 @@ class DuesPaymentViewSet(ScopedModelViewSet):
         """Members unpaid three months in a row or more up to ``month``; ``to_handle`` at six unexplained."""
         rows = selectors.dues_arrears(organization=self._organization(request), month=self._month(request))
         return Response({"count": len(rows), "results": ArrearsRowSerializer(rows, many=True).data})
+
+    @action(detail=False, methods=["get"], content_negotiation_class=FormatIsTheFile)
+    def summary(self, request):
+        """Due, paid, rate and arrears of every organization in ``organization``'s subtree, for ``month``
+        (1-12) of ``year`` or the year so far; ``format=xlsx`` for the spreadsheet."""
+        organization = self._organization(request)
+        asked = SummaryQuerySerializer(data=request.query_params)
+        asked.is_valid(raise_exception=True)
+        year = asked.validated_data.get("year") or timezone.localdate().year
+        month = asked.validated_data.get("month")
+        rows = selectors.dues_summary(organization=organization, year=year, month=month)
+        if asked.validated_data["format"] == "xlsx":
+            when = f"{year}-{month:02d}" if month else f"{year}"
+            output, _count = table_xlsx(summary_table(rows), title=f"党费统计{when}")
+            filename = f"dues-summary-{organization.code}-{when}.xlsx"
+            return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+        data = SummaryRowSerializer(rows, many=True).data
+        return Response({"organization": organization.pk, "year": year, "month": month, "results": data})
 
     @staticmethod
     def _organization(request) -> Organization:

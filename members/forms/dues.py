@@ -13,7 +13,7 @@ from branches.forms import (
 )
 from branches.models import BRANCH_KINDS, Organization
 
-from ..models import Member, PaymentMethod
+from ..models import DuesBase, DuesCategory, Member, PaymentMethod
 from ..selectors.dues import dues_ledger, month_start
 from ._people import Checklist, set_checklist
 
@@ -75,3 +75,50 @@ class DuesMonthForm(EntryFormMixin, forms.Form):
             return self.fields["organization"].queryset.filter(pk=pk).first()
         except (ValueError, TypeError):
             return None
+
+
+class DuesBaseForm(EntryFormMixin, forms.Form):
+    """A member's yearly base (docs/dues.md, "The amount"): the monthly amount is computed from it by the
+    service, never typed. Opened for a member and year (``?member=&year=``), it shows that year's base to
+    revise when there is one."""
+
+    member = forms.ModelChoiceField(label=_("party member"), queryset=Member.objects.none())
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    category = forms.ChoiceField(label=_("dues category"), choices=DuesCategory.choices)
+    income = forms.DecimalField(
+        label=_("monthly income after tax and fixed deductions (yuan)"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        help_text=_("Employed and retired members: the salary or pension after tax and fixed deductions."),
+    )
+    farmer_amount = forms.DecimalField(
+        label=_("monthly amount set by the branch (yuan)"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        help_text=_("Farmers only: from the policy's least to most amount."),
+    )
+    voluntary_amount = forms.DecimalField(
+        label=_("voluntary monthly amount (yuan)"), required=False, min_value=0, decimal_places=2
+    )
+    exempt = forms.BooleanField(label=_("exempt from dues"), required=False)
+    exemption_decision = forms.CharField(label=_("exemption decision"), required=False, max_length=200)
+    unpaid_reason = forms.CharField(label=_("reason for unpaid dues"), required=False, max_length=200)
+
+    def __init__(self, data=None, *, user, member=None, year=None):
+        super().__init__(data)
+        self.fields["member"].queryset = (
+            Member.objects.restrict(user, "records").select_related("branch").order_by("name", "pk")
+        )
+        self.fields["member"].label_from_instance = lambda m: f"{m.name} · {m.branch.name}"
+        self.initial["year"] = year or timezone.localdate().year
+        self.chosen = self.fields["member"].queryset.filter(pk=member).first() if member else None
+        self.existing = None
+        if self.chosen is not None:
+            self.initial["member"] = self.chosen.pk
+            self.existing = DuesBase.objects.filter(member=self.chosen, year=self.initial["year"]).first()
+        if self.existing is not None:
+            self.initial.update(
+                {name: getattr(self.existing, name) for name in self.fields if name not in ("member", "year")}
+            )

@@ -2,6 +2,7 @@
 
 from .cadre_records import ContactPointResource, StudyRecordResource
 from .cadres import CadreResource, ReserveCadreResource
+from .dues import DuesPaymentResource
 from .meetings import MeetingResource, TrainingResource
 from .roster import MemberResource
 from .visits import VisitLogResource
@@ -9,6 +10,7 @@ from .visits import VisitLogResource
 __all__ = [
     "CadreResource",
     "ContactPointResource",
+    "DuesPaymentResource",
     "MeetingResource",
     "MemberResource",
     "ReserveCadreResource",

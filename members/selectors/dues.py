@@ -2,16 +2,21 @@
 arrears, each one query whatever the size of the branch."""
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
+    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -52,10 +57,21 @@ def dues_payment_list(*, user, action: str = "view"):
 
 
 def received_letters(member):
-    """The accepted letters that brought ``member`` (an ``OuterRef``) into the county, as a queryset."""
-    return TransferLetter.objects.filter(
-        member=member, direction=LetterDirection.IN, status=LetterStatus.CONFIRMED
+    """The accepted letters that brought ``member`` (an ``OuterRef``; None: anyone) into the county."""
+    letters = TransferLetter.objects.filter(direction=LetterDirection.IN, status=LetterStatus.CONFIRMED)
+    return letters if member is None else letters.filter(member=member)
+
+
+def letters_paid_up_to(member_ids) -> dict:
+    """For each of ``member_ids`` received into the county by letter, the month its dues were paid up to
+    before it came (the latest such letter). One query."""
+    rows = (
+        received_letters(None)
+        .filter(member_id__in=list(member_ids))
+        .values("member_id")
+        .annotate(latest=Max("dues_paid_up_to"))
     )
+    return {row["member_id"]: row["latest"] for row in rows if row["latest"] is not None}
 
 
 def paid_before_arrival(member, month: dt.date):
@@ -188,3 +204,88 @@ def _run_length(row, count: int) -> int:
     while run < count and getattr(row, f"unpaid_{run}"):
         run += 1
     return run
+
+
+# --- summaries per branch, township and county (docs/dues.md, "Summaries") -------------------------------
+
+
+@dataclass
+class DuesTotals:
+    """One organization's dues for a month or a year: members due (on the roll), the amount due (bases not
+    exempt), the amount paid by them, the rate (paid ÷ due, percent, None when nothing is due), and the
+    members in arrears (``REMIND_AFTER_MONTHS`` or more unpaid in a row up to the last month)."""
+
+    organization: Organization
+    members: int = 0
+    due: Decimal = Decimal("0.00")
+    paid: Decimal = Decimal("0.00")
+    arrears: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        if not self.due:
+            return None
+        return (self.paid * 100 / self.due).quantize(Decimal("0.1"))
+
+
+def summary_months(year: int, month: int | None = None, today: dt.date | None = None) -> list[dt.date]:
+    """The months a summary adds up: the one asked, or those of the year so far (all twelve for a past
+    year)."""
+    if month is not None:
+        return [dt.date(year, month, 1)]
+    today = today or dt.date.today()
+    last = 12 if year < today.year else (today.month if year == today.year else 0)
+    return [dt.date(year, number, 1) for number in range(1, last + 1)]
+
+
+def _month_by_branch(organization: Organization, first: dt.date, *, with_arrears: bool):
+    """Per branch (its path on the month's first day): members due, amount due, amount paid, and (for the
+    last month) members in arrears. One query."""
+    base = DuesBase.objects.filter(member=OuterRef("pk"), year=first.year, exempt=False)
+    payment = DuesPayment.objects.filter(member=OuterRef("pk"), month=first)
+    money = DecimalField(max_digits=12, decimal_places=2)
+    rows = roll_on(organization, first).alias(
+        due_each=Subquery(base.values("monthly_amount")[:1], output_field=money),
+        paid_each=Subquery(payment.values("amount")[:1], output_field=money),
+    )
+    totals = {
+        "members": Count("pk"),
+        "due": Coalesce(Sum("due_each"), Value(0), output_field=money),
+        "paid": Coalesce(Sum("paid_each"), Value(0), output_field=money),
+    }
+    if with_arrears:
+        months = [months_back(first, back) for back in range(REMIND_AFTER_MONTHS)]
+        rows = rows.alias(**{f"unpaid_{i}": _unpaid(day) for i, day in enumerate(months)})
+        totals["arrears"] = Count("pk", filter=Q(**{f"unpaid_{i}": True for i in range(len(months))}))
+    return rows.order_by().values(path=F("branch_on_day_path")).annotate(**totals)
+
+
+def dues_summary(*, organization: Organization, year: int, month: int | None = None) -> list[DuesTotals]:
+    """Every organization of ``organization``'s subtree (itself, its townships, its branches) with its
+    ``DuesTotals`` for ``month`` of ``year``, or for the year so far; in tree order. A query per month plus
+    one for the organizations, whatever their number: each month is added up per branch in the database,
+    then each branch's totals are added to every organization above it."""
+    months = summary_months(year, month)
+    organizations = list(
+        Organization.objects.filter(path__startswith=organization.path)
+        .order_by("path")
+        .only("pk", "name", "kind", "path", "parent_id", "code")
+    )
+    totals = {o.path: DuesTotals(o) for o in organizations}
+    for first in months:
+        for row in _month_by_branch(organization, first, with_arrears=first == months[-1]):
+            for path in _paths_up_to(row["path"], organization.path):
+                if (found := totals.get(path)) is not None:
+                    found.members += row["members"] if first == months[-1] else 0
+                    found.due += row["due"]
+                    found.paid += row["paid"]
+                    found.arrears += row.get("arrears", 0)
+    return list(totals.values())
+
+
+def _paths_up_to(path: str, top: str):
+    """``path`` and the paths above it, up to ``top`` (included)."""
+    parts = path.strip("/").split("/")
+    depth = len(top.strip("/").split("/"))
+    for end in range(len(parts), depth - 1, -1):
+        yield "/" + "/".join(parts[:end]) + "/"

@@ -2,6 +2,7 @@
 amount is computed, and the month's payment, which must be that amount."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -17,8 +18,8 @@ from branches.services.writing import require_capability, save_new
 from ..dues_rules import MESSAGES as RULE_MESSAGES
 from ..dues_rules import base_errors, monthly_amount, rule_amount, to_fen
 from ..models import DuesBase, DuesPayment, Member
-from ..selectors.dues import dues_ledger, dues_policy_for, month_start, received_letters
-from ..selectors.roster import member_branch_on, off_roll_on
+from ..selectors.dues import dues_ledger, dues_policy_for, letters_paid_up_to, month_start
+from ..selectors.roster import member_branches_on, rolls_on
 
 MESSAGES = {
     "not_a_number": _("Enter an amount in yuan, such as 12.50."),
@@ -109,59 +110,82 @@ def _names(member: Member, month: dt.date) -> dict:
     return {"name": member.name, "month": f"{month:%Y-%m}", "year": month.year}
 
 
-def _branch_due(member: Member, month: dt.date) -> Organization:
-    """The branch whose roll ``member`` was on, on the first day of ``month`` (docs/dues.md, "Who is due")."""
-    branch = Organization.objects.get(pk=member_branch_on(member, month))
-    if off_roll_on(branch, month, [member.pk]):
-        raise ValidationError({"member": MESSAGES["not_on_roll"] % _names(member, month)})
-    return branch
+@dataclass
+class PaymentFacts:
+    """What the payment rules read, for many (member, month) pairs at once: the branch of each month's
+    first day, whether the member was on its roll, the year's bases and the payments already recorded."""
+
+    branches: dict = field(default_factory=dict)  # (member id, month) -> Organization
+    on_roll: dict = field(default_factory=dict)  # (member id, month) -> bool
+    bases: dict = field(default_factory=dict)  # (member id, year) -> DuesBase
+    earlier: dict = field(default_factory=dict)  # (member id, month) -> DuesPayment
+    paid_up_to: dict = field(default_factory=dict)  # member id -> the month a received letter paid up to
 
 
-def _due(member: Member, month: dt.date) -> Decimal:
-    names = _names(member, month)
-    base = DuesBase.objects.filter(member=member, year=month.year).first()
+def dues_payment_facts(pairs) -> PaymentFacts:
+    """``PaymentFacts`` for the (member id, month) ``pairs`` (months as their first day): six queries
+    whatever their number (an import's chunk, or one payment)."""
+    pairs = {(pk, month_start(month)) for pk, month in pairs if pk is not None and month is not None}
+    if not pairs:
+        return PaymentFacts()
+    on_day = member_branches_on(pairs)
+    organizations = Organization.objects.in_bulk(set(on_day.values()))
+    branches = {pair: organizations[pk] for pair, pk in on_day.items() if pk in organizations}
+    roll = rolls_on([(pk, branches[pk, month], month) for pk, month in pairs if (pk, month) in branches])
+    members = {pk for pk, _month in pairs}
+    bases = DuesBase.objects.filter(member_id__in=members, year__in={month.year for _pk, month in pairs})
+    earlier = DuesPayment.objects.filter(member_id__in=members, month__in={month for _pk, month in pairs})
+    return PaymentFacts(
+        branches=branches,
+        on_roll={(pk, month): roll.get((pk, branches.get((pk, month)), month), False) for pk, month in pairs},
+        bases={(base.member_id, base.year): base for base in bases},
+        earlier={(payment.member_id, payment.month): payment for payment in earlier},
+        paid_up_to=letters_paid_up_to(members),
+    )
+
+
+def dues_payment_check(payment: DuesPayment, *, actor, facts: PaymentFacts, exclude=()) -> None:
+    """The rules of one payment (docs/dues.md, "Payments"), from ``facts``: sets its month to the first
+    day, its branch (the roll of that day) and who records it; the first rule broken is raised. The phone's
+    month, the API and the import all come here."""
+    member, month = payment.member, month_start(payment.month)
+    payment.month, names = month, _names(member, month)
+    branch = facts.branches.get((member.pk, month))
+    if branch is None or not facts.on_roll.get((member.pk, month)):
+        raise ValidationError({"member": MESSAGES["not_on_roll"] % names})
+    payment.organization = branch
+    require_capability(actor, branch)
+    amount = to_money(payment.amount, "amount")
+    base = facts.bases.get((member.pk, month.year))
     if base is None:
         raise ValidationError({"member": MESSAGES["no_base"] % names})
     if base.exempt:
         raise ValidationError({"member": MESSAGES["exempt"] % {**names, "decision": base.exemption_decision}})
-    return base.monthly_amount
-
-
-def _refuse_paid_by_letter(member: Member, month: dt.date, names: dict) -> None:
-    letter = received_letters(member).filter(dues_paid_up_to__gte=month).first()
-    if letter is not None:
-        paid_up_to = f"{letter.dues_paid_up_to:%Y-%m}"
+    paid_up_to = facts.paid_up_to.get(member.pk)
+    if paid_up_to is not None and month <= paid_up_to:
+        paid_up_to = f"{paid_up_to:%Y-%m}"
         raise ValidationError({"month": MESSAGES["paid_by_letter"] % {**names, "paid_up_to": paid_up_to}})
+    due = base.monthly_amount
+    if amount is None:
+        raise ValidationError({"amount": MESSAGES["amount_required"]})
+    if amount != due:
+        raise ValidationError({"amount": MESSAGES["wrong_amount"] % {**names, "due": due, "amount": amount}})
+    if payment.paid_on and payment.paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": MESSAGES["paid_in_future"]})
+    earlier = facts.earlier.get((member.pk, month))
+    if earlier is not None:
+        raise ValidationError({"month": MESSAGES["already_paid"] % {**names, "paid_on": earlier.paid_on}})
+    payment.amount, payment.recorded_by = amount, actor
+    # The member, branch and recorder are records in hand: no query per row to see that they exist.
+    related = ["member", "organization", "recorded_by"]
+    payment.full_clean(exclude=[*exclude, *related], validate_unique=False, validate_constraints=False)
 
 
 @transaction.atomic
 def dues_payment_record(*, actor, member: Member, month: dt.date, amount, paid_on: dt.date, method: str):
     """Record that ``member`` paid the dues of ``month`` (any day of it), in the computed amount."""
-    month = month_start(month)
-    branch = _branch_due(member, month)
-    require_capability(actor, branch)
-    amount, names = to_money(amount, "amount"), _names(member, month)
-    due = _due(member, month)
-    _refuse_paid_by_letter(member, month, names)
-    if amount is None:
-        raise ValidationError({"amount": MESSAGES["amount_required"]})
-    if amount != due:
-        raise ValidationError({"amount": MESSAGES["wrong_amount"] % {**names, "due": due, "amount": amount}})
-    if paid_on and paid_on > timezone.localdate():
-        raise ValidationError({"paid_on": MESSAGES["paid_in_future"]})
-    earlier = DuesPayment.objects.filter(member=member, month=month).first()
-    if earlier is not None:
-        raise ValidationError({"month": MESSAGES["already_paid"] % {**names, "paid_on": earlier.paid_on}})
-    payment = DuesPayment(
-        member=member,
-        organization=branch,
-        month=month,
-        amount=amount,
-        paid_on=paid_on,
-        method=method,
-        recorded_by=actor,
-    )
-    payment.full_clean()
+    payment = DuesPayment(member=member, month=month, amount=amount, paid_on=paid_on, method=method)
+    dues_payment_check(payment, actor=actor, facts=dues_payment_facts([(member.pk, month)]))
     return save_new(actor, payment)
 
 
@@ -179,26 +203,28 @@ def dues_month_record(*, actor, organization: Organization, month: dt.date, paid
     require_capability(actor, organization)
     if not paid:
         raise ValidationError({"paid": MONTH_MESSAGES["none_ticked"]})
+    month = month_start(month)
     dues = {row.pk: row.due for row in dues_ledger(organization=organization, month=month)}
-    problems = []
+    facts = dues_payment_facts([(member.pk, month) for member in paid])
+    problems, payments = [], []
     for member in paid:
         if member.pk not in dues:
             names = {"name": member.name, "branch": organization.name, "month": f"{month:%Y-%m}"}
             problems.append(MONTH_MESSAGES["not_listed"] % names)
             continue
+        payment = DuesPayment(
+            member=member, month=month, amount=dues[member.pk], paid_on=paid_on, method=method
+        )
         try:
-            dues_payment_record(
-                actor=actor,
-                member=member,
-                month=month,
-                amount=dues.get(member.pk),
-                paid_on=paid_on,
-                method=method,
-            )
+            dues_payment_check(payment, actor=actor, facts=facts)
         except ValidationError as error:
             problems += [
                 MONTH_MESSAGES["member_error"] % {"name": member.name, "message": m} for m in error.messages
             ]
+        else:
+            payments.append(payment)
     if problems:
         raise ValidationError({"paid": problems})
+    for payment in payments:
+        save_new(actor, payment)
     return organization

@@ -2,14 +2,16 @@
 
 import datetime as dt
 
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from branches.models import Organization
 from branches.views.entry import EntryView
 
-from ..forms.dues import DuesMonthForm
+from ..forms.dues import DuesBaseForm, DuesMonthForm
+from ..models import DuesBase
 from ..selectors.dues import arrears_of
-from ..services.dues import dues_month_record
+from ..services.dues import dues_base_declare, dues_month_record
 
 
 def _asked(request) -> dict:
@@ -43,9 +45,57 @@ class DuesMonthEntry(EntryView):
     def organization_of(self, record):
         return record
 
+    def created_model(self, form):
+        """The month's payments are written all or none, so one idempotency key stands for the whole
+        submission: it is claimed for the branch (docs/offline.md, "The month's dues"), and a repeat answers
+        with the branch's page like the first save, recording nothing again."""
+        return Organization
+
     def context(self, form):
         rows = [(row, arrears_of(row)) for row in form.rows]
-        return {"recorded": [(row, owed) for row, owed in rows if row.paid is not None or row.exempt]}
+        return {
+            "recorded": [(row, owed) for row, owed in rows if row.paid is not None or row.exempt],
+            "undeclared": [row for row in form.rows if row.due is None and row.paid is None],
+            "year": form.chosen_month().year,
+        }
 
 
-urlpatterns = [path("dues/month/", DuesMonthEntry.as_view(), name="dues-month")]
+def month_page_url(branch) -> str:
+    return f"{reverse('members:dues-month')}?organization={branch.pk}"
+
+
+class DuesBaseEntry(EntryView):
+    """Declare a member's base for a year, or revise it (docs/dues.md, "The amount"), from the browser."""
+
+    form_class = DuesBaseForm
+    template_name = "members/entry/dues_base.html"
+    title = _("Declare a dues base")
+    create_service = staticmethod(dues_base_declare)
+    list_url_name = "members:duespayment-list"
+
+    def form_kwargs(self):
+        asked = self.request.GET
+        member, year = asked.get("member", ""), asked.get("year", "")
+        return {
+            **super().form_kwargs(),
+            "member": int(member) if member.isdigit() else None,
+            "year": int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
+        }
+
+    def created_model(self, form):
+        return DuesBase
+
+    def organization_of(self, record):
+        return record.member.branch
+
+    def success_url(self, record) -> str:
+        return month_page_url(record.member.branch)
+
+    def context(self, form):
+        return {"existing": form.existing}
+
+
+urlpatterns = [
+    path("dues/month/", DuesMonthEntry.as_view(), name="dues-month"),
+    path("dues/base/", DuesBaseEntry.as_view(), name="dues-base"),
+]

@@ -8,6 +8,7 @@ from branches.views.columns import DESKTOP_ONLY, organization_column
 
 from ..filters.dues import DuesPaymentFilter
 from ..models import DuesPayment
+from ..resources import DuesPaymentResource
 from ..selectors.dues import dues_payment_list
 
 
@@ -17,6 +18,7 @@ class DuesPaymentListView(ScopedListView):
     basename = "duespayment"
     title = _("Party dues paid")
     filterset_class = DuesPaymentFilter
+    resource_class = DuesPaymentResource
     filter_fields = ("organization", "year", "month", "method")
     default_ordering = ("-month", "organization__path", "member__name", "pk")
     columns = (

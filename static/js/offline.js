@@ -12,8 +12,8 @@
   }
   var user = script.dataset.user;
   // The create pages whose submissions may wait in the queue (the service worker keeps the same pages).
-  var QUEUED_FORMS = /^\/people\/(visits|meetings|trainings|study-records)\/new\/$/;
-  var KEPT_PAGES = /^\/($|branch\/\d+\/$|people\/(visits|meetings|trainings|study-records)\/new\/$)/;
+  var QUEUED_FORMS = /^\/people\/((visits|meetings|trainings|study-records)\/new|dues\/month)\/$/;
+  var KEPT_PAGES = /^\/($|branch\/\d+\/$|people\/((visits|meetings|trainings|study-records)\/new|dues\/month)\/$)/;
   var PAGES_CACHE = "pb-pages";
 
   function byId(id) {
@@ -139,7 +139,7 @@
 
   function summaryOf(form) {
     var parts = [];
-    form.querySelectorAll('input[type="date"], input[type="text"]').forEach(function (input) {
+    form.querySelectorAll('input[type="month"], input[type="date"], input[type="text"]').forEach(function (input) {
       if (input.value && parts.length < 2) {
         parts.push(input.value);
       }

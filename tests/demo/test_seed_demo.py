@@ -1211,3 +1211,70 @@ def test_recorded_elections_follow_the_rules_and_their_elected_hold_the_posts():
                 post=candidate.elected_post,
                 started_on=election.approved_on,
             ).exists()
+
+
+# --- party dues (docs/dues.md) ---------------------------------------------------------------------------
+
+
+def test_every_member_on_the_roll_has_this_years_base_computed_by_the_rules():
+    from members.dues_rules import base_errors, monthly_amount
+    from members.models import DuesBase
+    from members.selectors.dues import dues_policy_for
+
+    county = Organization.objects.get(code=COUNTY_CODE)
+    today = timezone.localdate()
+    on_roll = set(roll_on(county, today.replace(day=1)).values_list("pk", flat=True))
+    bases = list(DuesBase.objects.filter(year=today.year))
+    assert on_roll <= {base.member_id for base in bases}
+    policy = dues_policy_for(organization=county, year=today.year)
+    for base in bases:
+        assert not base_errors(policy, base), base
+        assert base.monthly_amount == monthly_amount(policy, base), base
+
+
+def test_every_payment_is_the_due_amount_to_the_branch_of_the_months_first_day():
+    from members.models import DuesBase, DuesPayment
+    from members.selectors.dues import months_back
+
+    county = Organization.objects.get(code=COUNTY_CODE)
+    today = timezone.localdate()
+    payments = DuesPayment.objects.annotate(
+        due=Subquery(
+            DuesBase.objects.filter(member=OuterRef("member"), year=OuterRef("month__year")).values(
+                "monthly_amount"
+            )[:1]
+        ),
+        exempt=Subquery(
+            DuesBase.objects.filter(member=OuterRef("member"), year=OuterRef("month__year")).values("exempt")[
+                :1
+            ]
+        ),
+    )
+    assert not payments.exclude(amount=F("due")).exists()
+    assert not payments.filter(exempt=True).exists()
+    assert not DuesPayment.objects.filter(Q(paid_on__gt=today) | Q(paid_on__lt=F("month"))).exists()
+    months = [months_back(today.replace(day=1), back) for back in range(12)]
+    for month in months:
+        roll = dict(roll_on(county, month).annotate(on_day=F("branch_on_day_id")).values_list("pk", "on_day"))
+        paid = DuesPayment.objects.filter(month=month).values_list("member_id", "organization_id")
+        assert all(roll.get(member) == branch for member, branch in paid), month
+    assert DuesPayment.objects.filter(month__lt=months[-1]).count() == 0
+
+
+def test_most_pay_on_time_some_late_and_a_few_are_in_arrears():
+    from members.models import DuesPayment
+    from members.selectors.dues import dues_arrears, dues_ledger, months_back
+
+    county = Organization.objects.get(code=COUNTY_CODE)
+    this_month = timezone.localdate().replace(day=1)
+    ledger = [row for row in dues_ledger(organization=county, month=months_back(this_month, 1)) if row.due]
+    paid = sum(row.paid is not None for row in ledger) / len(ledger)
+    assert 0.85 < paid < 0.99
+    late = DuesPayment.objects.filter(paid_on__gte=F("month") + timedelta(days=31))
+    assert late.count() > 0.01 * DuesPayment.objects.count()
+    arrears = dues_arrears(organization=county, month=this_month)
+    three = [row for row in arrears if row.unpaid_months < 6]
+    six = [row for row in arrears if row.unpaid_months >= 6]
+    assert len(three) > 50 and len(six) > 30
+    assert len(arrears) < 0.1 * len(ledger)
+    assert any(row.to_handle for row in six) and any(not row.to_handle for row in six)

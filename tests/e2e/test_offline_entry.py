@@ -7,6 +7,7 @@ Set PARTYBUILD_SCREENSHOTS to a folder to keep screenshots of the offline form, 
 
 import os
 import time
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -16,10 +17,20 @@ from playwright.sync_api import expect
 
 from branches.models import IdempotencyKey
 from branches.scope.roles import Role
-from members.models import CadrePost, Meeting, MeetingKind, StudyRecord, Training, TrainingAudience, VisitLog
+from members.models import (
+    CadrePost,
+    DuesPayment,
+    Meeting,
+    MeetingKind,
+    StudyRecord,
+    Training,
+    TrainingAudience,
+    VisitLog,
+)
 from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_dues import declare
 from tests.utils.factories_entry import zh
 from tests.utils.factories_visits import VisitLogFactory
 
@@ -27,6 +38,7 @@ pytestmark = pytest.mark.browser
 
 VISIT_PAGE = "/people/visits/new/"
 MEETING_PAGE = "/people/meetings/new/"
+DUES_PAGE = "/people/dues/month/"
 HOUSEHOLDS = [("张大山", "一组"), ("李小河", "二组"), ("王家林", "三组")]
 SAVED = "Saved on this phone; it will be uploaded automatically once online."
 LOGOUT = 'form[action="/accounts/logout/"] button'
@@ -292,3 +304,33 @@ def test_a_training_and_a_study_record_wait_offline_too(page, context, live_serv
     )
     study = StudyRecord.objects.get()
     assert (study.cadre, study.sessions, study.note_characters) == (village.cadre, 2, 800)
+
+
+def test_the_months_dues_ticked_offline_arrive_once_each(page, context, live_server, village):
+    today = timezone.localdate()
+    for member in village.members:
+        declare(village.user, member, year=today.year, income="4000")
+    open_online(page, live_server)  # the home page keeps the month's dues page too
+    context.set_offline(True)
+    page.goto(live_server.url + DUES_PAGE)
+    paid = ("李秀英", "赵丽华")
+    for name in paid:
+        page.locator("#field-paid label", has_text=name).click()
+    shot(page, "offline-dues-month")
+    page.locator("#save").click()
+    expect(page.locator("#offline-count")).to_have_text("1")
+
+    page.reload()  # still no signal: the page opens from the phone, the month still waits
+    expect(page.locator("#field-paid label")).to_have_count(4)
+    expect(page.locator("#offline-count")).to_have_text("1")
+    assert not DuesPayment.objects.exists()
+
+    context.set_offline(False)
+    wait_for_queue(page, pending=0)
+    time.sleep(1)  # a late second sender (background sync) must find nothing left to send
+    payments = DuesPayment.objects.order_by("member__name")
+    assert sorted(p.member.name for p in payments) == sorted(paid)
+    assert {(p.month, p.amount, p.organization) for p in payments} == {
+        (today.replace(day=1), Decimal("40.00"), village.branch)
+    }
+    assert IdempotencyKey.objects.count() == 1

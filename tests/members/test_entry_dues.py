@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from branches.models import IdempotencyKey
 from members.models import DuesPayment
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_dues import declare
@@ -92,3 +93,43 @@ def test_a_member_of_another_branch_is_named_and_nothing_saved(world, members):
     response = world.page_client("staff_a").post(URL, body)
     assert response.status_code == 200 and "外村党员" in response.content.decode()
     assert not DuesPayment.objects.exists()
+
+
+def _month_body(world, members, key):
+    today = timezone.localdate()
+    return {
+        "organization": world.branch_a1.pk,
+        "month": f"{today:%Y-%m}",
+        "paid_on": today.isoformat(),
+        "method": "cash",
+        "paid": [m.pk for m in members],
+        "idempotency_key": key,
+    }
+
+
+def test_the_queue_sending_the_month_twice_records_each_payment_once(world, members):
+    client = world.page_client("secretary_a1")
+    body = _month_body(world, members, "dues-month-key-1")
+    first = client.post(URL, body, headers={"Accept": "application/json"})
+    again = client.post(URL, body, headers={"Accept": "application/json"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json() == again.json() == {"id": world.branch_a1.pk, "url": first.json()["url"]}
+    assert DuesPayment.objects.count() == 2
+    assert IdempotencyKey.objects.get().object_id == world.branch_a1.pk
+
+
+def test_a_second_tap_on_save_goes_where_the_first_went_and_records_nothing(world, members):
+    client = world.page_client("secretary_a1")
+    body = _month_body(world, members, "dues-month-key-2")
+    first = client.post(URL, body)
+    again = client.post(URL, body)
+    assert first.status_code == again.status_code == 302 and first.url == again.url
+    assert DuesPayment.objects.count() == 2
+
+
+def test_a_refused_month_leaves_its_key_unused(world, members):
+    client = world.page_client("secretary_a1")
+    body = {**_month_body(world, members, "dues-month-key-3"), "paid": []}
+    response = client.post(URL, body, headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    assert not IdempotencyKey.objects.exists() and not DuesPayment.objects.exists()

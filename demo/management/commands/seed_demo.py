@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from demo.activities import create_demo_activities
 from demo.assessments import create_demo_assessments
 from demo.cadres import create_demo_cadres
+from demo.dues import MONTHS, create_demo_dues
 from demo.logins import demo_login_rows, grant_demo_logins, system_user
 from demo.members import DEFAULT_MEMBERS, create_demo_members, minimum_total
 from demo.mobile import create_demo_mobile
@@ -124,6 +125,11 @@ class Command(BaseCommand):
         message = _("Terms: %(terms)d, at every stage; elections recorded: %(elections)d.")
         self.stdout.write(message % {"terms": terms, "elections": elections})
         letters_out = create_demo_letters_out(actor=actor, tree=tree, seed=seed, today=today)
+        dues = create_demo_dues(actor=actor, tree=tree, today=today, seed=seed)
+        dues_message = _(
+            "Party dues of the last %(months)d months: %(bases)d yearly bases, %(payments)d payments."
+        )
+        self.stdout.write(dues_message % {"months": MONTHS, "bases": dues.bases, "payments": dues.payments})
         judgements = create_demo_assessments(actor=actor, tree=tree, today=today, seed=seed)
         letters = create_demo_letters_in(actor=actor, out=letters_out, seed=seed, today=today)
         self.stdout.write(
