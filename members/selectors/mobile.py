@@ -83,3 +83,50 @@ def away_counts(*, organization: Organization, on: dt.date | None = None) -> dic
 def away_now_list(*, user, action: str = "view"):
     """The list page's rows: members away now (open spells), each with the last contact."""
     return away_record_list(user=user, action=action).filter(back_on__isnull=True, member__status__in=ON_ROLL)
+
+
+def _open_spells(on: dt.date):
+    return with_last_contact(
+        AwayRecord.objects.filter(member__status__in=ON_ROLL, back_on__isnull=True, left_on__lte=on)
+    )
+
+
+def out_of_contact_within(*, paths, on: dt.date):
+    """Members away on ``on`` and out of contact, under every path in ``paths`` (None: the whole database),
+    each spell with its member and branch, silent longest first: the inbox's items (docs/inbox.md). One
+    query."""
+    spells = _open_spells(on).filter(heard_since__lt=out_of_contact_before(on))
+    if paths is not None:
+        under = Q(pk__in=[])
+        for path in paths:
+            under |= Q(member__branch__path__startswith=path)
+        spells = spells.filter(under)
+    return spells.select_related("member", "member__branch").order_by("heard_since", "member__name", "pk")
+
+
+def away_counts_below(*, organization: Organization, on: dt.date | None = None) -> list[dict]:
+    """``away_counts`` of each organization right below ``organization`` (the dashboards, docs/
+    mobile-members.md): ``organization``, ``away``, ``out_of_contact``, in the tree's order. Two queries
+    whatever the number of organizations and members: the organizations, then the counts per branch, summed
+    into the organization each branch lies under."""
+    on = on or timezone.localdate()
+    below = list(Organization.objects.filter(parent=organization).order_by("path"))
+    per_branch = (
+        _open_spells(on)
+        .filter(member__branch__path__startswith=organization.path)
+        .order_by()
+        .values("member__branch__path")
+        .annotate(
+            away=Count("pk"),
+            out_of_contact=Count("pk", filter=Q(heard_since__lt=out_of_contact_before(on))),
+        )
+    )
+    rows = {child.path: {"organization": child, "away": 0, "out_of_contact": 0} for child in below}
+    for counts in per_branch:
+        path = counts["member__branch__path"]
+        for child_path, row in rows.items():
+            if path.startswith(child_path):
+                row["away"] += counts["away"]
+                row["out_of_contact"] += counts["out_of_contact"]
+                break
+    return list(rows.values())

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from .. import terms_rules as rules
@@ -40,6 +40,19 @@ def terms_ending(*, user, within=None, day: dt.date | None = None, months: int =
     )
     if within is not None:
         terms = terms.filter(organization__path__startswith=within.path)
+    return terms.order_by("ends_on", "organization__path", "pk")
+
+
+def terms_ending_within(*, paths, day: dt.date, months: int = rules.REMIND_MONTHS[0]):
+    """``terms_ending`` for the subtrees of every path in ``paths`` at once (None: the whole database), for
+    readers that serve every user together (the inbox, docs/inbox.md). One query."""
+    terms = Term.objects.select_related("organization").annotate(superseded=Exists(_later_term(day)))
+    terms = current_terms(terms, day).filter(ends_on__lte=day + relativedelta(months=months))
+    if paths is not None:
+        under = Q(pk__in=[])
+        for path in paths:
+            under |= Q(organization__path__startswith=path)
+        terms = terms.filter(under)
     return terms.order_by("ends_on", "organization__path", "pk")
 
 

@@ -2,9 +2,10 @@
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
-from ..models import EXPIRED, LetterStatus, TransferLetter
+from ..models import EXPIRED, LetterDirection, LetterStatus, TransferLetter
 
 
 def letter_list(*, user, action: str = "view"):
@@ -29,3 +30,16 @@ def letters_in_state(letters, state: str, day: dt.date | None = None):
     if state == LetterStatus.ISSUED:
         return letters.filter(status=state, valid_until__gte=day)
     return letters.filter(status=state)
+
+
+def letters_awaiting_within(*, paths):
+    """Letters issued out of the county and neither delivered, confirmed nor cancelled, expired ones included
+    (``TransferLetter.expired_on`` tells them), under every path in ``paths`` (None: the whole database):
+    the inbox's letters awaiting confirmation (docs/inbox.md). One query."""
+    letters = TransferLetter.objects.filter(status=LetterStatus.ISSUED, direction=LetterDirection.OUT)
+    if paths is not None:
+        under = Q(pk__in=[])
+        for path in paths:
+            under |= Q(organization__path__startswith=path)
+        letters = letters.filter(under)
+    return letters.select_related("organization", "member").order_by("valid_until", "pk")

@@ -3,19 +3,30 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from assessments.inbox.compute import inboxes
 from assessments.inbox.sources.meetings import expected
 from assessments.models import RatingStage, RectificationStatus
-from members.models import MeetingKind
+from members.models import LetterStatus, MeetingKind
+from members.services.terms import term_extend
+from members.services.transfers import letter_mark_delivered
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_assessments import RectificationFactory
 from tests.utils.factories_dues import declare
+from tests.utils.factories_mobile import contact, send_away
 from tests.utils.factories_pipeline import activist, candidate
 from tests.utils.factories_ratings import StarRatingFactory
+from tests.utils.factories_terms import TermFactory
+from tests.utils.factories_transfers import issue, letter_row, receive
 
 pytestmark = pytest.mark.django_db
+
+
+def items(world, who, today, source):
+    return [item for item in inboxes(today=today).get(world.users[who].pk, []) if item.source == source]
 
 
 def keys(world, who, today, source=None):
@@ -171,3 +182,115 @@ def test_viewers_nobody_and_superusers_have_no_items(world):
     found = inboxes(today=day)
     for who in ("viewer_a", "nobody", "root"):
         assert world.users[who].pk not in found
+
+
+# --- terms ending -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "stage"),
+    [
+        (dt.date(2025, 9, 13), None),
+        (dt.date(2025, 9, 14), "ends_6m"),
+        (dt.date(2025, 12, 13), "ends_6m"),
+        (dt.date(2025, 12, 14), "ends_3m"),
+        (dt.date(2026, 3, 14), "ends_3m"),
+        (dt.date(2026, 3, 15), "overdue"),
+    ],
+)
+def test_a_term_is_listed_from_six_months_then_three_then_overdue_for_branch_and_township(world, day, stage):
+    term = TermFactory(organization=world.branch_a1)  # last day 2026-03-14
+    expected = set() if stage is None else {f"terms:{term.pk}:{stage}"}
+    assert keys(world, "secretary_a1", day, "terms") == expected
+    assert keys(world, "staff_a", day, "terms") == expected
+    assert keys(world, "staff_b", day, "terms") == set()
+    assert keys(world, "county_admin", day, "terms") == set()
+
+
+def test_a_term_item_links_to_the_terms_page_and_is_due_on_the_last_day(world):
+    term = TermFactory(organization=world.branch_a1)
+    [item] = [
+        i for i in inboxes(today=dt.date(2026, 3, 1))[world.users["secretary_a1"].pk] if i.source == "terms"
+    ]
+    assert item.url == reverse("members:organization-terms", args=[world.branch_a1.pk])
+    assert item.due_on == term.ends_on
+    assert not item.is_late(dt.date(2026, 3, 14)) and item.is_late(dt.date(2026, 3, 15))
+
+
+def test_a_terms_item_leaves_when_an_extension_moves_the_last_day(world):
+    term = TermFactory(organization=world.branch_a1)
+    day = dt.date(2026, 3, 15)
+    assert keys(world, "secretary_a1", day, "terms")
+    term_extend(
+        actor=world.users["county_admin"], term=term, extended_to=dt.date(2027, 3, 14), reason="延期", on=day
+    )
+    assert keys(world, "secretary_a1", day, "terms") == set()
+    assert keys(world, "secretary_a1", dt.date(2026, 9, 14), "terms") == {f"terms:{term.pk}:ends_6m"}
+
+
+def test_a_terms_item_leaves_when_a_new_term_starts(world):
+    TermFactory(organization=world.branch_a1)
+    TermFactory(organization=world.branch_a1, starts_on=dt.date(2026, 3, 10))
+    assert keys(world, "secretary_a1", dt.date(2026, 3, 15), "terms") == set()
+
+
+def test_a_township_committees_term_is_for_the_township_and_the_county(world):
+    term = TermFactory(organization=world.township_a)
+    day = dt.date(2026, 3, 15)
+    assert f"terms:{term.pk}:overdue" in keys(world, "staff_a", day) & keys(world, "county_admin", day)
+
+
+# --- transfer letters -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("issuer", "other"), [("secretary_a1", "staff_a"), ("staff_a", "secretary_a1")])
+def test_an_issued_letter_waits_for_whoever_issued_it_until_delivered(world, issuer, other):
+    member = MemberFactory(branch=world.branch_a1, joined_on=dt.date(2010, 1, 1))
+    letter = issue(world.users[issuer], member, issued_on=dt.date(2026, 3, 2), valid_days=30)
+    day = dt.date(2026, 3, 20)
+    assert keys(world, issuer, day, "letters") == {f"letters:{letter.pk}"}
+    assert keys(world, other, day, "letters") == set()
+    letter_mark_delivered(actor=world.users[issuer], letter=letter, on=day)
+    assert keys(world, issuer, day, "letters") == set()
+
+
+def test_a_letter_is_due_on_its_last_valid_day_and_says_when_it_expired(world):
+    letter = letter_row(world.branch_a1, recorded_by=world.users["secretary_a1"])  # valid until 2026-03-31
+    with translation.override("en"):
+        [last] = items(world, "secretary_a1", dt.date(2026, 3, 31), "letters")
+        [expired] = items(world, "secretary_a1", dt.date(2026, 4, 1), "letters")
+    assert last.due_on == expired.due_on == dt.date(2026, 3, 31)
+    assert "1 valid day left, today included" in last.why and not last.is_late(dt.date(2026, 3, 31))
+    assert expired.why.startswith("Expired: valid until 2026-03-31, 1 day ago") and expired.is_late(
+        dt.date(2026, 4, 1)
+    )
+    assert last.url == reverse("members:transferletter-detail", args=[letter.pk])
+
+
+def test_cancelled_and_received_letters_wait_for_no_one(world):
+    letter_row(world.branch_a1, recorded_by=world.users["secretary_a1"], status=LetterStatus.CANCELLED)
+    receive(world.users["secretary_a1"], world.branch_a1)
+    assert keys(world, "secretary_a1", dt.date(2026, 3, 20), "letters") == set()
+
+
+# --- members away -----------------------------------------------------------------------------------------
+
+
+def test_a_member_away_is_out_of_contact_the_day_after_six_months_for_the_branch_secretary(world):
+    away = send_away(world.users["secretary_a1"], branch=world.branch_a1, left_on=dt.date(2025, 3, 1))
+    contact(world.users["secretary_a1"], away, dt.date(2025, 6, 10))
+    key = f"away:{away.pk}"
+    assert keys(world, "secretary_a1", dt.date(2025, 12, 10), "away") == set()
+    assert keys(world, "secretary_a1", dt.date(2025, 12, 11), "away") == {key}
+    assert keys(world, "staff_a", dt.date(2025, 12, 11), "away") == set()
+    [item] = items(world, "secretary_a1", dt.date(2025, 12, 11), "away")
+    assert item.url == f"{reverse('members:awaycontact-create')}?away={away.pk}"
+
+
+def test_a_member_away_never_contacted_counts_from_the_day_left_and_a_contact_settles_it(world):
+    away = send_away(world.users["secretary_a1"], branch=world.branch_a1, left_on=dt.date(2025, 3, 1))
+    day = dt.date(2025, 9, 2)
+    assert keys(world, "secretary_a1", dt.date(2025, 9, 1), "away") == set()
+    assert keys(world, "secretary_a1", day, "away") == {f"away:{away.pk}"}
+    contact(world.users["secretary_a1"], away, day)
+    assert keys(world, "secretary_a1", day, "away") == set()

@@ -2,11 +2,14 @@
 with a ``Source`` subclass, and one line below. The inbox, its page, API and digest read only this tuple."""
 
 from .alerts import QuotaAlerts
+from .away import AwayOutOfContact
 from .dues import DuesArrears
+from .letters import LettersAwaiting
 from .meetings import MeetingsOverdue
 from .pipeline import PipelineSteps
 from .ratings import RatingsAwaiting
 from .rectifications import RectificationDeadlines
+from .terms import TermsEnding
 
 SOURCES = (
     MeetingsOverdue(),
@@ -14,5 +17,8 @@ SOURCES = (
     DuesArrears(),
     RatingsAwaiting(),
     RectificationDeadlines(),
+    TermsEnding(),
+    LettersAwaiting(),
+    AwayOutOfContact(),
     QuotaAlerts(),
 )

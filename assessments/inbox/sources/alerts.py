@@ -1,7 +1,8 @@
 """Alerts in the user's scope (docs/inbox.md, "Alerts"): the published alerts of this year (docs/quotas.md,
 Alerts), for the branch secretary of the branch and the township above it. The nightly quota run settles
 them: an alert leaves once the run that follows the records no longer raises it. ``meet.overdue`` is left to
-the meetings source, which counts the meetings live. One query."""
+the meetings source, which counts the meetings live, and likewise the term, expired-letter and
+out-of-contact alerts to the terms, letters and away sources. One query."""
 
 import datetime as dt
 
@@ -16,7 +17,16 @@ from ...models import AlertKind
 from ...selectors.quotas import published_alerts
 from ..items import Source, within
 
-LIVE_ELSEWHERE = frozenset({AlertKind.MEETINGS_OVERDUE})
+LIVE_ELSEWHERE = frozenset(
+    {
+        AlertKind.MEETINGS_OVERDUE,
+        AlertKind.TERM_ENDS_6M,
+        AlertKind.TERM_ENDS_3M,
+        AlertKind.TERM_OVERDUE,
+        AlertKind.LETTER_EXPIRED,
+        AlertKind.OUT_OF_CONTACT,
+    }
+)
 
 
 class QuotaAlerts(Source):
