@@ -17,15 +17,19 @@ from tests.utils.factories import MemberFactory, OrganizationFactory, UserFactor
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_assessments import RectificationFactory
 from tests.utils.factories_dues import declare
+from tests.utils.factories_mobile import contact, send_away
 from tests.utils.factories_pipeline import candidate
 from tests.utils.factories_ratings import StarRatingFactory
+from tests.utils.factories_terms import TermFactory
+from tests.utils.factories_transfers import letter_row
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 12, 6)
 
 
 def grow(world, branches: int):
-    """``branches`` more branches under township A, each with a secretary and records of every source."""
+    """``branches`` more branches under township A, each with a secretary and records of every source: a term
+    ending, a letter awaiting confirmation and a member away out of contact among them."""
     for n in range(branches):
         branch = OrganizationFactory(name=f"加村{n}", parent=world.township_a)
         StaffRole.objects.create(user=UserFactory(), organization=branch, role=Role.BRANCH_SECRETARY)
@@ -35,6 +39,10 @@ def grow(world, branches: int):
         candidate(branch=branch)
         StarRatingFactory(organization=branch, year=2026, stage=RatingStage.SELF_ASSESSED)
         RectificationFactory(organization=branch, year=2026, deadline=TODAY + dt.timedelta(days=5))
+        TermFactory(organization=branch, starts_on=dt.date(2024, 1, 1), length_years=3)
+        letter_row(branch, recorded_by=world.users["staff_a"], issued_on=dt.date(2026, 11, 20))
+        away = send_away(world.users["county_admin"], branch=branch, left_on=dt.date(2025, 3, 1))
+        contact(world.users["county_admin"], away, dt.date(2025, 4, 1))
     StaffRole.objects.create(user=UserFactory(), organization=world.township_b, role=Role.TOWNSHIP_STAFF)
 
 
@@ -52,6 +60,8 @@ def test_every_users_inbox_takes_the_same_queries_for_two_and_twelve_branches_mo
     larger = queries(lambda: found.update(inboxes(today=TODAY)))
     assert larger == small
     assert len(found) >= 12  # each new secretary has items
+    sources = {item.source for items in found.values() for item in items}
+    assert {"terms", "letters", "away"} <= sources
 
 
 def test_one_users_inbox_page_takes_the_same_queries_for_two_and_twelve_branches_more(world):
