@@ -19,6 +19,7 @@ from branches.scope.roles import Capability
 from branches.selectors import organization_get
 from members.models import Cadre, Meeting, Member, ReserveCadre, StudyRecord, Training, VisitLog
 from members.selectors.dues import dues_summary
+from members.selectors.mobile import away_counts_below
 
 from ..api.dashboard import parse_year
 from ..indicators import detail_rows, indicator_label
@@ -299,6 +300,18 @@ def _dues_card(user, organization, year) -> dict:
     }
 
 
+def _away_card(organization) -> dict:
+    """Members working away today and how many of them are out of contact, for each organization right below
+    and in all (docs/mobile-members.md, "Pages and API"). Two queries whatever the number of organizations."""
+    rows = away_counts_below(organization=organization)
+    return {
+        "rows": rows,
+        "away": sum(row["away"] for row in rows),
+        "out_of_contact": sum(row["out_of_contact"] for row in rows),
+        "list": f"{reverse('members:awayrecord-list')}?within={organization.pk}",
+    }
+
+
 @login_required
 def dashboard_page(request, pk):
     organization = organization_get(user=request.user, pk=pk)
@@ -319,6 +332,7 @@ def dashboard_page(request, pk):
         "status_legend": [(STATUS_CLASSES[s], data["labels"]["statuses"][s]) for s in STATUSES],
     }
     context["dues"] = _dues_card(request.user, organization, year)
+    context["away"] = _away_card(organization)
     if data["kind"] != "county":
         context["quota_codes"] = data["quota_table"]["codes"]
         context["quota_rows"] = _quota_rows(data["quota_table"], year)
