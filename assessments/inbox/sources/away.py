@@ -5,7 +5,7 @@ the return) settles it. One query."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from branches.scope.roles import Role
 from members.models import OUT_OF_CONTACT_MONTHS
@@ -25,11 +25,24 @@ class AwayOutOfContact(Source):
 
     def _item(self, spell, today, url):
         figures = {"day": spell.heard_since.isoformat(), "days": (today - spell.heard_since).days}
-        why = (
-            _("Last contact %(day)s, %(days)d days ago.") % figures
-            if spell.last_contact_on
-            else _("No contact since leaving on %(day)s, %(days)d days ago.") % figures
-        )
+        if spell.last_contact_on:
+            why = (
+                ngettext(
+                    "Last contact %(day)s, %(days)d day ago.",
+                    "Last contact %(day)s, %(days)d days ago.",
+                    figures["days"],
+                )
+                % figures
+            )
+        else:
+            why = (
+                ngettext(
+                    "No contact since leaving on %(day)s, %(days)d day ago.",
+                    "No contact since leaving on %(day)s, %(days)d days ago.",
+                    figures["days"],
+                )
+                % figures
+            )
         return self.item(
             spell.member.branch,
             f"{spell.pk}",

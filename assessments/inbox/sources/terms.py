@@ -5,7 +5,7 @@ the item leaves when a new term starts or an extension moves the last day. One q
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from branches.models import COMMITTEE_KINDS
 from branches.scope.roles import Role
@@ -41,11 +41,16 @@ class TermsEnding(Source):
         else:
             roles = frozenset({Role.BRANCH_SECRETARY, Role.TOWNSHIP_STAFF})
         days = (term.ends_on - today).days
-        left = (
-            _("Over %(days)d days ago: hold the election.") % {"days": -days}
-            if days < 0
-            else _("%(days)d days left: prepare the election.") % {"days": days}
-        )
+        if days < 0:
+            left = ngettext(
+                "Over %(days)d day ago: hold the election.",
+                "Over %(days)d days ago: hold the election.",
+                -days,
+            ) % {"days": -days}
+        else:
+            left = ngettext(
+                "%(days)d day left: prepare the election.", "%(days)d days left: prepare the election.", days
+            ) % {"days": days}
         extended = _(" (extended)") if term.extended_to else ""
         return self.item(
             organization,
