@@ -15,7 +15,7 @@ from branches.selectors import organization_get
 
 from ..inbox.compute import inbox_for
 
-ITEM = inline_serializer(
+ITEMS = inline_serializer(
     "InboxItem",
     {
         "source": serializers.CharField(),
@@ -29,6 +29,7 @@ ITEM = inline_serializer(
         "late": serializers.BooleanField(),
         "url": serializers.CharField(),
     },
+    many=True,
 )
 
 
@@ -54,7 +55,7 @@ class InboxView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("organization", OpenApiTypes.INT, description="only this subtree")],
-        responses={200: inline_serializer("Inbox", {"count": serializers.IntegerField(), "results": ITEM})},
+        responses={200: inline_serializer("Inbox", {"count": serializers.IntegerField(), "results": ITEMS})},
     )
     def get(self, request):
         organization = _organization(request.query_params, request.user)

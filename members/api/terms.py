@@ -89,7 +89,7 @@ class TermViewSet(WorkflowActionMixin, ScopedModelViewSet):
         return self.step(services.term_extend, ExtendSerializer)
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class ElectionCandidateSerializer(serializers.ModelSerializer):
     member = ScopedRelatedField(queryset=Member.objects.all())
     name = serializers.CharField(source="member.name", read_only=True)
 
@@ -100,7 +100,7 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 
 class ElectionSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
-    candidates = CandidateSerializer(many=True)
+    candidates = ElectionCandidateSerializer(many=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     approved_by_name = serializers.CharField(source="approved_by.username", read_only=True, default="")
 

@@ -22,7 +22,7 @@ from tests.utils.factories_ratings import StarRatingFactory
 pytestmark = pytest.mark.browser
 
 # This year's meetings: every target of the default policy met but one lecture (3 of 4); with the dues
-# flagged, a rating and a rectification, the secretary has four items.
+# flagged, a rating and a rectification, the secretary has these four items besides any alerts.
 HELD = {
     MeetingKind.ASSEMBLY: 4,
     MeetingKind.COMMITTEE: 12,
@@ -62,11 +62,17 @@ def branch(transactional_db, django_user_model):
 
 def test_a_secretary_settles_the_overdue_meeting_from_the_inbox(page, live_server, branch, console_errors):
     log_in(page, live_server, "secretary")
-    expect(page.locator("#nav-inbox-count")).to_have_text("4")
+    expect(page.locator("#nav-inbox-count")).to_be_visible()
+    badge = page.locator("#nav-inbox-count").inner_text()
     page.locator("#nav-inbox").click()
     page.wait_for_url(f"{live_server.url}/inbox/")
     item = page.locator(f'#inbox-items li[data-key="meetings:{branch.branch.pk}:lecture"]')
     expect(item).to_be_visible()
+    # The four planned above, and the alerts of the quota run the records set off (a one-member branch
+    # breaks the organization rules of docs/terms.md): the badge counts them all.
+    for source in ("meetings", "dues", "ratings", "rectifications"):
+        expect(page.locator(f"#inbox-items li[data-source={source}]")).to_have_count(1)
+    assert int(badge) == page.locator("#inbox-items li").count()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "scrolls sideways on a phone"
     shoot(page, "inbox-phone")
     page.set_viewport_size({"width": 1440, "height": 900})

@@ -88,7 +88,9 @@ def test_the_current_filter_leaves_out_superseded_terms(world):
 
 def test_an_election_without_quorum_is_a_400_with_the_rule(world):
     payload = TestElectionScope().create_payload(world, world.branch_a1) | {"entitled_voters": 11}
-    response = world.client("secretary_a1").post(reverse("election-list"), payload, format="json")
+    response = world.client("secretary_a1").post(
+        reverse("election-list"), payload, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert "(9)" in response.json()["present_voters"][0]
 

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from members.models import CadrePost, Candidate, ElectionStatus, Term
 from tests.utils.factories import MemberFactory
@@ -58,13 +57,13 @@ def test_an_organization_out_of_scope_is_404(world):
     assert world.page_client("staff_a").get(url).status_code == 404
 
 
-def post_election(world, people, present, votes, who="secretary_a1"):
+def post_election(world, people, present, votes, who="secretary_a1", **headers):
     posts = [CadrePost.SECRETARY, CadrePost.DEPUTY_SECRETARY, CadrePost.BRANCH_COMMITTEE]
     body = {"held_on": "2026-03-01", "entitled_voters": "5", "present_voters": str(present)}
     for member, vote, post in zip(people, votes, posts, strict=True):
         body |= {f"votes-{member.pk}": str(vote), f"post-{member.pk}": post}
     url = reverse("members:election-new", args=[world.branch_a1.pk])
-    return world.page_client(who).post(url, body)
+    return world.page_client(who).post(url, body, **headers)
 
 
 def test_a_secretary_records_an_election_on_one_screen(world):
@@ -77,8 +76,7 @@ def test_a_secretary_records_an_election_on_one_screen(world):
 
 def test_a_refused_election_shows_the_rule_and_keeps_what_was_typed(world):
     people = MemberFactory.create_batch(5, branch=world.branch_a1, joined_on=dt.date(2020, 7, 1))
-    with translation.override("en"):
-        response = post_election(world, people[:3], present=4, votes=[4, 3, 2])
+    response = post_election(world, people[:3], present=4, votes=[4, 3, 2], HTTP_ACCEPT_LANGUAGE="en")
     page = response.content.decode()
     assert response.status_code == 400 and "more than half of the 4 voters present" in page
     assert f'name="votes-{people[2].pk}" placeholder="votes" value="2"' in page

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from members.models import LetterStatus, Member, MemberStatus, TransferLetter
 from tests.utils.factories import MemberFactory, id_number_for
@@ -55,8 +54,9 @@ def test_too_long_a_validity_is_a_400_naming_the_field(world):
         "valid_days": 91,
         "dues_paid_up_to": "2026-01",
     }
-    with translation.override("en"):
-        response = world.client("secretary_a1").post(reverse("transferletter-list"), body, format="json")
+    response = world.client("secretary_a1").post(
+        reverse("transferletter-list"), body, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert "at most 90 days" in response.json()["valid_days"][0]
     assert not TransferLetter.objects.exists()

@@ -15,8 +15,8 @@ figures come from::
 ``QUOTA_BENCH_YEAR`` picks the year (default: this year), ``QUOTA_BENCH_ROUNDS`` the rounds (default 2: the
 first one warms the caches; the best of each is reported). The command times the engine's run
 (``quota_run_execute``: claim, compute, publish), its garbage collection apart, then
-``assessments/quota/floor.sql``; it checks that the floor and the engine agree on every result and alert,
-and fails when they do not.
+``assessments/quota/floor.sql``; it checks that the floor and the engine agree on every result and on the
+alerts the floor writes (``demo/quota_floor.py``), and fails when they do not.
 
 Inside the normal test command, at the tiny tier on the test database, so this cannot rot: the engine on
 any database; on PostgreSQL (what CI runs) the floor and the equality check too — the ``postgres`` test

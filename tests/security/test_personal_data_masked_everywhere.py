@@ -20,6 +20,7 @@ from partybuild.api import router
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_assessments import MemberAppraisalFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
+from tests.utils.factories_mobile import send_away
 from tests.utils.factories_pipeline import ApplicantFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +58,7 @@ def full_records(world):
         "cadre": CadreFactory(organization=branch, member=member, post="secretary", phone=FULL["phone"]),
         "reserve": ReserveCadreFactory(organization=branch, member=member, phone=FULL["phone"]),
         "appraisal": MemberAppraisalFactory(member=member),
+        "away": send_away(world.users["root"], member, contact_phone=FULL["phone"]),
     }
     return records
 
@@ -98,7 +100,7 @@ def test_every_router_endpoint_masks_through_the_viewset_base():
 
 
 def test_every_serializer_carrying_personal_fields_is_exercised_below():
-    models_with_records = {"member", "applicant", "cadre", "reservecadre", "memberappraisal"}
+    models_with_records = {"member", "applicant", "cadre", "reservecadre", "memberappraisal", "awayrecord"}
     for prefix, viewset, basename in router.registry:
         for serializer_class in _serializer_classes(viewset):
             try:

@@ -38,9 +38,11 @@ def one_of_each(branch, *, tag: str = "") -> dict:
     names so that a page's text tells the branches apart."""
     cadre = CadreFactory(organization=branch, name=f"干部{tag}")
     run = published_run(branch)  # one run: publishing a second would hide the first one's rows
+    member = MemberFactory(branch=branch, name=f"党员{tag}")
     return {
-        "members:member-list": MemberFactory(branch=branch, name=f"党员{tag}"),
-        "members:transferletter-list": letter_row(branch),
+        "members:member-list": member,
+        # The same member: the member list holds one row per branch.
+        "members:transferletter-list": letter_row(branch, member=member),
         "members:visit-list": VisitLogFactory(cadre=cadre, household_name=f"户主{tag}"),
         "members:meeting-list": MeetingFactory(organization=branch, topic=f"会议{tag}"),
         "members:training-list": TrainingFactory(organizer=branch, topic=f"培训{tag}"),
