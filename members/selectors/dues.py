@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from branches.models import Organization
 
@@ -233,7 +234,7 @@ def summary_months(year: int, month: int | None = None, today: dt.date | None = 
     year)."""
     if month is not None:
         return [dt.date(year, month, 1)]
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     last = 12 if year < today.year else (today.month if year == today.year else 0)
     return [dt.date(year, number, 1) for number in range(1, last + 1)]
 

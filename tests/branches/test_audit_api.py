@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from branches.models import SecurityEvent, SecurityEventKind, StaffRole
@@ -77,9 +78,9 @@ def test_event_filters_by_kind_user_and_dates(world):
     export = security_event_record(kind=SecurityEventKind.EXPORT, user=world.users["staff_b"])
     assert [r["id"] for r in events(admin, kind="login")] == [login.pk]
     assert [r["id"] for r in events(admin, user="staff_b")] == [export.pk]
-    today = dt.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     assert {r["id"] for r in events(admin, since=today, until=today)} >= {login.pk, export.pk}
-    yesterday = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    yesterday = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
     assert events(admin, until=yesterday) == []
 
 

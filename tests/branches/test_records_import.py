@@ -8,6 +8,7 @@ from io import BytesIO
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from branches.models import ActivityRoom, FinancialDisclosure, ReviewRecord
@@ -158,7 +159,7 @@ def test_satisfied_equal_to_participants_imports_one_more_is_refused(world):
 
 
 def test_a_review_in_the_future_is_refused(world):
-    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
     report = run(world, ReviewRecordResource, REVIEW_HEADERS, [review_row(day=tomorrow)], dry_run=True)
     assert errors_by_row(report) == {2: [("日期", "invalid")]}
 

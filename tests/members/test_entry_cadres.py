@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Cadre, CadrePost, ReserveCadre
 from members.services.cadres import MESSAGES, cadre_update, reserve_update
@@ -120,7 +121,7 @@ def test_a_reserve_cadre_enters_the_roster(secretary, world):
 
 
 def test_a_roster_date_in_the_future_is_refused_beside_it(secretary, world):
-    future = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=40)).isoformat()
     response = secretary.post(
         reverse("members:reservecadre-create"), reserve_payload(world, entered_on=future)
     )

@@ -2,8 +2,6 @@
 shown computed, ticked members paid at once, a refusal names its member and records nothing; out of scope
 is 404."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -75,7 +73,9 @@ def test_query_count_is_constant_in_the_branch_size(world, django_assert_max_num
     client = world.page_client("secretary_a1")
     client.get(URL)
     for _ in range(10):
-        declare(world.users["secretary_a1"], MemberFactory(branch=world.branch_a1), year=dt.date.today().year)
+        declare(
+            world.users["secretary_a1"], MemberFactory(branch=world.branch_a1), year=timezone.localdate().year
+        )
     with django_assert_max_num_queries(25):
         assert client.get(URL).status_code == 200
 

@@ -5,6 +5,7 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from branches.tabular.exports import export_xlsx
@@ -182,7 +183,7 @@ def test_reserve_roster_belongs_to_a_village_branch(world):
 
 
 def test_reserve_entered_in_the_future_is_refused(world):
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     report = run(world, ReserveCadreResource, RESERVE_HEADERS, [reserve_row(入库日期=tomorrow)], dry_run=True)
     assert errors_by_row(report) == {2: [("入库日期", "invalid")]}
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from branches.tabular.importing import import_table
 from branches.tabular.widgets import UploadRejected
@@ -228,7 +228,7 @@ def test_birth_date_other_than_the_ids_is_refused(world):
 
 
 def test_joining_in_the_future_is_refused(world):
-    tomorrow = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    tomorrow = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
     values = member_values("C1-TA-1", 1, 入党日期=tomorrow, 转正日期="")
     values["党员类别"] = "预备党员"
     report = run_import(world, member_rows([values]), dry_run=True)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessments.models import AlertKind, QuotaRun
 from assessments.quota.engine import run_quota
@@ -158,7 +158,7 @@ def test_a_joining_date_of_29_february_ends_its_probation_on_1_march(world):
 
 
 def test_a_confirmation_date_in_the_future_is_refused(world):
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
     joined = probation_start_for(tomorrow)
     errors = refusal(world, joined_on=joined, confirmed_on=tomorrow)
     assert errors == {"confirmed_on": [zh("The confirmation date cannot be in the future.")]}
@@ -266,7 +266,7 @@ def test_the_api_extends_a_probation_and_answers_404_out_of_scope(world):
 
 
 def test_the_api_shows_the_end_of_the_probation_and_whether_it_is_overdue(world):
-    today = dt.date.today()
+    today = timezone.localdate()
     due_today = probationer(world, probation_start_for(today))
     overdue = probationer(world, probation_start_for(today - dt.timedelta(days=1)))
     rows = {

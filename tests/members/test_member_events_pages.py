@@ -13,8 +13,15 @@ from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_entry import field_errors, zh
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-TOMORROW = TODAY + dt.timedelta(days=1)
+
+
+def today():
+    """The server's today, read when the test runs (a run may cross midnight in the county's time zone)."""
+    return timezone.localdate()
+
+
+def tomorrow():
+    return today() + dt.timedelta(days=1)
 
 
 def url(name, member):
@@ -27,7 +34,7 @@ def archive(member):
 
 def probationary(branch):
     return MemberFactory(
-        branch=branch, category="probationary", confirmed_on=None, joined_on=TODAY - dt.timedelta(days=200)
+        branch=branch, category="probationary", confirmed_on=None, joined_on=today() - dt.timedelta(days=200)
     )
 
 
@@ -43,7 +50,7 @@ def test_township_staff_transfer_a_member_and_come_back_to_the_archive(world, me
     client = world.page_client("staff_a")
     data = {
         "to_branch": world.branch_a2.pk,
-        "on": TODAY.isoformat(),
+        "on": today().isoformat(),
         "reason": "搬迁",
         "version": member.version,
     }
@@ -59,7 +66,7 @@ def test_township_staff_transfer_a_member_and_come_back_to_the_archive(world, me
 
 
 def test_every_error_of_a_transfer_comes_back_at_once_and_nothing_moves(world, member):
-    response = world.page_client("staff_a").post(url("transfer", member), {"to_branch": "", "on": TOMORROW})
+    response = world.page_client("staff_a").post(url("transfer", member), {"to_branch": "", "on": tomorrow()})
     assert response.status_code == 200
     assert field_errors(response, "to_branch") and field_errors(response, "on") == [
         zh("The date cannot be in the future.")
@@ -81,7 +88,7 @@ def test_the_branches_offered_are_the_actors_others_in_the_members_county(world,
 
 def test_a_transfer_into_a_branch_not_offered_is_refused_beside_the_field(world, member):
     response = world.page_client("staff_a").post(
-        url("transfer", member), {"to_branch": world.branch_b1.pk, "on": TODAY.isoformat()}
+        url("transfer", member), {"to_branch": world.branch_b1.pk, "on": today().isoformat()}
     )
     assert field_errors(response, "to_branch")
     assert Member.objects.get(pk=member.pk).branch == world.branch_a1
@@ -107,7 +114,7 @@ def test_those_who_may_not_change_the_member_do_not_find_the_pages(world, member
 def test_the_secretary_records_lost_contact_with_the_reason(world, member):
     data = {
         "status": "lost_contact",
-        "on": TODAY.isoformat(),
+        "on": today().isoformat(),
         "reason": "外出务工失联",
         "version": member.version,
     }
@@ -119,7 +126,7 @@ def test_the_secretary_records_lost_contact_with_the_reason(world, member):
 
 
 def test_a_status_change_without_status_reason_or_a_real_date_lists_three_errors(world, member):
-    response = world.page_client("secretary_a1").post(url("change-status", member), {"on": TOMORROW})
+    response = world.page_client("secretary_a1").post(url("change-status", member), {"on": tomorrow()})
     assert field_errors(response, "status") == [zh("Choose the new status.")]
     assert field_errors(response, "reason") == [zh("Give the reason for the status change.")]
     assert field_errors(response, "on") == [zh("The date cannot be in the future.")]
@@ -139,7 +146,7 @@ def test_township_staff_extend_a_probation_and_the_secretary_is_refused(world):
     member = probationary(world.branch_a1)
     data = {
         "months": 6,
-        "on": TODAY.isoformat(),
+        "on": today().isoformat(),
         "reason": "考察期表现需进一步观察",
         "version": member.version,
     }
@@ -155,7 +162,9 @@ def test_township_staff_extend_a_probation_and_the_secretary_is_refused(world):
 
 def test_an_extension_out_of_range_without_a_reason_lists_both_errors(world):
     member = probationary(world.branch_a1)
-    response = world.page_client("staff_a").post(url("extend-probation", member), {"months": 3, "on": TODAY})
+    response = world.page_client("staff_a").post(
+        url("extend-probation", member), {"months": 3, "on": today()}
+    )
     assert field_errors(response, "months") == [zh("An extension lasts from 6 to 12 months.")]
     assert field_errors(response, "reason") == [zh("Give the reason for the extension.")]
     assert Member.objects.get(pk=member.pk).probation_extension_months is None

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from branches.models import SecurityEvent, SecurityEventKind
 from members.models import Member, MemberEvent
@@ -13,7 +14,10 @@ from tests.utils.scope import ScopeSuite
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+
+def today():
+    """The server's today, read when the test runs (a run may cross midnight in the county's time zone)."""
+    return timezone.localdate()
 
 
 class TestMemberScope(ScopeSuite):
@@ -220,7 +224,7 @@ def test_stale_patch_answers_409(world):
 def test_transfer_action_and_events_endpoint(world):
     member = MemberFactory(branch=world.branch_a1)
     client = world.client("staff_a")
-    payload = {"to_branch": world.branch_a2.pk, "on": TODAY.isoformat(), "reason": "随子女迁居"}
+    payload = {"to_branch": world.branch_a2.pk, "on": today().isoformat(), "reason": "随子女迁居"}
     response = client.post(url("transfer", member.pk), payload, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["branch"] == world.branch_a2.pk
@@ -232,7 +236,7 @@ def test_transfer_action_and_events_endpoint(world):
 
 def test_transfer_to_a_foreign_branch_is_refused(world):
     member = MemberFactory(branch=world.branch_a1)
-    payload = {"to_branch": world.branch_b1.pk, "on": TODAY.isoformat()}
+    payload = {"to_branch": world.branch_b1.pk, "on": today().isoformat()}
     response = world.client("staff_a").post(url("transfer", member.pk), payload, format="json")
     assert response.status_code == 400 and "to_branch" in response.json()
     assert not MemberEvent.objects.exists()
@@ -240,7 +244,7 @@ def test_transfer_to_a_foreign_branch_is_refused(world):
 
 def test_secretary_cannot_transfer_out_of_own_branch(world):
     member = MemberFactory(branch=world.branch_a1)
-    payload = {"to_branch": world.branch_a2.pk, "on": TODAY.isoformat()}
+    payload = {"to_branch": world.branch_a2.pk, "on": today().isoformat()}
     response = world.client("secretary_a1").post(url("transfer", member.pk), payload, format="json")
     assert response.status_code in {400, 403}
     member.refresh_from_db()
@@ -250,7 +254,7 @@ def test_secretary_cannot_transfer_out_of_own_branch(world):
 def test_change_status_action(world):
     member = MemberFactory(branch=world.branch_a1)
     client = world.client("secretary_a1")
-    payload = {"status": "deceased", "on": TODAY.isoformat(), "reason": "病故"}
+    payload = {"status": "deceased", "on": today().isoformat(), "reason": "病故"}
     response = client.post(url("change-status", member.pk), payload, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "deceased"
@@ -262,7 +266,7 @@ def test_change_status_action(world):
 
 def test_change_status_without_reason_is_a_400_naming_the_field(world):
     member = MemberFactory(branch=world.branch_a1)
-    payload = {"status": "left", "on": TODAY.isoformat()}
+    payload = {"status": "left", "on": today().isoformat()}
     response = world.client("staff_a").post(url("change-status", member.pk), payload, format="json")
     assert response.status_code == 400 and "reason" in response.json()
 
@@ -274,7 +278,7 @@ def test_events_of_a_foreign_member_answer_404(world):
 
 def test_viewer_cannot_change_status(world):
     member = MemberFactory(branch=world.branch_a1)
-    payload = {"status": "left", "on": TODAY.isoformat(), "reason": "x"}
+    payload = {"status": "left", "on": today().isoformat(), "reason": "x"}
     assert (
         world.client("viewer_a").post(url("change-status", member.pk), payload, format="json").status_code
         == 403

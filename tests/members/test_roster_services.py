@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from branches.models import SecurityEvent, SecurityEventKind
 from branches.scope.querysets import OutOfScope
@@ -15,7 +16,10 @@ from tests.utils.factories_roster import MemberEventFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+
+def today():
+    """The server's today, read when the test runs (a run may cross midnight in the county's time zone)."""
+    return timezone.localdate()
 
 
 def new_member_data(**overrides):
@@ -110,7 +114,7 @@ def test_stale_update_is_refused(world):
 def test_transfer_moves_the_member_and_records_the_event_and_history(world):
     member = MemberFactory(branch=world.branch_a1)
     actor = world.users["staff_a"]
-    services.member_transfer(actor=actor, member=member, to_branch=world.branch_a2, on=TODAY, reason="搬迁")
+    services.member_transfer(actor=actor, member=member, to_branch=world.branch_a2, on=today(), reason="搬迁")
     member.refresh_from_db()
     assert member.branch == world.branch_a2 and member.version == 2
     event = MemberEvent.objects.get(member=member)
@@ -129,11 +133,11 @@ def test_transfer_needs_records_on_the_destination_too(world):
     member = MemberFactory(branch=world.branch_a1)
     with pytest.raises(OutOfScope):
         services.member_transfer(
-            actor=world.users["secretary_a1"], member=member, to_branch=world.branch_a2, on=TODAY
+            actor=world.users["secretary_a1"], member=member, to_branch=world.branch_a2, on=today()
         )
     with pytest.raises(OutOfScope):
         services.member_transfer(
-            actor=world.users["staff_a"], member=member, to_branch=world.branch_b1, on=TODAY
+            actor=world.users["staff_a"], member=member, to_branch=world.branch_b1, on=today()
         )
     member.refresh_from_db()
     assert member.branch == world.branch_a1 and not MemberEvent.objects.exists()
@@ -143,14 +147,14 @@ def test_transfer_needs_records_on_the_origin(world):
     member = MemberFactory(branch=world.branch_b1)
     with pytest.raises(OutOfScope):
         services.member_transfer(
-            actor=world.users["staff_a"], member=member, to_branch=world.branch_a1, on=TODAY
+            actor=world.users["staff_a"], member=member, to_branch=world.branch_a1, on=today()
         )
 
 
 def test_county_admin_transfers_between_townships(world):
     member = MemberFactory(branch=world.branch_b1)
     services.member_transfer(
-        actor=world.users["county_admin"], member=member, to_branch=world.branch_a1, on=TODAY
+        actor=world.users["county_admin"], member=member, to_branch=world.branch_a1, on=today()
     )
     member.refresh_from_db()
     assert member.branch == world.branch_a1
@@ -168,7 +172,9 @@ def test_transfer_only_to_another_active_branch(world, target, field):
         "dissolved": OrganizationFactory(parent=world.township_a, dissolved_on=dt.date(2020, 1, 1)),
     }[target]
     with pytest.raises(ValidationError) as refused:
-        services.member_transfer(actor=world.users["staff_a"], member=member, to_branch=destination, on=TODAY)
+        services.member_transfer(
+            actor=world.users["staff_a"], member=member, to_branch=destination, on=today()
+        )
     assert field in refused.value.message_dict
 
 
@@ -176,14 +182,16 @@ def test_a_deceased_member_cannot_be_transferred(world):
     member = MemberFactory(branch=world.branch_a1, status=MemberStatus.DECEASED)
     with pytest.raises(ValidationError) as refused:
         services.member_transfer(
-            actor=world.users["staff_a"], member=member, to_branch=world.branch_a2, on=TODAY
+            actor=world.users["staff_a"], member=member, to_branch=world.branch_a2, on=today()
         )
     assert "status" in refused.value.message_dict
 
 
 def test_a_member_who_lost_contact_can_be_transferred(world):
     member = MemberFactory(branch=world.branch_a1, status=MemberStatus.LOST_CONTACT)
-    services.member_transfer(actor=world.users["staff_a"], member=member, to_branch=world.branch_a2, on=TODAY)
+    services.member_transfer(
+        actor=world.users["staff_a"], member=member, to_branch=world.branch_a2, on=today()
+    )
 
 
 def test_transfer_dated_tomorrow_is_refused_and_today_accepted(world):
@@ -191,10 +199,10 @@ def test_transfer_dated_tomorrow_is_refused_and_today_accepted(world):
     actor = world.users["staff_a"]
     with pytest.raises(ValidationError) as refused:
         services.member_transfer(
-            actor=actor, member=member, to_branch=world.branch_a2, on=TODAY + dt.timedelta(days=1)
+            actor=actor, member=member, to_branch=world.branch_a2, on=today() + dt.timedelta(days=1)
         )
     assert "on" in refused.value.message_dict
-    services.member_transfer(actor=actor, member=member, to_branch=world.branch_a2, on=TODAY)
+    services.member_transfer(actor=actor, member=member, to_branch=world.branch_a2, on=today())
 
 
 def test_transfer_cannot_be_dated_before_joining(world):
@@ -214,7 +222,7 @@ def test_status_change_records_the_event_and_history(world):
     member = MemberFactory(branch=world.branch_a1)
     actor = world.users["secretary_a1"]
     services.member_change_status(
-        actor=actor, member=member, status=MemberStatus.LOST_CONTACT, on=TODAY, reason="外出务工半年未联系"
+        actor=actor, member=member, status=MemberStatus.LOST_CONTACT, on=today(), reason="外出务工半年未联系"
     )
     member.refresh_from_db()
     assert member.status == MemberStatus.LOST_CONTACT
@@ -232,7 +240,7 @@ def test_status_change_is_refused_naming_the_field(world, status, reason, field)
     member = MemberFactory(branch=world.branch_a1)  # a normal member
     with pytest.raises(ValidationError) as refused:
         services.member_change_status(
-            actor=world.users["staff_a"], member=member, status=status, on=TODAY, reason=reason
+            actor=world.users["staff_a"], member=member, status=status, on=today(), reason=reason
         )
     assert field in refused.value.message_dict
 
@@ -255,7 +263,7 @@ def test_viewer_cannot_change_status(world):
     member = MemberFactory(branch=world.branch_a1)
     with pytest.raises(OutOfScope):
         services.member_change_status(
-            actor=world.users["viewer_a"], member=member, status=MemberStatus.DECEASED, on=TODAY, reason="x"
+            actor=world.users["viewer_a"], member=member, status=MemberStatus.DECEASED, on=today(), reason="x"
         )
     member.refresh_from_db()
     assert member.status == MemberStatus.NORMAL

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import CadrePost, Candidate, ElectionStatus, Term
 from tests.utils.factories import MemberFactory
@@ -102,7 +103,7 @@ def test_the_township_approves_from_the_history_page(world):
 
 
 def test_terms_ending_soon_lists_current_terms_in_scope_soonest_first(world):
-    today = dt.date.today()
+    today = timezone.localdate()
     soon = TermFactory(
         organization=world.branch_a1, starts_on=today.replace(year=today.year - 5) + dt.timedelta(days=40)
     )

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from branches.scope.querysets import OutOfScope
 from members.models import MemberStatus, Training, TrainingAudience, TrainingLevel
@@ -86,7 +87,7 @@ def test_a_training_lasts_at_least_half_a_day(world, days, ok):
 def test_hours_are_optional_and_the_date_not_in_the_future(world):
     assert record(world, hours=None).hours is None
     with pytest.raises(ValidationError) as refused:
-        record(world, held_on=dt.date.today() + dt.timedelta(days=2))
+        record(world, held_on=timezone.localdate() + dt.timedelta(days=2))
     assert "held_on" in refused.value.message_dict
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import LetterStatus, Member, MemberStatus, TransferLetter
 from tests.utils.factories import MemberFactory, id_number_for
@@ -138,7 +139,7 @@ def test_receive_into_a_foreign_branch_is_refused(world):
 def test_list_filters_by_state_direction_and_year(world):
     actor = world.users["secretary_a1"]
     expired = issue(actor, MemberFactory(branch=world.branch_a1))
-    fresh = issue(actor, MemberFactory(branch=world.branch_a1), issued_on=dt.date.today())
+    fresh = issue(actor, MemberFactory(branch=world.branch_a1), issued_on=timezone.localdate())
     received = receive(actor, world.branch_a1)
     client = world.client("secretary_a1")
 

@@ -8,12 +8,12 @@ file of exactly ``IMPORT_JOB_THRESHOLD`` rows, still answered at once.
 The tiny tier (30 rows, threshold lowered) runs in the normal test command through the same code.
 """
 
-import datetime as dt
 import time
 import tracemalloc
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from members.models import VisitLog
@@ -28,7 +28,7 @@ def import_county(capture, *, villages: int, rows: int) -> dict:
     county = County(villages)
     client = APIClient()
     client.force_authenticate(county.actor)
-    year = dt.date.today().year - 1
+    year = timezone.localdate().year - 1
     threshold = settings.IMPORT_JOB_THRESHOLD
     content, name = visit_file(county, "xlsx", threshold, year - 1)
     started = time.perf_counter()

@@ -26,6 +26,7 @@ import zipfile
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from branches.models import Organization, OrganizationKind
 from branches.scope.roles import Role
@@ -199,7 +200,7 @@ def timed(actor, content, name) -> tuple[float, float]:
 def benchmark(*, villages: int, file_formats, sizes, memory_sizes, memory_formats=("xlsx", "csv")):
     county = County(villages)
     # One calendar year per run, so that no run repeats another's visits (the import refuses duplicates).
-    year = first_year = dt.date.today().year - 1
+    year = first_year = timezone.localdate().year - 1
     written = 0
     lines = []
     for file_format in file_formats:

@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from assessments.models import (
     MemberAppraisal,
@@ -101,7 +102,7 @@ class RectificationFactory(factory.django.DjangoModelFactory):
     plan = "配齐班子，规范三会一课，每月督导一次"
     responsible_leader = "王镇长"
     instructor = None
-    deadline = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=180))
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=180))
 
 
 class RectificationNoteFactory(factory.django.DjangoModelFactory):
