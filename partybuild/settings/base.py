@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "partybuild.apps.PartybuildStaticFilesConfig",
     "rest_framework",
     "knox",
     "django_filters",
