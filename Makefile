@@ -109,6 +109,9 @@ demo: setup
 # Tests create their own database; the set-up here is the same as for the demo minus the migration
 # of the demo database. Skipped tests (and why) are listed at the end; pytest's exit code 5
 # ("no tests collected") fails like any other non-zero status.
+# Bytecode is written even where the environment says not to: the suite's own subprocesses (manage.py, the
+# Celery worker, gunicorn) then load the project compiled instead of compiling it again each time.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: deps assets messages static
 	$(VENV)/bin/pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
