@@ -171,6 +171,7 @@ def worker_redis_url(url: str, index: int | None) -> str:
 def pytest_configure(config):
     from django.conf import settings
 
+    _empty_postgresql_tables_by_delete(settings)
     index = xdist_worker_index()
     if index is None or not settings.configured:
         return
@@ -182,6 +183,26 @@ def pytest_configure(config):
     from partybuild.celery import app  # reads the Django settings lazily; set it too in case it has already
 
     app.conf.update(broker_url=settings.CELERY_BROKER_URL, result_backend=settings.CELERY_RESULT_BACKEND)
+
+
+def _empty_postgresql_tables_by_delete(settings) -> None:
+    """After a live-server or transactional test, pytest-django empties every table with one TRUNCATE of
+    them all: on PostgreSQL about 4 s for the ~120 tables, as each gets new files; ``DELETE`` of their few
+    rows takes 0.1 s. Foreign keys are all deferrable (Django makes them so), and the statements run in
+    one transaction, so order does not matter. A flush that resets sequences keeps the TRUNCATE."""
+    if not settings.configured or "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        deletes = [f"{style.SQL_KEYWORD('DELETE FROM')} {self.quote_name(table)};" for table in tables]
+        return [f"{style.SQL_KEYWORD('SET CONSTRAINTS ALL DEFERRED')};", *deletes]
+
+    DatabaseOperations.sql_flush = sql_flush
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,6 +3,8 @@
 Never ``playwright install``: the browser is the system's /usr/bin/chromium (apt-get install chromium).
 """
 
+import time
+
 import pytest
 
 from tests.conftest import CHROMIUM
@@ -55,3 +57,35 @@ def console_errors(page):
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     page.on("response", lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
     return errors
+
+
+# Longest wait for the live server's last request before the test database is emptied.
+SERVER_IDLE_TIMEOUT = 10
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_before_flush(request):
+    """Set up after pytest-django's live-server helper (autouse fixtures of plugins come first), so torn
+    down after the page and before the database is emptied: a request the closed page left running in the
+    server's thread would otherwise hold a table the flush's TRUNCATE needs, and PostgreSQL ends one of
+    them as a deadlock."""
+    yield
+    if "live_server" not in request.fixturenames:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + SERVER_IDLE_TIMEOUT
+    while time.monotonic() < deadline and _other_sessions_busy(connection):
+        time.sleep(0.05)
+
+
+def _other_sessions_busy(connection) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
+            "AND state IN ('active', 'idle in transaction'))"
+        )
+        return cursor.fetchone()[0]
