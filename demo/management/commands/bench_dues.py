@@ -1,7 +1,8 @@
 """``manage.py bench_dues``: time the set-based dues summary (docs/dues.md, "Summaries") over every county
 of the database: the month asked, then the year up to it.
 
-Every county by default; ``--county CODE`` or ``--counties N`` time fewer, ``--month-only`` skips the year.
+Every county by default; ``--county CODE`` or ``--counties N`` time fewer, ``--month-only`` skips the year,
+``--analyze`` gives the filled dues their statistics first.
 Runs against the database DATABASE_URL names (a scale tier from ``manage.py generate_scale``). Scale tiers
 carry no dues, so the benchmark first gives them some, set-based and untimed: a base of 0.50 yuan a month
 for the year for every member, and payments for the months up to the one asked from nine members in ten
