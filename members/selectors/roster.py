@@ -20,6 +20,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from branches.models import Organization
+
 # The masking lives with the registry of personal fields; re-exported for the member modules.
 from branches.personal import Unmasker, mask_id_number, mask_phone
 
@@ -92,11 +94,31 @@ def roll_on(organization, day: dt.date | OuterRef):
     branch of the subtree with a status on the roll. One query whatever the size of the roll.
 
     ``organization`` is an Organization or, like ``day``, an ``OuterRef`` (its path) to an enclosing query,
-    so that many records (meetings, appraisals) are judged each on its own day in one query."""
+    so that many records (meetings, appraisals) are judged each on its own day in one query. For an
+    Organization and a plain day the members are first narrowed to those ``_may_be_under`` it, the same roll
+    without working out the day's branch and status of every member of the database."""
     path = organization if hasattr(organization, "resolve_expression") else organization.path
-    return _with_state_on(Member.objects.filter(joined_on__lte=day), day).filter(
-        branch_on_day_path__startswith=path, status_on_day__in=ON_ROLL
+    members = Member.objects.filter(joined_on__lte=day)
+    if isinstance(organization, Organization) and isinstance(day, dt.date):
+        members = members.filter(pk__in=_may_be_under(organization.path, day))
+    return _with_state_on(members, day).filter(branch_on_day_path__startswith=path, status_on_day__in=ON_ROLL)
+
+
+def _may_be_under(path: str, day: dt.date):
+    """The members whose branch on ``day`` can lie under ``path``: those whose branch does now, and those
+    transferred after the day out of a branch under it. Sound because a member's branch on a day is what the
+    first later transfer moved them from, else the current one (docs/records.md "On the roll on a day"); it
+    keeps the per-member state of ``_with_state_on`` to a subtree's members instead of the whole database's.
+    """
+    now_under = Member.objects.filter(branch__path__startswith=path).order_by().values("pk")
+    moved_out = (
+        MemberEvent.objects.filter(
+            kind=MemberEventKind.TRANSFER, occurred_on__gt=day, from_branch__path__startswith=path
+        )
+        .order_by()
+        .values("member_id")
     )
+    return now_under.union(moved_out, all=True)
 
 
 def roll_count(organization, day):

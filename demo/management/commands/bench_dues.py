@@ -1,6 +1,8 @@
 """``manage.py bench_dues``: time the set-based dues summary (docs/dues.md, "Summaries") over every county
 of the database: the month asked, then the year up to it.
 
+Every county by default; ``--county CODE`` or ``--counties N`` time fewer, ``--month-only`` skips the year,
+``--analyze`` gives the filled dues their statistics first.
 Runs against the database DATABASE_URL names (a scale tier from ``manage.py generate_scale``). Scale tiers
 carry no dues, so the benchmark first gives them some, set-based and untimed: a base of 0.50 yuan a month
 for the year for every member, and payments for the months up to the one asked from nine members in ten
@@ -93,20 +95,61 @@ def fill_dues(year: int, month: int, write) -> None:
     write(f"dues filled: {bases} bases, {payments} payments in {time.perf_counter() - started:.2f} s")
 
 
-def benchmark(*, year: int, month: int, write, keep: bool = False) -> dict:
-    """Time ``dues_summary`` of every county for ``month`` and for the year up to it; returns the figures."""
+def analyze_dues(write) -> None:
+    """Statistics on the rows just filled, as a database in use has them (inside the transaction: rolled
+    back with it)."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE members_duesbase, members_duespayment")
+    write(f"ANALYZE of the dues: {time.perf_counter() - started:.2f} s")
+
+
+def _counties(codes, count):
+    """The counties timed: those of ``codes`` when given, else the first ``count`` (None: every one)."""
+    counties = Organization.objects.filter(parent__isnull=True).order_by("pk")
+    if codes:
+        counties = counties.filter(code__in=codes)
+    return list(counties[:count] if count else counties)
+
+
+def _timed(counties, year: int, month: int | None) -> tuple[list, list[float]]:
+    """Each county's summary rows and the seconds each took."""
+    rows, seconds = [], []
+    for county in counties:
+        started = time.perf_counter()
+        rows.append(dues_summary(organization=county, year=year, month=month))
+        seconds.append(time.perf_counter() - started)
+    return rows, seconds
+
+
+def benchmark(
+    *,
+    year: int,
+    month: int,
+    write,
+    keep: bool = False,
+    codes=(),
+    count=None,
+    with_year: bool = True,
+    analyze: bool = False,
+) -> dict:
+    """Time ``dues_summary`` of every county (or those ``_counties`` picks) for ``month`` and, unless
+    ``with_year`` is false, for the year up to it; returns the figures."""
     figures = {}
     with transaction.atomic():
         fill_dues(year, month, write)
-        counties = list(Organization.objects.filter(parent__isnull=True).order_by("pk"))
-        for label, asked in (("month", month), ("year", None)):
-            started = time.perf_counter()
+        if analyze:
+            analyze_dues(write)
+        counties = _counties(codes, count)
+        asks = (("month", month), ("year", None)) if with_year else (("month", month),)
+        for label, asked in asks:
             with CaptureQueriesContext(connection) as captured:
-                rows = [dues_summary(organization=county, year=year, month=asked) for county in counties]
-            seconds = time.perf_counter() - started
+                rows, each = _timed(counties, year, asked)
+            seconds = sum(each)
             totals = [county_rows[0] for county_rows in rows]
             figures[label] = {
                 "seconds": seconds,
+                "county_seconds": {"first": each[0], "max": max(each)} if each else {},
                 "queries": len(captured),
                 "counties": len(counties),
                 "organizations": sum(len(county_rows) for county_rows in rows),
@@ -129,6 +172,21 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=today.year)
         parser.add_argument("--month", type=int, default=today.month)
         parser.add_argument("--keep", action="store_true", help="commit the dues written for the benchmark")
+        parser.add_argument(
+            "--county", action="append", default=[], metavar="CODE", help="time only this county (repeatable)"
+        )
+        parser.add_argument("--counties", type=int, default=None, help="time only the first N counties")
+        parser.add_argument("--month-only", action="store_true", help="time the month, not the year to it")
+        parser.add_argument("--analyze", action="store_true", help="ANALYZE the dues tables once filled")
 
-    def handle(self, *args, year, month, keep, **options):
-        benchmark(year=year, month=month, keep=keep, write=self.stdout.write)
+    def handle(self, *args, year, month, keep, county, counties, month_only, analyze, **options):
+        benchmark(
+            year=year,
+            month=month,
+            keep=keep,
+            write=self.stdout.write,
+            codes=county,
+            count=counties,
+            with_year=not month_only,
+            analyze=analyze,
+        )
