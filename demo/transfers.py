@@ -11,12 +11,14 @@ before they arrive."""
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from members import idnumbers
 from members.models import (
     Applicant,
     Cadre,
     ContactPoint,
+    DuesCategory,
     Education,
     Meeting,
     Member,
@@ -25,6 +27,7 @@ from members.models import (
     ReserveCadre,
     Training,
 )
+from members.services.dues import dues_base_declare
 from members.services.transfers import letter_confirm, letter_issue, letter_mark_delivered, letter_receive
 
 from .organizations import DemoTree
@@ -104,6 +107,16 @@ def _received_member(rng: random.Random, index: int) -> dict:
     }
 
 
+def _declare_dues_base(actor, member: Member, year_of: date) -> None:
+    """A received member owes dues here from the month after the letter's "paid up to" (docs/transfers.md,
+    "Dues"), so the branch declares this year's base the day they arrive, as for every member on its roll."""
+    if member.occupation == Occupation.ENTERPRISE:
+        amounts = {"category": DuesCategory.EMPLOYED, "income": Decimal("4200.00")}
+    else:
+        amounts = {"category": DuesCategory.FARMER, "farmer_amount": Decimal("0.50")}
+    dues_base_declare(actor=actor, member=member, year=year_of.year, **amounts)
+
+
 def _last_month(today: date) -> date:
     return (today.replace(day=1) - timedelta(days=1)).replace(day=1)
 
@@ -146,7 +159,7 @@ def create_demo_letters_in(*, actor, out: list[Member], seed: int, today: date) 
     paid = _last_month(today)
     received = 0
     for index, branch in enumerate(rng.sample([m.branch for m in out], min(3, len(out)))):
-        letter_receive(
+        letter = letter_receive(
             actor=actor,
             to_organization=branch,
             number=f"{today.year}-{rng.randrange(10, 300):03d}",
@@ -156,6 +169,7 @@ def create_demo_letters_in(*, actor, out: list[Member], seed: int, today: date) 
             dues_paid_up_to=paid,
             **_received_member(rng, index),
         )
+        _declare_dues_base(actor, letter.member, today)
         received += 1
     if not out:
         return DemoLetters(0, 0, 0, 0, received)
