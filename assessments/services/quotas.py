@@ -174,7 +174,7 @@ def quota_run_execute(run_id: int, *, today: dt.date | None = None) -> QuotaRun:
     try:
         with _tree_lock(run), transaction.atomic():
             counts = engine.compute(run, today=today)
-            engine.publish(run)
+            replaced = engine.publish(run)
     except Exception as error:  # the run's record must say it failed, whatever broke
         logger.exception("quota run %s failed", run_id)
         _fail(run, f"{type(error).__name__}: {error}")
@@ -182,7 +182,7 @@ def quota_run_execute(run_id: int, *, today: dt.date | None = None) -> QuotaRun:
     QuotaRun.objects.filter(pk=run.pk).update(
         state=RunState.SUCCEEDED, progress=100, stage="", counts=counts, finished_at=timezone.now()
     )
-    engine.collect_garbage(year=run.year)
+    engine.collect_garbage(replaced, written=counts["results"])
     return QuotaRun.objects.get(pk=run_id)
 
 
@@ -205,6 +205,7 @@ def quota_runs_schedule(*, year: int, trigger: str) -> list[QuotaRun]:
     """One run per county for ``year``: what the nightly and the 1 January schedules start."""
 
     quota_runs_fail_stale()
+    engine.collect_garbage(engine.leftover_runs(year=year))
     system = _system("scheduler")
     counties = Organization.objects.filter(kind=OrganizationKind.COUNTY_COMMITTEE, parent__isnull=True)
     return [
