@@ -11,7 +11,7 @@ def quota_run_task(run_id: int):
 
 @shared_task(name="assessments.quota_runs_nightly")
 def quota_runs_nightly():
-    """Every night: this year's quotas for every county."""
+    """Every night: this year's quotas for every county, in one run over every tree."""
     return [run.pk for run in quotas.quota_runs_schedule(year=timezone.localdate().year, trigger="nightly")]
 
 

@@ -52,7 +52,8 @@ def dues_on_time(q: Statements):
         f"SELECT COALESCE({as_of_first_day('transfer', 'from_branch_id')}, m.branch_id) AS branch_id, "
         f"COALESCE({as_of_first_day('status_change', 'from_status')}, m.status) AS status, "
         "m.id AS member_id, mo.first_day AS first_day, mo.last_day AS last_day "
-        f"FROM {bases} d JOIN {members} m ON m.id = d.member_id CROSS JOIN ({months_table(period)}) mo "
+        f"FROM {q.member_rows(f'{bases} d', 'd.member_id')} JOIN {members} m ON m.id = d.member_id "
+        f"CROSS JOIN ({months_table(period)}) mo "
         f"WHERE d.year = {period.year} AND NOT d.exempt AND m.joined_on <= mo.first_day"
     )
     q.temp(

@@ -11,6 +11,7 @@ mix; a failure rolls everything back, work tables included."""
 import contextlib
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -162,13 +163,13 @@ def compute(run: QuotaRun, *, today: dt.date | None = None, on_stage=None) -> di
                 admissions_from=run.year - windows.admissions + 1,
                 trainings_from=run.year - windows.trainings + 1,
             )
-            settings = sql.run_settings()
+            settings = sql.run_settings(subtree=prefix != "/")
             if settings:  # set_config(…, true) is SET LOCAL: gone when the run's transaction ends
                 cursor.execute(
                     "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in settings),
                     [value for setting in settings for value in setting],
                 )
-            statements = Statements(cursor, period)
+            statements = Statements(cursor, period, subtree=prefix != "/")
             scope_tables(statements, prefix=prefix)
             total = len(STAGES) + 1
             for done, (label, stage) in enumerate(STAGES, start=1):
@@ -185,36 +186,88 @@ def compute(run: QuotaRun, *, today: dt.date | None = None, on_stage=None) -> di
     return {"organizations": organizations, "results": results, "alerts": statements.alert_count}
 
 
-def publish(run: QuotaRun) -> None:
-    """Point every organization of the scope at this run, in one transaction."""
+def publish(run: QuotaRun) -> set[int]:
+    """Point every organization of the scope at this run, in one transaction; returns the runs it replaced
+    (those published for an organization of the scope until now), for ``collect_garbage``."""
     prefix = scope_prefix(run)
     in_scope = Organization.objects.filter(path__startswith=prefix).values("pk")
     with transaction.atomic(savepoint=False):
-        QuotaPublication.objects.filter(year=run.year, organization__in=in_scope).delete()
+        previous = QuotaPublication.objects.filter(year=run.year, organization__in=in_scope)
+        replaced = set(previous.exclude(run=run).values_list("run_id", flat=True).distinct())
+        deleted, _ = previous.delete()
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO assessments_quotapublication (organization_id, year, run_id) "
                 "SELECT o.id, %s, %s FROM branches_organization o WHERE o.path LIKE %s",
                 (run.year, run.pk, prefix + "%"),
             )
-    if sql.is_postgres():
-        with connection.cursor() as cursor:
-            # Readers join results to publications; fresh statistics keep their plans sane after a big run
-            # (the results table's are refreshed after the garbage collection, see collect_garbage).
-            cursor.execute("ANALYZE assessments_quotapublication")
+            inserted = cursor.rowcount
+    # Readers join results to publications: fresh statistics keep their plans sane after a big run.
+    analyze_if_changed_much(QuotaPublication._meta.db_table, deleted + inserted)
+    return replaced
 
 
-def collect_garbage(*, year: int) -> int:
-    """Results and alerts of finished runs no organization points at any more are of no use to anyone."""
-    finished = (RunState.SUCCEEDED, RunState.FAILED)
-    stale = QuotaRun.objects.filter(year=year, state__in=finished, publications__isnull=True).values("pk")
-    deleted, _ = QuotaResult.objects.filter(run__in=stale).delete()
-    Alert.objects.filter(run__in=stale).delete()
-    if sql.is_postgres():
-        with connection.cursor() as cursor:
-            # The results table just took a run's rows and lost the superseded ones: statistics of what stays.
-            cursor.execute("ANALYZE assessments_quotaresult")
+# The share of a table's rows a run must have changed for it to refresh the table's statistics itself:
+# autovacuum's own default (autovacuum_analyze_scale_factor, 10 %). A run over a whole county or province
+# replaces most of the results and gets fresh statistics at once; one county's nightly run among a hundred
+# changes 1 % of them, which leaves the statistics as good as they were, and autovacuum refreshes them once
+# enough runs have added up (docs/quotas.md, "Runs").
+ANALYZE_SHARE = 0.1
+
+
+def analyze_if_changed_much(table: str, changed: int) -> None:
+    """ANALYZE ``table`` (PostgreSQL) when ``changed`` rows are at least ``ANALYZE_SHARE`` of the rows its
+    statistics last counted, or it has never been analyzed."""
+    if not sql.is_postgres() or changed <= 0:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        (counted,) = cursor.fetchone()
+        if counted < 0 or changed >= ANALYZE_SHARE * counted:  # -1: never analyzed nor vacuumed
+            cursor.execute(f"ANALYZE {table}")
+
+
+FINISHED = (RunState.SUCCEEDED, RunState.FAILED)
+
+
+def collect_garbage(runs: Iterable[int], *, written: int = 0) -> int:
+    """Results and alerts of ``runs`` (those a run just replaced) that no organization points at any more
+    are of no use to anyone: deleted, and the results table's statistics refreshed when the run that wrote
+    ``written`` results and these deletions changed much of it. Reads nothing but these runs' rows."""
+    runs = sorted(runs)
+    unpublished = QuotaRun.objects.filter(pk__in=runs, state__in=FINISHED, publications__isnull=True)
+    # Their ids first: a DELETE by a list of runs walks the run index; one by a subquery over the runs may
+    # scan the whole results table, a million rows, to delete a county's ten thousand.
+    stale = list(unpublished.values_list("pk", flat=True)) if runs else []
+    deleted = 0
+    if stale:
+        deleted, _ = QuotaResult.objects.filter(run_id__in=stale).delete()
+        Alert.objects.filter(run_id__in=stale).delete()
+    analyze_if_changed_much(QuotaResult._meta.db_table, written + deleted)
     return deleted
+
+
+# Finished runs of a year published nowhere that still hold rows. Each probe takes the first row of the run
+# in the run index's order: whatever the results table's statistics (after a run over every tree they know a
+# single run, and would have a plain EXISTS scan the whole table for each run), it is planned as one index
+# probe.
+LEFTOVER_RUNS = """
+SELECT r.id FROM assessments_quotarun r
+WHERE r.year = %s AND r.state IN (%s, %s)
+  AND NOT EXISTS (SELECT 1 FROM assessments_quotapublication p WHERE p.run_id = r.id)
+  AND (EXISTS (SELECT 1 FROM (SELECT 1 FROM assessments_quotaresult x WHERE x.run_id = r.id
+                              ORDER BY x.run_id, x.organization_id LIMIT 1) result)
+       OR EXISTS (SELECT 1 FROM (SELECT 1 FROM assessments_alert a WHERE a.run_id = r.id
+                                 ORDER BY a.run_id, a.organization_id LIMIT 1) alert))
+"""
+
+
+def leftover_runs(*, year: int) -> list[int]:
+    """Finished runs of ``year`` published nowhere that still hold results or alerts: what a worker that
+    died between a run's commit and its garbage collection left behind (swept once a night)."""
+    with connection.cursor() as cursor:
+        cursor.execute(LEFTOVER_RUNS, (year, *FINISHED))
+        return [row[0] for row in cursor.fetchall()]
 
 
 def run_quota(run: QuotaRun, *, today: dt.date | None = None) -> None:

@@ -26,7 +26,7 @@ def out_of_contact(q: Statements):
         "qt_away",
         f"SELECT r.branch_id AS organization_id, a.member_id AS member_id, m.name AS name, "
         f"COALESCE({last}, a.left_on) AS heard_on FROM {away} a "
-        f"JOIN ({roll(q.period)}) r ON r.member_id = a.member_id JOIN qt_scope s ON s.id = r.branch_id "
+        f"JOIN ({roll(q)}) r ON r.member_id = a.member_id JOIN qt_scope s ON s.id = r.branch_id "
         "JOIN members_member m ON m.id = a.member_id "
         f"WHERE a.left_on <= {ref} AND (a.back_on IS NULL OR a.back_on > {ref})",
         analyze=False,

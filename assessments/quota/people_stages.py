@@ -13,7 +13,7 @@ from members.pipeline_rules import TRAINING_MIN_DAYS, TRAINING_MIN_HOURS
 
 from . import sql
 from .fragments import BRANCH, COMMITTEE, COMMITTEE_OR_COUNTY, EDUCATED, ON_ROLL, POLICY, RURAL, count_met
-from .statements import Period, Statements
+from .statements import Statements
 
 
 def scope_tables(q: Statements, *, prefix: str):
@@ -49,11 +49,31 @@ def scope_tables(q: Statements, *, prefix: str):
         "JOIN qt_scope b ON b.id = an.org_id JOIN qt_scope s ON s.id = an.ancestor_id "
         f"WHERE b.kind IN {sql.in_list(BRANCH_KINDS)} AND {COMMITTEE_OR_COUNTY}",
     )
+    scope_members(q)
     later_moves(q)
+    if q.subtree:  # a few thousand rows, read by four stages (see roll)
+        q.temp("qt_roll", roll_on_ref(q), index="member_id")
     q.table(
         "qt_res",
         "organization_id bigint NOT NULL, code varchar(48) NOT NULL, target numeric(12, 2), "
         f"actual numeric(12, 2), met boolean, detail {sql.json_type()} NOT NULL",
+    )
+
+
+def scope_members(q: Statements):
+    """``qt_members`` (a subtree's run only): every member who may be counted in the scope on some day — on a
+    roll, as an admission, as due for dues. A member's branch on a past day is his current branch or the
+    ``from_branch`` of a later transfer (docs/quotas.md, "On the roll", "Admissions"), so these are the
+    members of a branch of the scope and those ever transferred out of one: a few more than the scope's
+    rolls, against the whole database's otherwise."""
+    if not q.subtree:
+        return
+    q.temp(
+        "qt_members",
+        f"SELECT m.id AS member_id FROM members_member m WHERE {q.in_scope('m.branch_id')} "
+        "UNION SELECT e.member_id FROM members_memberevent e "
+        f"WHERE e.kind = 'transfer' AND {q.in_scope('e.from_branch_id')}",
+        index="member_id",
     )
 
 
@@ -63,8 +83,8 @@ def later_moves(q: Statements):
     first_after_ref = sql.first_per_group(
         columns="e.member_id AS member_id, e.kind AS kind, e.from_branch_id AS from_branch_id, "
         "e.from_status AS from_status",
-        source="FROM members_memberevent e WHERE e.kind IN ('transfer', 'status_change') "
-        f"AND e.occurred_on > {sql.date_literal(q.period.ref)}",
+        source=f"FROM {q.member_rows('members_memberevent e', 'e.member_id')} "
+        f"WHERE e.kind IN ('transfer', 'status_change') AND e.occurred_on > {sql.date_literal(q.period.ref)}",
         partition="e.member_id, e.kind",
         order="e.occurred_on, e.id",
     )
@@ -77,17 +97,25 @@ def later_moves(q: Statements):
     )
 
 
-def roll(period: Period) -> str:
+def roll(q: Statements) -> str:
     """The roll on ``ref`` (docs/quotas.md, "On the roll"): ``member_id, branch_id`` of every member on the roll
     of a branch that day, as a derived table for the stages to join.
 
-    Not a work table of its own: writing a million members' rows (the province tier) to read them back once
-    cost about a second more than reading them in place. The members not moved after ``ref`` (nearly all)
-    are read straight from their own row, so the planner estimates them as it does a plain roll."""
-    ref = sql.date_literal(period.ref)
+    A subtree's run reads it from its work table ``qt_roll`` (a county's ten thousand members, written once);
+    a run over every tree reads it in place (``roll_on_ref``)."""
+    return "SELECT member_id, branch_id FROM qt_roll" if q.subtree else roll_on_ref(q)
+
+
+def roll_on_ref(q: Statements) -> str:
+    """The roll on ``ref`` as a query. Not a work table for a run over every tree: writing a million members'
+    rows (the province tier) to read them back once cost about a second more than reading them in place. The members not moved after ``ref`` (nearly all)
+    are read straight from their own row, so the planner estimates them as it does a plain roll; a subtree's
+    run reads only its branches' members (``qt_later`` holds only the members it may count)."""
+    ref = sql.date_literal(q.period.ref)
+    branches = q.in_scope("m.branch_id") if q.subtree else "1 = 1"
     return (
         "SELECT m.id AS member_id, m.branch_id AS branch_id FROM members_member m "
-        f"WHERE m.joined_on <= {ref} AND m.status IN {ON_ROLL} "
+        f"WHERE m.joined_on <= {ref} AND m.status IN {ON_ROLL} AND {branches} "
         "AND NOT EXISTS (SELECT 1 FROM qt_later x WHERE x.member_id = m.id) "
         "UNION ALL SELECT m.id, COALESCE(x.from_branch_id, m.branch_id) FROM qt_later x "
         f"JOIN members_member m ON m.id = x.member_id WHERE m.joined_on <= {ref} "
@@ -100,7 +128,7 @@ def admissions(q: Statements):
     year = period.year
     first_transfer = sql.first_per_group(
         columns="e.member_id AS member_id, e.from_branch_id AS from_branch_id",
-        source="FROM members_memberevent e WHERE e.kind = 'transfer'",
+        source=f"FROM {q.member_rows('members_memberevent e', 'e.member_id')} WHERE e.kind = 'transfer'",
         partition="e.member_id",
         order="e.occurred_on, e.id",
     )
@@ -113,9 +141,10 @@ def admissions(q: Statements):
         f"SELECT COALESCE(f.from_branch_id, m.branch_id) AS branch_id, {sql.year_of('m.joined_on')} AS joined_year, "
         f"{sql.age_at('m.birth_date', 'm.joined_on')} AS age_joined, "
         f"CASE WHEN m.education IN {EDUCATED} THEN 1 ELSE 0 END AS educated "
-        f"FROM members_member m LEFT JOIN ({first_transfer}) f ON f.member_id = m.id "
+        f"FROM {q.member_rows('members_member m', 'm.id')} LEFT JOIN ({first_transfer}) f ON f.member_id = m.id "
         f"WHERE m.joined_on BETWEEN {sql.date_literal(dt.date(period.admissions_from or year, 1, 1))} "
-        f"AND {sql.date_literal(period.end)}) a GROUP BY a.branch_id, a.joined_year",
+        f"AND {sql.date_literal(period.end)}) a "
+        f"WHERE {q.in_scope('a.branch_id')} GROUP BY a.branch_id, a.joined_year",
         index="branch_id",
     )
     this_year = "COALESCE(SUM(a.n), 0)"
@@ -165,7 +194,7 @@ def trainings(q: Statements):
     q.temp(
         "qt_organized",
         "SELECT t.organizer_id AS organization_id, COUNT(*) AS n FROM members_training t "
-        f"WHERE {period.within_year('t.held_on')} GROUP BY t.organizer_id",
+        f"WHERE {period.within_year('t.held_on')} AND {q.in_scope('t.organizer_id')} GROUP BY t.organizer_id",
         index="organization_id",
     )
     organized = "COALESCE(t.n, 0)"
@@ -204,7 +233,8 @@ def trainings(q: Statements):
     # Each member's last training up to 31 December: trained in a cycle iff that one falls in it.
     q.temp(
         "qt_last",
-        f"SELECT ma.member_id AS member_id, MAX(t.held_on) AS held_on FROM {members_through} ma "
+        "SELECT ma.member_id AS member_id, MAX(t.held_on) AS held_on "
+        f"FROM {q.member_rows(f'{members_through} ma', 'ma.member_id')} "
         "JOIN members_training t ON t.id = ma.training_id "
         f"WHERE t.held_on BETWEEN {sql.date_literal(dt.date(period.trainings_from or period.year, 1, 1))} "
         f"AND {sql.date_literal(period.end)} GROUP BY ma.member_id",
@@ -214,7 +244,7 @@ def trainings(q: Statements):
         "qt_rotation",
         "SELECT r.branch_id AS branch_id, COUNT(*) AS roll, SUM(CASE WHEN l.held_on IS NOT NULL "
         f"AND {sql.year_of('l.held_on')} > {period.year} - p.train_rotation_cycle_years THEN 1 ELSE 0 END) "
-        f"AS trained FROM ({roll(period)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
+        f"AS trained FROM ({roll(q)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
         f"LEFT JOIN qt_last l ON l.member_id = r.member_id WHERE {RURAL} GROUP BY r.branch_id",
     )
     share = sql.share("r.trained", "r.roll")
@@ -237,21 +267,24 @@ def training_hours(q: Statements):
     period = q.period
     members_through = Training.member_attendees.through._meta.db_table
     cadres_through = Training.cadre_attendees.through._meta.db_table
-    # Each member's distinct trainings of the year, as a member attendee or through any of their posts.
+    # Each member's distinct trainings of the year, as a member attendee or through any of their posts, with
+    # their class hours: each side joins the trainings itself, so that a subtree's run probes them by id.
+    year, hours = period.within_year("t.held_on"), f"COALESCE(t.hours, t.days * {HOURS_PER_DAY})"
     attended = (
-        f"SELECT ma.member_id AS member_id, ma.training_id AS training_id FROM {members_through} ma "
-        f"UNION SELECT c.member_id, ca.training_id FROM {cadres_through} ca "
-        "JOIN members_cadre c ON c.id = ca.cadre_id WHERE c.member_id IS NOT NULL"
+        f"SELECT ma.member_id AS member_id, t.id AS training_id, {hours} AS hours "
+        f"FROM {q.member_rows(f'{members_through} ma', 'ma.member_id')} "
+        f"JOIN members_training t ON t.id = ma.training_id WHERE {year} "
+        f"UNION SELECT c.member_id, t.id, {hours} FROM {q.member_rows('members_cadre c', 'c.member_id')} "
+        f"JOIN {cadres_through} ca ON ca.cadre_id = c.id JOIN members_training t ON t.id = ca.training_id "
+        f"WHERE c.member_id IS NOT NULL AND {year}"
     )
     q.temp(
         "qt_hours",
-        f"SELECT a.member_id AS member_id, SUM(COALESCE(t.hours, t.days * {HOURS_PER_DAY})) AS hours "
-        f"FROM ({attended}) a JOIN members_training t ON t.id = a.training_id "
-        f"WHERE {period.within_year('t.held_on')} GROUP BY a.member_id",
+        f"SELECT a.member_id AS member_id, SUM(a.hours) AS hours FROM ({attended}) a GROUP BY a.member_id",
         index="member_id",
     )
     leaders = (
-        "SELECT DISTINCT c.member_id AS member_id FROM members_cadre c "
+        f"SELECT DISTINCT c.member_id AS member_id FROM {q.member_rows('members_cadre c', 'c.member_id')} "
         f"WHERE c.post IN {sql.in_list(BRANCH_POSTS)} AND c.member_id IS NOT NULL AND {period.serving('c')}"
     )
     needed = "CASE WHEN k.member_id IS NOT NULL THEN p.train_cadre_hours ELSE p.train_member_hours END"
@@ -259,7 +292,7 @@ def training_hours(q: Statements):
         "qt_hours_roll",
         "SELECT r.branch_id AS branch_id, COUNT(*) AS roll, "
         f"SUM(CASE WHEN COALESCE(h.hours, 0) >= {needed} THEN 1 ELSE 0 END) AS reached "
-        f"FROM ({roll(period)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
+        f"FROM ({roll(q)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
         f"LEFT JOIN qt_hours h ON h.member_id = r.member_id LEFT JOIN ({leaders}) k ON k.member_id = r.member_id "
         f"WHERE {BRANCH} GROUP BY r.branch_id",
         analyze=False,
@@ -304,10 +337,17 @@ def study(q: Statements):
         f"AND u.ancestor_kind IN {sql.in_list(COMMITTEE_KINDS)} "
         f"WHERE c.post = 'instructor' AND {period.serving('c')}"
     )
+    # Their instructor posts: a member's every one, found from the member; a post without member is the person.
+    persons = f"SELECT DISTINCT si.person FROM ({serving_instructors}) si"
+    posts = (
+        f"SELECT p.person, c.id AS cadre_id FROM ({persons}) p JOIN members_cadre c ON c.member_id = p.person "
+        f"AND c.post = 'instructor' WHERE p.person > 0 UNION ALL SELECT p.person, -p.person FROM ({persons}) p "
+        "WHERE p.person < 0"
+    )
     totals = (
-        "SELECT COALESCE(c.member_id, -c.id) AS person, SUM(sr.note_characters) AS notes, "
-        "SUM(sr.articles) AS articles FROM members_cadre c JOIN members_studyrecord sr ON sr.cadre_id = c.id "
-        f"AND sr.year = {period.year} WHERE c.post = 'instructor' GROUP BY COALESCE(c.member_id, -c.id)"
+        "SELECT x.person, SUM(sr.note_characters) AS notes, SUM(sr.articles) AS articles "
+        f"FROM ({posts}) x JOIN members_studyrecord sr ON sr.cadre_id = x.cadre_id AND sr.year = {period.year} "
+        "GROUP BY x.person"
     )
     q.temp(
         "qt_inst",

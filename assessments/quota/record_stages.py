@@ -71,7 +71,8 @@ def meetings(q: Statements):
     q.temp(
         "qt_meet",
         "SELECT mt.organization_id AS organization_id, mt.kind AS kind, COUNT(*) AS n FROM members_meeting mt "
-        f"WHERE {period.within_year('mt.held_on')} GROUP BY mt.organization_id, mt.kind",
+        f"WHERE {period.within_year('mt.held_on')} AND {q.in_scope('mt.organization_id')} "
+        "GROUP BY mt.organization_id, mt.kind",
         index="organization_id",
     )
     # One statement for the seven kinds: each branch crossed with the kinds, the target picked per kind.
@@ -93,7 +94,8 @@ def reviews(q: Statements):
         "SUM(CASE WHEN rr.kind = 'committee_report' THEN 1 ELSE 0 END) AS committee_reports, "
         "SUM(CASE WHEN rr.kind = 'branch_report' THEN 1 ELSE 0 END) AS branch_reports, "
         f"SUM(CASE WHEN rr.kind IN {sql.in_list(DEMOCRATIC_REVIEW_KINDS)} THEN 1 ELSE 0 END) AS democratic "
-        f"FROM branches_reviewrecord rr WHERE {period.within_year('rr.held_on')} GROUP BY rr.organization_id",
+        f"FROM branches_reviewrecord rr WHERE {period.within_year('rr.held_on')} "
+        f"AND {q.in_scope('rr.organization_id')} GROUP BY rr.organization_id",
         index="organization_id",
     )
     for code, column, target in (
@@ -110,7 +112,7 @@ def reviews(q: Statements):
         )
     disclosures = (
         "SELECT organization_id, COUNT(*) AS n FROM branches_financialdisclosure "
-        f"WHERE year = {period.year} GROUP BY organization_id"
+        f"WHERE year = {period.year} AND {q.in_scope('organization_id')} GROUP BY organization_id"
     )
     q.results(
         "review.disclosures",
@@ -134,7 +136,8 @@ def rooms_reserves_contacts(q: Statements):
     )
     young = (
         "SELECT rc.organization_id, COUNT(*) AS n FROM members_reservecadre rc WHERE rc.status = 'in_roster' "
-        f"AND rc.entered_on <= {ref} AND {sql.age_at('rc.birth_date', ref)} <= 35 GROUP BY rc.organization_id"
+        f"AND rc.entered_on <= {ref} AND {sql.age_at('rc.birth_date', ref)} <= 35 "
+        f"AND {q.in_scope('rc.organization_id')} GROUP BY rc.organization_id"
     )
     reserves = "COALESCE(y.n, 0)"
     q.results(

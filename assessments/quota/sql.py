@@ -104,13 +104,20 @@ def first_per_group(*, columns: str, source: str, partition: str, order: str) ->
     )
 
 
-def run_settings() -> list[tuple[str, str]]:
+def run_settings(*, subtree: bool = False) -> list[tuple[str, str]]:
     """Planner and memory settings for the run's transaction (PostgreSQL; none on SQLite).
 
     Enough memory that the big sorts and aggregates (a year of visit logs by person and household) stay in
     memory instead of spilling to disk; two workers per parallel plan (the machine's two cores); and no JIT
     compilation: every statement of a run runs once, and compiling the big ones costs about what it saves.
+
+    A subtree's run (``subtree``) reads a few thousand members' rows out of tables of millions, through their
+    indexes. PostgreSQL's default price of a random page (4 sequential ones, a disk seek) makes the planner
+    scan a million attendance rows rather than probe ten thousand members' ones; the records are in memory
+    on a server that runs the nightly schedule, where a probe costs about what a sequential page does — the
+    price the PostgreSQL documentation suggests then (1.1, "random_page_cost").
     """
     if not is_postgres():
         return []
-    return [("work_mem", "256MB"), ("max_parallel_workers_per_gather", "2"), ("jit", "off")]
+    settings = [("work_mem", "256MB"), ("max_parallel_workers_per_gather", "2"), ("jit", "off")]
+    return settings + [("random_page_cost", "1.1"), ("enable_mergejoin", "off")] if subtree else settings

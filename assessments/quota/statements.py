@@ -66,14 +66,32 @@ class Statements:
 
     The statements name the run's work tables ``qt_<name>``; each run gets its own names (``qt<run id>_<name>``),
     so runs of different scopes can work side by side: their tables are real tables on PostgreSQL.
+
+    ``subtree``: the run covers one organization's subtree, not every tree. Its statements then read only the
+    records of that subtree (``in_scope``) and of the members who may be counted in it (``member_rows``), so
+    that a county's run inside a province reads what it reads in a county alone (docs/quotas.md, "Runs").
     """
 
-    def __init__(self, cursor, period: Period):
+    def __init__(self, cursor, period: Period, *, subtree: bool = False):
         self.cursor = cursor
         self.period = period
+        self.subtree = subtree
         self.prefix = f"qt{period.run_id}_"
         self.tables: list[str] = []
         self.alert_count = 0
+
+    @staticmethod
+    def in_scope(column: str) -> str:
+        """A condition keeping the rows of an organization of the scope (those taking part)."""
+        return f"{column} IN (SELECT id FROM qt_scope)"
+
+    def member_rows(self, table: str, column: str) -> str:
+        """A FROM item: the rows of ``table`` (``"name alias"``) whose ``column`` is a member the scope may
+        count (``qt_members``), every row when the run covers every tree. Written as a join from those few
+        thousand members, so that the planner probes the table's index for each of them."""
+        if not self.subtree:
+            return table
+        return f"qt_members qm JOIN {table} ON {column} = qm.member_id"
 
     def execute(self, statement: str, params=()):
         self.cursor.execute(WORK_TABLE.sub(self.prefix, statement), params)

@@ -33,7 +33,7 @@ def organization_rules(q: Statements):
     ref = sql.date_literal(period.ref)
     q.temp(
         "qt_full",
-        f"SELECT r.branch_id AS organization_id, COUNT(*) AS n FROM ({roll(period)}) r "
+        f"SELECT r.branch_id AS organization_id, COUNT(*) AS n FROM ({roll(q)}) r "
         "JOIN members_member m ON m.id = r.member_id "
         f"WHERE m.category = {FULL} AND (m.confirmed_on IS NULL OR m.confirmed_on <= {ref}) "
         "GROUP BY r.branch_id",

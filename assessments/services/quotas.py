@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import Organization, OrganizationKind, SecurityEventKind
+from branches.models import Organization, SecurityEventKind
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
@@ -78,8 +79,9 @@ def _covering_run(organization: Organization, year: int, *, join_running: bool) 
     containing it (it has read nothing yet), or — with ``join_running`` — one already running for the
     organization itself."""
     ancestors = [int(pk) for pk in organization.path.strip("/").split("/")]
-    runs = QuotaRun.objects.filter(year=year, state__in=ACTIVE_STATES, organization_id__in=ancestors)
-    joinable = runs.filter(state=RunState.QUEUED)
+    runs = QuotaRun.objects.filter(year=year, state__in=ACTIVE_STATES)
+    covering = Q(organization_id__in=ancestors) | Q(organization__isnull=True)  # the latter: every tree
+    joinable = runs.filter(covering, state=RunState.QUEUED)
     if join_running:
         joinable |= runs.filter(state=RunState.RUNNING, organization_id=organization.pk)
     return joinable.order_by("created_at", "pk").first()
@@ -89,7 +91,7 @@ def _serialize_starts(organization: Organization) -> None:
     """Starts in one tree queue behind each other (a row lock on the tree's root until commit), so two
     requests at once cannot both find nothing to join."""
     root = int(organization.path.strip("/").split("/")[0])
-    list(Organization.objects.select_for_update().filter(pk=root).values_list("pk", flat=True))
+    list(Organization.objects.select_for_update(no_key=True).filter(pk=root).values_list("pk", flat=True))
 
 
 def quota_run_capability(organization: Organization) -> str:
@@ -148,19 +150,32 @@ def _fail(run: QuotaRun, message: str):
     )
 
 
+# The advisory lock key of the runs over every tree (no organization has the id 0).
+EVERY_TREE = 0
+
+
 @contextlib.contextmanager
 def _tree_lock(run: QuotaRun):
-    """Runs in the same tree and year never interleave (PostgreSQL advisory lock; SQLite has one writer)."""
+    """Runs in the same tree and year never interleave (PostgreSQL advisory locks; SQLite has one writer): a
+    subtree's run holds its tree's lock and shares the every-tree one, a run over every tree holds that one
+    alone — it waits for the runs of every tree, and they wait for it."""
     if connection.vendor != "postgresql":
         yield
         return
-    root = int(run.organization.path.strip("/").split("/")[0]) if run.organization_id else 0
+    if run.organization_id:
+        root = int(run.organization.path.strip("/").split("/")[0])
+        locks = [("pg_advisory_lock_shared", "pg_advisory_unlock_shared", EVERY_TREE)]
+        locks.append(("pg_advisory_lock", "pg_advisory_unlock", root))
+    else:
+        locks = [("pg_advisory_lock", "pg_advisory_unlock", EVERY_TREE)]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", (root, run.year))
+        for lock, _unlock, key in locks:
+            cursor.execute(f"SELECT {lock}(%s, %s)", (key, run.year))
         try:
             yield
         finally:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", (root, run.year))
+            for _lock, unlock, key in reversed(locks):
+                cursor.execute(f"SELECT {unlock}(%s, %s)", (key, run.year))
 
 
 def quota_run_execute(run_id: int, *, today: dt.date | None = None) -> QuotaRun:
@@ -174,7 +189,7 @@ def quota_run_execute(run_id: int, *, today: dt.date | None = None) -> QuotaRun:
     try:
         with _tree_lock(run), transaction.atomic():
             counts = engine.compute(run, today=today)
-            engine.publish(run)
+            replaced = engine.publish(run)
     except Exception as error:  # the run's record must say it failed, whatever broke
         logger.exception("quota run %s failed", run_id)
         _fail(run, f"{type(error).__name__}: {error}")
@@ -182,7 +197,7 @@ def quota_run_execute(run_id: int, *, today: dt.date | None = None) -> QuotaRun:
     QuotaRun.objects.filter(pk=run.pk).update(
         state=RunState.SUCCEEDED, progress=100, stage="", counts=counts, finished_at=timezone.now()
     )
-    engine.collect_garbage(year=run.year)
+    engine.collect_garbage(replaced, written=counts["results"])
     return QuotaRun.objects.get(pk=run_id)
 
 
@@ -202,14 +217,29 @@ def _system(username: str):
 
 
 def quota_runs_schedule(*, year: int, trigger: str) -> list[QuotaRun]:
-    """One run per county for ``year``: what the nightly and the 1 January schedules start."""
-
+    """One run over every tree for ``year``: what the nightly and the 1 January schedules start. One run over
+    a province costs less than a run per county, whose fixed costs add up (docs/quotas.md, "Schedule")."""
     quota_runs_fail_stale()
-    system = _system("scheduler")
-    counties = Organization.objects.filter(kind=OrganizationKind.COUNTY_COMMITTEE, parent__isnull=True)
-    return [
-        quota_run_start(actor=system, organization=county, year=year, trigger=trigger) for county in counties
-    ]
+    engine.collect_garbage(engine.leftover_runs(year=year))
+    return [_start_every_tree(year=year, trigger=trigger)]
+
+
+def _start_every_tree(*, year: int, trigger: str) -> QuotaRun:
+    """Queue a run over every tree, or join the one already queued. Serialized with every tree's starts (a
+    row lock on every root until commit), as ``quota_run_start`` serializes one tree's."""
+    with transaction.atomic():
+        # FOR NO KEY UPDATE: it serializes the starts without waiting for the transactions that insert rows
+        # referring to a root (a foreign key's check locks it FOR KEY SHARE, e.g. a long import).
+        roots = Organization.objects.select_for_update(no_key=True).filter(parent__isnull=True).order_by("pk")
+        list(roots.values_list("pk", flat=True))
+        queued = QuotaRun.objects.filter(year=year, state=RunState.QUEUED, organization__isnull=True)
+        existing = queued.order_by("created_at", "pk").first()
+        if existing is not None:
+            existing.joined = True
+            return existing
+        run = QuotaRun.objects.create(organization=None, year=year, trigger=trigger)
+    _enqueue(run)
+    return run
 
 
 def quota_runs_refresh(*, changes: dict[int, Iterable[int]]) -> list[QuotaRun]:

@@ -38,6 +38,23 @@ def test_a_township_request_joins_a_queued_county_run(world, root, not_executed)
     assert QuotaRun.objects.count() == 1
 
 
+def test_a_request_joins_a_queued_run_over_every_tree_but_not_a_running_one(world, root, not_executed):
+    every_tree = _queued(None)
+    run = quota_run_start(actor=root, organization=world.branch_a1, year=YEAR)
+    assert (run.pk, run.joined) == (every_tree.pk, True)
+    QuotaRun.objects.filter(pk=every_tree.pk).update(state=RunState.RUNNING)
+    run = quota_run_start(actor=root, organization=world.branch_a1, year=YEAR)
+    assert run.pk != every_tree.pk and not run.joined
+
+
+def test_the_schedule_queues_one_run_over_every_tree_and_joins_it_when_queued(world, not_executed):
+    first = quotas.quota_runs_schedule(year=YEAR, trigger="nightly")
+    again = quotas.quota_runs_schedule(year=YEAR, trigger="nightly")
+    assert [run.organization_id for run in first] == [None]
+    assert [run.pk for run in again] == [first[0].pk] and again[0].joined
+    assert QuotaRun.objects.count() == 1
+
+
 def test_a_township_request_queues_behind_a_county_run_already_running(world, root, not_executed):
     county_run = _queued(world.county, RunState.RUNNING)
     run = quota_run_start(actor=root, organization=world.township_a, year=YEAR)

@@ -297,3 +297,18 @@ def test_a_viewer_may_not_refresh_even_a_branch_in_view(world):
 
     with pytest.raises(OutOfScope):
         quota_run_start(actor=world.users["viewer_a"], organization=world.branch_a1, year=2025)
+
+
+def test_the_schedule_sweeps_what_a_dead_worker_left_and_nothing_published(world, root, monkeypatch):
+    from assessments.services import quotas
+
+    kept = quota_run_start(actor=root, organization=world.county, year=2025)
+    left = QuotaRun.objects.create(organization=world.township_a, year=2025, state=RunState.SUCCEEDED)
+    QuotaResult.objects.create(
+        run=left, year=2025, code="meet.assembly", organization=world.branch_a1, target=1, actual=0, met=False
+    )
+    monkeypatch.setattr(quotas, "_enqueue", lambda run: None)  # the sweep is the schedule's, not the run's
+    quotas.quota_runs_schedule(year=2025, trigger="nightly")
+    kept.refresh_from_db()
+    assert not QuotaResult.objects.filter(run=left).exists()
+    assert QuotaResult.objects.filter(run=kept).count() == kept.counts["results"] > 0

@@ -27,6 +27,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,10 +40,12 @@ from assessments.models import QuotaPublication, QuotaResult
 from branches.models import Organization
 from demo.management.commands.bench_quota import benchmark
 from demo.scale import generate
+from demo.scale.tiers import TIERS
 from members.models import Cadre, DuesBase, DuesPayment, Member, MemberEvent, Training, VisitLog
 
 ROOT = Path(__file__).resolve().parents[2]
 RURAL = {"kind": "branch", "field__in": ["village", "community"]}
+ADMITTABLE = {"status": "normal", "branch__kind": "branch", "branch__field__in": ["village", "community"]}
 
 
 def run(year, today, **options) -> dict:
@@ -64,6 +67,32 @@ def test_quota_bench_tiny_tier():
     assert not figures["mismatches"], figures["mismatches"]
     if connection.vendor == "postgresql":
         assert figures["floor"] > 0
+
+
+@pytest.mark.django_db
+def test_quota_bench_nightly_tiny_tier():
+    """The nightly schedule as it runs (``quota_runs_nightly``: one run over every tree through
+    ``quota_run_execute``, clean-up included), twice, over two tiny counties: it gives the floor's results for
+    the whole database (PostgreSQL), a member admitted in the first county and transferred to the second today
+    counted as the first's admission, and the second night's clean-up leaves only its own results."""
+    generate(tier=replace(TIERS["tiny"], counties=2), seed=7)
+    today = timezone.localdate()
+    first, second = Organization.objects.filter(parent__isnull=True).order_by("pk")
+    mover = Member.objects.filter(branch__path__startswith=first.path, **ADMITTABLE).order_by("pk").first()
+    destination = Organization.objects.filter(path__startswith=second.path, **RURAL).order_by("pk").first()
+    Member.objects.filter(pk=mover.pk).update(branch=destination, joined_on=dt.date(today.year, 1, 1))
+    MemberEvent.objects.create(
+        member=mover, kind="transfer", occurred_on=today, from_branch=mover.branch, to_branch=destination
+    )
+    figures = run(today.year, today, tier="tiny", scope="nightly", rounds=2)
+    assert [r["runs"] for r in figures["rounds"]] == [1, 1]
+    assert figures["rounds"][1]["results"] == QuotaResult.objects.count() > 0  # the first round's are gone
+    published = QuotaPublication.objects.filter(year=today.year)
+    assert published.count() == Organization.objects.count()
+    assert set(published.values_list("run__organization", flat=True)) == {None}
+    assert not figures["mismatches"], figures["mismatches"]
+    if connection.vendor == "postgresql":
+        assert figures["nightly"] > 0 and figures["ratio"] > 0
 
 
 def edge_cases(year: int, today: dt.date):

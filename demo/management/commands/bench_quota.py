@@ -9,6 +9,9 @@ database. For the year (default: this year) and each round:
    while the model still requires a run's organization, the run is stored against the first county with
    its scope set to ``None`` in memory for ``compute`` and ``publish`` (the engine reads nothing else for
    its scope), and the round is rolled back. ``--scope counties``: one run per county, as the schedule does;
+   ``--nightly`` (``--scope nightly``): ``quota_runs_nightly`` itself, in process — this year as of today,
+   every county's run through ``quota_run_execute`` with its clean-up, no vacuum before the round — timed
+   whole, clean-up included, and held to the floor (``TARGETS``: province, ≤ 1.5 × the floor);
 2. the floor, ``assessments/quota/floor.sql`` (PostgreSQL only): the same indicators and alerts computed
    from the indicators' definitions by hand-written statements into the UNLOGGED tables ``floor_results``
    and ``floor_alerts``, timed statement by statement (``demo.quota_floor``);
@@ -30,15 +33,17 @@ from unittest import mock
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import NotSupportedError, connection, transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from assessments.models import QuotaRun, RunState
 from assessments.quota import engine
 from assessments.services.quotas import quota_run_execute
+from assessments.tasks import quota_runs_nightly
 from branches.models import Organization
 from demo.quota_floor import compare, drop_floor_tables, run_floor
 
-TARGETS = {"county": {"run": 1.0}, "province": {"run": 20.0, "ratio": 2.0}}
+TARGETS = {"county": {"run": 1.0}, "province": {"run": 20.0, "ratio": 2.0, "nightly": 1.5}}
 
 
 # --- the engine ---------------------------------------------------------------------------------------------
@@ -106,22 +111,25 @@ def run_engine(year: int, today, *, scope: str = "whole") -> dict:
 
     def timed_publish(run):
         started = time.perf_counter()
-        publish(every_tree(run))
+        replaced = publish(every_tree(run))
         if connection.in_atomic_block and connection.vendor == "postgresql":
             # Inside a transaction the deferred foreign-key checks of every result and alert would wait for a
             # commit that never comes: fire them now, as the task's commits do.
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         timings["publish"] += time.perf_counter() - started
+        return replaced
 
-    def timed_gc(*, year):
+    def timed_gc(*args, **options):
         started = time.perf_counter()
-        deleted = collect_garbage(year=year)
+        deleted = collect_garbage(*args, **options)
         timings["gc"] += time.perf_counter() - started
         return deleted
 
     roots = list(Organization.objects.filter(parent__isnull=True).order_by("pk"))
-    if scope == "counties":
+    if scope == "nightly":
+        scopes, described = [], f"the nightly schedule in process: quota_runs_nightly, {len(roots)} tree(s)"
+    elif scope == "counties":
         scopes, described = roots, f"{len(roots)} runs, one per county"
     elif whole_in_memory:
         scopes = roots[:1]
@@ -140,6 +148,8 @@ def run_engine(year: int, today, *, scope: str = "whole") -> dict:
             total += seconds
             executed.append(run)
         runs = executed
+        if scope == "nightly":
+            total, runs = run_nightly()
     for run in runs:
         if run.state != RunState.SUCCEEDED:
             raise CommandError(f"the quota run {run.pk} failed: {run.error}")
@@ -154,6 +164,17 @@ def run_engine(year: int, today, *, scope: str = "whole") -> dict:
         "stages": list(stages.items()),
         "notes": notes,
     }
+
+
+def run_nightly() -> tuple[float, list[QuotaRun]]:
+    """``quota_runs_nightly`` exactly as beat starts it (this year's runs, today's date), timed whole: the
+    stale-run sweep, the leftover garbage, and every county's run through ``quota_run_execute`` with its
+    garbage collection. In process (as without a broker) whatever the settings, so that it is timed here."""
+    with override_settings(CELERY_TASK_ALWAYS_EAGER=True):
+        started = time.perf_counter()
+        run_ids = quota_runs_nightly()
+        seconds = time.perf_counter() - started
+    return seconds, list(QuotaRun.objects.filter(pk__in=run_ids).order_by("pk"))
 
 
 # --- the benchmark ------------------------------------------------------------------------------------------
@@ -190,6 +211,9 @@ def verdict(value: float, limit: float, unit: str = "") -> str:
 def one_round(number, *, year, today, scope, exclude, keep_floor, write) -> dict:
     done = run_engine(year, today, scope=scope)
     figure = {**done["counts"], "engine": done["seconds"], "gc": done["gc"], "publish": done["publish"]}
+    figure["runs"] = len(done["runs"])
+    # The nightly schedule is held to the floor clean-up included; a single run, its compute alone.
+    figure["measured"] = figure["engine"] + (figure["gc"] if scope == "nightly" else 0.0)
     write(
         f"round {number}: organizations={figure['organizations']:,} results={figure['results']:,} "
         f"alerts={figure['alerts']:,} ({done['scope']})"
@@ -198,14 +222,20 @@ def one_round(number, *, year, today, scope, exclude, keep_floor, write) -> dict
         f"  engine run {done['seconds']:.2f} s (claim → compute → publish {done['publish']:.2f} s, with the "
         f"foreign-key checks → succeeded); garbage collection of the replaced results {done['gc']:.2f} s"
     )
+    if scope == "nightly":
+        write(
+            f"  nightly path {figure['measured']:.2f} s for {figure['runs']} run(s), clean-up included "
+            f"({figure['gc']:.2f} s of it)"
+        )
     for note in done["notes"]:
         write(f"  NOTE {note}")
     write("    stages: " + ", ".join(f"{label} {seconds:.2f}" for label, seconds in done["stages"]))
     if connection.vendor != "postgresql":
         return figure
     figure["floor"], floor_stages = run_floor(year, today)
-    figure["ratio"] = figure["engine"] / figure["floor"]
-    write(f"  SQL floor {figure['floor']:.2f} s; ratio engine/floor {figure['ratio']:.2f}")
+    figure["ratio"] = figure["measured"] / figure["floor"]
+    measured = "nightly path" if scope == "nightly" else "engine"
+    write(f"  SQL floor {figure['floor']:.2f} s; ratio {measured}/floor {figure['ratio']:.2f}")
     slowest = sorted(floor_stages, key=lambda stage: -stage[1])[:5]
     write("    slowest: " + ", ".join(f"{label} {seconds:.2f}" for label, seconds in slowest))
     figure["mismatches"], figure["warnings"] = compare(done["runs"], exclude)
@@ -241,6 +271,9 @@ def benchmark(
     requires a run's organization) is always rolled back.
     """
     today = today or timezone.localdate()
+    nightly = scope == "nightly"
+    if nightly and (today != timezone.localdate() or year != today.year):
+        raise CommandError("the nightly schedule runs this year's quotas as of today: no other year or day")
     exclude = set(exclude)
     tier = tier or guess_tier()
     figures = {"tier": tier, "vendor": connection.vendor, "rounds": []}
@@ -256,7 +289,8 @@ def benchmark(
         f"({'each round in one transaction, rolled back' if rollback else 'autocommit, kept'})"
     )
     for number in range(1, rounds + 1):
-        vacuum_run_tables(write)
+        if not nightly:  # the nightly path is timed as it runs, whatever autovacuum has done by then
+            vacuum_run_tables(write)
         with transaction.atomic() if rollback else contextlib.nullcontext():
             figure = one_round(
                 number,
@@ -278,12 +312,22 @@ def benchmark(
         f"quota run [{connection.vendor}] tier={tier}: organizations={done[-1]['organizations']:,} "
         f"results={done[-1]['results']:,} engine={figures['engine']:.2f} s (gc {figures['gc']:.2f} s apart)"
     )
+    if nightly:
+        figures["nightly"] = min(r["measured"] for r in done)
+        summary += f" nightly path={figures['nightly']:.2f} s (clean-up included)"
     if connection.vendor == "postgresql":
         figures["floor"] = min(r["floor"] for r in done)
-        figures["ratio"] = figures["engine"] / figures["floor"]
+        figures["ratio"] = figures["nightly" if nightly else "engine"] / figures["floor"]
         summary += f" floor={figures['floor']:.2f} s ratio={figures['ratio']:.2f}"
     write(summary + (" (best of each over the rounds)" if rounds > 1 else ""))
+    if nightly:
+        write("  same-round ratios: " + ", ".join(f"{r['ratio']:.2f}" for r in done if "ratio" in r))
     targets = TARGETS.get(tier, {})
+    if nightly:
+        if "nightly" in targets and "ratio" in figures:
+            limit = verdict(figures["ratio"], targets["nightly"])
+            write(f"  target: nightly path/floor {figures['ratio']:.2f} {limit}")
+        return figures
     if "run" in targets:
         write(
             f"  target: the run {figures['engine']:.2f} s {verdict(figures['engine'], targets['run'], ' s')}"
@@ -310,9 +354,16 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--scope",
-            choices=["whole", "counties"],
+            choices=["whole", "counties", "nightly"],
             default="whole",
-            help="One run over every tree (default), or one run per county as the nightly schedule does.",
+            help="One run over every tree (default), one run per county through quota_run_execute, or the "
+            "nightly schedule itself (quota_runs_nightly).",
+        )
+        parser.add_argument(
+            "--nightly",
+            action="store_true",
+            help="Time what the nightly schedule runs (quota_runs_nightly: every county's run, clean-up "
+            "included, this year as of today, no vacuum before) beside the floor; same as --scope nightly.",
         )
         parser.add_argument(
             "--exclude-code", action="append", default=[], help="Leave a code out of the check (warned)."
@@ -322,14 +373,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--keep-floor", action="store_true", help="Keep floor_results and floor_alerts.")
 
-    def handle(self, *args, year, rounds, tier, scope, exclude_code, rollback, keep_floor, **options):
+    def handle(self, *args, year, rounds, tier, scope, nightly, exclude_code, rollback, keep_floor, **opts):
         if not Organization.objects.exists():
             raise CommandError("the database holds no organization: run manage.py generate_scale first")
         figures = benchmark(
             year=year or timezone.localdate().year,
             rounds=rounds,
             tier=tier,
-            scope=scope,
+            scope="nightly" if nightly else scope,
             exclude=exclude_code,
             rollback=rollback,
             keep_floor=keep_floor,
