@@ -4,7 +4,8 @@ language, then all rows or none.
 A django-import-export ``ModelResource`` built on ``ImportableResource`` declares the columns (fixed Chinese
 headers and the widgets below). ``import_table`` reads the file row by row, validates it in chunks with
 set-based queries (codes of related records, what the rules read through ``prepare_chunk``, duplicates
-against the database) and writes each chunk with ``bulk_create_with_history`` while every row so far is
+against the database) and writes each chunk with ``bulk_create_with_history`` (or, for a resource that keeps
+its rows as plain values, ``writing.insert_with_history``: COPY on PostgreSQL) while every row so far is
 clean; one error anywhere rolls the whole import back. django-import-export's own ``import_data`` is not
 used for the write path: it loads, validates and saves row by row (a query or more per row and per foreign
 key), too slow for 10,000 rows in 15 seconds.
