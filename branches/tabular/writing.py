@@ -94,8 +94,9 @@ def _copy(connection, plan: Plan, rows) -> list[int]:
         names = ", ".join(quote(column) for column in [pk, *plan.columns])
         not_null = ", ".join(quote(column) for column in plan.text_columns())
         options = f"FORMAT csv, FORCE_NOT_NULL ({not_null})" if not_null else "FORMAT csv"
-        # The driver's own cursor: Django's wrapper has no copy_expert.
-        cursor.cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN WITH ({options})", buffer)
+        # The driver's own cursor (Django's wrapper has no copy_expert), its errors made Django's.
+        with connection.wrap_database_errors:
+            cursor.cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN WITH ({options})", buffer)
     return pks
 
 
