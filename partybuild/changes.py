@@ -66,6 +66,17 @@ def note(rows) -> None:
     for row in rows:
         if type(row) in _COUNTED:
             by_model[type(row)].append(row)
+    _note_groups(by_model)
+
+
+def note_as(model, rows) -> None:
+    """``note`` for rows of ``model`` that are not its instances: the values an import writes without
+    building a model each, with the attributes the model's declaration reads (``organization_id``…)."""
+    if model in _COUNTED and rows:
+        _note_groups({model: rows})
+
+
+def _note_groups(by_model: dict) -> None:
     if not by_model:
         return
     this_year = timezone.localdate().year

@@ -62,7 +62,9 @@ class TextWidget(widgets.CharWidget):
             if self.identifier:
                 raise CellError("numeric_cell", NUMERIC_CELL)
             value = _number_text(value)
-        text = FORMULA_ESCAPE.sub("", str(value).strip(), count=1)
+        text = str(value).strip()
+        if "'" in text:  # the escape an export put before a formula (exports.py); most cells have none
+            text = FORMULA_ESCAPE.sub("", text, count=1)
         if not self.identifier:
             return text
         text = unicodedata.normalize("NFKC", text).strip().upper()
@@ -131,6 +133,13 @@ class DateWidget(widgets.Widget):
                 "date_format", _("Enter the date as text like 1990-01-31, or format the cell as a date.")
             )
         text = str(value).strip()
+        if len(text) == 10 and text[4] == text[7] == "-":  # 1990-01-31, as most files write it
+            try:
+                day = date.fromisoformat(text)
+            except ValueError:
+                day = None
+            if day is not None and FIRST_DATE_YEAR <= day.year <= LAST_YEAR:
+                return day
         match = DATE_FORM.fullmatch(text)
         if not match:
             raise CellError(

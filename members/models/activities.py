@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from branches.models.bases import (
+    FUTURE_DATE_MESSAGE,
     ScopedModel,
     ScopedRecord,
     future_date_errors,
@@ -198,11 +199,21 @@ class VisitLog(ScopedRecord):
         return f"{norm(village_group)}|{norm(household_name)}"
 
     def clean(self):
-        errors = future_date_errors(self, "visited_on")
-        if self.resolved_on and self.visited_on and self.resolved_on < self.visited_on:
-            errors["resolved_on"] = _("A concern cannot be resolved before the visit that raised it.")
-        errors.update(future_date_errors(self, "resolved_on"))
-        raise_errors(errors)
+        raise_errors(visit_date_errors(self.visited_on, self.resolved_on))
+
+
+def visit_date_errors(visited_on, resolved_on, *, today=None) -> dict:
+    """``{field: message}`` for the dates of a visit (docs/records.md, "Household visits"), from the two
+    dates alone: the model's ``clean()`` and the import, which builds no model per row, both ask it."""
+    today = today or timezone.localdate()
+    errors = {}
+    if visited_on is not None and visited_on > today:
+        errors["visited_on"] = FUTURE_DATE_MESSAGE
+    if resolved_on is not None and visited_on is not None and resolved_on < visited_on:
+        errors["resolved_on"] = _("A concern cannot be resolved before the visit that raised it.")
+    if resolved_on is not None and resolved_on > today:
+        errors["resolved_on"] = FUTURE_DATE_MESSAGE
+    return errors
 
 
 class StudyRecord(ScopedRecord):

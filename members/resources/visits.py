@@ -8,27 +8,31 @@ anyway. Two different people of the same name serving there at once need the pos
 still ambiguous says so.
 
 The fast path of the import engine (branches/tabular/importing.py): cadres are looked up by name for a
-whole chunk in one query (within the importer's "records" scope), every rule is checked in memory, and rows
-are written with ``bulk_create_with_history``.
+whole chunk in one query (within the importer's "records" scope), each row is kept as its values
+(``VisitRow``, no model instance), every rule is checked in memory by the same functions the service and the
+model use, and a chunk is written set-based with its history (branches/tabular/writing.py: COPY on
+PostgreSQL).
 """
 
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
 from branches.resources import file_meta, organization_columns
-from branches.tabular.importing import ImportableResource
+from branches.tabular.importing import ImportableResource, among
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
     LookupWidget,
     TextWidget,
 )
+from branches.tabular.writing import insert_with_history
 
 from ..models import Cadre, VisitLog
-from ..models.activities import VISIT_REPORT_FIELDS
+from ..models.activities import VISIT_REPORT_FIELDS, visit_date_errors
 from ..selectors.visits import POST_ORDER, group_people
 from ..services.visits import place_error, term_error
 from .cadres import CADRE_POST, CADRE_POST_ALIASES
@@ -46,9 +50,20 @@ TEXT_FIELDS = [
         ("household_key", "household_name"),
     )
 ]
-# What the model's own constructor fills in when not given, in the order of its positional arguments.
-ATTNAMES = tuple(field.attname for field in VisitLog._meta.concrete_fields)
-DEFAULTS = {field.attname: field.get_default() for field in VisitLog._meta.concrete_fields}
+# The columns an import writes, in the order of ``VisitRow.values()`` and the recorder; the others (the
+# version, the timestamps) take their defaults.
+WRITTEN = (
+    "cadre_id",
+    "organization_id",
+    "household_name",
+    "village_group",
+    "household_key",
+    "visited_on",
+    "concerns",
+    "follow_up",
+    "resolved_on",
+    "recorded_by_id",
+)
 
 MESSAGES = {
     "unknown_cadre": _("No cadre of this name among the organizations you are responsible for."),
@@ -65,9 +80,73 @@ MESSAGES = {
 }
 
 
+class VisitRow:
+    """One visit of the file as the import checks and writes it: the values a ``VisitLog`` would hold and
+    the attributes its rules, its key and ``note_as`` read, without a model instance per row (building,
+    checking and saving 100,000 of those was most of an import's time)."""
+
+    __slots__ = (
+        "organization",
+        "cadre",
+        "household_name",
+        "village_group",
+        "household_key",
+        "visited_on",
+        "concerns",
+        "follow_up",
+        "resolved_on",
+        "problem",
+    )
+
+    def __init__(
+        self, organization, household_name, village_group, visited_on, concerns, follow_up, resolved_on
+    ):
+        self.organization = organization
+        self.cadre = None
+        self.household_name = household_name
+        self.village_group = village_group
+        self.household_key = VisitLog.key_for(village_group, household_name)
+        self.visited_on = visited_on
+        self.concerns = concerns
+        self.follow_up = follow_up
+        self.resolved_on = resolved_on
+        # (field, message) when the cadre could not be placed in the organization on that day.
+        self.problem = None
+
+    @property
+    def cadre_id(self):
+        return None if self.cadre is None else self.cadre.id
+
+    @property
+    def organization_id(self):
+        return None if self.organization is None else self.organization.id
+
+    def values(self) -> tuple:
+        """The written columns (``WRITTEN``) but the recorder."""
+        return (
+            self.cadre.id,
+            self.organization.id,
+            self.household_name,
+            self.village_group,
+            self.household_key,
+            self.visited_on,
+            self.concerns,
+            self.follow_up,
+            self.resolved_on,
+        )
+
+    def as_visit(self) -> VisitLog:
+        """The model instance, for the preview's few rows."""
+        return VisitLog(
+            cadre=self.cadre,
+            organization=self.organization,
+            **{name: getattr(self, name) for name in WRITTEN[2:-1]},
+        )
+
+
 class CadreNameWidget(LookupWidget):
     """A cadre's name, resolved for a whole chunk at once to every post row of that name in the importer's
-    scope; the resource then picks the row by organization, post and visit date."""
+    scope, by organization; the resource then picks the row by organization, post and visit date."""
 
     def __init__(self):
         super().__init__(Cadre, "name", action="records", unknown_message=MESSAGES["unknown_cadre"])
@@ -81,9 +160,9 @@ class CadreNameWidget(LookupWidget):
             )
             .order_by("pk")
         )
-        found: dict[str, list[Cadre]] = {}
+        found: dict[str, dict[int, list[Cadre]]] = {}
         for row in rows:
-            found.setdefault(row.name, []).append(row)
+            found.setdefault(row.name, {}).setdefault(row.organization_id, []).append(row)
         return found
 
     def render(self, value, obj=None, **kwargs):
@@ -128,6 +207,7 @@ class VisitLogResource(ImportableResource):
     max_cells = 150_000 * 12
     max_bytes = 40 * 1024 * 1024
     export_related = ("organization", "cadre")
+    _today = None  # the day the dates are checked against, once per chunk (``prepare_chunk``)
 
     Meta = file_meta(
         VisitLog,
@@ -140,57 +220,57 @@ class VisitLogResource(ImportableResource):
 
     # --- import ---
 
-    def build_instance(self, values: dict) -> VisitLog:
-        candidates = values.pop("cadre", None)
-        post = values.pop("cadre_post", "")
-        organization = values.pop("organization", None)
-        row = DEFAULTS | values
-        row["household_name"] = row["household_name"].strip()
-        row["village_group"] = row["village_group"].strip()
-        row["household_key"] = VisitLog.key_for(row["village_group"], row["household_name"])
-        row["recorded_by_id"] = getattr(self.actor, "pk", None)
-        # Positional: a tenth of the keyword constructor's cost, which matters at 100,000 rows.
-        visit = VisitLog(*(row[name] for name in ATTNAMES))
-        visit._cadre_problem = None
-        if organization is not None:
-            visit.organization = organization
-            if candidates is not None:
-                self._place_cadre(visit, organization, candidates, post)
+    def build_instance(self, values: dict) -> "VisitRow":
+        organization = values.get("organization")
+        visit = VisitRow(
+            organization,
+            values.get("household_name", "").strip(),
+            values.get("village_group", "").strip(),
+            values.get("visited_on"),
+            values.get("concerns", ""),
+            values.get("follow_up", ""),
+            values.get("resolved_on"),
+        )
+        candidates = values.get("cadre")
+        if organization is not None and candidates is not None:
+            self._place_cadre(visit, organization, candidates, values.get("cadre_post", ""))
         return visit
 
-    def _place_cadre(self, visit: VisitLog, organization, candidates: list[Cadre], post: str) -> None:
-        here = [
-            row
-            for row in candidates
-            if row.organization_id == organization.pk and (not post or row.post == post)
-        ]
+    def _place_cadre(self, visit: "VisitRow", organization, candidates: dict, post: str) -> None:
+        """``candidates``: the post rows of the name, by organization id (``CadreNameWidget.resolve``)."""
+        here = [row for row in candidates.get(organization.id, ()) if not post or row.post == post]
         day = visit.visited_on
         serving = [row for row in here if day is None or _serves(row, day)]
         if len(serving) == 1:
             visit.cadre = serving[0]
             return
         params = {
-            "name": candidates[0].name,
+            "name": next(iter(candidates.values()))[0].name,
             "organization": organization,
             "post": CADRE_POST.get(post, post),
         }
         if not here:
-            visit._cadre_problem = ("cadre", MESSAGES["not_here_as" if post else "not_here"] % params)
+            visit.problem = ("cadre", MESSAGES["not_here_as" if post else "not_here"] % params)
         elif not serving:
             nearest = min(here, key=lambda row: _distance(row, day))
             visit.cadre = nearest
-            visit._cadre_problem = ("visited_on", term_error(nearest, day))
+            visit.problem = ("visited_on", term_error(nearest, day))
         elif len(group_people(serving)) > 1:
-            visit._cadre_problem = ("cadre", MESSAGES["ambiguous_post" if post else "ambiguous"] % params)
+            visit.problem = ("cadre", MESSAGES["ambiguous_post" if post else "ambiguous"] % params)
         else:
             visit.cadre = min(
                 serving, key=lambda row: (POST_ORDER.get(row.post, 99), -row.started_on.toordinal())
             )
 
-    def validate_instance(self, visit: VisitLog, exclude) -> None:
-        """The model's rules without ``full_clean``'s per-row cost: the widgets already typed every cell and
-        the lookups found the cadre and the organization, so what is left is the length of the texts and the
-        model's ``clean()`` (dates), then the cadre's place and term."""
+    def prepare_chunk(self, instances) -> None:
+        self._today = timezone.localdate()
+
+    def validate_instance(self, visit: "VisitRow", exclude) -> None:
+        """The rules ``visit_check`` runs through ``full_clean`` (docs/records.md, "Household visits"), over
+        the row's values: the widgets already typed every cell and the lookups found the cadre and the
+        organization, so what is left is the length of the texts (the model fields' own validators), the
+        dates (``visit_date_errors``, the model's ``clean()``), then the cadre's place and term (the
+        service's ``place_error`` and ``term_error``)."""
         errors: dict[str, list] = {}
         for field, reported_as in TEXT_FIELDS:
             value = getattr(visit, field.attname)
@@ -199,20 +279,26 @@ class VisitLogResource(ImportableResource):
                     field.run_validators(value)
                 except ValidationError as error:
                     errors.setdefault(reported_as, error.messages)
-        try:
-            visit.clean()
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                errors.setdefault(name, []).extend(messages)
-        if visit._cadre_problem is not None:
-            name, message = visit._cadre_problem
+        for name, message in visit_date_errors(
+            visit.visited_on, visit.resolved_on, today=self._today
+        ).items():
             errors.setdefault(name, []).append(message)
-        elif visit.cadre_id is not None and (message := place_error(visit.organization)):
+        if visit.problem is not None:
+            name, message = visit.problem
+            errors.setdefault(name, []).append(message)
+        elif visit.cadre is not None and (message := place_error(visit.organization)):
             errors.setdefault("cadre", []).append(message)
         if errors:
             raise ValidationError(errors)
 
-    def import_key(self, visit: VisitLog):
+    def write(self, instances, actor) -> None:
+        """COPY (PostgreSQL) and one INSERT ... SELECT for the history: branches/tabular/writing.py."""
+        recorded_by = getattr(actor, "pk", None)
+        insert_with_history(
+            VisitLog, WRITTEN, [(*visit.values(), recorded_by) for visit in instances], actor=actor
+        )
+
+    def import_key(self, visit: "VisitRow"):
         """One string, not a tuple: the importer keeps every key of the file to find repeated rows, and at
         100,000 rows a compact key is a third of the memory."""
         if visit.cadre_id is None or visit.visited_on is None or not visit.household_name:
@@ -225,8 +311,8 @@ class VisitLogResource(ImportableResource):
         days = [int(day) for _cadre, day, _household in parsed]
         rows = (
             VisitLog.objects.filter(
+                among("household_key", {household for _cadre, _day, household in parsed}),
                 cadre_id__in={int(cadre) for cadre, _day, _household in parsed},
-                household_key__in={household for _cadre, _day, household in parsed},
                 visited_on__range=(dt.date.fromordinal(min(days)), dt.date.fromordinal(max(days))),
             )
             .order_by("-pk")
@@ -237,6 +323,11 @@ class VisitLogResource(ImportableResource):
         return {key: pk for key, pk in found.items() if key in wanted}
 
     # --- export ---
+
+    def export_resource(self, instance, *args, **kwargs):
+        if isinstance(instance, VisitRow):  # an import's preview
+            instance = instance.as_visit()
+        return super().export_resource(instance, *args, **kwargs)
 
     def prepare_export_queryset(self, queryset):
         return queryset.select_related(*self.export_related)

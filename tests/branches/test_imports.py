@@ -218,6 +218,8 @@ def test_dates_are_read_in_the_usual_forms(raw, expected):
     [
         ("1990-02-29", "impossible_date"),
         ("1899-12-31", "impossible_date"),
+        ("1990-13-01", "impossible_date"),
+        ("1990-0a-31", "date_format"),
         (33000, "date_format"),
         ("31/01/1990", "date_format"),
     ],

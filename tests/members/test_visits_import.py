@@ -5,6 +5,7 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
@@ -16,6 +17,7 @@ from branches.tabular.widgets import UploadRejected
 from members.models import CadrePost, VisitLog
 from members.resources import VisitLogResource
 from members.resources.visits import MESSAGES
+from members.services.visits import visit_record
 from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -324,3 +326,55 @@ def test_the_import_queries_do_not_grow_with_rows(world):
 
     queries(1, 2022)  # warms the importer's cached scope
     assert queries(4, 2023) == queries(40, 2024)
+
+
+# --- the same rules as the API ------------------------------------------------------------------------------
+
+HEADER_OF = {
+    "visited_on": "走访日期",
+    "resolved_on": "办结日期",
+    "household_name": "户主姓名",
+    "cadre": "干部姓名",
+}
+
+
+@pytest.mark.parametrize(
+    ("facts", "cells"),
+    [
+        ({"visited_on": "tomorrow"}, {"走访日期": "tomorrow"}),
+        ({"visited_on": D(2021, 1, 14)}, {"走访日期": "2021-01-14"}),
+        (
+            {"visited_on": D(2024, 3, 1), "concerns": "路灯", "resolved_on": D(2024, 2, 1)},
+            {"反映问题": "路灯", "办结日期": "2024-02-01"},
+        ),
+        ({"household_name": "张" * 51}, {"户主姓名": "张" * 51}),
+        ({"institution": True}, {"所在组织编码": "C1-TA-9", "干部姓名": "机关委员"}),
+    ],
+    ids=["future", "before_term", "resolved_before_visit", "too_long", "not_a_village"],
+)
+def test_a_row_is_refused_with_the_field_and_message_the_service_gives(world, cadre, facts, cells):
+    """The import checks a row's values with the rule functions the service runs (docs/records.md)."""
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    facts = {"visited_on": D(2024, 3, 1), "household_name": "张三"} | facts
+    if facts.pop("institution", False):
+        place = OrganizationFactory(
+            parent=world.township_a, code="C1-TA-9", field=OrganizationField.INSTITUTION
+        )
+        facts["cadre"] = CadreFactory(organization=place, name="机关委员")
+    if facts["visited_on"] == "tomorrow":
+        facts["visited_on"] = tomorrow
+        cells = {"走访日期": tomorrow.isoformat()}
+    actor = world.users["staff_a"]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        visit_record(actor=actor, **({"cadre": cadre} | facts))
+    with translation.override("zh-hans"):
+        expected = {
+            HEADER_OF[name]: [str(m) for m in messages]
+            for name, messages in refused.value.message_dict.items()
+        }
+    report = run(world, [row(household=facts["household_name"], **cells)], dry_run=True)
+    (refusal,) = report.rows_with_errors
+    found: dict[str, list] = {}
+    for error in refusal.errors:
+        found.setdefault(error["column"], []).append(error["message"])
+    assert found == expected

@@ -1,7 +1,8 @@
 """Visit log import benchmark: a county's year of household visits (走访日志) validated, written and given
 history in one file, timed, with peak memory.
 
-Run on demand (docs/scale.md; target: 100,000 visit logs in ≤ 30 s on PostgreSQL on the 2-core machine)::
+Run on demand (docs/scale.md; target: 100,000 visit logs in ≤ 10 s and ≤ 200 MB on PostgreSQL on the
+2-core machine)::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/partybuild_visits \\
         .venv/bin/pytest tests/perf/test_visit_import.py -m benchmark -s
