@@ -276,16 +276,24 @@ def detect_encoding(sample: bytes) -> str:
 
 
 def _text_lines(binary, encoding):
+    """The file's lines, decoded. A NUL character anywhere refuses the file as ``detect_encoding`` does in
+    its first block: the database cannot store one in text, and a text csv has none."""
     decoder = codecs.getincrementaldecoder(encoding)()
     pending = ""
     while block := binary.read(64 * 1024):
-        pending += decoder.decode(block)
+        pending += _without_nul(decoder.decode(block))
         *lines, pending = pending.split("\n")
         for line in lines:
             yield line + "\n"
-    pending += decoder.decode(b"", final=True)
+    pending += _without_nul(decoder.decode(b"", final=True))
     if pending:
         yield pending
+
+
+def _without_nul(text: str) -> str:
+    if "\x00" in text:
+        raise UploadRejected(_("This file is not a text .csv file."), "file_type")
+    return text
 
 
 def _chain(first, rest):

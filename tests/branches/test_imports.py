@@ -71,6 +71,16 @@ def test_zip_that_is_not_a_workbook_is_refused():
     assert refusal(archive.getvalue(), "m.xlsx") == "file_type"
 
 
+def test_a_nul_character_past_the_first_block_refuses_the_csv_like_one_in_it():
+    rows = b"".join(b"%d,\xe5\xbc\xa0\xe4\xb8\x89\n" % number for number in range(12_000))
+    assert len(rows) > 64 * 1024
+    assert refusal(b"a,b\n1,x\x00y\n", "m.csv") == "file_type"
+    with pytest.raises(UploadRejected) as refused:
+        read_all(b"a,b\n" + rows + b"1,x\x00y\n", "m.csv")
+    assert refused.value.error_dict["file"][0].code == "file_type"
+    assert len(read_all(b"a,b\n" + rows, "m.csv")[1]) == 12_000
+
+
 def test_damaged_zip_is_refused():
     assert refusal(b"PK\x03\x04" + b"\x00" * 100, "m.xlsx") == "damaged"
 
