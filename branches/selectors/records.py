@@ -80,7 +80,7 @@ def _standardized_rooms(*, path, year):
         Q(organization__dissolved_on__isnull=True) | Q(organization__dissolved_on__year__gt=year),
         is_standardized=True,
         standardized_on__year__lte=year,
-        organization__path__startswith=path,
+        organization__path__under=path,  # an index range per outer row (branches/models/paths.py)
     )
     return _count(rooms)
 
