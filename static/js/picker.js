@@ -21,7 +21,9 @@
 
   document.addEventListener("input", function (event) {
     if (event.target.matches("[data-picker-input]")) {
-      pickerOf(event.target).querySelector("[data-picker-value]").value = "";
+      var picker = pickerOf(event.target);
+      delete picker.dataset.picked;
+      picker.querySelector("[data-picker-value]").value = "";
     }
   });
 
@@ -35,6 +37,7 @@
       var input = picker.querySelector("[data-picker-input]");
       input.value = choice.dataset.pickLabel;
       close(picker);
+      picker.dataset.picked = "1";  // the focus below is not a new search (htmx:beforeRequest)
       input.focus();
       return;
     }
@@ -55,6 +58,14 @@
     } else if (event.key === "ArrowUp" && at >= 0) {
       event.preventDefault();
       (at === 0 ? picker.querySelector("[data-picker-input]") : options[at - 1]).focus();
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var picker = event.target.matches("[data-picker-input]") && pickerOf(event.target);
+    if (picker && picker.dataset.picked) {
+      delete picker.dataset.picked;
+      event.preventDefault();
     }
   });
 
