@@ -5,7 +5,7 @@ Runs against the database DATABASE_URL names (a scale tier from ``manage.py gene
 database. It adds two users — the county administrator of the largest county and a viewer of every county
 (the province's department) — times each request through Django's test client (URL resolving, middleware,
 the view, the template or the serializer) warm, as the median and the best of ``--rounds``, beside its
-query count and size, then deletes the two users, leaving the data as it was.
+query count and size, in a transaction rolled back at the end, leaving the data as it was.
 """
 
 import statistics
@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
@@ -46,8 +46,11 @@ def time_request(client: Client, url: str, params: dict, rounds: int) -> dict:
     executed = []
 
     def count(execute, sql, sql_params, many, context):
-        executed.append(sql)
-        return execute(sql, sql_params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, sql_params, many, context)
+        finally:
+            executed.append(((time.perf_counter() - started) * 1000, sql))
 
     with connection.execute_wrapper(count):
         response = client.get(url, params)
@@ -58,6 +61,7 @@ def time_request(client: Client, url: str, params: dict, rounds: int) -> dict:
         times.append((time.perf_counter() - started) * 1000)
     return {
         "queries": len(executed),
+        "slowest": sorted(executed, reverse=True)[:2],
         "median_ms": statistics.median(times),
         "best_ms": min(times),
         "bytes": len(response.content),
@@ -71,24 +75,22 @@ def largest_county() -> Organization:
 
 @contextmanager
 def bench_users(county: Organization):
-    """The county administrator of ``county`` and a viewer of every county; deleted on the way out."""
+    """The county administrator of ``county`` and a viewer of every county, in a transaction rolled back
+    on the way out (with their logins' security events and history rows)."""
     User = get_user_model()
-    User.objects.filter(username__in=USERNAMES).delete()
-    county_user = User.objects.create_user(USERNAMES[0])
-    province_user = User.objects.create_user(USERNAMES[1])
-    StaffRole.objects.create(user=county_user, organization=county, role=Role.COUNTY_ADMIN)
-    StaffRole.objects.bulk_create(
-        StaffRole(user=province_user, organization=top, role=Role.VIEWER)
-        for top in Organization.objects.filter(parent__isnull=True)
-    )
-    try:
+    with transaction.atomic():
+        county_user = User.objects.create_user(USERNAMES[0])
+        province_user = User.objects.create_user(USERNAMES[1])
+        StaffRole.objects.create(user=county_user, organization=county, role=Role.COUNTY_ADMIN)
+        StaffRole.objects.bulk_create(
+            StaffRole(user=province_user, organization=top, role=Role.VIEWER)
+            for top in Organization.objects.filter(parent__isnull=True)
+        )
         yield {"county": county_user, "province": province_user}
-    finally:
-        StaffRole.objects.filter(user__username__in=USERNAMES).delete()
-        User.objects.filter(username__in=USERNAMES).delete()
+        transaction.set_rollback(True)
 
 
-def benchmark(*, year: int, rounds: int, write, only: str = "") -> dict:
+def benchmark(*, year: int, rounds: int, write, only: str = "", verbose: bool = False) -> dict:
     county = largest_county()
     if county is None:
         raise CommandError("the database holds no county: run manage.py generate_scale first")
@@ -108,6 +110,8 @@ def benchmark(*, year: int, rounds: int, write, only: str = "") -> dict:
                     f"  {name:<28} {who:<8} median {row['median_ms']:8.1f} ms  best {row['best_ms']:8.1f} ms"
                     f"  {row['queries']:3d} queries  {row['bytes']:>10,} bytes"
                 )
+                for took, sql in row["slowest"] if verbose else ():
+                    write(f"      {took:8.1f} ms  {sql[:300]}")
     return figures
 
 
@@ -118,6 +122,9 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=None, help="Year (default: this year).")
         parser.add_argument("--rounds", type=int, default=5)
         parser.add_argument("--only", default="", help="Only the requests whose name contains this.")
+        parser.add_argument("--slowest", action="store_true", help="Print the two slowest queries of each.")
 
-    def handle(self, *args, year, rounds, only, **options):
-        benchmark(year=year or timezone.localdate().year, rounds=rounds, write=self.stdout.write, only=only)
+    def handle(self, *args, year, rounds, only, slowest, **options):
+        year = year or timezone.localdate().year
+        write = self.stdout.write
+        benchmark(year=year, rounds=rounds, write=write, only=only, verbose=slowest)
