@@ -27,6 +27,7 @@ from django.db.models.functions import Cast, Coalesce
 from ..models import (
     ActivityRoom,
     FinancialDisclosure,
+    Organization,
     ReviewRecord,
     RoomInvestment,
     StandardizedRoomTarget,
@@ -86,12 +87,20 @@ def _standardized_by(year) -> Q:
 
 def _standardized_rooms(*, path, year):
     """Standardized rooms in the subtree under ``path`` (``_standardized_by``). ``path`` and ``year`` may
-    be outer references."""
+    be outer references.
+
+    Counted per organization of the subtree, then summed: the subtree is an index range (branches/models/
+    paths.py) and each organization's rooms an index lookup, a plan fixed by the query's shape. Counted as
+    one join, the planner read every room of the database once per outer row."""
+    inner_year = OuterRef(year) if isinstance(year, OuterRef) else year
     rooms = ActivityRoom.objects.filter(
-        _standardized_by(year),
-        organization__path__under=path,  # an index range per outer row (branches/models/paths.py)
+        is_standardized=True, standardized_on__year__lte=inner_year, organization=OuterRef("pk")
     )
-    return _count(rooms)
+    organizations = Organization.objects.filter(
+        Q(dissolved_on__isnull=True) | Q(dissolved_on__year__gt=year), path__under=path
+    )
+    summed = organizations.order_by().annotate(total=Func(_count(rooms), function="SUM")).values("total")
+    return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
 
 
 def standardized_rooms_per_organization(*, root, year: int) -> dict[str, int]:
