@@ -22,6 +22,7 @@ const SHELL = [
   "static/css/partybuild.css",
   "static/css/print.css",
   "static/js/entry.js",
+  "static/js/picker.js",
   "static/js/offline.js",
   "static/js/offline-queue.js",
   "static/pwa/*.{svg,webmanifest}",

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActivityRoom, Organization
+from .models import BRANCH_KINDS, RURAL_FIELDS, ActivityRoom, Organization
 from .models.records import ROOM_FIELDS
+from .picker import PickerSource, pick_from
 from .scope.roles import Capability
 
 CONFLICT_WHO_WHEN = _(
@@ -130,11 +131,21 @@ def records_organizations(user, *, kinds=None):
     return queryset
 
 
-def limit_organization_field(field, queryset, *, current=None) -> None:
-    """Offer ``queryset`` (plus the record's current organization); one choice is chosen and hidden."""
+# What the organization picker of an entry form searches (branches/picker.py): the organizations the user
+# enters records for, as ``records_organizations`` gives them; the form's queryset is what it accepts.
+RECORDS_SOURCE = PickerSource(Capability.RECORDS, active=True)
+BRANCH_RECORDS_SOURCE = PickerSource(Capability.RECORDS, kinds=tuple(BRANCH_KINDS), active=True)
+RURAL_RECORDS_SOURCE = PickerSource(
+    Capability.RECORDS, kinds=tuple(BRANCH_KINDS), fields=tuple(RURAL_FIELDS), active=True
+)
+
+
+def limit_organization_field(field, queryset, *, current=None, source=RECORDS_SOURCE) -> None:
+    """Offer ``queryset`` (plus the record's current organization) through the organization picker that
+    searches ``source``; one choice is chosen and hidden (``hide_single_choice``)."""
     if current is not None:
         queryset = (queryset | Organization.objects.filter(pk=current.pk)).distinct().order_by("path")
-    field.queryset = queryset
+    pick_from(field, queryset, source)
     field.empty_label = None
     field.label_from_instance = lambda organization: organization.name
 

@@ -1,6 +1,12 @@
 """Browser pages of the organization tree and its records (under /org/)."""
 
-from .views import audit, entry, exports, lists
+from .views import audit, entry, exports, lists, picker
 
 app_name = "branches"
-urlpatterns = [*lists.urlpatterns, *entry.urlpatterns, *audit.urlpatterns, *exports.urlpatterns]
+urlpatterns = [
+    *lists.urlpatterns,
+    *entry.urlpatterns,
+    *audit.urlpatterns,
+    *exports.urlpatterns,
+    *picker.urlpatterns,
+]

@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, at_least, visible_choice
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, at_least, organization_choice, visible_choice
 from members.models import Member
 from partybuild.years import YearFilter
 
@@ -12,7 +11,7 @@ from ..models import AppraisalGrade, MemberAppraisal
 class MemberAppraisalFilter(ScopedFilterSet):
     within_path_lookup = "branch__path"
 
-    branch = visible_choice(Organization, _("branch"))
+    branch = organization_choice(_("branch"))
     member = visible_choice(Member, _("party member"))
     year = YearFilter()
     grade = django_filters.MultipleChoiceFilter(choices=AppraisalGrade.choices)

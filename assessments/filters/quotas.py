@@ -1,14 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, visible_choice
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, organization_choice
 
 from ..models import Alert, AlertKind, QuotaPolicy, QuotaResult, QuotaRun, RunState
 
 
 class QuotaPolicyFilter(django_filters.FilterSet):
-    county = visible_choice(Organization, _("county committee"))
+    county = organization_choice(_("county committee"))
 
     class Meta:
         model = QuotaPolicy
@@ -16,7 +15,7 @@ class QuotaPolicyFilter(django_filters.FilterSet):
 
 
 class QuotaRunFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("scope"))
+    organization = organization_choice(_("scope"))
     state = django_filters.MultipleChoiceFilter(choices=RunState.choices)
 
     class Meta:
@@ -25,7 +24,7 @@ class QuotaRunFilter(ScopedFilterSet):
 
 
 class QuotaResultFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("organization"))
+    organization = organization_choice(_("organization"))
     code = django_filters.CharFilter(label=_("indicator"))
     code_prefix = django_filters.CharFilter(
         label=_("indicator prefix"), field_name="code", lookup_expr="startswith"
@@ -37,7 +36,7 @@ class QuotaResultFilter(ScopedFilterSet):
 
 
 class AlertFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("organization"))
+    organization = organization_choice(_("organization"))
     kind = django_filters.MultipleChoiceFilter(choices=AlertKind.choices)
 
     class Meta:

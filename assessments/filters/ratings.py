@@ -1,14 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, at_least, visible_choice
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, at_least, organization_choice
 
 from ..models import Classification, RatingPolicy, RatingStage, StarRating
 
 
 class StarRatingFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("organization"))
+    organization = organization_choice(_("organization"))
     stage = django_filters.MultipleChoiceFilter(choices=RatingStage.choices)
     stars = django_filters.MultipleChoiceFilter(
         choices=[(n, str(n)) for n in (0, 3, 4, 5)], help_text=_("0 means unrated")
@@ -22,7 +21,7 @@ class StarRatingFilter(ScopedFilterSet):
 
 
 class RatingPolicyFilter(django_filters.FilterSet):
-    county = visible_choice(Organization, _("county committee"))
+    county = organization_choice(_("county committee"))
 
     class Meta:
         model = RatingPolicy

@@ -2,15 +2,14 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, visible_choice
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, organization_choice
 from partybuild.years import YearFilter
 
 from ..models import Rectification, RectificationStatus
 
 
 class RectificationFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("branch"))
+    organization = organization_choice(_("branch"))
     year = YearFilter()
     status = django_filters.MultipleChoiceFilter(choices=RectificationStatus.choices)
     overdue = django_filters.BooleanFilter(

@@ -83,14 +83,14 @@ def _labels() -> dict:
     }
 
 
-def _summaries(*, units_orgs, root, year, ref, committees_qs, count_quota=True):
+def _summaries(*, units_orgs, root, year, ref, committees, count_quota=True):
     units = [unit_of(organization) for organization in units_orgs]
     count_organizations(units, root, ref)
     count_members(units, root, year, ref)
     if count_quota:
         count_quotas(units, root, year)
     count_stars(units, root, year, ref)
-    count_rooms(units, committees_qs, year)
+    count_rooms(units, root, committees, year)
     count_reserve(units, root, ref)
     count_alerts(units, root, year)
     return units
@@ -149,13 +149,12 @@ def township_dashboard(*, user, organization: Organization, year: int, today: dt
     ``user`` must already be allowed to read ``organization`` (views fetch it with ``organization_get``);
     everything counted lies in its subtree, hence in the user's scope."""
     ref = reference_day(year, today)
-    committees = Organization.objects.filter(pk=organization.pk)
     (unit,) = _summaries(
         units_orgs=[organization],
         root=organization,
         year=year,
         ref=ref,
-        committees_qs=committees,
+        committees=[organization],
         count_quota=False,
     )
     table = branch_quota_table(organization=organization, year=year, ref=ref)
@@ -183,9 +182,8 @@ def county_dashboard(*, user, organization: Organization, year: int, today: dt.d
         .filter(taking_part(ref))
         .order_by("path")
     )
-    committees = Organization.objects.filter(pk__in=[township.pk for township in townships])
     units = _summaries(
-        units_orgs=[organization, *townships], root=organization, year=year, ref=ref, committees_qs=committees
+        units_orgs=[organization, *townships], root=organization, year=year, ref=ref, committees=townships
     )
     county, children = units[0], units[1:]
     _room_totals(county, children)

@@ -12,7 +12,7 @@ from branches.models import (
     Organization,
     OrganizationField,
 )
-from branches.selectors.records import standardized_rooms_vs_target
+from branches.selectors.records import room_targets, standardized_rooms_per_organization
 from members.models import (
     ON_ROLL,
     Education,
@@ -230,22 +230,24 @@ def count_stars(units, root, year, ref):
                 unit["three_stars"] += row["n"]
 
 
-def count_rooms(units, committees_qs, year):
-    by_path = {unit["path"]: unit for unit in units}
-    rows = standardized_rooms_vs_target(organizations=committees_qs, year=year).values(
-        "path", "standardized_rooms", "room_target"
-    )
-    for row in rows:
-        unit = by_path.get(row["path"])
-        if unit is not None:
-            unit["rooms"] = {
-                "standardized": row["standardized_rooms"],
-                "target": row["room_target"],
-                "met": None
-                if row["room_target"] is None
-                else row["standardized_rooms"] >= row["room_target"],
-            }
-    return by_path
+def count_rooms(units, root, committees, year):
+    """Each committee unit's standardized rooms (those of its subtree) against its target: two queries
+    whatever the number of committees and rooms."""
+    ids = {committee.pk for committee in committees}
+    committee_units = [unit for unit in units if unit["organization"]["id"] in ids]
+    standardized = dict.fromkeys((unit["path"] for unit in committee_units), 0)
+    for path, rooms in standardized_rooms_per_organization(root=root, year=year).items():
+        for unit in credit_units(committee_units, path):
+            standardized[unit["path"]] += rooms
+    targets = room_targets(organizations=ids, year=year) if ids else {}
+    for unit in committee_units:
+        target = targets.get(unit["organization"]["id"])
+        count = standardized[unit["path"]]
+        unit["rooms"] = {
+            "standardized": count,
+            "target": target,
+            "met": None if target is None else count >= target,
+        }
 
 
 def count_reserve(units, root, ref):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
+from branches.picker import PickerSource, pick_from
 from branches.scope.navigation import Requirement, requires
 from branches.scope.querysets import OutOfScope, scope_paths
 from branches.scope.roles import Capability
@@ -44,8 +45,11 @@ class QuotaRunForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _startable(user).order_by("path")
-        self.fields["organization"].widget.attrs["class"] = "form-select"
+        pick_from(
+            self.fields["organization"],
+            _startable(user).order_by("path"),
+            PickerSource(Capability.REVIEW, kinds=tuple(RUN_KINDS), active=True),
+        )
         self.fields["year"].widget.attrs["class"] = "form-control"
         self.fields["year"].initial = timezone.localdate().year
 

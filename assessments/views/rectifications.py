@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
+from branches.picker import PickerSource, pick_from
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
 from branches.scope.navigation import Requirement, RequirementMixin, requires
@@ -90,10 +91,11 @@ class CandidateQuery(forms.Form):
 
     def __init__(self, data, *, user):
         super().__init__(data)
-        field = self.fields["organization"]
-        field.queryset = listing_organizations(user)
-        field.empty_label = None
-        field.widget.attrs["class"] = "form-select"
+        pick_from(
+            self.fields["organization"],
+            listing_organizations(user),
+            PickerSource(Capability.VIEW, kinds=tuple(LISTING_KINDS), active=True),
+        )
         self.fields["year"].widget.attrs["class"] = "form-control"
 
 

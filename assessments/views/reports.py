@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Organization
+from branches.picker import PickerSource, pick_from
 from branches.scope.navigation import Requirement, requires
 from branches.scope.querysets import OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
@@ -52,8 +53,11 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = _report_organizations(user)
-        self.fields["organization"].widget.attrs["class"] = "form-select"
+        pick_from(
+            self.fields["organization"],
+            _report_organizations(user),
+            PickerSource(Capability.VIEW, kinds=tuple(REPORT_KINDS), active=True),
+        )
         self.fields["year"].widget.attrs["class"] = "form-control"
 
 

@@ -1,4 +1,4 @@
-from .common import at_least, visible_choice, year_of
+from .common import at_least, organization_choice, visible_choice, year_of
 from .tree import OrganizationFilter, ScopedFilterSet, StaffRoleFilter, WithinFilterMixin, within_filter
 
 __all__ = [
@@ -7,6 +7,7 @@ __all__ = [
     "StaffRoleFilter",
     "WithinFilterMixin",
     "at_least",
+    "organization_choice",
     "visible_choice",
     "within_filter",
     "year_of",

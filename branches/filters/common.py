@@ -1,10 +1,13 @@
-"""Filters every app's filter sets build from: a choice among the rows the user may view, and the year of a
-date."""
+"""Filters every app's filter sets build from: a choice among the rows the user may view (an organization
+through the picker), and the year of a date."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.years import FIRST_DATE_YEAR, YearFilter
+
+from ..models import Organization
+from ..picker import OrganizationPicker, PickerSource
 
 
 def visible_choice(model, label, **kwargs):
@@ -14,6 +17,12 @@ def visible_choice(model, label, **kwargs):
         queryset=lambda request: model.objects.restrict(getattr(request, "user", None), "view"),
         **kwargs,
     )
+
+
+def organization_choice(label, source: PickerSource | None = None, **kwargs):
+    """An organization the requesting user may view, chosen with the picker (branches/picker.py) rather
+    than a select box of every organization in scope."""
+    return visible_choice(Organization, label, widget=OrganizationPicker(source), **kwargs)
 
 
 def at_least(label, field_name: str, most: int):

@@ -8,18 +8,17 @@ from ..models import (
     DisclosurePeriod,
     FinancialDisclosure,
     InvestmentSource,
-    Organization,
     ReviewKind,
     ReviewRecord,
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from .common import at_least, visible_choice, year_of
+from .common import at_least, organization_choice, visible_choice, year_of
 from .tree import ScopedFilterSet
 
 
 class ActivityRoomFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("organization"))
+    organization = organization_choice(_("organization"))
     is_standardized = django_filters.BooleanFilter(label=_("standardized"))
     standardized_by = django_filters.DateFilter(
         label=_("standardized by"),
@@ -38,7 +37,7 @@ class RoomInvestmentFilter(ScopedFilterSet):
     within_path_lookup = "room__organization__path"
 
     room = visible_choice(ActivityRoom, _("activity room"))
-    organization = visible_choice(Organization, _("organization"), field_name="room__organization")
+    organization = organization_choice(_("organization"), field_name="room__organization")
     source = django_filters.MultipleChoiceFilter(choices=InvestmentSource.choices)
     year = year_of("invested_on")
 
@@ -48,7 +47,7 @@ class RoomInvestmentFilter(ScopedFilterSet):
 
 
 class RoomTargetFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("township or street"))
+    organization = organization_choice(_("township or street"))
     year = YearFilter(label=_("year"))
     met = django_filters.BooleanFilter(label=_("target met"))
 
@@ -58,7 +57,7 @@ class RoomTargetFilter(ScopedFilterSet):
 
 
 class ReviewRecordFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("branch"))
+    organization = organization_choice(_("branch"))
     kind = django_filters.MultipleChoiceFilter(choices=ReviewKind.choices)
     year = year_of("held_on")
     held_on = django_filters.DateFromToRangeFilter(label=_("held between"))
@@ -69,7 +68,7 @@ class ReviewRecordFilter(ScopedFilterSet):
 
 
 class FinancialDisclosureFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("branch"))
+    organization = organization_choice(_("branch"))
     year = YearFilter(label=_("year"))
     period = django_filters.ChoiceFilter(choices=DisclosurePeriod.choices)
 

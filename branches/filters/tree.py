@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Organization, OrganizationField, OrganizationKind, StaffRole
 from ..scope.roles import Role
-from .common import visible_choice
+from .common import organization_choice
 
 
 class WithinFilterMixin:
@@ -16,7 +16,7 @@ class WithinFilterMixin:
 
 
 def within_filter():
-    return visible_choice(Organization, _("within organization"), method="filter_within")
+    return organization_choice(_("within organization"), method="filter_within")
 
 
 class ScopedFilterSet(WithinFilterMixin, django_filters.FilterSet):
@@ -28,7 +28,7 @@ class ScopedFilterSet(WithinFilterMixin, django_filters.FilterSet):
 
 
 class OrganizationFilter(WithinFilterMixin, django_filters.FilterSet):
-    parent = visible_choice(Organization, _("parent organization"))
+    parent = organization_choice(_("parent organization"))
     kind = django_filters.MultipleChoiceFilter(choices=OrganizationKind.choices)
     field = django_filters.MultipleChoiceFilter(choices=OrganizationField.choices)
     within = within_filter()
@@ -40,7 +40,7 @@ class OrganizationFilter(WithinFilterMixin, django_filters.FilterSet):
 
 
 class StaffRoleFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("organization"))
+    organization = organization_choice(_("organization"))
     role = django_filters.MultipleChoiceFilter(choices=Role.choices)
 
     class Meta:

@@ -10,6 +10,7 @@ from partybuild.models import VersionedModel
 from ..scope.querysets import ScopedQuerySet
 from ..scope.roles import Capability, Role
 from .bases import raise_errors
+from .paths import Under
 
 
 class OrganizationKind(models.TextChoices):
@@ -284,3 +285,6 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Security events are append-only.")
+
+
+Organization._meta.get_field("path").register_lookup(Under)

@@ -16,7 +16,6 @@ import operator
 from functools import reduce
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from django.views import View
 from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from branches.tabular.jobs import export_or_queue
 from partybuild.http import client_ip
+from partybuild.pagination import BoundedCountPaginator
 
 from .columns import ColumnsResource, bootstrap_form, descending, display
 from .filtering import filter_errors
@@ -249,7 +249,7 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
         return rows
 
     def list_context(self, filterset, queryset, ordering) -> dict:
-        page = Paginator(queryset, self.page_size).get_page(self.request.GET.get("page"))
+        page = BoundedCountPaginator(queryset, self.page_size).get_page(self.request.GET.get("page"))
         visible = [filterset.form[name] for name in self.filter_fields if name in filterset.form.fields]
         filtering = any(
             self.request.GET.get(name) not in (None, "")

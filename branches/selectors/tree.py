@@ -1,6 +1,7 @@
 """Reads over organizations and roles, always through the user's scope; ``committee_above``, a fact of the
 tree that the rules read, is the one read without a user."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from ..models import COMMITTEE_KINDS, Organization, StaffRole
@@ -42,3 +43,19 @@ def organization_get(*, user, pk, action: str = "view") -> Organization:
 
 def staff_role_list(*, user):
     return StaffRole.objects.restrict(user, "view").select_related("user", "organization")
+
+
+def organization_pick_list(*, user, source, text: str, limit: int):
+    """The organization picker's answer (branches/picker.py): at most ``limit`` organizations of ``source``
+    in ``user``'s scope whose name contains ``text`` or whose code starts with it, in tree order."""
+    queryset = Organization.objects.restrict(user, source.capability)
+    if source.kinds:
+        queryset = queryset.filter(kind__in=source.kinds)
+    if source.fields:
+        queryset = queryset.filter(field__in=source.fields)
+    if source.active:
+        queryset = queryset.active()
+    text = text.strip()
+    if text:
+        queryset = queryset.filter(Q(name__icontains=text) | Q(code__istartswith=text))
+    return list(queryset.order_by("path").values("pk", "name", "code")[:limit])

@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, visible_choice, year_of
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, organization_choice, visible_choice, year_of
 from partybuild.years import YearFilter
 
 from ..models import (
@@ -20,7 +19,7 @@ from ..selectors.activities import CONTACT_MIN_DAYS, contact_point_progress
 
 
 def _organization_filter(label, field_name="organization"):
-    return visible_choice(Organization, label, field_name=field_name)
+    return organization_choice(label, field_name=field_name)
 
 
 class MeetingFilter(ScopedFilterSet):

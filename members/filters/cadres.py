@@ -2,15 +2,14 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, visible_choice
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, organization_choice, visible_choice
 
 from ..models import Cadre, CadrePost, Member, ReserveCadre, ReserveSource, ReserveStatus
 from ..selectors.cadres import one_shoulder, serving, young_born_after
 
 
 class CadreFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("organization"))
+    organization = organization_choice(_("organization"))
     member = visible_choice(Member, _("party member"))
     post = django_filters.MultipleChoiceFilter(choices=CadrePost.choices)
     on = django_filters.DateFilter(
@@ -43,7 +42,7 @@ class CadreFilter(ScopedFilterSet):
 
 
 class ReserveCadreFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("village branch"))
+    organization = organization_choice(_("village branch"))
     member = visible_choice(Member, _("party member"))
     status = django_filters.MultipleChoiceFilter(choices=ReserveStatus.choices)
     source = django_filters.MultipleChoiceFilter(choices=ReserveSource.choices)

@@ -1,14 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, visible_choice, year_of
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, organization_choice, year_of
 
 from ..models import DuesPayment, PaymentMethod
 
 
 class DuesPaymentFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("branch"), field_name="organization")
+    organization = organization_choice(_("branch"), field_name="organization")
     year = year_of("month")
     month = django_filters.NumberFilter(
         label=_("month"), field_name="month", lookup_expr="month", min_value=1, max_value=12

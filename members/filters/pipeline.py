@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, visible_choice
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, organization_choice
 
 from ..models import Applicant, ApplicantStage, ApplicantStatus
 
@@ -10,7 +9,7 @@ from ..models import Applicant, ApplicantStage, ApplicantStatus
 class ApplicantFilter(ScopedFilterSet):
     within_path_lookup = "branch__path"
 
-    branch = visible_choice(Organization, _("branch"))
+    branch = organization_choice(_("branch"))
     stage = django_filters.MultipleChoiceFilter(choices=ApplicantStage.choices)
     status = django_filters.MultipleChoiceFilter(choices=ApplicantStatus.choices)
     applied_after = django_filters.DateFilter(

@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, visible_choice
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, organization_choice
 
 from ..models import Education, Gender, Member, MemberCategory, MemberStatus, Occupation
 from .search import SEARCH_LABEL, MemberSearchFilter, in_body, number_like, terms_of
@@ -16,7 +15,7 @@ class MemberFilter(ScopedFilterSet):
 
     search = MemberSearchFilter(label=SEARCH_LABEL)
 
-    branch = visible_choice(Organization, _("branch"))
+    branch = organization_choice(_("branch"))
     category = django_filters.MultipleChoiceFilter(choices=MemberCategory.choices)
     status = django_filters.MultipleChoiceFilter(choices=MemberStatus.choices)
     gender = django_filters.ChoiceFilter(choices=Gender.choices)

@@ -2,15 +2,14 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, visible_choice
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, organization_choice
 
 from ..models import Election, ElectionStatus, Term, TermKind
 from ..selectors.terms import current_terms
 
 
 class TermFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("organization"))
+    organization = organization_choice(_("organization"))
     kind = django_filters.MultipleChoiceFilter(choices=TermKind.choices)
     current = django_filters.BooleanFilter(label=_("the term served today"), method="filter_current")
     ends_before = django_filters.DateFilter(
@@ -27,7 +26,7 @@ class TermFilter(ScopedFilterSet):
 
 
 class ElectionFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("organization"))
+    organization = organization_choice(_("organization"))
     status = django_filters.MultipleChoiceFilter(choices=ElectionStatus.choices)
     held_after = django_filters.DateFilter(
         label=_("held on or after"), field_name="held_on", lookup_expr="gte"

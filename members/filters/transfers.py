@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, visible_choice, year_of
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, organization_choice, year_of
 
 from ..models import EXPIRED, LetterDirection, LetterStatus, TransferLetter
 from ..models.transfers import EXPIRED_LABEL
@@ -18,7 +17,7 @@ class TransferLetterFilter(ScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("status"), choices=STATE_CHOICES, method="filter_status")
     direction = django_filters.ChoiceFilter(choices=LetterDirection.choices)
     year = year_of("issued_on")
-    organization = visible_choice(Organization, _("branch keeping the letter"), field_name="organization")
+    organization = organization_choice(_("branch keeping the letter"), field_name="organization")
     number = django_filters.CharFilter(label=_("letter number"), lookup_expr="icontains")
 
     class Meta:

@@ -1,8 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, visible_choice
-from branches.models import Organization
+from branches.filters import ScopedFilterSet, organization_choice, visible_choice
 from partybuild.years import FIRST_DATE_YEAR, YearFilter
 
 from ..models import Cadre, VisitLog
@@ -10,7 +9,7 @@ from ..selectors.visits import in_year, is_open
 
 
 class VisitLogFilter(ScopedFilterSet):
-    organization = visible_choice(Organization, _("village branch"))
+    organization = organization_choice(_("village branch"))
     cadre = visible_choice(Cadre, _("cadre"))
     year = YearFilter(label=_("year visited"), method="filter_year", first=FIRST_DATE_YEAR)
     visited_after = django_filters.DateFilter(

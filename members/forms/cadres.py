@@ -2,6 +2,8 @@
 service copies their name, gender, birth date and education, so those may stay empty here."""
 
 from branches.forms import (
+    RECORDS_SOURCE,
+    RURAL_RECORDS_SOURCE,
     ServiceModelForm,
     VersionedFormMixin,
     hide_single_choice,
@@ -38,11 +40,14 @@ class PostHolderForm(ServiceModelForm):
 
     single_organization = None
     text_fields: tuple[str, ...] = ()
+    source = RECORDS_SOURCE
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.organization if self.instance.pk else None
-        limit_organization_field(self.fields["organization"], self.organizations(user), current=current)
+        limit_organization_field(
+            self.fields["organization"], self.organizations(user), current=current, source=self.source
+        )
         hide_single_choice(self, "organization")
         _member_choices(self, user)
         _optional_when_member(self)
@@ -77,6 +82,8 @@ class ReserveCadreForm(PostHolderForm):
     class Meta:
         model = ReserveCadre
         fields = RESERVE_FIELDS
+
+    source = RURAL_RECORDS_SOURCE
 
     def organizations(self, user):
         return records_organizations(user).rural()

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.forms import (
+    BRANCH_RECORDS_SOURCE,
     DateInput,
     EntryFormMixin,
     hide_single_choice,
@@ -36,7 +37,9 @@ class DuesMonthForm(EntryFormMixin, forms.Form):
     def __init__(self, data=None, *, user, organization=None, month=None):
         super().__init__(data)
         field = self.fields["organization"]
-        limit_organization_field(field, records_organizations(user, kinds=BRANCH_KINDS))
+        limit_organization_field(
+            field, records_organizations(user, kinds=BRANCH_KINDS), source=BRANCH_RECORDS_SOURCE
+        )
         hide_single_choice(self, "organization")
         today = timezone.localdate()
         self.initial.setdefault("month", month_start(month or today))

@@ -7,7 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import DateInput, EntryFormMixin, limit_organization_field, records_organizations
+from branches.forms import (
+    BRANCH_RECORDS_SOURCE,
+    DateInput,
+    EntryFormMixin,
+    limit_organization_field,
+    records_organizations,
+)
 from branches.models import BRANCH_KINDS
 
 from ..models import Member, MemberStatus
@@ -63,7 +69,7 @@ class TransferForm(MemberEventForm):
     def __init__(self, *args, user, member: Member, **kwargs):
         super().__init__(*args, user=user, member=member, **kwargs)
         field = self.fields["to_branch"]
-        limit_organization_field(field, transfer_targets(user, member))
+        limit_organization_field(field, transfer_targets(user, member), source=BRANCH_RECORDS_SOURCE)
         field.empty_label = _("Choose a branch")
         field.help_text = _(
             "A branch of this county. A member leaving the county gets a transfer letter out of the county "

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from branches.forms import (
+    BRANCH_RECORDS_SOURCE,
     ServiceModelForm,
     VersionedFormMixin,
     hide_single_choice,
@@ -28,7 +29,9 @@ class MeetingForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         current = self.instance.organization if self.instance.pk else None
         choices = records_organizations(user, kinds=BRANCH_KINDS)
-        limit_organization_field(self.fields["organization"], choices, current=current)
+        limit_organization_field(
+            self.fields["organization"], choices, current=current, source=BRANCH_RECORDS_SOURCE
+        )
         hide_single_choice(self, "organization")
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("held_on", timezone.localdate())

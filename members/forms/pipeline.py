@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.forms import (
+    BRANCH_RECORDS_SOURCE,
     DateInput,
     EntryFormMixin,
     ServiceModelForm,
@@ -30,7 +31,11 @@ class ApplicantForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_organization_field(self.fields["branch"], records_organizations(user, kinds=BRANCH_KINDS))
+        limit_organization_field(
+            self.fields["branch"],
+            records_organizations(user, kinds=BRANCH_KINDS),
+            source=BRANCH_RECORDS_SOURCE,
+        )
         hide_single_choice(self, "branch")
         self.fields["id_number"].widget.attrs["autocomplete"] = "off"
         for name in ("birth_date", "gender"):  # read from the ID number when left blank

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from branches.forms import (
+    BRANCH_RECORDS_SOURCE,
     ServiceModelForm,
     VersionedFormMixin,
     hide_single_choice,
@@ -28,7 +29,11 @@ class MemberForm(ServiceModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if "branch" in self.fields:
-            limit_organization_field(self.fields["branch"], records_organizations(user, kinds=BRANCH_KINDS))
+            limit_organization_field(
+                self.fields["branch"],
+                records_organizations(user, kinds=BRANCH_KINDS),
+                source=BRANCH_RECORDS_SOURCE,
+            )
             hide_single_choice(self, "branch")
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.forms import (
+    BRANCH_RECORDS_SOURCE,
     DateInput,
     EntryFormMixin,
     ServiceModelForm,
@@ -128,7 +129,9 @@ class LetterReceiveForm(ServiceModelForm):
         _add_fields(self, _letter_fields())
         self.order_fields(LETTER_ORDER)
         limit_organization_field(
-            self.fields["to_organization"], records_organizations(user, kinds=BRANCH_KINDS)
+            self.fields["to_organization"],
+            records_organizations(user, kinds=BRANCH_KINDS),
+            source=BRANCH_RECORDS_SOURCE,
         )
         hide_single_choice(self, "to_organization")
         self.initial.setdefault("accepted_on", timezone.localdate())

@@ -184,6 +184,9 @@ class VisitLog(ScopedRecord):
         indexes = [
             models.Index(fields=["cadre", "visited_on"], name="visit_cadre_day"),
             models.Index(fields=["organization", "visited_on"], name="visit_org_day"),
+            # The API's newest-first page of a year across many villages (a province: five million
+            # visits) reads this backwards and stops after a page instead of sorting the year.
+            models.Index(fields=["visited_on", "id"], name="visit_day"),
         ]
 
     def __str__(self):

@@ -24,7 +24,7 @@ def _with_match_below(queryset, search: str):
     """The organizations whose subtree (themselves included) holds a name or code containing ``search``:
     the matches and the way down to them, in one query."""
     matches = queryset.filter(Q(name__icontains=search) | Q(code__icontains=search))
-    return queryset.filter(Exists(matches.filter(path__startswith=OuterRef("path"))))
+    return queryset.filter(Exists(matches.filter(path__under=OuterRef("path"))))  # branches/models/paths.py
 
 
 def organization_tree(*, user, search: str = "") -> list[TreeNode]:

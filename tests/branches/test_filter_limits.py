@@ -8,6 +8,7 @@ import django_filters
 import pytest
 from django.urls import get_resolver, reverse
 
+from branches.picker import TEXT_SUFFIX, OrganizationPicker
 from branches.scope.filtering import MAX_QUERY_BYTES, MAX_VALUES
 from branches.scope.lists import ScopedListView
 
@@ -59,7 +60,8 @@ def _list_views(cls=ScopedListView):
 
 
 def _fullest_query(view) -> list:
-    """Every option of every multiple choice, the longest single choice, 20 Chinese characters of text."""
+    """Every option of every multiple choice, the longest single choice, 20 Chinese characters of text (and
+    of an organization picker's name)."""
     params = []
     for name, field in view.filterset_class.base_filters.items():
         if isinstance(field, django_filters.MultipleChoiceFilter):
@@ -68,6 +70,8 @@ def _fullest_query(view) -> list:
             params.append((name, max((str(value) for value, _ in field.extra["choices"]), key=len)))
         else:
             params.append((name, "中" * 20))
+        if isinstance(field.extra.get("widget"), OrganizationPicker):  # the picker's text box travels too
+            params.append((name + TEXT_SUFFIX, "中" * 20))
     return [*params, ("search", "中" * 20), ("ordering", "-visited_on"), ("page", "999")]
 
 

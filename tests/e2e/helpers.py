@@ -1,5 +1,6 @@
-"""What the browser tests share: the password their users get, logging in through the login page, and the
-organizations and staff they set up through the services, as an administrator would."""
+"""What the browser tests share: the password their users get, logging in through the login page, choosing
+in the organization picker, and the organizations and staff they set up through the services, as an
+administrator would."""
 
 from branches.models import OrganizationField, OrganizationKind
 from branches.services import organization_create, staff_role_grant
@@ -19,6 +20,14 @@ def log_in(page, live_server, username, password=PASSWORD):
     """Log in and wait for the home page."""
     submit_login(page, live_server, username, password)
     page.wait_for_url(f"{live_server.url}/")
+
+
+def pick_organization(page, box: str, organization) -> None:
+    """Choose ``organization`` in the organization picker whose text box is ``box`` (a selector): type its
+    code, then click it among the matches (branches/picker.py)."""
+    page.fill(box, organization.code)
+    picker = page.locator(box).locator("xpath=ancestor::*[@data-picker][1]")
+    picker.locator(f"[data-pick-id='{organization.pk}']").click()
 
 
 def superuser(django_user_model):

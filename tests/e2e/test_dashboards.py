@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from assessments.models import QuotaRun, RunState
 from members.models import MeetingKind
-from tests.e2e.helpers import log_in
+from tests.e2e.helpers import log_in, pick_organization
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_dashboard import YEAR, populate_township, publish
 from tests.utils.fixtures import build_world
@@ -97,7 +97,7 @@ def test_county_dashboard_renders_every_chart(page, live_server, world, console_
 def test_start_a_quota_run_and_watch_it_reach_100(page, live_server, world, console_errors):
     log_in(page, live_server, "staff_a", PASSWORD)
     page.goto(f"{live_server.url}/jobs/quota-runs/")
-    page.select_option("#id_organization", str(world.township_a.pk))
+    pick_organization(page, "#id_organization", world.township_a)
     page.fill("#id_year", str(timezone.localdate().year))
     page.locator("#quota-run-form button[type=submit]").click()
     expect(page.locator("#run-progress")).to_have_attribute("data-state", "succeeded")

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.models import Member, MemberEvent, MemberEventKind
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_and_township, log_in, pick_organization, staff_user, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_archive import FULL_PHONE, member_with_history
 
@@ -47,7 +47,7 @@ def fits(page, width):
 
 
 def checklist(page, branch):
-    page.select_option("#id_organization", str(branch.pk))
+    pick_organization(page, "#id_organization", branch)
     page.wait_for_load_state("networkidle")
     return page.locator("#field-attendees label")
 
@@ -77,7 +77,7 @@ def test_a_member_transferred_in_the_browser_moves_to_the_new_branchs_checklist(
     shoot(page, "transfer-error-desktop-1440x900", full_page=False)
     assert not MemberEvent.objects.filter(kind=MemberEventKind.TRANSFER, occurred_on__gte=tomorrow).exists()
 
-    page.select_option("#id_to_branch", str(township.new.pk))
+    pick_organization(page, "#id_to_branch", township.new)
     page.fill("#id_on", timezone.localdate().isoformat())
     page.fill("#id_reason", "随子女迁居向阳村")
     page.locator("#save").click()

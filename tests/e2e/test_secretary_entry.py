@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from assessments.services.quotas import quota_run_start
 from branches.scope.roles import Role
 from members.models import CadrePost, Meeting, MeetingKind, VisitLog
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_and_township, log_in, pick_organization, staff_user, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -126,10 +126,10 @@ def test_township_staff_pick_a_branch_and_its_roll_replaces_the_checklist(
     staff_user(django_user_model, root, "staff", village.branch.parent, Role.TOWNSHIP_STAFF)
     log_in(page, live_server, "staff")
     page.goto(f"{live_server.url}/people/meetings/new/")
-    page.select_option("#id_organization", str(other.pk))
+    pick_organization(page, "#id_organization", other)
     expect(page.locator("#field-attendees label")).to_have_text(["孙向阳"])
     expect(page.locator("[data-checklist-count]")).to_have_text("0 / 1")
-    page.select_option("#id_organization", str(village.branch.pk))
+    pick_organization(page, "#id_organization", village.branch)
     expect(page.locator("#field-attendees label")).to_have_count(len(village.members))
     page.wait_for_load_state("networkidle")
     assert console_errors == []

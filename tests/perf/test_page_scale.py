@@ -1,0 +1,50 @@
+"""Pages and APIs that grow with a province (``manage.py bench_pages``): the member list, the county
+dashboard, the room targets and visits APIs and the organization picker, each for a county administrator
+and a viewer of every county, timed with their queries.
+
+The province tier runs on demand against the real scale database, never a test database::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/partybuild_scale \\
+        .venv/bin/pytest tests/perf/test_page_scale.py -m benchmark -s
+
+which runs ``manage.py bench_pages`` in a child process (so it talks to ``partybuild_scale`` itself; its
+users and their logins are rolled back at the end). The tiny tier runs inside the normal test command on the
+test database through the same benchmark function, so this cannot rot; what it asserts is that every request
+answers and costs the same queries for a county and for the whole province.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from demo.management.commands.bench_pages import benchmark
+from demo.scale import generate
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_page_scale_bench_tiny_tier():
+    generate(tier="tiny", seed=5)
+    lines = []
+    figures = benchmark(year=timezone.localdate().year, rounds=1, write=lines.append)
+    print("\n" + "\n".join(lines))
+    names = {name for name, _who in figures}
+    assert len(names) == 6
+    for name in names:  # the province-wide viewer's queries are the county administrator's, give or take one
+        assert abs(figures[(name, "province")]["queries"] - figures[(name, "county")]["queries"]) <= 1, name
+
+
+@pytest.mark.benchmark
+def test_page_scale_province_tier():
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("set DATABASE_URL to the PostgreSQL database generate_scale filled (partybuild_scale)")
+    command = [sys.executable, "manage.py", "bench_pages", "--slowest"]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=3600, check=False)
+    print("\n" + done.stdout + done.stderr)
+    assert done.returncode == 0
