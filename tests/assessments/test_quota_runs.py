@@ -312,3 +312,20 @@ def test_the_schedule_sweeps_what_a_dead_worker_left_and_nothing_published(world
     kept.refresh_from_db()
     assert not QuotaResult.objects.filter(run=left).exists()
     assert QuotaResult.objects.filter(run=kept).count() == kept.counts["results"] > 0
+
+
+@pytest.mark.postgres
+def test_a_run_refreshes_a_tables_statistics_from_a_tenth_of_its_rows_changed(db):
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE counted AS SELECT generate_series(1, 100) AS n")
+        cursor.execute("ANALYZE counted")
+        cursor.execute("INSERT INTO counted SELECT generate_series(101, 150)")
+
+        def statistics():
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'counted'::regclass")
+            return cursor.fetchone()[0]
+
+        engine.analyze_if_changed_much("counted", 9)
+        assert statistics() == 100
+        engine.analyze_if_changed_much("counted", 10)
+        assert statistics() == 150

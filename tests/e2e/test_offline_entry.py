@@ -255,18 +255,24 @@ def test_logging_out_asks_while_entries_wait_then_clears_them_and_the_kept_pages
     VisitLogFactory(cadre=village.cadre, household_name="周家", village_group="五组", visited_on=today)
     context.set_offline(False)
     expect(page.locator(REFUSED)).to_have_count(1)  # it stays on the phone
-    # The page's confirm() answers, and keeps each question in the tab's session storage (it outlives the
-    # logout's navigation): Chromium's native dialog raced the form's submission under Playwright's dialog
-    # handling, which is not what this test is about.
-    answer = """answer => { window.confirm = question => {
+    # The page's confirm() answers what the tab's session storage says, and keeps each question there (it
+    # outlives the logout's navigation): Chromium's native dialog raced the form's submission under
+    # Playwright's dialog handling, which is not what this test is about. Every document of the tab gets
+    # it, so a reload (the service worker taking over late on a loaded machine) does not bring the native
+    # dialog back.
+    confirm = """window.confirm = question => {
         sessionStorage.setItem("asked", (sessionStorage.getItem("asked") || "") + question + "\\n");
-        return answer; }; }"""
-    page.evaluate(answer, False)
+        return sessionStorage.getItem("answer") === "yes"; };"""
+    page.add_init_script(confirm)
+    page.evaluate(f"() => {{ {confirm} }}")  # a bare assignment's value, a function, would be called
+    page.evaluate("sessionStorage.setItem('answer', 'no')")
     page.locator(LOGOUT).click()
+    # The question comes once the queue has been read: wait for it before changing the answer.
+    page.wait_for_function("() => (sessionStorage.getItem('asked') || '').split('\\n').length === 2")
     expect(page.locator(REFUSED)).to_have_count(1)  # cancelled: nothing lost
     assert page.url.endswith(VISIT_PAGE)
 
-    page.evaluate(answer, True)
+    page.evaluate("sessionStorage.setItem('answer', 'yes')")
     page.locator(LOGOUT).click()
     expect(page.locator("#id_username")).to_be_visible(timeout=15_000)
     asked = page.evaluate("sessionStorage.getItem('asked')").splitlines()
