@@ -31,7 +31,7 @@ def test_a_running_run_polls_its_progress_partial_every_second(world):
     client = world.page_client("staff_a")
     detail = client.get(reverse("assessments:quota-run-detail", args=[run.pk])).content.decode()
     progress_url = reverse("assessments:quota-run-progress", args=[run.pk])
-    assert f'hx-get="{progress_url}"' in detail and 'hx-trigger="every 1s"' in detail
+    assert f'hx-get="{progress_url}"' in detail and 'hx-trigger="load delay:1s"' in detail
     assert 'data-width="40"' in detail
     QuotaRun.objects.filter(pk=run.pk).update(state=RunState.FAILED, progress=40, error="boom")
     partial = client.get(progress_url)

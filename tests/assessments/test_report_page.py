@@ -134,7 +134,7 @@ def test_generating_a_file_shows_progress_then_a_download_link(world, django_cap
         )
     assert response.status_code == 200
     job = ReportJob.objects.get()
-    assert 'hx-trigger="every 1s"' in response.content.decode()
+    assert 'hx-trigger="load delay:1s"' in response.content.decode()
     partial = client.get(reverse("assessments:report-job-progress", args=[job.pk])).content.decode()
     assert job.pk and RunState.SUCCEEDED in partial
     assert reverse("report-job-download", args=[job.pk]) in partial
