@@ -238,13 +238,14 @@ def _meetings(user, member: Member, organization_paths: set[str]) -> Table:
     return Table("meetings", _("Meetings"), columns, rows)
 
 
+def _visible(model, user, related: str, order: tuple, **filters):
+    """The records of ``model`` that ``user`` may view and that match ``filters``, with ``related`` joined,
+    in ``order``: the query every section of the archive starts from."""
+    return model.objects.restrict(user, "view").filter(**filters).select_related(related).order_by(*order)
+
+
 def _trainings(user, member: Member) -> Table:
-    trainings = (
-        Training.objects.restrict(user, "view")
-        .filter(member_attendees=member)
-        .select_related("organizer")
-        .order_by("-held_on", "-pk")
-    )
+    trainings = _visible(Training, user, "organizer", ("-held_on", "-pk"), member_attendees=member)
     rows = [(t.held_on, t.topic, t.get_level_display(), t.organizer.name, t.days, t.hours) for t in trainings]
     columns = (_("first day"), _("topic"), _("level"), _("organizer"), _("days"), _("class hours"))
     return Table("trainings", _("Trainings"), columns, rows)
@@ -278,12 +279,7 @@ def _away(user, member: Member) -> Table:
 
 
 def _away_contacts(user, member: Member) -> Table:
-    contacts = (
-        AwayContact.objects.restrict(user, "view")
-        .filter(away__member=member)
-        .select_related("recorded_by")
-        .order_by("-contacted_on", "-pk")
-    )
+    contacts = _visible(AwayContact, user, "recorded_by", ("-contacted_on", "-pk"), away__member=member)
     rows = [
         (c.contacted_on, c.get_way_display(), c.note, c.recorded_by.username if c.recorded_by else "")
         for c in contacts
@@ -293,24 +289,14 @@ def _away_contacts(user, member: Member) -> Table:
 
 
 def _posts(user, member: Member) -> Table:
-    posts = (
-        Cadre.objects.restrict(user, "view")
-        .filter(member=member)
-        .select_related("organization")
-        .order_by("-started_on", "-pk")
-    )
+    posts = _visible(Cadre, user, "organization", ("-started_on", "-pk"), member=member)
     rows = [(c.organization.name, c.get_post_display(), c.started_on, c.ended_on) for c in posts]
     columns = (_("organization"), _("post"), _("term started on"), _("term ended on"))
     return Table("posts", _("Posts held"), columns, rows)
 
 
 def _study(user, member: Member) -> Table:
-    records = (
-        StudyRecord.objects.restrict(user, "view")
-        .filter(cadre__member=member)
-        .select_related("cadre")
-        .order_by("-year", "-month", "-pk")
-    )
+    records = _visible(StudyRecord, user, "cadre", ("-year", "-month", "-pk"), cadre__member=member)
     rows = [
         (f"{r.year}-{r.month:02d}", r.cadre.get_post_display(), r.sessions, r.note_characters, r.articles)
         for r in records
@@ -326,12 +312,7 @@ def _study(user, member: Member) -> Table:
 
 
 def _contact_points(user, member: Member) -> Table:
-    points = (
-        ContactPoint.objects.restrict(user, "view")
-        .filter(leader=member)
-        .select_related("organization")
-        .order_by("-year", "organization__path")
-    )
+    points = _visible(ContactPoint, user, "organization", ("-year", "organization__path"), leader=member)
     rows = [
         (p.year, p.organization.name, p.lecture_on, p.check_on, p.activity_on, p.days_spent) for p in points
     ]
