@@ -3,6 +3,7 @@ a file with a bad row shows the row's error in the preview and is cancelled, a g
 rows appear in the list."""
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -64,9 +65,11 @@ def test_township_staff_filters_exports_and_imports_on_a_phone(
     table = page.locator("#list-table tbody")
     expect(table).to_contain_text("正式党员甲")
     page.locator("#list-filter-toggle").click()
+    # The panel slides open: use its fields once it is open (Bootstrap's "show"), not while it moves.
+    expect(page.locator("#list-filter-fields")).to_have_class(re.compile(r"\bshow\b"))
     page.select_option("#id_category", "probationary")
-    page.locator("#list-apply").click()
-    page.wait_for_url("**category=probationary**")
+    with page.expect_navigation(url="**category=probationary**"):
+        page.locator("#list-apply").click()
     expect(table.locator("tr")).to_have_count(1)
     expect(table).to_contain_text("预备党员乙")
     expect(table).not_to_contain_text("外镇预备党员")
