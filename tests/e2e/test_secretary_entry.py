@@ -147,3 +147,25 @@ def test_typing_an_id_number_fills_the_birth_date_and_gender(page, live_server, 
     expect(page.locator("#id_birth_date")).to_have_value("1991-01-01")
     expect(page.locator("#id_gender")).to_have_value("male")  # already chosen: left for the server to judge
     assert not console_errors
+
+
+def test_a_search_typed_while_the_first_is_slow_waits_for_it_instead_of_aborting_it(
+    page, live_server, village, django_user_model, console_errors
+):
+    root = django_user_model.objects.get(username="root")
+    village_branch(root, village.branch.parent, "向阳村党支部", "E2E-B3")  # two branches: the picker shows
+    staff_user(django_user_model, root, "staff", village.branch.parent, Role.TOWNSHIP_STAFF)
+    log_in(page, live_server, "staff")
+    page.goto(f"{live_server.url}/people/meetings/new/")
+    slow_network = page.context.new_cdp_session(page)  # each answer comes later than the 250 ms typing delay
+    slow_network.send("Network.enable")
+    slow_network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 600, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    searches = []
+    page.on("request", lambda request: searches.append(request) if "/pick/" in request.url else None)
+    pick_organization(page, "#id_organization", village.branch)
+    expect(page.locator("#field-attendees label")).to_have_count(len(village.members))
+    page.wait_for_load_state("networkidle")
+    assert len(searches) >= 2 and console_errors == []
