@@ -11,6 +11,7 @@ mix; a failure rolls everything back, work tables included."""
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -107,6 +108,9 @@ class Progress:
     shows once the run commits.
     """
 
+    # A run over sooner (a branch's refresh after a save) reports nothing: the second connection and its
+    # writes would cost it a third of its time, for a bar nobody sees move.
+    QUIET_FOR = 0.5  # seconds
     SETUP = "SET lock_timeout = '100ms'; SET statement_timeout = '5s'"
     UPDATE = (
         "UPDATE assessments_quotarun SET progress = %s, stage = %s, heartbeat_at = now() WHERE id = "
@@ -117,8 +121,11 @@ class Progress:
         self.run_id = run.pk
         self.side = None
         self.side_failed = False
+        self.started = time.monotonic()
 
     def __call__(self, done: int, total: int, stage: str):
+        if time.monotonic() - self.started < self.QUIET_FOR:
+            return
         progress, stage = min(99, round(100 * done / total)), stage[:60]
         if sql.is_postgres() and connection.in_atomic_block:
             if not self.side_failed:

@@ -76,16 +76,22 @@ def bytewise(expression: str) -> str:
     return f'{expression} COLLATE "C"' if is_postgres() else expression
 
 
-def create_work_table(name: str) -> str:
+def create_work_table(name: str, *, subtree: bool = False) -> str:
     """The head of a CREATE … AS for one of a run's work tables.
 
-    PostgreSQL: UNLOGGED, not TEMPORARY — a statement reading a temporary table never gets a parallel plan
-    (its buffers are private to the session), an unlogged one does, and neither writes WAL. Such a table is
-    visible to other sessions only once committed: the engine creates and drops its tables inside the run's
-    one transaction, so a failure (or a worker killed mid-run) rolls them back with everything else, and no
-    one ever sees them. SQLite: a temporary table.
+    PostgreSQL, a run over every tree: UNLOGGED — a statement reading a temporary table never gets a
+    parallel plan (its buffers are private to the session), an unlogged one does, and neither writes WAL.
+    A subtree's run (``subtree``) reads its few thousand members' rows through indexes, where a parallel plan
+    gains nothing: TEMPORARY, which spares the files an unlogged table must create and sync at once (10–20 ms
+    of a branch's refresh on an idle machine, much more when the disk is busy; docs/quotas.md "Fresh
+    figures"). Either is visible to other sessions only
+    once committed: the engine creates and drops its tables inside the run's one transaction, so a failure
+    (or a worker killed mid-run) rolls them back with everything else, and no one ever sees them. SQLite: a
+    temporary table.
     """
-    return f"CREATE UNLOGGED TABLE {name}" if is_postgres() else f"CREATE TEMPORARY TABLE {name}"
+    if is_postgres() and not subtree:
+        return f"CREATE UNLOGGED TABLE {name}"
+    return f"CREATE TEMPORARY TABLE {name}"
 
 
 def json_type() -> str:

@@ -65,7 +65,7 @@ class Statements:
     """Runs the statements of one run on one connection.
 
     The statements name the run's work tables ``qt_<name>``; each run gets its own names (``qt<run id>_<name>``),
-    so runs of different scopes can work side by side: their tables are real tables on PostgreSQL.
+    so runs of different scopes can work side by side.
 
     ``subtree``: the run covers one organization's subtree, not every tree. Its statements then read only the
     records of that subtree (``in_scope``) and of the members who may be counted in it (``member_rows``), so
@@ -102,12 +102,12 @@ class Statements:
 
         ``analyze=False`` for a table only ever read whole (the planner needs no statistics for it).
         """
-        self.execute(f"{sql.create_work_table(name)} AS {select}", params)
+        self.execute(f"{sql.create_work_table(name, subtree=self.subtree)} AS {select}", params)
         self._created(name, index, analyze)
 
     def table(self, name: str, columns: str):
         """An empty work table, filled by later statements."""
-        self.execute(f"{sql.create_work_table(name)} ({columns})")
+        self.execute(f"{sql.create_work_table(name, subtree=self.subtree)} ({columns})")
         self.tables.append(WORK_TABLE.sub(self.prefix, name))
 
     def _created(self, name: str, index: str | None, analyze: bool):

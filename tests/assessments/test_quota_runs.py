@@ -235,9 +235,11 @@ def test_a_run_is_one_transaction(world, root):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_progress_shows_to_other_sessions_while_the_run_is_open():
+def test_progress_shows_to_other_sessions_while_the_run_is_open(monkeypatch):
     """The run is one long transaction; its progress still reaches the API through its own connection."""
     from django.db import transaction
+
+    monkeypatch.setattr(engine.Progress, "QUIET_FOR", 0)  # this small run would be over before reporting
 
     county = _county_with_branches(3, "P")
     run = QuotaRun.objects.create(organization=county, year=2025, state=RunState.RUNNING)
@@ -257,6 +259,26 @@ def test_progress_shows_to_other_sessions_while_the_run_is_open():
     progress = [value for value, _ in seen]
     assert progress == sorted(progress) and progress[0] > 0 and progress[-1] < 100
     assert seen[-1][1] == engine.STAGES[-1][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_over_before_the_quiet_period_reports_no_progress_on_the_way(monkeypatch):
+    monkeypatch.setattr(engine.Progress, "QUIET_FOR", 3600)
+    county = _county_with_branches(3, "Q")
+    run = QuotaRun.objects.create(organization=county, year=2025, state=RunState.RUNNING)
+    counts = engine.compute(run, today=PAST)
+    run.refresh_from_db()
+    assert counts["organizations"] == 5 and run.progress == 0 and run.stage == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_past_the_quiet_period_reports_each_stage(monkeypatch):
+    monkeypatch.setattr(engine.Progress, "QUIET_FOR", 0)
+    county = _county_with_branches(3, "R")
+    run = QuotaRun.objects.create(organization=county, year=2025, state=RunState.RUNNING)
+    engine.compute(run, today=PAST)
+    run.refresh_from_db()
+    assert run.progress > 0 and run.stage == engine.STAGES[-1][0]
 
 
 @pytest.mark.postgres
