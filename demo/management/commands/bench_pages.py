@@ -61,7 +61,7 @@ def time_request(client: Client, url: str, params: dict, rounds: int) -> dict:
         times.append((time.perf_counter() - started) * 1000)
     return {
         "queries": len(executed),
-        "slowest": sorted(executed, reverse=True)[:2],
+        "slowest": sorted(executed, reverse=True)[:5],
         "median_ms": statistics.median(times),
         "best_ms": min(times),
         "bytes": len(response.content),
@@ -122,7 +122,7 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=None, help="Year (default: this year).")
         parser.add_argument("--rounds", type=int, default=5)
         parser.add_argument("--only", default="", help="Only the requests whose name contains this.")
-        parser.add_argument("--slowest", action="store_true", help="Print the two slowest queries of each.")
+        parser.add_argument("--slowest", action="store_true", help="Print the five slowest queries of each.")
 
     def handle(self, *args, year, rounds, only, slowest, **options):
         year = year or timezone.localdate().year
