@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from .scope.roles import Capability
 
@@ -52,24 +53,35 @@ def text_match(queryset, text: str):
     return by_code if by_code.exists() else queryset.filter(name=text)
 
 
-class OrganizationPicker(forms.Widget):
-    """A ModelChoiceField's widget (``self.choices`` is the field's ModelChoiceIterator, so ``.queryset``
-    is what the field accepts)."""
+class SearchPicker(forms.Widget):
+    """A ModelChoiceField's widget searching as one types (``self.choices`` is the field's
+    ModelChoiceIterator, so ``.queryset`` is what the field accepts). A subclass names its search
+    (``search_url``), what a typed text names (``names`` and ``text_match``) and the label's column."""
 
     template_name = "branches/_organization_picker.html"
+    placeholder = _("Type a name or code")
+    label_column = "name"
 
-    def __init__(self, source: PickerSource | None = None, attrs=None):
+    def __init__(self, attrs=None):
         super().__init__(attrs)
-        self.source = source or PickerSource()
         self.choices = ()
+
+    def search_url(self) -> str:
+        raise NotImplementedError
+
+    def names(self, queryset, text: str):
+        return queryset.filter(**{self.label_column: text})
+
+    def text_match(self, queryset, text: str):
+        return self.names(queryset, text.strip())
 
     def _queryset(self):
         return getattr(self.choices, "queryset", None)
 
     def value_from_datadict(self, data, files, name):
-        """The chosen id; else (no script) the organization whose code or exact name was typed. An id
-        whose organization the text no longer names was left over from before the text was edited or
-        emptied. Without the text box (the API's ``?organization=<id>``) the id alone."""
+        """The chosen id; else (no script) the record the typed text names. An id whose record the text no
+        longer names was left over from before the text was edited or emptied. Without the text box (the
+        API's ``?organization=<id>``) the id alone."""
         chosen = data.get(name)
         if name + TEXT_SUFFIX not in data:
             return chosen
@@ -77,10 +89,10 @@ class OrganizationPicker(forms.Widget):
         queryset = self._queryset()
         if not typed or queryset is None:
             return None if not typed else chosen
-        if str(chosen or "").isdigit() and names(queryset.filter(pk=chosen), typed).exists():
+        if str(chosen or "").isdigit() and self.names(queryset.filter(pk=chosen), typed).exists():
             return chosen
-        found = list(text_match(queryset, typed).values_list("pk", flat=True)[:2])
-        # Several organizations of one name: the text stays and fails validation as not a valid choice.
+        found = list(self.text_match(queryset, typed).values_list("pk", flat=True)[:2])
+        # Several records of one name: the text stays and fails validation as not a valid choice.
         return found[0] if len(found) == 1 else typed
 
     def value_omitted_from_data(self, data, files, name):
@@ -97,7 +109,7 @@ class OrganizationPicker(forms.Widget):
         if not str(value).isdigit() or queryset is None:
             return str(value)
         # Through the field's own (scoped) queryset: an id out of scope shows no name.
-        return queryset.filter(pk=value).values_list("name", flat=True).first() or ""
+        return queryset.filter(pk=value).values_list(self.label_column, flat=True).first() or ""
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -114,11 +126,27 @@ class OrganizationPicker(forms.Widget):
                 "hidden_attrs": hidden_attrs,
                 "label": self.label_of(value),
                 "text_name": name + TEXT_SUFFIX,
-                "search_url": f"{reverse('branches:organization-pick')}?{self.source.query()}",
+                "search_url": self.search_url(),
                 "results_id": f"{attrs.get('id') or name}-choices",
+                "placeholder": self.placeholder,
             }
         )
         return context
+
+
+class OrganizationPicker(SearchPicker):
+    def __init__(self, source: PickerSource | None = None, attrs=None):
+        super().__init__(attrs)
+        self.source = source or PickerSource()
+
+    def search_url(self) -> str:
+        return f"{reverse('branches:organization-pick')}?{self.source.query()}"
+
+    def names(self, queryset, text: str):
+        return names(queryset, text)
+
+    def text_match(self, queryset, text: str):
+        return text_match(queryset, text)
 
 
 def pick_from(field, queryset, source: PickerSource) -> None:

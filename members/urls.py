@@ -1,6 +1,6 @@
 """Browser pages of people and what they take part in (under /people/)."""
 
-from .views import archive, dues, dues_lists, entry, events, lists, mobile, terms, transfers, tree
+from .views import archive, dues, dues_lists, entry, events, lists, mobile, picker, terms, transfers, tree
 
 app_name = "members"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     *mobile.urlpatterns,
     *transfers.urlpatterns,
     *terms.urlpatterns,
+    *picker.urlpatterns,
 ]

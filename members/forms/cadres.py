@@ -13,6 +13,7 @@ from branches.forms import (
 
 from ..models import Cadre, Member, ReserveCadre
 from ..models.cadres import CADRE_FIELDS, RESERVE_FIELDS
+from ..picker import MemberPicker, search_when_many
 
 FILLED_FROM_MEMBER = ("name", "gender", "birth_date", "education", "political_status")
 
@@ -25,6 +26,7 @@ def _member_choices(form, user) -> None:
         queryset = (queryset | Member.objects.filter(pk=current.pk)).distinct().order_by("name", "pk")
     field.queryset = queryset
     field.label_from_instance = lambda member: member.name
+    search_when_many(field, MemberPicker())
 
 
 def _optional_when_member(form) -> None:

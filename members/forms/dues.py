@@ -13,8 +13,10 @@ from branches.forms import (
     records_organizations,
 )
 from branches.models import BRANCH_KINDS, Organization
+from branches.scope.roles import Capability
 
 from ..models import DuesBase, DuesCategory, Member, PaymentMethod
+from ..picker import MemberPicker, search_when_many
 from ..selectors.dues import dues_ledger, month_start
 from ._people import Checklist, set_checklist
 
@@ -115,6 +117,7 @@ class DuesBaseForm(EntryFormMixin, forms.Form):
             Member.objects.restrict(user, "records").select_related("branch").order_by("name", "pk")
         )
         self.fields["member"].label_from_instance = lambda m: f"{m.name} · {m.branch.name}"
+        search_when_many(self.fields["member"], MemberPicker(Capability.RECORDS))
         self.initial["year"] = year or timezone.localdate().year
         self.chosen = self.fields["member"].queryset.filter(pk=member).first() if member else None
         self.existing = None

@@ -7,6 +7,7 @@ from branches.forms import ServiceModelForm, VersionedFormMixin
 
 from ..models import Cadre, VisitLog
 from ..models.activities import VISIT_FIELDS
+from ..picker import VisitCadrePicker, search_when_many
 from ..selectors.visits import own_secretary_post
 
 
@@ -44,6 +45,7 @@ class VisitForm(ServiceModelForm):
         field = self.fields["cadre"]
         field.queryset = cadres
         field.label_from_instance = cadre_label
+        search_when_many(field, VisitCadrePicker())
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("visited_on", today)
             own = own_secretary_post(user, today)
