@@ -36,6 +36,13 @@ def reverse_or_none(name: str, *args) -> str | None:
         return None
 
 
+def asked_number(request, name: str) -> int | None:
+    """``?<name>=`` as a whole number (the id of a record a link preselects, a year), None when missing or
+    not one."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 def _blank(field):
     """What a field that did not parse stands in as while the service checks the others."""
     if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):

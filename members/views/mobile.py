@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
 from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE
-from branches.views.entry import EntryView
+from branches.views.entry import EntryView, asked_number
 
 from ..filters.mobile import AwayRecordFilter
 from ..forms.mobile import AwayBackForm, AwayContactForm, AwayRecordEditForm, AwayRecordForm
@@ -61,9 +61,9 @@ class AwayCreate(_AwayEntry):
 
     def form_kwargs(self):
         kwargs = super().form_kwargs()
-        member = self.request.GET.get("member", "")
-        if member.isdigit():
-            kwargs["initial"] = {"member": int(member)}
+        member = asked_number(self.request, "member")
+        if member is not None:
+            kwargs["initial"] = {"member": member}
         return kwargs
 
 
@@ -96,10 +96,7 @@ class AwayContactCreate(_AwayEntry):
     create_service = staticmethod(away_contact_record)
 
     def form_kwargs(self):
-        kwargs = super().form_kwargs()
-        away = self.request.GET.get("away", "")
-        kwargs["away"] = int(away) if away.isdigit() else None
-        return kwargs
+        return {**super().form_kwargs(), "away": asked_number(self.request, "away")}
 
     def organization_of(self, record):
         return record.away.member.branch
