@@ -1,9 +1,7 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 
-from branches.api.actions import WorkflowActionMixin
+from branches.api.actions import StepAction, WorkflowActionMixin
 from branches.api.serializers import OrganizationRecordSerializer
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
@@ -82,11 +80,9 @@ class TermViewSet(WorkflowActionMixin, ScopedModelViewSet):
     def get_serializer_class(self):
         return ExtendSerializer if self.action == "extend" else TermSerializer
 
-    @extend_schema(request=ExtendSerializer, responses=TermSerializer)
-    @action(detail=True, methods=["post"])
-    def extend(self, request, pk=None):
-        """Extend the term once, by at most a year, with the reason."""
-        return self.step(services.term_extend, ExtendSerializer)
+    extend = StepAction(
+        services.term_extend, ExtendSerializer, "Extend the term once, by at most a year, with the reason."
+    )
 
 
 class ElectionCandidateSerializer(serializers.ModelSerializer):
@@ -148,11 +144,11 @@ class ElectionViewSet(WorkflowActionMixin, ScopedModelViewSet):
     def get_serializer_class(self):
         return ApproveSerializer if self.action == "approve" else ElectionSerializer
 
-    @extend_schema(request=ApproveSerializer, responses=ElectionSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """The township's approval (review capability), from a day on."""
-        return self.step(services.election_approve, ApproveSerializer)
+    approve = StepAction(
+        services.election_approve,
+        ApproveSerializer,
+        "The township's approval (review capability), from a day on.",
+    )
 
 
 def register(router):

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 
-from branches.api.actions import WorkflowActionMixin
+from branches.api.actions import StepAction, WorkflowActionMixin
 from branches.models import Organization
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
@@ -134,20 +134,11 @@ class TransferLetterViewSet(WorkflowActionMixin, ScopedModelViewSet):
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    @extend_schema(request=StepSerializer, responses=TransferLetterSerializer)
-    @action(detail=True, methods=["post"])
-    def deliver(self, request, pk=None):
-        return self.step(services.letter_mark_delivered, StepSerializer)
+    deliver = StepAction(services.letter_mark_delivered, StepSerializer)
 
-    @extend_schema(request=StepSerializer, responses=TransferLetterSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        return self.step(services.letter_confirm, StepSerializer)
+    confirm = StepAction(services.letter_confirm, StepSerializer)
 
-    @extend_schema(request=CancelSerializer, responses=TransferLetterSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self.step(services.letter_cancel, CancelSerializer)
+    cancel = StepAction(services.letter_cancel, CancelSerializer)
 
 
 def _member_fields(member: dict) -> dict:
