@@ -22,6 +22,8 @@ from partybuild.versioning import call_on_record
 
 from ..forms import ActivityRoomEditForm, ActivityRoomForm, conflict_message, records_organizations
 from ..models import ActivityRoom
+from ..scope.querysets import organization_in_scope
+from ..scope.roles import Capability
 from ..services.idempotency import create_once, requested_key, sent_before
 from ..services.records import activity_room_create, activity_room_update
 
@@ -268,6 +270,38 @@ class EntryView(LoginRequiredMixin, View):
             **self.context(form),
         }
         return render(self.request, self.template_name, context)
+
+
+class StepEntryView(EntryView):
+    """One step on one record through its service, ``service(actor=, <step_record>=, expected_version=,
+    **form.step_data())``: the record is read among those the user may change (``writable()``; out of scope,
+    404), then ``capability`` on its organization is required (else 403). The form gets the record by the
+    same keyword."""
+
+    service = None
+    step_record = "instance"
+    capability = Capability.RECORDS
+
+    def writable(self):
+        """The records the user may change, as their list reads them."""
+        raise NotImplementedError
+
+    def get_object(self):
+        record = get_object_or_404(self.writable(), pk=self.kwargs["pk"])
+        if not organization_in_scope(self.request.user, self.organization_of(record), self.capability):
+            raise PermissionDenied
+        return record
+
+    def form_kwargs(self):
+        return {"user": self.request.user, self.step_record: self.object}
+
+    def save(self, form):
+        return type(self).service(
+            actor=self.request.user,
+            expected_version=form.cleaned_data.get("version"),
+            **{self.step_record: self.object},
+            **form.step_data(),
+        )
 
 
 # --- activity rooms ---------------------------------------------------------------------------------------
