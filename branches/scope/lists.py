@@ -148,9 +148,7 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
             "import_job": lambda: self.import_job_page(kwargs["job"]),
             "import_job_progress": lambda: self.import_job_progress(kwargs["job"]),
         }
-        if self.mode not in handlers:
-            return HttpResponseNotAllowed(["POST"])
-        return handlers[self.mode]()
+        return self._run_mode(handlers, other_method="POST")
 
     def post(self, request, *args, **kwargs):
         handlers = {
@@ -158,8 +156,12 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
             "import_confirm": lambda: self.import_confirm(kwargs["token"]),
             "import_cancel": lambda: self.import_cancel(kwargs["token"]),
         }
+        return self._run_mode(handlers, other_method="GET")
+
+    def _run_mode(self, handlers, *, other_method: str):
+        """The page of this URL's mode; a mode answered only by the other method is 405."""
         if self.mode not in handlers:
-            return HttpResponseNotAllowed(["GET"])
+            return HttpResponseNotAllowed([other_method])
         return handlers[self.mode]()
 
     # --- the list ----------------------------------------------------------------------------------------
