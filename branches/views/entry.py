@@ -22,6 +22,7 @@ from partybuild.versioning import call_on_record
 
 from ..forms import ActivityRoomEditForm, ActivityRoomForm, conflict_message, records_organizations
 from ..models import ActivityRoom
+from ..personal import organization_of as scoped_organization
 from ..scope.querysets import organization_in_scope
 from ..scope.roles import Capability
 from ..services.idempotency import create_once, requested_key, sent_before
@@ -136,7 +137,9 @@ class EntryView(LoginRequiredMixin, View):
         )
 
     def organization_of(self, record):
-        return record.organization
+        """The organization whose page the record goes back to: the one its scope follows (its model's
+        ``scope_path_lookup``: a meeting's organization, a member's branch, the branch of a member away)."""
+        return scoped_organization(record)
 
     def success_url(self, record) -> str:
         return branch_page_url(self.organization_of(record))

@@ -41,9 +41,6 @@ class DuesMonthEntry(EntryView):
         data["paid"] = list(data["paid"])
         return data
 
-    def organization_of(self, record):
-        return record
-
     def created_model(self, form):
         """The month's payments are written all or none, so one idempotency key stands for the whole
         submission: it is claimed for the branch (docs/offline.md, "The month's dues"), and a repeat answers
@@ -82,9 +79,6 @@ class DuesBaseEntry(EntryView):
 
     def created_model(self, form):
         return DuesBase
-
-    def organization_of(self, record):
-        return record.member.branch
 
     def success_url(self, record) -> str:
         return month_page_url(record.member.branch)

@@ -123,9 +123,6 @@ class AttendanceEntryView(EntryView):
     def form_kwargs(self):
         return {**super().form_kwargs(), **_asked(self.request)}
 
-    def organization_of(self, record):
-        return getattr(record, self.organization_field)
-
     def render(self, form, conflict=None):
         _reload_checklists_on_change(form, self.request, self.organization_field, self.people_fields)
         return super().render(form, conflict)
@@ -182,9 +179,6 @@ class MemberCreate(EntryView):
     list_url_name = "members:member-list"
     create_service = staticmethod(member_create)
 
-    def organization_of(self, record):
-        return record.branch
-
 
 class MemberEdit(MemberCreate):
     form_class = MemberEditForm
@@ -204,9 +198,6 @@ class ApplicantCreate(EntryView):
     title = _("New application to join the party")
     list_url_name = "members:applicant-list"
     create_service = staticmethod(applicant_register)
-
-    def organization_of(self, record):
-        return record.branch
 
 
 def due_step(applicant: Applicant):
@@ -244,9 +235,6 @@ class ApplicantAdvance(EntryView):
             "to_stage": self.step.next_stage if self.step else None,
         }
 
-    def organization_of(self, record):
-        return record.branch
-
     def save(self, form):
         return applicant_advance(
             actor=self.request.user,
@@ -282,9 +270,6 @@ class ApplicantCorrect(EntryView):
 
     def form_kwargs(self):
         return {"user": self.request.user, "applicant": self.object}
-
-    def organization_of(self, record):
-        return record.branch
 
     def save(self, form):
         return applicant_correct(

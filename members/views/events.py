@@ -25,9 +25,6 @@ class MemberEventEntry(StepEntryView):
     def writable(self):
         return member_list(user=self.request.user, action="change")
 
-    def organization_of(self, record):
-        return record.branch
-
     def success_url(self, record) -> str:
         return reverse("members:member-archive", args=[record.pk])
 

@@ -50,9 +50,6 @@ class AwayRecordListView(ScopedListView):
 class _AwayEntry(EntryView):
     list_url_name = "members:awayrecord-list"
 
-    def organization_of(self, record):
-        return record.member.branch
-
 
 class AwayCreate(_AwayEntry):
     form_class = AwayRecordForm
@@ -97,9 +94,6 @@ class AwayContactCreate(_AwayEntry):
 
     def form_kwargs(self):
         return {**super().form_kwargs(), "away": asked_number(self.request, "away")}
-
-    def organization_of(self, record):
-        return record.away.member.branch
 
 
 urlpatterns = [
