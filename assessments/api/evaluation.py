@@ -263,15 +263,13 @@ class SecretaryGradeViewSet(
 
     queryset = SecretaryGrade.objects.all()
     serializer_class = SecretaryGradeSerializer
+    action_serializers = {"create": GradeInputSerializer}
     filterset_class = SecretaryGradeFilter
     ordering_fields = ["organization__path", "updated_at"]
     ordering = ["organization__path", "rater"]
 
     def get_queryset(self):
         return selectors.grade_list(user=self.request.user)
-
-    def get_serializer_class(self):
-        return GradeInputSerializer if self.action == "create" else SecretaryGradeSerializer
 
     @extend_schema(
         request=GradeInputSerializer, responses={200: SecretaryGradeSerializer, 201: SecretaryGradeSerializer}

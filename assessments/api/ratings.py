@@ -153,6 +153,14 @@ class StarRatingViewSet(
     queryset = StarRating.objects.all()
     list_selector = staticmethod(selectors.star_rating_list)
     serializer_class = StarRatingSerializer
+    action_serializers = {
+        "propose": ProposeSerializer,
+        "self_assess": RatingStepInputSerializer,
+        "review": RatingStepInputSerializer,
+        "confirm": RatingStepInputSerializer,
+        "steps": RatingStepSerializer,
+        "rollup": RollupQuerySerializer,
+    }
     filterset_class = StarRatingFilter
     resource_class = StarRatingResource
     ordering_fields = ["organization__path", "year", "total", "stars", "stage"]
@@ -160,16 +168,6 @@ class StarRatingViewSet(
     # Export only: ratings come from the proposal and the workflow, never from a file.
     import_file = None
     import_template = None
-
-    def get_serializer_class(self):
-        return {
-            "propose": ProposeSerializer,
-            "self_assess": RatingStepInputSerializer,
-            "review": RatingStepInputSerializer,
-            "confirm": RatingStepInputSerializer,
-            "steps": RatingStepSerializer,
-            "rollup": RollupQuerySerializer,
-        }.get(self.action, StarRatingSerializer)
 
     @extend_schema(request=ProposeSerializer, responses=ProposalSummarySerializer)
     @action(detail=False, methods=["post"])

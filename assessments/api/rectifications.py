@@ -177,6 +177,13 @@ class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
     queryset = Rectification.objects.all()
     list_selector = staticmethod(selectors.rectification_list)
     serializer_class = RectificationSerializer
+    action_serializers = {
+        "notes": NoteSerializer,
+        "request_close": RequestCloseSerializer,
+        "verify": VerifySerializer,
+        "reopen": ReopenSerializer,
+        "candidates": CandidateQuerySerializer,
+    }
     step_record = "rectification"
     filterset_class = RectificationFilter
     search_fields = ["organization__name", "responsible_leader"]
@@ -185,15 +192,6 @@ class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_open)
     update_service = staticmethod(services.rectification_update)
-
-    def get_serializer_class(self):
-        return {
-            "notes": NoteSerializer,
-            "request_close": RequestCloseSerializer,
-            "verify": VerifySerializer,
-            "reopen": ReopenSerializer,
-            "candidates": CandidateQuerySerializer,
-        }.get(self.action, RectificationSerializer)
 
     def answer(self, record):
         """Read again through the list's queryset, for the annotated columns."""

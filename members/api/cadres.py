@@ -167,6 +167,7 @@ class CadreViewSet(WorkflowActionMixin, UnmaskActionMixin, ImportExportViewSetMi
     list_selector = staticmethod(selectors.cadre_list)
     resource_class = CadreResource
     serializer_class = CadreSerializer
+    action_serializers = {"end_term": EndTermSerializer}
     step_record = "cadre"
     filterset_class = CadreFilter
     search_fields = ["name"]
@@ -194,9 +195,6 @@ class CadreViewSet(WorkflowActionMixin, UnmaskActionMixin, ImportExportViewSetMi
             context["concurrent_posts"] = self.concurrent_posts
         return context
 
-    def get_serializer_class(self):
-        return EndTermSerializer if self.action == "end_term" else CadreSerializer
-
     end_term = StepAction(
         services.cadre_end_term,
         EndTermSerializer,
@@ -214,6 +212,7 @@ class ReserveCadreViewSet(
     list_selector = staticmethod(selectors.reserve_cadre_list)
     resource_class = ReserveCadreResource
     serializer_class = ReserveCadreSerializer
+    action_serializers = {"promote": PromoteSerializer, "remove": RemoveSerializer}
     step_record = "reserve"
     filterset_class = ReserveCadreFilter
     search_fields = ["name"]
@@ -229,11 +228,6 @@ class ReserveCadreViewSet(
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(services.reserve_enter)
     update_service = staticmethod(services.reserve_update)
-
-    def get_serializer_class(self):
-        return {"promote": PromoteSerializer, "remove": RemoveSerializer}.get(
-            self.action, ReserveCadreSerializer
-        )
 
     promote = StepAction(
         services.reserve_promote,

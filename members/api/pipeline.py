@@ -153,6 +153,13 @@ class ApplicantViewSet(WorkflowActionMixin, UnmaskActionMixin, ScopedModelViewSe
     queryset = Applicant.objects.all()
     list_selector = staticmethod(selectors.applicant_list)
     serializer_class = ApplicantSerializer
+    action_serializers = {
+        "advance": AdvanceSerializer,
+        "corrections": CorrectionSerializer,
+        "extend_probation": ExtendProbationSerializer,
+        "close": CloseSerializer,
+        "due_list": DueStepSerializer,
+    }
     step_record = "applicant"
     filterset_class = ApplicantFilter
     search_fields = ["name"]
@@ -165,15 +172,6 @@ class ApplicantViewSet(WorkflowActionMixin, UnmaskActionMixin, ScopedModelViewSe
     def get_queryset(self):
         # The answer lists the mentors' and sponsors' ids: one query each for a whole page.
         return super().get_queryset().prefetch_related("mentors", "sponsors")
-
-    def get_serializer_class(self):
-        return {
-            "advance": AdvanceSerializer,
-            "corrections": CorrectionSerializer,
-            "extend_probation": ExtendProbationSerializer,
-            "close": CloseSerializer,
-            "due_list": DueStepSerializer,
-        }.get(self.action, ApplicantSerializer)
 
     advance = StepAction(
         services.applicant_advance,
