@@ -46,6 +46,15 @@ def asked_number(request, name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def entry_urls(segment: str, basename: str, create, edit) -> list:
+    """A record's create page at ``<segment>/new/`` (``<basename>-create``) and its edit page at
+    ``<segment>/<pk>/edit/`` (``<basename>-edit``)."""
+    return [
+        path(f"{segment}/new/", create.as_view(), name=f"{basename}-create"),
+        path(f"{segment}/<int:pk>/edit/", edit.as_view(), name=f"{basename}-edit"),
+    ]
+
+
 def _blank(field):
     """What a field that did not parse stands in as while the service checks the others."""
     if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
@@ -325,6 +334,5 @@ class ActivityRoomEdit(ActivityRoomCreate):
 
 
 urlpatterns = [
-    path("activity-rooms/new/", ActivityRoomCreate.as_view(), name="activityroom-create"),
-    path("activity-rooms/<int:pk>/edit/", ActivityRoomEdit.as_view(), name="activityroom-edit"),
+    *entry_urls("activity-rooms", "activityroom", ActivityRoomCreate, ActivityRoomEdit),
 ]

@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.views.entry import EntryView
+from branches.views.entry import EntryView, entry_urls
 
 from ..forms.cadres import CadreEditForm, CadreForm, ReserveCadreEditForm, ReserveCadreForm
 from ..forms.meetings import MeetingEditForm, MeetingForm, OrganizationChoice
@@ -339,21 +339,14 @@ class StudyRecordEdit(StudyRecordCreate):
 
 
 urlpatterns = [
-    path("visits/new/", VisitCreate.as_view(), name="visit-create"),
-    path("visits/<int:pk>/edit/", VisitEdit.as_view(), name="visit-edit"),
-    path("meetings/new/", MeetingCreate.as_view(), name="meeting-create"),
-    path("meetings/<int:pk>/edit/", MeetingEdit.as_view(), name="meeting-edit"),
-    path("trainings/new/", TrainingCreate.as_view(), name="training-create"),
-    path("trainings/<int:pk>/edit/", TrainingEdit.as_view(), name="training-edit"),
-    path("members/new/", MemberCreate.as_view(), name="member-create"),
-    path("members/<int:pk>/edit/", MemberEdit.as_view(), name="member-edit"),
+    *entry_urls("visits", "visit", VisitCreate, VisitEdit),
+    *entry_urls("meetings", "meeting", MeetingCreate, MeetingEdit),
+    *entry_urls("trainings", "training", TrainingCreate, TrainingEdit),
+    *entry_urls("members", "member", MemberCreate, MemberEdit),
     path("applicants/new/", ApplicantCreate.as_view(), name="applicant-create"),
     path("applicants/<int:pk>/advance/", ApplicantAdvance.as_view(), name="applicant-advance"),
     path("applicants/<int:pk>/correct/", ApplicantCorrect.as_view(), name="applicant-correct"),
-    path("cadres/new/", CadreCreate.as_view(), name="cadre-create"),
-    path("cadres/<int:pk>/edit/", CadreEdit.as_view(), name="cadre-edit"),
-    path("reserve-cadres/new/", ReserveCadreCreate.as_view(), name="reservecadre-create"),
-    path("reserve-cadres/<int:pk>/edit/", ReserveCadreEdit.as_view(), name="reservecadre-edit"),
-    path("study-records/new/", StudyRecordCreate.as_view(), name="studyrecord-create"),
-    path("study-records/<int:pk>/edit/", StudyRecordEdit.as_view(), name="studyrecord-edit"),
+    *entry_urls("cadres", "cadre", CadreCreate, CadreEdit),
+    *entry_urls("reserve-cadres", "reservecadre", ReserveCadreCreate, ReserveCadreEdit),
+    *entry_urls("study-records", "studyrecord", StudyRecordCreate, StudyRecordEdit),
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
 from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE
-from branches.views.entry import EntryView, asked_number
+from branches.views.entry import EntryView, asked_number, entry_urls
 
 from ..filters.mobile import AwayRecordFilter
 from ..forms.mobile import AwayBackForm, AwayContactForm, AwayRecordEditForm, AwayRecordForm
@@ -98,8 +98,7 @@ class AwayContactCreate(_AwayEntry):
 
 urlpatterns = [
     *AwayRecordListView.urls("away"),
-    path("away/new/", AwayCreate.as_view(), name="awayrecord-create"),
-    path("away/<int:pk>/edit/", AwayEdit.as_view(), name="awayrecord-edit"),
+    *entry_urls("away", "awayrecord", AwayCreate, AwayEdit),
     path("away/<int:pk>/back/", AwayBack.as_view(), name="awayrecord-back"),
     path("away/contact/", AwayContactCreate.as_view(), name="awaycontact-create"),
 ]
