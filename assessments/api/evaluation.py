@@ -51,7 +51,7 @@ from ..resources.evaluation import EvaluationScoreResource
 from ..selectors import evaluation as selectors
 from ..services import evaluation as services
 from ..services import evaluation_scores
-from .evaluation_fields import VisibleCycleField, display_name
+from .evaluation_fields import CYCLE_ORGANIZATION_FIELDS, VisibleCycleField, display_name
 from .statements import StatementViewSet
 
 
@@ -305,12 +305,7 @@ class EvaluationScoreSerializer(serializers.ModelSerializer):
         model = EvaluationScore
         fields = [
             "id",
-            "cycle",
-            "year",
-            "organization",
-            "organization_name",
-            "level",
-            "level_display",
+            *CYCLE_ORGANIZATION_FIELDS,
             "township",
             "township_name",
             *SCORE_RESULT_FIELDS,
