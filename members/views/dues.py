@@ -33,9 +33,6 @@ class DuesMonthEntry(EntryView):
     def form_kwargs(self):
         return {**super().form_kwargs(), **_asked(self.request)}
 
-    def make_form(self, data=None):
-        return self.form_class(data, **self.form_kwargs())
-
     def service_data(self, form):
         data = dict(form.cleaned_data)
         data["paid"] = list(data["paid"])
