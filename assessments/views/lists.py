@@ -19,7 +19,6 @@ from ..selectors.rating_basis import stars_text
 class QuotaResultListView(ScopedListView):
     model = QuotaResult
     list_selector = staticmethod(quotas.quota_result_list)
-    basename = "quotaresult"
     filterset_class = QuotaResultFilter
     filter_fields = ("within", "year", "code", "code_prefix", "met")
     search_fields = ("organization__name",)
@@ -38,7 +37,6 @@ class QuotaResultListView(ScopedListView):
 class AlertListView(ScopedListView):
     model = Alert
     list_selector = staticmethod(quotas.alert_list)
-    basename = "alert"
     filterset_class = AlertFilter
     filter_fields = ("within", "year", "kind")
     search_fields = ("organization__name",)
@@ -55,7 +53,6 @@ class AlertListView(ScopedListView):
 class StarRatingListView(ScopedListView):
     model = StarRating
     list_selector = staticmethod(ratings.star_rating_list)
-    basename = "starrating"
     filterset_class = StarRatingFilter
     filter_fields = ("within", "year", "stage", "stars", "classification")
     search_fields = ("organization__name",)

@@ -53,7 +53,7 @@ IMPORT_ROUTES = (
 class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View):
     model = None
     list_selector = None  # ``<entity>_list(*, user)`` from the app's selectors, shared with the API
-    basename = None
+    basename = None  # URL names <basename>-list, -export…; by default the model's name (``studyrecord``)
     title = None
     filterset_class = None
     filter_fields: tuple = ()
@@ -74,6 +74,11 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
     preview_template_name = "ui/import_preview.html"
     import_job_template_name = "ui/import_job.html"
     import_job_progress_template_name = "ui/_import_job_progress.html"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.basename is None and cls.model is not None:
+            cls.basename = cls.model._meta.model_name
 
     # --- configuration helpers ---------------------------------------------------------------------------
 

@@ -28,7 +28,6 @@ def _last_contact(away, view) -> str:
 class AwayRecordListView(ScopedListView):
     model = AwayRecord
     list_selector = staticmethod(away_now_list)
-    basename = "awayrecord"
     title = _("Members working away")
     filterset_class = AwayRecordFilter
     filter_fields = ("within", "out_of_contact")

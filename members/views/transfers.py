@@ -36,7 +36,6 @@ def letter_url(letter) -> str:
 class TransferLetterListView(ScopedListView):
     model = TransferLetter
     list_selector = staticmethod(letter_list)
-    basename = "transferletter"
     title = _("Transfer letters")
     filterset_class = TransferLetterFilter
     filter_fields = ("status", "direction", "year")
