@@ -102,6 +102,7 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     list_selector = staticmethod(selectors.member_appraisal_list)
     resource_class = MemberAppraisalResource
     serializer_class = MemberAppraisalSerializer
+    action_serializers = {"record_many": RecordManySerializer, "rollup": RollupQuerySerializer}
     filterset_class = MemberAppraisalFilter
     search_fields = ["member__name"]
     ordering_fields = ["branch__path", "year", "member__name", "grade", "stars", "appraised_on"]
@@ -109,11 +110,6 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     create_service = staticmethod(_record)
     update_service = staticmethod(services.appraisal_update)
     delete_service = staticmethod(services.appraisal_delete)
-
-    def get_serializer_class(self):
-        return {"record_many": RecordManySerializer, "rollup": RollupQuerySerializer}.get(
-            self.action, MemberAppraisalSerializer
-        )
 
     @extend_schema(request=RecordManySerializer, responses={201: MemberAppraisalSerializer(many=True)})
     @action(detail=False, methods=["post"], url_path="record-many", url_name="record-many")

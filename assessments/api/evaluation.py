@@ -18,6 +18,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from branches.api.actions import StepAction
 from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import Organization
 from branches.scope.querysets import scope_paths
@@ -50,7 +51,7 @@ from ..resources.evaluation import EvaluationScoreResource
 from ..selectors import evaluation as selectors
 from ..services import evaluation as services
 from ..services import evaluation_scores
-from .evaluation_fields import VisibleCycleField, display_name
+from .evaluation_fields import CYCLE_ORGANIZATION_FIELDS, VisibleCycleField, display_name
 from .statements import StatementViewSet
 
 
@@ -98,30 +99,29 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
     def get_queryset(self):
         return selectors.cycle_list(user=self.request.user)
 
-    def _transition(self, request, service):
-        serializer = CycleActionSerializer(data=request.data)
+    def step(self, service, serializer_class):
+        """A change of the cycle's state (StepAction), answered with the cycle as the list shows it."""
+        serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             cycle = service(
-                actor=request.user,
+                actor=self.request.user,
                 cycle=self.get_object(),
                 expected_version=serializer.validated_data.get("version"),
             )
         cycle = self.get_queryset().get(pk=cycle.pk)
         return Response(EvaluationCycleSerializer(cycle, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=CycleActionSerializer, responses=EvaluationCycleSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        """Stop statements and grades (the county)."""
-        return self._transition(request, services.evaluation_cycle_close)
+    close = StepAction(
+        services.evaluation_cycle_close, CycleActionSerializer, "Stop statements and grades (the county)."
+    )
 
-    @extend_schema(request=CycleActionSerializer, responses=EvaluationCycleSerializer)
-    @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
+    publish = StepAction(
+        services.evaluation_cycle_publish,
+        CycleActionSerializer,
         """Make the computed results visible to everyone in scope, the rated included (the county, once the
-        cycle is closed and computed; a security event)."""
-        return self._transition(request, services.evaluation_cycle_publish)
+        cycle is closed and computed; a security event).""",
+    )
 
     @extend_schema(
         request=None,
@@ -263,15 +263,13 @@ class SecretaryGradeViewSet(
 
     queryset = SecretaryGrade.objects.all()
     serializer_class = SecretaryGradeSerializer
+    action_serializers = {"create": GradeInputSerializer}
     filterset_class = SecretaryGradeFilter
     ordering_fields = ["organization__path", "updated_at"]
     ordering = ["organization__path", "rater"]
 
     def get_queryset(self):
         return selectors.grade_list(user=self.request.user)
-
-    def get_serializer_class(self):
-        return GradeInputSerializer if self.action == "create" else SecretaryGradeSerializer
 
     @extend_schema(
         request=GradeInputSerializer, responses={200: SecretaryGradeSerializer, 201: SecretaryGradeSerializer}
@@ -307,12 +305,7 @@ class EvaluationScoreSerializer(serializers.ModelSerializer):
         model = EvaluationScore
         fields = [
             "id",
-            "cycle",
-            "year",
-            "organization",
-            "organization_name",
-            "level",
-            "level_display",
+            *CYCLE_ORGANIZATION_FIELDS,
             "township",
             "township_name",
             *SCORE_RESULT_FIELDS,

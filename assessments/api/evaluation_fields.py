@@ -6,6 +6,17 @@ from rest_framework import serializers
 
 from ..selectors import evaluation as selectors
 
+# What places a statement or a score in the evaluation: its cycle and year, its organization and the level
+# the secretary is evaluated at.
+CYCLE_ORGANIZATION_FIELDS = [
+    "cycle",
+    "year",
+    "organization",
+    "organization_name",
+    "level",
+    "level_display",
+]
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleCycleField(serializers.PrimaryKeyRelatedField):

@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from branches.api.actions import StepAction
 from branches.models import Organization
 from branches.scope.viewsets import (
     ScopedQuerysetMixin,
@@ -152,6 +153,14 @@ class StarRatingViewSet(
     queryset = StarRating.objects.all()
     list_selector = staticmethod(selectors.star_rating_list)
     serializer_class = StarRatingSerializer
+    action_serializers = {
+        "propose": ProposeSerializer,
+        "self_assess": RatingStepInputSerializer,
+        "review": RatingStepInputSerializer,
+        "confirm": RatingStepInputSerializer,
+        "steps": RatingStepSerializer,
+        "rollup": RollupQuerySerializer,
+    }
     filterset_class = StarRatingFilter
     resource_class = StarRatingResource
     ordering_fields = ["organization__path", "year", "total", "stars", "stage"]
@@ -159,16 +168,6 @@ class StarRatingViewSet(
     # Export only: ratings come from the proposal and the workflow, never from a file.
     import_file = None
     import_template = None
-
-    def get_serializer_class(self):
-        return {
-            "propose": ProposeSerializer,
-            "self_assess": RatingStepInputSerializer,
-            "review": RatingStepInputSerializer,
-            "confirm": RatingStepInputSerializer,
-            "steps": RatingStepSerializer,
-            "rollup": RollupQuerySerializer,
-        }.get(self.action, StarRatingSerializer)
 
     @extend_schema(request=ProposeSerializer, responses=ProposalSummarySerializer)
     @action(detail=False, methods=["post"])
@@ -180,34 +179,36 @@ class StarRatingViewSet(
         summary = services.rating_propose(actor=request.user, **serializer.validated_data)
         return Response(vars(summary))
 
-    def _step(self, request, service):
-        serializer = RatingStepInputSerializer(data=request.data)
+    def step(self, service, serializer_class):
+        """A step of the rating (StepAction): the five scores, the reason and the version read."""
+        serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         reason = data.pop("reason", "")
         rating = service(
-            actor=request.user, rating=self.get_object(), scores=data, reason=reason, expected_version=version
+            actor=self.request.user,
+            rating=self.get_object(),
+            scores=data,
+            reason=reason,
+            expected_version=version,
         )
         return Response(StarRatingSerializer(rating, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=RatingStepInputSerializer, responses=StarRatingSerializer)
-    @action(detail=True, methods=["post"], url_path="self-assess")
-    def self_assess(self, request, pk=None):
-        """The branch's self-assessment (the secretary, or township or county staff on its behalf)."""
-        return self._step(request, services.rating_self_assess)
+    self_assess = StepAction(
+        services.rating_self_assess,
+        RatingStepInputSerializer,
+        "The branch's self-assessment (the secretary, or township or county staff on its behalf).",
+        url_path="self-assess",
+    )
 
-    @extend_schema(request=RatingStepInputSerializer, responses=StarRatingSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request, pk=None):
-        """The township's review of the self-assessment."""
-        return self._step(request, services.rating_review)
+    review = StepAction(
+        services.rating_review, RatingStepInputSerializer, "The township's review of the self-assessment."
+    )
 
-    @extend_schema(request=RatingStepInputSerializer, responses=StarRatingSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        """The county's confirmation: final."""
-        return self._step(request, services.rating_confirm)
+    confirm = StepAction(
+        services.rating_confirm, RatingStepInputSerializer, "The county's confirmation: final."
+    )
 
     @extend_schema(responses=RatingStepSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -9,7 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from branches.api.actions import WorkflowActionMixin
+from branches.api.actions import StepAction, WorkflowActionMixin
 from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
 from branches.scope.viewsets import (
@@ -177,6 +177,13 @@ class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
     queryset = Rectification.objects.all()
     list_selector = staticmethod(selectors.rectification_list)
     serializer_class = RectificationSerializer
+    action_serializers = {
+        "notes": NoteSerializer,
+        "request_close": RequestCloseSerializer,
+        "verify": VerifySerializer,
+        "reopen": ReopenSerializer,
+        "candidates": CandidateQuerySerializer,
+    }
     step_record = "rectification"
     filterset_class = RectificationFilter
     search_fields = ["organization__name", "responsible_leader"]
@@ -185,15 +192,6 @@ class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_open)
     update_service = staticmethod(services.rectification_update)
-
-    def get_serializer_class(self):
-        return {
-            "notes": NoteSerializer,
-            "request_close": RequestCloseSerializer,
-            "verify": VerifySerializer,
-            "reopen": ReopenSerializer,
-            "candidates": CandidateQuerySerializer,
-        }.get(self.action, RectificationSerializer)
 
     def answer(self, record):
         """Read again through the list's queryset, for the annotated columns."""
@@ -215,23 +213,24 @@ class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
         )
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=RequestCloseSerializer, responses=RectificationSerializer)
-    @action(detail=True, methods=["post"], url_path="request-close", url_name="request-close")
-    def request_close(self, request, pk=None):
-        """The township reports the results and asks the county to verify the close."""
-        return self.step(services.rectification_request_close, RequestCloseSerializer)
+    request_close = StepAction(
+        services.rectification_request_close,
+        RequestCloseSerializer,
+        "The township reports the results and asks the county to verify the close.",
+        url_path="request-close",
+    )
 
-    @extend_schema(request=VerifySerializer, responses=RectificationSerializer)
-    @action(detail=True, methods=["post"])
-    def verify(self, request, pk=None):
-        """The county verifies the close (county administrators only)."""
-        return self.step(services.rectification_verify, VerifySerializer)
+    verify = StepAction(
+        services.rectification_verify,
+        VerifySerializer,
+        "The county verifies the close (county administrators only).",
+    )
 
-    @extend_schema(request=ReopenSerializer, responses=RectificationSerializer)
-    @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
-        """The county sends a close request back, or reopens a verified rectification, with the reason."""
-        return self.step(services.rectification_reopen, ReopenSerializer)
+    reopen = StepAction(
+        services.rectification_reopen,
+        ReopenSerializer,
+        "The county sends a close request back, or reopens a verified rectification, with the reason.",
+    )
 
     @extend_schema(parameters=[CandidateQuerySerializer], responses=CandidateSerializer(many=True))
     @action(detail=False, methods=["get"])

@@ -13,11 +13,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from branches.api.negotiation import FormatNamesTheFile
 from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import Organization
 from branches.scope.viewsets import ScopedQuerysetMixin
@@ -28,17 +27,6 @@ from ..models import ReportFormat, ReportJob, ReportKind
 from ..selectors import reports as selectors
 from ..selectors.joint_report import joint_evaluation_report, joint_report_cycle
 from ..services import reports as services
-
-
-class JSONOnly(BaseContentNegotiation):
-    """``?format=`` names the report's file format here, not a DRF renderer."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        renderer = JSONRenderer()
-        return renderer, renderer.media_type
 
 
 class ReportParamsSerializer(serializers.Serializer):
@@ -108,7 +96,7 @@ def _organization(user, pk: int) -> Organization:
 class JointEvaluationReportView(APIView):
     """The joint evaluation report of a county or township for a year (docs/ratings-and-evaluation.md)."""
 
-    content_negotiation_class = JSONOnly
+    content_negotiation_class = FormatNamesTheFile
 
     @extend_schema(
         parameters=[

@@ -26,7 +26,7 @@ from ..models import (
 from ..resources.evaluation import StatementResource
 from ..selectors import evaluation as selectors
 from ..services import statements
-from .evaluation_fields import VisibleCycleField, display_name
+from .evaluation_fields import CYCLE_ORGANIZATION_FIELDS, VisibleCycleField, display_name
 
 # The media type of an attachment by its kind (assessments/services/statements.py accepts these three), named
 # here rather than guessed from the machine's mime.types; anything older is sent as bytes.
@@ -55,12 +55,7 @@ class StatementSerializer(VersionedSerializerMixin, OrganizationRecordSerializer
         model = Statement
         fields = [
             "id",
-            "cycle",
-            "year",
-            "organization",
-            "organization_name",
-            "level",
-            "level_display",
+            *CYCLE_ORGANIZATION_FIELDS,
             "secretary_name",
             "text",
             "attachment",

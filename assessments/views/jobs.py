@@ -1,7 +1,6 @@
 """Browser pages of background jobs: quota runs — the list in scope, a form to start one, and a page whose
 progress bar polls a partial every second (htmx) until the run succeeds or fails."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,15 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
-from branches.picker import PickerSource, pick_from
+from branches.picker import PickerSource
 from branches.scope.navigation import Requirement, requires
 from branches.scope.querysets import OutOfScope, scope_paths
 from branches.scope.roles import Capability
-from partybuild.years import YearFormField
 
 from ..models import ACTIVE_STATES, QuotaRun, RunState
 from ..selectors import quotas as selectors
 from ..services.quotas import quota_run_start
+from .organization_year import OrganizationYearForm
 
 PAGE_SIZE = 20
 RUN_JOINED = _(
@@ -39,19 +38,15 @@ def _startable(user):
     )
 
 
-class QuotaRunForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    year = YearFormField(label=_("Year"))
+class QuotaRunForm(OrganizationYearForm):
+    picker_source = PickerSource(Capability.REVIEW, kinds=tuple(RUN_KINDS), active=True)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        pick_from(
-            self.fields["organization"],
-            _startable(user).order_by("path"),
-            PickerSource(Capability.REVIEW, kinds=tuple(RUN_KINDS), active=True),
-        )
-        self.fields["year"].widget.attrs["class"] = "form-control"
+        super().__init__(*args, user=user, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+
+    def organizations(self, user):
+        return _startable(user).order_by("path")
 
 
 @login_required

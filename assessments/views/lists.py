@@ -16,14 +16,18 @@ from ..selectors import quotas, ratings
 from ..selectors.rating_basis import stars_text
 
 
-class QuotaResultListView(ScopedListView):
-    model = QuotaResult
-    list_selector = staticmethod(quotas.quota_result_list)
-    basename = "quotaresult"
-    filterset_class = QuotaResultFilter
-    filter_fields = ("within", "year", "code", "code_prefix", "met")
+class OrganizationJudgementListView(ScopedListView):
+    """A list of judgements over organizations, searched by the organization's name."""
+
     search_fields = ("organization__name",)
     search_label = _("Search by organization")
+
+
+class QuotaResultListView(OrganizationJudgementListView):
+    model = QuotaResult
+    list_selector = staticmethod(quotas.quota_result_list)
+    filterset_class = QuotaResultFilter
+    filter_fields = ("within", "year", "code", "code_prefix", "met")
     default_ordering = ("organization__path", "code", "pk")
     columns = (
         organization_column(),
@@ -35,14 +39,11 @@ class QuotaResultListView(ScopedListView):
     )
 
 
-class AlertListView(ScopedListView):
+class AlertListView(OrganizationJudgementListView):
     model = Alert
     list_selector = staticmethod(quotas.alert_list)
-    basename = "alert"
     filterset_class = AlertFilter
     filter_fields = ("within", "year", "kind")
-    search_fields = ("organization__name",)
-    search_label = _("Search by organization")
     default_ordering = ("organization__path", "kind", "pk")
     columns = (
         organization_column(),
@@ -52,14 +53,11 @@ class AlertListView(ScopedListView):
     )
 
 
-class StarRatingListView(ScopedListView):
+class StarRatingListView(OrganizationJudgementListView):
     model = StarRating
     list_selector = staticmethod(ratings.star_rating_list)
-    basename = "starrating"
     filterset_class = StarRatingFilter
     filter_fields = ("within", "year", "stage", "stars", "classification")
-    search_fields = ("organization__name",)
-    search_label = _("Search by organization")
     resource_class = StarRatingResource
     importable = False  # ratings are proposed by the system and reviewed, never imported
     detail_action = "detail"  # every reader opens the rating's page; the steps are taken there

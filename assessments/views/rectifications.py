@@ -45,7 +45,6 @@ def detail_url(rectification) -> str:
 class RectificationListView(ScopedListView):
     model = Rectification
     list_selector = staticmethod(rectification_list)
-    basename = "rectification"
     filterset_class = RectificationFilter
     filter_fields = ("within", "year", "status", "overdue")
     search_fields = ("organization__name", "responsible_leader")

@@ -5,7 +5,6 @@ staff); the job's progress bar polls a small partial every second (htmx) until t
 The user's own recent jobs are listed under the report.
 """
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -16,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from branches.models import Organization
-from branches.picker import PickerSource, pick_from
+from branches.picker import PickerSource
 from branches.scope.navigation import Requirement, requires
 from branches.scope.querysets import OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
-from partybuild.years import YearFormField, last_complete_year
+from partybuild.years import last_complete_year
 
 from ..models import ACTIVE_STATES, CycleState, EvaluationCycle, ReportFormat, ReportJob, RunState
 from ..selectors.joint_report import (
@@ -35,6 +34,7 @@ from ..selectors.joint_report import (
 )
 from ..selectors.reports import report_job_list
 from ..services.reports import report_job_create, report_job_may_download
+from .organization_year import OrganizationYearForm
 
 MY_JOBS = 10
 
@@ -47,18 +47,11 @@ def _report_organizations(user):
     )
 
 
-class ReportForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    year = YearFormField(label=_("Year"))
+class ReportForm(OrganizationYearForm):
+    picker_source = PickerSource(Capability.VIEW, kinds=tuple(REPORT_KINDS), active=True)
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        pick_from(
-            self.fields["organization"],
-            _report_organizations(user),
-            PickerSource(Capability.VIEW, kinds=tuple(REPORT_KINDS), active=True),
-        )
-        self.fields["year"].widget.attrs["class"] = "form-control"
+    def organizations(self, user):
+        return _report_organizations(user)
 
 
 def _default_params(user) -> dict:

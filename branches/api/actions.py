@@ -1,6 +1,8 @@
 """The shape every workflow action of the API shares (end a term, promote, advance a step, close, verify…):
 fetch the record in scope, validate a small body, call the service, answer the record."""
 
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 
@@ -32,3 +34,27 @@ class WorkflowActionMixin:
     def answer(self, record):
         """The record as the viewset's own serializer writes it."""
         return Response(self.serializer_class(record, context=self.get_serializer_context()).data)
+
+
+class StepAction:
+    """A workflow step as one line of a viewset: ``extend = StepAction(services.term_extend, ExtendSerializer,
+    "Extend the term once…")`` is the detail action ``POST …/{id}/extend/`` that calls the viewset's
+    ``step(service, body)`` (``WorkflowActionMixin.step``). The schema names ``body`` as the request and the
+    viewset's ``serializer_class`` as the answer; ``doc`` is the action's description."""
+
+    def __init__(self, service, body, doc: str = "", *, url_path: str | None = None):
+        self.service, self.body, self.doc, self.url_path = service, body, doc, url_path
+
+    def __set_name__(self, owner, name):
+        setattr(owner, name, self.action(owner, name))
+
+    def action(self, owner, name):
+        service, body = self.service, self.body
+
+        def run(view, request, pk=None):
+            return view.step(service, body)
+
+        run.__name__, run.__qualname__ = name, f"{owner.__qualname__}.{name}"
+        run.__doc__ = self.doc or None
+        run = action(detail=True, methods=["post"], url_path=self.url_path)(run)
+        return extend_schema(request=body, responses=owner.serializer_class)(run)

@@ -53,7 +53,7 @@ IMPORT_ROUTES = (
 class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View):
     model = None
     list_selector = None  # ``<entity>_list(*, user)`` from the app's selectors, shared with the API
-    basename = None
+    basename = None  # URL names <basename>-list, -export…; by default the model's name (``studyrecord``)
     title = None
     filterset_class = None
     filter_fields: tuple = ()
@@ -74,6 +74,11 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
     preview_template_name = "ui/import_preview.html"
     import_job_template_name = "ui/import_job.html"
     import_job_progress_template_name = "ui/_import_job_progress.html"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.basename is None and cls.model is not None:
+            cls.basename = cls.model._meta.model_name
 
     # --- configuration helpers ---------------------------------------------------------------------------
 
@@ -148,9 +153,7 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
             "import_job": lambda: self.import_job_page(kwargs["job"]),
             "import_job_progress": lambda: self.import_job_progress(kwargs["job"]),
         }
-        if self.mode not in handlers:
-            return HttpResponseNotAllowed(["POST"])
-        return handlers[self.mode]()
+        return self._run_mode(handlers, other_method="POST")
 
     def post(self, request, *args, **kwargs):
         handlers = {
@@ -158,8 +161,12 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
             "import_confirm": lambda: self.import_confirm(kwargs["token"]),
             "import_cancel": lambda: self.import_cancel(kwargs["token"]),
         }
+        return self._run_mode(handlers, other_method="GET")
+
+    def _run_mode(self, handlers, *, other_method: str):
+        """The page of this URL's mode; a mode answered only by the other method is 405."""
         if self.mode not in handlers:
-            return HttpResponseNotAllowed(["GET"])
+            return HttpResponseNotAllowed([other_method])
         return handlers[self.mode]()
 
     # --- the list ----------------------------------------------------------------------------------------

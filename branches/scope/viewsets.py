@@ -127,6 +127,12 @@ class ScopedQuerysetMixin:
     class ``queryset`` then only names the model for the router."""
 
     list_selector = None
+    # The serializer of an action that reads or answers something else than ``serializer_class`` (a workflow
+    # step's body, a query's parameters, a report's rows), by the action's name.
+    action_serializers = {}
+
+    def get_serializer_class(self):
+        return self.action_serializers.get(self.action) or super().get_serializer_class()
 
     def finalize_response(self, request, response, *args, **kwargs):
         # Personal fields answer masked for everyone, on every endpoint and action (docs/security.md); full

@@ -22,6 +22,9 @@ from partybuild.versioning import call_on_record
 
 from ..forms import ActivityRoomEditForm, ActivityRoomForm, conflict_message, records_organizations
 from ..models import ActivityRoom
+from ..personal import organization_of as scoped_organization
+from ..scope.querysets import organization_in_scope
+from ..scope.roles import Capability
 from ..services.idempotency import create_once, requested_key, sent_before
 from ..services.records import activity_room_create, activity_room_update
 
@@ -34,6 +37,22 @@ def reverse_or_none(name: str, *args) -> str | None:
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
+
+
+def asked_number(request, name: str) -> int | None:
+    """``?<name>=`` as a whole number (the id of a record a link preselects, a year), None when missing or
+    not one."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def entry_urls(segment: str, basename: str, create, edit) -> list:
+    """A record's create page at ``<segment>/new/`` (``<basename>-create``) and its edit page at
+    ``<segment>/<pk>/edit/`` (``<basename>-edit``)."""
+    return [
+        path(f"{segment}/new/", create.as_view(), name=f"{basename}-create"),
+        path(f"{segment}/<int:pk>/edit/", edit.as_view(), name=f"{basename}-edit"),
+    ]
 
 
 def _blank(field):
@@ -127,7 +146,9 @@ class EntryView(LoginRequiredMixin, View):
         )
 
     def organization_of(self, record):
-        return record.organization
+        """The organization whose page the record goes back to: the one its scope follows (its model's
+        ``scope_path_lookup``: a meeting's organization, a member's branch, the branch of a member away)."""
+        return scoped_organization(record)
 
     def success_url(self, record) -> str:
         return branch_page_url(self.organization_of(record))
@@ -263,6 +284,38 @@ class EntryView(LoginRequiredMixin, View):
         return render(self.request, self.template_name, context)
 
 
+class StepEntryView(EntryView):
+    """One step on one record through its service, ``service(actor=, <step_record>=, expected_version=,
+    **form.step_data())``: the record is read among those the user may change (``writable()``; out of scope,
+    404), then ``capability`` on its organization is required (else 403). The form gets the record by the
+    same keyword."""
+
+    service = None
+    step_record = "instance"
+    capability = Capability.RECORDS
+
+    def writable(self):
+        """The records the user may change, as their list reads them."""
+        raise NotImplementedError
+
+    def get_object(self):
+        record = get_object_or_404(self.writable(), pk=self.kwargs["pk"])
+        if not organization_in_scope(self.request.user, self.organization_of(record), self.capability):
+            raise PermissionDenied
+        return record
+
+    def form_kwargs(self):
+        return {"user": self.request.user, self.step_record: self.object}
+
+    def save(self, form):
+        return type(self).service(
+            actor=self.request.user,
+            expected_version=form.cleaned_data.get("version"),
+            **{self.step_record: self.object},
+            **form.step_data(),
+        )
+
+
 # --- activity rooms ---------------------------------------------------------------------------------------
 
 
@@ -281,6 +334,5 @@ class ActivityRoomEdit(ActivityRoomCreate):
 
 
 urlpatterns = [
-    path("activity-rooms/new/", ActivityRoomCreate.as_view(), name="activityroom-create"),
-    path("activity-rooms/<int:pk>/edit/", ActivityRoomEdit.as_view(), name="activityroom-edit"),
+    *entry_urls("activity-rooms", "activityroom", ActivityRoomCreate, ActivityRoomEdit),
 ]

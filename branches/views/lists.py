@@ -16,7 +16,6 @@ from .columns import DESKTOP_ONLY, PHONE_ONLY_WIDE, organization_column
 class ActivityRoomListView(ScopedListView):
     model = ActivityRoom
     list_selector = staticmethod(selectors.activity_room_list)
-    basename = "activityroom"
     filterset_class = ActivityRoomFilter
     filter_fields = ("within", "is_standardized", "standardized_by", "min_facilities")
     search_fields = ("name", "address", "organization__name")

@@ -1,11 +1,10 @@
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.decorators import action
 
-from branches.api.actions import WorkflowActionMixin
+from branches.api.actions import StepAction, WorkflowActionMixin
 from branches.api.serializers import OrganizationRecordSerializer
 from branches.scope.viewsets import (
     ScopedModelViewSet,
@@ -168,6 +167,7 @@ class CadreViewSet(WorkflowActionMixin, UnmaskActionMixin, ImportExportViewSetMi
     list_selector = staticmethod(selectors.cadre_list)
     resource_class = CadreResource
     serializer_class = CadreSerializer
+    action_serializers = {"end_term": EndTermSerializer}
     step_record = "cadre"
     filterset_class = CadreFilter
     search_fields = ["name"]
@@ -195,14 +195,12 @@ class CadreViewSet(WorkflowActionMixin, UnmaskActionMixin, ImportExportViewSetMi
             context["concurrent_posts"] = self.concurrent_posts
         return context
 
-    def get_serializer_class(self):
-        return EndTermSerializer if self.action == "end_term" else CadreSerializer
-
-    @extend_schema(request=EndTermSerializer, responses=CadreSerializer)
-    @action(detail=True, methods=["post"], url_path="end-term")
-    def end_term(self, request, pk=None):
-        """End the term on a day, with the reason (re-election, resignation, dismissal…)."""
-        return self.step(services.cadre_end_term, EndTermSerializer)
+    end_term = StepAction(
+        services.cadre_end_term,
+        EndTermSerializer,
+        "End the term on a day, with the reason (re-election, resignation, dismissal…).",
+        url_path="end-term",
+    )
 
 
 class ReserveCadreViewSet(
@@ -214,6 +212,7 @@ class ReserveCadreViewSet(
     list_selector = staticmethod(selectors.reserve_cadre_list)
     resource_class = ReserveCadreResource
     serializer_class = ReserveCadreSerializer
+    action_serializers = {"promote": PromoteSerializer, "remove": RemoveSerializer}
     step_record = "reserve"
     filterset_class = ReserveCadreFilter
     search_fields = ["name"]
@@ -230,22 +229,15 @@ class ReserveCadreViewSet(
     create_service = staticmethod(services.reserve_enter)
     update_service = staticmethod(services.reserve_update)
 
-    def get_serializer_class(self):
-        return {"promote": PromoteSerializer, "remove": RemoveSerializer}.get(
-            self.action, ReserveCadreSerializer
-        )
+    promote = StepAction(
+        services.reserve_promote,
+        PromoteSerializer,
+        "Promote to a post from a day on; the post is appointed with it, or nothing changes.",
+    )
 
-    @extend_schema(request=PromoteSerializer, responses=ReserveCadreSerializer)
-    @action(detail=True, methods=["post"])
-    def promote(self, request, pk=None):
-        """Promote to a post from a day on; the post is appointed with it, or nothing changes."""
-        return self.step(services.reserve_promote, PromoteSerializer)
-
-    @extend_schema(request=RemoveSerializer, responses=ReserveCadreSerializer)
-    @action(detail=True, methods=["post"])
-    def remove(self, request, pk=None):
-        """Take off the roster on a day, with the reason."""
-        return self.step(services.reserve_remove, RemoveSerializer)
+    remove = StepAction(
+        services.reserve_remove, RemoveSerializer, "Take off the roster on a day, with the reason."
+    )
 
 
 def register(router):

@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from branches.api.audit import table_xlsx
+from branches.api.negotiation import FormatNamesTheFile
 from branches.models import Organization
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField
 from branches.tabular.exports import XLSX_CONTENT_TYPE
@@ -117,17 +116,6 @@ SUMMARY_HEADER = (
 )
 
 
-class FormatIsTheFile(BaseContentNegotiation):
-    """``?format=`` names the summary's file (json or xlsx) here, not a DRF renderer."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        renderer = JSONRenderer()
-        return renderer, renderer.media_type
-
-
 class SummaryQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     month = serializers.IntegerField(min_value=1, max_value=12, required=False, allow_null=True)
@@ -191,7 +179,7 @@ class DuesPaymentViewSet(ScopedModelViewSet):
         rows = selectors.dues_arrears(organization=self._organization(request), month=self._month(request))
         return Response({"count": len(rows), "results": ArrearsRowSerializer(rows, many=True).data})
 
-    @action(detail=False, methods=["get"], content_negotiation_class=FormatIsTheFile)
+    @action(detail=False, methods=["get"], content_negotiation_class=FormatNamesTheFile)
     def summary(self, request):
         """Due, paid, rate and arrears of every organization in ``organization``'s subtree, for ``month``
         (1-12) of ``year`` or the year so far; ``format=xlsx`` for the spreadsheet."""

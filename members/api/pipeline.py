@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
-from branches.api.actions import WorkflowActionMixin
+from branches.api.actions import StepAction, WorkflowActionMixin
 from branches.models import Organization
 from branches.scope.viewsets import (
     ScopedModelViewSet,
@@ -153,6 +153,13 @@ class ApplicantViewSet(WorkflowActionMixin, UnmaskActionMixin, ScopedModelViewSe
     queryset = Applicant.objects.all()
     list_selector = staticmethod(selectors.applicant_list)
     serializer_class = ApplicantSerializer
+    action_serializers = {
+        "advance": AdvanceSerializer,
+        "corrections": CorrectionSerializer,
+        "extend_probation": ExtendProbationSerializer,
+        "close": CloseSerializer,
+        "due_list": DueStepSerializer,
+    }
     step_record = "applicant"
     filterset_class = ApplicantFilter
     search_fields = ["name"]
@@ -166,37 +173,24 @@ class ApplicantViewSet(WorkflowActionMixin, UnmaskActionMixin, ScopedModelViewSe
         # The answer lists the mentors' and sponsors' ids: one query each for a whole page.
         return super().get_queryset().prefetch_related("mentors", "sponsors")
 
-    def get_serializer_class(self):
-        return {
-            "advance": AdvanceSerializer,
-            "corrections": CorrectionSerializer,
-            "extend_probation": ExtendProbationSerializer,
-            "close": CloseSerializer,
-            "due_list": DueStepSerializer,
-        }.get(self.action, ApplicantSerializer)
+    advance = StepAction(
+        services.applicant_advance,
+        AdvanceSerializer,
+        "Take the next pipeline step; a refused step names the rule and the date it becomes possible.",
+    )
 
-    @extend_schema(request=AdvanceSerializer, responses=ApplicantSerializer)
-    @action(detail=True, methods=["post"])
-    def advance(self, request, pk=None):
-        """Take the next pipeline step; a refused step names the rule and the date it becomes possible."""
-        return self.step(services.applicant_advance, AdvanceSerializer)
-
-    @extend_schema(request=CorrectionSerializer, responses=ApplicantSerializer)
-    @action(detail=True, methods=["post"])
-    def corrections(self, request, pk=None):
+    corrections = StepAction(
+        services.applicant_correct,
+        CorrectionSerializer,
         """Correct facts a step recorded, with the reason: the step's rules are checked again, and the
-        record's change history keeps what changed from what to what."""
-        return self.step(services.applicant_correct, CorrectionSerializer)
+        record's change history keeps what changed from what to what.""",
+    )
 
-    @extend_schema(request=ExtendProbationSerializer, responses=ApplicantSerializer)
-    @action(detail=True, methods=["post"], url_path="extend-probation")
-    def extend_probation(self, request, pk=None):
-        return self.step(services.probation_extend, ExtendProbationSerializer)
+    extend_probation = StepAction(
+        services.probation_extend, ExtendProbationSerializer, url_path="extend-probation"
+    )
 
-    @extend_schema(request=CloseSerializer, responses=ApplicantSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request, pk=None):
-        return self.step(services.applicant_close, CloseSerializer)
+    close = StepAction(services.applicant_close, CloseSerializer)
 
     @extend_schema(
         parameters=[

@@ -18,7 +18,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from branches.api.actions import WorkflowActionMixin
+from branches.api.actions import StepAction, WorkflowActionMixin
 from branches.models import Organization
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
@@ -178,20 +178,15 @@ class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelVi
         member = self.get_object()
         return self.paginated(selectors.member_events(member=member), MemberEventSerializer)
 
-    @extend_schema(request=TransferSerializer, responses=MemberSerializer)
-    @action(detail=True, methods=["post"])
-    def transfer(self, request, pk=None):
-        return self.step(services.member_transfer, TransferSerializer)
+    transfer = StepAction(services.member_transfer, TransferSerializer)
 
-    @extend_schema(request=StatusChangeSerializer, responses=MemberSerializer)
-    @action(detail=True, methods=["post"], url_path="change-status", url_name="change-status")
-    def change_status(self, request, pk=None):
-        return self.step(services.member_change_status, StatusChangeSerializer)
+    change_status = StepAction(
+        services.member_change_status, StatusChangeSerializer, url_path="change-status"
+    )
 
-    @extend_schema(request=ProbationExtensionSerializer, responses=MemberSerializer)
-    @action(detail=True, methods=["post"], url_path="extend-probation", url_name="extend-probation")
-    def extend_probation(self, request, pk=None):
-        return self.step(services.member_extend_probation, ProbationExtensionSerializer)
+    extend_probation = StepAction(
+        services.member_extend_probation, ProbationExtensionSerializer, url_path="extend-probation"
+    )
 
     @extend_schema(request=None, responses=UNMASKED)
     @action(detail=True, methods=["post"])

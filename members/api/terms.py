@@ -1,9 +1,7 @@
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 
-from branches.api.actions import WorkflowActionMixin
+from branches.api.actions import StepAction, WorkflowActionMixin
 from branches.api.serializers import OrganizationRecordSerializer
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
@@ -72,6 +70,7 @@ class TermViewSet(WorkflowActionMixin, ScopedModelViewSet):
     queryset = Term.objects.all()
     list_selector = staticmethod(selectors.term_list)
     serializer_class = TermSerializer
+    action_serializers = {"extend": ExtendSerializer}
     step_record = "term"
     filterset_class = TermFilter
     ordering_fields = ["organization__path", "starts_on", "ends_on"]
@@ -79,14 +78,9 @@ class TermViewSet(WorkflowActionMixin, ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.term_start)
 
-    def get_serializer_class(self):
-        return ExtendSerializer if self.action == "extend" else TermSerializer
-
-    @extend_schema(request=ExtendSerializer, responses=TermSerializer)
-    @action(detail=True, methods=["post"])
-    def extend(self, request, pk=None):
-        """Extend the term once, by at most a year, with the reason."""
-        return self.step(services.term_extend, ExtendSerializer)
+    extend = StepAction(
+        services.term_extend, ExtendSerializer, "Extend the term once, by at most a year, with the reason."
+    )
 
 
 class ElectionCandidateSerializer(serializers.ModelSerializer):
@@ -138,6 +132,7 @@ class ElectionViewSet(WorkflowActionMixin, ScopedModelViewSet):
     queryset = Election.objects.all()
     list_selector = staticmethod(selectors.election_list)
     serializer_class = ElectionSerializer
+    action_serializers = {"approve": ApproveSerializer}
     step_record = "election"
     filterset_class = ElectionFilter
     ordering_fields = ["organization__path", "held_on"]
@@ -145,14 +140,11 @@ class ElectionViewSet(WorkflowActionMixin, ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.election_record)
 
-    def get_serializer_class(self):
-        return ApproveSerializer if self.action == "approve" else ElectionSerializer
-
-    @extend_schema(request=ApproveSerializer, responses=ElectionSerializer)
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        """The township's approval (review capability), from a day on."""
-        return self.step(services.election_approve, ApproveSerializer)
+    approve = StepAction(
+        services.election_approve,
+        ApproveSerializer,
+        "The township's approval (review capability), from a day on.",
+    )
 
 
 def register(router):

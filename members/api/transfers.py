@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 
-from branches.api.actions import WorkflowActionMixin
+from branches.api.actions import StepAction, WorkflowActionMixin
 from branches.models import Organization
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 
@@ -18,6 +18,20 @@ from ..selectors import transfers as selectors
 from ..services import transfers as services
 
 MONTH_FORMATS = ["%Y-%m", "iso-8601"]
+# Who recorded the letter and each step it took since, as the services write them (read-only).
+STEP_FIELDS = [
+    "recorded_by",
+    "delivered_on",
+    "delivered_by",
+    "confirmed_on",
+    "confirmed_by",
+    "cancelled_on",
+    "cancelled_by",
+    "cancel_reason",
+    "event",
+]
+# The member's record a letter brought in carries.
+MEMBER_KEYS = (*PERSON_FIELDS, "category", "joined_on", "confirmed_on")
 
 
 class TransferLetterSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -59,15 +73,7 @@ class TransferLetterSerializer(VersionedSerializerMixin, serializers.ModelSerial
             "valid_until",
             "dues_paid_up_to",
             "note",
-            "recorded_by",
-            "delivered_on",
-            "delivered_by",
-            "confirmed_on",
-            "confirmed_by",
-            "cancelled_on",
-            "cancelled_by",
-            "cancel_reason",
-            "event",
+            *STEP_FIELDS,
             "version",
         ]
         read_only_fields = [
@@ -78,15 +84,7 @@ class TransferLetterSerializer(VersionedSerializerMixin, serializers.ModelSerial
             "from_organization_name",
             "to_organization",
             "valid_until",
-            "recorded_by",
-            "delivered_on",
-            "delivered_by",
-            "confirmed_on",
-            "confirmed_by",
-            "cancelled_on",
-            "cancelled_by",
-            "cancel_reason",
-            "event",
+            *STEP_FIELDS,
         ]
         extra_kwargs = {"to_organization_name": {"required": True}}
         validators = []  # a taken number is refused by the service with its message
@@ -104,10 +102,7 @@ class ReceiveSerializer(serializers.Serializer):
     dues_paid_up_to = serializers.DateField(input_formats=MONTH_FORMATS)
     accepted_on = serializers.DateField()
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    member = serializers.DictField(
-        help_text="The member's record: "
-        + ", ".join((*PERSON_FIELDS, "category", "joined_on", "confirmed_on"))
-    )
+    member = serializers.DictField(help_text="The member's record: " + ", ".join(MEMBER_KEYS))
 
 
 class StepSerializer(VersionedSerializerMixin):
@@ -116,9 +111,6 @@ class StepSerializer(VersionedSerializerMixin):
 
 class CancelSerializer(StepSerializer):
     reason = serializers.CharField(max_length=200)
-
-
-MEMBER_KEYS = (*PERSON_FIELDS, "category", "joined_on", "confirmed_on")
 
 
 class TransferLetterViewSet(WorkflowActionMixin, ScopedModelViewSet):
@@ -142,20 +134,11 @@ class TransferLetterViewSet(WorkflowActionMixin, ScopedModelViewSet):
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    @extend_schema(request=StepSerializer, responses=TransferLetterSerializer)
-    @action(detail=True, methods=["post"])
-    def deliver(self, request, pk=None):
-        return self.step(services.letter_mark_delivered, StepSerializer)
+    deliver = StepAction(services.letter_mark_delivered, StepSerializer)
 
-    @extend_schema(request=StepSerializer, responses=TransferLetterSerializer)
-    @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
-        return self.step(services.letter_confirm, StepSerializer)
+    confirm = StepAction(services.letter_confirm, StepSerializer)
 
-    @extend_schema(request=CancelSerializer, responses=TransferLetterSerializer)
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self.step(services.letter_cancel, CancelSerializer)
+    cancel = StepAction(services.letter_cancel, CancelSerializer)
 
 
 def _member_fields(member: dict) -> dict:

@@ -132,6 +132,7 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     list_selector = staticmethod(selectors.visit_list)
     resource_class = VisitLogResource
     serializer_class = VisitLogSerializer
+    action_serializers = {"resolve": ResolveSerializer}
     filterset_class = VisitLogFilter
     search_fields = ["household_name"]
     ordering_fields = ["visited_on", "household_name", "village_group", "resolved_on", "organization__path"]
@@ -139,9 +140,6 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     create_service = staticmethod(_record)
     update_service = staticmethod(services.visit_update)
     delete_service = staticmethod(services.visit_delete)
-
-    def get_serializer_class(self):
-        return ResolveSerializer if self.action == "resolve" else VisitLogSerializer
 
     @extend_schema(request=ResolveSerializer, responses=VisitLogSerializer)
     @action(detail=True, methods=["post"])

@@ -22,10 +22,9 @@ def _organization_filter(label, field_name="organization"):
     return organization_choice(label, field_name=field_name)
 
 
-class MeetingFilter(ScopedFilterSet):
-    organization = _organization_filter(_("organization"))
-    kind = django_filters.MultipleChoiceFilter(choices=MeetingKind.choices)
-    attendee = visible_choice(Member, _("attended by"), field_name="attendees")
+class HeldOnFilterSet(ScopedFilterSet):
+    """Records held on a day (meetings, trainings): on or after, on or before, in a year."""
+
     held_after = django_filters.DateFilter(
         label=_("held on or after"), field_name="held_on", lookup_expr="gte"
     )
@@ -33,6 +32,12 @@ class MeetingFilter(ScopedFilterSet):
         label=_("held on or before"), field_name="held_on", lookup_expr="lte"
     )
     year = year_of("held_on")
+
+
+class MeetingFilter(HeldOnFilterSet):
+    organization = _organization_filter(_("organization"))
+    kind = django_filters.MultipleChoiceFilter(choices=MeetingKind.choices)
+    attendee = visible_choice(Member, _("attended by"), field_name="attendees")
     month = django_filters.NumberFilter(
         label=_("month"), field_name="held_on", lookup_expr="month", min_value=1, max_value=12
     )
@@ -42,7 +47,7 @@ class MeetingFilter(ScopedFilterSet):
         fields = ["organization", "within", "kind", "attendee", "held_after", "held_before", "year", "month"]
 
 
-class TrainingFilter(ScopedFilterSet):
+class TrainingFilter(HeldOnFilterSet):
     within_path_lookup = "organizer__path"
 
     organizer = _organization_filter(_("organizer"), "organizer")
@@ -52,13 +57,6 @@ class TrainingFilter(ScopedFilterSet):
     audience = django_filters.MultipleChoiceFilter(choices=TrainingAudience.choices)
     member = visible_choice(Member, _("attended by the member"), field_name="member_attendees")
     cadre = visible_choice(Cadre, _("attended by the cadre"), field_name="cadre_attendees")
-    held_after = django_filters.DateFilter(
-        label=_("held on or after"), field_name="held_on", lookup_expr="gte"
-    )
-    held_before = django_filters.DateFilter(
-        label=_("held on or before"), field_name="held_on", lookup_expr="lte"
-    )
-    year = year_of("held_on")
 
     class Meta:
         model = Training

@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from branches.views.entry import EntryView
+from branches.views.entry import EntryView, asked_number
 
 from ..forms.dues import DuesBaseForm, DuesMonthForm
 from ..models import DuesBase
@@ -16,12 +16,11 @@ from ..services.dues import dues_base_declare, dues_month_record
 
 def _asked(request) -> dict:
     """``?organization=`` and ``?month=`` (YYYY-MM), each None when missing or malformed."""
-    organization = request.GET.get("organization") or ""
     try:
         month = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
         month = None
-    return {"organization": int(organization) if organization.isdigit() else None, "month": month}
+    return {"organization": asked_number(request, "organization"), "month": month}
 
 
 class DuesMonthEntry(EntryView):
@@ -34,16 +33,10 @@ class DuesMonthEntry(EntryView):
     def form_kwargs(self):
         return {**super().form_kwargs(), **_asked(self.request)}
 
-    def make_form(self, data=None):
-        return self.form_class(data, **self.form_kwargs())
-
     def service_data(self, form):
         data = dict(form.cleaned_data)
         data["paid"] = list(data["paid"])
         return data
-
-    def organization_of(self, record):
-        return record
 
     def created_model(self, form):
         """The month's payments are written all or none, so one idempotency key stands for the whole
@@ -74,19 +67,15 @@ class DuesBaseEntry(EntryView):
     list_url_name = "members:duespayment-list"
 
     def form_kwargs(self):
-        asked = self.request.GET
-        member, year = asked.get("member", ""), asked.get("year", "")
+        year = asked_number(self.request, "year")
         return {
             **super().form_kwargs(),
-            "member": int(member) if member.isdigit() else None,
-            "year": int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
+            "member": asked_number(self.request, "member"),
+            "year": year if year is not None and 2000 <= year <= 2100 else None,
         }
 
     def created_model(self, form):
         return DuesBase
-
-    def organization_of(self, record):
-        return record.member.branch
 
     def success_url(self, record) -> str:
         return month_page_url(record.member.branch)

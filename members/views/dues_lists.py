@@ -15,7 +15,6 @@ from ..selectors.dues import dues_payment_list
 class DuesPaymentListView(ScopedListView):
     model = DuesPayment
     list_selector = staticmethod(dues_payment_list)
-    basename = "duespayment"
     title = _("Party dues paid")
     filterset_class = DuesPaymentFilter
     resource_class = DuesPaymentResource

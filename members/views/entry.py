@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.views.entry import EntryView
+from branches.views.entry import EntryView, entry_urls
 
 from ..forms.cadres import CadreEditForm, CadreForm, ReserveCadreEditForm, ReserveCadreForm
 from ..forms.meetings import MeetingEditForm, MeetingForm, OrganizationChoice
@@ -123,9 +123,6 @@ class AttendanceEntryView(EntryView):
     def form_kwargs(self):
         return {**super().form_kwargs(), **_asked(self.request)}
 
-    def organization_of(self, record):
-        return getattr(record, self.organization_field)
-
     def render(self, form, conflict=None):
         _reload_checklists_on_change(form, self.request, self.organization_field, self.people_fields)
         return super().render(form, conflict)
@@ -182,9 +179,6 @@ class MemberCreate(EntryView):
     list_url_name = "members:member-list"
     create_service = staticmethod(member_create)
 
-    def organization_of(self, record):
-        return record.branch
-
 
 class MemberEdit(MemberCreate):
     form_class = MemberEditForm
@@ -204,9 +198,6 @@ class ApplicantCreate(EntryView):
     title = _("New application to join the party")
     list_url_name = "members:applicant-list"
     create_service = staticmethod(applicant_register)
-
-    def organization_of(self, record):
-        return record.branch
 
 
 def due_step(applicant: Applicant):
@@ -244,9 +235,6 @@ class ApplicantAdvance(EntryView):
             "to_stage": self.step.next_stage if self.step else None,
         }
 
-    def organization_of(self, record):
-        return record.branch
-
     def save(self, form):
         return applicant_advance(
             actor=self.request.user,
@@ -282,9 +270,6 @@ class ApplicantCorrect(EntryView):
 
     def form_kwargs(self):
         return {"user": self.request.user, "applicant": self.object}
-
-    def organization_of(self, record):
-        return record.branch
 
     def save(self, form):
         return applicant_correct(
@@ -354,21 +339,14 @@ class StudyRecordEdit(StudyRecordCreate):
 
 
 urlpatterns = [
-    path("visits/new/", VisitCreate.as_view(), name="visit-create"),
-    path("visits/<int:pk>/edit/", VisitEdit.as_view(), name="visit-edit"),
-    path("meetings/new/", MeetingCreate.as_view(), name="meeting-create"),
-    path("meetings/<int:pk>/edit/", MeetingEdit.as_view(), name="meeting-edit"),
-    path("trainings/new/", TrainingCreate.as_view(), name="training-create"),
-    path("trainings/<int:pk>/edit/", TrainingEdit.as_view(), name="training-edit"),
-    path("members/new/", MemberCreate.as_view(), name="member-create"),
-    path("members/<int:pk>/edit/", MemberEdit.as_view(), name="member-edit"),
+    *entry_urls("visits", "visit", VisitCreate, VisitEdit),
+    *entry_urls("meetings", "meeting", MeetingCreate, MeetingEdit),
+    *entry_urls("trainings", "training", TrainingCreate, TrainingEdit),
+    *entry_urls("members", "member", MemberCreate, MemberEdit),
     path("applicants/new/", ApplicantCreate.as_view(), name="applicant-create"),
     path("applicants/<int:pk>/advance/", ApplicantAdvance.as_view(), name="applicant-advance"),
     path("applicants/<int:pk>/correct/", ApplicantCorrect.as_view(), name="applicant-correct"),
-    path("cadres/new/", CadreCreate.as_view(), name="cadre-create"),
-    path("cadres/<int:pk>/edit/", CadreEdit.as_view(), name="cadre-edit"),
-    path("reserve-cadres/new/", ReserveCadreCreate.as_view(), name="reservecadre-create"),
-    path("reserve-cadres/<int:pk>/edit/", ReserveCadreEdit.as_view(), name="reservecadre-edit"),
-    path("study-records/new/", StudyRecordCreate.as_view(), name="studyrecord-create"),
-    path("study-records/<int:pk>/edit/", StudyRecordEdit.as_view(), name="studyrecord-edit"),
+    *entry_urls("cadres", "cadre", CadreCreate, CadreEdit),
+    *entry_urls("reserve-cadres", "reservecadre", ReserveCadreCreate, ReserveCadreEdit),
+    *entry_urls("study-records", "studyrecord", StudyRecordCreate, StudyRecordEdit),
 ]

@@ -2,14 +2,11 @@
 change, extension of the probation. Each is an ``EntryView`` over its service (members/services/roster.py):
 every error of one submission at once, the record's version for the conflict, back to the archive after."""
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
-from branches.views.entry import EntryView
+from branches.views.entry import StepEntryView
 
 from ..forms.events import ExtensionForm, StatusChangeForm, TransferForm
 from ..models import Member
@@ -17,37 +14,19 @@ from ..selectors.roster import member_list
 from ..services.roster import member_change_status, member_extend_probation, member_transfer
 
 
-class MemberEventEntry(EntryView):
+class MemberEventEntry(StepEntryView):
     """One step on one member; ``capability`` on the member's branch, else 403 (out of scope: 404)."""
 
     model = Member
     template_name = "members/archive/event_form.html"
     list_url_name = "members:member-list"
-    service = None
-    capability = Capability.RECORDS
+    step_record = "member"
 
-    def get_object(self):
-        member = get_object_or_404(member_list(user=self.request.user, action="change"), pk=self.kwargs["pk"])
-        if not organization_in_scope(self.request.user, member.branch, self.capability):
-            raise PermissionDenied
-        return member
-
-    def form_kwargs(self):
-        return {"user": self.request.user, "member": self.object}
-
-    def organization_of(self, record):
-        return record.branch
+    def writable(self):
+        return member_list(user=self.request.user, action="change")
 
     def success_url(self, record) -> str:
         return reverse("members:member-archive", args=[record.pk])
-
-    def save(self, form):
-        return type(self).service(
-            actor=self.request.user,
-            member=self.object,
-            expected_version=form.cleaned_data.get("version"),
-            **form.step_data(),
-        )
 
     def context(self, form):
         # The page's way back (its "← name" link and Cancel) is the member's archive, named by the member.

@@ -45,7 +45,6 @@ class MemberListView(PostedSearchMixin, ScopedListView):
 
     model = Member
     list_selector = staticmethod(roster.member_list)
-    basename = "member"
     detail_action = "archive"
     filterset_class = MemberFilter
     filter_fields = ("within", "category", "status", "gender", "education", "occupation", "is_mobile")
@@ -91,7 +90,6 @@ class VisitLogListView(ScopedListView):
 class MeetingListView(ScopedListView):
     model = Meeting
     list_selector = staticmethod(activities.meeting_list)
-    basename = "meeting"
     filterset_class = MeetingFilter
     filter_fields = ("within", "kind", "year", "month", "held_after", "held_before")
     search_fields = ("topic",)
@@ -111,7 +109,6 @@ class MeetingListView(ScopedListView):
 class TrainingListView(ScopedListView):
     model = Training
     list_selector = staticmethod(activities.training_list)
-    basename = "training"
     filterset_class = TrainingFilter
     filter_fields = ("within", "level", "audience", "year", "held_after", "held_before")
     search_fields = ("topic",)
@@ -132,7 +129,6 @@ class TrainingListView(ScopedListView):
 class ApplicantListView(ScopedListView):
     model = Applicant
     list_selector = staticmethod(pipeline.applicant_list)
-    basename = "applicant"
     edit_action = "advance"  # what a secretary does with a development record: the next step
     filterset_class = ApplicantFilter
     filter_fields = ("within", "stage", "status", "applied_after")
@@ -153,7 +149,6 @@ class ApplicantListView(ScopedListView):
 class CadreListView(ScopedListView):
     model = Cadre
     list_selector = staticmethod(cadres.cadre_list)
-    basename = "cadre"
     filterset_class = CadreFilter
     filter_fields = ("within", "post", "current", "one_shoulder", "on")
     search_fields = ("name",)
@@ -173,7 +168,6 @@ class CadreListView(ScopedListView):
 class ReserveCadreListView(ScopedListView):
     model = ReserveCadre
     list_selector = staticmethod(cadres.reserve_cadre_list)
-    basename = "reservecadre"
     filterset_class = ReserveCadreFilter
     filter_fields = ("within", "status", "source", "young")
     search_fields = ("name",)
@@ -196,7 +190,6 @@ class ReserveCadreListView(ScopedListView):
 class StudyRecordListView(ScopedListView):
     model = StudyRecord
     list_selector = staticmethod(activities.study_record_list)
-    basename = "studyrecord"
     filterset_class = StudyRecordFilter
     filter_fields = ("within", "year", "month")
     search_fields = ("cadre__name",)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
 from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE
-from branches.views.entry import EntryView
+from branches.views.entry import EntryView, asked_number, entry_urls
 
 from ..filters.mobile import AwayRecordFilter
 from ..forms.mobile import AwayBackForm, AwayContactForm, AwayRecordEditForm, AwayRecordForm
@@ -28,7 +28,6 @@ def _last_contact(away, view) -> str:
 class AwayRecordListView(ScopedListView):
     model = AwayRecord
     list_selector = staticmethod(away_now_list)
-    basename = "awayrecord"
     title = _("Members working away")
     filterset_class = AwayRecordFilter
     filter_fields = ("within", "out_of_contact")
@@ -50,9 +49,6 @@ class AwayRecordListView(ScopedListView):
 class _AwayEntry(EntryView):
     list_url_name = "members:awayrecord-list"
 
-    def organization_of(self, record):
-        return record.member.branch
-
 
 class AwayCreate(_AwayEntry):
     form_class = AwayRecordForm
@@ -61,9 +57,9 @@ class AwayCreate(_AwayEntry):
 
     def form_kwargs(self):
         kwargs = super().form_kwargs()
-        member = self.request.GET.get("member", "")
-        if member.isdigit():
-            kwargs["initial"] = {"member": int(member)}
+        member = asked_number(self.request, "member")
+        if member is not None:
+            kwargs["initial"] = {"member": member}
         return kwargs
 
 
@@ -96,19 +92,12 @@ class AwayContactCreate(_AwayEntry):
     create_service = staticmethod(away_contact_record)
 
     def form_kwargs(self):
-        kwargs = super().form_kwargs()
-        away = self.request.GET.get("away", "")
-        kwargs["away"] = int(away) if away.isdigit() else None
-        return kwargs
-
-    def organization_of(self, record):
-        return record.away.member.branch
+        return {**super().form_kwargs(), "away": asked_number(self.request, "away")}
 
 
 urlpatterns = [
     *AwayRecordListView.urls("away"),
-    path("away/new/", AwayCreate.as_view(), name="awayrecord-create"),
-    path("away/<int:pk>/edit/", AwayEdit.as_view(), name="awayrecord-edit"),
+    *entry_urls("away", "awayrecord", AwayCreate, AwayEdit),
     path("away/<int:pk>/back/", AwayBack.as_view(), name="awayrecord-back"),
     path("away/contact/", AwayContactCreate.as_view(), name="awaycontact-create"),
 ]

@@ -53,7 +53,6 @@ class TermsEndingListView(ScopedListView):
 
     model = Term
     list_selector = staticmethod(lambda *, user: terms_ending(user=user))
-    basename = "term"
     title = _("Terms ending soon")
     filterset_class = TermFilter
     filter_fields = ("within", "kind")

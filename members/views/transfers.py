@@ -5,7 +5,6 @@ may record and its PDF, issuing a letter from a member's archive, registering a 
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -18,7 +17,7 @@ from branches.scope.navigation import SIGNED_IN, requires
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.views.columns import DESKTOP_ONLY
-from branches.views.entry import EntryView
+from branches.views.entry import EntryView, StepEntryView
 from partybuild.http import client_ip
 
 from ..filters.transfers import TransferLetterFilter
@@ -37,7 +36,6 @@ def letter_url(letter) -> str:
 class TransferLetterListView(ScopedListView):
     model = TransferLetter
     list_selector = staticmethod(letter_list)
-    basename = "transferletter"
     title = _("Transfer letters")
     filterset_class = TransferLetterFilter
     filter_fields = ("status", "direction", "year")
@@ -128,31 +126,17 @@ class LetterReceive(EntryView):
         return letter_url(record)
 
 
-class LetterStep(EntryView):
+class LetterStep(StepEntryView):
     """One step on one letter: the records capability on its branch, else 403 (out of scope: 404)."""
 
     model = TransferLetter
     form_class = LetterStepForm
     template_name = "members/transfers/step_form.html"
     list_url_name = "members:transferletter-list"
-    service = None
+    step_record = "letter"
 
-    def get_object(self):
-        letter = _letter(self.request, self.kwargs["pk"], action="change")
-        if not organization_in_scope(self.request.user, letter.organization, Capability.RECORDS):
-            raise PermissionDenied
-        return letter
-
-    def form_kwargs(self):
-        return {"user": self.request.user, "letter": self.object}
-
-    def save(self, form):
-        return type(self).service(
-            actor=self.request.user,
-            letter=self.object,
-            expected_version=form.cleaned_data.get("version"),
-            **form.step_data(),
-        )
+    def writable(self):
+        return letter_list(user=self.request.user, action="change")
 
     def success_url(self, record) -> str:
         return letter_url(record)
