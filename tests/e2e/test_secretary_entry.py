@@ -2,6 +2,7 @@
 branch's visit and meeting figures move as each is saved (tests/e2e/test_live_figures.py shows more), and
 "refresh my numbers" computes them again — with no console errors."""
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -10,7 +11,8 @@ from playwright.sync_api import expect
 
 from assessments.services.quotas import quota_run_start
 from branches.scope.roles import Role
-from members.models import CadrePost, Meeting, MeetingKind, VisitLog
+from members import picker as people_picker
+from members.models import Cadre, CadrePost, Meeting, MeetingKind, VisitLog
 from tests.e2e.helpers import county_and_township, log_in, pick_organization, staff_user, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -169,3 +171,29 @@ def test_a_search_typed_while_the_first_is_slow_waits_for_it_instead_of_aborting
     expect(page.locator("#field-attendees label")).to_have_count(len(village.members))
     page.wait_for_load_state("networkidle")
     assert len(searches) >= 2 and console_errors == []
+
+
+def test_township_staff_appoint_a_member_found_by_typing_part_of_the_name(
+    page, live_server, village, django_user_model, console_errors, monkeypatch
+):
+    monkeypatch.setattr(people_picker, "SELECT_AT_MOST", 2)  # the village's four members: a search
+    root = django_user_model.objects.get(username="root")
+    staff_user(django_user_model, root, "staff", village.branch.parent, Role.TOWNSHIP_STAFF)
+    log_in(page, live_server, "staff")
+    page.goto(f"{live_server.url}/people/cadres/new/")
+    pick_organization(page, "#id_organization", village.branch)
+    page.select_option("#id_post", CadrePost.BRANCH_COMMITTEE)
+    page.fill("#id_member", "秀")
+    page.locator("[data-picker] [data-pick-id]", has_text="李秀英").click()
+    expect(page.locator("#id_member")).to_have_value("李秀英")
+    if folder := os.environ.get("PARTYBUILD_SCREENSHOTS"):
+        page.locator("#id_member").fill("李")
+        page.locator("[data-picker] [data-pick-id]").first.wait_for()
+        page.screenshot(path=os.path.join(folder, "member-picker-390.png"))
+        page.locator("[data-picker] [data-pick-id]", has_text="李秀英").click()
+    page.fill("#id_started_on", "2024-01-15")
+    with page.expect_navigation():
+        page.locator("#entry-form [type=submit]").last.click()
+    expect(page.locator(".alert-success:not([hidden])")).to_be_visible()
+    assert Cadre.objects.get(post=CadrePost.BRANCH_COMMITTEE).member == village.members[1]
+    assert console_errors == []
