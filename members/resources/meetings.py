@@ -120,6 +120,7 @@ class MeetingResource(KeyedResource):
     natural_key = services.MEETING_KEY
     edit_url_name = "members:meeting-edit"
     key_lookups = ("organization_id", "held_on")
+    record_check = staticmethod(services.meeting_check)
 
     Meta = file_meta(
         Meeting,
@@ -134,9 +135,6 @@ class MeetingResource(KeyedResource):
         "attendee_count",
         "attendance_rate",
     )
-
-    def validate_instance(self, meeting, exclude) -> None:
-        services.meeting_check(meeting, exclude=exclude, check_duplicate=False)
 
     def write(self, instances, actor) -> None:
         """Each meeting expects the roll of its branch on its own day (docs/records.md, "On the roll on a
@@ -181,6 +179,7 @@ class TrainingResource(KeyedResource):
     natural_key = services.TRAINING_KEY
     edit_url_name = "members:training-edit"
     key_lookups = ("organizer_id", "held_on")
+    record_check = staticmethod(services.training_check)
 
     Meta = file_meta(
         Training,
@@ -201,9 +200,6 @@ class TrainingResource(KeyedResource):
         organizer = loaded_relation(training, "organizer")
         if organizer is not None:
             training.level = services.training_level(organizer)
-
-    def validate_instance(self, training, exclude) -> None:
-        services.training_check(training, exclude=exclude, check_duplicate=False)
 
     def prepare_export_queryset(self, queryset):
         return (

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import file_meta, organization_columns
+from branches.resources import RelatedExport, file_meta, organization_columns
 from branches.tabular.importing import ImportableResource, among
 from branches.tabular.widgets import (
     ChoiceWidget,
@@ -172,7 +172,7 @@ class CadreNameWidget(LookupWidget):
         return _("The cadre's name as in the cadre list; the organization code says where they serve.")
 
 
-class VisitLogResource(ImportableResource):
+class VisitLogResource(RelatedExport, ImportableResource):
     organization, organization_name = organization_columns("所在组织编码", "所在组织")
     cadre = Field("cadre", CADRE_NAME_HEADER, CadreNameWidget())
     cadre_post = Field("cadre_post", POST_HEADER, ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
@@ -328,9 +328,6 @@ class VisitLogResource(ImportableResource):
         if isinstance(instance, VisitRow):  # an import's preview
             instance = instance.as_visit()
         return super().export_resource(instance, *args, **kwargs)
-
-    def prepare_export_queryset(self, queryset):
-        return queryset.select_related(*self.export_related)
 
     def dehydrate_cadre(self, visit: VisitLog) -> str:
         return visit.cadre.name
