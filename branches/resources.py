@@ -14,7 +14,7 @@ from import_export import widgets
 from import_export.fields import Field
 
 from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
-from .models.records import ROOM_DETAIL_FIELDS
+from .models.records import DISCLOSURE_DETAIL_FIELDS, REVIEW_DETAIL_FIELDS, ROOM_DETAIL_FIELDS
 from .selectors.records import with_room_totals
 from .services import records as services
 from .tabular.importing import ImportableResource
@@ -240,17 +240,7 @@ class ReviewRecordResource(BranchRecordResource):
     natural_key = ("organization_id", "kind", "held_on")
     key_lookups = ("organization_id", "held_on")
     record_check = staticmethod(services.review_check)
-    Meta = file_meta(
-        ReviewRecord,
-        "organization",
-        "organization_name",
-        "kind",
-        "held_on",
-        "topic",
-        "participants",
-        "satisfied",
-        "summary",
-    )
+    Meta = file_meta(ReviewRecord, "organization", "organization_name", *REVIEW_DETAIL_FIELDS)
 
 
 class FinancialDisclosureResource(BranchRecordResource):
@@ -272,14 +262,4 @@ class FinancialDisclosureResource(BranchRecordResource):
     natural_key = ("organization_id", "year", "period")
     key_lookups = ("organization_id", "year")
     record_check = staticmethod(services.disclosure_check)
-    Meta = file_meta(
-        FinancialDisclosure,
-        "organization",
-        "organization_name",
-        "year",
-        "period",
-        "disclosed_on",
-        "income_yuan",
-        "expenditure_yuan",
-        "content",
-    )
+    Meta = file_meta(FinancialDisclosure, "organization", "organization_name", *DISCLOSURE_DETAIL_FIELDS)

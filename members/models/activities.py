@@ -108,6 +108,8 @@ TRAINING_SESSION_FIELDS = (
 )
 # What a training's forms take (the level follows from the organizer).
 TRAINING_FIELDS = ("organizer", "audience", *TRAINING_SESSION_FIELDS)
+# A training as the file and the scale generator write it after the organizer (no attendees).
+TRAINING_DETAIL_FIELDS = ("level", "audience", "held_on", "days", "hours", "topic", "villager_count")
 
 
 class Training(VersionedModel, ScopedModel):

@@ -25,6 +25,7 @@ from branches.tabular.widgets import (
 )
 
 from ..models import Meeting, Training
+from ..models.activities import TRAINING_DETAIL_FIELDS
 from ..selectors.roster import roll_count
 from ..services import activities as services
 
@@ -185,13 +186,7 @@ class TrainingResource(KeyedResource):
         Training,
         "organizer",
         "organizer_name",
-        "level",
-        "audience",
-        "held_on",
-        "days",
-        "hours",
-        "topic",
-        "villager_count",
+        *TRAINING_DETAIL_FIELDS,
         "member_attendee_count",
         "cadre_attendee_count",
     )
