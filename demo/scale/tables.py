@@ -21,7 +21,7 @@ from members.models import (
     Training,
     VisitLog,
 )
-from members.models.activities import CONTACT_POINT_FIELDS, TRAINING_DETAIL_FIELDS
+from members.models.activities import CONTACT_POINT_FIELDS, TRAINING_DETAIL_FIELDS, VISIT_LOG_VALUES
 from members.models.cadres import CADRE_FIELDS, RESERVE_FIELDS, RESERVE_LIFECYCLE_FIELDS
 from members.models.roster import MEMBER_EVENT_MOVE_FIELDS, MEMBER_FIELDS, PERSON_FIELDS
 
@@ -82,22 +82,7 @@ def all_tables() -> dict[str, Table]:
         ),
         "cadres": Table(Cadre, (*VERSIONED, *CADRE_FIELDS)),
         "reserves": Table(ReserveCadre, (*VERSIONED, *RESERVE_FIELDS, *RESERVE_LIFECYCLE_FIELDS)),
-        "visits": Table(
-            VisitLog,
-            (
-                *VERSIONED,
-                "cadre",
-                "organization",
-                "household_name",
-                "village_group",
-                "household_key",
-                "visited_on",
-                "concerns",
-                "follow_up",
-                "resolved_on",
-                "recorded_by",
-            ),
-        ),  # fmt: skip
+        "visits": Table(VisitLog, (*VERSIONED, "cadre", "organization", *VISIT_LOG_VALUES, "recorded_by")),
         "study": Table(
             StudyRecord,
             (*VERSIONED, "cadre", "organization", "year", "month", "sessions", "note_characters", "articles"),

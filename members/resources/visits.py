@@ -32,7 +32,7 @@ from branches.tabular.widgets import (
 from branches.tabular.writing import insert_with_history
 
 from ..models import Cadre, VisitLog
-from ..models.activities import VISIT_REPORT_FIELDS, visit_date_errors
+from ..models.activities import VISIT_LOG_VALUES, VISIT_REPORT_FIELDS, visit_date_errors
 from ..selectors.visits import POST_ORDER, group_people
 from ..services.visits import place_error, term_error
 from .cadres import CADRE_POST, CADRE_POST_ALIASES
@@ -52,18 +52,7 @@ TEXT_FIELDS = [
 ]
 # The columns an import writes, in the order of ``VisitRow.values()`` and the recorder; the others (the
 # version, the timestamps) take their defaults.
-WRITTEN = (
-    "cadre_id",
-    "organization_id",
-    "household_name",
-    "village_group",
-    "household_key",
-    "visited_on",
-    "concerns",
-    "follow_up",
-    "resolved_on",
-    "recorded_by_id",
-)
+WRITTEN = ("cadre_id", "organization_id", *VISIT_LOG_VALUES, "recorded_by_id")
 
 MESSAGES = {
     "unknown_cadre": _("No cadre of this name among the organizations you are responsible for."),
@@ -85,18 +74,7 @@ class VisitRow:
     the attributes its rules, its key and ``note_as`` read, without a model instance per row (building,
     checking and saving 100,000 of those was most of an import's time)."""
 
-    __slots__ = (
-        "organization",
-        "cadre",
-        "household_name",
-        "village_group",
-        "household_key",
-        "visited_on",
-        "concerns",
-        "follow_up",
-        "resolved_on",
-        "problem",
-    )
+    __slots__ = ("organization", "cadre", *VISIT_LOG_VALUES, "problem")
 
     def __init__(
         self, organization, household_name, village_group, visited_on, concerns, follow_up, resolved_on
@@ -140,7 +118,7 @@ class VisitRow:
         return VisitLog(
             cadre=self.cadre,
             organization=self.organization,
-            **{name: getattr(self, name) for name in WRITTEN[2:-1]},
+            **{name: getattr(self, name) for name in VISIT_LOG_VALUES},
         )
 
 
