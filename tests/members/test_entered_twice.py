@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from branches.tabular.importing import import_table
 from members.models import Meeting, MeetingKind, Training, VisitLog
 from members.resources import VisitLogResource
 from tests.utils.api import template_csv
@@ -19,7 +18,7 @@ from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_entry import field_errors
 from tests.utils.factories_visits import VisitLogFactory
 from tests.utils.import_columns import VISIT_HEADERS
-from tests.utils.import_files import upload, xlsx_bytes
+from tests.utils.import_files import import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -213,11 +212,8 @@ def _visit_row(visit, household, day):
 
 
 def _import_visits(world, rows):
-    actor = world.users["staff_a"]
     content = xlsx_bytes([VISIT_HEADERS, *rows])
-    return import_table(
-        actor=actor, resource=VisitLogResource(actor=actor), upload=upload(content, "v.xlsx"), dry_run=True
-    )
+    return import_file(VisitLogResource, world.users["staff_a"], content, "v.xlsx", dry_run=True)
 
 
 # --- trainings ------------------------------------------------------------------------------------------

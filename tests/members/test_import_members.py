@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from branches.tabular.importing import import_table
 from branches.tabular.widgets import UploadRejected
 from members.models import Member
 from members.resources import MemberResource
@@ -14,6 +13,7 @@ from tests.utils.factories import MemberFactory
 from tests.utils.import_files import (
     MEMBER_HEADERS,
     csv_bytes,
+    import_file,
     member_rows,
     member_values,
     upload,
@@ -25,10 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def run_import(world, rows, *, who="staff_a", dry_run=False, name="members.xlsx", content=None):
     content = content if content is not None else xlsx_bytes(rows)
-    actor = world.users[who]
-    return import_table(
-        actor=actor, resource=MemberResource(actor=actor), upload=upload(content, name), dry_run=dry_run
-    )
+    return import_file(MemberResource, world.users[who], content, name, dry_run=dry_run)
 
 
 def errors_by_row(report) -> dict[int, list[tuple]]:
