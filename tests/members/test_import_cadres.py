@@ -12,7 +12,7 @@ from branches.tabular.exports import export_xlsx
 from members.models import Cadre, ReserveCadre
 from members.resources import CadreResource, ReserveCadreResource
 from tests.utils.factories import MemberFactory
-from tests.utils.import_files import import_file, xlsx_bytes
+from tests.utils.import_files import errors_by_row, import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +43,6 @@ RESERVE_HEADERS = [
 def run(world, resource_class, headers, rows, *, who="staff_a", dry_run=False):
     content = xlsx_bytes([headers, *rows])
     return import_file(resource_class, world.users[who], content, "c.xlsx", dry_run=dry_run)
-
-
-def errors_by_row(report):
-    return {r.row: [(e["column"], e["code"]) for e in r.errors] for r in report.rows_with_errors}
 
 
 def cadre_row(code="C1-TA-1", post="村委委员", name="赵六", id_number="", **extra):

@@ -13,6 +13,7 @@ from tests.utils.factories import MemberFactory
 from tests.utils.import_files import (
     MEMBER_HEADERS,
     csv_bytes,
+    errors_by_row,
     import_file,
     member_rows,
     member_values,
@@ -26,10 +27,6 @@ pytestmark = pytest.mark.django_db
 def run_import(world, rows, *, who="staff_a", dry_run=False, name="members.xlsx", content=None):
     content = content if content is not None else xlsx_bytes(rows)
     return import_file(MemberResource, world.users[who], content, name, dry_run=dry_run)
-
-
-def errors_by_row(report) -> dict[int, list[tuple]]:
-    return {r.row: [(e["column"], e["code"]) for e in r.errors] for r in report.rows_with_errors}
 
 
 # --- a clean file -----------------------------------------------------------------------------------------

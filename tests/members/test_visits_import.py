@@ -21,7 +21,7 @@ from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
 from tests.utils.import_columns import VISIT_HEADERS
-from tests.utils.import_files import csv_bytes, import_file, xlsx_bytes
+from tests.utils.import_files import csv_bytes, errors_by_row, import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -51,10 +51,6 @@ def run(world, rows, *, who="staff_a", dry_run=False, file_format="xlsx", header
         content, name = csv_bytes([headers, *rows], encoding="gb18030"), "v.csv"
     with translation.override("zh-hans"):
         return import_file(VisitLogResource, world.users[who], content, name, dry_run=dry_run)
-
-
-def errors_by_row(report):
-    return {r.row: [(e["column"], e["code"]) for e in r.errors] for r in report.rows_with_errors}
 
 
 def messages_of(report, row_number):

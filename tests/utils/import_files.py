@@ -60,6 +60,11 @@ def import_file(resource_class, actor, content: bytes, name: str, *, dry_run: bo
     )
 
 
+def errors_by_row(report) -> dict[int, list[tuple]]:
+    """Each refused row's number with the (column, code) of its errors."""
+    return {r.row: [(e["column"], e["code"]) for e in r.errors] for r in report.rows_with_errors}
+
+
 def member_id(sequence: int, born: dt.date = dt.date(1985, 3, 7), region: str = "130123") -> str:
     return idnumbers.build(region, born, sequence % 1000)
 
