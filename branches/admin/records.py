@@ -17,7 +17,7 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from ..models.records import FACILITY_FIELDS, ROOM_FIELDS
+from ..models.records import DISCLOSURE_DETAIL_FIELDS, FACILITY_FIELDS, REVIEW_DETAIL_FIELDS, ROOM_FIELDS
 from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
 from ..scope.admin import ScopedModelAdmin
 from ..selectors.records import with_room_totals, with_target_progress
@@ -42,15 +42,9 @@ RoomInvestmentForm = _form(
     RoomInvestment, ["room", "amount_yuan", "source", "invested_on", "purpose"], services.investment_check
 )
 RoomTargetForm = _form(StandardizedRoomTarget, ["organization", "year", "target"], services.room_target_check)
-ReviewRecordForm = _form(
-    ReviewRecord,
-    ["organization", "kind", "held_on", "topic", "participants", "satisfied", "summary"],
-    services.review_check,
-)
+ReviewRecordForm = _form(ReviewRecord, ["organization", *REVIEW_DETAIL_FIELDS], services.review_check)
 FinancialDisclosureForm = _form(
-    FinancialDisclosure,
-    ["organization", "year", "period", "disclosed_on", "income_yuan", "expenditure_yuan", "content"],
-    services.disclosure_check,
+    FinancialDisclosure, ["organization", *DISCLOSURE_DETAIL_FIELDS], services.disclosure_check
 )
 
 
