@@ -23,6 +23,7 @@ from ..scope.admin import ScopedModelAdmin
 from ..selectors.records import with_room_totals, with_target_progress
 from ..services import records as services
 from ..tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
+from .choices import ScopedChoicesMixin
 from .forms import RuleCheckedForm
 from .writes import ServiceWritesMixin
 
@@ -48,7 +49,7 @@ FinancialDisclosureForm = _form(
 )
 
 
-class RecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class RecordAdmin(ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Writes and deletes through the services named by the subclass; an xlsx export of the selection
     where a resource is named."""
 
@@ -118,6 +119,7 @@ class RoomInvestmentAdmin(RecordAdmin):
     search_fields = ["purpose", "room__name", "room__organization__name"]
     list_select_related = ["room__organization"]
     ordering = ["room__organization__path", "room__name", "invested_on"]
+    scoped_choices = {ActivityRoom: ("change", "organization")}
     create_service = staticmethod(services.room_investment_add)
     update_service = staticmethod(services.room_investment_update)
     delete_service = staticmethod(services.room_investment_delete)
@@ -125,13 +127,6 @@ class RoomInvestmentAdmin(RecordAdmin):
     @admin.display(description=_("organization"), ordering="room__organization__path")
     def organization(self, investment):
         return investment.room.organization
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is ActivityRoom:
-            kwargs["queryset"] = ActivityRoom.objects.restrict(request.user, "change").select_related(
-                "organization"
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(StandardizedRoomTarget)
