@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Cadre, CadrePost
-from tests.utils.api import result_ids, template_csv
+from tests.utils.api import post_import_file, result_ids, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -304,10 +304,7 @@ def _cadre_csv(client, organization_code):
 
 
 def _upload(client, body, dry_run):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    upload = SimpleUploadedFile("cadres.csv", body, content_type="text/csv")
-    return client.post(reverse("cadre-import"), {"file": upload, "dry_run": dry_run}, format="multipart")
+    return post_import_file(client, "cadre", "cadres.csv", body, dry_run, content_type="text/csv")
 
 
 def test_cadre_import_endpoint_previews_then_commits_in_scope(world):

@@ -5,14 +5,13 @@ edit is never a duplicate of itself (docs/records.md, "Entered twice")."""
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import Meeting, MeetingKind, Training, VisitLog
 from members.resources import VisitLogResource
-from tests.utils.api import template_csv
+from tests.utils.api import post_import_file, template_csv
 from tests.utils.factories_activities import MeetingFactory, TrainingFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_entry import field_errors
@@ -115,8 +114,7 @@ def test_the_admin_edit_of_an_unchanged_meeting_saves(world, theme_day):
 def _import_meetings(world, rows):
     client = world.client("staff_a")
     body = template_csv(client, "meeting", rows).encode("utf-8")
-    upload = SimpleUploadedFile("meetings.csv", body, content_type="text/csv")
-    response = client.post(reverse("meeting-import"), {"file": upload, "dry_run": "true"}, format="multipart")
+    response = post_import_file(client, "meeting", "meetings.csv", body, "true", content_type="text/csv")
     return {entry["row"]: entry["errors"] for entry in response.json().get("errors", [])}
 
 

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +12,7 @@ from django.utils import timezone
 from branches.scope.querysets import OutOfScope
 from members.models import Cadre, CadrePost, StudyRecord
 from members.services import activities as services
-from tests.utils.api import result_ids, template_csv
+from tests.utils.api import post_import_file, result_ids, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import StudyRecordFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -183,10 +182,8 @@ def test_admin_add_and_refusal_beside_the_form(world):
 
 
 def _upload(client, rows, dry_run="false"):
-    upload = SimpleUploadedFile("study.csv", template_csv(client, "studyrecord", rows).encode("utf-8-sig"))
-    return client.post(
-        reverse("studyrecord-import"), {"file": upload, "dry_run": dry_run}, format="multipart"
-    )
+    body = template_csv(client, "studyrecord", rows).encode("utf-8-sig")
+    return post_import_file(client, "studyrecord", "study.csv", body, dry_run)
 
 
 def test_import_finds_cadres_by_organization_name_and_post(world):

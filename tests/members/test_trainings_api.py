@@ -3,11 +3,10 @@
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import CadrePost, Training, TrainingLevel
-from tests.utils.api import result_ids, template_csv
+from tests.utils.api import post_import_file, result_ids, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import TrainingFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -221,8 +220,7 @@ def test_admin_pages_open(world):
 
 def _upload(client, rows, dry_run):
     body = template_csv(client, "training", rows).encode("gb18030")
-    upload = SimpleUploadedFile("trainings.csv", body, content_type="text/csv")
-    return client.post(reverse("training-import"), {"file": upload, "dry_run": dry_run}, format="multipart")
+    return post_import_file(client, "training", "trainings.csv", body, dry_run, content_type="text/csv")
 
 
 def test_import_derives_the_level_and_refuses_bad_days(world):
