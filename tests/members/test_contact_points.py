@@ -16,6 +16,7 @@ from members.models import ContactPoint, MemberStatus
 from members.selectors import activities as selectors
 from members.services import activities as services
 from tests.utils.api import post_import_file, result_ids, template_csv
+from tests.utils.assertions import assert_admin_pages_open
 from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_activities import ContactPointFactory, township_leader, township_organ
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -217,9 +218,7 @@ def test_admin_add_and_refusal_beside_the_form(world):
     assert point.history.latest().history_user == world.users["staff_a"]
     again = client.post(reverse("admin:members_contactpoint_add"), payload)
     assert again.status_code == 200 and ContactPoint.objects.count() == 1
-    for name in ("change", "history"):
-        assert client.get(reverse(f"admin:members_contactpoint_{name}", args=[point.pk])).status_code == 200
-    assert client.get(reverse("admin:members_contactpoint_changelist")).status_code == 200
+    assert_admin_pages_open(client, "members_contactpoint", point.pk, also=["changelist"])
 
 
 def _upload(client, rows, dry_run="false"):

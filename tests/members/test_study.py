@@ -13,6 +13,7 @@ from branches.scope.querysets import OutOfScope
 from members.models import Cadre, CadrePost, StudyRecord
 from members.services import activities as services
 from tests.utils.api import post_import_file, result_ids, template_csv
+from tests.utils.assertions import assert_admin_pages_open
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import StudyRecordFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -177,8 +178,7 @@ def test_admin_add_and_refusal_beside_the_form(world):
     assert record_.history.latest().history_user == world.users["staff_a"]
     again = client.post(reverse("admin:members_studyrecord_add"), payload)
     assert again.status_code == 200 and "郑委员" in again.content.decode()
-    for name in ("change", "history"):
-        assert client.get(reverse(f"admin:members_studyrecord_{name}", args=[record_.pk])).status_code == 200
+    assert_admin_pages_open(client, "members_studyrecord", record_.pk)
 
 
 def _upload(client, rows, dry_run="false"):
