@@ -14,7 +14,7 @@ from import_export import widgets
 from import_export.fields import Field
 
 from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
-from .models.records import ROOM_DETAIL_FIELDS
+from .models.records import DISCLOSURE_DETAIL_FIELDS, REVIEW_DETAIL_FIELDS, ROOM_DETAIL_FIELDS
 from .selectors.records import with_room_totals
 from .services import records as services
 from .tabular.importing import ImportableResource
@@ -84,30 +84,47 @@ def organization_columns(header, name_header, *, attribute="organization", reado
     )
 
 
+def export_meta(model, *fields, **options):
+    """The ``Meta`` of an export-only file format: ``fields`` are its columns, in file order; ``options``
+    are further ``Meta`` settings."""
+    columns = list(fields)
+    return type("Meta", (), {"model": model, "fields": columns, "export_order": columns, **options})
+
+
 def file_meta(model, *fields):
     """The ``Meta`` of an importable file format: ``fields`` are its columns, in the same order in the
     exported file, the template and the import; exports are read in chunks of 2,000 rows."""
-    columns = list(fields)
-    return type(
-        "Meta",
-        (),
-        {
-            "model": model,
-            "fields": columns,
-            "export_order": columns,
-            "import_order": columns,
-            "chunk_size": 2000,
-        },
-    )
+    return export_meta(model, *fields, import_order=list(fields), chunk_size=2000)
 
 
-class KeyedResource(ImportableResource):
+class RelatedExport:
+    """Exports load the related records their columns read (``export_related``) with each row."""
+
+    export_related: tuple[str, ...] = ()
+
+    def prepare_export_queryset(self, queryset):
+        if not self.export_related:
+            return super().prepare_export_queryset(queryset)
+        return queryset.select_related(*self.export_related)
+
+
+class KeyedResource(RelatedExport, ImportableResource):
     """A format whose records are unique by ``natural_key`` (attribute names of the model): a row with any
     part of its key empty has none; the database is asked, set-based, for the rows matching the chunk on
-    ``key_lookups`` (a subset of the key that narrows the query well), and only exact keys count."""
+    ``key_lookups`` (a subset of the key that narrows the query well), and only exact keys count.
+
+    ``record_check``, when set, is the service's check of one record (``<record>_check``), run on every row
+    without its duplicate rule: the duplicates are found for the whole chunk by ``existing_keys``."""
 
     natural_key: tuple[str, ...] = ()
     key_lookups: tuple[str, ...] = ()
+    record_check = None
+
+    def validate_instance(self, instance, exclude) -> None:
+        if self.record_check is None:
+            super().validate_instance(instance, exclude)
+        else:
+            self.record_check(instance, check_duplicate=False, exclude=exclude)
 
     def import_key(self, instance):
         key = tuple(getattr(instance, name) for name in self.natural_key)
@@ -180,6 +197,7 @@ class ActivityRoomResource(KeyedResource):
     }
     template_title = "党员活动室"
     natural_key = key_lookups = ("organization_id", "name")
+    record_check = staticmethod(services.room_check)
     Meta = file_meta(
         ActivityRoom,
         "organization",
@@ -189,18 +207,20 @@ class ActivityRoomResource(KeyedResource):
         "investments_total",
     )
 
-    def validate_instance(self, room, exclude) -> None:
-        services.room_check(room, check_duplicate=False, exclude=exclude)
-
     def prepare_export_queryset(self, queryset):
-
         if "investments_total" not in queryset.query.annotations:
             queryset = with_room_totals(queryset)
         return queryset.select_related("organization")
 
 
-class ReviewRecordResource(KeyedResource):
+class BranchRecordResource(KeyedResource):
+    """A branch's record, the branch named by its code (``BRANCH_CODE_HEADER``)."""
+
     organization, organization_name = organization_columns(BRANCH_CODE_HEADER, "所在支部")
+    export_related = ("organization",)
+
+
+class ReviewRecordResource(BranchRecordResource):
     kind = Field("kind", "类型", ChoiceWidget(REVIEW_KIND, REVIEW_KIND_ALIASES))
     held_on = Field("held_on", "日期", DateWidget())
     topic = Field("topic", "主题", TextWidget())
@@ -219,27 +239,11 @@ class ReviewRecordResource(KeyedResource):
     template_title = "两述两评记录"
     natural_key = ("organization_id", "kind", "held_on")
     key_lookups = ("organization_id", "held_on")
-    Meta = file_meta(
-        ReviewRecord,
-        "organization",
-        "organization_name",
-        "kind",
-        "held_on",
-        "topic",
-        "participants",
-        "satisfied",
-        "summary",
-    )
-
-    def validate_instance(self, record, exclude) -> None:
-        services.review_check(record, check_duplicate=False, exclude=exclude)
-
-    def prepare_export_queryset(self, queryset):
-        return queryset.select_related("organization")
+    record_check = staticmethod(services.review_check)
+    Meta = file_meta(ReviewRecord, "organization", "organization_name", *REVIEW_DETAIL_FIELDS)
 
 
-class FinancialDisclosureResource(KeyedResource):
-    organization, organization_name = organization_columns(BRANCH_CODE_HEADER, "所在支部")
+class FinancialDisclosureResource(BranchRecordResource):
     year = Field("year", "年度", IntegerWidget())
     period = Field("period", "期间", NumberChoiceWidget(DISCLOSURE_PERIOD, DISCLOSURE_PERIOD_ALIASES))
     disclosed_on = Field("disclosed_on", "公开日期", DateWidget())
@@ -257,20 +261,5 @@ class FinancialDisclosureResource(KeyedResource):
     template_title = "财务公开记录"
     natural_key = ("organization_id", "year", "period")
     key_lookups = ("organization_id", "year")
-    Meta = file_meta(
-        FinancialDisclosure,
-        "organization",
-        "organization_name",
-        "year",
-        "period",
-        "disclosed_on",
-        "income_yuan",
-        "expenditure_yuan",
-        "content",
-    )
-
-    def validate_instance(self, disclosure, exclude) -> None:
-        services.disclosure_check(disclosure, check_duplicate=False, exclude=exclude)
-
-    def prepare_export_queryset(self, queryset):
-        return queryset.select_related("organization")
+    record_check = staticmethod(services.disclosure_check)
+    Meta = file_meta(FinancialDisclosure, "organization", "organization_name", *DISCLOSURE_DETAIL_FIELDS)

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.choices import ScopedChoicesMixin
 from branches.admin.writes import changed_fields
 from branches.scope.admin import ScopedModelAdmin
 from members.models import Member
@@ -45,7 +46,7 @@ class MemberAppraisalForm(forms.ModelForm):
 
 
 @admin.register(MemberAppraisal)
-class MemberAppraisalAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class MemberAppraisalAdmin(ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     form = MemberAppraisalForm
     list_display = ["member", "branch", "year", "participated", "grade", "stars", "appraised_on"]
     list_filter = ["year", "grade", "participated", "stars"]
@@ -53,15 +54,11 @@ class MemberAppraisalAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     list_select_related = ["member", "branch"]
     readonly_fields = ["branch", "stars", "version"]
     ordering = ["branch__path", "-year", "member__name"]
+    scoped_choices = {Member: ("records", "branch")}
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["member", "year"] if obj is not None else []
         return [*fixed, *self.readonly_fields]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Member:
-            kwargs["queryset"] = Member.objects.restrict(request.user, "records").select_related("branch")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_via_service(self, request, obj, form, change):
         data = changed_fields(form)

@@ -18,7 +18,7 @@ from branches.models.bases import (
     user_stamp_field,
     year_field,
 )
-from branches.models.policies import CountyPolicy
+from branches.models.policies import CountyYearPolicy, one_per_county_year
 from branches.scope.roles import Capability
 
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
@@ -61,7 +61,7 @@ class RaterGroup(models.TextChoices):
     MASS_REPRESENTATIVE = "mass_representative", _("Mass representatives")
 
 
-class EvaluationCycle(CountyPolicy):
+class EvaluationCycle(CountyYearPolicy):
     """One county's joint evaluation for one year: its window, weights and grade thresholds."""
 
     county = organization_field(_("county committee"), "evaluation_cycles", on_delete=models.CASCADE)
@@ -83,16 +83,10 @@ class EvaluationCycle(CountyPolicy):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = user_stamp_field(_("published by"))
 
-    class Meta:
+    class Meta(CountyYearPolicy.Meta):
         verbose_name = _("joint evaluation cycle")
         verbose_name_plural = _("joint evaluation cycles")
-        ordering = ["county__path", "-year"]
-        constraints = [
-            models.UniqueConstraint(fields=["county", "year"], name="evaluation_cycle_one_per_year"),
-        ]
-
-    def __str__(self):
-        return f"{self.county} {self.year}"
+        constraints = [one_per_county_year("evaluation_cycle_one_per_year")]
 
     def clean(self):
         errors = self.county_errors(_("A joint evaluation cycle is opened by a county party committee."))

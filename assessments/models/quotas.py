@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 from branches.models.bases import ScopedModel, organization_field, raise_errors, user_stamp_field, year_field
-from branches.models.policies import CountyPolicy
+from branches.models.policies import CountyYearPolicy, one_per_county_year
 from branches.scope.roles import Capability
 
 share = [MinValueValidator(0), MaxValueValidator(100)]
@@ -26,7 +26,7 @@ def _share(label, default):
     return models.DecimalField(label, max_digits=5, decimal_places=2, default=default, validators=share)
 
 
-class QuotaPolicy(CountyPolicy):
+class QuotaPolicy(CountyYearPolicy):
     """Every annual target of docs/quotas.md for one county and year, each with its default."""
 
     county = organization_field(_("county committee"), "quota_policies", on_delete=models.CASCADE)
@@ -83,14 +83,10 @@ class QuotaPolicy(CountyPolicy):
         validators=[MaxValueValidator(366)],
     )
 
-    class Meta:
+    class Meta(CountyYearPolicy.Meta):
         verbose_name = _("quota policy")
         verbose_name_plural = _("quota policies")
-        ordering = ["county__path", "-year"]
-        constraints = [models.UniqueConstraint(fields=["county", "year"], name="quota_policy_one_per_year")]
-
-    def __str__(self):
-        return f"{self.county} {self.year}"
+        constraints = [one_per_county_year("quota_policy_one_per_year")]
 
     def clean(self):
         raise_errors(self.county_errors(_("Quota policies are set by a county party committee.")))

@@ -15,7 +15,7 @@ from branches.models.bases import (
     user_stamp_field,
     year_field,
 )
-from branches.models.policies import CountyPolicy
+from branches.models.policies import CountyYearPolicy, one_per_county_year
 from members.models.roster import member_field
 
 DIMENSIONS = ("leadership", "members", "mechanism", "performance", "feedback")
@@ -23,7 +23,7 @@ dimension_score = [MinValueValidator(0), MaxValueValidator(20)]
 percentage = [MinValueValidator(0), MaxValueValidator(100)]
 
 
-class RatingPolicy(CountyPolicy):
+class RatingPolicy(CountyYearPolicy):
     """The county's star bands, classification and rectification settings for a year."""
 
     county = organization_field(_("county committee"), "rating_policies", on_delete=models.CASCADE)
@@ -57,14 +57,10 @@ class RatingPolicy(CountyPolicy):
         validators=[MinValueValidator(1)],
     )
 
-    class Meta:
+    class Meta(CountyYearPolicy.Meta):
         verbose_name = _("rating policy")
         verbose_name_plural = _("rating policies")
-        ordering = ["county__path", "-year"]
-        constraints = [models.UniqueConstraint(fields=["county", "year"], name="rating_policy_one_per_year")]
-
-    def __str__(self):
-        return f"{self.county} {self.year}"
+        constraints = [one_per_county_year("rating_policy_one_per_year")]
 
     def clean(self):
         errors = self.county_errors(_("Rating policies are set by a county party committee."))

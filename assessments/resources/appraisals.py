@@ -7,10 +7,9 @@ one third of the graded members of a branch) is judged on the file together with
 recorded before.
 """
 
-from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import KeyedResource, file_meta
+from branches.resources import KeyedResource, export_meta, file_meta
 from branches.tabular.importing import ImportableResource
 from branches.tabular.reading import MAX_ROWS
 from branches.tabular.widgets import (
@@ -18,11 +17,9 @@ from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
-    LookupWidget,
     TextWidget,
 )
-from members.models import Member
-from members.resources.roster import CATEGORY, MaskingResourceMixin
+from members.resources.roster import CATEGORY, MaskingResourceMixin, MemberByIdNumber
 
 from ..models import MemberAppraisal, Rectification
 from ..services import appraisals as services
@@ -33,29 +30,12 @@ RECTIFICATION_STATUS = {"open": "整顿中", "close_requested": "申请销号", 
 ID_NUMBER_HEADER = "身份证号"
 
 
-class MemberForAppraisal(LookupWidget):
-    """A member the importer enters records for, found by ID number with their branch in the same query."""
-
-    def __init__(self):
-        super().__init__(
-            Member,
-            "id_number",
-            action="records",
-            key_widget=TextWidget(identifier=True),
-            unknown_message=_("No party member with this ID number among the members you enter records for."),
-        )
-
-    def resolve(self, keys, actor) -> dict:
-        queryset = Member.objects.restrict(actor, self.action).select_related("branch")
-        return {member.id_number: member for member in queryset.filter(id_number__in=keys)}
-
-
 def _cached(record, relation):
     return record._state.fields_cache.get(relation)
 
 
 class MemberAppraisalResource(MaskingResourceMixin, KeyedResource):
-    member = Field("member", ID_NUMBER_HEADER, MemberForAppraisal())
+    member = Field("member", ID_NUMBER_HEADER, MemberByIdNumber(action="records", related=("branch",)))
     member_name = Field("member__name", "姓名", readonly=True)
     category = Field("member__category", "党员类别", ChoiceWidget(CATEGORY), readonly=True)
     branch_code = Field("branch__code", "所在支部编码", readonly=True)
@@ -139,23 +119,21 @@ class RectificationResource(ImportableResource):
 
     template_title = "软弱涣散党组织整顿"
 
-    class Meta:
-        model = Rectification
-        fields = [
-            "organization_code",
-            "organization_name",
-            "year",
-            "status",
-            "reasons",
-            "plan",
-            "responsible_leader",
-            "instructor",
-            "deadline",
-            "close_summary",
-            "verified_on",
-        ]
-        export_order = fields
-        chunk_size = 2000
+    Meta = export_meta(
+        Rectification,
+        "organization_code",
+        "organization_name",
+        "year",
+        "status",
+        "reasons",
+        "plan",
+        "responsible_leader",
+        "instructor",
+        "deadline",
+        "close_summary",
+        "verified_on",
+        chunk_size=2000,
+    )
 
     def prepare_export_queryset(self, queryset):
         return queryset.select_related("organization", "instructor")

@@ -4,7 +4,7 @@ like the app's other export files."""
 from import_export import widgets
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget, organization_columns
+from branches.resources import DecimalWidget, export_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import ChoiceWidget, IntegerWidget
 
@@ -23,12 +23,17 @@ class YesNoWidget(widgets.Widget):
         return "是" if value else "否"
 
 
-class EvaluationScoreResource(ImportableResource):
+class CycleExportResource(ImportableResource):
+    """The columns that open each export of a cycle: the organization, the cycle's year and the level."""
+
     organization, organization_name = organization_columns("组织编码", "组织名称", readonly=True)
     year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
     level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
-    township_name = Field("township__name", "所属乡镇", readonly=True)
     secretary_name = Field("secretary_name", "书记", readonly=True)
+
+
+class EvaluationScoreResource(CycleExportResource):
+    township_name = Field("township__name", "所属乡镇", readonly=True)
     grades_count = Field("grades_count", "评议票数", IntegerWidget(), readonly=True)
     evaluation_score = Field("evaluation_score", "评议得分", DecimalWidget(), readonly=True)
     good_rate = Field("good_rate", "好评率(%)", DecimalWidget(), readonly=True)
@@ -43,27 +48,21 @@ class EvaluationScoreResource(ImportableResource):
 
     template_title = "联述联评联考得分"
 
-    class Meta:
-        model = EvaluationScore
-        fields = [
-            "organization",
-            "organization_name",
-            "year",
-            "level",
-            "township_name",
-            *SCORE_RESULT_FIELDS,
-        ]
-        export_order = fields
+    Meta = export_meta(
+        EvaluationScore,
+        "organization",
+        "organization_name",
+        "year",
+        "level",
+        "township_name",
+        *SCORE_RESULT_FIELDS,
+    )
 
     def prepare_export_queryset(self, queryset):
         return queryset.select_related("organization", "cycle", "township")
 
 
-class StatementResource(ImportableResource):
-    organization, organization_name = organization_columns("组织编码", "组织名称", readonly=True)
-    year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
-    level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
-    secretary_name = Field("secretary_name", "书记", readonly=True)
+class StatementResource(CycleExportResource):
     submitted_at = Field("submitted_at", "提交时间", readonly=True)
     late = Field("late", "逾期", YesNoWidget(), readonly=True)
     attachment_name = Field("attachment_name", "附件", readonly=True)
@@ -71,20 +70,18 @@ class StatementResource(ImportableResource):
 
     template_title = "述职报告"
 
-    class Meta:
-        model = Statement
-        fields = [
-            "organization",
-            "organization_name",
-            "year",
-            "level",
-            "secretary_name",
-            "submitted_at",
-            "late",
-            "attachment_name",
-            "text",
-        ]
-        export_order = fields
+    Meta = export_meta(
+        Statement,
+        "organization",
+        "organization_name",
+        "year",
+        "level",
+        "secretary_name",
+        "submitted_at",
+        "late",
+        "attachment_name",
+        "text",
+    )
 
     def prepare_export_queryset(self, queryset):
         return queryset.select_related("organization", "cycle")

@@ -7,11 +7,12 @@ imported.
 
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget, organization_columns
+from branches.resources import DecimalWidget, export_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import ChoiceWidget, IntegerWidget
 
 from ..models import StarRating
+from ..models.ratings import DIMENSIONS
 
 RATING_STAGE = {
     "proposed": "系统建议",
@@ -37,23 +38,17 @@ class StarRatingResource(ImportableResource):
 
     template_title = "五好星级评定"
 
-    class Meta:
-        model = StarRating
-        fields = [
-            "organization",
-            "organization_name",
-            "year",
-            "stage",
-            "leadership",
-            "members",
-            "mechanism",
-            "performance",
-            "feedback",
-            "total",
-            "stars",
-            "classification",
-        ]
-        export_order = fields
+    Meta = export_meta(
+        StarRating,
+        "organization",
+        "organization_name",
+        "year",
+        "stage",
+        *DIMENSIONS,
+        "total",
+        "stars",
+        "classification",
+    )
 
     def prepare_export_queryset(self, queryset):
         return queryset.select_related("organization")

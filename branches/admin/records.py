@@ -17,12 +17,13 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from ..models.records import FACILITY_FIELDS, ROOM_FIELDS
+from ..models.records import DISCLOSURE_DETAIL_FIELDS, FACILITY_FIELDS, REVIEW_DETAIL_FIELDS, ROOM_FIELDS
 from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
 from ..scope.admin import ScopedModelAdmin
 from ..selectors.records import with_room_totals, with_target_progress
 from ..services import records as services
 from ..tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
+from .choices import ScopedChoicesMixin
 from .forms import RuleCheckedForm
 from .writes import ServiceWritesMixin
 
@@ -42,19 +43,13 @@ RoomInvestmentForm = _form(
     RoomInvestment, ["room", "amount_yuan", "source", "invested_on", "purpose"], services.investment_check
 )
 RoomTargetForm = _form(StandardizedRoomTarget, ["organization", "year", "target"], services.room_target_check)
-ReviewRecordForm = _form(
-    ReviewRecord,
-    ["organization", "kind", "held_on", "topic", "participants", "satisfied", "summary"],
-    services.review_check,
-)
+ReviewRecordForm = _form(ReviewRecord, ["organization", *REVIEW_DETAIL_FIELDS], services.review_check)
 FinancialDisclosureForm = _form(
-    FinancialDisclosure,
-    ["organization", "year", "period", "disclosed_on", "income_yuan", "expenditure_yuan", "content"],
-    services.disclosure_check,
+    FinancialDisclosure, ["organization", *DISCLOSURE_DETAIL_FIELDS], services.disclosure_check
 )
 
 
-class RecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class RecordAdmin(ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Writes and deletes through the services named by the subclass; an xlsx export of the selection
     where a resource is named."""
 
@@ -124,6 +119,7 @@ class RoomInvestmentAdmin(RecordAdmin):
     search_fields = ["purpose", "room__name", "room__organization__name"]
     list_select_related = ["room__organization"]
     ordering = ["room__organization__path", "room__name", "invested_on"]
+    scoped_choices = {ActivityRoom: ("change", "organization")}
     create_service = staticmethod(services.room_investment_add)
     update_service = staticmethod(services.room_investment_update)
     delete_service = staticmethod(services.room_investment_delete)
@@ -131,13 +127,6 @@ class RoomInvestmentAdmin(RecordAdmin):
     @admin.display(description=_("organization"), ordering="room__organization__path")
     def organization(self, investment):
         return investment.room.organization
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is ActivityRoom:
-            kwargs["queryset"] = ActivityRoom.objects.restrict(request.user, "change").select_related(
-                "organization"
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(StandardizedRoomTarget)

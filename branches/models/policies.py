@@ -1,6 +1,8 @@
 """The abstract base of what a county party committee sets for its county: quota and rating policies, the
 joint evaluation cycle, the security policy."""
 
+from django.db import models
+
 from ..scope.roles import Capability
 from .bases import ScopedRecord
 from .tree import OrganizationKind
@@ -20,3 +22,19 @@ class CountyPolicy(ScopedRecord):
         if self.county_id and self.county.kind != OrganizationKind.COUNTY_COMMITTEE:
             return {"county": message}
         return {}
+
+
+class CountyYearPolicy(CountyPolicy):
+    """Settings a county sets for each year (its ``county`` and ``year``): one a year, the latest first."""
+
+    class Meta:
+        abstract = True
+        ordering = ["county__path", "-year"]
+
+    def __str__(self):
+        return f"{self.county} {self.year}"
+
+
+def one_per_county_year(name: str) -> models.UniqueConstraint:
+    """The constraint of a ``CountyYearPolicy``: one for a county and a year."""
+    return models.UniqueConstraint(fields=["county", "year"], name=name)

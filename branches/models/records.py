@@ -32,6 +32,10 @@ ROOM_DETAIL_FIELDS = (
     *FACILITY_FIELDS,
 )
 ROOM_FIELDS = ("organization", *ROOM_DETAIL_FIELDS)
+# A report or review, and a financial disclosure, after the organization: what their admin forms take and
+# their files and the scale generator write.
+REVIEW_DETAIL_FIELDS = ("kind", "held_on", "topic", "participants", "satisfied", "summary")
+DISCLOSURE_DETAIL_FIELDS = ("year", "period", "disclosed_on", "income_yuan", "expenditure_yuan", "content")
 
 
 class ActivityRoom(ScopedRecord):

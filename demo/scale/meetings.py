@@ -6,7 +6,7 @@ from datetime import date
 from members.models import MeetingKind
 
 from . import pools
-from .record_state import CHUNK_LINES, RecordState
+from .record_state import RecordState, streamed
 from .tree import Org
 
 # Meetings: how fully a branch keeps its "three meetings and one lecture": the complete ones hold every
@@ -28,7 +28,6 @@ class Meetings(RecordState):
             org.diligence = low + (high - low) * rnd()
         factor = self.meeting_factor(branches)
         self.notes["meetings"] = f"diligence × {factor:.2f}"
-        now, isos, base = self.now, self.days._iso, self.days.first
         expected_by_org = {org.id: org.on_roll for org in branches}
         for org in branches:
             if org.kind == "general_branch":
@@ -37,29 +36,26 @@ class Meetings(RecordState):
             if org.parent is not None and org.parent.kind == "general_branch":
                 expected_by_org[org.parent.id] += org.on_roll
         slots = self.meeting_slots()
-        next_id = self.ids["members_meeting"]
-        lines = []
-        append = lines.append
-        for org in branches:
-            share = self.meeting_share(org, factor)
-            shares = (share, min(1.0, share + 0.35))
-            expected = expected_by_org[org.id]
-            sizes = (expected, expected // 3 + 1)
-            prefix = f"\t1\t{now}\t{now}\t{org.id}\t"
-            for kind, start, span, yearly, group, topics, speaker in slots:
-                if rnd() < shares[yearly]:
-                    size = sizes[group]
-                    day = isos[start + int(rnd() * span) - base]
-                    topic = topics[int(rnd() * len(topics))]
-                    present = round(size * (0.7 + 0.28 * rnd()))
-                    append(f"{next_id}{prefix}{kind}\t{day}\t{topic}\t{speaker}\t{size}\t{present}\t\n")
-                    next_id += 1
-            if len(lines) >= CHUNK_LINES:
-                yield "".join(lines)
-                lines = []
-                append = lines.append
-        yield "".join(lines)
-        self.ids["members_meeting"] = next_id
+        yield from streamed(
+            self.meeting_lines(org, self.meeting_share(org, factor), expected_by_org[org.id], slots)
+            for org in branches
+        )
+
+    def meeting_lines(self, org, share, expected, slots):
+        """A branch's meetings: each slot held with its ``share`` (a yearly one more often), before the
+        members ``expected`` (a group meeting, a third of them)."""
+        rnd, now, isos, base = self.rnd, self.now, self.days._iso, self.days.first
+        shares = (share, min(1.0, share + 0.35))
+        sizes = (expected, expected // 3 + 1)
+        prefix = f"\t1\t{now}\t{now}\t{org.id}\t"
+        for kind, start, span, yearly, group, topics, speaker in slots:
+            if rnd() < shares[yearly]:
+                size = sizes[group]
+                day = isos[start + int(rnd() * span) - base]
+                topic = topics[int(rnd() * len(topics))]
+                present = round(size * (0.7 + 0.28 * rnd()))
+                meeting = self.next_id("members_meeting")
+                yield f"{meeting}{prefix}{kind}\t{day}\t{topic}\t{speaker}\t{size}\t{present}\t\n"
 
     def meeting_slots(self) -> list[tuple]:
         """(kind, first day, days, yearly, group, topics, speaker) for each meeting a branch may hold over the

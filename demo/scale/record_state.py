@@ -2,6 +2,7 @@
 stream, the people generated before) in ``RecordState``, and ``Chunks``, lines gathered for the loader."""
 
 import random
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from . import pools
@@ -37,6 +38,18 @@ class Chunks:
     def __iter__(self):
         self.flush()
         yield from self.chunks
+
+
+def streamed(groups: Iterable[Iterable[str]]) -> Iterator[str]:
+    """Groups of lines (a person's or an organization's records) joined into chunks of about CHUNK_LINES
+    lines as they are generated, a group never split: only the chunk being gathered is kept in memory."""
+    lines: list[str] = []
+    for group in groups:
+        lines.extend(group)
+        if len(lines) >= CHUNK_LINES:
+            yield "".join(lines)
+            lines = []
+    yield "".join(lines)
 
 
 class RecordState:

@@ -10,7 +10,7 @@ from datetime import date
 
 from . import pools
 from .meetings import Meetings
-from .record_state import CHUNK_LINES
+from .record_state import CHUNK_LINES, streamed
 from .trainings import Trainings
 
 # Visit logs: how many distinct households a two-committee person visits in a full year (the quota asks 50).
@@ -116,104 +116,102 @@ class Records(Trainings, Meetings):
     def study_chunks(self):
         """Monthly study of the village secretaries and of the township instructors (the study quotas'
         subjects)."""
-        now = self.now
         months = [(y, m) for y, first, last in self.years for m in range(1, date.fromordinal(last).month + 1)]
         month_days = [(y, m, date(y, m, 1).toordinal()) for y, m in months]
-        lines = []
         village = [
             (post_id, org.id, started, ended)
             for org in self.rural
             for post_id, started, ended, _ in org.secretaries
         ]
         township = [(post_id, org_id, started, None) for post_id, org_id, started in self.people.instructors]
-        for people, notes, article in ((village, (380, 650), 0.12), (township, (800, 1200), 0.3)):
-            for post_id, org_id, started, ended in people:
-                diligent = self.rnd() < 0.75
-                present = 0.95 if diligent else 0.6
-                low, high = notes if diligent else (notes[0] // 2, notes[0] + 50)
-                share = article if diligent else article / 3
-                for y, m, first in month_days:
-                    if first + 27 < started or (ended is not None and first > ended) or self.rnd() > present:
-                        continue
-                    sessions = 2 if self.rnd() < 0.2 else 1
-                    articles = 1 if self.rnd() < share else 0
-                    record = self.next_id("members_studyrecord")
-                    lines.append(
-                        f"{record}\t1\t{now}\t{now}\t{post_id}\t{org_id}\t{y}\t{m}\t{sessions}\t"
-                        f"{self.between(low, high)}\t{articles}\n"
-                    )
-                if len(lines) >= CHUNK_LINES:
-                    yield "".join(lines)
-                    lines = []
-        yield "".join(lines)
+        studies = ((village, (380, 650), 0.12), (township, (800, 1200), 0.3))
+        yield from streamed(
+            self.study_lines(post, notes, article, month_days)
+            for people, notes, article in studies
+            for post in people
+        )
+
+    def study_lines(self, post, notes, article, month_days):
+        """One person's months of study: ``notes`` (the characters a month) and ``article`` (the chance of an
+        article) are those of the diligent; the others study less."""
+        now = self.now
+        post_id, org_id, started, ended = post
+        diligent = self.rnd() < 0.75
+        present = 0.95 if diligent else 0.6
+        low, high = notes if diligent else (notes[0] // 2, notes[0] + 50)
+        share = article if diligent else article / 3
+        for y, m, first in month_days:
+            if first + 27 < started or (ended is not None and first > ended) or self.rnd() > present:
+                continue
+            sessions = 2 if self.rnd() < 0.2 else 1
+            articles = 1 if self.rnd() < share else 0
+            record = self.next_id("members_studyrecord")
+            yield (
+                f"{record}\t1\t{now}\t{now}\t{post_id}\t{org_id}\t{y}\t{m}\t{sessions}\t"
+                f"{self.between(low, high)}\t{articles}\n"
+            )
 
     # --- reports, reviews, disclosures ------------------------------------------------------------
 
     def review_chunks(self):
         """Two reports to the branch, two to the members and the two democratic reviews a year (what the
         quota asks), mid-year and in December; a few branches skip some."""
+        yield from streamed(self.review_lines(org) for org in self.rural)
+
+    def review_lines(self, org):
         rnd, now, iso = self.rnd, self.now, self.days.iso
-        lines = []
-        for org in self.rural:
-            for year, _first, last in self.years:
-                mid = (date(year, 6, 20).toordinal(), date(year, 7, 31).toordinal())
-                end = (date(year, 12, 10).toordinal(), date(year, 12, 31).toordinal())
-                slots = [
-                    ("committee_report", mid, 0), ("committee_report", end, 1),
-                    ("branch_report", mid, 0), ("branch_report", end, 1),
-                    ("member_review", end, 2), ("representative_review", end, 2),
-                ]  # fmt: skip
-                complete = rnd() < 0.85
-                for kind, (low, high), topic in slots:
-                    if low > last or (not complete and rnd() < 0.4):
-                        continue
-                    day = self.between(low, min(high, last))
-                    topics = pools.REVIEW_TOPICS[kind]
-                    if kind == "representative_review":
-                        participants = self.between(20, 45)
-                    elif kind == "committee_report":
-                        participants = self.between(5, 9)
-                    else:
-                        participants = max(3, round(org.on_roll * (0.7 + 0.25 * rnd())))
-                    satisfied = "\\N"
-                    if kind.endswith("review"):
-                        rate = 0.45 + 0.2 * rnd() if rnd() < 0.08 else 0.75 + 0.25 * rnd()
-                        satisfied = min(participants, round(participants * rate))
-                    record = self.next_id("branches_reviewrecord")
-                    lines.append(
-                        f"{record}\t1\t{now}\t{now}\t{org.id}\t{kind}\t{iso(day)}\t"
-                        f"{topics[min(topic, len(topics) - 1)]}\t{participants}\t{satisfied}\t\n"
-                    )
-            if len(lines) >= CHUNK_LINES:
-                yield "".join(lines)
-                lines = []
-        yield "".join(lines)
+        for year, _first, last in self.years:
+            mid = (date(year, 6, 20).toordinal(), date(year, 7, 31).toordinal())
+            end = (date(year, 12, 10).toordinal(), date(year, 12, 31).toordinal())
+            slots = [
+                ("committee_report", mid, 0), ("committee_report", end, 1),
+                ("branch_report", mid, 0), ("branch_report", end, 1),
+                ("member_review", end, 2), ("representative_review", end, 2),
+            ]  # fmt: skip
+            complete = rnd() < 0.85
+            for kind, (low, high), topic in slots:
+                if low > last or (not complete and rnd() < 0.4):
+                    continue
+                day = self.between(low, min(high, last))
+                topics = pools.REVIEW_TOPICS[kind]
+                if kind == "representative_review":
+                    participants = self.between(20, 45)
+                elif kind == "committee_report":
+                    participants = self.between(5, 9)
+                else:
+                    participants = max(3, round(org.on_roll * (0.7 + 0.25 * rnd())))
+                satisfied = "\\N"
+                if kind.endswith("review"):
+                    rate = 0.45 + 0.2 * rnd() if rnd() < 0.08 else 0.75 + 0.25 * rnd()
+                    satisfied = min(participants, round(participants * rate))
+                record = self.next_id("branches_reviewrecord")
+                yield (
+                    f"{record}\t1\t{now}\t{now}\t{org.id}\t{kind}\t{iso(day)}\t"
+                    f"{topics[min(topic, len(topics) - 1)]}\t{participants}\t{satisfied}\t\n"
+                )
 
     def disclosure_chunks(self):
         """Village finances made public every half year: in July, and in January for the second half."""
+        yield from streamed(self.disclosure_lines(org) for org in self.rural)
+
+    def disclosure_lines(self, org):
         rnd, now, iso = self.rnd, self.now, self.days.iso
-        lines = []
-        for org in self.rural:
-            for year, _first, _last in self.years:
-                halves = (
-                    (1, date(year, 7, 1), date(year, 7, 15)),
-                    (2, date(year + 1, 1, 5), date(year + 1, 1, 20)),
+        for year, _first, _last in self.years:
+            halves = (
+                (1, date(year, 7, 1), date(year, 7, 15)),
+                (2, date(year + 1, 1, 5), date(year + 1, 1, 20)),
+            )
+            for period, low, high in halves:
+                first_day, last_day = low.toordinal(), min(high.toordinal(), self.T)
+                if last_day < first_day or rnd() > 0.9:
+                    continue
+                income = self.between(20, 800) * 1000
+                spent = round(income * (0.6 + 0.5 * rnd()))
+                record = self.next_id("branches_financialdisclosure")
+                yield (
+                    f"{record}\t1\t{now}\t{now}\t{org.id}\t{year}\t{period}\t"
+                    f"{iso(self.between(first_day, last_day))}\t{income}.00\t{spent}.00\t\n"
                 )
-                for period, low, high in halves:
-                    first_day, last_day = low.toordinal(), min(high.toordinal(), self.T)
-                    if last_day < first_day or rnd() > 0.9:
-                        continue
-                    income = self.between(20, 800) * 1000
-                    spent = round(income * (0.6 + 0.5 * rnd()))
-                    record = self.next_id("branches_financialdisclosure")
-                    lines.append(
-                        f"{record}\t1\t{now}\t{now}\t{org.id}\t{year}\t{period}\t"
-                        f"{iso(self.between(first_day, last_day))}\t{income}.00\t{spent}.00\t\n"
-                    )
-            if len(lines) >= CHUNK_LINES:
-                yield "".join(lines)
-                lines = []
-        yield "".join(lines)
 
     # --- rooms and targets ------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from branches.models import (
     ReviewRecord,
     StandardizedRoomTarget,
 )
-from branches.models.records import ROOM_FIELDS
+from branches.models.records import DISCLOSURE_DETAIL_FIELDS, REVIEW_DETAIL_FIELDS, ROOM_FIELDS
 from members.models import (
     Applicant,
     Cadre,
@@ -21,7 +21,7 @@ from members.models import (
     Training,
     VisitLog,
 )
-from members.models.activities import CONTACT_POINT_FIELDS
+from members.models.activities import CONTACT_POINT_FIELDS, TRAINING_DETAIL_FIELDS, VISIT_LOG_VALUES
 from members.models.cadres import CADRE_FIELDS, RESERVE_FIELDS, RESERVE_LIFECYCLE_FIELDS
 from members.models.roster import MEMBER_EVENT_MOVE_FIELDS, MEMBER_FIELDS, PERSON_FIELDS
 
@@ -82,40 +82,12 @@ def all_tables() -> dict[str, Table]:
         ),
         "cadres": Table(Cadre, (*VERSIONED, *CADRE_FIELDS)),
         "reserves": Table(ReserveCadre, (*VERSIONED, *RESERVE_FIELDS, *RESERVE_LIFECYCLE_FIELDS)),
-        "visits": Table(
-            VisitLog,
-            (
-                *VERSIONED,
-                "cadre",
-                "organization",
-                "household_name",
-                "village_group",
-                "household_key",
-                "visited_on",
-                "concerns",
-                "follow_up",
-                "resolved_on",
-                "recorded_by",
-            ),
-        ),  # fmt: skip
+        "visits": Table(VisitLog, (*VERSIONED, "cadre", "organization", *VISIT_LOG_VALUES, "recorded_by")),
         "study": Table(
             StudyRecord,
             (*VERSIONED, "cadre", "organization", "year", "month", "sessions", "note_characters", "articles"),
         ),
-        "trainings": Table(
-            Training,
-            (
-                *VERSIONED,
-                "organizer",
-                "level",
-                "audience",
-                "held_on",
-                "days",
-                "hours",
-                "topic",
-                "villager_count",
-            ),
-        ),
+        "trainings": Table(Training, (*VERSIONED, "organizer", *TRAINING_DETAIL_FIELDS)),
         "training_members": Table(through(Training.member_attendees), ("id", "training", "member")),
         "training_cadres": Table(through(Training.cadre_attendees), ("id", "training", "cadre")),
         "meetings": Table(
@@ -132,23 +104,8 @@ def all_tables() -> dict[str, Table]:
                 "minutes",
             ),
         ),  # fmt: skip
-        "reviews": Table(
-            ReviewRecord,
-            (*VERSIONED, "organization", "kind", "held_on", "topic", "participants", "satisfied", "summary"),
-        ),
-        "disclosures": Table(
-            FinancialDisclosure,
-            (
-                *VERSIONED,
-                "organization",
-                "year",
-                "period",
-                "disclosed_on",
-                "income_yuan",
-                "expenditure_yuan",
-                "content",
-            ),
-        ),  # fmt: skip
+        "reviews": Table(ReviewRecord, (*VERSIONED, "organization", *REVIEW_DETAIL_FIELDS)),
+        "disclosures": Table(FinancialDisclosure, (*VERSIONED, "organization", *DISCLOSURE_DETAIL_FIELDS)),
         "rooms": Table(ActivityRoom, (*VERSIONED, *ROOM_FIELDS)),
         "room_targets": Table(StandardizedRoomTarget, (*VERSIONED, "organization", "year", "target")),
         "contacts": Table(ContactPoint, (*VERSIONED, *CONTACT_POINT_FIELDS)),

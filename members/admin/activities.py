@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.choices import ScopedChoicesMixin
 from branches.admin.forms import RuleCheckedForm as BaseRuleCheckedForm
 from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
@@ -74,18 +75,10 @@ class ContactPointForm(RuleCheckedForm):
         services.contact_point_check(point)
 
 
-class PeopleRecordAdmin(ServiceWritesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class PeopleRecordAdmin(ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Scoped choices of people; writes and deletes through the services named by the subclass."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model in (Member, Cadre):
-            kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.related_model in (Member, Cadre):
-            kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    scoped_choices = {Member: ("view",), Cadre: ("view",)}
 
     def save_related(self, request, form, formsets, change):
         # The service has set the people already: form.save_m2m() would write them a second time.

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.choices import ScopedChoicesMixin
 from branches.admin.filters import YesNoFilter
 from branches.admin.forms import RuleCheckedForm
 from branches.admin.writes import ServiceSavesMixin
@@ -66,11 +67,8 @@ class ReserveCadreForm(MemberIdentityForm):
         services.reserve_check(instance, entering=instance.pk is None)
 
 
-class ScopedMemberChoiceMixin:
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Member:
-            kwargs["queryset"] = Member.objects.restrict(request.user, "view")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+class ScopedMemberChoiceMixin(ScopedChoicesMixin):
+    scoped_choices = {Member: ("view",)}
 
 
 class ServingTodayFilter(YesNoFilter):

@@ -3,6 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.choices import ScopedChoicesMixin
 from branches.admin.filters import YesNoFilter
 from branches.admin.forms import RuleCheckedForm
 from branches.scope.admin import ScopedModelAdmin
@@ -34,7 +35,7 @@ class OpenConcernFilter(YesNoFilter):
 
 
 @admin.register(VisitLog)
-class VisitLogAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class VisitLogAdmin(ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Household visit logs; the branch and the household key follow from the cadre and the household."""
 
     form = VisitLogForm
@@ -50,17 +51,13 @@ class VisitLogAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
     date_hierarchy = "visited_on"
     search_fields = ["household_name", "cadre__name", "organization__name"]
     list_select_related = ["cadre", "organization"]
+    scoped_choices = {Cadre: ("view", "organization")}
     readonly_fields = ["organization", "household_key", "recorded_by", "version"]
     ordering = ["organization__path", "-visited_on", "-pk"]
 
     @admin.display(description=_("cadre"), ordering="cadre__name")
     def cadre_display(self, visit):
         return f"{visit.cadre.name} · {visit.cadre.get_post_display()}"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Cadre:
-            kwargs["queryset"] = Cadre.objects.restrict(request.user, "view").select_related("organization")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_via_service(self, request, obj, form, change):
         if change:

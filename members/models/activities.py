@@ -108,6 +108,8 @@ TRAINING_SESSION_FIELDS = (
 )
 # What a training's forms take (the level follows from the organizer).
 TRAINING_FIELDS = ("organizer", "audience", *TRAINING_SESSION_FIELDS)
+# A training as the file and the scale generator write it after the organizer (no attendees).
+TRAINING_DETAIL_FIELDS = ("level", "audience", "held_on", "days", "hours", "topic", "villager_count")
 
 
 class Training(VersionedModel, ScopedModel):
@@ -160,6 +162,17 @@ VISIT_REPORT_FIELDS = (
 )
 # What a visit's forms take (the village and the household key follow from the cadre and the household).
 VISIT_FIELDS = ("cadre", *VISIT_REPORT_FIELDS)
+# The report with its household key, in the order of the table's columns: what a visit log holds beyond its
+# cadre, its organization and who recorded it (the large imports and the scale generator write these).
+VISIT_LOG_VALUES = (
+    "household_name",
+    "village_group",
+    "household_key",
+    "visited_on",
+    "concerns",
+    "follow_up",
+    "resolved_on",
+)
 
 
 class VisitLog(ScopedRecord):

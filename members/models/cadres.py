@@ -30,14 +30,11 @@ TWO_COMMITTEE_POSTS = BRANCH_POSTS | VILLAGE_COMMITTEE_POSTS  # the "two committ
 # Posts only a party member can hold; village committee posts and the supervision chair may be non-members.
 MEMBER_ONLY_POSTS = BRANCH_POSTS | {CadrePost.FIRST_SECRETARY, CadrePost.INSTRUCTOR, CadrePost.GROUP_LEADER}
 
+# The person who holds a post or is on a reserve roster: a party member's identity comes from the roster.
+POST_HOLDER_FIELDS = ("member", "name", "gender", "birth_date", "education", "phone")
 # Who holds a post and for which term: what a cadre's forms take after the organization and the post.
 CADRE_TERM_FIELDS = (
-    "member",
-    "name",
-    "gender",
-    "birth_date",
-    "education",
-    "phone",
+    *POST_HOLDER_FIELDS,
     "started_on",
     "ended_on",
     "sending_unit",
@@ -47,16 +44,7 @@ CADRE_FIELDS = ("organization", "post", *CADRE_TERM_FIELDS)
 # What the roster keeps of a reserve cadre beyond the person: where they came from and their training.
 RESERVE_ROSTER_FIELDS = ("political_status", "source", "entered_on", "mentor", "trainings_attended")
 # What a reserve cadre's forms take; the lifecycle fields change only by promotion or removal.
-RESERVE_FIELDS = (
-    "organization",
-    "member",
-    "name",
-    "gender",
-    "birth_date",
-    "education",
-    "phone",
-    *RESERVE_ROSTER_FIELDS,
-)
+RESERVE_FIELDS = ("organization", *POST_HOLDER_FIELDS, *RESERVE_ROSTER_FIELDS)
 RESERVE_LIFECYCLE_FIELDS = ("status", "promoted_post", "promoted_on", "removed_on", "removed_reason")
 
 

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from branches.models.bases import ScopedRecord, organization_field, user_stamp_field, year_field
-from branches.models.policies import CountyPolicy
+from branches.models.policies import CountyYearPolicy, one_per_county_year
 
 from .roster import Member
 
@@ -43,7 +43,7 @@ class PaymentMethod(models.TextChoices):
     PAYROLL = "payroll", _("Deducted from pay")
 
 
-class DuesPolicy(CountyPolicy):
+class DuesPolicy(CountyYearPolicy):
     """The 2008 dues rules as one county's defaults for a year; each band's upper edge belongs to it."""
 
     county = organization_field(_("county committee"), "dues_policies", on_delete=models.CASCADE)
@@ -63,14 +63,10 @@ class DuesPolicy(CountyPolicy):
     student_amount = _money(_("students: monthly amount (yuan)"), Decimal("0.2"))
     hardship_amount = _money(_("unemployed or on relief: monthly amount (yuan)"), Decimal("0.2"))
 
-    class Meta:
+    class Meta(CountyYearPolicy.Meta):
         verbose_name = _("dues policy")
         verbose_name_plural = _("dues policies")
-        ordering = ["county__path", "-year"]
-        constraints = [models.UniqueConstraint(fields=["county", "year"], name="dues_policy_one_per_year")]
-
-    def __str__(self):
-        return f"{self.county} {self.year}"
+        constraints = [one_per_county_year("dues_policy_one_per_year")]
 
 
 class DuesBase(ScopedRecord):

@@ -16,11 +16,11 @@ from branches.tabular.widgets import (
     loaded_relation,
 )
 
-from ..models import Cadre, ContactPoint, Member, StudyRecord
+from ..models import Cadre, ContactPoint, StudyRecord
 from ..selectors.activities import contact_point_flags
-from ..selectors.roster import Unmasker, mask_id_number
 from ..services import activities as services
 from .cadres import CADRE_POST, CADRE_POST_ALIASES
+from .roster import MaskingResourceMixin, MemberByIdNumber
 
 YES_NO = {True: "是", False: "否"}
 
@@ -81,6 +81,7 @@ class StudyRecordResource(KeyedResource):
     template_title = "干部学习记录"
     natural_key = ("cadre_id", "year", "month")
     key_lookups = ("cadre_id",)
+    export_related = ("organization", "cadre")
 
     Meta = file_meta(
         StudyRecord,
@@ -131,28 +132,10 @@ class StudyRecordResource(KeyedResource):
         cadre = loaded_relation(record, "cadre")
         return CADRE_POST.get(cadre.post, cadre.post) if cadre else ""
 
-    def prepare_export_queryset(self, queryset):
-        return queryset.select_related("organization", "cadre")
 
-
-class LeaderByIdNumberWidget(LookupWidget):
-    def __init__(self):
-        super().__init__(
-            Member,
-            "id_number",
-            action="view",
-            key_widget=TextWidget(identifier=True),
-            unknown_message=_("No party member with this ID number among the members you can see."),
-        )
-
-    def resolve(self, keys, actor) -> dict:
-        queryset = Member.objects.restrict(actor, self.action).select_related("branch")
-        return {member.id_number: member for member in queryset.filter(id_number__in=keys)}
-
-
-class ContactPointResource(KeyedResource):
+class ContactPointResource(MaskingResourceMixin, KeyedResource):
     organization, organization_name = organization_columns("联系村党组织编码", "联系村党组织")
-    leader = Field("leader", "联系领导身份证号", LeaderByIdNumberWidget())
+    leader = Field("leader", "联系领导身份证号", MemberByIdNumber(related=("branch",)))
     leader_name = Field("leader__name", "联系领导", readonly=True)
     year = Field("year", "年度", IntegerWidget())
     lecture_on = Field("lecture_on", "讲党课日期", DateWidget())
@@ -172,6 +155,7 @@ class ContactPointResource(KeyedResource):
     template_title = "领导干部联系点"
     natural_key = ("leader_id", "organization_id", "year")
     key_lookups = ("leader_id",)
+    export_related = ("organization", "leader__branch")
 
     Meta = file_meta(
         ContactPoint,
@@ -190,8 +174,6 @@ class ContactPointResource(KeyedResource):
 
     def __init__(self, *, actor=None, **kwargs):
         super().__init__(actor=actor, **kwargs)
-        self.unmasker = Unmasker(actor)
-        self.unmasked_rows = 0
         self._committees: dict[int, object] = {}
         self._rolls: dict = {}
 
@@ -210,20 +192,9 @@ class ContactPointResource(KeyedResource):
             point, exclude=exclude, unique=False, committee_of=self.committee_of, rolls=self._rolls
         )
 
-    def export_audit_detail(self) -> dict:
-        return {"unmasked_rows": self.unmasked_rows}
-
     def dehydrate_leader(self, point) -> str:
         leader = loaded_relation(point, "leader")
-        if leader is None:
-            return ""
-        if self.unmasker.allows(loaded_relation(leader, "branch")):
-            self.unmasked_rows += 1
-            return leader.id_number
-        return mask_id_number(leader.id_number)
+        return self.masked_id_number(leader.id_number, loaded_relation(leader, "branch")) if leader else ""
 
     def dehydrate_complete(self, point) -> str:
         return YES_NO[contact_point_flags(point)["complete"]]
-
-    def prepare_export_queryset(self, queryset):
-        return queryset.select_related("organization", "leader__branch")

@@ -16,7 +16,7 @@ from branches.tabular.widgets import (
 from ..models import Cadre, ReserveCadre
 from ..models.cadres import RESERVE_LIFECYCLE_FIELDS, RESERVE_ROSTER_FIELDS
 from ..services import cadres as cadre_services
-from .roster import EDUCATION, EDUCATION_ALIASES, GENDER, MaskingResourceMixin, member_by_id_number
+from .roster import EDUCATION, EDUCATION_ALIASES, GENDER, MaskingResourceMixin, MemberByIdNumber
 
 CADRE_POST = {
     "secretary": "书记",
@@ -62,7 +62,7 @@ class _PersonResource(MaskingResourceMixin, ImportableResource):
     (and phone, when left blank) comes from the roster; ID numbers and phones are masked on export."""
 
     name = Field("name", "姓名", TextWidget())
-    member = Field("member", "党员身份证号", member_by_id_number())
+    member = Field("member", "党员身份证号", MemberByIdNumber())
     gender = Field("gender", "性别", ChoiceWidget(GENDER))
     birth_date = Field("birth_date", "出生日期", DateWidget())
     education = Field("education", "学历", ChoiceWidget(EDUCATION, EDUCATION_ALIASES))

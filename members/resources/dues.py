@@ -4,7 +4,6 @@ through the same rules as a payment recorded on the phone or the API (``dues_pay
 docs/dues.md), the facts they read asked for the whole chunk at once."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
 from branches.resources import DecimalWidget, file_meta
@@ -12,39 +11,20 @@ from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
-    LookupWidget,
     MonthWidget,
-    TextWidget,
     loaded_relation,
 )
 
-from ..models import DuesPayment, Member
+from ..models import DuesPayment
 from ..services import dues as services
-from .roster import ID_NUMBER_HEADER, MaskingResourceMixin
+from .roster import ID_NUMBER_HEADER, MaskingResourceMixin, MemberByIdNumber
 
 METHOD = {"cash": "现金", "transfer": "银行转账", "mobile": "移动支付", "payroll": "工资代扣"}
 METHOD_ALIASES = {"转账": "transfer", "微信": "mobile", "支付宝": "mobile", "代扣": "payroll"}
 
 
-class MemberByIdNumber(LookupWidget):
-    """A member the importer records for, found by ID number (one query for a chunk)."""
-
-    def __init__(self):
-        super().__init__(
-            Member,
-            "id_number",
-            action="records",
-            key_widget=TextWidget(identifier=True),
-            unknown_message=_("No party member with this ID number among the members you enter records for."),
-        )
-
-    def resolve(self, keys, actor) -> dict:
-        queryset = Member.objects.restrict(actor, self.action)
-        return {member.id_number: member for member in queryset.filter(id_number__in=keys)}
-
-
 class DuesPaymentResource(MaskingResourceMixin, ImportableResource):
-    member = Field("member", ID_NUMBER_HEADER, MemberByIdNumber())
+    member = Field("member", ID_NUMBER_HEADER, MemberByIdNumber(action="records"))
     member_name = Field("member__name", "姓名", readonly=True)
     branch_code = Field("organization__code", "所在支部编码", readonly=True)
     branch_name = Field("organization__name", "所在支部", readonly=True)

@@ -25,6 +25,7 @@ from branches.tabular.widgets import (
 )
 
 from ..models import Meeting, Training
+from ..models.activities import TRAINING_DETAIL_FIELDS
 from ..selectors.roster import roll_count
 from ..services import activities as services
 
@@ -120,6 +121,7 @@ class MeetingResource(KeyedResource):
     natural_key = services.MEETING_KEY
     edit_url_name = "members:meeting-edit"
     key_lookups = ("organization_id", "held_on")
+    record_check = staticmethod(services.meeting_check)
 
     Meta = file_meta(
         Meeting,
@@ -134,9 +136,6 @@ class MeetingResource(KeyedResource):
         "attendee_count",
         "attendance_rate",
     )
-
-    def validate_instance(self, meeting, exclude) -> None:
-        services.meeting_check(meeting, exclude=exclude, check_duplicate=False)
 
     def write(self, instances, actor) -> None:
         """Each meeting expects the roll of its branch on its own day (docs/records.md, "On the roll on a
@@ -181,18 +180,13 @@ class TrainingResource(KeyedResource):
     natural_key = services.TRAINING_KEY
     edit_url_name = "members:training-edit"
     key_lookups = ("organizer_id", "held_on")
+    record_check = staticmethod(services.training_check)
 
     Meta = file_meta(
         Training,
         "organizer",
         "organizer_name",
-        "level",
-        "audience",
-        "held_on",
-        "days",
-        "hours",
-        "topic",
-        "villager_count",
+        *TRAINING_DETAIL_FIELDS,
         "member_attendee_count",
         "cadre_attendee_count",
     )
@@ -201,9 +195,6 @@ class TrainingResource(KeyedResource):
         organizer = loaded_relation(training, "organizer")
         if organizer is not None:
             training.level = services.training_level(organizer)
-
-    def validate_instance(self, training, exclude) -> None:
-        services.training_check(training, exclude=exclude, check_duplicate=False)
 
     def prepare_export_queryset(self, queryset):
         return (

@@ -7,7 +7,7 @@ user may unmask on the record's organization."""
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import file_meta, organization_columns
+from branches.resources import RelatedExport, file_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     BooleanWidget,
@@ -82,17 +82,33 @@ MEMBER_STATUS = {
 ID_NUMBER_HEADER = "身份证号"
 
 
-def member_by_id_number():
-    return LookupWidget(
-        Member,
-        "id_number",
-        action="view",
-        key_widget=TextWidget(identifier=True),
-        unknown_message=_("No party member with this ID number among the members you can see."),
-    )
+NOT_VISIBLE = _("No party member with this ID number among the members you can see.")
+NOT_RECORDED = _("No party member with this ID number among the members you enter records for.")
 
 
-class MaskingResourceMixin:
+class MemberByIdNumber(LookupWidget):
+    """A party member named by ID number, found for a whole chunk in one query within the importer's scope
+    for ``action`` (``view``: the members they can see; ``records``: those they enter records for), with
+    the ``related`` records the resource reads loaded in the same query."""
+
+    def __init__(self, *, action="view", related=()):
+        super().__init__(
+            Member,
+            "id_number",
+            action=action,
+            key_widget=TextWidget(identifier=True),
+            unknown_message=NOT_VISIBLE if action == "view" else NOT_RECORDED,
+        )
+        self.related = related
+
+    def resolve(self, keys, actor) -> dict:
+        queryset = Member.objects.restrict(actor, self.action)
+        if self.related:
+            queryset = queryset.select_related(*self.related)
+        return {member.id_number: member for member in queryset.filter(id_number__in=keys)}
+
+
+class MaskingResourceMixin(RelatedExport):
     """Exports show ID numbers and phones in full only where the exporting user may unmask."""
 
     def __init__(self, *, actor=None, **kwargs):
@@ -111,9 +127,6 @@ class MaskingResourceMixin:
 
     def masked_phone(self, value, organization) -> str:
         return value if self.unmasker.allows(organization) else mask_phone(value)
-
-    def prepare_export_queryset(self, queryset):
-        return queryset.select_related(*self.export_related)
 
 
 class MemberResource(MaskingResourceMixin, ImportableResource):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import file_meta, organization_columns
+from branches.resources import RelatedExport, file_meta, organization_columns
 from branches.tabular.importing import ImportableResource, among
 from branches.tabular.widgets import (
     ChoiceWidget,
@@ -32,7 +32,7 @@ from branches.tabular.widgets import (
 from branches.tabular.writing import insert_with_history
 
 from ..models import Cadre, VisitLog
-from ..models.activities import VISIT_REPORT_FIELDS, visit_date_errors
+from ..models.activities import VISIT_LOG_VALUES, VISIT_REPORT_FIELDS, visit_date_errors
 from ..selectors.visits import POST_ORDER, group_people
 from ..services.visits import place_error, term_error
 from .cadres import CADRE_POST, CADRE_POST_ALIASES
@@ -52,18 +52,7 @@ TEXT_FIELDS = [
 ]
 # The columns an import writes, in the order of ``VisitRow.values()`` and the recorder; the others (the
 # version, the timestamps) take their defaults.
-WRITTEN = (
-    "cadre_id",
-    "organization_id",
-    "household_name",
-    "village_group",
-    "household_key",
-    "visited_on",
-    "concerns",
-    "follow_up",
-    "resolved_on",
-    "recorded_by_id",
-)
+WRITTEN = ("cadre_id", "organization_id", *VISIT_LOG_VALUES, "recorded_by_id")
 
 MESSAGES = {
     "unknown_cadre": _("No cadre of this name among the organizations you are responsible for."),
@@ -85,18 +74,7 @@ class VisitRow:
     the attributes its rules, its key and ``note_as`` read, without a model instance per row (building,
     checking and saving 100,000 of those was most of an import's time)."""
 
-    __slots__ = (
-        "organization",
-        "cadre",
-        "household_name",
-        "village_group",
-        "household_key",
-        "visited_on",
-        "concerns",
-        "follow_up",
-        "resolved_on",
-        "problem",
-    )
+    __slots__ = ("organization", "cadre", *VISIT_LOG_VALUES, "problem")
 
     def __init__(
         self, organization, household_name, village_group, visited_on, concerns, follow_up, resolved_on
@@ -140,7 +118,7 @@ class VisitRow:
         return VisitLog(
             cadre=self.cadre,
             organization=self.organization,
-            **{name: getattr(self, name) for name in WRITTEN[2:-1]},
+            **{name: getattr(self, name) for name in VISIT_LOG_VALUES},
         )
 
 
@@ -172,7 +150,7 @@ class CadreNameWidget(LookupWidget):
         return _("The cadre's name as in the cadre list; the organization code says where they serve.")
 
 
-class VisitLogResource(ImportableResource):
+class VisitLogResource(RelatedExport, ImportableResource):
     organization, organization_name = organization_columns("所在组织编码", "所在组织")
     cadre = Field("cadre", CADRE_NAME_HEADER, CadreNameWidget())
     cadre_post = Field("cadre_post", POST_HEADER, ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
@@ -328,9 +306,6 @@ class VisitLogResource(ImportableResource):
         if isinstance(instance, VisitRow):  # an import's preview
             instance = instance.as_visit()
         return super().export_resource(instance, *args, **kwargs)
-
-    def prepare_export_queryset(self, queryset):
-        return queryset.select_related(*self.export_related)
 
     def dehydrate_cadre(self, visit: VisitLog) -> str:
         return visit.cadre.name

@@ -3,7 +3,6 @@
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +11,7 @@ from openpyxl import load_workbook
 
 from assessments.models import MemberAppraisal
 from branches.models import SecurityEvent, SecurityEventKind
-from tests.utils.api import result_ids
+from tests.utils.api import post_import_file, result_ids
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_assessments import YEAR, MemberAppraisalFactory, probationary_member
 from tests.utils.import_files import csv_bytes
@@ -238,9 +237,8 @@ def test_rollup_query_count_does_not_grow_with_branches(world):
 
 def _import(client, rows, dry_run):
     body = csv_bytes([["身份证号", "评议年度", "评定等次", "评议日期", "备注"], *rows], bom=True)
-    upload = SimpleUploadedFile("appraisals.csv", body, content_type="text/csv")
-    return client.post(
-        reverse("memberappraisal-import"), {"file": upload, "dry_run": dry_run}, format="multipart"
+    return post_import_file(
+        client, "memberappraisal", "appraisals.csv", body, dry_run, content_type="text/csv"
     )
 
 

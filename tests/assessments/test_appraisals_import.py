@@ -10,12 +10,11 @@ from django.urls import reverse
 
 from assessments.models import MemberAppraisal
 from assessments.resources.appraisals import MemberAppraisalResource
-from branches.tabular.importing import import_table
 from members.models import MemberStatus
 from members.services.roster import member_change_status, member_transfer
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_assessments import YEAR
-from tests.utils.import_files import csv_bytes, upload
+from tests.utils.import_files import csv_bytes, import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +23,8 @@ DAY = dt.date(YEAR, 12, 20)
 
 
 def run(world, rows, who="staff_a"):
-    actor = world.users[who]
-    return import_table(
-        actor=actor,
-        resource=MemberAppraisalResource(actor=actor),
-        upload=upload(csv_bytes([HEADER, *rows]), "appraisals.csv"),
-        dry_run=False,
+    return import_file(
+        MemberAppraisalResource, world.users[who], csv_bytes([HEADER, *rows]), "appraisals.csv"
     )
 
 

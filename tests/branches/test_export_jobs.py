@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from branches.models import ExportJob, ExportState, SecurityEvent, SecurityEventKind
 from tests.utils.export_jobs import bulk_visits, export_through_a_job, xlsx_data_rows
-from tests.utils.scope_jobs import RequesterJobScopeSuite
+from tests.utils.scope_jobs import RequesterJobScopeSuite, requested_job
 
 pytestmark = pytest.mark.django_db
 
@@ -26,20 +26,17 @@ def threshold(settings, media):
     return 5
 
 
+VISIT_EXPORT = {"source": reverse("visitlog-export"), "title": "走访日志"}
+
+
 def _job(world, organization, who):
-    return ExportJob.objects.create(
-        source=reverse("visitlog-export"),
-        title="走访日志",
-        organization=organization,
-        requested_by=world.users[who] if isinstance(who, str) else who,
-    )
+    return requested_job(ExportJob, organization, world.users[who], **VISIT_EXPORT)
 
 
 class TestExportJobScope(RequesterJobScopeSuite):
     basename = "export-job"
-
-    def make_job(self, world, organization, requester):
-        return _job(world, organization, requester)
+    job_model = ExportJob
+    job_fields = VISIT_EXPORT
 
 
 def test_a_small_export_is_still_written_at_once(world, media):

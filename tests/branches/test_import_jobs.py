@@ -13,7 +13,7 @@ from tests.utils.factories_cadres import CadreFactory
 from tests.utils.import_files import csv_bytes, xlsx_bytes
 from tests.utils.import_files import upload as uploaded
 from tests.utils.import_jobs import VISIT_HEADERS, import_through_a_job, post_import, visit_csv, visit_rows
-from tests.utils.scope_jobs import RequesterJobScopeSuite
+from tests.utils.scope_jobs import RequesterJobScopeSuite, requested_job
 
 pytestmark = pytest.mark.django_db
 THRESHOLD = 10
@@ -32,20 +32,17 @@ def cadre(world):
     return CadreFactory(organization=world.branch_a1, name="赵委员", started_on=dt.date(2021, 1, 15))
 
 
+VISIT_IMPORT = {"resource": "members.resources.visits.VisitLogResource", "file_name": "visits.csv"}
+
+
 def _job(world, organization, who):
-    return ImportJob.objects.create(
-        resource="members.resources.visits.VisitLogResource",
-        file_name="visits.csv",
-        organization=organization,
-        requested_by=world.users[who] if isinstance(who, str) else who,
-    )
+    return requested_job(ImportJob, organization, world.users[who], **VISIT_IMPORT)
 
 
 class TestImportJobScope(RequesterJobScopeSuite):
     basename = "import-job"
-
-    def make_job(self, world, organization, requester):
-        return _job(world, organization, requester)
+    job_model = ImportJob
+    job_fields = VISIT_IMPORT
 
 
 def _visit_file(file_format: str, count: int):

@@ -14,13 +14,12 @@ from openpyxl import load_workbook
 from branches.models import ActivityRoom, FinancialDisclosure, ReviewRecord
 from branches.resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
 from branches.tabular.exports import export_xlsx, template_xlsx
-from branches.tabular.importing import import_table
 from tests.utils.factories_records import (
     ActivityRoomFactory,
     FinancialDisclosureFactory,
     RoomInvestmentFactory,
 )
-from tests.utils.import_files import csv_bytes, upload, xlsx_bytes
+from tests.utils.import_files import csv_bytes, errors_by_row, import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -38,18 +37,8 @@ DISCLOSURE_HEADERS = ["所在支部编码", "年度", "期间", "公开日期", 
 
 
 def run(world, resource_class, headers, rows, *, who="staff_a", dry_run=False, file_format="xlsx"):
-    actor = world.users[who]
     content = xlsx_bytes([headers, *rows]) if file_format == "xlsx" else csv_bytes([headers, *rows])
-    return import_table(
-        actor=actor,
-        resource=resource_class(actor=actor),
-        upload=upload(content, f"r.{file_format}"),
-        dry_run=dry_run,
-    )
-
-
-def errors_by_row(report):
-    return {r.row: [(e["column"], e["code"]) for e in r.errors] for r in report.rows_with_errors}
+    return import_file(resource_class, world.users[who], content, f"r.{file_format}", dry_run=dry_run)
 
 
 def room_row(code="C1-TA-1", name="党员活动室", **extra):

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Cadre, CadrePost
-from tests.utils.api import result_ids, template_csv
+from tests.utils.api import post_import_file, result_ids, template_csv
+from tests.utils.assertions import assert_admin_pages_open
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -262,9 +263,7 @@ def test_admin_edit_goes_through_the_service_and_history_page_shows_it(world):
 def test_admin_reserve_pages_open(world):
     reserve = ReserveCadreFactory(organization=world.branch_a1)
     client = world.page_client("staff_a")
-    for name in ("change", "history"):
-        assert client.get(reverse(f"admin:members_reservecadre_{name}", args=[reserve.pk])).status_code == 200
-    assert client.get(reverse("admin:members_reservecadre_add")).status_code == 200
+    assert_admin_pages_open(client, "members_reservecadre", reserve.pk, also=["add"])
     assert client.get(reverse("admin:members_cadre_add")).status_code == 200
 
 
@@ -304,10 +303,7 @@ def _cadre_csv(client, organization_code):
 
 
 def _upload(client, body, dry_run):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    upload = SimpleUploadedFile("cadres.csv", body, content_type="text/csv")
-    return client.post(reverse("cadre-import"), {"file": upload, "dry_run": dry_run}, format="multipart")
+    return post_import_file(client, "cadre", "cadres.csv", body, dry_run, content_type="text/csv")
 
 
 def test_cadre_import_endpoint_previews_then_commits_in_scope(world):

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +15,8 @@ from branches.scope.querysets import OutOfScope
 from members.models import ContactPoint, MemberStatus
 from members.selectors import activities as selectors
 from members.services import activities as services
-from tests.utils.api import result_ids, template_csv
+from tests.utils.api import post_import_file, result_ids, template_csv
+from tests.utils.assertions import assert_admin_pages_open
 from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_activities import ContactPointFactory, township_leader, township_organ
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -218,16 +218,12 @@ def test_admin_add_and_refusal_beside_the_form(world):
     assert point.history.latest().history_user == world.users["staff_a"]
     again = client.post(reverse("admin:members_contactpoint_add"), payload)
     assert again.status_code == 200 and ContactPoint.objects.count() == 1
-    for name in ("change", "history"):
-        assert client.get(reverse(f"admin:members_contactpoint_{name}", args=[point.pk])).status_code == 200
-    assert client.get(reverse("admin:members_contactpoint_changelist")).status_code == 200
+    assert_admin_pages_open(client, "members_contactpoint", point.pk, also=["changelist"])
 
 
 def _upload(client, rows, dry_run="false"):
-    upload = SimpleUploadedFile("points.csv", template_csv(client, "contactpoint", rows).encode("utf-8"))
-    return client.post(
-        reverse("contactpoint-import"), {"file": upload, "dry_run": dry_run}, format="multipart"
-    )
+    body = template_csv(client, "contactpoint", rows).encode("utf-8")
+    return post_import_file(client, "contactpoint", "points.csv", body, dry_run)
 
 
 def test_import_checks_the_leader_and_duplicates(world):

@@ -9,11 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from branches.tabular.importing import import_table
 from members.models import ContactPoint
 from members.resources.cadre_records import ContactPointResource
 from tests.utils.factories_activities import township_leader
-from tests.utils.import_files import csv_bytes, upload
+from tests.utils.import_files import csv_bytes, import_file
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +22,7 @@ JOINED = dt.date(2024, 5, 1)
 
 
 def run(world, rows, who="county_admin"):
-    actor = world.users[who]
-    return import_table(
-        actor=actor,
-        resource=ContactPointResource(actor=actor),
-        upload=upload(csv_bytes([HEADER, *rows]), "points.csv"),
-        dry_run=False,
-    )
+    return import_file(ContactPointResource, world.users[who], csv_bytes([HEADER, *rows]), "points.csv")
 
 
 def row(village, leader, year=2024, lecture="", check="", activity=""):

@@ -11,14 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from branches.tabular.importing import import_table
 from branches.tabular.widgets import CellError, MonthWidget
 from members.models import DuesPayment
 from members.resources import DuesPaymentResource
 from members.services.dues import MESSAGES
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_dues import declare, pay
-from tests.utils.import_files import csv_bytes, upload, xlsx_bytes
+from tests.utils.import_files import csv_bytes, import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +27,9 @@ MARCH = dt.date(YEAR, 3, 1)
 
 
 def run(world, rows, *, who="secretary_a1", dry_run=False, xlsx=False):
-    actor = world.users[who]
     data = xlsx_bytes([HEADER, *rows]) if xlsx else csv_bytes([HEADER, *rows])
-    return import_table(
-        actor=actor,
-        resource=DuesPaymentResource(actor=actor),
-        upload=upload(data, "dues.xlsx" if xlsx else "dues.csv"),
-        dry_run=dry_run,
+    return import_file(
+        DuesPaymentResource, world.users[who], data, "dues.xlsx" if xlsx else "dues.csv", dry_run=dry_run
     )
 
 

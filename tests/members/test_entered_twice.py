@@ -5,21 +5,19 @@ edit is never a duplicate of itself (docs/records.md, "Entered twice")."""
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from branches.tabular.importing import import_table
 from members.models import Meeting, MeetingKind, Training, VisitLog
 from members.resources import VisitLogResource
-from tests.utils.api import template_csv
+from tests.utils.api import post_import_file, template_csv
 from tests.utils.factories_activities import MeetingFactory, TrainingFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_entry import field_errors
 from tests.utils.factories_visits import VisitLogFactory
 from tests.utils.import_columns import VISIT_HEADERS
-from tests.utils.import_files import upload, xlsx_bytes
+from tests.utils.import_files import import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -116,8 +114,7 @@ def test_the_admin_edit_of_an_unchanged_meeting_saves(world, theme_day):
 def _import_meetings(world, rows):
     client = world.client("staff_a")
     body = template_csv(client, "meeting", rows).encode("utf-8")
-    upload = SimpleUploadedFile("meetings.csv", body, content_type="text/csv")
-    response = client.post(reverse("meeting-import"), {"file": upload, "dry_run": "true"}, format="multipart")
+    response = post_import_file(client, "meeting", "meetings.csv", body, "true", content_type="text/csv")
     return {entry["row"]: entry["errors"] for entry in response.json().get("errors", [])}
 
 
@@ -213,11 +210,8 @@ def _visit_row(visit, household, day):
 
 
 def _import_visits(world, rows):
-    actor = world.users["staff_a"]
     content = xlsx_bytes([VISIT_HEADERS, *rows])
-    return import_table(
-        actor=actor, resource=VisitLogResource(actor=actor), upload=upload(content, "v.xlsx"), dry_run=True
-    )
+    return import_file(VisitLogResource, world.users["staff_a"], content, "v.xlsx", dry_run=True)
 
 
 # --- trainings ------------------------------------------------------------------------------------------

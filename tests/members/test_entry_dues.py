@@ -24,6 +24,20 @@ def members(world):
     return people
 
 
+def month_body(branch, paid=None, **extra):
+    """The page's form for this month, paid today in cash; ``paid``: the members ticked (none: no tick)."""
+    today = timezone.localdate()
+    body = {
+        "organization": branch.pk,
+        "month": f"{today:%Y-%m}",
+        "paid_on": today.isoformat(),
+        "method": "cash",
+    }
+    if paid is not None:
+        body["paid"] = [m.pk for m in paid]
+    return {**body, **extra}
+
+
 def test_page_shows_computed_amounts(world, members):
     page = world.page_client("secretary_a1").get(URL)
     assert page.status_code == 200
@@ -32,36 +46,19 @@ def test_page_shows_computed_amounts(world, members):
 
 def test_ticked_members_are_recorded_paid(world, members):
     today = timezone.localdate()
-    body = {
-        "organization": world.branch_a1.pk,
-        "month": f"{today:%Y-%m}",
-        "paid_on": today.isoformat(),
-        "method": "cash",
-        "paid": [m.pk for m in members],
-    }
-    response = world.page_client("secretary_a1").post(URL, body)
+    response = world.page_client("secretary_a1").post(URL, month_body(world.branch_a1, members))
     assert response.status_code == 302
     assert DuesPayment.objects.filter(month=today.replace(day=1)).count() == 2
 
 
 def test_nothing_ticked_is_a_message_and_nothing_saved(world, members):
-    today = timezone.localdate()
-    body = {"organization": world.branch_a1.pk, "month": f"{today:%Y-%m}", "paid_on": today, "method": "cash"}
-    response = world.page_client("secretary_a1").post(URL, body)
+    response = world.page_client("secretary_a1").post(URL, month_body(world.branch_a1))
     assert response.status_code == 200 and not DuesPayment.objects.exists()
 
 
 def test_a_foreign_branch_is_refused(world, members):
     foreign = MemberFactory(branch=world.branch_b1)
-    today = timezone.localdate()
-    body = {
-        "organization": world.branch_b1.pk,
-        "month": f"{today:%Y-%m}",
-        "paid_on": today,
-        "method": "cash",
-        "paid": [foreign.pk],
-    }
-    response = world.page_client("secretary_a1").post(URL, body)
+    response = world.page_client("secretary_a1").post(URL, month_body(world.branch_b1, [foreign]))
     assert response.status_code == 200 and not DuesPayment.objects.exists()
 
 
@@ -82,34 +79,14 @@ def test_query_count_is_constant_in_the_branch_size(world, django_assert_max_num
 
 def test_a_member_of_another_branch_is_named_and_nothing_saved(world, members):
     other = MemberFactory(branch=world.branch_a2, name="外村党员")
-    today = timezone.localdate()
-    body = {
-        "organization": world.branch_a1.pk,
-        "month": f"{today:%Y-%m}",
-        "paid_on": today.isoformat(),
-        "method": "cash",
-        "paid": [members[0].pk, other.pk],
-    }
-    response = world.page_client("staff_a").post(URL, body)
+    response = world.page_client("staff_a").post(URL, month_body(world.branch_a1, [members[0], other]))
     assert response.status_code == 200 and "外村党员" in response.content.decode()
     assert not DuesPayment.objects.exists()
 
 
-def _month_body(world, members, key):
-    today = timezone.localdate()
-    return {
-        "organization": world.branch_a1.pk,
-        "month": f"{today:%Y-%m}",
-        "paid_on": today.isoformat(),
-        "method": "cash",
-        "paid": [m.pk for m in members],
-        "idempotency_key": key,
-    }
-
-
 def test_the_queue_sending_the_month_twice_records_each_payment_once(world, members):
     client = world.page_client("secretary_a1")
-    body = _month_body(world, members, "dues-month-key-1")
+    body = month_body(world.branch_a1, members, idempotency_key="dues-month-key-1")
     first = client.post(URL, body, headers={"Accept": "application/json"})
     again = client.post(URL, body, headers={"Accept": "application/json"})
     assert (first.status_code, again.status_code) == (201, 200)
@@ -120,7 +97,7 @@ def test_the_queue_sending_the_month_twice_records_each_payment_once(world, memb
 
 def test_a_second_tap_on_save_goes_where_the_first_went_and_records_nothing(world, members):
     client = world.page_client("secretary_a1")
-    body = _month_body(world, members, "dues-month-key-2")
+    body = month_body(world.branch_a1, members, idempotency_key="dues-month-key-2")
     first = client.post(URL, body)
     again = client.post(URL, body)
     assert first.status_code == again.status_code == 302 and first.url == again.url
@@ -129,7 +106,7 @@ def test_a_second_tap_on_save_goes_where_the_first_went_and_records_nothing(worl
 
 def test_a_refused_month_leaves_its_key_unused(world, members):
     client = world.page_client("secretary_a1")
-    body = {**_month_body(world, members, "dues-month-key-3"), "paid": []}
+    body = {**month_body(world.branch_a1, members, idempotency_key="dues-month-key-3"), "paid": []}
     response = client.post(URL, body, headers={"Accept": "application/json"})
     assert response.status_code == 400
     assert not IdempotencyKey.objects.exists() and not DuesPayment.objects.exists()

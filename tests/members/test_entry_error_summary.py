@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from members.models import Meeting, MeetingKind
 from members.services.activities import meeting_record
-from tests.utils.factories_entry import entry_branch, field_errors, zh
+from tests.utils.factories_entry import entry_branch, field_errors, meeting_form, zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:meeting-create")
@@ -31,15 +31,7 @@ def branch(world):
 
 
 def payload(world, **data):
-    return {
-        "organization": world.branch_a1.pk,
-        "kind": MeetingKind.THEME_DAY,
-        "held_on": timezone.localdate().isoformat(),
-        "topic": "学习党章",
-        "speaker": "",
-        "minutes": "",
-        **data,
-    }
+    return meeting_form(organization=world.branch_a1.pk, **data)
 
 
 def test_a_missing_field_and_a_broken_rule_come_back_together(secretary, world, branch):

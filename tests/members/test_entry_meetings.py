@@ -12,7 +12,7 @@ from django.utils import timezone
 from members.models import Meeting, MeetingKind, MemberStatus
 from members.services.activities import meeting_record, meeting_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import entry_branch, field_errors, logged_in, zh
+from tests.utils.factories_entry import entry_branch, field_errors, logged_in, meeting_form, zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:meeting-create")
@@ -21,17 +21,6 @@ CREATE = reverse("members:meeting-create")
 @pytest.fixture
 def branch(world):
     return entry_branch(world.branch_a1, roll=4)
-
-
-def payload(**data):
-    return {
-        "kind": MeetingKind.THEME_DAY,
-        "held_on": timezone.localdate().isoformat(),
-        "topic": "学习党章",
-        "speaker": "",
-        "minutes": "",
-        **data,
-    }
 
 
 def test_the_checklist_lists_the_roll_and_the_branch_is_not_a_choice(secretary, world, branch):
@@ -52,7 +41,7 @@ def test_the_checklist_lists_the_roll_and_the_branch_is_not_a_choice(secretary, 
 
 def test_a_meeting_is_recorded_with_its_attendance(secretary, world, branch):
     present = [member.pk for member in branch.members[:3]]
-    response = secretary.post(CREATE, payload(organization=world.branch_a1.pk, attendees=present))
+    response = secretary.post(CREATE, meeting_form(organization=world.branch_a1.pk, attendees=present))
     assert response.status_code == 302
     assert response.url == reverse("assessments:branch-page", args=[world.branch_a1.pk])
     meeting = Meeting.objects.get()
@@ -62,7 +51,7 @@ def test_a_meeting_is_recorded_with_its_attendance(secretary, world, branch):
 
 
 def test_the_secretary_cannot_record_a_meeting_of_another_branch(secretary, world, branch):
-    response = secretary.post(CREATE, payload(organization=world.branch_a2.pk))
+    response = secretary.post(CREATE, meeting_form(organization=world.branch_a2.pk))
     assert response.status_code == 200
     assert not Meeting.objects.exists()
     assert response.context["form"].errors["organization"]
@@ -70,7 +59,7 @@ def test_the_secretary_cannot_record_a_meeting_of_another_branch(secretary, worl
 
 def test_someone_off_the_roll_is_refused_beside_the_checklist_in_chinese(secretary, world, branch):
     outsider = MemberFactory(branch=world.branch_a1, status=MemberStatus.LEFT)
-    response = secretary.post(CREATE, payload(organization=world.branch_a1.pk, attendees=[outsider.pk]))
+    response = secretary.post(CREATE, meeting_form(organization=world.branch_a1.pk, attendees=[outsider.pk]))
     assert response.status_code == 200
     (message,) = field_errors(response, "attendees")
     expected = zh(
@@ -83,7 +72,9 @@ def test_someone_off_the_roll_is_refused_beside_the_checklist_in_chinese(secreta
 
 def test_a_meeting_in_the_future_is_refused_beside_the_date(secretary, world, branch):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    response = secretary.post(CREATE, payload(organization=world.branch_a1.pk, held_on=tomorrow.isoformat()))
+    response = secretary.post(
+        CREATE, meeting_form(organization=world.branch_a1.pk, held_on=tomorrow.isoformat())
+    )
     assert field_errors(response, "held_on") == [zh("The date cannot be in the future.")]
 
 
@@ -99,7 +90,7 @@ def test_the_edit_shows_who_attended_and_a_stale_one_changes_nothing(secretary, 
     meeting_update(actor=staff, meeting=meeting, expected_version=1, topic="党课（改）")
     response = secretary.post(
         url,
-        payload(
+        meeting_form(
             organization=world.branch_a1.pk,
             kind=MeetingKind.LECTURE,
             topic="我的修改",
@@ -122,7 +113,9 @@ def test_the_edit_with_the_current_version_saves(secretary, world, branch):
     everyone = [m.pk for m in branch.members]
     response = secretary.post(
         url,
-        payload(organization=world.branch_a1.pk, kind="lecture", topic="党课", attendees=everyone, version=1),
+        meeting_form(
+            organization=world.branch_a1.pk, kind="lecture", topic="党课", attendees=everyone, version=1
+        ),
     )
     assert response.status_code == 302
     meeting.refresh_from_db()

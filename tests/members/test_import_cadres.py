@@ -9,11 +9,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from branches.tabular.exports import export_xlsx
-from branches.tabular.importing import import_table
 from members.models import Cadre, ReserveCadre
 from members.resources import CadreResource, ReserveCadreResource
 from tests.utils.factories import MemberFactory
-from tests.utils.import_files import upload, xlsx_bytes
+from tests.utils.import_files import errors_by_row, import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -42,15 +41,8 @@ RESERVE_HEADERS = [
 
 
 def run(world, resource_class, headers, rows, *, who="staff_a", dry_run=False):
-    actor = world.users[who]
     content = xlsx_bytes([headers, *rows])
-    return import_table(
-        actor=actor, resource=resource_class(actor=actor), upload=upload(content, "c.xlsx"), dry_run=dry_run
-    )
-
-
-def errors_by_row(report):
-    return {r.row: [(e["column"], e["code"]) for e in r.errors] for r in report.rows_with_errors}
+    return import_file(resource_class, world.users[who], content, "c.xlsx", dry_run=dry_run)
 
 
 def cadre_row(code="C1-TA-1", post="村委委员", name="赵六", id_number="", **extra):

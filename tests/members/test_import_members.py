@@ -6,7 +6,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from branches.tabular.importing import import_table
 from branches.tabular.widgets import UploadRejected
 from members.models import Member
 from members.resources import MemberResource
@@ -14,6 +13,8 @@ from tests.utils.factories import MemberFactory
 from tests.utils.import_files import (
     MEMBER_HEADERS,
     csv_bytes,
+    errors_by_row,
+    import_file,
     member_rows,
     member_values,
     upload,
@@ -25,14 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def run_import(world, rows, *, who="staff_a", dry_run=False, name="members.xlsx", content=None):
     content = content if content is not None else xlsx_bytes(rows)
-    actor = world.users[who]
-    return import_table(
-        actor=actor, resource=MemberResource(actor=actor), upload=upload(content, name), dry_run=dry_run
-    )
-
-
-def errors_by_row(report) -> dict[int, list[tuple]]:
-    return {r.row: [(e["column"], e["code"]) for e in r.errors] for r in report.rows_with_errors}
+    return import_file(MemberResource, world.users[who], content, name, dry_run=dry_run)
 
 
 # --- a clean file -----------------------------------------------------------------------------------------

@@ -3,14 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Meeting, MeetingKind
-from tests.utils.api import template_csv
+from tests.utils.api import post_import_file, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -256,8 +255,7 @@ def _csv(client, rows):
 
 
 def _upload(client, body, dry_run):
-    upload = SimpleUploadedFile("meetings.csv", body, content_type="text/csv")
-    return client.post(reverse("meeting-import"), {"file": upload, "dry_run": dry_run}, format="multipart")
+    return post_import_file(client, "meeting", "meetings.csv", body, dry_run, content_type="text/csv")
 
 
 def _row(world, organization=None, **overrides):

@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +12,8 @@ from django.utils import timezone
 from branches.scope.querysets import OutOfScope
 from members.models import Cadre, CadrePost, StudyRecord
 from members.services import activities as services
-from tests.utils.api import result_ids, template_csv
+from tests.utils.api import post_import_file, result_ids, template_csv
+from tests.utils.assertions import assert_admin_pages_open
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import StudyRecordFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -178,15 +178,12 @@ def test_admin_add_and_refusal_beside_the_form(world):
     assert record_.history.latest().history_user == world.users["staff_a"]
     again = client.post(reverse("admin:members_studyrecord_add"), payload)
     assert again.status_code == 200 and "郑委员" in again.content.decode()
-    for name in ("change", "history"):
-        assert client.get(reverse(f"admin:members_studyrecord_{name}", args=[record_.pk])).status_code == 200
+    assert_admin_pages_open(client, "members_studyrecord", record_.pk)
 
 
 def _upload(client, rows, dry_run="false"):
-    upload = SimpleUploadedFile("study.csv", template_csv(client, "studyrecord", rows).encode("utf-8-sig"))
-    return client.post(
-        reverse("studyrecord-import"), {"file": upload, "dry_run": dry_run}, format="multipart"
-    )
+    body = template_csv(client, "studyrecord", rows).encode("utf-8-sig")
+    return post_import_file(client, "studyrecord", "study.csv", body, dry_run)
 
 
 def test_import_finds_cadres_by_organization_name_and_post(world):

@@ -3,11 +3,11 @@
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import CadrePost, Training, TrainingLevel
-from tests.utils.api import result_ids, template_csv
+from tests.utils.api import post_import_file, result_ids, template_csv
+from tests.utils.assertions import assert_admin_pages_open
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import TrainingFactory
 from tests.utils.factories_cadres import CadreFactory
@@ -210,10 +210,7 @@ def test_admin_shows_an_attendee_outside_the_organizer_beside_the_form(world):
 def test_admin_pages_open(world):
     training = TrainingFactory(organizer=world.branch_a1)
     client = world.page_client("staff_a")
-    for name in ("change", "history"):
-        assert client.get(reverse(f"admin:members_training_{name}", args=[training.pk])).status_code == 200
-    assert client.get(reverse("admin:members_training_changelist")).status_code == 200
-    assert client.get(reverse("admin:members_training_add")).status_code == 200
+    assert_admin_pages_open(client, "members_training", training.pk, also=["changelist", "add"])
 
 
 # --- import and export ----------------------------------------------------------------------------
@@ -221,8 +218,7 @@ def test_admin_pages_open(world):
 
 def _upload(client, rows, dry_run):
     body = template_csv(client, "training", rows).encode("gb18030")
-    upload = SimpleUploadedFile("trainings.csv", body, content_type="text/csv")
-    return client.post(reverse("training-import"), {"file": upload, "dry_run": dry_run}, format="multipart")
+    return post_import_file(client, "training", "trainings.csv", body, dry_run, content_type="text/csv")
 
 
 def test_import_derives_the_level_and_refuses_bad_days(world):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import CadrePost, VisitLog
-from tests.utils.api import template_csv
+from tests.utils.api import post_import_file, template_csv
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -291,10 +291,7 @@ def test_household_counts_query_count_does_not_grow_with_cadres(world, per):
 
 
 def _upload(client, body, dry_run):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    upload = SimpleUploadedFile("visits.csv", body, content_type="text/csv")
-    return client.post(reverse("visitlog-import"), {"file": upload, "dry_run": dry_run}, format="multipart")
+    return post_import_file(client, "visitlog", "visits.csv", body, dry_run, content_type="text/csv")
 
 
 def _visit_csv(client, organization_code, cadre_name):

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 from branches.models import OrganizationField
 from branches.tabular import reading
 from branches.tabular.exports import export_xlsx
-from branches.tabular.importing import import_table
 from branches.tabular.widgets import UploadRejected
 from members.models import CadrePost, VisitLog
 from members.resources import VisitLogResource
@@ -22,7 +21,7 @@ from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
 from tests.utils.import_columns import VISIT_HEADERS
-from tests.utils.import_files import csv_bytes, upload, xlsx_bytes
+from tests.utils.import_files import csv_bytes, errors_by_row, import_file, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -46,19 +45,12 @@ def row(code="C1-TA-1", cadre="赵委员", household="张三", visited="2024-03-
 
 
 def run(world, rows, *, who="staff_a", dry_run=False, file_format="xlsx", headers=VISIT_HEADERS):
-    actor = world.users[who]
     if file_format == "xlsx":
         content, name = xlsx_bytes([headers, *rows]), "v.xlsx"
     else:
         content, name = csv_bytes([headers, *rows], encoding="gb18030"), "v.csv"
     with translation.override("zh-hans"):
-        return import_table(
-            actor=actor, resource=VisitLogResource(actor=actor), upload=upload(content, name), dry_run=dry_run
-        )
-
-
-def errors_by_row(report):
-    return {r.row: [(e["column"], e["code"]) for e in r.errors] for r in report.rows_with_errors}
+        return import_file(VisitLogResource, world.users[who], content, name, dry_run=dry_run)
 
 
 def messages_of(report, row_number):

@@ -1,5 +1,6 @@
 """Reading API answers, and writing import files shaped by an endpoint's own template, in tests."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 
@@ -7,6 +8,15 @@ def result_ids(response) -> set:
     """The ids on a list answer's page, which must be a 200."""
     assert response.status_code == 200, response.content
     return {row["id"] for row in response.json()["results"]}
+
+
+def post_import_file(client, basename: str, name: str, body: bytes, dry_run, *, content_type="text/plain"):
+    """POST ``body``, a file called ``name``, to the endpoint's import action; ``dry_run`` is "true" or
+    "false", as the form sends it."""
+    upload = SimpleUploadedFile(name, body, content_type=content_type)
+    return client.post(
+        reverse(f"{basename}-import"), {"file": upload, "dry_run": dry_run}, format="multipart"
+    )
 
 
 def template_header(client, basename: str) -> list[str]:

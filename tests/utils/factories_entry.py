@@ -3,9 +3,9 @@
 
 from dataclasses import dataclass
 
-from django.utils import translation
+from django.utils import timezone, translation
 
-from members.models import Cadre, CadrePost, Member
+from members.models import Cadre, CadrePost, MeetingKind, Member
 
 from .factories import MemberFactory
 from .factories_cadres import CadreFactory
@@ -23,6 +23,18 @@ def entry_branch(branch, *, roll: int = 3) -> EntryBranch:
     secretary = CadreFactory(organization=branch, post=CadrePost.SECRETARY, member=members[0])
     committee = CadreFactory(organization=branch, post=CadrePost.VILLAGE_COMMITTEE)
     return EntryBranch(members=members, secretary=secretary, committee=committee)
+
+
+def meeting_form(**data) -> dict:
+    """The meeting entry form filled in for a theme party day held today; ``data`` overrides or adds."""
+    return {
+        "kind": MeetingKind.THEME_DAY,
+        "held_on": timezone.localdate().isoformat(),
+        "topic": "学习党章",
+        "speaker": "",
+        "minutes": "",
+        **data,
+    }
 
 
 def zh(text) -> str:

@@ -50,12 +50,20 @@ def cycle_of(organization, **fields) -> EvaluationCycle:
     return EvaluationCycleFactory(county=root_county(organization), **fields)
 
 
-class StatementFactory(factory.django.DjangoModelFactory):
+class CycleRecordFactory(factory.django.DjangoModelFactory):
+    """A record of a cycle about an organization, in a fresh cycle of the organization's county."""
+
     class Meta:
-        model = Statement
+        abstract = True
 
     cycle = factory.LazyAttribute(lambda o: cycle_of(o.organization))
     organization = factory.SubFactory(OrganizationFactory)
+
+
+class StatementFactory(CycleRecordFactory):
+    class Meta:
+        model = Statement
+
     level = EvaluationLevel.VILLAGE
     secretary_name = factory.Sequence(lambda n: f"书记{n}")
     text = "一年来，支部班子团结协作，完成了各项任务。"
@@ -63,14 +71,12 @@ class StatementFactory(factory.django.DjangoModelFactory):
     late = False
 
 
-class EvaluationRaterFactory(factory.django.DjangoModelFactory):
+class EvaluationRaterFactory(CycleRecordFactory):
     class Meta:
         model = EvaluationRater
 
-    cycle = factory.LazyAttribute(lambda o: cycle_of(o.organization))
     user = factory.SubFactory(UserFactory)
     group = RaterGroup.TOWNSHIP_OFFICIAL
-    organization = factory.SubFactory(OrganizationFactory)
 
 
 class SecretaryGradeFactory(factory.django.DjangoModelFactory):
@@ -82,12 +88,10 @@ class SecretaryGradeFactory(factory.django.DjangoModelFactory):
     grade = EvaluationGrade.GOOD
 
 
-class EvaluationScoreFactory(factory.django.DjangoModelFactory):
+class EvaluationScoreFactory(CycleRecordFactory):
     class Meta:
         model = EvaluationScore
 
-    organization = factory.SubFactory(OrganizationFactory)
-    cycle = factory.LazyAttribute(lambda o: cycle_of(o.organization))
     level = EvaluationLevel.VILLAGE
     secretary_name = "张书记"
     grades_count = 3

@@ -7,6 +7,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from branches.tabular.importing import import_table
 from members import idnumbers
 
 MEMBER_HEADERS = [
@@ -50,6 +51,18 @@ def csv_bytes(rows, *, encoding="utf-8", bom=False) -> bytes:
 
 def upload(content: bytes, name: str = "members.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
+
+
+def import_file(resource_class, actor, content: bytes, name: str, *, dry_run: bool = False):
+    """What ``actor`` importing ``content`` (a file named ``name``) in ``resource_class``'s format reports."""
+    return import_table(
+        actor=actor, resource=resource_class(actor=actor), upload=upload(content, name), dry_run=dry_run
+    )
+
+
+def errors_by_row(report) -> dict[int, list[tuple]]:
+    """Each refused row's number with the (column, code) of its errors."""
+    return {r.row: [(e["column"], e["code"]) for e in r.errors] for r in report.rows_with_errors}
 
 
 def member_id(sequence: int, born: dt.date = dt.date(1985, 3, 7), region: str = "130123") -> str:

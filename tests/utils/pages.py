@@ -22,6 +22,8 @@ from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization, Organiz
 from branches.scope.roles import Role
 from members.models import Cadre, CadrePost
 
+from .factories_lists import LIST_NAMES
+
 COUNTY, TOWNSHIP, SECRETARY = "county", "township", "secretary"
 ROLES = {COUNTY: Role.COUNTY_ADMIN, TOWNSHIP: Role.TOWNSHIP_STAFF, SECRETARY: Role.BRANCH_SECRETARY}
 APPS = ("branches", "members", "assessments")
@@ -123,21 +125,8 @@ FIXED = [
     Page("election entry", SECRETARY, "members:election-new", "branch"),
     Page("security audit · history", COUNTY, "branches:audit", params=(("tab", "history"),)),
 ]
-# Already held constant in the number of branches by tests/members/test_lists_pages.py (LIST_NAMES).
-LISTS_WITH_COUNTS = {
-    "members:member-list",
-    "members:visit-list",
-    "members:meeting-list",
-    "members:training-list",
-    "members:applicant-list",
-    "members:cadre-list",
-    "members:reservecadre-list",
-    "members:studyrecord-list",
-    "branches:activityroom-list",
-    "assessments:quotaresult-list",
-    "assessments:alert-list",
-    "assessments:starrating-list",
-}
+# Already held constant in the number of branches by tests/members/test_lists_pages.py.
+LISTS_WITH_COUNTS = frozenset(LIST_NAMES)
 
 
 def _url_names(suffix: str) -> list[str]:
@@ -165,7 +154,7 @@ def main_pages() -> list[Page]:
             f"list · {name.split(':')[1]}",
             COUNTY,
             name,
-            counted_in=LISTS_COUNTED if name in LISTS_WITH_COUNTS else "",
+            counted_in=_list_counted(name),
         )
         for name in _url_names("-list")
     ]

@@ -8,12 +8,21 @@ from tests.utils.factories import StaffRoleFactory, UserFactory
 from tests.utils.scope import ScopeSuite
 
 
+def requested_job(model, organization, requester, **fields):
+    """A job of ``model`` (``ExportJob``, ``ImportJob``) asked for by ``requester`` in ``organization``."""
+    return model.objects.create(organization=organization, requested_by=requester, **fields)
+
+
 class RequesterJobScopeSuite(ScopeSuite):
+    """``job_model`` and its ``job_fields`` (what the job does) name the job; set them in the subclass."""
+
     writer = "staff_a"
     supports_create = False
+    job_model = None
+    job_fields: dict = {}
 
     def make_job(self, world, organization, requester):
-        raise NotImplementedError
+        return requested_job(self.job_model, organization, requester, **self.job_fields)
 
     def make_object(self, world, organization):
         requesters = {world.branch_a1.pk: "staff_a", world.branch_b1.pk: "staff_b"}
