@@ -3,6 +3,7 @@
 Never ``playwright install``: the browser is the system's /usr/bin/chromium (apt-get install chromium).
 """
 
+import threading
 import time
 
 import pytest
@@ -63,20 +64,51 @@ def console_errors(page):
 SERVER_IDLE_TIMEOUT = 10
 
 
+class _RequestsInFlight:
+    """Requests the live server's threads have started and not finished (Django's request signals, sent in
+    this process)."""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+
+    def started(self, **kwargs):
+        with self.lock:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        with self.lock:
+            self.count -= 1
+
+
+@pytest.fixture(scope="session")
+def _requests_in_flight():
+    from django.core.signals import request_finished, request_started
+
+    in_flight = _RequestsInFlight()
+    request_started.connect(in_flight.started, weak=False, dispatch_uid="e2e-in-flight")
+    request_finished.connect(in_flight.finished, weak=False, dispatch_uid="e2e-in-flight")
+    yield in_flight
+    request_started.disconnect(dispatch_uid="e2e-in-flight")
+    request_finished.disconnect(dispatch_uid="e2e-in-flight")
+
+
 @pytest.fixture(autouse=True)
-def _live_server_idle_before_flush(request):
+def _live_server_idle_before_flush(request, _requests_in_flight):
     """Set up after pytest-django's live-server helper (autouse fixtures of plugins come first), so torn
     down after the page and before the database is emptied: a request the closed page left running in the
-    server's thread would otherwise hold a table the flush's TRUNCATE needs, and PostgreSQL ends one of
-    them as a deadlock."""
+    server's thread would otherwise hold a table the flush needs (SQLite answers "database table is
+    locked"; PostgreSQL ends one of them as a deadlock)."""
     yield
     if "live_server" not in request.fixturenames:
         return
     from django.db import connection
 
+    deadline = time.monotonic() + SERVER_IDLE_TIMEOUT
+    while time.monotonic() < deadline and _requests_in_flight.count > 0:
+        time.sleep(0.05)
     if connection.vendor != "postgresql":
         return
-    deadline = time.monotonic() + SERVER_IDLE_TIMEOUT
     while time.monotonic() < deadline and _other_sessions_busy(connection):
         time.sleep(0.05)
 
