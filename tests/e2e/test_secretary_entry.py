@@ -190,6 +190,9 @@ def test_township_staff_appoint_a_member_found_by_typing_part_of_the_name(
         page.locator("#id_member").fill("李")
         page.locator("[data-picker] [data-pick-id]").first.wait_for()
         page.screenshot(path=os.path.join(folder, "member-picker-390.png"))
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.screenshot(path=os.path.join(folder, "member-picker-1440.png"))
+        page.set_viewport_size({"width": 390, "height": 844})
         page.locator("[data-picker] [data-pick-id]", has_text="李秀英").click()
     page.fill("#id_started_on", "2024-01-15")
     with page.expect_navigation():
