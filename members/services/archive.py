@@ -34,17 +34,22 @@ def member_archive_pdf(*, actor, archive: MemberArchive, ip_address=None) -> byt
         "generated_at": timezone.localtime(),
     }
     content = html_to_pdf(render_to_string(TEMPLATE, context))
+    pdf_export_record(actor, member, organization=member.branch, ip_address=ip_address, unmasked=unmasked)
+    return content
+
+
+def pdf_export_record(actor, record, *, organization, ip_address, unmasked: bool) -> None:
+    """The security event of one record downloaded as a PDF, its personal fields in full or masked."""
     security_event_record(
         kind=SecurityEventKind.EXPORT,
         user=actor,
-        organization=member.branch,
+        organization=organization,
         ip_address=ip_address,
         detail={
-            "model": "members.member",
-            "record": member.pk,
+            "model": record._meta.label_lower,
+            "record": record.pk,
             "format": "pdf",
             "rows": 1,
             "unmasked_rows": int(unmasked),
         },
     )
-    return content

@@ -5,13 +5,11 @@ like the member archive (members/services/archive.py): the ID number in full onl
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from branches.models import SecurityEventKind
 from branches.personal import Unmasker
-from branches.services import security_event_record
 from partybuild.pdf import html_to_pdf
 
 from ..models import TransferLetter
-from .archive import personal_values
+from .archive import pdf_export_record, personal_values
 
 TEMPLATE = "members/transfers/pdf.html"
 
@@ -32,17 +30,6 @@ def letter_pdf(*, actor, letter: TransferLetter, ip_address=None) -> bytes:
     }
     with translation.override("zh-hans"):  # the official form, whatever the reader's language
         content = html_to_pdf(render_to_string(TEMPLATE, context))
-    security_event_record(
-        kind=SecurityEventKind.EXPORT,
-        user=actor,
-        organization=letter.organization,
-        ip_address=ip_address,
-        detail={
-            "model": "members.transferletter",
-            "record": letter.pk,
-            "format": "pdf",
-            "rows": 1,
-            "unmasked_rows": int(unmasked),
-        },
-    )
+    organization = letter.organization
+    pdf_export_record(actor, letter, organization=organization, ip_address=ip_address, unmasked=unmasked)
     return content
