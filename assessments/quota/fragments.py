@@ -37,3 +37,15 @@ def branch_share(q: Statements, code: str, table: str, target: str, *, part: str
         f"{sql.json_object((whole, f'COALESCE(r.{whole}, 0)'), (part, f'COALESCE(r.{part}, 0)'))} "
         f"FROM qt_scope s {POLICY} LEFT JOIN {table} r ON r.branch_id = s.id WHERE {where}",
     )
+
+
+def organization_count(
+    q: Statements, code: str, target: str, counted: str, *, source: str, key: str, where: str
+):
+    """A result of ``counted`` (over ``x``, the rows of ``source`` for the organization, if any) against
+    ``target``; the detail names the count ``key``."""
+    q.results(
+        code,
+        f"SELECT s.id, {target}, {count_met(counted, target)}, {sql.json_object((key, counted))} "
+        f"FROM qt_scope s {POLICY} LEFT JOIN {source} x ON x.organization_id = s.id WHERE {where}",
+    )

@@ -11,7 +11,7 @@ from members.selectors.mobile import out_of_contact_before
 from ..models import AlertKind
 from . import sql
 from .people_stages import roll
-from .probation import alert_by_organization, days_between
+from .probation import members_alert
 from .statements import Statements
 
 
@@ -31,13 +31,5 @@ def out_of_contact(q: Statements):
         f"WHERE a.left_on <= {ref} AND (a.back_on IS NULL OR a.back_on > {ref})",
         analyze=False,
     )
-    days = days_between("w.heard_on", ref)
-    member = sql.json_object(
-        ("id", "w.member_id"), ("name", "w.name"), ("heard_on", "w.heard_on"), ("days", days)
-    )
-    silent = f"SELECT w.organization_id, w.member_id, {member} AS item, {days} AS days FROM qt_away w "
-    silent += f"WHERE w.heard_on < {cutoff}"
     names = ("members", "days_silent", "silent")
-    alert_by_organization(
-        q, AlertKind.OUT_OF_CONTACT, silent, key="member_id", order="w.member_id", names=names
-    )
+    members_alert(q, AlertKind.OUT_OF_CONTACT, "qt_away", "heard_on", before=cutoff, names=names)

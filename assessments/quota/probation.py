@@ -55,6 +55,19 @@ def alert_by_organization(
     )
 
 
+def members_alert(
+    q: Statements, kind: str, table: str, day: str, *, before: str, names: tuple[str, str, str]
+):
+    """``alert_by_organization`` over the members of ``table`` (organization_id, member_id, name and the
+    column ``day``) whose ``day`` is before ``before``; each member's JSON: id, name, that day and the days
+    from it to the reference day."""
+    days = days_between(f"t.{day}", sql.date_literal(q.period.ref))
+    member = sql.json_object(("id", "t.member_id"), ("name", "t.name"), (day, f"t.{day}"), ("days", days))
+    rows = f"SELECT t.organization_id, t.member_id, {member} AS item, {days} AS days FROM {table} t "
+    rows += f"WHERE t.{day} < {before}"
+    alert_by_organization(q, kind, rows, key="member_id", order="t.member_id", names=names)
+
+
 def probation_overdue(q: Statements):
     """One alert per branch with members still probationary on the reference day whose probation ended
     before it; detail: how many, the longest overdue in days, and each member's id, name, end and days."""
@@ -70,13 +83,5 @@ def probation_overdue(q: Statements):
         f"AND (m.category = {PROBATIONARY} OR m.confirmed_on > {ref})",
         analyze=False,
     )
-    days = days_between("p.ends_on", ref)
-    member = sql.json_object(
-        ("id", "p.member_id"), ("name", "p.name"), ("ends_on", "p.ends_on"), ("days", days)
-    )
-    overdue = f"SELECT p.organization_id, p.member_id, {member} AS item, {days} AS days FROM qt_probation p "
-    overdue += f"WHERE p.ends_on < {ref}"
     names = ("members", "days_overdue", "overdue")
-    alert_by_organization(
-        q, AlertKind.PROBATION_OVERDUE, overdue, key="member_id", order="p.member_id", names=names
-    )
+    members_alert(q, AlertKind.PROBATION_OVERDUE, "qt_probation", "ends_on", before=ref, names=names)
