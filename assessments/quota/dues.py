@@ -10,7 +10,7 @@ import datetime as dt
 from members.models import DuesBase, DuesPayment, Member, MemberEvent
 
 from . import sql
-from .fragments import BRANCH, ON_ROLL, POLICY
+from .fragments import BRANCH, ON_ROLL, branch_share
 from .statements import Period, Statements
 
 
@@ -65,10 +65,4 @@ def dues_on_time(q: Statements):
         f"WHERE x.status IN {ON_ROLL} GROUP BY x.branch_id",
         analyze=False,
     )
-    share = sql.share("d.on_time", "d.due")
-    q.results(
-        "dues.on_time",
-        f"SELECT s.id, p.dues_on_time, {share}, CASE WHEN d.due > 0 THEN {share} >= p.dues_on_time END, "
-        f"{sql.json_object(('due', 'COALESCE(d.due, 0)'), ('on_time', 'COALESCE(d.on_time, 0)'))} "
-        f"FROM qt_scope s {POLICY} LEFT JOIN qt_dues d ON d.branch_id = s.id WHERE {BRANCH}",
-    )
+    branch_share(q, "dues.on_time", "qt_dues", "p.dues_on_time", part="on_time", whole="due", where=BRANCH)

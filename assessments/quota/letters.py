@@ -5,7 +5,7 @@ from members.models import LetterDirection, LetterStatus
 
 from ..models import AlertKind
 from . import sql
-from .probation import days_between
+from .probation import alert_by_organization, days_between
 from .statements import Statements
 
 ISSUED = f"'{LetterStatus.ISSUED.value}'"
@@ -26,19 +26,10 @@ def letters_expired(q: Statements):
         ("days", days),
     )
     expired = (
-        f"SELECT l.organization_id, l.id AS letter_id, {letter} AS letter, {days} AS days "
+        f"SELECT l.organization_id, l.id AS letter_id, {letter} AS item, {days} AS days "
         "FROM members_transferletter l JOIN qt_scope s ON s.id = l.organization_id "
         "JOIN members_member m ON m.id = l.member_id "
         f"WHERE l.status = {ISSUED} AND l.direction = {OUT} AND l.valid_until < {ref} AND l.issued_on <= {ref}"
     )
-    letters = (
-        "jsonb_agg(e.letter ORDER BY e.letter_id)"
-        if sql.is_postgres()
-        else "json_group_array(json(e.letter))"
-    )
-    detail = sql.json_object(("letters", "COUNT(*)"), ("days_expired", "MAX(e.days)"), ("expired", letters))
-    q.alerts(
-        AlertKind.LETTER_EXPIRED,
-        f"SELECT e.organization_id, CAST(NULL AS bigint), {detail} FROM ({expired} ORDER BY l.id) e "
-        "GROUP BY e.organization_id",
-    )
+    names = ("letters", "days_expired", "expired")
+    alert_by_organization(q, AlertKind.LETTER_EXPIRED, expired, key="letter_id", order="l.id", names=names)

@@ -11,7 +11,7 @@ from members.selectors.mobile import out_of_contact_before
 from ..models import AlertKind
 from . import sql
 from .people_stages import roll
-from .probation import days_between
+from .probation import members_alert
 from .statements import Statements
 
 
@@ -31,20 +31,5 @@ def out_of_contact(q: Statements):
         f"WHERE a.left_on <= {ref} AND (a.back_on IS NULL OR a.back_on > {ref})",
         analyze=False,
     )
-    days = days_between("w.heard_on", ref)
-    member = sql.json_object(
-        ("id", "w.member_id"), ("name", "w.name"), ("heard_on", "w.heard_on"), ("days", days)
-    )
-    silent = f"SELECT w.organization_id, w.member_id, {member} AS member, {days} AS days FROM qt_away w "
-    silent += f"WHERE w.heard_on < {cutoff}"
-    members = (
-        "jsonb_agg(o.member ORDER BY o.member_id)"
-        if sql.is_postgres()
-        else "json_group_array(json(o.member))"
-    )
-    detail = sql.json_object(("members", "COUNT(*)"), ("days_silent", "MAX(o.days)"), ("silent", members))
-    q.alerts(
-        AlertKind.OUT_OF_CONTACT,
-        f"SELECT o.organization_id, CAST(NULL AS bigint), {detail} FROM ({silent} ORDER BY w.member_id) o "
-        "GROUP BY o.organization_id",
-    )
+    names = ("members", "days_silent", "silent")
+    members_alert(q, AlertKind.OUT_OF_CONTACT, "qt_away", "heard_on", before=cutoff, names=names)

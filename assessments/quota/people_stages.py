@@ -12,7 +12,17 @@ from members.models.cadres import BRANCH_POSTS
 from members.pipeline_rules import TRAINING_MIN_DAYS, TRAINING_MIN_HOURS
 
 from . import sql
-from .fragments import BRANCH, COMMITTEE, COMMITTEE_OR_COUNTY, EDUCATED, ON_ROLL, POLICY, RURAL, count_met
+from .fragments import (
+    BRANCH,
+    COMMITTEE,
+    COMMITTEE_OR_COUNTY,
+    EDUCATED,
+    ON_ROLL,
+    POLICY,
+    RURAL,
+    branch_share,
+    count_met,
+)
 from .statements import Statements
 
 
@@ -247,12 +257,8 @@ def trainings(q: Statements):
         f"AS trained FROM ({roll(q)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
         f"LEFT JOIN qt_last l ON l.member_id = r.member_id WHERE {RURAL} GROUP BY r.branch_id",
     )
-    share = sql.share("r.trained", "r.roll")
-    q.results(
-        "train.rotation",
-        f"SELECT s.id, p.train_rotation, {share}, CASE WHEN r.roll > 0 THEN {share} >= p.train_rotation END, "
-        f"{sql.json_object(('roll', 'COALESCE(r.roll, 0)'), ('trained', 'COALESCE(r.trained, 0)'))} "
-        f"FROM qt_scope s {POLICY} LEFT JOIN qt_rotation r ON r.branch_id = s.id WHERE {RURAL}",
+    branch_share(
+        q, "train.rotation", "qt_rotation", "p.train_rotation", part="trained", whole="roll", where=RURAL
     )
 
 
@@ -297,12 +303,8 @@ def training_hours(q: Statements):
         f"WHERE {BRANCH} GROUP BY r.branch_id",
         analyze=False,
     )
-    share = sql.share("r.reached", "r.roll")
-    q.results(
-        "train.hours",
-        f"SELECT s.id, p.train_hours_share, {share}, CASE WHEN r.roll > 0 THEN {share} >= p.train_hours_share END, "
-        f"{sql.json_object(('roll', 'COALESCE(r.roll, 0)'), ('reached', 'COALESCE(r.reached, 0)'))} "
-        f"FROM qt_scope s {POLICY} LEFT JOIN qt_hours_roll r ON r.branch_id = s.id WHERE {BRANCH}",
+    branch_share(
+        q, "train.hours", "qt_hours_roll", "p.train_hours_share", part="reached", whole="roll", where=BRANCH
     )
 
 

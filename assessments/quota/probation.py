@@ -39,6 +39,35 @@ def days_between(earlier: str, later: str) -> str:
     return f"CAST(julianday({later}) - julianday({earlier}) AS integer)"
 
 
+def alert_by_organization(
+    q: Statements, kind: str, rows: str, *, key: str, order: str, names: tuple[str, str, str]
+):
+    """One alert of ``kind`` an organization over ``rows`` (columns: organization_id, ``key``, ``item`` the JSON
+    of one thing alerted, ``days``; ``order``: their order by ``key``); detail, under ``names``: how many, the
+    most days, and the items in that order."""
+    items = f"jsonb_agg(x.item ORDER BY x.{key})" if sql.is_postgres() else "json_group_array(json(x.item))"
+    count, most, listed = names
+    detail = sql.json_object((count, "COUNT(*)"), (most, "MAX(x.days)"), (listed, items))
+    q.alerts(
+        kind,
+        f"SELECT x.organization_id, CAST(NULL AS bigint), {detail} FROM ({rows} ORDER BY {order}) x "
+        "GROUP BY x.organization_id",
+    )
+
+
+def members_alert(
+    q: Statements, kind: str, table: str, day: str, *, before: str, names: tuple[str, str, str]
+):
+    """``alert_by_organization`` over the members of ``table`` (organization_id, member_id, name and the
+    column ``day``) whose ``day`` is before ``before``; each member's JSON: id, name, that day and the days
+    from it to the reference day."""
+    days = days_between(f"t.{day}", sql.date_literal(q.period.ref))
+    member = sql.json_object(("id", "t.member_id"), ("name", "t.name"), (day, f"t.{day}"), ("days", days))
+    rows = f"SELECT t.organization_id, t.member_id, {member} AS item, {days} AS days FROM {table} t "
+    rows += f"WHERE t.{day} < {before}"
+    alert_by_organization(q, kind, rows, key="member_id", order="t.member_id", names=names)
+
+
 def probation_overdue(q: Statements):
     """One alert per branch with members still probationary on the reference day whose probation ended
     before it; detail: how many, the longest overdue in days, and each member's id, name, end and days."""
@@ -54,22 +83,5 @@ def probation_overdue(q: Statements):
         f"AND (m.category = {PROBATIONARY} OR m.confirmed_on > {ref})",
         analyze=False,
     )
-    days = days_between("p.ends_on", ref)
-    member = sql.json_object(
-        ("id", "p.member_id"), ("name", "p.name"), ("ends_on", "p.ends_on"), ("days", days)
-    )
-    overdue = (
-        f"SELECT p.organization_id, p.member_id, {member} AS member, {days} AS days FROM qt_probation p "
-    )
-    overdue += f"WHERE p.ends_on < {ref}"
-    members = (
-        "jsonb_agg(o.member ORDER BY o.member_id)"
-        if sql.is_postgres()
-        else "json_group_array(json(o.member))"
-    )
-    detail = sql.json_object(("members", "COUNT(*)"), ("days_overdue", "MAX(o.days)"), ("overdue", members))
-    q.alerts(
-        AlertKind.PROBATION_OVERDUE,
-        f"SELECT o.organization_id, CAST(NULL AS bigint), {detail} FROM ({overdue} ORDER BY p.member_id) o "
-        "GROUP BY o.organization_id",
-    )
+    names = ("members", "days_overdue", "overdue")
+    members_alert(q, AlertKind.PROBATION_OVERDUE, "qt_probation", "ends_on", before=ref, names=names)

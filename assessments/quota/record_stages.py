@@ -9,7 +9,7 @@ from branches.models import (
 
 from ..indicators import MEETING_KINDS
 from . import sql
-from .fragments import BRANCH, COMMITTEE, POLICY, RURAL, TWO_COMMITTEE_POSTS, count_met
+from .fragments import BRANCH, COMMITTEE, POLICY, RURAL, TWO_COMMITTEE_POSTS, count_met, organization_count
 from .statements import RESULT_COLUMNS, Statements
 
 
@@ -103,22 +103,21 @@ def reviews(q: Statements):
         ("review.branch_reports", "branch_reports", "p.review_branch_reports"),
         ("review.democratic", "democratic", "p.review_democratic"),
     ):
-        records = f"COALESCE(r.{column}, 0)"
-        q.results(
-            code,
-            f"SELECT s.id, {target}, {count_met(records, target)}, "
-            f"{sql.json_object(('records', records))} FROM qt_scope s {POLICY} "
-            f"LEFT JOIN qt_rev r ON r.organization_id = s.id WHERE {RURAL}",
-        )
+        records = f"COALESCE(x.{column}, 0)"
+        organization_count(q, code, target, records, source="qt_rev", key="records", where=RURAL)
     disclosures = (
         "SELECT organization_id, COUNT(*) AS n FROM branches_financialdisclosure "
         f"WHERE year = {period.year} AND {q.in_scope('organization_id')} GROUP BY organization_id"
     )
-    q.results(
+    disclosed, source = "COALESCE(x.n, 0)", f"({disclosures})"
+    organization_count(
+        q,
         "review.disclosures",
-        f"SELECT s.id, p.review_disclosures, {count_met('COALESCE(d.n, 0)', 'p.review_disclosures')}, "
-        f"{sql.json_object(('disclosures', 'COALESCE(d.n, 0)'))} FROM qt_scope s {POLICY} "
-        f"LEFT JOIN ({disclosures}) d ON d.organization_id = s.id WHERE {RURAL}",
+        "p.review_disclosures",
+        disclosed,
+        source=source,
+        key="disclosures",
+        where=RURAL,
     )
 
 
@@ -139,12 +138,9 @@ def rooms_reserves_contacts(q: Statements):
         f"AND rc.entered_on <= {ref} AND {sql.age_at('rc.birth_date', ref)} <= 35 "
         f"AND {q.in_scope('rc.organization_id')} GROUP BY rc.organization_id"
     )
-    reserves = "COALESCE(y.n, 0)"
-    q.results(
-        "reserve.young",
-        f"SELECT s.id, p.reserve_young, {count_met(reserves, 'p.reserve_young')}, "
-        f"{sql.json_object(('young', reserves))} FROM qt_scope s {POLICY} "
-        f"LEFT JOIN ({young}) y ON y.organization_id = s.id WHERE {RURAL}",
+    reserves = "COALESCE(x.n, 0)"
+    organization_count(
+        q, "reserve.young", "p.reserve_young", reserves, source=f"({young})", key="young", where=RURAL
     )
     complete = (
         "COALESCE(SUM(CASE WHEN cp.lecture_on IS NOT NULL AND cp.check_on IS NOT NULL "

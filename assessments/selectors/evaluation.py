@@ -148,39 +148,42 @@ def secretary_name(organization: Organization, *, on) -> str:
 # --- visibility ---------------------------------------------------------------------------------------------
 
 
-def _policy_q(user, lookup: str) -> Q | None:
-    """Rows under the user's policy subtrees; None means everywhere (superuser)."""
-    paths = scope_paths(user, Capability.POLICY)
-    return None if paths is None else subtree_q(lookup, paths)
-
-
 def _authenticated(user) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def visible_cycles(user, queryset=None):
-    """Cycles of a county where the user holds any role (at the county or inside it), or rates."""
-    queryset = EvaluationCycle.objects.all() if queryset is None else queryset
+def _visible(user, queryset, model, capability: str, rows):
+    """``queryset`` (by default every ``model``) as ``user`` may see it: nothing for no active signed-in user,
+    everything for one whose ``capability`` reaches everywhere (superuser), else ``rows(paths)``, a condition
+    on the paths that capability reaches."""
+    queryset = model.objects.all() if queryset is None else queryset
     if not _authenticated(user):
         return queryset.none()
-    paths = scope_paths(user, Capability.VIEW)
+    paths = scope_paths(user, capability)
     if paths is None:
         return queryset
-    counties = {_path_ids(path)[0] for path in paths}
-    rates = EvaluationRater.objects.filter(cycle=OuterRef("pk"), user=user)
-    return queryset.filter(subtree_q("county__path", paths) | Q(county_id__in=counties) | Exists(rates))
+    return queryset.filter(rows(paths))
+
+
+def visible_cycles(user, queryset=None):
+    """Cycles of a county where the user holds any role (at the county or inside it), or rates."""
+
+    def rows(paths):
+        counties = {_path_ids(path)[0] for path in paths}
+        rates = EvaluationRater.objects.filter(cycle=OuterRef("pk"), user=user)
+        return subtree_q("county__path", paths) | Q(county_id__in=counties) | Exists(rates)
+
+    return _visible(user, queryset, EvaluationCycle, Capability.VIEW, rows)
 
 
 def visible_statements(user, queryset=None):
     """Statements of organizations in the user's read scope, and those of the subtrees the user rates."""
-    queryset = Statement.objects.all() if queryset is None else queryset
-    if not _authenticated(user):
-        return queryset.none()
-    paths = scope_paths(user, Capability.VIEW)
-    if paths is None:
-        return queryset
-    rated_subtrees = _rater_subtree_q(user, "cycle_id", "organization__path")
-    return queryset.filter(subtree_q("organization__path", paths) | rated_subtrees)
+
+    def rows(paths):
+        rated_subtrees = _rater_subtree_q(user, "cycle_id", "organization__path")
+        return subtree_q("organization__path", paths) | rated_subtrees
+
+    return _visible(user, queryset, Statement, Capability.VIEW, rows)
 
 
 def _rater_subtree_q(user, cycle_lookup: str, path_lookup: str) -> Q:
@@ -194,37 +197,32 @@ def _rater_subtree_q(user, cycle_lookup: str, path_lookup: str) -> Q:
 
 
 def visible_raters(user, queryset=None):
-    queryset = EvaluationRater.objects.all() if queryset is None else queryset
-    if not _authenticated(user):
-        return queryset.none()
-    policy = _policy_q(user, "cycle__county__path")
-    if policy is None:
-        return queryset
-    return queryset.filter(policy | Q(user=user))
+    """Raters: the county sees all of its county's, a rater their own appointments."""
+
+    def rows(paths):
+        return subtree_q("cycle__county__path", paths) | Q(user=user)
+
+    return _visible(user, queryset, EvaluationRater, Capability.POLICY, rows)
 
 
 def visible_grades(user, queryset=None):
     """Grades: the county sees all of its county's, a rater their own; results are nobody else's business."""
-    queryset = SecretaryGrade.objects.all() if queryset is None else queryset
-    if not _authenticated(user):
-        return queryset.none()
-    policy = _policy_q(user, "rater__cycle__county__path")
-    if policy is None:
-        return queryset
-    return queryset.filter(policy | Q(rater__user=user))
+
+    def rows(paths):
+        return subtree_q("rater__cycle__county__path", paths) | Q(rater__user=user)
+
+    return _visible(user, queryset, SecretaryGrade, Capability.POLICY, rows)
 
 
 def visible_scores(user, queryset=None):
     """Scores: the county always; readers in scope (the rated among them) only once published."""
-    queryset = EvaluationScore.objects.all() if queryset is None else queryset
-    if not _authenticated(user):
-        return queryset.none()
-    policy = _policy_q(user, "cycle__county__path")
-    if policy is None:
-        return queryset
-    readable = scope_paths(user, Capability.VIEW)
-    published = Q(cycle__state=CycleState.PUBLISHED) & subtree_q("organization__path", readable)
-    return queryset.filter(policy | published)
+
+    def rows(paths):
+        readable = scope_paths(user, Capability.VIEW)
+        published = Q(cycle__state=CycleState.PUBLISHED) & subtree_q("organization__path", readable)
+        return subtree_q("cycle__county__path", paths) | published
+
+    return _visible(user, queryset, EvaluationScore, Capability.POLICY, rows)
 
 
 # --- lists (what the API and its exports read) ----------------------------------------------------------

@@ -104,15 +104,21 @@ def evaluation_cycle_create(*, actor, county: Organization, year: int, **setting
         raise ValidationError(error.message_dict) from error
     if EvaluationCycle.objects.filter(county=county, year=year).exists():
         raise ValidationError({"year": [MESSAGES["one_per_year"]]})
-    cycle._history_user = actor
-    try:
-        with transaction.atomic():
-            cycle.save()
-    except IntegrityError as error:  # a concurrent create of the same county and year
-        raise ValidationError({"year": [MESSAGES["one_per_year"]]}) from error
-    ensure_in_scope(actor, cycle, "add")
+    save_new_once(actor, cycle, "year", "one_per_year")  # racing a concurrent create of the county and year
     _cycle_event(actor, cycle, {"created": True})
     return cycle
+
+
+def save_new_once(actor, instance, field: str, refusal: str) -> None:
+    """Save a new ``instance`` that a unique constraint allows once: losing a race with a concurrent create
+    is refused on ``field`` with ``MESSAGES[refusal]``. Then the actor must be allowed to add it."""
+    instance._history_user = actor
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationError({field: [MESSAGES[refusal]]}) from error
+    ensure_in_scope(actor, instance, "add")
 
 
 RULE_FIELDS = frozenset(
@@ -214,13 +220,7 @@ def rater_appoint(
         raise ValidationError({"user": [MESSAGES["rater_exists"]]})
     rater = EvaluationRater(cycle=cycle, user=user, group=group, organization=organization)
     rater.full_clean(validate_constraints=False)
-    rater._history_user = actor
-    try:
-        with transaction.atomic():
-            rater.save()
-    except IntegrityError as error:
-        raise ValidationError({"user": [MESSAGES["rater_exists"]]}) from error
-    ensure_in_scope(actor, rater, "add")
+    save_new_once(actor, rater, "user", "rater_exists")
     return rater
 
 

@@ -18,13 +18,13 @@ from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
-from branches.services.writing import save_new
 from partybuild.jobs import dispatch
 from partybuild.versioning import differences
 from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
 
 from ..models import ACTIVE_STATES, QuotaPolicy, QuotaRun, RunState
 from ..quota import engine
+from .policies import county_policy_create
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = dt.timedelta(hours=1)
@@ -34,18 +34,8 @@ RECORDS_TRIGGER = "records"
 
 @transaction.atomic
 def quota_policy_create(*, actor, county: Organization, year: int, **targets) -> QuotaPolicy:
-    if not organization_in_scope(actor, county, Capability.POLICY):
-        raise OutOfScope(NOT_ALLOWED)
-    policy = QuotaPolicy(county=county, year=year, **targets)
-    policy.full_clean()
-    save_new(actor, policy)
-    security_event_record(
-        kind=SecurityEventKind.POLICY_CHANGED,
-        user=actor,
-        organization=county,
-        detail={"year": year, "created": True},
-    )
-    return policy
+    detail = {"year": year, "created": True}
+    return county_policy_create(actor, QuotaPolicy, county=county, year=year, settings=targets, detail=detail)
 
 
 @transaction.atomic

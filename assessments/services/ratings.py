@@ -13,13 +13,13 @@ from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
-from branches.services.writing import save_new
 from partybuild.versioning import apply_changes, differences, lock_for_edit, refuse_moves
 from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
 
 from ..models import DIMENSIONS, RatingPolicy, RatingStage, RatingStep, StarRating
 from ..ratings_proposal import ProposalSummary, propose
 from ..selectors.ratings import classification_for, rating_policy_for, stars_for
+from .policies import county_policy_create
 
 # Each step: the stage it must follow and the capability it needs (docs/scope-and-roles.md).
 STEPS = {
@@ -199,13 +199,10 @@ def _policy_event(actor, policy: RatingPolicy, detail: dict) -> None:
 
 @transaction.atomic
 def rating_policy_create(*, actor, county: Organization, year: int, **settings) -> RatingPolicy:
-    if not organization_in_scope(actor, county, Capability.POLICY):
-        raise OutOfScope(NOT_ALLOWED)
-    policy = RatingPolicy(county=county, year=year, **settings)
-    policy.full_clean()
-    save_new(actor, policy)
-    _policy_event(actor, policy, {"created": True})
-    return policy
+    detail = {"model": "rating_policy", "year": year, "created": True}
+    return county_policy_create(
+        actor, RatingPolicy, county=county, year=year, settings=settings, detail=detail
+    )
 
 
 @transaction.atomic

@@ -84,6 +84,17 @@ def _lock(actor, rectification: Rectification, capability: str, expected_version
     return lock_for_edit(rectification, expected_version)
 
 
+def _lock_at(
+    actor, rectification: Rectification, capability: str, expected_version, status: str, refusal: str
+):
+    """Locked as ``_lock`` does, for a step that only a rectification at ``status`` takes (``refusal``: the
+    message key otherwise)."""
+    rectification = _lock(actor, rectification, capability, expected_version)
+    if rectification.status != status:
+        raise _error("status", refusal, status=rectification.get_status_display())
+    return rectification
+
+
 # --- rules ------------------------------------------------------------------------------------------
 
 
@@ -267,9 +278,9 @@ def rectification_note(*, actor, rectification: Rectification, written_on, text:
 def rectification_request_close(
     *, actor, rectification: Rectification, summary: str, expected_version=None
 ) -> Rectification:
-    rectification = _lock(actor, rectification, Capability.REVIEW, expected_version)
-    if rectification.status != OPEN:
-        raise _error("status", "close_not_open", status=rectification.get_status_display())
+    rectification = _lock_at(
+        actor, rectification, Capability.REVIEW, expected_version, OPEN, "close_not_open"
+    )
     changes = {"status": CLOSE_REQUESTED, "close_summary": _require_text("summary", summary)}
     apply_changes(rectification, changes, actor=actor)
     return rectification
@@ -279,9 +290,9 @@ def rectification_request_close(
 def rectification_verify(
     *, actor, rectification: Rectification, verified_on, expected_version=None
 ) -> Rectification:
-    rectification = _lock(actor, rectification, Capability.POLICY, expected_version)
-    if rectification.status != CLOSE_REQUESTED:
-        raise _error("status", "verify_not_requested", status=rectification.get_status_display())
+    rectification = _lock_at(
+        actor, rectification, Capability.POLICY, expected_version, CLOSE_REQUESTED, "verify_not_requested"
+    )
     if verified_on > timezone.localdate():
         raise _error("verified_on", "verified_in_future")
     if verified_on < timezone.localtime(rectification.created_at).date():

@@ -6,13 +6,13 @@ import os
 import zipfile
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from branches.models import Organization
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
 from partybuild.versioning import refuse_moves
 
@@ -22,7 +22,7 @@ from ..models import (
     Statement,
 )
 from ..selectors.evaluation import secretary_name, subject_of
-from .evaluation import MESSAGES
+from .evaluation import MESSAGES, save_new_once
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
@@ -138,13 +138,7 @@ def statement_submit(
         _set_attachment(statement, attachment)
     # A vacant secretary post leaves the name empty: the statement is the organization's all the same.
     statement.full_clean(exclude=["secretary_name"], validate_constraints=False)
-    statement._history_user = actor
-    try:
-        with transaction.atomic():
-            statement.save()
-    except IntegrityError as error:
-        raise ValidationError({"organization": [MESSAGES["statement_exists"]]}) from error
-    ensure_in_scope(actor, statement, "add")
+    save_new_once(actor, statement, "organization", "statement_exists")
     return statement
 
 

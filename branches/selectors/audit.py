@@ -50,13 +50,20 @@ def security_event_list(*, user, kind=None, username=None, since=None, until=Non
     queryset = SecurityEvent.objects.restrict(user, AUDIT_CAPABILITY).select_related("organization")
     if kind:
         queryset = queryset.filter(kind=kind)
-    if username:
-        queryset = queryset.filter(username=username)
-    if since:
-        queryset = queryset.filter(occurred_at__gte=_start(since))
-    if until:
-        queryset = queryset.filter(occurred_at__lt=_end(until))
+    queryset = _narrowed(queryset, "username", "occurred_at", username=username, since=since, until=until)
     return queryset.order_by("-occurred_at", "-pk")
+
+
+def _narrowed(queryset, user_lookup: str, time_field: str, *, username, since, until):
+    """Only what ``username`` did (``user_lookup``: where the name is), from the day ``since`` through the
+    day ``until`` (``time_field``: when it happened); each left out when not given."""
+    if username:
+        queryset = queryset.filter(**{user_lookup: username})
+    if since:
+        queryset = queryset.filter(**{f"{time_field}__gte": _start(since)})
+    if until:
+        queryset = queryset.filter(**{f"{time_field}__lt": _end(until)})
+    return queryset
 
 
 def _start(value):
@@ -139,13 +146,14 @@ def change_history_list(*, user, model=None, username=None, since=None, until=No
     for tracked in tracked_models():
         if model not in (None, "", tracked.label) or not _visible(tracked, paths):
             continue
-        queryset = _scoped_history(tracked, paths)
-        if username:
-            queryset = queryset.filter(history_user__username=username)
-        if since:
-            queryset = queryset.filter(history_date__gte=_start(since))
-        if until:
-            queryset = queryset.filter(history_date__lt=_end(until))
+        queryset = _narrowed(
+            _scoped_history(tracked, paths),
+            "history_user__username",
+            "history_date",
+            username=username,
+            since=since,
+            until=until,
+        )
         parts.append(_history_values(tracked, queryset))
     if not parts:
         return _history_values(tracked_models()[0], tracked_models()[0].history.objects.none())

@@ -2,8 +2,10 @@
 phone and address in full only for a user holding ``unmask`` on the member's branch, masked for everyone
 else, and each download a security event."""
 
+import contextlib
+
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from branches.models import SecurityEventKind
 from branches.personal import Unmasker, mask
@@ -26,25 +28,40 @@ def personal_values(member: Member, *, unmasked: bool) -> dict:
 
 def member_archive_pdf(*, actor, archive: MemberArchive, ip_address=None) -> bytes:
     member = archive.member
-    unmasked = Unmasker(actor).allows(member.branch)
-    context = {
-        "archive": archive,
+    return personal_pdf(
+        actor, member, member, TEMPLATE, organization=member.branch, ip_address=ip_address, archive=archive
+    )
+
+
+def personal_pdf(
+    actor, record, member: Member, template: str, *, organization, ip_address, language=None, **context
+) -> bytes:
+    """``template`` as a PDF about ``record`` of ``member``, their personal fields unmasked only for a reader
+    holding ``unmask`` on ``organization`` (in ``language``, when given); the download is recorded."""
+    unmasked = Unmasker(actor).allows(organization)
+    context |= {
         "member": member,
         "personal": personal_values(member, unmasked=unmasked),
         "generated_at": timezone.localtime(),
     }
-    content = html_to_pdf(render_to_string(TEMPLATE, context))
+    with translation.override(language) if language else contextlib.nullcontext():
+        content = html_to_pdf(render_to_string(template, context))
+    pdf_export_record(actor, record, organization=organization, ip_address=ip_address, unmasked=unmasked)
+    return content
+
+
+def pdf_export_record(actor, record, *, organization, ip_address, unmasked: bool) -> None:
+    """The security event of one record downloaded as a PDF, its personal fields in full or masked."""
     security_event_record(
         kind=SecurityEventKind.EXPORT,
         user=actor,
-        organization=member.branch,
+        organization=organization,
         ip_address=ip_address,
         detail={
-            "model": "members.member",
-            "record": member.pk,
+            "model": record._meta.label_lower,
+            "record": record.pk,
             "format": "pdf",
             "rows": 1,
             "unmasked_rows": int(unmasked),
         },
     )
-    return content

@@ -2,16 +2,8 @@
 like the member archive (members/services/archive.py): the ID number in full only for a user holding
 ``unmask`` on the letter's branch, and each download a security event."""
 
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-
-from branches.models import SecurityEventKind
-from branches.personal import Unmasker
-from branches.services import security_event_record
-from partybuild.pdf import html_to_pdf
-
 from ..models import TransferLetter
-from .archive import personal_values
+from .archive import personal_pdf
 
 TEMPLATE = "members/transfers/pdf.html"
 
@@ -22,27 +14,14 @@ def age_on(birth_date, day) -> int:
 
 def letter_pdf(*, actor, letter: TransferLetter, ip_address=None) -> bytes:
     member = letter.member
-    unmasked = Unmasker(actor).allows(letter.organization)
-    context = {
-        "letter": letter,
-        "member": member,
-        "age": age_on(member.birth_date, letter.issued_on),
-        "personal": personal_values(member, unmasked=unmasked),
-        "generated_at": timezone.localtime(),
-    }
-    with translation.override("zh-hans"):  # the official form, whatever the reader's language
-        content = html_to_pdf(render_to_string(TEMPLATE, context))
-    security_event_record(
-        kind=SecurityEventKind.EXPORT,
-        user=actor,
+    return personal_pdf(
+        actor,
+        letter,
+        member,
+        TEMPLATE,
         organization=letter.organization,
         ip_address=ip_address,
-        detail={
-            "model": "members.transferletter",
-            "record": letter.pk,
-            "format": "pdf",
-            "rows": 1,
-            "unmasked_rows": int(unmasked),
-        },
+        language="zh-hans",  # the official form, whatever the reader's language
+        letter=letter,
+        age=age_on(member.birth_date, letter.issued_on),
     )
-    return content

@@ -6,14 +6,38 @@ Two queries."""
 from collections import defaultdict
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from branches.models import Organization
 from branches.scope.roles import Role
 from members.selectors.dues import HANDLE_AFTER_MONTHS, REMIND_AFTER_MONTHS, dues_arrears_within, month_start
 
 from ..items import Source
+
+# The two steps of arrears: (key, who acts, months unpaid, what, why); ``what`` takes the count and the
+# months, ``why`` the names of the first five members.
+REMIND = (
+    "remind",
+    frozenset({Role.BRANCH_SECRETARY}),
+    REMIND_AFTER_MONTHS,
+    ngettext_lazy(
+        "%(count)d member with dues unpaid %(months)d months or more",
+        "%(count)d members with dues unpaid %(months)d months or more",
+        "count",
+    ),
+    gettext_lazy("Remind them: %(names)s."),
+)
+HANDLE = (
+    "handle",
+    frozenset({Role.BRANCH_SECRETARY, Role.TOWNSHIP_STAFF}),
+    HANDLE_AFTER_MONTHS,
+    ngettext_lazy(
+        "%(count)d member %(months)d months or more unpaid, no reason recorded",
+        "%(count)d members %(months)d months or more unpaid, no reason recorded",
+        "count",
+    ),
+    gettext_lazy("To be looked into and handled under the rules: %(names)s."),
+)
 
 
 class DuesArrears(Source):
@@ -36,41 +60,20 @@ class DuesArrears(Source):
             reminded = [row for row in rows if not row.to_handle]
             flagged = [row for row in rows if row.to_handle]
             if reminded:
-                items.append(self._reminder(branch, reminded, link))
+                items.append(self._item(branch, reminded, link, REMIND))
             if flagged:
-                items.append(self._flagged(branch, flagged, link))
+                items.append(self._item(branch, flagged, link, HANDLE))
         return items
 
-    def _reminder(self, branch, rows, link):
+    def _item(self, branch, rows, link, step):
+        key, roles, months, what, why = step
         names = "、".join(row.name for row in rows[:5])
         return self.item(
             branch,
-            f"{branch.pk}:remind",
-            roles=frozenset({Role.BRANCH_SECRETARY}),
-            what=ngettext(
-                "%(count)d member with dues unpaid %(months)d months or more",
-                "%(count)d members with dues unpaid %(months)d months or more",
-                len(rows),
-            )
-            % {"count": len(rows), "months": REMIND_AFTER_MONTHS},
-            why=_("Remind them: %(names)s.") % {"names": names},
-            due_on=None,
-            url=link,
-        )
-
-    def _flagged(self, branch, rows, link):
-        names = "、".join(row.name for row in rows[:5])
-        return self.item(
-            branch,
-            f"{branch.pk}:handle",
-            roles=frozenset({Role.BRANCH_SECRETARY, Role.TOWNSHIP_STAFF}),
-            what=ngettext(
-                "%(count)d member %(months)d months or more unpaid, no reason recorded",
-                "%(count)d members %(months)d months or more unpaid, no reason recorded",
-                len(rows),
-            )
-            % {"count": len(rows), "months": HANDLE_AFTER_MONTHS},
-            why=_("To be looked into and handled under the rules: %(names)s.") % {"names": names},
+            f"{branch.pk}:{key}",
+            roles=roles,
+            what=what % {"count": len(rows), "months": months},
+            why=why % {"names": names},
             due_on=None,
             url=link,
         )
