@@ -261,6 +261,7 @@ def test_progress_shows_to_other_sessions_while_the_run_is_open(monkeypatch):
     assert seen[-1][1] == engine.STAGES[-1][0]
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_run_over_before_the_quiet_period_reports_no_progress_on_the_way(monkeypatch):
     monkeypatch.setattr(engine.Progress, "QUIET_FOR", 3600)
