@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from members.models import Meeting, MeetingKind
 from tests.utils.api import post_import_file, template_csv
+from tests.utils.assertions import assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -233,10 +234,10 @@ def test_admin_edit_and_pages_open(world):
 
 
 def test_admin_changelist_is_scoped(world):
-    MeetingFactory(organization=world.branch_a1, topic="东村会议")
-    MeetingFactory(organization=world.branch_b1, topic="西村会议")
-    html = world.page_client("staff_a").get(reverse("admin:members_meeting_changelist")).content.decode()
-    assert "东村会议" in html and "西村会议" not in html
+    def meeting(organization, topic):
+        return MeetingFactory(organization=organization, topic=topic)
+
+    assert_changelist_scoped(world, "members_meeting", meeting, own="东村会议", foreign="西村会议")
 
 
 def test_admin_delete_goes_through_the_service(world):

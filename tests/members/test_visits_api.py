@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from members.models import CadrePost, VisitLog
 from tests.utils.api import post_import_file, template_csv
+from tests.utils.assertions import assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -345,10 +346,10 @@ def admin_payload(cadre, **overrides):
 
 
 def test_admin_changelist_is_scoped(world):
-    VisitLogFactory(cadre=CadreFactory(organization=world.branch_a1), household_name="东村户主")
-    VisitLogFactory(cadre=CadreFactory(organization=world.branch_b1), household_name="西村户主")
-    html = world.page_client("staff_a").get(reverse("admin:members_visitlog_changelist")).content.decode()
-    assert "东村户主" in html and "西村户主" not in html
+    def visit(organization, household_name):
+        return VisitLogFactory(cadre=CadreFactory(organization=organization), household_name=household_name)
+
+    assert_changelist_scoped(world, "members_visitlog", visit, own="东村户主", foreign="西村户主")
 
 
 def test_admin_add_goes_through_the_service_with_history(world):

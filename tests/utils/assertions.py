@@ -22,3 +22,13 @@ def assert_admin_pages_open(client, model: str, pk, *, also=()) -> None:
         assert client.get(reverse(f"admin:{model}_{name}", args=[pk])).status_code == 200
     for name in also:
         assert client.get(reverse(f"admin:{model}_{name}")).status_code == 200
+
+
+def assert_changelist_scoped(world, model: str, record, *, own: str, foreign: str) -> None:
+    """staff_a's admin changelist of ``model`` (``"members_cadre"``) lists the record that
+    ``record(organization, label)`` makes in branch A1 labelled ``own``, and not the one it makes in branch B1
+    labelled ``foreign``."""
+    record(world.branch_a1, own)
+    record(world.branch_b1, foreign)
+    html = world.page_client("staff_a").get(reverse(f"admin:{model}_changelist")).content.decode()
+    assert own in html and foreign not in html
