@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from members.models import Cadre, CadrePost
 from tests.utils.api import patch_back_masked_phone, post_import_file, result_ids, template_csv
-from tests.utils.assertions import assert_admin_pages_open, assert_changelist_scoped
+from tests.utils.assertions import admin_saves, assert_admin_pages_open, assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -216,8 +216,7 @@ def test_admin_changelist_is_scoped(world):
 
 
 def test_admin_add_goes_through_the_service_with_history(world):
-    response = world.page_client("staff_a").post(reverse("admin:members_cadre_add"), admin_payload(world))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(world.page_client("staff_a"), reverse("admin:members_cadre_add"), admin_payload(world))
     cadre = Cadre.objects.get()
     assert cadre.history.latest().history_user == world.users["staff_a"]
 
@@ -233,8 +232,7 @@ def test_admin_shows_a_broken_rule_beside_the_form_not_a_500(world):
 def test_admin_fills_a_members_post_from_the_member(world):
     member = MemberFactory(branch=world.branch_a1, name="孙书记")
     payload = admin_payload(world, post="secretary", member=member.pk, name="", gender="", birth_date="")
-    response = world.page_client("staff_a").post(reverse("admin:members_cadre_add"), payload)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(world.page_client("staff_a"), reverse("admin:members_cadre_add"), payload)
     assert Cadre.objects.get().name == "孙书记"
 
 
@@ -251,8 +249,7 @@ def test_admin_edit_goes_through_the_service_and_history_page_shows_it(world):
     client = world.page_client("staff_a")
     url = reverse("admin:members_cadre_change", args=[cadre.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, admin_payload(world, phone="13900000000"))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(client, url, admin_payload(world, phone="13900000000"))
     cadre.refresh_from_db()
     assert (cadre.phone, cadre.version) == ("13900000000", 2)
     assert cadre.history.latest().history_user == world.users["staff_a"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from members.models import CadrePost, VisitLog
 from tests.utils.api import post_import_file, template_csv
-from tests.utils.assertions import assert_changelist_scoped
+from tests.utils.assertions import admin_saves, assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -354,8 +354,7 @@ def test_admin_changelist_is_scoped(world):
 
 def test_admin_add_goes_through_the_service_with_history(world):
     cadre = CadreFactory(organization=world.branch_a1)
-    response = world.page_client("staff_a").post(reverse("admin:members_visitlog_add"), admin_payload(cadre))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(world.page_client("staff_a"), reverse("admin:members_visitlog_add"), admin_payload(cadre))
     visit = VisitLog.objects.get()
     assert visit.organization == world.branch_a1 and visit.household_key == "二组|吴九"
     assert visit.history.get().history_user == world.users["staff_a"]
@@ -377,8 +376,7 @@ def test_admin_edit_and_delete_go_through_the_services(world):
     visit = VisitLog.objects.get()
     url = reverse("admin:members_visitlog_change", args=[visit.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, admin_payload(cadre, concerns="路灯"))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(client, url, admin_payload(cadre, concerns="路灯"))
     visit.refresh_from_db()
     assert visit.concerns == "路灯" and visit.version == 2
     response = client.post(reverse("admin:members_visitlog_delete", args=[visit.pk]), {"post": "yes"})

@@ -32,3 +32,9 @@ def assert_changelist_scoped(world, model: str, record, *, own: str, foreign: st
     record(world.branch_b1, foreign)
     html = world.page_client("staff_a").get(reverse(f"admin:{model}_changelist")).content.decode()
     assert own in html and foreign not in html
+
+
+def admin_saves(client, url: str, data) -> None:
+    """Posting ``data`` to the admin form at ``url`` saves it: the admin redirects (the page shows if not)."""
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
