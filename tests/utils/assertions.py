@@ -38,3 +38,10 @@ def admin_saves(client, url: str, data) -> None:
     """Posting ``data`` to the admin form at ``url`` saves it: the admin redirects (the page shows if not)."""
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def admin_refuses(client, url: str, data, shown: str) -> None:
+    """Posting ``data`` to the admin form at ``url`` does not save: the form comes back showing ``shown``."""
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert shown in response.content.decode()
