@@ -23,6 +23,10 @@ from tests.utils.factories_entry import (
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:meeting-create")
+OFF_ROLL = (
+    "Not on the roll of %(organization)s or a branch under it on %(day)s, so cannot be recorded as "
+    "attending: %(names)s."
+)
 
 
 @pytest.fixture
@@ -68,11 +72,7 @@ def test_someone_off_the_roll_is_refused_beside_the_checklist_in_chinese(secreta
     outsider = MemberFactory(branch=world.branch_a1, status=MemberStatus.LEFT)
     response = secretary.post(CREATE, meeting_form(organization=world.branch_a1.pk, attendees=[outsider.pk]))
     assert response.status_code == 200
-    off_roll = (
-        "Not on the roll of %(organization)s or a branch under it on %(day)s, so cannot be recorded as "
-        "attending: %(names)s."
-    )
-    assert_off_roll_refusal(response, "attendees", off_roll, world.branch_a1, outsider)
+    assert_off_roll_refusal(response, "attendees", OFF_ROLL, world.branch_a1, outsider)
     assert not Meeting.objects.exists()
 
 

@@ -12,6 +12,10 @@ from tests.utils.factories_entry import assert_conflict, assert_off_roll_refusal
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:training-create")
+OFF_ROLL = (
+    "Not on the roll of %(organization)s, which organizes this training, or a branch under it on "
+    "%(day)s, so cannot be recorded as attending: %(names)s."
+)
 
 
 def payload(world, **data):
@@ -47,11 +51,7 @@ def test_a_member_who_left_the_party_is_refused_beside_the_checklist(secretary, 
     MemberFactory(branch=world.branch_a2)
     departed = MemberFactory(branch=world.branch_a1, status="left")
     response = secretary.post(CREATE, payload(world, member_attendees=[departed.pk]))
-    off_roll = (
-        "Not on the roll of %(organization)s, which organizes this training, or a branch under it on "
-        "%(day)s, so cannot be recorded as attending: %(names)s."
-    )
-    assert_off_roll_refusal(response, "member_attendees", off_roll, world.branch_a1, departed)
+    assert_off_roll_refusal(response, "member_attendees", OFF_ROLL, world.branch_a1, departed)
     assert not Training.objects.exists()
 
 

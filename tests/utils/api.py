@@ -38,3 +38,9 @@ def patch_back_masked_phone(client, url: str, note: str) -> None:
     read = client.get(url).json()
     response = client.patch(url, {"phone": read["phone"], "note": note}, format="json")
     assert response.status_code == 200, response.content
+
+
+def assert_action_hidden(client, route: str, record, data) -> None:
+    """POSTing ``data`` to the action ``route`` of ``record`` answers 404: the record is out of the client's
+    scope, so the action does not show it exists."""
+    assert client.post(reverse(route, args=[record.pk]), data).status_code == 404
