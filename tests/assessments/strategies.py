@@ -511,6 +511,11 @@ def member_row(branch: Organization, birth_date: dt.date, joined_on: dt.date, **
     return Member(**fields)
 
 
+def held_by(cadre: Cadre) -> dict:
+    """The fields naming who keeps a cadre's record: the cadre and the cadre's organization."""
+    return {"cadre": cadre, "organization": cadre.organization}
+
+
 def in_year(day: dt.date | None, year: int) -> dt.date | None:
     """The same day of the contact year (contact dates fall within it)."""
     return day.replace(year=year, day=min(day.day, 28)) if day else None
@@ -580,8 +585,7 @@ def build(plan: Plan) -> Built:
         group, name = group.strip(), name.strip()
         visits.append(
             VisitLog(
-                cadre=cadres[cadre],
-                organization=cadres[cadre].organization,
+                **held_by(cadres[cadre]),
                 household_name=name,
                 village_group=group,
                 household_key=VisitLog.key_for(group, name),
@@ -597,8 +601,7 @@ def build(plan: Plan) -> Built:
         seen.add((cadre, year, month))
         studies.append(
             StudyRecord(
-                cadre=cadres[cadre],
-                organization=cadres[cadre].organization,
+                **held_by(cadres[cadre]),
                 year=year,
                 month=month,
                 sessions=sessions,

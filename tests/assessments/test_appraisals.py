@@ -6,7 +6,7 @@ import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 
 from assessments.models import MemberAppraisal
 from assessments.selectors.appraisals import member_star_rollup
@@ -22,6 +22,7 @@ from partybuild.exceptions import StaleWrite
 from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_assessments import YEAR, MemberAppraisalFactory, probationary_member, rating_policy
+from tests.utils.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -147,14 +148,8 @@ def test_two_concurrent_excellent_grades_cannot_both_slip_under_the_cap(world):
             outcomes.append("recorded")
         except ValidationError:
             outcomes.append("refused")
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=attempt, args=(member,)) for member in members]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once(attempt, [(member,) for member in members])
     assert sorted(outcomes) == ["recorded", "refused"]
     assert MemberAppraisal.objects.filter(grade="excellent").count() == 3
 

@@ -132,6 +132,13 @@ def tree():
     return county, township
 
 
+def cadre_since_2020(branch, post: str, name: str, **extra) -> Cadre:
+    """A cadre ``name`` without a member record, holding ``post`` in ``branch`` since 1 Jan 2020."""
+    return Cadre.objects.create(
+        organization=branch, post=post, name=name, started_on=dt.date(2020, 1, 1), **extra
+    )
+
+
 def results_of(scope, case=PAST):
     return oracle(scope_org=scope, year=case.year, today=case.today)
 
@@ -185,13 +192,7 @@ def test_household_visited_twice_counts_once(tree):
     county, township = tree
     branch = create_org("branch", "village", township)
     QuotaPolicy.objects.create(county=county, year=Y, visit_households=3)
-    post = Cadre.objects.create(
-        organization=branch,
-        post="village_committee",
-        name="甲",
-        birth_date=dt.date(1980, 1, 1),
-        started_on=dt.date(2020, 1, 1),
-    )
+    post = cadre_since_2020(branch, "village_committee", "甲", birth_date=dt.date(1980, 1, 1))
     for group, name, day in (
         ("1组", "张三", dt.date(Y, 3, 1)),
         ("１组", "张 三", dt.date(Y, 9, 1)),  # the same household, typed differently
@@ -448,13 +449,7 @@ def test_current_year_pace_quarters_and_shares_by_hand(tree):
     QuotaPolicy.objects.create(
         county=county, year=year, visit_households=3, meet_assembly=4, train_per_level=2
     )
-    person = Cadre.objects.create(
-        organization=branch,
-        post="village_director",
-        name="乙",
-        birth_date=dt.date(1990, 1, 1),
-        started_on=dt.date(2020, 1, 1),
-    )
+    person = cadre_since_2020(branch, "village_director", "乙", birth_date=dt.date(1990, 1, 1))
     VisitLog.objects.create(
         cadre=person,
         organization=branch,
@@ -492,9 +487,7 @@ def test_pace_alert_on_31_december_too():
     case = CASES["on_y1"]
     county = create_org("county_committee")
     branch = create_org("branch", "village", create_org("township_committee", parent=county))
-    post = Cadre.objects.create(
-        organization=branch, post="village_committee", name="丙", started_on=dt.date(2020, 1, 1)
-    )
+    post = cadre_since_2020(branch, "village_committee", "丙")
     _results, alerts = results_of(county, case)
     assert (branch.id, "visit.pace", post.id) in alerts
     assert_engine_agrees(county, case.year, case.today)

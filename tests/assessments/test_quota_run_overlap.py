@@ -5,12 +5,12 @@ import contextlib
 import threading
 
 import pytest
-from django.db import connection
 
 from assessments.models import QuotaRun, RunState
 from assessments.services import quotas
 from assessments.services.quotas import quota_run_start
 from tests.utils.factories import UserFactory
+from tests.utils.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
@@ -107,15 +107,8 @@ def test_two_requests_at_once_make_one_run(world, root, not_executed, monkeypatc
     runs = []
 
     def start():
-        try:
-            runs.append(quota_run_start(actor=root, organization=world.county, year=YEAR).pk)
-        finally:
-            connection.close()
+        runs.append(quota_run_start(actor=root, organization=world.county, year=YEAR).pk)
 
-    threads = [threading.Thread(target=start) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(start, [(), ()], timeout=None)
     assert len(runs) == 2 and runs[0] == runs[1]
     assert QuotaRun.objects.filter(year=YEAR).count() == 1

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from branches.models import ExportJob, ExportState, SecurityEvent, SecurityEventKind
 from tests.utils.export_jobs import bulk_visits, export_through_a_job, xlsx_data_rows
-from tests.utils.scope_jobs import RequesterJobScopeSuite, requested_job
+from tests.utils.scope_jobs import RequesterJobScopeSuite, staff_a_job
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,6 @@ def threshold(settings, media):
 
 
 VISIT_EXPORT = {"source": reverse("visitlog-export"), "title": "走访日志"}
-
-
-def _job(world, organization, who):
-    return requested_job(ExportJob, organization, world.users[who], **VISIT_EXPORT)
 
 
 class TestExportJobScope(RequesterJobScopeSuite):
@@ -83,7 +79,7 @@ def test_only_the_requester_finds_the_job(world, threshold, django_capture_on_co
 
 
 def test_a_job_not_finished_answers_409_and_an_expired_one_410(world, media):
-    job = _job(world, world.branch_a1, "staff_a")
+    job = staff_a_job(world, ExportJob, **VISIT_EXPORT)
     client = world.client("staff_a")
     url = reverse("export-job-download", args=[job.pk])
     assert client.get(url).status_code == 409
@@ -99,7 +95,7 @@ def test_a_job_not_finished_answers_409_and_an_expired_one_410(world, media):
 
 def test_a_failed_export_is_reported_on_the_job(world, threshold, django_capture_on_commit_callbacks):
     bulk_visits(world.branch_a1, 8)
-    job = _job(world, world.branch_a1, "staff_a")
+    job = staff_a_job(world, ExportJob, **VISIT_EXPORT)
     ExportJob.objects.filter(pk=job.pk).update(source="/no/such/export/")
     from branches.tabular.jobs import export_job_run
 
@@ -129,7 +125,7 @@ def test_the_list_page_export_goes_to_a_progress_page_then_the_download(
 def test_expired_files_are_deleted_when_the_next_job_starts(
     world, threshold, django_capture_on_commit_callbacks
 ):
-    old = _job(world, world.branch_a1, "staff_a")
+    old = staff_a_job(world, ExportJob, **VISIT_EXPORT)
     ExportJob.objects.filter(pk=old.pk).update(expires_at=timezone.now() - dt.timedelta(hours=1))
     bulk_visits(world.branch_a1, 8)
     export_through_a_job(world.client("staff_a"), django_capture_on_commit_callbacks)

@@ -13,7 +13,7 @@ from tests.utils.factories_cadres import CadreFactory
 from tests.utils.import_files import csv_bytes, xlsx_bytes
 from tests.utils.import_files import upload as uploaded
 from tests.utils.import_jobs import VISIT_HEADERS, import_through_a_job, post_import, visit_csv, visit_rows
-from tests.utils.scope_jobs import RequesterJobScopeSuite, requested_job
+from tests.utils.scope_jobs import RequesterJobScopeSuite, staff_a_job
 
 pytestmark = pytest.mark.django_db
 THRESHOLD = 10
@@ -33,10 +33,6 @@ def cadre(world):
 
 
 VISIT_IMPORT = {"resource": "members.resources.visits.VisitLogResource", "file_name": "visits.csv"}
-
-
-def _job(world, organization, who):
-    return requested_job(ImportJob, organization, world.users[who], **VISIT_IMPORT)
 
 
 class TestImportJobScope(RequesterJobScopeSuite):
@@ -150,7 +146,7 @@ def test_only_the_requester_finds_the_job(world, threshold, cadre, django_captur
 
 
 def test_a_job_that_crashes_is_failed_and_writes_nothing(world, threshold, cadre, monkeypatch):
-    job = _job(world, world.branch_a1, "staff_a")
+    job = staff_a_job(world, ImportJob, **VISIT_IMPORT)
     job.file.save("visits.csv", visit_csv(12))
     monkeypatch.setattr("branches.tabular.import_jobs.import_table", _boom)
     assert import_job_run(job.pk).state == JobState.FAILED
@@ -173,7 +169,7 @@ def test_row_by_row_resources_go_to_a_job_above_their_own_row_threshold(threshol
 
 
 def test_a_task_redelivered_after_its_worker_died_fails_the_job_and_deletes_the_file(world, threshold):
-    job = _job(world, world.branch_a1, "staff_a")
+    job = staff_a_job(world, ImportJob, **VISIT_IMPORT)
     job.file.save("visits.csv", visit_csv(12))
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING)
     assert import_job_run(job.pk) is None

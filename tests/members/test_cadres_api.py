@@ -7,8 +7,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Cadre, CadrePost
-from tests.utils.api import post_import_file, result_ids, template_csv
-from tests.utils.assertions import assert_admin_pages_open
+from tests.utils.api import (
+    assert_action_hidden,
+    patch_back_masked_phone,
+    post_import_file,
+    result_ids,
+    template_csv,
+)
+from tests.utils.assertions import (
+    admin_refuses,
+    admin_saves,
+    assert_admin_pages_open,
+    assert_changelist_scoped,
+)
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -96,10 +107,8 @@ def test_secretary_edits_only_own_branch(world):
 
 def test_staff_of_township_b_cannot_end_a_term_in_a(world):
     cadre = CadreFactory(organization=world.branch_a1)
-    response = world.client("staff_b").post(
-        reverse("cadre-end-term", args=[cadre.pk]), {"on": "2024-01-01", "reason": "换届"}
-    )
-    assert response.status_code == 404
+    end_term = {"on": "2024-01-01", "reason": "换届"}
+    assert_action_hidden(world.client("staff_b"), "cadre-end-term", cadre, end_term)
 
 
 def test_end_term_action(world):
@@ -209,32 +218,30 @@ def admin_payload(world, **overrides):
 
 
 def test_admin_changelist_is_scoped(world):
-    CadreFactory(organization=world.branch_a1, name="东村干部")
-    CadreFactory(organization=world.branch_b1, name="西村干部")
-    html = world.page_client("staff_a").get(reverse("admin:members_cadre_changelist")).content.decode()
-    assert "东村干部" in html and "西村干部" not in html
+    def cadre(organization, name):
+        return CadreFactory(organization=organization, name=name)
+
+    assert_changelist_scoped(world, "members_cadre", cadre, own="东村干部", foreign="西村干部")
 
 
 def test_admin_add_goes_through_the_service_with_history(world):
-    response = world.page_client("staff_a").post(reverse("admin:members_cadre_add"), admin_payload(world))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(world.page_client("staff_a"), reverse("admin:members_cadre_add"), admin_payload(world))
     cadre = Cadre.objects.get()
     assert cadre.history.latest().history_user == world.users["staff_a"]
 
 
 def test_admin_shows_a_broken_rule_beside_the_form_not_a_500(world):
     CadreFactory(organization=world.branch_a1, post=P.VILLAGE_DIRECTOR, name="赵主任")
-    response = world.page_client("staff_a").post(reverse("admin:members_cadre_add"), admin_payload(world))
-    assert response.status_code == 200
-    assert "赵主任" in response.content.decode()
+    admin_refuses(
+        world.page_client("staff_a"), reverse("admin:members_cadre_add"), admin_payload(world), "赵主任"
+    )
     assert Cadre.objects.count() == 1
 
 
 def test_admin_fills_a_members_post_from_the_member(world):
     member = MemberFactory(branch=world.branch_a1, name="孙书记")
     payload = admin_payload(world, post="secretary", member=member.pk, name="", gender="", birth_date="")
-    response = world.page_client("staff_a").post(reverse("admin:members_cadre_add"), payload)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(world.page_client("staff_a"), reverse("admin:members_cadre_add"), payload)
     assert Cadre.objects.get().name == "孙书记"
 
 
@@ -251,8 +258,7 @@ def test_admin_edit_goes_through_the_service_and_history_page_shows_it(world):
     client = world.page_client("staff_a")
     url = reverse("admin:members_cadre_change", args=[cadre.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, admin_payload(world, phone="13900000000"))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(client, url, admin_payload(world, phone="13900000000"))
     cadre.refresh_from_db()
     assert (cadre.phone, cadre.version) == ("13900000000", 2)
     assert cadre.history.latest().history_user == world.users["staff_a"]
@@ -280,11 +286,7 @@ def test_phones_are_masked_for_everyone_until_unmasked(world):
 
 def test_writing_back_a_masked_phone_keeps_the_number(world):
     cadre = CadreFactory(organization=world.branch_a1, phone="13812345678")
-    client = world.client("secretary_a1")
-    url = reverse("cadre-detail", args=[cadre.pk])
-    read = client.get(url).json()
-    response = client.patch(url, {"phone": read["phone"], "note": "改"}, format="json")
-    assert response.status_code == 200, response.content
+    patch_back_masked_phone(world.client("secretary_a1"), reverse("cadre-detail", args=[cadre.pk]), "改")
     cadre.refresh_from_db()
     assert (cadre.phone, cadre.note) == ("13812345678", "改")
 

@@ -24,6 +24,13 @@ FIRST = dt.date(2026, 3, 1)
 BEFORE, AFTER = FIRST - dt.timedelta(days=1), FIRST + dt.timedelta(days=1)
 
 
+def transferred_from_a1(world, who: str, to_branch, day):
+    """A member of branch A1 whom ``who`` transfers to ``to_branch`` on ``day``."""
+    member = MemberFactory(branch=world.branch_a1)
+    member_transfer(actor=world.users[who], member=member, to_branch=to_branch, on=day)
+    return member
+
+
 def assert_roll(member, expected: dict):
     """For each organization of ``expected``: whether ``member`` (the only member there) is due in the
     summary, on ``roll_on``, and on the per-record roll, all as ``expected`` says."""
@@ -39,8 +46,7 @@ def assert_roll(member, expected: dict):
 
 @pytest.mark.parametrize(("day", "still_here"), [(FIRST, False), (AFTER, True)])
 def test_a_member_transferred_out_of_the_county(world, day, still_here):
-    member = MemberFactory(branch=world.branch_a1)
-    member_transfer(actor=world.users["root"], member=member, to_branch=world.branch_z1, on=day)
+    member = transferred_from_a1(world, "root", world.branch_z1, day)
     assert_roll(
         member,
         {
@@ -54,8 +60,7 @@ def test_a_member_transferred_out_of_the_county(world, day, still_here):
 
 @pytest.mark.parametrize(("day", "still_here"), [(FIRST, False), (AFTER, True)])
 def test_a_member_transferred_to_another_township(world, day, still_here):
-    member = MemberFactory(branch=world.branch_a1)
-    member_transfer(actor=world.users["county_admin"], member=member, to_branch=world.branch_b1, on=day)
+    member = transferred_from_a1(world, "county_admin", world.branch_b1, day)
     assert_roll(
         member,
         {world.county: True, world.township_a: still_here, world.township_b: not still_here},

@@ -12,10 +12,21 @@ from django.utils import timezone
 from members.models import Meeting, MeetingKind, MemberStatus
 from members.services.activities import meeting_record, meeting_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import entry_branch, field_errors, logged_in, meeting_form, zh
+from tests.utils.factories_entry import (
+    assert_off_roll_refusal,
+    entry_branch,
+    field_errors,
+    logged_in,
+    meeting_form,
+    zh,
+)
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:meeting-create")
+OFF_ROLL = (
+    "Not on the roll of %(organization)s or a branch under it on %(day)s, so cannot be recorded as "
+    "attending: %(names)s."
+)
 
 
 @pytest.fixture
@@ -61,12 +72,7 @@ def test_someone_off_the_roll_is_refused_beside_the_checklist_in_chinese(secreta
     outsider = MemberFactory(branch=world.branch_a1, status=MemberStatus.LEFT)
     response = secretary.post(CREATE, meeting_form(organization=world.branch_a1.pk, attendees=[outsider.pk]))
     assert response.status_code == 200
-    (message,) = field_errors(response, "attendees")
-    expected = zh(
-        "Not on the roll of %(organization)s or a branch under it on %(day)s, so cannot be recorded as "
-        "attending: %(names)s."
-    ) % {"organization": world.branch_a1, "day": timezone.localdate(), "names": outsider.name}
-    assert message == expected
+    assert_off_roll_refusal(response, "attendees", OFF_ROLL, world.branch_a1, outsider)
     assert not Meeting.objects.exists()
 
 

@@ -8,10 +8,14 @@ from django.utils import timezone
 from members.models import Training, TrainingAudience
 from members.services.activities import training_record, training_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import assert_conflict, field_errors, zh
+from tests.utils.factories_entry import assert_conflict, assert_off_roll_refusal, field_errors
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:training-create")
+OFF_ROLL = (
+    "Not on the roll of %(organization)s, which organizes this training, or a branch under it on "
+    "%(day)s, so cannot be recorded as attending: %(names)s."
+)
 
 
 def payload(world, **data):
@@ -47,12 +51,7 @@ def test_a_member_who_left_the_party_is_refused_beside_the_checklist(secretary, 
     MemberFactory(branch=world.branch_a2)
     departed = MemberFactory(branch=world.branch_a1, status="left")
     response = secretary.post(CREATE, payload(world, member_attendees=[departed.pk]))
-    (message,) = field_errors(response, "member_attendees")
-    expected = zh(
-        "Not on the roll of %(organization)s, which organizes this training, or a branch under it on "
-        "%(day)s, so cannot be recorded as attending: %(names)s."
-    ) % {"organization": world.branch_a1, "day": timezone.localdate(), "names": departed.name}
-    assert message == expected
+    assert_off_roll_refusal(response, "member_attendees", OFF_ROLL, world.branch_a1, departed)
     assert not Training.objects.exists()
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from members.models import Meeting, MeetingKind
 from tests.utils.api import post_import_file, template_csv
+from tests.utils.assertions import admin_refuses, admin_saves, assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
@@ -203,8 +204,7 @@ def admin_payload(world, **overrides):
 def test_admin_add_goes_through_the_service(world):
     members = MemberFactory.create_batch(2, branch=world.branch_a1)
     payload = admin_payload(world, attendees=[members[0].pk])
-    response = world.page_client("staff_a").post(reverse("admin:members_meeting_add"), payload)
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(world.page_client("staff_a"), reverse("admin:members_meeting_add"), payload)
     meeting = Meeting.objects.get()
     assert (meeting.members_expected, meeting.attendee_count) == (2, 1)
     assert meeting.history.latest().history_user == world.users["staff_a"]
@@ -213,9 +213,7 @@ def test_admin_add_goes_through_the_service(world):
 def test_admin_shows_a_refused_attendee_beside_the_form(world):
     other = MemberFactory(branch=world.branch_a2, name="钱六")
     payload = admin_payload(world, attendees=[other.pk])
-    response = world.page_client("staff_a").post(reverse("admin:members_meeting_add"), payload)
-    assert response.status_code == 200
-    assert "钱六" in response.content.decode()
+    admin_refuses(world.page_client("staff_a"), reverse("admin:members_meeting_add"), payload, "钱六")
     assert not Meeting.objects.exists()
 
 
@@ -224,8 +222,7 @@ def test_admin_edit_and_pages_open(world):
     client = world.page_client("staff_a")
     url = reverse("admin:members_meeting_change", args=[meeting.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, admin_payload(world, topic="改过"))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(client, url, admin_payload(world, topic="改过"))
     meeting.refresh_from_db()
     assert (meeting.topic, meeting.version) == ("改过", 2)
     assert client.get(reverse("admin:members_meeting_history", args=[meeting.pk])).status_code == 200
@@ -233,10 +230,10 @@ def test_admin_edit_and_pages_open(world):
 
 
 def test_admin_changelist_is_scoped(world):
-    MeetingFactory(organization=world.branch_a1, topic="东村会议")
-    MeetingFactory(organization=world.branch_b1, topic="西村会议")
-    html = world.page_client("staff_a").get(reverse("admin:members_meeting_changelist")).content.decode()
-    assert "东村会议" in html and "西村会议" not in html
+    def meeting(organization, topic):
+        return MeetingFactory(organization=organization, topic=topic)
+
+    assert_changelist_scoped(world, "members_meeting", meeting, own="东村会议", foreign="西村会议")
 
 
 def test_admin_delete_goes_through_the_service(world):

@@ -38,6 +38,13 @@ def new_member_data(**overrides):
     return data | overrides
 
 
+def staff_creates_member(world, **overrides):
+    """staff_a enters a new member in branch A1 from ``new_member_data(**overrides)``."""
+    return services.member_create(
+        actor=world.users["staff_a"], branch=world.branch_a1, **new_member_data(**overrides)
+    )
+
+
 # --- create and update ------------------------------------------------------------------------------------
 
 
@@ -55,11 +62,7 @@ def test_secretary_cannot_create_a_member_in_a_neighbouring_branch(world):
 
 def test_create_validates_the_id_number_against_the_birth_date(world):
     with pytest.raises(ValidationError) as refused:
-        services.member_create(
-            actor=world.users["staff_a"],
-            branch=world.branch_a1,
-            **new_member_data(birth_date=dt.date(1990, 3, 8)),
-        )
+        staff_creates_member(world, birth_date=dt.date(1990, 3, 8))
     assert "birth_date" in refused.value.message_dict
 
 
@@ -292,12 +295,6 @@ def test_roles_without_unmask_cannot_unmask_and_nothing_is_logged(world, who):
 
 def test_a_new_member_record_starts_as_normal(world):
     with pytest.raises(ValidationError) as refused:
-        services.member_create(
-            actor=world.users["staff_a"],
-            branch=world.branch_a1,
-            **new_member_data(status=MemberStatus.LOST_CONTACT),
-        )
+        staff_creates_member(world, status=MemberStatus.LOST_CONTACT)
     assert "status" in refused.value.message_dict
-    services.member_create(
-        actor=world.users["staff_a"], branch=world.branch_a1, **new_member_data(status="normal")
-    )
+    staff_creates_member(world, status="normal")

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from branches.models import SecurityEvent, SecurityEventKind
+from tests.utils.api import patch_back_masked_phone
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
 from tests.utils.factories_pipeline import ApplicantFactory
 
@@ -68,10 +69,7 @@ def test_cadre_and_reserve_phones_unmask_one_record_at_a_time(world, basename, f
 
 def test_writing_back_a_masked_applicant_phone_keeps_the_number(world):
     applicant = ApplicantFactory(branch=world.branch_a1, phone=PHONE)
-    client = world.client("secretary_a1")
     url = reverse("applicant-detail", args=[applicant.pk])
-    read = client.get(url).json()
-    response = client.patch(url, {"phone": read["phone"], "note": "改"}, format="json")
-    assert response.status_code == 200, response.content
+    patch_back_masked_phone(world.client("secretary_a1"), url, "改")
     applicant.refresh_from_db()
     assert applicant.phone == PHONE and applicant.note == "改"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from members.models import CadrePost, VisitLog
 from tests.utils.api import post_import_file, template_csv
+from tests.utils.assertions import admin_refuses, admin_saves, assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -345,16 +346,15 @@ def admin_payload(cadre, **overrides):
 
 
 def test_admin_changelist_is_scoped(world):
-    VisitLogFactory(cadre=CadreFactory(organization=world.branch_a1), household_name="东村户主")
-    VisitLogFactory(cadre=CadreFactory(organization=world.branch_b1), household_name="西村户主")
-    html = world.page_client("staff_a").get(reverse("admin:members_visitlog_changelist")).content.decode()
-    assert "东村户主" in html and "西村户主" not in html
+    def visit(organization, household_name):
+        return VisitLogFactory(cadre=CadreFactory(organization=organization), household_name=household_name)
+
+    assert_changelist_scoped(world, "members_visitlog", visit, own="东村户主", foreign="西村户主")
 
 
 def test_admin_add_goes_through_the_service_with_history(world):
     cadre = CadreFactory(organization=world.branch_a1)
-    response = world.page_client("staff_a").post(reverse("admin:members_visitlog_add"), admin_payload(cadre))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(world.page_client("staff_a"), reverse("admin:members_visitlog_add"), admin_payload(cadre))
     visit = VisitLog.objects.get()
     assert visit.organization == world.branch_a1 and visit.household_key == "二组|吴九"
     assert visit.history.get().history_user == world.users["staff_a"]
@@ -363,9 +363,7 @@ def test_admin_add_goes_through_the_service_with_history(world):
 def test_admin_shows_the_term_rule_beside_the_form_not_a_500(world):
     cadre = CadreFactory(organization=world.branch_a1, started_on=D(2021, 1, 15))
     payload = admin_payload(cadre, visited_on="2020-01-01")
-    response = world.page_client("staff_a").post(reverse("admin:members_visitlog_add"), payload)
-    assert response.status_code == 200
-    assert "2021-01-15" in response.content.decode()
+    admin_refuses(world.page_client("staff_a"), reverse("admin:members_visitlog_add"), payload, "2021-01-15")
     assert not VisitLog.objects.exists()
 
 
@@ -376,8 +374,7 @@ def test_admin_edit_and_delete_go_through_the_services(world):
     visit = VisitLog.objects.get()
     url = reverse("admin:members_visitlog_change", args=[visit.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, admin_payload(cadre, concerns="路灯"))
-    assert response.status_code == 302, response.content.decode()[:3000]
+    admin_saves(client, url, admin_payload(cadre, concerns="路灯"))
     visit.refresh_from_db()
     assert visit.concerns == "路灯" and visit.version == 2
     response = client.post(reverse("admin:members_visitlog_delete", args=[visit.pk]), {"post": "yes"})

@@ -5,11 +5,11 @@ threads, each with its own connection, released together by a barrier after both
 import threading
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from members.models import Member
 from tests.utils.factories import MemberFactory
+from tests.utils.threads import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -20,20 +20,13 @@ def race(world, member, edits: dict[str, dict]) -> dict[str, int]:
     statuses = {}
 
     def edit(who, body):
-        try:
-            client = world.client(who)
-            url = reverse("member-detail", args=[member.pk])
-            version = client.get(url).json()["version"]
-            both_ready.wait()
-            statuses[who] = client.patch(url, {**body, "version": version}, format="json").status_code
-        finally:
-            connection.close()
+        client = world.client(who)
+        url = reverse("member-detail", args=[member.pk])
+        version = client.get(url).json()["version"]
+        both_ready.wait()
+        statuses[who] = client.patch(url, {**body, "version": version}, format="json").status_code
 
-    threads = [threading.Thread(target=edit, args=item) for item in edits.items()]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once(edit, edits.items())
     return statuses
 
 

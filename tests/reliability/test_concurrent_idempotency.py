@@ -6,12 +6,12 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from branches.models import IdempotencyKey
 from members.models import CadrePost, VisitLog
 from tests.utils.factories_cadres import CadreFactory
+from tests.utils.threads import run_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -21,21 +21,14 @@ def send_twice_at_once(world, body: dict, key: str) -> list:
     answers = []
 
     def send():
-        try:
-            client = world.client("secretary_a1")
-            both_ready.wait()
-            response = client.post(
-                reverse("visitlog-list"), body, format="json", headers={"Idempotency-Key": key}
-            )
-            answers.append((response.status_code, response.json().get("id")))
-        finally:
-            connection.close()
+        client = world.client("secretary_a1")
+        both_ready.wait()
+        response = client.post(
+            reverse("visitlog-list"), body, format="json", headers={"Idempotency-Key": key}
+        )
+        answers.append((response.status_code, response.json().get("id")))
 
-    threads = [threading.Thread(target=send) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    run_at_once(send, [(), ()])
     return answers
 
 

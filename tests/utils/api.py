@@ -31,3 +31,16 @@ def template_csv(client, basename: str, rows) -> str:
     header = template_header(client, basename)
     lines = [",".join(header)] + [",".join(row.get(column, "") for column in header) for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def patch_back_masked_phone(client, url: str, note: str) -> None:
+    """Reads the record at ``url`` and patches it with the (masked) phone it read and a new ``note``."""
+    read = client.get(url).json()
+    response = client.patch(url, {"phone": read["phone"], "note": note}, format="json")
+    assert response.status_code == 200, response.content
+
+
+def assert_action_hidden(client, route: str, record, data) -> None:
+    """POSTing ``data`` to the action ``route`` of ``record`` answers 404: the record is out of the client's
+    scope, so the action does not show it exists."""
+    assert client.post(reverse(route, args=[record.pk]), data).status_code == 404

@@ -22,3 +22,26 @@ def assert_admin_pages_open(client, model: str, pk, *, also=()) -> None:
         assert client.get(reverse(f"admin:{model}_{name}", args=[pk])).status_code == 200
     for name in also:
         assert client.get(reverse(f"admin:{model}_{name}")).status_code == 200
+
+
+def assert_changelist_scoped(world, model: str, record, *, own: str, foreign: str) -> None:
+    """staff_a's admin changelist of ``model`` (``"members_cadre"``) lists the record that
+    ``record(organization, label)`` makes in branch A1 labelled ``own``, and not the one it makes in branch B1
+    labelled ``foreign``."""
+    record(world.branch_a1, own)
+    record(world.branch_b1, foreign)
+    html = world.page_client("staff_a").get(reverse(f"admin:{model}_changelist")).content.decode()
+    assert own in html and foreign not in html
+
+
+def admin_saves(client, url: str, data) -> None:
+    """Posting ``data`` to the admin form at ``url`` saves it: the admin redirects (the page shows if not)."""
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def admin_refuses(client, url: str, data, shown: str) -> None:
+    """Posting ``data`` to the admin form at ``url`` does not save: the form comes back showing ``shown``."""
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert shown in response.content.decode()

@@ -64,3 +64,11 @@ def assert_conflict(response, user, url: str) -> None:
     assert changed_by(user) in response.context["conflict"]
     html = response.content.decode()
     assert 'id="conflict-reload"' in html and f'href="{url}"' in html
+
+
+def assert_off_roll_refusal(response, field: str, msgid: str, organization, person) -> None:
+    """The form refuses ``person`` beside ``field`` with ``msgid`` in Chinese, naming ``organization``, today
+    and the person."""
+    (message,) = field_errors(response, field)
+    names = {"organization": organization, "day": timezone.localdate(), "names": person.name}
+    assert message == zh(msgid) % names

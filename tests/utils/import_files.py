@@ -94,3 +94,15 @@ def member_values(branch_code: str, sequence: int = 1, **overrides) -> dict:
 
 def member_rows(values_list, headers=MEMBER_HEADERS) -> list[list]:
     return [list(headers)] + [[values.get(header, "") for header in headers] for values in values_list]
+
+
+def assert_refused_alike(report, answer, ok: bool, *, field: str, column: str, mentions=()) -> None:
+    """An import ``report`` and the API's ``answer`` for the same record agree: both accept it when ``ok``;
+    otherwise the import's one error, in ``column``, is the API's message for ``field``, which names each of
+    ``mentions``."""
+    assert report.committed is ok and (answer.status_code == 201) is ok
+    if not ok:
+        (refusal,) = answer.json()[field]
+        ((error,),) = [entry["errors"] for entry in report.as_dict()["errors"]]
+        assert error["message"] == refusal and all(text in refusal for text in mentions)
+        assert error["column"] == column

@@ -13,6 +13,11 @@ def requested_job(model, organization, requester, **fields):
     return model.objects.create(organization=organization, requested_by=requester, **fields)
 
 
+def staff_a_job(world, model, **fields):
+    """A job of ``model`` that staff_a asked for in branch A1."""
+    return requested_job(model, world.branch_a1, world.users["staff_a"], **fields)
+
+
 class RequesterJobScopeSuite(ScopeSuite):
     """``job_model`` and its ``job_fields`` (what the job does) name the job; set them in the subclass."""
 
