@@ -213,7 +213,8 @@ def measure(client: Client, url: str, params: dict | None = None, rounds: int = 
     executed = []
 
     def count(execute, sql, params, many, context):
-        executed.append(sql)
+        if sql != "BEGIN":  # SQLite opens a transaction with a statement, PostgreSQL's driver without one
+            executed.append(sql)
         return execute(sql, params, many, context)
 
     # Counted by an execute wrapper rather than the debug query log, which came back empty here after the
