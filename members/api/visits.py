@@ -21,6 +21,7 @@ from partybuild.years import FIRST_DATE_YEAR, LAST_YEAR
 
 from ..filters.visits import VisitLogFilter
 from ..models import Cadre, VisitLog
+from ..models.activities import VISIT_LOG_VALUES
 from ..resources import VisitLogResource
 from ..selectors import visits as selectors
 from ..services import visits as services
@@ -50,13 +51,7 @@ class VisitLogSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
             "cadre_post_display",
             "organization",
             "organization_name",
-            "household_name",
-            "village_group",
-            "household_key",
-            "visited_on",
-            "concerns",
-            "follow_up",
-            "resolved_on",
+            *VISIT_LOG_VALUES,
             "is_open",
             "recorded_by",
             "version",
