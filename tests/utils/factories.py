@@ -1,13 +1,22 @@
 import datetime as dt
+import functools
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from branches.models import Organization, OrganizationField, OrganizationKind, StaffRole
 from branches.scope.roles import Role
 from members import idnumbers
 from members.models import Education, Gender, Member, MemberCategory, Occupation
 from members.pipeline_rules import adult_from, probation_ends
+
+PASSWORD = "Secret-pass-1"
+
+
+@functools.cache
+def hashed_password(raw: str) -> str:
+    return make_password(raw)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -18,12 +27,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     first_name = factory.Sequence(lambda n: f"用户{n}")
-    password = factory.PostGenerationMethodCall("set_password", "Secret-pass-1")
-
-    @factory.post_generation
-    def saved(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
+    # Stored already hashed: one insert per user, where set_password would save twice and record the
+    # password in the history (branches/passwords.py), for every user of every test's world.
+    password = factory.LazyFunction(lambda: hashed_password(PASSWORD))
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from rest_framework.test import APIClient
+from simple_history.utils import bulk_create_with_history
 
-from branches.models import Organization, OrganizationField, OrganizationKind
+from branches.models import Organization, OrganizationField, OrganizationKind, StaffRole
 from branches.scope.roles import Role
 
 from .factories import OrganizationFactory, StaffRoleFactory, UserFactory
@@ -47,47 +49,75 @@ class World:
 
 
 def build_world() -> World:
-    county = OrganizationFactory(name="甲县委", code="C1", kind=OrganizationKind.COUNTY_COMMITTEE, field="")
-    township_a = OrganizationFactory(
-        name="东镇党委", code="C1-TA", kind=OrganizationKind.TOWNSHIP_COMMITTEE, field="", parent=county
+    """Nine organizations in three levels, seven users and their roles, in eight statements: every scope
+    test builds it, so it is inserted in bulk, level by level, with the history rows the factories leave."""
+    counties = _insert_level(
+        OrganizationFactory.build(name="甲县委", code="C1", kind=COUNTY, field=""),
+        OrganizationFactory.build(name="乙县委", code="C2", kind=COUNTY, field=""),
     )
-    township_b = OrganizationFactory(
-        name="西镇党委", code="C1-TB", kind=OrganizationKind.TOWNSHIP_COMMITTEE, field="", parent=county
+    county, other_county = counties
+    townships = _insert_level(
+        OrganizationFactory.build(name="东镇党委", code="C1-TA", kind=TOWNSHIP, field="", parent=county),
+        OrganizationFactory.build(name="西镇党委", code="C1-TB", kind=TOWNSHIP, field="", parent=county),
+        OrganizationFactory.build(
+            name="南镇党委", code="C2-TZ", kind=TOWNSHIP, field="", parent=other_county
+        ),
     )
-    other_county = OrganizationFactory(
-        name="乙县委", code="C2", kind=OrganizationKind.COUNTY_COMMITTEE, field=""
+    township_a, township_b, township_z = townships
+    branches = _insert_level(
+        OrganizationFactory.build(name="东一村党支部", code="C1-TA-1", parent=township_a),
+        OrganizationFactory.build(
+            name="东二社区党支部", code="C1-TA-2", parent=township_a, field=OrganizationField.COMMUNITY
+        ),
+        OrganizationFactory.build(name="西一村党支部", code="C1-TB-1", parent=township_b),
+        OrganizationFactory.build(name="南一村党支部", code="C2-TZ-1", parent=township_z),
     )
-    township_z = OrganizationFactory(
-        name="南镇党委", code="C2-TZ", kind=OrganizationKind.TOWNSHIP_COMMITTEE, field="", parent=other_county
-    )
+    branch_a1, branch_a2, branch_b1, branch_z1 = branches
+    Organization.objects.bulk_update([*counties, *townships, *branches], ["path"])
     world = World(
         county=county,
         township_a=township_a,
-        branch_a1=OrganizationFactory(name="东一村党支部", code="C1-TA-1", parent=township_a),
-        branch_a2=OrganizationFactory(
-            name="东二社区党支部", code="C1-TA-2", parent=township_a, field=OrganizationField.COMMUNITY
-        ),
+        branch_a1=branch_a1,
+        branch_a2=branch_a2,
         township_b=township_b,
-        branch_b1=OrganizationFactory(name="西一村党支部", code="C1-TB-1", parent=township_b),
+        branch_b1=branch_b1,
         other_county=other_county,
         township_z=township_z,
-        branch_z1=OrganizationFactory(name="南一村党支部", code="C2-TZ-1", parent=township_z),
+        branch_z1=branch_z1,
         users={},
     )
     grants = {
         "county_admin": (county, Role.COUNTY_ADMIN),
         "staff_a": (township_a, Role.TOWNSHIP_STAFF),
         "staff_b": (township_b, Role.TOWNSHIP_STAFF),
-        "secretary_a1": (world.branch_a1, Role.BRANCH_SECRETARY),
+        "secretary_a1": (branch_a1, Role.BRANCH_SECRETARY),
         "viewer_a": (township_a, Role.VIEWER),
     }
-    for username, (organization, role) in grants.items():
-        user = UserFactory(username=username)
-        StaffRoleFactory(user=user, organization=organization, role=role)
-        world.users[username] = user
-    world.users["nobody"] = UserFactory(username="nobody")
-    world.users["root"] = UserFactory(username="root", is_superuser=True, is_staff=True)
+    users = [UserFactory.build(username=username) for username in [*grants, "nobody"]]
+    users.append(UserFactory.build(username="root", is_superuser=True, is_staff=True))
+    world.users = {user.username: user for user in get_user_model().objects.bulk_create(users)}
+    roles = [
+        StaffRoleFactory.build(user=world.users[username], organization=organization, role=role)
+        for username, (organization, role) in grants.items()
+    ]
+    bulk_create_with_history(roles, StaffRole)
     return world
+
+
+COUNTY = OrganizationKind.COUNTY_COMMITTEE
+TOWNSHIP = OrganizationKind.TOWNSHIP_COMMITTEE
+
+
+def _insert_level(*organizations: Organization) -> list[Organization]:
+    """One level of the tree, with each path built as branches.services.organization_create builds it (the
+    caller saves the paths once the whole tree has its primary keys)."""
+    for organization in organizations:
+        organization.path = f"tmp-{organization.code}"
+    saved = bulk_create_with_history(list(organizations), Organization)
+    for organization in saved:
+        parent_path = organization.parent.path if organization.parent else "/"
+        organization.path = f"{parent_path}{organization.pk}/"
+    return saved
 
 
 @pytest.fixture
