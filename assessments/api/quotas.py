@@ -3,12 +3,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
 from branches.api.serializers import OrganizationRecordSerializer
-from branches.models import Organization
 from branches.scope.viewsets import (
     ScopedQuerysetMixin,
     ScopedReadOnlyModelViewSet,
-    ScopedRelatedField,
-    VersionedSerializerMixin,
 )
 from partybuild.years import YearField
 
@@ -17,18 +14,12 @@ from ..models import Alert, QuotaPolicy, QuotaResult, QuotaRun
 from ..selectors import quotas as selectors
 from ..selectors.dashboard_counts import as_number
 from ..services import quotas as services
-from .policies import CountyPolicyViewSet
+from .policies import CountyPolicySerializer, CountyPolicyViewSet
 
 
-class QuotaPolicySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    county = ScopedRelatedField(queryset=Organization.objects.all())
-    county_name = serializers.CharField(source="county.name", read_only=True)
-    year = YearField()
-
-    class Meta:
+class QuotaPolicySerializer(CountyPolicySerializer):
+    class Meta(CountyPolicySerializer.Meta):
         model = QuotaPolicy
-        exclude = ["created_at", "updated_at"]
-        validators = []
 
 
 class QuotaPolicyViewSet(CountyPolicyViewSet):

@@ -11,7 +11,6 @@ from branches.models import Organization
 from branches.scope.viewsets import (
     ScopedQuerysetMixin,
     ScopedRelatedField,
-    VersionedSerializerMixin,
 )
 from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.years import YearField
@@ -22,7 +21,7 @@ from ..resources.ratings import StarRatingResource
 from ..selectors import ratings as selectors
 from ..selectors.ratings import dimension_table, rating_rollup, rating_steps
 from ..services import ratings as services
-from .policies import CountyPolicyViewSet
+from .policies import CountyPolicySerializer, CountyPolicyViewSet
 
 
 class StarRatingSerializer(serializers.ModelSerializer):
@@ -240,15 +239,9 @@ class StarRatingViewSet(
         return Response(dimension_table())
 
 
-class RatingPolicySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    county = ScopedRelatedField(queryset=Organization.objects.all())
-    county_name = serializers.CharField(source="county.name", read_only=True)
-    year = YearField()
-
-    class Meta:
+class RatingPolicySerializer(CountyPolicySerializer):
+    class Meta(CountyPolicySerializer.Meta):
         model = RatingPolicy
-        exclude = ["created_at", "updated_at"]
-        validators = []  # the service's full_clean says "one per county and year" in the user's language
 
 
 class RatingPolicyViewSet(CountyPolicyViewSet):

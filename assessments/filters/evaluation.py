@@ -38,7 +38,7 @@ def _within(lookup):
 
 
 class EvaluationCycleFilter(django_filters.FilterSet):
-    county = django_filters.NumberFilter(label=_("county committee"), field_name="county_id", **ID_BOUNDS)
+    county = _id_filter(_("county committee"), "county_id")
     state = django_filters.MultipleChoiceFilter(choices=CycleState.choices)
 
     class Meta:
@@ -47,11 +47,9 @@ class EvaluationCycleFilter(django_filters.FilterSet):
 
 
 class StatementFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id", **ID_BOUNDS)
+    cycle = _id_filter(_("cycle"), "cycle_id")
     year = YearFilter(label=_("year"), field_name="cycle__year")
-    organization = django_filters.NumberFilter(
-        label=_("organization"), field_name="organization_id", **ID_BOUNDS
-    )
+    organization = _id_filter(_("organization"), "organization_id")
     within = _within("organization__path")
     level = django_filters.MultipleChoiceFilter(choices=EvaluationLevel.choices)
     late = django_filters.BooleanFilter(label=_("late"))
@@ -62,11 +60,9 @@ class StatementFilter(django_filters.FilterSet):
 
 
 class EvaluationRaterFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id", **ID_BOUNDS)
-    organization = django_filters.NumberFilter(
-        label=_("organization"), field_name="organization_id", **ID_BOUNDS
-    )
-    user = django_filters.NumberFilter(label=_("rater"), field_name="user_id", **ID_BOUNDS)
+    cycle = _id_filter(_("cycle"), "cycle_id")
+    organization = _id_filter(_("organization"), "organization_id")
+    user = _id_filter(_("rater"), "user_id")
     group = django_filters.MultipleChoiceFilter(choices=RaterGroup.choices)
 
     class Meta:
@@ -75,11 +71,9 @@ class EvaluationRaterFilter(django_filters.FilterSet):
 
 
 class SecretaryGradeFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="rater__cycle_id", **ID_BOUNDS)
-    rater = django_filters.NumberFilter(label=_("rater"), field_name="rater_id", **ID_BOUNDS)
-    organization = django_filters.NumberFilter(
-        label=_("organization"), field_name="organization_id", **ID_BOUNDS
-    )
+    cycle = _id_filter(_("cycle"), "rater__cycle_id")
+    rater = _id_filter(_("rater"), "rater_id")
+    organization = _id_filter(_("organization"), "organization_id")
     grade = django_filters.MultipleChoiceFilter(choices=EvaluationGrade.choices)
 
     class Meta:
@@ -88,13 +82,11 @@ class SecretaryGradeFilter(django_filters.FilterSet):
 
 
 class EvaluationScoreFilter(django_filters.FilterSet):
-    cycle = django_filters.NumberFilter(label=_("cycle"), field_name="cycle_id", **ID_BOUNDS)
+    cycle = _id_filter(_("cycle"), "cycle_id")
     year = YearFilter(label=_("year"), field_name="cycle__year")
     level = django_filters.MultipleChoiceFilter(choices=EvaluationLevel.choices)
-    township = django_filters.NumberFilter(label=_("township"), field_name="township_id", **ID_BOUNDS)
-    organization = django_filters.NumberFilter(
-        label=_("organization"), field_name="organization_id", **ID_BOUNDS
-    )
+    township = _id_filter(_("township"), "township_id")
+    organization = _id_filter(_("organization"), "organization_id")
     within = _within("organization__path")
     grade = django_filters.MultipleChoiceFilter(choices=EvaluationGrade.choices)
 

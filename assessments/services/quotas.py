@@ -13,18 +13,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from branches.models import Organization, SecurityEventKind
-from branches.scope.editing import scoped_update
+from branches.models import Organization
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
-from branches.services import security_event_record
 from partybuild.jobs import dispatch
-from partybuild.versioning import differences
 from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
 
 from ..models import ACTIVE_STATES, QuotaPolicy, QuotaRun, RunState
 from ..quota import engine
-from .policies import county_policy_create
+from .policies import county_policy_create, county_policy_update
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = dt.timedelta(hours=1)
@@ -43,25 +40,7 @@ def quota_policy_update(
     *, actor, quota_policy: QuotaPolicy, expected_version=None, precondition=False, **changes
 ):
     """Change the targets; the county and the year a policy is for stay (sent along, they are ignored)."""
-    changes.pop("county", None)
-    changes.pop("year", None)
-    changed = {}
-
-    def prepare(policy, changes):
-        changed.update(differences(policy, changes))
-        return changes
-
-    def after_save(policy):
-        security_event_record(
-            kind=SecurityEventKind.POLICY_CHANGED,
-            user=actor,
-            organization=policy.county,
-            detail={"year": policy.year, "changed": changed},
-        )
-
-    return scoped_update(
-        actor, quota_policy, expected_version, precondition, changes, prepare=prepare, after_save=after_save
-    )
+    return county_policy_update(actor, quota_policy, expected_version, precondition, changes, detail={})
 
 
 def _covering_run(organization: Organization, year: int, *, join_running: bool) -> QuotaRun | None:

@@ -8,18 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Organization, SecurityEventKind
-from branches.scope.editing import scoped_update
+from branches.models import Organization
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
-from branches.services import security_event_record
-from partybuild.versioning import apply_changes, differences, lock_for_edit, refuse_moves
+from partybuild.versioning import apply_changes, lock_for_edit
 from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
 
 from ..models import DIMENSIONS, RatingPolicy, RatingStage, RatingStep, StarRating
 from ..ratings_proposal import ProposalSummary, propose
 from ..selectors.ratings import classification_for, rating_policy_for, stars_for
-from .policies import county_policy_create
+from .policies import county_policy_create, county_policy_update
 
 # Each step: the stage it must follow and the capability it needs (docs/scope-and-roles.md).
 STEPS = {
@@ -188,15 +186,6 @@ def rating_confirm(
 # --- the county's policy ------------------------------------------------------------------------------------
 
 
-def _policy_event(actor, policy: RatingPolicy, detail: dict) -> None:
-    security_event_record(
-        kind=SecurityEventKind.POLICY_CHANGED,
-        user=actor,
-        organization=policy.county,
-        detail={"model": "rating_policy", "year": policy.year, **detail},
-    )
-
-
 @transaction.atomic
 def rating_policy_create(*, actor, county: Organization, year: int, **settings) -> RatingPolicy:
     detail = {"model": "rating_policy", "year": year, "created": True}
@@ -209,20 +198,12 @@ def rating_policy_create(*, actor, county: Organization, year: int, **settings) 
 def rating_policy_update(
     *, actor, rating_policy: RatingPolicy, expected_version=None, precondition=False, **changes
 ) -> RatingPolicy:
-    changed = {}
-
-    def prepare(policy, changes):
-        refuse_moves(policy, changes, ("county", "year"), MESSAGES["policy_moves"])
-        changes = {field: value for field, value in changes.items() if field not in {"county", "year"}}
-        changed.update(differences(policy, changes))
-        return changes
-
-    return scoped_update(
+    return county_policy_update(
         actor,
         rating_policy,
         expected_version,
         precondition,
         changes,
-        prepare=prepare,
-        after_save=lambda policy: _policy_event(actor, policy, {"changed": changed}),
+        detail={"model": "rating_policy"},
+        moves_message=MESSAGES["policy_moves"],
     )

@@ -6,8 +6,6 @@ event). Scoping is described in branches/selectors/audit.py. Nothing here writes
 append-only, and history rows are written only by the records' own saves.
 """
 
-import tempfile
-
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -25,7 +23,7 @@ from ..models import SecurityEvent, SecurityEventKind
 from ..selectors.audit import change_history_table, security_event_table
 from ..services import security_event_record
 from ..tabular.api import ExportableViewSetMixin, ExportJobSerializer, export_response
-from ..tabular.exports import PROGRESS_EVERY, SPOOL_BYTES, XLSX_CONTENT_TYPE, escape_cell
+from ..tabular.exports import XLSX_CONTENT_TYPE, escape_cell, finish_xlsx
 from ..tabular.printing import header_widths, print_setup
 
 # --- filters -------------------------------------------------------------------------------------
@@ -74,16 +72,7 @@ def table_xlsx(rows, *, title: str, progress=None):
     header = next(rows, [])
     print_setup(sheet, widths=header_widths(sheet, header))
     sheet.append(_escaped(header))
-    count = 0
-    for row in rows:
-        sheet.append(_escaped(row))
-        count += 1
-        if progress is not None and count % PROGRESS_EVERY == 0:
-            progress(count)
-    output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
-    workbook.save(output)
-    output.seek(0)
-    return output, count
+    return finish_xlsx(workbook, sheet, (_escaped(row) for row in rows), progress)
 
 
 def _escaped(row) -> list:

@@ -49,17 +49,24 @@ def write_xlsx(resource, queryset, *, title, progress=None) -> tuple[tempfile.Sp
     headers = resource.get_export_headers()
     print_setup(sheet, widths=header_widths(sheet, headers))
     sheet.append([_bold(sheet, header) for header in headers])
-    rows = 0
-    for instance in resource.iter_queryset(resource.prepare_export_queryset(queryset)):
-        values = resource.export_resource(instance, force_native_type=True)
-        sheet.append([_cell(sheet, value) for value in values])
-        rows += 1
-        if progress is not None and rows % PROGRESS_EVERY == 0:
-            progress(rows)
+    instances = resource.iter_queryset(resource.prepare_export_queryset(queryset))
+    rows = (resource.export_resource(instance, force_native_type=True) for instance in instances)
+    return finish_xlsx(workbook, sheet, ([_cell(sheet, value) for value in row] for row in rows), progress)
+
+
+def finish_xlsx(workbook, sheet, rows, progress=None) -> tuple[tempfile.SpooledTemporaryFile, int]:
+    """Append the data ``rows`` to ``sheet``, calling ``progress(rows written)`` every ``PROGRESS_EVERY``
+    rows, and save ``workbook`` to a spooled file; returns (file, data rows)."""
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
     output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - the response closes it
     workbook.save(output)
     output.seek(0)
-    return output, rows
+    return output, count
 
 
 def _bold(sheet, value):
