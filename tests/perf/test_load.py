@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from kombu import Connection
+from kombu import Connection, Exchange, Queue
 
 from members.models import CadrePost
 from tests.utils.factories import MemberFactory
@@ -136,18 +136,20 @@ def drain_and_stop(worker: subprocess.Popen, queue: str, log_path: Path) -> dict
     started = time.monotonic()
     try:
         with Connection(os.environ["CELERY_BROKER_URL"]) as broker:
-            channel = broker.default_channel
+            # Declared with the exchange Celery gives it, so deleting it also deletes the binding.
+            entity = Queue(queue, Exchange(queue), routing_key=queue, channel=broker.default_channel)
+            entity.declare()
             while time.monotonic() - started < DRAIN_TIMEOUT and worker.poll() is None:
                 tally = worker_tally(log_path)
-                waiting = channel.queue_declare(queue=queue).message_count
+                waiting = entity.queue_declare().message_count
                 if not waiting and tally["received"] == tally["succeeded"] + tally["failed"]:
                     break
                 time.sleep(0.5)
             drained = time.monotonic() - started
             exited = worker.poll()
             _stop(worker)
-            left = channel.queue_declare(queue=queue).message_count
-            channel.queue_delete(queue=queue)
+            left = entity.queue_declare().message_count
+            entity.delete()
     finally:
         _stop(worker)
     if exited is not None:
