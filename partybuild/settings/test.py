@@ -8,8 +8,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# The suite runs tasks in-process; the worker smoke test talks to the real broker on its own.
-CELERY_TASK_ALWAYS_EAGER = True
+# The suite runs tasks in-process; the worker smoke test talks to the real broker on its own, and the load
+# test turns this off for the web processes and worker it starts (tests/perf/test_load.py).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 WHITENOISE_AUTOREFRESH = True
 REQUIRE_SERVICES = env.bool("PARTYBUILD_REQUIRE_SERVICES", default=False)
 
