@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.models import Meeting, MeetingKind
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, staff_user
 from tests.e2e.layout import DESKTOP, Screenshots
 from tests.utils.factories import MemberFactory
 
@@ -22,8 +22,7 @@ shoot = Screenshots("shots-phone-errors")
 @pytest.fixture
 def village(transactional_db, django_user_model):
     """A branch with a long roll: the checklist and the save button are well below the fold of a phone."""
-    root, county, township = county_and_township(django_user_model, "E2E")
-    branch = village_branch(root, township, "红星村党支部", "E2E-B1")
+    root, _county, _township, branch = county_township_village(django_user_model, "E2E")
     for n in range(24):
         MemberFactory(branch=branch, name=f"党员{n:02d}")
     user = staff_user(django_user_model, root, "secretary", branch, Role.BRANCH_SECRETARY)

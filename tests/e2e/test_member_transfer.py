@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.models import Member, MemberEvent, MemberEventKind
-from tests.e2e.helpers import county_and_township, log_in, pick_organization, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, pick_organization, staff_user, village_branch
 from tests.e2e.layout import DESKTOP, Screenshots, fits
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_archive import FULL_PHONE, member_with_history
@@ -23,8 +23,7 @@ shoot = Screenshots("shots-archive")
 
 @pytest.fixture
 def township(transactional_db, django_user_model):
-    root, _county, township = county_and_township(django_user_model, "E2E")
-    old = village_branch(root, township, "红星村党支部", "E2E-B1")
+    root, _county, township, old = county_township_village(django_user_model, "E2E")
     new = village_branch(root, township, "向阳村党支部", "E2E-B2")
     member = member_with_history(old, new, 3, name="张建国")
     MemberFactory(branch=old, name="李秀英")

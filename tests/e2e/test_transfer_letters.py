@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.models import LetterStatus, MemberStatus, TransferLetter
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, staff_user
 from tests.e2e.layout import DESKTOP, Screenshots, fits
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_transfers import letter_row, receive
@@ -22,8 +22,7 @@ shoot = Screenshots("shots-letters")
 
 @pytest.fixture
 def village(transactional_db, django_user_model):
-    root, _county, township = county_and_township(django_user_model, "E2E")
-    branch = village_branch(root, township, "红星村党支部", "E2E-B1")
+    root, _county, _township, branch = county_township_village(django_user_model, "E2E")
     member = MemberFactory(branch=branch, name="张建国")
     secretary = staff_user(django_user_model, root, "secretary", branch, Role.BRANCH_SECRETARY)
     letter_row(branch, member=MemberFactory(branch=branch, name="李过期"), number="2026-090")
