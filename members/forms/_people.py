@@ -1,4 +1,4 @@
-"""Checklists of people (the branch roll for attendance) shared by the meeting and training forms."""
+"""Checklists of people (the branch roll for attendance) shared by the meeting, training and dues forms."""
 
 from django import forms
 from django.db.models import Q
@@ -32,6 +32,18 @@ def record_day(form, field_name: str, asked=None):
     else:
         value = asked or getattr(form.instance, field_name, None)
     return value or timezone.localdate()
+
+
+def chosen_organization(form, field_name: str, asked=None):
+    """The organization whose people a record's checklists show: the one posted in ``field_name``, or asked
+    for (a reload), else None; None too for one outside the field's choices or not a number."""
+    pk = form.data.get(form.add_prefix(field_name)) if form.is_bound else asked
+    if not pk:
+        return None
+    try:
+        return form.fields[field_name].queryset.filter(pk=pk).first()
+    except (ValueError, TypeError):
+        return None
 
 
 def roll_of(organization, *, on, recorded=None):

@@ -18,7 +18,7 @@ from branches.scope.roles import Capability
 from ..models import DuesBase, DuesCategory, Member, PaymentMethod
 from ..picker import MemberPicker, search_when_many
 from ..selectors.dues import dues_ledger, month_start
-from ._people import Checklist, set_checklist
+from ._people import Checklist, chosen_organization, set_checklist
 
 
 class MonthInput(DateInput):
@@ -46,7 +46,9 @@ class DuesMonthForm(EntryFormMixin, forms.Form):
         today = timezone.localdate()
         self.initial.setdefault("month", month_start(month or today))
         self.initial.setdefault("paid_on", today)
-        self.organization = self._chosen(organization) or self.single_organization
+        self.organization = (
+            chosen_organization(self, "organization", organization) or self.single_organization
+        )
         self.rows = self._ledger()
         unpaid = [row for row in self.rows if row.paid is None and row.due is not None and not row.exempt]
         self.fields["paid"].label_from_instance = lambda row: (
@@ -71,15 +73,6 @@ class DuesMonthForm(EntryFormMixin, forms.Form):
         if self.organization is None:
             return []
         return list(dues_ledger(organization=self.organization, month=self.chosen_month()))
-
-    def _chosen(self, organization):
-        pk = self.data.get("organization") if self.is_bound else organization
-        if not pk:
-            return None
-        try:
-            return self.fields["organization"].queryset.filter(pk=pk).first()
-        except (ValueError, TypeError):
-            return None
 
 
 class DuesBaseForm(EntryFormMixin, forms.Form):

@@ -11,10 +11,10 @@ from branches.forms import (
     limit_organization_field,
     records_organizations,
 )
-from branches.models import BRANCH_KINDS, Organization
+from branches.models import BRANCH_KINDS
 
 from ..models import Meeting, Member
-from ._people import Checklist, member_label, record_day, roll_of, set_checklist
+from ._people import Checklist, chosen_organization, member_label, record_day, roll_of, set_checklist
 
 
 class MeetingForm(ServiceModelForm):
@@ -35,7 +35,9 @@ class MeetingForm(ServiceModelForm):
         hide_single_choice(self, "organization")
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("held_on", timezone.localdate())
-        self.organization = self._chosen(organization) or current or self.single_organization
+        self.organization = (
+            chosen_organization(self, "organization", organization) or current or self.single_organization
+        )
         recorded = self.instance.attendees.values("pk") if self.instance.pk else None
         field = self.fields["attendees"]
         field.label_from_instance = member_label
@@ -44,16 +46,6 @@ class MeetingForm(ServiceModelForm):
             validate_against=Member.objects.restrict(user, "view"),
             shown=roll_of(self.organization, on=record_day(self, "held_on", on), recorded=recorded),
         )
-
-    def _chosen(self, organization) -> Organization | None:
-        """The organization whose roll the checklist shows: as posted, as asked for, or none yet."""
-        pk = self.data.get(self.add_prefix("organization")) if self.is_bound else organization
-        if not pk:
-            return None
-        try:
-            return self.fields["organization"].queryset.filter(pk=pk).first()
-        except (ValueError, TypeError):
-            return None
 
 
 class MeetingEditForm(VersionedFormMixin, MeetingForm):

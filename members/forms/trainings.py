@@ -9,11 +9,18 @@ from branches.forms import (
     limit_organization_field,
     records_organizations,
 )
-from branches.models import Organization
 
 from ..models import Cadre, Member, Training
 from ..models.activities import TRAINING_FIELDS
-from ._people import Checklist, cadres_of, member_label, record_day, roll_of, set_checklist
+from ._people import (
+    Checklist,
+    cadres_of,
+    chosen_organization,
+    member_label,
+    record_day,
+    roll_of,
+    set_checklist,
+)
 from .visits import cadre_label
 
 
@@ -35,7 +42,9 @@ class TrainingForm(ServiceModelForm):
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("held_on", today)
             self.initial.setdefault("days", 1)
-        self.organization = self._chosen(organization) or current or self.single_organization
+        self.organization = (
+            chosen_organization(self, "organizer", organization) or current or self.single_organization
+        )
         day = record_day(self, "held_on", on)
         members = self.fields["member_attendees"]
         members.label_from_instance = member_label
@@ -59,15 +68,6 @@ class TrainingForm(ServiceModelForm):
                 recorded=self.instance.cadre_attendees.values("pk") if self.instance.pk else None,
             ).select_related("organization"),
         )
-
-    def _chosen(self, organization) -> Organization | None:
-        pk = self.data.get(self.add_prefix("organizer")) if self.is_bound else organization
-        if not pk:
-            return None
-        try:
-            return self.fields["organizer"].queryset.filter(pk=pk).first()
-        except (ValueError, TypeError):
-            return None
 
 
 class TrainingEditForm(VersionedFormMixin, TrainingForm):
