@@ -4,20 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import (
-    BRANCH_RECORDS_SOURCE,
-    DateInput,
-    EntryFormMixin,
-    hide_single_choice,
-    limit_organization_field,
-    records_organizations,
-)
-from branches.models import BRANCH_KINDS, Organization
+from branches.forms import DateInput, EntryFormMixin
+from branches.models import Organization
 from branches.scope.roles import Capability
 
 from ..models import DuesBase, DuesCategory, Member, PaymentMethod
 from ..picker import MemberPicker, search_when_many
 from ..selectors.dues import dues_ledger, month_start
+from ._branches import offer_branches
 from ._people import Checklist, chosen_organization, set_checklist
 
 
@@ -38,11 +32,7 @@ class DuesMonthForm(EntryFormMixin, forms.Form):
 
     def __init__(self, data=None, *, user, organization=None, month=None):
         super().__init__(data)
-        field = self.fields["organization"]
-        limit_organization_field(
-            field, records_organizations(user, kinds=BRANCH_KINDS), source=BRANCH_RECORDS_SOURCE
-        )
-        hide_single_choice(self, "organization")
+        offer_branches(self, "organization", user)
         today = timezone.localdate()
         self.initial.setdefault("month", month_start(month or today))
         self.initial.setdefault("paid_on", today)

@@ -3,17 +3,10 @@
 from django import forms
 from django.utils import timezone
 
-from branches.forms import (
-    BRANCH_RECORDS_SOURCE,
-    ServiceModelForm,
-    VersionedFormMixin,
-    hide_single_choice,
-    limit_organization_field,
-    records_organizations,
-)
-from branches.models import BRANCH_KINDS
+from branches.forms import ServiceModelForm, VersionedFormMixin
 
 from ..models import Meeting, Member
+from ._branches import offer_branches
 from ._people import Checklist, chosen_organization, member_label, record_day, roll_of, set_checklist
 
 
@@ -28,11 +21,7 @@ class MeetingForm(ServiceModelForm):
     def __init__(self, *args, user, organization=None, on=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.organization if self.instance.pk else None
-        choices = records_organizations(user, kinds=BRANCH_KINDS)
-        limit_organization_field(
-            self.fields["organization"], choices, current=current, source=BRANCH_RECORDS_SOURCE
-        )
-        hide_single_choice(self, "organization")
+        offer_branches(self, "organization", user, current=current)
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("held_on", timezone.localdate())
         self.organization = (
