@@ -57,6 +57,19 @@ def roll_of(organization, *, on, recorded=None):
     return Member.objects.filter(condition).only("pk", "name").order_by("name", "pk")
 
 
+def set_roll_checklist(form, name: str, *, user, on) -> None:
+    """The record's checklist ``name`` of members: the roll of ``form.organization`` on ``on`` and the members
+    the record already has, shown by name; any member ``user`` may view is accepted (``set_checklist``)."""
+    field = form.fields[name]
+    field.label_from_instance = member_label
+    recorded = getattr(form.instance, name).values("pk") if form.instance.pk else None
+    set_checklist(
+        field,
+        validate_against=Member.objects.restrict(user, "view"),
+        shown=roll_of(form.organization, on=on, recorded=recorded),
+    )
+
+
 def cadres_of(organization, *, on, recorded=None):
     """Post rows in ``organization``'s subtree serving on ``on``, plus those already recorded."""
     condition = Q(pk__in=[])

@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from branches.forms import ServiceModelForm, VersionedFormMixin
 
-from ..models import Meeting, Member
+from ..models import Meeting
 from ._branches import offer_branches
-from ._people import Checklist, chosen_organization, member_label, record_day, roll_of, set_checklist
+from ._people import Checklist, chosen_organization, record_day, set_roll_checklist
 
 
 class MeetingForm(ServiceModelForm):
@@ -27,14 +27,7 @@ class MeetingForm(ServiceModelForm):
         self.organization = (
             chosen_organization(self, "organization", organization) or current or self.single_organization
         )
-        recorded = self.instance.attendees.values("pk") if self.instance.pk else None
-        field = self.fields["attendees"]
-        field.label_from_instance = member_label
-        set_checklist(
-            field,
-            validate_against=Member.objects.restrict(user, "view"),
-            shown=roll_of(self.organization, on=record_day(self, "held_on", on), recorded=recorded),
-        )
+        set_roll_checklist(self, "attendees", user=user, on=record_day(self, "held_on", on))
 
 
 class MeetingEditForm(VersionedFormMixin, MeetingForm):

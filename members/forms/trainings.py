@@ -10,16 +10,15 @@ from branches.forms import (
     records_organizations,
 )
 
-from ..models import Cadre, Member, Training
+from ..models import Cadre, Training
 from ..models.activities import TRAINING_FIELDS
 from ._people import (
     Checklist,
     cadres_of,
     chosen_organization,
-    member_label,
     record_day,
-    roll_of,
     set_checklist,
+    set_roll_checklist,
 )
 from .visits import cadre_label
 
@@ -46,17 +45,7 @@ class TrainingForm(ServiceModelForm):
             chosen_organization(self, "organizer", organization) or current or self.single_organization
         )
         day = record_day(self, "held_on", on)
-        members = self.fields["member_attendees"]
-        members.label_from_instance = member_label
-        set_checklist(
-            members,
-            validate_against=Member.objects.restrict(user, "view"),
-            shown=roll_of(
-                self.organization,
-                on=day,
-                recorded=self.instance.member_attendees.values("pk") if self.instance.pk else None,
-            ),
-        )
+        set_roll_checklist(self, "member_attendees", user=user, on=day)
         cadres = self.fields["cadre_attendees"]
         cadres.label_from_instance = cadre_label
         set_checklist(
