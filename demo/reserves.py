@@ -100,22 +100,28 @@ class ReserveRoster:
         self.reserves.append(reserve)
         return reserve
 
-    def reserve_member(self, village, members: list[Member], low, high) -> ReserveCadre | None:
-        fitting = [m for m in members if low <= age_on(m.birth_date, self.today) <= high]
+    def take_aged(self, people: list, low, high):
+        """One of ``people`` aged ``low`` to ``high`` today, drawn at random and taken out of the list; None
+        when none is that age."""
+        fitting = [person for person in people if low <= age_on(person.birth_date, self.today) <= high]
         if not fitting:
             return None
-        member = self.rng.choice(fitting)
-        members.remove(member)
+        person = self.rng.choice(fitting)
+        people.remove(person)
+        return person
+
+    def reserve_member(self, village, members: list[Member], low, high) -> ReserveCadre | None:
+        member = self.take_aged(members, low, high)
+        if member is None:
+            return None
         full = member.category == MemberCategory.FULL
         status = PoliticalStatus.MEMBER if full else PoliticalStatus.PROBATIONARY
         return self.reserve(village, Person.of(member), status)
 
     def reserve_activist(self, village, activists: list[Applicant], low, high) -> ReserveCadre | None:
-        fitting = [a for a in activists if low <= age_on(a.birth_date, self.today) <= high]
-        if not fitting:
+        activist = self.take_aged(activists, low, high)
+        if activist is None:
             return None
-        activist = self.rng.choice(fitting)
-        activists.remove(activist)
         person = Person(
             activist.name, activist.gender, activist.birth_date, activist.education, activist.phone
         )

@@ -5,7 +5,6 @@
 import datetime as dt
 
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
@@ -14,13 +13,13 @@ from rest_framework.response import Response
 
 from branches.api.audit import table_xlsx
 from branches.api.negotiation import FormatNamesTheFile
-from branches.models import Organization
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField
 from branches.tabular.exports import XLSX_CONTENT_TYPE
 
 from ..models import DuesBase, DuesPayment, Member
 from ..selectors import dues as selectors
 from ..services import dues as services
+from ._params import asked_organization
 
 MONEY = {"max_digits": 10, "decimal_places": 2, "min_value": 0}
 
@@ -170,20 +169,20 @@ class DuesPaymentViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def ledger(self, request):
         """Every member due in ``month`` in ``organization``'s subtree: due, paid, owed."""
-        rows = selectors.dues_ledger(organization=self._organization(request), month=self._month(request))
+        rows = selectors.dues_ledger(organization=asked_organization(request), month=self._month(request))
         return self.paginated(rows, LedgerRowSerializer)
 
     @action(detail=False, methods=["get"])
     def arrears(self, request):
         """Members unpaid three months in a row or more up to ``month``; ``to_handle`` at six unexplained."""
-        rows = selectors.dues_arrears(organization=self._organization(request), month=self._month(request))
+        rows = selectors.dues_arrears(organization=asked_organization(request), month=self._month(request))
         return Response({"count": len(rows), "results": ArrearsRowSerializer(rows, many=True).data})
 
     @action(detail=False, methods=["get"], content_negotiation_class=FormatNamesTheFile)
     def summary(self, request):
         """Due, paid, rate and arrears of every organization in ``organization``'s subtree, for ``month``
         (1-12) of ``year`` or the year so far; ``format=xlsx`` for the spreadsheet."""
-        organization = self._organization(request)
+        organization = asked_organization(request)
         asked = SummaryQuerySerializer(data=request.query_params)
         asked.is_valid(raise_exception=True)
         year = asked.validated_data.get("year") or timezone.localdate().year
@@ -196,13 +195,6 @@ class DuesPaymentViewSet(ScopedModelViewSet):
             return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
         data = SummaryRowSerializer(rows, many=True).data
         return Response({"organization": organization.pk, "year": year, "month": month, "results": data})
-
-    @staticmethod
-    def _organization(request) -> Organization:
-        value = request.query_params.get("organization") or ""
-        if not value.isdigit():
-            raise exceptions.ValidationError({"organization": [_("Choose the organization.")]})
-        return get_object_or_404(Organization.objects.restrict(request.user, "view"), pk=int(value))
 
     @staticmethod
     def _month(request) -> dt.date:

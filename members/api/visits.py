@@ -2,7 +2,6 @@
 and export, and ``household-counts/``: distinct households per cadre (or per person) in a year against the
 target of 50."""
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -10,7 +9,6 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from branches.models import Organization
 from branches.scope.viewsets import (
     ScopedModelViewSet,
     ScopedRelatedField,
@@ -25,6 +23,7 @@ from ..models.activities import VISIT_LOG_VALUES
 from ..resources import VisitLogResource
 from ..selectors import visits as selectors
 from ..services import visits as services
+from ._params import asked_organization
 
 
 class VisitLogSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -175,7 +174,7 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
         """Distinct households visited in a calendar year by each cadre post of the villages in an
         organization's subtree (``per=person``: a person's posts in a village merged, what the quota
         reads), with the visits, the open concerns and the target of 50."""
-        organization = self._counted_organization(request)
+        organization = asked_organization(request)
         year = self._year(request)
         per = request.query_params.get("per") or "cadre"
         if per not in {"cadre", "person"}:
@@ -196,12 +195,6 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
                 "results": results,
             }
         )
-
-    def _counted_organization(self, request) -> Organization:
-        value = request.query_params.get("organization") or ""
-        if not value.isdigit():
-            raise exceptions.ValidationError({"organization": [_("Choose the organization.")]})
-        return get_object_or_404(Organization.objects.restrict(request.user, "view"), pk=int(value))
 
     @staticmethod
     def _year(request) -> int:

@@ -1,4 +1,4 @@
-"""Checklists of people (the branch roll for attendance) shared by the meeting and training forms."""
+"""Checklists of people (the branch roll for attendance) shared by the meeting, training and dues forms."""
 
 from django import forms
 from django.db.models import Q
@@ -34,6 +34,18 @@ def record_day(form, field_name: str, asked=None):
     return value or timezone.localdate()
 
 
+def chosen_organization(form, field_name: str, asked=None):
+    """The organization whose people a record's checklists show: the one posted in ``field_name``, or asked
+    for (a reload), else None; None too for one outside the field's choices or not a number."""
+    pk = form.data.get(form.add_prefix(field_name)) if form.is_bound else asked
+    if not pk:
+        return None
+    try:
+        return form.fields[field_name].queryset.filter(pk=pk).first()
+    except (ValueError, TypeError):
+        return None
+
+
 def roll_of(organization, *, on, recorded=None):
     """Members on the roll of ``organization``'s subtree on ``on``, the record's day (docs/records.md, "On the
     roll on a day"), plus those already recorded on the record."""
@@ -43,6 +55,19 @@ def roll_of(organization, *, on, recorded=None):
     if recorded is not None:
         condition |= Q(pk__in=recorded)
     return Member.objects.filter(condition).only("pk", "name").order_by("name", "pk")
+
+
+def set_roll_checklist(form, name: str, *, user, on) -> None:
+    """The record's checklist ``name`` of members: the roll of ``form.organization`` on ``on`` and the members
+    the record already has, shown by name; any member ``user`` may view is accepted (``set_checklist``)."""
+    field = form.fields[name]
+    field.label_from_instance = member_label
+    recorded = getattr(form.instance, name).values("pk") if form.instance.pk else None
+    set_checklist(
+        field,
+        validate_against=Member.objects.restrict(user, "view"),
+        shown=roll_of(form.organization, on=on, recorded=recorded),
+    )
 
 
 def cadres_of(organization, *, on, recorded=None):

@@ -4,21 +4,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import (
-    BRANCH_RECORDS_SOURCE,
-    DateInput,
-    EntryFormMixin,
-    hide_single_choice,
-    limit_organization_field,
-    records_organizations,
-)
-from branches.models import BRANCH_KINDS, Organization
+from branches.forms import DateInput, EntryFormMixin
+from branches.models import Organization
 from branches.scope.roles import Capability
 
 from ..models import DuesBase, DuesCategory, Member, PaymentMethod
 from ..picker import MemberPicker, search_when_many
 from ..selectors.dues import dues_ledger, month_start
-from ._people import Checklist, set_checklist
+from ._branches import offer_branches
+from ._people import Checklist, chosen_organization, set_checklist
 
 
 class MonthInput(DateInput):
@@ -38,15 +32,13 @@ class DuesMonthForm(EntryFormMixin, forms.Form):
 
     def __init__(self, data=None, *, user, organization=None, month=None):
         super().__init__(data)
-        field = self.fields["organization"]
-        limit_organization_field(
-            field, records_organizations(user, kinds=BRANCH_KINDS), source=BRANCH_RECORDS_SOURCE
-        )
-        hide_single_choice(self, "organization")
+        offer_branches(self, "organization", user)
         today = timezone.localdate()
         self.initial.setdefault("month", month_start(month or today))
         self.initial.setdefault("paid_on", today)
-        self.organization = self._chosen(organization) or self.single_organization
+        self.organization = (
+            chosen_organization(self, "organization", organization) or self.single_organization
+        )
         self.rows = self._ledger()
         unpaid = [row for row in self.rows if row.paid is None and row.due is not None and not row.exempt]
         self.fields["paid"].label_from_instance = lambda row: (
@@ -71,15 +63,6 @@ class DuesMonthForm(EntryFormMixin, forms.Form):
         if self.organization is None:
             return []
         return list(dues_ledger(organization=self.organization, month=self.chosen_month()))
-
-    def _chosen(self, organization):
-        pk = self.data.get("organization") if self.is_bound else organization
-        if not pk:
-            return None
-        try:
-            return self.fields["organization"].queryset.filter(pk=pk).first()
-        except (ValueError, TypeError):
-            return None
 
 
 class DuesBaseForm(EntryFormMixin, forms.Form):

@@ -3,18 +3,11 @@
 from django import forms
 from django.utils import timezone
 
-from branches.forms import (
-    BRANCH_RECORDS_SOURCE,
-    ServiceModelForm,
-    VersionedFormMixin,
-    hide_single_choice,
-    limit_organization_field,
-    records_organizations,
-)
-from branches.models import BRANCH_KINDS, Organization
+from branches.forms import ServiceModelForm, VersionedFormMixin
 
-from ..models import Meeting, Member
-from ._people import Checklist, member_label, record_day, roll_of, set_checklist
+from ..models import Meeting
+from ._branches import offer_branches
+from ._people import Checklist, chosen_organization, record_day, set_roll_checklist
 
 
 class MeetingForm(ServiceModelForm):
@@ -28,32 +21,13 @@ class MeetingForm(ServiceModelForm):
     def __init__(self, *args, user, organization=None, on=None, **kwargs):
         super().__init__(*args, **kwargs)
         current = self.instance.organization if self.instance.pk else None
-        choices = records_organizations(user, kinds=BRANCH_KINDS)
-        limit_organization_field(
-            self.fields["organization"], choices, current=current, source=BRANCH_RECORDS_SOURCE
-        )
-        hide_single_choice(self, "organization")
+        offer_branches(self, "organization", user, current=current)
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("held_on", timezone.localdate())
-        self.organization = self._chosen(organization) or current or self.single_organization
-        recorded = self.instance.attendees.values("pk") if self.instance.pk else None
-        field = self.fields["attendees"]
-        field.label_from_instance = member_label
-        set_checklist(
-            field,
-            validate_against=Member.objects.restrict(user, "view"),
-            shown=roll_of(self.organization, on=record_day(self, "held_on", on), recorded=recorded),
+        self.organization = (
+            chosen_organization(self, "organization", organization) or current or self.single_organization
         )
-
-    def _chosen(self, organization) -> Organization | None:
-        """The organization whose roll the checklist shows: as posted, as asked for, or none yet."""
-        pk = self.data.get(self.add_prefix("organization")) if self.is_bound else organization
-        if not pk:
-            return None
-        try:
-            return self.fields["organization"].queryset.filter(pk=pk).first()
-        except (ValueError, TypeError):
-            return None
+        set_roll_checklist(self, "attendees", user=user, on=record_day(self, "held_on", on))
 
 
 class MeetingEditForm(VersionedFormMixin, MeetingForm):

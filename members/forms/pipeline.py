@@ -5,20 +5,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import (
-    BRANCH_RECORDS_SOURCE,
-    DateInput,
-    EntryFormMixin,
-    ServiceModelForm,
-    hide_single_choice,
-    limit_organization_field,
-    records_organizations,
-)
-from branches.models import BRANCH_KINDS
+from branches.forms import DateInput, EntryFormMixin, ServiceModelForm
 
 from ..models import Applicant, Member, MemberCategory, MemberStatus
 from ..models.roster import PERSON_FIELDS
 from ..services.pipeline import STEP_FACTS, correctable_facts
+from ._branches import offer_branches
 from ._people import Checklist, member_label, set_checklist
 
 
@@ -31,12 +23,7 @@ class ApplicantForm(ServiceModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        limit_organization_field(
-            self.fields["branch"],
-            records_organizations(user, kinds=BRANCH_KINDS),
-            source=BRANCH_RECORDS_SOURCE,
-        )
-        hide_single_choice(self, "branch")
+        offer_branches(self, "branch", user)
         self.fields["id_number"].widget.attrs["autocomplete"] = "off"
         for name in ("birth_date", "gender"):  # read from the ID number when left blank
             self.fields[name].required = False

@@ -2,19 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import (
-    BRANCH_RECORDS_SOURCE,
-    ServiceModelForm,
-    VersionedFormMixin,
-    hide_single_choice,
-    limit_organization_field,
-    records_organizations,
-)
-from branches.models import BRANCH_KINDS
+from branches.forms import ServiceModelForm, VersionedFormMixin
 
 from ..models import Member
 from ..models.roster import MEMBER_FIELDS
 from ..selectors.roster import Unmasker, mask_id_number, mask_phone
+from ._branches import offer_branches
 
 KEEP_HELP = _("Shown masked: leave empty to keep it, or type the full new value to change it.")
 
@@ -29,12 +22,7 @@ class MemberForm(ServiceModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if "branch" in self.fields:
-            limit_organization_field(
-                self.fields["branch"],
-                records_organizations(user, kinds=BRANCH_KINDS),
-                source=BRANCH_RECORDS_SOURCE,
-            )
-            hide_single_choice(self, "branch")
+            offer_branches(self, "branch", user)
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
 
 

@@ -9,11 +9,17 @@ from branches.forms import (
     limit_organization_field,
     records_organizations,
 )
-from branches.models import Organization
 
-from ..models import Cadre, Member, Training
+from ..models import Cadre, Training
 from ..models.activities import TRAINING_FIELDS
-from ._people import Checklist, cadres_of, member_label, record_day, roll_of, set_checklist
+from ._people import (
+    Checklist,
+    cadres_of,
+    chosen_organization,
+    record_day,
+    set_checklist,
+    set_roll_checklist,
+)
 from .visits import cadre_label
 
 
@@ -35,19 +41,11 @@ class TrainingForm(ServiceModelForm):
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault("held_on", today)
             self.initial.setdefault("days", 1)
-        self.organization = self._chosen(organization) or current or self.single_organization
-        day = record_day(self, "held_on", on)
-        members = self.fields["member_attendees"]
-        members.label_from_instance = member_label
-        set_checklist(
-            members,
-            validate_against=Member.objects.restrict(user, "view"),
-            shown=roll_of(
-                self.organization,
-                on=day,
-                recorded=self.instance.member_attendees.values("pk") if self.instance.pk else None,
-            ),
+        self.organization = (
+            chosen_organization(self, "organizer", organization) or current or self.single_organization
         )
+        day = record_day(self, "held_on", on)
+        set_roll_checklist(self, "member_attendees", user=user, on=day)
         cadres = self.fields["cadre_attendees"]
         cadres.label_from_instance = cadre_label
         set_checklist(
@@ -59,15 +57,6 @@ class TrainingForm(ServiceModelForm):
                 recorded=self.instance.cadre_attendees.values("pk") if self.instance.pk else None,
             ).select_related("organization"),
         )
-
-    def _chosen(self, organization) -> Organization | None:
-        pk = self.data.get(self.add_prefix("organizer")) if self.is_bound else organization
-        if not pk:
-            return None
-        try:
-            return self.fields["organizer"].queryset.filter(pk=pk).first()
-        except (ValueError, TypeError):
-            return None
 
 
 class TrainingEditForm(VersionedFormMixin, TrainingForm):

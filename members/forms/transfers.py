@@ -7,20 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import (
-    BRANCH_RECORDS_SOURCE,
-    DateInput,
-    EntryFormMixin,
-    ServiceModelForm,
-    hide_single_choice,
-    limit_organization_field,
-    records_organizations,
-)
-from branches.models import BRANCH_KINDS, Organization
+from branches.forms import DateInput, EntryFormMixin, ServiceModelForm
+from branches.models import Organization
 
 from ..models import Member
 from ..models.roster import PERSON_FIELDS
 from ..models.transfers import VALID_DAYS_OUTSIDE_CITY, VALID_DAYS_WITHIN_CITY
+from ._branches import offer_branches
 from .dues import MonthInput
 from .events import MemberEventForm
 
@@ -128,12 +121,7 @@ class LetterReceiveForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         _add_fields(self, _letter_fields())
         self.order_fields(LETTER_ORDER)
-        limit_organization_field(
-            self.fields["to_organization"],
-            records_organizations(user, kinds=BRANCH_KINDS),
-            source=BRANCH_RECORDS_SOURCE,
-        )
-        hide_single_choice(self, "to_organization")
+        offer_branches(self, "to_organization", user)
         self.initial.setdefault("accepted_on", timezone.localdate())
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "inputmode": "text"})
 

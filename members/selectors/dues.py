@@ -25,6 +25,7 @@ from django.db.models.lookups import Exact, IsNull
 from django.utils import timezone
 
 from branches.models import Organization
+from branches.scope.querysets import subtree_q
 
 from ..models import DuesBase, DuesPayment, DuesPolicy, LetterDirection, LetterStatus, TransferLetter
 from .roster import roll_on
@@ -146,7 +147,7 @@ def dues_arrears_within(*, paths, month: dt.date):
         .annotate(day_branch_id=F("branch_on_day_id"))
     )
     if paths is not None:
-        rows = rows.filter(_under(paths))
+        rows = rows.filter(subtree_q("branch_on_day_path", paths))
     reminded = {f"unpaid_{i}": True for i in range(REMIND_AFTER_MONTHS)}
     return _arrears(rows, first, **reminded)
 
@@ -156,13 +157,6 @@ class _EveryOrganization:
 
 
 _EVERY_ORGANIZATION = _EveryOrganization()
-
-
-def _under(paths) -> Q:
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(branch_on_day_path__startswith=path)
-    return condition
 
 
 def _arrears(rows, first: dt.date, **required) -> list:

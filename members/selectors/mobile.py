@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from branches.models import Organization
+from branches.scope.querysets import subtree_q
 
 from ..models import ON_ROLL, OUT_OF_CONTACT_MONTHS, AwayContact, AwayRecord
 
@@ -97,10 +98,7 @@ def out_of_contact_within(*, paths, on: dt.date):
     query."""
     spells = _open_spells(on).filter(heard_since__lt=out_of_contact_before(on))
     if paths is not None:
-        under = Q(pk__in=[])
-        for path in paths:
-            under |= Q(member__branch__path__startswith=path)
-        spells = spells.filter(under)
+        spells = spells.filter(subtree_q("member__branch__path", paths))
     return spells.select_related("member", "member__branch").order_by("heard_since", "member__name", "pk")
 
 

@@ -3,8 +3,10 @@
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
+
+from branches.scope.querysets import subtree_q
 
 from .. import terms_rules as rules
 from ..models import Candidate, Election, Term
@@ -49,10 +51,7 @@ def terms_ending_within(*, paths, day: dt.date, months: int = rules.REMIND_MONTH
     terms = Term.objects.select_related("organization").annotate(superseded=Exists(_later_term(day)))
     terms = current_terms(terms, day).filter(ends_on__lte=day + relativedelta(months=months))
     if paths is not None:
-        under = Q(pk__in=[])
-        for path in paths:
-            under |= Q(organization__path__startswith=path)
-        terms = terms.filter(under)
+        terms = terms.filter(subtree_q("organization__path", paths))
     return terms.order_by("ends_on", "organization__path", "pk")
 
 

@@ -2,8 +2,9 @@
 
 import datetime as dt
 
-from django.db.models import Q
 from django.utils import timezone
+
+from branches.scope.querysets import subtree_q
 
 from ..models import EXPIRED, LetterDirection, LetterStatus, TransferLetter
 
@@ -38,8 +39,5 @@ def letters_awaiting_within(*, paths):
     the inbox's letters awaiting confirmation (docs/inbox.md). One query."""
     letters = TransferLetter.objects.filter(status=LetterStatus.ISSUED, direction=LetterDirection.OUT)
     if paths is not None:
-        under = Q(pk__in=[])
-        for path in paths:
-            under |= Q(organization__path__startswith=path)
-        letters = letters.filter(under)
+        letters = letters.filter(subtree_q("organization__path", paths))
     return letters.select_related("organization", "member").order_by("valid_until", "pk")

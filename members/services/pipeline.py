@@ -71,6 +71,14 @@ def _require(actor, organization, capability):
         raise OutOfScope(NOT_ALLOWED)
 
 
+def _save_step(actor, record):
+    """Save a record a step or a correction has set, its version bumped and ``actor`` in its history."""
+    record.version += 1
+    record._history_user = actor
+    record.save()
+    return record
+
+
 def _refuse(field: str, message: str):
     raise ValidationError({field: [message]})
 
@@ -244,10 +252,7 @@ def applicant_advance(*, actor, applicant: Applicant, to_stage: str, on: dt.date
     STEP_CHECKS[to_stage](applicant, on)
     STEP_EFFECTS[to_stage](applicant, on, actor)
     applicant.stage = to_stage
-    applicant.version += 1
-    applicant._history_user = actor
-    applicant.save()
-    return applicant
+    return _save_step(actor, applicant)
 
 
 def _refuse_unreal_dates(applicant: Applicant):
@@ -448,10 +453,7 @@ def probation_extend(*, actor, applicant: Applicant, months: int, on: dt.date) -
     _check_extension(applicant, months, on)
     applicant.probation_extension_months = months
     applicant.probation_extended_on = on
-    applicant.version += 1
-    applicant._history_user = actor
-    applicant.save()
-    return applicant
+    return _save_step(actor, applicant)
 
 
 def _check_extension(applicant: Applicant, months: int, on: dt.date, fields=("months", "on")):
@@ -478,10 +480,7 @@ def applicant_close(*, actor, applicant: Applicant, status: str, reason: str) ->
         _refuse("reason", _("Give the reason."))
     applicant.status = status
     applicant.note = f"{applicant.note}\n{reason}".strip()
-    applicant.version += 1
-    applicant._history_user = actor
-    applicant.save()
-    return applicant
+    return _save_step(actor, applicant)
 
 
 # --- corrections (docs/members-and-pipeline.md, "Pipeline facts and corrections") ---------------------------
@@ -603,9 +602,7 @@ def _mirror_on_member(actor, applicant: Applicant, changed):
     if applicant.confirmed_on:
         member.confirmed_on = applicant.confirmed_on
     member.full_clean()
-    member.version += 1
-    member._history_user = actor
-    member.save()
+    _save_step(actor, member)
     note([member])
     dates = {
         MemberEventKind.ADMISSION: applicant.approved_on,

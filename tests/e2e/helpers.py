@@ -41,6 +41,13 @@ def county_and_township(django_user_model, prefix):
     return root, county, township_committee(root, county, "东风镇党委", f"{prefix}-T")
 
 
+def county_township_village(django_user_model, prefix):
+    """``county_and_township`` and the township's village branch 红星村党支部 ``<prefix>-B1``: root, county,
+    township, branch."""
+    root, county, township = county_and_township(django_user_model, prefix)
+    return root, county, township, village_branch(root, township, "红星村党支部", f"{prefix}-B1")
+
+
 def county_committee(root, code):
     return organization_create(
         actor=root, parent=None, name="测试县委", code=code, kind=OrganizationKind.COUNTY_COMMITTEE

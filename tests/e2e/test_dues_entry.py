@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.models import DuesPayment
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, staff_user
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_dues import declare
 
@@ -19,8 +19,7 @@ SHOTS = Path("/work/shots-dues")
 
 @pytest.fixture
 def branch(transactional_db, django_user_model):
-    root, _county, township = county_and_township(django_user_model, "DUE")
-    branch = village_branch(root, township, "红星村党支部", "DUE-B1")
+    root, _county, _township, branch = county_township_village(django_user_model, "DUE")
     year = timezone.localdate().year
     for name, income in (("张建国", "3000"), ("李秀英", "5000.01"), ("王德明", "12000")):
         declare(root, MemberFactory(branch=branch, name=name), year=year, income=income)

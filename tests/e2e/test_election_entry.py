@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.models import Cadre, ElectionStatus, Term
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, staff_user
 from tests.utils.factories import MemberFactory
 
 pytestmark = pytest.mark.browser
@@ -17,8 +17,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def branch(transactional_db, django_user_model):
-    root, _county, township = county_and_township(django_user_model, "ELE")
-    branch = village_branch(root, township, "红星村党支部", "ELE-B1")
+    root, _county, township, branch = county_township_village(django_user_model, "ELE")
     for name in ("张建国", "李秀英", "王德明", "赵春生", "刘丽"):
         MemberFactory(branch=branch, name=name, joined_on=dt.date(2015, 7, 1))
     staff_user(django_user_model, root, "secretary", branch, Role.BRANCH_SECRETARY)

@@ -2,9 +2,6 @@
 with both errors in one summary at the top, which has the focus; the attendance rows are thumb-sized."""
 
 import datetime as dt
-import os
-import tempfile
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -13,28 +10,23 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.models import Meeting, MeetingKind
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, staff_user
+from tests.e2e.layout import DESKTOP, Screenshots
 from tests.utils.factories import MemberFactory
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("PB_SHOTS") or Path(tempfile.gettempdir()) / "shots-phone-errors")
+shoot = Screenshots("shots-phone-errors")
 
 
 @pytest.fixture
 def village(transactional_db, django_user_model):
     """A branch with a long roll: the checklist and the save button are well below the fold of a phone."""
-    root, county, township = county_and_township(django_user_model, "E2E")
-    branch = village_branch(root, township, "红星村党支部", "E2E-B1")
+    root, _county, _township, branch = county_township_village(django_user_model, "E2E")
     for n in range(24):
         MemberFactory(branch=branch, name=f"党员{n:02d}")
     user = staff_user(django_user_model, root, "secretary", branch, Role.BRANCH_SECRETARY)
     return SimpleNamespace(user=user, branch=branch)
-
-
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
 def test_a_missing_topic_and_a_future_date_are_summarised_at_the_top_with_focus(
@@ -74,7 +66,7 @@ def test_a_missing_topic_and_a_future_date_are_summarised_at_the_top_with_focus(
     page.locator("#field-attendees").scroll_into_view_if_needed()
     shoot(page, "phone-390x844-checklist")
 
-    page.set_viewport_size({"width": 1440, "height": 900})
+    page.set_viewport_size(DESKTOP)
     page.evaluate("window.scrollTo(0, 0)")
     shoot(page, "desktop-1440x900-summary")
     assert console_errors == []

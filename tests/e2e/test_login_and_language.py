@@ -7,7 +7,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from branches.scope.roles import Role
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, staff_user, village_branch
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +22,7 @@ def zh(text) -> str:
 
 @pytest.fixture
 def secretary(transactional_db, django_user_model):
-    root, county, township = county_and_township(django_user_model, "E2E")
-    branch = village_branch(root, township, "红星村党支部", "E2E-B1")
+    root, county, township, branch = county_township_village(django_user_model, "E2E")
     other = village_branch(root, township, "向阳村党支部", "E2E-B2")
     user = staff_user(django_user_model, root, "secretary", branch, Role.BRANCH_SECRETARY)
     return SimpleNamespace(user=user, branch=branch, other=other, township=township, county=county)

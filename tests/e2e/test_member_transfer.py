@@ -3,9 +3,6 @@ the township — after a first try with an error — and the member is on the ne
 and no longer on the old one's. The archive itself at both sizes, printed, and the phone call action."""
 
 import datetime as dt
-import os
-import tempfile
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,20 +11,19 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.models import Member, MemberEvent, MemberEventKind
-from tests.e2e.helpers import county_and_township, log_in, pick_organization, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, pick_organization, staff_user, village_branch
+from tests.e2e.layout import DESKTOP, Screenshots, fits
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_archive import FULL_PHONE, member_with_history
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("PB_SHOTS") or Path(tempfile.gettempdir()) / "shots-archive")
-DESKTOP = {"width": 1440, "height": 900}
+shoot = Screenshots("shots-archive")
 
 
 @pytest.fixture
 def township(transactional_db, django_user_model):
-    root, _county, township = county_and_township(django_user_model, "E2E")
-    old = village_branch(root, township, "红星村党支部", "E2E-B1")
+    root, _county, township, old = county_township_village(django_user_model, "E2E")
     new = village_branch(root, township, "向阳村党支部", "E2E-B2")
     member = member_with_history(old, new, 3, name="张建国")
     MemberFactory(branch=old, name="李秀英")
@@ -35,15 +31,6 @@ def township(transactional_db, django_user_model):
     staff_user(django_user_model, root, "staff", township, Role.TOWNSHIP_STAFF)
     staff_user(django_user_model, root, "secretary", old, Role.BRANCH_SECRETARY)
     return SimpleNamespace(old=old, new=new, member=member)
-
-
-def shoot(page, name, *, full_page=True):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
-
-
-def fits(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, "scrolls sideways"
 
 
 def checklist(page, branch):
@@ -114,7 +101,8 @@ def test_the_archive_at_both_sizes_printed_and_the_call_button(page, live_server
     page.emulate_media(media="print")
     expect(page.locator("#site-nav")).to_be_hidden()
     expect(page.locator("#archive-actions")).to_be_hidden()
-    page.pdf(path=str(SHOTS / "archive-printed.pdf"), format="A4", print_background=True)
-    assert (SHOTS / "archive-printed.pdf").stat().st_size > 10_000
+    printed = shoot.path("archive-printed.pdf")
+    page.pdf(path=str(printed), format="A4", print_background=True)
+    assert printed.stat().st_size > 10_000
     page.wait_for_load_state("networkidle")
     assert console_errors == []

@@ -27,7 +27,7 @@ from members.models import (
     TrainingAudience,
     VisitLog,
 )
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, staff_user
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_dues import declare
@@ -56,8 +56,7 @@ def _service_worker_built():
 
 @pytest.fixture
 def village(transactional_db, django_user_model):
-    root, county, township = county_and_township(django_user_model, "OFF")
-    branch = village_branch(root, township, "红星村党支部", "OFF-B1")
+    root, _county, _township, branch = county_township_village(django_user_model, "OFF")
     members = [MemberFactory(branch=branch, name=name) for name in ("张建国", "李秀英", "王德明", "赵丽华")]
     cadre = CadreFactory(organization=branch, post=CadrePost.SECRETARY, member=members[0])
     user = staff_user(django_user_model, root, "secretary", branch, Role.BRANCH_SECRETARY)

@@ -13,7 +13,7 @@ from assessments.services.quotas import quota_run_start
 from branches.scope.roles import Role
 from members import picker as people_picker
 from members.models import Cadre, CadrePost, Meeting, MeetingKind, VisitLog
-from tests.e2e.helpers import county_and_township, log_in, pick_organization, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, pick_organization, staff_user, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -26,8 +26,7 @@ VISIT_QUOTA = '#quota-list li[data-code="visit.households"] [data-actual]'
 @pytest.fixture
 def village(transactional_db, django_user_model):
     """A village branch whose secretary has visited 49 households this year: the 50th meets the quota."""
-    root, county, township = county_and_township(django_user_model, "E2E")
-    branch = village_branch(root, township, "红星村党支部", "E2E-B1")
+    root, _county, _township, branch = county_township_village(django_user_model, "E2E")
     members = [MemberFactory(branch=branch, name=name) for name in ("张建国", "李秀英", "王德明", "赵丽华")]
     cadre = CadreFactory(organization=branch, post=CadrePost.SECRETARY, member=members[0])
     today = timezone.localdate()

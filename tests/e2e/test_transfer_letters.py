@@ -2,9 +2,6 @@
 records its delivery from the letter's page, and finds it in the list; the pages at both sizes
 (docs/transfers.md). Screenshots go to ``PB_SHOTS`` when it is set."""
 
-import os
-import tempfile
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -13,34 +10,24 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.models import LetterStatus, MemberStatus, TransferLetter
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_township_village, log_in, staff_user
+from tests.e2e.layout import DESKTOP, Screenshots, fits
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_transfers import letter_row, receive
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("PB_SHOTS") or Path(tempfile.gettempdir()) / "shots-letters")
-DESKTOP = {"width": 1440, "height": 900}
+shoot = Screenshots("shots-letters")
 
 
 @pytest.fixture
 def village(transactional_db, django_user_model):
-    root, _county, township = county_and_township(django_user_model, "E2E")
-    branch = village_branch(root, township, "红星村党支部", "E2E-B1")
+    root, _county, _township, branch = county_township_village(django_user_model, "E2E")
     member = MemberFactory(branch=branch, name="张建国")
     secretary = staff_user(django_user_model, root, "secretary", branch, Role.BRANCH_SECRETARY)
     letter_row(branch, member=MemberFactory(branch=branch, name="李过期"), number="2026-090")
     receive(secretary, branch, accepted_on=timezone.localdate(), number="外-31")
     return SimpleNamespace(branch=branch, member=member)
-
-
-def shoot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def fits(page, width):
-    assert page.evaluate("document.documentElement.scrollWidth") <= width, "scrolls sideways"
 
 
 def test_a_secretary_issues_and_delivers_a_letter_on_a_phone(page, live_server, village, console_errors):

@@ -9,23 +9,16 @@ test database, printing its figures; what is asserted is that each branch's run 
 three times the size costs each refresh no query more.
 """
 
-import dataclasses
-
 import pytest
 
 from demo.management.commands.bench_refresh import benchmark
-from demo.scale import generate
-from demo.scale.tiers import TIERS
+from tests.utils.scale_tiers import tiny_and_three_times
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_branch_refresh_benchmark_runs_at_the_tiny_tier(capsys):
-    generate(tier="tiny", seed=3, replace=True)
-    first = benchmark(branches=3, write=print)
-    larger = dataclasses.replace(TIERS["tiny"], name="tiny-x3", townships=6, branches=45, members=1500)
-    generate(tier=larger, seed=4, replace=True)
-    second = benchmark(branches=3, write=print)
+    first, second = tiny_and_three_times(lambda: benchmark(branches=3, write=print))
     assert first["branches"] == second["branches"] == 3
     assert max(second["queries"]) <= max(first["queries"])
     print(capsys.readouterr().out)

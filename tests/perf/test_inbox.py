@@ -9,23 +9,16 @@ test database, printing its figures; what is asserted is that every user got the
 tier three times the size costs no statement more.
 """
 
-import dataclasses
-
 import pytest
 
 from demo.management.commands.bench_inbox import benchmark
-from demo.scale import generate
-from demo.scale.tiers import TIERS
+from tests.utils.scale_tiers import tiny_and_three_times
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_inbox_benchmark_runs_at_the_tiny_tier(capsys):
-    generate(tier="tiny", seed=3, replace=True)
-    first = benchmark(rounds=1, write=print)
-    larger = dataclasses.replace(TIERS["tiny"], name="tiny-x3", townships=6, branches=45, members=1500)
-    generate(tier=larger, seed=4, replace=True)
-    second = benchmark(rounds=1, write=print)
+    first, second = tiny_and_three_times(lambda: benchmark(rounds=1, write=print))
     assert second["users"] > first["users"]
     assert second["statements"] == first["statements"]
     assert first["users_with_items"] > 0
