@@ -12,6 +12,7 @@ from branches.scope.viewsets import (
 )
 from branches.tabular.api import ImportExportViewSetMixin
 from members.models import Member
+from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
 from ..filters.appraisals import MemberAppraisalFilter
@@ -28,7 +29,7 @@ class MemberAppraisalSerializer(VersionedSerializerMixin, serializers.ModelSeria
     member_category = serializers.CharField(source="member.category", read_only=True)
     branch_name = serializers.CharField(source="branch.name", read_only=True)
     grade = serializers.ChoiceField(choices=AppraisalGrade.choices, allow_blank=True, required=False)
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    grade_display = ChoiceLabelField("grade")
     year = YearField()
 
     class Meta:

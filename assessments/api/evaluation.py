@@ -31,6 +31,7 @@ from branches.scope.viewsets import (
     VersionedSerializerMixin,
 )
 from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
 from ..filters.evaluation import (
@@ -58,7 +59,7 @@ from .statements import StatementViewSet
 class EvaluationCycleSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     county = ScopedRelatedField(queryset=Organization.objects.all())
     county_name = serializers.CharField(source="county.name", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceLabelField("state")
     published_by_name = serializers.SerializerMethodField()
     year = YearField()
 
@@ -143,7 +144,7 @@ class EvaluationRaterSerializer(OrganizationRecordSerializer):
     cycle = VisibleCycleField()
     user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
     user_name = serializers.SerializerMethodField()
-    group_display = serializers.CharField(source="get_group_display", read_only=True)
+    group_display = ChoiceLabelField("group")
     year = serializers.IntegerField(source="cycle.year", read_only=True)
 
     class Meta:
@@ -210,7 +211,7 @@ class EvaluationRaterViewSet(ScopedModelViewSet):
 
 class SecretaryGradeSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    grade_display = ChoiceLabelField("grade")
     cycle = serializers.IntegerField(source="rater.cycle_id", read_only=True)
     group = serializers.CharField(source="rater.group", read_only=True)
 
@@ -298,8 +299,8 @@ class EvaluationScoreSerializer(serializers.ModelSerializer):
         source="township.name", read_only=True, default=None, allow_null=True
     )
     year = serializers.IntegerField(source="cycle.year", read_only=True)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+    level_display = ChoiceLabelField("level")
+    grade_display = ChoiceLabelField("grade")
 
     class Meta:
         model = EvaluationScore

@@ -7,6 +7,7 @@ from branches.scope.viewsets import (
     ScopedQuerysetMixin,
     ScopedReadOnlyModelViewSet,
 )
+from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
 from ..filters.quotas import AlertFilter, QuotaPolicyFilter, QuotaResultFilter, QuotaRunFilter
@@ -160,7 +161,7 @@ class QuotaResultViewSet(ScopedReadOnlyModelViewSet):
 
 class AlertSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     cadre_name = serializers.CharField(source="cadre.name", read_only=True, default=None, allow_null=True)
     detail = AlertDetailField(read_only=True)
 

@@ -13,6 +13,7 @@ from branches.scope.viewsets import (
     ScopedRelatedField,
 )
 from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
 from ..filters.ratings import RatingPolicyFilter, StarRatingFilter
@@ -26,8 +27,8 @@ from .policies import CountyPolicySerializer, CountyPolicyViewSet
 
 class StarRatingSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
-    classification_display = serializers.CharField(source="get_classification_display", read_only=True)
+    stage_display = ChoiceLabelField("stage")
+    classification_display = ChoiceLabelField("classification")
     proposal = serializers.JSONField(
         read_only=True,
         help_text=_(
@@ -80,7 +81,7 @@ class RatingStepInputSerializer(serializers.Serializer):
 
 
 class RatingStepSerializer(serializers.ModelSerializer):
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    stage_display = ChoiceLabelField("stage")
     actor_name = serializers.SerializerMethodField()
 
     class Meta:

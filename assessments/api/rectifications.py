@@ -20,6 +20,7 @@ from branches.scope.viewsets import (
 from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from members.models import Cadre
 from partybuild.http import client_ip
+from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
 from ..filters.rectifications import RectificationFilter
@@ -73,7 +74,7 @@ class RectificationSerializer(VersionedSerializerMixin, OrganizationRecordSerial
     instructor_name = serializers.CharField(
         source="instructor.name", read_only=True, default=None, allow_null=True
     )
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
     opened_by = serializers.SerializerMethodField()
     verified_by = serializers.SerializerMethodField()
     note_count = serializers.IntegerField(read_only=True, default=0)

@@ -16,6 +16,7 @@ from branches.scope.viewsets import (
 )
 from branches.tabular.api import ImportExportViewSetMixin
 from branches.tabular.exports import XLSX_CONTENT_TYPE
+from partybuild.serializer_fields import ChoiceLabelField
 
 from ..filters.evaluation import (
     StatementFilter,
@@ -41,7 +42,7 @@ BYTES = "application/octet-stream"
 class StatementSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     cycle = VisibleCycleField()
     year = serializers.IntegerField(source="cycle.year", read_only=True)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = ChoiceLabelField("level")
     attachment = serializers.FileField(
         required=False,
         allow_null=True,

@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.scope.viewsets import ScopedQuerysetMixin
+from partybuild.serializer_fields import ChoiceLabelField
 
 from .. import selectors
 from ..models import SecurityEvent, SecurityEventKind
@@ -122,7 +123,7 @@ class AuditExportMixin(ExportableViewSetMixin):
 
 
 class SecurityEventSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     organization_name = serializers.CharField(source="organization.name", read_only=True, default="")
 
     class Meta:

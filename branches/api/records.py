@@ -10,6 +10,7 @@ from branches.scope.viewsets import (
     VersionedSerializerMixin,
 )
 from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
 from ..filters.records import (
@@ -66,7 +67,7 @@ class RoomInvestmentSerializer(VersionedSerializerMixin, serializers.ModelSerial
     organization_name = serializers.CharField(source="room.organization.name", read_only=True)
     # The service explains a zero or negative amount in its own words.
     amount_yuan = serializers.DecimalField(max_digits=12, decimal_places=2)
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
+    source_display = ChoiceLabelField("source")
 
     class Meta:
         model = RoomInvestment
@@ -112,7 +113,7 @@ class RoomTargetSerializer(VersionedSerializerMixin, OrganizationRecordSerialize
 
 
 class ReviewRecordSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
 
     class Meta:
         model = ReviewRecord
@@ -136,7 +137,7 @@ class ReviewRecordSerializer(VersionedSerializerMixin, OrganizationRecordSeriali
 
 class FinancialDisclosureSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     year = YearField()
-    period_display = serializers.CharField(source="get_period_display", read_only=True)
+    period_display = ChoiceLabelField("period")
 
     class Meta:
         model = FinancialDisclosure

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from branches.scope.viewsets import ScopedRelatedField, VersionedSerializerMixin
+from partybuild.serializer_fields import ChoiceLabelField
 
 from ..models import Organization, StaffRole
 from ..models.tree import VILLAGE_STATISTICS_FIELDS
@@ -17,8 +18,8 @@ class OrganizationRecordSerializer(serializers.ModelSerializer):
 class OrganizationSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     parent = ScopedRelatedField(queryset=Organization.objects.all(), allow_null=True, required=False)
     depth = serializers.IntegerField(read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    field_display = serializers.CharField(source="get_field_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
+    field_display = ChoiceLabelField("field")
 
     class Meta:
         model = Organization
@@ -47,7 +48,7 @@ class OrganizationSerializer(VersionedSerializerMixin, serializers.ModelSerializ
 class StaffRoleSerializer(OrganizationRecordSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True))
     username = serializers.CharField(source="user.get_username", read_only=True)
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceLabelField("role")
 
     class Meta:
         model = StaffRole

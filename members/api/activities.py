@@ -19,6 +19,7 @@ from branches.scope.viewsets import (
     VersionedSerializerMixin,
 )
 from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
 from ..filters.activities import ContactPointFilter, MeetingFilter, StudyRecordFilter, TrainingFilter
@@ -86,7 +87,7 @@ class MeetingSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         help_text=_("left out, the branch of a secretary of a single branch"),
     )
     organization_name = serializers.CharField(source="organization.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     held_on = serializers.DateField(required=False, help_text=_("left out, today"))
     attendees = ScopedPeopleField(queryset=Member.objects.all(), many=True, required=False)
     attendee_names = serializers.SerializerMethodField()
@@ -124,11 +125,11 @@ class MeetingSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 class TrainingSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     organizer = ScopedRelatedField(queryset=Organization.objects.all())
     organizer_name = serializers.CharField(source="organizer.name", read_only=True)
-    level_display = serializers.CharField(source="get_level_display", read_only=True)
+    level_display = ChoiceLabelField("level")
     days = serializers.DecimalField(
         max_digits=4, decimal_places=1, min_value=Decimal("0.5"), max_value=Decimal("365")
     )
-    audience_display = serializers.CharField(source="get_audience_display", read_only=True)
+    audience_display = ChoiceLabelField("audience")
     member_attendees = ScopedPeopleField(queryset=Member.objects.all(), many=True, required=False)
     cadre_attendees = ScopedPeopleField(queryset=Cadre.objects.all(), many=True, required=False)
     attendee_total = serializers.SerializerMethodField(

@@ -13,6 +13,7 @@ from branches.scope.viewsets import (
     VersionedSerializerMixin,
 )
 from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.serializer_fields import ChoiceLabelField
 
 from ..filters.cadres import CadreFilter, ReserveCadreFilter
 from ..models import Cadre, CadrePost, Member, ReserveCadre
@@ -33,7 +34,7 @@ class ConcurrentPostSerializer(serializers.ModelSerializer):
 
 class CadreSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
-    post_display = serializers.CharField(source="get_post_display", read_only=True)
+    post_display = ChoiceLabelField("post")
     is_serving = serializers.SerializerMethodField(help_text=_("serving today"))
     concurrent_posts = serializers.SerializerMethodField(
         help_text=_(
@@ -95,7 +96,7 @@ class EndTermSerializer(serializers.Serializer):
 
 class ReserveCadreSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     member = ScopedRelatedField(queryset=Member.objects.all(), allow_null=True, required=False)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
     is_young = serializers.SerializerMethodField(help_text=_("aged 35 or less today"))
     # Declared so the schema says what the list answers: blank until the reserve is promoted.
     promoted_post = serializers.ChoiceField(choices=CadrePost.choices, allow_blank=True, read_only=True)

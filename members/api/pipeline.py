@@ -14,6 +14,7 @@ from branches.scope.viewsets import (
     VersionedSerializerMixin,
 )
 from branches.selectors import organization_get
+from partybuild.serializer_fields import ChoiceLabelField
 
 from ..filters.pipeline import ApplicantFilter
 from ..models import Applicant, ApplicantStage, ApplicantStatus, Member
@@ -32,7 +33,7 @@ class ApplicantSerializer(VersionedSerializerMixin, serializers.ModelSerializer)
     mentors = ScopedRelatedField(queryset=Member.objects.all(), many=True, required=False)
     sponsors = ScopedRelatedField(queryset=Member.objects.all(), many=True, required=False)
     member = ScopedRelatedField(queryset=Member.objects.all(), required=False, allow_null=True)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
+    stage_display = ChoiceLabelField("stage")
 
     class Meta:
         model = Applicant

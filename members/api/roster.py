@@ -23,6 +23,7 @@ from branches.models import Organization
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.http import client_ip
+from partybuild.serializer_fields import ChoiceLabelField
 
 from ..filters.roster import MemberFilter
 from ..models import Member, MemberEvent, MemberStatus
@@ -34,11 +35,11 @@ from ..services import roster as services
 class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     branch = ScopedRelatedField(queryset=Organization.objects.all())
     branch_name = serializers.CharField(source="branch.name", read_only=True)
-    gender_display = serializers.CharField(source="get_gender_display", read_only=True)
-    education_display = serializers.CharField(source="get_education_display", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-    occupation_display = serializers.CharField(source="get_occupation_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    gender_display = ChoiceLabelField("gender")
+    education_display = ChoiceLabelField("education")
+    category_display = ChoiceLabelField("category")
+    occupation_display = ChoiceLabelField("occupation")
+    status_display = ChoiceLabelField("status")
     probation_ends_on = serializers.DateField(read_only=True, allow_null=True)
     probation_overdue = serializers.SerializerMethodField()
 
@@ -89,7 +90,7 @@ class MemberSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 
 
 class MemberEventSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     from_branch_name = serializers.CharField(
         source="from_branch.name", read_only=True, default=None, allow_null=True
     )

@@ -4,6 +4,7 @@ from rest_framework import serializers
 from branches.api.actions import StepAction, WorkflowActionMixin
 from branches.api.serializers import OrganizationRecordSerializer
 from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from partybuild.serializer_fields import ChoiceLabelField
 
 from ..filters.terms import ElectionFilter, TermFilter
 from ..models import Candidate, Election, Member, Term
@@ -12,7 +13,7 @@ from ..services import terms as services
 
 
 class TermSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField("kind")
     length_years = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -95,7 +96,7 @@ class ElectionCandidateSerializer(serializers.ModelSerializer):
 
 class ElectionSerializer(VersionedSerializerMixin, OrganizationRecordSerializer):
     candidates = ElectionCandidateSerializer(many=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField("status")
     approved_by_name = serializers.CharField(source="approved_by.username", read_only=True, default="")
 
     class Meta:

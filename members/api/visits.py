@@ -15,6 +15,7 @@ from branches.scope.viewsets import (
     VersionedSerializerMixin,
 )
 from branches.tabular.api import ImportExportViewSetMixin
+from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import FIRST_DATE_YEAR, LAST_YEAR
 
 from ..filters.visits import VisitLogFilter
@@ -35,7 +36,7 @@ class VisitLogSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     )
     cadre_name = serializers.CharField(source="cadre.name", read_only=True)
     cadre_post = serializers.CharField(source="cadre.post", read_only=True)
-    cadre_post_display = serializers.CharField(source="cadre.get_post_display", read_only=True)
+    cadre_post_display = ChoiceLabelField("cadre.post")
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     is_open = serializers.SerializerMethodField(help_text=_("a concern was raised and is not resolved yet"))
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
