@@ -14,7 +14,7 @@ class ChoiceLabelField(serializers.CharField):
     """The label of a choices field, in the request's language: ``ChoiceLabelField("education")``, or a
     dotted path such as ``"cadre.post"``. It reads the label from the field's choices where
     ``CharField(source="get_education_display")`` would have DRF inspect that method's signature for every
-    row: a fifth of a member page's time (docs/scale.md, "Load")."""
+    row: a quarter of a member page's time (tests/perf/README.md, the load row)."""
 
     def __init__(self, source: str, **kwargs):
         kwargs.setdefault("read_only", True)
