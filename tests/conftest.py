@@ -5,9 +5,10 @@ Tests marked ``postgres``, ``redis`` or ``browser`` (or asking for the ``require
 (CELERY_BROKER_URL) or Debian's Chromium. Without them they are skipped with the reason listed at the end
 of the run; with PARTYBUILD_REQUIRE_SERVICES=1 (what ``.ci/run`` sets) a missing service is a failure.
 
-``make test`` runs the suite on pytest-xdist workers (``-n auto --dist loadgroup``): each worker gets its own
-test database (pytest-django), its own Redis database, upload directory and media root (below), and the
-property-based tests replay fixed examples; ``make fuzz`` (PARTYBUILD_FUZZ=1) draws fresh ones instead.
+``make test`` runs the suite on pytest-xdist workers, one more than the cores (``--dist loadgroup``, see the
+Makefile): each worker gets its own test database (pytest-django), its own Redis database, upload directory
+and media root (below), and the property-based tests replay fixed examples; ``make fuzz`` (PARTYBUILD_FUZZ=1)
+draws fresh ones instead.
 """
 
 import functools
