@@ -5,10 +5,10 @@ Tests marked ``postgres``, ``redis`` or ``browser`` (or asking for the ``require
 (CELERY_BROKER_URL) or Debian's Chromium. Without them they are skipped with the reason listed at the end
 of the run; with PARTYBUILD_REQUIRE_SERVICES=1 (what ``.ci/run`` sets) a missing service is a failure.
 
-``make test`` runs the suite on pytest-xdist workers, one more than the cores (``--dist loadgroup``, see the
-Makefile): each worker gets its own test database (pytest-django), its own Redis database, upload directory
-and media root (below), and the property-based tests replay fixed examples; ``make fuzz`` (PARTYBUILD_FUZZ=1)
-draws fresh ones instead.
+``make test`` runs the suite on pytest-xdist workers, two more than the cores (``--dist loadgroup``, see the
+Makefile): each worker gets its own test database (a copy of one migrated template, see
+``django_db_setup``), its own Redis database, upload directory and media root (below), and the
+property-based tests replay fixed examples; ``make fuzz`` (PARTYBUILD_FUZZ=1) draws fresh ones instead.
 """
 
 import functools
@@ -138,8 +138,9 @@ def pytest_runtest_setup(item):
 
 
 # --- one xdist worker shares nothing with another -------------------------------------------------------
-# pytest-django gives each worker its own test database (test_<name>_gw0 on PostgreSQL, a private in-memory
-# one on SQLite) and pytest its own tmp_path; live servers listen on a free port each. The rest is here.
+# Each worker has its own test database (test_<name>_gw0 on PostgreSQL, a private in-memory one on SQLite),
+# copied from one migrated template (``django_db_setup``), and pytest its own tmp_path; live servers listen
+# on a free port each. The rest is here.
 
 REDIS_DATABASES = 16  # Redis's default number of logical databases
 
@@ -204,6 +205,44 @@ def _empty_postgresql_tables_by_delete(settings) -> None:
         return [f"{style.SQL_KEYWORD('SET CONSTRAINTS ALL DEFERRED')};", *deletes]
 
     DatabaseOperations.sql_flush = sql_flush
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(  # noqa: PLR0917 - pytest-django's own fixture's arguments
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+):
+    """pytest-django's test databases, except that xdist workers copy one migrated template instead of
+    each migrating their own (tests/utils/database_template.py). A serial run, ``--reuse-db`` and
+    ``--nomigrations`` take pytest-django's way."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests.utils.database_template import setup_worker_databases, xdist_run
+
+    run = xdist_run()
+    plain = run is None or not django_db_use_migrations or django_db_keepdb
+    with django_db_blocker.unblock():
+        if plain:
+            if not django_db_use_migrations:
+                from pytest_django.fixtures import _disable_migrations
+
+                _disable_migrations()
+            keep = django_db_keepdb and not django_db_createdb
+            old_config = setup_databases(verbosity=0, interactive=False, keepdb=keep)
+        else:
+            worker, workers, run_id = run
+            shared = tmp_path_factory.getbasetemp().parent
+            old_config = setup_worker_databases(shared=shared, worker=worker, workers=workers, run=run_id)
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(old_config, verbosity=0)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -318,8 +357,25 @@ def pytest_collection_modifyitems(config, items):
     # first browser test to the end of the session, and Django refuses synchronous ORM calls under a
     # running loop unless DJANGO_ALLOW_ASYNC_UNSAFE is set (tests/e2e/conftest.py sets it from then on).
     # Under pytest-xdist every worker collects this same order and is handed its tests in it.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # Within each kind, the long tests first: handed out last, one of them would keep the run waiting on
+    # one worker after the others have finished. Never ahead of pytest-django's order, though: a transactional
+    # test empties every table after it, rows the migrations wrote included (the beat schedules), so the
+    # tests that read those come first.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("browser") is not None,
+            _empties_the_tables(item),
+            item.get_closest_marker("long") is None,
+        )
+    )
     _restore_node_ids(config, items)
+
+
+def _empties_the_tables(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transaction = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    fixtures = getattr(item, "fixturenames", ())
+    return transaction or "transactional_db" in fixtures or "live_server" in fixtures
 
 
 def _restore_node_ids(config, items):

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import CHROMIUM
 
@@ -21,6 +22,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+# ``make test`` runs two xdist workers more than the cores, each with Chromium and a live server: what takes
+# a second on a quiet machine can take several there. An expectation that is never met still fails, later.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -98,6 +98,7 @@ def test_the_login_page_has_no_serious_accessibility_violation(scanner, live_ser
     assert found == [], f"login at {size}:\n" + "\n".join(found)
 
 
+@pytest.mark.long
 def test_the_main_pages_have_no_serious_accessibility_violation(scanner, live_server, world):
     page, size = scanner
     log_in(page, live_server, "county_admin", PASSWORD)

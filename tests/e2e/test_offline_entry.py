@@ -182,6 +182,7 @@ def test_entries_recorded_offline_reach_the_server_once_when_the_signal_returns(
     assert_recorded_once(village)
 
 
+@pytest.mark.long
 def test_the_network_dropping_in_the_middle_of_sending_loses_and_doubles_nothing(
     page, context, live_server, village
 ):

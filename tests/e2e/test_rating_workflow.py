@@ -93,6 +93,7 @@ def submit(page):
         page.locator("#save").click()
 
 
+@pytest.mark.long
 def test_a_rating_goes_from_proposal_to_confirmation_in_the_browser(
     page, live_server, county, console_errors
 ):

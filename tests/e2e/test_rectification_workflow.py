@@ -108,6 +108,7 @@ def secretary_notes_progress(page, live_server, county):
     shoot(page, "6-page-note-on-phone")
 
 
+@pytest.mark.long
 def test_a_weak_branch_is_rectified_from_the_candidate_list_to_the_countys_verification(
     page, browser, live_server, county, console_errors
 ):

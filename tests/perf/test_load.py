@@ -254,6 +254,7 @@ def load_run(database_url, users, seconds, tmp_path, *, kinds, settings_module="
     return {**result, "tasks": tally}
 
 
+@pytest.mark.long
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_tiny_load_run_has_no_errors(require_postgres, world, tmp_path):
