@@ -13,6 +13,7 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
+from ..selectors.records import targets_met
 from .common import at_least, organization_choice, visible_choice, year_of
 from .tree import ScopedFilterSet
 
@@ -49,11 +50,14 @@ class RoomInvestmentFilter(ScopedFilterSet):
 class RoomTargetFilter(ScopedFilterSet):
     organization = organization_choice(_("township or street"))
     year = YearFilter(label=_("year"))
-    met = django_filters.BooleanFilter(label=_("target met"))
+    met = django_filters.BooleanFilter(label=_("target met"), method="filter_met")
 
     class Meta:
         model = StandardizedRoomTarget
         fields = ["organization", "within", "year", "met"]
+
+    def filter_met(self, queryset, name, value):
+        return targets_met(queryset, met=value)
 
 
 class ReviewRecordFilter(ScopedFilterSet):

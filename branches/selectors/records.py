@@ -7,6 +7,7 @@ organizations costs one query, never one per organization.
 
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -22,6 +23,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
 from ..models import (
@@ -32,6 +34,7 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
+from ..models.paths import under_sql
 from ..models.records import FACILITY_FIELDS
 
 
@@ -150,6 +153,41 @@ def with_target_progress(queryset):
     return queryset.annotate(
         standardized_count=_standardized_rooms(path=OuterRef("organization__path"), year=OuterRef("year"))
     ).annotate(met=_met("standardized_count", "target"))
+
+
+def targets_met(queryset, *, met: bool):
+    """The room targets of ``queryset`` that are met (or, with ``met=False``, not met), judged as
+    ``with_target_progress`` judges them. One grouped query for all of them: the rooms are counted per
+    organization and year of certification once, and joined to each target's subtree as a range of the path
+    index, where a correlated count per target and organization took 0.6 s for a province's 4,000 targets."""
+    return queryset.filter(pk__in=RawSQL(*_targets_met_sql(queryset, met)))  # noqa: S611 - below
+
+
+def _targets_met_sql(queryset, met: bool) -> tuple[str, list]:
+    vendor, ops = connection.vendor, connection.ops
+    ids, ids_params = queryset.order_by().values("pk").query.sql_with_params()
+    certified, certified_params = ops.date_extract_sql("year", "r.standardized_on", ())
+    dissolved, dissolved_params = ops.date_extract_sql("year", "o.dissolved_on", ())
+    tables = {
+        "target": StandardizedRoomTarget._meta.db_table,
+        "organization": Organization._meta.db_table,
+        "room": ActivityRoom._meta.db_table,
+    }
+    target, organization, room = (ops.quote_name(name) for name in tables.values())
+    # Table names, backend expressions and the queryset's own compiled SQL; every value is a parameter.
+    sql = f"""
+        SELECT t.id FROM {target} t
+        JOIN {organization} township ON township.id = t.organization_id
+        LEFT JOIN {organization} o ON {under_sql(vendor, "o.path", "township.path")}
+            AND (o.dissolved_on IS NULL OR {dissolved} > t.year)
+        LEFT JOIN (
+            SELECT r.organization_id, {certified} AS certified, COUNT(*) AS rooms FROM {room} r
+            WHERE r.is_standardized AND r.standardized_on IS NOT NULL GROUP BY 1, 2
+        ) counted ON counted.organization_id = o.id AND counted.certified <= t.year
+        WHERE t.id IN ({ids})
+        GROUP BY t.id, t.target
+        HAVING COALESCE(SUM(counted.rooms), 0) {">=" if met else "<"} t.target"""  # noqa: S608
+    return sql, [*dissolved_params, *certified_params, *ids_params]
 
 
 def room_target_list(*, user, action: str = "view"):

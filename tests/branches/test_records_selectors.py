@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from branches.models import Organization, OrganizationKind
+from branches.models import Organization, OrganizationKind, StandardizedRoomTarget
 from branches.selectors import standardized_rooms_vs_target
+from branches.selectors.records import targets_met, with_target_progress
 from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_records import (
     ActivityRoomFactory,
@@ -136,3 +137,63 @@ def test_target_selector_costs_the_same_for_2_or_8_townships(world):
     assert all(
         t.standardized_rooms == 1 for t in standardized_rooms_vs_target(organizations=eight, year=2024)
     )
+
+
+# --- the met / not met filter, judged for all targets at once --------------------------------------------
+
+
+def _met_ids(queryset, met: bool) -> set[int]:
+    return set(targets_met(queryset, met=met).values_list("pk", flat=True))
+
+
+def _judged_one_by_one(queryset, met: bool) -> set[int]:
+    return {target.pk for target in with_target_progress(queryset) if target.met is met}
+
+
+def test_the_met_filter_agrees_with_each_targets_own_count_at_every_boundary(world):
+    """Year boundaries (31 December against 1 January), a room of a branch dissolved the year after (it
+    still counts) or that year (it does not), a room not standardized, counts equal to, below and above the
+    target, and a target of 0."""
+    ActivityRoomFactory(organization=world.branch_a1, standardized_on=D(2023, 12, 31))
+    ActivityRoomFactory(organization=world.branch_a2, standardized_on=D(2024, 1, 1))
+    ActivityRoomFactory(organization=world.branch_a1, is_standardized=False, standardized_on=None)
+    closed_later = OrganizationFactory(parent=world.township_b, dissolved_on=D(2024, 6, 1))
+    ActivityRoomFactory(organization=closed_later, standardized_on=D(2022, 5, 1))
+    for township in (world.township_a, world.township_b):
+        for year, target in ((2022, 1), (2023, 1), (2024, 3), (2025, 2), (2026, 0)):
+            StandardizedRoomTargetFactory(organization=township, year=year, target=target)
+    targets = StandardizedRoomTarget.objects.all()
+    for met in (True, False):
+        assert _met_ids(targets, met) == _judged_one_by_one(targets, met)
+    a_2023 = StandardizedRoomTarget.objects.get(organization=world.township_a, year=2023)
+    b_2023 = StandardizedRoomTarget.objects.get(organization=world.township_b, year=2023)
+    b_2024 = StandardizedRoomTarget.objects.get(organization=world.township_b, year=2024)
+    assert a_2023.pk in _met_ids(targets, True)  # 31 December 2023 counts for 2023, 1 January 2024 does not
+    assert b_2023.pk in _met_ids(targets, True)  # dissolved in 2024: still there at the end of 2023
+    assert b_2024.pk in _met_ids(targets, False)  # dissolved in 2024: gone at the end of 2024
+    a_2025 = StandardizedRoomTarget.objects.get(organization=world.township_a, year=2025)
+    assert a_2025.pk in _met_ids(targets, True)  # two rooms against a target of two
+
+
+def test_the_met_filter_keeps_to_the_queryset_it_is_given(world):
+    ActivityRoomFactory(organization=world.branch_a1, standardized_on=D(2023, 6, 1))
+    mine = StandardizedRoomTargetFactory(organization=world.township_a, year=2023, target=1)
+    StandardizedRoomTargetFactory(organization=world.township_b, year=2023, target=0)
+    assert _met_ids(StandardizedRoomTarget.objects.filter(organization=world.township_a), True) == {mine.pk}
+
+
+def test_the_met_filter_costs_one_query_for_2_or_8_townships(world):
+    two = _townships_with_rooms(world, 2)
+    eight = _townships_with_rooms(world, 8)
+    counts = [
+        _queries(
+            lambda townships=townships: _met_ids(
+                StandardizedRoomTarget.objects.filter(organization__in=townships), False
+            )
+        )
+        for townships in (two, eight)
+    ]
+    assert counts == [1, 1]
+    assert (
+        len(_met_ids(StandardizedRoomTarget.objects.filter(organization__in=eight), False)) == 2
+    )  # target 2
