@@ -138,7 +138,7 @@ def pytest_runtest_setup(item):
 
 
 # --- one xdist worker shares nothing with another -------------------------------------------------------
-# Each worker has its own test database (test_<name>_gw0 on PostgreSQL, a private in-memory one on SQLite),
+# Each worker has its own test database (test_<name>_gw0 on PostgreSQL, a file of its own on SQLite),
 # copied from one migrated template (``django_db_setup``), and pytest its own tmp_path; live servers listen
 # on a free port each. The rest is here.
 
@@ -274,8 +274,12 @@ def _database_line(config) -> str:
     settings_dict = connection.settings_dict
     workers = xdist_workers(config)
     if connection.vendor == "sqlite":
-        copies = f"each of the {workers} xdist workers tests on its own" if workers else "tests use an"
-        return f"database: sqlite {sqlite3.sqlite_version} (embedded default; {copies} in-memory copy)"
+        copies = (
+            f"each of the {workers} xdist workers tests on its own file"
+            if workers
+            else "tests use an in-memory"
+        )
+        return f"database: sqlite {sqlite3.sqlite_version} (embedded default; {copies} copy)"
     try:
         from pytest_django.plugin import blocking_manager_key
 

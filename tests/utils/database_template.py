@@ -2,10 +2,9 @@
 
 Migrating a test database costs about 26 s of CPU, nearly all of it Django rendering the migrations' model
 states, not SQL. Each worker used to migrate its own. Now the first worker to get here migrates a template,
-and every worker copies it under its own name: on PostgreSQL with ``CREATE DATABASE … TEMPLATE``, on SQLite
-with the backup API into the worker's in-memory database (as Django's parallel runner fills its workers).
-The workers' databases are the ones pytest-django would have made (``test_<name>_gw0``…), so teardown,
-transactions and live servers see no difference.
+and every worker copies it under its own name: on PostgreSQL with ``CREATE DATABASE … TEMPLATE`` (the
+database pytest-django would have made, ``test_<name>_gw0``…), on SQLite with the backup API into a file of
+the worker's own (``_copy_sqlite`` says why a file).
 """
 
 import fcntl
@@ -47,24 +46,31 @@ def _migrate_template(connection, template: str) -> None:
         connection.settings_dict["TEST"]["NAME"] = worker_name
 
 
-def _copy_template(connection, template: str) -> str:
+def _copy_template(connection, template: str, worker: str) -> str:
     """Make this worker's database a copy of the template and point the connection at it."""
-    name = connection.creation._get_test_db_name()
     if connection.vendor == "sqlite":
-        filled = sqlite3.connect(name, uri=True)  # keeps the shared in-memory database alive meanwhile
-        source = sqlite3.connect(f"file:{template}?mode=ro", uri=True)
-        source.backup(filled)
-        source.close()
-        _point_at(connection, name)
-        connection.connect()
-        filled.close()
-        return name
+        return _copy_sqlite(connection, template, worker)
+    name = connection.creation._get_test_db_name()
     quote = connection.ops.quote_name
     with connection._nodb_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
         cursor.execute(f"CREATE DATABASE {quote(name)} WITH TEMPLATE {quote(template)}")
     _point_at(connection, name)
     connection.close()
+    return name
+
+
+def _copy_sqlite(connection, template: str, worker: str) -> str:
+    """A file of the worker's own, not an in-memory database: Django hands an in-memory database's one
+    connection to every thread of a live server, and two requests of a page at once then interleave their
+    savepoints on it ("no such savepoint"). On a file each thread has its own connection, as the demo server's
+    threads do (WAL, settings/base.py)."""
+    name = str(Path(template).with_name(f"{connection.alias}-{worker}.sqlite3"))
+    source, copy = sqlite3.connect(f"file:{template}?mode=ro", uri=True), sqlite3.connect(name)
+    source.backup(copy)
+    source.close()
+    copy.close()
+    _point_at(connection, name)
     return name
 
 
@@ -95,7 +101,7 @@ def setup_worker_databases(*, shared: Path, worker: str, workers: int, run: str)
                 _migrate_template(connection, template)
                 _point_at(connection, original)
                 ready.touch()
-            _copy_template(connection, template)
+            _copy_template(connection, template, worker)
             (shared / f"template-{alias}-{run}.{worker}").touch()
             if len(list(shared.glob(f"template-{alias}-{run}.gw*"))) == workers:
                 _drop_template(connection, template)  # every worker has its copy
