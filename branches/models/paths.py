@@ -20,24 +20,18 @@ class Under(Lookup):
     lookup_name = "under"
 
     def as_sql(self, compiler, connection):
+        return self._range(compiler, connection, ">=", "<")
+
+    def as_postgresql(self, compiler, connection):
+        return self._range(compiler, connection, "~>=~", "~<~")
+
+    def _range(self, compiler, connection, at_least: str, below: str):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        at_least, below = _range_operators(connection.vendor)
         if self.rhs_is_direct_value():
+            start, end = "%s", "%s"
             params = [*lhs_params, self.rhs, *lhs_params, subtree_end(self.rhs)]
-            return f"({lhs} {at_least} %s AND {lhs} {below} %s)", params
-        start, rhs_params = self.process_rhs(compiler, connection)
-        params = [*lhs_params, *rhs_params, *lhs_params, *rhs_params, *rhs_params]
-        return under_sql(connection.vendor, lhs, start), params
-
-
-def _range_operators(vendor: str) -> tuple[str, str]:
-    return ("~>=~", "~<~") if vendor == "postgresql" else (">=", "<")
-
-
-def under_sql(vendor: str, column: str, root: str) -> str:
-    """SQL that is true when the path ``column`` lies in the subtree of the path ``root`` (both SQL
-    expressions without parameters, or each taking the same parameters at both of its uses), as the range
-    the path index answers."""
-    at_least, below = _range_operators(vendor)
-    end = f"(SUBSTR({root}, 1, LENGTH({root}) - 1) || '0')"
-    return f"({column} {at_least} {root} AND {column} {below} {end})"
+        else:
+            start, rhs_params = self.process_rhs(compiler, connection)
+            end = f"(SUBSTR({start}, 1, LENGTH({start}) - 1) || '0')"
+            params = [*lhs_params, *rhs_params, *lhs_params, *rhs_params, *rhs_params]
+        return f"({lhs} {at_least} {start} AND {lhs} {below} {end})", params

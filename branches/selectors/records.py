@@ -5,9 +5,10 @@ Everything here is set-based: each function annotates a queryset with correlated
 organizations costs one query, never one per organization.
 """
 
+import os
+from collections import defaultdict
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -23,8 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from ..models import (
     ActivityRoom,
@@ -34,7 +34,6 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from ..models.paths import under_sql
 from ..models.records import FACILITY_FIELDS
 
 
@@ -157,37 +156,62 @@ def with_target_progress(queryset):
 
 def targets_met(queryset, *, met: bool):
     """The room targets of ``queryset`` that are met (or, with ``met=False``, not met), judged as
-    ``with_target_progress`` judges them. One grouped query for all of them: the rooms are counted per
-    organization and year of certification once, and joined to each target's subtree as a range of the path
-    index, where a correlated count per target and organization took 0.6 s for a province's 4,000 targets."""
-    return queryset.filter(pk__in=RawSQL(*_targets_met_sql(queryset, met)))  # noqa: S611 - below
+    ``with_target_progress`` judges them, in two queries whatever their number: the targets, and the
+    standardized rooms under them counted per organization, year of certification and year of dissolution;
+    each count is then credited to the targets above its organization. Filtering on the annotation instead
+    counted every target's subtree organization by organization: 0.6 s for a province's 4,000 targets."""
+    targets = list(queryset.order_by().values_list("pk", "organization__path", "year", "target"))
+    under = _rooms_under({path for _pk, path, _year, _target in targets})
+    chosen = [pk for pk, path, year, target in targets if (_standardized(under[path], year) >= target) is met]
+    return queryset.filter(pk__in=chosen)
 
 
-def _targets_met_sql(queryset, met: bool) -> tuple[str, list]:
-    vendor, ops = connection.vendor, connection.ops
-    ids, ids_params = queryset.order_by().values("pk").query.sql_with_params()
-    certified, certified_params = ops.date_extract_sql("year", "r.standardized_on", ())
-    dissolved, dissolved_params = ops.date_extract_sql("year", "o.dissolved_on", ())
-    tables = {
-        "target": StandardizedRoomTarget._meta.db_table,
-        "organization": Organization._meta.db_table,
-        "room": ActivityRoom._meta.db_table,
-    }
-    target, organization, room = (ops.quote_name(name) for name in tables.values())
-    # Table names, backend expressions and the queryset's own compiled SQL; every value is a parameter.
-    sql = f"""
-        SELECT t.id FROM {target} t
-        JOIN {organization} township ON township.id = t.organization_id
-        LEFT JOIN {organization} o ON {under_sql(vendor, "o.path", "township.path")}
-            AND (o.dissolved_on IS NULL OR {dissolved} > t.year)
-        LEFT JOIN (
-            SELECT r.organization_id, {certified} AS certified, COUNT(*) AS rooms FROM {room} r
-            WHERE r.is_standardized AND r.standardized_on IS NOT NULL GROUP BY 1, 2
-        ) counted ON counted.organization_id = o.id AND counted.certified <= t.year
-        WHERE t.id IN ({ids})
-        GROUP BY t.id, t.target
-        HAVING COALESCE(SUM(counted.rooms), 0) {">=" if met else "<"} t.target"""  # noqa: S608
-    return sql, [*dissolved_params, *certified_params, *ids_params]
+def _standardized(rooms: list[tuple], year: int) -> int:
+    """``_standardized_by``: certified by the end of ``year``, in an organization not dissolved by then."""
+    return sum(
+        n
+        for certified, dissolved, n in rooms
+        if certified <= year and (dissolved is None or dissolved > year)
+    )
+
+
+def _rooms_under(paths: set[str]) -> dict[str, list[tuple]]:
+    """For each of ``paths``, the standardized rooms of its subtree as (year certified, year its organization
+    was dissolved or None, rooms)."""
+    under = defaultdict(list)
+    if not paths:
+        return under
+    rows = (
+        ActivityRoom.objects.filter(
+            is_standardized=True,
+            standardized_on__isnull=False,
+            organization__path__startswith=_common_root(paths),
+        )
+        .values_list(
+            "organization__path",
+            ExtractYear("standardized_on"),
+            ExtractYear("organization__dissolved_on"),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for path, certified, dissolved, n in rows:
+        for above in _path_and_above(path):
+            if above in paths:
+                under[above].append((certified, dissolved, n))
+    return under
+
+
+def _common_root(paths: set[str]) -> str:
+    prefix = os.path.commonprefix(sorted(paths))
+    return prefix[: prefix.rfind("/") + 1]
+
+
+def _path_and_above(path: str):
+    end = len(path)
+    while end > 1:
+        yield path[:end]
+        end = path.rfind("/", 0, end - 1) + 1
 
 
 def room_target_list(*, user, action: str = "view"):
