@@ -1,6 +1,6 @@
 """Property-based conformance of the whole API against its own OpenAPI schema (schemathesis).
 
-Every operation of ``/api/schema/`` is called with its schema's examples and up to 10 generated, schema-valid
+Every operation of ``/api/schema/`` is called with its schema's examples and up to 5 generated, schema-valid
 requests (fewer only where the operation's inputs have fewer distinct values; ``make fuzz`` adds the coverage
 cases) as a county administrator of the two-county world, through the WSGI app in-process, so the requests
 see the test database. The world holds one object of every endpoint (built by its ScopeSuite), so detail
