@@ -13,10 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
 from branches.selectors.tree import committee_above
 from branches.services.writing import require_capability, save_new
-from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Cadre, CadrePost, Member, MemberCategory, PoliticalStatus, ReserveCadre, ReserveStatus
 from ..models.cadres import MEMBER_ONLY_POSTS, RESERVE_LIFECYCLE_FIELDS, VILLAGE_COMMITTEE_POSTS
@@ -262,20 +260,20 @@ def cadre_update(*, actor, cadre: Cadre, expected_version=None, precondition=Fal
 
 @transaction.atomic
 def cadre_end_term(*, actor, cadre: Cadre, on: dt.date, reason: str, expected_version=None) -> Cadre:
-    ensure_in_scope(actor, cadre, "change", NOT_ALLOWED)
-    cadre = lock_for_edit(cadre, expected_version)
     reason = (reason or "").strip()
-    if cadre.ended_on is not None:
-        raise _error("on", "already_ended", ended=cadre.ended_on)
-    if not reason:
-        raise _error("reason", "reason_required")
-    if on < cadre.started_on:
-        raise _error("on", "ends_before_start", started=cadre.started_on)
-    cadre.ended_on = on
-    cadre.note = reason
-    apply_changes(cadre, {}, actor=actor)
-    ensure_in_scope(actor, cadre, "change")
-    return cadre
+
+    def prepare(cadre, changes):
+        if cadre.ended_on is not None:
+            raise _error("on", "already_ended", ended=cadre.ended_on)
+        if not reason:
+            raise _error("reason", "reason_required")
+        if on < cadre.started_on:
+            raise _error("on", "ends_before_start", started=cadre.started_on)
+        return changes
+
+    return scoped_update(
+        actor, cadre, expected_version, False, {"ended_on": on, "note": reason}, prepare=prepare
+    )
 
 
 # --- reserve roster ---------------------------------------------------------------------------------
@@ -369,25 +367,25 @@ def _appoint_promoted(*, actor, reserve: ReserveCadre, post: str, on: dt.date) -
 @transaction.atomic
 def reserve_promote(*, actor, reserve: ReserveCadre, post: str, on: dt.date, expected_version=None):
     """Promote to a post and appoint the post holding with it: a refused appointment changes nothing."""
-    ensure_in_scope(actor, reserve, "change", NOT_ALLOWED)
-    reserve = lock_for_edit(reserve, expected_version)
-    _check_lifecycle_step(reserve, on)
-    _appoint_promoted(actor=actor, reserve=reserve, post=post, on=on)
+
+    def prepare(reserve, changes):
+        _check_lifecycle_step(reserve, on)
+        _appoint_promoted(actor=actor, reserve=reserve, post=post, on=on)
+        return changes
+
     changes = {"status": ReserveStatus.PROMOTED, "promoted_post": post, "promoted_on": on}
-    apply_changes(reserve, changes, actor=actor)
-    ensure_in_scope(actor, reserve, "change")
-    return reserve
+    return scoped_update(actor, reserve, expected_version, False, changes, prepare=prepare)
 
 
 @transaction.atomic
 def reserve_remove(*, actor, reserve: ReserveCadre, on: dt.date, reason: str, expected_version=None):
-    ensure_in_scope(actor, reserve, "change", NOT_ALLOWED)
-    reserve = lock_for_edit(reserve, expected_version)
     reason = (reason or "").strip()
-    if not reason:
-        raise _error("reason", "reason_required")
-    _check_lifecycle_step(reserve, on)
+
+    def prepare(reserve, changes):
+        if not reason:
+            raise _error("reason", "reason_required")
+        _check_lifecycle_step(reserve, on)
+        return changes
+
     changes = {"status": ReserveStatus.REMOVED, "removed_on": on, "removed_reason": reason}
-    apply_changes(reserve, changes, actor=actor)
-    ensure_in_scope(actor, reserve, "change")
-    return reserve
+    return scoped_update(actor, reserve, expected_version, False, changes, prepare=prepare)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
+from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
 from branches.scope.roles import Capability
 from branches.services.writing import require_capability, save_new
@@ -116,26 +117,31 @@ def term_extend(
     *, actor, term: Term, extended_to: dt.date, reason: str, on: dt.date, expected_version=None
 ) -> Term:
     """Extend a term once, by at most a year past its regular end, with the reason."""
-    ensure_in_scope(actor, term, "change", NOT_ALLOWED)
-    term = lock_for_edit(term, expected_version)
     reason = (reason or "").strip()
-    regular = rules.regular_end(term.starts_on, term.length_years)
-    if term.extended_to is not None:
-        raise _error("extended_to", "already_extended", day=term.extended_to)
-    if not reason:
-        raise _error("reason", "reason_required")
-    _not_in_future("on", on)
-    if on < term.starts_on:
-        raise _error("on", "before_start", day=term.starts_on)
-    if extended_to <= regular:
-        raise _error("extended_to", "extension_after_end", day=regular)
-    latest = rules.latest_extension(regular)
-    if extended_to > latest:
-        raise _error("extended_to", "extension_too_long", latest=latest, end=regular)
-    changes = {"extended_to": extended_to, "extension_reason": reason, "extended_on": on}
-    apply_changes(term, {**changes, "ends_on": extended_to}, actor=actor)
-    ensure_in_scope(actor, term, "change")
-    return term
+
+    def prepare(term, changes):
+        regular = rules.regular_end(term.starts_on, term.length_years)
+        if term.extended_to is not None:
+            raise _error("extended_to", "already_extended", day=term.extended_to)
+        if not reason:
+            raise _error("reason", "reason_required")
+        _not_in_future("on", on)
+        if on < term.starts_on:
+            raise _error("on", "before_start", day=term.starts_on)
+        if extended_to <= regular:
+            raise _error("extended_to", "extension_after_end", day=regular)
+        latest = rules.latest_extension(regular)
+        if extended_to > latest:
+            raise _error("extended_to", "extension_too_long", latest=latest, end=regular)
+        return changes
+
+    changes = {
+        "extended_to": extended_to,
+        "extension_reason": reason,
+        "extended_on": on,
+        "ends_on": extended_to,
+    }
+    return scoped_update(actor, term, expected_version, False, changes, prepare=prepare)
 
 
 # --- elections --------------------------------------------------------------------------------------
