@@ -74,6 +74,16 @@ def future_date_errors(record, *fields: str) -> dict:
     return {field: FUTURE_DATE_MESSAGE for field in fields if (getattr(record, field) or today) > today}
 
 
+def model_errors(instance, **options) -> dict[str, list]:
+    """The errors of ``instance.full_clean(**options)`` as ``{field: [messages]}``, for a check to add its
+    own rules' to before ``raise_errors``."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        return {field: list(messages) for field, messages in error.message_dict.items()}
+    return {}
+
+
 def raise_errors(errors: dict) -> None:
     """What ``clean()`` ends with: the errors gathered, if any."""
     if errors:

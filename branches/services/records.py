@@ -24,6 +24,7 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
+from ..models.bases import model_errors, raise_errors
 from ..scope.editing import scoped_delete, scoped_update
 from ..scope.roles import Capability
 from .writing import create_checked
@@ -52,16 +53,7 @@ PERIOD_START_MONTH = {DisclosurePeriod.FIRST_HALF: 1, DisclosurePeriod.SECOND_HA
 def _model_errors(instance, exclude=None) -> dict[str, list]:
     """The model's own validation; uniqueness is checked by the rules, with messages that say which record
     is in the way."""
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        return {field: list(messages) for field, messages in error.message_dict.items()}
-    return {}
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
+    return model_errors(instance, exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
 def _add(errors: dict, field: str, message) -> None:
@@ -90,7 +82,7 @@ def room_check(room: ActivityRoom, *, check_duplicate: bool = True, exclude=None
                 "name",
                 MESSAGES["room_name_taken"] % {"organization": organization, "name": room.name},
             )
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic
@@ -151,7 +143,7 @@ def investment_check(investment: RoomInvestment, *, exclude=None) -> None:
         and investment.invested_on > timezone.localdate()
     ):
         _add(errors, "invested_on", MESSAGES["in_future"])
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic
@@ -187,7 +179,7 @@ def room_target_check(target: StandardizedRoomTarget, *, check_duplicate: bool =
         if taken.exclude(pk=target.pk).exists():
             params = {"organization": organization, "year": target.year}
             _add(errors, "year", MESSAGES["target_taken"] % params)
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic
@@ -231,7 +223,7 @@ def review_check(record: ReviewRecord, *, check_duplicate: bool = True, exclude=
         if same.exclude(pk=record.pk).exists():
             params = {"organization": organization, "kind": record.get_kind_display(), "day": record.held_on}
             _add(errors, "held_on", MESSAGES["review_taken"] % params)
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic
@@ -281,7 +273,7 @@ def disclosure_check(disclosure: FinancialDisclosure, *, check_duplicate: bool =
                 "year": disclosure.year,
             }
             _add(errors, "period", MESSAGES["disclosure_taken"] % params)
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic

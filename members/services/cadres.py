@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
+from branches.models.bases import model_errors, raise_errors
 from branches.scope.editing import scoped_update
 from branches.selectors.tree import committee_above
 from branches.services.writing import require_capability, save_new
@@ -219,23 +220,14 @@ CADRE_CHECKS = (
 CADRE_RULE_INPUTS = frozenset({"organization", "post", "member", "started_on", "ended_on"})
 
 
-def _model_errors(instance) -> dict[str, list]:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        return {field: list(messages) for field, messages in error.message_dict.items()}
-    return {}
-
-
 def cadre_check(cadre: Cadre) -> None:
     """Every rule a post holding must follow; forms call it too, to show the errors beside the fields."""
-    errors = _model_errors(cadre)
+    errors = model_errors(cadre)
     if not errors.keys() & CADRE_RULE_INPUTS:
         for check in CADRE_CHECKS:
             for field, message in check(cadre):
                 errors.setdefault(field, []).append(message)
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
 
 
 # --- cadre writes -----------------------------------------------------------------------------------
@@ -287,7 +279,7 @@ def _refuse_lifecycle_fields(data: dict) -> None:
 
 def reserve_check(reserve: ReserveCadre, *, entering: bool = False) -> None:
     """Every rule a roster entry must follow; forms call it too, to show the errors beside the fields."""
-    errors = _model_errors(reserve)
+    errors = model_errors(reserve)
     organization = reserve.organization if "organization" not in errors else None
     if organization is not None and not organization.is_rural:
         errors.setdefault("organization", []).append(MESSAGES["reserve_place"])
@@ -295,8 +287,7 @@ def reserve_check(reserve: ReserveCadre, *, entering: bool = False) -> None:
         errors.setdefault("entered_on", []).append(MESSAGES["entered_in_future"])
     if entering and not errors and _already_in_roster(reserve):
         errors["name"] = [MESSAGES["already_in_roster"] % {"name": reserve.name}]
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
 
 
 def _already_in_roster(reserve: ReserveCadre) -> bool:

@@ -58,24 +58,11 @@ def _error(field: str, key: str, **params):
     return ValidationError({field: message % params if params else message})
 
 
-def _model_errors(instance, **options) -> dict[str, list]:
-    try:
-        instance.full_clean(**options)
-    except ValidationError as error:
-        return {field: list(messages) for field, messages in error.message_dict.items()}
-    return {}
-
-
 def _related(record, field: str, errors: dict):
     """The related object the rules read, or None when it is missing or already wrong."""
     if field in errors or getattr(record, f"{field}_id") is None:
         return None
     return getattr(record, field)
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _pks(people) -> list[int]:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branches.models.bases import model_errors, raise_errors
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
@@ -107,14 +108,10 @@ def duplicate_error(visit: VisitLog):
 def visit_check(visit: VisitLog, *, exclude=None) -> None:
     """Every rule a visit must follow (the model's own, the cadre's place and term, not logged twice); forms
     call it too. The import checks the same key set-based (``VisitLogResource.existing_keys``)."""
-    errors: dict[str, list] = {}
     exclude = set(exclude or ())
     if visit.cadre_id is None:
         exclude.add("organization")  # follows from the cadre, whose own error says what to do
-    try:
-        visit.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        errors = {field: list(messages) for field, messages in error.message_dict.items()}
+    errors = model_errors(visit, exclude=exclude, validate_unique=False, validate_constraints=False)
     if visit.cadre_id is not None and "cadre" not in errors:
         if message := place_error(visit.cadre.organization):
             errors.setdefault("cadre", []).append(message)
@@ -122,8 +119,7 @@ def visit_check(visit: VisitLog, *, exclude=None) -> None:
             errors.setdefault("visited_on", []).append(message)
     if not errors and (message := duplicate_error(visit)):
         errors["household_name"] = [message]
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
 
 
 def _default_cadre(actor, today: dt.date) -> Cadre:
