@@ -26,6 +26,8 @@ Member stars (``stars``, set here, never entered), from the grade and the member
 Stars are computed when the appraisal is written; writing it again (an edit) recomputes them.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Organization
-from branches.models.bases import model_errors, raise_errors
+from branches.models.bases import keyed_message, model_errors, raise_errors
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
@@ -81,8 +83,7 @@ MESSAGES = {
 }
 
 
-def _message(key, **params):
-    return MESSAGES[key] % params if params else MESSAGES[key]
+_message = partial(keyed_message, MESSAGES)
 
 
 def _require_records(actor, branch: Organization) -> None:

@@ -10,12 +10,15 @@ Who does what (docs/scope-and-roles.md):
 Status flow: open → close_requested → verified; reopen takes close_requested or verified back to open.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
+from branches.models.bases import keyed_error, keyed_message
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
@@ -65,12 +68,8 @@ MESSAGES = {
 }
 
 
-def _message(key, **params):
-    return MESSAGES[key] % params if params else MESSAGES[key]
-
-
-def _error(field, key, **params):
-    return ValidationError({field: _message(key, **params)})
+_message = partial(keyed_message, MESSAGES)
+_error = partial(keyed_error, MESSAGES)
 
 
 def _require(actor, rectification: Rectification, capability: str) -> None:

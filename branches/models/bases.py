@@ -84,6 +84,17 @@ def model_errors(instance, **options) -> dict[str, list]:
     return {}
 
 
+def keyed_message(messages: dict, key: str, **params):
+    """``messages[key]`` with ``params`` put in; given none, the text as it stands."""
+    message = messages[key]
+    return message % params if params else message
+
+
+def keyed_error(messages: dict, field: str, key: str, **params) -> ValidationError:
+    """The refusal of ``field`` in ``keyed_message``'s words: what a service raises."""
+    return ValidationError({field: keyed_message(messages, key, **params)})
+
+
 def raise_errors(errors: dict) -> None:
     """What ``clean()`` ends with: the errors gathered, if any."""
     if errors:

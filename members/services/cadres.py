@@ -5,6 +5,7 @@ naming who or what stands in the way. Cross-appointment is never written: it is 
 """
 
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from branches.models.bases import model_errors, raise_errors
+from branches.models.bases import keyed_error, model_errors, raise_errors
 from branches.scope.editing import scoped_update
 from branches.selectors.tree import committee_above
 from branches.services.writing import require_capability, save_new
@@ -82,9 +83,7 @@ MESSAGES = {
 }
 
 
-def _error(field: str, key: str, **params):
-    message = MESSAGES[key]
-    return ValidationError({field: message % params if params else message})
+_error = partial(keyed_error, MESSAGES)
 
 
 def _require_visible_member(actor, member) -> None:

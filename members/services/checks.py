@@ -4,8 +4,11 @@ Each refusal names who stands in the way; the services in ``activities`` (meetin
 ``cadre_records`` (study records, contact points) raise them.
 """
 
-from django.core.exceptions import ValidationError
+from functools import partial
+
 from django.utils.translation import gettext_lazy as _
+
+from branches.models.bases import keyed_error
 
 NAME_SEPARATOR = "、"
 
@@ -53,9 +56,7 @@ MESSAGES = {
 }
 
 
-def _error(field: str, key: str, **params):
-    message = MESSAGES[key]
-    return ValidationError({field: message % params if params else message})
+_error = partial(keyed_error, MESSAGES)
 
 
 def _related(record, field: str, errors: dict):

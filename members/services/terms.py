@@ -6,6 +6,7 @@ elected take their posts through the cadre services, the previous holders' posts
 a new term starts."""
 
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
+from branches.models.bases import keyed_error
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
 from branches.scope.roles import Capability
@@ -65,9 +67,7 @@ MESSAGES = {
 }
 
 
-def _error(field: str, key: str, **params):
-    message = MESSAGES[key]
-    return ValidationError({field: message % params if params else message})
+_error = partial(keyed_error, MESSAGES)
 
 
 def _not_in_future(field: str, day: dt.date) -> None:
