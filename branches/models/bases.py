@@ -74,6 +74,12 @@ def future_date_errors(record, *fields: str) -> dict:
     return {field: FUTURE_DATE_MESSAGE for field in fields if (getattr(record, field) or today) > today}
 
 
+def refuse_future(field: str, day) -> None:
+    """Refuse ``day`` on ``field`` when it is after today (no date passes): a service's one-date check."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: FUTURE_DATE_MESSAGE})
+
+
 def model_errors(instance, **options) -> dict[str, list]:
     """The errors of ``instance.full_clean(**options)`` as ``{field: [messages]}``, for a check to add its
     own rules' to before ``raise_errors``."""

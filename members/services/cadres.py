@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from branches.models.bases import keyed_error, model_errors, raise_errors
+from branches.models.bases import keyed_error, model_errors, raise_errors, refuse_future
 from branches.scope.editing import scoped_update
 from branches.selectors.tree import committee_above
 from branches.services.writing import require_capability, save_new
@@ -76,7 +76,6 @@ MESSAGES = {
         "Only someone on the roster can be promoted or removed; this reserve cadre is %(status)s."
     ),
     "before_entry": _("The date cannot come before the roster entry (%(entered)s)."),
-    "in_future": _("The date cannot be in the future."),
     "member_only_reserve": _(
         "Only a party member can hold this post: link the reserve cadre to their member record first."
     ),
@@ -331,8 +330,7 @@ def _check_lifecycle_step(reserve: ReserveCadre, on: dt.date) -> None:
         raise _error("status", "not_in_roster", status=reserve.get_status_display())
     if on < reserve.entered_on:
         raise _error("on", "before_entry", entered=reserve.entered_on)
-    if on > timezone.localdate():
-        raise _error("on", "in_future")
+    refuse_future("on", on)
 
 
 def _appoint_promoted(*, actor, reserve: ReserveCadre, post: str, on: dt.date) -> Cadre:

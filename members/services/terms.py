@@ -10,11 +10,10 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
-from branches.models.bases import keyed_error
+from branches.models.bases import keyed_error, refuse_future
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
 from branches.scope.roles import Capability
@@ -29,7 +28,6 @@ from .cadres import cadre_appoint, cadre_end_term, cadre_update
 
 MESSAGES = {
     "term_place": _("Terms are kept for party branches and township or street committees."),
-    "in_future": _("The date cannot be in the future."),
     "length": _("A term lasts 1 to 5 years."),
     "already_extended": _("This term was already extended, to %(day)s; it can be extended only once."),
     "extension_after_end": _("An extension moves the end past %(day)s, the term's regular last day."),
@@ -70,11 +68,6 @@ MESSAGES = {
 _error = partial(keyed_error, MESSAGES)
 
 
-def _not_in_future(field: str, day: dt.date) -> None:
-    if day > timezone.localdate():
-        raise _error(field, "in_future")
-
-
 # --- terms ------------------------------------------------------------------------------------------
 
 
@@ -96,7 +89,7 @@ def term_start(
     """A new term from ``starts_on``; its length defaults to the organization's (docs/terms.md)."""
     require_capability(actor, organization)
     _check_term_place(organization)
-    _not_in_future("starts_on", starts_on)
+    refuse_future("starts_on", starts_on)
     years = length_years or rules.term_years_for(organization)
     if not 1 <= years <= rules.LONG_TERM_YEARS:
         raise _error("length_years", "length")
@@ -125,7 +118,7 @@ def term_extend(
             raise _error("extended_to", "already_extended", day=term.extended_to)
         if not reason:
             raise _error("reason", "reason_required")
-        _not_in_future("on", on)
+        refuse_future("on", on)
         if on < term.starts_on:
             raise _error("on", "before_start", day=term.starts_on)
         if extended_to <= regular:
@@ -196,7 +189,7 @@ def election_check(*, actor, organization, held_on, entitled_voters, present_vot
     """Every rule of an election record (docs/terms.md, "Elections"); forms call it too."""
     if organization.kind not in BRANCH_KINDS:
         raise _error("organization", "election_place")
-    _not_in_future("held_on", held_on)
+    refuse_future("held_on", held_on)
     _check_turnout(entitled_voters, present_voters)
     if not candidates:
         raise _error("candidates", "no_candidates")
@@ -292,7 +285,7 @@ def election_approve(*, actor, election: Election, on: dt.date, expected_version
     election = lock_for_edit(election, expected_version)
     if election.status != ElectionStatus.RECORDED:
         raise _error("on", "not_recorded", day=election.approved_on)
-    _not_in_future("on", on)
+    refuse_future("on", on)
     if on < election.held_on:
         raise _error("on", "approval_before_vote", day=election.held_on)
     _end_previous_posts(actor, election, on)
