@@ -101,6 +101,14 @@ def keyed_error(messages: dict, field: str, key: str, **params) -> ValidationErr
     return ValidationError({field: keyed_message(messages, key, **params)})
 
 
+def valid_related(record, field: str, errors: dict):
+    """The related object ``field`` of ``record`` for a check's rules to read, or None when it is not set or
+    already refused in ``errors`` (an unset one costs no query)."""
+    if field in errors or getattr(record, f"{field}_id") is None:
+        return None
+    return getattr(record, field)
+
+
 def raise_errors(errors: dict) -> None:
     """What ``clean()`` ends with: the errors gathered, if any."""
     if errors:

@@ -24,7 +24,7 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
-from ..models.bases import model_errors, raise_errors
+from ..models.bases import model_errors, raise_errors, valid_related
 from ..scope.editing import scoped_delete, scoped_update
 from ..scope.roles import Capability
 from .writing import create_checked
@@ -60,20 +60,13 @@ def _add(errors: dict, field: str, message) -> None:
     errors.setdefault(field, []).append(message)
 
 
-def _organization(record, errors) -> Organization | None:
-    """The record's organization when it is set and valid, without a query for an unset one."""
-    if "organization" in errors or record.organization_id is None:
-        return None
-    return record.organization
-
-
 # --- activity rooms -------------------------------------------------------------------------------------
 
 
 def room_check(room: ActivityRoom, *, check_duplicate: bool = True, exclude=None) -> None:
     """Every rule an activity room follows; forms and imports call it too."""
     errors = _model_errors(room, exclude)
-    organization = _organization(room, errors)
+    organization = valid_related(room, "organization", errors)
     if check_duplicate and organization is not None and "name" not in errors:
         same_name = ActivityRoom.objects.filter(organization=organization, name=room.name).exclude(pk=room.pk)
         if same_name.exists():
@@ -171,7 +164,7 @@ def room_investment_delete(*, actor, room_investment: RoomInvestment) -> None:
 
 def room_target_check(target: StandardizedRoomTarget, *, check_duplicate: bool = True, exclude=None) -> None:
     errors = _model_errors(target, exclude)
-    organization = _organization(target, errors)
+    organization = valid_related(target, "organization", errors)
     if organization is not None and organization.kind not in COMMITTEE_KINDS:
         _add(errors, "organization", MESSAGES["target_place"])
     if check_duplicate and organization is not None and not errors.keys() & {"organization", "year"}:
@@ -209,7 +202,7 @@ def review_check(record: ReviewRecord, *, check_duplicate: bool = True, exclude=
     """The model refuses a date in the future and more satisfied votes than participants; here: a branch's
     record, and one record of a kind a day (a second is a double entry that would inflate the count)."""
     errors = _model_errors(record, exclude)
-    organization = _organization(record, errors)
+    organization = valid_related(record, "organization", errors)
     if organization is not None and not organization.is_branch:
         _add(errors, "organization", MESSAGES["branch_only"])
     if (
@@ -253,7 +246,7 @@ def period_start(year: int, period: int) -> dt.date:
 def disclosure_check(disclosure: FinancialDisclosure, *, check_duplicate: bool = True, exclude=None) -> None:
     """One disclosure per branch, year and half, made public during the half or after it."""
     errors = _model_errors(disclosure, exclude)
-    organization = _organization(disclosure, errors)
+    organization = valid_related(disclosure, "organization", errors)
     if organization is not None and not organization.is_branch:
         _add(errors, "organization", MESSAGES["branch_only"])
     period_known = not errors.keys() & {"year", "period"} and disclosure.year and disclosure.period

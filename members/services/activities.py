@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Organization, StaffRole
-from branches.models.bases import model_errors, raise_errors
+from branches.models.bases import model_errors, raise_errors, valid_related
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.roles import Role
 from branches.selectors.tree import committee_above
@@ -43,7 +43,6 @@ from .checks import (
     _names,
     _pks,
     _recorded,
-    _related,
 )
 
 __all__ = [
@@ -113,7 +112,7 @@ def meeting_check(
     duplicates itself, set-based). Attendees are judged on the roll of the day held; those recorded before
     stay while the meeting keeps its organization and day (an event back-dated since does not undo them)."""
     errors = model_errors(meeting, exclude=exclude)
-    organization = _related(meeting, "organization", errors)
+    organization = valid_related(meeting, "organization", errors)
     if organization is not None and not organization.is_branch:
         errors.setdefault("organization", []).append(MESSAGES["meeting_place"])
     elif organization is not None:
@@ -230,7 +229,7 @@ def training_check(
     duplicates itself, set-based). Attendees come from the organizer's subtree: members on its roll on the
     first day (docs/records.md, "On the roll on a day"), cadres holding a post there on the training days."""
     errors = model_errors(training, exclude=exclude)
-    organizer = _related(training, "organizer", errors)
+    organizer = valid_related(training, "organizer", errors)
     if organizer is None:
         raise_errors(errors)
         return

@@ -10,14 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.models import Organization
-from branches.models.bases import model_errors, raise_errors
+from branches.models.bases import model_errors, raise_errors, valid_related
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.selectors.tree import committee_above, committees_above
 from branches.services.writing import create_checked, require_capability, save_new
 
 from ..models import Cadre, ContactPoint, Member, StudyRecord
 from ..selectors.roster import rolls_on
-from .checks import MESSAGES, _error, _related, _taken
+from .checks import MESSAGES, _error, _taken
 
 # --- study records ------------------------------------------------------------------------------------
 
@@ -30,7 +30,7 @@ def study_check(record: StudyRecord, *, exclude=None, unique=True) -> None:
     """Every rule a study record must follow; the admin form and the import call it too (the import finds
     duplicates for a whole chunk at once, so it passes ``unique=False``)."""
     errors = model_errors(record, exclude=exclude, validate_constraints=False)
-    if errors.keys() & {"cadre", "year", "month"} or _related(record, "cadre", errors) is None:
+    if errors.keys() & {"cadre", "year", "month"} or valid_related(record, "cadre", errors) is None:
         raise_errors(errors)
         return
     cadre = record.cadre
@@ -87,7 +87,7 @@ def contact_point_check(
     import asks for a whole chunk at once (``contact_points_facts``) and passes what it found: the committee
     of each village (``committee_of``) and the answers of the roll (``rolls``)."""
     errors = model_errors(point, exclude=exclude, validate_constraints=False)
-    village, leader = _related(point, "organization", errors), _related(point, "leader", errors)
+    village, leader = valid_related(point, "organization", errors), valid_related(point, "leader", errors)
     if village is None or leader is None or "year" in errors:
         raise_errors(errors)
         return

@@ -59,13 +59,6 @@ MESSAGES = {
 _error = partial(keyed_error, MESSAGES)
 
 
-def _related(record, field: str, errors: dict):
-    """The related object the rules read, or None when it is missing or already wrong."""
-    if field in errors or getattr(record, f"{field}_id") is None:
-        return None
-    return getattr(record, field)
-
-
 def _pks(people) -> list[int]:
     """Primary keys of people given as objects or ids, once each, in the order given."""
     return list(dict.fromkeys(getattr(person, "pk", person) for person in people or ()))
