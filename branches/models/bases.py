@@ -1,6 +1,6 @@
-"""What the scoped records of every app share: the abstract base with its scoped manager and history, and
-the fields typed the same way on many models (the organization a record belongs to, its year, the user who
-recorded it)."""
+"""What the scoped records of every app share: the abstract base with its scoped manager and history, the
+fields typed the same way on many models (the organization a record belongs to, its year, the user who
+recorded it), and the steps of the checks that models' ``clean()`` and services' rules run on them."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
