@@ -35,14 +35,12 @@ from .quotas import published_results
 
 
 class Drill:
-    """The records behind a quota result: ``queryset`` (scoped, ordered), ``columns``, ``cells(record)``."""
+    """The records behind a quota result: ``queryset`` (scoped, ordered), ``columns`` (the labels of the
+    model's ``fields``), ``cells(record)``."""
 
-    def __init__(self, queryset, columns, cells):
-        self.queryset, self.columns, self.cells = queryset, columns, cells
-
-
-def _label(model, field: str) -> str:
-    return str(model._meta.get_field(field).verbose_name)
+    def __init__(self, queryset, fields, cells):
+        self.queryset, self.cells = queryset, cells
+        self.columns = [str(queryset.model._meta.get_field(field).verbose_name) for field in fields]
 
 
 def _date(value) -> str:
@@ -56,29 +54,26 @@ def _drill_for(code: str, *, user, organization: Organization, year: int, ref: d
         queryset = Meeting.objects.restrict(user).filter(
             organization=organization, kind=code.removeprefix("meet."), held_on__range=(first, last)
         )
-        columns = [_label(Meeting, f) for f in ("held_on", "kind", "topic", "attendee_count")]
         return Drill(
             queryset.order_by("held_on", "pk"),
-            columns,
+            ("held_on", "kind", "topic", "attendee_count"),
             lambda m: [_date(m.held_on), m.get_kind_display(), m.topic, m.attendee_count],
         )
     if code == "visit.households":
         queryset = VisitLog.objects.restrict(user).filter(
             organization=organization, visited_on__range=(first, last)
         )
-        columns = [_label(VisitLog, f) for f in ("visited_on", "cadre", "household_name", "village_group")]
         return Drill(
             queryset.select_related("cadre").order_by("cadre__name", "visited_on", "pk"),
-            columns,
+            ("visited_on", "cadre", "household_name", "village_group"),
             lambda v: [_date(v.visited_on), v.cadre.name, v.household_name, v.village_group],
         )
     if code.startswith("dev."):
         since = first.replace(year=year - 1) if code == "dev.two_years_none" else first
         queryset = Member.objects.restrict(user).filter(branch=organization, joined_on__range=(since, last))
-        columns = [_label(Member, f) for f in ("name", "joined_on", "birth_date", "education")]
         return Drill(
             queryset.order_by("joined_on", "pk"),
-            columns,
+            ("name", "joined_on", "birth_date", "education"),
             lambda m: [m.name, _date(m.joined_on), _date(m.birth_date), m.get_education_display()],
         )
     if code == "train.per_level":
@@ -92,18 +87,16 @@ def _drill_for(code: str, *, user, organization: Organization, year: int, ref: d
     else:
         queryset = None
     if queryset is not None:
-        columns = [_label(Training, f) for f in ("held_on", "level", "topic", "days")]
         return Drill(
             queryset.order_by("held_on", "pk"),
-            columns,
+            ("held_on", "level", "topic", "days"),
             lambda t: [_date(t.held_on), t.get_level_display(), t.topic, t.days],
         )
     if code.startswith("study.village."):
         queryset = StudyRecord.objects.restrict(user).filter(organization=organization, year=year)
-        fields = ("cadre", "month", "sessions", "note_characters", "articles")
         return Drill(
             queryset.select_related("cadre").order_by("cadre__name", "month", "pk"),
-            [_label(StudyRecord, f) for f in fields],
+            ("cadre", "month", "sessions", "note_characters", "articles"),
             lambda s: [s.cadre.name, s.month, s.sessions, s.note_characters, s.articles],
         )
     review_kinds = {
@@ -117,24 +110,21 @@ def _drill_for(code: str, *, user, organization: Organization, year: int, ref: d
         )
         return Drill(
             queryset.order_by("held_on", "pk"),
-            [_label(ReviewRecord, f) for f in ("held_on", "kind", "topic", "participants")],
+            ("held_on", "kind", "topic", "participants"),
             lambda r: [_date(r.held_on), r.get_kind_display(), r.topic, r.participants],
         )
     if code == "review.disclosures":
         queryset = FinancialDisclosure.objects.restrict(user).filter(organization=organization, year=year)
         return Drill(
             queryset.order_by("disclosed_on", "pk"),
-            [
-                _label(FinancialDisclosure, f)
-                for f in ("period", "disclosed_on", "income_yuan", "expenditure_yuan")
-            ],
+            ("period", "disclosed_on", "income_yuan", "expenditure_yuan"),
             lambda d: [d.get_period_display(), _date(d.disclosed_on), d.income_yuan, d.expenditure_yuan],
         )
     if code == "reserve.young":
         queryset = ReserveCadre.objects.restrict(user).filter(in_roster_on(ref), organization=organization)
         return Drill(
             queryset.order_by("birth_date", "pk"),
-            [_label(ReserveCadre, f) for f in ("name", "birth_date", "education", "entered_on")],
+            ("name", "birth_date", "education", "entered_on"),
             lambda r: [r.name, _date(r.birth_date), r.get_education_display(), _date(r.entered_on)],
         )
     if code == "reserve.team_young":
@@ -143,15 +133,14 @@ def _drill_for(code: str, *, user, organization: Organization, year: int, ref: d
         )
         return Drill(
             queryset.order_by("birth_date", "pk"),
-            [_label(Cadre, f) for f in ("name", "post", "birth_date", "started_on")],
+            ("name", "post", "birth_date", "started_on"),
             lambda c: [c.name, c.get_post_display(), _date(c.birth_date), _date(c.started_on)],
         )
     if code == "contact.visit":
         queryset = ContactPoint.objects.restrict(user).filter(organization=organization, year=year)
-        fields = ("leader", "lecture_on", "check_on", "activity_on", "days_spent")
         return Drill(
             queryset.select_related("leader").order_by("pk"),
-            [_label(ContactPoint, f) for f in fields],
+            ("leader", "lecture_on", "check_on", "activity_on", "days_spent"),
             lambda p: [
                 p.leader.name,
                 _date(p.lecture_on),
@@ -166,7 +155,7 @@ def _drill_for(code: str, *, user, organization: Organization, year: int, ref: d
         )
         return Drill(
             queryset.select_related("organization").order_by("organization__path", "pk"),
-            [_label(ActivityRoom, f) for f in ("organization", "name", "standardized_on", "area_m2")],
+            ("organization", "name", "standardized_on", "area_m2"),
             lambda r: [r.organization.name, r.name, _date(r.standardized_on), r.area_m2],
         )
     return None

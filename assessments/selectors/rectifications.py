@@ -43,6 +43,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from branches.models import BRANCH_KINDS, DEMOCRATIC_REVIEW_KINDS, Organization
+from branches.models.bases import keyed_message
 from branches.models.records import ReviewRecord
 from branches.selectors.tree import committee_above
 from members.models import Cadre, CadrePost
@@ -227,7 +228,7 @@ MESSAGES = {
 
 
 def _reason(code, key=None, **params):
-    return code, str(MESSAGES[key or code] % params if params else MESSAGES[key or code])
+    return code, str(keyed_message(MESSAGES, key or code, **params))
 
 
 def _reasons(row, limits: Thresholds):

@@ -26,6 +26,8 @@ Member stars (``stars``, set here, never entered), from the grade and the member
 Stars are computed when the appraisal is written; writing it again (an edit) recomputes them.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -33,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Organization
+from branches.models.bases import keyed_message, model_errors, raise_errors
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
@@ -80,8 +83,7 @@ MESSAGES = {
 }
 
 
-def _message(key, **params):
-    return MESSAGES[key] % params if params else MESSAGES[key]
+_message = partial(keyed_message, MESSAGES)
 
 
 def _require_records(actor, branch: Organization) -> None:
@@ -166,17 +168,12 @@ def appraisal_rule_errors(
 def appraisal_check(appraisal: MemberAppraisal, *, recording=True, exclude=(), on_roll=None) -> None:
     """Model validation and the rules above; forms and imports call it too (``exclude``: fields already
     checked, such as a member found by the import)."""
-    errors: dict[str, list] = {}
-    try:
-        appraisal.full_clean(exclude=["branch", "stars", *exclude], validate_constraints=False)
-    except ValidationError as error:
-        errors = {field: list(messages) for field, messages in error.message_dict.items()}
+    errors = model_errors(appraisal, exclude=["branch", "stars", *exclude], validate_constraints=False)
     if not errors.keys() & {"member", "year", "appraised_on"}:
         rule_errors = appraisal_rule_errors(appraisal, recording=recording, on_roll=on_roll)
         for field, messages in rule_errors.items():
             errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
 
 
 def member_stars(appraisal: MemberAppraisal, *, missed_most_meetings: bool) -> int:

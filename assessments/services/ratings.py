@@ -9,9 +9,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
+from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
-from partybuild.versioning import apply_changes, lock_for_edit
 from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
 
 from ..models import DIMENSIONS, RatingPolicy, RatingStage, RatingStep, StarRating
@@ -125,20 +125,8 @@ def _check_reason(rating: StarRating, scores: dict[str, Decimal], reason: str) -
         raise ValidationError({"reason": [MESSAGES["reason"] % {"dimensions": labels}]})
 
 
-@transaction.atomic
-def _advance(
-    *,
-    actor,
-    rating: StarRating,
-    stage: str,
-    scores: dict,
-    reason: str,
-    expected_version=None,
-    precondition=False,
-):
-    capability = STEPS[stage][1]
-    ensure_in_scope(actor, rating, capability, NOT_ALLOWED)
-    rating = lock_for_edit(rating, expected_version, precondition=precondition)
+def _record_step(actor, rating: StarRating, stage: str, scores: dict, reason: str) -> dict:
+    """Check the step on the locked ``rating`` and record it; the rating's fields once it is taken."""
     _check_order(rating, stage)
     given = _clean_scores(scores or {})
     # The previous step's scores (the system's while the rating is still proposed) are its current ones.
@@ -150,10 +138,33 @@ def _advance(
     step.full_clean()
     step.save()
     stars = stars_for(total, rating_policy_for(organization=rating.organization, year=rating.year))
-    changes = {**scores, "total": total, "stars": stars, "classification": classification_for(stars)}
-    apply_changes(rating, {**changes, "stage": stage}, actor=actor)
-    ensure_in_scope(actor, rating, capability)
-    return rating
+    return {
+        **scores,
+        "total": total,
+        "stars": stars,
+        "classification": classification_for(stars),
+        "stage": stage,
+    }
+
+
+@transaction.atomic
+def _advance(
+    *,
+    actor,
+    rating: StarRating,
+    stage: str,
+    scores: dict,
+    reason: str,
+    expected_version=None,
+    precondition=False,
+):
+    def prepare(rating, changes):
+        return _record_step(actor, rating, stage, scores, reason)
+
+    capability = STEPS[stage][1]
+    return scoped_update(
+        actor, rating, expected_version, precondition, {}, action=capability, prepare=prepare
+    )
 
 
 def rating_self_assess(

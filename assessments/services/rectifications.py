@@ -10,12 +10,15 @@ Who does what (docs/scope-and-roles.md):
 Status flow: open → close_requested → verified; reopen takes close_requested or verified back to open.
 """
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
+from branches.models.bases import keyed_error, keyed_message, refuse_future
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
@@ -49,7 +52,6 @@ MESSAGES = {
         "%(organization)s is not on the candidate list for %(year)s: give the reasons for rectifying it."
     ),
     "text_required": _("This field cannot be empty."),
-    "note_in_future": _("The date cannot be in the future."),
     "note_closed": _("This rectification has been verified and closed: reopen it before adding progress."),
     "fixed": _("The branch and the year of a rectification cannot change."),
     "status_fixed": _("The status changes only through its steps: request the close, verify, reopen."),
@@ -65,12 +67,8 @@ MESSAGES = {
 }
 
 
-def _message(key, **params):
-    return MESSAGES[key] % params if params else MESSAGES[key]
-
-
-def _error(field, key, **params):
-    return ValidationError({field: _message(key, **params)})
+_message = partial(keyed_message, MESSAGES)
+_error = partial(keyed_error, MESSAGES)
 
 
 def _require(actor, rectification: Rectification, capability: str) -> None:
@@ -263,8 +261,7 @@ def rectification_note(*, actor, rectification: Rectification, written_on, text:
     rectification = Rectification.objects.select_for_update().get(pk=rectification.pk)
     if rectification.status == VERIFIED:
         raise _error("text", "note_closed")
-    if written_on > timezone.localdate():
-        raise _error("written_on", "note_in_future")
+    refuse_future("written_on", written_on)
     note = RectificationNote(
         rectification=rectification, written_on=written_on, text=_require_text("text", text), author=actor
     )

@@ -1,6 +1,6 @@
-"""What the scoped records of every app share: the abstract base with its scoped manager and history, and
-the fields typed the same way on many models (the organization a record belongs to, its year, the user who
-recorded it)."""
+"""What the scoped records of every app share: the abstract base with its scoped manager and history, the
+fields typed the same way on many models (the organization a record belongs to, its year, the user who
+recorded it), and the steps of the checks that models' ``clean()`` and services' rules run on them."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -72,6 +72,41 @@ def future_date_errors(record, *fields: str) -> dict:
     """``{field: message}`` for each date of ``fields`` that is after today."""
     today = timezone.localdate()
     return {field: FUTURE_DATE_MESSAGE for field in fields if (getattr(record, field) or today) > today}
+
+
+def refuse_future(field: str, day) -> None:
+    """Refuse ``day`` on ``field`` when it is after today (no date passes): a service's one-date check."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({field: FUTURE_DATE_MESSAGE})
+
+
+def model_errors(instance, **options) -> dict[str, list]:
+    """The errors of ``instance.full_clean(**options)`` as ``{field: [messages]}``, for a check to add its
+    own rules' to before ``raise_errors``."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        return {field: list(messages) for field, messages in error.message_dict.items()}
+    return {}
+
+
+def keyed_message(messages: dict, key: str, **params):
+    """``messages[key]`` with ``params`` put in; given none, the text as it stands."""
+    message = messages[key]
+    return message % params if params else message
+
+
+def keyed_error(messages: dict, field: str, key: str, **params) -> ValidationError:
+    """The refusal of ``field`` in ``keyed_message``'s words: what a service raises."""
+    return ValidationError({field: keyed_message(messages, key, **params)})
+
+
+def valid_related(record, field: str, errors: dict):
+    """The related object ``field`` of ``record`` for a check's rules to read, or None when it is not set or
+    already refused in ``errors`` (an unset one costs no query)."""
+    if field in errors or getattr(record, f"{field}_id") is None:
+        return None
+    return getattr(record, field)
 
 
 def raise_errors(errors: dict) -> None:

@@ -24,6 +24,7 @@ from ..models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
+from ..models.bases import model_errors, raise_errors, valid_related
 from ..scope.editing import scoped_delete, scoped_update
 from ..scope.roles import Capability
 from .writing import create_checked
@@ -52,27 +53,11 @@ PERIOD_START_MONTH = {DisclosurePeriod.FIRST_HALF: 1, DisclosurePeriod.SECOND_HA
 def _model_errors(instance, exclude=None) -> dict[str, list]:
     """The model's own validation; uniqueness is checked by the rules, with messages that say which record
     is in the way."""
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        return {field: list(messages) for field, messages in error.message_dict.items()}
-    return {}
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
+    return model_errors(instance, exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
 def _add(errors: dict, field: str, message) -> None:
     errors.setdefault(field, []).append(message)
-
-
-def _organization(record, errors) -> Organization | None:
-    """The record's organization when it is set and valid, without a query for an unset one."""
-    if "organization" in errors or record.organization_id is None:
-        return None
-    return record.organization
 
 
 # --- activity rooms -------------------------------------------------------------------------------------
@@ -81,7 +66,7 @@ def _organization(record, errors) -> Organization | None:
 def room_check(room: ActivityRoom, *, check_duplicate: bool = True, exclude=None) -> None:
     """Every rule an activity room follows; forms and imports call it too."""
     errors = _model_errors(room, exclude)
-    organization = _organization(room, errors)
+    organization = valid_related(room, "organization", errors)
     if check_duplicate and organization is not None and "name" not in errors:
         same_name = ActivityRoom.objects.filter(organization=organization, name=room.name).exclude(pk=room.pk)
         if same_name.exists():
@@ -90,7 +75,7 @@ def room_check(room: ActivityRoom, *, check_duplicate: bool = True, exclude=None
                 "name",
                 MESSAGES["room_name_taken"] % {"organization": organization, "name": room.name},
             )
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic
@@ -151,7 +136,7 @@ def investment_check(investment: RoomInvestment, *, exclude=None) -> None:
         and investment.invested_on > timezone.localdate()
     ):
         _add(errors, "invested_on", MESSAGES["in_future"])
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic
@@ -179,7 +164,7 @@ def room_investment_delete(*, actor, room_investment: RoomInvestment) -> None:
 
 def room_target_check(target: StandardizedRoomTarget, *, check_duplicate: bool = True, exclude=None) -> None:
     errors = _model_errors(target, exclude)
-    organization = _organization(target, errors)
+    organization = valid_related(target, "organization", errors)
     if organization is not None and organization.kind not in COMMITTEE_KINDS:
         _add(errors, "organization", MESSAGES["target_place"])
     if check_duplicate and organization is not None and not errors.keys() & {"organization", "year"}:
@@ -187,7 +172,7 @@ def room_target_check(target: StandardizedRoomTarget, *, check_duplicate: bool =
         if taken.exclude(pk=target.pk).exists():
             params = {"organization": organization, "year": target.year}
             _add(errors, "year", MESSAGES["target_taken"] % params)
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic
@@ -217,7 +202,7 @@ def review_check(record: ReviewRecord, *, check_duplicate: bool = True, exclude=
     """The model refuses a date in the future and more satisfied votes than participants; here: a branch's
     record, and one record of a kind a day (a second is a double entry that would inflate the count)."""
     errors = _model_errors(record, exclude)
-    organization = _organization(record, errors)
+    organization = valid_related(record, "organization", errors)
     if organization is not None and not organization.is_branch:
         _add(errors, "organization", MESSAGES["branch_only"])
     if (
@@ -231,7 +216,7 @@ def review_check(record: ReviewRecord, *, check_duplicate: bool = True, exclude=
         if same.exclude(pk=record.pk).exists():
             params = {"organization": organization, "kind": record.get_kind_display(), "day": record.held_on}
             _add(errors, "held_on", MESSAGES["review_taken"] % params)
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic
@@ -261,7 +246,7 @@ def period_start(year: int, period: int) -> dt.date:
 def disclosure_check(disclosure: FinancialDisclosure, *, check_duplicate: bool = True, exclude=None) -> None:
     """One disclosure per branch, year and half, made public during the half or after it."""
     errors = _model_errors(disclosure, exclude)
-    organization = _organization(disclosure, errors)
+    organization = valid_related(disclosure, "organization", errors)
     if organization is not None and not organization.is_branch:
         _add(errors, "organization", MESSAGES["branch_only"])
     period_known = not errors.keys() & {"year", "period"} and disclosure.year and disclosure.period
@@ -281,7 +266,7 @@ def disclosure_check(disclosure: FinancialDisclosure, *, check_duplicate: bool =
                 "year": disclosure.year,
             }
             _add(errors, "period", MESSAGES["disclosure_taken"] % params)
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic

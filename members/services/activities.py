@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Organization, StaffRole
+from branches.models.bases import model_errors, raise_errors, valid_related
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.roles import Role
 from branches.selectors.tree import committee_above
@@ -39,12 +40,9 @@ from .checks import (
     MESSAGES,
     _error,
     _existing,
-    _model_errors,
     _names,
     _pks,
-    _raise,
     _recorded,
-    _related,
 )
 
 __all__ = [
@@ -113,8 +111,8 @@ def meeting_check(
     """Every rule a meeting must follow; the admin form and the import call it too (the import checks
     duplicates itself, set-based). Attendees are judged on the roll of the day held; those recorded before
     stay while the meeting keeps its organization and day (an event back-dated since does not undo them)."""
-    errors = _model_errors(meeting, exclude=exclude)
-    organization = _related(meeting, "organization", errors)
+    errors = model_errors(meeting, exclude=exclude)
+    organization = valid_related(meeting, "organization", errors)
     if organization is not None and not organization.is_branch:
         errors.setdefault("organization", []).append(MESSAGES["meeting_place"])
     elif organization is not None:
@@ -127,7 +125,7 @@ def meeting_check(
         if check_duplicate:
             params = {"organization": organization, "kind": meeting.get_kind_display()}
             _duplicate(meeting, MEETING_KEY, errors, "meeting_duplicate", "members:meeting-edit", **params)
-    _raise(errors)
+    raise_errors(errors)
 
 
 def _count_attendance(meeting: Meeting, attendees: list[int]) -> None:
@@ -230,10 +228,10 @@ def training_check(
     """Every rule a training must follow; the admin form and the import call it too (the import checks
     duplicates itself, set-based). Attendees come from the organizer's subtree: members on its roll on the
     first day (docs/records.md, "On the roll on a day"), cadres holding a post there on the training days."""
-    errors = _model_errors(training, exclude=exclude)
-    organizer = _related(training, "organizer", errors)
+    errors = model_errors(training, exclude=exclude)
+    organizer = valid_related(training, "organizer", errors)
     if organizer is None:
-        _raise(errors)
+        raise_errors(errors)
         return
     day = None if "held_on" in errors else training.held_on
     members = _off_roll(organizer, day, _pks(member_attendees))
@@ -254,7 +252,7 @@ def training_check(
     if check_duplicate:
         params = {"organizer": organizer}
         _duplicate(training, TRAINING_KEY, errors, "training_duplicate", "members:training-edit", **params)
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic

@@ -10,13 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.models import Organization
+from branches.models.bases import model_errors, raise_errors, valid_related
 from branches.scope.editing import scoped_delete, scoped_update
 from branches.selectors.tree import committee_above, committees_above
 from branches.services.writing import create_checked, require_capability, save_new
 
 from ..models import Cadre, ContactPoint, Member, StudyRecord
 from ..selectors.roster import rolls_on
-from .checks import MESSAGES, _error, _model_errors, _raise, _related, _taken
+from .checks import MESSAGES, _error, _taken
 
 # --- study records ------------------------------------------------------------------------------------
 
@@ -28,9 +29,9 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 def study_check(record: StudyRecord, *, exclude=None, unique=True) -> None:
     """Every rule a study record must follow; the admin form and the import call it too (the import finds
     duplicates for a whole chunk at once, so it passes ``unique=False``)."""
-    errors = _model_errors(record, exclude=exclude, validate_constraints=False)
-    if errors.keys() & {"cadre", "year", "month"} or _related(record, "cadre", errors) is None:
-        _raise(errors)
+    errors = model_errors(record, exclude=exclude, validate_constraints=False)
+    if errors.keys() & {"cadre", "year", "month"} or valid_related(record, "cadre", errors) is None:
+        raise_errors(errors)
         return
     cadre = record.cadre
     first, last = month_bounds(record.year, record.month)
@@ -44,7 +45,7 @@ def study_check(record: StudyRecord, *, exclude=None, unique=True) -> None:
     elif unique and _taken(record, "cadre_id", "year", "month"):
         params = {"cadre": cadre.name, "year": record.year, "month": record.month}
         errors.setdefault("month", []).append(MESSAGES["study_duplicate"] % params)
-    _raise(errors)
+    raise_errors(errors)
 
 
 @transaction.atomic
@@ -85,10 +86,10 @@ def contact_point_check(
     day recorded (lecture, check, activity), or, before any is, on the last day of the year or today. The
     import asks for a whole chunk at once (``contact_points_facts``) and passes what it found: the committee
     of each village (``committee_of``) and the answers of the roll (``rolls``)."""
-    errors = _model_errors(point, exclude=exclude, validate_constraints=False)
-    village, leader = _related(point, "organization", errors), _related(point, "leader", errors)
+    errors = model_errors(point, exclude=exclude, validate_constraints=False)
+    village, leader = valid_related(point, "organization", errors), valid_related(point, "leader", errors)
     if village is None or leader is None or "year" in errors:
-        _raise(errors)
+        raise_errors(errors)
         return
     committee = (committee_of or committee_above)(village)
     if not village.is_rural:
@@ -105,7 +106,7 @@ def contact_point_check(
     elif unique and _taken(point, "leader_id", "organization_id", "year"):
         params = {"leader": leader, "organization": village, "year": point.year}
         errors.setdefault("year", []).append(MESSAGES["contact_duplicate"] % params)
-    _raise(errors)
+    raise_errors(errors)
 
 
 def _leader_days(point: ContactPoint, errors: dict) -> list[dt.date]:

@@ -5,6 +5,7 @@ naming who or what stands in the way. Cross-appointment is never written: it is 
 """
 
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,11 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
+from branches.models.bases import keyed_error, model_errors, raise_errors, refuse_future
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
 from branches.selectors.tree import committee_above
 from branches.services.writing import require_capability, save_new
-from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Cadre, CadrePost, Member, MemberCategory, PoliticalStatus, ReserveCadre, ReserveStatus
 from ..models.cadres import MEMBER_ONLY_POSTS, RESERVE_LIFECYCLE_FIELDS, VILLAGE_COMMITTEE_POSTS
@@ -76,16 +76,13 @@ MESSAGES = {
         "Only someone on the roster can be promoted or removed; this reserve cadre is %(status)s."
     ),
     "before_entry": _("The date cannot come before the roster entry (%(entered)s)."),
-    "in_future": _("The date cannot be in the future."),
     "member_only_reserve": _(
         "Only a party member can hold this post: link the reserve cadre to their member record first."
     ),
 }
 
 
-def _error(field: str, key: str, **params):
-    message = MESSAGES[key]
-    return ValidationError({field: message % params if params else message})
+_error = partial(keyed_error, MESSAGES)
 
 
 def _require_visible_member(actor, member) -> None:
@@ -221,23 +218,14 @@ CADRE_CHECKS = (
 CADRE_RULE_INPUTS = frozenset({"organization", "post", "member", "started_on", "ended_on"})
 
 
-def _model_errors(instance) -> dict[str, list]:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        return {field: list(messages) for field, messages in error.message_dict.items()}
-    return {}
-
-
 def cadre_check(cadre: Cadre) -> None:
     """Every rule a post holding must follow; forms call it too, to show the errors beside the fields."""
-    errors = _model_errors(cadre)
+    errors = model_errors(cadre)
     if not errors.keys() & CADRE_RULE_INPUTS:
         for check in CADRE_CHECKS:
             for field, message in check(cadre):
                 errors.setdefault(field, []).append(message)
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
 
 
 # --- cadre writes -----------------------------------------------------------------------------------
@@ -262,20 +250,20 @@ def cadre_update(*, actor, cadre: Cadre, expected_version=None, precondition=Fal
 
 @transaction.atomic
 def cadre_end_term(*, actor, cadre: Cadre, on: dt.date, reason: str, expected_version=None) -> Cadre:
-    ensure_in_scope(actor, cadre, "change", NOT_ALLOWED)
-    cadre = lock_for_edit(cadre, expected_version)
     reason = (reason or "").strip()
-    if cadre.ended_on is not None:
-        raise _error("on", "already_ended", ended=cadre.ended_on)
-    if not reason:
-        raise _error("reason", "reason_required")
-    if on < cadre.started_on:
-        raise _error("on", "ends_before_start", started=cadre.started_on)
-    cadre.ended_on = on
-    cadre.note = reason
-    apply_changes(cadre, {}, actor=actor)
-    ensure_in_scope(actor, cadre, "change")
-    return cadre
+
+    def prepare(cadre, changes):
+        if cadre.ended_on is not None:
+            raise _error("on", "already_ended", ended=cadre.ended_on)
+        if not reason:
+            raise _error("reason", "reason_required")
+        if on < cadre.started_on:
+            raise _error("on", "ends_before_start", started=cadre.started_on)
+        return changes
+
+    return scoped_update(
+        actor, cadre, expected_version, False, {"ended_on": on, "note": reason}, prepare=prepare
+    )
 
 
 # --- reserve roster ---------------------------------------------------------------------------------
@@ -289,7 +277,7 @@ def _refuse_lifecycle_fields(data: dict) -> None:
 
 def reserve_check(reserve: ReserveCadre, *, entering: bool = False) -> None:
     """Every rule a roster entry must follow; forms call it too, to show the errors beside the fields."""
-    errors = _model_errors(reserve)
+    errors = model_errors(reserve)
     organization = reserve.organization if "organization" not in errors else None
     if organization is not None and not organization.is_rural:
         errors.setdefault("organization", []).append(MESSAGES["reserve_place"])
@@ -297,8 +285,7 @@ def reserve_check(reserve: ReserveCadre, *, entering: bool = False) -> None:
         errors.setdefault("entered_on", []).append(MESSAGES["entered_in_future"])
     if entering and not errors and _already_in_roster(reserve):
         errors["name"] = [MESSAGES["already_in_roster"] % {"name": reserve.name}]
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
 
 
 def _already_in_roster(reserve: ReserveCadre) -> bool:
@@ -343,8 +330,7 @@ def _check_lifecycle_step(reserve: ReserveCadre, on: dt.date) -> None:
         raise _error("status", "not_in_roster", status=reserve.get_status_display())
     if on < reserve.entered_on:
         raise _error("on", "before_entry", entered=reserve.entered_on)
-    if on > timezone.localdate():
-        raise _error("on", "in_future")
+    refuse_future("on", on)
 
 
 def _appoint_promoted(*, actor, reserve: ReserveCadre, post: str, on: dt.date) -> Cadre:
@@ -369,25 +355,25 @@ def _appoint_promoted(*, actor, reserve: ReserveCadre, post: str, on: dt.date) -
 @transaction.atomic
 def reserve_promote(*, actor, reserve: ReserveCadre, post: str, on: dt.date, expected_version=None):
     """Promote to a post and appoint the post holding with it: a refused appointment changes nothing."""
-    ensure_in_scope(actor, reserve, "change", NOT_ALLOWED)
-    reserve = lock_for_edit(reserve, expected_version)
-    _check_lifecycle_step(reserve, on)
-    _appoint_promoted(actor=actor, reserve=reserve, post=post, on=on)
+
+    def prepare(reserve, changes):
+        _check_lifecycle_step(reserve, on)
+        _appoint_promoted(actor=actor, reserve=reserve, post=post, on=on)
+        return changes
+
     changes = {"status": ReserveStatus.PROMOTED, "promoted_post": post, "promoted_on": on}
-    apply_changes(reserve, changes, actor=actor)
-    ensure_in_scope(actor, reserve, "change")
-    return reserve
+    return scoped_update(actor, reserve, expected_version, False, changes, prepare=prepare)
 
 
 @transaction.atomic
 def reserve_remove(*, actor, reserve: ReserveCadre, on: dt.date, reason: str, expected_version=None):
-    ensure_in_scope(actor, reserve, "change", NOT_ALLOWED)
-    reserve = lock_for_edit(reserve, expected_version)
     reason = (reason or "").strip()
-    if not reason:
-        raise _error("reason", "reason_required")
-    _check_lifecycle_step(reserve, on)
+
+    def prepare(reserve, changes):
+        if not reason:
+            raise _error("reason", "reason_required")
+        _check_lifecycle_step(reserve, on)
+        return changes
+
     changes = {"status": ReserveStatus.REMOVED, "removed_on": on, "removed_reason": reason}
-    apply_changes(reserve, changes, actor=actor)
-    ensure_in_scope(actor, reserve, "change")
-    return reserve
+    return scoped_update(actor, reserve, expected_version, False, changes, prepare=prepare)

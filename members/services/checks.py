@@ -4,8 +4,11 @@ Each refusal names who stands in the way; the services in ``activities`` (meetin
 ``cadre_records`` (study records, contact points) raise them.
 """
 
-from django.core.exceptions import ValidationError
+from functools import partial
+
 from django.utils.translation import gettext_lazy as _
+
+from branches.models.bases import keyed_error
 
 NAME_SEPARATOR = "、"
 
@@ -53,29 +56,7 @@ MESSAGES = {
 }
 
 
-def _error(field: str, key: str, **params):
-    message = MESSAGES[key]
-    return ValidationError({field: message % params if params else message})
-
-
-def _model_errors(instance, **options) -> dict[str, list]:
-    try:
-        instance.full_clean(**options)
-    except ValidationError as error:
-        return {field: list(messages) for field, messages in error.message_dict.items()}
-    return {}
-
-
-def _related(record, field: str, errors: dict):
-    """The related object the rules read, or None when it is missing or already wrong."""
-    if field in errors or getattr(record, f"{field}_id") is None:
-        return None
-    return getattr(record, field)
-
-
-def _raise(errors: dict) -> None:
-    if errors:
-        raise ValidationError(errors)
+_error = partial(keyed_error, MESSAGES)
 
 
 def _pks(people) -> list[int]:

@@ -7,16 +7,15 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branches.models.bases import refuse_future
 from branches.scope.editing import scoped_update
 from branches.services.writing import require_capability, save_new
 
 from ..models import ON_ROLL, AwayContact, AwayRecord, Member
 
 MESSAGES = {
-    "future": _("The date cannot be in the future."),
     "not_on_roll": _("%(name)s is not on the roll of a branch (status: %(status)s)."),
     "already_away": _("%(name)s is already recorded as working away in %(destination)s since %(left_on)s."),
     "before_joining": _("The member joined the party on %(joined_on)s; the spell away cannot start before."),
@@ -34,11 +33,6 @@ MESSAGES = {
 DETAIL_FIELDS = frozenset(
     {"destination", "work_unit", "contact_name", "contact_phone", "host_organization", "left_on"}
 )
-
-
-def _not_future(field: str, day: dt.date | None) -> None:
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: MESSAGES["future"]})
 
 
 def _summarize(member: Member) -> None:
@@ -62,7 +56,7 @@ def _start_rules(away: AwayRecord) -> None:
     names = {"name": member.name}
     if not (away.destination or "").strip():
         raise ValidationError({"destination": MESSAGES["destination_required"]})
-    _not_future("left_on", away.left_on)
+    refuse_future("left_on", away.left_on)
     if away.left_on is not None and away.left_on < member.joined_on:
         raise ValidationError({"left_on": MESSAGES["before_joining"] % {"joined_on": member.joined_on}})
     others = member.away_records.exclude(pk=away.pk)
@@ -131,7 +125,7 @@ def away_record_update(
 def _back_rules(away: AwayRecord) -> None:
     if away.back_on is None:
         return
-    _not_future("back_on", away.back_on)
+    refuse_future("back_on", away.back_on)
     if away.back_on < away.left_on:
         raise ValidationError({"back_on": MESSAGES["back_before_left"] % {"left_on": away.left_on}})
     last = away.contacts.order_by("-contacted_on").values_list("contacted_on", flat=True).first()
@@ -162,7 +156,7 @@ def away_contact_record(
 ) -> AwayContact:
     """The branch reached a member away on ``contacted_on`` (by ``way``); ``actor`` made the contact."""
     require_capability(actor, away.member.branch)
-    _not_future("contacted_on", contacted_on)
+    refuse_future("contacted_on", contacted_on)
     if contacted_on is not None and contacted_on < away.left_on:
         raise ValidationError({"contacted_on": MESSAGES["contact_before_left"] % {"left_on": away.left_on}})
     if contacted_on is not None and away.back_on is not None and contacted_on > away.back_on:

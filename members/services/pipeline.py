@@ -4,12 +4,12 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from branches.models.bases import refuse_future
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
@@ -81,11 +81,6 @@ def _save_step(actor, record):
 
 def _refuse(field: str, message: str):
     raise ValidationError({field: [message]})
-
-
-def _not_in_future(on: dt.date, field: str = "on"):
-    if on > timezone.localdate():
-        _refuse(field, _("The date cannot be in the future."))
 
 
 # Every fact the pipeline records, with the step that records it (docs/members-and-pipeline.md, "Pipeline
@@ -237,7 +232,7 @@ def applicant_advance(*, actor, applicant: Applicant, to_stage: str, on: dt.date
                 "next": ApplicantStage(expected).label if expected else _("none: already a full member"),
             },
         )
-    _not_in_future(on)
+    refuse_future("on", on)
     unexpected = sorted(set(facts) - set(STEP_FACTS[to_stage]))
     if unexpected:
         _refuse(
@@ -449,7 +444,7 @@ def probation_extend(*, actor, applicant: Applicant, months: int, on: dt.date) -
     # The member's own step (members/services/roster.py) may have extended it already.
     if applicant.probation_extension_months or (applicant.member and applicant.member.probation_extension):
         _refuse("months", _("A probation can be extended only once."))
-    _not_in_future(on)
+    refuse_future("on", on)
     _check_extension(applicant, months, on)
     applicant.probation_extension_months = months
     applicant.probation_extended_on = on

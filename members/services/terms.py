@@ -6,13 +6,15 @@ elected take their posts through the cadre services, the previous holders' posts
 a new term starts."""
 
 import datetime as dt
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
+from branches.models.bases import keyed_error, refuse_future
+from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
 from branches.scope.roles import Capability
 from branches.services.writing import require_capability, save_new
@@ -26,7 +28,6 @@ from .cadres import cadre_appoint, cadre_end_term, cadre_update
 
 MESSAGES = {
     "term_place": _("Terms are kept for party branches and township or street committees."),
-    "in_future": _("The date cannot be in the future."),
     "length": _("A term lasts 1 to 5 years."),
     "already_extended": _("This term was already extended, to %(day)s; it can be extended only once."),
     "extension_after_end": _("An extension moves the end past %(day)s, the term's regular last day."),
@@ -64,14 +65,7 @@ MESSAGES = {
 }
 
 
-def _error(field: str, key: str, **params):
-    message = MESSAGES[key]
-    return ValidationError({field: message % params if params else message})
-
-
-def _not_in_future(field: str, day: dt.date) -> None:
-    if day > timezone.localdate():
-        raise _error(field, "in_future")
+_error = partial(keyed_error, MESSAGES)
 
 
 # --- terms ------------------------------------------------------------------------------------------
@@ -95,7 +89,7 @@ def term_start(
     """A new term from ``starts_on``; its length defaults to the organization's (docs/terms.md)."""
     require_capability(actor, organization)
     _check_term_place(organization)
-    _not_in_future("starts_on", starts_on)
+    refuse_future("starts_on", starts_on)
     years = length_years or rules.term_years_for(organization)
     if not 1 <= years <= rules.LONG_TERM_YEARS:
         raise _error("length_years", "length")
@@ -116,26 +110,31 @@ def term_extend(
     *, actor, term: Term, extended_to: dt.date, reason: str, on: dt.date, expected_version=None
 ) -> Term:
     """Extend a term once, by at most a year past its regular end, with the reason."""
-    ensure_in_scope(actor, term, "change", NOT_ALLOWED)
-    term = lock_for_edit(term, expected_version)
     reason = (reason or "").strip()
-    regular = rules.regular_end(term.starts_on, term.length_years)
-    if term.extended_to is not None:
-        raise _error("extended_to", "already_extended", day=term.extended_to)
-    if not reason:
-        raise _error("reason", "reason_required")
-    _not_in_future("on", on)
-    if on < term.starts_on:
-        raise _error("on", "before_start", day=term.starts_on)
-    if extended_to <= regular:
-        raise _error("extended_to", "extension_after_end", day=regular)
-    latest = rules.latest_extension(regular)
-    if extended_to > latest:
-        raise _error("extended_to", "extension_too_long", latest=latest, end=regular)
-    changes = {"extended_to": extended_to, "extension_reason": reason, "extended_on": on}
-    apply_changes(term, {**changes, "ends_on": extended_to}, actor=actor)
-    ensure_in_scope(actor, term, "change")
-    return term
+
+    def prepare(term, changes):
+        regular = rules.regular_end(term.starts_on, term.length_years)
+        if term.extended_to is not None:
+            raise _error("extended_to", "already_extended", day=term.extended_to)
+        if not reason:
+            raise _error("reason", "reason_required")
+        refuse_future("on", on)
+        if on < term.starts_on:
+            raise _error("on", "before_start", day=term.starts_on)
+        if extended_to <= regular:
+            raise _error("extended_to", "extension_after_end", day=regular)
+        latest = rules.latest_extension(regular)
+        if extended_to > latest:
+            raise _error("extended_to", "extension_too_long", latest=latest, end=regular)
+        return changes
+
+    changes = {
+        "extended_to": extended_to,
+        "extension_reason": reason,
+        "extended_on": on,
+        "ends_on": extended_to,
+    }
+    return scoped_update(actor, term, expected_version, False, changes, prepare=prepare)
 
 
 # --- elections --------------------------------------------------------------------------------------
@@ -190,7 +189,7 @@ def election_check(*, actor, organization, held_on, entitled_voters, present_vot
     """Every rule of an election record (docs/terms.md, "Elections"); forms call it too."""
     if organization.kind not in BRANCH_KINDS:
         raise _error("organization", "election_place")
-    _not_in_future("held_on", held_on)
+    refuse_future("held_on", held_on)
     _check_turnout(entitled_voters, present_voters)
     if not candidates:
         raise _error("candidates", "no_candidates")
@@ -286,7 +285,7 @@ def election_approve(*, actor, election: Election, on: dt.date, expected_version
     election = lock_for_edit(election, expected_version)
     if election.status != ElectionStatus.RECORDED:
         raise _error("on", "not_recorded", day=election.approved_on)
-    _not_in_future("on", on)
+    refuse_future("on", on)
     if on < election.held_on:
         raise _error("on", "approval_before_vote", day=election.held_on)
     _end_previous_posts(actor, election, on)

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branches.models.bases import model_errors, raise_errors
 from branches.scope.editing import scoped_delete, scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
 from branches.services.writing import save_new
-from partybuild.versioning import apply_changes, lock_for_edit
 
 from ..models import Cadre, VisitLog
 from ..selectors.visits import own_secretary_post
@@ -108,14 +108,10 @@ def duplicate_error(visit: VisitLog):
 def visit_check(visit: VisitLog, *, exclude=None) -> None:
     """Every rule a visit must follow (the model's own, the cadre's place and term, not logged twice); forms
     call it too. The import checks the same key set-based (``VisitLogResource.existing_keys``)."""
-    errors: dict[str, list] = {}
     exclude = set(exclude or ())
     if visit.cadre_id is None:
         exclude.add("organization")  # follows from the cadre, whose own error says what to do
-    try:
-        visit.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        errors = {field: list(messages) for field, messages in error.message_dict.items()}
+    errors = model_errors(visit, exclude=exclude, validate_unique=False, validate_constraints=False)
     if visit.cadre_id is not None and "cadre" not in errors:
         if message := place_error(visit.cadre.organization):
             errors.setdefault("cadre", []).append(message)
@@ -123,8 +119,7 @@ def visit_check(visit: VisitLog, *, exclude=None) -> None:
             errors.setdefault("visited_on", []).append(message)
     if not errors and (message := duplicate_error(visit)):
         errors["household_name"] = [message]
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
 
 
 def _default_cadre(actor, today: dt.date) -> Cadre:
@@ -189,21 +184,21 @@ def visit_resolve(
     *, actor, visit: VisitLog, resolved_on: dt.date, follow_up: str, expected_version=None
 ) -> VisitLog:
     """Close the concern a visit raised: the day it was resolved and how it was handled."""
-    ensure_in_scope(actor, visit, "change", NOT_ALLOWED)
-    visit = lock_for_edit(visit, expected_version)
     follow_up = (follow_up or "").strip()
-    if not visit.concerns.strip():
-        raise ValidationError({"concerns": MESSAGES["nothing_to_resolve"]})
-    if visit.resolved_on is not None:
-        raise ValidationError({"resolved_on": MESSAGES["already_resolved"] % {"resolved": visit.resolved_on}})
-    if not follow_up:
-        raise ValidationError({"follow_up": MESSAGES["follow_up_required"]})
-    visit.resolved_on = resolved_on
-    visit.follow_up = follow_up
-    visit_check(visit)
-    apply_changes(visit, {}, actor=actor)
-    ensure_in_scope(actor, visit, "change")
-    return visit
+
+    def prepare(visit, changes):
+        if not visit.concerns.strip():
+            raise ValidationError({"concerns": MESSAGES["nothing_to_resolve"]})
+        if visit.resolved_on is not None:
+            raise ValidationError(
+                {"resolved_on": MESSAGES["already_resolved"] % {"resolved": visit.resolved_on}}
+            )
+        if not follow_up:
+            raise ValidationError({"follow_up": MESSAGES["follow_up_required"]})
+        return changes
+
+    changes = {"resolved_on": resolved_on, "follow_up": follow_up}
+    return scoped_update(actor, visit, expected_version, False, changes, prepare=prepare, rules=visit_check)
 
 
 @transaction.atomic
