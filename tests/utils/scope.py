@@ -51,6 +51,18 @@ class ScopeSuite:
     def snapshot(obj):
         return type(obj)._default_manager.filter(pk=obj.pk).values().get()
 
+    def assert_create_refused(self, world, who: str, organization, refusals) -> None:
+        """``who`` posting a create payload for ``organization`` is answered one of ``refusals``, and no row
+        of the model is added."""
+        if not self.supports_create:
+            pytest.skip("this endpoint has no create")
+        model = type(self.make_object(world, world.own_branch(self.writer)))
+        count = model._default_manager.count()
+        payload = self.create_payload(world, organization)
+        response = world.client(who).post(self.list_url(), payload, format="json")
+        assert response.status_code in refusals, response.content
+        assert model._default_manager.count() == count
+
     # --- the suite ---
     def test_anonymous_is_refused(self, world):
         assert world.client(None).get(self.list_url()).status_code in {401, 403}
@@ -89,26 +101,10 @@ class ScopeSuite:
         assert response.json()["id"] in self.listed_ids(world, self.writer)
 
     def test_create_into_foreign_organization_is_refused_and_rolled_back(self, world):
-        if not self.supports_create:
-            pytest.skip("this endpoint has no create")
-        own = self.make_object(world, world.own_branch(self.writer))
-        model = type(own)
-        count = model._default_manager.count()
-        payload = self.create_payload(world, world.foreign_branch(self.writer))
-        response = world.client(self.writer).post(self.list_url(), payload, format="json")
-        assert response.status_code in REFUSED, response.content
-        assert model._default_manager.count() == count
+        self.assert_create_refused(world, self.writer, world.foreign_branch(self.writer), REFUSED)
 
     def test_viewer_cannot_create(self, world):
-        if not self.supports_create:
-            pytest.skip("this endpoint has no create")
-        own = self.make_object(world, world.own_branch(self.writer))
-        model = type(own)
-        count = model._default_manager.count()
-        payload = self.create_payload(world, world.own_branch(self.writer))
-        response = world.client("viewer_a").post(self.list_url(), payload, format="json")
-        assert response.status_code in self.viewer_refusals, response.content
-        assert model._default_manager.count() == count
+        self.assert_create_refused(world, "viewer_a", world.own_branch(self.writer), self.viewer_refusals)
 
     def test_moving_an_object_out_of_scope_is_refused_and_rolled_back(self, world):
         own = self.make_object(world, world.own_branch(self.writer))
