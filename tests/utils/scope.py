@@ -5,14 +5,33 @@ create payload for an organization looks like and, if the object can be moved, t
 ``writer`` is the world user who may write this kind of record in their own subtree.
 """
 
+import importlib
+import pkgutil
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import tests
+
 from .fixtures import World
 
 REFUSED = {400, 403, 404}
+
+
+def subclasses_in_test_modules(base: type) -> list[type]:
+    """Every subclass of the suite ``base`` in the test modules (browser tests aside), imported first."""
+    for module in pkgutil.walk_packages(tests.__path__, prefix="tests."):
+        if module.name.rsplit(".", 1)[-1].startswith("test_") and ".e2e." not in module.name:
+            importlib.import_module(module.name)
+    return list(_subclasses(base))
+
+
+def _subclasses(cls):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)
 
 
 class ScopeSuite:
