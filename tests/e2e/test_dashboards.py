@@ -6,7 +6,7 @@ import datetime as dt
 import os
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import QuotaRun, RunState
@@ -14,6 +14,7 @@ from members.models import MeetingKind
 from tests.e2e.helpers import log_in, pick_organization
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_dashboard import YEAR, populate_township, publish
+from tests.utils.factories_entry import zh
 from tests.utils.fixtures import build_world
 
 pytestmark = pytest.mark.browser
@@ -25,11 +26,6 @@ def shot(page, name: str) -> None:
     """A full-page screenshot into $PARTYBUILD_SCREENSHOTS, when set (to look at the layout by eye)."""
     if folder := os.environ.get("PARTYBUILD_SCREENSHOTS"):
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
-
-
-def zh(text: str) -> str:
-    with translation.override("zh-hans"):
-        return translation.gettext(text)
 
 
 @pytest.fixture
