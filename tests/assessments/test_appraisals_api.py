@@ -15,23 +15,20 @@ from tests.utils.api import post_import_file, result_ids
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_assessments import YEAR, MemberAppraisalFactory, probationary_member
 from tests.utils.import_files import csv_bytes
-from tests.utils.scope import ScopeSuite
+from tests.utils.scope_records import MemberRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
 
 DAY = f"{YEAR}-12-20"
 
 
-class TestAppraisalScope(ScopeSuite):
+class TestAppraisalScope(MemberRecordScopeSuite):
     basename = "memberappraisal"
     supports_delete = True
+    create_fields = {"year": YEAR, "grade": "qualified", "appraised_on": DAY}
 
     def make_object(self, world, organization):
         return MemberAppraisalFactory(member__branch=organization)
-
-    def create_payload(self, world, organization):
-        member = MemberFactory(branch=organization)
-        return {"member": member.pk, "year": YEAR, "grade": "qualified", "appraised_on": DAY}
 
 
 def test_create_answers_the_derived_fields(world):

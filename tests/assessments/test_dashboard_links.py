@@ -13,14 +13,10 @@ from assessments.models import QuotaResult
 from members.models import MeetingKind
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_dashboard import YEAR, populate_township, publish
+from tests.utils.factories_entry import zh
 from tests.utils.factories_records import ReviewRecordFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def zh(text) -> str:
-    with translation.override("zh-hans"):
-        return str(text)
 
 
 def test_every_fact_a_run_keeps_reads_in_words_with_its_unit():

@@ -9,13 +9,9 @@ from branches.scope.roles import Role
 from branches.selectors.audit import DETAIL_LABELS, security_event_detail_rows
 from branches.services import organization_update, security_event_record, staff_role_grant
 from tests.utils.factories import UserFactory
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db
-
-
-def zh(text) -> str:
-    with translation.override("zh-hans"):
-        return str(text)
 
 
 def test_a_role_grant_reads_as_who_got_which_role():

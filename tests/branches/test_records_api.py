@@ -37,14 +37,12 @@ D = dt.date
 class TestActivityRoomScope(OrganizationRecordScopeSuite):
     basename = "activityroom"
     supports_delete = True
+    create_fields = {"name": "村党员活动室", "area_m2": "80.5"}
 
     def make_object(self, world, organization):
         room = ActivityRoomFactory(organization=organization)
         RoomInvestmentFactory(room=room)
         return room
-
-    def create_payload(self, world, organization):
-        return {"organization": organization.pk, "name": "村党员活动室", "area_m2": "80.5"}
 
 
 class TestRoomInvestmentScope(ScopeSuite):
@@ -89,24 +87,19 @@ class TestReviewRecordScope(OrganizationRecordScopeSuite):
     basename = "reviewrecord"
     factory = ReviewRecordFactory
     supports_delete = True
-
-    def create_payload(self, world, organization):
-        return {
-            "organization": organization.pk,
-            "kind": "branch_report",
-            "held_on": "2024-06-28",
-            "topic": "党支部上半年党建工作报告",
-            "participants": 25,
-        }
+    create_fields = {
+        "kind": "branch_report",
+        "held_on": "2024-06-28",
+        "topic": "党支部上半年党建工作报告",
+        "participants": 25,
+    }
 
 
 class TestFinancialDisclosureScope(OrganizationRecordScopeSuite):
     basename = "financialdisclosure"
     factory = FinancialDisclosureFactory
     supports_delete = True
-
-    def create_payload(self, world, organization):
-        return {"organization": organization.pk, "year": 2024, "period": 2, "disclosed_on": "2025-01-10"}
+    create_fields = {"year": 2024, "period": 2, "disclosed_on": "2025-01-10"}
 
 
 def results(response):

@@ -1,11 +1,20 @@
 """What the browser tests share: the password their users get, logging in through the login page, choosing
 in the organization picker, and the organizations and staff they set up through the services, as an
-administrator would."""
+administrator would; and the screenshots to look at a page's layout by eye."""
+
+import os
 
 from branches.models import OrganizationField, OrganizationKind
 from branches.services import organization_create, staff_role_grant
 
 PASSWORD = "e2e-Secret-pass-42"
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot into $PARTYBUILD_SCREENSHOTS, when set."""
+    if folder := os.environ.get("PARTYBUILD_SCREENSHOTS"):
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
 
 def submit_login(page, live_server, username, password=PASSWORD):

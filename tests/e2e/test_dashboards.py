@@ -6,37 +6,24 @@ import datetime as dt
 import os
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import QuotaRun, RunState
 from members.models import MeetingKind
-from tests.e2e.helpers import log_in, pick_organization
+from tests.e2e.helpers import log_in, pick_organization, shot
 from tests.utils.factories_activities import MeetingFactory
-from tests.utils.factories_dashboard import YEAR, populate_township, publish
-from tests.utils.fixtures import build_world
+from tests.utils.factories_dashboard import YEAR, dashboard_world
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Secret-pass-1"  # tests.utils.factories.UserFactory's
 
 
-def shot(page, name: str) -> None:
-    """A full-page screenshot into $PARTYBUILD_SCREENSHOTS, when set (to look at the layout by eye)."""
-    if folder := os.environ.get("PARTYBUILD_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
-
-
-def zh(text: str) -> str:
-    with translation.override("zh-hans"):
-        return translation.gettext(text)
-
-
 @pytest.fixture
 def world(transactional_db):
-    world = build_world()
-    populate_township(world.township_a, [world.branch_a1, world.branch_a2])
-    publish(world.township_a, [(world.branch_a1, "meet.group", 12, 2, False)])
+    world = dashboard_world()
     for month, topic in ((3, "三月党小组会"), (6, "六月党小组会")):
         MeetingFactory(organization=world.branch_a1, kind=MeetingKind.GROUP, held_on=dt.date(YEAR, month, 5),
                        topic=topic)  # fmt: skip

@@ -7,7 +7,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from django.utils import translation
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -16,16 +15,12 @@ from members.resources.visits import MESSAGES
 from tests.e2e.helpers import county_and_township, log_in, staff_user, township_committee, village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_entry import zh
 from tests.utils.import_files import csv_bytes
 
 pytestmark = pytest.mark.browser
 
 HEADERS = ["所在组织编码", "干部姓名", "户主姓名", "村民小组", "走访日期", "反映问题"]
-
-
-def zh(text) -> str:
-    with translation.override("zh-hans"):
-        return str(text)
 
 
 @pytest.fixture

@@ -3,21 +3,15 @@
 from types import SimpleNamespace
 
 import pytest
-from django.utils import translation
 from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from tests.e2e.helpers import county_township_village, log_in, staff_user, village_branch
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.browser
 
 LOGOUT_BUTTON = 'form[action="/accounts/logout/"] button'
-
-
-def zh(text) -> str:
-    """``text`` (a lazy label or a msgid) as the Chinese interface shows it."""
-    with translation.override("zh-hans"):
-        return translation.gettext(text) if isinstance(text, str) else str(text)
 
 
 @pytest.fixture

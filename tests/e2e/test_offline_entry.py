@@ -87,6 +87,21 @@ def record_visit_offline(page, name, group):
     expect(page.locator("#id_household_name")).to_have_value("")  # the form is ready for the next one
 
 
+def visit_refused_on_arrival(page, context, live_server, village, name, group):
+    """A visit recorded offline that the server refuses when the signal returns, because the same visit was
+    logged meanwhile from the township office's computer; answers the list of refused entries, holding it."""
+    open_online(page, live_server)
+    context.set_offline(True)
+    page.goto(live_server.url + VISIT_PAGE)
+    record_visit_offline(page, name, group)
+    today = timezone.localdate()
+    VisitLogFactory(cadre=village.cadre, household_name=name, village_group=group, visited_on=today)
+    context.set_offline(False)
+    refused = page.locator(REFUSED)
+    expect(refused).to_have_count(1)
+    return refused
+
+
 def record_offline(page, live_server, context, village):
     """Three visits and a meeting with attendance, entered with no signal."""
     context.set_offline(True)
@@ -217,18 +232,7 @@ def test_the_network_dropping_in_the_middle_of_sending_loses_and_doubles_nothing
 def test_an_entry_refused_on_arrival_stays_on_the_phone_with_the_servers_message(
     page, context, live_server, village
 ):
-    open_online(page, live_server)
-    context.set_offline(True)
-    page.goto(live_server.url + VISIT_PAGE)
-    record_visit_offline(page, "孙家", "四组")
-    # Meanwhile the same visit was logged from the township office's computer.
-    VisitLogFactory(
-        cadre=village.cadre, household_name="孙家", village_group="四组", visited_on=timezone.localdate()
-    )
-
-    context.set_offline(False)
-    refused = page.locator(REFUSED)
-    expect(refused).to_have_count(1)
+    refused = visit_refused_on_arrival(page, context, live_server, village, "孙家", "四组")
     expect(refused.locator("[data-errors]")).to_contain_text("孙家")
     page.reload()
     expect(refused).to_have_count(1)  # kept on the phone, never lost
@@ -247,14 +251,7 @@ def test_an_entry_refused_on_arrival_stays_on_the_phone_with_the_servers_message
 def test_logging_out_asks_while_entries_wait_then_clears_them_and_the_kept_pages(
     page, context, live_server, village
 ):
-    open_online(page, live_server)
-    context.set_offline(True)
-    page.goto(live_server.url + VISIT_PAGE)
-    record_visit_offline(page, "周家", "五组")
-    today = timezone.localdate()
-    VisitLogFactory(cadre=village.cadre, household_name="周家", village_group="五组", visited_on=today)
-    context.set_offline(False)
-    expect(page.locator(REFUSED)).to_have_count(1)  # it stays on the phone
+    visit_refused_on_arrival(page, context, live_server, village, "周家", "五组")  # it stays on the phone
     # The page's confirm() answers what the tab's session storage says, and keeps each question there (it
     # outlives the logout's navigation): Chromium's native dialog raced the form's submission under
     # Playwright's dialog handling, which is not what this test is about. Every document of the tab gets

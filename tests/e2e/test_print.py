@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import pypdf
 import pytest
-from django.utils import translation
 from playwright.sync_api import expect
 
 from assessments.indicators import indicator_label
 from tests.e2e.helpers import log_in
 from tests.utils.factories_dashboard import YEAR
+from tests.utils.factories_entry import zh
 from tests.utils.factories_print import BRANCH_CODES, REPORT_YEAR, printable_world
 
 pytestmark = pytest.mark.browser
@@ -31,11 +31,6 @@ PORTRAIT_POINTS, LANDSCAPE_POINTS = (595, 842), (842, 595)
 @pytest.fixture
 def world(transactional_db):
     return printable_world()
-
-
-def zh(text) -> str:
-    with translation.override("zh-hans"):
-        return str(translation.gettext(text))
 
 
 def squeeze(text: str) -> str:

@@ -4,7 +4,6 @@ without a reason: the error is shown on the field and summarised at the top, the
 confirms, and the list shows 县委确认 with the stars. The overview of the county and of the township, at two
 sizes of county."""
 
-import os
 from types import SimpleNamespace
 
 import pytest
@@ -17,6 +16,7 @@ from branches.scope.roles import Role
 from tests.e2e.helpers import (
     county_and_township,
     log_in,
+    shot,
     staff_user,
     township_committee,
     village_branch,
@@ -50,13 +50,6 @@ MET = {
     "contact.visit": False,
     "review.democratic": True,
 }
-
-
-def shot(page, name: str) -> None:
-    """A full-page screenshot into $PARTYBUILD_SCREENSHOTS, when set (to look at the layout by eye)."""
-    if folder := os.environ.get("PARTYBUILD_SCREENSHOTS"):
-        os.makedirs(folder, exist_ok=True)
-        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
 
 def switch_user(page, live_server, username, viewport):

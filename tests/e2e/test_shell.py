@@ -2,15 +2,13 @@
 organization tree (open, close, search), the Chinese error page, and a chart click leading to the list
 behind the segment. Screenshots go to $PARTYBUILD_SCREENSHOTS when set."""
 
-import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import log_in
-from tests.utils.factories_dashboard import YEAR, populate_township, publish
-from tests.utils.fixtures import build_world
+from tests.e2e.helpers import log_in, shot
+from tests.utils.factories_dashboard import YEAR, dashboard_world
 
 pytestmark = pytest.mark.browser
 
@@ -30,17 +28,9 @@ MENU = {  # who: (links shown, links never shown)
 }
 
 
-def shot(page, name: str) -> None:
-    if folder := os.environ.get("PARTYBUILD_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
-
-
 @pytest.fixture
 def world(transactional_db):
-    world = build_world()
-    populate_township(world.township_a, [world.branch_a1, world.branch_a2])
-    publish(world.township_a, [(world.branch_a1, "meet.group", 12, 2, False)])
-    return world
+    return dashboard_world()
 
 
 def no_sideways_scroll(page):

@@ -34,15 +34,13 @@ class TestCadreScope(OrganizationRecordScopeSuite):
     basename = "cadre"
     factory = CadreFactory
 
-    def create_payload(self, world, organization):
-        return {
-            "organization": organization.pk,
-            "post": "village_director",
-            "name": "张主任",
-            "gender": "male",
-            "birth_date": "1978-04-05",
-            "started_on": "2021-01-15",
-        }
+    create_fields = {
+        "post": "village_director",
+        "name": "张主任",
+        "gender": "male",
+        "birth_date": "1978-04-05",
+        "started_on": "2021-01-15",
+    }
 
 
 def test_appointing_a_member_through_the_api_fills_the_person(world):

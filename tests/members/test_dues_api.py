@@ -10,20 +10,18 @@ from members.models import DuesPayment
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_dues import declare, pay
 from tests.utils.scope import ScopeSuite
+from tests.utils.scope_records import MemberRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
 MARCH = dt.date(2026, 3, 1)
 
 
-class TestDuesBaseScope(ScopeSuite):
+class TestDuesBaseScope(MemberRecordScopeSuite):
     basename = "duesbase"
+    create_fields = {"year": 2026, "category": "employed", "income": "4000.00"}
 
     def make_object(self, world, organization):
         return declare(world.users["root"], MemberFactory(branch=organization))
-
-    def create_payload(self, world, organization):
-        member = MemberFactory(branch=organization)
-        return {"member": member.pk, "year": 2026, "category": "employed", "income": "4000.00"}
 
 
 class TestDuesPaymentScope(ScopeSuite):

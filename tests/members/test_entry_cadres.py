@@ -11,27 +11,9 @@ from members.models import Cadre, CadrePost, ReserveCadre
 from members.services.cadres import MESSAGES, cadre_update, reserve_update
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
-from tests.utils.factories_entry import assert_conflict, field_errors, zh
+from tests.utils.factories_entry import assert_conflict, cadre_form, field_errors, zh
 
 pytestmark = pytest.mark.django_db
-
-
-def cadre_payload(world, **data):
-    return {
-        "organization": world.branch_a1.pk,
-        "post": CadrePost.VILLAGE_COMMITTEE,
-        "member": "",
-        "name": "村委甲",
-        "gender": "male",
-        "birth_date": "1980-01-02",
-        "education": "senior_high",
-        "phone": "",
-        "started_on": "2024-01-15",
-        "ended_on": "",
-        "sending_unit": "",
-        "note": "",
-        **data,
-    }
 
 
 def reserve_payload(world, **data):
@@ -53,7 +35,7 @@ def reserve_payload(world, **data):
 
 
 def test_a_village_committee_member_is_appointed(secretary, world):
-    response = secretary.post(reverse("members:cadre-create"), cadre_payload(world))
+    response = secretary.post(reverse("members:cadre-create"), cadre_form(world.branch_a1))
     assert response.status_code == 302
     cadre = Cadre.objects.get()
     assert (cadre.organization, cadre.name, cadre.post) == (
@@ -65,14 +47,14 @@ def test_a_village_committee_member_is_appointed(secretary, world):
 
 def test_a_member_post_takes_the_members_identity(secretary, world):
     member = MemberFactory(branch=world.branch_a1)
-    data = cadre_payload(world, post=CadrePost.BRANCH_COMMITTEE, member=member.pk, name="", gender="")
+    data = cadre_form(world.branch_a1, post=CadrePost.BRANCH_COMMITTEE, member=member.pk, name="", gender="")
     assert secretary.post(reverse("members:cadre-create"), data).status_code == 302
     assert Cadre.objects.get().name == member.name
 
 
 def test_a_branch_post_without_a_member_is_refused_beside_the_member(secretary, world):
     response = secretary.post(
-        reverse("members:cadre-create"), cadre_payload(world, post=CadrePost.DEPUTY_SECRETARY)
+        reverse("members:cadre-create"), cadre_form(world.branch_a1, post=CadrePost.DEPUTY_SECRETARY)
     )
     assert field_errors(response, "member") == [
         zh("This post can only be held by a party member; choose the member.")
@@ -85,16 +67,14 @@ def test_a_second_serving_secretary_is_refused_naming_the_first(secretary, world
         organization=world.branch_a1, post=CadrePost.SECRETARY, member=MemberFactory(branch=world.branch_a1)
     )
     other = MemberFactory(branch=world.branch_a1)
-    data = cadre_payload(world, post=CadrePost.SECRETARY, member=other.pk)
+    data = cadre_form(world.branch_a1, post=CadrePost.SECRETARY, member=other.pk)
     (message,) = field_errors(secretary.post(reverse("members:cadre-create"), data), "started_on")
     assert message == zh(MESSAGES["holder_serving"]) % {"name": holder.name, "started": holder.started_on}
     assert Cadre.objects.count() == 1
 
 
 def test_a_secretary_cannot_appoint_in_another_branch(secretary, world):
-    response = secretary.post(
-        reverse("members:cadre-create"), cadre_payload(world, organization=world.branch_a2.pk)
-    )
+    response = secretary.post(reverse("members:cadre-create"), cadre_form(world.branch_a2))
     assert response.context["form"].errors["organization"]
     assert not Cadre.objects.exists()
 
@@ -105,7 +85,9 @@ def test_a_stale_cadre_edit_is_a_conflict(secretary, world):
     assert secretary.get(url).context["form"].initial["version"] == 1
     staff = world.users["staff_a"]
     cadre_update(actor=staff, cadre=cadre, expected_version=1, phone="13000000000")
-    response = secretary.post(url, cadre_payload(world, name="村委乙", started_on="2021-01-15", version=1))
+    response = secretary.post(
+        url, cadre_form(world.branch_a1, name="村委乙", started_on="2021-01-15", version=1)
+    )
     assert_conflict(response, staff, url)
 
 

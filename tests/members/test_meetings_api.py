@@ -23,14 +23,12 @@ URL = "meeting-list"
 class TestMeetingScope(OrganizationRecordScopeSuite):
     basename = "meeting"
     supports_delete = True
+    create_fields = {"kind": "assembly", "held_on": "2024-03-01", "topic": "学习"}
 
     def make_object(self, world, organization):
         return MeetingFactory(
             organization=organization, attendees=MemberFactory.create_batch(2, branch=organization)
         )
-
-    def create_payload(self, world, organization):
-        return {"organization": organization.pk, "kind": "assembly", "held_on": "2024-03-01", "topic": "学习"}
 
 
 def ids(response):

@@ -12,6 +12,7 @@ from members import picker
 from members.models import Cadre, CadrePost
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_entry import cadre_form
 
 pytestmark = pytest.mark.django_db
 
@@ -113,20 +114,9 @@ def test_the_visit_form_searches_cadres_when_there_are_many(world, monkeypatch):
 
 
 def cadre_payload(world, **data):
-    return {
-        "organization": world.branch_a1.pk,
-        "post": CadrePost.BRANCH_COMMITTEE,
-        "name": "",
-        "gender": "",
-        "birth_date": "",
-        "education": "",
-        "phone": "",
-        "started_on": "2024-01-15",
-        "ended_on": "",
-        "sending_unit": "",
-        "note": "",
-        **data,
-    }
+    """A branch committee post whose person is the member the form picks."""
+    person = {"name": "", "gender": "", "birth_date": "", "education": ""}
+    return cadre_form(world.branch_a1, post=CadrePost.BRANCH_COMMITTEE, **person, **data)
 
 
 def test_without_script_a_typed_name_naming_one_member_chooses_them(world, people, monkeypatch):

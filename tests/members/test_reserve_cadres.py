@@ -321,17 +321,15 @@ class TestReserveCadreScope(OrganizationRecordScopeSuite):
     basename = "reservecadre"
     factory = ReserveCadreFactory
 
-    def create_payload(self, world, organization):
-        return {
-            "organization": organization.pk,
-            "name": "刘后备",
-            "gender": "male",
-            "birth_date": "1995-06-01",
-            "education": "junior_college",
-            "political_status": "league",
-            "source": "returning_youth",
-            "entered_on": "2023-03-01",
-        }
+    create_fields = {
+        "name": "刘后备",
+        "gender": "male",
+        "birth_date": "1995-06-01",
+        "education": "junior_college",
+        "political_status": "league",
+        "source": "returning_youth",
+        "entered_on": "2023-03-01",
+    }
 
 
 def test_reserve_filters(world):

@@ -16,12 +16,11 @@ pytestmark = pytest.mark.django_db
 class TestTermScope(OrganizationRecordScopeSuite):
     basename = "term"
 
+    create_fields = {"kind": "committee", "starts_on": "2024-01-10"}
+
     def make_object(self, world, organization):
         earlier = Term.objects.filter(organization=organization).count()
         return TermFactory(organization=organization, starts_on=dt.date(2021 - earlier, 3, 15))
-
-    def create_payload(self, world, organization):
-        return {"organization": organization.pk, "kind": "committee", "starts_on": "2024-01-10"}
 
     def move_payload(self, world, organization):
         return None  # no edits: a term changes only by its extension

@@ -10,25 +10,21 @@ from django.utils import timezone
 from members.models import LetterStatus, Member, MemberStatus, TransferLetter
 from tests.utils.factories import MemberFactory, id_number_for
 from tests.utils.factories_transfers import ISSUED, issue, receive
-from tests.utils.scope import ScopeSuite
+from tests.utils.scope_records import MemberRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
 
 
-class TestTransferLetterScope(ScopeSuite):
+class TestTransferLetterScope(MemberRecordScopeSuite):
     basename = "transferletter"
+    create_fields = {
+        "to_organization_name": "外县某村党支部",
+        "issued_on": "2026-03-02",
+        "dues_paid_up_to": "2026-02",
+    }
 
     def make_object(self, world, organization):
         return issue(world.users["root"], MemberFactory(branch=organization))
-
-    def create_payload(self, world, organization):
-        member = MemberFactory(branch=organization)
-        return {
-            "member": member.pk,
-            "to_organization_name": "外县某村党支部",
-            "issued_on": "2026-03-02",
-            "dues_paid_up_to": "2026-02",
-        }
 
 
 def test_issue_answers_the_letter_with_its_register_number_and_validity(world):

@@ -9,12 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.views import defaults
 
+from tests.utils.factories_entry import zh
+
 pytestmark = pytest.mark.django_db
-
-
-def zh(text: str) -> str:
-    with translation.override("zh-hans"):
-        return translation.gettext(text)
 
 
 def assert_site_page(response, title):

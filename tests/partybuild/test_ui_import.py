@@ -10,7 +10,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from branches.scope import uploads
@@ -18,6 +17,7 @@ from members.models import VisitLog
 from members.resources import VisitLogResource
 from members.resources.visits import MESSAGES
 from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_entry import zh
 from tests.utils.import_files import csv_bytes, xlsx_bytes
 
 IMPORT = reverse("members:visit-import")
@@ -31,11 +31,6 @@ def row(cadre="赵委员", household="张三", visited="2024-03-01", code="C1-TA
 
 def csv_file(rows, name="visits.csv", *, bom=True):
     return SimpleUploadedFile(name, csv_bytes([HEADERS, *rows], bom=bom), content_type="text/csv")
-
-
-def zh(text) -> str:
-    with translation.override("zh-hans"):
-        return str(text)
 
 
 @pytest.fixture

@@ -9,19 +9,13 @@ On demand, against a database ``manage.py generate_scale`` filled::
 runs the same ``benchmark`` inside the normal test command, so it cannot rot: what is asserted there is the
 sums and that the queries are one per month plus one per county, whatever the number of organizations."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 
 from demo.management.commands.bench_dues import AMOUNT, benchmark
 from demo.scale import generate
 from members.models import Member
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.perf.scale_database import bench_on_scale_database
 
 
 @pytest.mark.django_db
@@ -44,10 +38,4 @@ def test_dues_summary_tiny_tier():
 
 @pytest.mark.benchmark
 def test_dues_summary_scale_tier():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        pytest.skip("set DATABASE_URL to the PostgreSQL database generate_scale filled")
-    command = [sys.executable, "manage.py", "bench_dues"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=4 * 3600, check=False)
-    print("\n" + done.stdout + done.stderr)
-    assert done.returncode == 0
+    assert bench_on_scale_database("bench_dues") == 0

@@ -13,18 +13,12 @@ test database through the same benchmark function, so this cannot rot; what it a
 answers and costs the same queries for a county and for the whole province.
 """
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 
 from demo.management.commands.bench_pages import benchmark
 from demo.scale import generate
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.perf.scale_database import bench_on_scale_database
 
 
 @pytest.mark.django_db
@@ -41,10 +35,4 @@ def test_page_scale_bench_tiny_tier():
 
 @pytest.mark.benchmark
 def test_page_scale_province_tier():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        pytest.skip("set DATABASE_URL to the PostgreSQL database generate_scale filled (partybuild_scale)")
-    command = [sys.executable, "manage.py", "bench_pages", "--slowest"]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=3600, check=False)
-    print("\n" + done.stdout + done.stderr)
-    assert done.returncode == 0
+    assert bench_on_scale_database("bench_pages", "--slowest", timeout=3600) == 0

@@ -23,9 +23,6 @@ is that the proposal is the same handful of statements whatever the number of br
 """
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -34,8 +31,7 @@ from django.utils import timezone
 from assessments.models import StarRating
 from demo.management.commands.bench_rating_proposal import benchmark
 from demo.scale import generate
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.perf.scale_database import bench_on_scale_database
 
 
 def statements() -> int:
@@ -66,12 +62,5 @@ def test_rating_proposal_tiny_tier():
 
 @pytest.mark.benchmark
 def test_rating_proposal_province_tier():
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        pytest.skip("set DATABASE_URL to the PostgreSQL database generate_scale filled (partybuild_scale)")
-    command = [sys.executable, "manage.py", "bench_rating_proposal"]
-    if os.environ.get("BENCH_YEAR"):
-        command += ["--year", os.environ["BENCH_YEAR"]]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=4 * 3600, check=False)
-    print("\n" + done.stdout + done.stderr)
-    assert done.returncode == 0
+    year = ["--year", os.environ["BENCH_YEAR"]] if os.environ.get("BENCH_YEAR") else []
+    assert bench_on_scale_database("bench_rating_proposal", *year) == 0

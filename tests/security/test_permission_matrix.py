@@ -25,8 +25,6 @@ A new endpoint without a suite, or a viewset that forgets to scope, makes this f
 at the end, which register a throwaway unscoped viewset on a copy of the router.
 """
 
-import importlib
-import pkgutil
 import types
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,13 +37,12 @@ from django.urls import include, path, reverse
 from openpyxl import load_workbook
 from rest_framework.routers import DefaultRouter
 
-import tests
 from branches.scope.querysets import capability_for, forget_scope
 from branches.scope.roles import CAPABILITY_ROLES
 from partybuild.api import paths as organization_paths
 from partybuild.api import router
 from tests.utils.fixtures import build_world
-from tests.utils.scope import ScopeSuite
+from tests.utils.scope import ScopeSuite, subclasses_in_test_modules
 from tests.utils.scope_reports import OrganizationParamScopeSuite
 
 ANONYMOUS = None
@@ -94,31 +91,17 @@ EXCUSED_DENIALS = {
 # --- discovery -------------------------------------------------------------------------------------------
 
 
-def _all_subclasses(cls):
-    for subclass in cls.__subclasses__():
-        yield subclass
-        yield from _all_subclasses(subclass)
-
-
-def _import_all_test_modules():
-    for module in pkgutil.walk_packages(tests.__path__, prefix="tests."):
-        name = module.name.rsplit(".", 1)[-1]
-        if name.startswith("test_") and ".e2e." not in module.name and module.name != __name__:
-            importlib.import_module(module.name)
-
-
 def scope_suites() -> dict[str, type]:
-    _import_all_test_modules()
     suites = {}
-    for suite in _all_subclasses(ScopeSuite):
+    for suite in subclasses_in_test_modules(ScopeSuite):
         if suite.basename and "make_object" in _defined(suite):
             suites.setdefault(suite.basename, suite)
     return suites
 
 
 def organization_param_suites() -> dict[str, type]:
-    _import_all_test_modules()
-    return {suite.url_name: suite for suite in _all_subclasses(OrganizationParamScopeSuite) if suite.url_name}
+    suites = subclasses_in_test_modules(OrganizationParamScopeSuite)
+    return {suite.url_name: suite for suite in suites if suite.url_name}
 
 
 def _defined(cls) -> set[str]:

@@ -10,6 +10,7 @@ from .factories import MemberFactory, OrganizationFactory
 from .factories_cadres import ReserveCadreFactory
 from .factories_ratings import StarRatingFactory
 from .factories_records import ActivityRoomFactory
+from .fixtures import build_world
 
 YEAR = 2024
 TODAY = dt.date(2025, 3, 1)  # the reference day of 2024 is then 31 December 2024
@@ -75,3 +76,12 @@ def populate_township(township, branches, *, year=YEAR):
         ActivityRoomFactory(organization=branches[0], standardized_on=dt.date(year, 5, 1))
     StandardizedRoomTarget.objects.update_or_create(organization=township, year=year, defaults={"target": 3})
     return publish(township, rows, year=year, alerts=[(b, AlertKind.MEETINGS_OVERDUE) for b in branches])
+
+
+def dashboard_world():
+    """The two-county world with township A's two branches populated, then township A and branch A1 published
+    anew from a run that holds only A1's party group meetings (12 due, 2 held), for the browser tests."""
+    world = build_world()
+    populate_township(world.township_a, [world.branch_a1, world.branch_a2])
+    publish(world.township_a, [(world.branch_a1, "meet.group", 12, 2, False)])
+    return world

@@ -37,6 +37,26 @@ def meeting_form(**data) -> dict:
     }
 
 
+def cadre_form(organization, **data) -> dict:
+    """The cadre post entry form (the admin's is the same) filled in for a village committee member of
+    ``organization`` who is not a party member; ``data`` overrides or adds."""
+    return {
+        "organization": organization.pk,
+        "post": CadrePost.VILLAGE_COMMITTEE,
+        "member": "",
+        "name": "村委甲",
+        "gender": "male",
+        "birth_date": "1980-01-02",
+        "education": "senior_high",
+        "phone": "",
+        "started_on": "2024-01-15",
+        "ended_on": "",
+        "sending_unit": "",
+        "note": "",
+        **data,
+    }
+
+
 def zh(text) -> str:
     """``text`` (a msgid or a lazy string) as the Chinese interface shows it."""
     with translation.override("zh-hans"):

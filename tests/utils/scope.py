@@ -5,14 +5,33 @@ create payload for an organization looks like and, if the object can be moved, t
 ``writer`` is the world user who may write this kind of record in their own subtree.
 """
 
+import importlib
+import pkgutil
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import tests
+
 from .fixtures import World
 
 REFUSED = {400, 403, 404}
+
+
+def subclasses_in_test_modules(base: type) -> list[type]:
+    """Every subclass of the suite ``base`` in the test modules (browser tests aside), imported first."""
+    for module in pkgutil.walk_packages(tests.__path__, prefix="tests."):
+        if module.name.rsplit(".", 1)[-1].startswith("test_") and ".e2e." not in module.name:
+            importlib.import_module(module.name)
+    return list(_subclasses(base))
+
+
+def _subclasses(cls):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)
 
 
 class ScopeSuite:
@@ -50,6 +69,18 @@ class ScopeSuite:
     @staticmethod
     def snapshot(obj):
         return type(obj)._default_manager.filter(pk=obj.pk).values().get()
+
+    def assert_create_refused(self, world, who: str, organization, refusals) -> None:
+        """``who`` posting a create payload for ``organization`` is answered one of ``refusals``, and no row
+        of the model is added."""
+        if not self.supports_create:
+            pytest.skip("this endpoint has no create")
+        model = type(self.make_object(world, world.own_branch(self.writer)))
+        count = model._default_manager.count()
+        payload = self.create_payload(world, organization)
+        response = world.client(who).post(self.list_url(), payload, format="json")
+        assert response.status_code in refusals, response.content
+        assert model._default_manager.count() == count
 
     # --- the suite ---
     def test_anonymous_is_refused(self, world):
@@ -89,26 +120,10 @@ class ScopeSuite:
         assert response.json()["id"] in self.listed_ids(world, self.writer)
 
     def test_create_into_foreign_organization_is_refused_and_rolled_back(self, world):
-        if not self.supports_create:
-            pytest.skip("this endpoint has no create")
-        own = self.make_object(world, world.own_branch(self.writer))
-        model = type(own)
-        count = model._default_manager.count()
-        payload = self.create_payload(world, world.foreign_branch(self.writer))
-        response = world.client(self.writer).post(self.list_url(), payload, format="json")
-        assert response.status_code in REFUSED, response.content
-        assert model._default_manager.count() == count
+        self.assert_create_refused(world, self.writer, world.foreign_branch(self.writer), REFUSED)
 
     def test_viewer_cannot_create(self, world):
-        if not self.supports_create:
-            pytest.skip("this endpoint has no create")
-        own = self.make_object(world, world.own_branch(self.writer))
-        model = type(own)
-        count = model._default_manager.count()
-        payload = self.create_payload(world, world.own_branch(self.writer))
-        response = world.client("viewer_a").post(self.list_url(), payload, format="json")
-        assert response.status_code in self.viewer_refusals, response.content
-        assert model._default_manager.count() == count
+        self.assert_create_refused(world, "viewer_a", world.own_branch(self.writer), self.viewer_refusals)
 
     def test_moving_an_object_out_of_scope_is_refused_and_rolled_back(self, world):
         own = self.make_object(world, world.own_branch(self.writer))
