@@ -7,7 +7,8 @@ from django.contrib import admin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin.permissions import ReadOnlyAdminMixin
+from branches.admin.forms import ActorFormAdminMixin
+from branches.admin.permissions import NoDeleteMixin, ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
@@ -50,7 +51,7 @@ class NoteInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class RectificationAdmin(ActorFormAdminMixin, NoDeleteMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     form = RectificationForm
     inlines = [NoteInline]
     list_display = ["organization", "year", "status", "responsible_leader", "instructor", "deadline"]
@@ -67,10 +68,6 @@ class RectificationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         "version",
     ]
     ordering = ["organization__path", "-year"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["organization", "year"] if obj is not None else []
@@ -89,9 +86,6 @@ class RectificationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         if obj is None:
             return self.has_add_permission(request)
         return Rectification.objects.restrict(request.user, Capability.REVIEW).filter(pk=obj.pk).exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         # The township's capability is "review", not the records capability the base re-checks with.

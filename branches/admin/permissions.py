@@ -1,8 +1,17 @@
-"""Admin permissions shared by every app's admin: records shown but never written here, and records added
-here but never edited in place."""
+"""Admin permissions shared by every app's admin: records shown but never written here, records added here
+but never edited in place, records never deleted, past versions never reverted to."""
+
+from django.core.exceptions import PermissionDenied
 
 
-class ReadOnlyAdminMixin:
+class NoDeleteMixin:
+    """Never deleted here: the record ends by a date or a step of its own (history keeps every change)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdminMixin(NoDeleteMixin):
     """Shown only: the records are written elsewhere (the services, the API, a computation). Put before the
     admin base; fits a ModelAdmin and an inline alike."""
 
@@ -12,12 +21,18 @@ class ReadOnlyAdminMixin:
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class NoEditInPlaceMixin:
     """Added through the admin, never edited in place: a change is a new record (and a removal)."""
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
+
+
+class NoRevertMixin:
+    """A past version is neither opened nor reverted to: reverting would bypass the services' rules. Put
+    before ScopedModelAdmin, whose 404 for a record out of scope comes first."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._visible_or_404(request, object_id)
+        raise PermissionDenied

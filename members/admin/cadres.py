@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from branches.admin.choices import ScopedChoicesMixin
 from branches.admin.filters import YesNoFilter
 from branches.admin.forms import RuleCheckedForm
+from branches.admin.permissions import NoDeleteMixin
 from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
@@ -88,7 +89,9 @@ class YoungFilter(YesNoFilter):
 
 
 @admin.register(Cadre)
-class CadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class CadreAdmin(
+    NoDeleteMixin, ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin
+):
     """Post holdings; a term ends by setting its last day (history keeps every change)."""
 
     form = CadreForm
@@ -101,12 +104,11 @@ class CadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, S
     readonly_fields = ["version"]
     ordering = ["organization__path", "post", "started_on"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReserveCadre)
-class ReserveCadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class ReserveCadreAdmin(
+    NoDeleteMixin, ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin
+):
     """The village reserve rosters; promotion and removal are steps of their own (API and pages)."""
 
     form = ReserveCadreForm
@@ -126,6 +128,3 @@ class ReserveCadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelA
     list_select_related = ["organization"]
     readonly_fields = [*RESERVE_LIFECYCLE_FIELDS, "version"]
     ordering = ["organization__path", "entered_on"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.forms import ActorFormAdminMixin
 from branches.admin.writes import changed_fields
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Applicant, Member
 from ..services import pipeline as services
-from .identity import IdNumberCheckedAdminMixin, IdNumberCheckedForm
+from .identity import IdNumberCheckedForm
 
 
 class ApplicantAdminForm(IdNumberCheckedForm):
@@ -25,7 +26,7 @@ class ApplicantAdminForm(IdNumberCheckedForm):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class ApplicantAdmin(ActorFormAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Personal details. The pipeline's facts are recorded by their steps and corrected with a reason (API and
     pages): shown here, not edited; an application is dated when it is added."""
 
