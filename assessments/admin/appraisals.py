@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.choices import ScopedChoicesMixin
-from branches.admin.writes import changed_fields
+from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
 from members.models import Member
 
@@ -46,8 +46,11 @@ class MemberAppraisalForm(forms.ModelForm):
 
 
 @admin.register(MemberAppraisal)
-class MemberAppraisalAdmin(ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class MemberAppraisalAdmin(ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     form = MemberAppraisalForm
+    create_service = staticmethod(services.appraisal_record)
+    update_service = staticmethod(services.appraisal_update)
+    delete_service = staticmethod(services.appraisal_delete)
     list_display = ["member", "branch", "year", "participated", "grade", "stars", "appraised_on"]
     list_filter = ["year", "grade", "participated", "stars"]
     search_fields = ["member__name", "branch__name"]
@@ -60,16 +63,5 @@ class MemberAppraisalAdmin(ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAd
         fixed = ["member", "year"] if obj is not None else []
         return [*fixed, *self.readonly_fields]
 
-    def save_via_service(self, request, obj, form, change):
-        data = changed_fields(form)
-        if change:
-            return services.appraisal_update(actor=request.user, appraisal=obj, **data)
-        data = dict(form.cleaned_data)
-        return services.appraisal_record(actor=request.user, **data)
-
-    def delete_model(self, request, obj):
-        services.appraisal_delete(actor=request.user, appraisal=obj)
-
     def delete_queryset(self, request, queryset):
-        for appraisal in queryset.select_related("member", "branch"):
-            services.appraisal_delete(actor=request.user, appraisal=appraisal)
+        super().delete_queryset(request, queryset.select_related("member", "branch"))
