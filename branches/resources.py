@@ -47,6 +47,9 @@ REVIEW_KIND_ALIASES = {
 }
 DISCLOSURE_PERIOD = {"1": "上半年", "2": "下半年"}
 DISCLOSURE_PERIOD_ALIASES = {"上半年度": "1", "下半年度": "2", "1-6月": "1", "7-12月": "2"}
+# The column of the organization a record belongs to, and what other offices' files call it.
+ORGANIZATION_CODE_HEADER = "所在组织编码"
+ORGANIZATION_HEADER_ALIASES = {"组织编码": ORGANIZATION_CODE_HEADER, "支部编码": ORGANIZATION_CODE_HEADER}
 BRANCH_CODE_HEADER = "所在支部编码"
 BRANCH_HEADER_ALIASES = {"支部编码": BRANCH_CODE_HEADER, "组织编码": BRANCH_CODE_HEADER}
 
@@ -169,7 +172,7 @@ def _facility(attribute, header):
 
 
 class ActivityRoomResource(KeyedResource):
-    organization, organization_name = organization_columns("所在组织编码", "所在组织")
+    organization, organization_name = organization_columns(ORGANIZATION_CODE_HEADER, "所在组织")
     name = Field("name", "活动室名称", TextWidget())
     address = Field("address", "地址", TextWidget())
     area_m2 = Field("area_m2", "面积(平方米)", DecimalWidget())
@@ -187,8 +190,7 @@ class ActivityRoomResource(KeyedResource):
     investments_total = Field("investments_total", "累计投入(元)", DecimalWidget(), readonly=True)
 
     header_aliases = {
-        "组织编码": "所在组织编码",
-        "支部编码": "所在组织编码",
+        **ORGANIZATION_HEADER_ALIASES,
         "名称": "活动室名称",
         "面积": "面积(平方米)",
         "建筑面积": "面积(平方米)",

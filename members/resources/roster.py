@@ -80,6 +80,8 @@ MEMBER_STATUS = {
     "transferred_out": "已转出",
 }
 ID_NUMBER_HEADER = "身份证号"
+# What other offices' files call the ID number column.
+ID_NUMBER_ALIASES = {"公民身份号码": ID_NUMBER_HEADER, "身份证号码": ID_NUMBER_HEADER}
 
 
 NOT_VISIBLE = _("No party member with this ID number among the members you can see.")
@@ -151,8 +153,7 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
     post_duty = Field("post_duty", "设岗定责", TextWidget())
 
     header_aliases = {
-        "公民身份号码": ID_NUMBER_HEADER,
-        "身份证号码": ID_NUMBER_HEADER,
+        **ID_NUMBER_ALIASES,
         "支部编码": "所在支部编码",
         "手机号": "联系电话",
         "手机号码": "联系电话",
