@@ -7,10 +7,6 @@ registered (the same room name, the same kind of report on the same day, the sam
 refused in the file and against the database, set-based, so a file is validated in chunks.
 """
 
-from decimal import Decimal, InvalidOperation
-
-from django.utils.translation import gettext_lazy as _
-from import_export import widgets
 from import_export.fields import Field
 
 from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
@@ -20,13 +16,12 @@ from .services import records as services
 from .tabular.importing import ImportableResource
 from .tabular.widgets import (
     BooleanWidget,
-    CellError,
     ChoiceWidget,
     DateWidget,
+    DecimalWidget,
     IntegerWidget,
     OrganizationCodeWidget,
     TextWidget,
-    is_blank,
 )
 
 REVIEW_KIND = {
@@ -52,30 +47,6 @@ ORGANIZATION_CODE_HEADER = "所在组织编码"
 ORGANIZATION_HEADER_ALIASES = {"组织编码": ORGANIZATION_CODE_HEADER, "支部编码": ORGANIZATION_CODE_HEADER}
 BRANCH_CODE_HEADER = "所在支部编码"
 BRANCH_HEADER_ALIASES = {"支部编码": BRANCH_CODE_HEADER, "组织编码": BRANCH_CODE_HEADER}
-
-
-class DecimalWidget(widgets.Widget):
-    """A number cell, or text like 1234.5 or 1,234.50."""
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        text = str(value).strip().replace(",", "").replace("，", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
-            raise CellError("number", _("Enter a number, like 1234.50."))
-        return number
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return None if kwargs.get("force_native_type") else ""
-        return value if kwargs.get("force_native_type") else str(value)
-
-    def hint(self):
-        return _("A number, like 1234.50.")
 
 
 def organization_columns(header, name_header, *, attribute="organization", readonly=False):

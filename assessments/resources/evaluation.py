@@ -4,9 +4,9 @@ like the app's other export files."""
 from import_export import widgets
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget, export_meta, organization_columns
+from branches.resources import export_meta, organization_columns
 from branches.tabular.importing import ImportableResource
-from branches.tabular.widgets import ChoiceWidget, IntegerWidget
+from branches.tabular.widgets import ChoiceWidget, DecimalWidget, IntegerWidget
 
 from ..models import (
     EvaluationScore,

@@ -7,9 +7,9 @@ imported.
 
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget, export_meta, organization_columns
+from branches.resources import export_meta, organization_columns
 from branches.tabular.importing import ImportableResource
-from branches.tabular.widgets import ChoiceWidget, IntegerWidget
+from branches.tabular.widgets import ChoiceWidget, DecimalWidget, IntegerWidget
 
 from ..models import StarRating
 from ..models.ratings import DIMENSIONS

@@ -6,11 +6,12 @@ docs/dues.md), the facts they read asked for the whole chunk at once."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget, file_meta
+from branches.resources import file_meta
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
+    DecimalWidget,
     MonthWidget,
     loaded_relation,
 )
