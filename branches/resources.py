@@ -49,11 +49,11 @@ BRANCH_CODE_HEADER = "所在支部编码"
 BRANCH_HEADER_ALIASES = {"支部编码": BRANCH_CODE_HEADER, "组织编码": BRANCH_CODE_HEADER}
 
 
-def organization_columns(header, name_header, *, attribute="organization", readonly=False):
+def organization_columns(header, name_header, *, attribute="organization"):
     """The column naming an organization by its code (looked up within the importing user's scope) and,
     beside it, the organization's name (exported only)."""
     return (
-        Field(attribute, header, OrganizationCodeWidget(), readonly=readonly),
+        Field(attribute, header, OrganizationCodeWidget()),
         Field(f"{attribute}__name", name_header, readonly=True),
     )
 
@@ -63,6 +63,14 @@ def export_meta(model, *fields, **options):
     are further ``Meta`` settings."""
     columns = list(fields)
     return type("Meta", (), {"model": model, "fields": columns, "export_order": columns, **options})
+
+
+class ExportOnlyResource(ImportableResource):
+    """A format that is exported, never imported (its records are made by a workflow or a computation):
+    none of its columns is read from a file."""
+
+    def import_columns(self) -> list:
+        return []
 
 
 def file_meta(model, *fields):

@@ -9,8 +9,7 @@ recorded before.
 
 from import_export.fields import Field
 
-from branches.resources import KeyedResource, export_meta, file_meta
-from branches.tabular.importing import ImportableResource
+from branches.resources import ExportOnlyResource, KeyedResource, export_meta, file_meta
 from branches.tabular.reading import MAX_ROWS
 from branches.tabular.widgets import (
     BooleanWidget,
@@ -103,20 +102,20 @@ class MemberAppraisalResource(MaskingResourceMixin, KeyedResource):
         return self.masked_id_number(member.id_number, loaded_relation(appraisal, "branch")) if member else ""
 
 
-class RectificationResource(ImportableResource):
-    """Export only: rectifications are opened and closed through their workflow, never imported."""
+class RectificationResource(ExportOnlyResource):
+    """Rectifications are opened and closed through their workflow, never imported."""
 
-    organization_code = Field("organization__code", "支部编码", readonly=True)
-    organization_name = Field("organization__name", "支部名称", readonly=True)
-    year = Field("year", "年度", readonly=True)
-    status = Field("status", "状态", ChoiceWidget(RECTIFICATION_STATUS), readonly=True)
-    reasons = Field("reasons", "列入原因", readonly=True)
-    plan = Field("plan", "整顿方案", readonly=True)
-    responsible_leader = Field("responsible_leader", "责任领导", readonly=True)
-    instructor = Field("instructor__name", "党建指导员", readonly=True)
-    deadline = Field("deadline", "整顿时限", DateWidget(), readonly=True)
-    close_summary = Field("close_summary", "整顿成效", readonly=True)
-    verified_on = Field("verified_on", "验收日期", DateWidget(), readonly=True)
+    organization_code = Field("organization__code", "支部编码")
+    organization_name = Field("organization__name", "支部名称")
+    year = Field("year", "年度")
+    status = Field("status", "状态", ChoiceWidget(RECTIFICATION_STATUS))
+    reasons = Field("reasons", "列入原因")
+    plan = Field("plan", "整顿方案")
+    responsible_leader = Field("responsible_leader", "责任领导")
+    instructor = Field("instructor__name", "党建指导员")
+    deadline = Field("deadline", "整顿时限", DateWidget())
+    close_summary = Field("close_summary", "整顿成效")
+    verified_on = Field("verified_on", "验收日期", DateWidget())
 
     template_title = "软弱涣散党组织整顿"
 
