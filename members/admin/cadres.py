@@ -68,8 +68,13 @@ class ReserveCadreForm(MemberIdentityForm):
         services.reserve_check(instance, entering=instance.pk is None)
 
 
-class ScopedMemberChoiceMixin(ScopedChoicesMixin):
+class PersonAdmin(NoDeleteMixin, ServiceSavesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+    """A post holder or a reserve cadre: a party member chosen among those the user can see; saved through
+    the services the subclass names, never deleted (a record ends by a date or a step of its own)."""
+
     scoped_choices = {Member: ("view",)}
+    search_fields = ["name", "organization__name"]
+    list_select_related = ["organization"]
 
 
 class ServingTodayFilter(YesNoFilter):
@@ -89,9 +94,7 @@ class YoungFilter(YesNoFilter):
 
 
 @admin.register(Cadre)
-class CadreAdmin(
-    NoDeleteMixin, ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin
-):
+class CadreAdmin(PersonAdmin):
     """Post holdings; a term ends by setting its last day (history keeps every change)."""
 
     form = CadreForm
@@ -99,16 +102,12 @@ class CadreAdmin(
     update_service = staticmethod(services.cadre_update)
     list_display = ["name", "post", "organization", "started_on", "ended_on", "sending_unit"]
     list_filter = ["post", ServingTodayFilter, "organization__kind"]
-    search_fields = ["name", "organization__name"]
-    list_select_related = ["organization"]
     readonly_fields = ["version"]
     ordering = ["organization__path", "post", "started_on"]
 
 
 @admin.register(ReserveCadre)
-class ReserveCadreAdmin(
-    NoDeleteMixin, ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin
-):
+class ReserveCadreAdmin(PersonAdmin):
     """The village reserve rosters; promotion and removal are steps of their own (API and pages)."""
 
     form = ReserveCadreForm
@@ -125,6 +124,5 @@ class ReserveCadreAdmin(
     ]
     list_filter = ["status", "source", YoungFilter, "political_status"]
     search_fields = ["name", "organization__name", "mentor"]
-    list_select_related = ["organization"]
     readonly_fields = [*RESERVE_LIFECYCLE_FIELDS, "version"]
     ordering = ["organization__path", "entered_on"]
