@@ -49,9 +49,12 @@ BRANCH_CODE_HEADER = "所在支部编码"
 BRANCH_HEADER_ALIASES = {"支部编码": BRANCH_CODE_HEADER, "组织编码": BRANCH_CODE_HEADER}
 
 
-def organization_columns(header, name_header, *, attribute="organization"):
+def organization_columns(
+    header=ORGANIZATION_CODE_HEADER, name_header="所在组织", *, attribute="organization"
+):
     """The column naming an organization by its code (looked up within the importing user's scope) and,
-    beside it, the organization's name (exported only)."""
+    beside it, the organization's name (exported only); by default those of the organization a record
+    belongs to."""
     return (
         Field(attribute, header, OrganizationCodeWidget()),
         Field(f"{attribute}__name", name_header, readonly=True),
@@ -151,7 +154,7 @@ def _facility(attribute, header):
 
 
 class ActivityRoomResource(KeyedResource):
-    organization, organization_name = organization_columns(ORGANIZATION_CODE_HEADER, "所在组织")
+    organization, organization_name = organization_columns()
     name = Field("name", "活动室名称", TextWidget())
     address = Field("address", "地址", TextWidget())
     area_m2 = Field("area_m2", "面积(平方米)", DecimalWidget())

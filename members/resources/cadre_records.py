@@ -6,13 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import (
-    ORGANIZATION_CODE_HEADER,
-    ORGANIZATION_HEADER_ALIASES,
-    KeyedResource,
-    file_meta,
-    organization_columns,
-)
+from branches.resources import ORGANIZATION_HEADER_ALIASES, KeyedResource, file_meta, organization_columns
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
@@ -65,7 +59,7 @@ def _serving_in_month(cadres, year, month) -> list:
 
 
 class StudyRecordResource(KeyedResource):
-    organization, organization_name = organization_columns(ORGANIZATION_CODE_HEADER, "所在组织")
+    organization, organization_name = organization_columns()
     cadre = Field("cadre", "干部姓名", CadreByNameWidget())
     post = Field("cadre_post", "职务", ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     year = Field("year", "年度", IntegerWidget())

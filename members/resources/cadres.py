@@ -3,13 +3,7 @@ user may unmask them."""
 
 from import_export.fields import Field
 
-from branches.resources import (
-    ORGANIZATION_CODE_HEADER,
-    ORGANIZATION_HEADER_ALIASES,
-    KeyedResource,
-    file_meta,
-    organization_columns,
-)
+from branches.resources import ORGANIZATION_HEADER_ALIASES, KeyedResource, file_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
@@ -94,7 +88,7 @@ class _PersonResource(MaskingResourceMixin, ImportableResource):
 
 
 class CadreResource(_PersonResource, KeyedResource):
-    organization, organization_name = organization_columns(ORGANIZATION_CODE_HEADER, "所在组织")
+    organization, organization_name = organization_columns()
     post = Field("post", "职务", ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     started_on = Field("started_on", "任职日期", DateWidget())
     ended_on = Field("ended_on", "离任日期", DateWidget())

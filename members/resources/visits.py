@@ -154,7 +154,7 @@ class CadreNameWidget(LookupWidget):
 
 
 class VisitLogResource(RelatedExport, ImportableResource):
-    organization, organization_name = organization_columns(ORGANIZATION_CODE_HEADER, "所在组织")
+    organization, organization_name = organization_columns()
     cadre = Field("cadre", CADRE_NAME_HEADER, CadreNameWidget())
     cadre_post = Field("cadre_post", POST_HEADER, ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     household_name = Field("household_name", HOUSEHOLD_HEADER, TextWidget())
