@@ -2,12 +2,10 @@
 "review" capability); the status steps (request close, verify, reopen) and progress notes go through the API,
 so here notes are shown, not edited."""
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin.forms import ActorFormAdminMixin
+from branches.admin.forms import ActorFormAdminMixin, RuleCheckedForm
 from branches.admin.permissions import NoDeleteMixin, ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 from branches.scope.querysets import scope_paths
@@ -20,26 +18,17 @@ from ..services import rectifications as services
 EDITABLE = ["plan", "responsible_leader", "instructor", "deadline"]
 
 
-class RectificationForm(forms.ModelForm):
+class RectificationForm(RuleCheckedForm):
     actor = None
+    rules_say_what_exists = True
 
     class Meta:
         model = Rectification
         fields = ["organization", "year", *EDITABLE]
 
-    def _post_clean(self):
-        super()._post_clean()
-        self._errors.pop(NON_FIELD_ERRORS, None)  # "already exists": the rules say it in words below
-        if self._errors:
-            return
-        adding = self.instance.pk is None
-        try:
-            services.rectification_check(
-                actor=self.actor, rectification=self.instance, changed=None if adding else self.changed_data
-            )
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+    def check(self, rectification):
+        changed = None if rectification.pk is None else self.changed_data
+        services.rectification_check(actor=self.actor, rectification=rectification, changed=changed)
 
 
 class NoteInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -24,13 +24,8 @@ class RuleCheckedForm(forms.ModelForm):
         try:
             self.check(self.instance)
         except ValidationError as error:
-            self.add_error(
-                None,
-                {
-                    (field if field in self.fields else NON_FIELD_ERRORS): messages
-                    for field, messages in error.message_dict.items()
-                },
-            )
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
 
     def _drop_generic_uniqueness(self):
         errors = self._errors.get(NON_FIELD_ERRORS)
