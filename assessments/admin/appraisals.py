@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.choices import ScopedChoicesMixin
 from branches.admin.forms import RuleCheckedForm
+from branches.admin.permissions import FixedOnceAddedMixin
 from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
 from members.models import Member
@@ -36,7 +37,9 @@ class MemberAppraisalForm(RuleCheckedForm):
 
 
 @admin.register(MemberAppraisal)
-class MemberAppraisalAdmin(ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class MemberAppraisalAdmin(
+    FixedOnceAddedMixin, ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin
+):
     form = MemberAppraisalForm
     create_service = staticmethod(services.appraisal_record)
     update_service = staticmethod(services.appraisal_update)
@@ -45,13 +48,10 @@ class MemberAppraisalAdmin(ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAd
     list_filter = ["year", "grade", "participated", "stars"]
     search_fields = ["member__name", "branch__name"]
     list_select_related = ["member", "branch"]
+    fixed_fields = ("member", "year")
     readonly_fields = ["branch", "stars", "version"]
     ordering = ["branch__path", "-year", "member__name"]
     scoped_choices = {Member: ("records", "branch")}
-
-    def get_readonly_fields(self, request, obj=None):
-        fixed = ["member", "year"] if obj is not None else []
-        return [*fixed, *self.readonly_fields]
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset.select_related("member", "branch"))

@@ -6,7 +6,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.forms import ActorFormAdminMixin, RuleCheckedForm
-from branches.admin.permissions import NoDeleteMixin, ReadOnlyAdminMixin
+from branches.admin.permissions import FixedOnceAddedMixin, NoDeleteMixin, ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
@@ -40,13 +40,16 @@ class NoteInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ActorFormAdminMixin, NoDeleteMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class RectificationAdmin(
+    FixedOnceAddedMixin, ActorFormAdminMixin, NoDeleteMixin, ScopedModelAdmin, SimpleHistoryAdmin
+):
     form = RectificationForm
     inlines = [NoteInline]
     list_display = ["organization", "year", "status", "responsible_leader", "instructor", "deadline"]
     list_filter = ["year", "status"]
     search_fields = ["organization__name", "responsible_leader"]
     list_select_related = ["organization", "instructor"]
+    fixed_fields = ("organization", "year")
     readonly_fields = [
         "reasons",
         "status",
@@ -57,10 +60,6 @@ class RectificationAdmin(ActorFormAdminMixin, NoDeleteMixin, ScopedModelAdmin, S
         "version",
     ]
     ordering = ["organization__path", "-year"]
-
-    def get_readonly_fields(self, request, obj=None):
-        fixed = ["organization", "year"] if obj is not None else []
-        return [*fixed, *self.readonly_fields]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Cadre:

@@ -1,5 +1,6 @@
 """Admin permissions shared by every app's admin: records shown but never written here, records added here
-but never edited in place, records never deleted, past versions never reverted to."""
+but never edited in place, fields fixed once a record is added, records never deleted, past versions never
+reverted to."""
 
 from django.core.exceptions import PermissionDenied
 
@@ -27,6 +28,17 @@ class NoEditInPlaceMixin:
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
+
+
+class FixedOnceAddedMixin:
+    """``fixed_fields`` (which record it is: whose, where, which year) are chosen when the record is added
+    and shown read-only after, before the other read-only fields."""
+
+    fixed_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*self.fixed_fields, *readonly] if obj is not None else readonly
 
 
 class NoRevertMixin:

@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.exports import selection_xlsx
 from branches.admin.forms import ActorFormAdminMixin
-from branches.admin.permissions import NoRevertMixin, ReadOnlyAdminMixin
+from branches.admin.permissions import FixedOnceAddedMixin, NoRevertMixin, ReadOnlyAdminMixin
 from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
@@ -54,7 +54,12 @@ class MemberEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Member)
 class MemberAdmin(
-    NoRevertMixin, ServiceSavesMixin, ActorFormAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin
+    FixedOnceAddedMixin,
+    NoRevertMixin,
+    ServiceSavesMixin,
+    ActorFormAdminMixin,
+    ScopedModelAdmin,
+    SimpleHistoryAdmin,
 ):
     form = MemberAdminForm
     create_service = staticmethod(services.member_create)
@@ -64,6 +69,10 @@ class MemberAdmin(
     search_fields = ["name"]
     ordering = ["branch__path", "name"]
     list_select_related = ["branch"]
+    # The branch and the status move only through the transfer and status-change actions, the extension
+    # through its step (API ``extend-probation``); each leaves an event.
+    fixed_fields = ("branch",)
+    readonly_fields = ["probation_extension_months", "status"]
     inlines = [MemberEventInline]
     actions = ["export_xlsx"]
     fieldsets = [
@@ -89,10 +98,6 @@ class MemberAdmin(
             {"fields": [*MOBILE_FIELDS, "post_duty"]},
         ),
     ]
-
-    def get_readonly_fields(self, request, obj=None):
-        # The extension moves only through its step (API ``extend-probation``), which leaves an event.
-        return ["probation_extension_months", *(["branch", "status"] if obj is not None else ["status"])]
 
     @admin.action(description=_("Export the selected members to xlsx"))
     def export_xlsx(self, request, queryset):
