@@ -19,6 +19,7 @@ from branches.tabular.widgets import (
 )
 
 from ..models import Member
+from ..models.roster import MOBILE_FIELDS, PERSON_IDENTITY_FIELDS
 from ..selectors.roster import Unmasker, mask_id_number, mask_phone
 from ..services.identity import REFUSED_MESSAGE, id_numbers_in_use
 from ..services.roster import member_check_new
@@ -168,12 +169,7 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
 
     Meta = file_meta(
         Member,
-        "name",
-        "gender",
-        "ethnicity",
-        "id_number",
-        "birth_date",
-        "education",
+        *PERSON_IDENTITY_FIELDS,
         "category",
         "branch",
         "branch_name",
@@ -183,10 +179,7 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
         "phone",
         "address",
         "status",
-        "is_mobile",
-        "mobile_destination",
-        "mobile_contact_person",
-        "mobile_last_contact_on",
+        *MOBILE_FIELDS,
         "post_duty",
     )
 
