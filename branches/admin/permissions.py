@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied
 
 
 class NoDeleteMixin:
-    """Never deleted here: the record ends by a date or a step of its own (history keeps every change)."""
+    """Never deleted here: a record ends by a date or a step of its own (a term by its last day, a reserve
+    cadre by removal) or is only ever changed (a county's policy); history keeps every version."""
 
     def has_delete_permission(self, request, obj=None):
         return False
