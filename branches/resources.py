@@ -68,18 +68,18 @@ def export_meta(model, *fields, **options):
     return type("Meta", (), {"model": model, "fields": columns, "export_order": columns, **options})
 
 
+def file_meta(model, *fields):
+    """The ``Meta`` of an importable file format: ``fields`` are its columns, in the same order in the
+    exported file, the template and the import; exports are read in chunks of 2,000 rows."""
+    return export_meta(model, *fields, import_order=list(fields), chunk_size=2000)
+
+
 class ExportOnlyResource(ImportableResource):
     """A format that is exported, never imported (its records are made by a workflow or a computation):
     none of its columns is read from a file."""
 
     def import_columns(self) -> list:
         return []
-
-
-def file_meta(model, *fields):
-    """The ``Meta`` of an importable file format: ``fields`` are its columns, in the same order in the
-    exported file, the template and the import; exports are read in chunks of 2,000 rows."""
-    return export_meta(model, *fields, import_order=list(fields), chunk_size=2000)
 
 
 class RelatedExport:
