@@ -83,9 +83,6 @@ class _PersonResource(MaskingResourceMixin, ImportableResource):
         organization = loaded_relation(record, "organization")
         return self.masked_id_number(member.id_number, organization) if member else ""
 
-    def dehydrate_phone(self, record) -> str:
-        return self.masked_phone(record.phone, loaded_relation(record, "organization"))
-
 
 class CadreResource(_PersonResource, KeyedResource):
     organization, organization_name = organization_columns()

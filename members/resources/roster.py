@@ -20,7 +20,7 @@ from branches.tabular.widgets import (
 
 from ..models import Member
 from ..models.roster import MOBILE_FIELDS, PERSON_IDENTITY_FIELDS
-from ..selectors.roster import Unmasker, mask_id_number, mask_phone
+from ..selectors.roster import Unmasker, mask_id_number
 from ..services.identity import REFUSED_MESSAGE, id_numbers_in_use
 from ..services.roster import member_check_new
 
@@ -112,7 +112,8 @@ class MemberByIdNumber(LookupWidget):
 
 
 class MaskingResourceMixin(RelatedExport):
-    """Exports show ID numbers and phones in full only where the exporting user may unmask."""
+    """Exports show ID numbers in full only where the exporting user may unmask, counted for the export's
+    security event; phones and the other personal fields are masked by ``ImportableResource.export_field``."""
 
     def __init__(self, *, actor=None, **kwargs):
         super().__init__(actor=actor, **kwargs)
@@ -127,9 +128,6 @@ class MaskingResourceMixin(RelatedExport):
             self.unmasked_rows += 1
             return value
         return mask_id_number(value)
-
-    def masked_phone(self, value, organization) -> str:
-        return value if self.unmasker.allows(organization) else mask_phone(value)
 
 
 class MemberResource(MaskingResourceMixin, ImportableResource):
@@ -201,6 +199,3 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
 
     def dehydrate_id_number(self, member) -> str:
         return self.masked_id_number(member.id_number, loaded_relation(member, "branch"))
-
-    def dehydrate_phone(self, member) -> str:
-        return self.masked_phone(member.phone, loaded_relation(member, "branch"))
