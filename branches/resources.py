@@ -7,10 +7,6 @@ registered (the same room name, the same kind of report on the same day, the sam
 refused in the file and against the database, set-based, so a file is validated in chunks.
 """
 
-from decimal import Decimal, InvalidOperation
-
-from django.utils.translation import gettext_lazy as _
-from import_export import widgets
 from import_export.fields import Field
 
 from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
@@ -20,13 +16,12 @@ from .services import records as services
 from .tabular.importing import ImportableResource
 from .tabular.widgets import (
     BooleanWidget,
-    CellError,
     ChoiceWidget,
     DateWidget,
+    DecimalWidget,
     IntegerWidget,
     OrganizationCodeWidget,
     TextWidget,
-    is_blank,
 )
 
 REVIEW_KIND = {
@@ -47,39 +42,21 @@ REVIEW_KIND_ALIASES = {
 }
 DISCLOSURE_PERIOD = {"1": "上半年", "2": "下半年"}
 DISCLOSURE_PERIOD_ALIASES = {"上半年度": "1", "下半年度": "2", "1-6月": "1", "7-12月": "2"}
+# The column of the organization a record belongs to, and what other offices' files call it.
+ORGANIZATION_CODE_HEADER = "所在组织编码"
+ORGANIZATION_HEADER_ALIASES = {"组织编码": ORGANIZATION_CODE_HEADER, "支部编码": ORGANIZATION_CODE_HEADER}
 BRANCH_CODE_HEADER = "所在支部编码"
 BRANCH_HEADER_ALIASES = {"支部编码": BRANCH_CODE_HEADER, "组织编码": BRANCH_CODE_HEADER}
 
 
-class DecimalWidget(widgets.Widget):
-    """A number cell, or text like 1234.5 or 1,234.50."""
-
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        text = str(value).strip().replace(",", "").replace("，", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
-            raise CellError("number", _("Enter a number, like 1234.50."))
-        return number
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return None if kwargs.get("force_native_type") else ""
-        return value if kwargs.get("force_native_type") else str(value)
-
-    def hint(self):
-        return _("A number, like 1234.50.")
-
-
-def organization_columns(header, name_header, *, attribute="organization", readonly=False):
+def organization_columns(
+    header=ORGANIZATION_CODE_HEADER, name_header="所在组织", *, attribute="organization"
+):
     """The column naming an organization by its code (looked up within the importing user's scope) and,
-    beside it, the organization's name (exported only)."""
+    beside it, the organization's name (exported only); by default those of the organization a record
+    belongs to."""
     return (
-        Field(attribute, header, OrganizationCodeWidget(), readonly=readonly),
+        Field(attribute, header, OrganizationCodeWidget()),
         Field(f"{attribute}__name", name_header, readonly=True),
     )
 
@@ -95,6 +72,14 @@ def file_meta(model, *fields):
     """The ``Meta`` of an importable file format: ``fields`` are its columns, in the same order in the
     exported file, the template and the import; exports are read in chunks of 2,000 rows."""
     return export_meta(model, *fields, import_order=list(fields), chunk_size=2000)
+
+
+class ExportOnlyResource(ImportableResource):
+    """A format that is exported, never imported (its records are made by a workflow or a computation):
+    none of its columns is read from a file."""
+
+    def import_columns(self) -> list:
+        return []
 
 
 class RelatedExport:
@@ -169,7 +154,7 @@ def _facility(attribute, header):
 
 
 class ActivityRoomResource(KeyedResource):
-    organization, organization_name = organization_columns("所在组织编码", "所在组织")
+    organization, organization_name = organization_columns()
     name = Field("name", "活动室名称", TextWidget())
     address = Field("address", "地址", TextWidget())
     area_m2 = Field("area_m2", "面积(平方米)", DecimalWidget())
@@ -187,8 +172,7 @@ class ActivityRoomResource(KeyedResource):
     investments_total = Field("investments_total", "累计投入(元)", DecimalWidget(), readonly=True)
 
     header_aliases = {
-        "组织编码": "所在组织编码",
-        "支部编码": "所在组织编码",
+        **ORGANIZATION_HEADER_ALIASES,
         "名称": "活动室名称",
         "面积": "面积(平方米)",
         "建筑面积": "面积(平方米)",

@@ -1,13 +1,14 @@
 """Admin for member appraisals: the form shows the services' rules (the excellent cap included) beside the
 fields, and every save or delete goes through a service, leaving a history row that names who did it."""
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.choices import ScopedChoicesMixin
-from branches.admin.writes import changed_fields
+from branches.admin.forms import RuleCheckedForm
+from branches.admin.permissions import FixedOnceAddedMixin
+from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
 from members.models import Member
 
@@ -15,61 +16,42 @@ from ..models import MemberAppraisal
 from ..services import appraisals as services
 
 
-class MemberAppraisalForm(forms.ModelForm):
+class MemberAppraisalForm(RuleCheckedForm):
+    rules_say_what_exists = True
+
     class Meta:
         model = MemberAppraisal
         fields = ["member", "year", "participated", "grade", "appraised_on", "note"]
 
-    def _post_clean(self):
-        super()._post_clean()
-        self._errors.pop(NON_FIELD_ERRORS, None)  # "already exists": the rules say it in words below
-        if self._errors:
-            return
-        appraisal = self.instance
+    def check(self, appraisal):
         adding = appraisal.pk is None
         if adding:
             appraisal.branch = services.appraisal_branch(appraisal.member, appraisal.appraised_on)
-        try:
-            if (
-                adding
-                and MemberAppraisal.objects.filter(member=appraisal.member, year=appraisal.year).exists()
-            ):
+            if MemberAppraisal.objects.filter(member=appraisal.member, year=appraisal.year).exists():
                 message = services.MESSAGES["already_appraised"]
                 raise ValidationError(
                     {"member": message % {"member": appraisal.member, "year": appraisal.year}}
                 )
-            services.appraisal_check(appraisal, recording=adding)
-            services.predict_excellent_cap(appraisal)
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+        services.appraisal_check(appraisal, recording=adding)
+        services.predict_excellent_cap(appraisal)
 
 
 @admin.register(MemberAppraisal)
-class MemberAppraisalAdmin(ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class MemberAppraisalAdmin(
+    FixedOnceAddedMixin, ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin
+):
     form = MemberAppraisalForm
+    create_service = staticmethod(services.appraisal_record)
+    update_service = staticmethod(services.appraisal_update)
+    delete_service = staticmethod(services.appraisal_delete)
     list_display = ["member", "branch", "year", "participated", "grade", "stars", "appraised_on"]
     list_filter = ["year", "grade", "participated", "stars"]
     search_fields = ["member__name", "branch__name"]
     list_select_related = ["member", "branch"]
+    fixed_fields = ("member", "year")
     readonly_fields = ["branch", "stars", "version"]
     ordering = ["branch__path", "-year", "member__name"]
     scoped_choices = {Member: ("records", "branch")}
 
-    def get_readonly_fields(self, request, obj=None):
-        fixed = ["member", "year"] if obj is not None else []
-        return [*fixed, *self.readonly_fields]
-
-    def save_via_service(self, request, obj, form, change):
-        data = changed_fields(form)
-        if change:
-            return services.appraisal_update(actor=request.user, appraisal=obj, **data)
-        data = dict(form.cleaned_data)
-        return services.appraisal_record(actor=request.user, **data)
-
-    def delete_model(self, request, obj):
-        services.appraisal_delete(actor=request.user, appraisal=obj)
-
     def delete_queryset(self, request, queryset):
-        for appraisal in queryset.select_related("member", "branch"):
-            services.appraisal_delete(actor=request.user, appraisal=appraisal)
+        super().delete_queryset(request, queryset.select_related("member", "branch"))

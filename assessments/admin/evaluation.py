@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
-from branches.admin.writes import ServiceSavesMixin
+from branches.admin.writes import ServiceSavesMixin, ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import EvaluationCycle, EvaluationRater, EvaluationScore, SecretaryGrade, Statement
@@ -93,8 +93,11 @@ class StatementAdmin(ReadOnlyAdminMixin, _VisibleAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(EvaluationRater)
-class EvaluationRaterAdmin(NoEditInPlaceMixin, _VisibleAdmin, SimpleHistoryAdmin):
+class EvaluationRaterAdmin(ServiceWritesMixin, NoEditInPlaceMixin, _VisibleAdmin, SimpleHistoryAdmin):
+    """Appointed here (never edited in place) and removed through the service."""
+
     visible = staticmethod(selectors.visible_raters)
+    delete_service = staticmethod(services.rater_remove)
     list_display = ["user", "group", "organization", "cycle"]
     list_filter = ["cycle__year", "group"]
     list_select_related = ["user", "organization", "cycle__county"]
@@ -110,13 +113,6 @@ class EvaluationRaterAdmin(NoEditInPlaceMixin, _VisibleAdmin, SimpleHistoryAdmin
             group=data["group"],
             organization=data["organization"],
         )
-
-    def delete_model(self, request, obj):
-        services.rater_remove(actor=request.user, rater=obj)
-
-    def delete_queryset(self, request, queryset):
-        for rater in queryset:
-            services.rater_remove(actor=request.user, rater=rater)
 
 
 @admin.register(SecretaryGrade)

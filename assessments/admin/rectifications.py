@@ -2,12 +2,11 @@
 "review" capability); the status steps (request close, verify, reopen) and progress notes go through the API,
 so here notes are shown, not edited."""
 
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin.permissions import ReadOnlyAdminMixin
+from branches.admin.forms import ActorFormAdminMixin, RuleCheckedForm
+from branches.admin.permissions import FixedOnceAddedMixin, NoDeleteMixin, ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
@@ -19,26 +18,17 @@ from ..services import rectifications as services
 EDITABLE = ["plan", "responsible_leader", "instructor", "deadline"]
 
 
-class RectificationForm(forms.ModelForm):
+class RectificationForm(RuleCheckedForm):
     actor = None
+    rules_say_what_exists = True
 
     class Meta:
         model = Rectification
         fields = ["organization", "year", *EDITABLE]
 
-    def _post_clean(self):
-        super()._post_clean()
-        self._errors.pop(NON_FIELD_ERRORS, None)  # "already exists": the rules say it in words below
-        if self._errors:
-            return
-        adding = self.instance.pk is None
-        try:
-            services.rectification_check(
-                actor=self.actor, rectification=self.instance, changed=None if adding else self.changed_data
-            )
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
+    def check(self, rectification):
+        changed = None if rectification.pk is None else self.changed_data
+        services.rectification_check(actor=self.actor, rectification=rectification, changed=changed)
 
 
 class NoteInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -50,13 +40,16 @@ class NoteInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class RectificationAdmin(
+    FixedOnceAddedMixin, ActorFormAdminMixin, NoDeleteMixin, ScopedModelAdmin, SimpleHistoryAdmin
+):
     form = RectificationForm
     inlines = [NoteInline]
     list_display = ["organization", "year", "status", "responsible_leader", "instructor", "deadline"]
     list_filter = ["year", "status"]
     search_fields = ["organization__name", "responsible_leader"]
     list_select_related = ["organization", "instructor"]
+    fixed_fields = ("organization", "year")
     readonly_fields = [
         "reasons",
         "status",
@@ -67,14 +60,6 @@ class RectificationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         "version",
     ]
     ordering = ["organization__path", "-year"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
-
-    def get_readonly_fields(self, request, obj=None):
-        fixed = ["organization", "year"] if obj is not None else []
-        return [*fixed, *self.readonly_fields]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Cadre:
@@ -89,9 +74,6 @@ class RectificationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         if obj is None:
             return self.has_add_permission(request)
         return Rectification.objects.restrict(request.user, Capability.REVIEW).filter(pk=obj.pk).exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         # The township's capability is "review", not the records capability the base re-checks with.

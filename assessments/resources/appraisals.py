@@ -9,8 +9,7 @@ recorded before.
 
 from import_export.fields import Field
 
-from branches.resources import KeyedResource, export_meta, file_meta
-from branches.tabular.importing import ImportableResource
+from branches.resources import ExportOnlyResource, KeyedResource, export_meta, file_meta
 from branches.tabular.reading import MAX_ROWS
 from branches.tabular.widgets import (
     BooleanWidget,
@@ -18,8 +17,15 @@ from branches.tabular.widgets import (
     DateWidget,
     IntegerWidget,
     TextWidget,
+    loaded_relation,
 )
-from members.resources.roster import CATEGORY, MaskingResourceMixin, MemberByIdNumber
+from members.resources.roster import (
+    CATEGORY,
+    ID_NUMBER_ALIASES,
+    ID_NUMBER_HEADER,
+    MaskingResourceMixin,
+    MemberByIdNumber,
+)
 
 from ..models import MemberAppraisal, Rectification
 from ..services import appraisals as services
@@ -27,11 +33,6 @@ from ..services import appraisals as services
 GRADE = {"excellent": "优秀", "qualified": "合格", "basic": "基本合格", "unqualified": "不合格"}
 GRADE_ALIASES = {"不定等次": "", "基本合格党员": "basic", "合格党员": "qualified", "优秀党员": "excellent"}
 RECTIFICATION_STATUS = {"open": "整顿中", "close_requested": "申请销号", "verified": "已验收销号"}
-ID_NUMBER_HEADER = "身份证号"
-
-
-def _cached(record, relation):
-    return record._state.fields_cache.get(relation)
 
 
 class MemberAppraisalResource(MaskingResourceMixin, KeyedResource):
@@ -48,8 +49,7 @@ class MemberAppraisalResource(MaskingResourceMixin, KeyedResource):
     note = Field("note", "备注", TextWidget())
 
     header_aliases = {
-        "公民身份号码": ID_NUMBER_HEADER,
-        "身份证号码": ID_NUMBER_HEADER,
+        **ID_NUMBER_ALIASES,
         "党员身份证号": ID_NUMBER_HEADER,
         "年度": "评议年度",
         "等次": "评定等次",
@@ -84,12 +84,12 @@ class MemberAppraisalResource(MaskingResourceMixin, KeyedResource):
 
     def prepare_chunk(self, appraisals) -> None:
         # The branch of each row on its day and the roll the rule reads, asked for the whole file at once.
-        appraisals = [a for a in appraisals if _cached(a, "member") is not None]
+        appraisals = [a for a in appraisals if loaded_relation(a, "member") is not None]
         services.appraisal_branches(appraisals)
         self._on_roll = services.appraisals_on_roll(appraisals)
 
     def validate_instance(self, appraisal, exclude) -> None:
-        if _cached(appraisal, "member") is None:
+        if loaded_relation(appraisal, "member") is None:
             return
         on_roll = self._on_roll.get(services.roll_check(appraisal))
         services.appraisal_check(appraisal, exclude=exclude, on_roll=on_roll)
@@ -98,24 +98,24 @@ class MemberAppraisalResource(MaskingResourceMixin, KeyedResource):
         services.appraisals_import(instances, actor=actor)
 
     def dehydrate_member(self, appraisal) -> str:
-        member = _cached(appraisal, "member")
-        return self.masked_id_number(member.id_number, _cached(appraisal, "branch")) if member else ""
+        member = loaded_relation(appraisal, "member")
+        return self.masked_id_number(member.id_number, loaded_relation(appraisal, "branch")) if member else ""
 
 
-class RectificationResource(ImportableResource):
-    """Export only: rectifications are opened and closed through their workflow, never imported."""
+class RectificationResource(ExportOnlyResource):
+    """Rectifications are opened and closed through their workflow, never imported."""
 
-    organization_code = Field("organization__code", "支部编码", readonly=True)
-    organization_name = Field("organization__name", "支部名称", readonly=True)
-    year = Field("year", "年度", readonly=True)
-    status = Field("status", "状态", ChoiceWidget(RECTIFICATION_STATUS), readonly=True)
-    reasons = Field("reasons", "列入原因", readonly=True)
-    plan = Field("plan", "整顿方案", readonly=True)
-    responsible_leader = Field("responsible_leader", "责任领导", readonly=True)
-    instructor = Field("instructor__name", "党建指导员", readonly=True)
-    deadline = Field("deadline", "整顿时限", DateWidget(), readonly=True)
-    close_summary = Field("close_summary", "整顿成效", readonly=True)
-    verified_on = Field("verified_on", "验收日期", DateWidget(), readonly=True)
+    organization_code = Field("organization__code", "支部编码")
+    organization_name = Field("organization__name", "支部名称")
+    year = Field("year", "年度")
+    status = Field("status", "状态", ChoiceWidget(RECTIFICATION_STATUS))
+    reasons = Field("reasons", "列入原因")
+    plan = Field("plan", "整顿方案")
+    responsible_leader = Field("responsible_leader", "责任领导")
+    instructor = Field("instructor__name", "党建指导员")
+    deadline = Field("deadline", "整顿时限", DateWidget())
+    close_summary = Field("close_summary", "整顿成效")
+    verified_on = Field("verified_on", "验收日期", DateWidget())
 
     template_title = "软弱涣散党组织整顿"
 

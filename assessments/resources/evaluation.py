@@ -4,9 +4,8 @@ like the app's other export files."""
 from import_export import widgets
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget, export_meta, organization_columns
-from branches.tabular.importing import ImportableResource
-from branches.tabular.widgets import ChoiceWidget, IntegerWidget
+from branches.resources import ExportOnlyResource, export_meta, organization_columns
+from branches.tabular.widgets import ChoiceWidget, DecimalWidget, IntegerWidget
 
 from ..models import (
     EvaluationScore,
@@ -23,28 +22,28 @@ class YesNoWidget(widgets.Widget):
         return "是" if value else "否"
 
 
-class CycleExportResource(ImportableResource):
+class CycleExportResource(ExportOnlyResource):
     """The columns that open each export of a cycle: the organization, the cycle's year and the level."""
 
-    organization, organization_name = organization_columns("组织编码", "组织名称", readonly=True)
-    year = Field("cycle__year", "年度", IntegerWidget(), readonly=True)
-    level = Field("level", "层级", ChoiceWidget(LEVELS), readonly=True)
-    secretary_name = Field("secretary_name", "书记", readonly=True)
+    organization, organization_name = organization_columns("组织编码", "组织名称")
+    year = Field("cycle__year", "年度", IntegerWidget())
+    level = Field("level", "层级", ChoiceWidget(LEVELS))
+    secretary_name = Field("secretary_name", "书记")
 
 
 class EvaluationScoreResource(CycleExportResource):
-    township_name = Field("township__name", "所属乡镇", readonly=True)
-    grades_count = Field("grades_count", "评议票数", IntegerWidget(), readonly=True)
-    evaluation_score = Field("evaluation_score", "评议得分", DecimalWidget(), readonly=True)
-    good_rate = Field("good_rate", "好评率(%)", DecimalWidget(), readonly=True)
-    quota_achievement = Field("quota_achievement", "指标完成率(%)", DecimalWidget(), readonly=True)
-    star_score = Field("star_score", "星级评定得分", DecimalWidget(), readonly=True)
-    stars = Field("stars", "星级", IntegerWidget(), readonly=True)
-    examination_score = Field("examination_score", "考核得分", DecimalWidget(), readonly=True)
-    final_score = Field("final_score", "综合得分", DecimalWidget(), readonly=True)
-    grade = Field("grade", "综合等次", ChoiceWidget(GRADES), readonly=True)
-    rank_in_township = Field("rank_in_township", "乡镇内排名", IntegerWidget(), readonly=True)
-    rank_in_county = Field("rank_in_county", "全县同级排名", IntegerWidget(), readonly=True)
+    township_name = Field("township__name", "所属乡镇")
+    grades_count = Field("grades_count", "评议票数", IntegerWidget())
+    evaluation_score = Field("evaluation_score", "评议得分", DecimalWidget())
+    good_rate = Field("good_rate", "好评率(%)", DecimalWidget())
+    quota_achievement = Field("quota_achievement", "指标完成率(%)", DecimalWidget())
+    star_score = Field("star_score", "星级评定得分", DecimalWidget())
+    stars = Field("stars", "星级", IntegerWidget())
+    examination_score = Field("examination_score", "考核得分", DecimalWidget())
+    final_score = Field("final_score", "综合得分", DecimalWidget())
+    grade = Field("grade", "综合等次", ChoiceWidget(GRADES))
+    rank_in_township = Field("rank_in_township", "乡镇内排名", IntegerWidget())
+    rank_in_county = Field("rank_in_county", "全县同级排名", IntegerWidget())
 
     template_title = "联述联评联考得分"
 
@@ -63,10 +62,10 @@ class EvaluationScoreResource(CycleExportResource):
 
 
 class StatementResource(CycleExportResource):
-    submitted_at = Field("submitted_at", "提交时间", readonly=True)
-    late = Field("late", "逾期", YesNoWidget(), readonly=True)
-    attachment_name = Field("attachment_name", "附件", readonly=True)
-    text = Field("text", "述职报告", readonly=True)
+    submitted_at = Field("submitted_at", "提交时间")
+    late = Field("late", "逾期", YesNoWidget())
+    attachment_name = Field("attachment_name", "附件")
+    text = Field("text", "述职报告")
 
     template_title = "述职报告"
 

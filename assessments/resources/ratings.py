@@ -7,9 +7,8 @@ imported.
 
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget, export_meta, organization_columns
-from branches.tabular.importing import ImportableResource
-from branches.tabular.widgets import ChoiceWidget, IntegerWidget
+from branches.resources import ExportOnlyResource, export_meta, organization_columns
+from branches.tabular.widgets import ChoiceWidget, DecimalWidget, IntegerWidget
 
 from ..models import StarRating
 from ..models.ratings import DIMENSIONS
@@ -23,18 +22,18 @@ RATING_STAGE = {
 CLASSIFICATION = {"advanced": "先进(创)", "general": "一般(升)", "backward": "后进(帮)"}
 
 
-class StarRatingResource(ImportableResource):
-    organization, organization_name = organization_columns("组织编码", "组织名称", readonly=True)
-    year = Field("year", "年度", IntegerWidget(), readonly=True)
-    stage = Field("stage", "阶段", ChoiceWidget(RATING_STAGE), readonly=True)
-    leadership = Field("leadership", "领导班子好", DecimalWidget(), readonly=True)
-    members = Field("members", "党员队伍好", DecimalWidget(), readonly=True)
-    mechanism = Field("mechanism", "工作机制好", DecimalWidget(), readonly=True)
-    performance = Field("performance", "工作业绩好", DecimalWidget(), readonly=True)
-    feedback = Field("feedback", "群众反映好", DecimalWidget(), readonly=True)
-    total = Field("total", "总分", DecimalWidget(), readonly=True)
-    stars = Field("stars", "星级", IntegerWidget(), readonly=True)
-    classification = Field("classification", "类别", ChoiceWidget(CLASSIFICATION), readonly=True)
+class StarRatingResource(ExportOnlyResource):
+    organization, organization_name = organization_columns("组织编码", "组织名称")
+    year = Field("year", "年度", IntegerWidget())
+    stage = Field("stage", "阶段", ChoiceWidget(RATING_STAGE))
+    leadership = Field("leadership", "领导班子好", DecimalWidget())
+    members = Field("members", "党员队伍好", DecimalWidget())
+    mechanism = Field("mechanism", "工作机制好", DecimalWidget())
+    performance = Field("performance", "工作业绩好", DecimalWidget())
+    feedback = Field("feedback", "群众反映好", DecimalWidget())
+    total = Field("total", "总分", DecimalWidget())
+    stars = Field("stars", "星级", IntegerWidget())
+    classification = Field("classification", "类别", ChoiceWidget(CLASSIFICATION))
 
     template_title = "五好星级评定"
 

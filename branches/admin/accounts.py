@@ -15,6 +15,7 @@ from partybuild.http import client_ip
 from .. import services
 from ..models import CountySecurityPolicy, Organization, OrganizationKind
 from ..scope.admin import ScopedModelAdmin
+from .permissions import FixedOnceAddedMixin, NoDeleteMixin
 
 User = get_user_model()
 
@@ -84,17 +85,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(CountySecurityPolicy)
-class CountySecurityPolicyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class CountySecurityPolicyAdmin(FixedOnceAddedMixin, NoDeleteMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     list_display = ["county", "require_totp_for_admins", "updated_at"]
     list_select_related = ["county"]
+    fixed_fields = ("county",)
     readonly_fields = ["version"]
     fields = ["county", "require_totp_for_admins", "version"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["county", "version"] if obj is not None else ["version"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

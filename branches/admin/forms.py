@@ -1,5 +1,5 @@
 """What the admin forms of every app share: the service's rule check run on the built instance, its errors
-shown beside the fields."""
+shown beside the fields; the requesting user handed to a form whose checks depend on who asks."""
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -24,13 +24,8 @@ class RuleCheckedForm(forms.ModelForm):
         try:
             self.check(self.instance)
         except ValidationError as error:
-            self.add_error(
-                None,
-                {
-                    (field if field in self.fields else NON_FIELD_ERRORS): messages
-                    for field, messages in error.message_dict.items()
-                },
-            )
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
 
     def _drop_generic_uniqueness(self):
         errors = self._errors.get(NON_FIELD_ERRORS)
@@ -43,3 +38,12 @@ class RuleCheckedForm(forms.ModelForm):
             )
         else:
             del self._errors[NON_FIELD_ERRORS]
+
+
+class ActorFormAdminMixin:
+    """Sets ``actor`` on the admin's form class to the requesting user, for checks that depend on who asks.
+    Put before the admin base."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})

@@ -2,11 +2,8 @@
 delete goes through a service, so each leaves a history row naming who did it."""
 
 from django.contrib import admin
-from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-
-from partybuild.http import client_ip
 
 from ..models import (
     COMMITTEE_KINDS,
@@ -22,8 +19,8 @@ from ..resources import ActivityRoomResource, FinancialDisclosureResource, Revie
 from ..scope.admin import ScopedModelAdmin
 from ..selectors.records import with_room_totals, with_target_progress
 from ..services import records as services
-from ..tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
 from .choices import ScopedChoicesMixin
+from .exports import selection_xlsx
 from .forms import RuleCheckedForm
 from .writes import ServiceWritesMixin
 
@@ -64,17 +61,7 @@ class RecordAdmin(ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, Simp
 
     @admin.action(description=_("Export the selected rows to xlsx"))
     def export_xlsx(self, request, queryset):
-
-        output, _rows = export_xlsx(
-            actor=request.user,
-            resource=self.resource_class(actor=request.user),
-            queryset=queryset,
-            title=self.model._meta.verbose_name_plural,
-            filters={"source": ["admin"]},
-            ip_address=client_ip(request),
-        )
-        filename = f"{self.model._meta.model_name}.xlsx"
-        return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+        return selection_xlsx(request, queryset, self.resource_class, f"{self.model._meta.model_name}.xlsx")
 
 
 @admin.register(ActivityRoom)

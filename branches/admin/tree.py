@@ -9,11 +9,13 @@ from ..models import Organization, SecurityEvent, StaffRole
 from ..models.tree import VILLAGE_STATISTICS_FIELDS
 from ..scope.admin import ScopedModelAdmin
 from .permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
-from .writes import changed_fields
+from .writes import ServiceSavesMixin
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
+class OrganizationAdmin(ServiceSavesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+    create_service = staticmethod(services.organization_create)
+    update_service = staticmethod(services.organization_update)
     list_display = ["name", "code", "kind", "field", "parent", "founded_on", "dissolved_on"]
     list_filter = ["kind", "field"]
     search_fields = ["name", "short_name", "code"]
@@ -42,17 +44,6 @@ class OrganizationAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
         ),
         (_("System"), {"fields": ["path", "version"]}),
     ]
-
-    def save_via_service(self, request, obj, form, change):
-        data = changed_fields(form)
-        if change:
-            return services.organization_update(
-                actor=request.user, organization=obj, expected_version=None, **data
-            )
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "parent"}
-        return services.organization_create(
-            actor=request.user, parent=form.cleaned_data.get("parent"), **fields
-        )
 
 
 @admin.register(StaffRole)

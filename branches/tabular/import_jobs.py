@@ -125,9 +125,7 @@ def import_job_run(job_id) -> ImportJob | None:
         logger.exception("import job %s failed", job.pk)
         fail_job(ImportJob, job.pk, _("The file could not be imported; nothing was written. Try again."))
     finally:
-        job.file.delete(save=False)
-        ImportJob.objects.filter(pk=job.pk).update(file="")
-        marker.remove()
+        _drop_upload(job)
     job.refresh_from_db()
     return job
 
@@ -143,6 +141,11 @@ def _interrupted(job_id) -> None:
         job.pk,
         _("The import was interrupted (the worker stopped); nothing was written. Upload the file again."),
     )
+    _drop_upload(job)
+
+
+def _drop_upload(job: ImportJob) -> None:
+    """The uploaded file and its progress marker, once the job has run or died."""
     job.file.delete(save=False)
     ImportJob.objects.filter(pk=job.pk).update(file="")
     _ProgressFile(job).remove()

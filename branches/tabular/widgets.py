@@ -217,23 +217,58 @@ class BooleanWidget(widgets.Widget):
         return _("是 or 否.")
 
 
-class IntegerWidget(widgets.Widget):
+class NumberWidget(widgets.Widget):
+    """A number cell, or text that reads as one; ``allows`` says which numbers the column takes, refused
+    with ``code`` and ``message``."""
+
+    code = "number"
+    message = _("Enter a number, like 1234.50.")
+    hint_text = _("A number, like 1234.50.")
+
+    def text(self, value) -> str:
+        return str(value).strip()
+
+    def allows(self, number: Decimal) -> bool:
+        return True
+
+    def convert(self, number: Decimal):
+        return number
+
     def clean(self, value, row=None, **kwargs):
         if is_blank(value):
             return None
         try:
-            number = Decimal(str(value).strip())
-        except ArithmeticError:
+            number = Decimal(self.text(value))
+        except (ArithmeticError, ValueError):
             number = None
-        if number is None or not number.is_finite() or number != number.to_integral_value() or number < 0:
-            raise CellError("integer", _("Enter a whole number."))
-        return int(number)
+        if number is None or not number.is_finite() or not self.allows(number):
+            raise CellError(self.code, self.message)
+        return self.convert(number)
 
     def render(self, value, obj=None, **kwargs):
         return value if kwargs.get("force_native_type") else ("" if value is None else str(value))
 
     def hint(self):
-        return _("A whole number.")
+        return self.hint_text
+
+
+class DecimalWidget(NumberWidget):
+    """A number cell, or text like 1234.5 or 1,234.50."""
+
+    def text(self, value) -> str:
+        return str(value).strip().replace(",", "").replace("，", "")
+
+
+class IntegerWidget(NumberWidget):
+    code = "integer"
+    message = _("Enter a whole number.")
+    hint_text = _("A whole number.")
+
+    def allows(self, number: Decimal) -> bool:
+        return number >= 0 and number == number.to_integral_value()
+
+    def convert(self, number: Decimal) -> int:
+        return int(number)
 
 
 class LookupWidget(widgets.ForeignKeyWidget):

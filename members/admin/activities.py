@@ -3,12 +3,12 @@ services; the forms run the services' rule checks so that a broken rule shows be
 (attendees, leaders, cadres) are chosen among the records the user can see."""
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.choices import ScopedChoicesMixin
 from branches.admin.forms import RuleCheckedForm as BaseRuleCheckedForm
+from branches.admin.permissions import NoRevertMixin
 from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
 
@@ -75,8 +75,11 @@ class ContactPointForm(RuleCheckedForm):
         services.contact_point_check(point)
 
 
-class PeopleRecordAdmin(ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
-    """Scoped choices of people; writes and deletes through the services named by the subclass."""
+class PeopleRecordAdmin(
+    NoRevertMixin, ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin
+):
+    """Scoped choices of people; writes and deletes through the services named by the subclass, which
+    keep the counters and the attendee rules (so no past version is reverted to here)."""
 
     scoped_choices = {Member: ("view",), Cadre: ("view",)}
 
@@ -84,11 +87,6 @@ class PeopleRecordAdmin(ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin
         # The service has set the people already: form.save_m2m() would write them a second time.
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Reverting to a past version would bypass the services (counters, attendee rules).
-        self._visible_or_404(request, object_id)
-        raise PermissionDenied
 
 
 @admin.register(Meeting)

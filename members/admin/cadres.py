@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from branches.admin.choices import ScopedChoicesMixin
 from branches.admin.filters import YesNoFilter
 from branches.admin.forms import RuleCheckedForm
+from branches.admin.permissions import NoDeleteMixin
 from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
@@ -67,8 +68,13 @@ class ReserveCadreForm(MemberIdentityForm):
         services.reserve_check(instance, entering=instance.pk is None)
 
 
-class ScopedMemberChoiceMixin(ScopedChoicesMixin):
+class PersonAdmin(NoDeleteMixin, ServiceSavesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+    """A post holder or a reserve cadre: a party member chosen among those the user can see; saved through
+    the services the subclass names, never deleted (a record ends by a date or a step of its own)."""
+
     scoped_choices = {Member: ("view",)}
+    search_fields = ["name", "organization__name"]
+    list_select_related = ["organization"]
 
 
 class ServingTodayFilter(YesNoFilter):
@@ -88,7 +94,7 @@ class YoungFilter(YesNoFilter):
 
 
 @admin.register(Cadre)
-class CadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class CadreAdmin(PersonAdmin):
     """Post holdings; a term ends by setting its last day (history keeps every change)."""
 
     form = CadreForm
@@ -96,17 +102,12 @@ class CadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, S
     update_service = staticmethod(services.cadre_update)
     list_display = ["name", "post", "organization", "started_on", "ended_on", "sending_unit"]
     list_filter = ["post", ServingTodayFilter, "organization__kind"]
-    search_fields = ["name", "organization__name"]
-    list_select_related = ["organization"]
     readonly_fields = ["version"]
     ordering = ["organization__path", "post", "started_on"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReserveCadre)
-class ReserveCadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class ReserveCadreAdmin(PersonAdmin):
     """The village reserve rosters; promotion and removal are steps of their own (API and pages)."""
 
     form = ReserveCadreForm
@@ -123,9 +124,5 @@ class ReserveCadreAdmin(ServiceSavesMixin, ScopedMemberChoiceMixin, ScopedModelA
     ]
     list_filter = ["status", "source", YoungFilter, "political_status"]
     search_fields = ["name", "organization__name", "mentor"]
-    list_select_related = ["organization"]
     readonly_fields = [*RESERVE_LIFECYCLE_FIELDS, "version"]
     ordering = ["organization__path", "entered_on"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False

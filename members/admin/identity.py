@@ -7,7 +7,7 @@ from ..services.identity import id_number_check
 
 
 class IdNumberCheckedForm(forms.ModelForm):
-    actor = None  # set per request by IdNumberCheckedAdminMixin.get_form
+    actor = None  # set per request by branches.admin.forms.ActorFormAdminMixin
     id_number_models: tuple = ()
     id_number_messages: dict | None = None
 
@@ -27,9 +27,3 @@ class IdNumberCheckedForm(forms.ModelForm):
             except ValidationError as error:
                 self.add_error(None, error)
         return cleaned
-
-
-class IdNumberCheckedAdminMixin:
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from branches.admin.choices import ScopedChoicesMixin
+from branches.admin.forms import ActorFormAdminMixin
 from branches.admin.writes import changed_fields
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Applicant, Member
 from ..services import pipeline as services
-from .identity import IdNumberCheckedAdminMixin, IdNumberCheckedForm
+from .identity import IdNumberCheckedForm
 
 
 class ApplicantAdminForm(IdNumberCheckedForm):
@@ -25,7 +27,7 @@ class ApplicantAdminForm(IdNumberCheckedForm):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class ApplicantAdmin(ActorFormAdminMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Personal details. The pipeline's facts are recorded by their steps and corrected with a reason (API and
     pages): shown here, not edited; an application is dated when it is added."""
 
@@ -44,6 +46,7 @@ class ApplicantAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryA
     search_fields = ["name"]
     list_select_related = ["branch"]
     filter_horizontal = ["mentors", "sponsors"]
+    scoped_choices = {Member: ("view",)}
 
     def get_readonly_fields(self, request, obj=None):
         shown = services.PIPELINE_FACTS | {"stage", "status", "member"}
@@ -51,10 +54,6 @@ class ApplicantAdmin(IdNumberCheckedAdminMixin, ScopedModelAdmin, SimpleHistoryA
             shown -= {"applied_on"}
         in_order = [f.name for f in Applicant._meta.get_fields() if f.concrete or f.many_to_many]
         return [name for name in in_order if name in shown] + ["version"]
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        kwargs["queryset"] = db_field.related_model.objects.restrict(request.user, "view")
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_via_service(self, request, obj, form, change):
         data = changed_fields(form)

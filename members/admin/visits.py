@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.choices import ScopedChoicesMixin
 from branches.admin.filters import YesNoFilter
 from branches.admin.forms import RuleCheckedForm
+from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Cadre, VisitLog
@@ -35,10 +35,13 @@ class OpenConcernFilter(YesNoFilter):
 
 
 @admin.register(VisitLog)
-class VisitLogAdmin(ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
+class VisitLogAdmin(ServiceWritesMixin, ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     """Household visit logs; the branch and the household key follow from the cadre and the household."""
 
     form = VisitLogForm
+    create_service = staticmethod(services.visit_record)
+    update_service = staticmethod(services.visit_update)
+    delete_service = staticmethod(services.visit_delete)
     list_display = [
         "household_name",
         "village_group",
@@ -58,19 +61,3 @@ class VisitLogAdmin(ScopedChoicesMixin, ScopedModelAdmin, SimpleHistoryAdmin):
     @admin.display(description=_("cadre"), ordering="cadre__name")
     def cadre_display(self, visit):
         return f"{visit.cadre.name} · {visit.cadre.get_post_display()}"
-
-    def save_via_service(self, request, obj, form, change):
-        if change:
-            changed = {
-                name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
-            }
-            return services.visit_update(actor=request.user, visit=obj, **changed)
-        return services.visit_record(actor=request.user, **form.cleaned_data)
-
-    def delete_model(self, request, obj):
-        services.visit_delete(actor=request.user, visit=obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for visit in queryset:
-            services.visit_delete(actor=request.user, visit=visit)

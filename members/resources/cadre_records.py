@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import KeyedResource, file_meta, organization_columns
+from branches.resources import ORGANIZATION_HEADER_ALIASES, KeyedResource, file_meta, organization_columns
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
@@ -39,9 +39,6 @@ class CadreByNameWidget(LookupWidget):
             found.setdefault(cadre.name, []).append(cadre)
         return found
 
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value.name
-
     def hint(self):
         return _("The cadre's name as in the cadre list; add the post when the name is there twice.")
 
@@ -62,7 +59,7 @@ def _serving_in_month(cadres, year, month) -> list:
 
 
 class StudyRecordResource(KeyedResource):
-    organization, organization_name = organization_columns("所在组织编码", "所在组织")
+    organization, organization_name = organization_columns()
     cadre = Field("cadre", "干部姓名", CadreByNameWidget())
     post = Field("cadre_post", "职务", ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     year = Field("year", "年度", IntegerWidget())
@@ -72,8 +69,7 @@ class StudyRecordResource(KeyedResource):
     articles = Field("articles", "心得文章篇数", IntegerWidget())
 
     header_aliases = {
-        "组织编码": "所在组织编码",
-        "支部编码": "所在组织编码",
+        **ORGANIZATION_HEADER_ALIASES,
         "姓名": "干部姓名",
         "年份": "年度",
     }

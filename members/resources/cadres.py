@@ -3,7 +3,7 @@ user may unmask them."""
 
 from import_export.fields import Field
 
-from branches.resources import KeyedResource, file_meta, organization_columns
+from branches.resources import ORGANIZATION_HEADER_ALIASES, KeyedResource, file_meta, organization_columns
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
@@ -83,19 +83,16 @@ class _PersonResource(MaskingResourceMixin, ImportableResource):
         organization = loaded_relation(record, "organization")
         return self.masked_id_number(member.id_number, organization) if member else ""
 
-    def dehydrate_phone(self, record) -> str:
-        return self.masked_phone(record.phone, loaded_relation(record, "organization"))
-
 
 class CadreResource(_PersonResource, KeyedResource):
-    organization, organization_name = organization_columns("所在组织编码", "所在组织")
+    organization, organization_name = organization_columns()
     post = Field("post", "职务", ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     started_on = Field("started_on", "任职日期", DateWidget())
     ended_on = Field("ended_on", "离任日期", DateWidget())
     sending_unit = Field("sending_unit", "派出单位", TextWidget())
     note = Field("note", "备注", TextWidget())
 
-    header_aliases = {"组织编码": "所在组织编码", "支部编码": "所在组织编码", "身份证号": "党员身份证号"}
+    header_aliases = {**ORGANIZATION_HEADER_ALIASES, "身份证号": "党员身份证号"}
     # A party member's name, gender and birth date come from the roster when left blank.
     optional_columns = frozenset({"name"})
     template_title = "村干部任职"

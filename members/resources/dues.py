@@ -6,18 +6,19 @@ docs/dues.md), the facts they read asked for the whole chunk at once."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from import_export.fields import Field
 
-from branches.resources import DecimalWidget, file_meta
+from branches.resources import file_meta
 from branches.tabular.importing import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,
+    DecimalWidget,
     MonthWidget,
     loaded_relation,
 )
 
 from ..models import DuesPayment
 from ..services import dues as services
-from .roster import ID_NUMBER_HEADER, MaskingResourceMixin, MemberByIdNumber
+from .roster import ID_NUMBER_ALIASES, ID_NUMBER_HEADER, MaskingResourceMixin, MemberByIdNumber
 
 METHOD = {"cash": "现金", "transfer": "银行转账", "mobile": "移动支付", "payroll": "工资代扣"}
 METHOD_ALIASES = {"转账": "transfer", "微信": "mobile", "支付宝": "mobile", "代扣": "payroll"}
@@ -34,8 +35,7 @@ class DuesPaymentResource(MaskingResourceMixin, ImportableResource):
     method = Field("method", "交纳方式", ChoiceWidget(METHOD, METHOD_ALIASES))
 
     header_aliases = {
-        "公民身份号码": ID_NUMBER_HEADER,
-        "身份证号码": ID_NUMBER_HEADER,
+        **ID_NUMBER_ALIASES,
         "月份": "所属月份",
         "党费月份": "所属月份",
         "金额": "交纳金额",

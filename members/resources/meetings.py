@@ -5,22 +5,20 @@ meeting has no attendees yet, and its members expected (the roll on the day it w
 whole chunk in one query, once the chunk is written.
 Headers and choice labels are fixed Chinese, like every other import file."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import Count, OuterRef
 from django.utils.translation import gettext_lazy as _
-from import_export import widgets
 from import_export.fields import Field
 
 from branches.resources import KeyedResource, file_meta, organization_columns
 from branches.tabular.importing import CHUNK_SIZE
 from branches.tabular.widgets import (
-    CellError,
     ChoiceWidget,
     DateWidget,
     IntegerWidget,
+    NumberWidget,
     TextWidget,
-    is_blank,
     loaded_relation,
 )
 
@@ -70,32 +68,20 @@ TRAINING_AUDIENCE_ALIASES = {
 }
 
 
-class TenthsWidget(widgets.Widget):
+class TenthsWidget(NumberWidget):
     """A number with at most one decimal, such as 0.5 or 3."""
 
-    def clean(self, value, row=None, **kwargs):
-        if is_blank(value):
-            return None
-        try:
-            number = Decimal(str(value).strip())
-        except (InvalidOperation, ValueError):
-            number = None
-        if (
-            number is None
-            or not number.is_finite()
-            or number < 0
-            or number != number.quantize(Decimal("0.1"))
-        ):
-            raise CellError("decimal", _("Enter a number with at most one decimal, such as 0.5 or 3."))
-        return number
+    code = "decimal"
+    message = _("Enter a number with at most one decimal, such as 0.5 or 3.")
+    hint_text = _("A number with at most one decimal, such as 0.5 or 3.")
+
+    def allows(self, number: Decimal) -> bool:
+        return number >= 0 and number == number.quantize(Decimal("0.1"))
 
     def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return None if kwargs.get("force_native_type") else ""
-        return float(value) if kwargs.get("force_native_type") else str(value)
-
-    def hint(self):
-        return _("A number with at most one decimal, such as 0.5 or 3.")
+        if value is not None and kwargs.get("force_native_type"):
+            return float(value)
+        return super().render(value, obj, **kwargs)
 
 
 class MeetingResource(KeyedResource):

@@ -19,7 +19,8 @@ from branches.tabular.widgets import (
 )
 
 from ..models import Member
-from ..selectors.roster import Unmasker, mask_id_number, mask_phone
+from ..models.roster import MOBILE_FIELDS, PERSON_IDENTITY_FIELDS
+from ..selectors.roster import Unmasker, mask_id_number
 from ..services.identity import REFUSED_MESSAGE, id_numbers_in_use
 from ..services.roster import member_check_new
 
@@ -80,6 +81,8 @@ MEMBER_STATUS = {
     "transferred_out": "已转出",
 }
 ID_NUMBER_HEADER = "身份证号"
+# What other offices' files call the ID number column.
+ID_NUMBER_ALIASES = {"公民身份号码": ID_NUMBER_HEADER, "身份证号码": ID_NUMBER_HEADER}
 
 
 NOT_VISIBLE = _("No party member with this ID number among the members you can see.")
@@ -109,7 +112,8 @@ class MemberByIdNumber(LookupWidget):
 
 
 class MaskingResourceMixin(RelatedExport):
-    """Exports show ID numbers and phones in full only where the exporting user may unmask."""
+    """Exports show ID numbers in full only where the exporting user may unmask, counted for the export's
+    security event; phones and the other personal fields are masked by ``ImportableResource.export_field``."""
 
     def __init__(self, *, actor=None, **kwargs):
         super().__init__(actor=actor, **kwargs)
@@ -124,9 +128,6 @@ class MaskingResourceMixin(RelatedExport):
             self.unmasked_rows += 1
             return value
         return mask_id_number(value)
-
-    def masked_phone(self, value, organization) -> str:
-        return value if self.unmasker.allows(organization) else mask_phone(value)
 
 
 class MemberResource(MaskingResourceMixin, ImportableResource):
@@ -151,8 +152,7 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
     post_duty = Field("post_duty", "设岗定责", TextWidget())
 
     header_aliases = {
-        "公民身份号码": ID_NUMBER_HEADER,
-        "身份证号码": ID_NUMBER_HEADER,
+        **ID_NUMBER_ALIASES,
         "支部编码": "所在支部编码",
         "手机号": "联系电话",
         "手机号码": "联系电话",
@@ -167,12 +167,7 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
 
     Meta = file_meta(
         Member,
-        "name",
-        "gender",
-        "ethnicity",
-        "id_number",
-        "birth_date",
-        "education",
+        *PERSON_IDENTITY_FIELDS,
         "category",
         "branch",
         "branch_name",
@@ -182,10 +177,7 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
         "phone",
         "address",
         "status",
-        "is_mobile",
-        "mobile_destination",
-        "mobile_contact_person",
-        "mobile_last_contact_on",
+        *MOBILE_FIELDS,
         "post_duty",
     )
 
@@ -207,6 +199,3 @@ class MemberResource(MaskingResourceMixin, ImportableResource):
 
     def dehydrate_id_number(self, member) -> str:
         return self.masked_id_number(member.id_number, loaded_relation(member, "branch"))
-
-    def dehydrate_phone(self, member) -> str:
-        return self.masked_phone(member.phone, loaded_relation(member, "branch"))

@@ -21,7 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import RelatedExport, file_meta, organization_columns
+from branches.resources import (
+    ORGANIZATION_CODE_HEADER,
+    ORGANIZATION_HEADER_ALIASES,
+    RelatedExport,
+    file_meta,
+    organization_columns,
+)
 from branches.tabular.importing import ImportableResource, among
 from branches.tabular.widgets import (
     ChoiceWidget,
@@ -143,15 +149,12 @@ class CadreNameWidget(LookupWidget):
             found.setdefault(row.name, {}).setdefault(row.organization_id, []).append(row)
         return found
 
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else value.name
-
     def hint(self):
         return _("The cadre's name as in the cadre list; the organization code says where they serve.")
 
 
 class VisitLogResource(RelatedExport, ImportableResource):
-    organization, organization_name = organization_columns("所在组织编码", "所在组织")
+    organization, organization_name = organization_columns()
     cadre = Field("cadre", CADRE_NAME_HEADER, CadreNameWidget())
     cadre_post = Field("cadre_post", POST_HEADER, ChoiceWidget(CADRE_POST, CADRE_POST_ALIASES))
     household_name = Field("household_name", HOUSEHOLD_HEADER, TextWidget())
@@ -162,9 +165,8 @@ class VisitLogResource(RelatedExport, ImportableResource):
     resolved_on = Field("resolved_on", "办结日期", DateWidget())
 
     header_aliases = {
-        "组织编码": "所在组织编码",
-        "支部编码": "所在组织编码",
-        "村党支部编码": "所在组织编码",
+        **ORGANIZATION_HEADER_ALIASES,
+        "村党支部编码": ORGANIZATION_CODE_HEADER,
         "走访人": CADRE_NAME_HEADER,
         "走访干部": CADRE_NAME_HEADER,
         "户主": HOUSEHOLD_HEADER,
