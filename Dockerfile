@@ -33,6 +33,7 @@ COPY --from=assets /app/var/pwa ./var/pwa
 # Build-time only: the settings need some SECRET_KEY to load; a random one is used and never stored.
 RUN export SECRET_KEY="$(/opt/venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(60))')" \
  && export DJANGO_SETTINGS_MODULE=partybuild.settings.base \
+ && export STATIC_COMPRESSED=1 \
  && /opt/venv/bin/python manage.py compilemessages --ignore=node_modules --ignore=var --verbosity=0 \
  && /opt/venv/bin/python manage.py collectstatic --noinput --verbosity=0 \
  && rm -rf node_modules var/dev-secret-key var/*.sqlite3* \

@@ -188,9 +188,17 @@ STATICFILES_DIRS = [
 ]
 # The offline app's service worker, written by Workbox at set-up (workbox-config.cjs), served at /sw.js.
 SERVICE_WORKER_FILE = VAR_DIR / "pwa" / "sw.js"
+# WhiteNoise serves a file's .br or .gz twin when collectstatic wrote one. Brotli over every file is half a
+# minute of CPU, worth it for the production image (Dockerfile: STATIC_COMPRESSED=1) and for nothing on
+# the demo's own machine or in the tests, which copy the files only.
+STATIC_COMPRESSED = env.bool("STATIC_COMPRESSED", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if STATIC_COMPRESSED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 MEDIA_URL = "/media/"
