@@ -21,7 +21,7 @@ from branches.scope.navigation import Requirement, RequirementMixin, requires
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE, organization_column
-from branches.views.entry import EntryView
+from branches.views.entry import EntryView, reload_on_change
 from partybuild.years import YearFormField
 
 from ..filters.rectifications import RectificationFilter
@@ -186,7 +186,9 @@ class RectificationOpen(RequirementMixin, EntryView):
         """The requirement has said who may open; anyone else never gets here."""
 
     def render(self, form, conflict=None):
-        reload_on_change(form, self.request)
+        # The reasons the branch is listed for and its township's instructors follow the branch and year.
+        targets = ("listed-reasons", "field-reasons", "field-instructor")
+        reload_on_change(form, self.request, ("organization", "year"), targets)
         return super().render(form, conflict)
 
     def context(self, form) -> dict:
@@ -198,23 +200,6 @@ class RectificationOpen(RequirementMixin, EntryView):
             "back_url": back,
             "back_label": CANDIDATES,
         }
-
-
-def reload_on_change(form, request) -> None:
-    """Choosing another branch or year reloads the reasons it is listed for and its township's instructors
-    in place (htmx, no script of our own)."""
-    names = [name for name in ("organization", "year") if name in form.fields]
-    included = ",".join(f"#entry-form [name='{name}']" for name in names)
-    for name in names:
-        form.fields[name].widget.attrs.update(
-            {
-                "hx-get": request.path,
-                "hx-trigger": "change",
-                "hx-include": included,
-                "hx-swap": "none",
-                "hx-select-oob": "#listed-reasons,#field-reasons,#field-instructor",
-            }
-        )
 
 
 class RectificationEdit(RectificationOpen):

@@ -95,6 +95,27 @@ def refused_json(form, conflict=None) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=400)
 
 
+def reload_on_change(form, request, names, targets) -> None:
+    """Changing one of the fields ``names`` reloads the elements ``targets`` (ids) of the page in place from
+    ``request.path``, with the values of those fields (htmx, no script of our own); a hidden field never
+    changes, so it is only sent along."""
+    names = [name for name in names if name in form.fields]
+    included = ",".join(f"#entry-form [name='{form.add_prefix(name)}']" for name in names)
+    for name in names:
+        widget = form.fields[name].widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        widget.attrs.update(
+            {
+                "hx-get": request.path,
+                "hx-trigger": "change",
+                "hx-include": included,
+                "hx-swap": "none",
+                "hx-select-oob": ",".join(f"#{target}" for target in targets),
+            }
+        )
+
+
 def branch_page_url(organization) -> str:
     return reverse("assessments:branch-page", args=[organization.pk])
 
@@ -110,6 +131,7 @@ class EntryView(LoginRequiredMixin, View):
     title = ""
     success_message = SAVED
     list_url_name = None  # a list page of these records, linked when it exists
+    checklists = ()  # the form's checklists of people, each handed to the service as a list
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -130,7 +152,10 @@ class EntryView(LoginRequiredMixin, View):
 
     def service_data(self, form) -> dict:
         """What the service receives besides the actor (and on edit the record and its version)."""
-        return dict(form.cleaned_data)
+        data = dict(form.cleaned_data)
+        for name in self.checklists:
+            data[name] = list(data[name])
+        return data
 
     def save(self, form):
         """Call the service with the form's data; returns the saved record."""
