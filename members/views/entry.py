@@ -184,27 +184,35 @@ def due_step(applicant: Applicant):
     return NEXT_STEP[applicant.stage](row)
 
 
-class ApplicantAdvance(EntryView):
-    """One step on, on a date, with that step's facts; the pipeline's rule messages land beside the fields."""
+class ApplicantStepView(EntryView):
+    """A page on one development record the user may change (else 404), beside its summary; the pipeline's
+    rule messages land beside the fields."""
 
-    form_class = AdvanceForm
     model = Applicant
-    template_name = "members/entry/advance.html"
-    title = _("Next development step")
     list_url_name = "members:applicant-list"
 
     def get_object(self):
         queryset = Applicant.objects.restrict(self.request.user, "change").select_related("branch")
-        applicant = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def form_kwargs(self):
+        return {"user": self.request.user, "applicant": self.object}
+
+
+class ApplicantAdvance(ApplicantStepView):
+    """One step on, on a date, with that step's facts."""
+
+    form_class = AdvanceForm
+    template_name = "members/entry/advance.html"
+    title = _("Next development step")
+
+    def get_object(self):
+        applicant = super().get_object()
         self.step = due_step(applicant)
         return applicant
 
     def form_kwargs(self):
-        return {
-            "user": self.request.user,
-            "applicant": self.object,
-            "to_stage": self.step.next_stage if self.step else None,
-        }
+        return {**super().form_kwargs(), "to_stage": self.step.next_stage if self.step else None}
 
     def save(self, form):
         return applicant_advance(
@@ -226,21 +234,12 @@ class ApplicantAdvance(EntryView):
         }
 
 
-class ApplicantCorrect(EntryView):
+class ApplicantCorrect(ApplicantStepView):
     """Correct facts the steps recorded, with the reason; a broken rule lands beside the field it names."""
 
     form_class = CorrectionForm
-    model = Applicant
     template_name = "members/entry/correct.html"
     title = _("Correct the development record")
-    list_url_name = "members:applicant-list"
-
-    def get_object(self):
-        queryset = Applicant.objects.restrict(self.request.user, "change").select_related("branch")
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
-
-    def form_kwargs(self):
-        return {"user": self.request.user, "applicant": self.object}
 
     def save(self, form):
         return applicant_correct(
