@@ -26,6 +26,7 @@ from ..models import DIMENSIONS, RatingStage, StarRating
 from ..selectors.rating_basis import proposal_basis, score_text, stars_text
 from ..selectors.rating_overview import STAR_LEVELS, overview_roots, rating_overview
 from ..selectors.ratings import rating_steps, star_rating_list
+from ..selectors.rectification_detail import user_name
 from ..services.ratings import (
     MESSAGES,
     rating_confirm,
@@ -48,12 +49,6 @@ STEP_TAKERS = {
     RatingStage.CONFIRMED: _("the county organization department"),
 }
 OVERVIEW_REQUIREMENT = Requirement(Capability.VIEW, kinds=COMMITTEE_OR_COUNTY_KINDS)
-
-
-def actor_name(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
 
 
 def _proposed_scores(rating: StarRating) -> dict | None:
@@ -88,7 +83,7 @@ def step_rows(steps) -> list[dict]:
         {
             "step": step,
             "stage": step.get_stage_display(),
-            "who": actor_name(step.actor),
+            "who": user_name(step.actor) or "—",
             "scores": [
                 (StarRating._meta.get_field(d).verbose_name, score_text(getattr(step, d))) for d in DIMENSIONS
             ],

@@ -31,15 +31,12 @@ from ..resources.appraisals import RectificationResource
 from ..selectors.rectification_detail import rectification_get
 from ..selectors.rectifications import rectification_candidates, rectification_list
 from ..services.rectifications import rectification_open, rectification_update
+from .rectification_page import detail_url
 
 LISTING_KINDS = COMMITTEE_OR_COUNTY_KINDS
 TOWNSHIP_STEPS = Requirement(Capability.REVIEW)
 CANDIDATES = _("Weak-branch candidates")
 BACK_TO_PAGE = _("The rectification")
-
-
-def detail_url(rectification) -> str:
-    return reverse("assessments:rectification-detail", args=[rectification.pk])
 
 
 class RectificationListView(ScopedListView):
