@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
-from branches.picker import PickerSource, pick_from
+from branches.picker import PickerSource
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
 from branches.scope.navigation import Requirement, RequirementMixin, requires
@@ -31,6 +31,7 @@ from ..resources.appraisals import RectificationResource
 from ..selectors.rectification_detail import rectification_get
 from ..selectors.rectifications import rectification_candidates, rectification_list
 from ..services.rectifications import rectification_open, rectification_update
+from .organization_year import OrganizationYearForm
 from .rectification_page import detail_url
 
 LISTING_KINDS = COMMITTEE_OR_COUNTY_KINDS
@@ -81,18 +82,11 @@ def listing_organizations(user):
     return organizations.order_by("path")
 
 
-class CandidateQuery(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    year = YearFormField(label=_("Year"))
+class CandidateQuery(OrganizationYearForm):
+    picker_source = PickerSource(Capability.VIEW, kinds=tuple(LISTING_KINDS), active=True)
 
-    def __init__(self, data, *, user):
-        super().__init__(data)
-        pick_from(
-            self.fields["organization"],
-            listing_organizations(user),
-            PickerSource(Capability.VIEW, kinds=tuple(LISTING_KINDS), active=True),
-        )
-        self.fields["year"].widget.attrs["class"] = "form-control"
+    def organizations(self, user):
+        return listing_organizations(user)
 
 
 def _candidate_query(request) -> CandidateQuery:
