@@ -257,14 +257,18 @@ class ApplicantCorrect(ApplicantStepView):
 # --- cadres and the reserve roster --------------------------------------------------------------------
 
 
-class CadreCreate(EntryView):
+class PostHolderEntry(EntryView):
+    """A cadre post or a reserve cadre: the form (``PostHolderForm``) says what the service receives."""
+
+    def service_data(self, form):
+        return form.data_for_service()
+
+
+class CadreCreate(PostHolderEntry):
     form_class = CadreForm
     title = _("New cadre post")
     list_url_name = "members:cadre-list"
     create_service = staticmethod(cadre_appoint)
-
-    def service_data(self, form):
-        return form.data_for_service()
 
 
 class CadreEdit(CadreCreate):
@@ -274,14 +278,11 @@ class CadreEdit(CadreCreate):
     update_service = staticmethod(cadre_update)
 
 
-class ReserveCadreCreate(EntryView):
+class ReserveCadreCreate(PostHolderEntry):
     form_class = ReserveCadreForm
     title = _("New reserve cadre")
     list_url_name = "members:reservecadre-list"
     create_service = staticmethod(reserve_enter)
-
-    def service_data(self, form):
-        return form.data_for_service()
 
 
 class ReserveCadreEdit(ReserveCadreCreate):
