@@ -183,18 +183,22 @@ class EntryView(LoginRequiredMixin, View):
         if self.object is None and not records_organizations(self.request.user).exists():
             raise Http404
 
-    def get(self, request, *args, **kwargs):
+    def read_object(self) -> None:
+        """An edit page's record, read (again) in the user's write scope; a create page has none."""
         if self.model is not None:
             self.object = self.get_object()
-        form = self.make_form()
+
+    def open_form(self, data=None):
+        self.read_object()
+        form = self.make_form(data)
         self.check_access(form)
-        return self.render(form)
+        return form
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.open_form())
 
     def post(self, request, *args, **kwargs):
-        if self.model is not None:
-            self.object = self.get_object()
-        form = self.make_form(request.POST)
-        self.check_access(form)
+        form = self.open_form(request.POST)
         key, record = self.sent_before(form)
         if record is not None:
             return self.saved(record, created=False)
@@ -274,8 +278,7 @@ class EntryView(LoginRequiredMixin, View):
             pass
         finally:
             form.cleaned_data = parsed
-            if self.model is not None:
-                self.object = self.get_object()  # the service may have changed it in memory
+            self.read_object()  # the service may have changed it in memory
         if found is None or not hasattr(found, "error_dict"):
             return
         kept = {}
