@@ -66,7 +66,9 @@ def _blank(field):
 
 def error_summary(form) -> list[dict]:
     """Every error of ``form`` in page order, each with the id of the element it links to (none for the
-    form's own errors and for hidden fields)."""
+    form's own errors and for hidden fields); nothing for a form not sent."""
+    if not form.is_bound or not form.errors:
+        return []
     items = [{"message": message, "anchor": None, "label": None} for message in form.non_field_errors()]
     for bound in form:
         if bound.name not in form.errors or bound.name == NON_FIELD_ERRORS:
@@ -299,7 +301,7 @@ class EntryView(LoginRequiredMixin, View):
         )
         context = {
             "form": form,
-            "error_summary": error_summary(form) if form.is_bound and form.errors else [],
+            "error_summary": error_summary(form),
             "title": self.title,
             "object": self.object,
             "conflict": conflict,
