@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +22,7 @@ from branches.models import Organization
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.selectors import organization_get
+from branches.views.entry import reverse_or_none
 from members.models import ApplicantStage
 from members.selectors.mobile import away_counts
 from members.selectors.pipeline import MISSING_LABELS, due_list
@@ -67,13 +68,6 @@ def _year(request) -> int:
 def _organization(request, pk) -> Organization:
     """In the user's reading scope, or 404 exactly like a missing one."""
     return organization_get(user=request.user, pk=pk)
-
-
-def _url_or_none(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def quota_rows(organization, year: int) -> list[dict]:
@@ -139,7 +133,7 @@ def due_rows(user, organization) -> list[dict]:
             "deadline": step.deadline,
             "missing": [MISSING_LABELS[key] for key in step.missing],
             "ready": step.is_ready(today),
-            "advance_url": _url_or_none("members:applicant-advance", step.applicant.pk),
+            "advance_url": reverse_or_none("members:applicant-advance", step.applicant.pk),
         }
         for step in due_list(user=user, organization=organization, today=today)
     ]
@@ -176,7 +170,9 @@ def branch_page(request, pk):
         "run_active": run is not None and run.state in ACTIVE_STATES,
         "can_refresh": can_refresh(user, organization),
         "rectification": open_rectification(user=user, organization=organization),
-        "buttons": [(url, label) for name, label in ENTRY_BUTTONS if (url := _url_or_none(name)) is not None],
+        "buttons": [
+            (url, label) for name, label in ENTRY_BUTTONS if (url := reverse_or_none(name)) is not None
+        ],
     }
     return render(request, "assessments/branch/page.html", context)
 

@@ -21,11 +21,11 @@ from members.models import Cadre, Meeting, Member, ReserveCadre, StudyRecord, Tr
 from members.selectors.dues import dues_summary
 from members.selectors.mobile import away_counts_below
 
-from ..api.dashboard import parse_year
 from ..indicators import detail_rows, indicator_label
 from ..selectors.dashboard import dashboard
 from ..selectors.dashboard_counts import STATUSES
 from ..selectors.drill_down import drill_down
+from .organization_year import asked_year, year_choices
 
 PAGE_SIZE = 25
 STATUS_CLASSES = {
@@ -35,18 +35,6 @@ STATUS_CLASSES = {
     "none": "text-bg-secondary",
 }
 STATUS_COLOURS = {"green": "#198754", "amber": "#ffc107", "red": "#dc3545", "none": "#adb5bd"}
-
-
-def _year(request) -> int:
-    try:
-        return parse_year(request.GET.get("year"))
-    except ValueError:
-        return timezone.localdate().year
-
-
-def _years(year: int) -> list[int]:
-    this_year = timezone.localdate().year
-    return sorted({*range(this_year - 4, this_year + 1), year}, reverse=True)
 
 
 def _list_url(name: str, **params) -> str:
@@ -315,7 +303,7 @@ def _away_card(organization) -> dict:
 @login_required
 def dashboard_page(request, pk):
     organization = organization_get(user=request.user, pk=pk)
-    year = _year(request)
+    year, _malformed = asked_year(request)  # a malformed year shows this year
     data = dashboard(user=request.user, organization=organization, year=year)
     if data["kind"] == "county":
         charts, template = _county_charts(data, organization, year), "assessments/dashboard/county.html"
@@ -324,7 +312,7 @@ def dashboard_page(request, pk):
     context = {
         "organization": organization,
         "year": year,
-        "years": _years(year),
+        "years": year_choices(year),
         "data": data,
         "summary": data["summary"],
         "charts": charts,
@@ -378,7 +366,7 @@ def _record_urls(user, model, records) -> dict:
 @login_required
 def drill_page(request, pk, code):
     organization = organization_get(user=request.user, pk=pk)
-    year = _year(request)
+    year, _malformed = asked_year(request)  # a malformed year shows this year
     if len(code) > 40:
         raise Http404
     result, drill = drill_down(user=request.user, organization=organization, code=code, year=year)

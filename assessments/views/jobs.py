@@ -83,12 +83,17 @@ def _run_get(user, pk) -> QuotaRun:
     return get_object_or_404(selectors.quota_run_list(user=user), pk=pk)
 
 
-def _progress_context(run: QuotaRun) -> dict:
-    active = run.state in ACTIVE_STATES
+def progress(state) -> dict:
+    """How a run's or a report job's progress bar shows ``state``: whether the page keeps polling, and the
+    bar's colour (moving while it waits or runs)."""
     css = {RunState.SUCCEEDED: "bg-success", RunState.FAILED: "bg-danger"}.get(
-        run.state, "progress-bar-striped progress-bar-animated bg-danger"
+        state, "progress-bar-striped progress-bar-animated bg-danger"
     )
-    return {"run": run, "active": active, "bar_css": css}
+    return {"active": state in ACTIVE_STATES, "bar_css": css}
+
+
+def _progress_context(run: QuotaRun) -> dict:
+    return {"run": run, **progress(run.state)}
 
 
 @login_required

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -18,14 +17,13 @@ from branches.scope.navigation import Requirement, requires
 from branches.scope.roles import Capability
 from branches.selectors import organization_get
 from branches.views.entry import EntryView
-from partybuild.years import YEAR_MESSAGE
 
-from ..api.dashboard import parse_year
 from ..forms.ratings import RatingStepForm
 from ..models import DIMENSIONS, RatingStage, StarRating
 from ..selectors.rating_basis import proposal_basis, score_text, stars_text
 from ..selectors.rating_overview import STAR_LEVELS, overview_roots, rating_overview
 from ..selectors.ratings import rating_steps, star_rating_list
+from ..selectors.rectification_detail import user_name
 from ..services.ratings import (
     MESSAGES,
     rating_confirm,
@@ -34,6 +32,7 @@ from ..services.ratings import (
     rating_self_assess,
     rating_step_allowed,
 )
+from .organization_year import asked_year, year_choices
 
 STEP_SERVICES = {
     RatingStage.SELF_ASSESSED: rating_self_assess,
@@ -48,12 +47,6 @@ STEP_TAKERS = {
     RatingStage.CONFIRMED: _("the county organization department"),
 }
 OVERVIEW_REQUIREMENT = Requirement(Capability.VIEW, kinds=COMMITTEE_OR_COUNTY_KINDS)
-
-
-def actor_name(user) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
 
 
 def _proposed_scores(rating: StarRating) -> dict | None:
@@ -88,7 +81,7 @@ def step_rows(steps) -> list[dict]:
         {
             "step": step,
             "stage": step.get_stage_display(),
-            "who": actor_name(step.actor),
+            "who": user_name(step.actor) or "—",
             "scores": [
                 (StarRating._meta.get_field(d).verbose_name, score_text(getattr(step, d))) for d in DIMENSIONS
             ],
@@ -153,13 +146,6 @@ class RatingPage(EntryView):
 # --- the overview -------------------------------------------------------------------------------------------
 
 
-def _year(request) -> tuple[int, str | None]:
-    try:
-        return parse_year(request.GET.get("year")), None
-    except ValueError:
-        return timezone.localdate().year, str(YEAR_MESSAGE)
-
-
 def _roots(request) -> list:
     """The organization asked for (a county or committee in scope, else 404), or the user's own."""
     raw = request.GET.get("organization")
@@ -175,12 +161,11 @@ def _roots(request) -> list:
 @require_GET
 @requires(OVERVIEW_REQUIREMENT)
 def rating_overview_page(request):
-    year, year_error = _year(request)
-    this_year = timezone.localdate().year
+    year, year_error = asked_year(request)
     context = {
         "year": year,
         "year_error": year_error,
-        "years": sorted({*range(this_year - 4, this_year + 1), year}, reverse=True),
+        "years": year_choices(year),
         "sections": rating_overview(roots=_roots(request), year=year),
         "stages": list(RatingStage),
         "star_levels": [(level, stars_text(level)) for level in STAR_LEVELS],

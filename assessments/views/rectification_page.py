@@ -121,7 +121,7 @@ def step_boxes(request, rectification, bound=None, conflict=None) -> list[dict]:
                 "step": step,
                 "form": form,
                 "url": reverse(f"assessments:rectification-{step.name}", args=[rectification.pk]),
-                "error_summary": error_summary(form) if form.is_bound and form.errors else [],
+                "error_summary": error_summary(form),
                 "conflict": conflict if form is bound else None,
             }
         )

@@ -14,14 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
-from branches.picker import PickerSource, pick_from
+from branches.picker import PickerSource
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
 from branches.scope.navigation import Requirement, RequirementMixin, requires
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE, organization_column
-from branches.views.entry import EntryView
+from branches.views.entry import EntryView, reload_on_change
 from partybuild.years import YearFormField
 
 from ..filters.rectifications import RectificationFilter
@@ -31,15 +31,13 @@ from ..resources.appraisals import RectificationResource
 from ..selectors.rectification_detail import rectification_get
 from ..selectors.rectifications import rectification_candidates, rectification_list
 from ..services.rectifications import rectification_open, rectification_update
+from .organization_year import OrganizationYearForm
+from .rectification_page import detail_url
 
 LISTING_KINDS = COMMITTEE_OR_COUNTY_KINDS
 TOWNSHIP_STEPS = Requirement(Capability.REVIEW)
 CANDIDATES = _("Weak-branch candidates")
 BACK_TO_PAGE = _("The rectification")
-
-
-def detail_url(rectification) -> str:
-    return reverse("assessments:rectification-detail", args=[rectification.pk])
 
 
 class RectificationListView(ScopedListView):
@@ -84,18 +82,11 @@ def listing_organizations(user):
     return organizations.order_by("path")
 
 
-class CandidateQuery(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    year = YearFormField(label=_("Year"))
+class CandidateQuery(OrganizationYearForm):
+    picker_source = PickerSource(Capability.VIEW, kinds=tuple(LISTING_KINDS), active=True)
 
-    def __init__(self, data, *, user):
-        super().__init__(data)
-        pick_from(
-            self.fields["organization"],
-            listing_organizations(user),
-            PickerSource(Capability.VIEW, kinds=tuple(LISTING_KINDS), active=True),
-        )
-        self.fields["year"].widget.attrs["class"] = "form-control"
+    def organizations(self, user):
+        return listing_organizations(user)
 
 
 def _candidate_query(request) -> CandidateQuery:
@@ -186,7 +177,9 @@ class RectificationOpen(RequirementMixin, EntryView):
         """The requirement has said who may open; anyone else never gets here."""
 
     def render(self, form, conflict=None):
-        reload_on_change(form, self.request)
+        # The reasons the branch is listed for and its township's instructors follow the branch and year.
+        targets = ("listed-reasons", "field-reasons", "field-instructor")
+        reload_on_change(form, self.request, ("organization", "year"), targets)
         return super().render(form, conflict)
 
     def context(self, form) -> dict:
@@ -198,23 +191,6 @@ class RectificationOpen(RequirementMixin, EntryView):
             "back_url": back,
             "back_label": CANDIDATES,
         }
-
-
-def reload_on_change(form, request) -> None:
-    """Choosing another branch or year reloads the reasons it is listed for and its township's instructors
-    in place (htmx, no script of our own)."""
-    names = [name for name in ("organization", "year") if name in form.fields]
-    included = ",".join(f"#entry-form [name='{name}']" for name in names)
-    for name in names:
-        form.fields[name].widget.attrs.update(
-            {
-                "hx-get": request.path,
-                "hx-trigger": "change",
-                "hx-include": included,
-                "hx-swap": "none",
-                "hx-select-oob": "#listed-reasons,#field-reasons,#field-instructor",
-            }
-        )
 
 
 class RectificationEdit(RectificationOpen):

@@ -21,7 +21,7 @@ from branches.scope.querysets import OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
 from partybuild.years import last_complete_year
 
-from ..models import ACTIVE_STATES, CycleState, EvaluationCycle, ReportFormat, ReportJob, RunState
+from ..models import CycleState, EvaluationCycle, ReportFormat, ReportJob, RunState
 from ..selectors.joint_report import (
     GRADES,
     LEVELS,
@@ -34,6 +34,7 @@ from ..selectors.joint_report import (
 )
 from ..selectors.reports import report_job_list
 from ..services.reports import report_job_create, report_job_may_download
+from .jobs import progress
 from .organization_year import OrganizationYearForm
 
 MY_JOBS = 10
@@ -73,14 +74,10 @@ def _my_jobs(user):
 
 
 def _job_context(job: ReportJob, user) -> dict:
-    active = job.state in ACTIVE_STATES
-    css = {RunState.SUCCEEDED: "bg-success", RunState.FAILED: "bg-danger"}.get(
-        job.state, "progress-bar-striped progress-bar-animated bg-danger"
-    )
     download = None
     if job.state == RunState.SUCCEEDED and report_job_may_download(user, job):
         download = reverse("report-job-download", args=[job.pk])
-    return {"job": job, "active": active, "bar_css": css, "download_url": download}
+    return {"job": job, **progress(job.state), "download_url": download}
 
 
 @login_required

@@ -27,6 +27,8 @@ from .. import services
 from ..models import SecurityEventKind
 from ..services.accounts import confirmed_totp_device
 
+WRONG_CODE = gettext_lazy("This code is not correct or has expired. Try the current code.")
+
 
 def _next_url(request, default="home"):
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -82,7 +84,7 @@ def otp_verify(request):
             ip_address=client_ip(request),
             detail={"factor": "totp"},
         )
-        form.add_error("token", _("This code is not correct or has expired. Try the current code."))
+        form.add_error("token", WRONG_CODE)
     return render(request, "otp/verify.html", {"form": form, "next": request.GET.get("next", "")})
 
 
@@ -106,7 +108,7 @@ def otp_enrol(request):
             refresh_gate(request, request.user)
             messages.success(request, _("Your authenticator app is set up: logins now ask for its code."))
             return redirect(_next_url(request))
-        form.add_error("token", _("This code is not correct or has expired. Try the current code."))
+        form.add_error("token", WRONG_CODE)
     secret = _base32(device)
     context = {"form": form, "secret": secret, "next": request.GET.get("next", "")}
     return render(request, "otp/enrol.html", context)

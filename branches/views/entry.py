@@ -66,7 +66,9 @@ def _blank(field):
 
 def error_summary(form) -> list[dict]:
     """Every error of ``form`` in page order, each with the id of the element it links to (none for the
-    form's own errors and for hidden fields)."""
+    form's own errors and for hidden fields); nothing for a form not sent."""
+    if not form.is_bound or not form.errors:
+        return []
     items = [{"message": message, "anchor": None, "label": None} for message in form.non_field_errors()]
     for bound in form:
         if bound.name not in form.errors or bound.name == NON_FIELD_ERRORS:
@@ -95,6 +97,27 @@ def refused_json(form, conflict=None) -> JsonResponse:
     return JsonResponse({"errors": errors}, status=400)
 
 
+def reload_on_change(form, request, names, targets) -> None:
+    """Changing one of the fields ``names`` reloads the elements ``targets`` (ids) of the page in place from
+    ``request.path``, with the values of those fields (htmx, no script of our own); a hidden field never
+    changes, so it is only sent along."""
+    names = [name for name in names if name in form.fields]
+    included = ",".join(f"#entry-form [name='{form.add_prefix(name)}']" for name in names)
+    for name in names:
+        widget = form.fields[name].widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        widget.attrs.update(
+            {
+                "hx-get": request.path,
+                "hx-trigger": "change",
+                "hx-include": included,
+                "hx-swap": "none",
+                "hx-select-oob": ",".join(f"#{target}" for target in targets),
+            }
+        )
+
+
 def branch_page_url(organization) -> str:
     return reverse("assessments:branch-page", args=[organization.pk])
 
@@ -110,6 +133,7 @@ class EntryView(LoginRequiredMixin, View):
     title = ""
     success_message = SAVED
     list_url_name = None  # a list page of these records, linked when it exists
+    checklists = ()  # the form's checklists of people, each handed to the service as a list
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -130,7 +154,10 @@ class EntryView(LoginRequiredMixin, View):
 
     def service_data(self, form) -> dict:
         """What the service receives besides the actor (and on edit the record and its version)."""
-        return dict(form.cleaned_data)
+        data = dict(form.cleaned_data)
+        for name in self.checklists:
+            data[name] = list(data[name])
+        return data
 
     def save(self, form):
         """Call the service with the form's data; returns the saved record."""
@@ -158,18 +185,22 @@ class EntryView(LoginRequiredMixin, View):
         if self.object is None and not records_organizations(self.request.user).exists():
             raise Http404
 
-    def get(self, request, *args, **kwargs):
+    def read_object(self) -> None:
+        """An edit page's record, read (again) in the user's write scope; a create page has none."""
         if self.model is not None:
             self.object = self.get_object()
-        form = self.make_form()
+
+    def open_form(self, data=None):
+        self.read_object()
+        form = self.make_form(data)
         self.check_access(form)
-        return self.render(form)
+        return form
+
+    def get(self, request, *args, **kwargs):
+        return self.render(self.open_form())
 
     def post(self, request, *args, **kwargs):
-        if self.model is not None:
-            self.object = self.get_object()
-        form = self.make_form(request.POST)
-        self.check_access(form)
+        form = self.open_form(request.POST)
         key, record = self.sent_before(form)
         if record is not None:
             return self.saved(record, created=False)
@@ -249,8 +280,7 @@ class EntryView(LoginRequiredMixin, View):
             pass
         finally:
             form.cleaned_data = parsed
-            if self.model is not None:
-                self.object = self.get_object()  # the service may have changed it in memory
+            self.read_object()  # the service may have changed it in memory
         if found is None or not hasattr(found, "error_dict"):
             return
         kept = {}
@@ -271,7 +301,7 @@ class EntryView(LoginRequiredMixin, View):
         )
         context = {
             "form": form,
-            "error_summary": error_summary(form) if form.is_bound and form.errors else [],
+            "error_summary": error_summary(form),
             "title": self.title,
             "object": self.object,
             "conflict": conflict,

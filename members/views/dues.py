@@ -29,14 +29,10 @@ class DuesMonthEntry(EntryView):
     title = _("Record this month's dues")
     create_service = staticmethod(dues_month_record)
     list_url_name = "members:duespayment-list"
+    checklists = ("paid",)
 
     def form_kwargs(self):
         return {**super().form_kwargs(), **_asked(self.request)}
-
-    def service_data(self, form):
-        data = dict(form.cleaned_data)
-        data["paid"] = list(data["paid"])
-        return data
 
     def created_model(self, form):
         """The month's payments are written all or none, so one idempotency key stands for the whole

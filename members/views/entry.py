@@ -5,13 +5,12 @@ Every page is an ``EntryView`` (branches.views.entry): the service does the writ
 """
 
 from django.db.models import Count
-from django.forms import HiddenInput
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.views.entry import EntryView, entry_urls
+from branches.views.entry import EntryView, entry_urls, reload_on_change
 
 from ..forms.cadres import CadreEditForm, CadreForm, ReserveCadreEditForm, ReserveCadreForm
 from ..forms.meetings import MeetingEditForm, MeetingForm, OrganizationChoice
@@ -55,29 +54,6 @@ def _asked(request) -> dict:
     return {"organization": choice.chosen(), "on": choice.day()}
 
 
-RELOADING_FIELDS = ("held_on",)
-
-
-def _reload_checklists_on_change(form, request, field_name: str, checklists) -> None:
-    """Choosing another organization or day reloads the checklists of its people in place (htmx, no
-    script): the roll shown is the one of that day (docs/records.md, "On the roll on a day")."""
-    names = [name for name in (field_name, *RELOADING_FIELDS) if name in form.fields]
-    included = ",".join(f"#entry-form [name='{form.add_prefix(name)}']" for name in names)
-    for name in names:
-        widget = form.fields[name].widget
-        if isinstance(widget, HiddenInput):
-            continue
-        widget.attrs.update(
-            {
-                "hx-get": request.path,
-                "hx-trigger": "change",
-                "hx-include": included,
-                "hx-swap": "none",
-                "hx-select-oob": ",".join(f"#field-{name}" for name in checklists),
-            }
-        )
-
-
 # --- visits -------------------------------------------------------------------------------------------
 
 
@@ -118,20 +94,15 @@ class AttendanceEntryView(EntryView):
     choosing another organization reloads them, and the service receives them as lists."""
 
     organization_field = "organization"
-    people_fields = ()
 
     def form_kwargs(self):
         return {**super().form_kwargs(), **_asked(self.request)}
 
     def render(self, form, conflict=None):
-        _reload_checklists_on_change(form, self.request, self.organization_field, self.people_fields)
+        # The roll shown is the one of the chosen day (docs/records.md, "On the roll on a day").
+        names = (self.organization_field, "held_on")
+        reload_on_change(form, self.request, names, [f"field-{name}" for name in self.checklists])
         return super().render(form, conflict)
-
-    def service_data(self, form):
-        data = dict(form.cleaned_data)
-        for name in self.people_fields:
-            data[name] = list(data[name])
-        return data
 
 
 class MeetingCreate(AttendanceEntryView):
@@ -140,7 +111,7 @@ class MeetingCreate(AttendanceEntryView):
     title = _("Record a meeting")
     list_url_name = "members:meeting-list"
     create_service = staticmethod(meeting_record)
-    people_fields = ("attendees",)
+    checklists = ("attendees",)
 
 
 class MeetingEdit(MeetingCreate):
@@ -160,7 +131,7 @@ class TrainingCreate(AttendanceEntryView):
     list_url_name = "members:training-list"
     create_service = staticmethod(training_record)
     organization_field = "organizer"
-    people_fields = ("member_attendees", "cadre_attendees")
+    checklists = ("member_attendees", "cadre_attendees")
 
 
 class TrainingEdit(TrainingCreate):
@@ -213,27 +184,35 @@ def due_step(applicant: Applicant):
     return NEXT_STEP[applicant.stage](row)
 
 
-class ApplicantAdvance(EntryView):
-    """One step on, on a date, with that step's facts; the pipeline's rule messages land beside the fields."""
+class ApplicantStepView(EntryView):
+    """A page on one development record the user may change (else 404), beside its summary; the pipeline's
+    rule messages land beside the fields."""
 
-    form_class = AdvanceForm
     model = Applicant
-    template_name = "members/entry/advance.html"
-    title = _("Next development step")
     list_url_name = "members:applicant-list"
 
     def get_object(self):
         queryset = Applicant.objects.restrict(self.request.user, "change").select_related("branch")
-        applicant = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def form_kwargs(self):
+        return {"user": self.request.user, "applicant": self.object}
+
+
+class ApplicantAdvance(ApplicantStepView):
+    """One step on, on a date, with that step's facts."""
+
+    form_class = AdvanceForm
+    template_name = "members/entry/advance.html"
+    title = _("Next development step")
+
+    def get_object(self):
+        applicant = super().get_object()
         self.step = due_step(applicant)
         return applicant
 
     def form_kwargs(self):
-        return {
-            "user": self.request.user,
-            "applicant": self.object,
-            "to_stage": self.step.next_stage if self.step else None,
-        }
+        return {**super().form_kwargs(), "to_stage": self.step.next_stage if self.step else None}
 
     def save(self, form):
         return applicant_advance(
@@ -255,21 +234,12 @@ class ApplicantAdvance(EntryView):
         }
 
 
-class ApplicantCorrect(EntryView):
+class ApplicantCorrect(ApplicantStepView):
     """Correct facts the steps recorded, with the reason; a broken rule lands beside the field it names."""
 
     form_class = CorrectionForm
-    model = Applicant
     template_name = "members/entry/correct.html"
     title = _("Correct the development record")
-    list_url_name = "members:applicant-list"
-
-    def get_object(self):
-        queryset = Applicant.objects.restrict(self.request.user, "change").select_related("branch")
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
-
-    def form_kwargs(self):
-        return {"user": self.request.user, "applicant": self.object}
 
     def save(self, form):
         return applicant_correct(
@@ -287,14 +257,18 @@ class ApplicantCorrect(EntryView):
 # --- cadres and the reserve roster --------------------------------------------------------------------
 
 
-class CadreCreate(EntryView):
+class PostHolderEntry(EntryView):
+    """A cadre post or a reserve cadre: the form (``PostHolderForm``) says what the service receives."""
+
+    def service_data(self, form):
+        return form.data_for_service()
+
+
+class CadreCreate(PostHolderEntry):
     form_class = CadreForm
     title = _("New cadre post")
     list_url_name = "members:cadre-list"
     create_service = staticmethod(cadre_appoint)
-
-    def service_data(self, form):
-        return form.data_for_service()
 
 
 class CadreEdit(CadreCreate):
@@ -304,14 +278,11 @@ class CadreEdit(CadreCreate):
     update_service = staticmethod(cadre_update)
 
 
-class ReserveCadreCreate(EntryView):
+class ReserveCadreCreate(PostHolderEntry):
     form_class = ReserveCadreForm
     title = _("New reserve cadre")
     list_url_name = "members:reservecadre-list"
     create_service = staticmethod(reserve_enter)
-
-    def service_data(self, form):
-        return form.data_for_service()
 
 
 class ReserveCadreEdit(ReserveCadreCreate):

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Organization
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
 from branches.scope.navigation import SIGNED_IN, Requirement, requires
 from branches.scope.querysets import OutOfScope, organization_in_scope
 from branches.scope.roles import Capability
+from branches.selectors import organization_get
 from branches.views.columns import organization_column
 
 from ..filters.terms import TermFilter
@@ -69,15 +69,11 @@ class TermsEndingListView(ScopedListView):
     )
 
 
-def _organization(request, pk) -> Organization:
-    return get_object_or_404(Organization.objects.restrict(request.user, "view"), pk=pk)
-
-
 @login_required
 @requires(SIGNED_IN)
 def organization_terms(request, pk):
     """An organization's terms and elections, latest first, with the approval action for reviewers."""
-    organization = _organization(request, pk)
+    organization = organization_get(user=request.user, pk=pk)
     terms, elections = organization_history(user=request.user, organization=organization)
     today = timezone.localdate()
     context = {
@@ -118,7 +114,7 @@ def _number(request, field: str, label) -> int:
 @requires(RECORDS)
 def election_create(request, pk):
     """Record an election: turnout, then every member on the roll with a yes-votes box and a post."""
-    organization = _organization(request, pk)
+    organization = organization_get(user=request.user, pk=pk)
     if not organization_in_scope(request.user, organization, Capability.RECORDS):
         raise OutOfScope
     held_on = (
