@@ -90,10 +90,6 @@ class StarShareSerializer(serializers.Serializer):
     met = serializers.BooleanField(allow_null=True)
 
 
-def _record(*, actor, **data):
-    return services.appraisal_record(actor=actor, **data)
-
-
 class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Democratic appraisal of members (民主评议党员): one a year per member, graded by the branch; at most
     one third of the graded members of a branch excellent; probationary members take part ungraded. Member
@@ -108,7 +104,7 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     search_fields = ["member__name"]
     ordering_fields = ["branch__path", "year", "member__name", "grade", "stars", "appraised_on"]
     ordering = ["branch__path", "-year", "member__name", "pk"]
-    create_service = staticmethod(_record)
+    create_service = staticmethod(services.appraisal_record)
     update_service = staticmethod(services.appraisal_update)
     delete_service = staticmethod(services.appraisal_delete)
 

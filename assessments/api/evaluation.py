@@ -92,7 +92,6 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
     filterset_class = EvaluationCycleFilter
     ordering_fields = ["year", "state"]
     ordering = ["county__path", "-year"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     lookup_value_regex = r"\d+"
     create_service = staticmethod(services.evaluation_cycle_create)
     update_service = staticmethod(services.evaluation_cycle_update)
@@ -189,7 +188,6 @@ class EvaluationRaterViewSet(ScopedModelViewSet):
     filterset_class = EvaluationRaterFilter
     ordering_fields = ["organization__path", "group", "created_at"]
     ordering = ["cycle", "organization__path", "group"]
-    http_method_names = ["get", "post", "delete", "head", "options"]
     create_service = staticmethod(services.rater_appoint)
     delete_service = staticmethod(services.rater_remove)
 

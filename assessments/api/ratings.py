@@ -155,9 +155,6 @@ class StarRatingViewSet(
     serializer_class = StarRatingSerializer
     action_serializers = {
         "propose": ProposeSerializer,
-        "self_assess": RatingStepInputSerializer,
-        "review": RatingStepInputSerializer,
-        "confirm": RatingStepInputSerializer,
         "steps": RatingStepSerializer,
         "rollup": RollupQuerySerializer,
     }

@@ -40,13 +40,15 @@ class StepAction:
     """A workflow step as one line of a viewset: ``extend = StepAction(services.term_extend, ExtendSerializer,
     "Extend the term once…")`` is the detail action ``POST …/{id}/extend/`` that calls the viewset's
     ``step(service, body)`` (``WorkflowActionMixin.step``). The schema names ``body`` as the request and the
-    viewset's ``serializer_class`` as the answer; ``doc`` is the action's description."""
+    viewset's ``serializer_class`` as the answer, and ``body`` is the action's entry in the viewset's
+    ``action_serializers``; ``doc`` is the action's description."""
 
     def __init__(self, service, body, doc: str = "", *, url_path: str | None = None):
         self.service, self.body, self.doc, self.url_path = service, body, doc, url_path
 
     def __set_name__(self, owner, name):
         setattr(owner, name, self.action(owner, name))
+        owner.action_serializers = {**getattr(owner, "action_serializers", {}), name: self.body}
 
     def action(self, owner, name):
         service, body = self.service, self.body

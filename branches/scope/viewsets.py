@@ -169,11 +169,22 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
     """Subclasses name the services: ``create_service(actor=, **data)``,
     ``update_service(actor=, <record>=, expected_version=, precondition=, **changes)`` and
     ``delete_service(actor=, <record>=)``, each taking the record by its own keyword
-    (``visit_update(actor=, visit=, ...)``)."""
+    (``visit_update(actor=, visit=, ...)``). The methods answered follow from them: without an update
+    service no PUT or PATCH, without a delete service no DELETE (a subclass may still name its own)."""
 
     create_service = None
     update_service = None
     delete_service = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "http_method_names" not in vars(cls):
+            unserved = set()
+            if cls.update_service is None:
+                unserved |= {"put", "patch"}
+            if cls.delete_service is None:
+                unserved.add("delete")
+            cls.http_method_names = [m for m in viewsets.ModelViewSet.http_method_names if m not in unserved]
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

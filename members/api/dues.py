@@ -153,7 +153,6 @@ class DuesBaseViewSet(ScopedModelViewSet):
     serializer_class = DuesBaseSerializer
     filterset_fields = ["member", "year", "category"]
     ordering = ["member__branch__path", "member__name", "-year", "pk"]
-    http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.dues_base_declare)
 
 
@@ -163,7 +162,6 @@ class DuesPaymentViewSet(ScopedModelViewSet):
     serializer_class = DuesPaymentSerializer
     filterset_fields = ["member", "organization", "month"]
     ordering = ["organization__path", "-month", "member__name", "pk"]
-    http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.dues_payment_record)
 
     @action(detail=False, methods=["get"])

@@ -167,7 +167,6 @@ class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelVi
     filterset_class = MemberFilter
     ordering_fields = ["name", "birth_date", "joined_on", "branch__path", "category", "status", "created_at"]
     ordering = ["branch__path", "name", "pk"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(services.member_create)
     update_service = staticmethod(services.member_update)
     resource_class = MemberResource

@@ -120,7 +120,6 @@ class TransferLetterViewSet(WorkflowActionMixin, ScopedModelViewSet):
     filterset_class = TransferLetterFilter
     ordering_fields = ["issued_on", "number", "valid_until", "status"]
     ordering = ["-issued_on", "-pk"]
-    http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.letter_issue)
     step_record = "letter"
 

@@ -115,10 +115,6 @@ class PersonCountSerializer(serializers.Serializer):
     met = serializers.BooleanField(allow_null=True)
 
 
-def _record(*, actor, **data):
-    return services.visit_record(actor=actor, **data)
-
-
 class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Household visits of village cadres (走访日志). Creating one is a single request: the date defaults to
     today and, for the secretary of one branch, the cadre to that branch's serving secretary."""
@@ -132,7 +128,7 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     search_fields = ["household_name"]
     ordering_fields = ["visited_on", "household_name", "village_group", "resolved_on", "organization__path"]
     ordering = ["-visited_on", "-pk"]
-    create_service = staticmethod(_record)
+    create_service = staticmethod(services.visit_record)
     update_service = staticmethod(services.visit_update)
     delete_service = staticmethod(services.visit_delete)
 
