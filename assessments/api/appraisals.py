@@ -114,9 +114,8 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
         """A branch's appraisal meeting in one request: every member with their grade. Members already
         appraised that year are corrected (send the version read); all entries are written or none, and the
         excellent cap is judged on the branch's set after all of them."""
-        serializer = RecordManySerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        appraisals = services.appraisal_record_many(actor=request.user, **serializer.validated_data)
+        entries = self.validated(RecordManySerializer, request.data)
+        appraisals = services.appraisal_record_many(actor=request.user, **entries)
         rows = self.get_queryset().filter(pk__in=[appraisal.pk for appraisal in appraisals])
         data = MemberAppraisalSerializer(rows, many=True, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -126,9 +125,7 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     def rollup(self, request):
         """Share of rural members at three stars or more among those rated, for the organization and every
         organization under it with rated rural members, against the county's target (default 90%)."""
-        query = RollupQuerySerializer(data=request.query_params, context=self.get_serializer_context())
-        query.is_valid(raise_exception=True)
-        rows = member_star_rollup(**query.validated_data)
+        rows = member_star_rollup(**self.validated(RollupQuerySerializer, request.query_params))
         return Response(StarShareSerializer(rows, many=True).data)
 
 

@@ -274,9 +274,7 @@ class SecretaryGradeViewSet(
         request=GradeInputSerializer, responses={200: SecretaryGradeSerializer, 201: SecretaryGradeSerializer}
     )
     def create(self, request, *args, **kwargs):
-        serializer = GradeInputSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(GradeInputSerializer, request.data)
         with transaction.atomic():
             grade, created = services.grade_submit(
                 actor=request.user,

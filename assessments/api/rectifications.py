@@ -226,9 +226,7 @@ class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def candidates(self, request):
         """The year's weak-branch candidates of a county or township, each with every reason that applies."""
-        query = CandidateQuerySerializer(data=request.query_params, context=self.get_serializer_context())
-        query.is_valid(raise_exception=True)
-        rows = rectification_candidates(**query.validated_data)
+        rows = rectification_candidates(**self.validated(CandidateQuerySerializer, request.query_params))
         return self.paginated(rows, CandidateSerializer)
 
     @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})

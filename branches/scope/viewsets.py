@@ -155,6 +155,13 @@ class ScopedQuerysetMixin:
         except Http404:
             raise exceptions.NotFound() from None
 
+    def validated(self, serializer_class, data) -> dict:
+        """``data`` (a request's body or query) as ``serializer_class`` validates it in this view's context,
+        which its scoped fields read the user from; 400 with the field errors otherwise."""
+        serializer = serializer_class(data=data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
     def paginated(self, rows, serializer_class, **serializer_options):
         """A list action's answer, paged like the list itself (``?page=``, ``?page_size=``)."""
         page = self.paginate_queryset(rows)
