@@ -176,8 +176,7 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
     """Subclasses name the services: ``create_service(actor=, **data)``,
     ``update_service(actor=, <record>=, expected_version=, precondition=, **changes)`` and
     ``delete_service(actor=, <record>=)``, each taking the record by its own keyword
-    (``visit_update(actor=, visit=, ...)``). The methods answered follow from them: without an update
-    service no PUT or PATCH, without a delete service no DELETE (a subclass may still name its own)."""
+    (``visit_update(actor=, visit=, ...)``)."""
 
     create_service = None
     update_service = None
@@ -185,6 +184,9 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        # The methods answered follow from the services: without an update service no PUT or PATCH, without
+        # a delete service no DELETE (a subclass may still name its own). Not in the docstring, which the
+        # schema gives every viewset that has none of its own.
         if "http_method_names" not in vars(cls):
             unserved = set()
             if cls.update_service is None:
