@@ -101,14 +101,9 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
 
     def step(self, service, serializer_class):
         """A change of the cycle's state (StepAction), answered with the cycle as the list shows it."""
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
+        version = self.validated(serializer_class, self.request.data).get("version")
         with transaction.atomic():
-            cycle = service(
-                actor=self.request.user,
-                cycle=self.get_object(),
-                expected_version=serializer.validated_data.get("version"),
-            )
+            cycle = service(actor=self.request.user, cycle=self.get_object(), expected_version=version)
         cycle = self.get_queryset().get(pk=cycle.pk)
         return Response(EvaluationCycleSerializer(cycle, context=self.get_serializer_context()).data)
 

@@ -177,9 +177,7 @@ class StarRatingViewSet(
 
     def step(self, service, serializer_class):
         """A step of the rating (StepAction): the five scores, the reason and the version read."""
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(self.validated(serializer_class, self.request.data))
         version = data.pop("version", None)
         reason = data.pop("reason", "")
         rating = service(

@@ -196,11 +196,8 @@ class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
         if request.method == "GET":
             notes = rectification.notes.select_related("author").order_by("written_on", "pk")
             return self.paginated(notes, NoteSerializer)
-        serializer = NoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        note = services.rectification_note(
-            actor=request.user, rectification=rectification, **serializer.validated_data
-        )
+        body = self.validated(NoteSerializer, request.data)
+        note = services.rectification_note(actor=request.user, rectification=rectification, **body)
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     request_close = StepAction(

@@ -13,10 +13,6 @@ class WorkflowActionMixin:
 
     step_record = "instance"
 
-    def validated_body(self, serializer_class) -> dict:
-        """The request body validated by ``serializer_class`` (400 with the field errors otherwise)."""
-        return dict(self._valid_body(serializer_class).validated_data)
-
     def _valid_body(self, serializer_class):
         serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)

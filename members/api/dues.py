@@ -181,12 +181,11 @@ class DuesPaymentViewSet(ScopedModelViewSet):
         """Due, paid, rate and arrears of every organization in ``organization``'s subtree, for ``month``
         (1-12) of ``year`` or the year so far; ``format=xlsx`` for the spreadsheet."""
         organization = asked_organization(request)
-        asked = SummaryQuerySerializer(data=request.query_params)
-        asked.is_valid(raise_exception=True)
-        year = asked.validated_data.get("year") or timezone.localdate().year
-        month = asked.validated_data.get("month")
+        asked = self.validated(SummaryQuerySerializer, request.query_params)
+        year = asked.get("year") or timezone.localdate().year
+        month = asked.get("month")
         rows = selectors.dues_summary(organization=organization, year=year, month=month)
-        if asked.validated_data["format"] == "xlsx":
+        if asked["format"] == "xlsx":
             when = f"{year}-{month:02d}" if month else f"{year}"
             output, _count = table_xlsx(summary_table(rows), title=f"党费统计{when}")
             filename = f"dues-summary-{organization.code}-{when}.xlsx"

@@ -218,7 +218,7 @@ class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelVi
         filter_backends=[],
     )
     def find_by_id(self, request):
-        data = self.validated_body(FindByIdSerializer)
+        data = self.validated(FindByIdSerializer, request.data)
         members = selectors.member_find_by_id_number(user=request.user, id_number=data["id_number"])
         return Response({"results": self.get_serializer(members, many=True).data})
 

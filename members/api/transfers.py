@@ -126,7 +126,7 @@ class TransferLetterViewSet(WorkflowActionMixin, ScopedModelViewSet):
     @extend_schema(request=ReceiveSerializer, responses={201: TransferLetterSerializer})
     @action(detail=False, methods=["post"])
     def receive(self, request):
-        data = self.validated_body(ReceiveSerializer)
+        data = self.validated(ReceiveSerializer, request.data)
         member = {key: value for key, value in data.pop("member").items() if key in MEMBER_KEYS}
         letter = services.letter_receive(actor=request.user, **data, **_member_fields(member))
         response = self.answer(letter)
