@@ -13,14 +13,10 @@ class WorkflowActionMixin:
 
     step_record = "instance"
 
-    def _valid_body(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer
-
     def step(self, service, serializer_class):
         record = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
-        serializer = self._valid_body(serializer_class)
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if "version" in serializer.fields:
             changes["expected_version"] = changes.pop("version", None)
