@@ -90,10 +90,6 @@ class StarShareSerializer(serializers.Serializer):
     met = serializers.BooleanField(allow_null=True)
 
 
-def _record(*, actor, **data):
-    return services.appraisal_record(actor=actor, **data)
-
-
 class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     """Democratic appraisal of members (民主评议党员): one a year per member, graded by the branch; at most
     one third of the graded members of a branch excellent; probationary members take part ungraded. Member
@@ -108,7 +104,7 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     search_fields = ["member__name"]
     ordering_fields = ["branch__path", "year", "member__name", "grade", "stars", "appraised_on"]
     ordering = ["branch__path", "-year", "member__name", "pk"]
-    create_service = staticmethod(_record)
+    create_service = staticmethod(services.appraisal_record)
     update_service = staticmethod(services.appraisal_update)
     delete_service = staticmethod(services.appraisal_delete)
 
@@ -118,9 +114,8 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
         """A branch's appraisal meeting in one request: every member with their grade. Members already
         appraised that year are corrected (send the version read); all entries are written or none, and the
         excellent cap is judged on the branch's set after all of them."""
-        serializer = RecordManySerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        appraisals = services.appraisal_record_many(actor=request.user, **serializer.validated_data)
+        entries = self.validated(RecordManySerializer, request.data)
+        appraisals = services.appraisal_record_many(actor=request.user, **entries)
         rows = self.get_queryset().filter(pk__in=[appraisal.pk for appraisal in appraisals])
         data = MemberAppraisalSerializer(rows, many=True, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)
@@ -130,9 +125,7 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     def rollup(self, request):
         """Share of rural members at three stars or more among those rated, for the organization and every
         organization under it with rated rural members, against the county's target (default 90%)."""
-        query = RollupQuerySerializer(data=request.query_params, context=self.get_serializer_context())
-        query.is_valid(raise_exception=True)
-        rows = member_star_rollup(**query.validated_data)
+        rows = member_star_rollup(**self.validated(RollupQuerySerializer, request.query_params))
         return Response(StarShareSerializer(rows, many=True).data)
 
 

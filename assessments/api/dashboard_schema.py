@@ -33,11 +33,16 @@ class AlertOrganizationSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class QuotaColoursSerializer(serializers.Serializer):
+# Published quota results by colour, one count per status of STATUS_LABELS. No docstring: the schema would
+# give it to every subclass.
+class StatusCountsSerializer(serializers.Serializer):
     green = serializers.IntegerField()
     amber = serializers.IntegerField()
     red = serializers.IntegerField()
     none = serializers.IntegerField()
+
+
+class QuotaColoursSerializer(StatusCountsSerializer):
     total = serializers.IntegerField()
 
 
@@ -89,13 +94,9 @@ class DashboardAlertSerializer(serializers.Serializer):
     detail = AlertDetailField()
 
 
-class QuotaCodeSerializer(serializers.Serializer):
+class QuotaCodeSerializer(StatusCountsSerializer):
     code = serializers.CharField()
     label = serializers.CharField()
-    green = serializers.IntegerField()
-    amber = serializers.IntegerField()
-    red = serializers.IntegerField()
-    none = serializers.IntegerField()
 
 
 FIGURE = {"type": "number", "nullable": True}

@@ -92,7 +92,6 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
     filterset_class = EvaluationCycleFilter
     ordering_fields = ["year", "state"]
     ordering = ["county__path", "-year"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     lookup_value_regex = r"\d+"
     create_service = staticmethod(services.evaluation_cycle_create)
     update_service = staticmethod(services.evaluation_cycle_update)
@@ -102,14 +101,9 @@ class EvaluationCycleViewSet(ScopedModelViewSet):
 
     def step(self, service, serializer_class):
         """A change of the cycle's state (StepAction), answered with the cycle as the list shows it."""
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
+        version = self.validated(serializer_class, self.request.data).get("version")
         with transaction.atomic():
-            cycle = service(
-                actor=self.request.user,
-                cycle=self.get_object(),
-                expected_version=serializer.validated_data.get("version"),
-            )
+            cycle = service(actor=self.request.user, cycle=self.get_object(), expected_version=version)
         cycle = self.get_queryset().get(pk=cycle.pk)
         return Response(EvaluationCycleSerializer(cycle, context=self.get_serializer_context()).data)
 
@@ -189,7 +183,6 @@ class EvaluationRaterViewSet(ScopedModelViewSet):
     filterset_class = EvaluationRaterFilter
     ordering_fields = ["organization__path", "group", "created_at"]
     ordering = ["cycle", "organization__path", "group"]
-    http_method_names = ["get", "post", "delete", "head", "options"]
     create_service = staticmethod(services.rater_appoint)
     delete_service = staticmethod(services.rater_remove)
 
@@ -276,9 +269,7 @@ class SecretaryGradeViewSet(
         request=GradeInputSerializer, responses={200: SecretaryGradeSerializer, 201: SecretaryGradeSerializer}
     )
     def create(self, request, *args, **kwargs):
-        serializer = GradeInputSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.validated(GradeInputSerializer, request.data)
         with transaction.atomic():
             grade, created = services.grade_submit(
                 actor=request.user,

@@ -26,4 +26,3 @@ class CountyPolicyViewSet(ScopedModelViewSet):
 
     ordering_fields = ["year"]
     ordering = ["county__path", "-year"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]

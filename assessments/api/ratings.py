@@ -155,9 +155,6 @@ class StarRatingViewSet(
     serializer_class = StarRatingSerializer
     action_serializers = {
         "propose": ProposeSerializer,
-        "self_assess": RatingStepInputSerializer,
-        "review": RatingStepInputSerializer,
-        "confirm": RatingStepInputSerializer,
         "steps": RatingStepSerializer,
         "rollup": RollupQuerySerializer,
     }
@@ -174,16 +171,13 @@ class StarRatingViewSet(
     def propose(self, request):
         """Propose the ratings of every branch of a subtree for a year from its published quota results
         (needs the review capability there). Ratings past the proposal keep their people's scores."""
-        serializer = ProposeSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        summary = services.rating_propose(actor=request.user, **serializer.validated_data)
+        asked = self.validated(ProposeSerializer, request.data)
+        summary = services.rating_propose(actor=request.user, **asked)
         return Response(vars(summary))
 
     def step(self, service, serializer_class):
         """A step of the rating (StepAction): the five scores, the reason and the version read."""
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+        data = dict(self.validated(serializer_class, self.request.data))
         version = data.pop("version", None)
         reason = data.pop("reason", "")
         rating = service(
@@ -229,9 +223,8 @@ class StarRatingViewSet(
         """Share of branches at three stars or more per county and township committee against the county's
         target: ``share`` counts confirmed ratings (official), ``share_latest`` every rating at its latest
         stage (provisional); both counts are given."""
-        serializer = RollupQuerySerializer(data=request.query_params, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return Response(RollupRowSerializer(rating_rollup(**serializer.validated_data), many=True).data)
+        rows = rating_rollup(**self.validated(RollupQuerySerializer, request.query_params))
+        return Response(RollupRowSerializer(rows, many=True).data)
 
     @extend_schema(responses=DimensionSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])

@@ -166,10 +166,6 @@ class CandidateSerializer(serializers.Serializer):
     rectification_status = serializers.CharField(allow_null=True)
 
 
-def _open(*, actor, **data):
-    return services.rectification_open(actor=actor, **data)
-
-
 class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
     """Rectification of weak branches (软弱涣散党组织整顿): the township opens it with a plan, responsible
     leader, instructor and deadline, progress is noted, the township asks for the close and only the county
@@ -178,20 +174,13 @@ class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
     queryset = Rectification.objects.all()
     list_selector = staticmethod(selectors.rectification_list)
     serializer_class = RectificationSerializer
-    action_serializers = {
-        "notes": NoteSerializer,
-        "request_close": RequestCloseSerializer,
-        "verify": VerifySerializer,
-        "reopen": ReopenSerializer,
-        "candidates": CandidateQuerySerializer,
-    }
+    action_serializers = {"notes": NoteSerializer, "candidates": CandidateQuerySerializer}
     step_record = "rectification"
     filterset_class = RectificationFilter
     search_fields = ["organization__name", "responsible_leader"]
     ordering_fields = ["organization__path", "year", "deadline", "status", "created_at"]
     ordering = ["organization__path", "-year", "pk"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    create_service = staticmethod(_open)
+    create_service = staticmethod(services.rectification_open)
     update_service = staticmethod(services.rectification_update)
 
     def answer(self, record):
@@ -207,11 +196,8 @@ class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
         if request.method == "GET":
             notes = rectification.notes.select_related("author").order_by("written_on", "pk")
             return self.paginated(notes, NoteSerializer)
-        serializer = NoteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        note = services.rectification_note(
-            actor=request.user, rectification=rectification, **serializer.validated_data
-        )
+        body = self.validated(NoteSerializer, request.data)
+        note = services.rectification_note(actor=request.user, rectification=rectification, **body)
         return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
     request_close = StepAction(
@@ -237,9 +223,7 @@ class RectificationViewSet(WorkflowActionMixin, ScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def candidates(self, request):
         """The year's weak-branch candidates of a county or township, each with every reason that applies."""
-        query = CandidateQuerySerializer(data=request.query_params, context=self.get_serializer_context())
-        query.is_valid(raise_exception=True)
-        rows = rectification_candidates(**query.validated_data)
+        rows = rectification_candidates(**self.validated(CandidateQuerySerializer, request.query_params))
         return self.paginated(rows, CandidateSerializer)
 
     @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})

@@ -111,7 +111,6 @@ class StatementViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     ordering_fields = ["organization__path", "submitted_at", "late"]
     ordering = ["organization__path"]
     search_fields = ["organization__name", "secretary_name"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(_statement_submit)
     update_service = staticmethod(statements.statement_update)
 

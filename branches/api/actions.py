@@ -13,18 +13,10 @@ class WorkflowActionMixin:
 
     step_record = "instance"
 
-    def validated_body(self, serializer_class) -> dict:
-        """The request body validated by ``serializer_class`` (400 with the field errors otherwise)."""
-        return dict(self._valid_body(serializer_class).validated_data)
-
-    def _valid_body(self, serializer_class):
-        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        return serializer
-
     def step(self, service, serializer_class):
         record = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
-        serializer = self._valid_body(serializer_class)
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         if "version" in serializer.fields:
             changes["expected_version"] = changes.pop("version", None)
@@ -40,13 +32,15 @@ class StepAction:
     """A workflow step as one line of a viewset: ``extend = StepAction(services.term_extend, ExtendSerializer,
     "Extend the term once…")`` is the detail action ``POST …/{id}/extend/`` that calls the viewset's
     ``step(service, body)`` (``WorkflowActionMixin.step``). The schema names ``body`` as the request and the
-    viewset's ``serializer_class`` as the answer; ``doc`` is the action's description."""
+    viewset's ``serializer_class`` as the answer, and ``body`` is the action's entry in the viewset's
+    ``action_serializers``; ``doc`` is the action's description."""
 
     def __init__(self, service, body, doc: str = "", *, url_path: str | None = None):
         self.service, self.body, self.doc, self.url_path = service, body, doc, url_path
 
     def __set_name__(self, owner, name):
         setattr(owner, name, self.action(owner, name))
+        owner.action_serializers = {**getattr(owner, "action_serializers", {}), name: self.body}
 
     def action(self, owner, name):
         service, body = self.service, self.body

@@ -1,4 +1,4 @@
-from .common import at_least, organization_choice, visible_choice, year_of
+from .common import at_least, on_or_after, on_or_before, organization_choice, visible_choice, year_of
 from .tree import OrganizationFilter, ScopedFilterSet, StaffRoleFilter, WithinFilterMixin, within_filter
 
 __all__ = [
@@ -7,6 +7,8 @@ __all__ = [
     "StaffRoleFilter",
     "WithinFilterMixin",
     "at_least",
+    "on_or_after",
+    "on_or_before",
     "organization_choice",
     "visible_choice",
     "within_filter",

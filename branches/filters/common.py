@@ -1,5 +1,5 @@
 """Filters every app's filter sets build from: a choice among the rows the user may view (an organization
-through the picker), and the year of a date."""
+through the picker), a lower bound of a number, the bounds of a date and the year of a date."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,16 @@ def at_least(label, field_name: str, most: int):
     return django_filters.NumberFilter(
         label=label, field_name=field_name, lookup_expr="gte", min_value=0, max_value=most, decimal_places=0
     )
+
+
+def on_or_after(label, field_name: str, **kwargs):
+    """The rows whose date in ``field_name`` is the day given or later."""
+    return django_filters.DateFilter(label=label, field_name=field_name, lookup_expr="gte", **kwargs)
+
+
+def on_or_before(label, field_name: str, **kwargs):
+    """The rows whose date in ``field_name`` is the day given or earlier."""
+    return django_filters.DateFilter(label=label, field_name=field_name, lookup_expr="lte", **kwargs)
 
 
 def year_of(field_name):

@@ -14,17 +14,16 @@ from ..models import (
     StandardizedRoomTarget,
 )
 from ..selectors.records import targets_met
-from .common import at_least, organization_choice, visible_choice, year_of
+from .common import at_least, on_or_before, organization_choice, visible_choice, year_of
 from .tree import ScopedFilterSet
 
 
 class ActivityRoomFilter(ScopedFilterSet):
     organization = organization_choice(_("organization"))
     is_standardized = django_filters.BooleanFilter(label=_("standardized"))
-    standardized_by = django_filters.DateFilter(
-        label=_("standardized by"),
-        field_name="standardized_on",
-        lookup_expr="lte",
+    standardized_by = on_or_before(
+        _("standardized by"),
+        "standardized_on",
         help_text=_("rooms certified as standardized on or before this day"),
     )
     min_facilities = at_least(_("at least this many facilities"), "facilities_total", 1000)

@@ -155,6 +155,13 @@ class ScopedQuerysetMixin:
         except Http404:
             raise exceptions.NotFound() from None
 
+    def validated(self, serializer_class, data) -> dict:
+        """``data`` (a request's body or query) as ``serializer_class`` validates it in this view's context,
+        which its scoped fields read the user from; 400 with the field errors otherwise."""
+        serializer = serializer_class(data=data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
     def paginated(self, rows, serializer_class, **serializer_options):
         """A list action's answer, paged like the list itself (``?page=``, ``?page_size=``)."""
         page = self.paginate_queryset(rows)
@@ -174,6 +181,19 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
     create_service = None
     update_service = None
     delete_service = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # The methods answered follow from the services: without an update service no PUT or PATCH, without
+        # a delete service no DELETE (a subclass may still name its own). Not in the docstring, which the
+        # schema gives every viewset that has none of its own.
+        if "http_method_names" not in vars(cls):
+            unserved = set()
+            if cls.update_service is None:
+                unserved |= {"put", "patch"}
+            if cls.delete_service is None:
+                unserved.add("delete")
+            cls.http_method_names = [m for m in viewsets.ModelViewSet.http_method_names if m not in unserved]
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -156,10 +156,6 @@ class RemoveSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, min_value=1)
 
 
-def _appoint(*, actor, **data):
-    return services.cadre_appoint(actor=actor, **data)
-
-
 class CadreViewSet(WorkflowActionMixin, UnmaskActionMixin, ImportExportViewSetMixin, ScopedModelViewSet):
     """Post holdings of the two committees, first secretaries, instructors and other village cadres.
     Cross-appointment (交叉任职, 一肩挑) is derived from the rows, never entered."""
@@ -168,14 +164,12 @@ class CadreViewSet(WorkflowActionMixin, UnmaskActionMixin, ImportExportViewSetMi
     list_selector = staticmethod(selectors.cadre_list)
     resource_class = CadreResource
     serializer_class = CadreSerializer
-    action_serializers = {"end_term": EndTermSerializer}
     step_record = "cadre"
     filterset_class = CadreFilter
     search_fields = ["name"]
     ordering_fields = ["organization__path", "post", "name", "started_on", "ended_on", "birth_date"]
     ordering = ["organization__path", "post", "started_on", "pk"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    create_service = staticmethod(_appoint)
+    create_service = staticmethod(services.cadre_appoint)
     update_service = staticmethod(services.cadre_update)
 
     def reference_date(self):
@@ -213,7 +207,6 @@ class ReserveCadreViewSet(
     list_selector = staticmethod(selectors.reserve_cadre_list)
     resource_class = ReserveCadreResource
     serializer_class = ReserveCadreSerializer
-    action_serializers = {"promote": PromoteSerializer, "remove": RemoveSerializer}
     step_record = "reserve"
     filterset_class = ReserveCadreFilter
     search_fields = ["name"]
@@ -226,7 +219,6 @@ class ReserveCadreViewSet(
         "trainings_attended",
     ]
     ordering = ["organization__path", "entered_on", "pk"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(services.reserve_enter)
     update_service = staticmethod(services.reserve_update)
 

@@ -153,7 +153,6 @@ class DuesBaseViewSet(ScopedModelViewSet):
     serializer_class = DuesBaseSerializer
     filterset_fields = ["member", "year", "category"]
     ordering = ["member__branch__path", "member__name", "-year", "pk"]
-    http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.dues_base_declare)
 
 
@@ -163,7 +162,6 @@ class DuesPaymentViewSet(ScopedModelViewSet):
     serializer_class = DuesPaymentSerializer
     filterset_fields = ["member", "organization", "month"]
     ordering = ["organization__path", "-month", "member__name", "pk"]
-    http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.dues_payment_record)
 
     @action(detail=False, methods=["get"])
@@ -183,12 +181,11 @@ class DuesPaymentViewSet(ScopedModelViewSet):
         """Due, paid, rate and arrears of every organization in ``organization``'s subtree, for ``month``
         (1-12) of ``year`` or the year so far; ``format=xlsx`` for the spreadsheet."""
         organization = asked_organization(request)
-        asked = SummaryQuerySerializer(data=request.query_params)
-        asked.is_valid(raise_exception=True)
-        year = asked.validated_data.get("year") or timezone.localdate().year
-        month = asked.validated_data.get("month")
+        asked = self.validated(SummaryQuerySerializer, request.query_params)
+        year = asked.get("year") or timezone.localdate().year
+        month = asked.get("month")
         rows = selectors.dues_summary(organization=organization, year=year, month=month)
-        if asked.validated_data["format"] == "xlsx":
+        if asked["format"] == "xlsx":
             when = f"{year}-{month:02d}" if month else f"{year}"
             output, _count = table_xlsx(summary_table(rows), title=f"党费统计{when}")
             filename = f"dues-summary-{organization.code}-{when}.xlsx"

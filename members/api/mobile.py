@@ -94,7 +94,6 @@ class AwayContactViewSet(ScopedModelViewSet):
     serializer_class = AwayContactSerializer
     filterset_class = AwayContactFilter
     ordering = ["-contacted_on", "-pk"]
-    http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.away_contact_record)
 
 

@@ -144,30 +144,19 @@ class DueStepSerializer(serializers.Serializer):
         return step.is_ready(self.context["today"])
 
 
-def _register(*, actor, **data):
-    return services.applicant_register(actor=actor, **data)
-
-
 class ApplicantViewSet(WorkflowActionMixin, UnmaskActionMixin, ScopedModelViewSet):
     """The development pipeline: applicants, activists, candidates and probationary members (发展党员)."""
 
     queryset = Applicant.objects.all()
     list_selector = staticmethod(selectors.applicant_list)
     serializer_class = ApplicantSerializer
-    action_serializers = {
-        "advance": AdvanceSerializer,
-        "corrections": CorrectionSerializer,
-        "extend_probation": ExtendProbationSerializer,
-        "close": CloseSerializer,
-        "due_list": DueStepSerializer,
-    }
+    action_serializers = {"due_list": DueStepSerializer}
     step_record = "applicant"
     filterset_class = ApplicantFilter
     search_fields = ["name"]
     ordering_fields = ["applied_on", "name", "stage", "activist_on", "candidate_on", "assembly_on"]
     ordering = ["branch__path", "applied_on", "pk"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    create_service = staticmethod(_register)
+    create_service = staticmethod(services.applicant_register)
     update_service = staticmethod(services.applicant_update)
 
     def get_queryset(self):

@@ -167,7 +167,6 @@ class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelVi
     filterset_class = MemberFilter
     ordering_fields = ["name", "birth_date", "joined_on", "branch__path", "category", "status", "created_at"]
     ordering = ["branch__path", "name", "pk"]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
     create_service = staticmethod(services.member_create)
     update_service = staticmethod(services.member_update)
     resource_class = MemberResource
@@ -219,7 +218,7 @@ class MemberViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelVi
         filter_backends=[],
     )
     def find_by_id(self, request):
-        data = self.validated_body(FindByIdSerializer)
+        data = self.validated(FindByIdSerializer, request.data)
         members = selectors.member_find_by_id_number(user=request.user, id_number=data["id_number"])
         return Response({"results": self.get_serializer(members, many=True).data})
 

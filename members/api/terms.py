@@ -71,12 +71,10 @@ class TermViewSet(WorkflowActionMixin, ScopedModelViewSet):
     queryset = Term.objects.all()
     list_selector = staticmethod(selectors.term_list)
     serializer_class = TermSerializer
-    action_serializers = {"extend": ExtendSerializer}
     step_record = "term"
     filterset_class = TermFilter
     ordering_fields = ["organization__path", "starts_on", "ends_on"]
     ordering = ["organization__path", "-starts_on", "pk"]
-    http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.term_start)
 
     extend = StepAction(
@@ -133,12 +131,10 @@ class ElectionViewSet(WorkflowActionMixin, ScopedModelViewSet):
     queryset = Election.objects.all()
     list_selector = staticmethod(selectors.election_list)
     serializer_class = ElectionSerializer
-    action_serializers = {"approve": ApproveSerializer}
     step_record = "election"
     filterset_class = ElectionFilter
     ordering_fields = ["organization__path", "held_on"]
     ordering = ["organization__path", "-held_on", "pk"]
-    http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.election_record)
 
     approve = StepAction(

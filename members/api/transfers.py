@@ -120,14 +120,13 @@ class TransferLetterViewSet(WorkflowActionMixin, ScopedModelViewSet):
     filterset_class = TransferLetterFilter
     ordering_fields = ["issued_on", "number", "valid_until", "status"]
     ordering = ["-issued_on", "-pk"]
-    http_method_names = ["get", "post", "head", "options"]
     create_service = staticmethod(services.letter_issue)
     step_record = "letter"
 
     @extend_schema(request=ReceiveSerializer, responses={201: TransferLetterSerializer})
     @action(detail=False, methods=["post"])
     def receive(self, request):
-        data = self.validated_body(ReceiveSerializer)
+        data = self.validated(ReceiveSerializer, request.data)
         member = {key: value for key, value in data.pop("member").items() if key in MEMBER_KEYS}
         letter = services.letter_receive(actor=request.user, **data, **_member_fields(member))
         response = self.answer(letter)

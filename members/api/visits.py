@@ -9,6 +9,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from branches.api.actions import StepAction, WorkflowActionMixin
 from branches.scope.viewsets import (
     ScopedModelViewSet,
     ScopedRelatedField,
@@ -66,7 +67,7 @@ class VisitLogSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 
 
 class ResolveSerializer(serializers.Serializer):
-    resolved_on = serializers.DateField(required=False, help_text=_("default: today"))
+    resolved_on = serializers.DateField(default=timezone.localdate, help_text=_("default: today"))
     follow_up = serializers.CharField(help_text=_("how the concern was handled"))
     version = serializers.IntegerField(required=False, min_value=1)
 
@@ -115,11 +116,7 @@ class PersonCountSerializer(serializers.Serializer):
     met = serializers.BooleanField(allow_null=True)
 
 
-def _record(*, actor, **data):
-    return services.visit_record(actor=actor, **data)
-
-
-class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
+class VisitLogViewSet(WorkflowActionMixin, ImportExportViewSetMixin, ScopedModelViewSet):
     """Household visits of village cadres (走访日志). Creating one is a single request: the date defaults to
     today and, for the secretary of one branch, the cadre to that branch's serving secretary."""
 
@@ -127,31 +124,20 @@ class VisitLogViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
     list_selector = staticmethod(selectors.visit_list)
     resource_class = VisitLogResource
     serializer_class = VisitLogSerializer
-    action_serializers = {"resolve": ResolveSerializer}
+    step_record = "visit"
     filterset_class = VisitLogFilter
     search_fields = ["household_name"]
     ordering_fields = ["visited_on", "household_name", "village_group", "resolved_on", "organization__path"]
     ordering = ["-visited_on", "-pk"]
-    create_service = staticmethod(_record)
+    create_service = staticmethod(services.visit_record)
     update_service = staticmethod(services.visit_update)
     delete_service = staticmethod(services.visit_delete)
 
-    @extend_schema(request=ResolveSerializer, responses=VisitLogSerializer)
-    @action(detail=True, methods=["post"])
-    def resolve(self, request, pk=None):
-        """Close the concern the visit raised: the day (default today) and how it was handled."""
-        visit = self.get_object()  # out of scope: 404 before the body is looked at, like a missing one
-        serializer = ResolveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        visit = services.visit_resolve(
-            actor=request.user,
-            visit=visit,
-            resolved_on=data.get("resolved_on") or timezone.localdate(),
-            follow_up=data["follow_up"],
-            expected_version=data.get("version"),
-        )
-        return Response(VisitLogSerializer(visit, context=self.get_serializer_context()).data)
+    resolve = StepAction(
+        services.visit_resolve,
+        ResolveSerializer,
+        "Close the concern the visit raised: the day (default today) and how it was handled.",
+    )
 
     @extend_schema(
         parameters=[

@@ -1,7 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, organization_choice, visible_choice, year_of
+from branches.filters import (
+    ScopedFilterSet,
+    on_or_after,
+    on_or_before,
+    organization_choice,
+    visible_choice,
+    year_of,
+)
 from partybuild.years import YearFilter
 
 from ..models import (
@@ -18,24 +25,16 @@ from ..models import (
 from ..selectors.activities import CONTACT_MIN_DAYS, contact_point_progress
 
 
-def _organization_filter(label, field_name="organization"):
-    return organization_choice(label, field_name=field_name)
-
-
 class HeldOnFilterSet(ScopedFilterSet):
     """Records held on a day (meetings, trainings): on or after, on or before, in a year."""
 
-    held_after = django_filters.DateFilter(
-        label=_("held on or after"), field_name="held_on", lookup_expr="gte"
-    )
-    held_before = django_filters.DateFilter(
-        label=_("held on or before"), field_name="held_on", lookup_expr="lte"
-    )
+    held_after = on_or_after(_("held on or after"), "held_on")
+    held_before = on_or_before(_("held on or before"), "held_on")
     year = year_of("held_on")
 
 
 class MeetingFilter(HeldOnFilterSet):
-    organization = _organization_filter(_("organization"))
+    organization = organization_choice(_("organization"))
     kind = django_filters.MultipleChoiceFilter(choices=MeetingKind.choices)
     attendee = visible_choice(Member, _("attended by"), field_name="attendees")
     month = django_filters.NumberFilter(
@@ -50,9 +49,9 @@ class MeetingFilter(HeldOnFilterSet):
 class TrainingFilter(HeldOnFilterSet):
     within_path_lookup = "organizer__path"
 
-    organizer = _organization_filter(_("organizer"), "organizer")
+    organizer = organization_choice(_("organizer"))
     # The same as ``organizer``, under the name every other record list uses.
-    organization = _organization_filter(_("organizer"), "organizer")
+    organization = organization_choice(_("organizer"), field_name="organizer")
     level = django_filters.MultipleChoiceFilter(choices=TrainingLevel.choices)
     audience = django_filters.MultipleChoiceFilter(choices=TrainingAudience.choices)
     member = visible_choice(Member, _("attended by the member"), field_name="member_attendees")
@@ -75,7 +74,7 @@ class TrainingFilter(HeldOnFilterSet):
 
 
 class StudyRecordFilter(ScopedFilterSet):
-    organization = _organization_filter(_("organization"))
+    organization = organization_choice(_("organization"))
     cadre = visible_choice(Cadre, _("cadre"))
     year = YearFilter(label=_("year"))
     month = django_filters.NumberFilter(label=_("month"), min_value=1, max_value=12)
@@ -86,7 +85,7 @@ class StudyRecordFilter(ScopedFilterSet):
 
 
 class ContactPointFilter(ScopedFilterSet):
-    organization = _organization_filter(_("contact village"))
+    organization = organization_choice(_("contact village"))
     leader = visible_choice(Member, _("township leader"))
     year = YearFilter(label=_("year"))
     complete = django_filters.BooleanFilter(

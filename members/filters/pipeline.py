@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, organization_choice
+from branches.filters import ScopedFilterSet, on_or_after, organization_choice
 
 from ..models import Applicant, ApplicantStage, ApplicantStatus
 
@@ -12,9 +12,7 @@ class ApplicantFilter(ScopedFilterSet):
     branch = organization_choice(_("branch"))
     stage = django_filters.MultipleChoiceFilter(choices=ApplicantStage.choices)
     status = django_filters.MultipleChoiceFilter(choices=ApplicantStatus.choices)
-    applied_after = django_filters.DateFilter(
-        label=_("applied on or after"), field_name="applied_on", lookup_expr="gte"
-    )
+    applied_after = on_or_after(_("applied on or after"), "applied_on")
 
     class Meta:
         model = Applicant

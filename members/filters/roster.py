@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, organization_choice
+from branches.filters import ScopedFilterSet, on_or_after, on_or_before, organization_choice
 
 from ..models import Education, Gender, Member, MemberCategory, MemberStatus, Occupation
 from .search import SEARCH_LABEL, MemberSearchFilter, in_body, number_like, terms_of
@@ -28,12 +28,8 @@ class MemberFilter(ScopedFilterSet):
         lookup_expr="gt",
         method="filter_has_post_duty",
     )
-    joined_after = django_filters.DateFilter(
-        label=_("joined on or after"), field_name="joined_on", lookup_expr="gte"
-    )
-    joined_before = django_filters.DateFilter(
-        label=_("joined on or before"), field_name="joined_on", lookup_expr="lte"
-    )
+    joined_after = on_or_after(_("joined on or after"), "joined_on")
+    joined_before = on_or_before(_("joined on or before"), "joined_on")
 
     class Meta:
         model = Member

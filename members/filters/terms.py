@@ -2,7 +2,7 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, organization_choice
+from branches.filters import ScopedFilterSet, on_or_after, on_or_before, organization_choice
 
 from ..models import Election, ElectionStatus, Term, TermKind
 from ..selectors.terms import current_terms
@@ -12,9 +12,7 @@ class TermFilter(ScopedFilterSet):
     organization = organization_choice(_("organization"))
     kind = django_filters.MultipleChoiceFilter(choices=TermKind.choices)
     current = django_filters.BooleanFilter(label=_("the term served today"), method="filter_current")
-    ends_before = django_filters.DateFilter(
-        label=_("ends on or before"), field_name="ends_on", lookup_expr="lte"
-    )
+    ends_before = on_or_before(_("ends on or before"), "ends_on")
 
     class Meta:
         model = Term
@@ -28,9 +26,7 @@ class TermFilter(ScopedFilterSet):
 class ElectionFilter(ScopedFilterSet):
     organization = organization_choice(_("organization"))
     status = django_filters.MultipleChoiceFilter(choices=ElectionStatus.choices)
-    held_after = django_filters.DateFilter(
-        label=_("held on or after"), field_name="held_on", lookup_expr="gte"
-    )
+    held_after = on_or_after(_("held on or after"), "held_on")
 
     class Meta:
         model = Election

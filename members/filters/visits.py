@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, organization_choice, visible_choice
+from branches.filters import ScopedFilterSet, on_or_after, on_or_before, organization_choice, visible_choice
 from partybuild.years import FIRST_DATE_YEAR, YearFilter
 
 from ..models import Cadre, VisitLog
@@ -12,12 +12,8 @@ class VisitLogFilter(ScopedFilterSet):
     organization = organization_choice(_("village branch"))
     cadre = visible_choice(Cadre, _("cadre"))
     year = YearFilter(label=_("year visited"), method="filter_year", first=FIRST_DATE_YEAR)
-    visited_after = django_filters.DateFilter(
-        label=_("visited on or after"), field_name="visited_on", lookup_expr="gte"
-    )
-    visited_before = django_filters.DateFilter(
-        label=_("visited on or before"), field_name="visited_on", lookup_expr="lte"
-    )
+    visited_after = on_or_after(_("visited on or after"), "visited_on")
+    visited_before = on_or_before(_("visited on or before"), "visited_on")
     open = django_filters.BooleanFilter(label=_("concern not resolved yet"), method="filter_open")
 
     class Meta:
