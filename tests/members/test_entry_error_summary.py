@@ -2,6 +2,7 @@
 that parsed), listed at the top of the form with links to the fields; nothing is written."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -47,6 +48,15 @@ def test_a_missing_field_and_a_broken_rule_come_back_together(secretary, world, 
     assert 'id="error-summary"' in html and 'role="alert"' in html
     assert heading(2) in html
     assert 'href="#id_held_on"' in html and 'href="#id_topic"' in html
+
+
+def test_each_field_names_its_errors_and_help_under_ids_the_page_has(secretary, world, branch):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = secretary.post(CREATE, payload(world, topic="", held_on=tomorrow.isoformat()))
+    html = response.content.decode()
+    named = {ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split()}
+    assert {"id_topic_error", "id_held_on_error"} <= named
+    assert [ref for ref in sorted(named) if f'id="{ref}"' not in html] == []
 
 
 def test_today_with_a_missing_topic_is_one_error(secretary, world, branch):
