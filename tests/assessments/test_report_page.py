@@ -43,6 +43,16 @@ def test_the_county_admin_sees_the_summary_and_a_table_per_township(world):
     assert 'id="report-county-row"' not in township.content.decode()
 
 
+@pytest.mark.django_db
+def test_the_county_secretarys_row_gives_the_rank_in_the_county_as_the_pdf_does(world):
+    world_report(world)
+    html = page(browser(world, "county_admin"), organization=world.county.pk, year=2025).content.decode()
+    county_table = html.split('id="report-county-row"')[1].split("</section>")[0]
+    assert "全县排名" in county_table and "乡镇内排名" not in county_table
+    cells = re.findall(r'<td class="text-end">([^<]*)</td>', county_table.split("<tbody>")[1])
+    assert cells[-1] == "1"
+
+
 def at(moment: str):
     """The clock at ``moment``, local time (Asia/Shanghai)."""
     local = dt.datetime.fromisoformat(moment).replace(tzinfo=ZoneInfo("Asia/Shanghai"))
