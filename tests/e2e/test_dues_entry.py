@@ -1,8 +1,6 @@
 """A village secretary on a phone (390×844) records this month's dues of the whole branch in one screen, and
 the month's ledger then shows them paid (docs/dues.md)."""
 
-from pathlib import Path
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -10,11 +8,12 @@ from playwright.sync_api import expect
 from branches.scope.roles import Role
 from members.models import DuesPayment
 from tests.e2e.helpers import county_township_village, log_in, staff_user
+from tests.e2e.layout import Screenshots
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_dues import declare
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/work/shots-dues")
+shoot = Screenshots("shots-dues")
 
 
 @pytest.fixture
@@ -27,11 +26,6 @@ def branch(transactional_db, django_user_model):
     return branch
 
 
-def shoot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
-
-
 def test_secretary_records_the_month_and_the_ledger_shows_them_paid(
     page, live_server, branch, console_errors
 ):
@@ -42,11 +36,11 @@ def test_secretary_records_the_month_and_the_ledger_shows_them_paid(
     expect(page.get_by_text("张建国 · 15.00")).to_be_visible()
     expect(page.get_by_text("李秀英 · 75.00")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    shoot(page, "dues-entry-390.png")
+    shoot(page, "dues-entry-390")
 
     page.locator("#save").click()  # nothing ticked: the message, nothing saved
     expect(page.locator("#error-summary")).to_be_visible()
-    shoot(page, "dues-entry-error-390.png")
+    shoot(page, "dues-entry-error-390")
 
     page.locator("[data-checklist-all]").click()
     page.locator("#save").click()
@@ -57,12 +51,12 @@ def test_secretary_records_the_month_and_the_ledger_shows_them_paid(
     recorded = page.get_by_role("list", name="已登记").or_(page.get_by_role("list", name="Already recorded"))
     expect(recorded.get_by_text("王德明")).to_be_visible()
     expect(recorded.locator("li")).to_have_count(3)
-    shoot(page, "dues-ledger-390.png")
+    shoot(page, "dues-ledger-390")
     page.goto(f"{live_server.url}/people/dues-payments/")
     expect(page.get_by_text("李秀英")).to_be_visible()
-    shoot(page, "dues-list-390.png")
+    shoot(page, "dues-list-390")
     page.set_viewport_size({"width": 1440, "height": 900})
-    shoot(page, "dues-list-1440.png")
+    shoot(page, "dues-list-1440")
     page.goto(f"{live_server.url}/people/dues/month/")
-    shoot(page, "dues-ledger-1440.png")
+    shoot(page, "dues-ledger-1440")
     assert not console_errors

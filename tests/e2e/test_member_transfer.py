@@ -82,7 +82,9 @@ def test_a_member_transferred_in_the_browser_moves_to_the_new_branchs_checklist(
     assert console_errors == []
 
 
-def test_the_archive_at_both_sizes_printed_and_the_call_button(page, live_server, township, console_errors):
+def test_the_archive_at_both_sizes_printed_and_the_call_button(
+    page, live_server, township, console_errors, tmp_path
+):
     log_in(page, live_server, "secretary")
     page.goto(f"{live_server.url}/people/members/{township.member.pk}/")
     expect(page.locator("#archive-meetings [data-count]")).to_have_text("6")
@@ -101,7 +103,7 @@ def test_the_archive_at_both_sizes_printed_and_the_call_button(page, live_server
     page.emulate_media(media="print")
     expect(page.locator("#site-nav")).to_be_hidden()
     expect(page.locator("#archive-actions")).to_be_hidden()
-    printed = shoot.path("archive-printed.pdf")
+    printed = tmp_path / "archive-printed.pdf"
     page.pdf(path=str(printed), format="A4", print_background=True)
     assert printed.stat().st_size > 10_000
     page.wait_for_load_state("networkidle")
