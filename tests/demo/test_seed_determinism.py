@@ -1,6 +1,7 @@
 """The demo roster, development records, cadre posts, reserve rosters and a year of branch records on a fresh
-database: deterministic, sized as asked. A seeding costs tens of seconds, so the module seeds the whole
-county twice and, for another seed, builds only the tree and the roster that every later step draws from."""
+database: deterministic, sized as asked. A seeding of the whole county costs tens of seconds, so the module
+seeds a smaller county twice (every step of the seeding, over fewer townships and county units) and, for
+another seed, builds only the whole tree and the roster that every later step draws from."""
 
 import functools
 import hashlib
@@ -20,6 +21,7 @@ from branches.models import (
     RoomInvestment,
     StandardizedRoomTarget,
 )
+from demo import organizations
 from demo.logins import system_user
 from demo.members import build_demo_members
 from demo.organizations import DEFAULT_SEED, build_demo_tree
@@ -42,6 +44,22 @@ from members.models import (
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-roster")]
 
 SMALL = 600
+
+
+@pytest.fixture
+def smaller_county(monkeypatch):
+    """One street, one town (with its general branch), one xiang and the seed township, three or four
+    villages or communities each, and a few county units: every step of a seeding, on a quarter of the
+    branches."""
+    for name, kept in (
+        ("STREETS", 1), ("TOWNS", 1), ("XIANGS", 1), ("COUNTY_OFFICES", 2), ("COUNTY_SCHOOLS", 1),
+        ("COUNTY_PUBLIC_ENTERPRISES", 1),
+    ):  # fmt: skip
+        monkeypatch.setattr(organizations, name, getattr(organizations, name)[:kept])
+    monkeypatch.setattr(organizations, "VILLAGES", {True: (3, 4), False: (3, 4)})
+    monkeypatch.setattr(organizations, "COMMUNITIES", (3, 4))
+    first_unit, sections = next(iter(organizations.COUNTY_GENERAL_BRANCHES.items()))
+    monkeypatch.setattr(organizations, "COUNTY_GENERAL_BRANCHES", {first_unit: sections[:2]})
 
 
 def _fingerprint() -> tuple:
@@ -163,7 +181,7 @@ def _seed(**options) -> tuple[str, dict]:
     return digest, counts
 
 
-def test_same_seed_gives_the_same_county():
+def test_same_seed_gives_the_same_county(smaller_county):
     assert _seed(members=SMALL) == seeded_county(members=SMALL)
 
 
@@ -182,7 +200,7 @@ def test_another_seed_gives_another_tree_and_roster():
     assert _tree_and_roster(1) != _tree_and_roster(DEFAULT_SEED)
 
 
-def test_creates_exactly_the_requested_number_of_members_and_the_other_records():
+def test_creates_exactly_the_requested_number_of_members_and_the_other_records(smaller_county):
     counts = seeded_county(members=SMALL)[1]
     # The roster as asked, and the few members the demo's received transfer letters bring in.
     assert counts["Member"] == SMALL + counts["received by letter"]
