@@ -13,7 +13,7 @@ from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
 from .models.records import DISCLOSURE_DETAIL_FIELDS, REVIEW_DETAIL_FIELDS, ROOM_DETAIL_FIELDS
 from .selectors.records import with_room_totals
 from .services import records as services
-from .tabular.importing import ImportableResource
+from .tabular.resource_base import ImportableResource
 from .tabular.widgets import (
     BooleanWidget,
     ChoiceWidget,

@@ -4,7 +4,7 @@ user may unmask them."""
 from import_export.fields import Field
 
 from branches.resources import ORGANIZATION_HEADER_ALIASES, KeyedResource, file_meta, organization_columns
-from branches.tabular.importing import ImportableResource
+from branches.tabular.resource_base import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from import_export.fields import Field
 
 from branches.resources import file_meta
-from branches.tabular.importing import ImportableResource
+from branches.tabular.resource_base import ImportableResource
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
 from branches.resources import KeyedResource, file_meta, organization_columns
-from branches.tabular.importing import CHUNK_SIZE
+from branches.tabular.resource_base import CHUNK_SIZE
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
 from branches.resources import RelatedExport, file_meta, organization_columns
-from branches.tabular.importing import ImportableResource
+from branches.tabular.resource_base import ImportableResource
 from branches.tabular.widgets import (
     BooleanWidget,
     ChoiceWidget,

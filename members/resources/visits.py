@@ -28,7 +28,7 @@ from branches.resources import (
     file_meta,
     organization_columns,
 )
-from branches.tabular.importing import ImportableResource, among
+from branches.tabular.resource_base import ImportableResource, among
 from branches.tabular.widgets import (
     ChoiceWidget,
     DateWidget,

@@ -14,7 +14,7 @@ from rest_framework import serializers
 from branches.personal import personal_fields, personal_kind, registered_models
 from branches.scope.viewsets import ScopedQuerysetMixin
 from branches.tabular.exports import write_xlsx
-from branches.tabular.importing import ImportableResource
+from branches.tabular.resource_base import ImportableResource
 from members import idnumbers
 from partybuild.api import router
 from tests.utils.factories import MemberFactory
