@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from assessments.models import DIMENSIONS, AppraisalGrade, RunState, StarRating
 from assessments.selectors.rectifications import rectification_candidates
-from assessments.services.appraisals import appraisal_record_many
+from assessments.services.appraisal_batches import appraisal_record_many
 from assessments.services.quotas import quota_run_start
 from assessments.services.ratings import rating_confirm, rating_propose, rating_review, rating_self_assess
 from assessments.services.rectifications import rectification_open

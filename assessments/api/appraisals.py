@@ -21,6 +21,7 @@ from ..resources.appraisals import MemberAppraisalResource
 from ..selectors import appraisals as selectors
 from ..selectors.appraisals import member_star_rollup
 from ..services import appraisals as services
+from ..services.appraisal_batches import appraisal_record_many
 
 
 class MemberAppraisalSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -115,7 +116,7 @@ class MemberAppraisalViewSet(ImportExportViewSetMixin, ScopedModelViewSet):
         appraised that year are corrected (send the version read); all entries are written or none, and the
         excellent cap is judged on the branch's set after all of them."""
         entries = self.validated(RecordManySerializer, request.data)
-        appraisals = services.appraisal_record_many(actor=request.user, **entries)
+        appraisals = appraisal_record_many(actor=request.user, **entries)
         rows = self.get_queryset().filter(pk__in=[appraisal.pk for appraisal in appraisals])
         data = MemberAppraisalSerializer(rows, many=True, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED)

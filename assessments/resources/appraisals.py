@@ -29,6 +29,7 @@ from members.resources.roster import (
 
 from ..models import MemberAppraisal, Rectification
 from ..services import appraisals as services
+from ..services.appraisal_batches import appraisals_import
 
 GRADE = {"excellent": "优秀", "qualified": "合格", "basic": "基本合格", "unqualified": "不合格"}
 GRADE_ALIASES = {"不定等次": "", "基本合格党员": "basic", "合格党员": "qualified", "优秀党员": "excellent"}
@@ -95,7 +96,7 @@ class MemberAppraisalResource(MaskingResourceMixin, KeyedResource):
         services.appraisal_check(appraisal, exclude=exclude, on_roll=on_roll)
 
     def write(self, instances, actor) -> None:
-        services.appraisals_import(instances, actor=actor)
+        appraisals_import(instances, actor=actor)
 
     def dehydrate_member(self, appraisal) -> str:
         member = loaded_relation(appraisal, "member")

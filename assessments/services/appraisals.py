@@ -32,7 +32,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from branches.models import Organization
 from branches.models.bases import keyed_message, model_errors, raise_errors
@@ -40,8 +39,7 @@ from branches.scope.editing import scoped_delete, scoped_update
 from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
 from branches.scope.roles import Capability
 from members.models import Member, MemberCategory
-from members.selectors.roster import member_branches_on, off_roll_on, rolls_on
-from partybuild.exceptions import StaleWrite
+from members.selectors.roster import member_branches_on, rolls_on
 
 from ..models import AppraisalGrade, MemberAppraisal
 from ..selectors.appraisals import excellent_counts, meeting_attendance
@@ -83,15 +81,15 @@ MESSAGES = {
 }
 
 
-_message = partial(keyed_message, MESSAGES)
+appraisal_message = partial(keyed_message, MESSAGES)
 
 
-def _require_records(actor, branch: Organization) -> None:
+def require_records(actor, branch: Organization) -> None:
     if not organization_in_scope(actor, branch, Capability.RECORDS):
         raise OutOfScope(NOT_ALLOWED)
 
 
-def _lock_branches(branch_ids) -> None:
+def lock_branches(branch_ids) -> None:
     """Serialize writes to the appraisals of these branches (the excellent cap counts a whole branch)."""
     list(Organization.objects.select_for_update().filter(pk__in=sorted(set(branch_ids))).values_list("pk"))
 
@@ -145,7 +143,7 @@ def appraisal_rule_errors(
     errors: dict[str, list] = {}
 
     def add(field, key, **params):
-        errors.setdefault(field, []).append(_message(key, **params))
+        errors.setdefault(field, []).append(appraisal_message(key, **params))
 
     day = appraisal.appraised_on
     if recording and day and on_roll is None:
@@ -208,7 +206,7 @@ def check_excellent_cap(branch_years, *, field: str = "grade") -> None:
         names = Organization.objects.in_bulk(list(over)) if over else {}
         for branch, (graded, excellent) in sorted(over.items()):
             errors.append(
-                _message(
+                appraisal_message(
                     "excellent_cap",
                     branch=names[branch],
                     graded=graded,
@@ -231,7 +229,7 @@ def predict_excellent_cap(appraisal: MemberAppraisal) -> None:
         graded += 1
         excellent += appraisal.grade == AppraisalGrade.EXCELLENT
     if 3 * excellent > graded:
-        message = _message(
+        message = appraisal_message(
             "excellent_cap",
             branch=appraisal.branch,
             graded=graded,
@@ -250,10 +248,10 @@ def appraisal_record(
     *, actor, member: Member, year: int, grade: str = "", participated: bool = True, appraised_on, note=""
 ) -> MemberAppraisal:
     branch = appraisal_branch(member, appraised_on)
-    _require_records(actor, branch)
-    _lock_branches([branch.pk])
+    require_records(actor, branch)
+    lock_branches([branch.pk])
     if MemberAppraisal.objects.filter(member=member, year=year).exists():
-        raise ValidationError({"member": _message("already_appraised", member=member, year=year)})
+        raise ValidationError({"member": appraisal_message("already_appraised", member=member, year=year)})
     appraisal = MemberAppraisal(
         member=member,
         branch=branch,
@@ -279,7 +277,7 @@ def appraisal_update(
 
     def check():
         _refuse_fixed_changes(appraisal, changes)
-        _lock_branches([appraisal.branch_id])
+        lock_branches([appraisal.branch_id])
 
     def blank_texts(appraisal, changes):
         return {
@@ -315,7 +313,7 @@ def _refuse_fixed_changes(appraisal: MemberAppraisal, changes: dict) -> None:
     if (member is not None and member.pk != appraisal.member_id) or (
         year is not None and year != appraisal.year
     ):
-        raise ValidationError({"member": _message("fixed")})
+        raise ValidationError({"member": appraisal_message("fixed")})
 
 
 @transaction.atomic
@@ -323,119 +321,6 @@ def appraisal_delete(*, actor, appraisal: MemberAppraisal) -> None:
     scoped_delete(
         actor,
         appraisal,
-        rules=lambda appraisal: _lock_branches([appraisal.branch_id]),
+        rules=lambda appraisal: lock_branches([appraisal.branch_id]),
         after_delete=_check_cap,
     )
-
-
-# --- a whole branch's meeting at once ---------------------------------------------------------------
-
-
-@transaction.atomic
-def appraisal_record_many(
-    *, actor, branch: Organization, year: int, appraised_on, entries: list[dict]
-) -> list[MemberAppraisal]:
-    """Record the appraisal meeting of a branch in one go: each entry names a ``member`` (a Member or its
-    id) with ``grade``, ``participated`` (default true), ``note`` and, to update an appraisal already
-    recorded, optionally the ``version`` read. All entries are written or none; the excellent cap is judged
-    on the branch's set as it stands after all of them."""
-    _require_records(actor, branch)
-    if not entries:
-        raise ValidationError({"entries": _message("no_entries")})
-    _lock_branches([branch.pk])
-    members = _entry_members(actor, entries)
-    off_roll = (
-        {member.pk for member in off_roll_on(branch, appraised_on, list(members))} if appraised_on else set()
-    )
-    existing = {
-        a.member_id: a
-        for a in MemberAppraisal.objects.select_for_update()
-        .select_related("branch")
-        .filter(year=year, member_id__in=list(members))
-    }
-    appraisals, errors = [], []
-    for entry in entries:
-        member = members[_member_id(entry["member"])]
-        appraisal = existing.get(member.pk) or MemberAppraisal(member=member, branch=branch, year=year)
-        appraisal.member = member
-        on_roll = member.pk not in off_roll
-        errors += _apply_entry(
-            appraisal, entry, branch=branch, year=year, appraised_on=appraised_on, on_roll=on_roll
-        )
-        appraisals.append(appraisal)
-    if errors:
-        raise ValidationError({"entries": errors})
-    set_stars(appraisals)
-    _write_entries(appraisals, actor)
-    check_excellent_cap({(branch.pk, year)}, field="entries")
-    return appraisals
-
-
-def _member_id(value) -> int:
-    return value.pk if isinstance(value, Member) else int(value)
-
-
-def _entry_members(actor, entries) -> dict[int, Member]:
-    ids = [_member_id(entry["member"]) for entry in entries]
-    members = Member.objects.restrict(actor, "view").select_related("branch").in_bulk(ids)
-    errors = [_message("unknown_member", id=pk) for pk in dict.fromkeys(ids) if pk not in members]
-    seen = set()
-    for pk in ids:
-        if pk in seen and pk in members:
-            errors.append(_message("duplicate_entry", member=members[pk]))
-        seen.add(pk)
-    if errors:
-        raise ValidationError({"entries": errors})
-    return members
-
-
-def _apply_entry(appraisal, entry, *, branch, year, appraised_on, on_roll) -> list:
-    member = appraisal.member
-    if appraisal.pk is not None and appraisal.branch_id != branch.pk:
-        return [_message("appraised_elsewhere", member=member, year=year, branch=appraisal.branch)]
-    version = entry.get("version")
-    if appraisal.pk is not None and version is not None and version != appraisal.version:
-        raise StaleWrite(current_version=appraisal.version)
-    appraisal.grade = entry.get("grade") or ""
-    appraisal.participated = entry.get("participated", True)
-    appraisal.note = entry.get("note") or ""
-    appraisal.appraised_on = appraised_on
-    try:
-        # The members were loaded, and judged against the roll, above in one query each for all entries.
-        appraisal_check(appraisal, exclude=["member"], on_roll=on_roll)
-    except ValidationError as error:
-        messages = [str(m) for texts in error.message_dict.values() for m in texts]
-        # Rule messages name the member already; model messages get the name in front.
-        return [m if str(member) in m else _message("entry", member=member, message=m) for m in messages]
-    return []
-
-
-def _write_entries(appraisals, actor) -> None:
-    fresh = [a for a in appraisals if a.pk is None]
-    changed = [a for a in appraisals if a.pk is not None]
-    now = timezone.now()
-    for appraisal in changed:
-        appraisal.version += 1
-        appraisal.updated_at = now
-    if fresh:
-        bulk_create_with_history(fresh, MemberAppraisal, default_user=actor)
-    if changed:
-        bulk_update_with_history(
-            changed,
-            MemberAppraisal,
-            ["grade", "participated", "note", "appraised_on", "stars", "version", "updated_at"],
-            default_user=actor,
-        )
-
-
-# --- a file of appraisals ---------------------------------------------------------------------------
-
-
-def appraisals_import(appraisals, *, actor) -> None:
-    """Write the rows of an import file, each already checked on its own: stars, then the excellent cap on
-    the set each branch has with them (a ValidationError rolls the whole import back)."""
-    keys = {(appraisal.branch_id, appraisal.year) for appraisal in appraisals}
-    _lock_branches({branch for branch, _year in keys})
-    set_stars(appraisals)
-    bulk_create_with_history(appraisals, MemberAppraisal, default_user=actor)
-    check_excellent_cap(keys, field="file")

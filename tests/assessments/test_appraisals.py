@@ -10,12 +10,8 @@ from django.db import transaction
 
 from assessments.models import MemberAppraisal
 from assessments.selectors.appraisals import member_star_rollup
-from assessments.services.appraisals import (
-    appraisal_delete,
-    appraisal_record,
-    appraisal_record_many,
-    appraisal_update,
-)
+from assessments.services.appraisal_batches import appraisal_record_many
+from assessments.services.appraisals import appraisal_delete, appraisal_record, appraisal_update
 from branches.models import OrganizationField
 from members.models import MeetingKind, MemberStatus
 from partybuild.exceptions import StaleWrite
