@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from .. import selectors
 from ..models import SecurityEventKind
 from ..scope.navigation import Requirement, requires
-from ..selectors.audit import AUDIT_CAPABILITY, security_event_detail_rows
+from ..selectors.audit import AUDIT_CAPABILITY
+from ..selectors.audit_detail import security_event_detail_rows
 
 PAGE_SIZE = 50
 TABS = ("events", "history")
