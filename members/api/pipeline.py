@@ -22,6 +22,7 @@ from ..models.roster import PERSON_FIELDS
 from ..selectors import pipeline as selectors
 from ..selectors.pipeline import MISSING_LABELS
 from ..services import pipeline as services
+from ..services.pipeline_corrections import applicant_correct
 
 
 class ApplicantSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
@@ -170,7 +171,7 @@ class ApplicantViewSet(WorkflowActionMixin, UnmaskActionMixin, ScopedModelViewSe
     )
 
     corrections = StepAction(
-        services.applicant_correct,
+        applicant_correct,
         CorrectionSerializer,
         """Correct facts a step recorded, with the reason: the step's rules are checked again, and the
         record's change history keeps what changed from what to what.""",

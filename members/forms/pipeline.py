@@ -9,7 +9,8 @@ from branches.forms import DateInput, EntryFormMixin, ServiceModelForm
 
 from ..models import Applicant, Member, MemberCategory, MemberStatus
 from ..models.roster import PERSON_FIELDS
-from ..services.pipeline import STEP_FACTS, correctable_facts
+from ..services.pipeline import STEP_FACTS
+from ..services.pipeline_corrections import correctable_facts
 from ._branches import offer_branches
 from ._people import Checklist, member_label, set_checklist
 

@@ -38,7 +38,7 @@ def applicant_list(*, user):
 
 def applicant_corrections(*, applicant: Applicant):
     """The record's corrections, newest first: the history rows that carry a reason (only a correction
-    writes one, members/services/pipeline.py: applicant_correct), with who made them."""
+    writes one, members/services/pipeline_corrections.py: applicant_correct), with who made them."""
     return (
         applicant.history.exclude(history_change_reason__isnull=True)
         .exclude(history_change_reason="")

@@ -42,7 +42,8 @@ from ..services.activities import (
     training_update,
 )
 from ..services.cadres import cadre_appoint, cadre_update, reserve_enter, reserve_update
-from ..services.pipeline import applicant_advance, applicant_correct, applicant_register
+from ..services.pipeline import applicant_advance, applicant_register
+from ..services.pipeline_corrections import applicant_correct
 from ..services.roster import member_create, member_update
 from ..services.visits import visit_record, visit_update
 
