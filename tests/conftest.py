@@ -242,7 +242,24 @@ def django_db_setup(  # noqa: PLR0917 - pytest-django's own fixture's arguments
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
+            _end_other_sessions_of_test_databases()
             teardown_databases(old_config, verbosity=0)
+
+
+def _end_other_sessions_of_test_databases() -> None:
+    """The live server's request threads are daemons that pytest-django's server stop does not wait for: one
+    still serving a browser's kept-alive connection holds its PostgreSQL session, and DROP DATABASE refuses
+    while any session is open. The database is being thrown away, so end them."""
+    from django.db import connections
+
+    for connection in connections.all():
+        if connection.vendor != "postgresql":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture(scope="session", autouse=True)
