@@ -262,16 +262,10 @@ class StudyRecord(ScopedRecord):
             raise ValidationError({"month": _("A month in the future cannot be recorded.")})
 
 
+# The days of a contact point's lecture, check and activity (一讲一查一活动, docs/records.md).
+CONTACT_DAYS = ("lecture_on", "check_on", "activity_on")
 # What a contact point records (its forms add the note).
-CONTACT_POINT_FACTS = (
-    "leader",
-    "organization",
-    "year",
-    "lecture_on",
-    "check_on",
-    "activity_on",
-    "days_spent",
-)
+CONTACT_POINT_FACTS = ("leader", "organization", "year", *CONTACT_DAYS, "days_spent")
 CONTACT_POINT_FIELDS = (*CONTACT_POINT_FACTS, "note")
 
 
@@ -302,7 +296,7 @@ class ContactPoint(ScopedRecord):
 
     def clean(self):
         errors = {}
-        for field in ("lecture_on", "check_on", "activity_on"):
+        for field in CONTACT_DAYS:
             day = getattr(self, field)
             errors.update(future_date_errors(self, field))
             if day and self.year and day.year != self.year:
