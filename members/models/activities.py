@@ -232,6 +232,12 @@ def visit_date_errors(visited_on, resolved_on, *, today=None) -> dict:
     return errors
 
 
+# A cadre's month of study after the cadre (the organization follows from the post): what its forms take,
+# the API and the file show and the scale generator writes.
+STUDY_MONTH_FIELDS = ("year", "month", "sessions", "note_characters", "articles")
+STUDY_FIELDS = ("cadre", *STUDY_MONTH_FIELDS)
+
+
 class StudyRecord(ScopedRecord):
     """A cadre's study in one month: sessions attended, characters of notes, articles written."""
 
