@@ -22,6 +22,7 @@ from tests.utils.assertions import (
 )
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
+from tests.utils.factories_entry import cadre_form
 from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
@@ -198,21 +199,8 @@ def test_bad_filter_values_are_400_not_500(world):
 
 
 def admin_payload(world, **overrides):
-    payload = {
-        "organization": world.branch_a1.pk,
-        "post": "village_director",
-        "member": "",
-        "name": "钱主任",
-        "gender": "male",
-        "birth_date": "1979-01-01",
-        "education": "",
-        "phone": "",
-        "started_on": "2021-01-15",
-        "ended_on": "",
-        "sending_unit": "",
-        "note": "",
-    }
-    return {**payload, **overrides}
+    director = {"post": "village_director", "name": "钱主任", "birth_date": "1979-01-01", "education": ""}
+    return cadre_form(world.branch_a1, started_on="2021-01-15", **director) | overrides
 
 
 def test_admin_changelist_is_scoped(world):

@@ -13,6 +13,7 @@ from tests.utils.api import post_import_file, template_csv
 from tests.utils.assertions import admin_refuses, admin_saves, assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
+from tests.utils.factories_entry import meeting_form
 from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
@@ -188,15 +189,8 @@ def test_list_shows_attendance_for_each_row(world, meetings):
 
 
 def admin_payload(world, **overrides):
-    payload = {
-        "organization": world.branch_a1.pk,
-        "kind": "assembly",
-        "held_on": "2024-03-01",
-        "topic": "支部大会",
-        "speaker": "",
-        "minutes": "",
-    }
-    return {**payload, **overrides}
+    assembly = {"kind": "assembly", "held_on": "2024-03-01", "topic": "支部大会"}
+    return meeting_form(organization=world.branch_a1.pk, **assembly) | overrides
 
 
 def test_admin_add_goes_through_the_service(world):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone, translation
 
-from members.models import Cadre, CadrePost, MeetingKind, Member
+from members.models import Cadre, CadrePost, MeetingKind, Member, TrainingAudience
 
 from .factories import MemberFactory
 from .factories_cadres import CadreFactory
@@ -33,6 +33,21 @@ def meeting_form(**data) -> dict:
         "topic": "学习党章",
         "speaker": "",
         "minutes": "",
+        **data,
+    }
+
+
+def training_form(organizer, **data) -> dict:
+    """The training entry form (the admin's is the same) filled in for a one-day training of members held
+    today by ``organizer``; ``data`` overrides or adds."""
+    return {
+        "organizer": organizer.pk,
+        "audience": TrainingAudience.MEMBERS,
+        "held_on": timezone.localdate().isoformat(),
+        "days": "1",
+        "hours": "",
+        "topic": "冬训",
+        "villager_count": "0",
         **data,
     }
 
