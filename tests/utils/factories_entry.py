@@ -52,6 +52,26 @@ def training_form(organizer, **data) -> dict:
     }
 
 
+# The member form's optional fields as a browser posts them when left empty.
+MEMBER_FORM_BLANKS = dict.fromkeys(
+    (
+        "phone",
+        "address",
+        "mobile_destination",
+        "mobile_contact_person",
+        "mobile_last_contact_on",
+        "post_duty",
+    ),
+    "",
+)
+# What the member admin's add and change pages post beside the form's fields: the "mobile" box unticked and
+# the inline of membership events empty.
+MEMBER_ADMIN_EXTRAS = {
+    "is_mobile": "",
+    **{f"events-{key}": "0" for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")},
+}
+
+
 def cadre_form(organization, **data) -> dict:
     """The cadre post entry form (the admin's is the same) filled in for a village committee member of
     ``organization`` who is not a party member; ``data`` overrides or adds."""
