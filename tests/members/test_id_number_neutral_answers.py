@@ -15,7 +15,7 @@ from members.resources import MemberResource
 from members.services.pipeline import ON_THE_ROLL
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_entry import MEMBER_ADMIN_EXTRAS, MEMBER_FORM_BLANKS, zh
-from tests.utils.factories_pipeline import ApplicantFactory
+from tests.utils.factories_pipeline import ApplicantFactory, registration
 from tests.utils.import_files import member_rows, member_values, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -63,16 +63,7 @@ def member_payload(world, number, **extra):
 
 
 def applicant_payload(world, number):
-    return {
-        "branch": world.branch_a1.pk,
-        "name": "李华",
-        "gender": "male",
-        "id_number": number,
-        "birth_date": BORN.isoformat(),
-        "education": "bachelor",
-        "occupation": "farmer",
-        "applied_on": "2024-01-05",
-    }
+    return registration(world.branch_a1, id_number=number, gender="male", birth_date=BORN.isoformat())
 
 
 # --- API ----------------------------------------------------------------------------------------------------
