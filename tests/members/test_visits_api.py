@@ -14,6 +14,7 @@ from tests.utils.api import post_import_file, template_csv
 from tests.utils.assertions import admin_refuses, admin_saves, assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_entry import visit_form
 from tests.utils.factories_visits import VisitLogFactory
 from tests.utils.scope_records import CadreRecordScopeSuite
 
@@ -333,16 +334,7 @@ def test_export_is_an_xlsx_of_the_scoped_filtered_list(world, logs):
 
 
 def admin_payload(cadre, **overrides):
-    payload = {
-        "cadre": cadre.pk,
-        "household_name": "吴九",
-        "village_group": "二组",
-        "visited_on": "2024-03-01",
-        "concerns": "",
-        "follow_up": "",
-        "resolved_on": "",
-    }
-    return {**payload, **overrides}
+    return visit_form(cadre, household_name="吴九", visited_on="2024-03-01") | overrides
 
 
 def test_admin_changelist_is_scoped(world):

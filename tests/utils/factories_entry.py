@@ -37,6 +37,21 @@ def meeting_form(**data) -> dict:
     }
 
 
+def visit_form(cadre, **data) -> dict:
+    """The household visit entry form (the admin's is the same) filled in for ``cadre``'s visit today to 李四
+    of the second group, nothing raised; ``data`` overrides or adds."""
+    return {
+        "cadre": cadre.pk,
+        "household_name": "李四",
+        "village_group": "二组",
+        "visited_on": timezone.localdate().isoformat(),
+        "concerns": "",
+        "follow_up": "",
+        "resolved_on": "",
+        **data,
+    }
+
+
 def training_form(organizer, **data) -> dict:
     """The training entry form (the admin's is the same) filled in for a one-day training of members held
     today by ``organizer``; ``data`` overrides or adds."""
