@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from members.models import Meeting, MeetingKind
 from tests.utils.api import post_import_file, template_csv
-from tests.utils.assertions import admin_refuses, admin_saves, assert_changelist_scoped
+from tests.utils.assertions import admin_edits, admin_refuses, admin_saves, assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_entry import meeting_form
@@ -212,11 +212,8 @@ def test_admin_shows_a_refused_attendee_beside_the_form(world):
 def test_admin_edit_and_pages_open(world):
     meeting = MeetingFactory(organization=world.branch_a1)
     client = world.page_client("staff_a")
-    url = reverse("admin:members_meeting_change", args=[meeting.pk])
-    assert client.get(url).status_code == 200
-    admin_saves(client, url, admin_payload(world, topic="改过"))
-    meeting.refresh_from_db()
-    assert (meeting.topic, meeting.version) == ("改过", 2)
+    admin_edits(client, "members_meeting", meeting, admin_payload(world, topic="改过"))
+    assert meeting.topic == "改过"
     assert client.get(reverse("admin:members_meeting_history", args=[meeting.pk])).status_code == 200
     assert client.get(reverse("admin:members_meeting_changelist")).status_code == 200
 
