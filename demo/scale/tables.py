@@ -21,7 +21,12 @@ from members.models import (
     Training,
     VisitLog,
 )
-from members.models.activities import CONTACT_POINT_FIELDS, TRAINING_DETAIL_FIELDS, VISIT_LOG_VALUES
+from members.models.activities import (
+    CONTACT_POINT_FIELDS,
+    STUDY_MONTH_FIELDS,
+    TRAINING_DETAIL_FIELDS,
+    VISIT_LOG_VALUES,
+)
 from members.models.cadres import CADRE_FIELDS, RESERVE_FIELDS, RESERVE_LIFECYCLE_FIELDS
 from members.models.roster import MEMBER_EVENT_MOVE_FIELDS, MEMBER_FIELDS, PERSON_FIELDS
 
@@ -83,10 +88,7 @@ def all_tables() -> dict[str, Table]:
         "cadres": Table(Cadre, (*VERSIONED, *CADRE_FIELDS)),
         "reserves": Table(ReserveCadre, (*VERSIONED, *RESERVE_FIELDS, *RESERVE_LIFECYCLE_FIELDS)),
         "visits": Table(VisitLog, (*VERSIONED, "cadre", "organization", *VISIT_LOG_VALUES, "recorded_by")),
-        "study": Table(
-            StudyRecord,
-            (*VERSIONED, "cadre", "organization", "year", "month", "sessions", "note_characters", "articles"),
-        ),
+        "study": Table(StudyRecord, (*VERSIONED, "cadre", "organization", *STUDY_MONTH_FIELDS)),
         "trainings": Table(Training, (*VERSIONED, "organizer", *TRAINING_DETAIL_FIELDS)),
         "training_members": Table(through(Training.member_attendees), ("id", "training", "member")),
         "training_cadres": Table(through(Training.cadre_attendees), ("id", "training", "cadre")),

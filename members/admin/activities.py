@@ -13,7 +13,13 @@ from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
 
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
-from ..models.activities import CONTACT_POINT_FACTS, CONTACT_POINT_FIELDS, TRAINING_FIELDS
+from ..models.activities import (
+    CONTACT_POINT_FACTS,
+    CONTACT_POINT_FIELDS,
+    STUDY_FIELDS,
+    STUDY_MONTH_FIELDS,
+    TRAINING_FIELDS,
+)
 from ..selectors.activities import contact_point_flags
 from ..services import activities as services
 
@@ -59,7 +65,7 @@ class TrainingForm(RuleCheckedForm):
 class StudyRecordForm(RuleCheckedForm):
     class Meta:
         model = StudyRecord
-        fields = ["cadre", "year", "month", "sessions", "note_characters", "articles"]
+        fields = STUDY_FIELDS
 
     def check(self, record):
         record.organization = record.cadre.organization
@@ -140,7 +146,7 @@ class StudyRecordAdmin(PeopleRecordAdmin):
     create_service = staticmethod(services.study_record)
     update_service = staticmethod(services.study_update)
     delete_service = staticmethod(services.study_delete)
-    list_display = ["cadre", "organization", "year", "month", "sessions", "note_characters", "articles"]
+    list_display = ["cadre", "organization", *STUDY_MONTH_FIELDS]
     list_filter = ["year", "month"]
     search_fields = ["cadre__name", "organization__name"]
     list_select_related = ["cadre__organization", "organization"]

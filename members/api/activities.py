@@ -24,7 +24,7 @@ from partybuild.years import YearField
 
 from ..filters.activities import ContactPointFilter, MeetingFilter, StudyRecordFilter, TrainingFilter
 from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
-from ..models.activities import TRAINING_SESSION_FIELDS
+from ..models.activities import CONTACT_DAYS, STUDY_MONTH_FIELDS, TRAINING_SESSION_FIELDS
 from ..resources import ContactPointResource, MeetingResource, StudyRecordResource, TrainingResource
 from ..selectors import activities as selectors
 from ..services import activities as services
@@ -176,11 +176,7 @@ class StudyRecordSerializer(VersionedSerializerMixin, serializers.ModelSerialize
             "post",
             "organization",
             "organization_name",
-            "year",
-            "month",
-            "sessions",
-            "note_characters",
-            "articles",
+            *STUDY_MONTH_FIELDS,
             "version",
             "created_at",
             "updated_at",
@@ -211,9 +207,7 @@ class ContactPointSerializer(VersionedSerializerMixin, OrganizationRecordSeriali
             "organization",
             "organization_name",
             "year",
-            "lecture_on",
-            "check_on",
-            "activity_on",
+            *CONTACT_DAYS,
             "days_spent",
             "note",
             "lecture_done",

@@ -8,6 +8,7 @@ from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField
 
 from ..filters.mobile import AwayContactFilter, AwayRecordFilter
 from ..models import AwayContact, AwayRecord, Member
+from ..models.mobile import AWAY_DETAIL_FIELDS
 from ..selectors import mobile as selectors
 from ..services import mobile as services
 
@@ -26,12 +27,7 @@ class AwayRecordSerializer(serializers.ModelSerializer):
             "member",
             "member_name",
             "branch",
-            "destination",
-            "work_unit",
-            "contact_name",
-            "contact_phone",
-            "host_organization",
-            "left_on",
+            *AWAY_DETAIL_FIELDS,
             "back_on",
             "last_contact_on",
             "out_of_contact",

@@ -65,6 +65,11 @@ class DuesMonthForm(EntryFormMixin, forms.Form):
         return list(dues_ledger(organization=self.organization, month=self.chosen_month()))
 
 
+def _monthly_yuan(label, help_text="") -> forms.DecimalField:
+    """An amount a month in yuan and fen, left empty where the member's category does not use it."""
+    return forms.DecimalField(label=label, required=False, min_value=0, decimal_places=2, help_text=help_text)
+
+
 class DuesBaseForm(EntryFormMixin, forms.Form):
     """A member's yearly base (docs/dues.md, "The amount"): the monthly amount is computed from it by the
     service, never typed. Opened for a member and year (``?member=&year=``), it shows that year's base to
@@ -73,23 +78,15 @@ class DuesBaseForm(EntryFormMixin, forms.Form):
     member = forms.ModelChoiceField(label=_("party member"), queryset=Member.objects.none())
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     category = forms.ChoiceField(label=_("dues category"), choices=DuesCategory.choices)
-    income = forms.DecimalField(
-        label=_("monthly income after tax and fixed deductions (yuan)"),
-        required=False,
-        min_value=0,
-        decimal_places=2,
-        help_text=_("Employed and retired members: the salary or pension after tax and fixed deductions."),
+    income = _monthly_yuan(
+        _("monthly income after tax and fixed deductions (yuan)"),
+        _("Employed and retired members: the salary or pension after tax and fixed deductions."),
     )
-    farmer_amount = forms.DecimalField(
-        label=_("monthly amount set by the branch (yuan)"),
-        required=False,
-        min_value=0,
-        decimal_places=2,
-        help_text=_("Farmers only: from the policy's least to most amount."),
+    farmer_amount = _monthly_yuan(
+        _("monthly amount set by the branch (yuan)"),
+        _("Farmers only: from the policy's least to most amount."),
     )
-    voluntary_amount = forms.DecimalField(
-        label=_("voluntary monthly amount (yuan)"), required=False, min_value=0, decimal_places=2
-    )
+    voluntary_amount = _monthly_yuan(_("voluntary monthly amount (yuan)"))
     exempt = forms.BooleanField(label=_("exempt from dues"), required=False)
     exemption_decision = forms.CharField(label=_("exemption decision"), required=False, max_length=200)
     unpaid_reason = forms.CharField(label=_("reason for unpaid dues"), required=False, max_length=200)

@@ -6,16 +6,7 @@ from django.utils import timezone
 from branches.forms import ServiceModelForm, VersionedFormMixin
 
 from ..models import ON_ROLL, AwayContact, AwayRecord, Member
-
-AWAY_FIELDS = [
-    "member",
-    "destination",
-    "work_unit",
-    "contact_name",
-    "contact_phone",
-    "host_organization",
-    "left_on",
-]
+from ..models.mobile import AWAY_DETAIL_FIELDS
 
 
 def away_label(away: AwayRecord) -> str:
@@ -25,7 +16,7 @@ def away_label(away: AwayRecord) -> str:
 class AwayRecordForm(ServiceModelForm):
     class Meta:
         model = AwayRecord
-        fields = AWAY_FIELDS
+        fields = ("member", *AWAY_DETAIL_FIELDS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +32,7 @@ class AwayRecordForm(ServiceModelForm):
 class AwayRecordEditForm(VersionedFormMixin, AwayRecordForm):
     class Meta:
         model = AwayRecord
-        fields = [name for name in AWAY_FIELDS if name != "member"]
+        fields = AWAY_DETAIL_FIELDS
 
 
 class AwayBackForm(VersionedFormMixin, ServiceModelForm):

@@ -5,13 +5,14 @@ from django.utils import timezone
 from branches.forms import ServiceModelForm, VersionedFormMixin
 
 from ..models import Cadre, StudyRecord
+from ..models.activities import STUDY_FIELDS
 from .visits import cadre_label
 
 
 class StudyRecordForm(ServiceModelForm):
     class Meta:
         model = StudyRecord
-        fields = ["cadre", "year", "month", "sessions", "note_characters", "articles"]
+        fields = STUDY_FIELDS
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

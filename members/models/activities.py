@@ -232,6 +232,12 @@ def visit_date_errors(visited_on, resolved_on, *, today=None) -> dict:
     return errors
 
 
+# A cadre's month of study after the cadre (the organization follows from the post): what its forms take,
+# the API and the file show and the scale generator writes.
+STUDY_MONTH_FIELDS = ("year", "month", "sessions", "note_characters", "articles")
+STUDY_FIELDS = ("cadre", *STUDY_MONTH_FIELDS)
+
+
 class StudyRecord(ScopedRecord):
     """A cadre's study in one month: sessions attended, characters of notes, articles written."""
 
@@ -262,16 +268,10 @@ class StudyRecord(ScopedRecord):
             raise ValidationError({"month": _("A month in the future cannot be recorded.")})
 
 
+# The days of a contact point's lecture, check and activity (一讲一查一活动, docs/records.md).
+CONTACT_DAYS = ("lecture_on", "check_on", "activity_on")
 # What a contact point records (its forms add the note).
-CONTACT_POINT_FACTS = (
-    "leader",
-    "organization",
-    "year",
-    "lecture_on",
-    "check_on",
-    "activity_on",
-    "days_spent",
-)
+CONTACT_POINT_FACTS = ("leader", "organization", "year", *CONTACT_DAYS, "days_spent")
 CONTACT_POINT_FIELDS = (*CONTACT_POINT_FACTS, "note")
 
 
@@ -302,7 +302,7 @@ class ContactPoint(ScopedRecord):
 
     def clean(self):
         errors = {}
-        for field in ("lecture_on", "check_on", "activity_on"):
+        for field in CONTACT_DAYS:
             day = getattr(self, field)
             errors.update(future_date_errors(self, field))
             if day and self.year and day.year != self.year:

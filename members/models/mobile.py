@@ -11,6 +11,16 @@ from .roster import Member
 
 # Months without a contact after which a member away is out of contact (docs/mobile-members.md).
 OUT_OF_CONTACT_MONTHS = 6
+# A spell away after its member, as its forms, the API and its update service take it (coming back sets
+# ``back_on`` apart).
+AWAY_DETAIL_FIELDS = (
+    "destination",
+    "work_unit",
+    "contact_name",
+    "contact_phone",
+    "host_organization",
+    "left_on",
+)
 
 
 class ContactWay(models.TextChoices):

@@ -17,6 +17,7 @@ from branches.tabular.widgets import (
 )
 
 from ..models import Cadre, ContactPoint, StudyRecord
+from ..models.activities import CONTACT_DAYS, STUDY_MONTH_FIELDS
 from ..selectors.activities import contact_point_flags
 from ..services import activities as services
 from .cadres import CADRE_POST, CADRE_POST_ALIASES
@@ -85,11 +86,7 @@ class StudyRecordResource(KeyedResource):
         "organization_name",
         "cadre",
         "post",
-        "year",
-        "month",
-        "sessions",
-        "note_characters",
-        "articles",
+        *STUDY_MONTH_FIELDS,
     )
 
     def build_instance(self, values: dict):
@@ -160,9 +157,7 @@ class ContactPointResource(MaskingResourceMixin, KeyedResource):
         "leader",
         "leader_name",
         "year",
-        "lecture_on",
-        "check_on",
-        "activity_on",
+        *CONTACT_DAYS,
         "days_spent",
         "note",
         "complete",

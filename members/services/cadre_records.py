@@ -16,6 +16,7 @@ from branches.selectors.tree import committee_above, committees_above
 from branches.services.writing import create_checked, require_capability, save_new
 
 from ..models import Cadre, ContactPoint, Member, StudyRecord
+from ..models.activities import CONTACT_DAYS
 from ..selectors.roster import rolls_on
 from .checks import MESSAGES, _error, _taken
 
@@ -112,8 +113,7 @@ def contact_point_check(
 def _leader_days(point: ContactPoint, errors: dict) -> list[dt.date]:
     """The days the leader must be on the roll: those the contact happened on (without an error of their
     own), or, before any is, the last day of the year or today."""
-    fields = ("lecture_on", "check_on", "activity_on")
-    days = sorted({day for field in fields if field not in errors and (day := getattr(point, field))})
+    days = sorted({day for field in CONTACT_DAYS if field not in errors and (day := getattr(point, field))})
     return days or [min(timezone.localdate(), dt.date(point.year, 12, 31))]
 
 

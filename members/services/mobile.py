@@ -14,6 +14,7 @@ from branches.scope.editing import scoped_update
 from branches.services.writing import require_capability, save_new
 
 from ..models import ON_ROLL, AwayContact, AwayRecord, Member
+from ..models.mobile import AWAY_DETAIL_FIELDS
 
 MESSAGES = {
     "not_on_roll": _("%(name)s is not on the roll of a branch (status: %(status)s)."),
@@ -30,9 +31,6 @@ MESSAGES = {
     "destination_required": _("Say where the member works."),
     "back_on_create": _("Record the spell away first, then the day the member came back."),
 }
-DETAIL_FIELDS = frozenset(
-    {"destination", "work_unit", "contact_name", "contact_phone", "host_organization", "left_on"}
-)
 
 
 def _summarize(member: Member) -> None:
@@ -108,7 +106,7 @@ def away_record_update(
     *, actor, away: AwayRecord, expected_version=None, precondition=False, **changes
 ) -> AwayRecord:
     """Correct where the member works, who to reach them through, the organization there or the day left."""
-    unknown = set(changes) - DETAIL_FIELDS - {"back_on"}
+    unknown = set(changes) - {*AWAY_DETAIL_FIELDS, "back_on"}
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in sorted(unknown)})
 

@@ -36,6 +36,7 @@ from members.models import (
     Training,
     VisitLog,
 )
+from tests.utils.factories_dues import farmer_base_row, paid_row
 
 ONE_DAY = dt.timedelta(days=1)
 # Class hours around the 32 / 56 a year (a training without hours counts 8 a day), and days of a training.
@@ -720,25 +721,13 @@ def build(plan: Plan) -> Built:
         ]
     )
     DuesBase.objects.bulk_create(
-        [
-            DuesBase(member=members[m], year=year, category="farmer", exempt=exempt, monthly_amount="0.20")
-            for m, year, exempt in plan.dues_bases
-        ]
+        [farmer_base_row(members[m], year, exempt=exempt) for m, year, exempt in plan.dues_bases]
     )
     payments = []
     for m, year, month, when in plan.dues_payments:
         paid_on = paid_day(year, month, when)
         if paid_on <= case.today:  # nothing is recorded as paid in the future
-            payments.append(
-                DuesPayment(
-                    member=members[m],
-                    organization=members[m].branch,
-                    month=dt.date(year, month, 1),
-                    amount="0.20",
-                    paid_on=paid_on,
-                    method="cash",
-                )
-            )
+            payments.append(paid_row(members[m], dt.date(year, month, 1), paid_on))
     DuesPayment.objects.bulk_create(payments)
     return Built(plan=plan, orgs=orgs, members=members, cadres=cadres)
 

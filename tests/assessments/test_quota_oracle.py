@@ -17,8 +17,6 @@ from assessments.selectors.quotas import published_alerts, published_results
 from branches.models import Organization
 from members.models import (
     Cadre,
-    DuesBase,
-    DuesPayment,
     Member,
     MemberEvent,
     ReserveCadre,
@@ -27,6 +25,7 @@ from members.models import (
     VisitLog,
 )
 from tests.conftest import examples
+from tests.utils.factories_dues import farmer_base_row, paid_row
 
 from .quota_oracle import dec, oracle
 from .strategies import CASES, Case, build, create_org, member_row, plans, township_training
@@ -639,21 +638,12 @@ def test_class_hours_of_a_training_attended_twice_count_once_and_last_year_not(t
 def dues_member(branch, joined_on=dt.date(2005, 7, 1), *, exempt=False, base_year=Y):
     member = member_row(branch, dt.date(1980, 1, 1), joined_on)
     member.save()
-    DuesBase.objects.create(
-        member=member, year=base_year, category="farmer", exempt=exempt, monthly_amount=Decimal("0.20")
-    )
+    farmer_base_row(member, base_year, exempt=exempt).save()
     return member
 
 
 def pay(member, month: dt.date, paid_on: dt.date):
-    DuesPayment.objects.create(
-        member=member,
-        organization=member.branch,
-        month=month,
-        amount=Decimal("0.20"),
-        paid_on=paid_on,
-        method="cash",
-    )
+    paid_row(member, month, paid_on).save()
 
 
 def test_dues_paid_by_the_months_last_day_are_on_time_the_day_after_not(tree):

@@ -15,6 +15,7 @@ from tests.utils.api import (
     template_csv,
 )
 from tests.utils.assertions import (
+    admin_edits,
     admin_refuses,
     admin_saves,
     assert_admin_pages_open,
@@ -22,6 +23,7 @@ from tests.utils.assertions import (
 )
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
+from tests.utils.factories_entry import cadre_form
 from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
@@ -198,21 +200,8 @@ def test_bad_filter_values_are_400_not_500(world):
 
 
 def admin_payload(world, **overrides):
-    payload = {
-        "organization": world.branch_a1.pk,
-        "post": "village_director",
-        "member": "",
-        "name": "钱主任",
-        "gender": "male",
-        "birth_date": "1979-01-01",
-        "education": "",
-        "phone": "",
-        "started_on": "2021-01-15",
-        "ended_on": "",
-        "sending_unit": "",
-        "note": "",
-    }
-    return {**payload, **overrides}
+    director = {"post": "village_director", "name": "钱主任", "birth_date": "1979-01-01", "education": ""}
+    return cadre_form(world.branch_a1, started_on="2021-01-15", **director) | overrides
 
 
 def test_admin_changelist_is_scoped(world):
@@ -254,11 +243,8 @@ def test_admin_edit_goes_through_the_service_and_history_page_shows_it(world):
         organization=world.branch_a1, post=P.VILLAGE_DIRECTOR, name="钱主任", birth_date=D(1979, 1, 1)
     )
     client = world.page_client("staff_a")
-    url = reverse("admin:members_cadre_change", args=[cadre.pk])
-    assert client.get(url).status_code == 200
-    admin_saves(client, url, admin_payload(world, phone="13900000000"))
-    cadre.refresh_from_db()
-    assert (cadre.phone, cadre.version) == ("13900000000", 2)
+    admin_edits(client, "members_cadre", cadre, admin_payload(world, phone="13900000000"))
+    assert cadre.phone == "13900000000"
     assert cadre.history.latest().history_user == world.users["staff_a"]
     history = client.get(reverse("admin:members_cadre_history", args=[cadre.pk]))
     assert history.status_code == 200

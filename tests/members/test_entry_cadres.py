@@ -11,27 +11,13 @@ from members.models import Cadre, CadrePost, ReserveCadre
 from members.services.cadres import MESSAGES, cadre_update, reserve_update
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
-from tests.utils.factories_entry import assert_conflict, cadre_form, field_errors, zh
+from tests.utils.factories_entry import assert_conflict, cadre_form, field_errors, reserve_form, zh
 
 pytestmark = pytest.mark.django_db
 
 
 def reserve_payload(world, **data):
-    return {
-        "organization": world.branch_a1.pk,
-        "member": "",
-        "name": "后备甲",
-        "gender": "female",
-        "birth_date": "1998-02-03",
-        "education": "bachelor",
-        "phone": "",
-        "political_status": "masses",
-        "source": "graduate",
-        "entered_on": "2025-03-01",
-        "mentor": "",
-        "trainings_attended": "0",
-        **data,
-    }
+    return reserve_form(world.branch_a1) | data
 
 
 def test_a_village_committee_member_is_appointed(secretary, world):

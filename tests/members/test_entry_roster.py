@@ -11,7 +11,7 @@ from members.models import Member
 from members.models.roster import ID_NUMBER_MESSAGES
 from members.services.roster import member_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import assert_conflict, field_errors, logged_in, zh
+from tests.utils.factories_entry import MEMBER_FORM_BLANKS, assert_conflict, field_errors, logged_in, zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:member-create")
@@ -21,6 +21,7 @@ ID_NUMBER = idnumbers.build("130123", BORN, 21)
 
 def payload(world, **data):
     return {
+        **MEMBER_FORM_BLANKS,
         "name": "新党员",
         "gender": "male",
         "ethnicity": "汉族",
@@ -33,11 +34,6 @@ def payload(world, **data):
         "confirmed_on": "",
         "occupation": "farmer",
         "phone": "13812345678",
-        "address": "",
-        "mobile_destination": "",
-        "mobile_contact_person": "",
-        "mobile_last_contact_on": "",
-        "post_duty": "",
         **data,
     }
 

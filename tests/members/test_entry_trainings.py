@@ -8,7 +8,7 @@ from django.utils import timezone
 from members.models import Training, TrainingAudience
 from members.services.activities import training_record, training_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import assert_conflict, assert_off_roll_refusal, field_errors
+from tests.utils.factories_entry import assert_conflict, assert_off_roll_refusal, field_errors, training_form
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:training-create")
@@ -19,16 +19,7 @@ OFF_ROLL = (
 
 
 def payload(world, **data):
-    return {
-        "organizer": world.branch_a1.pk,
-        "audience": TrainingAudience.MEMBERS,
-        "held_on": timezone.localdate().isoformat(),
-        "days": "1",
-        "hours": "",
-        "topic": "冬训",
-        "villager_count": "0",
-        **data,
-    }
+    return training_form(world.branch_a1) | data
 
 
 def test_a_training_is_recorded_with_members_and_cadres(secretary, world, branch):

@@ -11,24 +11,14 @@ from members.models import VisitLog
 from members.services import visits as visit_services
 from members.services.visits import visit_record
 from tests.utils.factories_cadres import CadreFactory
-from tests.utils.factories_entry import field_errors, logged_in, zh
+from tests.utils.factories_entry import field_errors, logged_in, visit_form, zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:visit-create")
 
 
 def post_visit(client, branch, **data):
-    payload = {
-        "cadre": branch.secretary.pk,
-        "household_name": "李四",
-        "village_group": "二组",
-        "visited_on": timezone.localdate().isoformat(),
-        "concerns": "",
-        "follow_up": "",
-        "resolved_on": "",
-        **data,
-    }
-    return client.post(CREATE, payload)
+    return client.post(CREATE, visit_form(branch.secretary) | data)
 
 
 def test_the_quick_entry_opens_with_today_and_the_secretarys_own_post(secretary, branch):

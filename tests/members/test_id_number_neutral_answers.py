@@ -14,8 +14,8 @@ from members.models import Member
 from members.resources import MemberResource
 from members.services.pipeline import ON_THE_ROLL
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import zh
-from tests.utils.factories_pipeline import ApplicantFactory
+from tests.utils.factories_entry import MEMBER_ADMIN_EXTRAS, MEMBER_FORM_BLANKS, zh
+from tests.utils.factories_pipeline import ApplicantFactory, registration
 from tests.utils.import_files import member_rows, member_values, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -63,16 +63,7 @@ def member_payload(world, number, **extra):
 
 
 def applicant_payload(world, number):
-    return {
-        "branch": world.branch_a1.pk,
-        "name": "李华",
-        "gender": "male",
-        "id_number": number,
-        "birth_date": BORN.isoformat(),
-        "education": "bachelor",
-        "occupation": "farmer",
-        "applied_on": "2024-01-05",
-    }
+    return registration(world.branch_a1, id_number=number, gender="male", birth_date=BORN.isoformat())
 
 
 # --- API ----------------------------------------------------------------------------------------------------
@@ -177,18 +168,7 @@ def test_import_row_with_a_visible_number_keeps_the_clear_answer(world):
 
 
 def _browser_payload(world, number):
-    return member_payload(
-        world,
-        number,
-        ethnicity="汉族",
-        confirmed_on="",
-        phone="",
-        address="",
-        mobile_destination="",
-        mobile_contact_person="",
-        mobile_last_contact_on="",
-        post_duty="",
-    )
+    return member_payload(world, number, ethnicity="汉族", confirmed_on="", **MEMBER_FORM_BLANKS)
 
 
 def test_entry_form_with_a_foreign_number_reads_as_invalid(client, world):
@@ -206,14 +186,7 @@ def test_admin_add_with_a_foreign_number_reads_as_invalid(world):
     MemberFactory(branch=world.branch_b1, id_number=FOREIGN_ID)
     client = Client()
     client.force_login(world.users["staff_a"])
-    data = {
-        **_browser_payload(world, FOREIGN_ID),
-        "is_mobile": "",
-        "events-TOTAL_FORMS": "0",
-        "events-INITIAL_FORMS": "0",
-        "events-MIN_NUM_FORMS": "0",
-        "events-MAX_NUM_FORMS": "0",
-    }
+    data = {**_browser_payload(world, FOREIGN_ID), **MEMBER_ADMIN_EXTRAS}
     refused = client.post(reverse("admin:members_member_add"), data)
     invalid = client.post(reverse("admin:members_member_add"), {**data, "id_number": wrong_check(NEW_ID)})
     assert refused.status_code == invalid.status_code == 200

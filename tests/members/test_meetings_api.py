@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from members.models import Meeting, MeetingKind
 from tests.utils.api import post_import_file, template_csv
-from tests.utils.assertions import admin_refuses, admin_saves, assert_changelist_scoped
+from tests.utils.assertions import admin_edits, admin_refuses, admin_saves, assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
+from tests.utils.factories_entry import meeting_form
 from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
@@ -188,15 +189,8 @@ def test_list_shows_attendance_for_each_row(world, meetings):
 
 
 def admin_payload(world, **overrides):
-    payload = {
-        "organization": world.branch_a1.pk,
-        "kind": "assembly",
-        "held_on": "2024-03-01",
-        "topic": "支部大会",
-        "speaker": "",
-        "minutes": "",
-    }
-    return {**payload, **overrides}
+    assembly = {"kind": "assembly", "held_on": "2024-03-01", "topic": "支部大会"}
+    return meeting_form(organization=world.branch_a1.pk, **assembly) | overrides
 
 
 def test_admin_add_goes_through_the_service(world):
@@ -218,11 +212,8 @@ def test_admin_shows_a_refused_attendee_beside_the_form(world):
 def test_admin_edit_and_pages_open(world):
     meeting = MeetingFactory(organization=world.branch_a1)
     client = world.page_client("staff_a")
-    url = reverse("admin:members_meeting_change", args=[meeting.pk])
-    assert client.get(url).status_code == 200
-    admin_saves(client, url, admin_payload(world, topic="改过"))
-    meeting.refresh_from_db()
-    assert (meeting.topic, meeting.version) == ("改过", 2)
+    admin_edits(client, "members_meeting", meeting, admin_payload(world, topic="改过"))
+    assert meeting.topic == "改过"
     assert client.get(reverse("admin:members_meeting_history", args=[meeting.pk])).status_code == 200
     assert client.get(reverse("admin:members_meeting_changelist")).status_code == 200
 

@@ -21,7 +21,7 @@ from members.pipeline_rules import probation_ends
 from members.resources import MemberResource
 from members.services import roster as services
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import zh
+from tests.utils.factories_entry import MEMBER_ADMIN_EXTRAS, MEMBER_FORM_BLANKS, zh
 from tests.utils.import_files import MEMBER_HEADERS, csv_bytes, member_rows, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -393,12 +393,7 @@ def _form_data(world, row):
     return {
         **{name: _text(value) for name, value in row.items()},
         "branch": world.branch_a1.pk,
-        "phone": "",
-        "address": "",
-        "mobile_destination": "",
-        "mobile_contact_person": "",
-        "mobile_last_contact_on": "",
-        "post_duty": "",
+        **MEMBER_FORM_BLANKS,
     }
 
 
@@ -410,11 +405,8 @@ def via_entry_page(world, row):
 
 
 def via_admin(world, row):
-    management = {
-        f"events-{key}": "0" for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
-    }
     answer = world.page_client("staff_a").post(
-        reverse("admin:members_member_add"), {**_form_data(world, row), "is_mobile": "", **management}
+        reverse("admin:members_member_add"), {**_form_data(world, row), **MEMBER_ADMIN_EXTRAS}
     )
     if answer.status_code == 302:
         return 201, {}

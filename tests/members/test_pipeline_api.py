@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from members.models import Applicant, ApplicantStage
 from members.selectors.pipeline import due_list
-from tests.utils.factories import MemberFactory, id_number_for
-from tests.utils.factories_pipeline import ApplicantFactory, activist, candidate
+from tests.utils.factories import MemberFactory
+from tests.utils.factories_pipeline import ApplicantFactory, activist, candidate, registration
 from tests.utils.scope import ScopeSuite
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +21,7 @@ class TestApplicantScope(ScopeSuite):
         return ApplicantFactory(branch=organization)
 
     def create_payload(self, world, organization):
-        birth = dt.date(1999, 1, 1)
-        return {
-            "branch": organization.pk,
-            "name": "李华",
-            "gender": "female",
-            "id_number": id_number_for(birth, 22),
-            "birth_date": str(birth),
-            "education": "bachelor",
-            "occupation": "farmer",
-            "applied_on": "2024-01-05",
-        }
+        return registration(organization, gender="female", birth_date="1999-01-01")
 
     def move_payload(self, world, organization):
         return {"branch": organization.pk}

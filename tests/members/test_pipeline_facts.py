@@ -12,7 +12,7 @@ from members.models import Applicant, ApplicantStage, Member
 from members.services.pipeline import applicant_advance
 from tests.utils.factories import MemberFactory, id_number_for
 from tests.utils.factories_entry import field_errors
-from tests.utils.factories_pipeline import ApplicantFactory, activist, admitted, candidate
+from tests.utils.factories_pipeline import ApplicantFactory, activist, admitted, candidate, registration
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -249,20 +249,8 @@ def test_a_correction_needs_a_reason_a_taken_step_and_a_change(world):
 # --- identity and the ID number ------------------------------------------------------------------------
 
 
-def _register_payload(world, birth=dt.date(1999, 1, 1), sequence=22, **extra):
-    return {
-        "branch": world.branch_a1.pk,
-        "name": "李华",
-        "id_number": id_number_for(birth, sequence),
-        "education": "bachelor",
-        "occupation": "farmer",
-        "applied_on": "2024-01-05",
-        **extra,
-    }
-
-
 def test_gender_and_birth_date_are_read_from_the_id_number_when_left_out(world):
-    response = world.client("secretary_a1").post(reverse("applicant-list"), _register_payload(world))
+    response = world.client("secretary_a1").post(reverse("applicant-list"), registration(world.branch_a1))
     assert response.status_code == 201, response.content
     applicant = Applicant.objects.get()
     assert (applicant.birth_date, applicant.gender) == (dt.date(1999, 1, 1), "female")
@@ -273,7 +261,7 @@ def test_gender_and_birth_date_are_read_from_the_id_number_when_left_out(world):
 )
 def test_identity_contradicting_the_id_number_is_refused(world, extra, field):
     client = world.client("secretary_a1")
-    response = client.post(reverse("applicant-list"), _register_payload(world, **extra))
+    response = client.post(reverse("applicant-list"), registration(world.branch_a1, **extra))
     assert response.status_code == 400 and field in response.json()
     applicant = ApplicantFactory(branch=world.branch_a1)
     patched = client.patch(detail(applicant), extra if field == "birth_date" else {"gender": "female"})
@@ -294,7 +282,7 @@ def test_an_applicant_is_eighteen_on_applying_on_every_path(world, days_short, a
     applied = dt.date(2024, 1, 5)
     birth = dt.date(2006, 1, 5) + dt.timedelta(days=days_short)  # 17 years 364 days, or 18 years
     client = world.client("secretary_a1")
-    created = client.post(reverse("applicant-list"), _register_payload(world, birth=birth))
+    created = client.post(reverse("applicant-list"), registration(world.branch_a1, birth=birth))
     assert (created.status_code == 201) == allowed, created.content
     applicant = ApplicantFactory(branch=world.branch_a1, applied_on=applied)
     number = id_number_for(birth, 25)
@@ -324,7 +312,7 @@ DATE_FIELDS = [
 @pytest.mark.parametrize("day", STRANGE_DAYS)
 @pytest.mark.parametrize("field", DATE_FIELDS)
 def test_a_form_encoded_create_with_a_strange_year_answers_400(world, field, day):
-    payload = _register_payload(world, birth=dt.date(1999, 1, 1), **{field: day})
+    payload = registration(world.branch_a1, birth=dt.date(1999, 1, 1), **{field: day})
     response = world.client("secretary_a1").post(reverse("applicant-list"), payload)
     assert response.status_code == 400, response.content
     assert response.json()[field]
@@ -404,5 +392,5 @@ def test_the_admin_shows_the_facts_read_only(world):
 
 
 def test_registration_still_takes_today(world):
-    payload = _register_payload(world, applied_on=timezone.localdate().isoformat())
+    payload = registration(world.branch_a1, applied_on=timezone.localdate().isoformat())
     assert world.client("secretary_a1").post(reverse("applicant-list"), payload).status_code == 201

@@ -1,29 +1,17 @@
 """Registering an application: mentors and sponsors belong to later steps (docs/members-and-pipeline.md)."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
 
 from members.models import Applicant
-from tests.utils.factories import MemberFactory, id_number_for
+from tests.utils.factories import MemberFactory
+from tests.utils.factories_pipeline import registration
 
 pytestmark = pytest.mark.django_db
 
 
 def _payload(world, **extra):
-    birth = dt.date(1999, 1, 1)
-    return {
-        "branch": world.branch_a1.pk,
-        "name": "李华",
-        "gender": "male",
-        "id_number": id_number_for(birth, 31),
-        "birth_date": str(birth),
-        "education": "bachelor",
-        "occupation": "farmer",
-        "applied_on": "2024-01-05",
-        **extra,
-    }
+    return registration(world.branch_a1, sequence=31, gender="male", birth_date="1999-01-01", **extra)
 
 
 def test_an_empty_mentor_list_on_registration_is_accepted(world):

@@ -18,6 +18,7 @@ from members.services import cadres as services
 from tests.utils.api import assert_action_hidden, result_ids
 from tests.utils.factories import MemberFactory, OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
+from tests.utils.factories_entry import reserve_form
 from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db
@@ -317,19 +318,22 @@ def test_village_youth_is_one_query_for_any_number_of_villages(world):
 # --- the API ----------------------------------------------------------------------------------------
 
 
+# The reserve cadre of ``person()`` as the API and the admin's form take him.
+RETURNING_YOUTH = {
+    "name": "刘后备",
+    "gender": "male",
+    "birth_date": "1995-06-01",
+    "education": "junior_college",
+    "political_status": "league",
+    "source": "returning_youth",
+    "entered_on": "2023-03-01",
+}
+
+
 class TestReserveCadreScope(OrganizationRecordScopeSuite):
     basename = "reservecadre"
     factory = ReserveCadreFactory
-
-    create_fields = {
-        "name": "刘后备",
-        "gender": "male",
-        "birth_date": "1995-06-01",
-        "education": "junior_college",
-        "political_status": "league",
-        "source": "returning_youth",
-        "entered_on": "2023-03-01",
-    }
+    create_fields = RETURNING_YOUTH
 
 
 def test_reserve_filters(world):
@@ -430,20 +434,7 @@ def test_status_cannot_be_patched(world):
 def test_admin_enters_through_the_service_and_shows_rules_beside_the_form(world):
     client = Client()
     client.force_login(world.users["staff_a"])
-    payload = {
-        "organization": world.township_a.pk,
-        "member": "",
-        "name": "刘后备",
-        "gender": "male",
-        "birth_date": "1995-06-01",
-        "education": "junior_college",
-        "phone": "",
-        "political_status": "league",
-        "source": "returning_youth",
-        "entered_on": "2023-03-01",
-        "mentor": "",
-        "trainings_attended": "0",
-    }
+    payload = reserve_form(world.township_a, **RETURNING_YOUTH)
     url = reverse("admin:members_reservecadre_add")
     refused_answer = client.post(url, payload)
     assert refused_answer.status_code == 200 and not ReserveCadre.objects.exists()

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from branches.models import SecurityEvent, SecurityEventKind
 from members.models import Member
 from tests.utils.factories import MemberFactory, id_number_for
+from tests.utils.factories_entry import MEMBER_ADMIN_EXTRAS, MEMBER_FORM_BLANKS
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ def change_url(member):
 
 def form_data(member, **overrides):
     data = {
+        **MEMBER_FORM_BLANKS,
         "name": member.name,
         "gender": member.gender,
         "ethnicity": member.ethnicity,
@@ -27,20 +29,11 @@ def form_data(member, **overrides):
         "birth_date": member.birth_date.isoformat(),
         "education": member.education,
         "occupation": member.occupation,
-        "phone": "",
         "address": member.address,
         "category": member.category,
         "joined_on": member.joined_on.isoformat(),
         "confirmed_on": member.confirmed_on.isoformat() if member.confirmed_on else "",
-        "is_mobile": "",
-        "mobile_destination": "",
-        "mobile_contact_person": "",
-        "mobile_last_contact_on": "",
-        "post_duty": "",
-        "events-TOTAL_FORMS": "0",
-        "events-INITIAL_FORMS": "0",
-        "events-MIN_NUM_FORMS": "0",
-        "events-MAX_NUM_FORMS": "0",
+        **MEMBER_ADMIN_EXTRAS,
     }
     return data | overrides
 

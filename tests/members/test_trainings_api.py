@@ -11,6 +11,7 @@ from tests.utils.assertions import admin_refuses, assert_admin_pages_open
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import TrainingFactory
 from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_entry import training_form
 from tests.utils.scope import ScopeSuite
 
 pytestmark = pytest.mark.django_db
@@ -176,16 +177,7 @@ def test_patch_with_a_stale_version_is_a_conflict(world):
 
 
 def admin_payload(world, **overrides):
-    payload = {
-        "organizer": world.township_a.pk,
-        "audience": "members",
-        "held_on": "2024-03-01",
-        "days": "1",
-        "hours": "",
-        "topic": "乡镇党员培训",
-        "villager_count": "0",
-    }
-    return {**payload, **overrides}
+    return training_form(world.township_a, held_on="2024-03-01", topic="乡镇党员培训") | overrides
 
 
 def test_admin_add_derives_the_level_through_the_service(world):

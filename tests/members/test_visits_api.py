@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from members.models import CadrePost, VisitLog
 from tests.utils.api import post_import_file, template_csv
-from tests.utils.assertions import admin_refuses, admin_saves, assert_changelist_scoped
+from tests.utils.assertions import admin_edits, admin_refuses, admin_saves, assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_entry import visit_form
 from tests.utils.factories_visits import VisitLogFactory
 from tests.utils.scope_records import CadreRecordScopeSuite
 
@@ -333,16 +334,7 @@ def test_export_is_an_xlsx_of_the_scoped_filtered_list(world, logs):
 
 
 def admin_payload(cadre, **overrides):
-    payload = {
-        "cadre": cadre.pk,
-        "household_name": "吴九",
-        "village_group": "二组",
-        "visited_on": "2024-03-01",
-        "concerns": "",
-        "follow_up": "",
-        "resolved_on": "",
-    }
-    return {**payload, **overrides}
+    return visit_form(cadre, household_name="吴九", visited_on="2024-03-01") | overrides
 
 
 def test_admin_changelist_is_scoped(world):
@@ -372,11 +364,8 @@ def test_admin_edit_and_delete_go_through_the_services(world):
     client = world.page_client("staff_a")
     client.post(reverse("admin:members_visitlog_add"), admin_payload(cadre))
     visit = VisitLog.objects.get()
-    url = reverse("admin:members_visitlog_change", args=[visit.pk])
-    assert client.get(url).status_code == 200
-    admin_saves(client, url, admin_payload(cadre, concerns="路灯"))
-    visit.refresh_from_db()
-    assert visit.concerns == "路灯" and visit.version == 2
+    admin_edits(client, "members_visitlog", visit, admin_payload(cadre, concerns="路灯"))
+    assert visit.concerns == "路灯"
     response = client.post(reverse("admin:members_visitlog_delete", args=[visit.pk]), {"post": "yes"})
     assert response.status_code == 302
     assert not VisitLog.objects.exists()

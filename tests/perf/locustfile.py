@@ -10,7 +10,7 @@ import os
 import random
 import uuid
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between
 
 YEAR = int(os.environ.get("LOAD_YEAR", "2026"))
 
@@ -56,46 +56,24 @@ class ApiUser(HttpUser):
 class StaffUser(ApiUser):
     kind = "township"
     weight = 3
-
-    @task(3)
-    def read_dashboard(self):
-        self.dashboard()
-
-    @task(2)
-    def read_lists(self):
-        self.member_list()
-
-    @task(1)
-    def read_quota_results(self):
-        self.quota_results()
+    tasks = {ApiUser.dashboard: 3, ApiUser.member_list: 2, ApiUser.quota_results: 1}
 
 
 class CountyUser(ApiUser):
     kind = "county"
     weight = 1
-
-    @task(2)
-    def read_dashboard(self):
-        self.dashboard()
-
-    @task(1)
-    def read_quota_results(self):
-        self.quota_results()
+    tasks = {ApiUser.dashboard: 2, ApiUser.quota_results: 1}
 
 
 class SecretaryUser(ApiUser):
     kind = "secretary"
     weight = 2
 
-    @task(3)
     def record_visit(self):
         household = f"负载测试户{uuid.uuid4().hex[:8]}"
         self.client.post("/api/v1/visits/", json={"household_name": household}, name="/api/v1/visits/ (POST)")
 
-    @task(2)
-    def read_own_visits(self):
+    def own_visits(self):
         self.client.get("/api/v1/visits/", params={"page_size": 20}, name="/api/v1/visits/")
 
-    @task(1)
-    def read_own_members(self):
-        self.member_list()
+    tasks = {record_visit: 3, own_visits: 2, ApiUser.member_list: 1}

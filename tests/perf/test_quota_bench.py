@@ -28,7 +28,6 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -41,7 +40,8 @@ from branches.models import Organization
 from demo.management.commands.bench_quota import benchmark
 from demo.scale import generate
 from demo.scale.tiers import TIERS
-from members.models import Cadre, DuesBase, DuesPayment, Member, MemberEvent, Training, VisitLog
+from members.models import Cadre, Member, MemberEvent, Training, VisitLog
+from tests.utils.factories_dues import farmer_base_row, paid_row
 
 ROOT = Path(__file__).resolve().parents[2]
 RURAL = {"kind": "branch", "field__in": ["village", "community"]}
@@ -141,22 +141,13 @@ def dues_cases(year: int, today: dt.date, members: list):
     """Dues bases (one exempt) of the year with payments on a month's first day, last day and the day after,
     and training hours: one with class hours, one counted from its days."""
     for n, member in enumerate(members):
-        DuesBase.objects.create(
-            member=member, year=year, category="farmer", exempt=n == 1, monthly_amount=Decimal("0.20")
-        )
+        farmer_base_row(member, year, exempt=n == 1).save()
         for month in range(1, 13):
             first = dt.date(year, month, 1)
             last = first + relativedelta(months=1, days=-1)
             paid_on = (first, last, last + dt.timedelta(days=1))[(n + month) % 3]
             if paid_on <= today:
-                DuesPayment.objects.create(
-                    member=member,
-                    organization=member.branch,
-                    month=first,
-                    amount=Decimal("0.20"),
-                    paid_on=paid_on,
-                    method="cash",
-                )
+                paid_row(member, first, paid_on).save()
     training = Training.objects.filter(held_on__year=year).order_by("pk").first()
     if training is not None:
         Training.objects.filter(pk=training.pk).update(hours=32)

@@ -40,6 +40,17 @@ def admin_saves(client, url: str, data) -> None:
     assert response.status_code == 302, response.content.decode()[:3000]
 
 
+def admin_edits(client, model: str, record, data) -> None:
+    """The admin's change page of ``record`` (of ``model``, ``"members_cadre"``) opens, and posting ``data``
+    to it saves the record as its next version; ``record`` is read again."""
+    url = reverse(f"admin:{model}_change", args=[record.pk])
+    assert client.get(url).status_code == 200
+    version = record.version
+    admin_saves(client, url, data)
+    record.refresh_from_db()
+    assert record.version == version + 1
+
+
 def admin_refuses(client, url: str, data, shown: str) -> None:
     """Posting ``data`` to the admin form at ``url`` does not save: the form comes back showing ``shown``."""
     response = client.post(url, data)

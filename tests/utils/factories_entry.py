@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone, translation
 
-from members.models import Cadre, CadrePost, MeetingKind, Member
+from members.models import Cadre, CadrePost, MeetingKind, Member, TrainingAudience
 
 from .factories import MemberFactory
 from .factories_cadres import CadreFactory
@@ -37,6 +37,56 @@ def meeting_form(**data) -> dict:
     }
 
 
+def visit_form(cadre, **data) -> dict:
+    """The household visit entry form (the admin's is the same) filled in for ``cadre``'s visit today to 李四
+    of the second group, nothing raised; ``data`` overrides or adds."""
+    return {
+        "cadre": cadre.pk,
+        "household_name": "李四",
+        "village_group": "二组",
+        "visited_on": timezone.localdate().isoformat(),
+        "concerns": "",
+        "follow_up": "",
+        "resolved_on": "",
+        **data,
+    }
+
+
+def training_form(organizer, **data) -> dict:
+    """The training entry form (the admin's is the same) filled in for a one-day training of members held
+    today by ``organizer``; ``data`` overrides or adds."""
+    return {
+        "organizer": organizer.pk,
+        "audience": TrainingAudience.MEMBERS,
+        "held_on": timezone.localdate().isoformat(),
+        "days": "1",
+        "hours": "",
+        "topic": "冬训",
+        "villager_count": "0",
+        **data,
+    }
+
+
+# The member form's optional fields as a browser posts them when left empty.
+MEMBER_FORM_BLANKS = dict.fromkeys(
+    (
+        "phone",
+        "address",
+        "mobile_destination",
+        "mobile_contact_person",
+        "mobile_last_contact_on",
+        "post_duty",
+    ),
+    "",
+)
+# What the member admin's add and change pages post beside the form's fields: the "mobile" box unticked and
+# the inline of membership events empty.
+MEMBER_ADMIN_EXTRAS = {
+    "is_mobile": "",
+    **{f"events-{key}": "0" for key in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")},
+}
+
+
 def cadre_form(organization, **data) -> dict:
     """The cadre post entry form (the admin's is the same) filled in for a village committee member of
     ``organization`` who is not a party member; ``data`` overrides or adds."""
@@ -53,6 +103,26 @@ def cadre_form(organization, **data) -> dict:
         "ended_on": "",
         "sending_unit": "",
         "note": "",
+        **data,
+    }
+
+
+def reserve_form(organization, **data) -> dict:
+    """The reserve cadre entry form (the admin's is the same) filled in for a graduate of ``organization``
+    outside the party, entered on 1 March 2025; ``data`` overrides or adds."""
+    return {
+        "organization": organization.pk,
+        "member": "",
+        "name": "后备甲",
+        "gender": "female",
+        "birth_date": "1998-02-03",
+        "education": "bachelor",
+        "phone": "",
+        "political_status": "masses",
+        "source": "graduate",
+        "entered_on": "2025-03-01",
+        "mentor": "",
+        "trainings_attended": "0",
         **data,
     }
 

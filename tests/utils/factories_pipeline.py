@@ -5,7 +5,7 @@ import factory
 from members import idnumbers
 from members.models import Applicant, ApplicantStage, Education, Gender, Occupation
 
-from .factories import MemberFactory, OrganizationFactory
+from .factories import MemberFactory, OrganizationFactory, id_number_for
 
 
 class ApplicantFactory(factory.django.DjangoModelFactory):
@@ -23,6 +23,21 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     occupation = Occupation.FARMER
     stage = ApplicantStage.APPLICANT
     applied_on = dt.date(2022, 3, 1)
+
+
+def registration(branch, *, birth=dt.date(1999, 1, 1), sequence=22, **data) -> dict:
+    """An application to join ``branch`` as the API takes it: 李华, a farmer with a bachelor's degree,
+    applied on 5 January 2024, the ID number of ``birth`` and ``sequence`` (an even one: a woman's); ``data``
+    overrides or adds. Gender and birth date left out are read from the ID number."""
+    return {
+        "branch": branch.pk,
+        "name": "李华",
+        "id_number": id_number_for(birth, sequence),
+        "education": "bachelor",
+        "occupation": "farmer",
+        "applied_on": "2024-01-05",
+        **data,
+    }
 
 
 def activist(**kwargs):
