@@ -148,6 +148,9 @@ def summary_table(rows):
 
 
 class DuesBaseViewSet(ScopedModelViewSet):
+    """Each member's yearly dues base: posting one declares the year or revises it, and the monthly amount
+    follows from it (docs/dues.md)."""
+
     queryset = DuesBase.objects.all()
     list_selector = staticmethod(selectors.dues_base_list)
     serializer_class = DuesBaseSerializer
@@ -157,6 +160,9 @@ class DuesBaseViewSet(ScopedModelViewSet):
 
 
 class DuesPaymentViewSet(ScopedModelViewSet):
+    """Monthly dues payments in the amount the base gives; a branch's month as a ledger and its arrears
+    (docs/dues.md)."""
+
     queryset = DuesPayment.objects.all()
     list_selector = staticmethod(selectors.dues_payment_list)
     serializer_class = DuesPaymentSerializer

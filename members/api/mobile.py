@@ -74,6 +74,9 @@ class AwayContactSerializer(serializers.ModelSerializer):
 
 
 class AwayRecordViewSet(ScopedModelViewSet):
+    """Members' spells working away from home: posting one starts a spell, setting ``back_on`` ends it
+    (docs/mobile-members.md)."""
+
     queryset = AwayRecord.objects.all()
     list_selector = staticmethod(selectors.away_record_list)
     serializer_class = AwayRecordSerializer
@@ -85,6 +88,8 @@ class AwayRecordViewSet(ScopedModelViewSet):
 
 
 class AwayContactViewSet(ScopedModelViewSet):
+    """The branch's log of contacts with its members working away (docs/mobile-members.md)."""
+
     queryset = AwayContact.objects.all()
     list_selector = staticmethod(selectors.away_contact_list)
     serializer_class = AwayContactSerializer

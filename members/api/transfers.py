@@ -114,6 +114,9 @@ class CancelSerializer(StepSerializer):
 
 
 class TransferLetterViewSet(WorkflowActionMixin, ScopedModelViewSet):
+    """Letters moving a member's organizational relationship: issued, delivered, confirmed or expired
+    (docs/transfers.md)."""
+
     queryset = TransferLetter.objects.all()
     list_selector = staticmethod(selectors.letter_list)
     serializer_class = TransferLetterSerializer

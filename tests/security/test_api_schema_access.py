@@ -6,6 +6,8 @@ from django.urls import reverse
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from partybuild.api import router
+
 pytestmark = pytest.mark.django_db
 
 
@@ -33,3 +35,14 @@ def test_a_token_holder_reads_the_schema_with_the_auth_endpoints_and_the_token_s
     assert "delete" in paths["/api/v1/auth/tokens/{id}/"]
     assert paths["/api/v1/auth/token/"]["post"].get("security") in ([{}], [], None)
     assert schema["components"]["securitySchemes"]["tokenAuth"]["name"] == "Authorization"
+
+
+def test_every_endpoint_describes_itself_rather_than_its_base_class():
+    """The schema's description of an endpoint is its viewset's docstring, and ``inspect.getdoc`` falls back
+    to a base class's: a viewset without its own would show the bases' notes to the API's readers."""
+    undescribed = [
+        prefix
+        for prefix, viewset, _basename in router.registry
+        if not (vars(viewset).get("__doc__") or "").strip()
+    ]
+    assert undescribed == []
