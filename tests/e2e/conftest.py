@@ -50,9 +50,11 @@ def browser_context_args(browser_context_args):
 
 
 @pytest.fixture
-def console_errors(page):
-    """Every console error and uncaught page error seen by ``page`` during the test."""
+def console_errors(request, page):
+    """Every console error and uncaught page error seen by ``page`` during the test; shown beside the report
+    of a test that fails before asserting on them (a timed-out wait often follows a refused request)."""
     errors = []
+    request.node.console_errors = errors
 
     def on_console(message):
         if message.type == "error":
@@ -62,6 +64,14 @@ def console_errors(page):
     page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     page.on("response", lambda r: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)
     return errors
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.failed and getattr(item, "console_errors", None):
+        report.sections.append(("console errors and failed requests", "\n".join(item.console_errors)))
+    return report
 
 
 # Longest wait for the live server's last request before the test database is emptied.
