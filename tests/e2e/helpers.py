@@ -3,8 +3,12 @@ in the organization picker, and the organizations and staff they set up through 
 administrator would; and the screenshots to look at a page's layout by eye."""
 
 import os
+from urllib.parse import parse_qs, urlsplit
+
+from django.urls import reverse
 
 from branches.models import OrganizationField, OrganizationKind
+from branches.picker import TEXT_SUFFIX
 from branches.services import organization_create, staff_role_grant
 
 PASSWORD = "e2e-Secret-pass-42"
@@ -33,10 +37,19 @@ def log_in(page, live_server, username, password=PASSWORD):
 
 def pick_organization(page, box: str, organization) -> None:
     """Choose ``organization`` in the organization picker whose text box is ``box`` (a selector): type its
-    code, then click it among the matches (branches/picker.py)."""
-    page.fill(box, organization.code)
+    code, then click it among the matches (branches/picker.py). The click waits for the answer to the typed
+    code: focusing the box first lists every organization in reach, and a click landing while that list
+    gives way to the matches can hit none of them."""
+    with page.expect_response(lambda response: _searched(response.url, organization.code)):
+        page.fill(box, organization.code)
     picker = page.locator(box).locator("xpath=ancestor::*[@data-picker][1]")
     picker.locator(f"[data-pick-id='{organization.pk}']").click()
+
+
+def _searched(url: str, text: str) -> bool:
+    parsed = urlsplit(url)
+    typed = [values for name, values in parse_qs(parsed.query).items() if name.endswith(TEXT_SUFFIX)]
+    return parsed.path == reverse("branches:organization-pick") and [text] in typed
 
 
 def superuser(django_user_model):
