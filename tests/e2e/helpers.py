@@ -40,16 +40,22 @@ def pick_organization(page, box: str, organization) -> None:
     code, then click it among the matches (branches/picker.py). The click waits for the answer to the typed
     code: focusing the box first lists every organization in reach, and a click landing while that list
     gives way to the matches can hit none of them."""
-    with page.expect_response(lambda response: _searched(response.url, organization.code)):
-        page.fill(box, organization.code)
+    type_search(page, box, organization.code, "branches:organization-pick")
     picker = page.locator(box).locator("xpath=ancestor::*[@data-picker][1]")
     picker.locator(f"[data-pick-id='{organization.pk}']").click()
 
 
-def _searched(url: str, text: str) -> bool:
-    parsed = urlsplit(url)
-    typed = [values for name, values in parse_qs(parsed.query).items() if name.endswith(TEXT_SUFFIX)]
-    return parsed.path == reverse("branches:organization-pick") and [text] in typed
+def type_search(page, box: str, text: str, search: str) -> None:
+    """Type ``text`` into a search picker's box and wait for the answer of its search view (URL name
+    ``search``) to that text, so that what is clicked next is among its matches."""
+
+    def answers(response) -> bool:
+        parsed = urlsplit(response.url)
+        typed = [values for name, values in parse_qs(parsed.query).items() if name.endswith(TEXT_SUFFIX)]
+        return parsed.path == reverse(search) and [text] in typed
+
+    with page.expect_response(answers):
+        page.fill(box, text)
 
 
 def superuser(django_user_model):

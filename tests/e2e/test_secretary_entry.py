@@ -13,7 +13,14 @@ from assessments.services.quotas import quota_run_start
 from branches.scope.roles import Role
 from members import picker as people_picker
 from members.models import Cadre, CadrePost, Meeting, MeetingKind, VisitLog
-from tests.e2e.helpers import county_township_village, log_in, pick_organization, staff_user, village_branch
+from tests.e2e.helpers import (
+    county_township_village,
+    log_in,
+    pick_organization,
+    staff_user,
+    type_search,
+    village_branch,
+)
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
@@ -182,7 +189,7 @@ def test_township_staff_appoint_a_member_found_by_typing_part_of_the_name(
     page.goto(f"{live_server.url}/people/cadres/new/")
     pick_organization(page, "#id_organization", village.branch)
     page.select_option("#id_post", CadrePost.BRANCH_COMMITTEE)
-    page.fill("#id_member", "秀")
+    type_search(page, "#id_member", "秀", "members:member-pick")
     page.locator("[data-picker] [data-pick-id]", has_text="李秀英").click()
     expect(page.locator("#id_member")).to_have_value("李秀英")
     if folder := os.environ.get("PARTYBUILD_SCREENSHOTS"):
