@@ -3,18 +3,21 @@ streamed one at a time, numbered as a user sees them.
 
 Every limit is counted while the file streams, and the first one passed stops the reading (docs/security.md,
 "Limits"): rows (blank ones included), cells, and for a workbook the bytes its parts unpack to. A workbook's
-parts are scanned once before openpyxl parses anything, so a sheet of millions of empty rows is refused at
-the speed of decompression and never held in memory.
+parts are scanned once before the sheet is parsed, so a sheet of millions of empty rows is refused at the
+speed of decompression and never held in memory. The parser (calamine, in Rust) holds the rectangle from
+the first cell to the farthest, blank cells included, and gives every row its width: the scan bounds that
+rectangle by the cell limit too, so two cells far apart cannot make it allocate gigabytes.
 """
 
 import codecs
 import csv
 import os
+import re
 import zipfile
 
-import openpyxl
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from python_calamine import CalamineWorkbook
 
 from .widgets import UploadRejected, is_blank
 
@@ -25,10 +28,19 @@ MAX_ZIP_ENTRIES = getattr(settings, "IMPORT_MAX_ZIP_ENTRIES", 500)
 MAX_CELLS = getattr(settings, "IMPORT_MAX_CELLS", 600_000)
 SCAN_CHUNK = 1024 * 1024
 # Start tags counted in a workbook's XML parts before parsing (the prefix-free forms every writer uses;
-# rows and cells are counted again, exactly, while openpyxl streams the sheet).
+# rows and cells are counted again, exactly, as the sheet's rows are read).
 ROW_TAGS = (b"<row ", b"<row>", b"<row/>")
 CELL_TAGS = (b"<c ", b"<c>", b"<c/>")
 STRING_TAGS = (b"<si>", b"<si ", b"<si/>")
+# What places a cell in the rectangle the parser holds, in any form XML allows (a prefix, either quote,
+# spaces around "="): a row or cell start tag, and a row number or cell reference. Text that merely looks like
+# a reference only makes the bound larger, never smaller. (XML puts white space before every attribute.)
+ANY_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+ANY_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+COLUMN_REFERENCE = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]+)\$?[0-9]""")
+ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']\$?[A-Za-z]*\$?([0-9]+)""")
+# A tag that has not ended after this many bytes is not one any writer makes.
+MAX_TAG_BYTES = 1024 * 1024
 XLSX_REQUIRED_ENTRIES = ("[Content_Types].xml", "xl/workbook.xml")
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -173,13 +185,12 @@ def _xlsx_table(upload, *, max_rows, max_cells) -> Table:
     _check_zip(upload, max_rows=max_rows, max_cells=max_cells)
     upload.seek(0)
     try:
-        workbook = openpyxl.load_workbook(upload, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        # Rows as the file holds them, not padded to the sheet's declared dimension (which can lie).
-        sheet.reset_dimensions()
+        workbook = CalamineWorkbook.from_filelike(upload)
+        sheet = workbook.get_sheet_by_index(0)
     except Exception as error:  # noqa: BLE001 - any failure to open means a damaged workbook
-        raise UploadRejected(_("The workbook is damaged and cannot be read."), "damaged") from error
-    rows = _guarded(sheet.iter_rows(values_only=True), "damaged")
+        raise _damaged() from error
+    # Every row from the first, numbered as the user sees it, blank cells as "".
+    rows = _guarded(sheet.iter_rows(), "damaged")
     return Table(rows, workbook.close, max_rows=max_rows, max_cells=max_cells)
 
 
@@ -204,12 +215,11 @@ def _check_zip(upload, *, max_rows, max_cells) -> tuple[int, int]:
                 raise UploadRejected(_("This file is not a real .xlsx workbook."), "file_type")
             expanded = most_rows = most_cells = 0
             for entry in entries:
+                scan = PartScan(expanded, max_rows=max_rows, max_cells=max_cells)
                 with archive.open(entry) as part:
-                    xml = entry.filename.endswith((".xml", ".rels"))
-                    expanded, rows, cells = _scan_part(
-                        part, expanded, xml=xml, max_rows=max_rows, max_cells=max_cells
-                    )
-                most_rows, most_cells = max(most_rows, rows), max(most_cells, cells)
+                    scan.read(part, xml=entry.filename.endswith((".xml", ".rels")))
+                expanded = scan.expanded
+                most_rows, most_cells = max(most_rows, scan.rows), max(most_cells, scan.cells)
     except UploadRejected:
         raise
     except Exception as error:  # noqa: BLE001 - zipfile and zlib fail in many ways on a damaged archive
@@ -217,29 +227,81 @@ def _check_zip(upload, *, max_rows, max_cells) -> tuple[int, int]:
     return most_rows, most_cells
 
 
-def _scan_part(part, expanded: int, *, xml: bool, max_rows: int, max_cells: int) -> tuple[int, int, int]:
-    """Unpack one part in chunks, counting its bytes (added to ``expanded``), rows, cells and strings."""
-    rows = cells = strings = 0
-    carry = b""
-    while chunk := part.read(SCAN_CHUNK):
-        expanded += len(chunk)
-        if expanded > MAX_UNCOMPRESSED_BYTES:
-            raise _zip_bomb()
-        if not xml:
-            continue
-        buffer = carry + chunk
-        # Every tag counted starts with "<": a tag cut by the chunk's end is carried into the next chunk.
-        cut = buffer.rfind(b"<")
-        cut = len(buffer) if cut < 0 or len(buffer) - cut >= 16 else cut
-        counted, carry = buffer[:cut], buffer[cut:]
-        rows += sum(counted.count(tag) for tag in ROW_TAGS)
-        cells += sum(counted.count(tag) for tag in CELL_TAGS)
-        strings += sum(counted.count(tag) for tag in STRING_TAGS)
-        if rows > max_rows + 1:
-            raise too_many_rows(max_rows)
-        if cells > max_cells or strings > max_cells:
-            raise too_many_cells(max_cells)
-    return expanded, rows, cells
+class PartScan:
+    """One part unpacked in chunks: its bytes (added to those of the parts before it), its row, cell and
+    string start tags, and the rectangle its rows and cells spread over."""
+
+    def __init__(self, expanded: int, *, max_rows: int, max_cells: int):
+        self.expanded = expanded
+        self.max_rows, self.max_cells = max_rows, max_cells
+        self.rows = self.cells = self.strings = 0
+        self.last_row = self.last_column = 0
+        self.unnumbered_rows = self.widest_row = self.open_row_cells = 0
+
+    def read(self, part, *, xml: bool):
+        carry = b""
+        while chunk := part.read(SCAN_CHUNK):
+            self.expanded += len(chunk)
+            if self.expanded > MAX_UNCOMPRESSED_BYTES:
+                raise _zip_bomb()
+            if not xml:
+                continue
+            buffer = carry + chunk
+            # Each chunk is scanned up to its last "<": the tag that starts there is scanned whole next time.
+            cut = buffer.rfind(b"<")
+            cut = len(buffer) if cut < 0 else cut
+            counted, carry = buffer[:cut], buffer[cut:]
+            if len(carry) > MAX_TAG_BYTES:
+                raise _damaged()
+            self.count(counted)
+        self.count(carry)
+
+    def count(self, xml: bytes):
+        rows = sum(xml.count(tag) for tag in ROW_TAGS)
+        cells = sum(xml.count(tag) for tag in CELL_TAGS)
+        self.rows, self.cells = self.rows + rows, self.cells + cells
+        self.strings += sum(xml.count(tag) for tag in STRING_TAGS)
+        if self.rows > self.max_rows + 1:
+            raise too_many_rows(self.max_rows)
+        if self.cells > self.max_cells or self.strings > self.max_cells:
+            raise too_many_cells(self.max_cells)
+        if b":row" in xml or b":c" in xml:  # start tags with a prefix, which the counts above pass over
+            rows, cells = len(ANY_ROW_TAG.findall(xml)), len(ANY_CELL_TAG.findall(xml))
+        if rows or cells:  # other parts use an attribute ``r`` too (a theme's gradients)
+            self.measure(xml, rows, cells)
+
+    def measure(self, xml: bytes, rows: int, cells: int):
+        """The farthest row number and column named; rows placed by position (without a number) reach past
+        them, and so do cells placed by position, by at most as many as one row holds."""
+        columns = COLUMN_REFERENCE.findall(xml)
+        numbers = ROW_NUMBER.findall(xml)
+        self.last_row = max(self.last_row, max(map(int, numbers), default=0))
+        self.last_column = max(self.last_column, max(map(column_number, set(columns)), default=0))
+        self.unnumbered_rows += max(rows - (len(numbers) - len(columns)), 0)
+        if cells > len(columns):
+            self.measure_rows(xml)
+        height = self.last_row + self.unnumbered_rows
+        if height > self.max_rows + 1:
+            raise too_many_rows(self.max_rows)
+        if height * (self.last_column + self.widest_row) > self.max_cells:
+            raise too_many_cells(self.max_cells)
+
+    def measure_rows(self, xml: bytes):
+        """The most cells one row holds, for cells placed by position (after the last one named)."""
+        first, *rows = ANY_ROW_TAG.split(xml)
+        self.open_row_cells += len(ANY_CELL_TAG.findall(first))
+        for row in rows:
+            self.widest_row = max(self.widest_row, self.open_row_cells)
+            self.open_row_cells = len(ANY_CELL_TAG.findall(row))
+        self.widest_row = max(self.widest_row, self.open_row_cells)
+
+
+def column_number(letters: bytes) -> int:
+    """A column's number from its letters (A is 1, XFD 16,384); more than three letters is past any sheet."""
+    number = 0
+    for letter in letters[:4].upper():
+        number = number * 26 + letter - 64
+    return number
 
 
 def _csv_table(upload, *, max_rows, max_cells) -> Table:

@@ -56,6 +56,54 @@ def test_rows_skipped_by_their_number_are_counted_while_streaming(monkeypatch):
     assert refusal(blank_rows_xlsx(1, empty_row=far)).code == "too_many_rows"
 
 
+def far_cell(reference: str, cell_tag: bytes = b"<c ", row_number=True) -> bytes:
+    """A row holding one cell at ``reference``; ``cell_tag`` how its start tag is written."""
+    row = reference.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    start = f'<row r="{row}">'.encode() if row_number else b"<row>"
+    cell = cell_tag + f'r="{reference}" t="inlineStr"><is><t>x</t></is></c>'.encode()
+    return start + cell + b"</row>"
+
+
+def test_the_rectangle_from_the_first_cell_to_the_farthest_counts_against_the_cell_limit(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_CELLS", 100)
+    header, rows = read_all(blank_rows_xlsx(1, empty_row=far_cell("J10")))
+    assert header[0] == "姓名"
+    assert rows == [(10, [""] * 9 + ["x"])]
+    assert refusal(blank_rows_xlsx(1, empty_row=far_cell("J11"))).code == "too_many_cells"
+    assert refusal(blank_rows_xlsx(1, empty_row=far_cell("K10"))).code == "too_many_cells"
+
+
+def test_two_cells_far_apart_are_refused_before_the_workbook_is_parsed(monkeypatch):
+    """The parser would hold 20,000 × 16,384 cells (about 10 GB) for this file of two cells."""
+    monkeypatch.setattr(reading, "CalamineWorkbook", None)
+    assert refusal(blank_rows_xlsx(1, empty_row=far_cell("XFD20000"))).code == "too_many_cells"
+
+
+@pytest.mark.parametrize(
+    "cell_tag",
+    [b"<x:c ", b"<c s='1' ", b"<c\n  "],
+    ids=["prefixed tag", "another attribute first", "line break"],
+)
+def test_a_far_cell_written_in_any_form_xml_allows_is_refused(monkeypatch, cell_tag):
+    monkeypatch.setattr(reading, "CalamineWorkbook", None)
+    assert refusal(blank_rows_xlsx(1, empty_row=far_cell("XFD100", cell_tag))).code == "too_many_cells"
+    quoted = far_cell("XFD100").replace(b'r="XFD100"', b"r = 'XFD100'")
+    assert refusal(blank_rows_xlsx(1, empty_row=quoted)).code == "too_many_cells"
+
+
+def test_cells_placed_by_position_count_as_wide_as_their_row(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_CELLS", 100)
+    monkeypatch.setattr(reading, "CalamineWorkbook", None)
+    wide_row = b'<row r="9">' + b'<c t="inlineStr"><is><t>x</t></is></c>' * 12 + b"</row>"
+    assert refusal(blank_rows_xlsx(1, empty_row=wide_row)).code == "too_many_cells"
+
+
+def test_a_row_number_past_the_row_limit_is_refused_before_the_workbook_is_parsed(monkeypatch):
+    monkeypatch.setattr(reading, "MAX_ROWS", 10)
+    monkeypatch.setattr(reading, "CalamineWorkbook", None)
+    assert refusal(blank_rows_xlsx(1, empty_row=far_cell("A12"))).code == "too_many_rows"
+
+
 def test_cells_over_the_limit_are_refused(monkeypatch):
     monkeypatch.setattr(reading, "MAX_CELLS", 50)
     rows = [["a", "b", "c", "d", "e"]] + [[str(n)] * 5 for n in range(9)]
