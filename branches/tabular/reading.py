@@ -187,7 +187,9 @@ def _xlsx_table(upload, *, max_rows, max_cells) -> Table:
     try:
         workbook = CalamineWorkbook.from_filelike(upload)
         sheet = workbook.get_sheet_by_index(0)
-    except Exception as error:  # noqa: BLE001 - any failure to open means a damaged workbook
+    except BaseException as error:
+        if not parser_failed(error):
+            raise
         raise _damaged() from error
     # Every row from the first, numbered as the user sees it, blank cells as "".
     rows = _guarded(sheet.iter_rows(), "damaged")
@@ -374,5 +376,13 @@ def _guarded(iterator, code):
         yield from iterator
     except UploadRejected:
         raise
-    except Exception as error:  # noqa: BLE001 - a broken file must never become a 500
+    except BaseException as error:
+        if not parser_failed(error):
+            raise
         raise UploadRejected(messages[code], code) from error
+
+
+def parser_failed(error: BaseException) -> bool:
+    """A failure to read the file: any Exception, or a panic inside the Rust parser, which reaches Python as
+    PyO3's ``PanicException``, a BaseException (a broken file must never become a 500)."""
+    return isinstance(error, Exception) or type(error).__name__ == "PanicException"

@@ -165,3 +165,33 @@ def test_the_browser_preview_shows_the_limit_as_a_form_error(world, client, sett
     assert "too_many_rows" not in response.content.decode()
     assert "150000" in response.content.decode().replace(",", "")
     assert not any((tmp_path / "uploads").iterdir()) if (tmp_path / "uploads").exists() else True
+
+
+class PanicException(BaseException):
+    """What a panic in the Rust workbook parser reaches Python as (PyO3's, not an Exception)."""
+
+
+class PanickingWorkbook:
+    def __init__(self, where):
+        self.where = where
+
+    def from_filelike(self, upload):
+        if self.where == "opening":
+            raise PanicException("index out of bounds")
+        return self
+
+    def get_sheet_by_index(self, index):
+        return self
+
+    def iter_rows(self):
+        yield ["姓名"]
+        raise PanicException("index out of bounds")
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("where", ["opening", "reading"])
+def test_a_panic_in_the_workbook_parser_is_a_damaged_file_not_a_server_error(monkeypatch, where):
+    monkeypatch.setattr(reading, "CalamineWorkbook", PanickingWorkbook(where))
+    assert refusal(xlsx_bytes([["姓名"], ["张三"]])).code == "damaged"
