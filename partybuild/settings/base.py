@@ -116,6 +116,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Pages and the API run short queries over indexes. PostgreSQL compiles to machine code (JIT) any query
+    # whose estimate is high, and a correlated count's estimate is: 40 ms of compiling for a page query that
+    # ran in 5 ms (docs/scale.md, "Pages"). Options given in DATABASE_URL come after, so they win.
+    database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    database_options["options"] = f"-c jit=off {database_options.get('options', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

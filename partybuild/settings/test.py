@@ -16,8 +16,5 @@ REQUIRE_SERVICES = env.bool("PARTYBUILD_REQUIRE_SERVICES", default=False)
 
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
     # A test database is thrown away: its commits (live-server and transactional tests) need not wait for
-    # the disk. Its tables are small, so compiling a query to machine code (JIT, which the planner starts
-    # for any query estimated dear) costs more than the query: the seeded demo county's checks went from
-    # 91 to 79 s. The quota engine turns JIT off itself (assessments/quota/sql.py). Everything else about
-    # PostgreSQL stays as in production.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off -c jit=off"  # noqa: F405
+    # the disk. Everything else stays as in production (JIT off: partybuild/settings/base.py).
+    DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"  # noqa: F405
