@@ -39,7 +39,7 @@ ANY_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 ANY_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 COLUMN_REFERENCE = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]+)\$?[0-9]""")
 ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']\$?[A-Za-z]*\$?([0-9]+)""")
-# A tag that has not ended after this many bytes is not one any writer makes.
+# A row or cell start tag that has not ended after this many bytes is not one any writer makes.
 MAX_TAG_BYTES = 1024 * 1024
 XLSX_REQUIRED_ENTRIES = ("[Content_Types].xml", "xl/workbook.xml")
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -254,7 +254,9 @@ class PartScan:
             cut = len(buffer) if cut < 0 else cut
             counted, carry = buffer[:cut], buffer[cut:]
             if len(carry) > MAX_TAG_BYTES:
-                raise _damaged()
+                if ANY_ROW_TAG.match(carry) or ANY_CELL_TAG.match(carry):
+                    raise _damaged()
+                counted, carry = buffer, b""  # long text, as a custom XML part may hold
             self.count(counted)
         self.count(carry)
 

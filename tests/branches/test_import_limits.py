@@ -195,3 +195,19 @@ class PanickingWorkbook:
 def test_a_panic_in_the_workbook_parser_is_a_damaged_file_not_a_server_error(monkeypatch, where):
     monkeypatch.setattr(reading, "CalamineWorkbook", PanickingWorkbook(where))
     assert refusal(xlsx_bytes([["姓名"], ["张三"]])).code == "damaged"
+
+
+def test_a_cell_tag_longer_than_a_megabyte_is_a_damaged_file(monkeypatch):
+    monkeypatch.setattr(reading, "CalamineWorkbook", None)
+    padded = (
+        b"<row><c"
+        + b" " * (reading.MAX_TAG_BYTES + reading.SCAN_CHUNK)
+        + b'r="XFD100" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
+    assert refusal(blank_rows_xlsx(1, empty_row=padded)).code == "damaged"
+
+
+def test_megabytes_of_text_without_a_tag_are_read():
+    long_text = b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + b"x" * 1_500_000 + b"</t></is></c></row>"
+    header, rows = read_all(blank_rows_xlsx(1, empty_row=long_text))
+    assert rows[0][0] == 2 and len(rows[0][1][0]) == 1_500_000

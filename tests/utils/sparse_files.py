@@ -62,7 +62,7 @@ def blank_rows_xlsx(blank_rows: int, *, header=("姓名",), empty_row=b"<row/>",
         zipped.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         with zipped.open("xl/worksheets/sheet1.xml", "w", force_zip64=False) as sheet:
             sheet.write(SHEET_HEAD + head_row)
-            block = empty_row * 100_000
+            block = empty_row * 100_000 if blank_rows >= 100_000 else b""
             written = 0
             while written + 100_000 <= blank_rows:
                 sheet.write(block)
