@@ -189,15 +189,17 @@ def _rooms_under(paths: set[str]) -> dict[str, list[tuple]]:
         )
         .values_list(
             "organization__path",
-            ExtractYear("standardized_on"),
-            ExtractYear("organization__dissolved_on"),
+            Cast(ExtractYear("standardized_on"), IntegerField()),
+            Cast(ExtractYear("organization__dissolved_on"), IntegerField()),
         )
         .annotate(n=Count("pk"))
         .order_by()
     )
+    # The targets above an organization are the prefixes of its path that are targets' paths.
+    lengths = sorted({len(path) for path in paths})
     for path, certified, dissolved, n in rows:
-        for above in _path_and_above(path):
-            if above in paths:
+        for length in lengths:
+            if length <= len(path) and (above := path[:length]) in paths:
                 under[above].append((certified, dissolved, n))
     return under
 
@@ -205,13 +207,6 @@ def _rooms_under(paths: set[str]) -> dict[str, list[tuple]]:
 def _common_root(paths: set[str]) -> str:
     prefix = os.path.commonprefix(sorted(paths))
     return prefix[: prefix.rfind("/") + 1]
-
-
-def _path_and_above(path: str):
-    end = len(path)
-    while end > 1:
-        yield path[:end]
-        end = path.rfind("/", 0, end - 1) + 1
 
 
 def room_target_list(*, user, action: str = "view"):

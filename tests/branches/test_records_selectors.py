@@ -175,6 +175,18 @@ def test_the_met_filter_agrees_with_each_targets_own_count_at_every_boundary(wor
     assert a_2025.pk in _met_ids(targets, True)  # two rooms against a target of two
 
 
+def test_a_room_of_a_targets_own_organization_counts_once_beside_targets_of_longer_paths(world):
+    """A target's subtree starts with its own organization; targets whose paths are longer (deeper or with
+    larger numbers) must not credit the same room to it again."""
+    ActivityRoomFactory(organization=world.township_a, standardized_on=D(2023, 6, 1))
+    own = StandardizedRoomTargetFactory(organization=world.township_a, year=2023, target=2)
+    deeper = StandardizedRoomTargetFactory(organization=world.branch_b1, year=2023, target=0)
+    assert len(world.branch_b1.path) > len(world.township_a.path)
+    targets = StandardizedRoomTarget.objects.all()
+    assert _met_ids(targets, False) == _judged_one_by_one(targets, False) == {own.pk}
+    assert _met_ids(targets, True) == {deeper.pk}
+
+
 def test_the_met_filter_keeps_to_the_queryset_it_is_given(world):
     ActivityRoomFactory(organization=world.branch_a1, standardized_on=D(2023, 6, 1))
     mine = StandardizedRoomTargetFactory(organization=world.township_a, year=2023, target=1)
