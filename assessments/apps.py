@@ -9,7 +9,9 @@ class AssessmentsConfig(AppConfig):
     def ready(self):
         # Registers the Celery tasks by name, which services start through partybuild/jobs.py; declares what
         # the quota engine counts here, and refreshes the figures of the organizations whose records changed.
-        from . import counted, signals, tasks  # noqa: F401, PLC0415
+        from . import counted  # noqa: F401, PLC0415
+        from . import signals  # noqa: F401, PLC0415
+        from . import tasks  # noqa: F401, PLC0415
 
         counted.register()
         self._add_archive_section()

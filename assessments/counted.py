@@ -1,6 +1,8 @@
 """What the quota engine reads from this app: the county's policy (partybuild/changes.py)."""
 
-from partybuild.changes import by, counted, dated
+from partybuild.changes import by
+from partybuild.changes import counted
+from partybuild.changes import dated
 
 from .models import QuotaPolicy
 

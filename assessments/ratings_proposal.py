@@ -33,10 +33,14 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
-from branches.models import BRANCH_KINDS, DEMOCRATIC_REVIEW_KINDS
+from branches.models import BRANCH_KINDS
+from branches.models import DEMOCRATIC_REVIEW_KINDS
 
 from .indicators import DIMENSION_INDICATORS
-from .models import Classification, RatingPolicy, RatingStage, StarRating
+from .models import Classification
+from .models import RatingPolicy
+from .models import RatingStage
+from .models import StarRating
 from .quota import sql
 
 DIMENSION_POINTS = 20

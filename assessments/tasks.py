@@ -1,7 +1,9 @@
 from celery import shared_task
 from django.utils import timezone
 
-from .services import inbox, quotas, reports
+from .services import inbox
+from .services import quotas
+from .services import reports
 
 
 @shared_task(name="assessments.quota_run", acks_late=True, reject_on_worker_lost=True)

@@ -1,6 +1,14 @@
 """Browser pages of dashboards, quotas, ratings, jobs and reports."""
 
-from .views import branch, dashboard, inbox, jobs, lists, ratings, rectification_page, rectifications, reports
+from .views import branch
+from .views import dashboard
+from .views import inbox
+from .views import jobs
+from .views import lists
+from .views import ratings
+from .views import rectification_page
+from .views import rectifications
+from .views import reports
 
 app_name = "assessments"
 urlpatterns = [

@@ -1,9 +1,15 @@
 """The branches app's records the quota engine counts, and the organizations and years each counts for
 (partybuild/changes.py; docs/quotas.md, "Fresh figures")."""
 
-from partybuild.changes import by, counted, dated
+from partybuild.changes import by
+from partybuild.changes import counted
+from partybuild.changes import dated
 
-from .models import ActivityRoom, FinancialDisclosure, Organization, ReviewRecord, StandardizedRoomTarget
+from .models import ActivityRoom
+from .models import FinancialDisclosure
+from .models import Organization
+from .models import ReviewRecord
+from .models import StandardizedRoomTarget
 
 
 def register() -> None:

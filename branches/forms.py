@@ -13,9 +13,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import BRANCH_KINDS, RURAL_FIELDS, ActivityRoom, Organization
+from .models import BRANCH_KINDS
+from .models import RURAL_FIELDS
+from .models import ActivityRoom
+from .models import Organization
 from .models.records import ROOM_FIELDS
-from .picker import PickerSource, pick_from
+from .picker import PickerSource
+from .picker import pick_from
 from .scope.roles import Capability
 
 CONFLICT_WHO_WHEN = _(

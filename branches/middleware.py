@@ -11,13 +11,16 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404
+from django.urls import resolve
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.services import account_gate_state, security_events_flush
+from branches.services import account_gate_state
+from branches.services import security_events_flush
 
 AUTH_AT = "pb_auth_at"
 SEEN_AT = "pb_seen_at"

@@ -9,20 +9,22 @@ refused in the file and against the database, set-based, so a file is validated 
 
 from import_export.fields import Field
 
-from .models import ActivityRoom, FinancialDisclosure, ReviewRecord
-from .models.records import DISCLOSURE_DETAIL_FIELDS, REVIEW_DETAIL_FIELDS, ROOM_DETAIL_FIELDS
+from .models import ActivityRoom
+from .models import FinancialDisclosure
+from .models import ReviewRecord
+from .models.records import DISCLOSURE_DETAIL_FIELDS
+from .models.records import REVIEW_DETAIL_FIELDS
+from .models.records import ROOM_DETAIL_FIELDS
 from .selectors.records import with_room_totals
 from .services import records as services
 from .tabular.resource_base import ImportableResource
-from .tabular.widgets import (
-    BooleanWidget,
-    ChoiceWidget,
-    DateWidget,
-    DecimalWidget,
-    IntegerWidget,
-    OrganizationCodeWidget,
-    TextWidget,
-)
+from .tabular.widgets import BooleanWidget
+from .tabular.widgets import ChoiceWidget
+from .tabular.widgets import DateWidget
+from .tabular.widgets import DecimalWidget
+from .tabular.widgets import IntegerWidget
+from .tabular.widgets import OrganizationCodeWidget
+from .tabular.widgets import TextWidget
 
 REVIEW_KIND = {
     "committee_report": "村委会向党支部述职",

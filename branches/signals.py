@@ -4,15 +4,21 @@ password ends every API token of its user."""
 from axes.signals import user_locked_out
 from celery.signals import task_postrun
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_login_failed
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from branches.middleware import LOGOUT_REASON, TOKEN_LOGIN, record_login
+from branches.middleware import LOGOUT_REASON
+from branches.middleware import TOKEN_LOGIN
+from branches.middleware import record_login
 from partybuild.http import client_ip
 
 from .models import SecurityEventKind
-from .services import api_tokens_revoke_all, security_event_record, security_events_flush
+from .services import api_tokens_revoke_all
+from .services import security_event_record
+from .services import security_events_flush
 
 
 @receiver(user_logged_in)

@@ -3,7 +3,8 @@ and the API token endpoint (settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["l
 partybuild.http.client_ip, as for the lockout: DRF's own reading trusts any X-Forwarded-For a caller sends."""
 
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404
+from django.urls import resolve
 from django.utils.translation import gettext as _
 from rest_framework.throttling import ScopedRateThrottle
 

@@ -1,6 +1,10 @@
 """Browser pages of the organization tree and its records (under /org/)."""
 
-from .views import audit, entry, exports, lists, picker
+from .views import audit
+from .views import entry
+from .views import exports
+from .views import lists
+from .views import picker
 
 app_name = "branches"
 urlpatterns = [

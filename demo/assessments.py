@@ -7,14 +7,24 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from assessments.models import DIMENSIONS, AppraisalGrade, RunState, StarRating
+from assessments.models import DIMENSIONS
+from assessments.models import AppraisalGrade
+from assessments.models import RunState
+from assessments.models import StarRating
 from assessments.selectors.rectifications import rectification_candidates
 from assessments.services.appraisal_batches import appraisal_record_many
 from assessments.services.quotas import quota_run_start
-from assessments.services.ratings import rating_confirm, rating_propose, rating_review, rating_self_assess
+from assessments.services.ratings import rating_confirm
+from assessments.services.ratings import rating_propose
+from assessments.services.ratings import rating_review
+from assessments.services.ratings import rating_self_assess
 from assessments.services.rectifications import rectification_open
-from branches.models import BRANCH_KINDS, Organization
-from members.models import Cadre, Member, MemberCategory, MemberStatus
+from branches.models import BRANCH_KINDS
+from branches.models import Organization
+from members.models import Cadre
+from members.models import Member
+from members.models import MemberCategory
+from members.models import MemberStatus
 from members.models.cadres import CadrePost
 
 from .evaluation import create_demo_evaluation

@@ -12,7 +12,8 @@ import functools
 from django.apps import apps
 from django.conf import settings
 from django.core.management.color import no_style
-from django.db import connections, router
+from django.db import connections
+from django.db import router
 from django.db.models import Max
 from django.utils import timezone
 

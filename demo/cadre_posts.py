@@ -9,22 +9,27 @@ posts show an ended term before the current one; single-holder posts never overl
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from branches.models import Organization, OrganizationField
-from members.models import (
-    Cadre,
-    CadrePost,
-    Education,
-    Gender,
-    Member,
-    MemberCategory,
-    MemberStatus,
-    Occupation,
-)
+from branches.models import Organization
+from branches.models import OrganizationField
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import Education
+from members.models import Gender
+from members.models import Member
+from members.models import MemberCategory
+from members.models import MemberStatus
+from members.models import Occupation
 
-from .members import Roster, age_on, years_before
-from .population import EDUCATION, by_age, for_field, weighted
+from .members import Roster
+from .members import age_on
+from .members import years_before
+from .population import EDUCATION
+from .population import by_age
+from .population import for_field
+from .population import weighted
 
 Field = OrganizationField
 Post = CadrePost

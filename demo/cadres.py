@@ -12,20 +12,21 @@ from datetime import date
 
 from simple_history.utils import bulk_create_with_history
 
-from branches.models import COMMITTEE_KINDS, Organization, OrganizationField
-from members.models import (
-    Applicant,
-    ApplicantStage,
-    ApplicantStatus,
-    Cadre,
-    Member,
-    MemberCategory,
-    MemberStatus,
-    ReserveCadre,
-)
+from branches.models import COMMITTEE_KINDS
+from branches.models import Organization
+from branches.models import OrganizationField
+from members.models import Applicant
+from members.models import ApplicantStage
+from members.models import ApplicantStatus
+from members.models import Cadre
+from members.models import Member
+from members.models import MemberCategory
+from members.models import MemberStatus
+from members.models import ReserveCadre
 
 from .cadre_posts import CadreBuilder
-from .members import BATCH_SIZE, county_roster
+from .members import BATCH_SIZE
+from .members import county_roster
 from .organizations import DemoTree
 from .reserves import ReserveRoster
 

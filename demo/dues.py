@@ -15,9 +15,16 @@ from decimal import Decimal
 
 from django.db.models import F
 
-from members.dues_rules import base_errors, monthly_amount
-from members.models import DuesBase, DuesCategory, DuesPayment, Member, Occupation, PaymentMethod
-from members.selectors.dues import dues_policy_for, months_back
+from members.dues_rules import base_errors
+from members.dues_rules import monthly_amount
+from members.models import DuesBase
+from members.models import DuesCategory
+from members.models import DuesPayment
+from members.models import Member
+from members.models import Occupation
+from members.models import PaymentMethod
+from members.selectors.dues import dues_policy_for
+from members.selectors.dues import months_back
 from members.selectors.roster import roll_on
 
 from .bulk import insert_with_history

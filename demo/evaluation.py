@@ -15,20 +15,17 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from assessments.models import (
-    EvaluationGrade,
-    EvaluationLevel,
-    EvaluationRater,
-    RaterGroup,
-    SecretaryGrade,
-    Statement,
-)
-from assessments.selectors.evaluation import evaluation_subjects, secretary_names
-from assessments.services.evaluation import (
-    evaluation_cycle_close,
-    evaluation_cycle_create,
-    evaluation_cycle_publish,
-)
+from assessments.models import EvaluationGrade
+from assessments.models import EvaluationLevel
+from assessments.models import EvaluationRater
+from assessments.models import RaterGroup
+from assessments.models import SecretaryGrade
+from assessments.models import Statement
+from assessments.selectors.evaluation import evaluation_subjects
+from assessments.selectors.evaluation import secretary_names
+from assessments.services.evaluation import evaluation_cycle_close
+from assessments.services.evaluation import evaluation_cycle_create
+from assessments.services.evaluation import evaluation_cycle_publish
 from assessments.services.evaluation_scores import evaluation_scores_compute
 from branches.models import Organization
 

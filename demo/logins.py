@@ -5,12 +5,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from branches.models import Organization, StaffRole
+from branches.models import Organization
+from branches.models import StaffRole
 from branches.passwords import PUBLISHED_DEMO_PASSWORDS
 from branches.scope.roles import Role
 from branches.services import staff_role_grant
 
-from .organizations import DemoTree, Field, demo_county
+from .organizations import DemoTree
+from .organizations import Field
+from .organizations import demo_county
 
 SYSTEM_USERNAME = "system"
 

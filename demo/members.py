@@ -4,39 +4,44 @@ drawn branch by branch from the shapes in ``demo.population``.
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from simple_history.utils import bulk_create_with_history
 
 from branches.models import Organization
-from members import idnumbers, pipeline_rules
-from members.models import Gender, Member, MemberCategory, MemberStatus, Occupation
+from members import idnumbers
+from members import pipeline_rules
+from members.models import Gender
+from members.models import Member
+from members.models import MemberCategory
+from members.models import MemberStatus
+from members.models import Occupation
 
-from .organizations import COUNTY_PLACE, DemoTree
-from .population import (
-    AGE_AT_ADMISSION,
-    AGE_BANDS,
-    COUNTY_REGION,
-    DESTINATIONS,
-    EDUCATION,
-    ETHNICITIES,
-    GIVEN_NAME_CHARACTERS,
-    MALE_SHARE,
-    OCCUPATIONS,
-    OTHER_REGIONS,
-    PHONE_PREFIXES,
-    POST_DUTIES,
-    PROBATIONARY_AGE_BANDS,
-    RURAL_FIELDS,
-    SURNAMES,
-    VILLAGE_CADRES,
-    WITHOUT_JOB,
-    Field,
-    Job,
-    by_age,
-    for_field,
-    weighted,
-)
+from .organizations import COUNTY_PLACE
+from .organizations import DemoTree
+from .population import AGE_AT_ADMISSION
+from .population import AGE_BANDS
+from .population import COUNTY_REGION
+from .population import DESTINATIONS
+from .population import EDUCATION
+from .population import ETHNICITIES
+from .population import GIVEN_NAME_CHARACTERS
+from .population import MALE_SHARE
+from .population import OCCUPATIONS
+from .population import OTHER_REGIONS
+from .population import PHONE_PREFIXES
+from .population import POST_DUTIES
+from .population import PROBATIONARY_AGE_BANDS
+from .population import RURAL_FIELDS
+from .population import SURNAMES
+from .population import VILLAGE_CADRES
+from .population import WITHOUT_JOB
+from .population import Field
+from .population import Job
+from .population import by_age
+from .population import for_field
+from .population import weighted
 
 DEFAULT_MEMBERS = 8000
 BATCH_SIZE = 500

@@ -5,14 +5,20 @@ more than half the members work away. Bulk-created, with their history."""
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from simple_history.utils import bulk_create_with_history
 
 from branches.models import RURAL_FIELDS
-from members.models import ON_ROLL, AwayContact, AwayRecord, ContactWay, Member
+from members.models import ON_ROLL
+from members.models import AwayContact
+from members.models import AwayRecord
+from members.models import ContactWay
+from members.models import Member
 
-from .members import BATCH_SIZE, DESTINATIONS
+from .members import BATCH_SIZE
+from .members import DESTINATIONS
 from .organizations import DemoTree
 
 AWAY_VILLAGE_SHARE = 0.6  # "one reported 60% of 38 members away"

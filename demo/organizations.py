@@ -8,11 +8,14 @@ of the county is drawn from a seeded ``random.Random`` so two runs with the same
 """
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 
-from branches.models import Organization, OrganizationField, OrganizationKind
+from branches.models import Organization
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
 from branches.services import organization_create
 
 DEFAULT_SEED = 2026

@@ -8,29 +8,35 @@ joins the roll here, so the member total stays what was asked.
 """
 
 import random
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from simple_history.utils import bulk_create_with_history
 
-from branches.models import Organization, OrganizationField
+from branches.models import Organization
+from branches.models import OrganizationField
 from members import pipeline_rules as rules
-from members.models import (
-    Applicant,
-    ApplicantStage,
-    ApplicantStatus,
-    Member,
-    MemberCategory,
-    MemberEvent,
-    MemberEventKind,
-    MemberStatus,
-)
+from members.models import Applicant
+from members.models import ApplicantStage
+from members.models import ApplicantStatus
+from members.models import Member
+from members.models import MemberCategory
+from members.models import MemberEvent
+from members.models import MemberEventKind
+from members.models import MemberStatus
 
-from .members import BATCH_SIZE, Roster, county_roster, years_before
+from .members import BATCH_SIZE
+from .members import Roster
+from .members import county_roster
+from .members import years_before
 from .organizations import DemoTree
-from .pipeline_facts import BranchRoll, DevelopmentFacts, weekday_on_or_before
+from .pipeline_facts import BranchRoll
+from .pipeline_facts import DevelopmentFacts
+from .pipeline_facts import weekday_on_or_before
 
 Field = OrganizationField
 Stage = ApplicantStage

@@ -5,16 +5,29 @@ township's three months to approve). ``demo.pipeline`` builds the records at eac
 """
 
 import random
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import timedelta
 
-from branches.models import Organization, OrganizationField
+from branches.models import Organization
+from branches.models import OrganizationField
 from members import pipeline_rules as rules
-from members.models import Gender, Member, Occupation
+from members.models import Gender
+from members.models import Member
+from members.models import Occupation
 from members.models.roster import PERSON_FIELDS
 
-from .members import Roster, age_on, years_before
-from .population import COUNTY_REGION, EDUCATION, ETHNICITIES, OCCUPATIONS, by_age, for_field, weighted
+from .members import Roster
+from .members import age_on
+from .members import years_before
+from .population import COUNTY_REGION
+from .population import EDUCATION
+from .population import ETHNICITIES
+from .population import OCCUPATIONS
+from .population import by_age
+from .population import for_field
+from .population import weighted
 
 Field = OrganizationField
 

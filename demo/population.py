@@ -10,8 +10,11 @@ contact person, members without a job given a set post (设岗定责).
 
 import random
 
-from branches.models import Organization, OrganizationField
-from members.models import Education, Gender, Occupation
+from branches.models import Organization
+from branches.models import OrganizationField
+from members.models import Education
+from members.models import Gender
+from members.models import Occupation
 
 Field = OrganizationField
 Edu = Education

@@ -10,29 +10,30 @@ satisfied), so the alerts have something to show. Reports and reviews, and discl
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
-from branches.models import (
-    COMMITTEE_KINDS,
-    RURAL_FIELDS,
-    ActivityRoom,
-    DisclosurePeriod,
-    FinancialDisclosure,
-    InvestmentSource,
-    Organization,
-    OrganizationField,
-    ReviewKind,
-    ReviewRecord,
-    RoomInvestment,
-    StandardizedRoomTarget,
-)
+from branches.models import COMMITTEE_KINDS
+from branches.models import RURAL_FIELDS
+from branches.models import ActivityRoom
+from branches.models import DisclosurePeriod
+from branches.models import FinancialDisclosure
+from branches.models import InvestmentSource
+from branches.models import Organization
+from branches.models import OrganizationField
+from branches.models import ReviewKind
+from branches.models import ReviewRecord
+from branches.models import RoomInvestment
+from branches.models import StandardizedRoomTarget
 from branches.models.records import FACILITY_FIELDS
 
-from .bulk import BATCH_SIZE, insert_with_history
-from .organizations import COUNTY_PLACE, DemoTree
+from .bulk import BATCH_SIZE
+from .bulk import insert_with_history
+from .organizations import COUNTY_PLACE
+from .organizations import DemoTree
 
 Field = OrganizationField
 

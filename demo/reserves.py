@@ -6,19 +6,21 @@ few were since promoted into a post, a few removed from the roster.
 from datetime import timedelta
 
 from members import pipeline_rules as rules
-from members.models import (
-    Applicant,
-    Gender,
-    Member,
-    MemberCategory,
-    MemberStatus,
-    PoliticalStatus,
-    ReserveCadre,
-    ReserveSource,
-    ReserveStatus,
-)
+from members.models import Applicant
+from members.models import Gender
+from members.models import Member
+from members.models import MemberCategory
+from members.models import MemberStatus
+from members.models import PoliticalStatus
+from members.models import ReserveCadre
+from members.models import ReserveSource
+from members.models import ReserveStatus
 
-from .cadre_posts import COLLEGE, OLD_MIN_AGE, CadreBuilder, Person, Post
+from .cadre_posts import COLLEGE
+from .cadre_posts import OLD_MIN_AGE
+from .cadre_posts import CadreBuilder
+from .cadre_posts import Person
+from .cadre_posts import Post
 from .members import age_on
 
 RESERVE_SIZE = (2, 5)

@@ -12,33 +12,30 @@
 Bulk-created, one history row each; read from the posts already seeded, so the terms agree with them."""
 
 import random
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from simple_history.utils import bulk_create_with_history
 
 from branches.models import RURAL_FIELDS
-from members.models import (
-    Cadre,
-    CadrePost,
-    Candidate,
-    Election,
-    ElectionStatus,
-    Member,
-    MemberCategory,
-    MemberStatus,
-    Term,
-    TermKind,
-)
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import Candidate
+from members.models import Election
+from members.models import ElectionStatus
+from members.models import Member
+from members.models import MemberCategory
+from members.models import MemberStatus
+from members.models import Term
+from members.models import TermKind
 from members.models.cadres import BRANCH_POSTS
 from members.pipeline_rules import years_after
 from members.selectors.roster import roll_on
-from members.terms_rules import (
-    COMMITTEE_FROM_MEMBERS,
-    COMMITTEE_MIN,
-    DEFAULT_TERM_YEARS,
-    LONG_TERM_YEARS,
-    regular_end,
-)
+from members.terms_rules import COMMITTEE_FROM_MEMBERS
+from members.terms_rules import COMMITTEE_MIN
+from members.terms_rules import DEFAULT_TERM_YEARS
+from members.terms_rules import LONG_TERM_YEARS
+from members.terms_rules import regular_end
 
 from .cadre_posts import election_years
 from .members import BATCH_SIZE

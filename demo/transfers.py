@@ -10,25 +10,27 @@ before they arrive."""
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 from members import idnumbers
-from members.models import (
-    Applicant,
-    Cadre,
-    ContactPoint,
-    DuesCategory,
-    Education,
-    Meeting,
-    Member,
-    MemberCategory,
-    Occupation,
-    ReserveCadre,
-    Training,
-)
+from members.models import Applicant
+from members.models import Cadre
+from members.models import ContactPoint
+from members.models import DuesCategory
+from members.models import Education
+from members.models import Meeting
+from members.models import Member
+from members.models import MemberCategory
+from members.models import Occupation
+from members.models import ReserveCadre
+from members.models import Training
 from members.services.dues import dues_base_declare
-from members.services.transfers import letter_confirm, letter_issue, letter_mark_delivered, letter_receive
+from members.services.transfers import letter_confirm
+from members.services.transfers import letter_issue
+from members.services.transfers import letter_mark_delivered
+from members.services.transfers import letter_receive
 
 from .organizations import DemoTree
 from .population import OTHER_REGIONS

@@ -1,24 +1,24 @@
 """The members app's records the quota engine counts, and the organizations and years each counts for
 (partybuild/changes.py; docs/quotas.md, "Fresh figures")."""
 
-from partybuild.changes import by, counted, dated
+from partybuild.changes import by
+from partybuild.changes import counted
+from partybuild.changes import dated
 
-from .models import (
-    Applicant,
-    AwayContact,
-    AwayRecord,
-    Cadre,
-    ContactPoint,
-    DuesBase,
-    DuesPayment,
-    Meeting,
-    Member,
-    MemberEvent,
-    ReserveCadre,
-    StudyRecord,
-    Training,
-    VisitLog,
-)
+from .models import Applicant
+from .models import AwayContact
+from .models import AwayRecord
+from .models import Cadre
+from .models import ContactPoint
+from .models import DuesBase
+from .models import DuesPayment
+from .models import Meeting
+from .models import Member
+from .models import MemberEvent
+from .models import ReserveCadre
+from .models import StudyRecord
+from .models import Training
+from .models import VisitLog
 
 
 def event_organizations(events) -> set:

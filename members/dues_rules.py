@@ -1,11 +1,13 @@
 """The monthly dues of a declared base under a county's policy (docs/dues.md, "The amount"): pure
 arithmetic on Decimals, so the service, the ledger and the tests share one answer."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from .models.dues import FEN, DuesCategory
+from .models.dues import FEN
+from .models.dues import DuesCategory
 
 HUNDRED = Decimal("100")
 

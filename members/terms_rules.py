@@ -5,7 +5,8 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 
-from branches.models import COMMITTEE_KINDS, Organization
+from branches.models import COMMITTEE_KINDS
+from branches.models import Organization
 
 from .pipeline_rules import years_after
 

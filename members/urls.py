@@ -1,6 +1,16 @@
 """Browser pages of people and what they take part in (under /people/)."""
 
-from .views import archive, dues, dues_lists, entry, events, lists, mobile, picker, terms, transfers, tree
+from .views import archive
+from .views import dues
+from .views import dues_lists
+from .views import entry
+from .views import events
+from .views import lists
+from .views import mobile
+from .views import picker
+from .views import terms
+from .views import transfers
+from .views import tree
 
 app_name = "members"
 urlpatterns = [

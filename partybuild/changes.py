@@ -12,7 +12,8 @@ rolled back sends nothing. Knows no app: organizations are ids, models are whate
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction

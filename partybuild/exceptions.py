@@ -7,7 +7,8 @@ reported as 400 with per-field messages in the user's language.
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import exceptions, status
+from rest_framework import exceptions
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 

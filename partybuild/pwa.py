@@ -3,7 +3,8 @@ every page. Workbox writes the file at set-up (workbox-config.cjs, ``make assets
 works as before, only not offline."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
+from django.http import HttpResponse
 
 
 def service_worker(request):

@@ -1,12 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from django.urls import include
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.permissions import BasePermission
 
 from assessments.views.home import home
-from branches.api.tokens import ApiTokenViewSet, LogoutView, TokenView
-from branches.scope.navigation import ADMINISTRATION, requires
+from branches.api.tokens import ApiTokenViewSet
+from branches.api.tokens import LogoutView
+from branches.api.tokens import TokenView
+from branches.scope.navigation import ADMINISTRATION
+from branches.scope.navigation import requires
 from branches.views import accounts
 
 from .api import paths as api_paths

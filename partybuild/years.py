@@ -9,7 +9,8 @@ imported date (a birth date) and a filter on the year of a date go back to ``FIR
 
 import django_filters
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext

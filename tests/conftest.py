@@ -15,8 +15,10 @@ import functools
 import os
 import sqlite3
 import subprocess
-from collections import Counter, defaultdict
-from urllib.parse import urlsplit, urlunsplit
+from collections import Counter
+from collections import defaultdict
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import pytest
 from hypothesis import HealthCheck
@@ -221,9 +223,11 @@ def django_db_setup(  # noqa: PLR0917 - pytest-django's own fixture's arguments
     """pytest-django's test databases, except that xdist workers copy one migrated template instead of
     each migrating their own (tests/utils/database_template.py). A serial run, ``--reuse-db`` and
     ``--nomigrations`` take pytest-django's way."""
-    from django.test.utils import setup_databases, teardown_databases
+    from django.test.utils import setup_databases
+    from django.test.utils import teardown_databases
 
-    from tests.utils.database_template import setup_worker_databases, xdist_run
+    from tests.utils.database_template import setup_worker_databases
+    from tests.utils.database_template import xdist_run
 
     run = xdist_run()
     plain = run is None or not django_db_use_migrations or django_db_keepdb

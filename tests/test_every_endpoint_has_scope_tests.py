@@ -1,7 +1,8 @@
 """Fails when an endpoint registered on the API router has no ScopeSuite subclass testing it."""
 
 from partybuild.api import router
-from tests.utils.scope import ScopeSuite, subclasses_in_test_modules
+from tests.utils.scope import ScopeSuite
+from tests.utils.scope import subclasses_in_test_modules
 from tests.utils.scope_reports import OrganizationParamScopeSuite
 
 

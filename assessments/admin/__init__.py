@@ -1,1 +1,5 @@
-from . import appraisals, evaluation, quotas, ratings, rectifications  # noqa: F401  (each module registers its ModelAdmins)
+from . import appraisals  # noqa: F401  (each module registers its ModelAdmins)
+from . import evaluation  # noqa: F401  (each module registers its ModelAdmins)
+from . import quotas  # noqa: F401  (each module registers its ModelAdmins)
+from . import ratings  # noqa: F401  (each module registers its ModelAdmins)
+from . import rectifications  # noqa: F401  (each module registers its ModelAdmins)

@@ -1,16 +1,24 @@
 """Admin of the joint evaluation: cycles are edited, closed, computed and published through the services;
 statements, grades and scores are read here (grades and scores with the same secrecy as the API)."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin.permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
-from branches.admin.writes import ServiceSavesMixin, ServiceWritesMixin
+from branches.admin.permissions import NoEditInPlaceMixin
+from branches.admin.permissions import ReadOnlyAdminMixin
+from branches.admin.writes import ServiceSavesMixin
+from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import EvaluationCycle, EvaluationRater, EvaluationScore, SecretaryGrade, Statement
+from ..models import EvaluationCycle
+from ..models import EvaluationRater
+from ..models import EvaluationScore
+from ..models import SecretaryGrade
+from ..models import Statement
 from ..selectors import evaluation as selectors
 from ..services import evaluation as services
 from ..services import evaluation_scores

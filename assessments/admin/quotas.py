@@ -1,11 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin.permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
+from branches.admin.permissions import NoEditInPlaceMixin
+from branches.admin.permissions import ReadOnlyAdminMixin
 from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import Alert, QuotaPolicy, QuotaRun
+from ..models import Alert
+from ..models import QuotaPolicy
+from ..models import QuotaRun
 from ..services import quotas as services
 
 

@@ -7,7 +7,10 @@ from branches.admin.permissions import ReadOnlyAdminMixin
 from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
+from ..models import DIMENSIONS
+from ..models import RatingPolicy
+from ..models import RatingStep
+from ..models import StarRating
 from ..selectors.rating_basis import proposal_basis
 from ..services import ratings as services
 

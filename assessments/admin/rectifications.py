@@ -5,14 +5,19 @@ so here notes are shown, not edited."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from branches.admin.forms import ActorFormAdminMixin, RuleCheckedForm
-from branches.admin.permissions import FixedOnceAddedMixin, NoDeleteMixin, ReadOnlyAdminMixin
+from branches.admin.forms import ActorFormAdminMixin
+from branches.admin.forms import RuleCheckedForm
+from branches.admin.permissions import FixedOnceAddedMixin
+from branches.admin.permissions import NoDeleteMixin
+from branches.admin.permissions import ReadOnlyAdminMixin
 from branches.scope.admin import ScopedModelAdmin
 from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
-from members.models import Cadre, CadrePost
+from members.models import Cadre
+from members.models import CadrePost
 
-from ..models import Rectification, RectificationNote
+from ..models import Rectification
+from ..models import RectificationNote
 from ..services import rectifications as services
 
 EDITABLE = ["plan", "responsible_leader", "instructor", "deadline"]

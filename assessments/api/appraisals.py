@@ -1,22 +1,22 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.models import Organization
-from branches.scope.viewsets import (
-    ScopedModelViewSet,
-    ScopedRelatedField,
-    VersionedSerializerMixin,
-)
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
 from members.models import Member
 from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
 from ..filters.appraisals import MemberAppraisalFilter
-from ..models import AppraisalGrade, MemberAppraisal
+from ..models import AppraisalGrade
+from ..models import MemberAppraisal
 from ..resources.appraisals import MemberAppraisalResource
 from ..selectors import appraisals as selectors
 from ..selectors.appraisals import member_star_rollup

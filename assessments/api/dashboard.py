@@ -9,13 +9,16 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, permissions
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from branches.selectors import organization_get
-from partybuild.years import YEAR_MESSAGE, is_year
+from partybuild.years import YEAR_MESSAGE
+from partybuild.years import is_year
 
 from ..selectors.dashboard import dashboard
 from .dashboard_schema import DASHBOARD

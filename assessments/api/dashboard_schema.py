@@ -5,7 +5,8 @@ serializers only document them).
 Counts are integers; shares are percentages with one decimal (null without a base); quota figures are JSON
 numbers, an integer when whole (docs/quotas.md)."""
 
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..selectors.dashboard import STATUS_LABELS

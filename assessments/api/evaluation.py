@@ -13,8 +13,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -23,36 +29,32 @@ from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import Organization
 from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
-from branches.scope.viewsets import (
-    ScopedModelViewSet,
-    ScopedQuerysetMixin,
-    ScopedReadOnlyModelViewSet,
-    ScopedRelatedField,
-    VersionedSerializerMixin,
-)
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedQuerysetMixin
+from branches.scope.viewsets import ScopedReadOnlyModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
-from ..filters.evaluation import (
-    EvaluationCycleFilter,
-    EvaluationRaterFilter,
-    EvaluationScoreFilter,
-    SecretaryGradeFilter,
-)
-from ..models import (
-    EvaluationCycle,
-    EvaluationGrade,
-    EvaluationRater,
-    EvaluationScore,
-    SecretaryGrade,
-)
+from ..filters.evaluation import EvaluationCycleFilter
+from ..filters.evaluation import EvaluationRaterFilter
+from ..filters.evaluation import EvaluationScoreFilter
+from ..filters.evaluation import SecretaryGradeFilter
+from ..models import EvaluationCycle
+from ..models import EvaluationGrade
+from ..models import EvaluationRater
+from ..models import EvaluationScore
+from ..models import SecretaryGrade
 from ..models.evaluation import SCORE_RESULT_FIELDS
 from ..resources.evaluation import EvaluationScoreResource
 from ..selectors import evaluation as selectors
 from ..services import evaluation as services
 from ..services import evaluation_scores
-from .evaluation_fields import CYCLE_ORGANIZATION_FIELDS, VisibleCycleField, display_name
+from .evaluation_fields import CYCLE_ORGANIZATION_FIELDS
+from .evaluation_fields import VisibleCycleField
+from .evaluation_fields import display_name
 from .statements import StatementViewSet
 
 

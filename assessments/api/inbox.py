@@ -6,8 +6,12 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, permissions, serializers
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions
+from rest_framework import permissions
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 

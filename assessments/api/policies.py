@@ -3,7 +3,9 @@
 from rest_framework import serializers
 
 from branches.models import Organization
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
 from partybuild.years import YearField
 
 

@@ -1,21 +1,30 @@
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.response import Response
 
 from branches.api.serializers import OrganizationRecordSerializer
-from branches.scope.viewsets import (
-    ScopedQuerysetMixin,
-    ScopedReadOnlyModelViewSet,
-)
+from branches.scope.viewsets import ScopedQuerysetMixin
+from branches.scope.viewsets import ScopedReadOnlyModelViewSet
 from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
-from ..filters.quotas import AlertFilter, QuotaPolicyFilter, QuotaResultFilter, QuotaRunFilter
-from ..models import Alert, QuotaPolicy, QuotaResult, QuotaRun
+from ..filters.quotas import AlertFilter
+from ..filters.quotas import QuotaPolicyFilter
+from ..filters.quotas import QuotaResultFilter
+from ..filters.quotas import QuotaRunFilter
+from ..models import Alert
+from ..models import QuotaPolicy
+from ..models import QuotaResult
+from ..models import QuotaRun
 from ..selectors import quotas as selectors
 from ..selectors.dashboard_counts import as_number
 from ..services import quotas as services
-from .policies import CountyPolicySerializer, CountyPolicyViewSet
+from .policies import CountyPolicySerializer
+from .policies import CountyPolicyViewSet
 
 
 class QuotaPolicySerializer(CountyPolicySerializer):

@@ -1,28 +1,36 @@
 """/api/v1/star-ratings/ (the five-good workflow) and /api/v1/rating-policies/ (the county's bands)."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.api.actions import StepAction
 from branches.models import Organization
-from branches.scope.viewsets import (
-    ScopedQuerysetMixin,
-    ScopedRelatedField,
-)
+from branches.scope.viewsets import ScopedQuerysetMixin
+from branches.scope.viewsets import ScopedRelatedField
 from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
-from ..filters.ratings import RatingPolicyFilter, StarRatingFilter
-from ..models import DIMENSIONS, RatingPolicy, RatingStep, StarRating
+from ..filters.ratings import RatingPolicyFilter
+from ..filters.ratings import StarRatingFilter
+from ..models import DIMENSIONS
+from ..models import RatingPolicy
+from ..models import RatingStep
+from ..models import StarRating
 from ..resources.ratings import StarRatingResource
 from ..selectors import ratings as selectors
-from ..selectors.ratings import dimension_table, rating_rollup, rating_steps
+from ..selectors.ratings import dimension_table
+from ..selectors.ratings import rating_rollup
+from ..selectors.ratings import rating_steps
 from ..services import ratings as services
-from .policies import CountyPolicySerializer, CountyPolicyViewSet
+from .policies import CountyPolicySerializer
+from .policies import CountyPolicyViewSet
 
 
 class StarRatingSerializer(serializers.ModelSerializer):

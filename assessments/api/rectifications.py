@@ -5,29 +5,33 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_array_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from branches.api.actions import StepAction, WorkflowActionMixin
+from branches.api.actions import StepAction
+from branches.api.actions import WorkflowActionMixin
 from branches.api.serializers import OrganizationRecordSerializer
-from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
-from branches.scope.viewsets import (
-    ScopedModelViewSet,
-    ScopedRelatedField,
-    VersionedSerializerMixin,
-)
-from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
+from branches.models import COMMITTEE_OR_COUNTY_KINDS
+from branches.models import Organization
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
+from branches.tabular.exports import XLSX_CONTENT_TYPE
+from branches.tabular.exports import export_xlsx
 from members.models import Cadre
 from partybuild.http import client_ip
 from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
 from ..filters.rectifications import RectificationFilter
-from ..models import Rectification, RectificationNote
+from ..models import Rectification
+from ..models import RectificationNote
 from ..resources.appraisals import RectificationResource
 from ..selectors import rectifications as selectors
-from ..selectors.rectifications import REASON_CODES, rectification_candidates
+from ..selectors.rectifications import REASON_CODES
+from ..selectors.rectifications import rectification_candidates
 from ..services import rectifications as services
 
 LISTING_KINDS = COMMITTEE_OR_COUNTY_KINDS

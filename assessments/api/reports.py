@@ -7,11 +7,17 @@ finished file (the requester and county administrators only; 409 while it is not
 """
 
 from django.http import FileResponse
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,9 +29,12 @@ from branches.scope.viewsets import ScopedQuerysetMixin
 from partybuild.http import client_ip
 from partybuild.years import YearField
 
-from ..models import ReportFormat, ReportJob, ReportKind
+from ..models import ReportFormat
+from ..models import ReportJob
+from ..models import ReportKind
 from ..selectors import reports as selectors
-from ..selectors.joint_report import joint_evaluation_report, joint_report_cycle
+from ..selectors.joint_report import joint_evaluation_report
+from ..selectors.joint_report import joint_report_cycle
 from ..services import reports as services
 
 

@@ -1,33 +1,32 @@
 """Statements (述) through the API: a secretary submits, edits before the deadline, and the county lists
 and exports them."""
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser
+from rest_framework.parsers import JSONParser
+from rest_framework.parsers import MultiPartParser
 
 from branches.api.serializers import OrganizationRecordSerializer
-from branches.scope.viewsets import (
-    ScopedModelViewSet,
-    VersionedSerializerMixin,
-)
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
 from branches.tabular.exports import XLSX_CONTENT_TYPE
 from partybuild.serializer_fields import ChoiceLabelField
 
-from ..filters.evaluation import (
-    StatementFilter,
-)
-from ..models import (
-    Statement,
-)
+from ..filters.evaluation import StatementFilter
+from ..models import Statement
 from ..resources.evaluation import StatementResource
 from ..selectors import evaluation as selectors
 from ..services import statements
-from .evaluation_fields import CYCLE_ORGANIZATION_FIELDS, VisibleCycleField, display_name
+from .evaluation_fields import CYCLE_ORGANIZATION_FIELDS
+from .evaluation_fields import VisibleCycleField
+from .evaluation_fields import display_name
 
 # The media type of an attachment by its kind (assessments/services/statements.py accepts these three), named
 # here rather than guessed from the machine's mime.types; anything older is sent as bytes.

@@ -1,4 +1,11 @@
-from . import appraisals, dashboard, evaluation, inbox, quotas, ratings, rectifications, reports
+from . import appraisals
+from . import dashboard
+from . import evaluation
+from . import inbox
+from . import quotas
+from . import ratings
+from . import rectifications
+from . import reports
 
 
 def register(router):

@@ -1,11 +1,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, at_least, organization_choice, visible_choice
+from branches.filters import ScopedFilterSet
+from branches.filters import at_least
+from branches.filters import organization_choice
+from branches.filters import visible_choice
 from members.models import Member
 from partybuild.years import YearFilter
 
-from ..models import AppraisalGrade, MemberAppraisal
+from ..models import AppraisalGrade
+from ..models import MemberAppraisal
 
 
 class MemberAppraisalFilter(ScopedFilterSet):

@@ -7,17 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Organization
 from partybuild.years import YearFilter
 
-from ..models import (
-    CycleState,
-    EvaluationCycle,
-    EvaluationGrade,
-    EvaluationLevel,
-    EvaluationRater,
-    EvaluationScore,
-    RaterGroup,
-    SecretaryGrade,
-    Statement,
-)
+from ..models import CycleState
+from ..models import EvaluationCycle
+from ..models import EvaluationGrade
+from ..models import EvaluationLevel
+from ..models import EvaluationRater
+from ..models import EvaluationScore
+from ..models import RaterGroup
+from ..models import SecretaryGrade
+from ..models import Statement
 
 # Out-of-range numbers answer 400 with a message instead of reaching the database.
 ID_BOUNDS = {"min_value": 1, "max_value": 2**31 - 1, "decimal_places": 0}

@@ -1,9 +1,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, organization_choice
+from branches.filters import ScopedFilterSet
+from branches.filters import organization_choice
 
-from ..models import Alert, AlertKind, QuotaPolicy, QuotaResult, QuotaRun, RunState
+from ..models import Alert
+from ..models import AlertKind
+from ..models import QuotaPolicy
+from ..models import QuotaResult
+from ..models import QuotaRun
+from ..models import RunState
 
 
 class QuotaPolicyFilter(django_filters.FilterSet):

@@ -1,9 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, at_least, organization_choice
+from branches.filters import ScopedFilterSet
+from branches.filters import at_least
+from branches.filters import organization_choice
 
-from ..models import Classification, RatingPolicy, RatingStage, StarRating
+from ..models import Classification
+from ..models import RatingPolicy
+from ..models import RatingStage
+from ..models import StarRating
 
 
 class StarRatingFilter(ScopedFilterSet):

@@ -2,10 +2,12 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, organization_choice
+from branches.filters import ScopedFilterSet
+from branches.filters import organization_choice
 from partybuild.years import YearFilter
 
-from ..models import Rectification, RectificationStatus
+from ..models import Rectification
+from ..models import RectificationStatus
 
 
 class RectificationFilter(ScopedFilterSet):

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.forms import EntryFormMixin
 
-from ..models import DIMENSIONS, StarRating
-from ..services.ratings import STEPS, rating_score_clean
+from ..models import DIMENSIONS
+from ..models import StarRating
+from ..services.ratings import STEPS
+from ..services.ratings import rating_score_clean
 
 REASON_HELP = _("Required when you change a score from the previous step.")
 

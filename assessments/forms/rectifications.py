@@ -10,15 +10,22 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import DateInput, EntryFormMixin, ServiceModelForm, VersionedFormMixin
-from branches.models import BRANCH_KINDS, Organization
+from branches.forms import DateInput
+from branches.forms import EntryFormMixin
+from branches.forms import ServiceModelForm
+from branches.forms import VersionedFormMixin
+from branches.models import BRANCH_KINDS
+from branches.models import Organization
 from branches.scope.roles import Capability
 from members.models import Cadre
 
-from ..models import Rectification, RectificationNote
+from ..models import Rectification
+from ..models import RectificationNote
 from ..selectors.rectification_detail import instructor_choices
-from ..selectors.rectifications import listed_reasons, reason_labels
-from ..services.rectifications import rectification_check, rectification_reasons
+from ..selectors.rectifications import listed_reasons
+from ..selectors.rectifications import reason_labels
+from ..services.rectifications import rectification_check
+from ..services.rectifications import rectification_reasons
 
 RULE_FIELDS = ("organization", "year", "deadline", "instructor")
 EMPTY_CHOICE = ("", "---------")

@@ -6,7 +6,8 @@ there, with nothing in the inbox changed."""
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
+from django.core.mail import get_connection
 from django.utils.module_loading import import_string
 
 

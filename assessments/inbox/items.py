@@ -7,7 +7,8 @@ holding one of those roles on that organization or above it. Nothing here is sto
 the records call for it and gone once they settle it."""
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q

@@ -6,19 +6,19 @@ so a change of secretary mid-year does not split a subject in two (the name is k
 """
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import (
-    ScopedModel,
-    ScopedRecord,
-    organization_field,
-    raise_errors,
-    user_stamp_field,
-    year_field,
-)
-from branches.models.policies import CountyYearPolicy, one_per_county_year
+from branches.models.bases import ScopedModel
+from branches.models.bases import ScopedRecord
+from branches.models.bases import organization_field
+from branches.models.bases import raise_errors
+from branches.models.bases import user_stamp_field
+from branches.models.bases import year_field
+from branches.models.policies import CountyYearPolicy
+from branches.models.policies import one_per_county_year
 from branches.scope.roles import Capability
 
 percentage = [MinValueValidator(0), MaxValueValidator(100)]

@@ -5,13 +5,19 @@ an organization and year (``QuotaPublication``), which is swapped for the whole 
 end — so a reader sees the old set or the new one, never a mix, and a run that dies leaves the old one.
 """
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from branches.models.bases import ScopedModel, organization_field, raise_errors, user_stamp_field, year_field
-from branches.models.policies import CountyYearPolicy, one_per_county_year
+from branches.models.bases import ScopedModel
+from branches.models.bases import organization_field
+from branches.models.bases import raise_errors
+from branches.models.bases import user_stamp_field
+from branches.models.bases import year_field
+from branches.models.policies import CountyYearPolicy
+from branches.models.policies import one_per_county_year
 from branches.scope.roles import Capability
 
 share = [MinValueValidator(0), MaxValueValidator(100)]

@@ -2,20 +2,20 @@
 branches (docs/ratings-and-evaluation.md)."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models.bases import (
-    ScopedModel,
-    ScopedRecord,
-    organization_field,
-    raise_errors,
-    user_stamp_field,
-    year_field,
-)
-from branches.models.policies import CountyYearPolicy, one_per_county_year
+from branches.models.bases import ScopedModel
+from branches.models.bases import ScopedRecord
+from branches.models.bases import organization_field
+from branches.models.bases import raise_errors
+from branches.models.bases import user_stamp_field
+from branches.models.bases import year_field
+from branches.models.policies import CountyYearPolicy
+from branches.models.policies import one_per_county_year
 from members.models.roster import member_field
 
 DIMENSIONS = ("leadership", "members", "mechanism", "performance", "feedback")

@@ -5,7 +5,10 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import ScopedModel, organization_field, user_stamp_field, year_field
+from branches.models.bases import ScopedModel
+from branches.models.bases import organization_field
+from branches.models.bases import user_stamp_field
+from branches.models.bases import year_field
 
 from .quotas import RunState
 

@@ -7,11 +7,17 @@ roll on ``ref`` is (docs/quotas.md, "On the roll"), from the first transfer and 
 import calendar
 import datetime as dt
 
-from members.models import DuesBase, DuesPayment, Member, MemberEvent
+from members.models import DuesBase
+from members.models import DuesPayment
+from members.models import Member
+from members.models import MemberEvent
 
 from . import sql
-from .fragments import BRANCH, ON_ROLL, branch_share
-from .statements import Period, Statements
+from .fragments import BRANCH
+from .fragments import ON_ROLL
+from .fragments import branch_share
+from .statements import Period
+from .statements import Statements
 
 
 def counted_months(period: Period) -> list[tuple[dt.date, dt.date]]:

@@ -15,30 +15,37 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from branches.models import (
-    Organization,
-)
+from branches.models import Organization
 
-from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun, RunState
+from ..models import Alert
+from ..models import QuotaPolicy
+from ..models import QuotaPublication
+from ..models import QuotaResult
+from ..models import QuotaRun
+from ..models import RunState
 from . import sql
 from .dues import dues_on_time
 from .letters import letters_expired
 from .mobile import out_of_contact
-from .people_stages import admissions, scope_tables, study, training_hours, trainings
+from .people_stages import admissions
+from .people_stages import scope_tables
+from .people_stages import study
+from .people_stages import training_hours
+from .people_stages import trainings
 from .probation import probation_overdue
-from .record_stages import (
-    meetings,
-    reviews,
-    rollups_and_alerts,
-    rooms_reserves_contacts,
-    visits,
-    write_results,
-)
-from .statements import Period, Statements
+from .record_stages import meetings
+from .record_stages import reviews
+from .record_stages import rollups_and_alerts
+from .record_stages import rooms_reserves_contacts
+from .record_stages import visits
+from .record_stages import write_results
+from .statements import Period
+from .statements import Statements
 from .terms import organization_rules_and_terms
 
 logger = logging.getLogger(__name__)

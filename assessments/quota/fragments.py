@@ -1,12 +1,10 @@
 """SQL fragments the stages share: which organizations a condition selects, rendered from the models'
 own vocabulary so the engine and the models cannot disagree."""
 
-from branches.models import (
-    BRANCH_KINDS,
-    COMMITTEE_KINDS,
-    COMMITTEE_OR_COUNTY_KINDS,
-    RURAL_FIELDS,
-)
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_KINDS
+from branches.models import COMMITTEE_OR_COUNTY_KINDS
+from branches.models import RURAL_FIELDS
 from members.models import ON_ROLL as ROLL_STATUSES
 from members.models.cadres import TWO_COMMITTEE_POSTS as TWO_COMMITTEE_POST_SET
 

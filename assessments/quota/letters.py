@@ -1,11 +1,13 @@
 """The alert for transfer letters issued out of the county and past their validity with neither delivery
 nor confirmation recorded (docs/transfers.md, "Expired letters"): one per branch keeping them, set-based."""
 
-from members.models import LetterDirection, LetterStatus
+from members.models import LetterDirection
+from members.models import LetterStatus
 
 from ..models import AlertKind
 from . import sql
-from .probation import alert_by_organization, days_between
+from .probation import alert_by_organization
+from .probation import days_between
 from .statements import Statements
 
 ISSUED = f"'{LetterStatus.ISSUED.value}'"

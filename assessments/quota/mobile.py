@@ -5,7 +5,8 @@ A member on the roll of a branch on ``ref`` who is away that day (a spell with `
 earlier than ``members.selectors.mobile.out_of_contact_before(ref)`` (six calendar months back) is out of
 contact. One alert per branch, for every member of the scope at once: two statements."""
 
-from members.models import AwayContact, AwayRecord
+from members.models import AwayContact
+from members.models import AwayRecord
 from members.selectors.mobile import out_of_contact_before
 
 from ..models import AlertKind

@@ -3,26 +3,23 @@
 
 import datetime as dt
 
-from branches.models import (
-    BRANCH_KINDS,
-    COMMITTEE_KINDS,
-)
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_KINDS
 from members.models import Training
 from members.models.cadres import BRANCH_POSTS
-from members.pipeline_rules import TRAINING_MIN_DAYS, TRAINING_MIN_HOURS
+from members.pipeline_rules import TRAINING_MIN_DAYS
+from members.pipeline_rules import TRAINING_MIN_HOURS
 
 from . import sql
-from .fragments import (
-    BRANCH,
-    COMMITTEE,
-    COMMITTEE_OR_COUNTY,
-    EDUCATED,
-    ON_ROLL,
-    POLICY,
-    RURAL,
-    branch_share,
-    count_met,
-)
+from .fragments import BRANCH
+from .fragments import COMMITTEE
+from .fragments import COMMITTEE_OR_COUNTY
+from .fragments import EDUCATED
+from .fragments import ON_ROLL
+from .fragments import POLICY
+from .fragments import RURAL
+from .fragments import branch_share
+from .fragments import count_met
 from .statements import Statements
 
 

@@ -3,14 +3,19 @@ then the roll-ups, the alerts and the one write of the results (docs/quotas.md).
 
 import calendar
 
-from branches.models import (
-    DEMOCRATIC_REVIEW_KINDS,
-)
+from branches.models import DEMOCRATIC_REVIEW_KINDS
 
 from ..indicators import MEETING_KINDS
 from . import sql
-from .fragments import BRANCH, COMMITTEE, POLICY, RURAL, TWO_COMMITTEE_POSTS, count_met, organization_count
-from .statements import RESULT_COLUMNS, Statements
+from .fragments import BRANCH
+from .fragments import COMMITTEE
+from .fragments import POLICY
+from .fragments import RURAL
+from .fragments import TWO_COMMITTEE_POSTS
+from .fragments import count_met
+from .fragments import organization_count
+from .statements import RESULT_COLUMNS
+from .statements import Statements
 
 
 def visits(q: Statements):

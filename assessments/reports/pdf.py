@@ -7,9 +7,17 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from partybuild.pdf import RefusedURL, font_dir, render_document, url_fetcher, with_font_faces
+from partybuild.pdf import RefusedURL
+from partybuild.pdf import font_dir
+from partybuild.pdf import render_document
+from partybuild.pdf import url_fetcher
+from partybuild.pdf import with_font_faces
 
-from ..selectors.joint_report import GRADES, LEVELS, JointReport, grade_label, level_label
+from ..selectors.joint_report import GRADES
+from ..selectors.joint_report import LEVELS
+from ..selectors.joint_report import JointReport
+from ..selectors.joint_report import grade_label
+from ..selectors.joint_report import level_label
 
 TEMPLATE = "assessments/reports/joint_evaluation_pdf.html"
 __all__ = ["RefusedURL", "font_dir", "render_html", "render_pdf", "url_fetcher"]

@@ -11,13 +11,20 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
+from openpyxl.styles import Font
+from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from branches.tabular.exports import escape_cell
 from branches.tabular.printing import print_setup
 
-from ..selectors.joint_report import GRADES, LEVELS, JointReport, ReportRow, grade_label, level_label
+from ..selectors.joint_report import GRADES
+from ..selectors.joint_report import LEVELS
+from ..selectors.joint_report import JointReport
+from ..selectors.joint_report import ReportRow
+from ..selectors.joint_report import grade_label
+from ..selectors.joint_report import level_label
 
 SCORE = "0.00"
 RATE = "0.0%"

@@ -9,25 +9,25 @@ recorded before.
 
 from import_export.fields import Field
 
-from branches.resources import ExportOnlyResource, KeyedResource, export_meta, file_meta
+from branches.resources import ExportOnlyResource
+from branches.resources import KeyedResource
+from branches.resources import export_meta
+from branches.resources import file_meta
 from branches.tabular.reading import MAX_ROWS
-from branches.tabular.widgets import (
-    BooleanWidget,
-    ChoiceWidget,
-    DateWidget,
-    IntegerWidget,
-    TextWidget,
-    loaded_relation,
-)
-from members.resources.roster import (
-    CATEGORY,
-    ID_NUMBER_ALIASES,
-    ID_NUMBER_HEADER,
-    MaskingResourceMixin,
-    MemberByIdNumber,
-)
+from branches.tabular.widgets import BooleanWidget
+from branches.tabular.widgets import ChoiceWidget
+from branches.tabular.widgets import DateWidget
+from branches.tabular.widgets import IntegerWidget
+from branches.tabular.widgets import TextWidget
+from branches.tabular.widgets import loaded_relation
+from members.resources.roster import CATEGORY
+from members.resources.roster import ID_NUMBER_ALIASES
+from members.resources.roster import ID_NUMBER_HEADER
+from members.resources.roster import MaskingResourceMixin
+from members.resources.roster import MemberByIdNumber
 
-from ..models import MemberAppraisal, Rectification
+from ..models import MemberAppraisal
+from ..models import Rectification
 from ..services import appraisals as services
 from ..services.appraisal_batches import appraisals_import
 

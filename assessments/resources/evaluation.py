@@ -4,13 +4,15 @@ like the app's other export files."""
 from import_export import widgets
 from import_export.fields import Field
 
-from branches.resources import ExportOnlyResource, export_meta, organization_columns
-from branches.tabular.widgets import ChoiceWidget, DecimalWidget, IntegerWidget
+from branches.resources import ExportOnlyResource
+from branches.resources import export_meta
+from branches.resources import organization_columns
+from branches.tabular.widgets import ChoiceWidget
+from branches.tabular.widgets import DecimalWidget
+from branches.tabular.widgets import IntegerWidget
 
-from ..models import (
-    EvaluationScore,
-    Statement,
-)
+from ..models import EvaluationScore
+from ..models import Statement
 from ..models.evaluation import SCORE_RESULT_FIELDS
 
 LEVELS = {"county": "县级", "township": "乡镇级", "village": "村级"}

@@ -7,8 +7,12 @@ imported.
 
 from import_export.fields import Field
 
-from branches.resources import ExportOnlyResource, export_meta, organization_columns
-from branches.tabular.widgets import ChoiceWidget, DecimalWidget, IntegerWidget
+from branches.resources import ExportOnlyResource
+from branches.resources import export_meta
+from branches.resources import organization_columns
+from branches.tabular.widgets import ChoiceWidget
+from branches.tabular.widgets import DecimalWidget
+from branches.tabular.widgets import IntegerWidget
 
 from ..models import StarRating
 from ..models.ratings import DIMENSIONS

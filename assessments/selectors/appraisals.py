@@ -5,15 +5,20 @@ stars)."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.db.models import Q
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import RURAL_FIELDS, Organization
-from members.models import WHOLE_BRANCH_MEETINGS, Meeting, MemberCategory
+from branches.models import RURAL_FIELDS
+from branches.models import Organization
+from members.models import WHOLE_BRANCH_MEETINGS
+from members.models import Meeting
+from members.models import MemberCategory
 from members.selectors.archive import ArchiveSection
 
-from ..models import AppraisalGrade, MemberAppraisal
+from ..models import AppraisalGrade
+from ..models import MemberAppraisal
 from .ratings import rating_policy_for
 
 

@@ -16,42 +16,37 @@ import datetime as dt
 from collections import defaultdict
 
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from branches.models import (
-    BRANCH_KINDS,
-    COMMITTEE_KINDS,
-    Organization,
-    OrganizationField,
-    OrganizationKind,
-)
-from members.models import (
-    Education,
-    Gender,
-    MemberCategory,
-)
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_KINDS
+from branches.models import Organization
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
+from members.models import Education
+from members.models import Gender
+from members.models import MemberCategory
 
 from ..indicators import indicator_label
-from .dashboard_counts import (
-    AGE_BANDS,
-    STATUSES,
-    alert_list,
-    as_number,
-    branches_of,
-    count_alerts,
-    count_members,
-    count_organizations,
-    count_quotas,
-    count_reserve,
-    count_rooms,
-    count_stars,
-    finish_unit,
-    quota_rows,
-    quota_status,
-    taking_part,
-    unit_of,
-)
+from .dashboard_counts import AGE_BANDS
+from .dashboard_counts import STATUSES
+from .dashboard_counts import alert_list
+from .dashboard_counts import as_number
+from .dashboard_counts import branches_of
+from .dashboard_counts import count_alerts
+from .dashboard_counts import count_members
+from .dashboard_counts import count_organizations
+from .dashboard_counts import count_quotas
+from .dashboard_counts import count_reserve
+from .dashboard_counts import count_rooms
+from .dashboard_counts import count_stars
+from .dashboard_counts import finish_unit
+from .dashboard_counts import quota_rows
+from .dashboard_counts import quota_status
+from .dashboard_counts import taking_part
+from .dashboard_counts import unit_of
 from .ratings import rating_policy_for
 
 STATUS_LABELS = {

@@ -5,30 +5,36 @@ alerts."""
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models import Case
+from django.db.models import CharField
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Sum
+from django.db.models import Value
+from django.db.models import When
 
-from branches.models import (
-    BRANCH_KINDS,
-    Organization,
-    OrganizationField,
-)
-from branches.selectors.records import room_targets, standardized_rooms_per_organization
-from members.models import (
-    ON_ROLL,
-    Education,
-    Gender,
-    Member,
-    MemberCategory,
-    ReserveCadre,
-)
-from members.selectors.cadres import (
-    in_roster_on,
-    years_before,
-    young_born_after,
-)
+from branches.models import BRANCH_KINDS
+from branches.models import Organization
+from branches.models import OrganizationField
+from branches.selectors.records import room_targets
+from branches.selectors.records import standardized_rooms_per_organization
+from members.models import ON_ROLL
+from members.models import Education
+from members.models import Gender
+from members.models import Member
+from members.models import MemberCategory
+from members.models import ReserveCadre
+from members.selectors.cadres import in_roster_on
+from members.selectors.cadres import years_before
+from members.selectors.cadres import young_born_after
 
-from ..models import AlertKind, StarRating
-from .quotas import published_alerts, published_results
+from ..models import AlertKind
+from ..models import StarRating
+from .quotas import published_alerts
+from .quotas import published_results
 
 RED_BELOW = Decimal("0.5")
 STATUSES = ("green", "amber", "red", "none")

@@ -4,33 +4,28 @@ import datetime as dt
 
 from django.db.models import Q
 
-from branches.models import (
-    DEMOCRATIC_REVIEW_KINDS,
-    ActivityRoom,
-    FinancialDisclosure,
-    Organization,
-    ReviewKind,
-    ReviewRecord,
-)
-from members.models import (
-    Cadre,
-    ContactPoint,
-    Meeting,
-    Member,
-    ReserveCadre,
-    StudyRecord,
-    Training,
-    VisitLog,
-)
-from members.selectors.cadres import (
-    TWO_COMMITTEE_POSTS,
-    in_roster_on,
-    serving,
-)
+from branches.models import DEMOCRATIC_REVIEW_KINDS
+from branches.models import ActivityRoom
+from branches.models import FinancialDisclosure
+from branches.models import Organization
+from branches.models import ReviewKind
+from branches.models import ReviewRecord
+from members.models import Cadre
+from members.models import ContactPoint
+from members.models import Meeting
+from members.models import Member
+from members.models import ReserveCadre
+from members.models import StudyRecord
+from members.models import Training
+from members.models import VisitLog
+from members.selectors.cadres import TWO_COMMITTEE_POSTS
+from members.selectors.cadres import in_roster_on
+from members.selectors.cadres import serving
 
 from ..indicators import indicator_label
 from .dashboard import reference_day
-from .dashboard_counts import as_number, quota_status
+from .dashboard_counts import as_number
+from .dashboard_counts import quota_status
 from .quotas import published_results
 
 

@@ -21,23 +21,28 @@ Visibility:
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Q
 
-from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, RURAL_FIELDS, Organization, OrganizationKind
-from branches.scope.querysets import scope_paths, subtree_q
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_KINDS
+from branches.models import RURAL_FIELDS
+from branches.models import Organization
+from branches.models import OrganizationKind
+from branches.scope.querysets import scope_paths
+from branches.scope.querysets import subtree_q
 from branches.scope.roles import Capability
 from members.models import Cadre
 from members.models.cadres import CadrePost
 
-from ..models import (
-    CycleState,
-    EvaluationCycle,
-    EvaluationLevel,
-    EvaluationRater,
-    EvaluationScore,
-    SecretaryGrade,
-    Statement,
-)
+from ..models import CycleState
+from ..models import EvaluationCycle
+from ..models import EvaluationLevel
+from ..models import EvaluationRater
+from ..models import EvaluationScore
+from ..models import SecretaryGrade
+from ..models import Statement
 
 VILLAGE_KINDS = frozenset({OrganizationKind.BRANCH, OrganizationKind.GENERAL_BRANCH})
 assert VILLAGE_KINDS <= BRANCH_KINDS

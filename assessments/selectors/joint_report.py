@@ -11,7 +11,9 @@ gets ``ReportNotPublished`` (403 with a message). An organization outside the us
 """
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -19,24 +21,25 @@ from django.db.models import Count
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from branches.models import COMMITTEE_KINDS, COMMITTEE_OR_COUNTY_KINDS, Organization
+from branches.models import COMMITTEE_KINDS
+from branches.models import COMMITTEE_OR_COUNTY_KINDS
+from branches.models import Organization
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 
-from ..models import (
-    AlertKind,
-    CycleState,
-    EvaluationCycle,
-    EvaluationGrade,
-    EvaluationLevel,
-    EvaluationScore,
-    RatingPolicy,
-    Rectification,
-    RectificationStatus,
-    StarRating,
-    Statement,
-)
-from .quotas import published_alerts, published_results
+from ..models import AlertKind
+from ..models import CycleState
+from ..models import EvaluationCycle
+from ..models import EvaluationGrade
+from ..models import EvaluationLevel
+from ..models import EvaluationScore
+from ..models import RatingPolicy
+from ..models import Rectification
+from ..models import RectificationStatus
+from ..models import StarRating
+from ..models import Statement
+from .quotas import published_alerts
+from .quotas import published_results
 
 REPORT_KINDS = COMMITTEE_OR_COUNTY_KINDS
 DEVELOPMENT_CODE = "dev.branch_min"

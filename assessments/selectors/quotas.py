@@ -1,9 +1,15 @@
 """Reads over quota policies, runs, results and alerts: of results and alerts only the published run of each
 organization and year is visible."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Q
 
-from ..models import Alert, QuotaPolicy, QuotaPublication, QuotaResult, QuotaRun
+from ..models import Alert
+from ..models import QuotaPolicy
+from ..models import QuotaPublication
+from ..models import QuotaResult
+from ..models import QuotaRun
 
 
 def quota_policy_list(*, user):

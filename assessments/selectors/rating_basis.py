@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from branches.scope.columns import display
 
-from ..indicators import DIMENSION_INDICATORS, indicator_label
-from ..models import Classification, StarRating
+from ..indicators import DIMENSION_INDICATORS
+from ..indicators import indicator_label
+from ..models import Classification
+from ..models import StarRating
 from .quotas import published_results
 
 POINTS = 20

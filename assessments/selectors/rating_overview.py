@@ -6,13 +6,20 @@ Set-based: one query for the committees, one per count (branches, ratings) for e
 the branches of every township at once, whatever the number of townships and branches.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Count
+from django.db.models import FilteredRelation
+from django.db.models import Q
 
-from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, COMMITTEE_OR_COUNTY_KINDS, Organization
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_KINDS
+from branches.models import COMMITTEE_OR_COUNTY_KINDS
+from branches.models import Organization
 from branches.models.tree import OrganizationKind
-from branches.scope.querysets import scope_paths, subtree_q
+from branches.scope.querysets import scope_paths
+from branches.scope.querysets import subtree_q
 from branches.scope.roles import Capability
 
 from ..models import RatingStage

@@ -1,16 +1,26 @@
 """Reads over five-good star ratings: bands and classification, the county's policy, steps and roll-ups."""
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, FilteredRelation, Q
+from django.db.models import Count
+from django.db.models import FilteredRelation
+from django.db.models import Q
 from django.utils import timezone
 
-from branches.models import BRANCH_KINDS, COMMITTEE_OR_COUNTY_KINDS, Organization
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_OR_COUNTY_KINDS
+from branches.models import Organization
 
-from ..indicators import DIMENSION_INDICATORS, INDICATOR_LABELS
-from ..models import Classification, RatingPolicy, RatingStage, RatingStep, StarRating
+from ..indicators import DIMENSION_INDICATORS
+from ..indicators import INDICATOR_LABELS
+from ..models import Classification
+from ..models import RatingPolicy
+from ..models import RatingStage
+from ..models import RatingStep
+from ..models import StarRating
 
 ROLLUP_KINDS = COMMITTEE_OR_COUNTY_KINDS
 

@@ -8,9 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 from branches.selectors.tree import committee_above
-from members.models import Cadre, CadrePost
+from members.models import Cadre
+from members.models import CadrePost
 
-from ..models import Rectification, RectificationNote, RectificationStatus
+from ..models import Rectification
+from ..models import RectificationNote
+from ..models import RectificationStatus
 from .rectifications import rectification_list
 
 STEP_LABELS = {

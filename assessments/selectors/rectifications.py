@@ -21,34 +21,38 @@ Four queries whatever the size of the subtree.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import ROUND_DOWN
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    IntegerField,
-    JSONField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import IntegerField
+from django.db.models import JSONField
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models import Sum
+from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.models import BRANCH_KINDS, DEMOCRATIC_REVIEW_KINDS, Organization
+from branches.models import BRANCH_KINDS
+from branches.models import DEMOCRATIC_REVIEW_KINDS
+from branches.models import Organization
 from branches.models.bases import keyed_message
 from branches.models.records import ReviewRecord
 from branches.selectors.tree import committee_above
-from members.models import Cadre, CadrePost
+from members.models import Cadre
+from members.models import CadrePost
 
-from ..models import Rectification, StarRating
+from ..models import Rectification
+from ..models import StarRating
 from .quotas import published_results
 from .ratings import rating_policy_for
 

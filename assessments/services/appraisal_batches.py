@@ -4,7 +4,8 @@ the members' entries checked together against the rules of assessments/services/
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_update_with_history
 
 from branches.models import Organization
 from members.models import Member
@@ -12,14 +13,12 @@ from members.selectors.roster import off_roll_on
 from partybuild.exceptions import StaleWrite
 
 from ..models import MemberAppraisal
-from .appraisals import (
-    appraisal_check,
-    appraisal_message,
-    check_excellent_cap,
-    lock_branches,
-    require_records,
-    set_stars,
-)
+from .appraisals import appraisal_check
+from .appraisals import appraisal_message
+from .appraisals import check_excellent_cap
+from .appraisals import lock_branches
+from .appraisals import require_records
+from .appraisals import set_stars
 
 # --- a whole branch's meeting at once ---------------------------------------------------------------
 

@@ -34,15 +34,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from branches.models.bases import keyed_message, model_errors, raise_errors
-from branches.scope.editing import scoped_delete, scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.models.bases import keyed_message
+from branches.models.bases import model_errors
+from branches.models.bases import raise_errors
+from branches.scope.editing import scoped_delete
+from branches.scope.editing import scoped_update
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import ensure_in_scope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
-from members.models import Member, MemberCategory
-from members.selectors.roster import member_branches_on, rolls_on
+from members.models import Member
+from members.models import MemberCategory
+from members.selectors.roster import member_branches_on
+from members.selectors.roster import rolls_on
 
-from ..models import AppraisalGrade, MemberAppraisal
-from ..selectors.appraisals import excellent_counts, meeting_attendance
+from ..models import AppraisalGrade
+from ..models import MemberAppraisal
+from ..selectors.appraisals import excellent_counts
+from ..selectors.appraisals import meeting_attendance
 
 GRADE_STARS = {
     AppraisalGrade.EXCELLENT: 5,

@@ -20,27 +20,35 @@ The scoring rules (docs/ratings-and-evaluation.md):
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import Organization, SecurityEventKind, StaffRole
+from branches.models import Organization
+from branches.models import SecurityEventKind
+from branches.models import StaffRole
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
-from branches.scope.roles import Capability, Role
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import ensure_in_scope
+from branches.scope.querysets import organization_in_scope
+from branches.scope.roles import Capability
+from branches.scope.roles import Role
 from branches.services import security_event_record
-from partybuild.versioning import apply_changes, differences, lock_for_edit, refuse_moves
+from partybuild.versioning import apply_changes
+from partybuild.versioning import differences
+from partybuild.versioning import lock_for_edit
+from partybuild.versioning import refuse_moves
 from partybuild.years import is_year
 
-from ..models import (
-    CycleState,
-    EvaluationCycle,
-    EvaluationGrade,
-    EvaluationRater,
-    EvaluationScore,
-    SecretaryGrade,
-)
+from ..models import CycleState
+from ..models import EvaluationCycle
+from ..models import EvaluationGrade
+from ..models import EvaluationRater
+from ..models import EvaluationScore
+from ..models import SecretaryGrade
 from ..selectors.evaluation import subject_of
 
 MESSAGES = {

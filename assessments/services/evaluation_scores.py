@@ -3,30 +3,35 @@ every subject's score computed as a set for one cycle (docs/ratings-and-evaluati
 
 import datetime as dt
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Q
 from django.utils import timezone
 
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 
-from ..models import (
-    GRADE_POINTS,
-    CycleState,
-    EvaluationCycle,
-    EvaluationGrade,
-    EvaluationLevel,
-    EvaluationScore,
-    QuotaPublication,
-    QuotaResult,
-    RaterGroup,
-    SecretaryGrade,
-    StarRating,
-)
-from ..selectors.evaluation import evaluation_subjects, secretary_names
+from ..models import GRADE_POINTS
+from ..models import CycleState
+from ..models import EvaluationCycle
+from ..models import EvaluationGrade
+from ..models import EvaluationLevel
+from ..models import EvaluationScore
+from ..models import QuotaPublication
+from ..models import QuotaResult
+from ..models import RaterGroup
+from ..models import SecretaryGrade
+from ..models import StarRating
+from ..selectors.evaluation import evaluation_subjects
+from ..selectors.evaluation import secretary_names
 from .evaluation import MESSAGES
 
 TWO_PLACES = Decimal("0.01")

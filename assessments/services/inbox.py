@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import ngettext
 
-from ..inbox.channels import Message, channels
+from ..inbox.channels import Message
+from ..inbox.channels import channels
 from ..inbox.compute import inboxes
 from ..models import InboxPreference
 

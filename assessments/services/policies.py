@@ -1,12 +1,16 @@
 """What the county's yearly policies (quota targets, star-rating bands) share: creating and changing one."""
 
-from branches.models import Organization, SecurityEventKind
+from branches.models import Organization
+from branches.models import SecurityEventKind
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
 from branches.services.writing import save_new
-from partybuild.versioning import differences, refuse_moves
+from partybuild.versioning import differences
+from partybuild.versioning import refuse_moves
 
 # What a policy is for: fixed once it is created.
 FIXED_FIELDS = ("county", "year")

@@ -8,20 +8,28 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import Organization
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from partybuild.jobs import dispatch
-from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
+from partybuild.years import SO_FAR_MESSAGE
+from partybuild.years import is_year_so_far
 
-from ..models import ACTIVE_STATES, QuotaPolicy, QuotaRun, RunState
+from ..models import ACTIVE_STATES
+from ..models import QuotaPolicy
+from ..models import QuotaRun
+from ..models import RunState
 from ..quota import engine
-from .policies import county_policy_create, county_policy_update
+from .policies import county_policy_create
+from .policies import county_policy_update
 
 logger = logging.getLogger(__name__)
 STALE_AFTER = dt.timedelta(hours=1)

@@ -2,7 +2,8 @@
 the county confirms. Each step keeps who, when, the five scores and why; a step that changes a score from
 the previous one needs a reason; a confirmed rating is final. The county's policy sets the bands."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,14 +11,26 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import ensure_in_scope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
-from partybuild.years import SO_FAR_MESSAGE, is_year_so_far
+from partybuild.years import SO_FAR_MESSAGE
+from partybuild.years import is_year_so_far
 
-from ..models import DIMENSIONS, RatingPolicy, RatingStage, RatingStep, StarRating
-from ..ratings_proposal import ProposalSummary, propose
-from ..selectors.ratings import classification_for, rating_policy_for, stars_for
-from .policies import county_policy_create, county_policy_update
+from ..models import DIMENSIONS
+from ..models import RatingPolicy
+from ..models import RatingStage
+from ..models import RatingStep
+from ..models import StarRating
+from ..ratings_proposal import ProposalSummary
+from ..ratings_proposal import propose
+from ..selectors.ratings import classification_for
+from ..selectors.ratings import rating_policy_for
+from ..selectors.ratings import stars_for
+from .policies import county_policy_create
+from .policies import county_policy_update
 
 # Each step: the stage it must follow and the capability it needs (docs/scope-and-roles.md).
 STEPS = {

@@ -18,16 +18,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from branches.models.bases import keyed_error, keyed_message, refuse_future
+from branches.models.bases import keyed_error
+from branches.models.bases import keyed_message
+from branches.models.bases import refuse_future
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import ensure_in_scope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
-from members.models import Cadre, CadrePost
-from partybuild.versioning import apply_changes, lock_for_edit
+from members.models import Cadre
+from members.models import CadrePost
+from partybuild.versioning import apply_changes
+from partybuild.versioning import lock_for_edit
 
-from ..models import Rectification, RectificationNote, RectificationStatus
+from ..models import Rectification
+from ..models import RectificationNote
+from ..models import RectificationStatus
 from ..selectors.rectification_detail import instructor_area
-from ..selectors.rectifications import REASON_CODES, listed_reasons, reason_labels
+from ..selectors.rectifications import REASON_CODES
+from ..selectors.rectifications import listed_reasons
+from ..selectors.rectifications import reason_labels
 
 OPEN = RectificationStatus.OPEN
 CLOSE_REQUESTED = RectificationStatus.CLOSE_REQUESTED

@@ -10,28 +10,34 @@ organization; each download is an export security event.
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from branches.models import Organization, SecurityEventKind
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
+from branches.models import Organization
+from branches.models import SecurityEventKind
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
 from partybuild.jobs import dispatch
 
-from ..models import ReportFormat, ReportJob, ReportKind, RunState
+from ..models import ReportFormat
+from ..models import ReportJob
+from ..models import ReportKind
+from ..models import RunState
 from ..reports.pdf import render_pdf
 from ..reports.xlsx import render_xlsx
-from ..selectors.joint_report import (
-    REPORT_KINDS,
-    ReportNotFound,
-    ReportNotPublished,
-    joint_evaluation_report,
-    joint_report_cycle,
-)
+from ..selectors.joint_report import REPORT_KINDS
+from ..selectors.joint_report import ReportNotFound
+from ..selectors.joint_report import ReportNotPublished
+from ..selectors.joint_report import joint_evaluation_report
+from ..selectors.joint_report import joint_report_cycle
 
 logger = logging.getLogger(__name__)
 

@@ -12,17 +12,19 @@ from django.utils.text import get_valid_filename
 
 from branches.models import Organization
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from partybuild.versioning import refuse_moves
 
-from ..models import (
-    CycleState,
-    EvaluationCycle,
-    Statement,
-)
-from ..selectors.evaluation import secretary_name, subject_of
-from .evaluation import MESSAGES, save_new_once
+from ..models import CycleState
+from ..models import EvaluationCycle
+from ..models import Statement
+from ..selectors.evaluation import secretary_name
+from ..selectors.evaluation import subject_of
+from .evaluation import MESSAGES
+from .evaluation import save_new_once
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000

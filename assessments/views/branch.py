@@ -12,11 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
 from branches.models import Organization
 from branches.scope.querysets import organization_in_scope
@@ -25,15 +29,24 @@ from branches.selectors import organization_get
 from branches.views.entry import reverse_or_none
 from members.models import ApplicantStage
 from members.selectors.mobile import away_counts
-from members.selectors.pipeline import MISSING_LABELS, due_list
-from members.selectors.visits import distinct_households_by_person, projected_households, projected_short
+from members.selectors.pipeline import MISSING_LABELS
+from members.selectors.pipeline import due_list
+from members.selectors.visits import distinct_households_by_person
+from members.selectors.visits import projected_households
+from members.selectors.visits import projected_short
 from partybuild.years import is_year_so_far
 
 from ..indicators import indicator_label
-from ..models import AlertKind, QuotaRun, RunState
-from ..selectors.quotas import covering_runs, published_alerts, published_results
+from ..models import AlertKind
+from ..models import QuotaRun
+from ..models import RunState
+from ..selectors.quotas import covering_runs
+from ..selectors.quotas import published_alerts
+from ..selectors.quotas import published_results
 from ..selectors.rectification_detail import open_rectification
-from ..services.quotas import ACTIVE_STATES, RECORDS_TRIGGER, quota_run_start
+from ..services.quotas import ACTIVE_STATES
+from ..services.quotas import RECORDS_TRIGGER
+from ..services.quotas import quota_run_start
 from .jobs import RUN_JOINED
 
 REFRESHED = _("Your numbers were computed again.")

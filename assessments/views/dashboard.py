@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -15,16 +16,25 @@ from branches.scope.navigation import ADMINISTRATION
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.selectors import organization_get
-from members.models import Cadre, Meeting, Member, ReserveCadre, StudyRecord, Training, VisitLog
+from members.models import Cadre
+from members.models import Meeting
+from members.models import Member
+from members.models import ReserveCadre
+from members.models import StudyRecord
+from members.models import Training
+from members.models import VisitLog
 from members.selectors.dues import dues_summary
 from members.selectors.mobile import away_counts_below
 
-from ..indicators import detail_rows, indicator_label
+from ..indicators import detail_rows
+from ..indicators import indicator_label
 from ..selectors.dashboard import dashboard
 from ..selectors.dashboard_counts import STATUSES
 from ..selectors.drill_down import drill_down
-from .dashboard_charts import county_charts, township_charts
-from .organization_year import asked_year, year_choices
+from .dashboard_charts import county_charts
+from .dashboard_charts import township_charts
+from .organization_year import asked_year
+from .organization_year import year_choices
 
 PAGE_SIZE = 25
 STATUS_CLASSES = {

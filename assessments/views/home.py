@@ -4,7 +4,9 @@ from django.utils import timezone
 
 from assessments.selectors.quotas import alert_list
 from branches.models import BRANCH_KINDS
-from branches.scope.roles import CAPABILITY_ROLES, Capability, Role
+from branches.scope.roles import CAPABILITY_ROLES
+from branches.scope.roles import Capability
+from branches.scope.roles import Role
 
 
 @login_required

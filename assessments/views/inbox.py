@@ -3,13 +3,15 @@ settles it, and the switch of the daily digest. Nothing here dismisses an item: 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from ..inbox.compute import badge_count, inbox_for
+from ..inbox.compute import badge_count
+from ..inbox.compute import inbox_for
 from ..inbox.sources import SOURCES
 from ..selectors.inbox import digest_wanted
 from ..services.inbox import inbox_preference_set

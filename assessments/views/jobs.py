@@ -6,19 +6,26 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
+from branches.models import COMMITTEE_OR_COUNTY_KINDS
+from branches.models import Organization
 from branches.picker import PickerSource
-from branches.scope.navigation import Requirement, requires
-from branches.scope.querysets import OutOfScope, scope_paths
+from branches.scope.navigation import Requirement
+from branches.scope.navigation import requires
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import scope_paths
 from branches.scope.roles import Capability
 
-from ..models import ACTIVE_STATES, QuotaRun, RunState
+from ..models import ACTIVE_STATES
+from ..models import QuotaRun
+from ..models import RunState
 from ..selectors import quotas as selectors
 from ..services.quotas import quota_run_start
 from .organization_year import OrganizationYearForm

@@ -5,14 +5,19 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
-from branches.views.columns import PHONE_ONLY_WIDE, organization_column
+from branches.views.columns import PHONE_ONLY_WIDE
+from branches.views.columns import organization_column
 
-from ..filters.quotas import AlertFilter, QuotaResultFilter
+from ..filters.quotas import AlertFilter
+from ..filters.quotas import QuotaResultFilter
 from ..filters.ratings import StarRatingFilter
 from ..indicators import indicator_label
-from ..models import Alert, QuotaResult, StarRating
+from ..models import Alert
+from ..models import QuotaResult
+from ..models import StarRating
 from ..resources.ratings import StarRatingResource
-from ..selectors import quotas, ratings
+from ..selectors import quotas
+from ..selectors import ratings
 from ..selectors.rating_basis import stars_text
 
 

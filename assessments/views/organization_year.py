@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 from branches.picker import pick_from
-from partybuild.years import YEAR_MESSAGE, YearFormField
+from partybuild.years import YEAR_MESSAGE
+from partybuild.years import YearFormField
 
 from ..api.dashboard import parse_year
 

@@ -7,32 +7,41 @@ take it (/star-ratings/<id>/), and the overview of a year per township or per br
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import render
+from django.urls import path
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from branches.models import COMMITTEE_OR_COUNTY_KINDS
-from branches.scope.navigation import Requirement, requires
+from branches.scope.navigation import Requirement
+from branches.scope.navigation import requires
 from branches.scope.roles import Capability
 from branches.selectors import organization_get
 from branches.views.entry import EntryView
 
 from ..forms.ratings import RatingStepForm
-from ..models import DIMENSIONS, RatingStage, StarRating
-from ..selectors.rating_basis import proposal_basis, score_text, stars_text
-from ..selectors.rating_overview import STAR_LEVELS, overview_roots, rating_overview
-from ..selectors.ratings import rating_steps, star_rating_list
+from ..models import DIMENSIONS
+from ..models import RatingStage
+from ..models import StarRating
+from ..selectors.rating_basis import proposal_basis
+from ..selectors.rating_basis import score_text
+from ..selectors.rating_basis import stars_text
+from ..selectors.rating_overview import STAR_LEVELS
+from ..selectors.rating_overview import overview_roots
+from ..selectors.rating_overview import rating_overview
+from ..selectors.ratings import rating_steps
+from ..selectors.ratings import star_rating_list
 from ..selectors.rectification_detail import user_name
-from ..services.ratings import (
-    MESSAGES,
-    rating_confirm,
-    rating_next_step,
-    rating_review,
-    rating_self_assess,
-    rating_step_allowed,
-)
-from .organization_year import asked_year, year_choices
+from ..services.ratings import MESSAGES
+from ..services.ratings import rating_confirm
+from ..services.ratings import rating_next_step
+from ..services.ratings import rating_review
+from ..services.ratings import rating_self_assess
+from ..services.ratings import rating_step_allowed
+from .organization_year import asked_year
+from .organization_year import year_choices
 
 STEP_SERVICES = {
     RatingStage.SELF_ASSESSED: rating_self_assess,

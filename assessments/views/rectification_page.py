@@ -13,23 +13,28 @@ from dataclasses import dataclass
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
-from branches.views.entry import EntryView, branch_page_url, error_summary
+from branches.views.entry import EntryView
+from branches.views.entry import branch_page_url
+from branches.views.entry import error_summary
 
-from ..forms.rectifications import NoteForm, ReopenForm, RequestCloseForm, VerifyForm
-from ..models import Rectification, RectificationStatus
-from ..selectors.rectification_detail import (
-    rectification_get,
-    rectification_notes,
-    rectification_steps,
-    user_name,
-)
+from ..forms.rectifications import NoteForm
+from ..forms.rectifications import ReopenForm
+from ..forms.rectifications import RequestCloseForm
+from ..forms.rectifications import VerifyForm
+from ..models import Rectification
+from ..models import RectificationStatus
+from ..selectors.rectification_detail import rectification_get
+from ..selectors.rectification_detail import rectification_notes
+from ..selectors.rectification_detail import rectification_steps
+from ..selectors.rectification_detail import user_name
 from ..services import rectifications as services
 
 OPEN = RectificationStatus.OPEN

@@ -8,29 +8,40 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from branches.models import COMMITTEE_OR_COUNTY_KINDS, Organization
+from branches.models import COMMITTEE_OR_COUNTY_KINDS
+from branches.models import Organization
 from branches.picker import PickerSource
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
-from branches.scope.navigation import Requirement, RequirementMixin, requires
+from branches.scope.navigation import Requirement
+from branches.scope.navigation import RequirementMixin
+from branches.scope.navigation import requires
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
-from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE, organization_column
-from branches.views.entry import EntryView, reload_on_change
+from branches.views.columns import DESKTOP_ONLY
+from branches.views.columns import PHONE_ONLY_WIDE
+from branches.views.columns import organization_column
+from branches.views.entry import EntryView
+from branches.views.entry import reload_on_change
 from partybuild.years import YearFormField
 
 from ..filters.rectifications import RectificationFilter
-from ..forms.rectifications import RectificationEditForm, RectificationForm, openable_branches
+from ..forms.rectifications import RectificationEditForm
+from ..forms.rectifications import RectificationForm
+from ..forms.rectifications import openable_branches
 from ..models import Rectification
 from ..resources.appraisals import RectificationResource
 from ..selectors.rectification_detail import rectification_get
-from ..selectors.rectifications import rectification_candidates, rectification_list
-from ..services.rectifications import rectification_open, rectification_update
+from ..selectors.rectifications import rectification_candidates
+from ..selectors.rectifications import rectification_list
+from ..services.rectifications import rectification_open
+from ..services.rectifications import rectification_update
 from .organization_year import OrganizationYearForm
 from .rectification_page import detail_url
 

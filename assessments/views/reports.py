@@ -6,34 +6,44 @@ The user's own recent jobs are listed under the report.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import path
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
 from branches.models import Organization
 from branches.picker import PickerSource
-from branches.scope.navigation import Requirement, requires
-from branches.scope.querysets import OutOfScope, organization_in_scope
+from branches.scope.navigation import Requirement
+from branches.scope.navigation import requires
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from partybuild.years import last_complete_year
 
-from ..models import CycleState, EvaluationCycle, ReportFormat, ReportJob, RunState
-from ..selectors.joint_report import (
-    GRADES,
-    LEVELS,
-    REPORT_KINDS,
-    ReportNotFound,
-    ReportNotPublished,
-    grade_label,
-    joint_evaluation_report,
-    level_label,
-)
+from ..models import CycleState
+from ..models import EvaluationCycle
+from ..models import ReportFormat
+from ..models import ReportJob
+from ..models import RunState
+from ..selectors.joint_report import GRADES
+from ..selectors.joint_report import LEVELS
+from ..selectors.joint_report import REPORT_KINDS
+from ..selectors.joint_report import ReportNotFound
+from ..selectors.joint_report import ReportNotPublished
+from ..selectors.joint_report import grade_label
+from ..selectors.joint_report import joint_evaluation_report
+from ..selectors.joint_report import level_label
 from ..selectors.reports import report_job_list
-from ..services.reports import report_job_create, report_job_may_download
+from ..services.reports import report_job_create
+from ..services.reports import report_job_may_download
 from .jobs import progress
 from .organization_year import OrganizationYearForm
 

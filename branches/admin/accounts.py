@@ -13,9 +13,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from partybuild.http import client_ip
 
 from .. import services
-from ..models import CountySecurityPolicy, Organization, OrganizationKind
+from ..models import CountySecurityPolicy
+from ..models import Organization
+from ..models import OrganizationKind
 from ..scope.admin import ScopedModelAdmin
-from .permissions import FixedOnceAddedMixin, NoDeleteMixin
+from .permissions import FixedOnceAddedMixin
+from .permissions import NoDeleteMixin
 
 User = get_user_model()
 

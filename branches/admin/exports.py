@@ -5,7 +5,8 @@ from django.http import FileResponse
 
 from partybuild.http import client_ip
 
-from ..tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
+from ..tabular.exports import XLSX_CONTENT_TYPE
+from ..tabular.exports import export_xlsx
 
 
 def selection_xlsx(request, queryset, resource_class, filename: str) -> FileResponse:

@@ -2,7 +2,8 @@
 shown beside the fields; the requesting user handed to a form whose checks depend on who asks."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError
 
 
 class RuleCheckedForm(forms.ModelForm):

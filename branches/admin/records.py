@@ -5,19 +5,23 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..models import (
-    COMMITTEE_KINDS,
-    ActivityRoom,
-    FinancialDisclosure,
-    Organization,
-    ReviewRecord,
-    RoomInvestment,
-    StandardizedRoomTarget,
-)
-from ..models.records import DISCLOSURE_DETAIL_FIELDS, FACILITY_FIELDS, REVIEW_DETAIL_FIELDS, ROOM_FIELDS
-from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
+from ..models import COMMITTEE_KINDS
+from ..models import ActivityRoom
+from ..models import FinancialDisclosure
+from ..models import Organization
+from ..models import ReviewRecord
+from ..models import RoomInvestment
+from ..models import StandardizedRoomTarget
+from ..models.records import DISCLOSURE_DETAIL_FIELDS
+from ..models.records import FACILITY_FIELDS
+from ..models.records import REVIEW_DETAIL_FIELDS
+from ..models.records import ROOM_FIELDS
+from ..resources import ActivityRoomResource
+from ..resources import FinancialDisclosureResource
+from ..resources import ReviewRecordResource
 from ..scope.admin import ScopedModelAdmin
-from ..selectors.records import with_room_totals, with_target_progress
+from ..selectors.records import with_room_totals
+from ..selectors.records import with_target_progress
 from ..services import records as services
 from .choices import ScopedChoicesMixin
 from .exports import selection_xlsx

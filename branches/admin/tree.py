@@ -5,10 +5,13 @@ from simple_history.admin import SimpleHistoryAdmin
 from partybuild.http import client_ip
 
 from .. import services
-from ..models import Organization, SecurityEvent, StaffRole
+from ..models import Organization
+from ..models import SecurityEvent
+from ..models import StaffRole
 from ..models.tree import VILLAGE_STATISTICS_FIELDS
 from ..scope.admin import ScopedModelAdmin
-from .permissions import NoEditInPlaceMixin, ReadOnlyAdminMixin
+from .permissions import NoEditInPlaceMixin
+from .permissions import ReadOnlyAdminMixin
 from .writes import ServiceSavesMixin
 
 

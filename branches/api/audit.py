@@ -10,9 +10,11 @@ from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
 from openpyxl import Workbook
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -20,12 +22,19 @@ from branches.scope.viewsets import ScopedQuerysetMixin
 from partybuild.serializer_fields import ChoiceLabelField
 
 from .. import selectors
-from ..models import SecurityEvent, SecurityEventKind
-from ..selectors.audit import change_history_table, security_event_table
+from ..models import SecurityEvent
+from ..models import SecurityEventKind
+from ..selectors.audit import change_history_table
+from ..selectors.audit import security_event_table
 from ..services import security_event_record
-from ..tabular.api import ExportableViewSetMixin, ExportJobSerializer, export_response
-from ..tabular.exports import XLSX_CONTENT_TYPE, escape_cell, finish_xlsx
-from ..tabular.printing import header_widths, print_setup
+from ..tabular.api import ExportableViewSetMixin
+from ..tabular.api import ExportJobSerializer
+from ..tabular.api import export_response
+from ..tabular.exports import XLSX_CONTENT_TYPE
+from ..tabular.exports import escape_cell
+from ..tabular.exports import finish_xlsx
+from ..tabular.printing import header_widths
+from ..tabular.printing import print_setup
 
 # --- filters -------------------------------------------------------------------------------------
 

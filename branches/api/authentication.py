@@ -15,7 +15,8 @@ class GuardedTokenAuthentication(TokenAuthentication):
     def validate_user(self, auth_token):
         user, token = super().validate_user(auth_token)
         # DRF imports its authentication classes while branches.services is still being imported.
-        from ..middleware import ENROL_SECOND_FACTOR, MUST_CHANGE_PASSWORD  # noqa: PLC0415
+        from ..middleware import ENROL_SECOND_FACTOR  # noqa: PLC0415
+        from ..middleware import MUST_CHANGE_PASSWORD  # noqa: PLC0415
         from ..services import account_gate_state  # noqa: PLC0415
 
         state = account_gate_state(user)

@@ -4,31 +4,27 @@ organization's own records, scoped like everything else, written through ``branc
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from branches.scope.viewsets import (
-    ScopedModelViewSet,
-    ScopedRelatedField,
-    VersionedSerializerMixin,
-)
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
-from ..filters.records import (
-    ActivityRoomFilter,
-    FinancialDisclosureFilter,
-    ReviewRecordFilter,
-    RoomInvestmentFilter,
-    RoomTargetFilter,
-)
-from ..models import (
-    ActivityRoom,
-    FinancialDisclosure,
-    ReviewRecord,
-    RoomInvestment,
-    StandardizedRoomTarget,
-)
+from ..filters.records import ActivityRoomFilter
+from ..filters.records import FinancialDisclosureFilter
+from ..filters.records import ReviewRecordFilter
+from ..filters.records import RoomInvestmentFilter
+from ..filters.records import RoomTargetFilter
+from ..models import ActivityRoom
+from ..models import FinancialDisclosure
+from ..models import ReviewRecord
+from ..models import RoomInvestment
+from ..models import StandardizedRoomTarget
 from ..models.records import ROOM_DETAIL_FIELDS
-from ..resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
+from ..resources import ActivityRoomResource
+from ..resources import FinancialDisclosureResource
+from ..resources import ReviewRecordResource
 from ..selectors import records as selectors
 from ..services import records as services
 from .serializers import OrganizationRecordSerializer

@@ -1,10 +1,12 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from branches.scope.viewsets import ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
 from partybuild.serializer_fields import ChoiceLabelField
 
-from ..models import Organization, StaffRole
+from ..models import Organization
+from ..models import StaffRole
 from ..models.tree import VILLAGE_STATISTICS_FIELDS
 
 

@@ -7,12 +7,16 @@ branches/signals.py. Failures return a response instead of raising: a raised API
 transaction back, and the failure would not be counted.
 """
 
-from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth import authenticate
+from django.contrib.auth import user_logged_in
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from knox.models import get_token_model
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,7 +28,8 @@ from .. import services
 from ..lockout import lockout_response
 from ..middleware import TOKEN_LOGIN
 from ..selectors.tokens import api_token_list
-from ..throttling import LOGIN_SCOPE, LoginRateThrottle
+from ..throttling import LOGIN_SCOPE
+from ..throttling import LoginRateThrottle
 
 
 class TokenLoginSerializer(serializers.Serializer):

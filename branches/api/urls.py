@@ -1,6 +1,9 @@
-from ..tabular.api import ExportJobViewSet, ImportJobViewSet
-from . import audit, records
-from .views import OrganizationViewSet, StaffRoleViewSet
+from ..tabular.api import ExportJobViewSet
+from ..tabular.api import ImportJobViewSet
+from . import audit
+from . import records
+from .views import OrganizationViewSet
+from .views import StaffRoleViewSet
 
 
 def register(router):

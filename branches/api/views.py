@@ -1,10 +1,13 @@
 from branches.scope.viewsets import ScopedModelViewSet
 
 from .. import services
-from ..filters import OrganizationFilter, StaffRoleFilter
-from ..models import Organization, StaffRole
+from ..filters import OrganizationFilter
+from ..filters import StaffRoleFilter
+from ..models import Organization
+from ..models import StaffRole
 from ..selectors import tree as selectors
-from .serializers import OrganizationSerializer, StaffRoleSerializer
+from .serializers import OrganizationSerializer
+from .serializers import StaffRoleSerializer
 
 
 def _organization_create(*, actor, parent=None, **data):

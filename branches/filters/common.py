@@ -4,10 +4,12 @@ through the picker), a lower bound of a number, the bounds of a date and the yea
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from partybuild.years import FIRST_DATE_YEAR, YearFilter
+from partybuild.years import FIRST_DATE_YEAR
+from partybuild.years import YearFilter
 
 from ..models import Organization
-from ..picker import OrganizationPicker, PickerSource
+from ..picker import OrganizationPicker
+from ..picker import PickerSource
 
 
 def visible_choice(model, label, **kwargs):

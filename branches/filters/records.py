@@ -3,18 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 from partybuild.years import YearFilter
 
-from ..models import (
-    ActivityRoom,
-    DisclosurePeriod,
-    FinancialDisclosure,
-    InvestmentSource,
-    ReviewKind,
-    ReviewRecord,
-    RoomInvestment,
-    StandardizedRoomTarget,
-)
+from ..models import ActivityRoom
+from ..models import DisclosurePeriod
+from ..models import FinancialDisclosure
+from ..models import InvestmentSource
+from ..models import ReviewKind
+from ..models import ReviewRecord
+from ..models import RoomInvestment
+from ..models import StandardizedRoomTarget
 from ..selectors.records import targets_met
-from .common import at_least, on_or_before, organization_choice, visible_choice, year_of
+from .common import at_least
+from .common import on_or_before
+from .common import organization_choice
+from .common import visible_choice
+from .common import year_of
 from .tree import ScopedFilterSet
 
 

@@ -1,7 +1,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Organization, OrganizationField, OrganizationKind, StaffRole
+from ..models import Organization
+from ..models import OrganizationField
+from ..models import OrganizationKind
+from ..models import StaffRole
 from ..scope.roles import Role
 from .common import organization_choice
 

@@ -8,7 +8,8 @@ from simple_history.models import HistoricalRecords
 from ..scope.querysets import ScopedQuerySet
 from .bases import raise_errors
 from .policies import CountyPolicy
-from .tree import Organization, OrganizationKind
+from .tree import Organization
+from .tree import OrganizationKind
 
 
 class AccountSecurity(models.Model):

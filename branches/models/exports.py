@@ -6,7 +6,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .jobs import JobState, RequesterJob
+from .jobs import JobState
+from .jobs import RequesterJob
 from .tree import Organization
 
 ExportState = JobState

@@ -10,7 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..scope.roles import Capability
-from .bases import ScopedRecord, future_date_errors, organization_field, raise_errors, year_field
+from .bases import ScopedRecord
+from .bases import future_date_errors
+from .bases import organization_field
+from .bases import raise_errors
+from .bases import year_field
 
 FACILITY_FIELDS = (
     "has_audio_visual",

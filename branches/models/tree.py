@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -8,7 +9,8 @@ from simple_history.models import HistoricalRecords
 from partybuild.models import VersionedModel
 
 from ..scope.querysets import ScopedQuerySet
-from ..scope.roles import Capability, Role
+from ..scope.roles import Capability
+from ..scope.roles import Role
 from .bases import raise_errors
 from .paths import Under
 

@@ -8,8 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from ..models import Organization
-from ..personal import mask, personal_fields, personal_kind
-from .querysets import capability_for, ensure_in_scope, scope_paths
+from ..personal import mask
+from ..personal import personal_fields
+from ..personal import personal_kind
+from .querysets import capability_for
+from .querysets import ensure_in_scope
+from .querysets import scope_paths
 
 KEEP_HELP = _("Hidden. Leave blank to keep the current value.")
 

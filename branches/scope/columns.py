@@ -12,7 +12,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ..personal import mask, personal_kind
+from ..personal import mask
+from ..personal import personal_kind
 
 EMPTY = "—"
 EXPORT_CHUNK = 2000

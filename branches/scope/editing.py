@@ -9,9 +9,11 @@ the same for all.
 """
 
 from partybuild.changes import note
-from partybuild.versioning import apply_changes, lock_for_edit
+from partybuild.versioning import apply_changes
+from partybuild.versioning import lock_for_edit
 
-from .querysets import NOT_ALLOWED, ensure_in_scope
+from .querysets import NOT_ALLOWED
+from .querysets import ensure_in_scope
 
 
 def scoped_update(

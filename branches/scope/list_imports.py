@@ -5,18 +5,24 @@ same preview or result."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse
+from django.http import Http404
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
 from django.utils.translation import gettext
 
-from branches.scope.querysets import OutOfScope, capability_for, scope_paths
-from branches.tabular.exports import (
-    CSV_CONTENT_TYPE,
-    XLSX_CONTENT_TYPE,
-    template_csv,
-    template_xlsx,
-)
-from branches.tabular.import_jobs import import_job_messages, import_job_progress, import_or_queue
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import capability_for
+from branches.scope.querysets import scope_paths
+from branches.tabular.exports import CSV_CONTENT_TYPE
+from branches.tabular.exports import XLSX_CONTENT_TYPE
+from branches.tabular.exports import template_csv
+from branches.tabular.exports import template_xlsx
+from branches.tabular.import_jobs import import_job_messages
+from branches.tabular.import_jobs import import_job_progress
+from branches.tabular.import_jobs import import_or_queue
 from branches.tabular.reading import MAX_BYTES
 from partybuild.http import client_ip
 

@@ -17,19 +17,27 @@ from functools import reduce
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
-from django.http import FileResponse, HttpResponseNotAllowed
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.http import FileResponse
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from branches.tabular.exports import XLSX_CONTENT_TYPE, export_xlsx
+from branches.tabular.exports import XLSX_CONTENT_TYPE
+from branches.tabular.exports import export_xlsx
 from branches.tabular.jobs import export_or_queue
 from partybuild.http import client_ip
 from partybuild.pagination import BoundedCountPaginator
 
-from .columns import ColumnsResource, bootstrap_form, descending, display
+from .columns import ColumnsResource
+from .columns import bootstrap_form
+from .columns import descending
+from .columns import display
 from .filtering import filter_errors
 from .list_imports import ListImportMixin
 from .navigation import RequirementMixin

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.urls import NoReverseMatch, resolve, reverse
+from django.urls import NoReverseMatch
+from django.urls import resolve
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from .roles import CAPABILITY_ROLES, Capability
+from .roles import CAPABILITY_ROLES
+from .roles import Capability
 
 
 def _held_roles(user) -> list[tuple[str, str]]:

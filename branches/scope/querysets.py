@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .roles import CAPABILITY_ROLES, Capability
+from .roles import CAPABILITY_ROLES
+from .roles import Capability
 
 WRITE_ACTIONS = frozenset({"add", "change", "delete"})
 

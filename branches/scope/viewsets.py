@@ -9,16 +9,23 @@ transaction. The version a client read comes back either as ``If-Match: "<versio
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from partybuild.http import client_ip
 from partybuild.versioning import call_on_record
 
-from ..personal import mask, personal_kind
-from ..services.idempotency import create_once, requested_key, sent_before
+from ..personal import mask
+from ..personal import personal_kind
+from ..services.idempotency import create_once
+from ..services.idempotency import requested_key
+from ..services.idempotency import sent_before
 from ..services.personal import personal_data_unmask
 
 

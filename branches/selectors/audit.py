@@ -18,18 +18,23 @@ their names), then the users.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import CharField, OuterRef, Subquery, Value
+from django.db.models import CharField
+from django.db.models import OuterRef
+from django.db.models import Subquery
+from django.db.models import Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import SecurityEvent
 from ..personal import personal_fields
-from ..scope.querysets import scope_paths, subtree_q
+from ..scope.querysets import scope_paths
+from ..scope.querysets import subtree_q
 from ..scope.roles import Capability
 from .audit_detail import security_event_detail_rows
 

@@ -9,31 +9,29 @@ import os
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    DecimalField,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, ExtractYear
+from django.db.models import BooleanField
+from django.db.models import Case
+from django.db.models import Count
+from django.db.models import DecimalField
+from django.db.models import F
+from django.db.models import Func
+from django.db.models import IntegerField
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models import Sum
+from django.db.models import Value
+from django.db.models import When
+from django.db.models.functions import Cast
+from django.db.models.functions import Coalesce
+from django.db.models.functions import ExtractYear
 
-from ..models import (
-    ActivityRoom,
-    FinancialDisclosure,
-    Organization,
-    ReviewRecord,
-    RoomInvestment,
-    StandardizedRoomTarget,
-)
+from ..models import ActivityRoom
+from ..models import FinancialDisclosure
+from ..models import Organization
+from ..models import ReviewRecord
+from ..models import RoomInvestment
+from ..models import StandardizedRoomTarget
 from ..models.records import FACILITY_FIELDS
 
 

@@ -4,7 +4,9 @@ tree that the rules read, is the one read without a user."""
 from django.db.models import Q
 from django.http import Http404
 
-from ..models import COMMITTEE_KINDS, Organization, StaffRole
+from ..models import COMMITTEE_KINDS
+from ..models import Organization
+from ..models import StaffRole
 
 
 def committee_above(organization: Organization) -> Organization | None:

@@ -10,12 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partybuild.versioning import apply_changes, lock_for_edit
+from partybuild.versioning import apply_changes
+from partybuild.versioning import lock_for_edit
 
-from ..models import AccountSecurity, CountySecurityPolicy, Organization, SecurityEventKind, StaffRole
+from ..models import AccountSecurity
+from ..models import CountySecurityPolicy
+from ..models import Organization
+from ..models import SecurityEventKind
+from ..models import StaffRole
 from ..passwords import PUBLISHED_DEMO_PASSWORDS
-from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope, scope_paths
-from ..scope.roles import Capability, Role
+from ..scope.querysets import NOT_ALLOWED
+from ..scope.querysets import OutOfScope
+from ..scope.querysets import ensure_in_scope
+from ..scope.querysets import organization_in_scope
+from ..scope.querysets import scope_paths
+from ..scope.roles import Capability
+from ..scope.roles import Role
 from .tokens import api_tokens_revoke_for_usernames
 from .tree import security_event_record
 

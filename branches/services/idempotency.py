@@ -6,7 +6,8 @@ import re
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ..models import IdempotencyKey

@@ -3,8 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from ..models import SecurityEventKind
-from ..personal import organization_of, personal_fields
-from ..scope.querysets import OutOfScope, organization_in_scope
+from ..personal import organization_of
+from ..personal import personal_fields
+from ..scope.querysets import OutOfScope
+from ..scope.querysets import organization_in_scope
 from ..scope.roles import Capability
 from .tree import security_event_record
 

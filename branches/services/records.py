@@ -14,18 +14,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import (
-    COMMITTEE_KINDS,
-    ActivityRoom,
-    DisclosurePeriod,
-    FinancialDisclosure,
-    Organization,
-    ReviewRecord,
-    RoomInvestment,
-    StandardizedRoomTarget,
-)
-from ..models.bases import model_errors, raise_errors, valid_related
-from ..scope.editing import scoped_delete, scoped_update
+from ..models import COMMITTEE_KINDS
+from ..models import ActivityRoom
+from ..models import DisclosurePeriod
+from ..models import FinancialDisclosure
+from ..models import Organization
+from ..models import ReviewRecord
+from ..models import RoomInvestment
+from ..models import StandardizedRoomTarget
+from ..models.bases import model_errors
+from ..models.bases import raise_errors
+from ..models.bases import valid_related
+from ..scope.editing import scoped_delete
+from ..scope.editing import scoped_update
 from ..scope.roles import Capability
 from .writing import create_checked
 

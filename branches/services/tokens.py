@@ -7,7 +7,8 @@ from django.utils import timezone
 from knox.models import get_token_model
 
 from ..models import SecurityEventKind
-from ..scope.querysets import NOT_ALLOWED, OutOfScope
+from ..scope.querysets import NOT_ALLOWED
+from ..scope.querysets import OutOfScope
 from .tree import security_event_record
 
 

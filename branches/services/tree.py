@@ -3,14 +3,23 @@
 import contextvars
 
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import F
+from django.db.models import Value
+from django.db.models.functions import Concat
+from django.db.models.functions import Substr
 
-from ..models import Organization, SecurityEvent, SecurityEventKind, StaffRole
+from ..models import Organization
+from ..models import SecurityEvent
+from ..models import SecurityEventKind
+from ..models import StaffRole
 from ..scope.editing import scoped_update
-from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, forget_scope
+from ..scope.querysets import NOT_ALLOWED
+from ..scope.querysets import OutOfScope
+from ..scope.querysets import ensure_in_scope
+from ..scope.querysets import forget_scope
 from ..scope.roles import Capability
-from .writing import require_capability, save_new
+from .writing import require_capability
+from .writing import save_new
 
 
 @transaction.atomic

@@ -3,7 +3,10 @@ that names the actor in the history and refuses a record landing outside the act
 
 from partybuild.changes import note
 
-from ..scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from ..scope.querysets import NOT_ALLOWED
+from ..scope.querysets import OutOfScope
+from ..scope.querysets import ensure_in_scope
+from ..scope.querysets import organization_in_scope
 from ..scope.roles import Capability
 
 

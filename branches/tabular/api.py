@@ -10,29 +10,40 @@
   (branches/tabular/import_jobs.py), read at ``/api/v1/import-jobs/{id}/`` by the caller alone.
 """
 
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import FileResponse
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions
+from rest_framework import mixins
+from rest_framework import serializers
+from rest_framework import status
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from branches.tabular.exports import (
-    CSV_CONTENT_TYPE,
-    XLSX_CONTENT_TYPE,
-    export_xlsx,
-    template_csv,
-    template_xlsx,
-)
-from branches.tabular.import_jobs import import_answer, import_job_progress, import_or_queue
-from branches.tabular.jobs import ExportNotReady, export_job_open, export_or_queue
+from branches.tabular.exports import CSV_CONTENT_TYPE
+from branches.tabular.exports import XLSX_CONTENT_TYPE
+from branches.tabular.exports import export_xlsx
+from branches.tabular.exports import template_csv
+from branches.tabular.exports import template_xlsx
+from branches.tabular.import_jobs import import_answer
+from branches.tabular.import_jobs import import_job_progress
+from branches.tabular.import_jobs import import_or_queue
+from branches.tabular.jobs import ExportNotReady
+from branches.tabular.jobs import export_job_open
+from branches.tabular.jobs import export_or_queue
 from partybuild.http import client_ip
 
-from ..models import ExportJob, ImportJob
+from ..models import ExportJob
+from ..models import ImportJob
 from ..scope.viewsets import ScopedQuerysetMixin
 
 # The schema names the csv media type without its charset parameter.

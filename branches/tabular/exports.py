@@ -19,8 +19,11 @@ from openpyxl.styles import Font
 
 from ..models import SecurityEventKind
 from ..services import security_event_record
-from .printing import header_widths, print_setup
-from .widgets import ChoiceWidget, LookupWidget, TextWidget
+from .printing import header_widths
+from .printing import print_setup
+from .widgets import ChoiceWidget
+from .widgets import LookupWidget
+from .widgets import TextWidget
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"

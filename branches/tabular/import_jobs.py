@@ -14,7 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -23,9 +24,14 @@ from django.utils.translation import gettext as _
 from partybuild.exceptions import validation_detail
 from partybuild.jobs import dispatch
 
-from ..models import ImportJob, JobState
-from .importing import ImportReport, check_may_import, import_table
-from .jobs import claim_job, fail_job, scope_root
+from ..models import ImportJob
+from ..models import JobState
+from .importing import ImportReport
+from .importing import check_may_import
+from .importing import import_table
+from .jobs import claim_job
+from .jobs import fail_job
+from .jobs import scope_root
 from .reading import measure_table
 
 logger = logging.getLogger(__name__)

@@ -12,20 +12,27 @@ key), too slow for 10,000 rows in 15 seconds.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from partybuild.changes import note_as
 
-from ..scope.querysets import NOT_ALLOWED, OutOfScope, capability_for, scope_paths
+from ..scope.querysets import NOT_ALLOWED
+from ..scope.querysets import OutOfScope
+from ..scope.querysets import capability_for
+from ..scope.querysets import scope_paths
 from ..services.tree import security_events_flush
 from .reading import open_table
-from .resource_base import Column, ImportableResource
-from .widgets import CellError, UploadRejected
+from .resource_base import Column
+from .resource_base import ImportableResource
+from .widgets import CellError
+from .widgets import UploadRejected
 
 PREVIEW_ROWS = 20
 CONFLICT = _("Someone registered some of these records while the file was being imported; import it again.")

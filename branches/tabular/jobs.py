@@ -13,14 +13,17 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest
+from django.http import QueryDict
 from django.urls import resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partybuild.jobs import dispatch
 
-from ..models import ExportJob, ExportState, Organization
+from ..models import ExportJob
+from ..models import ExportState
+from ..models import Organization
 from ..scope.querysets import scope_paths
 from ..scope.roles import Capability
 

@@ -19,7 +19,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineWorkbook
 
-from .widgets import UploadRejected, is_blank
+from .widgets import UploadRejected
+from .widgets import is_blank
 
 MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 20_000)

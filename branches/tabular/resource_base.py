@@ -5,13 +5,18 @@ set-based lookups an import's chunk checks with (branches/tabular/importing.py r
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import F, Lookup
+from django.db.models import F
+from django.db.models import Lookup
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from import_export import resources, widgets
+from import_export import resources
+from import_export import widgets
 from simple_history.utils import bulk_create_with_history
 
-from ..personal import Unmasker, mask, organization_of, personal_kind
+from ..personal import Unmasker
+from ..personal import mask
+from ..personal import organization_of
+from ..personal import personal_kind
 from .widgets import LookupWidget
 
 CHUNK_SIZE = 1000

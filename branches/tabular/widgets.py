@@ -3,14 +3,17 @@ refusal a message in the user's language."""
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date
+from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export import widgets
 
-from partybuild.years import FIRST_DATE_YEAR, LAST_YEAR
+from partybuild.years import FIRST_DATE_YEAR
+from partybuild.years import LAST_YEAR
 
 from ..models import Organization
 

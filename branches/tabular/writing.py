@@ -14,7 +14,8 @@ import io
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections, router
+from django.db import connections
+from django.db import router
 from django.utils import timezone
 
 # Column kinds whose values COPY reads as text (FORCE_NOT_NULL: an empty one is "", never NULL).

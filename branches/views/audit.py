@@ -7,13 +7,15 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from .. import selectors
 from ..models import SecurityEventKind
-from ..scope.navigation import Requirement, requires
+from ..scope.navigation import Requirement
+from ..scope.navigation import requires
 from ..selectors.audit import AUDIT_CAPABILITY
 from ..selectors.audit_detail import security_event_detail_rows
 

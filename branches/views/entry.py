@@ -9,24 +9,37 @@ branch page with a success message. It decides no rule of its own.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.http import Http404
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import NoReverseMatch
+from django.urls import path
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from partybuild.exceptions import StaleWrite
 from partybuild.versioning import call_on_record
 
-from ..forms import ActivityRoomEditForm, ActivityRoomForm, conflict_message, records_organizations
+from ..forms import ActivityRoomEditForm
+from ..forms import ActivityRoomForm
+from ..forms import conflict_message
+from ..forms import records_organizations
 from ..models import ActivityRoom
 from ..personal import organization_of as scoped_organization
 from ..scope.querysets import organization_in_scope
 from ..scope.roles import Capability
-from ..services.idempotency import create_once, requested_key, sent_before
-from ..services.records import activity_room_create, activity_room_update
+from ..services.idempotency import create_once
+from ..services.idempotency import requested_key
+from ..services.idempotency import sent_before
+from ..services.records import activity_room_create
+from ..services.records import activity_room_update
 
 SAVED = _("Saved.")
 

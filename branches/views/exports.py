@@ -6,12 +6,16 @@ The list pages' Excel button lands here when the list is above ``EXPORT_JOB_THRE
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import render
+from django.urls import path
+from django.urls import reverse
 
-from ..models import ExportJob, ExportState
+from ..models import ExportJob
+from ..models import ExportState
 from ..tabular.exports import XLSX_CONTENT_TYPE
-from ..tabular.jobs import ExportNotReady, export_job_open
+from ..tabular.jobs import ExportNotReady
+from ..tabular.jobs import export_job_open
 
 
 def _job(request, pk) -> ExportJob:

@@ -10,7 +10,9 @@ from ..filters.records import ActivityRoomFilter
 from ..models import ActivityRoom
 from ..resources import ActivityRoomResource
 from ..selectors import records as selectors
-from .columns import DESKTOP_ONLY, PHONE_ONLY_WIDE, organization_column
+from .columns import DESKTOP_ONLY
+from .columns import PHONE_ONLY_WIDE
+from .columns import organization_column
 
 
 class ActivityRoomListView(ScopedListView):

@@ -9,8 +9,10 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from ..models import OrganizationField, OrganizationKind
-from ..picker import TEXT_SUFFIX, PickerSource
+from ..models import OrganizationField
+from ..models import OrganizationKind
+from ..picker import TEXT_SUFFIX
+from ..picker import PickerSource
 from ..scope.roles import Capability
 from ..selectors.tree import organization_pick_list
 

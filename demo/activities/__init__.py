@@ -14,14 +14,20 @@ One module per kind of activity (``meetings``, ``trainings``, ``visits``, ``stud
 each a part of ``ActivityBuilder`` drawing from the county's rolls and posts read once in ``rolls``.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 from simple_history.utils import bulk_create_with_history
 
-from members.models import ContactPoint, Meeting, StudyRecord, Training, VisitLog
+from members.models import ContactPoint
+from members.models import Meeting
+from members.models import StudyRecord
+from members.models import Training
+from members.models import VisitLog
 
-from ..bulk import insert_m2m_with_history, insert_with_history
+from ..bulk import insert_m2m_with_history
+from ..bulk import insert_with_history
 from ..members import BATCH_SIZE
 from ..organizations import DemoTree
 from .contact_points import ContactPoints

@@ -1,10 +1,12 @@
 """Township leaders' contact points: one contact village each a year, with the days spent there."""
 
-from branches.models import Organization, OrganizationField
+from branches.models import Organization
+from branches.models import OrganizationField
 from members.models import ContactPoint
 
 from ..records import day_between
-from .rolls import CountyRolls, RollMember
+from .rolls import CountyRolls
+from .rolls import RollMember
 
 Field = OrganizationField
 

@@ -4,11 +4,15 @@ missed."""
 
 import math
 import random
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from members.models import CadrePost, MeetingKind
+from members.models import CadrePost
+from members.models import MeetingKind
 
-from .rolls import Batch, BranchRoll, CountyRolls
+from .rolls import Batch
+from .rolls import BranchRoll
+from .rolls import CountyRolls
 
 Kind = MeetingKind
 

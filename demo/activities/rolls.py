@@ -3,13 +3,21 @@ and their terms, the reserve rosters, and the rows being gathered for one model.
 
 import bisect
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 from typing import NamedTuple
 
-from branches.models import COMMITTEE_KINDS, RURAL_FIELDS, Organization
-from members.models import Cadre, Member, MemberCategory, MemberStatus, ReserveCadre
-from members.models.cadres import BRANCH_POSTS, VILLAGE_COMMITTEE_POSTS
+from branches.models import COMMITTEE_KINDS
+from branches.models import RURAL_FIELDS
+from branches.models import Organization
+from members.models import Cadre
+from members.models import Member
+from members.models import MemberCategory
+from members.models import MemberStatus
+from members.models import ReserveCadre
+from members.models.cadres import BRANCH_POSTS
+from members.models.cadres import VILLAGE_COMMITTEE_POSTS
 
 from ..members import age_on
 from ..organizations import DemoTree

@@ -1,11 +1,13 @@
 """Monthly study records of the village and community secretaries and of the township instructors."""
 
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
 from branches.models import RURAL_FIELDS
 from members.models import CadrePost
 
-from .rolls import CountyRolls, Post
+from .rolls import CountyRolls
+from .rolls import Post
 
 STUDY_LAX_SHARE = 0.22  # of secretary-years: below the study targets
 

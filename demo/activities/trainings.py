@@ -5,10 +5,15 @@ from datetime import date
 from decimal import Decimal
 
 from branches.models import COMMITTEE_KINDS
-from members.models import CadrePost, TrainingAudience, TrainingLevel
+from members.models import CadrePost
+from members.models import TrainingAudience
+from members.models import TrainingLevel
 
 from ..records import day_between
-from .rolls import TWO_COMMITTEES, Batch, CountyRolls, Post
+from .rolls import TWO_COMMITTEES
+from .rolls import Batch
+from .rolls import CountyRolls
+from .rolls import Post
 
 Audience = TrainingAudience
 

@@ -4,14 +4,20 @@ and the households of each village they visit."""
 import itertools
 import math
 import random
-from datetime import date, timedelta
+from datetime import date
+from datetime import timedelta
 
-from branches.models import Organization, OrganizationField
-from members.models import Gender, VisitLog
+from branches.models import Organization
+from branches.models import OrganizationField
+from members.models import Gender
+from members.models import VisitLog
 
-from ..population import GIVEN_NAME_CHARACTERS, SURNAMES
+from ..population import GIVEN_NAME_CHARACTERS
+from ..population import SURNAMES
 from ..records import day_between
-from .rolls import TWO_COMMITTEES, CountyRolls, Post
+from .rolls import TWO_COMMITTEES
+from .rolls import CountyRolls
+from .rolls import Post
 
 Field = OrganizationField
 

@@ -2,8 +2,11 @@
 
 import random
 import time
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import UTC
+from datetime import date
+from datetime import datetime
 from datetime import time as clock
 
 from django.db import connection as default_connection
@@ -11,13 +14,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import cleanup, pools
-from .loader import Loader, batched_lines
+from . import cleanup
+from . import pools
+from .loader import Loader
+from .loader import batched_lines
 from .people import People
 from .records import Records
 from .tables import all_tables
-from .tiers import TIERS, Tier
-from .tree import Tree, organization_lines
+from .tiers import TIERS
+from .tiers import Tier
+from .tree import Tree
+from .tree import organization_lines
 
 
 class ScaleError(Exception):

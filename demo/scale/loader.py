@@ -18,7 +18,8 @@ one trigger event per row.
 import hashlib
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from django.db import models
 

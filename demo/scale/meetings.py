@@ -6,7 +6,8 @@ from datetime import date
 from members.models import MeetingKind
 
 from . import pools
-from .record_state import RecordState, streamed
+from .record_state import RecordState
+from .record_state import streamed
 from .tree import Org
 
 # Meetings: how fully a branch keeps its "three meetings and one lecture": the complete ones hold every

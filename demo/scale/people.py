@@ -11,25 +11,26 @@ from datetime import date
 
 from branches.models import OrganizationField as Field
 from members import pipeline_rules as rules
-from members.models import MemberEventKind, MemberStatus, Occupation
+from members.models import MemberEventKind
+from members.models import MemberStatus
+from members.models import Occupation
 
-from ..population import MALE_SHARE, WITHOUT_JOB
+from ..population import MALE_SHARE
+from ..population import WITHOUT_JOB
 from . import pools
-from .persons import (
-    AGES,
-    BIRTH,
-    EDU,
-    EDUCATION_BY_AGE,
-    FEMALE,
-    FULL,
-    GENDER,
-    ID,
-    MALE,
-    NAME,
-    OCCUPATION_BY_AGE,
-    PHONE,
-    YEAR,
-)
+from .persons import AGES
+from .persons import BIRTH
+from .persons import EDU
+from .persons import EDUCATION_BY_AGE
+from .persons import FEMALE
+from .persons import FULL
+from .persons import GENDER
+from .persons import ID
+from .persons import MALE
+from .persons import NAME
+from .persons import OCCUPATION_BY_AGE
+from .persons import PHONE
+from .persons import YEAR
 from .posts import Posts
 from .tree import Org
 

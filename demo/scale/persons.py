@@ -6,10 +6,13 @@ state the members (``demo.scale.people``) and the posts (``demo.scale.posts``) w
 import random
 from datetime import date
 
-from members.models import Education, Gender
+from members.models import Education
+from members.models import Gender
 
 from ..cadre_posts import election_years
-from ..population import AGE_BANDS, EDUCATION, OCCUPATIONS
+from ..population import AGE_BANDS
+from ..population import EDUCATION
+from ..population import OCCUPATIONS
 from . import pools
 from .tree import Tree
 

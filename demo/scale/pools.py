@@ -9,17 +9,19 @@ import random
 from datetime import date
 
 from members import idnumbers
-from members.models import Education, Gender
+from members.models import Education
+from members.models import Gender
 
-from ..organizations import ENTERPRISE_BRANDS, ENTERPRISE_TRADES, VILLAGE_PREFIXES, VILLAGE_ROOTS
-from ..population import (
-    DESTINATIONS,
-    ETHNICITIES,
-    GIVEN_NAME_CHARACTERS,
-    PHONE_PREFIXES,
-    POST_DUTIES,
-    SURNAMES,
-)
+from ..organizations import ENTERPRISE_BRANDS
+from ..organizations import ENTERPRISE_TRADES
+from ..organizations import VILLAGE_PREFIXES
+from ..organizations import VILLAGE_ROOTS
+from ..population import DESTINATIONS
+from ..population import ETHNICITIES
+from ..population import GIVEN_NAME_CHARACTERS
+from ..population import PHONE_PREFIXES
+from ..population import POST_DUTIES
+from ..population import SURNAMES
 
 TABLE_SIZE = 1000
 

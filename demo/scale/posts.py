@@ -7,27 +7,29 @@ from datetime import date
 
 from branches.models import OrganizationField as Field
 from members import pipeline_rules as rules
-from members.models import CadrePost, PoliticalStatus, ReserveSource, ReserveStatus
+from members.models import CadrePost
+from members.models import PoliticalStatus
+from members.models import ReserveSource
+from members.models import ReserveStatus
 
-from ..reserves import REMOVAL_REASONS, RESERVE_SOURCES
+from ..reserves import REMOVAL_REASONS
+from ..reserves import RESERVE_SOURCES
 from . import pools
-from .persons import (
-    AVAILABLE,
-    BIRTH,
-    COLLEGE,
-    EDU,
-    EDUCATIONS,
-    FEMALE,
-    GENDER,
-    ID,
-    JOINED,
-    MALE,
-    NAME,
-    PHONE,
-    YEAR,
-    PeopleState,
-    for_age,
-)
+from .persons import AVAILABLE
+from .persons import BIRTH
+from .persons import COLLEGE
+from .persons import EDU
+from .persons import EDUCATIONS
+from .persons import FEMALE
+from .persons import GENDER
+from .persons import ID
+from .persons import JOINED
+from .persons import MALE
+from .persons import NAME
+from .persons import PHONE
+from .persons import YEAR
+from .persons import PeopleState
+from .persons import for_age
 from .tree import Org
 
 Post = CadrePost

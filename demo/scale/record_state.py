@@ -2,7 +2,8 @@
 stream, the people generated before) in ``RecordState``, and ``Chunks``, lines gathered for the loader."""
 
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from collections.abc import Iterator
 from datetime import date
 
 from . import pools

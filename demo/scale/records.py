@@ -10,7 +10,8 @@ from datetime import date
 
 from . import pools
 from .meetings import Meetings
-from .record_state import CHUNK_LINES, streamed
+from .record_state import CHUNK_LINES
+from .record_state import streamed
 from .trainings import Trainings
 
 # Visit logs: how many distinct households a two-committee person visits in a full year (the quota asks 50).

@@ -1,34 +1,34 @@
 """The tables a scale tier fills and, for each, the columns its generator writes, in the order of the
 tab-separated lines (``demo.scale.loader.Table`` checks them against the models)."""
 
-from branches.models import (
-    ActivityRoom,
-    FinancialDisclosure,
-    Organization,
-    ReviewRecord,
-    StandardizedRoomTarget,
-)
-from branches.models.records import DISCLOSURE_DETAIL_FIELDS, REVIEW_DETAIL_FIELDS, ROOM_FIELDS
-from members.models import (
-    Applicant,
-    Cadre,
-    ContactPoint,
-    Meeting,
-    Member,
-    MemberEvent,
-    ReserveCadre,
-    StudyRecord,
-    Training,
-    VisitLog,
-)
-from members.models.activities import (
-    CONTACT_POINT_FIELDS,
-    STUDY_MONTH_FIELDS,
-    TRAINING_DETAIL_FIELDS,
-    VISIT_LOG_VALUES,
-)
-from members.models.cadres import CADRE_FIELDS, RESERVE_FIELDS, RESERVE_LIFECYCLE_FIELDS
-from members.models.roster import MEMBER_EVENT_MOVE_FIELDS, MEMBER_FIELDS, PERSON_FIELDS
+from branches.models import ActivityRoom
+from branches.models import FinancialDisclosure
+from branches.models import Organization
+from branches.models import ReviewRecord
+from branches.models import StandardizedRoomTarget
+from branches.models.records import DISCLOSURE_DETAIL_FIELDS
+from branches.models.records import REVIEW_DETAIL_FIELDS
+from branches.models.records import ROOM_FIELDS
+from members.models import Applicant
+from members.models import Cadre
+from members.models import ContactPoint
+from members.models import Meeting
+from members.models import Member
+from members.models import MemberEvent
+from members.models import ReserveCadre
+from members.models import StudyRecord
+from members.models import Training
+from members.models import VisitLog
+from members.models.activities import CONTACT_POINT_FIELDS
+from members.models.activities import STUDY_MONTH_FIELDS
+from members.models.activities import TRAINING_DETAIL_FIELDS
+from members.models.activities import VISIT_LOG_VALUES
+from members.models.cadres import CADRE_FIELDS
+from members.models.cadres import RESERVE_FIELDS
+from members.models.cadres import RESERVE_LIFECYCLE_FIELDS
+from members.models.roster import MEMBER_EVENT_MOVE_FIELDS
+from members.models.roster import MEMBER_FIELDS
+from members.models.roster import PERSON_FIELDS
 
 from .loader import Table
 from .tree import ORGANIZATION_FIELDS

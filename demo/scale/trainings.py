@@ -4,10 +4,12 @@ committees, the reserve, members), village trainings sized to the tier's volume,
 import bisect
 from datetime import date
 
-from members.models import TrainingAudience, TrainingLevel
+from members.models import TrainingAudience
+from members.models import TrainingLevel
 
 from . import pools
-from .record_state import Chunks, RecordState
+from .record_state import Chunks
+from .record_state import RecordState
 from .tree import Org
 
 SECRETARY_TRAININGS = pools.Draw({0: 12, 1: 55, 2: 33})  # centralized trainings a secretary attends in a year

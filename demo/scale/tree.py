@@ -10,12 +10,10 @@ from branches.models import OrganizationField as Field
 from branches.models import OrganizationKind as Kind
 from branches.models.tree import VILLAGE_STATISTICS_FIELDS
 
-from ..organizations import (
-    COOPERATIVE_TRADES,
-    COUNTY_GENERAL_BRANCHES,
-    COUNTY_OFFICES,
-    COUNTY_PUBLIC_ENTERPRISES,
-)
+from ..organizations import COOPERATIVE_TRADES
+from ..organizations import COUNTY_GENERAL_BRANCHES
+from ..organizations import COUNTY_OFFICES
+from ..organizations import COUNTY_PUBLIC_ENTERPRISES
 from ..organizations import COUNTY_SCHOOLS as DEMO_COUNTY_SCHOOLS
 from . import pools
 from .tiers import Tier

@@ -1,1 +1,5 @@
-from . import activities, cadres, pipeline, roster, visits  # noqa: F401  (each module registers its ModelAdmins)
+from . import activities  # noqa: F401  (each module registers its ModelAdmins)
+from . import cadres  # noqa: F401  (each module registers its ModelAdmins)
+from . import pipeline  # noqa: F401  (each module registers its ModelAdmins)
+from . import roster  # noqa: F401  (each module registers its ModelAdmins)
+from . import visits  # noqa: F401  (each module registers its ModelAdmins)

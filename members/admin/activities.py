@@ -12,14 +12,17 @@ from branches.admin.permissions import NoRevertMixin
 from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
-from ..models.activities import (
-    CONTACT_POINT_FACTS,
-    CONTACT_POINT_FIELDS,
-    STUDY_FIELDS,
-    STUDY_MONTH_FIELDS,
-    TRAINING_FIELDS,
-)
+from ..models import Cadre
+from ..models import ContactPoint
+from ..models import Meeting
+from ..models import Member
+from ..models import StudyRecord
+from ..models import Training
+from ..models.activities import CONTACT_POINT_FACTS
+from ..models.activities import CONTACT_POINT_FIELDS
+from ..models.activities import STUDY_FIELDS
+from ..models.activities import STUDY_MONTH_FIELDS
+from ..models.activities import TRAINING_FIELDS
 from ..selectors.activities import contact_point_flags
 from ..services import activities as services
 

@@ -11,9 +11,14 @@ from branches.admin.permissions import NoDeleteMixin
 from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import Cadre, Member, ReserveCadre
-from ..models.cadres import CADRE_FIELDS, RESERVE_FIELDS, RESERVE_LIFECYCLE_FIELDS
-from ..selectors.cadres import serving, young_born_after
+from ..models import Cadre
+from ..models import Member
+from ..models import ReserveCadre
+from ..models.cadres import CADRE_FIELDS
+from ..models.cadres import RESERVE_FIELDS
+from ..models.cadres import RESERVE_LIFECYCLE_FIELDS
+from ..selectors.cadres import serving
+from ..selectors.cadres import young_born_after
 from ..services import cadres as services
 
 

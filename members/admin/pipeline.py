@@ -6,7 +6,8 @@ from branches.admin.forms import ActorFormAdminMixin
 from branches.admin.writes import changed_fields
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import Applicant, Member
+from ..models import Applicant
+from ..models import Member
 from ..services import pipeline as services
 from .identity import IdNumberCheckedForm
 

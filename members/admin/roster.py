@@ -10,12 +10,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from branches.admin.exports import selection_xlsx
 from branches.admin.forms import ActorFormAdminMixin
-from branches.admin.permissions import FixedOnceAddedMixin, NoRevertMixin, ReadOnlyAdminMixin
+from branches.admin.permissions import FixedOnceAddedMixin
+from branches.admin.permissions import NoRevertMixin
+from branches.admin.permissions import ReadOnlyAdminMixin
 from branches.admin.writes import ServiceSavesMixin
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import Member, MemberEvent
-from ..models.roster import MEMBER_EVENT_MOVE_FIELDS, MOBILE_FIELDS, PERSON_FIELDS
+from ..models import Member
+from ..models import MemberEvent
+from ..models.roster import MEMBER_EVENT_MOVE_FIELDS
+from ..models.roster import MOBILE_FIELDS
+from ..models.roster import PERSON_FIELDS
 from ..resources import MemberResource
 from ..services import roster as services
 from .identity import IdNumberCheckedForm

@@ -8,7 +8,8 @@ from branches.admin.forms import RuleCheckedForm
 from branches.admin.writes import ServiceWritesMixin
 from branches.scope.admin import ScopedModelAdmin
 
-from ..models import Cadre, VisitLog
+from ..models import Cadre
+from ..models import VisitLog
 from ..models.activities import VISIT_FIELDS
 from ..selectors.visits import is_open
 from ..services import visits as services

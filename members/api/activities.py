@@ -13,19 +13,30 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 
 from branches.api.serializers import OrganizationRecordSerializer
 from branches.models import Organization
-from branches.scope.viewsets import (
-    ScopedModelViewSet,
-    ScopedRelatedField,
-    VersionedSerializerMixin,
-)
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.serializer_fields import ChoiceLabelField
 from partybuild.years import YearField
 
-from ..filters.activities import ContactPointFilter, MeetingFilter, StudyRecordFilter, TrainingFilter
-from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training
-from ..models.activities import CONTACT_DAYS, STUDY_MONTH_FIELDS, TRAINING_SESSION_FIELDS
-from ..resources import ContactPointResource, MeetingResource, StudyRecordResource, TrainingResource
+from ..filters.activities import ContactPointFilter
+from ..filters.activities import MeetingFilter
+from ..filters.activities import StudyRecordFilter
+from ..filters.activities import TrainingFilter
+from ..models import Cadre
+from ..models import ContactPoint
+from ..models import Meeting
+from ..models import Member
+from ..models import StudyRecord
+from ..models import Training
+from ..models.activities import CONTACT_DAYS
+from ..models.activities import STUDY_MONTH_FIELDS
+from ..models.activities import TRAINING_SESSION_FIELDS
+from ..resources import ContactPointResource
+from ..resources import MeetingResource
+from ..resources import StudyRecordResource
+from ..resources import TrainingResource
 from ..selectors import activities as selectors
 from ..services import activities as services
 

@@ -4,23 +4,29 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from branches.api.actions import StepAction, WorkflowActionMixin
+from branches.api.actions import StepAction
+from branches.api.actions import WorkflowActionMixin
 from branches.api.serializers import OrganizationRecordSerializer
-from branches.scope.viewsets import (
-    ScopedModelViewSet,
-    ScopedRelatedField,
-    UnmaskActionMixin,
-    VersionedSerializerMixin,
-)
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import UnmaskActionMixin
+from branches.scope.viewsets import VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.serializer_fields import ChoiceLabelField
 
-from ..filters.cadres import CadreFilter, ReserveCadreFilter
-from ..models import Cadre, CadrePost, Member, ReserveCadre
-from ..models.cadres import CADRE_TERM_FIELDS, RESERVE_ROSTER_FIELDS
-from ..resources import CadreResource, ReserveCadreResource
+from ..filters.cadres import CadreFilter
+from ..filters.cadres import ReserveCadreFilter
+from ..models import Cadre
+from ..models import CadrePost
+from ..models import Member
+from ..models import ReserveCadre
+from ..models.cadres import CADRE_TERM_FIELDS
+from ..models.cadres import RESERVE_ROSTER_FIELDS
+from ..resources import CadreResource
+from ..resources import ReserveCadreResource
 from ..selectors import cadres as selectors
-from ..selectors.cadres import ConcurrentPosts, is_young
+from ..selectors.cadres import ConcurrentPosts
+from ..selectors.cadres import is_young
 from ..services import cadres as services
 
 

@@ -7,16 +7,20 @@ import datetime as dt
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from branches.api.audit import table_xlsx
 from branches.api.negotiation import FormatNamesTheFile
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
 from branches.tabular.exports import XLSX_CONTENT_TYPE
 
-from ..models import DuesBase, DuesPayment, Member
+from ..models import DuesBase
+from ..models import DuesPayment
+from ..models import Member
 from ..selectors import dues as selectors
 from ..services import dues as services
 from ._params import asked_organization

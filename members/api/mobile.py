@@ -4,10 +4,14 @@
 from django.utils import timezone
 from rest_framework import serializers
 
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
 
-from ..filters.mobile import AwayContactFilter, AwayRecordFilter
-from ..models import AwayContact, AwayRecord, Member
+from ..filters.mobile import AwayContactFilter
+from ..filters.mobile import AwayRecordFilter
+from ..models import AwayContact
+from ..models import AwayRecord
+from ..models import Member
 from ..models.mobile import AWAY_DETAIL_FIELDS
 from ..selectors import mobile as selectors
 from ..services import mobile as services

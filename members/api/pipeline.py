@@ -1,23 +1,26 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
-from branches.api.actions import StepAction, WorkflowActionMixin
+from branches.api.actions import StepAction
+from branches.api.actions import WorkflowActionMixin
 from branches.models import Organization
-from branches.scope.viewsets import (
-    ScopedModelViewSet,
-    ScopedRelatedField,
-    UnmaskActionMixin,
-    VersionedSerializerMixin,
-)
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import UnmaskActionMixin
+from branches.scope.viewsets import VersionedSerializerMixin
 from branches.selectors import organization_get
 from partybuild.serializer_fields import ChoiceLabelField
 
 from ..filters.pipeline import ApplicantFilter
-from ..models import Applicant, ApplicantStage, ApplicantStatus, Member
+from ..models import Applicant
+from ..models import ApplicantStage
+from ..models import ApplicantStatus
+from ..models import Member
 from ..models.roster import PERSON_FIELDS
 from ..selectors import pipeline as selectors
 from ..selectors.pipeline import MISSING_LABELS

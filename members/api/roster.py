@@ -13,20 +13,27 @@ shared with the list page) matches names and refuses an ID number in a query str
 """
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from branches.api.actions import StepAction, WorkflowActionMixin
+from branches.api.actions import StepAction
+from branches.api.actions import WorkflowActionMixin
 from branches.models import Organization
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.http import client_ip
 from partybuild.serializer_fields import ChoiceLabelField
 
 from ..filters.roster import MemberFilter
-from ..models import Member, MemberEvent, MemberStatus
+from ..models import Member
+from ..models import MemberEvent
+from ..models import MemberStatus
 from ..resources import MemberResource
 from ..selectors import roster as selectors
 from ..services import roster as services

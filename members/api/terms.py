@@ -1,13 +1,20 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from branches.api.actions import StepAction, WorkflowActionMixin
+from branches.api.actions import StepAction
+from branches.api.actions import WorkflowActionMixin
 from branches.api.serializers import OrganizationRecordSerializer
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
 from partybuild.serializer_fields import ChoiceLabelField
 
-from ..filters.terms import ElectionFilter, TermFilter
-from ..models import Candidate, Election, Member, Term
+from ..filters.terms import ElectionFilter
+from ..filters.terms import TermFilter
+from ..models import Candidate
+from ..models import Election
+from ..models import Member
+from ..models import Term
 from ..selectors import terms as selectors
 from ..services import terms as services
 

@@ -4,15 +4,21 @@ and ``{id}/cancel/`` record the steps of a letter issued here."""
 
 from django.utils.timezone import localdate
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions
+from rest_framework import serializers
+from rest_framework import status
 from rest_framework.decorators import action
 
-from branches.api.actions import StepAction, WorkflowActionMixin
+from branches.api.actions import StepAction
+from branches.api.actions import WorkflowActionMixin
 from branches.models import Organization
-from branches.scope.viewsets import ScopedModelViewSet, ScopedRelatedField, VersionedSerializerMixin
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
 
 from ..filters.transfers import TransferLetterFilter
-from ..models import Member, TransferLetter
+from ..models import Member
+from ..models import TransferLetter
 from ..models.roster import PERSON_FIELDS
 from ..selectors import transfers as selectors
 from ..services import transfers as services

@@ -1,4 +1,12 @@
-from . import activities, cadres, dues, mobile, pipeline, roster, terms, transfers, visits
+from . import activities
+from . import cadres
+from . import dues
+from . import mobile
+from . import pipeline
+from . import roster
+from . import terms
+from . import transfers
+from . import visits
 
 
 def register(router):

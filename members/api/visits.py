@@ -4,23 +4,27 @@ target of 50."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from branches.api.actions import StepAction, WorkflowActionMixin
-from branches.scope.viewsets import (
-    ScopedModelViewSet,
-    ScopedRelatedField,
-    VersionedSerializerMixin,
-)
+from branches.api.actions import StepAction
+from branches.api.actions import WorkflowActionMixin
+from branches.scope.viewsets import ScopedModelViewSet
+from branches.scope.viewsets import ScopedRelatedField
+from branches.scope.viewsets import VersionedSerializerMixin
 from branches.tabular.api import ImportExportViewSetMixin
 from partybuild.serializer_fields import ChoiceLabelField
-from partybuild.years import FIRST_DATE_YEAR, LAST_YEAR
+from partybuild.years import FIRST_DATE_YEAR
+from partybuild.years import LAST_YEAR
 
 from ..filters.visits import VisitLogFilter
-from ..models import Cadre, VisitLog
+from ..models import Cadre
+from ..models import VisitLog
 from ..models.activities import VISIT_LOG_VALUES
 from ..resources import VisitLogResource
 from ..selectors import visits as selectors

@@ -1,28 +1,25 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import (
-    ScopedFilterSet,
-    on_or_after,
-    on_or_before,
-    organization_choice,
-    visible_choice,
-    year_of,
-)
+from branches.filters import ScopedFilterSet
+from branches.filters import on_or_after
+from branches.filters import on_or_before
+from branches.filters import organization_choice
+from branches.filters import visible_choice
+from branches.filters import year_of
 from partybuild.years import YearFilter
 
-from ..models import (
-    Cadre,
-    ContactPoint,
-    Meeting,
-    MeetingKind,
-    Member,
-    StudyRecord,
-    Training,
-    TrainingAudience,
-    TrainingLevel,
-)
-from ..selectors.activities import CONTACT_MIN_DAYS, contact_point_progress
+from ..models import Cadre
+from ..models import ContactPoint
+from ..models import Meeting
+from ..models import MeetingKind
+from ..models import Member
+from ..models import StudyRecord
+from ..models import Training
+from ..models import TrainingAudience
+from ..models import TrainingLevel
+from ..selectors.activities import CONTACT_MIN_DAYS
+from ..selectors.activities import contact_point_progress
 
 
 class HeldOnFilterSet(ScopedFilterSet):

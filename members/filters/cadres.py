@@ -2,10 +2,19 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, organization_choice, visible_choice
+from branches.filters import ScopedFilterSet
+from branches.filters import organization_choice
+from branches.filters import visible_choice
 
-from ..models import Cadre, CadrePost, Member, ReserveCadre, ReserveSource, ReserveStatus
-from ..selectors.cadres import one_shoulder, serving, young_born_after
+from ..models import Cadre
+from ..models import CadrePost
+from ..models import Member
+from ..models import ReserveCadre
+from ..models import ReserveSource
+from ..models import ReserveStatus
+from ..selectors.cadres import one_shoulder
+from ..selectors.cadres import serving
+from ..selectors.cadres import young_born_after
 
 
 class CadreFilter(ScopedFilterSet):

@@ -1,9 +1,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, organization_choice, year_of
+from branches.filters import ScopedFilterSet
+from branches.filters import organization_choice
+from branches.filters import year_of
 
-from ..models import DuesPayment, PaymentMethod
+from ..models import DuesPayment
+from ..models import PaymentMethod
 
 
 class DuesPaymentFilter(ScopedFilterSet):

@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.filters import ScopedFilterSet
 
-from ..models import AwayContact, AwayRecord, ContactWay
+from ..models import AwayContact
+from ..models import AwayRecord
+from ..models import ContactWay
 from ..selectors.mobile import out_of_contact_before
 
 

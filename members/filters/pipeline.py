@@ -1,9 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, on_or_after, organization_choice
+from branches.filters import ScopedFilterSet
+from branches.filters import on_or_after
+from branches.filters import organization_choice
 
-from ..models import Applicant, ApplicantStage, ApplicantStatus
+from ..models import Applicant
+from ..models import ApplicantStage
+from ..models import ApplicantStatus
 
 
 class ApplicantFilter(ScopedFilterSet):

@@ -1,10 +1,22 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, on_or_after, on_or_before, organization_choice
+from branches.filters import ScopedFilterSet
+from branches.filters import on_or_after
+from branches.filters import on_or_before
+from branches.filters import organization_choice
 
-from ..models import Education, Gender, Member, MemberCategory, MemberStatus, Occupation
-from .search import SEARCH_LABEL, MemberSearchFilter, in_body, number_like, terms_of
+from ..models import Education
+from ..models import Gender
+from ..models import Member
+from ..models import MemberCategory
+from ..models import MemberStatus
+from ..models import Occupation
+from .search import SEARCH_LABEL
+from .search import MemberSearchFilter
+from .search import in_body
+from .search import number_like
+from .search import terms_of
 
 
 class MemberFilter(ScopedFilterSet):

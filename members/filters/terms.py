@@ -2,9 +2,15 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, on_or_after, on_or_before, organization_choice
+from branches.filters import ScopedFilterSet
+from branches.filters import on_or_after
+from branches.filters import on_or_before
+from branches.filters import organization_choice
 
-from ..models import Election, ElectionStatus, Term, TermKind
+from ..models import Election
+from ..models import ElectionStatus
+from ..models import Term
+from ..models import TermKind
 from ..selectors.terms import current_terms
 
 

@@ -1,9 +1,14 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, organization_choice, year_of
+from branches.filters import ScopedFilterSet
+from branches.filters import organization_choice
+from branches.filters import year_of
 
-from ..models import EXPIRED, LetterDirection, LetterStatus, TransferLetter
+from ..models import EXPIRED
+from ..models import LetterDirection
+from ..models import LetterStatus
+from ..models import TransferLetter
 from ..models.transfers import EXPIRED_LABEL
 from ..selectors.transfers import letters_in_state
 

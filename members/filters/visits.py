@@ -1,11 +1,18 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from branches.filters import ScopedFilterSet, on_or_after, on_or_before, organization_choice, visible_choice
-from partybuild.years import FIRST_DATE_YEAR, YearFilter
+from branches.filters import ScopedFilterSet
+from branches.filters import on_or_after
+from branches.filters import on_or_before
+from branches.filters import organization_choice
+from branches.filters import visible_choice
+from partybuild.years import FIRST_DATE_YEAR
+from partybuild.years import YearFilter
 
-from ..models import Cadre, VisitLog
-from ..selectors.visits import in_year, is_open
+from ..models import Cadre
+from ..models import VisitLog
+from ..selectors.visits import in_year
+from ..selectors.visits import is_open
 
 
 class VisitLogFilter(ScopedFilterSet):

@@ -1,12 +1,10 @@
 """The branch field of the members' entry forms (a member's, an applicant's, a meeting's, a month of dues, a
 letter received)."""
 
-from branches.forms import (
-    BRANCH_RECORDS_SOURCE,
-    hide_single_choice,
-    limit_organization_field,
-    records_organizations,
-)
+from branches.forms import BRANCH_RECORDS_SOURCE
+from branches.forms import hide_single_choice
+from branches.forms import limit_organization_field
+from branches.forms import records_organizations
 from branches.models import BRANCH_KINDS
 
 

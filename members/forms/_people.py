@@ -4,7 +4,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Cadre, Member
+from ..models import Cadre
+from ..models import Member
 from ..selectors.roster import roll_on
 
 

@@ -1,19 +1,21 @@
 """Cadre posts and the village reserve roster. A person who is a member is chosen from the roll; the
 service copies their name, gender, birth date and education, so those may stay empty here."""
 
-from branches.forms import (
-    RECORDS_SOURCE,
-    RURAL_RECORDS_SOURCE,
-    ServiceModelForm,
-    VersionedFormMixin,
-    hide_single_choice,
-    limit_organization_field,
-    records_organizations,
-)
+from branches.forms import RECORDS_SOURCE
+from branches.forms import RURAL_RECORDS_SOURCE
+from branches.forms import ServiceModelForm
+from branches.forms import VersionedFormMixin
+from branches.forms import hide_single_choice
+from branches.forms import limit_organization_field
+from branches.forms import records_organizations
 
-from ..models import Cadre, Member, ReserveCadre
-from ..models.cadres import CADRE_FIELDS, RESERVE_FIELDS
-from ..picker import MemberPicker, search_when_many
+from ..models import Cadre
+from ..models import Member
+from ..models import ReserveCadre
+from ..models.cadres import CADRE_FIELDS
+from ..models.cadres import RESERVE_FIELDS
+from ..picker import MemberPicker
+from ..picker import search_when_many
 
 FILLED_FROM_MEMBER = ("name", "gender", "birth_date", "education", "political_status")
 

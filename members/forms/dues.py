@@ -4,15 +4,23 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import DateInput, EntryFormMixin
+from branches.forms import DateInput
+from branches.forms import EntryFormMixin
 from branches.models import Organization
 from branches.scope.roles import Capability
 
-from ..models import DuesBase, DuesCategory, Member, PaymentMethod
-from ..picker import MemberPicker, search_when_many
-from ..selectors.dues import dues_ledger, month_start
+from ..models import DuesBase
+from ..models import DuesCategory
+from ..models import Member
+from ..models import PaymentMethod
+from ..picker import MemberPicker
+from ..picker import search_when_many
+from ..selectors.dues import dues_ledger
+from ..selectors.dues import month_start
 from ._branches import offer_branches
-from ._people import Checklist, chosen_organization, set_checklist
+from ._people import Checklist
+from ._people import chosen_organization
+from ._people import set_checklist
 
 
 class MonthInput(DateInput):

@@ -7,16 +7,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import (
-    BRANCH_RECORDS_SOURCE,
-    DateInput,
-    EntryFormMixin,
-    limit_organization_field,
-    records_organizations,
-)
+from branches.forms import BRANCH_RECORDS_SOURCE
+from branches.forms import DateInput
+from branches.forms import EntryFormMixin
+from branches.forms import limit_organization_field
+from branches.forms import records_organizations
 from branches.models import BRANCH_KINDS
 
-from ..models import Member, MemberStatus
+from ..models import Member
+from ..models import MemberStatus
 
 REASON_WIDGET = forms.Textarea(attrs={"rows": 2})
 

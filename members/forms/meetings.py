@@ -3,11 +3,15 @@
 from django import forms
 from django.utils import timezone
 
-from branches.forms import ServiceModelForm, VersionedFormMixin
+from branches.forms import ServiceModelForm
+from branches.forms import VersionedFormMixin
 
 from ..models import Meeting
 from ._branches import offer_branches
-from ._people import Checklist, chosen_organization, record_day, set_roll_checklist
+from ._people import Checklist
+from ._people import chosen_organization
+from ._people import record_day
+from ._people import set_roll_checklist
 
 
 class MeetingForm(ServiceModelForm):

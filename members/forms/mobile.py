@@ -3,9 +3,13 @@
 from django import forms
 from django.utils import timezone
 
-from branches.forms import ServiceModelForm, VersionedFormMixin
+from branches.forms import ServiceModelForm
+from branches.forms import VersionedFormMixin
 
-from ..models import ON_ROLL, AwayContact, AwayRecord, Member
+from ..models import ON_ROLL
+from ..models import AwayContact
+from ..models import AwayRecord
+from ..models import Member
 from ..models.mobile import AWAY_DETAIL_FIELDS
 
 

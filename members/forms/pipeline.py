@@ -5,14 +5,21 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import DateInput, EntryFormMixin, ServiceModelForm
+from branches.forms import DateInput
+from branches.forms import EntryFormMixin
+from branches.forms import ServiceModelForm
 
-from ..models import Applicant, Member, MemberCategory, MemberStatus
+from ..models import Applicant
+from ..models import Member
+from ..models import MemberCategory
+from ..models import MemberStatus
 from ..models.roster import PERSON_FIELDS
 from ..services.pipeline import STEP_FACTS
 from ..services.pipeline_corrections import correctable_facts
 from ._branches import offer_branches
-from ._people import Checklist, member_label, set_checklist
+from ._people import Checklist
+from ._people import member_label
+from ._people import set_checklist
 
 
 class ApplicantForm(ServiceModelForm):

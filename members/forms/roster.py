@@ -2,11 +2,14 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import ServiceModelForm, VersionedFormMixin
+from branches.forms import ServiceModelForm
+from branches.forms import VersionedFormMixin
 
 from ..models import Member
 from ..models.roster import MEMBER_FIELDS
-from ..selectors.roster import Unmasker, mask_id_number, mask_phone
+from ..selectors.roster import Unmasker
+from ..selectors.roster import mask_id_number
+from ..selectors.roster import mask_phone
 from ._branches import offer_branches
 
 KEEP_HELP = _("Shown masked: leave empty to keep it, or type the full new value to change it.")

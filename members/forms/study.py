@@ -2,9 +2,11 @@
 
 from django.utils import timezone
 
-from branches.forms import ServiceModelForm, VersionedFormMixin
+from branches.forms import ServiceModelForm
+from branches.forms import VersionedFormMixin
 
-from ..models import Cadre, StudyRecord
+from ..models import Cadre
+from ..models import StudyRecord
 from ..models.activities import STUDY_FIELDS
 from .visits import cadre_label
 

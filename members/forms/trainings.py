@@ -2,24 +2,21 @@
 
 from django.utils import timezone
 
-from branches.forms import (
-    ServiceModelForm,
-    VersionedFormMixin,
-    hide_single_choice,
-    limit_organization_field,
-    records_organizations,
-)
+from branches.forms import ServiceModelForm
+from branches.forms import VersionedFormMixin
+from branches.forms import hide_single_choice
+from branches.forms import limit_organization_field
+from branches.forms import records_organizations
 
-from ..models import Cadre, Training
+from ..models import Cadre
+from ..models import Training
 from ..models.activities import TRAINING_FIELDS
-from ._people import (
-    Checklist,
-    cadres_of,
-    chosen_organization,
-    record_day,
-    set_checklist,
-    set_roll_checklist,
-)
+from ._people import Checklist
+from ._people import cadres_of
+from ._people import chosen_organization
+from ._people import record_day
+from ._people import set_checklist
+from ._people import set_roll_checklist
 from .visits import cadre_label
 
 

@@ -7,12 +7,15 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.forms import DateInput, EntryFormMixin, ServiceModelForm
+from branches.forms import DateInput
+from branches.forms import EntryFormMixin
+from branches.forms import ServiceModelForm
 from branches.models import Organization
 
 from ..models import Member
 from ..models.roster import PERSON_FIELDS
-from ..models.transfers import VALID_DAYS_OUTSIDE_CITY, VALID_DAYS_WITHIN_CITY
+from ..models.transfers import VALID_DAYS_OUTSIDE_CITY
+from ..models.transfers import VALID_DAYS_WITHIN_CITY
 from ._branches import offer_branches
 from .dues import MonthInput
 from .events import MemberEventForm

@@ -3,11 +3,14 @@
 from django.db.models import Q
 from django.utils import timezone
 
-from branches.forms import ServiceModelForm, VersionedFormMixin
+from branches.forms import ServiceModelForm
+from branches.forms import VersionedFormMixin
 
-from ..models import Cadre, VisitLog
+from ..models import Cadre
+from ..models import VisitLog
 from ..models.activities import VISIT_FIELDS
-from ..picker import VisitCadrePicker, search_when_many
+from ..picker import VisitCadrePicker
+from ..picker import search_when_many
 from ..selectors.visits import own_secretary_post
 
 

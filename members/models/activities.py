@@ -4,22 +4,21 @@ logs, study records and township leaders' contact points."""
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models.bases import (
-    FUTURE_DATE_MESSAGE,
-    ScopedModel,
-    ScopedRecord,
-    future_date_errors,
-    organization_field,
-    raise_errors,
-    user_stamp_field,
-    year_field,
-)
+from branches.models.bases import FUTURE_DATE_MESSAGE
+from branches.models.bases import ScopedModel
+from branches.models.bases import ScopedRecord
+from branches.models.bases import future_date_errors
+from branches.models.bases import organization_field
+from branches.models.bases import raise_errors
+from branches.models.bases import user_stamp_field
+from branches.models.bases import year_field
 from partybuild.models import VersionedModel
 
 from .cadres import Cadre

@@ -1,11 +1,15 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import ScopedRecord, organization_field, raise_errors
+from branches.models.bases import ScopedRecord
+from branches.models.bases import organization_field
+from branches.models.bases import raise_errors
 from branches.scope.querysets import ScopedQuerySet
 
 from .pipeline import PoliticalStatus
-from .roster import Education, Gender, member_field
+from .roster import Education
+from .roster import Gender
+from .roster import member_field
 
 
 class CadrePost(models.TextChoices):

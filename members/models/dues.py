@@ -7,8 +7,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import ScopedRecord, organization_field, user_stamp_field, year_field
-from branches.models.policies import CountyYearPolicy, one_per_county_year
+from branches.models.bases import ScopedRecord
+from branches.models.bases import organization_field
+from branches.models.bases import user_stamp_field
+from branches.models.bases import year_field
+from branches.models.policies import CountyYearPolicy
+from branches.models.policies import one_per_county_year
 
 from .roster import Member
 

@@ -2,10 +2,12 @@
 member works, who to reach them through, the organization they attend there, and the branch's contact log."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import ScopedRecord, user_stamp_field
+from branches.models.bases import ScopedRecord
+from branches.models.bases import user_stamp_field
 
 from .roster import Member
 

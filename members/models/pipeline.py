@@ -12,13 +12,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from branches.models.bases import ScopedModel, organization_field, raise_errors
+from branches.models.bases import ScopedModel
+from branches.models.bases import organization_field
+from branches.models.bases import raise_errors
 from partybuild.models import VersionedModel
 from partybuild.years import FIRST_DATE_YEAR
 
 from .. import idnumbers
 from .. import pipeline_rules as rules
-from .roster import Education, Gender, Member, Occupation, validate_id_number
+from .roster import Education
+from .roster import Gender
+from .roster import Member
+from .roster import Occupation
+from .roster import validate_id_number
 
 EARLIEST_DATE = dt.date(FIRST_DATE_YEAR, 1, 1)
 

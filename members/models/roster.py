@@ -3,17 +3,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import (
-    ScopedModel,
-    ScopedRecord,
-    organization_field,
-    raise_errors,
-    user_stamp_field,
-)
+from branches.models.bases import ScopedModel
+from branches.models.bases import ScopedRecord
+from branches.models.bases import organization_field
+from branches.models.bases import raise_errors
+from branches.models.bases import user_stamp_field
 from branches.scope.querysets import ScopedQuerySet
 
 from .. import idnumbers
-from ..pipeline_rules import adult_from, probation_ends
+from ..pipeline_rules import adult_from
+from ..pipeline_rules import probation_ends
 
 ID_NUMBER_MESSAGES = {
     "not_text": _("The ID number must be entered as text (a numeric spreadsheet cell loses digits)."),

@@ -3,7 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import ScopedModel, ScopedRecord, organization_field, user_stamp_field
+from branches.models.bases import ScopedModel
+from branches.models.bases import ScopedRecord
+from branches.models.bases import organization_field
+from branches.models.bases import user_stamp_field
 
 from .cadres import CadrePost
 from .roster import member_field

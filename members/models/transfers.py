@@ -11,15 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import (
-    ScopedRecord,
-    future_date_errors,
-    organization_field,
-    raise_errors,
-    user_stamp_field,
-)
+from branches.models.bases import ScopedRecord
+from branches.models.bases import future_date_errors
+from branches.models.bases import organization_field
+from branches.models.bases import raise_errors
+from branches.models.bases import user_stamp_field
 
-from .roster import MemberEvent, member_field
+from .roster import MemberEvent
+from .roster import member_field
 
 # Default validity in days (docs/transfers.md): within the city, and anywhere else.
 VALID_DAYS_WITHIN_CITY = 10

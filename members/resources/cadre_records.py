@@ -6,22 +6,28 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import ORGANIZATION_HEADER_ALIASES, KeyedResource, file_meta, organization_columns
-from branches.tabular.widgets import (
-    ChoiceWidget,
-    DateWidget,
-    IntegerWidget,
-    LookupWidget,
-    TextWidget,
-    loaded_relation,
-)
+from branches.resources import ORGANIZATION_HEADER_ALIASES
+from branches.resources import KeyedResource
+from branches.resources import file_meta
+from branches.resources import organization_columns
+from branches.tabular.widgets import ChoiceWidget
+from branches.tabular.widgets import DateWidget
+from branches.tabular.widgets import IntegerWidget
+from branches.tabular.widgets import LookupWidget
+from branches.tabular.widgets import TextWidget
+from branches.tabular.widgets import loaded_relation
 
-from ..models import Cadre, ContactPoint, StudyRecord
-from ..models.activities import CONTACT_DAYS, STUDY_MONTH_FIELDS
+from ..models import Cadre
+from ..models import ContactPoint
+from ..models import StudyRecord
+from ..models.activities import CONTACT_DAYS
+from ..models.activities import STUDY_MONTH_FIELDS
 from ..selectors.activities import contact_point_flags
 from ..services import activities as services
-from .cadres import CADRE_POST, CADRE_POST_ALIASES
-from .roster import MaskingResourceMixin, MemberByIdNumber
+from .cadres import CADRE_POST
+from .cadres import CADRE_POST_ALIASES
+from .roster import MaskingResourceMixin
+from .roster import MemberByIdNumber
 
 YES_NO = {True: "是", False: "否"}
 

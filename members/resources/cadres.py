@@ -3,20 +3,27 @@ user may unmask them."""
 
 from import_export.fields import Field
 
-from branches.resources import ORGANIZATION_HEADER_ALIASES, KeyedResource, file_meta, organization_columns
+from branches.resources import ORGANIZATION_HEADER_ALIASES
+from branches.resources import KeyedResource
+from branches.resources import file_meta
+from branches.resources import organization_columns
 from branches.tabular.resource_base import ImportableResource
-from branches.tabular.widgets import (
-    ChoiceWidget,
-    DateWidget,
-    IntegerWidget,
-    TextWidget,
-    loaded_relation,
-)
+from branches.tabular.widgets import ChoiceWidget
+from branches.tabular.widgets import DateWidget
+from branches.tabular.widgets import IntegerWidget
+from branches.tabular.widgets import TextWidget
+from branches.tabular.widgets import loaded_relation
 
-from ..models import Cadre, ReserveCadre
-from ..models.cadres import RESERVE_LIFECYCLE_FIELDS, RESERVE_ROSTER_FIELDS
+from ..models import Cadre
+from ..models import ReserveCadre
+from ..models.cadres import RESERVE_LIFECYCLE_FIELDS
+from ..models.cadres import RESERVE_ROSTER_FIELDS
 from ..services import cadres as cadre_services
-from .roster import EDUCATION, EDUCATION_ALIASES, GENDER, MaskingResourceMixin, MemberByIdNumber
+from .roster import EDUCATION
+from .roster import EDUCATION_ALIASES
+from .roster import GENDER
+from .roster import MaskingResourceMixin
+from .roster import MemberByIdNumber
 
 CADRE_POST = {
     "secretary": "书记",

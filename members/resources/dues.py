@@ -3,22 +3,24 @@ the member named by ID number (masked in exports unless the exporting user may u
 through the same rules as a payment recorded on the phone or the API (``dues_payment_check``,
 docs/dues.md), the facts they read asked for the whole chunk at once."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from import_export.fields import Field
 
 from branches.resources import file_meta
 from branches.tabular.resource_base import ImportableResource
-from branches.tabular.widgets import (
-    ChoiceWidget,
-    DateWidget,
-    DecimalWidget,
-    MonthWidget,
-    loaded_relation,
-)
+from branches.tabular.widgets import ChoiceWidget
+from branches.tabular.widgets import DateWidget
+from branches.tabular.widgets import DecimalWidget
+from branches.tabular.widgets import MonthWidget
+from branches.tabular.widgets import loaded_relation
 
 from ..models import DuesPayment
 from ..services import dues as services
-from .roster import ID_NUMBER_ALIASES, ID_NUMBER_HEADER, MaskingResourceMixin, MemberByIdNumber
+from .roster import ID_NUMBER_ALIASES
+from .roster import ID_NUMBER_HEADER
+from .roster import MaskingResourceMixin
+from .roster import MemberByIdNumber
 
 METHOD = {"cash": "现金", "transfer": "银行转账", "mobile": "移动支付", "payroll": "工资代扣"}
 METHOD_ALIASES = {"转账": "transfer", "微信": "mobile", "支付宝": "mobile", "代扣": "payroll"}

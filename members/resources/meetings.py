@@ -7,22 +7,24 @@ Headers and choice labels are fixed Chinese, like every other import file."""
 
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef
+from django.db.models import Count
+from django.db.models import OuterRef
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import KeyedResource, file_meta, organization_columns
+from branches.resources import KeyedResource
+from branches.resources import file_meta
+from branches.resources import organization_columns
 from branches.tabular.resource_base import CHUNK_SIZE
-from branches.tabular.widgets import (
-    ChoiceWidget,
-    DateWidget,
-    IntegerWidget,
-    NumberWidget,
-    TextWidget,
-    loaded_relation,
-)
+from branches.tabular.widgets import ChoiceWidget
+from branches.tabular.widgets import DateWidget
+from branches.tabular.widgets import IntegerWidget
+from branches.tabular.widgets import NumberWidget
+from branches.tabular.widgets import TextWidget
+from branches.tabular.widgets import loaded_relation
 
-from ..models import Meeting, Training
+from ..models import Meeting
+from ..models import Training
 from ..models.activities import TRAINING_DETAIL_FIELDS
 from ..selectors.roster import roll_count
 from ..services import activities as services

@@ -7,21 +7,24 @@ user may unmask on the record's organization."""
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import RelatedExport, file_meta, organization_columns
+from branches.resources import RelatedExport
+from branches.resources import file_meta
+from branches.resources import organization_columns
 from branches.tabular.resource_base import ImportableResource
-from branches.tabular.widgets import (
-    BooleanWidget,
-    ChoiceWidget,
-    DateWidget,
-    LookupWidget,
-    TextWidget,
-    loaded_relation,
-)
+from branches.tabular.widgets import BooleanWidget
+from branches.tabular.widgets import ChoiceWidget
+from branches.tabular.widgets import DateWidget
+from branches.tabular.widgets import LookupWidget
+from branches.tabular.widgets import TextWidget
+from branches.tabular.widgets import loaded_relation
 
 from ..models import Member
-from ..models.roster import MOBILE_FIELDS, PERSON_IDENTITY_FIELDS
-from ..selectors.roster import Unmasker, mask_id_number
-from ..services.identity import REFUSED_MESSAGE, id_numbers_in_use
+from ..models.roster import MOBILE_FIELDS
+from ..models.roster import PERSON_IDENTITY_FIELDS
+from ..selectors.roster import Unmasker
+from ..selectors.roster import mask_id_number
+from ..services.identity import REFUSED_MESSAGE
+from ..services.identity import id_numbers_in_use
 from ..services.roster import member_check_new
 
 GENDER = {"male": "男", "female": "女"}

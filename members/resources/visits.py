@@ -21,27 +21,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
 
-from branches.resources import (
-    ORGANIZATION_CODE_HEADER,
-    ORGANIZATION_HEADER_ALIASES,
-    RelatedExport,
-    file_meta,
-    organization_columns,
-)
-from branches.tabular.resource_base import ImportableResource, among
-from branches.tabular.widgets import (
-    ChoiceWidget,
-    DateWidget,
-    LookupWidget,
-    TextWidget,
-)
+from branches.resources import ORGANIZATION_CODE_HEADER
+from branches.resources import ORGANIZATION_HEADER_ALIASES
+from branches.resources import RelatedExport
+from branches.resources import file_meta
+from branches.resources import organization_columns
+from branches.tabular.resource_base import ImportableResource
+from branches.tabular.resource_base import among
+from branches.tabular.widgets import ChoiceWidget
+from branches.tabular.widgets import DateWidget
+from branches.tabular.widgets import LookupWidget
+from branches.tabular.widgets import TextWidget
 from branches.tabular.writing import insert_with_history
 
-from ..models import Cadre, VisitLog
-from ..models.activities import VISIT_LOG_VALUES, VISIT_REPORT_FIELDS, visit_date_errors
-from ..selectors.visits import POST_ORDER, group_people
-from ..services.visits import place_error, term_error
-from .cadres import CADRE_POST, CADRE_POST_ALIASES
+from ..models import Cadre
+from ..models import VisitLog
+from ..models.activities import VISIT_LOG_VALUES
+from ..models.activities import VISIT_REPORT_FIELDS
+from ..models.activities import visit_date_errors
+from ..selectors.visits import POST_ORDER
+from ..selectors.visits import group_people
+from ..services.visits import place_error
+from ..services.visits import term_error
+from .cadres import CADRE_POST
+from .cadres import CADRE_POST_ALIASES
 
 CADRE_NAME_HEADER = "干部姓名"
 POST_HEADER = "职务"

@@ -5,11 +5,20 @@ Everything here is set-based: one query for any number of rows, never one per ro
 other quotas compare with their targets are computed by the quota engine (assessments/quota/engine.py).
 """
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.db.models import BooleanField
+from django.db.models import ExpressionWrapper
+from django.db.models import Prefetch
+from django.db.models import Q
 
 from branches.models import OrganizationKind
 
-from ..models import Cadre, ContactPoint, Meeting, Member, StudyRecord, Training, TrainingLevel
+from ..models import Cadre
+from ..models import ContactPoint
+from ..models import Meeting
+from ..models import Member
+from ..models import StudyRecord
+from ..models import Training
+from ..models import TrainingLevel
 
 LEVEL_BY_KIND = {
     OrganizationKind.COUNTY_COMMITTEE: TrainingLevel.COUNTY,

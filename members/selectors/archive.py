@@ -5,29 +5,33 @@ development record's mentors and sponsors) whatever the length of the history, a
 reader's own scope (docs/scope-and-roles.md): a record held outside it is left out, as in every list."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Prefetch
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from branches.scope.columns import display
 
-from ..models import (
-    WHOLE_BRANCH_MEETINGS,
-    Applicant,
-    AwayContact,
-    AwayRecord,
-    Cadre,
-    ContactPoint,
-    Meeting,
-    Member,
-    MemberEvent,
-    MemberEventKind,
-    StudyRecord,
-    Training,
-)
+from ..models import WHOLE_BRANCH_MEETINGS
+from ..models import Applicant
+from ..models import AwayContact
+from ..models import AwayRecord
+from ..models import Cadre
+from ..models import ContactPoint
+from ..models import Meeting
+from ..models import Member
+from ..models import MemberEvent
+from ..models import MemberEventKind
+from ..models import StudyRecord
+from ..models import Training
 from .mobile import with_last_contact
-from .roster import member_events, member_list, roll_on
+from .roster import member_events
+from .roster import member_list
+from .roster import roll_on
 
 ATTENDED = _("attended")
 MISSED = _("missed")

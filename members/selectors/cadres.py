@@ -8,12 +8,21 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import IntegerField
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 
-from ..models import Cadre, CadrePost, ReserveCadre
-from ..models.cadres import BRANCH_POSTS, TWO_COMMITTEE_POSTS, VILLAGE_COMMITTEE_POSTS
+from ..models import Cadre
+from ..models import CadrePost
+from ..models import ReserveCadre
+from ..models.cadres import BRANCH_POSTS
+from ..models.cadres import TWO_COMMITTEE_POSTS
+from ..models.cadres import VILLAGE_COMMITTEE_POSTS
 
 YOUNG_MAX_AGE = 35
 ONE_SHOULDER_POSTS = frozenset({CadrePost.SECRETARY, CadrePost.VILLAGE_DIRECTOR})

@@ -5,29 +5,33 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import (
-    BooleanField,
-    Count,
-    DecimalField,
-    Exists,
-    ExpressionWrapper,
-    F,
-    FilteredRelation,
-    Max,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-)
+from django.db.models import BooleanField
+from django.db.models import Count
+from django.db.models import DecimalField
+from django.db.models import Exists
+from django.db.models import ExpressionWrapper
+from django.db.models import F
+from django.db.models import FilteredRelation
+from django.db.models import Max
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models import Sum
+from django.db.models import Value
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import Exact, IsNull
+from django.db.models.lookups import Exact
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from branches.models import Organization
 from branches.scope.querysets import subtree_q
 
-from ..models import DuesBase, DuesPayment, DuesPolicy, LetterDirection, LetterStatus, TransferLetter
+from ..models import DuesBase
+from ..models import DuesPayment
+from ..models import DuesPolicy
+from ..models import LetterDirection
+from ..models import LetterStatus
+from ..models import TransferLetter
 from .roster import roll_on
 
 # Months unpaid in a row that call for a reminder, and those that call for handling under the rules.

@@ -5,14 +5,22 @@ whatever the number of members."""
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, DateField, Max, OuterRef, Q, Subquery
+from django.db.models import Count
+from django.db.models import DateField
+from django.db.models import Max
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from branches.models import Organization
 from branches.scope.querysets import subtree_q
 
-from ..models import ON_ROLL, OUT_OF_CONTACT_MONTHS, AwayContact, AwayRecord
+from ..models import ON_ROLL
+from ..models import OUT_OF_CONTACT_MONTHS
+from ..models import AwayContact
+from ..models import AwayRecord
 
 
 def out_of_contact_before(day: dt.date) -> dt.date:

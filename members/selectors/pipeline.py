@@ -1,13 +1,16 @@
 """Reads over the development pipeline, above all the due list: who may take which step, and from when."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .. import pipeline_rules as rules
-from ..models import Applicant, ApplicantStage, ApplicantStatus
+from ..models import Applicant
+from ..models import ApplicantStage
+from ..models import ApplicantStatus
 
 MISSING_LABELS = {
     "mentors": _("one or two mentors"),

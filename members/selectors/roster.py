@@ -2,31 +2,35 @@
 roll of an organization on a day."""
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
+from collections import defaultdict
 
-from django.db.models import (
-    BigIntegerField,
-    Case,
-    CharField,
-    DateField,
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import BigIntegerField
+from django.db.models import Case
+from django.db.models import CharField
+from django.db.models import DateField
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import Func
+from django.db.models import IntegerField
+from django.db.models import OuterRef
+from django.db.models import Subquery
+from django.db.models import Value
+from django.db.models import When
 from django.db.models.functions import Coalesce
 
 from branches.models import Organization
 
 # The masking lives with the registry of personal fields; re-exported for the member modules.
-from branches.personal import Unmasker, mask_id_number, mask_phone
+from branches.personal import Unmasker
+from branches.personal import mask_id_number
+from branches.personal import mask_phone
 
 from .. import idnumbers
-from ..models import ON_ROLL, Member, MemberEvent, MemberEventKind
+from ..models import ON_ROLL
+from ..models import Member
+from ..models import MemberEvent
+from ..models import MemberEventKind
 
 __all__ = [
     "Unmasker",

@@ -3,13 +3,17 @@
 import datetime as dt
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from branches.scope.querysets import subtree_q
 
 from .. import terms_rules as rules
-from ..models import Candidate, Election, Term
+from ..models import Candidate
+from ..models import Election
+from ..models import Term
 
 
 def _later_term(day: dt.date):

@@ -6,7 +6,10 @@ from django.utils import timezone
 
 from branches.scope.querysets import subtree_q
 
-from ..models import EXPIRED, LetterDirection, LetterStatus, TransferLetter
+from ..models import EXPIRED
+from ..models import LetterDirection
+from ..models import LetterStatus
+from ..models import TransferLetter
 
 
 def letter_list(*, user, action: str = "view"):

@@ -1,8 +1,12 @@
 """The organization tree page's read: the user's subtrees with each organization's members on the roll."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import OuterRef
+from django.db.models import Q
 
 from branches.models import Organization
 from branches.selectors import organization_list

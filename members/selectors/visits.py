@@ -16,15 +16,27 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import IntegerField
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
 
-from branches.models import Organization, StaffRole
+from branches.models import Organization
+from branches.models import StaffRole
 from branches.scope.roles import Role
 
-from ..models import Cadre, CadrePost, VisitLog
-from .cadres import TWO_COMMITTEE_POSTS, group_people, overlapping, serving
+from ..models import Cadre
+from ..models import CadrePost
+from ..models import VisitLog
+from .cadres import TWO_COMMITTEE_POSTS
+from .cadres import group_people
+from .cadres import overlapping
+from .cadres import serving
 
 HOUSEHOLDS_TARGET = 50
 # Posts the quota binds: the two village committees (村"两委"). Other posts (a first secretary, an

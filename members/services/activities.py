@@ -14,36 +14,41 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import Organization, StaffRole
-from branches.models.bases import model_errors, raise_errors, valid_related
-from branches.scope.editing import scoped_delete, scoped_update
+from branches.models import Organization
+from branches.models import StaffRole
+from branches.models.bases import model_errors
+from branches.models.bases import raise_errors
+from branches.models.bases import valid_related
+from branches.scope.editing import scoped_delete
+from branches.scope.editing import scoped_update
 from branches.scope.roles import Role
 from branches.selectors.tree import committee_above
-from branches.services.writing import require_capability, save_new
+from branches.services.writing import require_capability
+from branches.services.writing import save_new
 
-from ..models import Cadre, Meeting, Member, Training
+from ..models import Cadre
+from ..models import Meeting
+from ..models import Member
+from ..models import Training
 from ..selectors.activities import LEVEL_BY_KIND
-from ..selectors.roster import off_roll_on, roll_on
-from .cadre_records import (
-    contact_point_check,
-    contact_point_delete,
-    contact_point_record,
-    contact_point_update,
-    contact_points_facts,
-    month_bounds,
-    study_check,
-    study_delete,
-    study_record,
-    study_update,
-)
-from .checks import (
-    MESSAGES,
-    _error,
-    _existing,
-    _names,
-    _pks,
-    _recorded,
-)
+from ..selectors.roster import off_roll_on
+from ..selectors.roster import roll_on
+from .cadre_records import contact_point_check
+from .cadre_records import contact_point_delete
+from .cadre_records import contact_point_record
+from .cadre_records import contact_point_update
+from .cadre_records import contact_points_facts
+from .cadre_records import month_bounds
+from .cadre_records import study_check
+from .cadre_records import study_delete
+from .cadre_records import study_record
+from .cadre_records import study_update
+from .checks import MESSAGES
+from .checks import _error
+from .checks import _existing
+from .checks import _names
+from .checks import _pks
+from .checks import _recorded
 
 __all__ = [
     "MESSAGES",

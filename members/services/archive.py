@@ -5,10 +5,12 @@ else, and each download a security event."""
 import contextlib
 
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
 from branches.models import SecurityEventKind
-from branches.personal import Unmasker, mask
+from branches.personal import Unmasker
+from branches.personal import mask
 from branches.services import security_event_record
 from partybuild.pdf import html_to_pdf
 

@@ -10,15 +10,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from branches.models import Organization
-from branches.models.bases import model_errors, raise_errors, valid_related
-from branches.scope.editing import scoped_delete, scoped_update
-from branches.selectors.tree import committee_above, committees_above
-from branches.services.writing import create_checked, require_capability, save_new
+from branches.models.bases import model_errors
+from branches.models.bases import raise_errors
+from branches.models.bases import valid_related
+from branches.scope.editing import scoped_delete
+from branches.scope.editing import scoped_update
+from branches.selectors.tree import committee_above
+from branches.selectors.tree import committees_above
+from branches.services.writing import create_checked
+from branches.services.writing import require_capability
+from branches.services.writing import save_new
 
-from ..models import Cadre, ContactPoint, Member, StudyRecord
+from ..models import Cadre
+from ..models import ContactPoint
+from ..models import Member
+from ..models import StudyRecord
 from ..models.activities import CONTACT_DAYS
 from ..selectors.roster import rolls_on
-from .checks import MESSAGES, _error, _taken
+from .checks import MESSAGES
+from .checks import _error
+from .checks import _taken
 
 # --- study records ------------------------------------------------------------------------------------
 

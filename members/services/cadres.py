@@ -13,14 +13,28 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from branches.models.bases import keyed_error, model_errors, raise_errors, refuse_future
+from branches.models.bases import keyed_error
+from branches.models.bases import model_errors
+from branches.models.bases import raise_errors
+from branches.models.bases import refuse_future
 from branches.scope.editing import scoped_update
 from branches.selectors.tree import committee_above
-from branches.services.writing import require_capability, save_new
+from branches.services.writing import require_capability
+from branches.services.writing import save_new
 
-from ..models import Cadre, CadrePost, Member, MemberCategory, PoliticalStatus, ReserveCadre, ReserveStatus
-from ..models.cadres import MEMBER_ONLY_POSTS, RESERVE_LIFECYCLE_FIELDS, VILLAGE_COMMITTEE_POSTS
-from ..selectors.cadres import TWO_COMMITTEE_POSTS, overlapping, same_person_as
+from ..models import Cadre
+from ..models import CadrePost
+from ..models import Member
+from ..models import MemberCategory
+from ..models import PoliticalStatus
+from ..models import ReserveCadre
+from ..models import ReserveStatus
+from ..models.cadres import MEMBER_ONLY_POSTS
+from ..models.cadres import RESERVE_LIFECYCLE_FIELDS
+from ..models.cadres import VILLAGE_COMMITTEE_POSTS
+from ..selectors.cadres import TWO_COMMITTEE_POSTS
+from ..selectors.cadres import overlapping
+from ..selectors.cadres import same_person_as
 from ..selectors.roster import roll_on
 
 IDENTITY_FIELDS = ("name", "gender", "birth_date", "education")

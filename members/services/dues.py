@@ -2,8 +2,10 @@
 amount is computed, and the month's payment, which must be that amount."""
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from dataclasses import field
+from decimal import Decimal
+from decimal import InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,13 +15,23 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Organization
 from branches.models.bases import raise_errors
 from branches.scope.editing import scoped_update
-from branches.services.writing import require_capability, save_new
+from branches.services.writing import require_capability
+from branches.services.writing import save_new
 
 from ..dues_rules import MESSAGES as RULE_MESSAGES
-from ..dues_rules import base_errors, monthly_amount, rule_amount, to_fen
-from ..models import DuesBase, DuesPayment, Member
-from ..selectors.dues import dues_ledger, dues_policy_for, letters_paid_up_to, month_start
-from ..selectors.roster import member_branches_on, rolls_on
+from ..dues_rules import base_errors
+from ..dues_rules import monthly_amount
+from ..dues_rules import rule_amount
+from ..dues_rules import to_fen
+from ..models import DuesBase
+from ..models import DuesPayment
+from ..models import Member
+from ..selectors.dues import dues_ledger
+from ..selectors.dues import dues_policy_for
+from ..selectors.dues import letters_paid_up_to
+from ..selectors.dues import month_start
+from ..selectors.roster import member_branches_on
+from ..selectors.roster import rolls_on
 
 MESSAGES = {
     "not_a_number": _("Enter an amount in yuan, such as 12.50."),

@@ -11,9 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models.bases import refuse_future
 from branches.scope.editing import scoped_update
-from branches.services.writing import require_capability, save_new
+from branches.services.writing import require_capability
+from branches.services.writing import save_new
 
-from ..models import ON_ROLL, AwayContact, AwayRecord, Member
+from ..models import ON_ROLL
+from ..models import AwayContact
+from ..models import AwayRecord
+from ..models import Member
 from ..models.mobile import AWAY_DETAIL_FIELDS
 
 MESSAGES = {

@@ -9,34 +9,34 @@ from django.utils.translation import gettext_lazy
 
 from branches.models.bases import refuse_future
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import ensure_in_scope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.services.writing import save_new
 from partybuild.changes import note
 from partybuild.versioning import lock_for_edit
 
-from ..models import (
-    Applicant,
-    ApplicantStage,
-    ApplicantStatus,
-    Member,
-    MemberCategory,
-    MemberEvent,
-    MemberEventKind,
-)
-from ..models.pipeline import EARLIEST_DATE, STAGE_ORDER
+from ..models import Applicant
+from ..models import ApplicantStage
+from ..models import ApplicantStatus
+from ..models import Member
+from ..models import MemberCategory
+from ..models import MemberEvent
+from ..models import MemberEventKind
+from ..models.pipeline import EARLIEST_DATE
+from ..models.pipeline import STAGE_ORDER
 from ..models.roster import PERSON_FIELDS
 from .identity import id_number_check
-from .pipeline_checks import (
-    check_activist,
-    check_admission,
-    check_candidate,
-    check_confirmation,
-    check_extension,
-    check_full_members,
-    refuse,
-    refuse_unreal_dates,
-)
+from .pipeline_checks import check_activist
+from .pipeline_checks import check_admission
+from .pipeline_checks import check_candidate
+from .pipeline_checks import check_confirmation
+from .pipeline_checks import check_extension
+from .pipeline_checks import check_full_members
+from .pipeline_checks import refuse
+from .pipeline_checks import refuse_unreal_dates
 
 ON_THE_ROLL = gettext_lazy("A party member with this ID number is already on the roll.")
 

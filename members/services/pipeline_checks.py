@@ -8,7 +8,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import pipeline_rules as rules
-from ..models import Applicant, MemberCategory, MemberStatus
+from ..models import Applicant
+from ..models import MemberCategory
+from ..models import MemberStatus
 
 
 def refuse(field: str, message: str):

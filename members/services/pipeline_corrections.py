@@ -8,27 +8,32 @@ from django.db import transaction
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import ensure_in_scope
 from partybuild.changes import note
 from partybuild.versioning import lock_for_edit
 
-from ..models import Applicant, ApplicantStage, MemberEvent, MemberEventKind
+from ..models import Applicant
+from ..models import ApplicantStage
+from ..models import MemberEvent
+from ..models import MemberEventKind
 from ..models.pipeline import STAGE_ORDER
-from .pipeline import (
-    APPLICATION,
-    EXTENSION,
-    FACT_STEPS,
-    PIPELINE_FACTS,
-    STEP_CHECKS,
-    STEP_DATE,
-    require_capability,
-    same_value,
-    save_step,
-    step_capability,
-    step_label,
-    step_taken,
-)
-from .pipeline_checks import check_extension, check_full_members, day_text, refuse
+from .pipeline import APPLICATION
+from .pipeline import EXTENSION
+from .pipeline import FACT_STEPS
+from .pipeline import PIPELINE_FACTS
+from .pipeline import STEP_CHECKS
+from .pipeline import STEP_DATE
+from .pipeline import require_capability
+from .pipeline import same_value
+from .pipeline import save_step
+from .pipeline import step_capability
+from .pipeline import step_label
+from .pipeline import step_taken
+from .pipeline_checks import check_extension
+from .pipeline_checks import check_full_members
+from .pipeline_checks import day_text
+from .pipeline_checks import refuse
 
 
 @transaction.atomic

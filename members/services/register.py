@@ -6,7 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.services.writing import save_new
 
-from ..models import LetterDirection, LetterStatus, MemberEvent, TransferLetter
+from ..models import LetterDirection
+from ..models import LetterStatus
+from ..models import MemberEvent
+from ..models import TransferLetter
 from ..models.transfers import default_valid_days
 
 NUMBER_TAKEN = _("Letter number %(number)s is already in the county's register.")

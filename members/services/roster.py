@@ -9,15 +9,25 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import SecurityEventKind
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, ensure_in_scope, organization_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import ensure_in_scope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.services import security_event_record
-from branches.services.writing import require_capability, save_new
+from branches.services.writing import require_capability
+from branches.services.writing import save_new
 from partybuild.changes import note
-from partybuild.versioning import apply_changes, lock_for_edit
+from partybuild.versioning import apply_changes
+from partybuild.versioning import lock_for_edit
 
 from .. import pipeline_rules as rules
-from ..models import ON_ROLL, Member, MemberCategory, MemberEvent, MemberEventKind, MemberStatus
+from ..models import ON_ROLL
+from ..models import Member
+from ..models import MemberCategory
+from ..models import MemberEvent
+from ..models import MemberEventKind
+from ..models import MemberStatus
 from .identity import id_number_check
 from .register import letter_for_transfer
 

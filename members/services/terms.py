@@ -12,19 +12,34 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization
-from branches.models.bases import keyed_error, refuse_future
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_KINDS
+from branches.models import Organization
+from branches.models.bases import keyed_error
+from branches.models.bases import refuse_future
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import ensure_in_scope
 from branches.scope.roles import Capability
-from branches.services.writing import require_capability, save_new
-from partybuild.versioning import apply_changes, lock_for_edit
+from branches.services.writing import require_capability
+from branches.services.writing import save_new
+from partybuild.versioning import apply_changes
+from partybuild.versioning import lock_for_edit
 
 from .. import terms_rules as rules
-from ..models import Cadre, CadrePost, Candidate, Election, ElectionStatus, Member, Term, TermKind
+from ..models import Cadre
+from ..models import CadrePost
+from ..models import Candidate
+from ..models import Election
+from ..models import ElectionStatus
+from ..models import Member
+from ..models import Term
+from ..models import TermKind
 from ..models.cadres import BRANCH_POSTS
 from ..selectors.roster import roll_on
-from .cadres import cadre_appoint, cadre_end_term, cadre_update
+from .cadres import cadre_appoint
+from .cadres import cadre_end_term
+from .cadres import cadre_update
 
 MESSAGES = {
     "term_place": _("Terms are kept for party branches and township or street committees."),

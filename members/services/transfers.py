@@ -13,22 +13,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.scope.editing import scoped_update
-from branches.scope.querysets import NOT_ALLOWED, ensure_in_scope
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import ensure_in_scope
 from branches.services.writing import require_capability
 
-from ..models import (
-    ON_ROLL,
-    LetterDirection,
-    LetterStatus,
-    Member,
-    MemberEvent,
-    MemberEventKind,
-    MemberStatus,
-    TransferLetter,
-)
+from ..models import ON_ROLL
+from ..models import LetterDirection
+from ..models import LetterStatus
+from ..models import Member
+from ..models import MemberEvent
+from ..models import MemberEventKind
+from ..models import MemberStatus
+from ..models import TransferLetter
 from ..models.transfers import default_valid_days
-from .register import county_of, next_letter_number, save_letter
-from .roster import member_change_status, member_create, record_event
+from .register import county_of
+from .register import next_letter_number
+from .register import save_letter
+from .roster import member_change_status
+from .roster import member_create
+from .roster import record_event
 
 MESSAGES = {
     "not_on_roll": _("Only a member on the roll (normal or lost contact) can be given a transfer letter."),

@@ -13,13 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import model_errors, raise_errors
-from branches.scope.editing import scoped_delete, scoped_update
-from branches.scope.querysets import NOT_ALLOWED, OutOfScope, organization_in_scope
+from branches.models.bases import model_errors
+from branches.models.bases import raise_errors
+from branches.scope.editing import scoped_delete
+from branches.scope.editing import scoped_update
+from branches.scope.querysets import NOT_ALLOWED
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.services.writing import save_new
 
-from ..models import Cadre, VisitLog
+from ..models import Cadre
+from ..models import VisitLog
 from ..selectors.visits import own_secretary_post
 from .checks import _existing
 

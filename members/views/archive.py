@@ -6,21 +6,29 @@ import io
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_POST
 
-from branches.personal import mask_address, mask_id_number, mask_phone
-from branches.scope.navigation import SIGNED_IN, requires
+from branches.personal import mask_address
+from branches.personal import mask_id_number
+from branches.personal import mask_phone
+from branches.scope.navigation import SIGNED_IN
+from branches.scope.navigation import requires
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from partybuild.http import client_ip
 
 from ..forms.events import transfer_targets
-from ..models import ON_ROLL, MemberCategory
-from ..selectors.archive import member_archive, member_archive_get
+from ..models import ON_ROLL
+from ..models import MemberCategory
+from ..selectors.archive import member_archive
+from ..selectors.archive import member_archive_get
 from ..services.archive import member_archive_pdf
 from ..services.roster import member_phone_reveal
 

@@ -2,16 +2,20 @@
 
 import datetime as dt
 
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
-from branches.views.entry import EntryView, asked_number
+from branches.views.entry import EntryView
+from branches.views.entry import asked_number
 
-from ..forms.dues import DuesBaseForm, DuesMonthForm
+from ..forms.dues import DuesBaseForm
+from ..forms.dues import DuesMonthForm
 from ..models import DuesBase
 from ..selectors.dues import arrears_of
-from ..services.dues import dues_base_declare, dues_month_record
+from ..services.dues import dues_base_declare
+from ..services.dues import dues_month_record
 
 
 def _asked(request) -> dict:

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
-from branches.views.columns import DESKTOP_ONLY, organization_column
+from branches.views.columns import DESKTOP_ONLY
+from branches.views.columns import organization_column
 
 from ..filters.dues import DuesPaymentFilter
 from ..models import DuesPayment

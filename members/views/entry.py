@@ -10,42 +10,59 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.views.entry import EntryView, entry_urls, reload_on_change
+from branches.views.entry import EntryView
+from branches.views.entry import entry_urls
+from branches.views.entry import reload_on_change
 
-from ..forms.cadres import CadreEditForm, CadreForm, ReserveCadreEditForm, ReserveCadreForm
-from ..forms.meetings import MeetingEditForm, MeetingForm, OrganizationChoice
-from ..forms.pipeline import AdvanceForm, ApplicantForm, CorrectionForm
-from ..forms.roster import MemberEditForm, MemberForm
-from ..forms.study import StudyRecordEditForm, StudyRecordForm
-from ..forms.trainings import TrainingEditForm, TrainingForm
-from ..forms.visits import VisitEditForm, VisitForm
-from ..models import (
-    Applicant,
-    ApplicantStage,
-    ApplicantStatus,
-    Cadre,
-    Meeting,
-    Member,
-    ReserveCadre,
-    StudyRecord,
-    Training,
-    VisitLog,
-)
-from ..selectors.pipeline import MISSING_LABELS, NEXT_STEP, applicant_corrections
+from ..forms.cadres import CadreEditForm
+from ..forms.cadres import CadreForm
+from ..forms.cadres import ReserveCadreEditForm
+from ..forms.cadres import ReserveCadreForm
+from ..forms.meetings import MeetingEditForm
+from ..forms.meetings import MeetingForm
+from ..forms.meetings import OrganizationChoice
+from ..forms.pipeline import AdvanceForm
+from ..forms.pipeline import ApplicantForm
+from ..forms.pipeline import CorrectionForm
+from ..forms.roster import MemberEditForm
+from ..forms.roster import MemberForm
+from ..forms.study import StudyRecordEditForm
+from ..forms.study import StudyRecordForm
+from ..forms.trainings import TrainingEditForm
+from ..forms.trainings import TrainingForm
+from ..forms.visits import VisitEditForm
+from ..forms.visits import VisitForm
+from ..models import Applicant
+from ..models import ApplicantStage
+from ..models import ApplicantStatus
+from ..models import Cadre
+from ..models import Meeting
+from ..models import Member
+from ..models import ReserveCadre
+from ..models import StudyRecord
+from ..models import Training
+from ..models import VisitLog
+from ..selectors.pipeline import MISSING_LABELS
+from ..selectors.pipeline import NEXT_STEP
+from ..selectors.pipeline import applicant_corrections
 from ..selectors.visits import households_visited
-from ..services.activities import (
-    meeting_record,
-    meeting_update,
-    study_record,
-    study_update,
-    training_record,
-    training_update,
-)
-from ..services.cadres import cadre_appoint, cadre_update, reserve_enter, reserve_update
-from ..services.pipeline import applicant_advance, applicant_register
+from ..services.activities import meeting_record
+from ..services.activities import meeting_update
+from ..services.activities import study_record
+from ..services.activities import study_update
+from ..services.activities import training_record
+from ..services.activities import training_update
+from ..services.cadres import cadre_appoint
+from ..services.cadres import cadre_update
+from ..services.cadres import reserve_enter
+from ..services.cadres import reserve_update
+from ..services.pipeline import applicant_advance
+from ..services.pipeline import applicant_register
 from ..services.pipeline_corrections import applicant_correct
-from ..services.roster import member_create, member_update
-from ..services.visits import visit_record, visit_update
+from ..services.roster import member_create
+from ..services.roster import member_update
+from ..services.visits import visit_record
+from ..services.visits import visit_update
 
 
 def _asked(request) -> dict:

@@ -2,16 +2,21 @@
 change, extension of the probation. Each is an ``EntryView`` over its service (members/services/roster.py):
 every error of one submission at once, the record's version for the conflict, back to the archive after."""
 
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from branches.scope.roles import Capability
 from branches.views.entry import StepEntryView
 
-from ..forms.events import ExtensionForm, StatusChangeForm, TransferForm
+from ..forms.events import ExtensionForm
+from ..forms.events import StatusChangeForm
+from ..forms.events import TransferForm
 from ..models import Member
 from ..selectors.roster import member_list
-from ..services.roster import member_change_status, member_extend_probation, member_transfer
+from ..services.roster import member_change_status
+from ..services.roster import member_extend_probation
+from ..services.roster import member_transfer
 
 
 class MemberEventEntry(StepEntryView):

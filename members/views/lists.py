@@ -7,26 +7,41 @@ from django.utils.translation import gettext_lazy as _
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
 from branches.scope.posted_search import PostedSearchMixin
-from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE, organization_column
+from branches.views.columns import DESKTOP_ONLY
+from branches.views.columns import PHONE_ONLY_WIDE
+from branches.views.columns import organization_column
 
-from ..filters.activities import MeetingFilter, StudyRecordFilter, TrainingFilter
-from ..filters.cadres import CadreFilter, ReserveCadreFilter
+from ..filters.activities import MeetingFilter
+from ..filters.activities import StudyRecordFilter
+from ..filters.activities import TrainingFilter
+from ..filters.cadres import CadreFilter
+from ..filters.cadres import ReserveCadreFilter
 from ..filters.pipeline import ApplicantFilter
 from ..filters.roster import MemberFilter
 from ..filters.search import SEARCH_LABEL
 from ..filters.visits import VisitLogFilter
-from ..models import Applicant, Cadre, Meeting, Member, ReserveCadre, StudyRecord, Training, VisitLog
-from ..resources import (
-    CadreResource,
-    MeetingResource,
-    MemberResource,
-    ReserveCadreResource,
-    StudyRecordResource,
-    TrainingResource,
-    VisitLogResource,
-)
-from ..selectors import activities, cadres, pipeline, roster, visits
-from ..selectors.roster import mask_id_number, mask_phone
+from ..models import Applicant
+from ..models import Cadre
+from ..models import Meeting
+from ..models import Member
+from ..models import ReserveCadre
+from ..models import StudyRecord
+from ..models import Training
+from ..models import VisitLog
+from ..resources import CadreResource
+from ..resources import MeetingResource
+from ..resources import MemberResource
+from ..resources import ReserveCadreResource
+from ..resources import StudyRecordResource
+from ..resources import TrainingResource
+from ..resources import VisitLogResource
+from ..selectors import activities
+from ..selectors import cadres
+from ..selectors import pipeline
+from ..selectors import roster
+from ..selectors import visits
+from ..selectors.roster import mask_id_number
+from ..selectors.roster import mask_phone
 
 SHORT_TEXT = 30
 

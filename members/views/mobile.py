@@ -1,20 +1,31 @@
 """Members working away (docs/mobile-members.md): the list of members away in a branch or a township with
 their last contact, and the phone pages that record a member leaving, coming back and being contacted."""
 
-from django.urls import path, reverse
+from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
-from branches.views.columns import DESKTOP_ONLY, PHONE_ONLY_WIDE
-from branches.views.entry import EntryView, asked_number, entry_urls
+from branches.views.columns import DESKTOP_ONLY
+from branches.views.columns import PHONE_ONLY_WIDE
+from branches.views.entry import EntryView
+from branches.views.entry import asked_number
+from branches.views.entry import entry_urls
 
 from ..filters.mobile import AwayRecordFilter
-from ..forms.mobile import AwayBackForm, AwayContactForm, AwayRecordEditForm, AwayRecordForm
+from ..forms.mobile import AwayBackForm
+from ..forms.mobile import AwayContactForm
+from ..forms.mobile import AwayRecordEditForm
+from ..forms.mobile import AwayRecordForm
 from ..models import AwayRecord
-from ..selectors.mobile import away_now_list, is_out_of_contact
-from ..services.mobile import away_contact_record, away_record_end, away_record_start, away_record_update
+from ..selectors.mobile import away_now_list
+from ..selectors.mobile import is_out_of_contact
+from ..services.mobile import away_contact_record
+from ..services.mobile import away_record_end
+from ..services.mobile import away_record_start
+from ..services.mobile import away_record_update
 
 
 def _last_contact(away, view) -> str:

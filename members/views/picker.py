@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from branches.scope.roles import Capability
-from branches.views.picker import PICK_LIMIT, typed_text
+from branches.views.picker import PICK_LIMIT
+from branches.views.picker import typed_text
 
 from ..forms.visits import visit_cadres
 from ..selectors.roster import member_list

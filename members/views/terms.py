@@ -5,25 +5,36 @@ ending soon."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import redirect
+from django.shortcuts import render
+from django.urls import path
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
-from branches.scope.navigation import SIGNED_IN, Requirement, requires
-from branches.scope.querysets import OutOfScope, organization_in_scope
+from branches.scope.navigation import SIGNED_IN
+from branches.scope.navigation import Requirement
+from branches.scope.navigation import requires
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.selectors import organization_get
 from branches.views.columns import organization_column
 
 from ..filters.terms import TermFilter
-from ..models import ELECTED_POSTS, Term
+from ..models import ELECTED_POSTS
+from ..models import Term
 from ..selectors.roster import roll_on
-from ..selectors.terms import election_list, organization_history, stage_of, terms_ending
-from ..services.terms import election_approve, election_record
+from ..selectors.terms import election_list
+from ..selectors.terms import organization_history
+from ..selectors.terms import stage_of
+from ..selectors.terms import terms_ending
+from ..services.terms import election_approve
+from ..services.terms import election_record
 from ..terms_rules import Stage
 
 STAGE_LABELS = {

@@ -6,23 +6,32 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404
+from django.shortcuts import render
+from django.urls import path
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from branches.scope.columns import Column
 from branches.scope.lists import ScopedListView
-from branches.scope.navigation import SIGNED_IN, requires
+from branches.scope.navigation import SIGNED_IN
+from branches.scope.navigation import requires
 from branches.scope.querysets import organization_in_scope
 from branches.scope.roles import Capability
 from branches.views.columns import DESKTOP_ONLY
-from branches.views.entry import EntryView, StepEntryView
+from branches.views.entry import EntryView
+from branches.views.entry import StepEntryView
 from partybuild.http import client_ip
 
 from ..filters.transfers import TransferLetterFilter
-from ..forms.transfers import LetterCancelForm, LetterIssueForm, LetterReceiveForm, LetterStepForm
-from ..models import LetterDirection, LetterStatus, TransferLetter
+from ..forms.transfers import LetterCancelForm
+from ..forms.transfers import LetterIssueForm
+from ..forms.transfers import LetterReceiveForm
+from ..forms.transfers import LetterStepForm
+from ..models import LetterDirection
+from ..models import LetterStatus
+from ..models import TransferLetter
 from ..selectors.transfers import letter_list
 from ..services import transfers as services
 from ..services.letter_pdf import letter_pdf

@@ -6,9 +6,11 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
-from branches.scope.navigation import SIGNED_IN, requires
+from branches.scope.navigation import SIGNED_IN
+from branches.scope.navigation import requires
 
-from ..selectors.tree import MAX_SEARCH_LENGTH, organization_tree
+from ..selectors.tree import MAX_SEARCH_LENGTH
+from ..selectors.tree import organization_tree
 
 
 @login_required

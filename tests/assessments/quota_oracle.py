@@ -29,32 +29,29 @@ half-even and binary-float rounding all agree: the comparison is exact.
 import calendar
 import datetime as dt
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
 from assessments.models import QuotaPolicy
-from branches.models import (
-    ActivityRoom,
-    FinancialDisclosure,
-    Organization,
-    ReviewRecord,
-    StandardizedRoomTarget,
-)
-from members.models import (
-    Cadre,
-    ContactPoint,
-    DuesBase,
-    DuesPayment,
-    Meeting,
-    Member,
-    MemberEvent,
-    ReserveCadre,
-    StudyRecord,
-    Term,
-    Training,
-    VisitLog,
-)
+from branches.models import ActivityRoom
+from branches.models import FinancialDisclosure
+from branches.models import Organization
+from branches.models import ReviewRecord
+from branches.models import StandardizedRoomTarget
+from members.models import Cadre
+from members.models import ContactPoint
+from members.models import DuesBase
+from members.models import DuesPayment
+from members.models import Meeting
+from members.models import Member
+from members.models import MemberEvent
+from members.models import ReserveCadre
+from members.models import StudyRecord
+from members.models import Term
+from members.models import Training
+from members.models import VisitLog
 
 CENT = Decimal("0.01")
 

@@ -9,34 +9,32 @@ Ages are drawn around 25 and 35 at joining and 35 on ``ref``, with 29 February b
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 
 from hypothesis import strategies as st
 
 from assessments.models import QuotaPolicy
-from branches.models import (
-    ActivityRoom,
-    FinancialDisclosure,
-    Organization,
-    ReviewRecord,
-    StandardizedRoomTarget,
-)
+from branches.models import ActivityRoom
+from branches.models import FinancialDisclosure
+from branches.models import Organization
+from branches.models import ReviewRecord
+from branches.models import StandardizedRoomTarget
 from members import idnumbers
-from members.models import (
-    Cadre,
-    ContactPoint,
-    DuesBase,
-    DuesPayment,
-    Meeting,
-    Member,
-    MemberEvent,
-    ReserveCadre,
-    StudyRecord,
-    Training,
-    VisitLog,
-)
-from tests.utils.factories_dues import farmer_base_row, paid_row
+from members.models import Cadre
+from members.models import ContactPoint
+from members.models import DuesBase
+from members.models import DuesPayment
+from members.models import Meeting
+from members.models import Member
+from members.models import MemberEvent
+from members.models import ReserveCadre
+from members.models import StudyRecord
+from members.models import Training
+from members.models import VisitLog
+from tests.utils.factories_dues import farmer_base_row
+from tests.utils.factories_dues import paid_row
 
 ONE_DAY = dt.timedelta(days=1)
 # Class hours around the 32 / 56 a year (a training without hours counts 8 a day), and days of a training.

@@ -5,19 +5,27 @@ import datetime as dt
 import threading
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from assessments.models import MemberAppraisal
 from assessments.selectors.appraisals import member_star_rollup
 from assessments.services.appraisal_batches import appraisal_record_many
-from assessments.services.appraisals import appraisal_delete, appraisal_record, appraisal_update
+from assessments.services.appraisals import appraisal_delete
+from assessments.services.appraisals import appraisal_record
+from assessments.services.appraisals import appraisal_update
 from branches.models import OrganizationField
-from members.models import MeetingKind, MemberStatus
+from members.models import MeetingKind
+from members.models import MemberStatus
 from partybuild.exceptions import StaleWrite
-from tests.utils.factories import MemberFactory, OrganizationFactory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_activities import MeetingFactory
-from tests.utils.factories_assessments import YEAR, MemberAppraisalFactory, probationary_member, rating_policy
+from tests.utils.factories_assessments import YEAR
+from tests.utils.factories_assessments import MemberAppraisalFactory
+from tests.utils.factories_assessments import probationary_member
+from tests.utils.factories_assessments import rating_policy
 from tests.utils.threads import run_at_once
 
 pytestmark = pytest.mark.django_db

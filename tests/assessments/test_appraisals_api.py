@@ -10,10 +10,14 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessments.models import MemberAppraisal
-from branches.models import SecurityEvent, SecurityEventKind
-from tests.utils.api import post_import_file, result_ids
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from tests.utils.api import post_import_file
+from tests.utils.api import result_ids
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_assessments import YEAR, MemberAppraisalFactory, probationary_member
+from tests.utils.factories_assessments import YEAR
+from tests.utils.factories_assessments import MemberAppraisalFactory
+from tests.utils.factories_assessments import probationary_member
 from tests.utils.import_files import csv_bytes
 from tests.utils.scope_records import MemberRecordScopeSuite
 

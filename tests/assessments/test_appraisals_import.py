@@ -11,10 +11,13 @@ from django.urls import reverse
 from assessments.models import MemberAppraisal
 from assessments.resources.appraisals import MemberAppraisalResource
 from members.models import MemberStatus
-from members.services.roster import member_change_status, member_transfer
+from members.services.roster import member_change_status
+from members.services.roster import member_transfer
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_assessments import YEAR
-from tests.utils.import_files import assert_refused_alike, csv_bytes, import_file
+from tests.utils.import_files import assert_refused_alike
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import import_file
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.indicators import INDICATOR_LABELS
-from assessments.models import Alert, AlertKind, QuotaResult, QuotaRun, RunState
-from members.models import ApplicantStage, VisitLog
+from assessments.models import Alert
+from assessments.models import AlertKind
+from assessments.models import QuotaResult
+from assessments.models import QuotaRun
+from assessments.models import RunState
+from members.models import ApplicantStage
+from members.models import VisitLog
 from members.services.visits import visit_record
-from tests.utils.factories_entry import entry_branch, logged_in, zh
-from tests.utils.factories_pipeline import ApplicantFactory, activist
+from tests.utils.factories_entry import entry_branch
+from tests.utils.factories_entry import logged_in
+from tests.utils.factories_entry import zh
+from tests.utils.factories_pipeline import ApplicantFactory
+from tests.utils.factories_pipeline import activist
 from tests.utils.factories_quotas import published_run
 from tests.utils.factories_visits import VisitLogFactory
 

@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import QuotaResult, QuotaRun, RunState
+from assessments.models import QuotaResult
+from assessments.models import QuotaRun
+from assessments.models import RunState
 from assessments.services.quotas import RECORDS_TRIGGER
 from assessments.views.branch import UPDATED
 from tests.utils.factories_entry import zh

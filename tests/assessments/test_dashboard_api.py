@@ -6,7 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.scope.querysets import forget_scope
-from tests.utils.factories_dashboard import YEAR, populate_township, village
+from tests.utils.factories_dashboard import YEAR
+from tests.utils.factories_dashboard import populate_township
+from tests.utils.factories_dashboard import village
 from tests.utils.scope_reports import OrganizationParamScopeSuite
 
 

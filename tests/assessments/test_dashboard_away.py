@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.utils.factories_mobile import contact, send_away
+from tests.utils.factories_mobile import contact
+from tests.utils.factories_mobile import send_away
 
 pytestmark = pytest.mark.django_db
 

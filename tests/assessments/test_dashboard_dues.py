@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_dues import declare, pay
+from tests.utils.factories_dues import declare
+from tests.utils.factories_dues import pay
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.indicators import DETAIL_FACTS, INDICATOR_LABELS, detail_rows
+from assessments.indicators import DETAIL_FACTS
+from assessments.indicators import INDICATOR_LABELS
+from assessments.indicators import detail_rows
 from assessments.models import QuotaResult
 from members.models import MeetingKind
 from tests.utils.factories_activities import MeetingFactory
-from tests.utils.factories_dashboard import YEAR, populate_township, publish
+from tests.utils.factories_dashboard import YEAR
+from tests.utils.factories_dashboard import populate_township
+from tests.utils.factories_dashboard import publish
 from tests.utils.factories_entry import zh
 from tests.utils.factories_records import ReviewRecordFactory
 

@@ -12,7 +12,10 @@ from django.urls import reverse
 from branches.scope.querysets import forget_scope
 from members.models import MeetingKind
 from tests.utils.factories_activities import MeetingFactory
-from tests.utils.factories_dashboard import YEAR, populate_township, publish, village
+from tests.utils.factories_dashboard import YEAR
+from tests.utils.factories_dashboard import populate_township
+from tests.utils.factories_dashboard import publish
+from tests.utils.factories_dashboard import village
 
 
 def page(world, who, organization, **params):

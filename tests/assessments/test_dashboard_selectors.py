@@ -8,14 +8,26 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import AlertKind
-from assessments.selectors.dashboard import county_dashboard, township_dashboard
+from assessments.selectors.dashboard import county_dashboard
+from assessments.selectors.dashboard import township_dashboard
 from assessments.selectors.dashboard_counts import quota_status
-from branches.models import Organization, OrganizationField, OrganizationKind
-from members.models import Education, Gender, MemberCategory, MemberStatus
+from branches.models import Organization
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
+from members.models import Education
+from members.models import Gender
+from members.models import MemberCategory
+from members.models import MemberStatus
 from tests.utils.factories_cadres import ReserveCadreFactory
-from tests.utils.factories_dashboard import TODAY, YEAR, member, populate_township, publish, village
+from tests.utils.factories_dashboard import TODAY
+from tests.utils.factories_dashboard import YEAR
+from tests.utils.factories_dashboard import member
+from tests.utils.factories_dashboard import populate_township
+from tests.utils.factories_dashboard import publish
+from tests.utils.factories_dashboard import village
 from tests.utils.factories_ratings import StarRatingFactory
-from tests.utils.factories_records import ActivityRoomFactory, StandardizedRoomTargetFactory
+from tests.utils.factories_records import ActivityRoomFactory
+from tests.utils.factories_records import StandardizedRoomTargetFactory
 
 
 @pytest.mark.parametrize(

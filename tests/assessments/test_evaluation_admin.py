@@ -4,14 +4,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import CycleState, EvaluationScore
-from tests.utils.factories_evaluation import (
-    EvaluationCycleFactory,
-    EvaluationRaterFactory,
-    EvaluationScoreFactory,
-    SecretaryGradeFactory,
-    StatementFactory,
-)
+from assessments.models import CycleState
+from assessments.models import EvaluationScore
+from tests.utils.factories_evaluation import EvaluationCycleFactory
+from tests.utils.factories_evaluation import EvaluationRaterFactory
+from tests.utils.factories_evaluation import EvaluationScoreFactory
+from tests.utils.factories_evaluation import SecretaryGradeFactory
+from tests.utils.factories_evaluation import StatementFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,25 +6,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import (
-    CycleState,
-    EvaluationCycle,
-    EvaluationGrade,
-    EvaluationRater,
-    RaterGroup,
-    SecretaryGrade,
-)
-from branches.models import SecurityEvent, SecurityEventKind
-from tests.utils.factories import OrganizationFactory, UserFactory
-from tests.utils.factories_evaluation import (
-    EvaluationCycleFactory,
-    EvaluationRaterFactory,
-    EvaluationScoreFactory,
-    SecretaryGradeFactory,
-    StatementFactory,
-    cycle_of,
-    next_year,
-)
+from assessments.models import CycleState
+from assessments.models import EvaluationCycle
+from assessments.models import EvaluationGrade
+from assessments.models import EvaluationRater
+from assessments.models import RaterGroup
+from assessments.models import SecretaryGrade
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import UserFactory
+from tests.utils.factories_evaluation import EvaluationCycleFactory
+from tests.utils.factories_evaluation import EvaluationRaterFactory
+from tests.utils.factories_evaluation import EvaluationScoreFactory
+from tests.utils.factories_evaluation import SecretaryGradeFactory
+from tests.utils.factories_evaluation import StatementFactory
+from tests.utils.factories_evaluation import cycle_of
+from tests.utils.factories_evaluation import next_year
 from tests.utils.factories_quotas import root_county
 from tests.utils.scope import ScopeSuite
 from tests.utils.scope_records import OrganizationRecordScopeSuite

@@ -11,31 +11,31 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.models import (
-    GRADE_POINTS,
-    CycleState,
-    EvaluationCycle,
-    EvaluationGrade,
-    EvaluationLevel,
-    EvaluationScore,
-    RaterGroup,
-    RatingStage,
-)
-from assessments.services.evaluation_scores import (
-    competition_ranks,
-    evaluation_figures,
-    evaluation_scores_compute,
-    examination_score,
-    final_score,
-    grade_for,
-)
-from branches.models import OrganizationField, OrganizationKind
+from assessments.models import GRADE_POINTS
+from assessments.models import CycleState
+from assessments.models import EvaluationCycle
+from assessments.models import EvaluationGrade
+from assessments.models import EvaluationLevel
+from assessments.models import EvaluationScore
+from assessments.models import RaterGroup
+from assessments.models import RatingStage
+from assessments.services.evaluation_scores import competition_ranks
+from assessments.services.evaluation_scores import evaluation_figures
+from assessments.services.evaluation_scores import evaluation_scores_compute
+from assessments.services.evaluation_scores import examination_score
+from assessments.services.evaluation_scores import final_score
+from assessments.services.evaluation_scores import grade_for
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
 from branches.scope.querysets import OutOfScope
 from members.models import CadrePost
-from tests.utils.factories import OrganizationFactory, StaffRoleFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import StaffRoleFactory
 from tests.utils.factories_cadres import CadreFactory
-from tests.utils.factories_evaluation import EvaluationCycleFactory, grade_many
-from tests.utils.factories_ratings import StarRatingFactory, publish_results
+from tests.utils.factories_evaluation import EvaluationCycleFactory
+from tests.utils.factories_evaluation import grade_many
+from tests.utils.factories_ratings import StarRatingFactory
+from tests.utils.factories_ratings import publish_results
 
 G = EvaluationGrade
 D = Decimal

@@ -13,13 +13,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.models import CycleState, EvaluationLevel, Statement
+from assessments.models import CycleState
+from assessments.models import EvaluationLevel
+from assessments.models import Statement
 from assessments.services import evaluation as services
 from assessments.services import statements
 from members.models import CadrePost
 from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
-from tests.utils.factories_evaluation import EvaluationCycleFactory, StatementFactory
+from tests.utils.factories_evaluation import EvaluationCycleFactory
+from tests.utils.factories_evaluation import StatementFactory
 
 pytestmark = pytest.mark.django_db
 

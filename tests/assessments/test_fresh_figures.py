@@ -7,24 +7,34 @@ import logging
 
 import pytest
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
-from assessments.models import QuotaRun, RunState
+from assessments.models import QuotaRun
+from assessments.models import RunState
 from assessments.services import quotas
-from assessments.services.quotas import RECORDS_TRIGGER, lowest_common_organizations, quota_policy_create
+from assessments.services.quotas import RECORDS_TRIGGER
+from assessments.services.quotas import lowest_common_organizations
+from assessments.services.quotas import quota_policy_create
 from branches.tabular.importing import import_table
-from members.models import CadrePost, MeetingKind, VisitLog
+from members.models import CadrePost
+from members.models import MeetingKind
+from members.models import VisitLog
 from members.resources import VisitLogResource
-from members.services.activities import meeting_record, training_record
+from members.services.activities import meeting_record
+from members.services.activities import training_record
 from members.services.roster import member_transfer
-from members.services.visits import visit_delete, visit_record, visit_update
+from members.services.visits import visit_delete
+from members.services.visits import visit_record
+from members.services.visits import visit_update
 from partybuild.changes import note
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_entry import entry_branch
 from tests.utils.factories_visits import VisitLogFactory
 from tests.utils.import_columns import VISIT_HEADERS
-from tests.utils.import_files import upload, xlsx_bytes
+from tests.utils.import_files import upload
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

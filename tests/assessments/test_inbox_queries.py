@@ -13,11 +13,14 @@ from assessments.models import RatingStage
 from branches.models import StaffRole
 from branches.scope.roles import Role
 from members.models import MeetingKind
-from tests.utils.factories import MemberFactory, OrganizationFactory, UserFactory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import UserFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_assessments import RectificationFactory
 from tests.utils.factories_dues import declare
-from tests.utils.factories_mobile import contact, send_away
+from tests.utils.factories_mobile import contact
+from tests.utils.factories_mobile import send_away
 from tests.utils.factories_pipeline import candidate
 from tests.utils.factories_ratings import StarRatingFactory
 from tests.utils.factories_terms import TermFactory

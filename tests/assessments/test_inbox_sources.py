@@ -8,19 +8,25 @@ from django.utils import translation
 
 from assessments.inbox.compute import inboxes
 from assessments.inbox.sources.meetings import expected
-from assessments.models import RatingStage, RectificationStatus
-from members.models import LetterStatus, MeetingKind
+from assessments.models import RatingStage
+from assessments.models import RectificationStatus
+from members.models import LetterStatus
+from members.models import MeetingKind
 from members.services.terms import term_extend
 from members.services.transfers import letter_mark_delivered
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_assessments import RectificationFactory
 from tests.utils.factories_dues import declare
-from tests.utils.factories_mobile import contact, send_away
-from tests.utils.factories_pipeline import activist, candidate
+from tests.utils.factories_mobile import contact
+from tests.utils.factories_mobile import send_away
+from tests.utils.factories_pipeline import activist
+from tests.utils.factories_pipeline import candidate
 from tests.utils.factories_ratings import StarRatingFactory
 from tests.utils.factories_terms import TermFactory
-from tests.utils.factories_transfers import issue, letter_row, receive
+from tests.utils.factories_transfers import issue
+from tests.utils.factories_transfers import letter_row
+from tests.utils.factories_transfers import receive
 
 pytestmark = pytest.mark.django_db
 

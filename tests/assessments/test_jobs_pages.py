@@ -3,7 +3,8 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import QuotaRun, RunState
+from assessments.models import QuotaRun
+from assessments.models import RunState
 
 
 def test_staff_start_a_run_for_their_township_and_land_on_its_progress(world):

@@ -5,10 +5,12 @@ import datetime as dt
 
 import pytest
 
-from assessments.models import AlertKind, QuotaRun
+from assessments.models import AlertKind
+from assessments.models import QuotaRun
 from assessments.quota.engine import run_quota
 from assessments.selectors.quotas import published_alerts
-from members.services.transfers import letter_cancel, letter_mark_delivered
+from members.services.transfers import letter_cancel
+from members.services.transfers import letter_mark_delivered
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_transfers import issue
 

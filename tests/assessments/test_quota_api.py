@@ -1,9 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import QuotaPolicy, QuotaRun, RunState
-from branches.models import SecurityEvent, SecurityEventKind
-from tests.utils.factories_quotas import published_alert, published_result
+from assessments.models import QuotaPolicy
+from assessments.models import QuotaRun
+from assessments.models import RunState
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from tests.utils.factories_quotas import published_alert
+from tests.utils.factories_quotas import published_result
 from tests.utils.scope import ScopeSuite
 from tests.utils.scope_policies import CountyPolicyScopeSuite
 

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from tests.utils.factories_dashboard import YEAR, populate_township
+from tests.utils.factories_dashboard import YEAR
+from tests.utils.factories_dashboard import populate_township
 from tests.utils.factories_quotas import published_result
 
 pytestmark = pytest.mark.django_db

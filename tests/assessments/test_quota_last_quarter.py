@@ -9,7 +9,8 @@ from assessments.models import QuotaPolicy
 from assessments.selectors.quotas import published_alerts
 
 from .quota_oracle import oracle
-from .strategies import create_org, township_training
+from .strategies import create_org
+from .strategies import township_training
 from .test_quota_oracle import assert_engine_agrees
 
 pytestmark = pytest.mark.django_db

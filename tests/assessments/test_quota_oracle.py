@@ -8,27 +8,37 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
-from assessments.models import QuotaPolicy, QuotaRun
+from assessments.models import QuotaPolicy
+from assessments.models import QuotaRun
 from assessments.quota.engine import run_quota
-from assessments.selectors.quotas import published_alerts, published_results
+from assessments.selectors.quotas import published_alerts
+from assessments.selectors.quotas import published_results
 from branches.models import Organization
-from members.models import (
-    Cadre,
-    Member,
-    MemberEvent,
-    ReserveCadre,
-    StudyRecord,
-    Training,
-    VisitLog,
-)
+from members.models import Cadre
+from members.models import Member
+from members.models import MemberEvent
+from members.models import ReserveCadre
+from members.models import StudyRecord
+from members.models import Training
+from members.models import VisitLog
 from tests.conftest import examples
-from tests.utils.factories_dues import farmer_base_row, paid_row
+from tests.utils.factories_dues import farmer_base_row
+from tests.utils.factories_dues import paid_row
 
-from .quota_oracle import dec, oracle
-from .strategies import CASES, Case, build, create_org, member_row, plans, township_training
+from .quota_oracle import dec
+from .quota_oracle import oracle
+from .strategies import CASES
+from .strategies import Case
+from .strategies import build
+from .strategies import create_org
+from .strategies import member_row
+from .strategies import plans
+from .strategies import township_training
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,14 @@ import datetime as dt
 
 import pytest
 
-from assessments.models import AlertKind, QuotaRun
+from assessments.models import AlertKind
+from assessments.models import QuotaRun
 from assessments.quota.engine import run_quota
 from assessments.selectors.quotas import published_alerts
 from members.selectors.mobile import out_of_contact_before
 from members.services.mobile import away_record_end
-from tests.utils.factories_mobile import contact, send_away
+from tests.utils.factories_mobile import contact
+from tests.utils.factories_mobile import send_away
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 15)

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from assessments.models import QuotaRun, RunState
+from assessments.models import QuotaRun
+from assessments.models import RunState
 from assessments.services import quotas
 from assessments.services.quotas import quota_run_start
 from tests.utils.factories import UserFactory

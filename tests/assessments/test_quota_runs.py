@@ -5,12 +5,20 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import QuotaPolicy, QuotaResult, QuotaRun, RunState
+from assessments.models import QuotaPolicy
+from assessments.models import QuotaResult
+from assessments.models import QuotaRun
+from assessments.models import RunState
 from assessments.quota import engine
-from assessments.selectors.quotas import published_alerts, published_results
-from assessments.services.quotas import quota_run_execute, quota_run_start, quota_runs_fail_stale
+from assessments.selectors.quotas import published_alerts
+from assessments.selectors.quotas import published_results
+from assessments.services.quotas import quota_run_execute
+from assessments.services.quotas import quota_run_start
+from assessments.services.quotas import quota_runs_fail_stale
 from branches.models import OrganizationKind
-from tests.utils.factories import MemberFactory, OrganizationFactory, UserFactory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 PAST = dt.date(2026, 3, 1)

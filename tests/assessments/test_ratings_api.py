@@ -12,13 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.models import RatingPolicy, RatingStage, RatingStep, StarRating
+from assessments.models import RatingPolicy
+from assessments.models import RatingStage
+from assessments.models import RatingStep
+from assessments.models import StarRating
 from assessments.ratings_proposal import DIMENSION_INDICATORS
 from assessments.selectors.ratings import rating_rollup
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_quotas import root_county
-from tests.utils.factories_ratings import StarRatingFactory, policy_of, publish_results
+from tests.utils.factories_ratings import StarRatingFactory
+from tests.utils.factories_ratings import policy_of
+from tests.utils.factories_ratings import publish_results
 from tests.utils.scope import ScopeSuite
 from tests.utils.scope_policies import CountyPolicyScopeSuite
 

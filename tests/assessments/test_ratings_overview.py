@@ -10,13 +10,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import RatingStage, StarRating
+from assessments.models import RatingStage
+from assessments.models import StarRating
 from assessments.ratings_proposal import DIMENSION_INDICATORS
 from assessments.services.ratings import rating_propose
 from branches.models import OrganizationKind
 from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_entry import zh
-from tests.utils.factories_ratings import StarRatingFactory, publish_results
+from tests.utils.factories_ratings import StarRatingFactory
+from tests.utils.factories_ratings import publish_results
 
 pytestmark = pytest.mark.django_db
 

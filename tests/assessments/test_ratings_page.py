@@ -12,12 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.indicators import INDICATOR_LABELS
-from assessments.models import DIMENSIONS, RatingStage, RatingStep, StarRating
+from assessments.models import DIMENSIONS
+from assessments.models import RatingStage
+from assessments.models import RatingStep
+from assessments.models import StarRating
 from assessments.ratings_proposal import DIMENSION_INDICATORS
-from assessments.services.ratings import rating_propose, rating_self_assess
+from assessments.services.ratings import rating_propose
+from assessments.services.ratings import rating_self_assess
 from branches.scope.querysets import forget_scope
-from tests.utils.factories_entry import changed_by, field_errors, zh
-from tests.utils.factories_ratings import StarRatingFactory, publish_results
+from tests.utils.factories_entry import changed_by
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import zh
+from tests.utils.factories_ratings import StarRatingFactory
+from tests.utils.factories_ratings import publish_results
 
 pytestmark = pytest.mark.django_db
 

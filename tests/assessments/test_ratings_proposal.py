@@ -9,12 +9,21 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import QuotaResult, QuotaRun, RatingStage, RunState, StarRating
-from assessments.ratings_proposal import DIMENSION_INDICATORS, propose
-from assessments.selectors.ratings import classification_for, rating_policy_for, stars_for
+from assessments.models import QuotaResult
+from assessments.models import QuotaRun
+from assessments.models import RatingStage
+from assessments.models import RunState
+from assessments.models import StarRating
+from assessments.ratings_proposal import DIMENSION_INDICATORS
+from assessments.ratings_proposal import propose
+from assessments.selectors.ratings import classification_for
+from assessments.selectors.ratings import rating_policy_for
+from assessments.selectors.ratings import stars_for
 from branches.models import ReviewKind
 from tests.utils.factories import OrganizationFactory
-from tests.utils.factories_ratings import StarRatingFactory, policy_of, publish_results
+from tests.utils.factories_ratings import StarRatingFactory
+from tests.utils.factories_ratings import policy_of
+from tests.utils.factories_ratings import publish_results
 from tests.utils.factories_records import ReviewRecordFactory
 
 pytestmark = pytest.mark.django_db

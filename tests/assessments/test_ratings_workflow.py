@@ -4,14 +4,21 @@ reasons; optimistic locking; steps and history; the county's rating policy."""
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from assessments.models import RatingPolicy, RatingStage, RatingStep, StarRating
+from assessments.models import RatingPolicy
+from assessments.models import RatingStage
+from assessments.models import RatingStep
+from assessments.models import StarRating
 from assessments.services import ratings as services
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from partybuild.exceptions import StaleWrite
-from tests.utils.factories_ratings import StarRatingFactory, policy_of, scores
+from tests.utils.factories_ratings import StarRatingFactory
+from tests.utils.factories_ratings import policy_of
+from tests.utils.factories_ratings import scores
 
 pytestmark = pytest.mark.django_db
 

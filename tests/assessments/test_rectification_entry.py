@@ -7,9 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Rectification, RectificationStatus
+from assessments.models import Rectification
+from assessments.models import RectificationStatus
 from tests.utils.factories import OrganizationFactory
-from tests.utils.factories_assessments import YEAR, RectificationFactory, instructor, rating, secretary
+from tests.utils.factories_assessments import YEAR
+from tests.utils.factories_assessments import RectificationFactory
+from tests.utils.factories_assessments import instructor
+from tests.utils.factories_assessments import rating
+from tests.utils.factories_assessments import secretary
 
 pytestmark = pytest.mark.django_db
 

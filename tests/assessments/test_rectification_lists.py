@@ -13,13 +13,11 @@ from openpyxl import load_workbook
 from assessments.models import RectificationStatus
 from assessments.selectors.rectifications import rectification_list
 from tests.utils.factories import OrganizationFactory
-from tests.utils.factories_assessments import (
-    YEAR,
-    RectificationFactory,
-    RectificationNoteFactory,
-    instructor,
-    rating,
-)
+from tests.utils.factories_assessments import YEAR
+from tests.utils.factories_assessments import RectificationFactory
+from tests.utils.factories_assessments import RectificationNoteFactory
+from tests.utils.factories_assessments import instructor
+from tests.utils.factories_assessments import rating
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Rectification, RectificationNote, RectificationStatus
-from assessments.services.rectifications import rectification_request_close, rectification_verify
-from tests.utils.factories_assessments import RectificationFactory, RectificationNoteFactory, instructor
+from assessments.models import Rectification
+from assessments.models import RectificationNote
+from assessments.models import RectificationStatus
+from assessments.services.rectifications import rectification_request_close
+from assessments.services.rectifications import rectification_verify
+from tests.utils.factories_assessments import RectificationFactory
+from tests.utils.factories_assessments import RectificationNoteFactory
+from tests.utils.factories_assessments import instructor
 
 pytestmark = pytest.mark.django_db
 

@@ -3,32 +3,34 @@
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from assessments.models import QuotaResult, Rectification, RectificationNote, RectificationStatus
+from assessments.models import QuotaResult
+from assessments.models import Rectification
+from assessments.models import RectificationNote
+from assessments.models import RectificationStatus
 from assessments.selectors.rectifications import rectification_candidates
-from assessments.services.rectifications import (
-    rectification_note,
-    rectification_open,
-    rectification_reopen,
-    rectification_request_close,
-    rectification_update,
-    rectification_verify,
-)
-from branches.models import OrganizationKind, ReviewKind
+from assessments.services.rectifications import rectification_note
+from assessments.services.rectifications import rectification_open
+from assessments.services.rectifications import rectification_reopen
+from assessments.services.rectifications import rectification_request_close
+from assessments.services.rectifications import rectification_update
+from assessments.services.rectifications import rectification_verify
+from branches.models import OrganizationKind
+from branches.models import ReviewKind
 from members.models import CadrePost
 from tests.utils.factories import OrganizationFactory
-from tests.utils.factories_assessments import (
-    YEAR,
-    RectificationFactory,
-    instructor,
-    rating,
-    rating_policy,
-    secretary,
-)
+from tests.utils.factories_assessments import YEAR
+from tests.utils.factories_assessments import RectificationFactory
+from tests.utils.factories_assessments import instructor
+from tests.utils.factories_assessments import rating
+from tests.utils.factories_assessments import rating_policy
+from tests.utils.factories_assessments import secretary
 from tests.utils.factories_cadres import CadreFactory
-from tests.utils.factories_quotas import published_result, published_run
+from tests.utils.factories_quotas import published_result
+from tests.utils.factories_quotas import published_run
 from tests.utils.factories_records import ReviewRecordFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,16 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from assessments.models import Rectification, RectificationNote, RectificationStatus
+from assessments.models import Rectification
+from assessments.models import RectificationNote
+from assessments.models import RectificationStatus
 from branches.models import OrganizationKind
 from tests.utils.factories import OrganizationFactory
-from tests.utils.factories_assessments import (
-    YEAR,
-    RectificationFactory,
-    RectificationNoteFactory,
-    instructor,
-    rating,
-)
+from tests.utils.factories_assessments import YEAR
+from tests.utils.factories_assessments import RectificationFactory
+from tests.utils.factories_assessments import RectificationNoteFactory
+from tests.utils.factories_assessments import instructor
+from tests.utils.factories_assessments import rating
 from tests.utils.scope import ScopeSuite
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,16 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from assessments.models import CycleState, EvaluationCycle, ReportFormat, ReportJob, RunState
+from assessments.models import CycleState
+from assessments.models import EvaluationCycle
+from assessments.models import ReportFormat
+from assessments.models import ReportJob
+from assessments.models import RunState
 from assessments.services import reports as services
-from branches.models import SecurityEvent, SecurityEventKind
-from tests.utils.factories_reports import report_job, world_report
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from tests.utils.factories_reports import report_job
+from tests.utils.factories_reports import world_report
 from tests.utils.scope import ScopeSuite
 from tests.utils.scope_reports import OrganizationParamScopeSuite
 

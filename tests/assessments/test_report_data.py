@@ -5,21 +5,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from assessments.models import AlertKind, CycleState, EvaluationGrade
-from assessments.selectors.joint_report import (
-    ReportNotFound,
-    ReportNotPublished,
-    joint_evaluation_report,
-)
+from assessments.models import AlertKind
+from assessments.models import CycleState
+from assessments.models import EvaluationGrade
+from assessments.selectors.joint_report import ReportNotFound
+from assessments.selectors.joint_report import ReportNotPublished
+from assessments.selectors.joint_report import joint_evaluation_report
 from branches.scope.roles import Role
-from tests.utils.factories import StaffRoleFactory, UserFactory
-from tests.utils.factories_reports import (
-    build_county,
-    evaluation_cycle,
-    fill_report,
-    published_report_county,
-    world_report,
-)
+from tests.utils.factories import StaffRoleFactory
+from tests.utils.factories import UserFactory
+from tests.utils.factories_reports import build_county
+from tests.utils.factories_reports import evaluation_cycle
+from tests.utils.factories_reports import fill_report
+from tests.utils.factories_reports import published_report_county
+from tests.utils.factories_reports import world_report
 
 
 @pytest.fixture

@@ -11,12 +11,16 @@ from django.utils.translation import gettext
 
 from assessments.models import EvaluationGrade
 from assessments.reports import pdf as pdf_module
-from assessments.reports.pdf import RefusedURL, render_html, render_pdf, url_fetcher
+from assessments.reports.pdf import RefusedURL
+from assessments.reports.pdf import render_html
+from assessments.reports.pdf import render_pdf
+from assessments.reports.pdf import url_fetcher
 from assessments.reports.xlsx import render_xlsx
 from assessments.selectors.joint_report import joint_evaluation_report
 from branches.models import Organization
 from branches.scope.roles import Role
-from tests.utils.factories import StaffRoleFactory, UserFactory
+from tests.utils.factories import StaffRoleFactory
+from tests.utils.factories import UserFactory
 from tests.utils.factories_reports import published_report_county
 
 

@@ -11,10 +11,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import CycleState, ReportJob, RunState
+from assessments.models import CycleState
+from assessments.models import ReportJob
+from assessments.models import RunState
 from branches.scope.roles import Role
-from tests.utils.factories import StaffRoleFactory, UserFactory
-from tests.utils.factories_reports import published_report_county, report_job, world_report
+from tests.utils.factories import StaffRoleFactory
+from tests.utils.factories import UserFactory
+from tests.utils.factories_reports import published_report_county
+from tests.utils.factories_reports import report_job
+from tests.utils.factories_reports import world_report
 
 PAGE = "assessments:report-joint-evaluation"
 

@@ -6,12 +6,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import AlertKind, QuotaRun
+from assessments.models import AlertKind
+from assessments.models import QuotaRun
 from assessments.quota.engine import run_quota
 from assessments.selectors.quotas import published_alerts
 from branches.models import OrganizationKind
-from members.models import CadrePost, MemberCategory
-from tests.utils.factories import MemberFactory, OrganizationFactory
+from members.models import CadrePost
+from members.models import MemberCategory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_terms import TermFactory
 

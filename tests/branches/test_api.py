@@ -1,9 +1,14 @@
 import pytest
 from django.urls import reverse
 
-from branches.models import Organization, SecurityEvent, SecurityEventKind, StaffRole
+from branches.models import Organization
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from branches.models import StaffRole
 from branches.scope.roles import Role
-from tests.utils.factories import OrganizationFactory, StaffRoleFactory, UserFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import StaffRoleFactory
+from tests.utils.factories import UserFactory
 from tests.utils.scope import ScopeSuite
 
 pytestmark = pytest.mark.django_db

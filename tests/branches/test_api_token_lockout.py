@@ -8,7 +8,8 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from branches.lockout import lockout_message
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 
 pytestmark = pytest.mark.django_db
 

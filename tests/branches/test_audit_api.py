@@ -10,10 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from branches.models import SecurityEvent, SecurityEventKind, StaffRole
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from branches.models import StaffRole
 from branches.scope.roles import Role
-from branches.services import organization_update, security_event_record
-from tests.utils.factories import StaffRoleFactory, UserFactory
+from branches.services import organization_update
+from branches.services import security_event_record
+from tests.utils.factories import StaffRoleFactory
+from tests.utils.factories import UserFactory
 from tests.utils.scope import ScopeSuite
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +155,8 @@ def test_change_history_list_query_count_does_not_grow_with_rows_of_the_same_mod
 
 
 def test_personal_data_changes_show_only_that_they_changed():
-    from branches.selectors.audit import _changes, tracked_models
+    from branches.selectors.audit import _changes
+    from branches.selectors.audit import tracked_models
 
     member = next(t for t in tracked_models() if t.label == "members.member")
 

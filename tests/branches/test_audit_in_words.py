@@ -6,8 +6,11 @@ from django.utils import translation
 
 from branches.models import SecurityEventKind
 from branches.scope.roles import Role
-from branches.selectors.audit_detail import DETAIL_LABELS, security_event_detail_rows
-from branches.services import organization_update, security_event_record, staff_role_grant
+from branches.selectors.audit_detail import DETAIL_LABELS
+from branches.selectors.audit_detail import security_event_detail_rows
+from branches.services import organization_update
+from branches.services import security_event_record
+from branches.services import staff_role_grant
 from tests.utils.factories import UserFactory
 from tests.utils.factories_entry import zh
 

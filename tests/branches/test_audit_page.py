@@ -4,8 +4,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from branches.models import SecurityEvent, SecurityEventKind
-from branches.services import organization_update, security_event_record
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from branches.services import organization_update
+from branches.services import security_event_record
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,13 @@
 import datetime as dt
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from branches.services import security_event_record
 
 pytestmark = pytest.mark.django_db

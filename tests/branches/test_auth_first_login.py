@@ -7,7 +7,9 @@ from django.utils import translation
 from knox.models import AuthToken
 
 from branches.middleware import MUST_CHANGE_PASSWORD
-from branches.models import AccountSecurity, SecurityEvent, SecurityEventKind
+from branches.models import AccountSecurity
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from branches.scope.querysets import OutOfScope
 from branches.services import account_create
 from branches.services.accounts import must_change_password

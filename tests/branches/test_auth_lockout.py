@@ -7,7 +7,8 @@ from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 
 pytestmark = pytest.mark.django_db
 

@@ -1,11 +1,13 @@
 """Passwords: ≥ 8 characters, 3 of 4 character classes, not common, not like the user's name."""
 
 import pytest
-from django.contrib.auth.password_validation import password_validators_help_texts, validate_password
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from branches.passwords import CharacterClassValidator, character_classes
+from branches.passwords import CharacterClassValidator
+from branches.passwords import character_classes
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,8 @@
 seed_demo refuses to run under production settings."""
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
+from django.core.management import call_command
 
 from branches.checks import demo_accounts_in_production
 from demo.logins import DEMO_LOGINS

@@ -9,9 +9,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from branches.middleware import ENROL_SECOND_FACTOR
-from branches.models import CountySecurityPolicy, SecurityEvent, SecurityEventKind
+from branches.models import CountySecurityPolicy
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from branches.scope.querysets import OutOfScope
-from branches.services import county_security_policy_set, totp_required
+from branches.services import county_security_policy_set
+from branches.services import totp_required
 
 
 def in_chinese(message) -> str:

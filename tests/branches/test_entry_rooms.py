@@ -5,8 +5,13 @@ import pytest
 from django.urls import reverse
 
 from branches.models import ActivityRoom
-from branches.services.records import MESSAGES, activity_room_create, activity_room_update
-from tests.utils.factories_entry import assert_conflict, field_errors, logged_in, zh
+from branches.services.records import MESSAGES
+from branches.services.records import activity_room_create
+from branches.services.records import activity_room_update
+from tests.utils.factories_entry import assert_conflict
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import logged_in
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("branches:activityroom-create")

@@ -8,9 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import ExportJob, ExportState, SecurityEvent, SecurityEventKind
-from tests.utils.export_jobs import bulk_visits, export_through_a_job, xlsx_data_rows
-from tests.utils.scope_jobs import RequesterJobScopeSuite, staff_a_job
+from branches.models import ExportJob
+from branches.models import ExportState
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from tests.utils.export_jobs import bulk_visits
+from tests.utils.export_jobs import export_through_a_job
+from tests.utils.export_jobs import xlsx_data_rows
+from tests.utils.scope_jobs import RequesterJobScopeSuite
+from tests.utils.scope_jobs import staff_a_job
 
 pytestmark = pytest.mark.django_db
 

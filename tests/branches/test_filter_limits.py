@@ -6,10 +6,13 @@ from urllib.parse import urlencode
 
 import django_filters
 import pytest
-from django.urls import get_resolver, reverse
+from django.urls import get_resolver
+from django.urls import reverse
 
-from branches.picker import TEXT_SUFFIX, OrganizationPicker
-from branches.scope.filtering import MAX_QUERY_BYTES, MAX_VALUES
+from branches.picker import TEXT_SUFFIX
+from branches.picker import OrganizationPicker
+from branches.scope.filtering import MAX_QUERY_BYTES
+from branches.scope.filtering import MAX_VALUES
 from branches.scope.lists import ScopedListView
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import IdempotencyKey
-from members.models import Meeting, MeetingKind, VisitLog
+from members.models import Meeting
+from members.models import MeetingKind
+from members.models import VisitLog
 from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db

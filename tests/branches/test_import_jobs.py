@@ -6,14 +6,21 @@ import datetime as dt
 
 import pytest
 
-from branches.models import ImportJob, JobState
+from branches.models import ImportJob
+from branches.models import JobState
 from branches.tabular.import_jobs import import_job_run
 from members.models import VisitLog
 from tests.utils.factories_cadres import CadreFactory
-from tests.utils.import_files import csv_bytes, xlsx_bytes
+from tests.utils.import_files import csv_bytes
 from tests.utils.import_files import upload as uploaded
-from tests.utils.import_jobs import VISIT_HEADERS, import_through_a_job, post_import, visit_csv, visit_rows
-from tests.utils.scope_jobs import RequesterJobScopeSuite, staff_a_job
+from tests.utils.import_files import xlsx_bytes
+from tests.utils.import_jobs import VISIT_HEADERS
+from tests.utils.import_jobs import import_through_a_job
+from tests.utils.import_jobs import post_import
+from tests.utils.import_jobs import visit_csv
+from tests.utils.import_jobs import visit_rows
+from tests.utils.scope_jobs import RequesterJobScopeSuite
+from tests.utils.scope_jobs import staff_a_job
 
 pytestmark = pytest.mark.django_db
 THRESHOLD = 10
@@ -159,7 +166,8 @@ def _boom(**kwargs):
 
 def test_row_by_row_resources_go_to_a_job_above_their_own_row_threshold(threshold, settings):
     from branches.tabular.import_jobs import import_is_large
-    from members.resources import CadreResource, VisitLogResource
+    from members.resources import CadreResource
+    from members.resources import VisitLogResource
 
     settings.IMPORT_JOB_THRESHOLD = 2_000
     assert not import_is_large(CadreResource(), 200, 2_000)

@@ -9,8 +9,11 @@ from django.urls import reverse
 from branches.tabular import reading
 from branches.tabular.reading import open_table
 from branches.tabular.widgets import UploadRejected
-from tests.utils.import_files import csv_bytes, upload, xlsx_bytes
-from tests.utils.sparse_files import blank_lines_csv, blank_rows_xlsx
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import upload
+from tests.utils.import_files import xlsx_bytes
+from tests.utils.sparse_files import blank_lines_csv
+from tests.utils.sparse_files import blank_rows_xlsx
 
 pytestmark = pytest.mark.django_db
 

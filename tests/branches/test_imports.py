@@ -7,18 +7,22 @@ import zipfile
 import pytest
 
 from branches.tabular import reading
-from branches.tabular.importing import import_table, normalize_header
-from branches.tabular.reading import detect_encoding, open_table
-from branches.tabular.widgets import (
-    BooleanWidget,
-    CellError,
-    DateWidget,
-    IntegerWidget,
-    TextWidget,
-    UploadRejected,
-)
+from branches.tabular.importing import import_table
+from branches.tabular.importing import normalize_header
+from branches.tabular.reading import detect_encoding
+from branches.tabular.reading import open_table
+from branches.tabular.widgets import BooleanWidget
+from branches.tabular.widgets import CellError
+from branches.tabular.widgets import DateWidget
+from branches.tabular.widgets import IntegerWidget
+from branches.tabular.widgets import TextWidget
+from branches.tabular.widgets import UploadRejected
 from members.resources import MemberResource
-from tests.utils.import_files import csv_bytes, member_rows, member_values, upload, xlsx_bytes
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import member_rows
+from tests.utils.import_files import member_values
+from tests.utils.import_files import upload
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

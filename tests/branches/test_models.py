@@ -2,8 +2,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from branches import services
-from branches.models import Organization, OrganizationKind
-from tests.utils.factories import OrganizationFactory, UserFactory
+from branches.models import Organization
+from branches.models import OrganizationKind
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

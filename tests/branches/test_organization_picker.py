@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from branches.filters import StaffRoleFilter
-from branches.models import Organization, OrganizationKind
-from branches.picker import OrganizationPicker, PickerSource
+from branches.models import Organization
+from branches.models import OrganizationKind
+from branches.picker import OrganizationPicker
+from branches.picker import PickerSource
 from branches.views.picker import PICK_LIMIT
 from tests.utils.factories import OrganizationFactory
 

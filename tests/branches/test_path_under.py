@@ -4,7 +4,8 @@ range per outer row."""
 
 import pytest
 from django.db import connection
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
+from django.db.models import OuterRef
 
 from branches.models import Organization
 from branches.models.paths import subtree_end

@@ -3,7 +3,12 @@
 import pytest
 from django.apps import apps
 
-from branches.personal import LOOKS_PERSONAL, mask, mask_address, mask_id_number, mask_phone, personal_fields
+from branches.personal import LOOKS_PERSONAL
+from branches.personal import mask
+from branches.personal import mask_address
+from branches.personal import mask_id_number
+from branches.personal import mask_phone
+from branches.personal import personal_fields
 
 APPS = ("branches", "members", "assessments")
 

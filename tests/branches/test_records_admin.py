@@ -7,19 +7,15 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from branches.models import (
-    FinancialDisclosure,
-    ReviewRecord,
-    SecurityEvent,
-    SecurityEventKind,
-    StandardizedRoomTarget,
-)
-from tests.utils.factories_records import (
-    ActivityRoomFactory,
-    FinancialDisclosureFactory,
-    RoomInvestmentFactory,
-    StandardizedRoomTargetFactory,
-)
+from branches.models import FinancialDisclosure
+from branches.models import ReviewRecord
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from branches.models import StandardizedRoomTarget
+from tests.utils.factories_records import ActivityRoomFactory
+from tests.utils.factories_records import FinancialDisclosureFactory
+from tests.utils.factories_records import RoomInvestmentFactory
+from tests.utils.factories_records import StandardizedRoomTargetFactory
 
 pytestmark = pytest.mark.django_db
 

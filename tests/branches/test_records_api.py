@@ -9,23 +9,20 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from branches.models import (
-    ActivityRoom,
-    FinancialDisclosure,
-    ReviewRecord,
-    RoomInvestment,
-    SecurityEvent,
-    SecurityEventKind,
-    StandardizedRoomTarget,
-)
-from tests.utils.factories_records import (
-    ActivityRoomFactory,
-    FinancialDisclosureFactory,
-    ReviewRecordFactory,
-    RoomInvestmentFactory,
-    StandardizedRoomTargetFactory,
-)
-from tests.utils.import_files import upload, xlsx_bytes
+from branches.models import ActivityRoom
+from branches.models import FinancialDisclosure
+from branches.models import ReviewRecord
+from branches.models import RoomInvestment
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from branches.models import StandardizedRoomTarget
+from tests.utils.factories_records import ActivityRoomFactory
+from tests.utils.factories_records import FinancialDisclosureFactory
+from tests.utils.factories_records import ReviewRecordFactory
+from tests.utils.factories_records import RoomInvestmentFactory
+from tests.utils.factories_records import StandardizedRoomTargetFactory
+from tests.utils.import_files import upload
+from tests.utils.import_files import xlsx_bytes
 from tests.utils.scope import ScopeSuite
 from tests.utils.scope_records import OrganizationRecordScopeSuite
 

@@ -11,15 +11,21 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from branches.models import ActivityRoom, FinancialDisclosure, ReviewRecord
-from branches.resources import ActivityRoomResource, FinancialDisclosureResource, ReviewRecordResource
-from branches.tabular.exports import export_xlsx, template_xlsx
-from tests.utils.factories_records import (
-    ActivityRoomFactory,
-    FinancialDisclosureFactory,
-    RoomInvestmentFactory,
-)
-from tests.utils.import_files import csv_bytes, errors_by_row, import_file, xlsx_bytes
+from branches.models import ActivityRoom
+from branches.models import FinancialDisclosure
+from branches.models import ReviewRecord
+from branches.resources import ActivityRoomResource
+from branches.resources import FinancialDisclosureResource
+from branches.resources import ReviewRecordResource
+from branches.tabular.exports import export_xlsx
+from branches.tabular.exports import template_xlsx
+from tests.utils.factories_records import ActivityRoomFactory
+from tests.utils.factories_records import FinancialDisclosureFactory
+from tests.utils.factories_records import RoomInvestmentFactory
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import errors_by_row
+from tests.utils.import_files import import_file
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -7,25 +7,21 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from branches.models import (
-    ActivityRoom,
-    FinancialDisclosure,
-    OrganizationKind,
-    ReviewRecord,
-    RoomInvestment,
-    StandardizedRoomTarget,
-)
+from branches.models import ActivityRoom
+from branches.models import FinancialDisclosure
+from branches.models import OrganizationKind
+from branches.models import ReviewRecord
+from branches.models import RoomInvestment
+from branches.models import StandardizedRoomTarget
 from branches.scope.querysets import OutOfScope
 from branches.services import records as services
 from partybuild.exceptions import StaleWrite
 from tests.utils.factories import OrganizationFactory
-from tests.utils.factories_records import (
-    ActivityRoomFactory,
-    FinancialDisclosureFactory,
-    ReviewRecordFactory,
-    RoomInvestmentFactory,
-    StandardizedRoomTargetFactory,
-)
+from tests.utils.factories_records import ActivityRoomFactory
+from tests.utils.factories_records import FinancialDisclosureFactory
+from tests.utils.factories_records import ReviewRecordFactory
+from tests.utils.factories_records import RoomInvestmentFactory
+from tests.utils.factories_records import StandardizedRoomTargetFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from branches.models import Organization, OrganizationKind, StandardizedRoomTarget
+from branches.models import Organization
+from branches.models import OrganizationKind
+from branches.models import StandardizedRoomTarget
 from branches.selectors import standardized_rooms_vs_target
-from branches.selectors.records import targets_met, with_target_progress
+from branches.selectors.records import targets_met
+from branches.selectors.records import with_target_progress
 from tests.utils.factories import OrganizationFactory
-from tests.utils.factories_records import (
-    ActivityRoomFactory,
-    StandardizedRoomTargetFactory,
-)
+from tests.utils.factories_records import ActivityRoomFactory
+from tests.utils.factories_records import StandardizedRoomTargetFactory
 
 pytestmark = pytest.mark.django_db
 

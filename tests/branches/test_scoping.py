@@ -1,7 +1,9 @@
 import pytest
 
-from branches.models import Organization, StaffRole
-from branches.scope.querysets import OutOfScope, ensure_in_scope
+from branches.models import Organization
+from branches.models import StaffRole
+from branches.scope.querysets import OutOfScope
+from branches.scope.querysets import ensure_in_scope
 from branches.scope.roles import Role
 from tests.utils.factories import StaffRoleFactory
 

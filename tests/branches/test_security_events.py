@@ -5,7 +5,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from branches.services import security_event_record
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,8 @@ def test_retention_purge_never_touches_younger_rows(world):
 
 
 def test_purge_command_refuses_a_retention_shorter_than_six_months(world):
-    from django.core.management import CommandError, call_command
+    from django.core.management import CommandError
+    from django.core.management import call_command
 
     security_event_record(kind=SecurityEventKind.EXPORT, user=world.users["staff_a"])
     with pytest.raises(CommandError):

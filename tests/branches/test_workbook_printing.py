@@ -6,12 +6,15 @@ import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl import load_workbook
 
 from branches.models import SecurityEventKind
 from branches.services import security_event_record
 from branches.tabular.exports import template_xlsx
-from branches.tabular.printing import PORTRAIT_CHARACTERS, print_setup, text_width
+from branches.tabular.printing import PORTRAIT_CHARACTERS
+from branches.tabular.printing import print_setup
+from branches.tabular.printing import text_width
 from members.resources.roster import MemberResource
 from tests.utils.factories import MemberFactory
 

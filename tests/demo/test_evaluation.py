@@ -6,7 +6,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from assessments.models import CycleState, EvaluationCycle, RaterGroup, SecretaryGrade, Statement
+from assessments.models import CycleState
+from assessments.models import EvaluationCycle
+from assessments.models import RaterGroup
+from assessments.models import SecretaryGrade
+from assessments.models import Statement
 from assessments.selectors.evaluation import evaluation_subjects
 from demo.evaluation import create_demo_evaluation
 

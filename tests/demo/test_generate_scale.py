@@ -8,35 +8,37 @@ from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import CommandError, call_command
-from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef
+from django.core.management import CommandError
+from django.core.management import call_command
+from django.db import connection
+from django.db import transaction
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import OuterRef
 
-from branches.models import (
-    ActivityRoom,
-    FinancialDisclosure,
-    Organization,
-    OrganizationKind,
-    ReviewRecord,
-    StandardizedRoomTarget,
-)
-from demo.scale import ScaleError, generate
+from branches.models import ActivityRoom
+from branches.models import FinancialDisclosure
+from branches.models import Organization
+from branches.models import OrganizationKind
+from branches.models import ReviewRecord
+from branches.models import StandardizedRoomTarget
+from demo.scale import ScaleError
+from demo.scale import generate
 from demo.scale.tree import GENERATED_PREFIX
-from members.models import (
-    Applicant,
-    Cadre,
-    CadrePost,
-    ContactPoint,
-    Meeting,
-    Member,
-    MemberEvent,
-    ReserveCadre,
-    StudyRecord,
-    Training,
-    TrainingLevel,
-    VisitLog,
-)
-from members.selectors.cadres import TWO_COMMITTEE_POSTS, village_youth
+from members.models import Applicant
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import ContactPoint
+from members.models import Meeting
+from members.models import Member
+from members.models import MemberEvent
+from members.models import ReserveCadre
+from members.models import StudyRecord
+from members.models import Training
+from members.models import TrainingLevel
+from members.models import VisitLog
+from members.selectors.cadres import TWO_COMMITTEE_POSTS
+from members.selectors.cadres import village_youth
 from members.selectors.roster import roll_on
 from members.services.cadre_records import contact_point_check
 from members.services.cadres import cadre_check

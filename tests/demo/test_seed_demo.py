@@ -2,8 +2,10 @@
 
 import random
 import re
-from collections import Counter, defaultdict
-from datetime import date, timedelta
+from collections import Counter
+from collections import defaultdict
+from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 from itertools import pairwise
@@ -14,74 +16,85 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db import transaction
+from django.db.models import Count
+from django.db.models import Exists
+from django.db.models import F
+from django.db.models import OuterRef
+from django.db.models import Q
+from django.db.models import Subquery
+from django.db.models import Sum
 from django.db.models.functions import Mod
 from django.test import TestCase
 from django.utils import timezone
 
-from assessments.models import Alert, AlertKind, MemberAppraisal
-from branches.models import (
-    BRANCH_KINDS,
-    COMMITTEE_KINDS,
-    ActivityRoom,
-    DisclosurePeriod,
-    FinancialDisclosure,
-    Organization,
-    OrganizationField,
-    OrganizationKind,
-    ReviewKind,
-    ReviewRecord,
-    RoomInvestment,
-    StaffRole,
-    StandardizedRoomTarget,
-)
+from assessments.models import Alert
+from assessments.models import AlertKind
+from assessments.models import MemberAppraisal
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_KINDS
+from branches.models import ActivityRoom
+from branches.models import DisclosurePeriod
+from branches.models import FinancialDisclosure
+from branches.models import Organization
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
+from branches.models import ReviewKind
+from branches.models import ReviewRecord
+from branches.models import RoomInvestment
+from branches.models import StaffRole
+from branches.models import StandardizedRoomTarget
 from branches.scope.roles import Role
 from demo.logins import DEMO_LOGINS
-from demo.members import DEFAULT_MEMBERS, age_on
-from demo.organizations import COUNTY_CODE, SEED_003_TOWNSHIP
+from demo.members import DEFAULT_MEMBERS
+from demo.members import age_on
+from demo.organizations import COUNTY_CODE
+from demo.organizations import SEED_003_TOWNSHIP
 from demo.population import COUNTY_REGION
 from members import idnumbers
 from members import pipeline_rules as rules
-from members.models import (
-    Applicant,
-    ApplicantStage,
-    ApplicantStatus,
-    Cadre,
-    CadrePost,
-    ContactPoint,
-    Election,
-    Gender,
-    LetterDirection,
-    Meeting,
-    MeetingKind,
-    Member,
-    MemberCategory,
-    MemberEvent,
-    MemberEventKind,
-    MemberStatus,
-    PoliticalStatus,
-    ReserveCadre,
-    ReserveSource,
-    ReserveStatus,
-    StudyRecord,
-    Term,
-    Training,
-    TrainingAudience,
-    TrainingLevel,
-    TransferLetter,
-    VisitLog,
-)
+from members.models import Applicant
+from members.models import ApplicantStage
+from members.models import ApplicantStatus
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import ContactPoint
+from members.models import Election
+from members.models import Gender
+from members.models import LetterDirection
+from members.models import Meeting
+from members.models import MeetingKind
+from members.models import Member
+from members.models import MemberCategory
+from members.models import MemberEvent
+from members.models import MemberEventKind
+from members.models import MemberStatus
+from members.models import PoliticalStatus
+from members.models import ReserveCadre
+from members.models import ReserveSource
+from members.models import ReserveStatus
+from members.models import StudyRecord
+from members.models import Term
+from members.models import Training
+from members.models import TrainingAudience
+from members.models import TrainingLevel
+from members.models import TransferLetter
+from members.models import VisitLog
 from members.models.cadres import MEMBER_ONLY_POSTS
 from members.models.pipeline import STAGE_ORDER
-from members.selectors.cadres import TWO_COMMITTEE_POSTS, cross_appointments, village_youth
+from members.selectors.cadres import TWO_COMMITTEE_POSTS
+from members.selectors.cadres import cross_appointments
+from members.selectors.cadres import village_youth
 from members.selectors.pipeline import due_list
 from members.selectors.roster import roll_on
-from members.selectors.terms import stage_of, term_list
+from members.selectors.terms import stage_of
+from members.selectors.terms import term_list
 from members.services.cadre_records import contact_point_check
 from members.services.cadres import ROLL_POSTS
 from members.services.pipeline import PERSON_FIELDS
-from members.terms_rules import elected_by, quorum_met
+from members.terms_rules import elected_by
+from members.terms_rules import quorum_met
 
 # One worker runs the whole module, so the county is seeded once (``make test`` runs on pytest-xdist).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed-demo")]
@@ -1150,7 +1163,9 @@ def test_every_seeded_member_record_is_consistent():
 
 
 def test_mobile_members_have_an_open_spell_whose_last_contact_is_the_rosters():
-    from django.db.models import Count, Max, Q  # noqa: PLC0415 - only this test needs them
+    from django.db.models import Count  # noqa: PLC0415 - only this test needs them
+    from django.db.models import Max  # noqa: PLC0415 - only this test needs them
+    from django.db.models import Q  # noqa: PLC0415 - only this test needs them
 
     from members.models import AwayRecord  # noqa: PLC0415
 
@@ -1217,7 +1232,8 @@ def test_recorded_elections_follow_the_rules_and_their_elected_hold_the_posts():
 
 
 def test_every_member_on_the_roll_has_this_years_base_computed_by_the_rules():
-    from members.dues_rules import base_errors, monthly_amount
+    from members.dues_rules import base_errors
+    from members.dues_rules import monthly_amount
     from members.models import DuesBase
     from members.selectors.dues import dues_policy_for
 
@@ -1234,7 +1250,8 @@ def test_every_member_on_the_roll_has_this_years_base_computed_by_the_rules():
 
 
 def test_every_payment_is_the_due_amount_to_the_branch_of_the_months_first_day():
-    from members.models import DuesBase, DuesPayment
+    from members.models import DuesBase
+    from members.models import DuesPayment
     from members.selectors.dues import months_back
 
     county = Organization.objects.get(code=COUNTY_CODE)
@@ -1264,7 +1281,9 @@ def test_every_payment_is_the_due_amount_to_the_branch_of_the_months_first_day()
 
 def test_most_pay_on_time_some_late_and_a_few_are_in_arrears():
     from members.models import DuesPayment
-    from members.selectors.dues import dues_arrears, dues_ledger, months_back
+    from members.selectors.dues import dues_arrears
+    from members.selectors.dues import dues_ledger
+    from members.selectors.dues import months_back
 
     county = Organization.objects.get(code=COUNTY_CODE)
     this_month = timezone.localdate().replace(day=1)

@@ -13,32 +13,29 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from branches.models import (
-    ActivityRoom,
-    FinancialDisclosure,
-    Organization,
-    ReviewRecord,
-    RoomInvestment,
-    StandardizedRoomTarget,
-)
+from branches.models import ActivityRoom
+from branches.models import FinancialDisclosure
+from branches.models import Organization
+from branches.models import ReviewRecord
+from branches.models import RoomInvestment
+from branches.models import StandardizedRoomTarget
 from demo import organizations
 from demo.logins import system_user
 from demo.members import build_demo_members
-from demo.organizations import DEFAULT_SEED, build_demo_tree
-from members.models import (
-    Applicant,
-    Cadre,
-    ContactPoint,
-    LetterDirection,
-    Meeting,
-    Member,
-    MemberEvent,
-    ReserveCadre,
-    StudyRecord,
-    Training,
-    TransferLetter,
-    VisitLog,
-)
+from demo.organizations import DEFAULT_SEED
+from demo.organizations import build_demo_tree
+from members.models import Applicant
+from members.models import Cadre
+from members.models import ContactPoint
+from members.models import LetterDirection
+from members.models import Meeting
+from members.models import Member
+from members.models import MemberEvent
+from members.models import ReserveCadre
+from members.models import StudyRecord
+from members.models import Training
+from members.models import TransferLetter
+from members.models import VisitLog
 
 # One worker runs the whole module, so the cached seedings are shared (``make test`` runs on pytest-xdist).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-roster")]

@@ -97,7 +97,8 @@ class _RequestsInFlight:
 
 @pytest.fixture(scope="session")
 def _requests_in_flight():
-    from django.core.signals import request_finished, request_started
+    from django.core.signals import request_finished
+    from django.core.signals import request_started
 
     in_flight = _RequestsInFlight()
     request_started.connect(in_flight.started, weak=False, dispatch_uid="e2e-in-flight")

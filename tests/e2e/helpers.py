@@ -3,13 +3,16 @@ in the organization picker, and the organizations and staff they set up through 
 administrator would; and the screenshots to look at a page's layout by eye."""
 
 import os
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
 
 from django.urls import reverse
 
-from branches.models import OrganizationField, OrganizationKind
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
 from branches.picker import TEXT_SUFFIX
-from branches.services import organization_create, staff_role_grant
+from branches.services import organization_create
+from branches.services import staff_role_grant
 
 PASSWORD = "e2e-Secret-pass-42"
 

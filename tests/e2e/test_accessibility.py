@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from tests.e2e.helpers import log_in
 from tests.utils.factories_dashboard import YEAR
-from tests.utils.factories_print import REPORT_YEAR, printable_world
+from tests.utils.factories_print import REPORT_YEAR
+from tests.utils.factories_print import printable_world
 
 pytestmark = pytest.mark.browser
 

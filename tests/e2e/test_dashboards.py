@@ -9,11 +9,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import QuotaRun, RunState
+from assessments.models import QuotaRun
+from assessments.models import RunState
 from members.models import MeetingKind
-from tests.e2e.helpers import log_in, pick_organization, shot
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import pick_organization
+from tests.e2e.helpers import shot
 from tests.utils.factories_activities import MeetingFactory
-from tests.utils.factories_dashboard import YEAR, dashboard_world
+from tests.utils.factories_dashboard import YEAR
+from tests.utils.factories_dashboard import dashboard_world
 from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.browser

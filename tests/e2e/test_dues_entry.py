@@ -7,7 +7,9 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.models import DuesPayment
-from tests.e2e.helpers import county_township_village, log_in, staff_user
+from tests.e2e.helpers import county_township_village
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import staff_user
 from tests.e2e.layout import Screenshots
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_dues import declare

@@ -8,8 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from branches.scope.roles import Role
-from members.models import Cadre, ElectionStatus, Term
-from tests.e2e.helpers import county_township_village, log_in, staff_user
+from members.models import Cadre
+from members.models import ElectionStatus
+from members.models import Term
+from tests.e2e.helpers import county_township_village
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import staff_user
 from tests.utils.factories import MemberFactory
 
 pytestmark = pytest.mark.browser

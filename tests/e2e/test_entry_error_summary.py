@@ -9,9 +9,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from branches.scope.roles import Role
-from members.models import Meeting, MeetingKind
-from tests.e2e.helpers import county_township_village, log_in, staff_user
-from tests.e2e.layout import DESKTOP, Screenshots
+from members.models import Meeting
+from members.models import MeetingKind
+from tests.e2e.helpers import county_township_village
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import staff_user
+from tests.e2e.layout import DESKTOP
+from tests.e2e.layout import Screenshots
 from tests.utils.factories import MemberFactory
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,10 @@ from playwright.sync_api import expect
 from assessments.models import RatingStage
 from branches.scope.roles import Role
 from members.models import MeetingKind
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_and_township
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import staff_user
+from tests.e2e.helpers import village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_assessments import RectificationFactory

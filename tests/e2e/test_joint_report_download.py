@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 from branches.models import StaffRole
 from branches.scope.roles import Role
-from tests.e2e.helpers import PASSWORD, log_in
+from tests.e2e.helpers import PASSWORD
+from tests.e2e.helpers import log_in
 from tests.utils.factories_reports import published_report_county
 
 pytestmark = pytest.mark.browser

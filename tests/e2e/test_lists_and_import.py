@@ -12,7 +12,11 @@ from playwright.sync_api import expect
 
 from branches.scope.roles import Role
 from members.resources.visits import MESSAGES
-from tests.e2e.helpers import county_and_township, log_in, staff_user, township_committee, village_branch
+from tests.e2e.helpers import county_and_township
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import staff_user
+from tests.e2e.helpers import township_committee
+from tests.e2e.helpers import village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_entry import zh

@@ -13,11 +13,17 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import QuotaRun, RunState
-from assessments.services.quotas import RECORDS_TRIGGER, quota_run_execute, quota_run_start
+from assessments.models import QuotaRun
+from assessments.models import RunState
+from assessments.services.quotas import RECORDS_TRIGGER
+from assessments.services.quotas import quota_run_execute
+from assessments.services.quotas import quota_run_start
 from branches.scope.roles import Role
 from members.models import CadrePost
-from tests.e2e.helpers import county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_and_township
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import staff_user
+from tests.e2e.helpers import village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory

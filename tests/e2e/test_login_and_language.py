@@ -6,7 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from branches.scope.roles import Role
-from tests.e2e.helpers import county_township_village, log_in, staff_user, village_branch
+from tests.e2e.helpers import county_township_village
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import staff_user
+from tests.e2e.helpers import village_branch
 from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.browser

@@ -10,11 +10,20 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from branches.scope.roles import Role
-from members.models import Member, MemberEvent, MemberEventKind
-from tests.e2e.helpers import county_township_village, log_in, pick_organization, staff_user, village_branch
-from tests.e2e.layout import DESKTOP, Screenshots, fits
+from members.models import Member
+from members.models import MemberEvent
+from members.models import MemberEventKind
+from tests.e2e.helpers import county_township_village
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import pick_organization
+from tests.e2e.helpers import staff_user
+from tests.e2e.helpers import village_branch
+from tests.e2e.layout import DESKTOP
+from tests.e2e.layout import Screenshots
+from tests.e2e.layout import fits
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_archive import FULL_PHONE, member_with_history
+from tests.utils.factories_archive import FULL_PHONE
+from tests.utils.factories_archive import member_with_history
 
 pytestmark = pytest.mark.browser
 

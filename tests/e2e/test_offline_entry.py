@@ -17,17 +17,17 @@ from playwright.sync_api import expect
 
 from branches.models import IdempotencyKey
 from branches.scope.roles import Role
-from members.models import (
-    CadrePost,
-    DuesPayment,
-    Meeting,
-    MeetingKind,
-    StudyRecord,
-    Training,
-    TrainingAudience,
-    VisitLog,
-)
-from tests.e2e.helpers import county_township_village, log_in, staff_user
+from members.models import CadrePost
+from members.models import DuesPayment
+from members.models import Meeting
+from members.models import MeetingKind
+from members.models import StudyRecord
+from members.models import Training
+from members.models import TrainingAudience
+from members.models import VisitLog
+from tests.e2e.helpers import county_township_village
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import staff_user
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_dues import declare

@@ -16,7 +16,9 @@ from assessments.indicators import indicator_label
 from tests.e2e.helpers import log_in
 from tests.utils.factories_dashboard import YEAR
 from tests.utils.factories_entry import zh
-from tests.utils.factories_print import BRANCH_CODES, REPORT_YEAR, printable_world
+from tests.utils.factories_print import BRANCH_CODES
+from tests.utils.factories_print import REPORT_YEAR
+from tests.utils.factories_print import printable_world
 
 pytestmark = pytest.mark.browser
 

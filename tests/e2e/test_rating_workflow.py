@@ -10,17 +10,17 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import RatingStage, RatingStep, StarRating
+from assessments.models import RatingStage
+from assessments.models import RatingStep
+from assessments.models import StarRating
 from assessments.services.ratings import rating_propose
 from branches.scope.roles import Role
-from tests.e2e.helpers import (
-    county_and_township,
-    log_in,
-    shot,
-    staff_user,
-    township_committee,
-    village_branch,
-)
+from tests.e2e.helpers import county_and_township
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import shot
+from tests.e2e.helpers import staff_user
+from tests.e2e.helpers import township_committee
+from tests.e2e.helpers import village_branch
 from tests.utils.factories_ratings import publish_results
 
 pytestmark = pytest.mark.browser

@@ -12,10 +12,15 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import Rectification, RectificationStatus
+from assessments.models import Rectification
+from assessments.models import RectificationStatus
 from branches.scope.roles import Role
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import PASSWORD, county_and_township, log_in, staff_user, village_branch
+from tests.e2e.helpers import PASSWORD
+from tests.e2e.helpers import county_and_township
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import staff_user
+from tests.e2e.helpers import village_branch
 from tests.utils.factories_assessments import instructor
 
 pytestmark = pytest.mark.browser

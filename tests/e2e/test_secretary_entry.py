@@ -12,15 +12,17 @@ from playwright.sync_api import expect
 from assessments.services.quotas import quota_run_start
 from branches.scope.roles import Role
 from members import picker as people_picker
-from members.models import Cadre, CadrePost, Meeting, MeetingKind, VisitLog
-from tests.e2e.helpers import (
-    county_township_village,
-    log_in,
-    pick_organization,
-    staff_user,
-    type_search,
-    village_branch,
-)
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import Meeting
+from members.models import MeetingKind
+from members.models import VisitLog
+from tests.e2e.helpers import county_township_village
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import pick_organization
+from tests.e2e.helpers import staff_user
+from tests.e2e.helpers import type_search
+from tests.e2e.helpers import village_branch
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory

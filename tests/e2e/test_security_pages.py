@@ -9,8 +9,12 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from branches.scope.roles import Role
-from branches.services import account_create, county_security_policy_set
-from tests.e2e.helpers import county_committee, staff_user, submit_login, superuser
+from branches.services import account_create
+from branches.services import county_security_policy_set
+from tests.e2e.helpers import county_committee
+from tests.e2e.helpers import staff_user
+from tests.e2e.helpers import submit_login
+from tests.e2e.helpers import superuser
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import log_in, shot
-from tests.utils.factories_dashboard import YEAR, dashboard_world
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import shot
+from tests.utils.factories_dashboard import YEAR
+from tests.utils.factories_dashboard import dashboard_world
 
 pytestmark = pytest.mark.browser
 

@@ -9,11 +9,18 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from branches.scope.roles import Role
-from members.models import LetterStatus, MemberStatus, TransferLetter
-from tests.e2e.helpers import county_township_village, log_in, staff_user
-from tests.e2e.layout import DESKTOP, Screenshots, fits
+from members.models import LetterStatus
+from members.models import MemberStatus
+from members.models import TransferLetter
+from tests.e2e.helpers import county_township_village
+from tests.e2e.helpers import log_in
+from tests.e2e.helpers import staff_user
+from tests.e2e.layout import DESKTOP
+from tests.e2e.layout import Screenshots
+from tests.e2e.layout import fits
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_transfers import letter_row, receive
+from tests.utils.factories_transfers import letter_row
+from tests.utils.factories_transfers import receive
 
 pytestmark = pytest.mark.browser
 

@@ -9,11 +9,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.models import MeetingKind, MemberEventKind
-from members.selectors.archive import ATTENDED, MISSED, member_archive
+from members.models import MeetingKind
+from members.models import MemberEventKind
+from members.selectors.archive import ATTENDED
+from members.selectors.archive import MISSED
+from members.selectors.archive import member_archive
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_activities import MeetingFactory, TrainingFactory
-from tests.utils.factories_archive import FULL_ADDRESS, FULL_PHONE, member_with_history
+from tests.utils.factories_activities import MeetingFactory
+from tests.utils.factories_activities import TrainingFactory
+from tests.utils.factories_archive import FULL_ADDRESS
+from tests.utils.factories_archive import FULL_PHONE
+from tests.utils.factories_archive import member_with_history
 from tests.utils.factories_entry import zh
 from tests.utils.factories_roster import MemberEventFactory
 

@@ -8,9 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_archive import FULL_ADDRESS, FULL_PHONE, member_with_history
+from tests.utils.factories_archive import FULL_ADDRESS
+from tests.utils.factories_archive import FULL_PHONE
+from tests.utils.factories_archive import member_with_history
 
 pytestmark = pytest.mark.django_db
 

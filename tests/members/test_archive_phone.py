@@ -6,7 +6,8 @@ security event, and gets a tel: link; a viewer is refused (403) and a member out
 import pytest
 from django.urls import reverse
 
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from tests.utils.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db

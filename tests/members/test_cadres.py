@@ -6,12 +6,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from branches.models import OrganizationField, OrganizationKind
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
 from branches.scope.querysets import OutOfScope
-from members.models import Cadre, CadrePost, MemberStatus
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import MemberStatus
 from members.services import cadres as services
 from partybuild.exceptions import StaleWrite
-from tests.utils.factories import MemberFactory, OrganizationFactory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,23 +6,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Cadre, CadrePost
-from tests.utils.api import (
-    assert_action_hidden,
-    patch_back_masked_phone,
-    post_import_file,
-    result_ids,
-    template_csv,
-)
-from tests.utils.assertions import (
-    admin_edits,
-    admin_refuses,
-    admin_saves,
-    assert_admin_pages_open,
-    assert_changelist_scoped,
-)
+from members.models import Cadre
+from members.models import CadrePost
+from tests.utils.api import assert_action_hidden
+from tests.utils.api import patch_back_masked_phone
+from tests.utils.api import post_import_file
+from tests.utils.api import result_ids
+from tests.utils.api import template_csv
+from tests.utils.assertions import admin_edits
+from tests.utils.assertions import admin_refuses
+from tests.utils.assertions import admin_saves
+from tests.utils.assertions import assert_admin_pages_open
+from tests.utils.assertions import assert_changelist_scoped
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
+from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_cadres import ReserveCadreFactory
 from tests.utils.factories_entry import cadre_form
 from tests.utils.scope_records import OrganizationRecordScopeSuite
 

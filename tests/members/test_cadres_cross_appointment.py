@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import CadrePost
-from members.selectors.cadres import ConcurrentPosts, cross_appointments
-from tests.utils.factories import MemberFactory, OrganizationFactory
+from members.selectors.cadres import ConcurrentPosts
+from members.selectors.cadres import cross_appointments
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 
 pytestmark = pytest.mark.django_db

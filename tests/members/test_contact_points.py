@@ -12,13 +12,19 @@ from django.urls import reverse
 
 from branches.models import OrganizationField
 from branches.scope.querysets import OutOfScope
-from members.models import ContactPoint, MemberStatus
+from members.models import ContactPoint
+from members.models import MemberStatus
 from members.selectors import activities as selectors
 from members.services import activities as services
-from tests.utils.api import post_import_file, result_ids, template_csv
+from tests.utils.api import post_import_file
+from tests.utils.api import result_ids
+from tests.utils.api import template_csv
 from tests.utils.assertions import assert_admin_pages_open
-from tests.utils.factories import MemberFactory, OrganizationFactory
-from tests.utils.factories_activities import ContactPointFactory, township_leader, township_organ
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories_activities import ContactPointFactory
+from tests.utils.factories_activities import township_leader
+from tests.utils.factories_activities import township_organ
 from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,9 @@ from django.urls import reverse
 from members.models import ContactPoint
 from members.resources.cadre_records import ContactPointResource
 from tests.utils.factories_activities import township_leader
-from tests.utils.import_files import assert_refused_alike, csv_bytes, import_file
+from tests.utils.import_files import assert_refused_alike
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import import_file
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from members.dues_rules import base_errors, monthly_amount, to_fen
-from members.models import DuesBase, DuesCategory, DuesPolicy
+from members.dues_rules import base_errors
+from members.dues_rules import monthly_amount
+from members.dues_rules import to_fen
+from members.models import DuesBase
+from members.models import DuesCategory
+from members.models import DuesPolicy
 
 POLICY = DuesPolicy()
 

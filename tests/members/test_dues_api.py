@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from members.models import DuesPayment
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_dues import declare, pay
+from tests.utils.factories_dues import declare
+from tests.utils.factories_dues import pay
 from tests.utils.scope import ScopeSuite
 from tests.utils.scope_records import MemberRecordScopeSuite
 

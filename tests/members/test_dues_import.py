@@ -11,13 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from branches.tabular.widgets import CellError, MonthWidget
+from branches.tabular.widgets import CellError
+from branches.tabular.widgets import MonthWidget
 from members.models import DuesPayment
 from members.resources import DuesPaymentResource
 from members.services.dues import MESSAGES
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_dues import declare, pay
-from tests.utils.import_files import csv_bytes, import_file, xlsx_bytes
+from tests.utils.factories_dues import declare
+from tests.utils.factories_dues import pay
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import import_file
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,14 @@ from decimal import Decimal
 import pytest
 
 from members.models import MemberStatus
-from members.selectors.dues import arrears_of, dues_arrears, dues_ledger
+from members.selectors.dues import arrears_of
+from members.selectors.dues import dues_arrears
+from members.selectors.dues import dues_ledger
 from members.services.roster import member_change_status
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_dues import declare, month, pay
+from tests.utils.factories_dues import declare
+from tests.utils.factories_dues import month
+from tests.utils.factories_dues import pay
 
 pytestmark = pytest.mark.django_db
 

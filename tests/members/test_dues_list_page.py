@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_dues import declare, pay
+from tests.utils.factories_dues import declare
+from tests.utils.factories_dues import pay
 
 pytestmark = pytest.mark.django_db
 URL = reverse("members:duespayment-list")

@@ -9,10 +9,15 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from branches.scope.querysets import OutOfScope
-from members.models import DuesBase, DuesCategory, DuesPayment, DuesPolicy
+from members.models import DuesBase
+from members.models import DuesCategory
+from members.models import DuesPayment
+from members.models import DuesPolicy
 from members.services.roster import member_transfer
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_dues import declare, month, pay
+from tests.utils.factories_dues import declare
+from tests.utils.factories_dues import month
+from tests.utils.factories_dues import pay
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,13 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from branches.models import OrganizationKind
-from members.selectors.dues import dues_summary, summary_months
-from tests.utils.factories import MemberFactory, OrganizationFactory
-from tests.utils.factories_dues import declare, month, pay
+from members.selectors.dues import dues_summary
+from members.selectors.dues import summary_months
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories_dues import declare
+from tests.utils.factories_dues import month
+from tests.utils.factories_dues import pay
 from tests.utils.scope_reports import OrganizationParamScopeSuite
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,15 @@ import datetime as dt
 import pytest
 
 from members.models import MemberStatus
-from members.selectors.dues import dues_arrears, dues_summary
-from members.selectors.roster import roll_on, rolls_on
-from members.services.roster import member_change_status, member_transfer
+from members.selectors.dues import dues_arrears
+from members.selectors.dues import dues_summary
+from members.selectors.roster import roll_on
+from members.selectors.roster import rolls_on
+from members.services.roster import member_change_status
+from members.services.roster import member_transfer
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_dues import declare, month
+from tests.utils.factories_dues import declare
+from tests.utils.factories_dues import month
 from tests.utils.factories_transfers import receive
 
 pytestmark = pytest.mark.django_db

@@ -9,15 +9,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.models import Meeting, MeetingKind, Training, VisitLog
+from members.models import Meeting
+from members.models import MeetingKind
+from members.models import Training
+from members.models import VisitLog
 from members.resources import VisitLogResource
-from tests.utils.api import post_import_file, template_csv
-from tests.utils.factories_activities import MeetingFactory, TrainingFactory
+from tests.utils.api import post_import_file
+from tests.utils.api import template_csv
+from tests.utils.factories_activities import MeetingFactory
+from tests.utils.factories_activities import TrainingFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_entry import field_errors
 from tests.utils.factories_visits import VisitLogFactory
 from tests.utils.import_columns import VISIT_HEADERS
-from tests.utils.import_files import import_file, xlsx_bytes
+from tests.utils.import_files import import_file
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Cadre, CadrePost, ReserveCadre
-from members.services.cadres import MESSAGES, cadre_update, reserve_update
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import ReserveCadre
+from members.services.cadres import MESSAGES
+from members.services.cadres import cadre_update
+from members.services.cadres import reserve_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
-from tests.utils.factories_entry import assert_conflict, cadre_form, field_errors, reserve_form, zh
+from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_cadres import ReserveCadreFactory
+from tests.utils.factories_entry import assert_conflict
+from tests.utils.factories_entry import cadre_form
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import reserve_form
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db
 

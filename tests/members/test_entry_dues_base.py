@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
 from members.models import DuesBase
 from tests.utils.factories import MemberFactory

@@ -6,11 +6,16 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
-from members.models import Meeting, MeetingKind
+from members.models import Meeting
+from members.models import MeetingKind
 from members.services.activities import meeting_record
-from tests.utils.factories_entry import entry_branch, field_errors, meeting_form, zh
+from tests.utils.factories_entry import entry_branch
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import meeting_form
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:meeting-create")

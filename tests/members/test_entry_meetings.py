@@ -9,17 +9,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Meeting, MeetingKind, MemberStatus
-from members.services.activities import meeting_record, meeting_update
+from members.models import Meeting
+from members.models import MeetingKind
+from members.models import MemberStatus
+from members.services.activities import meeting_record
+from members.services.activities import meeting_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import (
-    assert_off_roll_refusal,
-    entry_branch,
-    field_errors,
-    logged_in,
-    meeting_form,
-    zh,
-)
+from tests.utils.factories_entry import assert_off_roll_refusal
+from tests.utils.factories_entry import entry_branch
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import logged_in
+from tests.utils.factories_entry import meeting_form
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:meeting-create")

@@ -5,17 +5,23 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 from django.utils.formats import date_format
 
 from branches.scope.querysets import NOT_ALLOWED
 from members import idnumbers
 from members import pipeline_rules as rules
-from members.models import Applicant, ApplicantStage
+from members.models import Applicant
+from members.models import ApplicantStage
 from members.services.pipeline import applicant_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import assert_conflict, field_errors, zh
-from tests.utils.factories_pipeline import ApplicantFactory, activist, candidate
+from tests.utils.factories_entry import assert_conflict
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import zh
+from tests.utils.factories_pipeline import ApplicantFactory
+from tests.utils.factories_pipeline import activist
+from tests.utils.factories_pipeline import candidate
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:applicant-create")

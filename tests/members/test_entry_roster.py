@@ -11,7 +11,11 @@ from members.models import Member
 from members.models.roster import ID_NUMBER_MESSAGES
 from members.services.roster import member_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import MEMBER_FORM_BLANKS, assert_conflict, field_errors, logged_in, zh
+from tests.utils.factories_entry import MEMBER_FORM_BLANKS
+from tests.utils.factories_entry import assert_conflict
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import logged_in
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:member-create")

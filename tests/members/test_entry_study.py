@@ -5,9 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members.models import StudyRecord
-from members.services.activities import MESSAGES, study_record, study_update
+from members.services.activities import MESSAGES
+from members.services.activities import study_record
+from members.services.activities import study_update
 from tests.utils.factories_cadres import CadreFactory
-from tests.utils.factories_entry import assert_conflict, field_errors, zh
+from tests.utils.factories_entry import assert_conflict
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:studyrecord-create")

@@ -5,10 +5,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Training, TrainingAudience
-from members.services.activities import training_record, training_update
+from members.models import Training
+from members.models import TrainingAudience
+from members.services.activities import training_record
+from members.services.activities import training_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import assert_conflict, assert_off_roll_refusal, field_errors, training_form
+from tests.utils.factories_entry import assert_conflict
+from tests.utils.factories_entry import assert_off_roll_refusal
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import training_form
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:training-create")

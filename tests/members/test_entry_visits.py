@@ -5,13 +5,17 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
 from members.models import VisitLog
 from members.services import visits as visit_services
 from members.services.visits import visit_record
 from tests.utils.factories_cadres import CadreFactory
-from tests.utils.factories_entry import field_errors, logged_in, visit_form, zh
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import logged_in
+from tests.utils.factories_entry import visit_form
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db
 CREATE = reverse("members:visit-create")

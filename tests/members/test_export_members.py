@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from branches.tabular.exports import escape_cell
 from tests.utils.factories import MemberFactory
 

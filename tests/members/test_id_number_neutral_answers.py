@@ -7,16 +7,23 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from branches.tabular.importing import import_table
 from members import idnumbers
 from members.models import Member
 from members.resources import MemberResource
 from members.services.pipeline import ON_THE_ROLL
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import MEMBER_ADMIN_EXTRAS, MEMBER_FORM_BLANKS, zh
-from tests.utils.factories_pipeline import ApplicantFactory, registration
-from tests.utils.import_files import member_rows, member_values, upload, xlsx_bytes
+from tests.utils.factories_entry import MEMBER_ADMIN_EXTRAS
+from tests.utils.factories_entry import MEMBER_FORM_BLANKS
+from tests.utils.factories_entry import zh
+from tests.utils.factories_pipeline import ApplicantFactory
+from tests.utils.factories_pipeline import registration
+from tests.utils.import_files import member_rows
+from tests.utils.import_files import member_values
+from tests.utils.import_files import upload
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,14 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from branches.tabular.exports import export_xlsx
-from members.models import Cadre, ReserveCadre
-from members.resources import CadreResource, ReserveCadreResource
+from members.models import Cadre
+from members.models import ReserveCadre
+from members.resources import CadreResource
+from members.resources import ReserveCadreResource
 from tests.utils.factories import MemberFactory
-from tests.utils.import_files import errors_by_row, import_file, xlsx_bytes
+from tests.utils.import_files import errors_by_row
+from tests.utils.import_files import import_file
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -4,22 +4,21 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
 from branches.tabular.widgets import UploadRejected
 from members.models import Member
 from members.resources import MemberResource
 from tests.utils.factories import MemberFactory
-from tests.utils.import_files import (
-    MEMBER_HEADERS,
-    csv_bytes,
-    errors_by_row,
-    import_file,
-    member_rows,
-    member_values,
-    upload,
-    xlsx_bytes,
-)
+from tests.utils.import_files import MEMBER_HEADERS
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import errors_by_row
+from tests.utils.import_files import import_file
+from tests.utils.import_files import member_rows
+from tests.utils.import_files import member_values
+from tests.utils.import_files import upload
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
+from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_cadres import ReserveCadreFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,14 @@ from io import BytesIO
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, resolve, reverse
+from django.urls import NoReverseMatch
+from django.urls import resolve
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.utils.factories import OrganizationFactory
-from tests.utils.factories_lists import LIST_NAMES, one_of_each
+from tests.utils.factories_lists import LIST_NAMES
+from tests.utils.factories_lists import one_of_each
 
 
 @pytest.fixture

@@ -8,11 +8,15 @@ from django.utils import timezone
 
 from branches.scope.querysets import OutOfScope
 from branches.scope.roles import Role
-from members.models import Meeting, MeetingKind, MemberStatus
+from members.models import Meeting
+from members.models import MeetingKind
+from members.models import MemberStatus
 from members.services import activities as services
 from partybuild.exceptions import StaleWrite
 from tests.utils.assertions import refused_naming
-from tests.utils.factories import MemberFactory, OrganizationFactory, StaffRoleFactory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import StaffRoleFactory
 from tests.utils.factories_activities import MeetingFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Meeting, MeetingKind
-from tests.utils.api import post_import_file, template_csv
-from tests.utils.assertions import admin_edits, admin_refuses, admin_saves, assert_changelist_scoped
+from members.models import Meeting
+from members.models import MeetingKind
+from tests.utils.api import post_import_file
+from tests.utils.api import template_csv
+from tests.utils.assertions import admin_edits
+from tests.utils.assertions import admin_refuses
+from tests.utils.assertions import admin_saves
+from tests.utils.assertions import assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_entry import meeting_form

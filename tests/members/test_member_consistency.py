@@ -8,21 +8,32 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
-from assessments.models import AlertKind, QuotaRun
+from assessments.models import AlertKind
+from assessments.models import QuotaRun
 from assessments.quota.engine import run_quota
 from assessments.selectors.quotas import published_alerts
 from branches.scope.querysets import OutOfScope
 from branches.tabular.importing import import_table
 from members import idnumbers
-from members.models import Member, MemberEvent, MemberEventKind, MemberStatus
+from members.models import Member
+from members.models import MemberEvent
+from members.models import MemberEventKind
+from members.models import MemberStatus
 from members.pipeline_rules import probation_ends
 from members.resources import MemberResource
 from members.services import roster as services
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_entry import MEMBER_ADMIN_EXTRAS, MEMBER_FORM_BLANKS, zh
-from tests.utils.import_files import MEMBER_HEADERS, csv_bytes, member_rows, upload, xlsx_bytes
+from tests.utils.factories_entry import MEMBER_ADMIN_EXTRAS
+from tests.utils.factories_entry import MEMBER_FORM_BLANKS
+from tests.utils.factories_entry import zh
+from tests.utils.import_files import MEMBER_HEADERS
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import member_rows
+from tests.utils.import_files import upload
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import Member, MemberEvent, MemberEventKind
-from tests.utils.factories import MemberFactory, OrganizationFactory
-from tests.utils.factories_entry import field_errors, zh
+from members.models import Member
+from members.models import MemberEvent
+from members.models import MemberEventKind
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories_entry import field_errors
+from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,11 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from members.filters.search import FULL_NUMBER_ONLY, NOT_IN_ADDRESS
+from members.filters.search import FULL_NUMBER_ONLY
+from members.filters.search import NOT_IN_ADDRESS
 from members.models import ID_NUMBER_MESSAGES
-from tests.utils.factories import MemberFactory, id_number_for
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import id_number_for
 from tests.utils.factories_entry import zh
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AwayRecord, Member
+from members.models import AwayRecord
+from members.models import Member
 from members.selectors.mobile import out_of_contact_before
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_mobile import contact, send_away
+from tests.utils.factories_mobile import contact
+from tests.utils.factories_mobile import send_away
 from tests.utils.scope import ScopeSuite
 
 pytestmark = pytest.mark.django_db

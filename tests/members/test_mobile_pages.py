@@ -10,10 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AwayContact, AwayRecord, Member
+from members.models import AwayContact
+from members.models import AwayRecord
+from members.models import Member
 from members.selectors.mobile import out_of_contact_before
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_mobile import contact, send_away
+from tests.utils.factories_mobile import contact
+from tests.utils.factories_mobile import send_away
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("members:awayrecord-list")

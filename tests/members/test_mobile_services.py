@@ -4,12 +4,16 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
-from members.models import Member, MemberStatus
-from members.services.mobile import away_record_end, away_record_update
+from members.models import Member
+from members.models import MemberStatus
+from members.services.mobile import away_record_end
+from members.services.mobile import away_record_update
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_mobile import contact, send_away
+from tests.utils.factories_mobile import contact
+from tests.utils.factories_mobile import send_away
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import picker
-from members.models import Cadre, CadrePost
+from members.models import Cadre
+from members.models import CadrePost
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_entry import cadre_form

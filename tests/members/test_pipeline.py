@@ -5,18 +5,22 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from branches.scope.querysets import OutOfScope
-from members.models import (
-    ApplicantStage,
-    ApplicantStatus,
-    Member,
-    MemberCategory,
-    MemberEvent,
-    MemberEventKind,
-)
-from members.services.pipeline import applicant_advance, applicant_close, applicant_register, probation_extend
+from members.models import ApplicantStage
+from members.models import ApplicantStatus
+from members.models import Member
+from members.models import MemberCategory
+from members.models import MemberEvent
+from members.models import MemberEventKind
+from members.services.pipeline import applicant_advance
+from members.services.pipeline import applicant_close
+from members.services.pipeline import applicant_register
+from members.services.pipeline import probation_extend
 from members.services.roster import member_extend_probation
-from tests.utils.factories import MemberFactory, id_number_for
-from tests.utils.factories_pipeline import ApplicantFactory, activist, candidate
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import id_number_for
+from tests.utils.factories_pipeline import ApplicantFactory
+from tests.utils.factories_pipeline import activist
+from tests.utils.factories_pipeline import candidate
 
 pytestmark = pytest.mark.django_db
 

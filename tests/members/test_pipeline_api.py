@@ -5,10 +5,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.models import Applicant, ApplicantStage
+from members.models import Applicant
+from members.models import ApplicantStage
 from members.selectors.pipeline import due_list
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_pipeline import ApplicantFactory, activist, candidate, registration
+from tests.utils.factories_pipeline import ApplicantFactory
+from tests.utils.factories_pipeline import activist
+from tests.utils.factories_pipeline import candidate
+from tests.utils.factories_pipeline import registration
 from tests.utils.scope import ScopeSuite
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import idnumbers
-from members.models import Applicant, ApplicantStage, Member
+from members.models import Applicant
+from members.models import ApplicantStage
+from members.models import Member
 from members.services.pipeline import applicant_advance
-from tests.utils.factories import MemberFactory, id_number_for
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import id_number_for
 from tests.utils.factories_entry import field_errors
-from tests.utils.factories_pipeline import ApplicantFactory, activist, admitted, candidate, registration
+from tests.utils.factories_pipeline import ApplicantFactory
+from tests.utils.factories_pipeline import activist
+from tests.utils.factories_pipeline import admitted
+from tests.utils.factories_pipeline import candidate
+from tests.utils.factories_pipeline import registration
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

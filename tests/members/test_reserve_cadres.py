@@ -10,14 +10,25 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import Organization, OrganizationField
+from branches.models import Organization
+from branches.models import OrganizationField
 from branches.scope.querysets import OutOfScope
-from members.models import Cadre, CadrePost, MemberCategory, PoliticalStatus, ReserveCadre, ReserveStatus
-from members.selectors.cadres import village_youth, years_before, young_born_after
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import MemberCategory
+from members.models import PoliticalStatus
+from members.models import ReserveCadre
+from members.models import ReserveStatus
+from members.selectors.cadres import village_youth
+from members.selectors.cadres import years_before
+from members.selectors.cadres import young_born_after
 from members.services import cadres as services
-from tests.utils.api import assert_action_hidden, result_ids
-from tests.utils.factories import MemberFactory, OrganizationFactory
-from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
+from tests.utils.api import assert_action_hidden
+from tests.utils.api import result_ids
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_cadres import ReserveCadreFactory
 from tests.utils.factories_entry import reserve_form
 from tests.utils.scope_records import OrganizationRecordScopeSuite
 

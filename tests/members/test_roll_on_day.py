@@ -10,15 +10,22 @@ from django.urls import reverse
 
 from assessments.services.appraisals import appraisal_record
 from branches.tabular.importing import import_table
-from members.models import CadrePost, Meeting, MeetingKind, MemberStatus, Training
+from members.models import CadrePost
+from members.models import Meeting
+from members.models import MeetingKind
+from members.models import MemberStatus
+from members.models import Training
 from members.resources import MeetingResource
-from members.selectors.roster import off_roll_on, roll_on
+from members.selectors.roster import off_roll_on
+from members.selectors.roster import roll_on
 from members.services import activities as services
 from members.services.cadres import cadre_appoint
-from members.services.roster import member_change_status, member_transfer
+from members.services.roster import member_change_status
+from members.services.roster import member_transfer
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_entry import logged_in
-from tests.utils.import_files import csv_bytes, upload
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import upload
 
 pytestmark = pytest.mark.django_db
 

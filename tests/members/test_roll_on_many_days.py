@@ -6,17 +6,18 @@ import datetime as dt
 
 import pytest
 
-from branches.selectors.tree import committee_above, committees_above
+from branches.selectors.tree import committee_above
+from branches.selectors.tree import committees_above
 from members.models import MemberStatus
-from members.selectors.roster import (
-    SLOTS_PER_QUERY,
-    member_branch_on,
-    member_branches_on,
-    roll_on,
-    rolls_on,
-)
-from members.services.roster import member_change_status, member_transfer
-from tests.utils.factories import MemberFactory, OrganizationFactory
+from members.selectors.roster import SLOTS_PER_QUERY
+from members.selectors.roster import member_branch_on
+from members.selectors.roster import member_branches_on
+from members.selectors.roster import roll_on
+from members.selectors.roster import rolls_on
+from members.services.roster import member_change_status
+from members.services.roster import member_transfer
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 

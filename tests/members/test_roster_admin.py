@@ -7,10 +7,13 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from members.models import Member
-from tests.utils.factories import MemberFactory, id_number_for
-from tests.utils.factories_entry import MEMBER_ADMIN_EXTRAS, MEMBER_FORM_BLANKS
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import id_number_for
+from tests.utils.factories_entry import MEMBER_ADMIN_EXTRAS
+from tests.utils.factories_entry import MEMBER_FORM_BLANKS
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import SecurityEvent, SecurityEventKind
-from members.models import Member, MemberEvent
-from tests.utils.factories import MemberFactory, id_number_for
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from members.models import Member
+from members.models import MemberEvent
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import id_number_for
 from tests.utils.factories_roster import mobile_member
 from tests.utils.scope import ScopeSuite
 

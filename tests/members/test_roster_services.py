@@ -6,12 +6,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from branches.scope.querysets import OutOfScope
-from members.models import Member, MemberEvent, MemberEventKind, MemberStatus
+from members.models import Member
+from members.models import MemberEvent
+from members.models import MemberEventKind
+from members.models import MemberStatus
 from members.services import roster as services
 from partybuild.exceptions import StaleWrite
-from tests.utils.factories import MemberFactory, OrganizationFactory, id_number_for
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import id_number_for
 from tests.utils.factories_roster import MemberEventFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from branches.scope.querysets import OutOfScope
-from members.models import Cadre, CadrePost, StudyRecord
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import StudyRecord
 from members.services import activities as services
-from tests.utils.api import post_import_file, result_ids, template_csv
+from tests.utils.api import post_import_file
+from tests.utils.api import result_ids
+from tests.utils.api import template_csv
 from tests.utils.assertions import assert_admin_pages_open
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import StudyRecordFactory

@@ -7,11 +7,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from branches.models import OrganizationField, OrganizationKind
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
 from branches.scope.querysets import OutOfScope
-from members.models import Cadre, CadrePost, ElectionStatus, Term, TermKind
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import ElectionStatus
+from members.models import Term
+from members.models import TermKind
 from members.services import terms as services
-from tests.utils.factories import MemberFactory, OrganizationFactory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_terms import TermFactory
 

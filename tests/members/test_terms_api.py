@@ -5,9 +5,12 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from members.models import CadrePost, Candidate, Term
+from members.models import CadrePost
+from members.models import Candidate
+from members.models import Term
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_terms import ElectionFactory, TermFactory
+from tests.utils.factories_terms import ElectionFactory
+from tests.utils.factories_terms import TermFactory
 from tests.utils.scope_records import OrganizationRecordScopeSuite
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import CadrePost, Candidate, ElectionStatus, Term
+from members.models import CadrePost
+from members.models import Candidate
+from members.models import ElectionStatus
+from members.models import Term
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_terms import ElectionFactory, TermFactory
+from tests.utils.factories_terms import ElectionFactory
+from tests.utils.factories_terms import TermFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from branches.scope.querysets import OutOfScope
-from members.models import MemberStatus, Training, TrainingAudience, TrainingLevel
+from members.models import MemberStatus
+from members.models import Training
+from members.models import TrainingAudience
+from members.models import TrainingLevel
 from members.services import activities as services
 from tests.utils.assertions import refused_naming
-from tests.utils.factories import MemberFactory, OrganizationFactory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 
 pytestmark = pytest.mark.django_db

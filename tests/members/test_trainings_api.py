@@ -5,9 +5,14 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from members.models import CadrePost, Training, TrainingLevel
-from tests.utils.api import post_import_file, result_ids, template_csv
-from tests.utils.assertions import admin_refuses, assert_admin_pages_open
+from members.models import CadrePost
+from members.models import Training
+from members.models import TrainingLevel
+from tests.utils.api import post_import_file
+from tests.utils.api import result_ids
+from tests.utils.api import template_csv
+from tests.utils.assertions import admin_refuses
+from tests.utils.assertions import assert_admin_pages_open
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_activities import TrainingFactory
 from tests.utils.factories_cadres import CadreFactory

@@ -8,9 +8,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from members.selectors.dues import arrears_of, dues_arrears, dues_ledger
+from members.selectors.dues import arrears_of
+from members.selectors.dues import dues_arrears
+from members.selectors.dues import dues_ledger
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_dues import declare, month, pay
+from tests.utils.factories_dues import declare
+from tests.utils.factories_dues import month
+from tests.utils.factories_dues import pay
 from tests.utils.factories_transfers import receive
 
 pytestmark = pytest.mark.django_db

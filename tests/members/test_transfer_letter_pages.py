@@ -9,8 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from members.models import LetterStatus, Member, MemberStatus, TransferLetter
-from tests.utils.factories import MemberFactory, id_number_for
+from members.models import LetterStatus
+from members.models import Member
+from members.models import MemberStatus
+from members.models import TransferLetter
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import id_number_for
 from tests.utils.factories_entry import field_errors
 from tests.utils.factories_transfers import letter_row
 

@@ -8,13 +8,23 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from members.models import LetterDirection, LetterStatus, MemberEventKind, MemberStatus, TransferLetter
-from members.models.transfers import latest_valid_until, max_valid_days, valid_until
+from members.models import LetterDirection
+from members.models import LetterStatus
+from members.models import MemberEventKind
+from members.models import MemberStatus
+from members.models import TransferLetter
+from members.models.transfers import latest_valid_until
+from members.models.transfers import max_valid_days
+from members.models.transfers import valid_until
 from members.selectors.roster import roll_on
 from members.services.roster import member_transfer
-from members.services.transfers import letter_cancel, letter_confirm, letter_mark_delivered
+from members.services.transfers import letter_cancel
+from members.services.transfers import letter_confirm
+from members.services.transfers import letter_mark_delivered
 from tests.utils.factories import MemberFactory
-from tests.utils.factories_transfers import ISSUED, issue, receive
+from tests.utils.factories_transfers import ISSUED
+from tests.utils.factories_transfers import issue
+from tests.utils.factories_transfers import receive
 
 pytestmark = pytest.mark.django_db
 

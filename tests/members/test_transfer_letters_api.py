@@ -7,9 +7,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import LetterStatus, Member, MemberStatus, TransferLetter
-from tests.utils.factories import MemberFactory, id_number_for
-from tests.utils.factories_transfers import ISSUED, issue, receive
+from members.models import LetterStatus
+from members.models import Member
+from members.models import MemberStatus
+from members.models import TransferLetter
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import id_number_for
+from tests.utils.factories_transfers import ISSUED
+from tests.utils.factories_transfers import issue
+from tests.utils.factories_transfers import receive
 from tests.utils.scope_records import MemberRecordScopeSuite
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,11 @@ through ``POST …/{id}/unmask/`` for roles holding ``unmask``, each a security 
 import pytest
 from django.urls import reverse
 
-from branches.models import SecurityEvent, SecurityEventKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
 from tests.utils.api import patch_back_masked_phone
-from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
+from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_cadres import ReserveCadreFactory
 from tests.utils.factories_pipeline import ApplicantFactory
 
 pytestmark = pytest.mark.django_db

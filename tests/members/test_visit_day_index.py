@@ -4,7 +4,8 @@ after a page, rather than sorting the whole year (members/models/activities.py).
 import pytest
 from django.db import connection
 
-from members.selectors.visits import in_year, visit_list
+from members.selectors.visits import in_year
+from members.selectors.visits import visit_list
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

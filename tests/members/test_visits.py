@@ -10,11 +10,15 @@ from django.utils import timezone
 from branches.models import OrganizationField
 from branches.scope.querysets import OutOfScope
 from branches.scope.roles import Role
-from members.models import CadrePost, VisitLog
+from members.models import CadrePost
+from members.models import VisitLog
 from members.selectors import visits as selectors
 from members.services import visits as services
 from partybuild.exceptions import StaleWrite
-from tests.utils.factories import MemberFactory, OrganizationFactory, StaffRoleFactory, UserFactory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import StaffRoleFactory
+from tests.utils.factories import UserFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
 

@@ -9,9 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import CadrePost, VisitLog
-from tests.utils.api import post_import_file, template_csv
-from tests.utils.assertions import admin_edits, admin_refuses, admin_saves, assert_changelist_scoped
+from members.models import CadrePost
+from members.models import VisitLog
+from tests.utils.api import post_import_file
+from tests.utils.api import template_csv
+from tests.utils.assertions import admin_edits
+from tests.utils.assertions import admin_refuses
+from tests.utils.assertions import admin_saves
+from tests.utils.assertions import assert_changelist_scoped
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_entry import visit_form

@@ -6,22 +6,28 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 from openpyxl import load_workbook
 
 from branches.models import OrganizationField
 from branches.tabular import reading
 from branches.tabular.exports import export_xlsx
 from branches.tabular.widgets import UploadRejected
-from members.models import CadrePost, VisitLog
+from members.models import CadrePost
+from members.models import VisitLog
 from members.resources import VisitLogResource
 from members.resources.visits import MESSAGES
 from members.services.visits import visit_record
-from tests.utils.factories import MemberFactory, OrganizationFactory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
 from tests.utils.import_columns import VISIT_HEADERS
-from tests.utils.import_files import csv_bytes, errors_by_row, import_file, xlsx_bytes
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import errors_by_row
+from tests.utils.import_files import import_file
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test import Client, RequestFactory
+from django.test import Client
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 from django.views import defaults

@@ -1,7 +1,8 @@
 """The home page by role."""
 
 from django.test import Client
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import AlertKind

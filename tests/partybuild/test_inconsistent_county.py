@@ -8,7 +8,13 @@ import re
 import pytest
 from django.urls import reverse
 
-from members.models import Applicant, Cadre, Meeting, Member, MemberEvent, Training, VisitLog
+from members.models import Applicant
+from members.models import Cadre
+from members.models import Meeting
+from members.models import Member
+from members.models import MemberEvent
+from members.models import Training
+from members.models import VisitLog
 from tests.utils.factories import id_number_for
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from branches.models import SecurityEvent, SecurityEventKind
-from partybuild.settings.logfilters import PersonalDataFilter, mask_personal_data
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from partybuild.settings.logfilters import PersonalDataFilter
+from partybuild.settings.logfilters import mask_personal_data
 
 pytestmark = pytest.mark.django_db
 

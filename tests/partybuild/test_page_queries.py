@@ -15,22 +15,25 @@ from django.utils import timezone
 
 from assessments.models import QuotaRun
 from assessments.services.quotas import quota_run_execute
-from branches.models import BRANCH_KINDS, Organization, OrganizationKind, SecurityEvent, SecurityEventKind
-from demo.scale import Tier, generate
+from branches.models import BRANCH_KINDS
+from branches.models import Organization
+from branches.models import OrganizationKind
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from demo.scale import Tier
+from demo.scale import generate
 from members import picker as people_picker
 from members.models import MeetingKind
 from tests.utils.factories import UserFactory
 from tests.utils.factories_activities import MeetingFactory
 from tests.utils.factories_records import ActivityRoomFactory
-from tests.utils.pages import (
-    ROLES,
-    Places,
-    clients_for,
-    largest_township,
-    main_pages,
-    measure,
-    village_with_secretary,
-)
+from tests.utils.pages import ROLES
+from tests.utils.pages import Places
+from tests.utils.pages import clients_for
+from tests.utils.pages import largest_township
+from tests.utils.pages import main_pages
+from tests.utils.pages import measure
+from tests.utils.pages import village_with_secretary
 
 # One worker builds both counties once (``make test`` runs on pytest-xdist).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("page-queries")]

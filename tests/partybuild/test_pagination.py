@@ -10,7 +10,8 @@ from django.utils import translation
 from branches.models import Organization
 from partybuild import pagination
 from partybuild.pagination import bounded_count
-from tests.utils.factories import MemberFactory, OrganizationFactory
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
 

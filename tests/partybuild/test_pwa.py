@@ -10,7 +10,8 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
-from tests.partybuild.test_csp import EXPECTED, policy
+from tests.partybuild.test_csp import EXPECTED
+from tests.partybuild.test_csp import policy
 
 pytestmark = pytest.mark.django_db
 

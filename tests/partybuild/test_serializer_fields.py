@@ -3,7 +3,10 @@
 from django.utils import translation
 from rest_framework import serializers
 
-from members.models import Cadre, CadrePost, Education, Member
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import Education
+from members.models import Member
 from partybuild.serializer_fields import ChoiceLabelField
 
 

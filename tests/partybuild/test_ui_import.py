@@ -18,7 +18,8 @@ from members.resources import VisitLogResource
 from members.resources.visits import MESSAGES
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_entry import zh
-from tests.utils.import_files import csv_bytes, xlsx_bytes
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import xlsx_bytes
 
 IMPORT = reverse("members:visit-import")
 LIST = reverse("members:visit-list")

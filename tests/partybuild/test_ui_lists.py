@@ -13,8 +13,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from branches.models import SecurityEvent, SecurityEventKind
-from branches.scope.columns import Column, display
+from branches.models import SecurityEvent
+from branches.models import SecurityEventKind
+from branches.scope.columns import Column
+from branches.scope.columns import display
 from members.selectors.roster import mask_id_number
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory

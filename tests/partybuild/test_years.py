@@ -7,8 +7,13 @@ from django.utils import translation
 
 from assessments.api.reports import ReportParamsSerializer
 from assessments.models import QuotaPolicy
-from branches.filters.records import FinancialDisclosureFilter, RoomInvestmentFilter
-from partybuild.years import FIRST_DATE_YEAR, FIRST_YEAR, LAST_YEAR, FirstYearValidator, YearFormField
+from branches.filters.records import FinancialDisclosureFilter
+from branches.filters.records import RoomInvestmentFilter
+from partybuild.years import FIRST_DATE_YEAR
+from partybuild.years import FIRST_YEAR
+from partybuild.years import LAST_YEAR
+from partybuild.years import FirstYearValidator
+from partybuild.years import YearFormField
 
 MESSAGES = {"zh-hans": "请选择 2000 至 2100 年之间的年份。", "en": "Choose a year from 2000 to 2100."}
 

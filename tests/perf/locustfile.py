@@ -10,7 +10,8 @@ import os
 import random
 import uuid
 
-from locust import HttpUser, between
+from locust import HttpUser
+from locust import between
 
 YEAR = int(os.environ.get("LOAD_YEAR", "2026"))
 

@@ -28,7 +28,11 @@ from django.utils import timezone
 from assessments.models import QuotaRun
 from assessments.services.quotas import quota_run_execute
 from assessments.services.ratings import rating_propose
-from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization, OrganizationKind, StaffRole
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_KINDS
+from branches.models import Organization
+from branches.models import OrganizationKind
+from branches.models import StaffRole
 from branches.scope.roles import Role
 from demo.scale import generate
 from members.models import Member

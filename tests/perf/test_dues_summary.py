@@ -12,7 +12,8 @@ sums and that the queries are one per month plus one per county, whatever the nu
 import pytest
 from django.utils import timezone
 
-from demo.management.commands.bench_dues import AMOUNT, benchmark
+from demo.management.commands.bench_dues import AMOUNT
+from demo.management.commands.bench_dues import benchmark
 from demo.scale import generate
 from members.models import Member
 from tests.perf.scale_database import bench_on_scale_database

@@ -10,7 +10,9 @@ import time
 
 import pytest
 
-from tests.utils.export_jobs import bulk_visits, export_through_a_job, xlsx_data_rows
+from tests.utils.export_jobs import bulk_visits
+from tests.utils.export_jobs import export_through_a_job
+from tests.utils.export_jobs import xlsx_data_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from members.models import VisitLog
-from tests.perf.test_visit_import import County, visit_file
+from tests.perf.test_visit_import import County
+from tests.perf.test_visit_import import visit_file
 from tests.utils.import_files import upload
-from tests.utils.import_jobs import import_through_a_job, post_import
+from tests.utils.import_jobs import import_through_a_job
+from tests.utils.import_jobs import post_import
 
 pytestmark = pytest.mark.django_db
 

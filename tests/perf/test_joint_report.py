@@ -24,14 +24,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from assessments.models import ReportFormat, RunState
+from assessments.models import ReportFormat
+from assessments.models import RunState
 from assessments.reports.pdf import render_pdf
 from assessments.reports.xlsx import render_xlsx
 from assessments.selectors.joint_report import joint_evaluation_report
 from assessments.services.reports import report_job_run
 from branches.scope.roles import Role
-from tests.utils.factories import StaffRoleFactory, UserFactory
-from tests.utils.factories_reports import published_report_county, report_job
+from tests.utils.factories import StaffRoleFactory
+from tests.utils.factories import UserFactory
+from tests.utils.factories_reports import published_report_county
+from tests.utils.factories_reports import report_job
 
 
 def benchmark(*, townships: int, villages_per_township: int, code: str, files: bool = True) -> dict:

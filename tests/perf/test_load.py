@@ -28,7 +28,9 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from kombu import Connection, Exchange, Queue
+from kombu import Connection
+from kombu import Exchange
+from kombu import Queue
 
 from members.models import CadrePost
 from tests.utils.factories import MemberFactory

@@ -21,9 +21,14 @@ from branches.scope.roles import Role
 from members import idnumbers
 from members.models import Member
 from members.resources import MemberResource
-from tests.perf.imports import peak_mib, run_import
-from tests.utils.factories import OrganizationFactory, StaffRoleFactory, UserFactory
-from tests.utils.import_files import MEMBER_HEADERS, csv_bytes, xlsx_bytes
+from tests.perf.imports import peak_mib
+from tests.perf.imports import run_import
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import StaffRoleFactory
+from tests.utils.factories import UserFactory
+from tests.utils.import_files import MEMBER_HEADERS
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import xlsx_bytes
 
 BRANCHES = 40
 EDUCATIONS = ["初中", "高中/中专", "大专", "本科", "小学"]

@@ -24,11 +24,19 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from branches.models import BRANCH_KINDS, Organization, StaffRole
+from branches.models import BRANCH_KINDS
+from branches.models import Organization
+from branches.models import StaffRole
 from demo.logins import DEMO_LOGINS
 from demo.organizations import demo_county
 from members.models import Member
-from tests.utils.pages import ROLES, SECRETARY, TOWNSHIP, Places, clients_for, main_pages, measure
+from tests.utils.pages import ROLES
+from tests.utils.pages import SECRETARY
+from tests.utils.pages import TOWNSHIP
+from tests.utils.pages import Places
+from tests.utils.pages import clients_for
+from tests.utils.pages import main_pages
+from tests.utils.pages import measure
 
 ROUNDS = 5
 

@@ -35,13 +35,19 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.utils import timezone
 
-from assessments.models import QuotaPublication, QuotaResult
+from assessments.models import QuotaPublication
+from assessments.models import QuotaResult
 from branches.models import Organization
 from demo.management.commands.bench_quota import benchmark
 from demo.scale import generate
 from demo.scale.tiers import TIERS
-from members.models import Cadre, Member, MemberEvent, Training, VisitLog
-from tests.utils.factories_dues import farmer_base_row, paid_row
+from members.models import Cadre
+from members.models import Member
+from members.models import MemberEvent
+from members.models import Training
+from members.models import VisitLog
+from tests.utils.factories_dues import farmer_base_row
+from tests.utils.factories_dues import paid_row
 
 ROOT = Path(__file__).resolve().parents[2]
 RURAL = {"kind": "branch", "field__in": ["village", "community"]}

@@ -31,16 +31,24 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from branches.models import Organization, OrganizationKind
+from branches.models import Organization
+from branches.models import OrganizationKind
 from branches.scope.roles import Role
-from members.models import Cadre, CadrePost, VisitLog
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import VisitLog
 from members.resources import VisitLogResource
 from members.resources.cadres import CADRE_POST
-from members.selectors.visits import distinct_households_by_cadre, distinct_households_by_person
-from tests.perf.imports import peak_mib, run_import
-from tests.utils.factories import OrganizationFactory, StaffRoleFactory, UserFactory
+from members.selectors.visits import distinct_households_by_cadre
+from members.selectors.visits import distinct_households_by_person
+from tests.perf.imports import peak_mib
+from tests.perf.imports import run_import
+from tests.utils.factories import OrganizationFactory
+from tests.utils.factories import StaffRoleFactory
+from tests.utils.factories import UserFactory
 from tests.utils.import_columns import VISIT_HEADERS
-from tests.utils.import_files import csv_bytes, xlsx_bytes
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import xlsx_bytes
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇"]

@@ -15,7 +15,11 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from members.models import Member
-from tests.utils.import_files import MEMBER_HEADERS, csv_bytes, member_rows, member_values, xlsx_bytes
+from tests.utils.import_files import MEMBER_HEADERS
+from tests.utils.import_files import csv_bytes
+from tests.utils.import_files import member_rows
+from tests.utils.import_files import member_values
+from tests.utils.import_files import xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from branches.models import IdempotencyKey
-from members.models import CadrePost, VisitLog
+from members.models import CadrePost
+from members.models import VisitLog
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.threads import run_at_once
 

@@ -19,7 +19,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from assessments.models import QuotaPublication, QuotaResult, QuotaRun, RunState
+from assessments.models import QuotaPublication
+from assessments.models import QuotaResult
+from assessments.models import QuotaRun
+from assessments.models import RunState
 from assessments.services.quotas import quota_run_start
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -27,22 +27,27 @@ at the end, which register a throwaway unscoped viewset on a copy of the router.
 
 import types
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from io import BytesIO
 
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from django.urls import include, path, reverse
+from django.urls import include
+from django.urls import path
+from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.routers import DefaultRouter
 
-from branches.scope.querysets import capability_for, forget_scope
+from branches.scope.querysets import capability_for
+from branches.scope.querysets import forget_scope
 from branches.scope.roles import CAPABILITY_ROLES
 from partybuild.api import paths as organization_paths
 from partybuild.api import router
 from tests.utils.fixtures import build_world
-from tests.utils.scope import ScopeSuite, subclasses_in_test_modules
+from tests.utils.scope import ScopeSuite
+from tests.utils.scope import subclasses_in_test_modules
 from tests.utils.scope_reports import OrganizationParamScopeSuite
 
 ANONYMOUS = None

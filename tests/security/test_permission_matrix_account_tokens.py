@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from knox.models import AuthToken
 
-from .test_permission_matrix import ANONYMOUS, REFUSED_ANONYMOUS, ROLES
+from .test_permission_matrix import ANONYMOUS
+from .test_permission_matrix import REFUSED_ANONYMOUS
+from .test_permission_matrix import ROLES
 
 pytestmark = pytest.mark.django_db
 

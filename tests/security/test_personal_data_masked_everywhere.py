@@ -7,11 +7,14 @@ import json
 from io import BytesIO
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework import serializers
 
-from branches.personal import personal_fields, personal_kind, registered_models
+from branches.personal import personal_fields
+from branches.personal import personal_kind
+from branches.personal import registered_models
 from branches.scope.viewsets import ScopedQuerysetMixin
 from branches.tabular.exports import write_xlsx
 from branches.tabular.resource_base import ImportableResource
@@ -19,7 +22,8 @@ from members import idnumbers
 from partybuild.api import router
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_assessments import MemberAppraisalFactory
-from tests.utils.factories_cadres import CadreFactory, ReserveCadreFactory
+from tests.utils.factories_cadres import CadreFactory
+from tests.utils.factories_cadres import ReserveCadreFactory
 from tests.utils.factories_mobile import send_away
 from tests.utils.factories_pipeline import ApplicantFactory
 

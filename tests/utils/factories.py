@@ -5,11 +5,19 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from branches.models import Organization, OrganizationField, OrganizationKind, StaffRole
+from branches.models import Organization
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
+from branches.models import StaffRole
 from branches.scope.roles import Role
 from members import idnumbers
-from members.models import Education, Gender, Member, MemberCategory, Occupation
-from members.pipeline_rules import adult_from, probation_ends
+from members.models import Education
+from members.models import Gender
+from members.models import Member
+from members.models import MemberCategory
+from members.models import Occupation
+from members.pipeline_rules import adult_from
+from members.pipeline_rules import probation_ends
 
 PASSWORD = "Secret-pass-1"
 

@@ -5,19 +5,19 @@ import datetime as dt
 
 import factory
 
-from branches.models import OrganizationField, OrganizationKind
-from members.models import (
-    ContactPoint,
-    Meeting,
-    MeetingKind,
-    StudyRecord,
-    Training,
-    TrainingAudience,
-    TrainingLevel,
-)
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
+from members.models import ContactPoint
+from members.models import Meeting
+from members.models import MeetingKind
+from members.models import StudyRecord
+from members.models import Training
+from members.models import TrainingAudience
+from members.models import TrainingLevel
 from members.selectors.activities import LEVEL_BY_KIND
 
-from .factories import MemberFactory, OrganizationFactory
+from .factories import MemberFactory
+from .factories import OrganizationFactory
 from .factories_cadres import CadreFactory
 
 

@@ -4,10 +4,16 @@ points, appraisals and the development record that admitted them."""
 
 import datetime as dt
 
-from members.models import CadrePost, MeetingKind, MemberEventKind, MemberStatus
+from members.models import CadrePost
+from members.models import MeetingKind
+from members.models import MemberEventKind
+from members.models import MemberStatus
 
 from .factories import MemberFactory
-from .factories_activities import ContactPointFactory, MeetingFactory, StudyRecordFactory, TrainingFactory
+from .factories_activities import ContactPointFactory
+from .factories_activities import MeetingFactory
+from .factories_activities import StudyRecordFactory
+from .factories_activities import TrainingFactory
 from .factories_assessments import MemberAppraisalFactory
 from .factories_cadres import CadreFactory
 from .factories_pipeline import admitted

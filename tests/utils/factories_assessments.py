@@ -7,16 +7,17 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from assessments.models import (
-    MemberAppraisal,
-    RatingPolicy,
-    Rectification,
-    RectificationNote,
-    StarRating,
-)
-from members.models import Cadre, CadrePost, MemberCategory
+from assessments.models import MemberAppraisal
+from assessments.models import RatingPolicy
+from assessments.models import Rectification
+from assessments.models import RectificationNote
+from assessments.models import StarRating
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import MemberCategory
 
-from .factories import MemberFactory, OrganizationFactory
+from .factories import MemberFactory
+from .factories import OrganizationFactory
 from .factories_cadres import CadreFactory
 from .factories_quotas import root_county
 

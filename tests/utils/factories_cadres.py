@@ -5,15 +5,13 @@ import datetime as dt
 
 import factory
 
-from members.models import (
-    Cadre,
-    CadrePost,
-    Education,
-    Gender,
-    PoliticalStatus,
-    ReserveCadre,
-    ReserveSource,
-)
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import Education
+from members.models import Gender
+from members.models import PoliticalStatus
+from members.models import ReserveCadre
+from members.models import ReserveSource
 
 from .factories import OrganizationFactory
 

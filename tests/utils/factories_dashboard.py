@@ -2,11 +2,21 @@
 
 import datetime as dt
 
-from assessments.models import Alert, AlertKind, QuotaPublication, QuotaResult, QuotaRun, RunState
-from branches.models import OrganizationField, OrganizationKind, StandardizedRoomTarget
-from members.models import Education, Gender, MemberCategory
+from assessments.models import Alert
+from assessments.models import AlertKind
+from assessments.models import QuotaPublication
+from assessments.models import QuotaResult
+from assessments.models import QuotaRun
+from assessments.models import RunState
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
+from branches.models import StandardizedRoomTarget
+from members.models import Education
+from members.models import Gender
+from members.models import MemberCategory
 
-from .factories import MemberFactory, OrganizationFactory
+from .factories import MemberFactory
+from .factories import OrganizationFactory
 from .factories_cadres import ReserveCadreFactory
 from .factories_ratings import StarRatingFactory
 from .factories_records import ActivityRoomFactory

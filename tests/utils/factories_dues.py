@@ -3,8 +3,12 @@
 import datetime as dt
 from decimal import Decimal
 
-from members.models import DuesBase, DuesCategory, DuesPayment, PaymentMethod
-from members.services.dues import dues_base_declare, dues_payment_record
+from members.models import DuesBase
+from members.models import DuesCategory
+from members.models import DuesPayment
+from members.models import PaymentMethod
+from members.services.dues import dues_base_declare
+from members.services.dues import dues_payment_record
 
 # The quota tests' dues: a farmer's least amount each month, as unsaved rows the quota oracle's data sets and
 # the quota benchmark write in numbers, past the services' rules.

@@ -3,9 +3,14 @@
 
 from dataclasses import dataclass
 
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils import translation
 
-from members.models import Cadre, CadrePost, MeetingKind, Member, TrainingAudience
+from members.models import Cadre
+from members.models import CadrePost
+from members.models import MeetingKind
+from members.models import Member
+from members.models import TrainingAudience
 
 from .factories import MemberFactory
 from .factories_cadres import CadreFactory

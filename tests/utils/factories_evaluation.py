@@ -7,19 +7,18 @@ import itertools
 import factory
 from django.utils import timezone
 
-from assessments.models import (
-    CycleState,
-    EvaluationCycle,
-    EvaluationGrade,
-    EvaluationLevel,
-    EvaluationRater,
-    EvaluationScore,
-    RaterGroup,
-    SecretaryGrade,
-    Statement,
-)
+from assessments.models import CycleState
+from assessments.models import EvaluationCycle
+from assessments.models import EvaluationGrade
+from assessments.models import EvaluationLevel
+from assessments.models import EvaluationRater
+from assessments.models import EvaluationScore
+from assessments.models import RaterGroup
+from assessments.models import SecretaryGrade
+from assessments.models import Statement
 
-from .factories import OrganizationFactory, UserFactory
+from .factories import OrganizationFactory
+from .factories import UserFactory
 from .factories_quotas import root_county
 
 _years = itertools.count()

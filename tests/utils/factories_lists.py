@@ -3,11 +3,16 @@ list answering) that need a row of each."""
 
 import datetime as dt
 
-from assessments.models import Alert, AlertKind, QuotaResult
+from assessments.models import Alert
+from assessments.models import AlertKind
+from assessments.models import QuotaResult
 
 from .factories import MemberFactory
-from .factories_activities import MeetingFactory, StudyRecordFactory, TrainingFactory
-from .factories_cadres import CadreFactory, ReserveCadreFactory
+from .factories_activities import MeetingFactory
+from .factories_activities import StudyRecordFactory
+from .factories_activities import TrainingFactory
+from .factories_cadres import CadreFactory
+from .factories_cadres import ReserveCadreFactory
 from .factories_pipeline import ApplicantFactory
 from .factories_quotas import published_run
 from .factories_ratings import StarRatingFactory

@@ -4,7 +4,8 @@
 import datetime as dt
 
 from members.models import ContactWay
-from members.services.mobile import away_contact_record, away_record_start
+from members.services.mobile import away_contact_record
+from members.services.mobile import away_record_start
 
 from .factories import MemberFactory
 

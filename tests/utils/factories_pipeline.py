@@ -3,9 +3,15 @@ import datetime as dt
 import factory
 
 from members import idnumbers
-from members.models import Applicant, ApplicantStage, Education, Gender, Occupation
+from members.models import Applicant
+from members.models import ApplicantStage
+from members.models import Education
+from members.models import Gender
+from members.models import Occupation
 
-from .factories import MemberFactory, OrganizationFactory, id_number_for
+from .factories import MemberFactory
+from .factories import OrganizationFactory
+from .factories import id_number_for
 
 
 class ApplicantFactory(factory.django.DjangoModelFactory):

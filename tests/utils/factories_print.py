@@ -6,13 +6,18 @@ import datetime as dt
 
 from assessments.indicators import INDICATORS
 from assessments.models import AlertKind
-from members.models import ApplicantStage, MeetingKind
+from members.models import ApplicantStage
+from members.models import MeetingKind
 
 from .factories_activities import MeetingFactory
-from .factories_dashboard import YEAR, populate_township, publish, village
+from .factories_dashboard import YEAR
+from .factories_dashboard import populate_township
+from .factories_dashboard import publish
+from .factories_dashboard import village
 from .factories_pipeline import ApplicantFactory
 from .factories_reports import world_report
-from .fixtures import World, build_world
+from .fixtures import World
+from .fixtures import build_world
 
 REPORT_YEAR = 2025
 # Every indicator a branch is measured on: the dashboard's widest quota table.

@@ -1,4 +1,9 @@
-from assessments.models import Alert, AlertKind, QuotaPublication, QuotaResult, QuotaRun, RunState
+from assessments.models import Alert
+from assessments.models import AlertKind
+from assessments.models import QuotaPublication
+from assessments.models import QuotaResult
+from assessments.models import QuotaRun
+from assessments.models import RunState
 
 
 def root_county(organization):

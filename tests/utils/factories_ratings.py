@@ -5,16 +5,14 @@ from decimal import Decimal
 
 import factory
 
-from assessments.models import (
-    DIMENSIONS,
-    QuotaPublication,
-    QuotaResult,
-    QuotaRun,
-    RatingPolicy,
-    RatingStage,
-    RunState,
-    StarRating,
-)
+from assessments.models import DIMENSIONS
+from assessments.models import QuotaPublication
+from assessments.models import QuotaResult
+from assessments.models import QuotaRun
+from assessments.models import RatingPolicy
+from assessments.models import RatingStage
+from assessments.models import RunState
+from assessments.models import StarRating
 
 from .factories import OrganizationFactory
 from .factories_quotas import root_county

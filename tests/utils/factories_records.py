@@ -7,16 +7,14 @@ from decimal import Decimal
 
 import factory
 
-from branches.models import (
-    ActivityRoom,
-    DisclosurePeriod,
-    FinancialDisclosure,
-    InvestmentSource,
-    ReviewKind,
-    ReviewRecord,
-    RoomInvestment,
-    StandardizedRoomTarget,
-)
+from branches.models import ActivityRoom
+from branches.models import DisclosurePeriod
+from branches.models import FinancialDisclosure
+from branches.models import InvestmentSource
+from branches.models import ReviewKind
+from branches.models import ReviewRecord
+from branches.models import RoomInvestment
+from branches.models import StandardizedRoomTarget
 
 from .factories import OrganizationFactory
 

@@ -11,32 +11,33 @@ pattern is deterministic by a village's index ``i`` in the county so tests can c
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from decimal import Decimal
 
 from django.utils import timezone
 
-from assessments.models import (
-    Alert,
-    AlertKind,
-    CycleState,
-    EvaluationCycle,
-    EvaluationGrade,
-    EvaluationLevel,
-    EvaluationScore,
-    QuotaPublication,
-    QuotaResult,
-    QuotaRun,
-    RatingPolicy,
-    Rectification,
-    ReportFormat,
-    ReportJob,
-    ReportKind,
-    RunState,
-    StarRating,
-    Statement,
-)
-from branches.models import Organization, OrganizationField, OrganizationKind
+from assessments.models import Alert
+from assessments.models import AlertKind
+from assessments.models import CycleState
+from assessments.models import EvaluationCycle
+from assessments.models import EvaluationGrade
+from assessments.models import EvaluationLevel
+from assessments.models import EvaluationScore
+from assessments.models import QuotaPublication
+from assessments.models import QuotaResult
+from assessments.models import QuotaRun
+from assessments.models import RatingPolicy
+from assessments.models import Rectification
+from assessments.models import ReportFormat
+from assessments.models import ReportJob
+from assessments.models import ReportKind
+from assessments.models import RunState
+from assessments.models import StarRating
+from assessments.models import Statement
+from branches.models import Organization
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
 
 GRADE_CYCLE = [
     EvaluationGrade.GOOD,

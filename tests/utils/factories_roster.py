@@ -2,7 +2,8 @@ import datetime as dt
 
 import factory
 
-from members.models import MemberEvent, MemberEventKind
+from members.models import MemberEvent
+from members.models import MemberEventKind
 
 from .factories import MemberFactory
 

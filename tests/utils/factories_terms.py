@@ -2,7 +2,9 @@ import datetime as dt
 
 import factory
 
-from members.models import Election, Term, TermKind
+from members.models import Election
+from members.models import Term
+from members.models import TermKind
 from members.terms_rules import regular_end
 
 from .factories import OrganizationFactory

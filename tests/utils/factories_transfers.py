@@ -2,11 +2,17 @@
 
 import datetime as dt
 
-from members.models import Education, LetterDirection, MemberCategory, Occupation, TransferLetter
+from members.models import Education
+from members.models import LetterDirection
+from members.models import MemberCategory
+from members.models import Occupation
+from members.models import TransferLetter
 from members.models.transfers import valid_until
 from members.services.register import county_of
-from members.services.transfers import letter_issue, letter_receive
-from tests.utils.factories import MemberFactory, id_number_for
+from members.services.transfers import letter_issue
+from members.services.transfers import letter_receive
+from tests.utils.factories import MemberFactory
+from tests.utils.factories import id_number_for
 
 ISSUED = dt.date(2026, 3, 2)
 PAID_UP_TO = dt.date(2026, 2, 1)

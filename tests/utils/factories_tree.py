@@ -2,7 +2,8 @@
 
 from branches.models import OrganizationKind
 
-from .factories import MemberFactory, OrganizationFactory
+from .factories import MemberFactory
+from .factories import OrganizationFactory
 
 
 def township_with_branches(county, code: str, branches: int, members_each: int = 1):

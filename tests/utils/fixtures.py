@@ -8,11 +8,18 @@ from django.test import Client
 from rest_framework.test import APIClient
 from simple_history.utils import bulk_create_with_history
 
-from branches.models import Organization, OrganizationField, OrganizationKind, StaffRole
+from branches.models import Organization
+from branches.models import OrganizationField
+from branches.models import OrganizationKind
+from branches.models import StaffRole
 from branches.scope.roles import Role
 
-from .factories import OrganizationFactory, StaffRoleFactory, UserFactory
-from .factories_entry import EntryBranch, entry_branch, logged_in
+from .factories import OrganizationFactory
+from .factories import StaffRoleFactory
+from .factories import UserFactory
+from .factories_entry import EntryBranch
+from .factories_entry import entry_branch
+from .factories_entry import logged_in
 
 
 @dataclass

@@ -15,12 +15,18 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
-from django.urls import get_resolver, reverse
+from django.urls import get_resolver
+from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization, OrganizationField, StaffRole
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_KINDS
+from branches.models import Organization
+from branches.models import OrganizationField
+from branches.models import StaffRole
 from branches.scope.roles import Role
-from members.models import Cadre, CadrePost
+from members.models import Cadre
+from members.models import CadrePost
 
 from .factories_lists import LIST_NAMES
 

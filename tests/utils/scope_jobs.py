@@ -4,7 +4,8 @@ someone who works there, and only that person finds it."""
 import uuid
 
 from branches.scope.roles import Role
-from tests.utils.factories import StaffRoleFactory, UserFactory
+from tests.utils.factories import StaffRoleFactory
+from tests.utils.factories import UserFactory
 from tests.utils.scope import ScopeSuite
 
 

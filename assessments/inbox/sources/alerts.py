@@ -15,7 +15,8 @@ from branches.scope.roles import Role
 
 from ...models import AlertKind
 from ...selectors.quotas import published_alerts
-from ..items import Source, within
+from ..items import Source
+from ..items import within
 
 LIVE_ELSEWHERE = frozenset(
     {

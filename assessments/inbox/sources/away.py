@@ -5,13 +5,15 @@ the return) settles it. One query."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from branches.scope.roles import Role
 from members.models import OUT_OF_CONTACT_MONTHS
 from members.selectors.mobile import out_of_contact_within
 
-from ..items import Source, taking_part
+from ..items import Source
+from ..items import taking_part
 
 
 class AwayOutOfContact(Source):

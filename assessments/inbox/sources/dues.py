@@ -6,11 +6,15 @@ Two queries."""
 from collections import defaultdict
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy, ngettext_lazy
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext_lazy
 
 from branches.models import Organization
 from branches.scope.roles import Role
-from members.selectors.dues import HANDLE_AFTER_MONTHS, REMIND_AFTER_MONTHS, dues_arrears_within, month_start
+from members.selectors.dues import HANDLE_AFTER_MONTHS
+from members.selectors.dues import REMIND_AFTER_MONTHS
+from members.selectors.dues import dues_arrears_within
+from members.selectors.dues import month_start
 
 from ..items import Source
 

@@ -3,10 +3,12 @@ transfers.md): a letter issued out of the county, neither delivered nor confirme
 whoever issued it — the township staff when a township's staff member issued it, otherwise the branch
 secretary — by its last valid day. An expired one (``TransferLetter.expired_on``) says so. One query."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from branches.models import StaffRole
 from branches.scope.roles import Role

@@ -12,13 +12,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.models import BRANCH_KINDS, Organization
+from branches.models import BRANCH_KINDS
+from branches.models import Organization
 from branches.scope.roles import Role
-from members.models import Meeting, MeetingKind
+from members.models import Meeting
+from members.models import MeetingKind
 
 from ...indicators import MEETING_KINDS
 from ...models import QuotaPolicy
-from ..items import Item, Source, county_id_of, taking_part, within
+from ..items import Item
+from ..items import Source
+from ..items import county_id_of
+from ..items import taking_part
+from ..items import within
 
 MONTHLY_KINDS = frozenset({MeetingKind.COMMITTEE, MeetingKind.GROUP, MeetingKind.THEME_DAY})
 LAST_QUARTER_FROM = 10  # from 1 October the whole year's target is expected (docs/quotas.md, Alerts)

@@ -10,12 +10,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.scope.roles import Capability, Role
-from members.models import Applicant, ApplicantStage, ApplicantStatus
-from members.selectors.pipeline import MISSING_LABELS, NEXT_STEP
+from branches.scope.roles import Capability
+from branches.scope.roles import Role
+from members.models import Applicant
+from members.models import ApplicantStage
+from members.models import ApplicantStatus
+from members.selectors.pipeline import MISSING_LABELS
+from members.selectors.pipeline import NEXT_STEP
 from members.services.pipeline import STEP_CAPABILITY
 
-from ..items import Source, within
+from ..items import Source
+from ..items import within
 
 # Days before a deadline (the three months to approve after the assembly) from which the step is listed
 # even before it is possible.

@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy
 from branches.models import BRANCH_KINDS
 from branches.scope.roles import Role
 
-from ...models import RatingStage, StarRating
+from ...models import RatingStage
+from ...models import StarRating
 from ...services.ratings import rating_next_step
-from ..items import Source, within
+from ..items import Source
+from ..items import within
 
 NEXT_ROLE = {
     RatingStage.SELF_ASSESSED: Role.BRANCH_SECRETARY,

@@ -11,8 +11,10 @@ from django.utils.translation import gettext_lazy
 
 from branches.scope.roles import Role
 
-from ...models import Rectification, RectificationStatus
-from ..items import Source, within
+from ...models import Rectification
+from ...models import RectificationStatus
+from ..items import Source
+from ..items import within
 
 DEADLINE_NEAR_DAYS = 30
 

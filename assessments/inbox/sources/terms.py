@@ -5,15 +5,18 @@ the item leaves when a new term starts or an extension moves the last day. One q
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
 from branches.models import COMMITTEE_KINDS
 from branches.scope.roles import Role
 from members.selectors.terms import terms_ending_within
-from members.terms_rules import Stage, term_stage
+from members.terms_rules import Stage
+from members.terms_rules import term_stage
 
 from ...models import AlertKind
-from ..items import Source, taking_part
+from ..items import Source
+from ..items import taking_part
 
 # The alert's own label names each stage, so the inbox and the alert list read alike.
 WHAT = {

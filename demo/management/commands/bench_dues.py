@@ -16,13 +16,18 @@ import time
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection
+from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from branches.models import Organization
-from members.models import DuesBase, DuesCategory, DuesPayment, PaymentMethod
-from members.selectors.dues import dues_summary, months_back
+from members.models import DuesBase
+from members.models import DuesCategory
+from members.models import DuesPayment
+from members.models import PaymentMethod
+from members.selectors.dues import dues_summary
+from members.selectors.dues import months_back
 
 AMOUNT = Decimal("0.50")
 

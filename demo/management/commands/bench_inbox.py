@@ -12,16 +12,23 @@ import datetime as dt
 import time
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.inbox.compute import inboxes
-from branches.models import BRANCH_KINDS, COMMITTEE_KINDS, Organization, OrganizationKind, StaffRole
+from branches.models import BRANCH_KINDS
+from branches.models import COMMITTEE_KINDS
+from branches.models import Organization
+from branches.models import OrganizationKind
+from branches.models import StaffRole
 from branches.scope.roles import Role
 
-from .bench_rating_proposal import ensure_published_quotas, refresh_statistics
+from .bench_rating_proposal import ensure_published_quotas
+from .bench_rating_proposal import refresh_statistics
 
 ROLE_OF_KIND = (
     dict.fromkeys(BRANCH_KINDS, Role.BRANCH_SECRETARY)

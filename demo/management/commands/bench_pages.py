@@ -13,14 +13,19 @@ import time
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db import transaction
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from branches.models import BRANCH_KINDS, Organization, OrganizationKind, StaffRole
+from branches.models import BRANCH_KINDS
+from branches.models import Organization
+from branches.models import OrganizationKind
+from branches.models import StaffRole
 from branches.scope.roles import Role
 
 USERNAMES = ("bench-pages-county", "bench-pages-province")

@@ -31,17 +31,23 @@ import contextlib
 import time
 from unittest import mock
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import NotSupportedError, connection, transaction
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.db import NotSupportedError
+from django.db import connection
+from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from assessments.models import QuotaRun, RunState
+from assessments.models import QuotaRun
+from assessments.models import RunState
 from assessments.quota import engine
 from assessments.services.quotas import quota_run_execute
 from assessments.tasks import quota_runs_nightly
 from branches.models import Organization
-from demo.quota_floor import compare, drop_floor_tables, run_floor
+from demo.quota_floor import compare
+from demo.quota_floor import drop_floor_tables
+from demo.quota_floor import run_floor
 
 TARGETS = {"county": {"run": 1.0}, "province": {"run": 20.0, "ratio": 2.0, "nightly": 1.5}}
 

@@ -9,15 +9,21 @@ database is left as it was.
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
+from django.db import connection
+from django.db import transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments.models import QuotaPublication, QuotaRun, RunState, StarRating
+from assessments.models import QuotaPublication
+from assessments.models import QuotaRun
+from assessments.models import RunState
+from assessments.models import StarRating
 from assessments.ratings_proposal import propose
 from assessments.services.quotas import quota_run_execute
-from branches.models import BRANCH_KINDS, Organization
+from branches.models import BRANCH_KINDS
+from branches.models import Organization
 
 
 def ensure_published_quotas(year: int, write) -> None:

@@ -12,14 +12,16 @@ import statistics
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.models import RunState
 from assessments.services.quotas import quota_runs_refresh
-from branches.models import BRANCH_KINDS, Organization
+from branches.models import BRANCH_KINDS
+from branches.models import Organization
 
 from .bench_rating_proposal import ensure_published_quotas
 

@@ -1,9 +1,12 @@
 """``manage.py generate_scale --tier tiny|county|province``: synthetic benchmark data at a scale tier."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from demo.scale import TIERS, ScaleError, generate
+from demo.scale import TIERS
+from demo.scale import ScaleError
+from demo.scale import generate
 
 
 class Command(BaseCommand):

@@ -10,7 +10,8 @@ ratings, appraisals, rectifications and the joint evaluation).
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,15 +19,24 @@ from django.utils.translation import gettext as _
 from demo.activities import create_demo_activities
 from demo.assessments import create_demo_assessments
 from demo.cadres import create_demo_cadres
-from demo.dues import MONTHS, create_demo_dues
-from demo.logins import demo_login_rows, grant_demo_logins, system_user
-from demo.members import DEFAULT_MEMBERS, create_demo_members, minimum_total
+from demo.dues import MONTHS
+from demo.dues import create_demo_dues
+from demo.logins import demo_login_rows
+from demo.logins import grant_demo_logins
+from demo.logins import system_user
+from demo.members import DEFAULT_MEMBERS
+from demo.members import create_demo_members
+from demo.members import minimum_total
 from demo.mobile import create_demo_mobile
-from demo.organizations import COUNTY_CODE, DEFAULT_SEED, build_demo_tree, demo_county
+from demo.organizations import COUNTY_CODE
+from demo.organizations import DEFAULT_SEED
+from demo.organizations import build_demo_tree
+from demo.organizations import demo_county
 from demo.pipeline import create_demo_pipeline
 from demo.records import create_demo_records
 from demo.terms import create_demo_terms
-from demo.transfers import create_demo_letters_in, create_demo_letters_out
+from demo.transfers import create_demo_letters_in
+from demo.transfers import create_demo_letters_out
 
 
 class Command(BaseCommand):
