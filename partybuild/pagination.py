@@ -23,12 +23,21 @@ def planner_rows(queryset) -> int:
 def bounded_count(queryset, exact_up_to: int = EXACT_UP_TO) -> tuple[int, bool]:
     """(the number of rows, whether it is an estimate): exact up to ``exact_up_to``; beyond it the
     planner's estimate (never below what was counted) on PostgreSQL, and an exact count elsewhere."""
-    counted = queryset.order_by()[: exact_up_to + 1].count()
+    counted = _rows_only(queryset.order_by())[: exact_up_to + 1].count()
     if counted <= exact_up_to:
         return counted, False
     if connections[queryset.db].vendor != "postgresql":
         return queryset.count(), False
     return max(planner_rows(queryset), counted), True
+
+
+def _rows_only(queryset):
+    """``queryset`` selecting its primary keys alone: counting a slice counts a subquery, and Django keeps
+    every annotation of a sliced subquery, so a list's per-row counts were computed for each row counted. A
+    queryset of values or of a union is left as it is: its rows are not one per record."""
+    if queryset._fields is not None or queryset.query.combinator:
+        return queryset
+    return queryset.values("pk")
 
 
 class BoundedCountPaginator(Paginator):

@@ -3,6 +3,9 @@ planner's estimate on PostgreSQL, flagged in the API's answer and on the list pa
 
 import pytest
 from django.db import connection
+from django.db.models import Count
+from django.db.models import OuterRef
+from django.db.models import Subquery
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -31,6 +34,25 @@ def test_the_exact_count_stops_at_the_limit(five):
     with CaptureQueriesContext(connection) as queries:
         bounded_count(five, exact_up_to=100)
     assert "LIMIT 101" in queries[0]["sql"]
+
+
+def test_the_count_leaves_out_the_lists_per_row_annotations(five):
+    annotated = five.annotate(named=Subquery(Organization.objects.filter(pk=OuterRef("pk")).values("name")))
+    with CaptureQueriesContext(connection) as queries:
+        assert bounded_count(annotated, exact_up_to=100) == (5, False)
+    assert queries[0]["sql"].count("SELECT") == 2
+
+
+def test_a_count_filtered_on_an_aggregate_keeps_the_filter(five):
+    parent = five.first()
+    OrganizationFactory(parent=parent, code="N-child")
+    with_children = five.annotate(children_count=Count("children")).filter(children_count__gt=0)
+    assert bounded_count(with_children, exact_up_to=100) == (1, False)
+
+
+def test_a_grouped_list_is_counted_by_its_groups(five):
+    kinds = five.order_by().values("kind").annotate(n=Count("pk"))
+    assert bounded_count(kinds, exact_up_to=100) == (len(list(kinds)), False)
 
 
 def test_beyond_the_limit_sqlite_counts_exactly(five):
