@@ -87,9 +87,22 @@ def unit_of(organization: Organization) -> dict:
     }
 
 
-def credit_units(units: list[dict], path: str):
-    """The units whose subtree holds ``path``."""
-    return [unit for unit in units if path and path.startswith(unit["path"])]
+def crediting(units: list[dict]):
+    """A function giving the units whose subtree holds a path. It looks up the path's ancestors among the
+    units' paths, once per path: the rows of a county (hundreds of branches, several rows each) then cost
+    their depth, not the number of townships."""
+    by_path = {unit["path"]: unit for unit in units}
+    known = {}
+
+    def units_holding(path: str) -> list[dict]:
+        found = known.get(path)
+        if found is None:
+            ends = [index for index, char in enumerate(path or "") if char == "/"][1:]
+            found = [by_path[path[: end + 1]] for end in ends if path[: end + 1] in by_path]
+            known[path] = found
+        return found
+
+    return units_holding
 
 
 def add_to(counter: dict, key: str, value) -> None:
@@ -126,8 +139,9 @@ def count_organizations(units, root, ref):
         .annotate(n=Count("pk"), households=Sum("households"), population=Sum("population"))
         .order_by()
     )
+    units_holding = crediting(units)
     for row in rows:
-        for unit in credit_units(units, row["path"]):
+        for unit in units_holding(row["path"]):
             unit["branches"] += row["n"]
             add_to(unit["branches_by_field"], row["field"] or "", row["n"])
             if row["field"] == OrganizationField.VILLAGE:
@@ -171,14 +185,15 @@ def count_members(units, root, year, ref):
         "education": "members_by_education",
         "age": "members_by_age",
     }
+    units_holding = crediting(units)
+    split = (key.split(":", 1) for key in alias if ":" in key)
+    dimensions = [(targets[dimension], value, alias[f"{dimension}:{value}"]) for dimension, value in split]
     for row in rows:
-        for unit in credit_units(units, row["branch__path"]):
+        for unit in units_holding(row["branch__path"]):
             unit["members"] += row[alias["total"]]
             unit["new_members"] += row[alias["new"]]
-            for key, name in alias.items():
-                if ":" in key:
-                    dimension, value = key.split(":", 1)
-                    add_to(unit[targets[dimension]], value, row[name])
+            for target, value, name in dimensions:
+                add_to(unit[target], value, row[name])
 
 
 def quota_rows(root, year):
@@ -213,8 +228,9 @@ def count_quotas(units, root, year):
         .annotate(n=Count("pk"))
         .order_by()
     )
+    units_holding = crediting(units)
     for row in rows:
-        for unit in credit_units(units, row["organization__path"]):
+        for unit in units_holding(row["organization__path"]):
             unit["quota"][row["status"]] += row["n"]
 
 
@@ -228,8 +244,9 @@ def count_stars(units, root, year, ref):
         .annotate(n=Count("pk"))
         .order_by()
     )
+    units_holding = crediting(units)
     for row in rows:
-        for unit in credit_units(units, row["organization__path"]):
+        for unit in units_holding(row["organization__path"]):
             add_to(unit["stars"], str(row["stars"]), row["n"])
             unit["rated"] += row["n"]
             if row["stars"] >= 3:
@@ -242,8 +259,9 @@ def count_rooms(units, root, committees, year):
     ids = {committee.pk for committee in committees}
     committee_units = [unit for unit in units if unit["organization"]["id"] in ids]
     standardized = dict.fromkeys((unit["path"] for unit in committee_units), 0)
+    units_holding = crediting(committee_units)
     for path, rooms in standardized_rooms_per_organization(root=root, year=year).items():
-        for unit in credit_units(committee_units, path):
+        for unit in units_holding(path):
             standardized[unit["path"]] += rooms
     targets = room_targets(organizations=ids, year=year) if ids else {}
     for unit in committee_units:
@@ -267,8 +285,9 @@ def count_reserve(units, root, ref):
         .annotate(villages=Count("pk"), covered=Count("pk", filter=Q(Exists(young))))
         .order_by()
     )
+    units_holding = crediting(units)
     for row in rows:
-        for unit in credit_units(units, row["path"]):
+        for unit in units_holding(row["path"]):
             unit["reserve"]["villages"] += row["villages"]
             unit["reserve"]["covered"] += row["covered"]
 
@@ -280,8 +299,9 @@ def count_alerts(units, root, year):
         .annotate(n=Count("pk"))
         .order_by()
     )
+    units_holding = crediting(units)
     for row in rows:
-        for unit in credit_units(units, row["organization__path"]):
+        for unit in units_holding(row["organization__path"]):
             unit["alerts"] += row["n"]
 
 
