@@ -71,10 +71,31 @@ MEETING_KINDS = tuple(
 )
 
 
+# Committee indicators: not part of a branch's rating, named for the lists and dashboards (docs/quotas.md).
+COMMITTEE_LABELS = {
+    "study.township.notes": _("Study notes of the township's instructors"),
+    "study.township.articles": _("Articles written by the township's instructors"),
+}
+ROLLUP_PREFIX = "rollup."
+
+
 def indicator_label(code: str) -> str:
-    """The label of ``code``, or the code itself for one without a label (roll-ups, township study)."""
-    label = INDICATOR_LABELS.get(code)
+    """The label of ``code``; a roll-up is named after the branch indicator it counts (docs/quotas.md, "Codes
+    for committees and counties"); a code the vocabulary does not know is shown as it is."""
+    if code.startswith(ROLLUP_PREFIX):
+        counted = code.removeprefix(ROLLUP_PREFIX)
+        if counted in INDICATOR_LABELS or counted in COMMITTEE_LABELS:
+            return str(_("Branches meeting “%(indicator)s”") % {"indicator": indicator_label(counted)})
+    label = INDICATOR_LABELS.get(code) or COMMITTEE_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    """Every code a result can carry with its label, for choosing one: the branch indicators, the committee
+    ones and the roll-ups of the branch indicators."""
+    codes = [*INDICATOR_LABELS, *COMMITTEE_LABELS]
+    codes += [ROLLUP_PREFIX + code for code in INDICATOR_LABELS]
+    return [(code, indicator_label(code)) for code in codes]
 
 
 # --- the facts a result or an alert keeps in ``detail`` (assessments/quota/*_stages.py) --------------------

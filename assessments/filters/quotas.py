@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.filters import ScopedFilterSet
 from branches.filters import organization_choice
 
+from ..indicators import indicator_choices
 from ..models import Alert
 from ..models import AlertKind
 from ..models import QuotaPolicy
@@ -31,7 +32,7 @@ class QuotaRunFilter(ScopedFilterSet):
 
 class QuotaResultFilter(ScopedFilterSet):
     organization = organization_choice(_("organization"))
-    code = django_filters.CharFilter(label=_("indicator"))
+    code = django_filters.ChoiceFilter(label=_("indicator"), choices=indicator_choices)
     code_prefix = django_filters.CharFilter(
         label=_("indicator prefix"), field_name="code", lookup_expr="startswith"
     )

@@ -131,7 +131,7 @@ def test_a_quota_segment_lists_exactly_its_results(world):
     # The list names the indicator in words and shows the filter it was opened with.
     html = response.content.decode()
     assert zh(INDICATOR_LABELS["meet.group"]) in html.split("<tbody", 1)[1]
-    assert 'name="code" value="meet.group"' in html
+    assert '<option value="meet.group" selected>' in html
 
 
 def test_county_chart_bars_lead_to_each_townships_page(world):

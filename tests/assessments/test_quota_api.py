@@ -113,6 +113,20 @@ def test_a_future_year_is_refused_in_chinese(world):
     assert response.status_code == 400 and "year" in response.json()
 
 
+def test_an_unknown_indicator_code_is_refused_in_chinese(world):
+    response = world.client("county_admin").get(reverse("quotaresult-list"), {"code": "no.such"})
+    assert response.status_code == 400 and "有效" in str(response.json())
+
+
+def test_the_results_page_names_roll_ups_and_township_study(world):
+    published_result(world.township_a, code="rollup.meet.assembly")
+    published_result(world.township_a, code="study.township.notes")
+    page = world.page_client("county_admin").get(reverse("assessments:quotaresult-list"), {"year": 2024})
+    body = page.content.decode()
+    assert "“支部党员大会”达标的党支部" in body and "乡镇指导员学习笔记" in body
+    assert ">rollup.meet.assembly<" not in body
+
+
 def test_results_filter_by_code_and_met(world):
     client = world.client("county_admin")
     client.post(reverse("quotarun-list"), {"organization": world.county.pk, "year": 2025}, format="json")

@@ -203,3 +203,9 @@ def test_the_branch_page_says_nothing_of_a_verified_one(world):
         reverse("assessments:branch-page", args=[world.branch_a1.pk])
     )
     assert 'id="rectification"' not in response.content.decode()
+
+
+def test_a_candidates_rating_total_reads_with_one_decimal(world):
+    rating(world.branch_a1, "59.9")
+    body = candidates(world, "staff_a", organization=world.township_a.pk, year=YEAR).content.decode()
+    assert "星级评定总分 59.9，0 星" in body
