@@ -162,6 +162,14 @@ def can_refresh(user, organization) -> bool:
     return organization.is_branch and organization_in_scope(user, organization, Capability.RECORDS)
 
 
+def entry_buttons(user, organization) -> list[tuple[str, str]]:
+    """The entry pages offered on the page: none to a user who may not enter the branch's records (a viewer),
+    whose every entry page would answer "not found"."""
+    if not organization_in_scope(user, organization, Capability.RECORDS):
+        return []
+    return [(url, label) for name, label in ENTRY_BUTTONS if (url := reverse_or_none(name)) is not None]
+
+
 @login_required
 @require_GET
 def branch_page(request, pk):
@@ -183,9 +191,7 @@ def branch_page(request, pk):
         "run_active": run is not None and run.state in ACTIVE_STATES,
         "can_refresh": can_refresh(user, organization),
         "rectification": open_rectification(user=user, organization=organization),
-        "buttons": [
-            (url, label) for name, label in ENTRY_BUTTONS if (url := reverse_or_none(name)) is not None
-        ],
+        "buttons": entry_buttons(user, organization),
     }
     return render(request, "assessments/branch/page.html", context)
 

@@ -175,6 +175,14 @@ def test_viewers_see_the_page_but_cannot_refresh(client, world):
     assert not QuotaRun.objects.exists()
 
 
+def test_entry_buttons_are_offered_to_the_secretary_and_not_to_a_viewer(secretary, client, world):
+    visit_entry = reverse("members:visit-create")
+    assert f'href="{visit_entry}"' in secretary.get(page_url(world.branch_a1)).content.decode()
+    logged_in(client, world.users["viewer_a"])
+    assert f'href="{visit_entry}"' not in client.get(page_url(world.branch_a1)).content.decode()
+    assert client.get(visit_entry).status_code == 404
+
+
 def test_a_secretary_cannot_refresh_another_branch(secretary, world):
     assert secretary.post(reverse("assessments:branch-refresh", args=[world.branch_a2.pk])).status_code == 404
     assert not QuotaRun.objects.exists()
