@@ -46,9 +46,16 @@ DETAIL_VALUES = {
 }
 
 
+# Record types that policy events name by a short word rather than by their model's label.
+RECORD_TYPES = {
+    "evaluation_cycle": "assessments.evaluationcycle",
+    "rating_policy": "assessments.ratingpolicy",
+}
+
+
 def _model_of(label):
     try:
-        return apps.get_model(label)
+        return apps.get_model(RECORD_TYPES.get(label, label))
     except (LookupError, ValueError, TypeError):
         return None
 
@@ -68,9 +75,21 @@ def _detail_value(key, value, detail) -> str:
         return "、".join(_field_label(model, name) for name in value)
     if isinstance(value, dict):
         return "; ".join(f"{k}={v}" for k, v in sorted(value.items())) or "—"
+    field = _model_field(detail, key)
+    if field is not None and field.choices and not isinstance(value, list | tuple | dict):
+        return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, str):
         return str(DETAIL_VALUES.get(value, value))
     return str(value)
+
+
+def _model_field(detail, key):
+    """The field ``key`` of the event's record type (``detail["model"]``), if it is one."""
+    model = _model_of(detail.get("model")) if isinstance(detail.get("model"), str) else None
+    try:
+        return model._meta.get_field(key) if model else None
+    except FieldDoesNotExist:
+        return None
 
 
 def _field_label(model, name) -> str:
@@ -82,7 +101,8 @@ def _field_label(model, name) -> str:
 
 def security_event_detail_rows(detail) -> list[tuple[str, str]]:
     """A security event's ``detail`` as (label, value) pairs in words: known keys first, in a fixed order,
-    then any other key as it is (nothing an event kept is hidden)."""
+    then any other key, named by the record type's field of that name or as it is (nothing an event kept is
+    hidden)."""
     detail = detail or {}
     rows = [
         (str(label), _detail_value(key, detail[key], detail))
@@ -90,7 +110,13 @@ def security_event_detail_rows(detail) -> list[tuple[str, str]]:
         if key in detail
     ]
     return rows + [
-        (key, _detail_value(key, value, detail))
+        (_other_label(detail, key), _detail_value(key, value, detail))
         for key, value in sorted(detail.items())
         if key not in DETAIL_LABELS
     ]
+
+
+def _other_label(detail, key) -> str:
+    """A key the table does not name: the label of the record type's field of that name, else the key."""
+    field = _model_field(detail, key)
+    return str(field.verbose_name) if field is not None else key

@@ -35,6 +35,20 @@ def test_the_fields_unmasked_read_as_the_fields_labels():
         assert rows[str(DETAIL_LABELS["fields"])] == str(Member._meta.get_field("phone").verbose_name)
 
 
+def test_a_policy_events_other_fields_read_as_their_labels_and_choices():
+    with translation.override("zh-hans"):
+        rows = dict(
+            security_event_detail_rows({"model": "evaluation_cycle", "year": 2025, "state": "closed"})
+        )
+        from assessments.models import CycleState
+        from assessments.models import EvaluationCycle
+
+        state = EvaluationCycle._meta.get_field("state")
+        assert rows[str(DETAIL_LABELS["model"])] == str(EvaluationCycle._meta.verbose_name)
+        assert rows[str(state.verbose_name)] == str(CycleState.CLOSED.label)
+        assert "state" not in rows
+
+
 def test_an_unknown_key_is_shown_as_it_is():
     assert security_event_detail_rows({"new_key": 1}) == [("new_key", "1")]
 
