@@ -20,3 +20,10 @@ def test_the_chinese_catalog_has_no_untranslated_or_fuzzy_message():
     assert answer.returncode == 0, answer.stderr
     statistics = answer.stderr.strip().splitlines()[-1]
     assert "untranslated" not in statistics and "fuzzy" not in statistics, statistics
+
+
+def test_a_missing_value_never_reads_null_in_chinese():
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert translation.gettext("This field cannot be null.") == "此字段不能为空。"
