@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..personal import mask
 from ..personal import personal_kind
@@ -87,9 +88,24 @@ def descending(expression: str) -> str:
     return expression[1:] if expression.startswith("-") else f"-{expression}"
 
 
+class AnyYesNoSelect(forms.NullBooleanSelect):
+    """A yes/no filter whose empty choice reads "all" (Django's reads "unknown", and sends ``unknown``)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+    def format_value(self, value):
+        chosen = super().format_value(value)
+        return "" if chosen == "unknown" else chosen
+
+
 def bootstrap_form(form) -> None:
-    """Bootstrap classes on django-filter's form widgets (the form's fields are its own copies)."""
+    """Bootstrap classes on django-filter's form widgets (the form's fields are its own copies); a yes/no
+    filter offers all, yes and no."""
     for field in form.fields.values():
+        if isinstance(field.widget, forms.NullBooleanSelect):
+            field.widget = AnyYesNoSelect(field.widget.attrs)
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"

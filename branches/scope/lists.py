@@ -58,6 +58,15 @@ IMPORT_ROUTES = (
 )
 
 
+def labelled_errors(form) -> list[tuple[str, str]]:
+    """A filter form's errors as (the field's label, or "" for the query as a whole, message)."""
+    return [
+        (str(form.fields[name].label or name) if name in form.fields else "", message)
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+
+
 class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View):
     model = None
     list_selector = None  # ``<entity>_list(*, user)`` from the app's selectors, shared with the API
@@ -278,6 +287,7 @@ class ScopedListView(ListImportMixin, LoginRequiredMixin, RequirementMixin, View
             "filter_form": filterset.form,
             "filter_fields": visible,
             "filter_errors": filterset.form.errors if filterset.form.is_bound else {},
+            "filter_error_lines": labelled_errors(filterset.form) if filterset.form.is_bound else [],
             "filtering": filtering,
             # The FilterSet's own ``search`` when it has one (the API's too), else the page's search_fields.
             "search_enabled": bool(self.search_fields) or "search" in filterset.form.fields,

@@ -82,6 +82,22 @@ def test_invalid_filter_value_shows_a_message_and_no_rows(client, world):
     assert 'id="list-filter-errors"' in response.content.decode()
 
 
+def test_an_invalid_filter_is_named_by_its_label_not_its_parameter(client, world):
+    response = page(client, world, "staff_a", within="not-a-number")
+    form = response.context["filter_form"]
+    [(label, _message)] = response.context["filter_error_lines"]
+    assert label == str(form.fields["within"].label)
+    body = response.content.decode().split('id="list-filter-errors"', 1)[1]
+    assert f"<li>{label}：" in body and "<li>within:" not in body
+
+
+def test_a_yes_no_filter_offers_all_yes_and_no_and_sends_nothing_for_all(client, world):
+    response = page(client, world, "staff_a")
+    html = str(response.context["filter_form"]["is_mobile"])
+    assert '<option value="" selected>全部</option>' in html and 'value="unknown"' not in html
+    assert '<option value="true">是</option>' in html and '<option value="false">否</option>' in html
+
+
 def test_filter_naming_another_townships_branch_is_refused_not_obeyed(client, world):
     MemberFactory(branch=world.branch_b1)
 
