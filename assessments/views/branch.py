@@ -34,6 +34,7 @@ from members.selectors.pipeline import due_list
 from members.selectors.visits import distinct_households_by_person
 from members.selectors.visits import projected_households
 from members.selectors.visits import projected_short
+from members.services.pipeline import step_capability
 from partybuild.years import is_year_so_far
 
 from ..indicators import indicator_label
@@ -137,7 +138,13 @@ def visit_pace(organization, year: int) -> list[dict]:
 
 
 def due_rows(user, organization) -> list[dict]:
+    """The branch's due steps; a step is linked to its page only for a user who may take it (approving a
+    probationary or full member is the township's)."""
     today = timezone.localdate()
+    allowed = {
+        capability: organization_in_scope(user, organization, capability)
+        for capability in (Capability.RECORDS, Capability.REVIEW)
+    }
     return [
         {
             "applicant": step.applicant,
@@ -146,7 +153,9 @@ def due_rows(user, organization) -> list[dict]:
             "deadline": step.deadline,
             "missing": [MISSING_LABELS[key] for key in step.missing],
             "ready": step.is_ready(today),
-            "advance_url": reverse_or_none("members:applicant-advance", step.applicant.pk),
+            "advance_url": reverse_or_none("members:applicant-advance", step.applicant.pk)
+            if allowed[step_capability(step.next_stage)]
+            else None,
         }
         for step in due_list(user=user, organization=organization, today=today)
     ]

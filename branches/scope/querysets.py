@@ -37,7 +37,8 @@ def capability_for(model, action: str) -> str:
 def scope_paths(user, capability: str) -> list[str] | None:
     """Root paths of the subtrees where ``user`` holds ``capability``; None means everywhere.
 
-    Cached on the user object, so a request pays one query per capability it asks about.
+    The user's roles are read once and kept on the user object, so a request pays one query whatever the
+    capabilities it asks about.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return []
@@ -45,21 +46,24 @@ def scope_paths(user, capability: str) -> list[str] | None:
         return None
     cache = user.__dict__.setdefault("_scope_paths", {})
     if capability not in cache:
+        roles = CAPABILITY_ROLES[capability]
+        cache[capability] = _outermost(sorted({path for role, path in _roles_of(user) if role in roles}))
+    return cache[capability]
+
+
+def _roles_of(user) -> list[tuple[str, str]]:
+    """(role, organization path) of each role ``user`` holds on an organization not dissolved."""
+    if "_staff_roles" not in user.__dict__:
         from ..models import StaffRole  # noqa: PLC0415 - the models import this module for their querysets
 
-        paths = sorted(
-            set(
-                StaffRole.objects.filter(
-                    user=user, role__in=CAPABILITY_ROLES[capability], organization__dissolved_on__isnull=True
-                ).values_list("organization__path", flat=True)
-            )
-        )
-        cache[capability] = _outermost(paths)
-    return cache[capability]
+        roles = StaffRole.objects.filter(user=user, organization__dissolved_on__isnull=True)
+        user.__dict__["_staff_roles"] = list(roles.values_list("role", "organization__path"))
+    return user.__dict__["_staff_roles"]
 
 
 def forget_scope(user) -> None:
     user.__dict__.pop("_scope_paths", None)
+    user.__dict__.pop("_staff_roles", None)
 
 
 def _outermost(sorted_paths: list[str]) -> list[str]:

@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from branches.scope.querysets import organization_in_scope
 from branches.views.entry import EntryView
 from branches.views.entry import entry_urls
 from branches.views.entry import reload_on_change
@@ -58,6 +59,7 @@ from ..services.cadres import reserve_enter
 from ..services.cadres import reserve_update
 from ..services.pipeline import applicant_advance
 from ..services.pipeline import applicant_register
+from ..services.pipeline import step_capability
 from ..services.pipeline_corrections import applicant_correct
 from ..services.roster import member_create
 from ..services.roster import member_update
@@ -244,8 +246,12 @@ class ApplicantAdvance(ApplicantStepView):
 
     def context(self, form):
         step = self.step
+        may_take = step is not None and organization_in_scope(
+            self.request.user, self.object.branch, step_capability(step.next_stage)
+        )
         return {
             "applicant": self.object,
+            "read_only": step is not None and not may_take,
             "to_stage": ApplicantStage(step.next_stage).label if step else None,
             "missing": [MISSING_LABELS[key] for key in step.missing] if step else [],
             "possible_from": step.possible_from if step else None,

@@ -11,6 +11,7 @@ from assessments.models import EvaluationGrade
 from assessments.selectors.joint_report import ReportNotFound
 from assessments.selectors.joint_report import ReportNotPublished
 from assessments.selectors.joint_report import joint_evaluation_report
+from branches.scope.querysets import forget_scope
 from branches.scope.roles import Role
 from tests.utils.factories import StaffRoleFactory
 from tests.utils.factories import UserFactory
@@ -172,7 +173,7 @@ def test_after_publishing_township_staff_and_viewers_see_their_township(world):
 
 
 def _queries(user, organization):
-    user.__dict__.pop("_scope_paths", None)
+    forget_scope(user)
     with CaptureQueriesContext(connection) as captured:
         joint_evaluation_report(user=user, organization=organization, year=2025)
     return len(captured)

@@ -129,6 +129,14 @@ def test_admission_is_the_townships_step_not_the_secretarys(secretary, world):
     assert applicant.stage == ApplicantStage.CANDIDATE
 
 
+def test_the_secretary_reads_the_townships_step_without_a_form_to_take_it(secretary, world):
+    applicant = candidate(branch=world.branch_a1)
+    body = secretary.get(advance_url(applicant)).content.decode()
+    assert 'id="step-not-yours"' in body and 'id="entry-form"' not in body
+    staff = world.page_client("staff_a").get(advance_url(applicant)).content.decode()
+    assert 'id="step-not-yours"' not in staff and 'id="entry-form"' in staff
+
+
 def test_a_stale_step_is_a_conflict(secretary, world):
     applicant = ApplicantFactory(branch=world.branch_a1, applied_on=dt.date(2024, 3, 1))
     mentor = MemberFactory(branch=world.branch_a1)
