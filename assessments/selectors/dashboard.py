@@ -62,13 +62,22 @@ def reference_day(year: int, today: dt.date | None = None) -> dt.date:
     return min(today or timezone.localdate(), dt.date(year, 12, 31))
 
 
+def age_band_label(low: int | None, high: int | None) -> str:
+    """An age band in words (its key, such as "35-", is for machines)."""
+    if low is None:
+        return gettext("%(age)s or under") % {"age": high}
+    if high is None:
+        return gettext("%(age)s or over") % {"age": low}
+    return gettext("%(low)s to %(high)s") % {"low": low, "high": high}
+
+
 def _labels() -> dict:
     return {
         "fields": {value: str(label) for value, label in OrganizationField.choices},
         "categories": {value: str(label) for value, label in MemberCategory.choices},
         "genders": {value: str(label) for value, label in Gender.choices},
         "education": {value: str(label) for value, label in Education.choices},
-        "ages": {key: key for key, _low, _high in AGE_BANDS},
+        "ages": {key: age_band_label(low, high) for key, low, high in AGE_BANDS},
         "statuses": {status: str(label) for status, label in STATUS_LABELS.items()},
         "stars": {
             **{str(n): ngettext("%(n)s star", "%(n)s stars", n) % {"n": n} for n in range(1, 6)},

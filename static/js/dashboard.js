@@ -6,9 +6,24 @@
 
   var FONT = '"Noto Sans SC", system-ui, -apple-system, "Segoe UI", sans-serif';
 
-  function barOption(spec) {
+  /* The room the legend takes above the plot: entries about 14 px a character plus the colour mark, laid
+     out in lines as wide as the chart. */
+  function legendHeight(spec, width) {
+    if (spec.series.length < 2) { return 12; }
+    var lines = 1, used = 0;
+    spec.series.forEach(function (item) {
+      var entry = String(item.name).length * 14 + 44;
+      if (used && used + entry > width - 16) { lines += 1; used = 0; }
+      used += entry;
+    });
+    return lines * 24 + 8;
+  }
+
+  function barOption(spec, narrow, width) {
     var category = { type: "category", data: spec.categories, axisLabel: { interval: 0, hideOverlap: true } };
-    var value = { type: "value", minInterval: 1 };
+    // Fewer, non-overlapping figures on the value axis of a phone-wide chart (3,500 was drawn as "3,500"
+    // into its neighbour's label).
+    var value = { type: "value", minInterval: 1, splitNumber: narrow ? 3 : 5, axisLabel: { hideOverlap: true } };
     if (!spec.horizontal) {
       category.axisLabel.rotate = spec.categories.length > 4 ? 30 : 0;
     } else {
@@ -33,12 +48,14 @@
       textStyle: { fontFamily: FONT },
       // Drawn on the canvas: an HTML tooltip carries inline styles the Content-Security-Policy refuses.
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
-      legend: { show: spec.series.length > 1, top: 0, type: "scroll" },
+      // Every legend entry shown, on as many lines as it takes (a paged legend hid some, and printed its
+      // pager); the plot starts below it.
+      legend: { show: spec.series.length > 1, top: 0, type: "plain" },
       // A horizontal bar's names are truncated to 110 px, which ECharts leaves out when it makes room for
       // the labels (containLabel): they were cut at the left edge. Room is made for them by hand instead.
       grid: spec.horizontal
-        ? { left: 118, right: 16, top: spec.series.length > 1 ? 28 : 12, bottom: 24 }
-        : { left: 8, right: 16, top: spec.series.length > 1 ? 28 : 12, bottom: 8, containLabel: true },
+        ? { left: 118, right: 16, top: legendHeight(spec, width), bottom: 24 }
+        : { left: 8, right: 16, top: legendHeight(spec, width), bottom: 8, containLabel: true },
       xAxis: spec.horizontal ? value : category,
       yAxis: spec.horizontal ? category : value,
       series: series
@@ -49,7 +66,7 @@
     return {
       textStyle: { fontFamily: FONT },
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)", renderMode: "richText" },
-      legend: { bottom: 0, type: "scroll" },
+      legend: { bottom: 0, type: "plain" },
       series: [{
         type: "pie",
         radius: ["35%", "65%"],
@@ -84,8 +101,14 @@
   function draw(spec) {
     var element = document.getElementById(spec.id);
     if (!element) { return null; }
+    var narrow = element.clientWidth < NARROW;
+    if (spec.type !== "pie" && narrow && !spec.horizontal && spec.categories.length > 5) {
+      // On a phone a bar per township stands sideways: every name is read in full, none is dropped.
+      spec = Object.assign({}, spec, { horizontal: true });
+      element.style.height = Math.max(260, spec.categories.length * 26 + 48) + "px";
+    }
     var chart = echarts.init(element, null, { renderer: "canvas" });
-    var option = spec.type === "pie" ? pieOption(spec) : barOption(spec);
+    var option = spec.type === "pie" ? pieOption(spec) : barOption(spec, narrow, element.clientWidth);
     var empty = spec.type === "pie" ? spec.data.length === 0 : spec.categories.length === 0;
     if (empty) {
       option.title = { text: element.dataset.empty || "—", left: "center", top: "middle",
@@ -96,6 +119,8 @@
     element.dataset.rendered = "true";
     return chart;
   }
+
+  var NARROW = 576; // CSS pixels: Bootstrap's small breakpoint, below which the page is a phone's
 
   var MM = 96 / 25.4; // CSS pixels in a millimetre
   var STILL = { duration: 0 };

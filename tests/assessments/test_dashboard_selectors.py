@@ -209,3 +209,16 @@ def test_other_years_and_foreign_townships_stay_out(township):
     assert empty["quota_table"]["codes"] == []
     kinds = {OrganizationKind.TOWNSHIP_COMMITTEE}
     assert township.township_b.kind in kinds
+
+
+def test_age_bands_read_as_words_in_chinese():
+    from django.utils import translation
+
+    from assessments.selectors.dashboard import age_band_label
+
+    with translation.override("zh-hans"):
+        assert [age_band_label(None, 35), age_band_label(36, 45), age_band_label(61, None)] == [
+            "35岁及以下",
+            "36–45岁",
+            "61岁及以上",
+        ]
