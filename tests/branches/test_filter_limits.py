@@ -67,10 +67,12 @@ def _fullest_query(view) -> list:
     of an organization picker's name)."""
     params = []
     for name, field in view.filterset_class.base_filters.items():
+        choices = field.extra.get("choices")
+        choices = choices() if callable(choices) else choices
         if isinstance(field, django_filters.MultipleChoiceFilter):
-            params += [(name, value) for value, _label in field.extra["choices"]]
-        elif isinstance(field, django_filters.ChoiceFilter) and "choices" in field.extra:
-            params.append((name, max((str(value) for value, _ in field.extra["choices"]), key=len)))
+            params += [(name, value) for value, _label in choices]
+        elif isinstance(field, django_filters.ChoiceFilter) and choices is not None:
+            params.append((name, max((str(value) for value, _ in choices), key=len)))
         else:
             params.append((name, "中" * 20))
         if isinstance(field.extra.get("widget"), OrganizationPicker):  # the picker's text box travels too

@@ -126,7 +126,7 @@ def test_switching_to_english_changes_the_dashboard(page, live_server, world, co
     log_in(page, live_server, "staff_a", PASSWORD)
     open_dashboard(page, live_server, world.township_a)
     heading = page.locator("#quota-progress h2")
-    column = page.locator('#quota-progress th[title="meet.group"]')
+    column = page.locator('#quota-progress th[data-code="meet.group"]')
     assert heading.inner_text().strip() == zh("Quota progress by branch")
     chinese = column.inner_text().strip()
     assert chinese == zh("Party group meetings")
