@@ -27,3 +27,21 @@ def test_a_missing_value_never_reads_null_in_chinese():
 
     with translation.override("zh-hans"):
         assert translation.gettext("This field cannot be null.") == "此字段不能为空。"
+
+
+def test_a_persons_name_is_labelled_xingming_and_an_organizations_mingcheng():
+    from django.utils import translation
+
+    from branches.models import Organization
+    from members.models import Applicant
+    from members.models import Cadre
+    from members.models import Member
+    from members.models import ReserveCadre
+
+    with translation.override("zh-hans"):
+        people = {
+            str(model._meta.get_field("name").verbose_name)
+            for model in (Member, Applicant, Cadre, ReserveCadre)
+        }
+        assert people == {"姓名"}
+        assert str(Organization._meta.get_field("name").verbose_name) == "名称"

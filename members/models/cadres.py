@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models.bases import ScopedRecord
 from branches.models.bases import organization_field
@@ -66,7 +67,7 @@ class Cadre(ScopedRecord):
     organization = organization_field(_("organization"), "cadres")
     post = models.CharField(_("post"), max_length=24, choices=CadrePost.choices)
     member = member_field("posts", on_delete=models.PROTECT, null=True, blank=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     education = models.CharField(_("education"), max_length=20, choices=Education.choices, blank=True)
@@ -127,7 +128,7 @@ class ReserveCadre(ScopedRecord):
 
     organization = organization_field(_("village branch"), "reserve_cadres")
     member = member_field("+", on_delete=models.SET_NULL, null=True, blank=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))
     education = models.CharField(_("education"), max_length=20, choices=Education.choices)

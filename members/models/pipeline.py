@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from branches.models.bases import ScopedModel
@@ -60,7 +61,7 @@ class Applicant(VersionedModel, ScopedModel):
     scope_path_lookup = "branch__path"
 
     branch = organization_field(_("branch"), "applicants")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
     id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])

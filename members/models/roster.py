@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models.bases import ScopedModel
 from branches.models.bases import ScopedRecord
@@ -110,7 +111,7 @@ class Member(ScopedRecord):
         "mobile_last_contact_on": "a date",
     }
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     # Left empty, the gender and the birth date are taken from the ID number (Member.clean).
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=20, default="汉族")
