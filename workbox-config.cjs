@@ -25,7 +25,7 @@ const SHELL = [
   "static/js/picker.js",
   "static/js/offline.js",
   "static/js/offline-queue.js",
-  "static/pwa/*.{svg,webmanifest}",
+  "static/pwa/*.{svg,webmanifest,html}",
   "node_modules/bootstrap/dist/css/bootstrap.min.css",
   "node_modules/bootstrap/dist/js/bootstrap.bundle.min.js",
   "node_modules/htmx.org/dist/htmx.min.js",
@@ -93,6 +93,20 @@ const config = {
         cacheableResponse: { statuses: [200] },
         // A page that answered with the login form (the session ended) is not the page.
         plugins: [{ cacheWillUpdate: async ({ response }) => (response.redirected ? null : response) }],
+      },
+    },
+    {
+      // Any other page, while there is no network: the precached page that says so and links to those kept,
+      // instead of the browser's own error page.
+      urlPattern: ({ request }) => request.mode === "navigate",
+      handler: "NetworkOnly",
+      options: {
+        plugins: [
+          {
+            handlerDidError: async () =>
+              (await caches.match("/static/pwa/offline.html", { ignoreSearch: true })) || Response.error(),
+          },
+        ],
       },
     },
     {

@@ -278,6 +278,16 @@ def test_logging_out_asks_while_entries_wait_then_clears_them_and_the_kept_pages
     assert page.evaluate("() => caches.has('pb-pages')") is False
 
 
+def test_a_page_not_kept_offline_says_so_and_links_to_those_kept(page, context, live_server, village):
+    open_online(page, live_server)
+    context.set_offline(True)
+    page.goto(live_server.url + "/people/members/")
+    expect(page.locator("#offline-page h1")).to_have_text("网络未连接")
+    shot(page, "offline-page-not-kept")
+    page.locator("#offline-page a", has_text="记录走访").click()
+    expect(page.locator("#entry-form")).to_be_visible()
+
+
 def test_a_training_and_a_study_record_wait_offline_too(page, context, live_server, village):
     open_online(page, live_server)
     context.set_offline(True)
