@@ -25,7 +25,7 @@ const SHELL = [
   "static/js/picker.js",
   "static/js/offline.js",
   "static/js/offline-queue.js",
-  "static/pwa/*.{svg,webmanifest,html}",
+  "static/pwa/*.{svg,webmanifest}",
   "node_modules/bootstrap/dist/css/bootstrap.min.css",
   "node_modules/bootstrap/dist/js/bootstrap.bundle.min.js",
   "node_modules/htmx.org/dist/htmx.min.js",
@@ -59,8 +59,20 @@ function fontSubsetsUsed() {
   return used;
 }
 
+// The page shown offline for a page not kept (partybuild/pwa.py), rendered by Django in the user's language:
+// precached by URL, its revision the digest of its template and the catalog.
+const OFFLINE_PAGE = "/offline/";
+const OFFLINE_SOURCES = ["templates/offline.html", CATALOG];
+
+function revisionOf(files) {
+  const digest = require("crypto").createHash("sha256");
+  files.filter((file) => fs.existsSync(file)).forEach((file) => digest.update(fs.readFileSync(file)));
+  return digest.digest("hex").slice(0, 16);
+}
+
 const config = {
   globDirectory: ".",
+  additionalManifestEntries: [{ url: OFFLINE_PAGE, revision: revisionOf(OFFLINE_SOURCES) }],
   globPatterns: [...SHELL, ...fontSubsetsUsed()],
   globIgnores: [],
   maximumFileSizeToCacheInBytes: 2 * 1024 * 1024,
@@ -104,7 +116,8 @@ const config = {
         plugins: [
           {
             handlerDidError: async () =>
-              (await caches.match("/static/pwa/offline.html", { ignoreSearch: true })) || Response.error(),
+              // Written out: the worker receives this function as text, without the constants above.
+              (await caches.match("/offline/", { ignoreSearch: true })) || Response.error(),
           },
         ],
       },

@@ -5,6 +5,7 @@ works as before, only not offline."""
 from django.conf import settings
 from django.http import Http404
 from django.http import HttpResponse
+from django.shortcuts import render
 
 
 def service_worker(request):
@@ -17,3 +18,9 @@ def service_worker(request):
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
     return response
+
+
+def offline_page(request):
+    """What the app shows for a page it does not keep when there is no network; precached in the user's
+    language when the worker installs (workbox-config.cjs)."""
+    return render(request, "offline.html")

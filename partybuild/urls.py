@@ -16,6 +16,7 @@ from branches.views import accounts
 
 from .api import paths as api_paths
 from .api import router
+from .pwa import offline_page
 from .pwa import service_worker
 
 
@@ -36,6 +37,7 @@ router.APIRootView = ApiRootView
 urlpatterns = [
     path("", home, name="home"),
     path("sw.js", service_worker, name="service-worker"),
+    path("offline/", offline_page, name="offline"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(

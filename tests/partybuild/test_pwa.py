@@ -45,8 +45,17 @@ def test_the_service_worker_is_served_at_the_root_to_anyone_under_the_strict_pol
 def test_every_file_the_service_worker_precaches_is_served(worker):
     urls = re.findall(r'url:"([^"]+)"', worker)
     assert "/static/css/partybuild.css" in urls and "/static/vendor/idb/umd.js" in urls
-    missing = [url for url in urls if not finders.find(url.removeprefix(settings.STATIC_URL))]
+    static = [url for url in urls if url.startswith(settings.STATIC_URL)]
+    missing = [url for url in static if not finders.find(url.removeprefix(settings.STATIC_URL))]
     assert not missing, "workbox-config.cjs serves these from the wrong place"
+    pages = [url for url in urls if url not in static]
+    assert pages == ["/offline/"]
+    assert all(Client().get(url).status_code == 200 for url in pages)
+
+
+def test_the_offline_page_says_so_in_the_users_language_and_links_to_the_pages_kept():
+    body = Client(headers={"accept-language": "zh-hans"}).get("/offline/").content.decode()
+    assert "网络未连接" in body and 'href="/people/visits/new/"' in body
 
 
 def test_the_service_worker_loads_nothing_from_a_cdn(worker):
