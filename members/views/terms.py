@@ -121,6 +121,32 @@ def _number(request, field: str, label) -> int:
     return int(raw)
 
 
+def _day(raw: str):
+    try:
+        return parse_date(raw.strip())
+    except ValueError:  # well formed but no such day (2026-02-30)
+        return None
+
+
+def _election_data(request, people, held_on) -> tuple[dict, dict]:
+    """(what cannot be read, by field; the service's arguments): every field is read before any is refused,
+    so that all the mistakes of a form show at once, each beside its box."""
+    errors, data = {}, {"held_on": held_on, "note": request.POST.get("note", "")[:200]}
+    if held_on is None:
+        errors["held_on"] = [_("Give the day the election was held.")]
+    readers = {
+        "entitled_voters": lambda: _number(request, "entitled_voters", _("the entitled voters")),
+        "present_voters": lambda: _number(request, "present_voters", _("the voters present")),
+        "candidates": lambda: _candidates_from(request, people),
+    }
+    for name, read in readers.items():
+        try:
+            data[name] = read()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    return errors, data
+
+
 @login_required
 @requires(RECORDS)
 def election_create(request, pk):
@@ -128,29 +154,22 @@ def election_create(request, pk):
     organization = organization_get(user=request.user, pk=pk)
     if not organization_in_scope(request.user, organization, Capability.RECORDS):
         raise OutOfScope
-    held_on = (
-        parse_date(request.POST.get("held_on") or request.GET.get("held_on") or "") or timezone.localdate()
-    )
+    posted_day = _day(request.POST.get("held_on", "")) if request.method == "POST" else None
+    held_on = posted_day or _day(request.GET.get("held_on", "")) or timezone.localdate()
     people = list(roll_on(organization, held_on).order_by("name", "pk")) if organization.is_branch else []
     errors = {}
     if request.method == "POST":
-        try:
-            election = election_record(
-                actor=request.user,
-                organization=organization,
-                held_on=held_on,
-                entitled_voters=_number(request, "entitled_voters", _("the entitled voters")),
-                present_voters=_number(request, "present_voters", _("the voters present")),
-                candidates=_candidates_from(request, people),
-                note=request.POST.get("note", "")[:200],
-            )
-        except ValidationError as error:
-            errors = dict(error.message_dict)
-        else:
-            messages.success(request, _("The election was recorded; it awaits the township's approval."))
-            return redirect(
-                f"{reverse('members:organization-terms', args=[organization.pk])}#election-{election.pk}"
-            )
+        errors, data = _election_data(request, people, posted_day)
+        if not errors:
+            try:
+                election = election_record(actor=request.user, organization=organization, **data)
+            except ValidationError as error:
+                errors = dict(error.message_dict)
+            else:
+                messages.success(request, _("The election was recorded; it awaits the township's approval."))
+                return redirect(
+                    f"{reverse('members:organization-terms', args=[organization.pk])}#election-{election.pk}"
+                )
     context = {
         "organization": organization,
         "held_on": held_on,

@@ -88,6 +88,18 @@ def test_a_refused_election_shows_the_rule_and_keeps_what_was_typed(world):
     assert not world.branch_a1.elections.exists()
 
 
+def test_every_unreadable_field_is_named_at_once_beside_its_box_and_kept_as_typed(world):
+    url = reverse("members:election-new", args=[world.branch_a1.pk])
+    body = {"held_on": "", "entitled_voters": "", "present_voters": "x"}
+    response = world.page_client("secretary_a1").post(url, body, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert set(response.context["errors"]) == {"held_on", "entitled_voters", "present_voters"}
+    page = response.content.decode()
+    assert page.count('class="invalid-feedback d-block"') == 3
+    assert 'name="entitled_voters" value=""' in page and 'name="held_on" value=""' in page
+    assert not world.branch_a1.elections.exists()
+
+
 def test_a_viewer_cannot_open_the_election_form(world):
     url = reverse("members:election-new", args=[world.branch_a1.pk])
     assert world.page_client("viewer_a").get(url).status_code == 403
