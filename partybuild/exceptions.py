@@ -37,9 +37,17 @@ class StaleWrite(exceptions.APIException):
             self.status_code = status.HTTP_412_PRECONDITION_FAILED
 
 
+# What a value too large for any number (1e999, a 400-digit integer) or a body nested thousands deep raises
+# deep inside a parser, a field or the ORM: the client's input, never the server's fault.
+INPUT_BEYOND_LIMITS = (OverflowError, RecursionError)
+BEYOND_LIMITS = _("A value in the request is too large, or nested too deeply, to be read.")
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_detail(exc))
+    elif isinstance(exc, INPUT_BEYOND_LIMITS):
+        exc = exceptions.ParseError(BEYOND_LIMITS)
     response = exception_handler(exc, context)
     if response is None:
         return None
