@@ -156,3 +156,20 @@ def test_a_browser_following_the_audit_pages_export_link_lands_on_the_progress_p
     assert ExportJob.objects.get().state == ExportState.SUCCEEDED
     download = client.get(reverse("branches:export-job-download", args=[job.pk]))
     assert len(xlsx_data_rows(b"".join(download.streaming_content))) >= 8
+
+
+def test_a_worker_reports_the_rows_written_as_the_jobs_progress(world, settings):
+    from branches.tabular.jobs import progress_of
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    job = staff_a_job(world, ExportJob, rows=200, state=ExportState.RUNNING)
+    progress_of(job)(100)
+    job.refresh_from_db()
+    assert job.progress == 47  # 95 % of the way is the rows, 100 of 200 written
+
+
+def test_a_job_run_in_the_request_that_started_it_writes_no_progress_in_the_middle_of_its_read(settings):
+    from branches.tabular.jobs import progress_of
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert progress_of(ExportJob(rows=200)) is None
