@@ -244,9 +244,15 @@ class NumberWidget(widgets.Widget):
             number = Decimal(self.text(value))
         except (ArithmeticError, ValueError):
             number = None
-        if number is None or not number.is_finite() or not self.allows(number):
+        if number is None or not number.is_finite() or not self._allows(number):
             raise CellError(self.code, self.message)
         return self.convert(number)
+
+    def _allows(self, number: Decimal) -> bool:
+        try:
+            return self.allows(number)
+        except ArithmeticError:  # a number too large to round or compare (1E+30 rounded to tenths)
+            return False
 
     def render(self, value, obj=None, **kwargs):
         return value if kwargs.get("force_native_type") else ("" if value is None else str(value))

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import zipfile
+from decimal import Decimal
 
 import pytest
 
@@ -257,3 +258,12 @@ def test_booleans_and_integers():
     for bad in ("2.5", "-1", "x", "Infinity"):
         with pytest.raises(CellError):
             IntegerWidget().clean(bad)
+
+
+@pytest.mark.parametrize("huge", ["1e30", "9" * 60, "1E+999999"])
+def test_a_number_too_large_to_round_to_tenths_is_a_cell_error_not_a_crash(huge):
+    from members.resources.meetings import TenthsWidget
+
+    with pytest.raises(CellError):
+        TenthsWidget().clean(huge)
+    assert TenthsWidget().clean("2.5") == Decimal("2.5")
