@@ -105,7 +105,11 @@
     if (spec.type !== "pie" && narrow && !spec.horizontal && spec.categories.length > 5) {
       // On a phone a bar per township stands sideways: every name is read in full, none is dropped.
       spec = Object.assign({}, spec, { horizontal: true });
-      element.style.height = Math.max(260, spec.categories.length * 26 + 48) + "px";
+    }
+    if (spec.type !== "pie" && spec.horizontal) {
+      // A row per name, each tall enough to be labelled (a fixed height dropped every other indicator).
+      var rows = spec.categories.length * 26 + legendHeight(spec, element.clientWidth) + 36;
+      element.style.height = Math.max(element.clientHeight, rows) + "px";
     }
     var chart = echarts.init(element, null, { renderer: "canvas" });
     var option = spec.type === "pie" ? pieOption(spec) : barOption(spec, narrow, element.clientWidth);
