@@ -18,3 +18,7 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":  # noqa: F405
     # A test database is thrown away: its commits (live-server and transactional tests) need not wait for
     # the disk. Everything else stays as in production (JIT off: partybuild/settings/base.py).
     DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"  # noqa: F405
+else:
+    # The test database lives in memory with a shared cache, where a transaction begun IMMEDIATE while the
+    # live server's other thread holds one fails at once ("database table is locked") instead of waiting.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "DEFERRED"  # noqa: F405
