@@ -5,6 +5,7 @@ reported as 400 with per-field messages in the user's language.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions
@@ -43,11 +44,35 @@ INPUT_BEYOND_LIMITS = (OverflowError, RecursionError)
 BEYOND_LIMITS = _("A value in the request is too large, or nested too deeply, to be read.")
 
 
+NOT_JSON = _("The request body is not valid JSON.")
+NO_DATA = _("No data was sent.")
+
+
+def _in_words(detail):
+    """A serializer's errors with Django REST framework's untranslated "No data provided" (a body of
+    ``null``) in the user's language."""
+    if isinstance(detail, dict):
+        return {key: _in_words(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        return [_in_words(item) for item in detail]
+    if getattr(detail, "code", None) == "null" and str(detail) == "No data provided":
+        return exceptions.ErrorDetail(str(NO_DATA), code="null")
+    return detail
+
+
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_detail(exc))
     elif isinstance(exc, INPUT_BEYOND_LIMITS):
         exc = exceptions.ParseError(BEYOND_LIMITS)
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
+        exc = exceptions.ParseError(NOT_JSON)  # Django REST framework's own text is English, not translated
+    elif isinstance(exc, exceptions.ValidationError):
+        exc.detail = _in_words(exc.detail)
+    elif isinstance(exc, Http404):
+        # Django's "No Organization matches the given query." is English and names the model; a record
+        # out of scope must read exactly like one that does not exist.
+        exc = exceptions.NotFound()
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -49,6 +49,12 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         return queryset.restrict(request.user if request else None, "view")
 
+    def to_internal_value(self, data):
+        # The database would read 1.5 as record 1, and True as record 1.
+        if isinstance(data, bool) or (isinstance(data, float) and not data.is_integer()):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
 
 class VersionedSerializerMixin(serializers.Serializer):
     version = serializers.IntegerField(
