@@ -16,10 +16,12 @@ from rest_framework import serializers
 from rest_framework import status
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from partybuild.http import client_ip
 from partybuild.versioning import call_on_record
+from partybuild.versioning import lock_for_edit
 
 from ..personal import mask
 from ..personal import personal_kind
@@ -207,6 +209,21 @@ class ScopedModelViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
             if cls.delete_service is None:
                 unserved.add("delete")
             cls.http_method_names = [m for m in viewsets.ModelViewSet.http_method_names if m not in unserved]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.check_precondition(request)
+
+    def check_precondition(self, request) -> None:
+        """An ``If-Match`` on a delete or an action on one record (a status change, a resolution, a
+        cancellation): a stale version answers 412 before anything changes, the record locked until the
+        request's transaction ends. Updates check theirs in the service, with the changes."""
+        if request.method in SAFE_METHODS or not self.detail or self.action in {"update", "partial_update"}:
+            return
+        version = _if_match_version(request)
+        if version is not None and hasattr(self.queryset.model, "version"):
+            with transaction.atomic():
+                lock_for_edit(self.get_object(), version, precondition=True)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

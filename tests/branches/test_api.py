@@ -114,6 +114,32 @@ def test_stale_if_match_header_gets_412(world):
     assert Organization.objects.get(pk=world.branch_a1.pk).name == "甲"
 
 
+def test_a_stale_if_match_on_a_delete_gets_412_and_deletes_nothing(world):
+    from members.models import Meeting
+    from tests.utils.factories_activities import MeetingFactory
+
+    meeting = MeetingFactory(organization=world.branch_a1)
+    Meeting.objects.filter(pk=meeting.pk).update(version=2)
+    url = reverse("meeting-detail", args=[meeting.pk])
+    client = world.client("county_admin")
+    assert client.delete(url, HTTP_IF_MATCH='"1"').status_code == 412
+    assert client.delete(url, HTTP_IF_MATCH='"abc"').status_code == 400
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+    assert client.delete(url, HTTP_IF_MATCH='"2"').status_code == 204
+
+
+def test_a_stale_if_match_on_an_action_gets_412_and_changes_nothing(world):
+    from members.models import Member
+    from tests.utils.factories import MemberFactory
+
+    member = MemberFactory(branch=world.branch_a1)
+    url = reverse("member-change-status", args=[member.pk])
+    body = {"status": "lost_contact", "occurred_on": "2025-03-01", "reason": "失联"}
+    response = world.client("county_admin").post(url, body, format="json", HTTP_IF_MATCH='"99"')
+    assert response.status_code == 412
+    assert Member.objects.get(pk=member.pk).status == member.status
+
+
 def test_invalid_if_match_is_a_400_not_a_500(world):
     url = reverse("organization-detail", args=[world.branch_a1.pk])
     response = world.client("county_admin").patch(url, {"name": "甲"}, format="json", HTTP_IF_MATCH='"abc"')
