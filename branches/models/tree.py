@@ -184,7 +184,18 @@ class Organization(VersionedModel):
             errors["parent"] = _("An organization cannot be moved under itself or one of its own units.")
         if self.founded_on and self.dissolved_on and self.dissolved_on < self.founded_on:
             errors["dissolved_on"] = _("The dissolution date cannot be before the founding date.")
+        if self.pk and (misplaced := self._units_that_would_not_fit()):
+            errors["kind"] = _("A %(kind)s cannot hold the units already under it: %(units)s.") % {
+                "kind": self.get_kind_display(),
+                "units": "、".join(str(OrganizationKind(kind).label) for kind in misplaced),
+            }
         raise_errors(errors)
+
+    def _units_that_would_not_fit(self) -> list[str]:
+        """The kinds of this organization's children that may not stand under its (new) kind: changing a
+        township into a branch would leave its branches under a branch, which no later edit could save."""
+        children = Organization.objects.filter(parent_id=self.pk).values_list("kind", flat=True).distinct()
+        return sorted(kind for kind in children if self.kind not in ALLOWED_PARENT_KINDS.get(kind, ()))
 
 
 class StaffRoleQuerySet(ScopedQuerySet):

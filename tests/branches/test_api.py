@@ -252,3 +252,19 @@ def test_schema_and_docs_are_served_without_a_cdn(world):
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "cdn" not in html.lower() and "/static/drf_spectacular_sidecar/" in html
+
+
+def test_a_township_with_branches_cannot_become_a_branch_and_the_tree_stays_editable(world):
+    client = world.client("county_admin")
+    url = reverse("organization-detail", args=[world.township_a.pk])
+    response = client.patch(url, {"kind": "branch"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400 and "kind" in response.json()
+    assert Organization.objects.get(pk=world.township_a.pk).kind == world.township_a.kind
+    child = reverse("organization-detail", args=[world.branch_a1.pk])
+    assert client.patch(child, {"name": "改名后的支部"}, format="json").status_code == 200
+
+
+def test_a_branch_without_units_under_it_may_change_kind(world):
+    url = reverse("organization-detail", args=[world.branch_a1.pk])
+    response = world.client("county_admin").patch(url, {"kind": "joint_branch"}, format="json")
+    assert response.status_code == 200
