@@ -69,9 +69,10 @@ def api_exception_handler(exc, context):
         exc = exceptions.ParseError(NOT_JSON)  # Django REST framework's own text is English, not translated
     elif isinstance(exc, exceptions.ValidationError):
         exc.detail = _in_words(exc.detail)
-    elif isinstance(exc, Http404):
-        # Django's "No Organization matches the given query." is English and names the model; a record
-        # out of scope must read exactly like one that does not exist.
+    elif isinstance(exc, Http404) and str(exc).endswith(" matches the given query."):
+        # Django's get_object_or_404 says "No Organization matches the given query.": English, and naming the
+        # model; a record out of scope must read exactly like one that does not exist. A 404 with a message
+        # of the project's own (no evaluation cycle that year) keeps it.
         exc = exceptions.NotFound()
     response = exception_handler(exc, context)
     if response is None:
