@@ -74,7 +74,7 @@ $(NPM_STAMP): package.json package-lock.json
 
 # The offline app's service worker (docs/offline.md): Workbox, from node_modules, writes it with the list of
 # files it precaches (their content hashes), so it is rebuilt whenever one of them changes.
-$(SERVICE_WORKER): $(NPM_STAMP) workbox-config.cjs templates/offline.html $(STATIC_SOURCES) $(wildcard locale/zh_Hans/LC_MESSAGES/*.po)
+$(SERVICE_WORKER): $(NPM_STAMP) workbox-config.cjs templates/offline.html templates/base.html $(STATIC_SOURCES) $(wildcard locale/zh_Hans/LC_MESSAGES/*.po)
 	node workbox-config.cjs
 
 # Translation catalogs (locale/zh_Hans, locale/en). Needs GNU gettext's msgfmt; installed with apt

@@ -62,7 +62,7 @@ function fontSubsetsUsed() {
 // The page shown offline for a page not kept (partybuild/pwa.py), rendered by Django in the user's language:
 // precached by URL, its revision the digest of its template and the catalog.
 const OFFLINE_PAGE = "/offline/";
-const OFFLINE_SOURCES = ["templates/offline.html", CATALOG];
+const OFFLINE_SOURCES = ["templates/offline.html", "templates/base.html", CATALOG];
 
 function revisionOf(files) {
   const digest = require("crypto").createHash("sha256");
