@@ -6,7 +6,6 @@ organizations costs one query, never one per organization; ``targets_met`` judge
 """
 
 import os
-from collections import Counter
 from collections import defaultdict
 from decimal import Decimal
 
@@ -165,19 +164,19 @@ def targets_met(queryset, *, met: bool):
     return queryset.filter(pk__in=chosen)
 
 
-def _standardized(rooms: Counter, year: int) -> int:
+def _standardized(rooms: list[tuple], year: int) -> int:
     """``_standardized_by``: certified by the end of ``year``, in an organization not dissolved by then."""
     return sum(
         n
-        for (certified, dissolved), n in rooms.items()
+        for certified, dissolved, n in rooms
         if certified <= year and (dissolved is None or dissolved > year)
     )
 
 
-def _rooms_under(paths: set[str]) -> dict[str, Counter]:
-    """For each of ``paths``, the standardized rooms of its subtree counted per (year certified, year its
-    organization was dissolved or None)."""
-    under = defaultdict(Counter)
+def _rooms_under(paths: set[str]) -> dict[str, list[tuple]]:
+    """For each of ``paths``, the standardized rooms of its subtree as (year certified, year its organization
+    was dissolved or None, rooms)."""
+    under = defaultdict(list)
     if not paths:
         return under
     rows = (
@@ -194,29 +193,13 @@ def _rooms_under(paths: set[str]) -> dict[str, Counter]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    targets_at_or_above = _among_ancestors(paths)
+    # The targets above an organization are the prefixes of its path that are targets' paths.
+    lengths = sorted({len(path) for path in paths})
     for path, certified, dissolved, n in rows:
-        for above in targets_at_or_above(path):
-            under[above][certified, dissolved] += n
+        for length in lengths:
+            if length <= len(path) and (above := path[:length]) in paths:
+                under[above].append((certified, dissolved, n))
     return under
-
-
-def _among_ancestors(paths: set[str]):
-    """A function giving, for an organization's path, those of ``paths`` that are the path itself or lie above
-    it. Rooms sit in the branches of a few thousand townships: worked out once per parent, not per room."""
-    known = {}
-
-    def at_or_above(path: str) -> tuple[str, ...]:
-        found = known.get(path)
-        if found is None:
-            cut = path.rfind("/", 0, len(path) - 1)
-            found = at_or_above(path[: cut + 1]) if cut > 0 else ()
-            if path in paths:
-                found += (path,)
-            known[path] = found
-        return found
-
-    return at_or_above
 
 
 def _common_root(paths: set[str]) -> str:
