@@ -76,3 +76,9 @@ def test_every_page_links_the_manifest_and_the_offline_script(world):
     assert 'rel="manifest"' in page
     assert 'id="offline-script"' in page and f'data-user="{world.users["secretary_a1"].pk}"' in page
     assert 'id="offline-status"' in page
+
+
+def test_the_offline_page_holds_nothing_of_the_user_it_was_fetched_for(world):
+    client = world.page_client("secretary_a1")
+    body = client.get("/offline/").content.decode()
+    assert world.users["secretary_a1"].username not in body and 'id="site-nav"' not in body
