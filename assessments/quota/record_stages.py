@@ -30,19 +30,25 @@ def visits(q: Statements):
         index="organization_id, person",
     )
     # A person's households count over every post they held at the branch this year, not only the current one.
-    # A table of its own: with its row count known, the planner joins it to a year of visit logs by hash.
+    # A table of its own: with its row count known, the planner joins it to the year's tallies by hash.
     q.temp(
         "qt_posts",
-        "SELECT pp.organization_id, pp.person, c.id AS cadre_id FROM qt_person pp JOIN members_cadre c "
-        "ON c.member_id = pp.person AND c.organization_id = pp.organization_id WHERE pp.person > 0 "
-        "UNION ALL SELECT pp.organization_id, pp.person, -pp.person FROM qt_person pp WHERE pp.person < 0",
+        "SELECT u.organization_id, u.person, u.cadre_id, COUNT(*) OVER (PARTITION BY u.organization_id, "
+        "u.person) AS posts FROM (SELECT pp.organization_id, pp.person, c.id AS cadre_id FROM qt_person pp "
+        "JOIN members_cadre c ON c.member_id = pp.person AND c.organization_id = pp.organization_id "
+        "WHERE pp.person > 0 UNION ALL SELECT pp.organization_id, pp.person, -pp.person FROM qt_person pp "
+        "WHERE pp.person < 0) u",
     )
+    # The households kept as visits are written (members/models/tallies.py): one post's tally as it stands;
+    # a person with several posts, the distinct households over all of them.
+    key = sql.bytewise("h.household_key")
     q.temp(
         "qt_hh",
-        "SELECT d.organization_id, d.person, COUNT(*) AS households FROM (SELECT x.organization_id, "
-        f"x.person, {sql.bytewise('v.household_key')} AS household_key FROM qt_posts x "
-        f"JOIN members_visitlog v ON v.cadre_id = x.cadre_id WHERE {period.within_year('v.visited_on')} "
-        f"GROUP BY x.organization_id, x.person, {sql.bytewise('v.household_key')}) d "
+        "SELECT x.organization_id, x.person, t.households FROM qt_posts x JOIN members_visittally t "
+        f"ON t.cadre_id = x.cadre_id AND t.year = {period.year} WHERE x.posts = 1 "
+        "UNION ALL SELECT d.organization_id, d.person, COUNT(*) FROM (SELECT DISTINCT x.organization_id, "
+        f"x.person, {key} AS household_key FROM qt_posts x JOIN members_visitedhousehold h "
+        f"ON h.cadre_id = x.cadre_id AND h.year = {period.year} WHERE x.posts > 1) d "
         "GROUP BY d.organization_id, d.person",
         index="organization_id, person",
     )

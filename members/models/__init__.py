@@ -36,6 +36,8 @@ from .roster import MemberEventKind
 from .roster import MemberStatus
 from .roster import Occupation
 from .roster import validate_id_number
+from .tallies import VisitedHousehold
+from .tallies import VisitTally
 from .terms import ELECTED_POSTS
 from .terms import Candidate
 from .terms import Election
@@ -76,6 +78,8 @@ __all__ = [
     "TrainingAudience",
     "TrainingLevel",
     "VisitLog",
+    "VisitTally",
+    "VisitedHousehold",
     "ID_NUMBER_MESSAGES",
     "ON_ROLL",
     "Applicant",

@@ -2,10 +2,13 @@
 service."""
 
 import datetime as dt
+from collections import Counter
 
 import factory
 
+from members.models import VisitedHousehold
 from members.models import VisitLog
+from members.models import VisitTally
 
 from .factories_cadres import CadreFactory
 
@@ -21,3 +24,24 @@ class VisitLogFactory(factory.django.DjangoModelFactory):
     household_key = factory.LazyAttribute(lambda o: VisitLog.key_for(o.village_group, o.household_name))
     visited_on = dt.date(2024, 3, 1)
     concerns = ""
+
+
+def counted_from_logs() -> tuple[dict, dict]:
+    """What the tables must hold, counted from the logs: ({(post, year, household): visits},
+    {(post, year): households})."""
+    visits = Counter(
+        (cadre_id, day.year, key)
+        for cadre_id, day, key in VisitLog.objects.values_list("cadre_id", "visited_on", "household_key")
+    )
+    households = Counter((cadre_id, year) for cadre_id, year, _key in visits)
+    return dict(visits), dict(households)
+
+
+def kept() -> tuple[dict, dict]:
+    """What the tables hold, in the same shape."""
+    visits = {
+        (c, y, k): n
+        for c, y, k, n in VisitedHousehold.objects.values_list("cadre_id", "year", "household_key", "visits")
+    }
+    households = {(c, y): n for c, y, n in VisitTally.objects.values_list("cadre_id", "year", "households")}
+    return visits, households
