@@ -18,6 +18,15 @@ from .statements import RESULT_COLUMNS
 from .statements import Statements
 
 
+def households_of_person(year: int) -> str:
+    """Joins ``h.households``: the households each person (``pp``) visited in ``year`` over every post they
+    held at the branch, not only the current one; kept as visits are written (members/models/tallies.py)."""
+    return (
+        "LEFT JOIN members_visittally h ON h.organization_id = pp.organization_id AND h.person = pp.person "
+        f"AND h.year = {year}"
+    )
+
+
 def visits(q: Statements):
     period = q.period
     q.temp(
@@ -29,29 +38,6 @@ def visits(q: Statements):
         "GROUP BY c.organization_id, COALESCE(c.member_id, -c.id)",
         index="organization_id, person",
     )
-    # A person's households count over every post they held at the branch this year, not only the current one.
-    # A table of its own: with its row count known, the planner joins it to the year's tallies by hash.
-    q.temp(
-        "qt_posts",
-        "SELECT u.organization_id, u.person, u.cadre_id, COUNT(*) OVER (PARTITION BY u.organization_id, "
-        "u.person) AS posts FROM (SELECT pp.organization_id, pp.person, c.id AS cadre_id FROM qt_person pp "
-        "JOIN members_cadre c ON c.member_id = pp.person AND c.organization_id = pp.organization_id "
-        "WHERE pp.person > 0 UNION ALL SELECT pp.organization_id, pp.person, -pp.person FROM qt_person pp "
-        "WHERE pp.person < 0) u",
-    )
-    # The households kept as visits are written (members/models/tallies.py): one post's tally as it stands;
-    # a person with several posts, the distinct households over all of them.
-    key = sql.bytewise("h.household_key")
-    q.temp(
-        "qt_hh",
-        "SELECT x.organization_id, x.person, t.households FROM qt_posts x JOIN members_visittally t "
-        f"ON t.cadre_id = x.cadre_id AND t.year = {period.year} WHERE x.posts = 1 "
-        "UNION ALL SELECT d.organization_id, d.person, COUNT(*) FROM (SELECT DISTINCT x.organization_id, "
-        f"x.person, {key} AS household_key FROM qt_posts x JOIN members_visitedhousehold h "
-        f"ON h.cadre_id = x.cadre_id AND h.year = {period.year} WHERE x.posts > 1) d "
-        "GROUP BY d.organization_id, d.person",
-        index="organization_id, person",
-    )
     reached = "COALESCE(SUM(CASE WHEN COALESCE(h.households, 0) >= p.visit_households THEN 1 ELSE 0 END), 0)"
     young = (
         "COALESCE(SUM(CASE WHEN pp.birth IS NOT NULL AND "
@@ -61,8 +47,7 @@ def visits(q: Statements):
         "qt_team",
         f"SELECT s.id AS organization_id, COUNT(pp.person) AS persons, {reached} AS reached, {young} AS young "
         f"FROM qt_scope s {POLICY} LEFT JOIN qt_person pp ON pp.organization_id = s.id "
-        "LEFT JOIN qt_hh h ON h.organization_id = pp.organization_id AND h.person = pp.person "
-        f"WHERE {RURAL} GROUP BY s.id",
+        f"{households_of_person(period.year)} WHERE {RURAL} GROUP BY s.id",
     )
     q.results(
         "visit.households",
@@ -212,8 +197,7 @@ def rollups_and_alerts(q: Statements):
         alerts.append(
             f"SELECT 'visit.pace', pp.organization_id, pp.first_cadre, {sql.json_object(('households', households))} "
             f"FROM qt_person pp JOIN qt_scope s ON s.id = pp.organization_id {POLICY} "
-            "LEFT JOIN qt_hh h ON h.organization_id = pp.organization_id AND h.person = pp.person "
-            f"WHERE {households} * {days_in_year} < p.visit_households * {elapsed}"
+            f"{households_of_person(period.year)} WHERE {households} * {days_in_year} < p.visit_households * {elapsed}"
         )
     q.alerts(None, " UNION ALL ".join(alerts))  # every alert in one INSERT
 

@@ -23,6 +23,8 @@ from dataclasses import field
 
 from django.db import models
 
+from members.models.tallies import RECOUNTS
+
 BULK_ROWS = (
     50_000  # a PostgreSQL table expected to receive this many rows gets the drop-and-rebuild treatment
 )
@@ -117,6 +119,7 @@ class Loader:
         self.label = ""
         self.freeze = False  # COPY … WITH (FREEZE): only for tables truncated earlier in this transaction
         self.rebuilt = 0.0  # seconds the current load spent rebuilding indexes and constraints
+        self.recounted: list[str] = []  # tallies counted afresh after a load (members/models/tallies.py)
 
     @staticmethod
     def for_connection(connection) -> "Loader":
@@ -172,7 +175,11 @@ class PostgresLoader(Loader):
 
     def _load(self, table: Table, chunks, expected: int) -> int:
         with self.connection.cursor() as cursor:
-            saved = self._drop_secondary(cursor, table.db_table) if expected >= BULK_ROWS else None
+            bulk = expected >= BULK_ROWS
+            saved = self._drop_secondary(cursor, table.db_table) if bulk else None
+            recount = RECOUNTS.get(table.db_table) if bulk else None
+            if recount is not None:  # the tallies' triggers, over millions of rows: counted once afterwards
+                cursor.execute(f'ALTER TABLE "{table.db_table}" DISABLE TRIGGER USER')
             reader = _ChunkReader(chunks, self.digest)
             columns = ", ".join(f'"{column}"' for column in table.columns)
             options = " WITH (FREEZE)" if self.freeze else ""
@@ -183,7 +190,21 @@ class PostgresLoader(Loader):
                 self._restore(cursor, table.db_table, saved)
                 self.rebuilt = time.perf_counter() - started
                 self.stats.add(f"{self.label} (indexes)", None, self.rebuilt)
+            if recount is not None:
+                self._recount(cursor, table.db_table, *recount)
         return reader.lines
+
+    def _recount(self, cursor, db_table: str, recount, tallies) -> None:
+        started = time.perf_counter()
+        cursor.execute(f'ALTER TABLE "{db_table}" ENABLE TRIGGER USER')
+        saved = [(tally, self._drop_secondary(cursor, tally)) for tally in tallies]
+        recount(cursor)
+        for tally, constraints_and_indexes in saved:
+            self._restore(cursor, tally, constraints_and_indexes)
+        self.recounted.extend(tallies)
+        seconds = time.perf_counter() - started
+        self.rebuilt += seconds
+        self.stats.add(f"{self.label} (tallies)", None, seconds)
 
     @staticmethod
     def _drop_secondary(cursor, db_table: str):
@@ -241,8 +262,8 @@ class PostgresLoader(Loader):
         scans (autovacuum may be off, and would otherwise do it later, in the middle of a benchmark)."""
         started = time.perf_counter()
         with self.connection.cursor() as cursor:
-            for table in self.loaded:
-                cursor.execute(f'VACUUM (ANALYZE) "{table.db_table}"')
+            for db_table in [table.db_table for table in self.loaded] + self.recounted:
+                cursor.execute(f'VACUUM (ANALYZE) "{db_table}"')
         self.stats.add("(vacuum analyze)", None, time.perf_counter() - started)
 
 

@@ -7,13 +7,18 @@ them only to count them afresh after a bulk load (``recount_visits``)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .cadres import Cadre
+from branches.models import Organization
 
 
 class VisitedHousehold(models.Model):
-    """A household a post visited in a year, with how many visit logs say so."""
+    """A household a person visited in a year from their posts at one branch, with how many visit logs say
+    so. The person is the posts' member, or minus the post's id for a post held by someone not a member: a
+    person's households count over every post they hold at the branch (docs/quotas.md, visit.households)."""
 
-    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.BigIntegerField(_("person"))
     year = models.PositiveSmallIntegerField(_("year"))
     household_key = models.CharField(_("household key"), max_length=110)
     visits = models.PositiveIntegerField(_("visits"))
@@ -22,7 +27,9 @@ class VisitedHousehold(models.Model):
         verbose_name = _("household visited in a year")
         verbose_name_plural = _("households visited in a year")
         constraints = [
-            models.UniqueConstraint(fields=["cadre", "year", "household_key"], name="visited_household_once")
+            models.UniqueConstraint(
+                fields=["organization", "person", "year", "household_key"], name="visited_household_once"
+            )
         ]
 
     def __str__(self):
@@ -30,19 +37,24 @@ class VisitedHousehold(models.Model):
 
 
 class VisitTally(models.Model):
-    """How many distinct households a post visited in a year."""
+    """How many distinct households a person visited in a year from their posts at one branch."""
 
-    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="+")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.BigIntegerField(_("person"))
     year = models.PositiveSmallIntegerField(_("year"))
     households = models.PositiveIntegerField(_("households"))
 
     class Meta:
-        verbose_name = _("households visited by a post in a year")
-        verbose_name_plural = _("households visited by posts in a year")
-        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="visit_tally_once")]
+        verbose_name = _("households a person visited in a year")
+        verbose_name_plural = _("households people visited in a year")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "person", "year"], name="visit_tally_once")
+        ]
 
     def __str__(self):
-        return f"{self.cadre_id} {self.year}: {self.households}"
+        return f"{self.person} {self.year}: {self.households}"
 
 
 # Counting the tables afresh from the logs: a bulk load that wrote a table of logs with its triggers off
@@ -50,11 +62,13 @@ class VisitTally(models.Model):
 VISIT_RECOUNT = (
     "DELETE FROM members_visittally",
     "DELETE FROM members_visitedhousehold",
-    "INSERT INTO members_visitedhousehold (cadre_id, year, household_key, visits) SELECT cadre_id, "
-    "CAST(EXTRACT(YEAR FROM visited_on) AS integer), household_key, COUNT(*) FROM members_visitlog "
-    "GROUP BY 1, 2, 3",
-    "INSERT INTO members_visittally (cadre_id, year, households) "
-    "SELECT cadre_id, year, COUNT(*) FROM members_visitedhousehold GROUP BY 1, 2",
+    "INSERT INTO members_visitedhousehold (organization_id, person, year, household_key, visits) "
+    "SELECT c.organization_id, COALESCE(c.member_id, -c.id), "
+    "CAST(EXTRACT(YEAR FROM v.visited_on) AS integer), v.household_key, COUNT(*) "
+    "FROM members_visitlog v JOIN members_cadre c ON c.id = v.cadre_id "
+    "GROUP BY 1, 2, 3, 4",
+    "INSERT INTO members_visittally (organization_id, person, year, households) "
+    "SELECT organization_id, person, year, COUNT(*) FROM members_visitedhousehold GROUP BY 1, 2, 3",
 )
 
 

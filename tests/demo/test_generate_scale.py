@@ -24,6 +24,7 @@ from branches.models import ReviewRecord
 from branches.models import StandardizedRoomTarget
 from demo.scale import ScaleError
 from demo.scale import generate
+from demo.scale import loader
 from demo.scale.tree import GENERATED_PREFIX
 from members.models import Applicant
 from members.models import Cadre
@@ -37,12 +38,15 @@ from members.models import StudyRecord
 from members.models import Training
 from members.models import TrainingLevel
 from members.models import VisitLog
+from members.models import VisitTally
 from members.selectors.cadres import TWO_COMMITTEE_POSTS
 from members.selectors.cadres import village_youth
 from members.selectors.roster import roll_on
 from members.services.cadre_records import contact_point_check
 from members.services.cadres import cadre_check
 from tests.utils.factories import OrganizationFactory
+from tests.utils.factories_visits import counted_from_logs
+from tests.utils.factories_visits import kept
 
 # One worker runs the whole module, so the tiny tier is generated once (``make test`` runs on pytest-xdist).
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("generate-scale")]
@@ -207,3 +211,12 @@ def test_refuses_the_demo_county_too(tiny):
     OrganizationFactory(name="坝北县委", code="C01", kind=OrganizationKind.COUNTY_COMMITTEE, field="")
     with pytest.raises(ScaleError, match="--replace"):
         generate(tier="tiny")
+
+
+def test_the_visit_tallies_equal_a_count_of_the_logs_after_a_bulk_load(tiny, monkeypatch):
+    """PostgreSQL's bulk path loads the logs with their triggers off and counts the tallies afterwards
+    (demo/scale/loader.py); SQLite's keeps them row by row."""
+    monkeypatch.setattr(loader, "BULK_ROWS", 1)
+    generate(tier="tiny", seed=7, replace=True)
+    assert VisitTally.objects.exists()
+    assert kept() == counted_from_logs()

@@ -5,11 +5,14 @@ import datetime as dt
 
 import pytest
 
+from members.models import Cadre
+from members.models import CadrePost
 from members.models import VisitedHousehold
 from members.models import VisitLog
 from members.models import VisitTally
 from tests.utils.api import post_import_file
 from tests.utils.api import template_csv
+from tests.utils.factories import MemberFactory
 from tests.utils.factories_cadres import CadreFactory
 from tests.utils.factories_visits import VisitLogFactory
 from tests.utils.factories_visits import counted_from_logs
@@ -19,7 +22,11 @@ pytestmark = pytest.mark.django_db
 
 
 def households(cadre, year) -> int:
-    return VisitTally.objects.filter(cadre=cadre, year=year).values_list("households", flat=True).first() or 0
+    """The households the holder of ``cadre`` visited in ``year`` from their posts at its branch."""
+    cadre.refresh_from_db()
+    person = cadre.member_id or -cadre.pk
+    tally = VisitTally.objects.filter(organization=cadre.organization, person=person, year=year)
+    return tally.values_list("households", flat=True).first() or 0
 
 
 def test_a_household_visited_twice_in_a_year_counts_once(world):
@@ -103,3 +110,52 @@ def test_an_import_moves_the_counts_with_its_rows(world):
     assert response.status_code == 201, response.content
     assert list(VisitTally.objects.values_list("year", "households")) == [(2024, 2)]
     assert kept() == counted_from_logs()
+
+
+def member_posts(branch, count=2):
+    member = MemberFactory(branch=branch)
+    posts = (CadrePost.SECRETARY, CadrePost.VILLAGE_DIRECTOR, CadrePost.BRANCH_COMMITTEE)[:count]
+    return member, [CadreFactory(organization=branch, member=member, post=post) for post in posts]
+
+
+def test_a_household_visited_from_two_posts_of_one_person_counts_once(world):
+    _member, (secretary, director) = member_posts(world.branch_a1)
+    VisitLogFactory(cadre=secretary, household_name="张三", visited_on=dt.date(2025, 3, 1))
+    VisitLogFactory(cadre=director, household_name="张三", visited_on=dt.date(2025, 4, 1))
+    VisitLogFactory(cadre=director, household_name="李四", visited_on=dt.date(2025, 4, 1))
+    assert households(secretary, 2025) == households(director, 2025) == 2
+    assert kept() == counted_from_logs()
+
+
+def test_naming_the_member_of_a_post_moves_its_visits_to_that_person(world):
+    member, (secretary,) = member_posts(world.branch_a1, count=1)
+    unnamed = CadreFactory(organization=world.branch_a1)
+    VisitLogFactory(cadre=secretary, household_name="张三", visited_on=dt.date(2025, 3, 1))
+    VisitLogFactory(cadre=unnamed, household_name="张三", visited_on=dt.date(2025, 4, 1))
+    VisitLogFactory(cadre=unnamed, household_name="李四", visited_on=dt.date(2025, 4, 1))
+    assert (households(secretary, 2025), households(unnamed, 2025)) == (1, 2)
+    unnamed.member = member
+    unnamed.save()
+    assert households(secretary, 2025) == 2
+    assert kept() == counted_from_logs()
+    unnamed.member = None
+    unnamed.save()
+    assert (households(secretary, 2025), households(unnamed, 2025)) == (1, 2)
+    assert kept() == counted_from_logs()
+
+
+def test_a_post_moved_to_another_branch_takes_its_visits_along(world):
+    cadre = CadreFactory(organization=world.branch_a1)
+    VisitLogFactory(cadre=cadre, household_name="张三", visited_on=dt.date(2025, 3, 1))
+    Cadre.objects.filter(pk=cadre.pk).update(organization=world.branch_a2)
+    assert not VisitTally.objects.filter(organization=world.branch_a1).exists()
+    assert households(cadre, 2025) == 1
+    assert kept() == counted_from_logs()
+
+
+def test_an_edit_of_a_post_that_keeps_its_branch_and_member_changes_nothing(world):
+    _member, (secretary, _director) = member_posts(world.branch_a1)
+    VisitLogFactory(cadre=secretary, visited_on=dt.date(2025, 3, 1))
+    before = kept()
+    Cadre.objects.filter(pk=secretary.pk).update(phone="13800000000", ended_on=dt.date(2025, 12, 31))
+    assert kept() == before

@@ -6,6 +6,7 @@ from collections import Counter
 
 import factory
 
+from members.models import Cadre
 from members.models import VisitedHousehold
 from members.models import VisitLog
 from members.models import VisitTally
@@ -27,21 +28,21 @@ class VisitLogFactory(factory.django.DjangoModelFactory):
 
 
 def counted_from_logs() -> tuple[dict, dict]:
-    """What the tables must hold, counted from the logs: ({(post, year, household): visits},
-    {(post, year): households})."""
+    """What the tables must hold, counted from the logs and the posts as they stand:
+    ({(branch, person, year, household): visits}, {(branch, person, year): households}); a person is the
+    post's member, or minus the post's id."""
+    posts = {c.pk: (c.organization_id, c.member_id or -c.pk) for c in Cadre.objects.all()}
     visits = Counter(
-        (cadre_id, day.year, key)
+        (*posts[cadre_id], day.year, key)
         for cadre_id, day, key in VisitLog.objects.values_list("cadre_id", "visited_on", "household_key")
     )
-    households = Counter((cadre_id, year) for cadre_id, year, _key in visits)
+    households = Counter((branch, person, year) for branch, person, year, _key in visits)
     return dict(visits), dict(households)
 
 
 def kept() -> tuple[dict, dict]:
     """What the tables hold, in the same shape."""
-    visits = {
-        (c, y, k): n
-        for c, y, k, n in VisitedHousehold.objects.values_list("cadre_id", "year", "household_key", "visits")
-    }
-    households = {(c, y): n for c, y, n in VisitTally.objects.values_list("cadre_id", "year", "households")}
-    return visits, households
+    fields = ("organization_id", "person", "year", "household_key", "visits")
+    visits = {tuple(row[:4]): row[4] for row in VisitedHousehold.objects.values_list(*fields)}
+    tallies = VisitTally.objects.values_list("organization_id", "person", "year", "households")
+    return visits, {tuple(row[:3]): row[3] for row in tallies}
