@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import models
 
 from branches.models import Organization
+from members.models.tallies import RECOUNTS
 
 from .tree import GENERATED_PREFIX
 
@@ -75,12 +76,23 @@ class Deletion:
                 for kind, sql in self.statements:
                     if kind == "update":
                         cursor.execute(sql)
-                tables = ", ".join(f'"{table}"' for table in self._truncate_tables)
+                tables = ", ".join(
+                    f'"{table}"' for table in self._truncate_tables + self._tallies_of_truncated()
+                )
                 cursor.execute(f"TRUNCATE {tables}")
                 return "truncate"
             for _kind, sql in self.statements:
                 cursor.execute(sql)
         return "delete"
+
+    def _tallies_of_truncated(self) -> list[str]:
+        """The tallies kept from the facts emptied (members/models/tallies.py): TRUNCATE fires no trigger."""
+        return [
+            tally
+            for facts, (_recount, tallies) in RECOUNTS.items()
+            if facts in self._truncate_tables
+            for tally in tallies
+        ]
 
     def _can_truncate(self, cursor) -> bool:
         """Every table with a foreign key into the owned tables is owned too, or empty."""

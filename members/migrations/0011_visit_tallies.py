@@ -228,75 +228,38 @@ def drop_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("branches", "0001_squashed_0012_idempotency_keys"),
-        ("members", "0001_squashed_0010_visit_day_index"),
+        ('branches', '0001_squashed_0012_idempotency_keys'),
+        ('members', '0001_squashed_0010_visit_day_index'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="VisitedHousehold",
+            name='VisitedHousehold',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("person", models.BigIntegerField(verbose_name="person")),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                ("household_key", models.CharField(max_length=110, verbose_name="household key")),
-                ("visits", models.PositiveIntegerField(verbose_name="visits")),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="branches.organization",
-                        verbose_name="organization",
-                    ),
-                ),
+                ('pk', models.CompositePrimaryKey('organization', 'person', 'year', 'household_key', blank=True, editable=False, primary_key=True, serialize=False)),
+                ('person', models.BigIntegerField(verbose_name='person')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('household_key', models.CharField(max_length=110, verbose_name='household key')),
+                ('visits', models.PositiveIntegerField(verbose_name='visits')),
+                ('organization', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='branches.organization', verbose_name='organization')),
             ],
             options={
-                "verbose_name": "household visited in a year",
-                "verbose_name_plural": "households visited in a year",
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("organization", "person", "year", "household_key"),
-                        name="visited_household_once",
-                    )
-                ],
+                'verbose_name': 'household visited in a year',
+                'verbose_name_plural': 'households visited in a year',
             },
         ),
         migrations.CreateModel(
-            name="VisitTally",
+            name='VisitTally',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("person", models.BigIntegerField(verbose_name="person")),
-                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
-                ("households", models.PositiveIntegerField(verbose_name="households")),
-                (
-                    "organization",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
-                        to="branches.organization",
-                        verbose_name="organization",
-                    ),
-                ),
+                ('pk', models.CompositePrimaryKey('organization', 'person', 'year', blank=True, editable=False, primary_key=True, serialize=False)),
+                ('person', models.BigIntegerField(verbose_name='person')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
+                ('households', models.PositiveIntegerField(verbose_name='households')),
+                ('organization', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='branches.organization', verbose_name='organization')),
             ],
             options={
-                "verbose_name": "households a person visited in a year",
-                "verbose_name_plural": "households people visited in a year",
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("organization", "person", "year"), name="visit_tally_once"
-                    )
-                ],
+                'verbose_name': 'households a person visited in a year',
+                'verbose_name_plural': 'households people visited in a year',
             },
         ),
         migrations.RunPython(create_triggers, drop_triggers),
