@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Organization
 from branches.models.bases import keyed_error
 from branches.models.bases import keyed_message
-from branches.models.bases import refuse_future
+from branches.models.bases import refuse_record_date
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED
 from branches.scope.querysets import OutOfScope
@@ -272,7 +272,7 @@ def rectification_note(*, actor, rectification: Rectification, written_on, text:
     rectification = Rectification.objects.select_for_update().get(pk=rectification.pk)
     if rectification.status == VERIFIED:
         raise _error("text", "note_closed")
-    refuse_future("written_on", written_on)
+    refuse_record_date("written_on", written_on)
     note = RectificationNote(
         rectification=rectification, written_on=written_on, text=_require_text("text", text), author=actor
     )

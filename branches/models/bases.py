@@ -2,6 +2,8 @@
 fields typed the same way on many models (the organization a record belongs to, its year, the user who
 recorded it), and the steps of the checks that models' ``clean()`` and services' rules run on them."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,12 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from partybuild.models import VersionedModel
+from partybuild.years import FIRST_DATE_YEAR
 from partybuild.years import year_validators
 
 from ..scope.querysets import ScopedQuerySet
 
 UNTRACKED_FIELDS = ["created_at", "updated_at"]
 FUTURE_DATE_MESSAGE = _("The date cannot be in the future.")
+# A record's day before this is a typing slip (a year of 1 or 202), not history the system keeps.
+EARLIEST_RECORD_DAY = dt.date(FIRST_DATE_YEAR, 1, 1)
+EARLY_DATE_MESSAGE = _("The date cannot be before 1 January 1900.")
 
 
 class ScopedModel(models.Model):
@@ -68,16 +74,28 @@ def user_stamp_field(verbose_name, **options):
     )
 
 
-def future_date_errors(record, *fields: str) -> dict:
-    """``{field: message}`` for each date of ``fields`` that is after today."""
-    today = timezone.localdate()
-    return {field: FUTURE_DATE_MESSAGE for field in fields if (getattr(record, field) or today) > today}
+def date_error(day):
+    """The message refusing a record's ``day`` after today or before ``EARLIEST_RECORD_DAY``, else None."""
+    if day is None:
+        return None
+    if day > timezone.localdate():
+        return FUTURE_DATE_MESSAGE
+    if day < EARLIEST_RECORD_DAY:
+        return EARLY_DATE_MESSAGE
+    return None
 
 
-def refuse_future(field: str, day) -> None:
-    """Refuse ``day`` on ``field`` when it is after today (no date passes): a service's one-date check."""
-    if day is not None and day > timezone.localdate():
-        raise ValidationError({field: FUTURE_DATE_MESSAGE})
+def record_date_errors(record, *fields: str) -> dict:
+    """``{field: message}`` for each date of ``fields`` after today or before ``EARLIEST_RECORD_DAY``."""
+    found = {field: date_error(getattr(record, field)) for field in fields}
+    return {field: message for field, message in found.items() if message}
+
+
+def refuse_record_date(field: str, day) -> None:
+    """Refuse ``day`` on ``field`` when it is after today or too early (no date passes): a service's
+    one-date check."""
+    if (message := date_error(day)) is not None:
+        raise ValidationError({field: message})
 
 
 def model_errors(instance, **options) -> dict[str, list]:

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from ..scope.roles import Capability
 from .bases import ScopedRecord
-from .bases import future_date_errors
 from .bases import organization_field
 from .bases import raise_errors
+from .bases import record_date_errors
 from .bases import year_field
 
 FACILITY_FIELDS = (
@@ -89,7 +89,7 @@ class ActivityRoom(ScopedRecord):
             errors["standardized_on"] = _("A standardized room needs the date it was certified.")
         if not self.is_standardized and self.standardized_on:
             errors["standardized_on"] = _("Only a standardized room has a certification date.")
-        errors.update(future_date_errors(self, "standardized_on"))
+        errors.update(record_date_errors(self, "standardized_on"))
         raise_errors(errors)
 
 
@@ -182,7 +182,7 @@ class ReviewRecord(ScopedRecord):
         return f"{self.get_kind_display()} {self.held_on}"
 
     def clean(self):
-        errors = future_date_errors(self, "held_on")
+        errors = record_date_errors(self, "held_on")
         if self.satisfied is not None and self.satisfied > self.participants:
             errors["satisfied"] = _("There cannot be more satisfied votes than participants.")
         raise_errors(errors)
@@ -222,7 +222,7 @@ class FinancialDisclosure(ScopedRecord):
         return f"{self.organization} {self.year}-{self.period}"
 
     def clean(self):
-        raise_errors(future_date_errors(self, "disclosed_on"))
+        raise_errors(record_date_errors(self, "disclosed_on"))
         if self.disclosed_on and self.year and self.disclosed_on.year < self.year:
             raise ValidationError(
                 {"disclosed_on": _("A period is disclosed during or after it, not before.")}

@@ -11,12 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from branches.models.bases import EARLIEST_RECORD_DAY
+from branches.models.bases import EARLY_DATE_MESSAGE
 from branches.models.bases import FUTURE_DATE_MESSAGE
 from branches.models.bases import ScopedModel
 from branches.models.bases import ScopedRecord
-from branches.models.bases import future_date_errors
 from branches.models.bases import organization_field
 from branches.models.bases import raise_errors
+from branches.models.bases import record_date_errors
 from branches.models.bases import user_stamp_field
 from branches.models.bases import year_field
 from partybuild.models import VersionedModel
@@ -78,7 +80,7 @@ class Meeting(VersionedModel, ScopedModel):
         return round(self.attendee_count / self.members_expected, 4) if self.members_expected else None
 
     def clean(self):
-        raise_errors(future_date_errors(self, "held_on"))
+        raise_errors(record_date_errors(self, "held_on"))
 
 
 class TrainingLevel(models.TextChoices):
@@ -147,7 +149,7 @@ class Training(VersionedModel, ScopedModel):
         return f"{self.topic} {self.held_on}"
 
     def clean(self):
-        raise_errors(future_date_errors(self, "held_on"))
+        raise_errors(record_date_errors(self, "held_on"))
 
 
 # A visit's report: which household, when, what it raised and how that was resolved.
@@ -224,6 +226,8 @@ def visit_date_errors(visited_on, resolved_on, *, today=None) -> dict:
     errors = {}
     if visited_on is not None and visited_on > today:
         errors["visited_on"] = FUTURE_DATE_MESSAGE
+    if visited_on is not None and visited_on < EARLIEST_RECORD_DAY:
+        errors["visited_on"] = EARLY_DATE_MESSAGE
     if resolved_on is not None and visited_on is not None and resolved_on < visited_on:
         errors["resolved_on"] = _("A concern cannot be resolved before the visit that raised it.")
     if resolved_on is not None and resolved_on > today:
@@ -303,7 +307,7 @@ class ContactPoint(ScopedRecord):
         errors = {}
         for field in CONTACT_DAYS:
             day = getattr(self, field)
-            errors.update(future_date_errors(self, field))
+            errors.update(record_date_errors(self, field))
             if day and self.year and day.year != self.year:
                 errors[field] = _("The date must fall within the contact year.")
         if self.days_spent > 366:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models.bases import ScopedRecord
-from branches.models.bases import future_date_errors
 from branches.models.bases import organization_field
 from branches.models.bases import raise_errors
+from branches.models.bases import record_date_errors
 from branches.models.bases import user_stamp_field
 
 from .roster import MemberEvent
@@ -158,7 +158,7 @@ class TransferLetter(ScopedRecord):
 
     def clean(self):
         """The letter's consistency (docs/transfers.md, "Rules"), the one check every path reaches."""
-        errors = future_date_errors(self, "issued_on", "delivered_on", "confirmed_on", "cancelled_on")
+        errors = record_date_errors(self, "issued_on", "delivered_on", "confirmed_on", "cancelled_on")
         self.number = (self.number or "").strip()
         if not self.number:
             errors["number"] = _("Give the letter's number.")

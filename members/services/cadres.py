@@ -16,7 +16,7 @@ from branches.models import Organization
 from branches.models.bases import keyed_error
 from branches.models.bases import model_errors
 from branches.models.bases import raise_errors
-from branches.models.bases import refuse_future
+from branches.models.bases import refuse_record_date
 from branches.scope.editing import scoped_update
 from branches.selectors.tree import committee_above
 from branches.services.writing import require_capability
@@ -344,7 +344,7 @@ def _check_lifecycle_step(reserve: ReserveCadre, on: dt.date) -> None:
         raise _error("status", "not_in_roster", status=reserve.get_status_display())
     if on < reserve.entered_on:
         raise _error("on", "before_entry", entered=reserve.entered_on)
-    refuse_future("on", on)
+    refuse_record_date("on", on)
 
 
 def _appoint_promoted(*, actor, reserve: ReserveCadre, post: str, on: dt.date) -> Cadre:

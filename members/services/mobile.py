@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from branches.models.bases import refuse_future
+from branches.models.bases import refuse_record_date
 from branches.scope.editing import scoped_update
 from branches.services.writing import require_capability
 from branches.services.writing import save_new
@@ -58,7 +58,7 @@ def _start_rules(away: AwayRecord) -> None:
     names = {"name": member.name}
     if not (away.destination or "").strip():
         raise ValidationError({"destination": MESSAGES["destination_required"]})
-    refuse_future("left_on", away.left_on)
+    refuse_record_date("left_on", away.left_on)
     if away.left_on is not None and away.left_on < member.joined_on:
         raise ValidationError({"left_on": MESSAGES["before_joining"] % {"joined_on": member.joined_on}})
     others = member.away_records.exclude(pk=away.pk)
@@ -127,7 +127,7 @@ def away_record_update(
 def _back_rules(away: AwayRecord) -> None:
     if away.back_on is None:
         return
-    refuse_future("back_on", away.back_on)
+    refuse_record_date("back_on", away.back_on)
     if away.back_on < away.left_on:
         raise ValidationError({"back_on": MESSAGES["back_before_left"] % {"left_on": away.left_on}})
     last = away.contacts.order_by("-contacted_on").values_list("contacted_on", flat=True).first()
@@ -158,7 +158,7 @@ def away_contact_record(
 ) -> AwayContact:
     """The branch reached a member away on ``contacted_on`` (by ``way``); ``actor`` made the contact."""
     require_capability(actor, away.member.branch)
-    refuse_future("contacted_on", contacted_on)
+    refuse_record_date("contacted_on", contacted_on)
     if contacted_on is not None and contacted_on < away.left_on:
         raise ValidationError({"contacted_on": MESSAGES["contact_before_left"] % {"left_on": away.left_on}})
     if contacted_on is not None and away.back_on is not None and contacted_on > away.back_on:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branches.models.bases import refuse_future
+from branches.models.bases import refuse_record_date
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED
 from branches.scope.querysets import OutOfScope
@@ -230,7 +230,7 @@ def applicant_advance(*, actor, applicant: Applicant, to_stage: str, on: dt.date
                 "next": ApplicantStage(expected).label if expected else _("none: already a full member"),
             },
         )
-    refuse_future("on", on)
+    refuse_record_date("on", on)
     unexpected = sorted(set(facts) - set(STEP_FACTS[to_stage]))
     if unexpected:
         refuse(
@@ -329,7 +329,7 @@ def probation_extend(*, actor, applicant: Applicant, months: int, on: dt.date) -
     # The member's own step (members/services/roster.py) may have extended it already.
     if applicant.probation_extension_months or (applicant.member and applicant.member.probation_extension):
         refuse("months", _("A probation can be extended only once."))
-    refuse_future("on", on)
+    refuse_record_date("on", on)
     check_extension(applicant, months, on)
     applicant.probation_extension_months = months
     applicant.probation_extended_on = on

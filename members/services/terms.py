@@ -16,7 +16,7 @@ from branches.models import BRANCH_KINDS
 from branches.models import COMMITTEE_KINDS
 from branches.models import Organization
 from branches.models.bases import keyed_error
-from branches.models.bases import refuse_future
+from branches.models.bases import refuse_record_date
 from branches.scope.editing import scoped_update
 from branches.scope.querysets import NOT_ALLOWED
 from branches.scope.querysets import ensure_in_scope
@@ -104,7 +104,7 @@ def term_start(
     """A new term from ``starts_on``; its length defaults to the organization's (docs/terms.md)."""
     require_capability(actor, organization)
     _check_term_place(organization)
-    refuse_future("starts_on", starts_on)
+    refuse_record_date("starts_on", starts_on)
     years = length_years or rules.term_years_for(organization)
     if not 1 <= years <= rules.LONG_TERM_YEARS:
         raise _error("length_years", "length")
@@ -133,7 +133,7 @@ def term_extend(
             raise _error("extended_to", "already_extended", day=term.extended_to)
         if not reason:
             raise _error("reason", "reason_required")
-        refuse_future("on", on)
+        refuse_record_date("on", on)
         if on < term.starts_on:
             raise _error("on", "before_start", day=term.starts_on)
         if extended_to <= regular:
@@ -204,7 +204,7 @@ def election_check(*, actor, organization, held_on, entitled_voters, present_vot
     """Every rule of an election record (docs/terms.md, "Elections"); forms call it too."""
     if organization.kind not in BRANCH_KINDS:
         raise _error("organization", "election_place")
-    refuse_future("held_on", held_on)
+    refuse_record_date("held_on", held_on)
     _check_turnout(entitled_voters, present_voters)
     if not candidates:
         raise _error("candidates", "no_candidates")
@@ -300,7 +300,7 @@ def election_approve(*, actor, election: Election, on: dt.date, expected_version
     election = lock_for_edit(election, expected_version)
     if election.status != ElectionStatus.RECORDED:
         raise _error("on", "not_recorded", day=election.approved_on)
-    refuse_future("on", on)
+    refuse_record_date("on", on)
     if on < election.held_on:
         raise _error("on", "approval_before_vote", day=election.held_on)
     _end_previous_posts(actor, election, on)

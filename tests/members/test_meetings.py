@@ -59,6 +59,14 @@ def test_a_meeting_in_the_future_is_refused(world):
     assert record(world, held_on=timezone.localdate()).pk
 
 
+def test_a_meeting_before_1900_is_a_typing_slip_and_is_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        record(world, held_on=dt.date(1899, 12, 31))
+    assert "held_on" in refused.value.message_dict
+    assert not Meeting.objects.exists()
+    assert record(world, held_on=dt.date(1900, 1, 1)).pk
+
+
 def test_meetings_are_held_by_a_branch_not_a_committee(world):
     with pytest.raises(ValidationError) as refused:
         record(world, organization=world.township_a)

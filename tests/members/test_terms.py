@@ -50,6 +50,14 @@ def test_a_term_from_29_february_ends_on_the_last_day_of_february(world):
     assert start(world, world.branch_a1, starts_on=dt.date(2024, 2, 29)).ends_on == dt.date(2029, 2, 28)
 
 
+def test_a_term_starting_before_1900_is_refused_and_1900_is_accepted(world):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        start(world, world.branch_a1, starts_on=dt.date(1899, 12, 31))
+    assert refused.value.message_dict["starts_on"] == ["日期不能早于1900年1月1日。"]
+    assert not Term.objects.exists()
+    assert start(world, world.branch_a1, starts_on=dt.date(1900, 1, 1)).pk
+
+
 def test_a_county_committee_keeps_no_term_here(world):
     with pytest.raises(ValidationError) as refused:
         services.term_start(

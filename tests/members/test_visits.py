@@ -62,6 +62,13 @@ def test_a_visit_in_the_future_is_refused(world, cadre):
     assert not VisitLog.objects.exists()
 
 
+def test_a_visit_dated_year_1_is_refused(world, cadre):
+    with pytest.raises(ValidationError) as refused:
+        record(world, cadre=cadre, visited_on=D(1, 3, 1))
+    assert any("1900" in message for message in errors_of(refused)["visited_on"])
+    assert not VisitLog.objects.exists()
+
+
 def test_the_day_before_the_term_started_is_refused_naming_the_term(world, cadre):
     with pytest.raises(ValidationError) as refused:
         record(world, cadre=cadre, visited_on=D(2021, 1, 14))
