@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Organization
 
 
-class VisitedHousehold(models.Model):
-    """A household a person visited in a year from their posts at one branch, with how many visit logs say
-    so. The person is the posts' member, or minus the post's id for a post held by someone not a member: a
-    person's households count over every post they hold at the branch (docs/quotas.md, visit.households)."""
+class PersonYear(models.Model):
+    """What both tables are kept for: a person at one branch in one year. The person is the posts' member, or
+    minus the post's id for a post held by someone not a member, so a person's households count over every
+    post they hold at the branch (docs/quotas.md, visit.households).
 
-    # Keyed by what it counts, with no id beside it; no foreign key in the database either: the rows follow
-    # the logs by trigger, and checking each at commit cost an import of 100,000 visits seconds.
-    pk = models.CompositePrimaryKey("organization", "person", "year", "household_key")
+    Keyed by what they count, with no id beside it; no foreign key in the database either: the rows follow
+    the logs by trigger, and checking each at commit cost an import of 100,000 visits seconds."""
+
     organization = models.ForeignKey(
         Organization,
         verbose_name=_("organization"),
@@ -28,6 +28,16 @@ class VisitedHousehold(models.Model):
     )
     person = models.BigIntegerField(_("person"))
     year = models.PositiveSmallIntegerField(_("year"))
+
+    class Meta:
+        abstract = True
+
+
+class VisitedHousehold(PersonYear):
+    """A household a person visited in a year from their posts at one branch, with how many visit logs say
+    so."""
+
+    pk = models.CompositePrimaryKey("organization", "person", "year", "household_key")
     household_key = models.CharField(_("household key"), max_length=110)
     visits = models.PositiveIntegerField(_("visits"))
 
@@ -39,20 +49,10 @@ class VisitedHousehold(models.Model):
         return f"{self.household_key} {self.year}"
 
 
-class VisitTally(models.Model):
+class VisitTally(PersonYear):
     """How many distinct households a person visited in a year from their posts at one branch."""
 
     pk = models.CompositePrimaryKey("organization", "person", "year")
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    person = models.BigIntegerField(_("person"))
-    year = models.PositiveSmallIntegerField(_("year"))
     households = models.PositiveIntegerField(_("households"))
 
     class Meta:
