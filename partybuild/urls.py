@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.permissions import BasePermission
 
@@ -18,6 +17,7 @@ from .api import paths as api_paths
 from .api import router
 from .pwa import offline_page
 from .pwa import service_worker
+from .schema_view import SchemaView
 
 
 class Administration(BasePermission):
@@ -62,7 +62,7 @@ urlpatterns = [
     ),
     path("api/v1/", include(api_paths)),
     path("api/v1/", include(router.urls)),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script under the CSP.
     # Logged-in users only (docs/security.md): the page sends anonymous visitors to the login page.
     path(

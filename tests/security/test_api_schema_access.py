@@ -3,9 +3,11 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from drf_spectacular.generators import SchemaGenerator
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from partybuild import schema_view
 from partybuild.api import router
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +48,25 @@ def test_every_endpoint_describes_itself_rather_than_its_base_class():
         if not (vars(viewset).get("__doc__") or "").strip()
     ]
     assert undescribed == []
+
+
+def not_found_text(response):
+    return response.json()["paths"]["/api/v1/auth/tokens/"]["get"]["responses"]["404"]["description"]
+
+
+def test_the_schema_is_generated_once_per_language(world, monkeypatch):
+    monkeypatch.setattr(schema_view, "_generated", {})
+    generated = []
+    generate = SchemaGenerator.get_schema
+    monkeypatch.setattr(
+        SchemaGenerator, "get_schema", lambda *a, **k: generated.append(1) or generate(*a, **k)
+    )
+    client = APIClient()
+    client.force_authenticate(world.users["staff_a"])
+    chinese = [client.get(reverse("schema"), {"format": "json", "lang": "zh-hans"}) for _ in range(2)]
+    english = client.get(reverse("schema"), {"format": "json", "lang": "en"})
+    assert len(generated) == 2
+    assert chinese[0].json() == chinese[1].json()
+    assert chinese[0].json()["paths"].keys() == english.json()["paths"].keys()
+    assert not_found_text(english).startswith("Missing, or outside")
+    assert "范围" in not_found_text(chinese[0])
