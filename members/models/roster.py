@@ -298,6 +298,9 @@ class MemberEvent(ScopedModel):
         verbose_name = _("membership event")
         verbose_name_plural = _("membership events")
         ordering = ["member", "occurred_on", "pk"]
+        # The members with an event after a day, found as one set (members/selectors/roster.py,
+        # _with_state_on): for a recent day a few rows of the index instead of every event.
+        indexes = [models.Index(fields=["occurred_on"], name="member_event_day")]
 
     def __str__(self):
         return f"{self.member} {self.get_kind_display()} {self.occurred_on}"

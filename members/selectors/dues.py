@@ -20,7 +20,6 @@ from django.db.models import Sum
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
-from django.db.models.lookups import IsNull
 from django.utils import timezone
 
 from branches.models import Organization
@@ -241,17 +240,15 @@ def summary_months(year: int, month: int | None = None, today: dt.date | None = 
 
 def _month_by_branch(organization: Organization, first: dt.date, *, with_arrears: bool):
     """Per branch (its path on the month's first day): members due, amount due, amount paid, and (for the
-    last month) members in arrears. One query: each member's base of a year and payment of a month are
-    joined on their unique keys (a row each at most), not looked up member by member."""
+    last month) members in arrears. One query: each member's base of a year and payment of the month are
+    joined on their unique keys (a row each at most), not looked up member by member; the months before,
+    for arrears, are one probe of the member's payments, made only for those who have not paid this month."""
     months = [months_back(first, back) for back in range(REMIND_AFTER_MONTHS if with_arrears else 1)]
     joins = {
         _base_of(year): FilteredRelation("dues_bases", condition=Q(dues_bases__year=year))
         for year in {month.year for month in months}
     }
-    joins |= {
-        f"payment_{i}": FilteredRelation("dues_payments", condition=Q(dues_payments__month=month))
-        for i, month in enumerate(months)
-    }
+    joins["payment"] = FilteredRelation("dues_payments", condition=Q(dues_payments__month=first))
     money = DecimalField(max_digits=12, decimal_places=2)
     base = _base_of(first.year)
     totals = {
@@ -261,12 +258,14 @@ def _month_by_branch(organization: Organization, first: dt.date, *, with_arrears
             Value(0),
             output_field=money,
         ),
-        "paid": Coalesce(Sum("payment_0__amount"), Value(0), output_field=money),
+        "paid": Coalesce(Sum("payment__amount"), Value(0), output_field=money),
     }
     rows = roll_on(organization, first).alias(**joins)
     if with_arrears:
-        rows = rows.alias(**{f"unpaid_{i}": _unpaid_joined(i, month) for i, month in enumerate(months)})
-        totals["arrears"] = Count("pk", filter=Q(**{f"unpaid_{i}": True for i in range(len(months))}))
+        earlier = DuesPayment.objects.filter(member=OuterRef("pk"), month__gte=months[-1], month__lt=first)
+        rows = rows.alias(**{f"owed_{i}": _owed_joined(month) for i, month in enumerate(months)})
+        unpaid = Q(payment__id__isnull=True) & Q(**{f"owed_{i}": True for i in range(len(months))})
+        totals["arrears"] = Count("pk", filter=unpaid & ~Exists(earlier))
     return rows.order_by().values(path=F("branch_on_day_path")).annotate(**totals)
 
 
@@ -274,18 +273,13 @@ def _base_of(year: int) -> str:
     return f"base_{year}"
 
 
-def _unpaid_joined(index: int, month: dt.date):
-    """``_unpaid(month)`` over the joins of ``_month_by_branch``: no ``payment_<index>``, the base of the
-    month's year not exempt, and the member not among those whose received letters say the month is not owed
-    here (``not_owed_here``, asked once as a set, not per member)."""
+def _owed_joined(month: dt.date):
+    """What ``_unpaid(month)`` asks besides the payment, over the joins of ``_month_by_branch``: joined by
+    the month, the base of its year not exempt, and the member not among those whose received letters say
+    the month is not owed here (``not_owed_here``, asked once as a set, not per member)."""
     exempt = Coalesce(F(f"{_base_of(month.year)}__exempt"), Value(False), output_field=BooleanField())
     letters = received_letters(None).filter(Q(dues_paid_up_to__gte=month) | Q(confirmed_on__gt=month))
-    owed = (
-        Q(joined_on__lte=month)
-        & Q(IsNull(F(f"payment_{index}__id"), True))
-        & Q(Exact(exempt, False))
-        & ~Q(pk__in=letters.values("member_id"))
-    )
+    owed = Q(joined_on__lte=month) & Q(Exact(exempt, False)) & ~Q(pk__in=letters.values("member_id"))
     return ExpressionWrapper(owed, output_field=BooleanField())
 
 

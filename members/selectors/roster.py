@@ -80,17 +80,28 @@ def _with_state_on(members, day):
     )
     transfers = later.filter(kind=MemberEventKind.TRANSFER)
     changes = later.filter(kind=MemberEventKind.STATUS_CHANGE)
-    return members.alias(
-        branch_on_day_id=Coalesce(
-            Subquery(transfers.values("from_branch_id")[:1]), F("branch_id"), output_field=BigIntegerField()
-        ),
-        branch_on_day_path=Coalesce(
-            Subquery(transfers.values("from_branch__path")[:1]), F("branch__path"), output_field=CharField()
-        ),
-        status_on_day=Coalesce(
-            Subquery(changes.values("from_status")[:1]), F("status"), output_field=CharField()
-        ),
+    state = {
+        "branch_on_day_id": (transfers.values("from_branch_id"), "branch_id", BigIntegerField()),
+        "branch_on_day_path": (transfers.values("from_branch__path"), "branch__path", CharField()),
+        "status_on_day": (changes.values("from_status"), "status", CharField()),
+    }
+    # On a plain day, only the members with an event after it are looked up event by event: the others
+    # (nearly all, for a recent day) keep what they have now, found by one set of the day's later events.
+    moved = (
+        MemberEvent.objects.filter(occurred_on__gt=day).values("member_id")
+        if isinstance(day, dt.date)
+        else None
     )
+    return members.alias(
+        **{name: _then_or_now(then, now, field, moved) for name, (then, now, field) in state.items()}
+    )
+
+
+def _then_or_now(then, now: str, field, moved):
+    looked_up = Coalesce(Subquery(then[:1]), F(now), output_field=field)
+    if moved is None:
+        return looked_up
+    return Case(When(pk__in=moved, then=looked_up), default=F(now), output_field=field)
 
 
 def roll_on(organization, day: dt.date | OuterRef):

@@ -20,6 +20,7 @@ from members.services.roster import member_transfer
 from tests.utils.factories import MemberFactory
 from tests.utils.factories_dues import declare
 from tests.utils.factories_dues import month
+from tests.utils.factories_dues import pay
 from tests.utils.factories_transfers import receive
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +123,22 @@ def test_arrears_leave_out_the_months_a_received_letter_paid(world, last, arrear
     )
     declare(world.users["secretary_a1"], letter.member)
     assert_arrears(world.branch_a1, month(2026, last), arrears)
+
+
+@pytest.mark.parametrize(
+    ("paid", "arrears"),
+    [
+        ((), 1),
+        ((month(2026, 9),), 0),
+        ((month(2026, 10),), 0),
+        ((month(2026, 11),), 0),
+        ((month(2026, 8),), 1),
+    ],
+)
+def test_arrears_are_three_unpaid_months_in_a_row_ending_with_the_month(world, paid, arrears):
+    """September to November: a payment for any of the three breaks the run, one for August does not."""
+    member = MemberFactory(branch=world.branch_a1, joined_on=dt.date(2020, 1, 1))
+    declare(world.users["county_admin"], member)
+    for day in paid:
+        pay(world.users["county_admin"], member, day, member.dues_bases.get().monthly_amount)
+    assert_arrears(world.branch_a1, month(2026, 11), arrears)

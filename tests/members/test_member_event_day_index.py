@@ -1,0 +1,20 @@
+"""The roll on a plain day finds the members with an event after it from the ``member_event_day`` index
+(members/models/roster.py), then looks up event by event only for them (members/selectors/roster.py)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from members.selectors.roster import roll_on
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+def test_the_members_with_a_later_event_come_from_the_day_index(world):
+    queryset = roll_on(world.county, dt.date(2026, 3, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "member_event_day" in plan, plan
+    assert "hashed SubPlan" in plan, plan
