@@ -1,6 +1,7 @@
-"""Load test (docs/scale.md): headless locust against gunicorn (2 workers) on PostgreSQL over loopback — a mix
-of dashboard, list and entry requests (tests/perf/locustfile.py). Zero failed requests is asserted; the
-throughput and the latency percentiles are printed, not asserted.
+"""Load test (docs/scale.md): headless locust against gunicorn (set up by gunicorn.conf.py, as production
+runs it, with 2 workers) on PostgreSQL over loopback — a mix of dashboard, list and entry requests
+(tests/perf/locustfile.py). Zero failed requests is asserted; the throughput and the latency percentiles are
+printed, not asserted.
 
 Background tasks run as in production when a broker is configured (``CELERY_BROKER_URL``): the web processes
 send them through it to a Celery worker (2 processes, as docker-compose.yml starts it) that the test starts
@@ -83,8 +84,8 @@ def start_gunicorn(
     database_url: str, port: int, log_path: Path, settings_module: str, queue: str
 ) -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "gunicorn", "partybuild.wsgi:application",
-        "--workers", "2", "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "--log-level", "warning",
+        sys.executable, "-m", "gunicorn", "partybuild.wsgi:application", "--config", "gunicorn.conf.py",
+        "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
     ]  # fmt: skip
     server = subprocess.Popen(
         command,
