@@ -46,6 +46,7 @@ def dues_on_time(q: Statements):
     period = q.period
     bases, payments = DuesBase._meta.db_table, DuesPayment._meta.db_table
     members, events = Member._meta.db_table, MemberEvent._meta.db_table
+    months = months_table(period)
 
     def as_of_first_day(kind: str, column: str) -> str:
         return (
@@ -54,33 +55,53 @@ def dues_on_time(q: Statements):
         )
 
     # Most members have no transfer or status change after the year's first day: their branch and status on
-    # every month's first day are today's, and only the others are looked up month by month (the same rule;
-    # a member a month of 10 million payments otherwise costs two lookups of the events each).
+    # every month's first day are today's, so their months due and paid on time are counted per branch in
+    # two passes, one over the members and one over the year's payments, with no lookup per member and month.
+    # Only the members who moved are followed month by month (the same rule, docs/quotas.md).
     moved = (
         f"SELECT DISTINCT e.member_id FROM {events} e WHERE e.kind IN ('transfer', 'status_change') "
         f"AND e.occurred_on > {sql.date_literal(dt.date(period.year, 1, 1))}"
     )
+    owing = f"{q.member_rows(f'{bases} d', 'd.member_id')} JOIN {members} m ON m.id = d.member_id"
+    owes = f"d.year = {period.year} AND NOT d.exempt"
+    settled = f"{owes} AND m.status IN {ON_ROLL} AND m.id NOT IN ({moved})"
+    # Members counted per branch and the day their dues start within the year, then against each month.
+    start = sql.date_literal(period.start)
+    since = f"CASE WHEN m.joined_on < {start} THEN {start} ELSE m.joined_on END"
+    due_settled = (
+        "SELECT g.branch_id AS branch_id, SUM(g.members) AS due, 0 AS on_time FROM ("
+        f"SELECT m.branch_id AS branch_id, {since} AS since, COUNT(*) AS members FROM {owing} "
+        f"WHERE {settled} GROUP BY m.branch_id, {since}) g "
+        f"CROSS JOIN ({months}) mo WHERE g.since <= mo.first_day GROUP BY g.branch_id"
+    )
+    paid_settled = (
+        "SELECT m.branch_id AS branch_id, 0 AS due, COUNT(*) AS on_time "
+        f"FROM {owing} JOIN {payments} dp ON dp.member_id = m.id JOIN ({months}) mo ON mo.first_day = dp.month "
+        f"WHERE {settled} AND m.joined_on <= mo.first_day AND dp.paid_on <= mo.last_day GROUP BY m.branch_id"
+    )
 
     def on_first_day(kind: str, column: str, now: str) -> str:
-        return f"CASE WHEN mv.member_id IS NULL THEN {now} ELSE COALESCE({as_of_first_day(kind, column)}, {now}) END"
+        return f"COALESCE({as_of_first_day(kind, column)}, {now})"
 
-    # One row a member and month due: a base for the year, not exempt, on a roll on the month's first day.
-    due = (
+    # One row a moved member and month due: a base for the year, not exempt, on a roll on the month's first day.
+    due_moved = (
         f"SELECT {on_first_day('transfer', 'from_branch_id', 'm.branch_id')} AS branch_id, "
         f"{on_first_day('status_change', 'from_status', 'm.status')} AS status, "
         "m.id AS member_id, mo.first_day AS first_day, mo.last_day AS last_day "
-        f"FROM {q.member_rows(f'{bases} d', 'd.member_id')} JOIN {members} m ON m.id = d.member_id "
-        f"LEFT JOIN ({moved}) mv ON mv.member_id = m.id "
-        f"CROSS JOIN ({months_table(period)}) mo "
-        f"WHERE d.year = {period.year} AND NOT d.exempt AND m.joined_on <= mo.first_day"
+        f"FROM {owing} CROSS JOIN ({months}) mo "
+        f"WHERE {owes} AND m.joined_on <= mo.first_day AND m.id IN ({moved})"
+    )
+    followed = (
+        "SELECT x.branch_id AS branch_id, COUNT(*) AS due, "
+        "SUM(CASE WHEN dp.paid_on <= x.last_day THEN 1 ELSE 0 END) AS on_time "
+        f"FROM ({due_moved}) x LEFT JOIN {payments} dp ON dp.member_id = x.member_id AND dp.month = x.first_day "
+        f"WHERE x.status IN {ON_ROLL} GROUP BY x.branch_id"
     )
     q.temp(
         "qt_dues",
-        "SELECT x.branch_id AS branch_id, COUNT(*) AS due, "
-        "SUM(CASE WHEN dp.paid_on <= x.last_day THEN 1 ELSE 0 END) AS on_time "
-        f"FROM ({due}) x JOIN qt_scope s ON s.id = x.branch_id "
-        f"LEFT JOIN {payments} dp ON dp.member_id = x.member_id AND dp.month = x.first_day "
-        f"WHERE x.status IN {ON_ROLL} GROUP BY x.branch_id",
+        "SELECT c.branch_id AS branch_id, SUM(c.due) AS due, SUM(c.on_time) AS on_time "
+        f"FROM ({due_settled} UNION ALL {paid_settled} UNION ALL {followed}) c "
+        "JOIN qt_scope s ON s.id = c.branch_id GROUP BY c.branch_id",
         analyze=False,
     )
     branch_share(q, "dues.on_time", "qt_dues", "p.dues_on_time", part="on_time", whole="due", where=BRANCH)
