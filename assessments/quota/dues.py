@@ -59,24 +59,29 @@ def dues_on_time(q: Statements):
     # two passes, one over the members and one over the year's payments, with no lookup per member and month.
     # Only the members who moved are followed month by month (the same rule, docs/quotas.md).
     moved = (
-        f"SELECT DISTINCT e.member_id FROM {events} e WHERE e.kind IN ('transfer', 'status_change') "
+        f"SELECT DISTINCT e.member_id FROM {q.member_rows(f'{events} e', 'e.member_id')} "
+        "WHERE e.kind IN ('transfer', 'status_change') "
         f"AND e.occurred_on > {sql.date_literal(dt.date(period.year, 1, 1))}"
     )
     owing = f"{q.member_rows(f'{bases} d', 'd.member_id')} JOIN {members} m ON m.id = d.member_id"
     owes = f"d.year = {period.year} AND NOT d.exempt"
-    settled = f"{owes} AND m.status IN {ON_ROLL} AND m.id NOT IN ({moved})"
+    # The members who did not move, as an anti-join: a NOT IN over the events made the planner scan every
+    # member for a branch's refresh instead of probing its few.
+    owing_settled = f"{owing} LEFT JOIN ({moved}) mv ON mv.member_id = m.id"
+    settled = f"{owes} AND m.status IN {ON_ROLL} AND mv.member_id IS NULL"
     # Members counted per branch and the day their dues start within the year, then against each month.
     start = sql.date_literal(period.start)
     since = f"CASE WHEN m.joined_on < {start} THEN {start} ELSE m.joined_on END"
     due_settled = (
         "SELECT g.branch_id AS branch_id, SUM(g.members) AS due, 0 AS on_time FROM ("
-        f"SELECT m.branch_id AS branch_id, {since} AS since, COUNT(*) AS members FROM {owing} "
+        f"SELECT m.branch_id AS branch_id, {since} AS since, COUNT(*) AS members FROM {owing_settled} "
         f"WHERE {settled} GROUP BY m.branch_id, {since}) g "
         f"CROSS JOIN ({months}) mo WHERE g.since <= mo.first_day GROUP BY g.branch_id"
     )
     paid_settled = (
         "SELECT m.branch_id AS branch_id, 0 AS due, COUNT(*) AS on_time "
-        f"FROM {owing} JOIN {payments} dp ON dp.member_id = m.id JOIN ({months}) mo ON mo.first_day = dp.month "
+        f"FROM {owing_settled} JOIN {payments} dp ON dp.member_id = m.id "
+        f"JOIN ({months}) mo ON mo.first_day = dp.month "
         f"WHERE {settled} AND m.joined_on <= mo.first_day AND dp.paid_on <= mo.last_day GROUP BY m.branch_id"
     )
 
@@ -88,8 +93,8 @@ def dues_on_time(q: Statements):
         f"SELECT {on_first_day('transfer', 'from_branch_id', 'm.branch_id')} AS branch_id, "
         f"{on_first_day('status_change', 'from_status', 'm.status')} AS status, "
         "m.id AS member_id, mo.first_day AS first_day, mo.last_day AS last_day "
-        f"FROM {owing} CROSS JOIN ({months}) mo "
-        f"WHERE {owes} AND m.joined_on <= mo.first_day AND m.id IN ({moved})"
+        f"FROM {owing} JOIN ({moved}) mv ON mv.member_id = m.id CROSS JOIN ({months}) mo "
+        f"WHERE {owes} AND m.joined_on <= mo.first_day"
     )
     followed = (
         "SELECT x.branch_id AS branch_id, COUNT(*) AS due, "
