@@ -167,7 +167,7 @@ rs_ind AS (
     SELECT r.organization_id AS organization_id, m.dimension AS dimension, r.code AS code, r.met AS met
     FROM assessments_quotaresult r
     JOIN assessments_quotapublication pub
-      ON pub.organization_id = r.organization_id AND pub.year = r.year AND pub.run_id = r.run_id
+      ON pub.organization_id = r.organization_id AND pub.year = r.year
     JOIN rs_scope s ON s.id = r.organization_id
     JOIN rs_map m ON m.code = r.code
     WHERE r.year = {year}

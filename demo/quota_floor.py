@@ -61,7 +61,7 @@ def drop_floor_tables():
 
 RESULT_MISMATCHES = """
 WITH e AS (SELECT organization_id, code, target, actual, met FROM assessments_quotaresult
-           WHERE run_id = ANY(%s)),
+           WHERE year = %s),
 f AS (SELECT organization_id, code, target, actual, met FROM floor_results),
 d AS (
     SELECT COALESCE(e.code, f.code) AS code, COALESCE(e.organization_id, f.organization_id) AS org,
@@ -82,7 +82,7 @@ GROUP BY code, what ORDER BY code, what
 """
 DUPLICATES = """
 SELECT 'engine', code, count(*) - count(DISTINCT organization_id) FROM assessments_quotaresult
-WHERE run_id = ANY(%s)
+WHERE year = %s
 GROUP BY code HAVING count(*) > count(DISTINCT organization_id)
 UNION ALL SELECT 'floor', code, count(*) - count(DISTINCT organization_id) FROM floor_results
 GROUP BY code HAVING count(*) > count(DISTINCT organization_id)
@@ -121,19 +121,20 @@ def excluded(code: str, exclude: set[str]) -> bool:
     return code in exclude or code.removeprefix("rollup.") in exclude
 
 
-def compare(run_ids: list[int], exclude: set[str]) -> tuple[list[str], list[str]]:
-    """(mismatches, warnings): one line per (code, what differs), with examples."""
+def compare(run_ids: list[int], exclude: set[str], *, year: int) -> tuple[list[str], list[str]]:
+    """(mismatches, warnings): one line per (code, what differs), with examples. The results are the year's
+    current ones (a run rewrites only those that changed); the alerts those of ``run_ids``."""
     mismatches, warnings = [], []
     with connection.cursor() as cursor:
         for statement, parameters in (
-            (RESULT_MISMATCHES, [run_ids]),
+            (RESULT_MISMATCHES, [year]),
             (ALERT_MISMATCHES, [run_ids, FLOOR_ALERT_KINDS]),
         ):
             cursor.execute(statement, parameters)
             for code, what, count, examples in cursor.fetchall():
                 line = f"{code}: {what} for {count:,} rows, e.g. " + "; ".join(examples)
                 (warnings if excluded(code, exclude) else mismatches).append(line)
-        cursor.execute(DUPLICATES, [run_ids])
+        cursor.execute(DUPLICATES, [year])
         for side, code, extra in cursor.fetchall():
             mismatches.append(f"{code}: {extra:,} duplicate (organization, code) rows in the {side}")
     return mismatches, warnings

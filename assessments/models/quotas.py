@@ -167,14 +167,23 @@ def run_field(related_name: str):
 
 
 class QuotaResult(ScopedModel):
-    """One indicator for one organization and year, as computed by one run."""
+    """One indicator for one organization and year: the current figure, one row per organization, year and
+    indicator. A run rewrites only the rows whose figures changed (docs/quotas.md, "Writing the results")."""
 
     # Results are derived rows written by the engine in bulk; checking a million foreign keys per run costs
     # seconds and protects nothing the engine does not already guarantee, so the keys have no database
-    # constraint (Django still cascades deletes).
-    # Nor single-column indexes: the composite indexes below lead with each key, and every index costs
-    # its share of the run's one big INSERT.
-    run = run_field("results")
+    # constraint (Django still cascades deletes). Nor single-column indexes: the unique index below leads with
+    # the organization, and every index costs its share of a run's writes.
+    run = models.ForeignKey(
+        QuotaRun,
+        verbose_name=_("run"),
+        help_text=_("The run that last changed this figure."),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
+    )
     organization = organization_field(
         _("organization"), "quota_results", on_delete=models.CASCADE, db_constraint=False, db_index=False
     )
@@ -189,9 +198,10 @@ class QuotaResult(ScopedModel):
         verbose_name = _("quota result")
         verbose_name_plural = _("quota results")
         ordering = ["organization__path", "code"]
-        indexes = [
-            models.Index(fields=["run", "organization"], name="quota_result_run_org"),
-            models.Index(fields=["organization", "year", "code"], name="quota_result_org_year_code"),
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "code"], name="quota_result_one_per_code"
+            ),
         ]
 
     def __str__(self):

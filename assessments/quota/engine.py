@@ -193,13 +193,18 @@ def compute(run: QuotaRun, *, today: dt.date | None = None, on_stage=None) -> di
                 progress(done, total, label)
                 if on_stage is not None:
                     on_stage(done, total, label)
-            results = write_results(statements)
-            statements.execute("SELECT COUNT(*) FROM qt_scope")
-            organizations = cursor.fetchone()[0]
+            changed = write_results(statements, prefix=prefix)
+            statements.execute("SELECT (SELECT COUNT(*) FROM qt_scope), (SELECT COUNT(*) FROM qt_res)")
+            organizations, results = cursor.fetchone()
             statements.drop_all()
     finally:
         progress.close()
-    return {"organizations": organizations, "results": results, "alerts": statements.alert_count}
+    return {
+        "organizations": organizations,
+        "results": results,
+        "changed": changed,
+        "alerts": statements.alert_count,
+    }
 
 
 def publish(run: QuotaRun) -> set[int]:
@@ -250,39 +255,34 @@ FINISHED = (RunState.SUCCEEDED, RunState.FAILED)
 
 
 def collect_garbage(runs: Iterable[int], *, written: int = 0) -> int:
-    """Results and alerts of ``runs`` (those a run just replaced) that no organization points at any more
-    are of no use to anyone: deleted, and the results table's statistics refreshed when the run that wrote
-    ``written`` results and these deletions changed much of it. Reads nothing but these runs' rows."""
+    """Alerts of ``runs`` (those a run just replaced) that no organization points at any more are of no use to
+    anyone: deleted; and the results table's statistics refreshed when the run that changed ``written`` of
+    its rows changed much of it. Reads nothing but these runs' rows. Returns the alerts deleted."""
     runs = sorted(runs)
     unpublished = QuotaRun.objects.filter(pk__in=runs, state__in=FINISHED, publications__isnull=True)
     # Their ids first: a DELETE by a list of runs walks the run index; one by a subquery over the runs may
-    # scan the whole results table, a million rows, to delete a county's ten thousand.
+    # scan the whole alerts table to delete a county's few.
     stale = list(unpublished.values_list("pk", flat=True)) if runs else []
     deleted = 0
     if stale:
-        deleted, _ = QuotaResult.objects.filter(run_id__in=stale).delete()
-        Alert.objects.filter(run_id__in=stale).delete()
-    analyze_if_changed_much(QuotaResult._meta.db_table, written + deleted)
+        deleted, _ = Alert.objects.filter(run_id__in=stale).delete()
+    analyze_if_changed_much(QuotaResult._meta.db_table, written)
     return deleted
 
 
-# Finished runs of a year published nowhere that still hold rows. Each probe takes the first row of the run
-# in the run index's order: whatever the results table's statistics (after a run over every tree they know a
-# single run, and would have a plain EXISTS scan the whole table for each run), it is planned as one index
-# probe.
+# Finished runs of a year published nowhere that still hold alerts. Each probe takes the first alert of the
+# run in the run index's order: whatever the alerts table's statistics, it is planned as one index probe.
 LEFTOVER_RUNS = """
 SELECT r.id FROM assessments_quotarun r
 WHERE r.year = %s AND r.state IN (%s, %s)
   AND NOT EXISTS (SELECT 1 FROM assessments_quotapublication p WHERE p.run_id = r.id)
-  AND (EXISTS (SELECT 1 FROM (SELECT 1 FROM assessments_quotaresult x WHERE x.run_id = r.id
-                              ORDER BY x.run_id, x.organization_id LIMIT 1) result)
-       OR EXISTS (SELECT 1 FROM (SELECT 1 FROM assessments_alert a WHERE a.run_id = r.id
-                                 ORDER BY a.run_id, a.organization_id LIMIT 1) alert))
+  AND EXISTS (SELECT 1 FROM (SELECT 1 FROM assessments_alert a WHERE a.run_id = r.id
+                             ORDER BY a.run_id, a.organization_id LIMIT 1) alert)
 """
 
 
 def leftover_runs(*, year: int) -> list[int]:
-    """Finished runs of ``year`` published nowhere that still hold results or alerts: what a worker that
+    """Finished runs of ``year`` published nowhere that still hold alerts: what a worker that
     died between a run's commit and its garbage collection left behind (swept once a night)."""
     with connection.cursor() as cursor:
         cursor.execute(LEFTOVER_RUNS, (year, *FINISHED))

@@ -202,10 +202,40 @@ def rollups_and_alerts(q: Statements):
     q.alerts(None, " UNION ALL ".join(alerts))  # every alert in one INSERT
 
 
-def write_results(q: Statements) -> int:
-    """The run's results into the results table: one INSERT, in the order of its indexes."""
-    return q.execute(
-        f"INSERT INTO assessments_quotaresult {RESULT_COLUMNS} SELECT %s, %s, r.code, r.organization_id, "
-        "r.target, r.actual, r.met, r.detail FROM qt_res r ORDER BY r.organization_id, r.code",
-        (q.period.run_id, q.period.year),
+def write_results(q: Statements, *, prefix: str) -> int:
+    """The run's results into the results table, which holds one current row per organization, year and
+    indicator: only the rows whose figures changed are written (docs/quotas.md, "Writing the results").
+    One pass compares the run's results with the scope's rows and keeps the differences, few on most nights;
+    the three writes read only those. Returns how many rows were deleted, updated and inserted."""
+    year, run_id = q.period.year, q.period.run_id
+    in_scope, params = "", (year,)
+    if prefix != "/":
+        in_scope = "AND r.organization_id IN (SELECT id FROM branches_organization WHERE path LIKE %s)"
+        params = (year, prefix + "%")
+    changed = " OR ".join(
+        f"r.{column} IS DISTINCT FROM n.{column}" for column in ("target", "actual", "met", "detail")
     )
+    q.temp(
+        "qt_diff",
+        "SELECT n.organization_id AS organization_id, n.code AS code, n.target AS target, n.actual AS actual, "
+        "n.met AS met, n.detail AS detail, r.id AS result_id FROM qt_res n FULL JOIN (SELECT r.id, "
+        "r.organization_id, r.code, r.target, r.actual, r.met, r.detail FROM assessments_quotaresult r "
+        f"WHERE r.year = %s {in_scope}) r ON r.organization_id = n.organization_id AND r.code = n.code "
+        f"WHERE r.id IS NULL OR n.code IS NULL OR {changed}",
+        params,
+    )
+    gone = q.execute(
+        "DELETE FROM assessments_quotaresult WHERE id IN (SELECT result_id FROM qt_diff WHERE code IS NULL)"
+    )
+    updated = q.execute(
+        "UPDATE assessments_quotaresult AS r SET run_id = %s, target = d.target, actual = d.actual, "
+        "met = d.met, detail = d.detail FROM qt_diff AS d WHERE r.id = d.result_id AND d.code IS NOT NULL",
+        (run_id,),
+    )
+    added = q.execute(
+        f"INSERT INTO assessments_quotaresult {RESULT_COLUMNS} SELECT %s, %s, d.code, d.organization_id, "
+        "d.target, d.actual, d.met, d.detail FROM qt_diff d WHERE d.result_id IS NULL "
+        "ORDER BY d.organization_id, d.code",
+        (run_id, year),
+    )
+    return gone + updated + added

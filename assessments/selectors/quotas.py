@@ -28,10 +28,14 @@ def covering_runs(*, organization):
     return QuotaRun.objects.filter(Q(organization_id__in=ancestors) | Q(organization__isnull=True))
 
 
-def _published(queryset, *, year=None, organization=None):
+def _published(queryset, *, year=None, organization=None, of_the_run=True):
+    """The rows of organizations with figures for the year; alerts (``of_the_run``) of the run published for
+    them. A result is one current row, whichever run last changed it."""
     publication = QuotaPublication.objects.filter(
-        organization=OuterRef("organization"), year=OuterRef("year"), run=OuterRef("run")
+        organization=OuterRef("organization"), year=OuterRef("year")
     )
+    if of_the_run:
+        publication = publication.filter(run=OuterRef("run"))
     queryset = queryset.filter(Exists(publication))
     if year is not None:
         queryset = queryset.filter(year=year)
@@ -41,7 +45,7 @@ def _published(queryset, *, year=None, organization=None):
 
 
 def published_results(*, year=None, organization=None):
-    return _published(QuotaResult.objects.all(), year=year, organization=organization)
+    return _published(QuotaResult.objects.all(), year=year, organization=organization, of_the_run=False)
 
 
 def published_alerts(*, year=None, organization=None):

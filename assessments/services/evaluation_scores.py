@@ -130,7 +130,7 @@ def _grade_counts(cycle) -> dict[int, dict[str, dict[str, int]]]:
 
 def _quota_counts(cycle) -> dict[int, tuple[int, int]]:
     publication = QuotaPublication.objects.filter(
-        organization=OuterRef("organization"), year=OuterRef("year"), run=OuterRef("run")
+        organization=OuterRef("organization"), year=OuterRef("year")
     )
     rows = (
         QuotaResult.objects.filter(

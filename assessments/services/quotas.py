@@ -174,7 +174,7 @@ def quota_run_execute(run_id: int, *, today: dt.date | None = None) -> QuotaRun:
     QuotaRun.objects.filter(pk=run.pk).update(
         state=RunState.SUCCEEDED, progress=100, stage="", counts=counts, finished_at=timezone.now()
     )
-    engine.collect_garbage(replaced, written=counts["results"])
+    engine.collect_garbage(replaced, written=counts["changed"])
     return QuotaRun.objects.get(pk=run_id)
 
 

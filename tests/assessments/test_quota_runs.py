@@ -5,7 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from assessments.models import Alert
 from assessments.models import QuotaPolicy
+from assessments.models import QuotaPublication
 from assessments.models import QuotaResult
 from assessments.models import QuotaRun
 from assessments.models import RunState
@@ -15,6 +17,7 @@ from assessments.selectors.quotas import published_results
 from assessments.services.quotas import quota_run_execute
 from assessments.services.quotas import quota_run_start
 from assessments.services.quotas import quota_runs_fail_stale
+from branches.models import Organization
 from branches.models import OrganizationKind
 from tests.utils.factories import MemberFactory
 from tests.utils.factories import OrganizationFactory
@@ -71,22 +74,57 @@ def test_run_computes_every_rural_branch_indicator(world, root):
     assert not published_results(year=2025, organization=world.other_county).exists()
 
 
-def test_rerunning_replaces_the_published_results_and_drops_the_old_ones(world, root):
-    first = quota_run_start(actor=root, organization=world.county, year=2025)
+def _finished(actor, organization):
+    run = quota_run_start(actor=actor, organization=organization, year=2025)
+    run.refresh_from_db()
+    return run
+
+
+def test_rerunning_rewrites_only_the_results_that_changed(world, root):
+    first = _finished(root, world.county)
     MemberFactory(branch=world.branch_a1, joined_on=dt.date(2025, 5, 1), confirmed_on=dt.date(2026, 5, 1))
-    second = quota_run_start(actor=root, organization=world.county, year=2025)
-    result = published_results(year=2025, organization=world.branch_a1).get(code="dev.branch_min")
-    assert result.run_id == second.pk and result.actual == 1
-    assert not QuotaResult.objects.filter(run=first).exists()
+    second = _finished(root, world.county)
+    results = published_results(year=2025, organization=world.county)
+    admissions = results.get(organization=world.branch_a1, code="dev.branch_min")
+    assert admissions.run_id == second.pk and admissions.actual == 1
+    assert results.get(organization=world.branch_a2, code="dev.branch_min").run_id == first.pk
+    assert QuotaResult.objects.filter(year=2025).count() == second.counts["results"]
+    assert 0 < second.counts["changed"] == QuotaResult.objects.filter(run=second).count()
+    third = _finished(root, world.county)
+    assert third.counts["changed"] == 0 and not QuotaResult.objects.filter(run=third).exists()
 
 
-def test_readers_keep_the_old_set_until_the_new_run_is_published(world, root):
+def test_a_rerun_deletes_the_results_an_organization_no_longer_has(world, root):
+    _finished(root, world.county)
+    assert published_results(year=2025, organization=world.branch_a2).exists()
+    Organization.objects.filter(pk=world.branch_a2.pk).update(dissolved_on=dt.date(2025, 3, 1))
+    rerun = _finished(root, world.county)
+    assert not QuotaResult.objects.filter(organization=world.branch_a2, year=2025).exists()
+    assert rerun.counts["changed"] > 0
+
+
+def test_a_branch_refresh_leaves_the_rest_of_the_county_as_it_was(world, root):
+    _finished(root, world.county)
+    before = dict(QuotaResult.objects.filter(year=2025).values_list("pk", "run_id"))
+    refresh = _finished(root, world.branch_a1)
+    after = dict(QuotaResult.objects.filter(year=2025).values_list("pk", "run_id"))
+    assert after == before and refresh.counts["changed"] == 0 and refresh.counts["results"] > 0
+
+
+def test_a_run_that_fails_as_it_publishes_leaves_the_previous_figures(world, root, monkeypatch):
     first = quota_run_start(actor=root, organization=world.county, year=2025)
-    pending = QuotaRun.objects.create(organization=world.county, year=2025)
-    engine.compute(pending, today=PAST)
-    assert set(published_results(year=2025).values_list("run_id", flat=True)) == {first.pk}
-    engine.publish(pending)
-    assert set(published_results(year=2025).values_list("run_id", flat=True)) == {pending.pk}
+    before = set(published_results(year=2025).values_list("pk", "run_id", "actual"))
+    MemberFactory(branch=world.branch_a1, joined_on=dt.date(2025, 5, 1), confirmed_on=dt.date(2026, 5, 1))
+
+    def broken(run):
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(engine, "publish", broken)
+    failed = quota_run_start(actor=root, organization=world.county, year=2025)
+    failed.refresh_from_db()
+    assert failed.state == RunState.FAILED and "connection lost" in failed.error
+    assert set(published_results(year=2025).values_list("pk", "run_id", "actual")) == before
+    assert set(QuotaPublication.objects.values_list("run_id", flat=True)) == {first.pk}
 
 
 def test_a_failing_run_is_marked_failed_and_leaves_the_previous_results(world, root, monkeypatch):
@@ -144,8 +182,9 @@ def test_starting_a_run_already_queued_returns_it(world, root):
 def test_a_township_run_publishes_only_its_subtree(world, root):
     county_run = quota_run_start(actor=root, organization=world.county, year=2025)
     township_run = quota_run_start(actor=root, organization=world.township_a, year=2025)
-    assert published_results(year=2025, organization=world.branch_a1).first().run_id == township_run.pk
-    assert published_results(year=2025, organization=world.branch_b1).first().run_id == county_run.pk
+    published = dict(QuotaPublication.objects.filter(year=2025).values_list("organization", "run"))
+    assert published[world.branch_a1.pk] == township_run.pk and published[world.branch_b1.pk] == county_run.pk
+    assert published[world.county.pk] == county_run.pk
 
 
 def test_missing_policy_is_created_with_the_defaults(world, root):
@@ -333,16 +372,15 @@ def test_a_viewer_may_not_refresh_even_a_branch_in_view(world):
 def test_the_schedule_sweeps_what_a_dead_worker_left_and_nothing_published(world, root, monkeypatch):
     from assessments.services import quotas
 
-    kept = quota_run_start(actor=root, organization=world.county, year=2025)
+    kept = _finished(root, world.county)
+    kept_alerts = Alert.objects.filter(run=kept).count()
     left = QuotaRun.objects.create(organization=world.township_a, year=2025, state=RunState.SUCCEEDED)
-    QuotaResult.objects.create(
-        run=left, year=2025, code="meet.assembly", organization=world.branch_a1, target=1, actual=0, met=False
-    )
+    Alert.objects.create(run=left, year=2025, kind="meet.overdue", organization=world.branch_a1, detail={})
     monkeypatch.setattr(quotas, "_enqueue", lambda run: None)  # the sweep is the schedule's, not the run's
     quotas.quota_runs_schedule(year=2025, trigger="nightly")
-    kept.refresh_from_db()
-    assert not QuotaResult.objects.filter(run=left).exists()
-    assert QuotaResult.objects.filter(run=kept).count() == kept.counts["results"] > 0
+    assert not Alert.objects.filter(run=left).exists()
+    assert Alert.objects.filter(run=kept).count() == kept_alerts
+    assert QuotaResult.objects.filter(year=2025).count() == kept.counts["results"] > 0
 
 
 @pytest.mark.postgres

@@ -123,14 +123,21 @@ def test_a_branch_without_published_results_is_proposed_at_zero(world):
     assert summary.branches == 3 and summary.with_results == 0 and summary.written == 3
 
 
-def test_only_the_published_run_counts(world):
+def test_results_count_only_for_a_branch_with_figures_published(world):
     publish_results(world.branch_a1, every("mechanism", False), year=YEAR)
-    stale = QuotaRun.objects.create(organization=world.branch_a1, year=YEAR, state=RunState.SUCCEEDED)
+    unpublished = QuotaRun.objects.create(organization=world.branch_a2, year=YEAR, state=RunState.SUCCEEDED)
     QuotaResult.objects.create(
-        run=stale, organization=world.branch_a1, year=YEAR, code="meet.group", target=1, actual=1, met=True
+        run=unpublished,
+        organization=world.branch_a2,
+        year=YEAR,
+        code="meet.group",
+        target=1,
+        actual=1,
+        met=True,
     )
-    run(world)
-    assert rating_of(world.branch_a1).mechanism == 0
+    summary = run(world)
+    assert rating_of(world.branch_a2).mechanism == 0 and rating_of(world.branch_a1).mechanism == 0
+    assert summary.with_results == 1
 
 
 def test_feedback_is_the_mass_satisfaction_of_the_years_democratic_reviews(world):

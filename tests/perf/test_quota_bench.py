@@ -177,6 +177,33 @@ def test_quota_floor_equals_engine_tiny_tier(when):
     assert not figures["mismatches"], figures["mismatches"]
 
 
+@pytest.mark.django_db
+def test_quota_bench_rounds_rewrite_only_the_figures_that_changed_tiny_tier():
+    """A second round over unchanged records writes nothing; ``fresh`` deletes the year's results first, and
+    the round writes every one of them again."""
+    generate(tier="tiny", seed=7)
+    today = timezone.localdate()
+    first, second = run(today.year, today, tier="tiny", rounds=2)["rounds"]
+    assert first["changed"] == first["results"] == second["results"] > 0 and second["changed"] == 0
+    fresh = run(today.year, today, tier="tiny", fresh=True)["rounds"][0]
+    assert fresh["changed"] == fresh["results"] == QuotaResult.objects.count()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_rerun_after_records_changed_equals_the_floor_tiny_tier():
+    """The figures a second run rewrites, deletes and leaves alone add up to what the floor computes from
+    scratch, after transfers, a dissolved branch, a death, dues and training hours changed."""
+    generate(tier="tiny", seed=13)
+    today = timezone.localdate()
+    run(today.year, today, tier="tiny")
+    edge_cases(today.year, today)
+    figures = run(today.year, today, tier="tiny")
+    rerun = figures["rounds"][0]
+    assert 0 < rerun["changed"] < rerun["results"]
+    assert not figures["mismatches"], figures["mismatches"]
+
+
 @pytest.mark.benchmark
 def test_quota_bench_scale_tier():
     url = os.environ.get("QUOTA_BENCH_DATABASE_URL", "")

@@ -28,8 +28,11 @@ TODAY = dt.date(2025, 3, 1)  # the reference day of 2024 is then 31 December 202
 
 def publish(scope, rows, *, year=YEAR, alerts=()):
     """One succeeded run over ``scope`` holding ``rows`` (organization, code, target, actual, met), published
-    for ``scope`` and every organization a row names, with ``alerts`` (organization, kind)."""
+    for ``scope`` and every organization a row names, with ``alerts`` (organization, kind). As the engine
+    leaves them: those organizations' results of the year are the run's rows, and only those."""
     run = QuotaRun.objects.create(organization=scope, year=year, state=RunState.SUCCEEDED, progress=100)
+    organizations = {scope, *(row[0] for row in rows), *(alert[0] for alert in alerts)}
+    QuotaResult.objects.filter(organization__in=organizations, year=year).delete()
     QuotaResult.objects.bulk_create(
         QuotaResult(
             run=run, organization=organization, year=year, code=code, target=target, actual=actual, met=met
@@ -39,7 +42,6 @@ def publish(scope, rows, *, year=YEAR, alerts=()):
     Alert.objects.bulk_create(
         Alert(run=run, organization=organization, year=year, kind=kind) for organization, kind in alerts
     )
-    organizations = {scope, *(row[0] for row in rows), *(alert[0] for alert in alerts)}
     for organization in organizations:
         QuotaPublication.objects.update_or_create(organization=organization, year=year, defaults={"run": run})
     return run

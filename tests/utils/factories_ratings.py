@@ -19,10 +19,12 @@ from .factories_quotas import root_county
 
 
 def publish_results(organization, mets: dict, year: int = 2024) -> QuotaRun:
-    """One finished run published for ``organization`` holding a result per code (met True/False/None)."""
+    """One finished run published for ``organization`` holding a result per code (met True/False/None):
+    the organization's results of the year, as the engine leaves them."""
     run = QuotaRun.objects.create(
         organization=organization, year=year, state=RunState.SUCCEEDED, progress=100
     )
+    QuotaResult.objects.filter(organization=organization, year=year).delete()
     QuotaResult.objects.bulk_create(
         QuotaResult(
             run=run,

@@ -19,12 +19,13 @@ database. For the year (default: this year) and each round:
    and met, and the same alerts (organization, kind, post). A mismatch is listed by code with examples and
    fails the command; ``--exclude-code`` leaves a code (its roll-up and alert too) out, with a warning.
 
-Before each round (PostgreSQL, outside a transaction) the run tables are vacuumed, untimed, as autovacuum
-would between two nightly runs. A round runs in autocommit, as a worker runs the task, and its results stay
-published (the previous run's are garbage-collected); ``--rollback`` runs each round in one transaction rolled
-back at its end. The floor tables are dropped after the check unless ``--keep-floor``. ``--rounds`` repeats;
-the best of each figure is reported against the engine's performance targets (``TARGETS``: county tier,
-the run ≤ 1 s; province, ≤ 20 s and ≤ 2 × the floor).
+Nothing is vacuumed before a round: a round finds the tables as the rounds before left them, as a night finds
+them. A round runs in autocommit, as a worker runs the task, and its figures stay published; a run writes
+only the figures that changed since the previous one, and ``--fresh`` deletes the year's results before each
+round so that it writes all of them, as a year's first run does. ``--rollback`` runs each round in one
+transaction rolled back at its end. The floor tables are dropped after the check unless ``--keep-floor``.
+``--rounds`` repeats; the best of each figure is reported against the engine's performance targets
+(``TARGETS``: county tier, the run ≤ 1 s; province, ≤ 20 s and ≤ 2 × the floor).
 """
 
 import contextlib
@@ -159,7 +160,8 @@ def run_engine(year: int, today, *, scope: str = "whole") -> dict:
     for run in runs:
         if run.state != RunState.SUCCEEDED:
             raise CommandError(f"the quota run {run.pk} failed: {run.error}")
-    counts = {key: sum(run.counts[key] for run in runs) for key in ("organizations", "results", "alerts")}
+    keys = ("organizations", "results", "changed", "alerts")
+    counts = {key: sum(run.counts[key] for run in runs) for key in keys}
     return {
         "runs": [run.pk for run in runs],
         "scope": described,
@@ -186,21 +188,16 @@ def run_nightly() -> tuple[float, list[QuotaRun]]:
 # --- the benchmark ------------------------------------------------------------------------------------------
 
 
-RUN_TABLES = ("assessments_quotaresult", "assessments_alert", "assessments_quotapublication")
-
-
-def vacuum_run_tables(write) -> None:
-    """Before a round, what autovacuum does between two nightly runs: reclaim the rows the previous round's
-    garbage collection deleted (a province run replaces 900,000 results). Without it — on a server with
-    autovacuum off, or rounds closer together than its naptime — every round inserts into a table and indexes
-    bloated by all the rounds before it, and the figures drift with the number of rounds run. Not timed."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return
+def clear_results(year: int, write) -> None:
+    """``--fresh``: the year's results deleted and their space reclaimed before the round, untimed, so that
+    the run writes every figure anew, as the first run of a year does. Without it a round finds the previous
+    round's figures and writes only those that changed, as a night finds the night before's."""
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {', '.join(RUN_TABLES)}")
-    seconds = time.perf_counter() - started
-    write(f"  (vacuumed {', '.join(RUN_TABLES)} before the round, {seconds:.2f} s, untimed)")
+        cursor.execute("DELETE FROM assessments_quotaresult WHERE year = %s", [year])
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            cursor.execute("VACUUM (ANALYZE) assessments_quotaresult")
+    write(f"  (the year's results deleted before the round, {time.perf_counter() - started:.2f} s, untimed)")
 
 
 def guess_tier() -> str:
@@ -222,11 +219,11 @@ def one_round(number, *, year, today, scope, exclude, keep_floor, write) -> dict
     figure["measured"] = figure["engine"] + (figure["gc"] if scope == "nightly" else 0.0)
     write(
         f"round {number}: organizations={figure['organizations']:,} results={figure['results']:,} "
-        f"alerts={figure['alerts']:,} ({done['scope']})"
+        f"alerts={figure['alerts']:,} results changed={figure['changed']:,} ({done['scope']})"
     )
     write(
         f"  engine run {done['seconds']:.2f} s (claim → compute → publish {done['publish']:.2f} s, with the "
-        f"foreign-key checks → succeeded); garbage collection of the replaced results {done['gc']:.2f} s"
+        f"foreign-key checks → succeeded); clean-up of the replaced runs {done['gc']:.2f} s"
     )
     if scope == "nightly":
         write(
@@ -244,7 +241,7 @@ def one_round(number, *, year, today, scope, exclude, keep_floor, write) -> dict
     write(f"  SQL floor {figure['floor']:.2f} s; ratio {measured}/floor {figure['ratio']:.2f}")
     slowest = sorted(floor_stages, key=lambda stage: -stage[1])[:5]
     write("    slowest: " + ", ".join(f"{label} {seconds:.2f}" for label, seconds in slowest))
-    figure["mismatches"], figure["warnings"] = compare(done["runs"], exclude)
+    figure["mismatches"], figure["warnings"] = compare(done["runs"], exclude, year=year)
     for line in figure["warnings"]:
         write(f"  WARNING (excluded from the check): {line}")
     for line in figure["mismatches"]:
@@ -267,6 +264,7 @@ def benchmark(
     exclude=(),
     rollback=False,
     keep_floor=False,
+    fresh=False,
     write=print,
 ) -> dict:
     """Run the engine (and, on PostgreSQL, the floor and the check) ``rounds`` times; return the figures.
@@ -295,9 +293,9 @@ def benchmark(
         f"({'each round in one transaction, rolled back' if rollback else 'autocommit, kept'})"
     )
     for number in range(1, rounds + 1):
-        if not nightly:  # the nightly path is timed as it runs, whatever autovacuum has done by then
-            vacuum_run_tables(write)
         with transaction.atomic() if rollback else contextlib.nullcontext():
+            if fresh:
+                clear_results(year, write)
             figure = one_round(
                 number,
                 year=year,
@@ -378,8 +376,15 @@ class Command(BaseCommand):
             "--rollback", action="store_true", help="Each round in one transaction, rolled back at its end."
         )
         parser.add_argument("--keep-floor", action="store_true", help="Keep floor_results and floor_alerts.")
+        parser.add_argument(
+            "--fresh",
+            action="store_true",
+            help="Delete the year's results before each round (untimed): the run writes every figure anew.",
+        )
 
-    def handle(self, *args, year, rounds, tier, scope, nightly, exclude_code, rollback, keep_floor, **opts):
+    def handle(
+        self, *args, year, rounds, tier, scope, nightly, exclude_code, rollback, keep_floor, fresh, **opts
+    ):
         if not Organization.objects.exists():
             raise CommandError("the database holds no organization: run manage.py generate_scale first")
         figures = benchmark(
@@ -390,6 +395,7 @@ class Command(BaseCommand):
             exclude=exclude_code,
             rollback=rollback,
             keep_floor=keep_floor,
+            fresh=fresh,
             write=self.stdout.write,
         )
         if figures["mismatches"]:
