@@ -126,15 +126,8 @@ def test_a_branch_without_published_results_is_proposed_at_zero(world):
 def test_results_count_only_for_a_branch_with_figures_published(world):
     publish_results(world.branch_a1, every("mechanism", False), year=YEAR)
     unpublished = QuotaRun.objects.create(organization=world.branch_a2, year=YEAR, state=RunState.SUCCEEDED)
-    QuotaResult.objects.create(
-        run=unpublished,
-        organization=world.branch_a2,
-        year=YEAR,
-        code="meet.group",
-        target=1,
-        actual=1,
-        met=True,
-    )
+    met = {"code": "meet.group", "target": 1, "actual": 1, "met": True}
+    QuotaResult.objects.create(run=unpublished, organization=world.branch_a2, year=YEAR, **met)
     summary = run(world)
     assert rating_of(world.branch_a2).mechanism == 0 and rating_of(world.branch_a1).mechanism == 0
     assert summary.with_results == 1
