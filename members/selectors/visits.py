@@ -65,7 +65,13 @@ def is_open() -> Q:
 
 
 def visit_list(*, user, action: str = "view"):
-    return VisitLog.objects.restrict(user, action).select_related("cadre", "organization", "recorded_by")
+    """The visit logs the user may read. The posts and recorders are fetched for the page shown, not joined:
+    a join would look up the post of each of a county's year of logs before the newest fifty are picked."""
+    return (
+        VisitLog.objects.restrict(user, action)
+        .select_related("organization")
+        .prefetch_related("cadre", "recorded_by")
+    )
 
 
 def households_visited(*, organization: Organization, year: int, limit: int = 500) -> list[tuple[str, str]]:

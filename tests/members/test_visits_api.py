@@ -204,6 +204,16 @@ def test_filtered_list_query_count_does_not_grow_with_rows(world, logs):
     assert len(many) == len(few)
 
 
+def test_the_list_picks_its_page_before_looking_up_the_posts(world, logs):
+    client = world.client("county_admin")
+    with CaptureQueriesContext(connection) as queries:
+        rows = client.get(reverse(LIST), {"year": 2024}).json()["results"]
+    head = 'SELECT "members_visitlog"."id"'
+    page = [q["sql"] for q in queries.captured_queries if q["sql"].startswith(head)]
+    assert len(page) == 1 and '"members_cadre"' not in page[0]
+    assert rows and all(row["cadre_name"] for row in rows)
+
+
 # --- household counts ---------------------------------------------------------------------------------
 
 
