@@ -9,8 +9,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.db.models import Exists
-from django.db.models import OuterRef
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,13 +23,12 @@ from ..models import EvaluationCycle
 from ..models import EvaluationGrade
 from ..models import EvaluationLevel
 from ..models import EvaluationScore
-from ..models import QuotaPublication
-from ..models import QuotaResult
 from ..models import RaterGroup
 from ..models import SecretaryGrade
 from ..models import StarRating
 from ..selectors.evaluation import evaluation_subjects
 from ..selectors.evaluation import secretary_names
+from ..selectors.quotas import published_results
 from .evaluation import MESSAGES
 
 TWO_PLACES = Decimal("0.01")
@@ -129,16 +126,9 @@ def _grade_counts(cycle) -> dict[int, dict[str, dict[str, int]]]:
 
 
 def _quota_counts(cycle) -> dict[int, tuple[int, int]]:
-    publication = QuotaPublication.objects.filter(
-        organization=OuterRef("organization"), year=OuterRef("year")
-    )
     rows = (
-        QuotaResult.objects.filter(
-            Exists(publication),
-            year=cycle.year,
-            organization__path__startswith=cycle.county.path,
-            met__isnull=False,
-        )
+        published_results(year=cycle.year, organization=cycle.county)
+        .filter(met__isnull=False)
         .values("organization_id")
         .annotate(known=Count("pk"), met=Count("pk", filter=Q(met=True)))
         .order_by()
