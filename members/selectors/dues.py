@@ -32,6 +32,7 @@ from ..models import LetterDirection
 from ..models import LetterStatus
 from ..models import TransferLetter
 from .roster import roll_on
+from .roster import roll_on_in_parts
 
 # Months unpaid in a row that call for a reminder, and those that call for handling under the rules.
 REMIND_AFTER_MONTHS = 3
@@ -240,15 +241,12 @@ def summary_months(year: int, month: int | None = None, today: dt.date | None = 
 
 def _month_by_branch(organization: Organization, first: dt.date, *, with_arrears: bool):
     """Per branch (its path on the month's first day): members due, amount due, amount paid, and (for the
-    last month) members in arrears. One query: each member's base of a year and payment of the month are
-    joined on their unique keys (a row each at most), not looked up member by member; the months before,
-    for arrears, are one probe of the member's payments, made only for those who have not paid this month."""
+    last month) members in arrears; a branch may come twice, once for each part of the roll
+    (``roll_on_in_parts``), and its rows add up. One query: each member's base of a year and payment of the
+    month are joined on their unique keys (a row each at most), not looked up member by member; the months
+    before, for arrears, are one probe of the member's payments, made only for those who have not paid this
+    month."""
     months = [months_back(first, back) for back in range(REMIND_AFTER_MONTHS if with_arrears else 1)]
-    joins = {
-        _base_of(year): FilteredRelation("dues_bases", condition=Q(dues_bases__year=year))
-        for year in {month.year for month in months}
-    }
-    joins["payment"] = FilteredRelation("dues_payments", condition=Q(dues_payments__month=first))
     money = DecimalField(max_digits=12, decimal_places=2)
     base = _base_of(first.year)
     totals = {
@@ -260,13 +258,32 @@ def _month_by_branch(organization: Organization, first: dt.date, *, with_arrears
         ),
         "paid": Coalesce(Sum("payment__amount"), Value(0), output_field=money),
     }
-    rows = roll_on(organization, first).alias(**joins)
+    owed = {}
     if with_arrears:
         earlier = DuesPayment.objects.filter(member=OuterRef("pk"), month__gte=months[-1], month__lt=first)
-        rows = rows.alias(**{f"owed_{i}": _owed_joined(month) for i, month in enumerate(months)})
+        owed = {f"owed_{i}": _owed_joined(month) for i, month in enumerate(months)}
         unpaid = Q(payment__id__isnull=True) & Q(**{f"owed_{i}": True for i in range(len(months))})
         totals["arrears"] = Count("pk", filter=unpaid & ~Exists(earlier))
-    return rows.order_by().values(path=F("branch_on_day_path")).annotate(**totals)
+    now_under, moved_out = (
+        part.alias(**_joins(months))
+        .alias(**owed)
+        .order_by()
+        .values(path=F("branch_on_day_path"))
+        .annotate(**totals)
+        for part in roll_on_in_parts(organization, first)
+    )
+    return now_under.union(moved_out, all=True)
+
+
+def _joins(months: list[dt.date]) -> dict:
+    """The bases of the months' years and the payment of the first month, each joined on its unique key.
+    New each time: a FilteredRelation belongs to the one query it is added to."""
+    joins = {
+        _base_of(year): FilteredRelation("dues_bases", condition=Q(dues_bases__year=year))
+        for year in {month.year for month in months}
+    }
+    joins["payment"] = FilteredRelation("dues_payments", condition=Q(dues_payments__month=months[0]))
+    return joins
 
 
 def _base_of(year: int) -> str:

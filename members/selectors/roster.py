@@ -14,6 +14,7 @@ from django.db.models import F
 from django.db.models import Func
 from django.db.models import IntegerField
 from django.db.models import OuterRef
+from django.db.models import Q
 from django.db.models import Subquery
 from django.db.models import Value
 from django.db.models import When
@@ -44,6 +45,7 @@ __all__ = [
     "off_roll_on",
     "roll_count",
     "roll_on",
+    "roll_on_in_parts",
     "rolls_on",
 ]
 
@@ -119,6 +121,20 @@ def roll_on(organization, day: dt.date | OuterRef):
     return _with_state_on(members, day).filter(branch_on_day_path__startswith=path, status_on_day__in=ON_ROLL)
 
 
+def roll_on_in_parts(organization: Organization, day: dt.date) -> list:
+    """``roll_on(organization, day)`` as two disjoint querysets, for totals that add up: the members whose
+    branch lies under the organization now, and those transferred out of it after the day whose branch does
+    not. Each part reaches its members through their branches instead of probing every id of
+    ``_may_be_under`` one by one, which for the month's roll of a county of 9,731 members takes half the
+    time (docs/dues.md, "Summaries")."""
+    members = _with_state_on(Member.objects.filter(joined_on__lte=day), day).filter(
+        branch_on_day_path__startswith=organization.path, status_on_day__in=ON_ROLL
+    )
+    now_under = Q(branch__path__startswith=organization.path)
+    moved_out = Q(pk__in=_moved_out(organization.path, day))
+    return [members.filter(now_under), members.filter(moved_out & ~now_under)]
+
+
 def _may_be_under(path: str, day: dt.date):
     """The members whose branch on ``day`` can lie under ``path``: those whose branch does now, and those
     transferred after the day out of a branch under it. Sound because a member's branch on a day is what the
@@ -126,14 +142,18 @@ def _may_be_under(path: str, day: dt.date):
     keeps the per-member state of ``_with_state_on`` to a subtree's members instead of the whole database's.
     """
     now_under = Member.objects.filter(branch__path__startswith=path).order_by().values("pk")
-    moved_out = (
+    return now_under.union(_moved_out(path, day), all=True)
+
+
+def _moved_out(path: str, day: dt.date):
+    """The ids of the members transferred after ``day`` out of a branch under ``path``."""
+    return (
         MemberEvent.objects.filter(
             kind=MemberEventKind.TRANSFER, occurred_on__gt=day, from_branch__path__startswith=path
         )
         .order_by()
         .values("member_id")
     )
-    return now_under.union(moved_out, all=True)
 
 
 def roll_count(organization, day):

@@ -14,6 +14,7 @@ from members.models import MemberStatus
 from members.selectors.dues import dues_arrears
 from members.selectors.dues import dues_summary
 from members.selectors.roster import roll_on
+from members.selectors.roster import roll_on_in_parts
 from members.selectors.roster import rolls_on
 from members.services.roster import member_change_status
 from members.services.roster import member_transfer
@@ -38,7 +39,8 @@ def transferred_from_a1(world, who: str, to_branch, day):
 
 def assert_roll(member, expected: dict):
     """For each organization of ``expected``: whether ``member`` (the only member there) is due in the
-    summary, on ``roll_on``, and on the per-record roll, all as ``expected`` says."""
+    summary, on ``roll_on``, in exactly one of its two parts the summary adds up, and on the per-record roll,
+    all as ``expected`` says."""
     reference = rolls_on((member.pk, organization, FIRST) for organization in expected)
     for organization, on_roll in expected.items():
         rows = {
@@ -46,6 +48,8 @@ def assert_roll(member, expected: dict):
         }
         assert reference[member.pk, organization, FIRST] is on_roll, organization.name
         assert (member in roll_on(organization, FIRST)) is on_roll, organization.name
+        parts = roll_on_in_parts(organization, FIRST)
+        assert sum(part.filter(pk=member.pk).exists() for part in parts) == int(on_roll), organization.name
         assert rows[organization.pk].members == int(on_roll), organization.name
 
 
