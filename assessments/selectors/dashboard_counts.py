@@ -3,6 +3,7 @@ row to every unit above it, and the counts of organizations, members, quotas, st
 alerts."""
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from django.db.models import Case
@@ -97,12 +98,21 @@ def crediting(units: list[dict]):
     def units_holding(path: str) -> list[dict]:
         found = known.get(path)
         if found is None:
-            ends = [index for index, char in enumerate(path or "") if char == "/"][1:]
-            found = [by_path[path[: end + 1]] for end in ends if path[: end + 1] in by_path]
+            found = [by_path[above] for above in paths_above(path or "") if above in by_path]
             known[path] = found
         return found
 
     return units_holding
+
+
+@functools.lru_cache(maxsize=100_000)
+def paths_above(path: str) -> tuple[str, ...]:
+    """``path`` and the paths of its ancestors, from the root down: ``/1/23/`` gives ``/1/``, ``/1/23/``."""
+    above, prefix = [], "/"
+    for part in path.strip("/").split("/") if path.strip("/") else ():
+        prefix += part + "/"
+        above.append(prefix)
+    return tuple(above)
 
 
 def add_to(counter: dict, key: str, value) -> None:
