@@ -7,8 +7,6 @@ from branches.models import BRANCH_KINDS
 from branches.models import COMMITTEE_KINDS
 from members.models import Training
 from members.models.cadres import BRANCH_POSTS
-from members.pipeline_rules import TRAINING_MIN_DAYS
-from members.pipeline_rules import TRAINING_MIN_HOURS
 
 from . import sql
 from .fragments import BRANCH
@@ -237,71 +235,47 @@ def trainings(q: Statements):
         f"{sql.json_object(('vacant', sql.json_bool(vacant)))} FROM qt_scope s {POLICY} "
         f"LEFT JOIN qt_sectr x ON x.organization_id = s.id WHERE {RURAL}",
     )
-    # Each member's last training up to 31 December: trained in a cycle iff that one falls in it.
-    q.temp(
-        "qt_last",
-        "SELECT ma.member_id AS member_id, MAX(t.held_on) AS held_on "
-        f"FROM {q.member_rows(f'{members_through} ma', 'ma.member_id')} "
-        "JOIN members_training t ON t.id = ma.training_id "
-        f"WHERE t.held_on BETWEEN {sql.date_literal(dt.date(period.trainings_from or period.year, 1, 1))} "
-        f"AND {sql.date_literal(period.end)} GROUP BY ma.member_id",
-        index="member_id",
-    )
-    q.temp(
-        "qt_rotation",
-        "SELECT r.branch_id AS branch_id, COUNT(*) AS roll, SUM(CASE WHEN l.held_on IS NOT NULL "
-        f"AND {sql.year_of('l.held_on')} > {period.year} - p.train_rotation_cycle_years THEN 1 ELSE 0 END) "
-        f"AS trained FROM ({roll(q)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
-        f"LEFT JOIN qt_last l ON l.member_id = r.member_id WHERE {RURAL} GROUP BY r.branch_id",
-    )
-    branch_share(
-        q, "train.rotation", "qt_rotation", "p.train_rotation", part="trained", whole="roll", where=RURAL
-    )
-
-
-# A training without class hours counts its days at the candidates' rate: 3 days or 24 class hours
-# (members/pipeline_rules.py, docs/quotas.md "Training hours").
-HOURS_PER_DAY = TRAINING_MIN_HOURS // TRAINING_MIN_DAYS
 
 
 def training_hours(q: Statements):
-    """Members on the roll on ``ref`` with their class hours of the year: 56 for secretaries and branch
-    committee members serving on ``ref``, 32 for the others (the policy's defaults)."""
+    """Members on the roll on ``ref`` with their class hours of the year (``train.hours``: 56 for
+    secretaries and branch committee members serving on ``ref``, 32 for the others, the policy's defaults)
+    and whether they were trained within the rotation cycle (``train.rotation``: their last training as a
+    member attendee up to 31 December falls in it). Both come from each member's yearly figures, kept as
+    trainings and attendance are written (members/models/tallies.py), in one pass over the roll."""
     period = q.period
-    members_through = Training.member_attendees.through._meta.db_table
-    cadres_through = Training.cadre_attendees.through._meta.db_table
-    # Each member's distinct trainings of the year, as a member attendee or through any of their posts, with
-    # their class hours: each side joins the trainings itself, so that a subtree's run probes them by id.
-    year, hours = period.within_year("t.held_on"), f"COALESCE(t.hours, t.days * {HOURS_PER_DAY})"
-    attended = (
-        f"SELECT ma.member_id AS member_id, t.id AS training_id, {hours} AS hours "
-        f"FROM {q.member_rows(f'{members_through} ma', 'ma.member_id')} "
-        f"JOIN members_training t ON t.id = ma.training_id WHERE {year} "
-        f"UNION SELECT c.member_id, t.id, {hours} FROM {q.member_rows('members_cadre c', 'c.member_id')} "
-        f"JOIN {cadres_through} ca ON ca.cadre_id = c.id JOIN members_training t ON t.id = ca.training_id "
-        f"WHERE c.member_id IS NOT NULL AND {year}"
-    )
-    q.temp(
-        "qt_hours",
-        f"SELECT a.member_id AS member_id, SUM(a.hours) AS hours FROM ({attended}) a GROUP BY a.member_id",
-        index="member_id",
-    )
     leaders = (
         f"SELECT DISTINCT c.member_id AS member_id FROM {q.member_rows('members_cadre c', 'c.member_id')} "
         f"WHERE c.post IN {sql.in_list(BRANCH_POSTS)} AND c.member_id IS NOT NULL AND {period.serving('c')}"
     )
+    # The year of each member's last training as a member attendee before this one; this year's is in the
+    # year's own row. A work table of its own: planned inside the pass below, each parallel worker built it.
+    q.temp(
+        "qt_last",
+        "SELECT h.member_id AS member_id, MAX(h.year) AS year "
+        f"FROM {q.member_rows('members_trainingtally h', 'h.member_id')} "
+        f"WHERE h.year BETWEEN {period.trainings_from or period.year} AND {period.year - 1} "
+        "AND h.last_attended_on IS NOT NULL GROUP BY h.member_id",
+        index="member_id",
+    )
+    last_year = f"CASE WHEN h.last_attended_on IS NOT NULL THEN {period.year} ELSE l.year END"
     needed = "CASE WHEN k.member_id IS NOT NULL THEN p.train_cadre_hours ELSE p.train_member_hours END"
     q.temp(
-        "qt_hours_roll",
+        "qt_trained",
         "SELECT r.branch_id AS branch_id, COUNT(*) AS roll, "
-        f"SUM(CASE WHEN COALESCE(h.hours, 0) >= {needed} THEN 1 ELSE 0 END) AS reached "
+        f"SUM(CASE WHEN COALESCE(h.hours, 0) >= {needed} THEN 1 ELSE 0 END) AS reached, "
+        f"SUM(CASE WHEN {last_year} > {period.year} - p.train_rotation_cycle_years THEN 1 ELSE 0 END) AS trained "
         f"FROM ({roll(q)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
-        f"LEFT JOIN qt_hours h ON h.member_id = r.member_id LEFT JOIN ({leaders}) k ON k.member_id = r.member_id "
-        f"WHERE {BRANCH} GROUP BY r.branch_id",
+        f"LEFT JOIN members_trainingtally h ON h.member_id = r.member_id AND h.year = {period.year} "
+        "LEFT JOIN qt_last l ON l.member_id = r.member_id "
+        f"LEFT JOIN ({leaders}) k ON k.member_id = r.member_id WHERE {BRANCH} GROUP BY r.branch_id",
         analyze=False,
     )
     branch_share(
-        q, "train.hours", "qt_hours_roll", "p.train_hours_share", part="reached", whole="roll", where=BRANCH
+        q, "train.hours", "qt_trained", "p.train_hours_share", part="reached", whole="roll", where=BRANCH
+    )
+    branch_share(
+        q, "train.rotation", "qt_trained", "p.train_rotation", part="trained", whole="roll", where=RURAL
     )
 
 

@@ -36,6 +36,7 @@ from .roster import MemberEventKind
 from .roster import MemberStatus
 from .roster import Occupation
 from .roster import validate_id_number
+from .tallies import TrainingTally
 from .tallies import VisitedHousehold
 from .tallies import VisitTally
 from .terms import ELECTED_POSTS
@@ -78,6 +79,7 @@ __all__ = [
     "TrainingAudience",
     "TrainingLevel",
     "VisitLog",
+    "TrainingTally",
     "VisitTally",
     "VisitedHousehold",
     "ID_NUMBER_MESSAGES",

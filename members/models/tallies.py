@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 
+from ..pipeline_rules import TRAINING_MIN_DAYS
+from ..pipeline_rules import TRAINING_MIN_HOURS
+from .roster import Member
+
 
 class PersonYear(models.Model):
     """What both tables are kept for: a person at one branch in one year. The person is the posts' member, or
@@ -63,6 +67,36 @@ class VisitTally(PersonYear):
         return f"{self.person} {self.year}: {self.households}"
 
 
+class TrainingTally(models.Model):
+    """A member's trainings of one year (by their first day): the class hours of the distinct trainings
+    they attended, as a member or through any post they hold (a training without class hours counts its
+    days at ``HOURS_PER_DAY``), and the first day of the last one they attended as a member (docs/quotas.md,
+    train.hours and train.rotation). No row: no training that year.
+
+    The database keeps it by triggers (members/migrations/0013_training_tallies.py) that count the
+    touched members' rows afresh; no foreign key, like the visit tallies."""
+
+    pk = models.CompositePrimaryKey("member", "year")
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("party member"),
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    hours = models.DecimalField(_("class hours"), max_digits=8, decimal_places=1)
+    last_attended_on = models.DateField(_("last training attended as a member"), null=True)
+
+    class Meta:
+        verbose_name = _("member's trainings in a year")
+        verbose_name_plural = _("members' trainings in a year")
+
+    def __str__(self):
+        return f"{self.member_id} {self.year}: {self.hours}"
+
+
 # Counting the tables afresh from the logs: a bulk load that wrote a table of logs with its triggers off
 # (demo/scale/loader.py) runs it once, set-based, instead of a statement trigger over ten million rows.
 VISIT_RECOUNT = (
@@ -86,5 +120,49 @@ def recount_visits(cursor) -> None:
     cursor.execute("ALTER TABLE members_visitedhousehold ENABLE TRIGGER USER")
 
 
+# A training without class hours counts its days at the candidates' rate: 3 days or 24 class hours
+# (members/pipeline_rules.py, docs/quotas.md "Training hours").
+HOURS_PER_DAY = TRAINING_MIN_HOURS // TRAINING_MIN_DAYS
+
+
+def training_recount(year: str, among) -> str:
+    """The statement counting afresh the ``TrainingTally`` rows of the members ``among(column)`` accepts
+    (every member when ``among`` is None): each distinct training once, whichever ways the member attended
+    it. ``year`` turns ``t.held_on`` into its year in the database's dialect."""
+
+    member_side = f"WHERE {among('ma.member_id')}" if among else ""
+    cadre_side = "WHERE c.member_id IS NOT NULL" + (f" AND {among('c.member_id')}" if among else "")
+    attended = (
+        "SELECT ma.member_id AS member_id, ma.training_id AS training_id, 1 AS as_member "
+        f"FROM members_training_member_attendees ma {member_side} UNION ALL "
+        "SELECT c.member_id, ca.training_id, 0 FROM members_cadre c "
+        f"JOIN members_training_cadre_attendees ca ON ca.cadre_id = c.id {cadre_side}"
+    )
+    per_training = (
+        f"SELECT x.member_id AS member_id, {year} AS year, "
+        f"COALESCE(t.hours, t.days * {HOURS_PER_DAY}) AS hours, "
+        "MAX(CASE WHEN x.as_member = 1 THEN t.held_on END) AS member_day "
+        f"FROM ({attended}) x JOIN members_training t ON t.id = x.training_id GROUP BY x.member_id, t.id"
+    )
+    return (
+        "INSERT INTO members_trainingtally (member_id, year, hours, last_attended_on) "
+        f"SELECT member_id, year, SUM(hours), MAX(member_day) FROM ({per_training}) d "
+        "GROUP BY member_id, year"
+    )
+
+
+TRAINING_YEAR = "CAST(EXTRACT(YEAR FROM t.held_on) AS integer)"
+
+
+def recount_trainings(cursor) -> None:
+    """PostgreSQL: count every member's trainings of every year afresh."""
+    cursor.execute("DELETE FROM members_trainingtally")
+    cursor.execute(training_recount(TRAINING_YEAR, None))
+
+
 # A table of facts whose triggers keep tallies: how to count them afresh, and the tallies' tables.
-RECOUNTS = {"members_visitlog": (recount_visits, ("members_visitedhousehold", "members_visittally"))}
+RECOUNTS = {
+    "members_visitlog": (recount_visits, ("members_visitedhousehold", "members_visittally")),
+    "members_training_member_attendees": (recount_trainings, ("members_trainingtally",)),
+    "members_training_cadre_attendees": (recount_trainings, ("members_trainingtally",)),
+}

@@ -37,6 +37,7 @@ from members.models import ReserveCadre
 from members.models import StudyRecord
 from members.models import Training
 from members.models import TrainingLevel
+from members.models import TrainingTally
 from members.models import VisitLog
 from members.models import VisitTally
 from members.selectors.cadres import TWO_COMMITTEE_POSTS
@@ -45,6 +46,8 @@ from members.selectors.roster import roll_on
 from members.services.cadre_records import contact_point_check
 from members.services.cadres import cadre_check
 from tests.utils.factories import OrganizationFactory
+from tests.utils.factories_activities import training_tallies_from_facts
+from tests.utils.factories_activities import training_tallies_kept
 from tests.utils.factories_visits import counted_from_logs
 from tests.utils.factories_visits import kept
 
@@ -213,18 +216,20 @@ def test_refuses_the_demo_county_too(tiny):
         generate(tier="tiny")
 
 
-def test_the_visit_tallies_equal_a_count_of_the_logs_after_a_bulk_load(tiny, monkeypatch):
-    """PostgreSQL's bulk path loads the logs with their triggers off and counts the tallies afterwards
-    (demo/scale/loader.py), after emptying the previous dataset's logs and tallies; SQLite's keeps them row
-    by row."""
+def test_the_tallies_equal_a_count_of_the_facts_after_a_bulk_load(tiny, monkeypatch):
+    """PostgreSQL's bulk path loads the visit logs and the training attendees with their triggers off and
+    counts the tallies afterwards (demo/scale/loader.py), after emptying the previous dataset's facts and
+    tallies; SQLite's keeps them row by row."""
     monkeypatch.setattr(loader, "BULK_ROWS", 0)  # every table, the tiny tier too
     generate(tier="tiny", seed=7, replace=True)
-    assert VisitTally.objects.exists()
+    assert VisitTally.objects.exists() and TrainingTally.objects.exists()
     assert kept() == counted_from_logs()
+    assert training_tallies_kept() == training_tallies_from_facts()
 
 
-def test_the_visit_tallies_equal_a_count_of_the_logs_after_replacing_a_dataset(tiny):
-    """Replacing empties the previous logs (by TRUNCATE on PostgreSQL, which fires no trigger) and their
-    tallies with them; the new logs are then counted as they are written."""
+def test_the_tallies_equal_a_count_of_the_facts_after_replacing_a_dataset(tiny):
+    """Replacing empties the previous facts (by TRUNCATE on PostgreSQL, which fires no trigger) and their
+    tallies with them; the new facts are then counted as they are written."""
     generate(tier="tiny", seed=7, replace=True)
     assert kept() == counted_from_logs()
+    assert training_tallies_kept() == training_tallies_from_facts()

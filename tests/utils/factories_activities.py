@@ -2,6 +2,7 @@
 service rules, no derived counters unless given): tests that exercise a rule call the service."""
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 
@@ -14,6 +15,7 @@ from members.models import StudyRecord
 from members.models import Training
 from members.models import TrainingAudience
 from members.models import TrainingLevel
+from members.models import TrainingTally
 from members.selectors.activities import LEVEL_BY_KIND
 
 from .factories import MemberFactory
@@ -104,3 +106,29 @@ class ContactPointFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     leader = factory.LazyAttribute(lambda o: township_leader(o.organization))
     year = 2024
+
+
+def training_tallies_from_facts() -> dict:
+    """What ``TrainingTally`` must hold, counted in Python from the trainings, their attendees and the posts
+    as they stand: {(member, year): (class hours, last day attended as a member or None)}."""
+    through = Training.member_attendees.through.objects
+    as_member = {(member, training): True for training, member in through.values_list("training", "member")}
+    posts = Training.cadre_attendees.through.objects.filter(cadre__member__isnull=False)
+    attended = dict.fromkeys(posts.values_list("cadre__member", "training"), False) | as_member
+    trainings = Training.objects.in_bulk({training for _member, training in attended})
+    tallies = {}
+    for (member, training_id), by_member in attended.items():
+        training = trainings[training_id]
+        key = (member, training.held_on.year)
+        hours, last = tallies.get(key, (Decimal(0), None))
+        hours += Decimal(training.hours) if training.hours is not None else training.days * 8  # 24 h / 3 days
+        if by_member:
+            last = max(last or training.held_on, training.held_on)
+        tallies[key] = (hours, last)
+    return tallies
+
+
+def training_tallies_kept() -> dict:
+    """What ``TrainingTally`` holds, in the same shape."""
+    rows = TrainingTally.objects.values_list("member", "year", "hours", "last_attended_on")
+    return {(member, year): (hours, last) for member, year, hours, last in rows}
