@@ -64,21 +64,17 @@ def visits(q: Statements):
 
 def meetings(q: Statements):
     period = q.period
-    q.temp(
-        "qt_meet",
-        "SELECT mt.organization_id AS organization_id, mt.kind AS kind, COUNT(*) AS n FROM members_meeting mt "
-        f"WHERE {period.within_year('mt.held_on')} AND {q.in_scope('mt.organization_id')} "
-        "GROUP BY mt.organization_id, mt.kind",
-        index="organization_id",
-    )
-    # One statement for the seven kinds: each branch crossed with the kinds, the target picked per kind.
+    # One statement for the seven kinds: each branch crossed with the kinds, the target picked per kind, the
+    # count read from the meetings kept per branch, year and kind as they are written (members/models/
+    # tallies.py).
     kinds = " UNION ALL ".join(f"SELECT '{kind}' AS kind" for kind in MEETING_KINDS)
     target = "CASE k.kind " + " ".join(f"WHEN '{kind}' THEN p.meet_{kind}" for kind in MEETING_KINDS) + " END"
     q.results(
         None,
-        f"SELECT 'meet.' || k.kind, s.id, {target}, {count_met('COALESCE(m.n, 0)', target)}, "
+        f"SELECT 'meet.' || k.kind, s.id, {target}, {count_met('COALESCE(m.meetings, 0)', target)}, "
         f"{sql.json_object(('kind', 'k.kind'))} FROM qt_scope s {POLICY} CROSS JOIN ({kinds}) k "
-        f"LEFT JOIN qt_meet m ON m.organization_id = s.id AND m.kind = k.kind WHERE {BRANCH}",
+        "LEFT JOIN members_meetingtally m ON m.organization_id = s.id AND m.kind = k.kind "
+        f"AND m.year = {period.year} WHERE {BRANCH}",
     )
 
 

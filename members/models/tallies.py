@@ -120,6 +120,44 @@ def recount_visits(cursor) -> None:
     cursor.execute("ALTER TABLE members_visitedhousehold ENABLE TRIGGER USER")
 
 
+class MeetingTally(models.Model):
+    """How many meetings of one kind a branch held in a year (docs/quotas.md, meet.*). Kept by triggers
+    (members/migrations/0014_meeting_tallies.py) that add and subtract as meetings are written; no foreign
+    key, like the visit tallies."""
+
+    pk = models.CompositePrimaryKey("organization", "year", "kind")
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=16)
+    meetings = models.PositiveIntegerField(_("meetings"))
+
+    class Meta:
+        verbose_name = _("meetings of a kind in a year")
+        verbose_name_plural = _("meetings of a kind in a year")
+
+    def __str__(self):
+        return f"{self.organization_id} {self.year} {self.kind}: {self.meetings}"
+
+
+MEETING_RECOUNT = (
+    "INSERT INTO members_meetingtally (organization_id, year, kind, meetings) "
+    "SELECT organization_id, {year}, kind, COUNT(*) FROM members_meeting GROUP BY 1, 2, 3"
+)
+
+
+def recount_meetings(cursor) -> None:
+    """PostgreSQL: count every branch's meetings afresh."""
+    cursor.execute("DELETE FROM members_meetingtally")
+    cursor.execute(MEETING_RECOUNT.format(year="CAST(EXTRACT(YEAR FROM held_on) AS integer)"))
+
+
 # A training without class hours counts its days at the candidates' rate: 3 days or 24 class hours
 # (members/pipeline_rules.py, docs/quotas.md "Training hours").
 HOURS_PER_DAY = TRAINING_MIN_HOURS // TRAINING_MIN_DAYS
@@ -165,4 +203,5 @@ RECOUNTS = {
     "members_visitlog": (recount_visits, ("members_visitedhousehold", "members_visittally")),
     "members_training_member_attendees": (recount_trainings, ("members_trainingtally",)),
     "members_training_cadre_attendees": (recount_trainings, ("members_trainingtally",)),
+    "members_meeting": (recount_meetings, ("members_meetingtally",)),
 }

@@ -2,6 +2,7 @@
 service rules, no derived counters unless given): tests that exercise a rule call the service."""
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 import factory
@@ -11,6 +12,7 @@ from branches.models import OrganizationKind
 from members.models import ContactPoint
 from members.models import Meeting
 from members.models import MeetingKind
+from members.models import MeetingTally
 from members.models import StudyRecord
 from members.models import Training
 from members.models import TrainingAudience
@@ -132,3 +134,14 @@ def training_tallies_kept() -> dict:
     """What ``TrainingTally`` holds, in the same shape."""
     rows = TrainingTally.objects.values_list("member", "year", "hours", "last_attended_on")
     return {(member, year): (hours, last) for member, year, hours, last in rows}
+
+
+def meeting_tallies_from_facts() -> dict:
+    """What ``MeetingTally`` must hold, counted in Python from the meetings: {(branch, year, kind): n}."""
+    rows = Meeting.objects.values_list("organization", "held_on", "kind")
+    return dict(Counter((branch, day.year, kind) for branch, day, kind in rows))
+
+
+def meeting_tallies_kept() -> dict:
+    rows = MeetingTally.objects.values_list("organization", "year", "kind", "meetings")
+    return {(branch, year, kind): n for branch, year, kind, n in rows}
