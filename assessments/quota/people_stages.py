@@ -102,29 +102,39 @@ def later_moves(q: Statements):
     )
 
 
-def roll(q: Statements) -> str:
+def roll(q: Statements, *, members: str = "") -> str:
     """The roll on ``ref`` (docs/quotas.md, "On the roll"): ``member_id, branch_id`` of every member on the roll
-    of a branch that day, as a derived table for the stages to join.
+    of a branch that day, as a derived table for the stages to join; only those whose own row (``m``) meets
+    ``members``, when given.
 
     A subtree's run reads it from its work table ``qt_roll`` (a county's ten thousand members, written once);
-    a run over every tree reads it in place (``roll_on_ref``)."""
-    return "SELECT member_id, branch_id FROM qt_roll" if q.subtree else roll_on_ref(q)
+    a run over every tree reads it in place (``roll_on_ref``), the condition inside, so that no stage joins
+    a million members back to their rows."""
+    if not q.subtree:
+        return roll_on_ref(q, members=members)
+    if not members:
+        return "SELECT member_id, branch_id FROM qt_roll"
+    return (
+        "SELECT r.member_id AS member_id, r.branch_id AS branch_id FROM qt_roll r "
+        f"JOIN members_member m ON m.id = r.member_id WHERE {members}"
+    )
 
 
-def roll_on_ref(q: Statements) -> str:
+def roll_on_ref(q: Statements, *, members: str = "") -> str:
     """The roll on ``ref`` as a query. Not a work table for a run over every tree: writing a million members'
     rows (the province tier) to read them back once cost about a second more than reading them in place. The members not moved after ``ref`` (nearly all)
     are read straight from their own row, so the planner estimates them as it does a plain roll; a subtree's
     run reads only its branches' members (``qt_later`` holds only the members it may count)."""
     ref = sql.date_literal(q.period.ref)
     branches = q.in_scope("m.branch_id") if q.subtree else "1 = 1"
+    also = f" AND {members}" if members else ""
     return (
         "SELECT m.id AS member_id, m.branch_id AS branch_id FROM members_member m "
-        f"WHERE m.joined_on <= {ref} AND m.status IN {ON_ROLL} AND {branches} "
+        f"WHERE m.joined_on <= {ref} AND m.status IN {ON_ROLL} AND {branches}{also} "
         "AND NOT EXISTS (SELECT 1 FROM qt_later x WHERE x.member_id = m.id) "
         "UNION ALL SELECT m.id, COALESCE(x.from_branch_id, m.branch_id) FROM qt_later x "
         f"JOIN members_member m ON m.id = x.member_id WHERE m.joined_on <= {ref} "
-        f"AND COALESCE(x.from_status, m.status) IN {ON_ROLL}"
+        f"AND COALESCE(x.from_status, m.status) IN {ON_ROLL}{also}"
     )
 
 

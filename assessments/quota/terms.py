@@ -31,11 +31,10 @@ FULL = f"'{MemberCategory.FULL.value}'"
 def organization_rules(q: Statements):
     period = q.period
     ref = sql.date_literal(period.ref)
+    full = f"m.category = {FULL} AND (m.confirmed_on IS NULL OR m.confirmed_on <= {ref})"
     q.temp(
         "qt_full",
-        f"SELECT r.branch_id AS organization_id, COUNT(*) AS n FROM ({roll(q)}) r "
-        "JOIN members_member m ON m.id = r.member_id "
-        f"WHERE m.category = {FULL} AND (m.confirmed_on IS NULL OR m.confirmed_on <= {ref}) "
+        f"SELECT r.branch_id AS organization_id, COUNT(*) AS n FROM ({roll(q, members=full)}) r "
         "GROUP BY r.branch_id",
         index="organization_id",
     )
