@@ -14,6 +14,19 @@ from ..pipeline_rules import TRAINING_MIN_HOURS
 from .roster import Member
 
 
+def tallied_key(to, verbose_name) -> models.ForeignKey:
+    """The key of a tallied row to what it counts for: no constraint or index in the database (the rows follow
+    the facts by trigger, and the table's own primary key leads with it)."""
+    return models.ForeignKey(
+        to,
+        verbose_name=verbose_name,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+
+
 class PersonYear(models.Model):
     """What both tables are kept for: a person at one branch in one year. The person is the posts' member, or
     minus the post's id for a post held by someone not a member, so a person's households count over every
@@ -22,14 +35,7 @@ class PersonYear(models.Model):
     Keyed by what they count, with no id beside it; no foreign key in the database either: the rows follow
     the logs by trigger, and checking each at commit cost an import of 100,000 visits seconds."""
 
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    organization = tallied_key(Organization, _("organization"))
     person = models.BigIntegerField(_("person"))
     year = models.PositiveSmallIntegerField(_("year"))
 
@@ -77,14 +83,7 @@ class TrainingTally(models.Model):
     touched members' rows afresh; no foreign key, like the visit tallies."""
 
     pk = models.CompositePrimaryKey("member", "year")
-    member = models.ForeignKey(
-        Member,
-        verbose_name=_("party member"),
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    member = tallied_key(Member, _("party member"))
     year = models.PositiveSmallIntegerField(_("year"))
     hours = models.DecimalField(_("class hours"), max_digits=8, decimal_places=1)
     last_attended_on = models.DateField(_("last training attended as a member"), null=True)
@@ -126,14 +125,7 @@ class MeetingTally(models.Model):
     key, like the visit tallies."""
 
     pk = models.CompositePrimaryKey("organization", "year", "kind")
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organization"),
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    organization = tallied_key(Organization, _("organization"))
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=16)
     meetings = models.PositiveIntegerField(_("meetings"))
