@@ -188,6 +188,20 @@ def test_a_room_of_a_targets_own_organization_counts_once_beside_targets_of_long
     assert _met_ids(targets, True) == {deeper.pk}
 
 
+def test_rooms_of_a_general_branch_and_of_a_branch_under_it_count_for_the_township(world):
+    """A room two levels below the township still reaches its target; the other township's stays at
+    nought."""
+    general = OrganizationFactory(kind=OrganizationKind.GENERAL_BRANCH, parent=world.township_a)
+    ActivityRoomFactory(organization=OrganizationFactory(parent=general), standardized_on=D(2023, 6, 1))
+    ActivityRoomFactory(organization=general, standardized_on=D(2023, 7, 1))
+    two = StandardizedRoomTargetFactory(organization=world.township_a, year=2023, target=2)
+    three = StandardizedRoomTargetFactory(organization=world.township_a, year=2024, target=3)
+    none = StandardizedRoomTargetFactory(organization=world.township_b, year=2023, target=1)
+    targets = StandardizedRoomTarget.objects.all()
+    assert _met_ids(targets, True) == _judged_one_by_one(targets, True) == {two.pk}
+    assert _met_ids(targets, False) == _judged_one_by_one(targets, False) == {three.pk, none.pk}
+
+
 def test_the_met_filter_keeps_to_the_queryset_it_is_given(world):
     ActivityRoomFactory(organization=world.branch_a1, standardized_on=D(2023, 6, 1))
     mine = StandardizedRoomTargetFactory(organization=world.township_a, year=2023, target=1)
