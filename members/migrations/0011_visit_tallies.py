@@ -4,6 +4,10 @@ import django.db.models.deletion
 from django.db import migrations
 from django.db import models
 
+from members.triggers import drop_triggers
+from members.triggers import pg_function
+from members.triggers import pg_trigger
+
 # The triggers that keep the two tables (members/models/tallies.py). A person is the member holding a post, or
 # minus the post's id when no member holds it; their households count over every post they hold at a branch.
 #
@@ -38,17 +42,6 @@ def pg_subtract(
         f"g (organization_id, person, year, household_key, n) WHERE {same}; "
         f"DELETE FROM members_visitedhousehold h USING ({counted}) g (organization_id, person, year, "
         f"household_key, n) WHERE {same} AND h.visits = 0;"
-    )
-
-
-def pg_function(name: str, body: str) -> str:
-    return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
-
-
-def pg_trigger(name: str, event: str, table: str, tables: str) -> str:
-    return (
-        f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {tables} FOR EACH STATEMENT "
-        f"EXECUTE FUNCTION {name}()"
     )
 
 
@@ -215,15 +208,8 @@ def create_triggers(apps, schema_editor):
         cursor.execute(FILL.format(year=YEAR if postgres else SQLITE_YEAR.format(row="v")))
 
 
-def drop_triggers(apps, schema_editor):
-    postgres = schema_editor.connection.vendor == "postgresql"
-    with schema_editor.connection.cursor() as cursor:
-        for name, table in TRIGGERS.items():
-            cursor.execute(
-                f"DROP TRIGGER IF EXISTS {name} ON {table}" if postgres else f"DROP TRIGGER IF EXISTS {name}"
-            )
-            if postgres:
-                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+def drop(apps, schema_editor):
+    drop_triggers(schema_editor, TRIGGERS)
 
 
 class Migration(migrations.Migration):
@@ -262,5 +248,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'households people visited in a year',
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        migrations.RunPython(create_triggers, drop),
     ]

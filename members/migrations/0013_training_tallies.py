@@ -6,6 +6,9 @@ from django.db import models
 
 from members.models.tallies import TRAINING_YEAR
 from members.models.tallies import training_recount
+from members.triggers import drop_triggers
+from members.triggers import pg_function
+from members.triggers import pg_trigger
 
 # The triggers that keep TrainingTally (members/models/tallies.py): any write that can change what a member
 # attended, or a training's year or class hours, counts the touched members' rows afresh from the facts. A
@@ -77,25 +80,12 @@ POSTGRES = {
         "SELECT o.member_id FROM old_rows o JOIN members_training_cadre_attendees ca ON ca.cadre_id = o.id",
     ),
 }
-TRANSITIONS = {
-    "INSERT": "NEW TABLE AS new_rows",
-    "DELETE": "OLD TABLE AS old_rows",
-    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-}
-
-
 def postgres_statements() -> list[str]:
     statements = [RECOUNT]
     for name, (table, event, touched) in POSTGRES.items():
-        statements.append(
-            f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"PERFORM members_trainings_recount(ARRAY(SELECT DISTINCT t.member_id FROM ({touched}) "
-            "t (member_id) WHERE t.member_id IS NOT NULL)); RETURN NULL; END $$"
-        )
-        statements.append(
-            f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {TRANSITIONS[event]} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-        )
+        touched_ids = f"SELECT DISTINCT t.member_id FROM ({touched}) t (member_id) WHERE t.member_id IS NOT NULL"
+        statements.append(pg_function(name, f"PERFORM members_trainings_recount(ARRAY({touched_ids}));"))
+        statements.append(pg_trigger(name, event, table))
     return statements
 
 
@@ -175,16 +165,10 @@ def create_triggers(apps, schema_editor):
         cursor.execute(training_recount(TRAINING_YEAR if postgres else SQLITE_YEAR, None))
 
 
-def drop_triggers(apps, schema_editor):
-    postgres = schema_editor.connection.vendor == "postgresql"
-    with schema_editor.connection.cursor() as cursor:
-        for name, (table, *_rest) in POSTGRES.items():
-            cursor.execute(
-                f"DROP TRIGGER IF EXISTS {name} ON {table}" if postgres else f"DROP TRIGGER IF EXISTS {name}"
-            )
-            if postgres:
-                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
-        if postgres:
+def drop(apps, schema_editor):
+    drop_triggers(schema_editor, {name: table for name, (table, *_rest) in POSTGRES.items()})
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
             cursor.execute("DROP FUNCTION IF EXISTS members_trainings_recount(bigint[])")
 
 
@@ -208,5 +192,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': "members' trainings in a year",
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        migrations.RunPython(create_triggers, drop),
     ]

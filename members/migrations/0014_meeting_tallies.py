@@ -5,6 +5,9 @@ from django.db import migrations
 from django.db import models
 
 from members.models.tallies import MEETING_RECOUNT
+from members.triggers import drop_triggers
+from members.triggers import pg_function
+from members.triggers import pg_trigger
 
 # The triggers that keep MeetingTally (members/models/tallies.py): a meeting written adds one to its
 # branch, year and kind; deleted, it subtracts one; an edit changing any of the three moves it. A count
@@ -35,11 +38,10 @@ MOVED = (
     "OR o.kind <> n.kind OR EXTRACT(YEAR FROM o.held_on) <> EXTRACT(YEAR FROM n.held_on)"
 )
 POSTGRES = {
-    "members_meetings_added": ("INSERT", "NEW TABLE AS new_rows", pg_add("new_rows")),
-    "members_meetings_removed": ("DELETE", "OLD TABLE AS old_rows", pg_subtract("old_rows")),
+    "members_meetings_added": ("INSERT", pg_add("new_rows")),
+    "members_meetings_removed": ("DELETE", pg_subtract("old_rows")),
     "members_meetings_moved": (
         "UPDATE",
-        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
         pg_add(f"(SELECT n.* FROM {MOVED}) x") + pg_subtract(f"(SELECT o.* FROM {MOVED}) x"),
     ),
 }
@@ -83,31 +85,17 @@ def create_triggers(apps, schema_editor):
     postgres = schema_editor.connection.vendor == "postgresql"
     with schema_editor.connection.cursor() as cursor:
         if postgres:
-            for name, (event, tables, body) in POSTGRES.items():
-                cursor.execute(
-                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} "
-                    "RETURN NULL; END $$"
-                )
-                cursor.execute(
-                    f"CREATE TRIGGER {name} AFTER {event} ON members_meeting REFERENCING {tables} "
-                    f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()"
-                )
+            for name, (event, body) in POSTGRES.items():
+                cursor.execute(pg_function(name, body))
+                cursor.execute(pg_trigger(name, event, "members_meeting"))
         else:
             for name, (event, when, body) in SQLITE.items():
                 cursor.execute(f"CREATE TRIGGER {name} AFTER {event} ON members_meeting {when} BEGIN {body} END")
         cursor.execute(MEETING_RECOUNT.format(year=YEAR if postgres else "CAST(strftime('%Y', held_on) AS integer)"))
 
 
-def drop_triggers(apps, schema_editor):
-    postgres = schema_editor.connection.vendor == "postgresql"
-    with schema_editor.connection.cursor() as cursor:
-        for name in POSTGRES:
-            cursor.execute(
-                f"DROP TRIGGER IF EXISTS {name} ON members_meeting" if postgres else f"DROP TRIGGER IF EXISTS {name}"
-            )
-            if postgres:
-                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
-
+def drop(apps, schema_editor):
+    drop_triggers(schema_editor, dict.fromkeys(POSTGRES, "members_meeting"))
 
 
 class Migration(migrations.Migration):
@@ -132,5 +120,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'meetings of a kind in a year',
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers),
+        migrations.RunPython(create_triggers, drop),
     ]
