@@ -201,8 +201,9 @@ def rollups_and_alerts(q: Statements):
 def write_results(q: Statements, *, prefix: str) -> int:
     """The run's results into the results table, which holds one current row per organization, year and
     indicator: only the rows whose figures changed are written (docs/quotas.md, "Writing the results").
-    One pass compares the run's results with the scope's rows and keeps the differences, few on most nights;
-    the three writes read only those. Returns how many rows were deleted, updated and inserted."""
+    One pass compares the run's results with the scope's rows and keeps the new and the changed ones, few on
+    most nights; the rows the run no longer computes are found from the counts, and looked for only when there
+    are some. Returns how many rows were deleted, updated and inserted."""
     year, run_id = q.period.year, q.period.run_id
     in_scope, params = "", (year,)
     if prefix != "/":
@@ -211,21 +212,30 @@ def write_results(q: Statements, *, prefix: str) -> int:
     changed = " OR ".join(
         f"r.{column} IS DISTINCT FROM n.{column}" for column in ("target", "actual", "met", "detail")
     )
-    q.temp(
-        "qt_diff",
-        "SELECT n.organization_id AS organization_id, n.code AS code, n.target AS target, n.actual AS actual, "
-        "n.met AS met, n.detail AS detail, r.id AS result_id FROM qt_res n FULL JOIN (SELECT r.id, "
-        "r.organization_id, r.code, r.target, r.actual, r.met, r.detail FROM assessments_quotaresult r "
-        f"WHERE r.year = %s {in_scope}) r ON r.organization_id = n.organization_id AND r.code = n.code "
-        f"WHERE r.id IS NULL OR n.code IS NULL OR {changed}",
+    with q.planner(sql.FEW_ROWS_OUT):
+        q.temp(
+            "qt_diff",
+            "SELECT n.organization_id AS organization_id, n.code AS code, n.target AS target, "
+            "n.actual AS actual, n.met AS met, n.detail AS detail, r.id AS result_id FROM qt_res n "
+            "LEFT JOIN assessments_quotaresult r ON r.year = %s AND r.organization_id = n.organization_id "
+            f"AND r.code = n.code WHERE r.id IS NULL OR {changed}",
+            (year,),
+        )
+    q.execute(
+        "SELECT (SELECT COUNT(*) FROM qt_res), (SELECT COUNT(*) FROM qt_diff WHERE result_id IS NULL), "
+        f"(SELECT COUNT(*) FROM assessments_quotaresult r WHERE r.year = %s {in_scope})",
         params,
     )
+    computed, new, held = q.cursor.fetchone()
+    unmatched = held - (computed - new)  # each computed row matches at most one held row, and the other way
     gone = q.execute(
-        "DELETE FROM assessments_quotaresult WHERE id IN (SELECT result_id FROM qt_diff WHERE code IS NULL)"
+        f"DELETE FROM assessments_quotaresult AS r WHERE r.year = %s {in_scope} AND %s > 0 "
+        "AND NOT EXISTS (SELECT 1 FROM qt_res n WHERE n.organization_id = r.organization_id AND n.code = r.code)",
+        (*params, unmatched),
     )
     updated = q.execute(
         "UPDATE assessments_quotaresult AS r SET run_id = %s, target = d.target, actual = d.actual, "
-        "met = d.met, detail = d.detail FROM qt_diff AS d WHERE r.id = d.result_id AND d.code IS NOT NULL",
+        "met = d.met, detail = d.detail FROM qt_diff AS d WHERE r.id = d.result_id",
         (run_id,),
     )
     added = q.execute(

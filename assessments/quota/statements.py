@@ -3,6 +3,7 @@ first, so one run is a fixed number of statements whatever the size of the count
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from . import sql
@@ -96,6 +97,26 @@ class Statements:
     def execute(self, statement: str, params=()):
         self.cursor.execute(WORK_TABLE.sub(self.prefix, statement), params)
         return self.cursor.rowcount
+
+    @contextmanager
+    def planner(self, settings: list[tuple[str, str]]):
+        """``settings`` (name, value) for the statements inside, as they were after them: PostgreSQL, a run
+        over every tree (a subtree's run reads temporary tables, which no parallel plan reads)."""
+        if self.subtree or not sql.is_postgres():
+            yield
+            return
+        names = [name for name, _ in settings]
+        self.execute(
+            "SELECT "
+            + ", ".join(["current_setting(%s)"] * len(names) + ["set_config(%s, %s, true)"] * len(names)),
+            (*names, *[part for setting in settings for part in setting]),
+        )
+        before = self.cursor.fetchone()[: len(names)]
+        yield
+        self.execute(
+            "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+            [part for setting in zip(names, before, strict=True) for part in setting],
+        )
 
     def temp(self, name: str, select: str, params=(), index: str | None = None, analyze: bool = True):
         """A work table from ``select``: a CREATE … AS, which PostgreSQL may run with parallel workers.

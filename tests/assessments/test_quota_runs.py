@@ -12,6 +12,8 @@ from assessments.models import QuotaResult
 from assessments.models import QuotaRun
 from assessments.models import RunState
 from assessments.quota import engine
+from assessments.quota.statements import Period
+from assessments.quota.statements import Statements
 from assessments.selectors.quotas import published_alerts
 from assessments.selectors.quotas import published_results
 from assessments.services.quotas import quota_run_execute
@@ -101,6 +103,18 @@ def test_a_rerun_deletes_the_results_an_organization_no_longer_has(world, root):
     rerun = _finished(root, world.county)
     assert not QuotaResult.objects.filter(organization=world.branch_a2, year=2025).exists()
     assert rerun.counts["changed"] > 0
+
+
+def test_a_rerun_deletes_a_dissolved_branchs_results_while_a_new_branch_takes_as_many(world, root):
+    """As many results gone as new ones: the rerun still finds the gone ones."""
+    _finished(root, world.county)
+    held = QuotaResult.objects.filter(year=2025).count()
+    Organization.objects.filter(pk=world.branch_a2.pk).update(dissolved_on=dt.date(2025, 3, 1))
+    newcomer = OrganizationFactory(parent=world.township_a, code="C1-TA-3", field=world.branch_a2.field)
+    _finished(root, world.county)
+    assert not QuotaResult.objects.filter(organization=world.branch_a2, year=2025).exists()
+    assert QuotaResult.objects.filter(organization=newcomer, year=2025).exists()
+    assert QuotaResult.objects.filter(year=2025).count() == held
 
 
 def test_a_branch_refresh_leaves_the_rest_of_the_county_as_it_was(world, root):
@@ -398,3 +412,25 @@ def test_a_run_refreshes_a_tables_statistics_from_a_tenth_of_its_rows_changed(db
         assert statistics() == 100
         engine.analyze_if_changed_much("counted", 10)
         assert statistics() == 150
+
+
+@pytest.mark.postgres
+def test_planner_settings_hold_for_the_statements_inside_and_no_further(db):
+    def setting(cursor):
+        cursor.execute(
+            "SELECT current_setting('parallel_setup_cost'), current_setting('parallel_tuple_cost')"
+        )
+        return cursor.fetchone()
+
+    with connection.cursor() as cursor:
+        before = setting(cursor)
+        statements = Statements(cursor, Period(run_id=1, year=2025, today=PAST))
+        with statements.planner([("parallel_setup_cost", "0"), ("parallel_tuple_cost", "0.001")]):
+            inside = setting(cursor)
+        after = setting(cursor)
+        with Statements(cursor, Period(run_id=2, year=2025, today=PAST), subtree=True).planner(
+            [("parallel_setup_cost", "0")]
+        ):
+            in_a_subtree_run = setting(cursor)
+    assert inside == ("0", "0.001") and before != inside
+    assert after == before == in_a_subtree_run
