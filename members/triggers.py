@@ -10,7 +10,19 @@ TRANSITIONS = {
 
 
 def pg_function(name: str, body: str) -> str:
-    return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$"
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} "
+        "RETURN NULL; END $$"
+    )
+
+
+def changed_rows(columns: str, *, version: str) -> str:
+    """A FROM item: the rows of an UPDATE whose ``columns`` (the id among them) changed, in their ``version``
+    ("old" or "new"). A set difference of the two transition tables, never a join: PL/pgSQL plans a
+    trigger's statements once per session, with the first statement's row counts, and a join planned for one
+    row compares every pair of rows of a later bulk update (ten thousand meetings: 20 s instead of 0.1 s)."""
+    this, other = ("new_rows", "old_rows") if version == "new" else ("old_rows", "new_rows")
+    return f"(SELECT {columns} FROM {this} EXCEPT SELECT {columns} FROM {other})"
 
 
 def pg_trigger(name: str, event: str, table: str, tables: str | None = None) -> str:

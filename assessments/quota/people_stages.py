@@ -1,8 +1,6 @@
 """Quota stages about people: the organizations in scope, admissions, trainings and cadres' study
 (docs/quotas.md)."""
 
-import datetime as dt
-
 from branches.models import BRANCH_KINDS
 from branches.models import COMMITTEE_KINDS
 from members.models import Training
@@ -141,25 +139,16 @@ def roll_on_ref(q: Statements, *, members: str = "") -> str:
 def admissions(q: Statements):
     period = q.period
     year = period.year
-    first_transfer = sql.first_per_group(
-        columns="e.member_id AS member_id, e.from_branch_id AS from_branch_id",
-        source=f"FROM {q.member_rows('members_memberevent e', 'e.member_id')} WHERE e.kind = 'transfer'",
-        partition="e.member_id",
-        order="e.occurred_on, e.id",
-    )
-    # Admissions by credited branch and year of joining, with the counts the indicators need.
+    # Admissions by credited branch and year of joining, with the counts the indicators need: each member's
+    # admission is kept credited as members and their transfers are written (members/models/tallies.py).
     q.temp(
         "qt_adm",
-        f"SELECT a.branch_id, a.joined_year, COUNT(*) AS n, "
+        "SELECT a.organization_id AS branch_id, a.year AS joined_year, COUNT(*) AS n, "
         "SUM(CASE WHEN a.age_joined < 25 THEN 1 ELSE 0 END) AS under_25, "
-        "SUM(CASE WHEN a.age_joined < 35 THEN 1 ELSE 0 END) AS under_35, SUM(a.educated) AS educated FROM ("
-        f"SELECT COALESCE(f.from_branch_id, m.branch_id) AS branch_id, {sql.year_of('m.joined_on')} AS joined_year, "
-        f"{sql.age_at('m.birth_date', 'm.joined_on')} AS age_joined, "
-        f"CASE WHEN m.education IN {EDUCATED} THEN 1 ELSE 0 END AS educated "
-        f"FROM {q.member_rows('members_member m', 'm.id')} LEFT JOIN ({first_transfer}) f ON f.member_id = m.id "
-        f"WHERE m.joined_on BETWEEN {sql.date_literal(dt.date(period.admissions_from or year, 1, 1))} "
-        f"AND {sql.date_literal(period.end)}) a "
-        f"WHERE {q.in_scope('a.branch_id')} GROUP BY a.branch_id, a.joined_year",
+        "SUM(CASE WHEN a.age_joined < 35 THEN 1 ELSE 0 END) AS under_35, "
+        f"SUM(CASE WHEN a.education IN {EDUCATED} THEN 1 ELSE 0 END) AS educated "
+        f"FROM members_admissioncredit a WHERE a.year BETWEEN {period.admissions_from or year} AND {year} "
+        f"AND {q.in_scope('a.organization_id')} GROUP BY a.organization_id, a.year",
         index="branch_id",
     )
     this_year = "COALESCE(SUM(a.n), 0)"

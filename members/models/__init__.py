@@ -36,6 +36,7 @@ from .roster import MemberEventKind
 from .roster import MemberStatus
 from .roster import Occupation
 from .roster import validate_id_number
+from .tallies import AdmissionCredit
 from .tallies import MeetingTally
 from .tallies import TrainingTally
 from .tallies import VisitedHousehold
@@ -80,6 +81,7 @@ __all__ = [
     "TrainingAudience",
     "TrainingLevel",
     "VisitLog",
+    "AdmissionCredit",
     "MeetingTally",
     "TrainingTally",
     "VisitTally",

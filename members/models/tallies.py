@@ -190,10 +190,75 @@ def recount_trainings(cursor) -> None:
     cursor.execute(training_recount(TRAINING_YEAR, None))
 
 
+class AdmissionCredit(models.Model):
+    """A member's admission as the quotas credit it (docs/quotas.md, "Admissions"): to the branch that
+    admitted him — the one his first transfer took him from, else his branch — in the year he joined, with
+    his age that day and his schooling. Kept by triggers on members and their events
+    (members/migrations/0015_admission_credits.py) that write the touched members' rows afresh; no foreign
+    key, like the other tallies."""
+
+    member = models.OneToOneField(
+        Member,
+        verbose_name=_("party member"),
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
+    organization = tallied_key(Organization, _("branch credited"))
+    year = models.PositiveSmallIntegerField(_("year joined"))
+    age_joined = models.SmallIntegerField(_("age on joining"), null=True)
+    education = models.CharField(_("education"), max_length=20)
+
+    class Meta:
+        verbose_name = _("admission as credited")
+        verbose_name_plural = _("admissions as credited")
+        indexes = [models.Index(fields=["organization", "year"], name="admission_credit_branch_year")]
+
+    def __str__(self):
+        return f"{self.member_id} {self.organization_id} {self.year}"
+
+
+# The database's own spelling of a date's year and of its month and day, for the admissions' recount.
+DATE_PARTS = {
+    "postgresql": ("CAST(EXTRACT(YEAR FROM {}) AS integer)", "to_char({}, 'MMDD')"),
+    "sqlite": ("CAST(strftime('%Y', {}) AS integer)", "strftime('%m%d', {})"),
+}
+
+
+def admission_recount(vendor: str, among) -> str:
+    """The statement writing afresh the ``AdmissionCredit`` rows of the members ``among(column)`` accepts
+    (every member when ``among`` is None). The age on joining counts full years, a 29 February birthday
+    coming on 1 March, as the quota engine counts ages."""
+    year, month_day = DATE_PARTS[vendor]
+    age = (
+        f"{year.format('m.joined_on')} - {year.format('m.birth_date')} - CASE WHEN "
+        f"{month_day.format('m.joined_on')} < {month_day.format('m.birth_date')} THEN 1 ELSE 0 END"
+    )
+    first_transfer = (
+        "SELECT e.from_branch_id FROM members_memberevent e WHERE e.member_id = m.id AND e.kind = 'transfer' "
+        "ORDER BY e.occurred_on, e.id LIMIT 1"
+    )
+    where = f"WHERE {among('m.id')}" if among else ""
+    return (
+        "INSERT INTO members_admissioncredit (member_id, organization_id, year, age_joined, education) "
+        f"SELECT m.id, COALESCE(({first_transfer}), m.branch_id), {year.format('m.joined_on')}, {age}, "
+        f"m.education FROM members_member m {where}"
+    )
+
+
+def recount_admissions(cursor) -> None:
+    """PostgreSQL: credit every member's admission afresh."""
+    cursor.execute("DELETE FROM members_admissioncredit")
+    cursor.execute(admission_recount("postgresql", None))
+
+
 # A table of facts whose triggers keep tallies: how to count them afresh, and the tallies' tables.
 RECOUNTS = {
     "members_visitlog": (recount_visits, ("members_visitedhousehold", "members_visittally")),
     "members_training_member_attendees": (recount_trainings, ("members_trainingtally",)),
     "members_training_cadre_attendees": (recount_trainings, ("members_trainingtally",)),
     "members_meeting": (recount_meetings, ("members_meetingtally",)),
+    "members_member": (recount_admissions, ("members_admissioncredit",)),
+    "members_memberevent": (recount_admissions, ("members_admissioncredit",)),
 }

@@ -46,8 +46,12 @@ from members.selectors.roster import roll_on
 from members.services.cadre_records import contact_point_check
 from members.services.cadres import cadre_check
 from tests.utils.factories import OrganizationFactory
+from tests.utils.factories_activities import meeting_tallies_from_facts
+from tests.utils.factories_activities import meeting_tallies_kept
 from tests.utils.factories_activities import training_tallies_from_facts
 from tests.utils.factories_activities import training_tallies_kept
+from tests.utils.factories_roster import admission_credits_from_facts
+from tests.utils.factories_roster import admission_credits_kept
 from tests.utils.factories_visits import counted_from_logs
 from tests.utils.factories_visits import kept
 
@@ -217,7 +221,7 @@ def test_refuses_the_demo_county_too(tiny):
 
 
 def test_the_tallies_equal_a_count_of_the_facts_after_a_bulk_load(tiny, monkeypatch):
-    """PostgreSQL's bulk path loads the visit logs and the training attendees with their triggers off and
+    """PostgreSQL's bulk path loads the facts that tallies are kept from with their triggers off and
     counts the tallies afterwards (demo/scale/loader.py), after emptying the previous dataset's facts and
     tallies; SQLite's keeps them row by row."""
     monkeypatch.setattr(loader, "BULK_ROWS", 0)  # every table, the tiny tier too
@@ -225,6 +229,8 @@ def test_the_tallies_equal_a_count_of_the_facts_after_a_bulk_load(tiny, monkeypa
     assert VisitTally.objects.exists() and TrainingTally.objects.exists()
     assert kept() == counted_from_logs()
     assert training_tallies_kept() == training_tallies_from_facts()
+    assert meeting_tallies_kept() == meeting_tallies_from_facts()
+    assert admission_credits_kept() == admission_credits_from_facts()
 
 
 def test_the_tallies_equal_a_count_of_the_facts_after_replacing_a_dataset(tiny):
@@ -233,3 +239,5 @@ def test_the_tallies_equal_a_count_of_the_facts_after_replacing_a_dataset(tiny):
     generate(tier="tiny", seed=7, replace=True)
     assert kept() == counted_from_logs()
     assert training_tallies_kept() == training_tallies_from_facts()
+    assert meeting_tallies_kept() == meeting_tallies_from_facts()
+    assert admission_credits_kept() == admission_credits_from_facts()
