@@ -80,11 +80,15 @@ POSTGRES = {
         "SELECT o.member_id FROM old_rows o JOIN members_training_cadre_attendees ca ON ca.cadre_id = o.id",
     ),
 }
+def recount_function(name: str, touched: str) -> str:
+    touched_ids = f"SELECT DISTINCT t.member_id FROM ({touched}) t (member_id) WHERE t.member_id IS NOT NULL"
+    return pg_function(name, f"PERFORM members_trainings_recount(ARRAY({touched_ids}));")
+
+
 def postgres_statements() -> list[str]:
     statements = [RECOUNT]
     for name, (table, event, touched) in POSTGRES.items():
-        touched_ids = f"SELECT DISTINCT t.member_id FROM ({touched}) t (member_id) WHERE t.member_id IS NOT NULL"
-        statements.append(pg_function(name, f"PERFORM members_trainings_recount(ARRAY({touched_ids}));"))
+        statements.append(recount_function(name, touched))
         statements.append(pg_trigger(name, event, table))
     return statements
 
