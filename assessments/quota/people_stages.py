@@ -243,31 +243,35 @@ def training_hours(q: Statements):
     member attendee up to 31 December falls in it). Both come from each member's yearly figures, kept as
     trainings and attendance are written (members/models/tallies.py), in one pass over the roll."""
     period = q.period
-    leaders = (
-        f"SELECT DISTINCT c.member_id AS member_id FROM {q.member_rows('members_cadre c', 'c.member_id')} "
+    # Per member: this year's class hours, the last year (up to this one) of a training attended as a
+    # member, and whether a branch post is held on ``ref``; one row a member, so that the pass over the
+    # roll below joins one table. A work table of its own: planned inside the pass, each parallel worker
+    # built it.
+    yearly = (
+        f"SELECT h.member_id AS member_id, CASE WHEN h.year = {period.year} THEN h.hours END AS hours, "
+        "CASE WHEN h.last_attended_on IS NOT NULL THEN h.year END AS last_year, 0 AS leader "
+        f"FROM {q.member_rows('members_trainingtally h', 'h.member_id')} "
+        f"WHERE h.year BETWEEN {period.trainings_from or period.year} AND {period.year}"
+    )
+    posts = (
+        "SELECT c.member_id, NULL, NULL, 1 "
+        f"FROM {q.member_rows('members_cadre c', 'c.member_id')} "
         f"WHERE c.post IN {sql.in_list(BRANCH_POSTS)} AND c.member_id IS NOT NULL AND {period.serving('c')}"
     )
-    # The year of each member's last training as a member attendee before this one; this year's is in the
-    # year's own row. A work table of its own: planned inside the pass below, each parallel worker built it.
     q.temp(
-        "qt_last",
-        "SELECT h.member_id AS member_id, MAX(h.year) AS year "
-        f"FROM {q.member_rows('members_trainingtally h', 'h.member_id')} "
-        f"WHERE h.year BETWEEN {period.trainings_from or period.year} AND {period.year - 1} "
-        "AND h.last_attended_on IS NOT NULL GROUP BY h.member_id",
+        "qt_mtrain",
+        "SELECT x.member_id AS member_id, MAX(x.hours) AS hours, MAX(x.last_year) AS last_year, "
+        f"MAX(x.leader) AS leader FROM ({yearly} UNION ALL {posts}) x GROUP BY x.member_id",
         index="member_id",
     )
-    last_year = f"CASE WHEN h.last_attended_on IS NOT NULL THEN {period.year} ELSE l.year END"
-    needed = "CASE WHEN k.member_id IS NOT NULL THEN p.train_cadre_hours ELSE p.train_member_hours END"
+    needed = "CASE WHEN t.leader = 1 THEN p.train_cadre_hours ELSE p.train_member_hours END"
     q.temp(
         "qt_trained",
         "SELECT r.branch_id AS branch_id, COUNT(*) AS roll, "
-        f"SUM(CASE WHEN COALESCE(h.hours, 0) >= {needed} THEN 1 ELSE 0 END) AS reached, "
-        f"SUM(CASE WHEN {last_year} > {period.year} - p.train_rotation_cycle_years THEN 1 ELSE 0 END) AS trained "
-        f"FROM ({roll(q)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
-        f"LEFT JOIN members_trainingtally h ON h.member_id = r.member_id AND h.year = {period.year} "
-        "LEFT JOIN qt_last l ON l.member_id = r.member_id "
-        f"LEFT JOIN ({leaders}) k ON k.member_id = r.member_id WHERE {BRANCH} GROUP BY r.branch_id",
+        f"SUM(CASE WHEN COALESCE(t.hours, 0) >= {needed} THEN 1 ELSE 0 END) AS reached, "
+        f"SUM(CASE WHEN t.last_year > {period.year} - p.train_rotation_cycle_years THEN 1 ELSE 0 END) "
+        f"AS trained FROM ({roll(q)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
+        f"LEFT JOIN qt_mtrain t ON t.member_id = r.member_id WHERE {BRANCH} GROUP BY r.branch_id",
         analyze=False,
     )
     branch_share(
