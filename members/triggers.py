@@ -34,8 +34,9 @@ def pg_trigger(name: str, event: str, table: str, tables: str | None = None) -> 
     )
 
 
-def drop_triggers(schema_editor, triggers: dict[str, str]) -> None:
-    """Drop each trigger of ``triggers`` (name: table) and, on PostgreSQL, its function."""
+def drop_triggers(schema_editor, triggers: dict[str, str], *, functions: tuple[str, ...] = ()) -> None:
+    """Drop each trigger of ``triggers`` (name: table) and, on PostgreSQL, its function, then the
+    ``functions`` (signatures) they called."""
     postgres = schema_editor.connection.vendor == "postgresql"
     with schema_editor.connection.cursor() as cursor:
         for name, table in triggers.items():
@@ -44,3 +45,5 @@ def drop_triggers(schema_editor, triggers: dict[str, str]) -> None:
             )
             if postgres:
                 cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+        for function in functions if postgres else ():
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function}")

@@ -116,10 +116,11 @@ def create_triggers(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
-    drop_triggers(schema_editor, {name: table for name, (table, *_rest) in POSTGRES.items()})
-    if schema_editor.connection.vendor == "postgresql":
-        with schema_editor.connection.cursor() as cursor:
-            cursor.execute("DROP FUNCTION IF EXISTS members_admissions_recount(bigint[])")
+    drop_triggers(
+        schema_editor,
+        {name: table for name, (table, *_rest) in POSTGRES.items()},
+        functions=("members_admissions_recount(bigint[])",),
+    )
 
 
 class Migration(migrations.Migration):

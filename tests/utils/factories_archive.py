@@ -6,7 +6,6 @@ import datetime as dt
 
 from members.models import CadrePost
 from members.models import MeetingKind
-from members.models import MemberEventKind
 from members.models import MemberStatus
 
 from .factories import MemberFactory
@@ -18,6 +17,7 @@ from .factories_assessments import MemberAppraisalFactory
 from .factories_cadres import CadreFactory
 from .factories_pipeline import admitted
 from .factories_roster import MemberEventFactory
+from .factories_roster import transfer
 
 JOINED = dt.date(2010, 7, 1)
 TRANSFERRED = dt.date(2015, 3, 1)
@@ -30,16 +30,7 @@ def member_with_history(branch, old_branch, size: int, *, name="档案党员"):
     with ``size`` records of each kind: a meeting attended and a theme day missed a month, trainings,
     appraisals, contact points in ``old_branch`` and study records of the secretary post."""
     member = MemberFactory(branch=branch, name=name, joined_on=JOINED, phone=FULL_PHONE, address=FULL_ADDRESS)
-    MemberEventFactory(
-        member=member,
-        kind=MemberEventKind.TRANSFER,
-        occurred_on=TRANSFERRED,
-        from_branch=old_branch,
-        to_branch=branch,
-        from_status="",
-        to_status="",
-        reason="工作调动",
-    )
+    transfer(member, from_branch=old_branch, to_branch=branch, occurred_on=TRANSFERRED, reason="工作调动")
     for n in range(size):
         for day, before, after in ((1, "normal", "lost_contact"), (2, "lost_contact", "normal")):
             MemberEventFactory(

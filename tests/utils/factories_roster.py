@@ -35,7 +35,7 @@ def mobile_member(branch, **fields):
     )
 
 
-def transfer(member, *, from_branch, to_branch, occurred_on):
+def transfer(member, *, from_branch, to_branch, occurred_on, **fields):
     return MemberEventFactory(
         member=member,
         kind=MemberEventKind.TRANSFER,
@@ -44,6 +44,7 @@ def transfer(member, *, from_branch, to_branch, occurred_on):
         to_branch=to_branch,
         from_status="",
         to_status="",
+        **fields,
     )
 
 
