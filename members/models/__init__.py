@@ -26,6 +26,7 @@ from .pipeline import ApplicantStage
 from .pipeline import ApplicantStatus
 from .pipeline import PoliticalStatus
 from .roster import ID_NUMBER_MESSAGES
+from .roster import MEMBER_MOVE_KINDS
 from .roster import ON_ROLL
 from .roster import Education
 from .roster import Gender
@@ -87,6 +88,7 @@ __all__ = [
     "VisitTally",
     "VisitedHousehold",
     "ID_NUMBER_MESSAGES",
+    "MEMBER_MOVE_KINDS",
     "ON_ROLL",
     "Applicant",
     "ApplicantStage",

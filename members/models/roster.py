@@ -260,6 +260,8 @@ class MemberEventKind(models.TextChoices):
     EXTENSION = "extension", _("Extension of the probation")
 
 
+# The events that change a member's branch or status (what the member had on a past day).
+MEMBER_MOVE_KINDS = (MemberEventKind.TRANSFER, MemberEventKind.STATUS_CHANGE)
 # What a membership event moves, from and to.
 MEMBER_EVENT_MOVE_FIELDS = ("from_branch", "to_branch", "from_status", "to_status")
 
@@ -298,9 +300,17 @@ class MemberEvent(ScopedModel):
         verbose_name = _("membership event")
         verbose_name_plural = _("membership events")
         ordering = ["member", "occurred_on", "pk"]
-        # The members with an event after a day, found as one set (members/selectors/roster.py,
-        # _with_state_on): for a recent day a few rows of the index instead of every event.
-        indexes = [models.Index(fields=["occurred_on"], name="member_event_day")]
+        indexes = [
+            models.Index(fields=["occurred_on"], name="member_event_day"),
+            # The members moved (transferred, or their status changed) after a day, found as one set
+            # (members/selectors/roster.py, _with_state_on): a few rows of a small index instead of every
+            # admission and confirmation since the day, which for a past year's December is a year of them.
+            models.Index(
+                fields=["occurred_on"],
+                name="member_event_move_day",
+                condition=models.Q(kind__in=MEMBER_MOVE_KINDS),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.member} {self.get_kind_display()} {self.occurred_on}"

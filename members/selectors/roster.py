@@ -28,6 +28,7 @@ from branches.personal import mask_id_number
 from branches.personal import mask_phone
 
 from .. import idnumbers
+from ..models import MEMBER_MOVE_KINDS
 from ..models import ON_ROLL
 from ..models import Member
 from ..models import MemberEvent
@@ -87,10 +88,10 @@ def _with_state_on(members, day):
         "branch_on_day_path": (transfers.values("from_branch__path"), "branch__path", CharField()),
         "status_on_day": (changes.values("from_status"), "status", CharField()),
     }
-    # On a plain day, only the members with an event after it are looked up event by event: the others
-    # (nearly all, for a recent day) keep what they have now, found by one set of the day's later events.
+    # On a plain day, only the members moved after it are looked up event by event: the others (nearly all)
+    # keep what they have now, found by one set of the day's later transfers and status changes.
     moved = (
-        MemberEvent.objects.filter(occurred_on__gt=day).values("member_id")
+        MemberEvent.objects.filter(occurred_on__gt=day, kind__in=MEMBER_MOVE_KINDS).values("member_id")
         if isinstance(day, dt.date)
         else None
     )
