@@ -193,13 +193,20 @@ def _rooms_under(paths: set[str]) -> dict[str, list[tuple]]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    # The targets above an organization are the prefixes of its path that are targets' paths.
-    lengths = sorted({len(path) for path in paths})
     for path, certified, dissolved, n in rows:
-        for length in lengths:
-            if length <= len(path) and (above := path[:length]) in paths:
-                under[above].append((certified, dissolved, n))
+        for above in _targets_above(path, paths):
+            under[above].append((certified, dissolved, n))
     return under
+
+
+def _targets_above(path: str, paths: set[str]):
+    """The prefixes of ``path`` (itself included) that end at a "/" and are among ``paths``: one look-up a
+    level of the tree, for a province's tens of thousands of rows."""
+    end = path.find("/", 1)
+    while end != -1:
+        if (above := path[: end + 1]) in paths:
+            yield above
+        end = path.find("/", end + 1)
 
 
 def _common_root(paths: set[str]) -> str:
