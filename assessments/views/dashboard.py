@@ -1,5 +1,6 @@
-"""Browser pages of the dashboards: township or county by the organization's kind, and the drill-down
-from a quota result to the records behind it. Out of scope answers 404 like a missing organization."""
+"""Browser pages of the dashboards: township or county by the organization's kind, its dues card, and the
+drill-down from a quota result to the records behind it. Out of scope answers 404 like a missing
+organization."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -79,18 +80,29 @@ def _quota_rows(table, year) -> list[dict]:
     return rows
 
 
-def _dues_card(user, organization, year) -> dict:
-    """The dues of the dashboard year's latest month (this month, or December of a past year): the
-    organization's total and each organization right below it (docs/dues.md, "Summaries"). One month is one
-    query over the roll; the year so far (a query a month) is in the API and its spreadsheet."""
+def _dues_heading(organization, year) -> dict:
+    """What the dues card shows before its figures: the dashboard year's latest month (this month, or
+    December of a past year), the year's spreadsheet, and the address the card's figures load from."""
     today = timezone.localdate()
     month = today.month if year == today.year else 12
-    rows = dues_summary(organization=organization, year=year, month=month)
     return {
         "month": f"{year}-{month:02d}",
+        "month_number": month,
+        "xlsx": f"{reverse('duespayment-summary')}?organization={organization.pk}&year={year}&format=xlsx",
+        "url": f"{reverse('assessments:dashboard-dues', args=[organization.pk])}?year={year}",
+    }
+
+
+def _dues_card(organization, year) -> dict:
+    """The dues of the dashboard year's latest month: the organization's total and each organization right
+    below it (docs/dues.md, "Summaries"). One month is one query over the roll; the year so far (a query a
+    month) is in the API and its spreadsheet."""
+    card = _dues_heading(organization, year)
+    rows = dues_summary(organization=organization, year=year, month=card["month_number"])
+    return {
+        **card,
         "total": rows[0],
         "rows": [row for row in rows if row.organization.parent_id == organization.pk],
-        "xlsx": f"{reverse('duespayment-summary')}?organization={organization.pk}&year={year}&format=xlsx",
     }
 
 
@@ -125,7 +137,9 @@ def dashboard_page(request, pk):
         "status_classes": STATUS_CLASSES,
         "status_legend": [(STATUS_CLASSES[s], data["labels"]["statuses"][s]) for s in STATUSES],
     }
-    context["dues"] = _dues_card(request.user, organization, year)
+    # The dues card loads after the page (dashboard_dues_page): its month's roll is the page's costliest
+    # query, and the rest of the dashboard need not wait for it (docs/scale.md, "Pages").
+    context["dues"] = _dues_heading(organization, year)
     context["away"] = _away_card(organization)
     if data["kind"] != "county":
         context["quota_codes"] = data["quota_table"]["codes"]
@@ -170,6 +184,15 @@ def _record_urls(user, model, records) -> dict:
 
 
 @login_required
+def dashboard_dues_page(request, pk):
+    """The dashboard's dues card with its figures, which the dashboard page loads in its place."""
+    organization = organization_get(user=request.user, pk=pk)
+    year, _malformed = asked_year(request)
+    dues = _dues_card(organization, year)
+    return render(request, "assessments/dashboard/_dues.html", {"dues": dues, "rows": dues["rows"]})
+
+
+@login_required
 def drill_page(request, pk, code):
     organization = organization_get(user=request.user, pk=pk)
     year, _malformed = asked_year(request)  # a malformed year shows this year
@@ -205,5 +228,6 @@ def drill_page(request, pk, code):
 
 urlpatterns = [
     path("dashboard/<int:pk>/", dashboard_page, name="dashboard"),
+    path("dashboard/<int:pk>/dues/", dashboard_dues_page, name="dashboard-dues"),
     path("dashboard/<int:pk>/drill/<str:code>/", drill_page, name="dashboard-drill"),
 ]

@@ -133,8 +133,12 @@ def test_the_county_dashboard_prints_its_table_and_charts_on_a4(page, live_serve
     log_in(page, live_server, "county_admin", PASSWORD)
     page.goto(f"{live_server.url}/dashboard/{world.county.pk}/?year={YEAR}")
     expect(page.locator("[data-chart]").first).to_have_attribute("data-rendered", "true")
+    # The dues card's figures load after the page, into its place.
+    expect(page.locator("#dues-summary table")).to_be_visible()
+    expect(page.locator("#dues-summary")).not_to_have_attribute("aria-busy", "true")
     printed = print_page(page, "county-dashboard")
     assert world.township_a.name in printed.text and world.township_b.name in printed.text
+    assert squeeze(zh("In arrears")) in printed.text  # a column of the dues card's table
     assert squeeze(zh("Young reserve coverage")) in printed.text  # one of the table's last columns
     assert set(printed.sizes) == {PORTRAIT_POINTS}
     charts_fit(page)

@@ -98,6 +98,8 @@ FIXED = [
         (("year",),),
         DASHBOARDS_COUNTED,
     ),
+    Page("dashboard dues card · county", COUNTY, "assessments:dashboard-dues", "county", "", YEAR),
+    Page("dashboard dues card · township", TOWNSHIP, "assessments:dashboard-dues", "township", "", YEAR),
     _drill("branch", "visit.households"),
     _drill("branch", "meet.group"),
     _drill("township", "dev.young_share"),

@@ -36,6 +36,11 @@ def requests(*, county: Organization, year: int) -> list[tuple[str, str, dict]]:
     return [
         ("member list", reverse("members:member-list"), {}),
         ("county dashboard", reverse("assessments:dashboard", args=[county.pk]), {"year": year}),
+        (
+            "county dashboard, dues card",
+            reverse("assessments:dashboard-dues", args=[county.pk]),
+            {"year": year},
+        ),
         ("room targets API", reverse("standardizedroomtarget-list"), {}),
         ("room targets API, not met", reverse("standardizedroomtarget-list"), {"met": "false"}),
         ("visits API, the year", reverse("visitlog-list"), {"year": year}),
