@@ -3,6 +3,7 @@
 
 from branches.models import BRANCH_KINDS
 from branches.models import COMMITTEE_KINDS
+from members.models import MemberCategory
 from members.models import Training
 from members.models.cadres import BRANCH_POSTS
 
@@ -100,39 +101,52 @@ def later_moves(q: Statements):
     )
 
 
-def roll(q: Statements, *, members: str = "") -> str:
+def roll(q: Statements, *, members: str = "", flag: str = "") -> str:
     """The roll on ``ref`` (docs/quotas.md, "On the roll"): ``member_id, branch_id`` of every member on the roll
     of a branch that day, as a derived table for the stages to join; only those whose own row (``m``) meets
-    ``members``, when given.
+    ``members``, when given; with ``flag`` (a condition on ``m``), a third column ``flag``, 1 or 0.
 
     A subtree's run reads it from its work table ``qt_roll`` (a county's ten thousand members, written once);
     a run over every tree reads it in place (``roll_on_ref``), the condition inside, so that no stage joins
     a million members back to their rows."""
     if not q.subtree:
-        return roll_on_ref(q, members=members)
-    if not members:
+        return roll_on_ref(q, members=members, flag=flag)
+    if not members and not flag:
         return "SELECT member_id, branch_id FROM qt_roll"
     return (
-        "SELECT r.member_id AS member_id, r.branch_id AS branch_id FROM qt_roll r "
-        f"JOIN members_member m ON m.id = r.member_id WHERE {members}"
+        f"SELECT r.member_id AS member_id, r.branch_id AS branch_id{_flag(flag)} FROM qt_roll r "
+        f"JOIN members_member m ON m.id = r.member_id WHERE {members or '1 = 1'}"
     )
 
 
-def roll_on_ref(q: Statements, *, members: str = "") -> str:
+def _flag(condition: str) -> str:
+    return f", CASE WHEN {condition} THEN 1 ELSE 0 END AS flag" if condition else ""
+
+
+def roll_on_ref(q: Statements, *, members: str = "", flag: str = "") -> str:
     """The roll on ``ref`` as a query. Not a work table for a run over every tree: writing a million members'
-    rows (the province tier) to read them back once cost about a second more than reading them in place. The members not moved after ``ref`` (nearly all)
-    are read straight from their own row, so the planner estimates them as it does a plain roll; a subtree's
-    run reads only its branches' members (``qt_later`` holds only the members it may count)."""
+    rows (the province tier) to read them back once cost about a second more than reading them in place. The
+    members not moved after ``ref`` (nearly all) are read straight from their own row, so the planner
+    estimates them as it does a plain roll; a subtree's run reads only its branches' members (``qt_later``
+    holds only the members it may count)."""
     ref = sql.date_literal(q.period.ref)
     branches = q.in_scope("m.branch_id") if q.subtree else "1 = 1"
     also = f" AND {members}" if members else ""
     return (
-        "SELECT m.id AS member_id, m.branch_id AS branch_id FROM members_member m "
+        f"SELECT m.id AS member_id, m.branch_id AS branch_id{_flag(flag)} FROM members_member m "
         f"WHERE m.joined_on <= {ref} AND m.status IN {ON_ROLL} AND {branches}{also} "
         "AND NOT EXISTS (SELECT 1 FROM qt_later x WHERE x.member_id = m.id) "
-        "UNION ALL SELECT m.id, COALESCE(x.from_branch_id, m.branch_id) FROM qt_later x "
+        f"UNION ALL SELECT m.id, COALESCE(x.from_branch_id, m.branch_id){_flag(flag)} FROM qt_later x "
         f"JOIN members_member m ON m.id = x.member_id WHERE m.joined_on <= {ref} "
         f"AND COALESCE(x.from_status, m.status) IN {ON_ROLL}{also}"
+    )
+
+
+def full_on_ref(period) -> str:
+    """A full member on ``ref``: of that category, and confirmed by then when the day is known."""
+    ref = sql.date_literal(period.ref)
+    return (
+        f"m.category = '{MemberCategory.FULL.value}' AND (m.confirmed_on IS NULL OR m.confirmed_on <= {ref})"
     )
 
 
@@ -265,12 +279,15 @@ def training_hours(q: Statements):
         index="member_id",
     )
     needed = "CASE WHEN t.leader = 1 THEN p.train_cadre_hours ELSE p.train_member_hours END"
+    # The same pass counts each branch's full members on ``ref`` for the organization rules
+    # (assessments/quota/terms.py), which would otherwise read the million members' roll once more.
     q.temp(
         "qt_trained",
         "SELECT r.branch_id AS branch_id, COUNT(*) AS roll, "
         f"SUM(CASE WHEN COALESCE(t.hours, 0) >= {needed} THEN 1 ELSE 0 END) AS reached, "
         f"SUM(CASE WHEN t.last_year > {period.year} - p.train_rotation_cycle_years THEN 1 ELSE 0 END) "
-        f"AS trained FROM ({roll(q)}) r JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
+        f"AS trained, SUM(r.flag) AS full_members FROM ({roll(q, flag=full_on_ref(period))}) r "
+        f"JOIN qt_scope s ON s.id = r.branch_id {POLICY} "
         f"LEFT JOIN qt_mtrain t ON t.member_id = r.member_id WHERE {BRANCH} GROUP BY r.branch_id",
         analyze=False,
     )

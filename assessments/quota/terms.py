@@ -7,37 +7,27 @@ statements for the whole scope.
 - ``term.ends_6m`` / ``term.ends_3m`` / ``term.overdue``: the organization's current term ends within six
   months (but not three), within three months (its last day included), or ended before the day.
 
-Full members are those on the roll on the reference day and confirmed by then; the posts are those served
-that day."""
+Full members are those on the roll on the reference day and confirmed by then, counted per branch in the
+training stage's pass over the roll (``qt_trained``, assessments/quota/people_stages.py); the posts are
+those served that day."""
 
 from dateutil.relativedelta import relativedelta
 
 from branches.models import OrganizationKind
 from members import terms_rules as rules
-from members.models import MemberCategory
 from members.models.cadres import BRANCH_POSTS
 
 from ..models import AlertKind
 from . import sql
-from .people_stages import roll
 from .probation import days_between
 from .statements import Statements
 
 # The organization rules are for party branches; a general branch (党总支) is larger by design.
 RULED_KINDS = sql.in_list({OrganizationKind.BRANCH, OrganizationKind.JOINT_BRANCH})
-FULL = f"'{MemberCategory.FULL.value}'"
 
 
 def organization_rules(q: Statements):
     period = q.period
-    ref = sql.date_literal(period.ref)
-    full = f"m.category = {FULL} AND (m.confirmed_on IS NULL OR m.confirmed_on <= {ref})"
-    q.temp(
-        "qt_full",
-        f"SELECT r.branch_id AS organization_id, COUNT(*) AS n FROM ({roll(q, members=full)}) r "
-        "GROUP BY r.branch_id",
-        index="organization_id",
-    )
     q.temp(
         "qt_lead",
         "SELECT c.organization_id AS organization_id, "
@@ -49,10 +39,10 @@ def organization_rules(q: Statements):
         index="organization_id",
     )
     counts = (
-        "SELECT s.id AS organization_id, COALESCE(f.n, 0) AS full_members, "
+        "SELECT s.id AS organization_id, COALESCE(f.full_members, 0) AS full_members, "
         "COALESCE(l.secretaries, 0) AS secretaries, COALESCE(l.deputies, 0) AS deputies, "
         "COALESCE(l.members, 0) AS committee_members, COALESCE(l.size, 0) AS size FROM qt_scope s "
-        "LEFT JOIN qt_full f ON f.organization_id = s.id LEFT JOIN qt_lead l ON l.organization_id = s.id "
+        "LEFT JOIN qt_trained f ON f.branch_id = s.id LEFT JOIN qt_lead l ON l.organization_id = s.id "
         f"WHERE s.kind IN {RULED_KINDS}"
     )
     detail = sql.json_object(
