@@ -150,6 +150,9 @@ def rooms_reserves_contacts(q: Statements):
 def rollups_and_alerts(q: Statements):
     period = q.period
     met = "SUM(CASE WHEN r.met THEN 1 ELSE 0 END)"
+    # Statistics of the million results so far, which the INSERTs left without any: with them the roll-ups'
+    # grouping runs on every core (province tier: 0.47 s → 0.30 s, for 0.07 s of sampling).
+    q.analyze("qt_res", "organization_id, code, met")
     # Every result so far is a branch's, a committee's or a county's: the roll-ups read the branches' ones.
     q.temp(
         "qt_rollup",

@@ -140,6 +140,12 @@ class Statements:
             # Nothing analyzes a table in the middle of a transaction: without statistics the planner guesses.
             self.execute(f"ANALYZE {name}")
 
+    def analyze(self, name: str, columns: str):
+        """Statistics of ``columns`` of a work table filled by INSERTs (PostgreSQL), for the statements that
+        read it next."""
+        if sql.is_postgres():
+            self.execute(f"ANALYZE {name} ({columns})")
+
     def results(self, code: str | None, select: str, params=()):
         """``select`` yields organization_id, target, actual, met, detail (and code first when ``code`` is None).
 
