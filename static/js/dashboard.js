@@ -182,3 +182,30 @@
     start();
   }
 })();
+
+/* The dues card's figures load after the page (templates/assessments/dashboard/_dues_pending.html): when
+   they do not arrive (no signal, a server error), the card says so and offers to ask again, instead of
+   saying "adding up" for ever. */
+(function () {
+  "use strict";
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var card = event.detail.elt;
+    if (event.detail.successful || !card.hasAttribute || !card.hasAttribute("data-load-failed")) { return; }
+    var status = card.querySelector("[data-load-status]");
+    var again = document.createElement("button");
+    again.type = "button";
+    again.className = "btn btn-sm btn-outline-secondary ms-2";
+    again.textContent = card.getAttribute("data-load-again");
+    again.addEventListener("click", function () {
+      status.textContent = card.getAttribute("data-loading");
+      status.classList.replace("text-danger", "text-muted");
+      card.setAttribute("aria-busy", "true");
+      window.htmx.trigger(card, "retry");
+    });
+    status.textContent = card.getAttribute("data-load-failed");
+    status.classList.replace("text-muted", "text-danger");
+    status.appendChild(again);
+    card.removeAttribute("aria-busy");
+  });
+})();

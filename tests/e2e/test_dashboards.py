@@ -131,6 +131,11 @@ def test_switching_to_english_changes_the_dashboard(page, live_server, world, co
     chinese = column.inner_text().strip()
     assert chinese == zh("Party group meetings")
     assert chinese != "Party group meetings", "no Chinese translation: is locale/zh_Hans compiled?"
+    # The menu's badge and the dues card load after the page; the switch writes the session. On the tests'
+    # in-memory SQLite a write beside another thread's open read fails at once instead of waiting
+    # (partybuild/settings/test.py), so the switch waits for them as a person would.
+    expect(page.locator("#dues-summary table")).to_be_visible()
+    page.wait_for_load_state("networkidle")
     page.locator('#language-form button[name="language"][value="en"]').click()
     page.wait_for_function("document.documentElement.lang === 'en'")
     expect(heading).to_have_text("Quota progress by branch")
@@ -146,3 +151,27 @@ def test_a_dashboard_outside_the_users_scope_answers_404(page, live_server, worl
     assert open_dashboard(page, live_server, world.county).status == 404
     drill = page.goto(f"{live_server.url}/dashboard/{world.branch_b1.pk}/drill/meet.group/?year={YEAR}")
     assert drill.status == 404
+
+
+def test_the_dues_card_says_when_its_figures_do_not_arrive_and_asks_again(page, live_server, world):
+    log_in(page, live_server, "county_admin", PASSWORD)
+    failures = []
+
+    def drop_the_first(route):
+        if not failures:
+            failures.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/dashboard/*/dues/**", drop_the_first)
+    page.goto(f"{live_server.url}/dashboard/{world.county.pk}/?year={YEAR}")
+    status = page.locator("#dues-summary [data-load-status]")
+    expect(status).to_contain_text(zh("This month's dues could not be loaded."))
+    expect(page.locator("#dues-summary")).not_to_have_attribute("aria-busy", "true")
+    expect(page.locator("#dues-summary table")).to_have_count(0)
+
+    status.get_by_role("button", name=zh("Try again")).click()
+    expect(page.locator("#dues-summary table")).to_be_visible()
+    expect(page.locator("#dues-summary")).to_contain_text(world.township_a.name)
+    assert len(failures) == 1
